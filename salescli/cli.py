@@ -1,0 +1,103 @@
+"""The command line: global options, one error handler, and the commands (each in commands/)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from salescli import __version__
+from salescli.errors import EXIT_INTERRUPTED, SalesError
+from salescli.session import Session
+
+
+class _Group(TyperGroup):
+    """The one exit point for expected errors: `Error: …` on stderr and the documented exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SalesError as error:
+            if _debugging(ctx):
+                raise
+            typer.echo(f"Error: {error}", err=True)
+            raise typer.Exit(error.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("Interrupted; nothing was half-written.", err=True)
+            raise typer.Exit(EXIT_INTERRUPTED) from None
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(self.commands)  # in the order of a rep's day, not alphabetical
+
+
+def _debugging(ctx: Any) -> bool:
+    session = ctx.obj
+    return isinstance(session, Session) and session.debug
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="salescli",
+    help=(
+        "A sales pipeline in plain YAML files, one per customer, built on the eight steps of "
+        "selling (销售的八个流程).\n\n"
+        "Works on the customers/ folder here or in the nearest parent (like git), or --dir.\n\n"
+        "Examples: salescli list --stage demo · salescli add 中建三局 --field 建筑 · "
+        "salescli advance 中建三局 close --value 5万 · salescli show zhongjiansanju\n\n"
+        "Exit codes: 0 ok, 1 a data problem (unreadable file, refused write), 2 a usage error, "
+        "130 interrupted."
+    ),
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"salescli {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _global_options(
+    ctx: typer.Context,
+    directory: Optional[str] = typer.Option(
+        None, "--dir", "-C", envvar="SALESCLI_DIR", metavar="PATH",
+        help="The data folder (holding customers/); default: here or the nearest parent with one.",
+    ),
+    today: Optional[str] = typer.Option(
+        None, "--today", envvar="SALESCLI_TODAY", metavar="DATE",
+        help="Take DATE as today, for reproducible results (e.g. 2026-11-26).",
+    ),
+    language: Optional[str] = typer.Option(
+        None, "--lang", envvar="SALESCLI_LANG", metavar="en|zh", help="Output language (default: salescli.yaml's).",
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show a traceback for errors."),
+    version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
+                                 help="Print the version and exit."),
+) -> None:
+    ctx.obj = Session(directory, today, language, debug)
+
+
+def _register() -> None:
+    from salescli.commands import add, advance, init, list_customers, show
+
+    for module in (init, add, advance, list_customers, show):
+        module.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    """The console entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:  # outside a command (e.g. while parsing): still no traceback
+        print("Interrupted.", file=sys.stderr)
+        sys.exit(EXIT_INTERRUPTED)

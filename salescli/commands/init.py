@@ -1,0 +1,75 @@
+"""`salescli init [PATH]`: make a data folder — customers/, templates/, salescli.yaml, a git repo."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from salescli import store, yamlfile
+from salescli.commands import session
+from salescli.config import LANGUAGES
+from salescli.errors import DataError, UsageError
+
+
+def register(app: typer.Typer) -> None:
+    app.command("init", no_args_is_help=False)(init)
+
+
+def init(
+    ctx: typer.Context,
+    path: Path = typer.Argument(Path("."), help="Where to make the data folder (default: here)."),
+    user: Optional[str] = typer.Option(None, "--user", help="Your name: the owner of new customers."),
+    language: str = typer.Option("en", "--language", help="Output language: en or zh."),
+    currency: str = typer.Option("CNY", "--currency"),
+    git: bool = typer.Option(True, "--git/--no-git", help="Make a git repository if there is none."),
+) -> None:
+    """Make a new data folder: customers/, templates/, a commented salescli.yaml, and a git repo.
+
+    Existing files are never overwritten; running it again only adds what is missing.
+
+    Example: salescli init ~/sales --user 李明 --language zh
+    """
+    session(ctx)
+    if language not in LANGUAGES:
+        raise UsageError(f"--language must be one of {', '.join(LANGUAGES)}")
+    made: list[str] = []
+    path.mkdir(parents=True, exist_ok=True)
+    for folder in (store.CUSTOMERS, store.TEMPLATES):
+        if not (path / folder).is_dir():
+            (path / folder).mkdir()
+            made.append(f"{folder}/")
+    template = path / store.TEMPLATES / "customer.yaml"
+    if not template.exists():
+        shutil.copyfile(store.PACKAGE_TEMPLATES / "customer.yaml", template)
+        made.append(f"{store.TEMPLATES}/customer.yaml")
+    config = path / store.CONFIG
+    if not config.exists():
+        text = (store.PACKAGE_TEMPLATES / store.CONFIG).read_text(encoding="utf-8")
+        settings = {"language": language, "currency": currency, **({"user": user} if user else {})}
+        config.write_text(yamlfile.set_values(text, settings), encoding="utf-8")
+        made.append(store.CONFIG)
+    if git and _make_git_repo(path):
+        made.append("a git repository")
+    where = path.resolve()
+    if made:
+        typer.echo(f"Made in {where}: {', '.join(made)}.")
+    else:
+        typer.echo(f"{where} is already a salescli data folder; nothing to do.")
+    typer.echo("Next: salescli add NAME  (salescli add --help lists the fields)")
+
+
+def _make_git_repo(path: Path) -> bool:
+    if shutil.which("git") is None:
+        typer.echo("git is not installed: the folder is not versioned (install git, then `git init`).", err=True)
+        return False
+    inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=path, capture_output=True, text=True)
+    if inside.returncode == 0:
+        return False
+    made = subprocess.run(["git", "init", "--quiet"], cwd=path, capture_output=True, text=True)
+    if made.returncode != 0:
+        raise DataError(f"git init failed: {made.stderr.strip()}", path=path)
+    return True

@@ -1,0 +1,112 @@
+"""`salescli list`: the customers as a table, with filters, sorting and a closing summary."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import typer
+
+from salescli import i18n, listing
+from salescli.commands import session
+from salescli.customer import Status
+from salescli.errors import EXIT_DATA, UsageError
+from salescli.parsing import format_money
+from salescli.pipeline import parse_target
+from salescli.render import check_format, render
+from salescli.session import Session
+from salescli.stages import Stage
+
+COLUMNS = ["id", "name", "stage", "field", "size", "role", "channel", "area",
+           "target_value", "target_date", "last_activity"]
+DATA_COLUMNS = ["id", "name", "stage", "status", "deals", "field", "size", "role", "channel", "area", "owner",
+                "target_value", "target_date", "won_value", "last_activity"]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("list")(list_customers)
+
+
+def list_customers(
+    ctx: typer.Context,
+    search: Optional[str] = typer.Argument(None, help="Only customers whose file or log mentions this text."),
+    stage: Optional[str] = typer.Option(None, "--stage", help="Only this stage (key or 中文: demo, 产品展示)."),
+    field: Optional[str] = typer.Option(None, "--field", help="Only this field (领域), e.g. 房地产."),
+    size: Optional[str] = typer.Option(None, "--size", help="Only this size (规模)."),
+    role: Optional[str] = typer.Option(None, "--role", help="Only this role (角色)."),
+    channel: Optional[str] = typer.Option(None, "--channel", help="Only this channel (渠道)."),
+    area: Optional[str] = typer.Option(None, "--area", help="Only areas containing this text."),
+    owner: Optional[str] = typer.Option(None, "--owner", help="Only owners containing this text."),
+    open_only: bool = typer.Option(False, "--open", help="Only customers with an open deal."),
+    won: bool = typer.Option(False, "--won", help="Only customers whose current deal is won."),
+    lost: bool = typer.Option(False, "--lost", help="Only customers whose current deal is lost."),
+    stale: Optional[int] = typer.Option(None, "--stale", metavar="DAYS",
+                                        help="Only open customers with no activity for DAYS days."),
+    sort: str = typer.Option("stage", "--sort", help=f"Order by {', '.join(listing.SORT_KEYS)}; -KEY reverses."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv, json or markdown."),
+) -> None:
+    """List customers: one row each, for its current deal.
+
+    Table and markdown end with a summary: open deals per stage, won, lost, the open pipeline.
+
+    Examples: salescli list --stage demo · salescli list --field 房地产 --open --sort -value ·
+    salescli list 王工 · salescli list --stale 30 · salescli list --format json
+    """
+    s = session(ctx)
+    check_format(fmt)
+    filters = listing.Filters(
+        stage=_stage(stage), field=s.vocabulary_key("field", field), size=s.vocabulary_key("size", size),
+        role=s.vocabulary_key("role", role), channel=s.vocabulary_key("channel", channel),
+        area=area, owner=owner, status=_status(open_only, won, lost), stale_days=stale, search=search,
+    )
+    chosen = listing.select(s.customers(), filters, today=s.today)
+    rows = listing.sort_rows([listing.row(customer) for customer in chosen], sort)
+    columns = COLUMNS if fmt in ("table", "markdown") else DATA_COLUMNS
+    records = [_record(row, s, display=fmt in ("table", "markdown")) for row in rows]
+    typer.echo(render(records, i18n.headers(columns, s.language), fmt), nl=False)
+    if fmt in ("table", "markdown"):
+        typer.echo(_summary_line(listing.summarize(chosen), s))
+    if s.problems:
+        raise typer.Exit(EXIT_DATA)
+
+
+def _stage(text: str | None) -> Stage | None:
+    if text is None:
+        return None
+    target = parse_target(text)
+    if not isinstance(target, Stage):
+        raise UsageError("--stage takes a stage; for lost deals use --lost")
+    return target
+
+
+def _status(open_only: bool, won: bool, lost: bool) -> Status | None:
+    chosen = [status for flag, status in ((open_only, Status.OPEN), (won, Status.WON), (lost, Status.LOST)) if flag]
+    if len(chosen) > 1:
+        raise UsageError("use one of --open, --won, --lost")
+    return chosen[0] if chosen else None
+
+
+def _record(row: listing.Row, s: Session, *, display: bool) -> dict[str, Any]:
+    record: dict[str, Any] = dict(row.__dict__)
+    if not display:
+        return record
+    language = s.language
+    for name in ("field", "size", "role", "channel"):
+        record[name] = s.config.vocabulary(name).label(row.__dict__[name], language)
+    if row.stage is not None:
+        record["stage"] = row.stage.label(language)
+        if row.status is not Status.OPEN and row.status is not None:
+            record["stage"] += f" ({i18n.word(row.status.value, language)})"
+    return record
+
+
+def _summary_line(summary: listing.Summary, s: Session) -> str:
+    language = s.language
+    stages = " · ".join(f"{stage.label(language)} {count}" for stage, count in summary.open_by_stage.items())
+    parts = [
+        f"{summary.customers} {i18n.word('customers', language)}",
+        *([stages] if stages else []),
+        f"{i18n.word('won', language)} {summary.won} ({format_money(summary.won_value) or 0})",
+        f"{i18n.word('lost', language)} {summary.lost}",
+        f"{i18n.word('pipeline', language)} {format_money(summary.open_value) or 0} {s.config.currency}",
+    ]
+    return " | ".join(parts)

@@ -1,0 +1,105 @@
+"""`salescli show CUSTOMER`: the profile by the five information groups, the deals and the log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import typer
+
+from salescli import i18n
+from salescli.commands import CUSTOMER_HELP, complete_customer, session
+from salescli.customer import Customer, Deal, Event
+from salescli.information import GROUPS, item_value
+from salescli.parsing import format_money
+from salescli.render import check_format, plain
+from salescli.session import Session
+
+
+def register(app: typer.Typer) -> None:
+    app.command("show")(show)
+
+
+def show(
+    ctx: typer.Context,
+    customer: str = typer.Argument(..., help=CUSTOMER_HELP, autocompletion=complete_customer),
+    fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
+) -> None:
+    """Show one customer: stage and target, the five information groups with what is missing, the log.
+
+    Examples: salescli show 中建三局 · salescli show zhongjiansanju --format json
+    """
+    s = session(ctx)
+    check_format(fmt, ("text", "json"))
+    found = s.customer(customer)
+    if fmt == "json":
+        typer.echo(json.dumps(_as_json(found), ensure_ascii=False, indent=2))
+    else:
+        typer.echo("\n".join(_text(found, s)))
+
+
+def _text(customer: Customer, s: Session) -> list[str]:
+    language = s.language
+    lines = [f"{customer.name}  ({customer.id})"]
+    lines += [f"  {_deal_line(deal, s)}" for deal in customer.deals] or ["  no deal yet"]
+    lines += ["", i18n.word("classification", language)]
+    for name in ("field", "size", "role", "channel", "source"):
+        value = customer.get(name)
+        label = s.config.vocabulary(name).label(str(value), language) if value else None
+        lines.append(_field(i18n.word(name, language), label, language))
+    for name in ("referred_by", "area", "project", "owner"):
+        lines.append(_field(i18n.word(name, language), customer.get(name), language))
+    for number, group in enumerate(GROUPS, start=1):
+        lines += ["", f"{number}. {group.label(language)} ({group.zh if language == 'en' else group.en})"]
+        lines += [_field(item.label(language), item_value(customer, group, item), language) for item in group.items]
+    lines += ["", i18n.word("log", language)]
+    lines += [f"  {_event_line(event, len(customer.deals) > 1)}" for event in customer.events]
+    return lines
+
+
+def _field(label: str, value: Any, language: str) -> str:
+    shown = "—" + i18n.word("missing", language) if value in (None, "") else str(plain(value))
+    return f"  {label:<24} {shown}" if language == "en" else f"  {label}：{shown}"
+
+
+def _deal_line(deal: Deal, s: Session) -> str:
+    parts = [f"deal {deal.name}: {deal.stage.value} {deal.stage.zh} ({deal.status.value})"]
+    if deal.target_value or deal.target_date:
+        target = format_money(deal.target_value) or "?"
+        parts.append(f"target {target} {s.config.currency} by {deal.target_date or '?'}")
+    if deal.won_value is not None:
+        parts.append(f"won {format_money(deal.won_value)} on {deal.won_date}")
+    if deal.lost_reason:
+        parts.append(f"lost on {deal.lost_date}: {deal.lost_reason}")
+    if deal.next_visit:
+        parts.append(f"next visit {deal.next_visit}")
+    return " · ".join(parts)
+
+
+def _event_line(event: Event, several_deals: bool) -> str:
+    details = [
+        text for text in (
+            event.stage.value if event.stage else None,
+            format_money(event.value) if event.value is not None else None,
+            f"by {event.by}" if event.by else None,
+            f"goal: {event.goal}" if event.goal else None,
+            f"next {event.next}" if event.next else None,
+            event.reason,
+            event.note,
+        ) if text
+    ]
+    deal = f"[{event.deal}] " if several_deals else ""
+    return f"{event.date}  {deal}{event.kind.value:<7} {' · '.join(details)}".rstrip()
+
+
+def _as_json(customer: Customer) -> dict[str, Any]:
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "profile": plain(dict(customer.profile)),
+        "deals": [plain(deal.__dict__) for deal in customer.deals],
+        "missing": {group.key: [item.key for item in group.items
+                                if item_value(customer, group, item) in (None, "")] for group in GROUPS},
+        "log": [plain({k: v for k, v in event.__dict__.items() if v is not None and k != "index"})
+                for event in customer.events],
+    }

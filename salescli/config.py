@@ -1,0 +1,107 @@
+"""The rep's settings (`salescli.yaml`): name, language, currency, stage probabilities, visits/day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from salescli.stages import Stage
+from salescli.vocab import BUILTIN, Vocabulary
+
+LANGUAGES = ("en", "zh")
+
+# Chance that a deal now in this stage is won: a starting point, meant to be tuned.
+DEFAULT_PROBABILITIES: Mapping[Stage, float] = MappingProxyType({
+    Stage.PROSPECT: 0.05,
+    Stage.PREPARE: 0.10,
+    Stage.APPROACH: 0.20,
+    Stage.NEEDS: 0.30,
+    Stage.DEMO: 0.50,
+    Stage.OBJECTIONS: 0.70,
+    Stage.CLOSE: 1.0,
+    Stage.SERVICE: 1.0,
+})
+
+
+@dataclass(frozen=True)
+class Config:
+    user: str = ""
+    language: str = "en"
+    currency: str = "CNY"
+    visits_per_day: float = 4.0
+    probabilities: Mapping[Stage, float] = field(default_factory=lambda: DEFAULT_PROBABILITIES)
+    vocabularies: Mapping[str, Vocabulary] = field(default_factory=lambda: dict(BUILTIN))
+
+    def vocabulary(self, name: str) -> Vocabulary:
+        return self.vocabularies[name]
+
+
+class ConfigProblem(ValueError):
+    def __init__(self, message: str, where: tuple[str, ...]) -> None:
+        super().__init__(message)
+        self.where = where
+
+
+def config_from_document(document: Any) -> Config:
+    """A Config from the loaded `salescli.yaml`; missing keys keep their defaults."""
+    if document is None:
+        return Config()
+    if not isinstance(document, Mapping):
+        raise ConfigProblem("salescli.yaml must be a mapping of settings", ())
+    language = str(document.get("language") or "en").strip().lower()
+    if language not in LANGUAGES:
+        raise ConfigProblem(f"language must be one of {', '.join(LANGUAGES)}, not '{language}'", ("language",))
+    return Config(
+        user=str(document.get("user") or ""),
+        language=language,
+        currency=str(document.get("currency") or "CNY"),
+        visits_per_day=_number(document.get("visits_per_day"), 4.0, ("visits_per_day",)),
+        probabilities=_probabilities(document.get("probabilities")),
+        vocabularies=_vocabularies(document.get("vocabulary")),
+    )
+
+
+def _number(value: Any, default: float, where: tuple[str, ...]) -> float:
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+        raise ConfigProblem(f"'{value}' is not a positive number", where)
+    return float(value)
+
+
+def _probabilities(section: Any) -> Mapping[Stage, float]:
+    if section is None:
+        return DEFAULT_PROBABILITIES
+    if not isinstance(section, Mapping):
+        raise ConfigProblem("probabilities: must map each stage to a number from 0 to 1", ("probabilities",))
+    probabilities = dict(DEFAULT_PROBABILITIES)
+    for key, value in section.items():
+        where = ("probabilities", str(key))
+        try:
+            stage = Stage(str(key))
+        except ValueError:
+            raise ConfigProblem(f"unknown stage '{key}' in probabilities", where) from None
+        number = _number(value, 0.0, where)
+        if number > 1:
+            raise ConfigProblem(f"a probability is between 0 and 1, not {value}", where)
+        probabilities[stage] = number
+    return MappingProxyType(probabilities)
+
+
+def _vocabularies(section: Any) -> Mapping[str, Vocabulary]:
+    vocabularies = dict(BUILTIN)
+    if section is None:
+        return vocabularies
+    if not isinstance(section, Mapping):
+        raise ConfigProblem("vocabulary: must map field/size/role/channel/source to new terms", ("vocabulary",))
+    for name, extra in section.items():
+        plural = str(name).rstrip("s") if str(name).rstrip("s") in BUILTIN else str(name)
+        if plural not in BUILTIN:
+            raise ConfigProblem(f"unknown vocabulary '{name}'; use {', '.join(BUILTIN)}", ("vocabulary", str(name)))
+        if extra is None:
+            continue
+        if not isinstance(extra, Mapping):
+            raise ConfigProblem("list new terms as `key: 中文名`", ("vocabulary", str(name)))
+        vocabularies[plural] = vocabularies[plural].extended(extra)
+    return vocabularies

@@ -1,0 +1,156 @@
+"""Moving deals through the eight stages: which events an `advance` appends. Pure: no files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, Status, derive_deals, event_from_item
+from salescli.errors import UsageError
+from salescli.stages import Stage, stage_words
+from salescli.vocab import resolve_word
+
+LOST_WORDS = ("lost", "lose", "输单", "丢单", "失败", "流失")
+
+
+@dataclass(frozen=True)
+class Move:
+    """What an advance does: the events to append and how the deal looks afterwards."""
+
+    customer: Customer
+    deal: str
+    before: Deal | None
+    after: Deal
+    events: tuple[dict[str, Any], ...]
+
+    @property
+    def won(self) -> bool:
+        return self.after.status is Status.WON and (self.before is None or self.before.status is not Status.WON)
+
+
+def event_item(kind: EventKind, when: date, deal: str, **fields: Any) -> dict[str, Any]:
+    """A log entry as the file stores it: date and kind first, the deal only when not the first."""
+    item: dict[str, Any] = {"date": when, "event": kind.value}
+    if deal != FIRST_DEAL:
+        item["deal"] = deal
+    item.update((key, value) for key, value in fields.items() if value not in (None, ""))
+    return item
+
+
+def choose_deal(customer: Customer, name: str | None) -> Deal | None:
+    """The deal a command acts on: the named one, else the single open one, else the latest."""
+    if name:
+        deal = customer.deal(name)
+        if deal is None:
+            known = ", ".join(d.name for d in customer.deals) or "none yet"
+            raise UsageError(f"{customer.name} has no deal '{name}' (its deals: {known})")
+        return deal
+    open_deals = customer.open_deals
+    if len(open_deals) > 1:
+        names = ", ".join(deal.name for deal in open_deals)
+        raise UsageError(f"{customer.name} has {len(open_deals)} open deals ({names}); choose one with --deal")
+    return open_deals[0] if open_deals else customer.current_deal
+
+
+def parse_target(word: str | None) -> Stage | str | None:
+    """A stage, the word 'lost', or None for 'the next stage'."""
+    if word is None or word.strip() == "":
+        return None
+    if word.strip().casefold() in LOST_WORDS:
+        return "lost"
+    return resolve_word(word, {**stage_words()}, what="stage")
+
+
+def advance(
+    customer: Customer,
+    target: Stage | str | None,
+    *,
+    when: date,
+    deal_name: str | None = None,
+    value: Decimal | None = None,
+    reason: str | None = None,
+    note: str | None = None,
+    reopen: bool = False,
+    new_deal: str | None = None,
+) -> Move:
+    """The events that move a deal to `target` (a Stage, 'lost', or None for the next stage)."""
+    events: list[dict[str, Any]] = []
+    if new_deal is not None:
+        name = new_deal or _next_deal_name(customer)
+        if customer.deal(name):
+            raise UsageError(f"{customer.name} already has a deal '{name}'; choose another name")
+        opening = target if isinstance(target, Stage) and target is not Stage.CLOSE else None
+        if target == "lost":
+            raise UsageError("a new deal cannot start lost")
+        events.append(event_item(EventKind.OPEN, when, name, stage=(opening or Stage.PROSPECT).value,
+                                 note=None if target is Stage.CLOSE else note))
+        before = None
+        deal = Deal(name, opened=when, stage=opening or Stage.PROSPECT)
+        if target is not Stage.CLOSE:
+            return _move(customer, name, before, events)
+    else:
+        before = choose_deal(customer, deal_name)
+        deal = before or Deal(FIRST_DEAL, opened=when)
+        if reopen:
+            if deal.is_open:
+                raise UsageError(f"deal {deal.name} of {customer.name} is open; --reopen is for won or lost deals")
+            events.append(event_item(EventKind.REOPEN, when, deal.name, note=note if target is None else None))
+            deal = replace(deal, status=Status.OPEN, won_value=None, lost_reason=None)
+            if target is None:
+                return _move(customer, deal.name, before, events)
+        else:
+            _check_may_move(customer, deal, target)
+    events.append(_step(customer, deal, target, when=when, value=value, reason=reason, note=note))
+    return _move(customer, deal.name, before, events)
+
+
+def _next_deal_name(customer: Customer) -> str:
+    number = len(customer.deals) + 1
+    while customer.deal(str(number)):
+        number += 1
+    return str(number)
+
+
+def _check_may_move(customer: Customer, deal: Deal, target: Stage | str | None) -> None:
+    if deal.is_open:
+        return
+    after_sale = deal.status is Status.WON and (target is Stage.SERVICE or (target is None and deal.stage is Stage.CLOSE))
+    if after_sale:
+        return
+    state = "won" if deal.status is Status.WON else "lost"
+    raise UsageError(
+        f"deal {deal.name} of {customer.name} is {state}; add --reopen to move it again, "
+        "or --new-deal NAME for a further sale"
+    )
+
+
+def _step(customer: Customer, deal: Deal, target: Stage | str | None, *, when: date,
+          value: Decimal | None, reason: str | None, note: str | None) -> dict[str, Any]:
+    if target is None:
+        target = deal.stage.next()
+        if target is None:
+            raise UsageError(f"{customer.name} is at the last stage ({deal.stage.value}); name a stage to move to")
+    if target == "lost":
+        if not reason:
+            raise UsageError("say why the deal was lost: --reason TEXT")
+        return event_item(EventKind.LOST, when, deal.name, reason=reason, note=note)
+    assert isinstance(target, Stage)
+    if target is deal.stage and deal.is_open:
+        raise UsageError(f"{customer.name} is already at {target.value} ({target.zh})")
+    if target is Stage.CLOSE:
+        won_value = value if value is not None else deal.target_value
+        if won_value is None:
+            raise UsageError(
+                f"closing needs the value won: pass --value AMOUNT (or set a target with `salescli target`)"
+            )
+        return event_item(EventKind.WON, when, deal.name, value=won_value, note=note)
+    return event_item(EventKind.STAGE, when, deal.name, stage=target.value, note=note)
+
+
+def _move(customer: Customer, name: str, before: Deal | None, events: list[dict[str, Any]]) -> Move:
+    start = len(customer.events)
+    added = tuple(event_from_item(item, start + offset) for offset, item in enumerate(events))
+    after = next(deal for deal in derive_deals(customer.events + added) if deal.name == name)
+    return Move(customer, name, before, after, tuple(events))

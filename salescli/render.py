@@ -1,0 +1,69 @@
+"""Turning records into text: tables (tabulate, double-width aware), CSV/TSV, JSON, Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from datetime import date
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Mapping, Sequence
+
+from salescli.errors import UsageError
+
+FORMATS = ("table", "csv", "tsv", "json", "markdown")
+
+
+def check_format(name: str, allowed: Sequence[str] = FORMATS) -> str:
+    if name not in allowed:
+        raise UsageError(f"unknown format '{name}'; use one of: {', '.join(allowed)}")
+    return name
+
+
+def render(records: Sequence[Mapping[str, Any]], headers: Mapping[str, str], fmt: str) -> str:
+    """`records` (raw values by column key) as text; `headers` maps column keys to titles, in order."""
+    keys = list(headers)
+    if fmt == "json":
+        return json.dumps([{key: plain(record.get(key)) for key in keys} for record in records],
+                          ensure_ascii=False, indent=2) + "\n"
+    if fmt in ("csv", "tsv"):
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
+        writer.writerow(keys)
+        writer.writerows([[_cell(record.get(key)) for key in keys] for record in records])
+        return buffer.getvalue()
+    return table([[_cell(record.get(key)) for key in keys] for record in records],
+                 [headers[key] for key in keys], markdown=fmt == "markdown")
+
+
+def table(rows: Sequence[Sequence[str]], headers: Sequence[str], *, markdown: bool = False) -> str:
+    from tabulate import tabulate  # slow to import; only commands that print tables pay for it
+
+    return tabulate(rows, headers=list(headers), tablefmt="github" if markdown else "simple",
+                    disable_numparse=True) + "\n"
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value: Decimal → int or float, date → ISO text, Enum → its value."""
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    return value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        from salescli.parsing import format_money
+
+        return format_money(value)
+    return str(plain(value))

@@ -1,0 +1,83 @@
+"""What every command shares: the global options, the data folder, the settings and 'today'."""
+
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cached_property
+from pathlib import Path
+
+from salescli import store
+from salescli.config import LANGUAGES, Config
+from salescli.customer import Customer
+from salescli.errors import DataError, UsageError, display_path
+from salescli.parsing import parse_date
+
+TODAY_VARIABLE = "SALESCLI_TODAY"
+
+
+@dataclass
+class Session:
+    directory: str | None = None
+    today_text: str | None = None
+    language_option: str | None = None
+    debug: bool = False
+    problems: list[DataError] = field(default_factory=list)
+
+    @cached_property
+    def folder(self) -> store.DataFolder:
+        return store.find_data_folder(self.directory)
+
+    @cached_property
+    def config(self) -> Config:
+        return store.load_config(self.folder)
+
+    @cached_property
+    def today(self) -> date:
+        text = self.today_text or os.environ.get(TODAY_VARIABLE)
+        return parse_date(text, today=date.today()) if text else date.today()
+
+    @property
+    def language(self) -> str:
+        language = self.language_option or self.config.language
+        if language not in LANGUAGES:
+            raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not '{language}'")
+        return language
+
+    def date(self, text: str | None) -> date:
+        """A date option; None means today."""
+        return self.today if text is None else parse_date(text, today=self.today)
+
+    def vocabulary_key(self, name: str, text: str | None) -> str | None:
+        """The stored key for a classification value typed in either language."""
+        if text is None or text.strip() == "":
+            return None
+        return self.config.vocabulary(name).resolve(text).key
+
+    def customers(self) -> list[Customer]:
+        """Every readable customer; each unreadable file is reported once on stderr and skipped."""
+        folder = store.read_all(self.folder)
+        for problem in folder.problems:
+            print(f"warning: skipped {problem}", file=sys.stderr)
+        self.problems.extend(folder.problems)
+        return folder.customers
+
+    def customer(self, reference: str) -> Customer:
+        """The customer a CUSTOMER argument names (an exact id reads just that one file)."""
+        exact = self.folder.customers / f"{reference.strip()}.yaml"
+        if _plain_id(reference) and exact.is_file():
+            return store.read_customer(exact)
+        return store.resolve(self.customers(), reference)
+
+    def path_of(self, customer: Customer) -> Path:
+        return customer.path or self.folder.customer_path(customer.id)
+
+    def shown(self, path: Path) -> str:
+        return display_path(path)
+
+
+def _plain_id(reference: str) -> bool:
+    text = reference.strip()
+    return bool(text) and "/" not in text and "\\" not in text and not text.startswith(".")

@@ -1,0 +1,264 @@
+"""The data folder on disk: finding it, reading customers and settings, writing files safely.
+
+Every write goes through `_write_file`: take the file's lock, check that the bytes are still the
+ones the edit was computed from, write a temp file in the same folder, fsync, rename, read back.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Mapping, Sequence
+
+from salescli import yamlfile
+from salescli.config import Config, ConfigProblem, config_from_document
+from salescli.customer import Customer, LogProblem, customer_from_document
+from salescli.errors import DataError, UsageError
+from salescli.ids import validate_id
+
+CUSTOMERS = "customers"
+TEMPLATES = "templates"
+CONFIG = "salescli.yaml"
+DIR_VARIABLE = "SALESCLI_DIR"
+PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
+
+
+@dataclass(frozen=True)
+class DataFolder:
+    """A folder holding `customers/` (one YAML file per customer), `templates/` and `salescli.yaml`."""
+
+    root: Path
+
+    @property
+    def customers(self) -> Path:
+        return self.root / CUSTOMERS
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG
+
+    def customer_path(self, customer_id: str) -> Path:
+        return self.customers / f"{validate_id(customer_id)}.yaml"
+
+    def template(self, name: str) -> str:
+        """The folder's own template if it has one, else the built-in default."""
+        own = self.root / TEMPLATES / name
+        path = own if own.is_file() else PACKAGE_TEMPLATES / name
+        return _read_text(path)
+
+    def customer_files(self) -> list[Path]:
+        return sorted(path for path in self.customers.glob("*.yaml") if not path.name.startswith("."))
+
+
+def find_data_folder(explicit: str | None, *, start: Path | None = None) -> DataFolder:
+    """`--dir`, else $SALESCLI_DIR, else the working directory or the nearest parent with `customers/`."""
+    chosen = explicit or os.environ.get(DIR_VARIABLE)
+    if chosen:
+        path = Path(chosen).expanduser()
+        if path.name == CUSTOMERS and not (path / CUSTOMERS).is_dir() and path.is_dir():
+            path = path.parent
+        if not (path / CUSTOMERS).is_dir():
+            raise UsageError(f"{path} has no customers/ folder; run `salescli init {path}` to make one")
+        return DataFolder(path)
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / CUSTOMERS).is_dir():
+            return DataFolder(folder)
+    raise UsageError(
+        "not in a salescli data folder (no customers/ here or above); "
+        "run `salescli init` to make one, or pass --dir PATH"
+    )
+
+
+def load_config(folder: DataFolder) -> Config:
+    path = folder.config_path
+    if not path.is_file():
+        return Config()
+    text = _read_text(path)
+    try:
+        return config_from_document(yamlfile.load(text))
+    except yamlfile.YamlProblem as problem:
+        raise DataError(problem.message, path=path, line=problem.line, column=problem.column) from None
+    except ConfigProblem as problem:
+        raise _located(problem.args[0], path, text, problem.where) from None
+
+
+# ---- reading customers ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Folder:
+    """What a read of the whole folder gives: the customers, and a problem per unreadable file."""
+
+    customers: list[Customer]
+    problems: list[DataError] = field(default_factory=list)
+
+
+def read_all(folder: DataFolder) -> Folder:
+    customers, problems = [], []
+    for path in folder.customer_files():
+        try:
+            customers.append(read_customer(path))
+        except DataError as problem:
+            problems.append(problem)
+    return Folder(customers, problems)
+
+
+def read_customer(path: Path) -> Customer:
+    return parse_customer(_read_text(path), path)
+
+
+def parse_customer(text: str, path: Path) -> Customer:
+    try:
+        document = yamlfile.load(text)
+        return customer_from_document(document, file_id=path.stem, path=path)
+    except yamlfile.YamlProblem as problem:
+        raise DataError(problem.message, path=path, line=problem.line, column=problem.column) from None
+    except LogProblem as problem:
+        raise _located(problem.args[0], path, text, problem.where) from None
+
+
+def _located(message: str, path: Path, text: str, where: Sequence[str | int]) -> DataError:
+    place = yamlfile.locate(text, where)
+    line, column = place if place else (None, None)
+    return DataError(message, path=path, line=line, column=column)
+
+
+def _read_text(path: Path) -> str:
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DataError(f"not UTF-8 text (byte {error.start}); save the file as UTF-8", path=path) from None
+    except OSError as error:
+        raise DataError(f"cannot read: {error.strerror}", path=path) from None
+
+
+# ---- finding one customer -------------------------------------------------------------------
+
+def resolve(customers: Sequence[Customer], reference: str) -> Customer:
+    """The customer `reference` names: its id, a unique id prefix, or a unique part of its name."""
+    folded = reference.strip().casefold()
+    if not folded:
+        raise UsageError("name a customer: its id, the start of its id, or part of its name")
+    for matches in (
+        [c for c in customers if c.id == folded],
+        [c for c in customers if c.name.casefold() == folded],
+        [c for c in customers if c.id.startswith(folded)],
+        [c for c in customers if folded in c.name.casefold()],
+    ):
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            names = "; ".join(f"{c.id} ({c.name})" for c in sorted(matches, key=lambda c: c.id)[:10])
+            more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
+            raise UsageError(f"'{reference}' matches {len(matches)} customers: {names}{more}; be more specific")
+    raise UsageError(f"no customer matches '{reference}'; `salescli list` shows them all")
+
+
+# ---- writing --------------------------------------------------------------------------------
+
+def append_events(path: Path, items: Sequence[Mapping[str, Any]]) -> Customer:
+    """Add events at the end of the customer's log; return the customer as the file now says."""
+    return _write_file(path, lambda text: yamlfile.append_to_log(text, items))
+
+
+def create_customer(path: Path, text: str) -> Customer:
+    """Write a new customer file; refuses to replace one that exists."""
+    customer = parse_customer(text, path)
+    _atomic_write(path, text.encode("utf-8"), exclusive=True)
+    return customer
+
+
+def _write_file(path: Path, edit: Callable[[str], str]) -> Customer:
+    with _locked(path):
+        before = path.read_bytes()
+        try:
+            text = before.decode("utf-8")
+            new_text = edit(text)
+        except UnicodeDecodeError:
+            raise DataError("not UTF-8 text; save the file as UTF-8", path=path) from None
+        except DataError as error:
+            raise DataError(error.message, path=path) from None
+        except yamlfile.YamlProblem as problem:
+            raise DataError(problem.message, path=path, line=problem.line, column=problem.column) from None
+        customer = parse_customer(new_text, path)
+        if path.read_bytes() != before:
+            raise DataError("the file changed while salescli was writing it; nothing was written, try again",
+                            path=path)
+        _atomic_write(path, new_text.encode("utf-8"), exclusive=False)
+    return customer
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the file as it is now at `path` (writers replace the inode)."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): the changed-underneath check still guards
+        yield
+        return
+    while True:
+        try:
+            handle = open(path, "rb")
+        except FileNotFoundError:
+            raise DataError("the file is gone", path=path) from None
+        with handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            if os.fstat(handle.fileno()).st_ino == _inode(path):
+                yield
+                return
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat().st_ino
+    except FileNotFoundError:
+        return None
+
+
+def _atomic_write(path: Path, data: bytes, *, exclusive: bool) -> None:
+    """Write `data` to `path` all or nothing: temp file beside it, fsync, rename, read back."""
+    descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    temp = Path(temp_name)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        _copy_mode(path, temp)
+        if exclusive:
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                raise DataError("a file of that name exists already; nothing was written", path=path) from None
+        else:
+            os.replace(temp, path)
+        _fsync_folder(path.parent)
+    finally:
+        temp.unlink(missing_ok=True)
+    if path.read_bytes() != data:
+        raise DataError("what was written does not read back the same; check the disk", path=path)
+
+
+def _copy_mode(original: Path, temp: Path) -> None:
+    try:
+        os.chmod(temp, original.stat().st_mode & 0o7777)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temp, 0o666 & ~umask)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        descriptor = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(descriptor)
+    except OSError:
+        pass
+    finally:
+        os.close(descriptor)

@@ -1,0 +1,140 @@
+"""Classification vocabularies (DOMAIN.md §3, §5): field, size, role, channel, source.
+
+Each term has an English key (what files store) and a Chinese label (what reps type and read).
+The built-in lists follow the course; `salescli.yaml` can add terms for other industries.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable, Mapping, TypeVar
+
+from salescli.errors import UsageError
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Term:
+    key: str
+    zh: str
+    aliases: tuple[str, ...] = ()
+
+    def label(self, language: str) -> str:
+        return self.zh if language == "zh" else self.key
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """One classification axis, e.g. field (领域), with its terms in display order."""
+
+    name: str
+    zh: str
+    terms: tuple[Term, ...]
+
+    def get(self, key: str) -> Term | None:
+        return next((term for term in self.terms if term.key == key), None)
+
+    def resolve(self, text: str) -> Term:
+        """The term a rep means by `text`: key, Chinese label, alias or a unique prefix of one."""
+        words = {}
+        for term in self.terms:
+            for word in (term.key, term.zh, *term.aliases):
+                words[word.casefold()] = term
+        return resolve_word(text, words, what=self.name)
+
+    def label(self, key: str | None, language: str) -> str:
+        """The display label of a stored key; an unknown key is shown as it is."""
+        if not key:
+            return ""
+        term = self.get(key)
+        return term.label(language) if term else key
+
+    def extended(self, extra: Mapping[str, str]) -> Vocabulary:
+        """This vocabulary plus the terms a config adds (key → Chinese label)."""
+        added = tuple(Term(str(key), str(zh or key)) for key, zh in extra.items() if self.get(str(key)) is None)
+        return Vocabulary(self.name, self.zh, self.terms + added)
+
+
+def resolve_word(text: str, words: Mapping[str, T], *, what: str) -> T:
+    """Look `text` up among `words` (folded keys): exact, then unique prefix; else a helpful error."""
+    folded = text.strip().casefold()
+    if folded in words:
+        return words[folded]
+    candidates = {value for word, value in words.items() if folded and word.startswith(folded)}
+    if len(candidates) == 1:
+        return candidates.pop()
+    choices = _display_choices(words)
+    if len(candidates) > 1:
+        raise UsageError(f"'{text}' could be several {what}s; use one of: {choices}")
+    close = difflib.get_close_matches(folded, list(words), n=1, cutoff=0.6)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    raise UsageError(f"unknown {what} '{text}'{hint}; use one of: {choices}")
+
+
+def _display_choices(words: Mapping[str, object]) -> str:
+    seen: dict[object, str] = {}
+    for word, value in words.items():
+        seen.setdefault(value, getattr(value, "key", getattr(value, "value", word)))
+    return ", ".join(seen.values())
+
+
+def _terms(pairs: Iterable[tuple[str, str, tuple[str, ...]]]) -> tuple[Term, ...]:
+    return tuple(Term(key, zh, aliases) for key, zh, aliases in pairs)
+
+
+FIELDS = Vocabulary("field", "领域", _terms([
+    ("real-estate", "房地产企业", ("房地产", "地产", "realestate", "property")),
+    ("bank", "银行系统", ("银行",)),
+    ("construction", "建筑单位", ("建筑", "施工", "施工单位")),
+    ("military", "部队系统", ("部队", "军队")),
+    ("telecom", "邮政电信业", ("邮政", "电信", "post")),
+    ("finance", "财政部门", ("财政",)),
+    ("power", "电力行业", ("电力",)),
+    ("petrochemical", "石化行业", ("石化",)),
+    ("railway", "铁路部门", ("铁路",)),
+    ("pharma", "医药行业", ("医药", "pharmaceutical")),
+    ("metallurgy", "冶金行业", ("冶金",)),
+    ("highway", "公路系统", ("公路",)),
+    ("aviation", "航空部门", ("航空",)),
+    ("municipal", "市政部门", ("市政",)),
+    ("industrial", "大型厂矿企业", ("厂矿", "factory", "mining")),
+    ("college", "院校", ("学校", "高校", "university")),
+]))
+
+SIZES = Vocabulary("size", "规模", _terms([
+    ("system", "系统", ("集团",)),
+    ("small", "散户", ("small-firm",)),
+    ("individual", "个人", ("person", "freelancer")),
+]))
+
+ROLES = Vocabulary("role", "角色", _terms([
+    ("owner", "甲方", ("招标方", "建设单位", "tenderer")),
+    ("intermediary", "中介", ("咨询", "造价咨询", "agent")),
+    ("contractor", "乙方", ("投标方", "施工方", "bidder")),
+    ("supervisor", "监理", ("监理方",)),
+    ("designer", "设计", ("设计方", "设计院")),
+]))
+
+CHANNELS = Vocabulary("channel", "渠道", _terms([
+    ("cold", "陌拜", ("陌生拜访",)),
+    ("acquaintance", "缘故", ("熟人", "friend")),
+    ("referral", "转介绍", ("介绍", "referred")),
+]))
+
+SOURCES = Vocabulary("source", "来源", _terms([
+    ("street", "扫大街", ("街", "walk-in")),
+    ("statistics", "统计资料", ("统计", "report")),
+    ("directory", "名录", ("黄页", "通讯录", "yellow-pages")),
+    ("press", "报刊", ("报纸", "杂志", "newspaper")),
+    ("web", "网络", ("网站", "互联网", "internet")),
+    ("site-sign", "施工标志牌", ("标志牌", "工地", "sign")),
+    ("board", "水牌", ("大堂水牌", "lobby")),
+    ("passing", "路过", ("顺访", "drop-in")),
+    ("referral", "转介绍", ("介绍",)),
+    ("acquaintance", "缘故", ("熟人",)),
+    ("other", "其他", ()),
+]))
+
+BUILTIN = {vocabulary.name: vocabulary for vocabulary in (FIELDS, SIZES, ROLES, CHANNELS, SOURCES)}

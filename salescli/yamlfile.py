@@ -1,0 +1,287 @@
+"""How customer YAML is read and edited — the only module that knows YAML's text.
+
+Reading is safe (no Python tags, no aliases) and fast (the C loader when present). Writing is
+surgical: new text is spliced in at the offsets PyYAML's composer reports, so every other byte of
+the file — comments, key order, blank lines, quoting — stays as the user left it. Each edit is
+checked by parsing the result and comparing it with what was meant; a mismatch is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any, Mapping, Sequence
+
+import yaml
+
+from salescli.errors import DataError
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+LOG_KEY = "log"
+
+
+class YamlProblem(Exception):
+    """Text that is not acceptable YAML; line and column are 1-based."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+def load(text: str, *, loader: type | None = None) -> Any:
+    """Parse one YAML document safely; raise YamlProblem with the place of the error."""
+    loader = loader or _Loader
+    try:
+        if "&" in text or "*" in text:
+            _refuse_aliases(text, loader)
+        return yaml.load(text, Loader=loader)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        problem = error.problem or error.context or "not valid YAML"
+        if mark is None:
+            raise YamlProblem(problem) from None
+        raise YamlProblem(_problem_text(problem), mark.line + 1, mark.column + 1) from None
+    except yaml.YAMLError as error:
+        raise YamlProblem(f"not valid YAML: {error}") from None
+
+
+def _problem_text(problem: str) -> str:
+    if "could not determine a constructor" in problem:
+        return "tags like !!python are not allowed in customer files; remove the tag"
+    return problem
+
+
+def _refuse_aliases(text: str, loader: type) -> None:
+    for event in yaml.parse(text, Loader=loader):
+        anchor = getattr(event, "anchor", None)
+        if isinstance(event, yaml.AliasEvent) or anchor:
+            mark = event.start_mark
+            raise YamlProblem(
+                "anchors and aliases (&name, *name) are not allowed in customer files; write the value out",
+                mark.line + 1,
+                mark.column + 1,
+            )
+
+
+def locate(text: str, where: Sequence[str | int]) -> tuple[int, int] | None:
+    """The 1-based (line, column) of the node at key path `where`, as far as it exists."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError:
+        return None
+    found = node
+    for step in where:
+        child = _child(found, step)
+        if child is None:
+            break
+        found = child
+    if found is None:
+        return None
+    return found.start_mark.line + 1, found.start_mark.column + 1
+
+
+def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
+    if isinstance(node, yaml.MappingNode) and isinstance(step, str):
+        return next((value for key, value in node.value if key.value == step), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        return node.value[step]
+    return None
+
+
+# ---- formatting values the way a person would write them -------------------------------------
+
+def format_scalar(value: Any, *, flow: bool = False) -> str:
+    """YAML text for a scalar: plain when that reads back as the same value, else double-quoted."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (date, int)):
+        return value.isoformat() if isinstance(value, date) else str(value)
+    if isinstance(value, Decimal):
+        return str(value) if value != value.to_integral() else str(int(value))
+    text = str(value)
+    if _reads_back_plain(text, flow=flow):
+        return text
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def _reads_back_plain(text: str, *, flow: bool) -> bool:
+    if not text or text != text.strip() or "\n" in text or "#" in text:
+        return False
+    if flow and any(char in text for char in ",[]{}"):
+        return False
+    probe = f"{{k: {text}}}" if flow else f"k: {text}"
+    try:
+        return yaml.load(probe, Loader=_Loader) == {"k": text}
+    except yaml.YAMLError:
+        return False
+
+
+def format_flow_mapping(item: Mapping[str, Any]) -> str:
+    """`{date: 2026-11-26, event: won, value: 48000}`: one event, one line, easy to diff and grep."""
+    parts = (f"{key}: {format_scalar(value, flow=True)}" for key, value in item.items() if value is not None)
+    return "{" + ", ".join(parts) + "}"
+
+
+# ---- surgical edits -------------------------------------------------------------------------
+
+def append_to_log(text: str, items: Sequence[Mapping[str, Any]]) -> str:
+    """`text` with `items` added at the end of its top-level `log:` list, nothing else changed."""
+    root = _compose_root(text)
+    log_key, log_node = _log_entry(root)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    lines = [format_flow_mapping(item) for item in items]
+    if isinstance(log_node, yaml.SequenceNode) and log_node.flow_style is False and log_node.value:
+        at = _end_of_line(text, _content_end(text, log_node.value[-1]))
+        indent = " " * log_node.start_mark.column
+    elif _is_empty(log_node):
+        text = _drop_empty_flow_list(text, log_node)
+        at = _end_of_line(text, log_key.end_mark.index)
+        indent = ""
+    else:
+        raise DataError("`log:` is not a block list (`- {…}` one per line); salescli will not rewrite it")
+    block = "".join(f"{indent}- {line}{newline}" for line in lines)
+    prefix = text[:at]
+    if prefix and not prefix.endswith("\n"):
+        prefix += newline
+    new_text = prefix + block + text[at:]
+    _verify_append(text, new_text, items)
+    return new_text
+
+
+def _compose_root(text: str) -> yaml.MappingNode:
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.YAMLError as error:
+        raise DataError(f"cannot edit a file that is not valid YAML ({error})") from None
+    if not isinstance(root, yaml.MappingNode):
+        raise DataError("the file is not a mapping of keys; salescli will not edit it")
+    return root
+
+
+def _log_entry(root: yaml.MappingNode) -> tuple[yaml.Node, yaml.Node]:
+    entries = [(key, value) for key, value in root.value if key.value == LOG_KEY]
+    if len(entries) != 1:
+        raise DataError("the file has no single top-level `log:` key; add `log:` as the last line")
+    return entries[0]
+
+
+def _is_empty(node: yaml.Node) -> bool:
+    if isinstance(node, yaml.ScalarNode):
+        return node.tag.endswith(":null") and node.value in ("", "~", "null")
+    return isinstance(node, yaml.SequenceNode) and not node.value
+
+
+def _drop_empty_flow_list(text: str, node: yaml.Node) -> str:
+    """`log: []` → `log:`, so that block items can follow."""
+    if isinstance(node, yaml.ScalarNode) and node.value == "":
+        return text
+    start, end = node.start_mark.index, node.end_mark.index
+    return text[:start].rstrip(" ") + text[end:]
+
+
+def _content_end(text: str, node: yaml.Node) -> int:
+    """Where the last character of a node's own text is (its block-scalar tail trimmed)."""
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    end = node.end_mark.index
+    while end > node.start_mark.index and text[end - 1] in " \t\r\n":
+        end -= 1
+    return max(end, node.start_mark.index)
+
+
+def _end_of_line(text: str, index: int) -> int:
+    newline = text.find("\n", index)
+    return len(text) if newline < 0 else newline + 1
+
+
+def _verify_append(old_text: str, new_text: str, items: Sequence[Mapping[str, Any]]) -> None:
+    old, new = load(old_text), load(new_text)
+    expected = dict(old)
+    expected[LOG_KEY] = list(old.get(LOG_KEY) or []) + [_as_loaded(item) for item in items]
+    if new != expected or list(new) != list(old):
+        raise DataError("the log could not be extended safely (the result would read differently); "
+                        "the file was not changed — check that `log:` is the last key")
+
+
+def _as_loaded(item: Mapping[str, Any]) -> dict[str, Any]:
+    return {key: (int(value) if isinstance(value, Decimal) and value == value.to_integral() else
+                  float(value) if isinstance(value, Decimal) else value)
+            for key, value in item.items() if value is not None}
+
+
+def set_values(text: str, values: Mapping[str, Any]) -> str:
+    """`text` with the scalars at dotted key paths replaced by `values`; for filling templates.
+
+    Every path must already exist in `text`; the edits are spliced last first so offsets hold.
+    """
+    root = _compose_root(text)
+    edits: list[tuple[int, int, str]] = []
+    for path, value in values.items():
+        node = _node_at(root, path)
+        if not isinstance(node, yaml.ScalarNode):
+            raise DataError(f"the template has no plain value at `{path}`")
+        edits.append(_scalar_edit(text, node, format_scalar(value)))
+    for start, end, replacement in sorted(edits, reverse=True):
+        text = text[:start] + replacement + text[end:]
+    _verify_values(text, values)
+    return text
+
+
+def _scalar_edit(text: str, node: yaml.ScalarNode, replacement: str) -> tuple[int, int, str]:
+    """Replace a scalar's text; an empty value takes the padding before a trailing comment,
+    so `field:        # 领域` becomes `field: construction # 领域`, not a shifted comment."""
+    start, end = node.start_mark.index, node.end_mark.index
+    if start != end:
+        return start, end, replacement
+    line_end = text.find("\n", start)
+    rest = text[start : len(text) if line_end < 0 else line_end]
+    padding = len(rest) - len(rest.lstrip(" "))
+    if rest.strip().startswith("#"):
+        taken = max(0, min(padding - 1, len(replacement) + 1))
+        return start, start + taken, " " + replacement
+    return start, start, ("" if text[:start].endswith(" ") else " ") + replacement
+
+
+def _node_at(root: yaml.Node, path: str) -> yaml.Node | None:
+    node: yaml.Node | None = root
+    for part in path.split("."):
+        node = _child(node, part)
+    return node
+
+
+def _verify_values(text: str, values: Mapping[str, Any]) -> None:
+    document = load(text)
+    for path, value in values.items():
+        found: Any = document
+        for part in path.split("."):
+            found = found.get(part) if isinstance(found, Mapping) else None
+        if found != _as_loaded({"v": value})["v"]:
+            raise DataError(f"could not set `{path}` to {value!r} safely")
+
+
+def fields_of(text: str) -> list[str]:
+    """The dotted paths of the scalar values in a mapping document (for checking templates)."""
+    root = _compose_root(text)
+    paths: list[str] = []
+
+    def walk(node: yaml.Node, prefix: str) -> None:
+        for key, value in node.value:
+            path = f"{prefix}{key.value}"
+            if isinstance(value, yaml.MappingNode):
+                walk(value, path + ".")
+            elif isinstance(value, yaml.ScalarNode):
+                paths.append(path)
+
+    walk(root, "")
+    return paths
+
