@@ -85,9 +85,9 @@ def _global_options(
 
 
 def _register() -> None:
-    from salescli.commands import add, advance, init, list_customers, show
+    from salescli.commands import add, advance, init, list_customers, show, target, visit
 
-    for module in (init, add, advance, list_customers, show):
+    for module in (init, add, advance, visit, target, list_customers, show):
         module.register(app)
 
 

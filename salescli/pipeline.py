@@ -54,6 +54,12 @@ def choose_deal(customer: Customer, name: str | None) -> Deal | None:
     return open_deals[0] if open_deals else customer.current_deal
 
 
+def deal_name(customer: Customer, name: str | None) -> str:
+    """The name of the deal a logging command (visit, target) writes to."""
+    deal = choose_deal(customer, name)
+    return deal.name if deal else FIRST_DEAL
+
+
 def parse_target(word: str | None) -> Stage | str | None:
     """A stage, the word 'lost', or None for 'the next stage'."""
     if word is None or word.strip() == "":
