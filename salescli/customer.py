@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+import datetime as dt
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -36,13 +37,13 @@ class Status(str, Enum):
 
 @dataclass(frozen=True)
 class Event:
-    date: date
+    date: dt.date
     kind: EventKind
     deal: str = FIRST_DEAL
     stage: Stage | None = None
     value: Decimal | None = None
-    by: date | None = None
-    next: date | None = None
+    by: dt.date | None = None
+    next: dt.date | None = None
     reason: str | None = None
     goal: str | None = None
     note: str | None = None

@@ -30,7 +30,7 @@ def parse_date(text: str, *, today: date) -> date:
     """
     raw = text
     text = unicodedata.normalize("NFKC", text).strip().casefold()
-    text = re.sub(r"(\d)\s*[年月]\s*", r"\1-", text).replace("日", "").replace("号", "").strip("-")
+    text = re.sub(r"(\d)\s*[年月]\s*", r"\1-", text).replace("日", "").replace("号", "").rstrip("-")
     if not text:
         raise UsageError("a date is empty; write it as YYYY-MM-DD")
     if text in _RELATIVE_DAYS:

@@ -125,6 +125,9 @@ def _check_may_move(customer: Customer, deal: Deal, target: Stage | str | None) 
     after_sale = deal.status is Status.WON and (target is Stage.SERVICE or (target is None and deal.stage is Stage.CLOSE))
     if after_sale:
         return
+    if deal.status is Status.WON and deal.stage is Stage.SERVICE and target is None:
+        raise UsageError(f"{customer.name} is at the last stage (service) of a won deal; "
+                         "for a further sale use --new-deal NAME")
     state = "won" if deal.status is Status.WON else "lost"
     raise UsageError(
         f"deal {deal.name} of {customer.name} is {state}; add --reopen to move it again, "

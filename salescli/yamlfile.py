@@ -22,6 +22,10 @@ try:
 except AttributeError:  # PyYAML built without libyaml
     _Loader = yaml.SafeLoader
 
+# Edits compose with the pure-Python loader: its marks index the Python string exactly (libyaml's
+# skip a leading byte-order mark), and an edit touches one file, so its speed does not matter.
+_EditLoader = yaml.SafeLoader
+
 LOG_KEY = "log"
 
 
@@ -65,15 +69,15 @@ def _refuse_aliases(text: str, loader: type) -> None:
             mark = event.start_mark
             raise YamlProblem(
                 "anchors and aliases (&name, *name) are not allowed in customer files; write the value out",
-                mark.line + 1,
-                mark.column + 1,
+                mark.line + 1 if mark else None,
+                mark.column + 1 if mark else None,
             )
 
 
 def locate(text: str, where: Sequence[str | int]) -> tuple[int, int] | None:
     """The 1-based (line, column) of the node at key path `where`, as far as it exists."""
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        node = yaml.compose(text, Loader=_EditLoader)
     except yaml.YAMLError:
         return None
     found = node
@@ -89,9 +93,11 @@ def locate(text: str, where: Sequence[str | int]) -> tuple[int, int] | None:
 
 def _child(node: yaml.Node | None, step: str | int) -> yaml.Node | None:
     if isinstance(node, yaml.MappingNode) and isinstance(step, str):
-        return next((value for key, value in node.value if key.value == step), None)
+        found: yaml.Node | None = next((value for key, value in node.value if key.value == step), None)
+        return found
     if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
-        return node.value[step]
+        item: yaml.Node = node.value[step]
+        return item
     return None
 
 
@@ -119,8 +125,8 @@ def _reads_back_plain(text: str, *, flow: bool) -> bool:
     if flow and any(char in text for char in ",[]{}"):
         return False
     probe = f"{{k: {text}}}" if flow else f"k: {text}"
-    try:
-        return yaml.load(probe, Loader=_Loader) == {"k": text}
+    try:  # both loaders must agree: libyaml takes some plain scalars (`0?` in flow) that PyYAML refuses
+        return all(yaml.load(probe, Loader=loader) == {"k": text} for loader in {_Loader, _EditLoader})
     except yaml.YAMLError:
         return False
 
@@ -139,7 +145,7 @@ def append_to_log(text: str, items: Sequence[Mapping[str, Any]]) -> str:
     log_key, log_node = _log_entry(root)
     newline = "\r\n" if "\r\n" in text else "\n"
     lines = [format_flow_mapping(item) for item in items]
-    if isinstance(log_node, yaml.SequenceNode) and log_node.flow_style is False and log_node.value:
+    if isinstance(log_node, yaml.SequenceNode) and not log_node.flow_style and log_node.value:
         at = _end_of_line(text, _content_end(text, log_node.value[-1]))
         indent = " " * log_node.start_mark.column
     elif _is_empty(log_node):
@@ -159,7 +165,7 @@ def append_to_log(text: str, items: Sequence[Mapping[str, Any]]) -> str:
 
 def _compose_root(text: str) -> yaml.MappingNode:
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_EditLoader)
     except yaml.YAMLError as error:
         raise DataError(f"cannot edit a file that is not valid YAML ({error})") from None
     if not isinstance(root, yaml.MappingNode):
@@ -205,12 +211,17 @@ def _end_of_line(text: str, index: int) -> int:
 
 
 def _verify_append(old_text: str, new_text: str, items: Sequence[Mapping[str, Any]]) -> None:
-    old, new = load(old_text), load(new_text)
+    old = load(old_text)
     expected = dict(old)
     expected[LOG_KEY] = list(old.get(LOG_KEY) or []) + [_as_loaded(item) for item in items]
-    if new != expected or list(new) != list(old):
-        raise DataError("the log could not be extended safely (the result would read differently); "
-                        "the file was not changed — check that `log:` is the last key")
+    for loader in {_Loader, _EditLoader}:
+        try:
+            new = load(new_text, loader=loader)
+        except YamlProblem:
+            new = None
+        if new != expected or list(new) != list(old):
+            raise DataError("the log could not be extended safely (the result would read differently); "
+                            "the file was not changed — check that `log:` is the last key")
 
 
 def _as_loaded(item: Mapping[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from typer.testing import CliRunner
+
+from salescli.cli import app
+
+REPO = Path(__file__).resolve().parent.parent
+TODAY = "2026-11-26"
+# The bundled sample is set at this date; the README's commands pass it as --today.
+SAMPLE_TODAY = "2026-11-26"
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """An empty data folder with the default templates."""
+    root = tmp_path / "sales"
+    (root / "customers").mkdir(parents=True)
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+@pytest.fixture
+def sample(tmp_path: Path) -> Path:
+    """A copy of the bundled sample folder."""
+    root = tmp_path / "sample"
+    root.mkdir()
+    for name in ("customers", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "salescli.yaml", root / "salescli.yaml")
+    return root
+
+
+Run = Callable[..., "Result"]
+
+
+class Result:
+    def __init__(self, exit_code: int, stdout: str, stderr: str) -> None:
+        self.exit_code, self.stdout, self.stderr = exit_code, stdout, stderr
+
+    def __repr__(self) -> str:
+        return f"Result(exit={self.exit_code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
+
+
+def invoke(root: Path, *args: str, today: str = TODAY, input: str | None = None) -> Result:
+    result = CliRunner().invoke(app, ["--dir", str(root), "--today", today, *args], input=input)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return Result(result.exit_code, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def run(folder: Path) -> Callable[..., Result]:
+    """Run salescli on the `folder` fixture; asserts nothing, returns exit code and both streams."""
+    return lambda *args, **kwargs: invoke(folder, *args, **kwargs)
+
+
+def customer_file(root: Path, customer_id: str) -> Path:
+    return root / "customers" / f"{customer_id}.yaml"

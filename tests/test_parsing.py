@@ -1,0 +1,69 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from salescli.errors import UsageError
+from salescli.parsing import format_money, parse_date, parse_money
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2026-12-05", date(2026, 12, 5)),
+        ("2026/12/5", date(2026, 12, 5)),
+        ("20261205", date(2026, 12, 5)),
+        ("2026年12月5日", date(2026, 12, 5)),
+        ("12月5日", date(2026, 12, 5)),
+        ("12-05", date(2026, 12, 5)),
+        ("today", TODAY),
+        ("今天", TODAY),
+        ("yesterday", date(2026, 11, 25)),
+        ("明天", date(2026, 11, 27)),
+        ("+3d", date(2026, 11, 29)),
+        ("-2w", date(2026, 11, 12)),
+        ("+1m", date(2026, 12, 26)),
+        ("+3天", date(2026, 11, 29)),
+        ("5 Dec 2026", date(2026, 12, 5)),
+        ("December 5, 2026", date(2026, 12, 5)),
+        ("２０２６－１２－０５", date(2026, 12, 5)),  # full-width digits from a Chinese IME
+    ],
+)
+def test_dates_parse_leniently(text: str, expected: date) -> None:
+    assert parse_date(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize("text", ["01/02/2026", "5.12.26"])
+def test_day_month_order_is_refused_as_ambiguous(text: str) -> None:
+    with pytest.raises(UsageError, match="ambiguous"):
+        parse_date(text, today=TODAY)
+
+
+@pytest.mark.parametrize("text", ["2026-02-30", "soon", "", "2026-13-01"])
+def test_invalid_dates_are_refused(text: str) -> None:
+    with pytest.raises(UsageError):
+        parse_date(text, today=TODAY)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("48000", Decimal(48000)), ("48,000", Decimal(48000)), ("¥48,000", Decimal(48000)),
+     ("4.8万", Decimal(48000)), ("4.8w", Decimal(48000)), ("48k", Decimal(48000)),
+     ("1234.5", Decimal("1234.5")), ("48000元", Decimal(48000))],
+)
+def test_money(text: str, expected: Decimal) -> None:
+    assert parse_money(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "abc", "-5", "4.8万万"])
+def test_bad_money_is_refused(text: str) -> None:
+    with pytest.raises(UsageError, match="not an amount"):
+        parse_money(text)
+
+
+def test_format_money() -> None:
+    assert format_money(Decimal(1234567)) == "1,234,567"
+    assert format_money(Decimal("1234.5")) == "1,234.50"
+    assert format_money(None) == ""

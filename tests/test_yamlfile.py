@@ -1,0 +1,174 @@
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from salescli import yamlfile
+from salescli.errors import DataError
+
+LOADERS = [yaml.SafeLoader, yaml.CSafeLoader]
+
+WON = {"date": date(2026, 11, 26), "event": "won", "value": Decimal(48000)}
+
+
+def test_append_after_the_last_event_keeps_every_other_byte() -> None:
+    before = (
+        "# 客户档案\n"
+        "name: '中建三局'   # quoted on purpose\n"
+        "area: 武汉\n"
+        "\n"
+        "log:\n"
+        "  - {date: 2026-09-01, event: added}   # first contact\n"
+        "  - date: 2026-09-05\n"
+        "    event: visit\n"
+        "    note: |\n"
+        "      见到了科长\n"
+        "      下次带演示\n"
+        "\n"
+        "# the end\n"
+    )
+    after = yamlfile.append_to_log(before, [WON])
+    assert after == before.replace(
+        "      下次带演示\n",
+        "      下次带演示\n  - {date: 2026-11-26, event: won, value: 48000}\n",
+    )
+
+
+def test_append_to_an_empty_log() -> None:
+    assert yamlfile.append_to_log("name: A\nlog:\n", [WON]) == (
+        "name: A\nlog:\n- {date: 2026-11-26, event: won, value: 48000}\n"
+    )
+    assert yamlfile.append_to_log("name: A\nlog: []   # none yet\n", [WON]) == (
+        "name: A\nlog:   # none yet\n- {date: 2026-11-26, event: won, value: 48000}\n"
+    )
+    assert yamlfile.append_to_log("name: A\nlog:", [WON]) == (
+        "name: A\nlog:\n- {date: 2026-11-26, event: won, value: 48000}\n"
+    )
+
+
+def test_append_keeps_windows_line_endings_and_a_byte_order_mark() -> None:
+    before = "\ufeffname: A\r\nlog:\r\n- {date: 2026-09-01, event: added}\r\n"
+    assert yamlfile.append_to_log(before, [WON]) == before + "- {date: 2026-11-26, event: won, value: 48000}\r\n"
+
+
+def test_append_when_log_is_not_last() -> None:
+    before = "name: A\nlog:\n- {date: 2026-09-01, event: added}\narea: 武汉\n"
+    after = yamlfile.append_to_log(before, [WON])
+    assert after == "name: A\nlog:\n- {date: 2026-09-01, event: added}\n" \
+                    "- {date: 2026-11-26, event: won, value: 48000}\narea: 武汉\n"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name: A\n", "no single top-level `log:`"),
+        ("name: A\nlog: [{date: 2026-01-01, event: added}]\n", "not a block list"),
+        ("name: A\nlog: {a: 1}\n", "not a block list"),
+        ("- a\n- b\n", "not a mapping"),
+        ("name: [\n", "not valid YAML"),
+    ],
+)
+def test_append_refuses_what_it_cannot_edit_safely(text: str, message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        yamlfile.append_to_log(text, [WON])
+
+
+def test_values_that_need_quotes_get_them() -> None:
+    item = {"date": date(2026, 1, 2), "event": "note",
+            "note": "a, b: {c} # d", "reason": "2026-01-01", "goal": "yes", "stage": "  padded"}
+    line = yamlfile.format_flow_mapping(item)
+    assert line == '{date: 2026-01-02, event: note, note: "a, b: {c} # d", reason: "2026-01-01", ' \
+                   'goal: "yes", stage: "  padded"}'
+    assert yaml.safe_load(line) == item
+
+
+@pytest.mark.parametrize("loader", LOADERS)
+def test_load_refuses_aliases_and_python_tags(loader: type) -> None:
+    with pytest.raises(yamlfile.YamlProblem) as alias:
+        yamlfile.load("a: &x [1]\nb: *x\n", loader=loader)
+    assert (alias.value.line, alias.value.column) == (1, 4)
+    with pytest.raises(yamlfile.YamlProblem, match="tags like !!python are not allowed"):
+        yamlfile.load("a: !!python/object/apply:os.system [ls]\n", loader=loader)
+
+
+@pytest.mark.parametrize("loader", LOADERS)
+def test_syntax_errors_carry_line_and_column(loader: type) -> None:
+    with pytest.raises(yamlfile.YamlProblem) as problem:
+        yamlfile.load("name: A\nlog:\n- {date: 2026-01-01\n", loader=loader)
+    assert problem.value.line == 4
+    assert "expected ',' or '}'" in problem.value.message
+
+
+def test_set_values_fills_a_template_and_keeps_comments() -> None:
+    template = "id:\nname:\nfield:          # 领域\ncontact:\n  person:   # 主要联系人\n  phone: ''\nlog:\n"
+    filled = yamlfile.set_values(template, {"id": "zj", "name": "中建", "field": "construction",
+                                            "contact.person": "王强", "contact.phone": "13900000000"})
+    assert filled == ("id: zj\nname: 中建\nfield: construction # 领域\ncontact:\n"
+                      "  person: 王强 # 主要联系人\n  phone: \"13900000000\"\nlog:\n")
+
+
+def test_set_values_refuses_a_path_the_template_lacks() -> None:
+    with pytest.raises(DataError, match="no plain value at `funds.vendor`"):
+        yamlfile.set_values("name:\nlog:\n", {"funds.vendor": "x"})
+
+
+def test_locate_finds_nested_places() -> None:
+    text = "name: A\nlog:\n- {date: 2026-01-01, event: added}\n- {date: 2026-01-02, event: wonn}\n"
+    assert yamlfile.locate(text, ("log", 1, "event")) == (4, 29)
+    assert yamlfile.locate(text, ("log", 7)) == (3, 1)  # as far as it exists
+
+
+# ---- properties -------------------------------------------------------------------------
+
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=20)
+_comment = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), max_size=15)
+_event = st.fixed_dictionaries(
+    {"date": st.dates(min_value=date(2000, 1, 1), max_value=date(2100, 1, 1)),
+     "event": st.sampled_from(["note", "visit", "stage"])},
+    optional={"note": _text, "value": st.integers(min_value=0, max_value=10**9)},
+)
+
+
+@st.composite
+def customer_files(draw: st.DrawFn) -> tuple[str, list[dict]]:
+    """A customer file with comments in random places, block or flow events, LF or CRLF."""
+    events = draw(st.lists(_event, max_size=5))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    indent = draw(st.sampled_from(["", "  "]))
+    lines = [f"# {draw(_comment)}", f"name: {yamlfile.format_scalar(draw(_text) or 'A')}  # {draw(_comment)}",
+             "log:" + draw(st.sampled_from(["", "   # log"]))]
+    for event in events:
+        if draw(st.booleans()):
+            lines.append(f"{indent}- {yamlfile.format_flow_mapping(event)}")
+        else:
+            pairs = [f"{key}: {yamlfile.format_scalar(value)}" for key, value in event.items()]
+            lines.append(f"{indent}- " + pairs[0])
+            lines += [f"{indent}  {pair}" for pair in pairs[1:]]
+        if draw(st.booleans()):
+            lines.append(f"{indent}# {draw(_comment)}")
+    return newline.join(lines) + newline, events
+
+
+@settings(max_examples=150, deadline=None)
+@given(customer_files(), st.lists(_event, min_size=1, max_size=3))
+def test_an_append_keeps_every_earlier_line_and_reads_back(file: tuple[str, list[dict]], new: list[dict]) -> None:
+    text, events = file
+    after = yamlfile.append_to_log(text, new)
+    added_at = next(i for i in range(len(text) + 1) if i == len(text) or after[i] != text[i])
+    added_at = text.rfind("\n", 0, added_at) + 1
+    assert after.startswith(text[:added_at])
+    assert after.endswith(text[added_at:])
+    for loader in LOADERS:
+        assert yamlfile.load(after, loader=loader)["log"] == events + new
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.one_of(_text, st.integers(), st.dates()))
+def test_format_scalar_round_trips(value: object) -> None:
+    for flow in (True, False):
+        text = yamlfile.format_scalar(value, flow=flow)
+        document = f"{{k: {text}}}" if flow else f"k: {text}"
+        assert yaml.safe_load(document) == {"k": value if value != "" else None} or value == ""
