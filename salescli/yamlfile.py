@@ -59,7 +59,7 @@ def load(text: str, *, loader: type | None = None) -> Any:
 def _problem_text(problem: str) -> str:
     if "could not determine a constructor" in problem:
         return "tags like !!python are not allowed in customer files; remove the tag"
-    return problem
+    return f"{problem} (YAML syntax: fix the file here)"
 
 
 def _refuse_aliases(text: str, loader: type) -> None:
