@@ -129,8 +129,17 @@ def sort_rows(rows: Sequence[Row], key: str) -> list[Row]:
 def _sort_value(line: Row, name: str) -> object:
     if name == "stage":
         return None if line.stage is None else (line.stage.number, line.status is not Status.OPEN)
+    if name == "name":
+        return _pinyin_order(line.name)
     attribute = {"value": "target_value", "date": "target_date", "last": "last_activity"}.get(name, name)
     return getattr(line, attribute)
+
+
+def _pinyin_order(name: str) -> str:
+    """Chinese names sort by their pinyin, as in a phone's contacts (陈 < 鼎 < 中 < 周)."""
+    from pypinyin import lazy_pinyin
+
+    return " ".join(lazy_pinyin(name)).casefold()
 
 
 @dataclass(frozen=True)

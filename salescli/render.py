@@ -33,15 +33,18 @@ def render(records: Sequence[Mapping[str, Any]], headers: Mapping[str, str], fmt
         writer.writerow(keys)
         writer.writerows([[_cell(record.get(key)) for key in keys] for record in records])
         return buffer.getvalue()
+    numeric = {key for key in keys if any(isinstance(record.get(key), (Decimal, int)) for record in records)}
     return table([[_cell(record.get(key)) for key in keys] for record in records],
-                 [headers[key] for key in keys], markdown=fmt == "markdown")
+                 [headers[key] for key in keys], markdown=fmt == "markdown",
+                 align=["right" if key in numeric else "left" for key in keys])
 
 
-def table(rows: Sequence[Sequence[str]], headers: Sequence[str], *, markdown: bool = False) -> str:
+def table(rows: Sequence[Sequence[str]], headers: Sequence[str], *, markdown: bool = False,
+          align: Sequence[str] | None = None) -> str:
     from tabulate import tabulate  # slow to import; only commands that print tables pay for it
 
     return tabulate(rows, headers=list(headers), tablefmt="github" if markdown else "simple",
-                    disable_numparse=True) + "\n"
+                    disable_numparse=True, colalign=align) + "\n"
 
 
 def plain(value: Any) -> Any:

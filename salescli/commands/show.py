@@ -44,10 +44,10 @@ def _text(customer: Customer, s: Session) -> list[str]:
     lines += [f"  {_deal_line(deal, s)}" for deal in customer.deals] or ["  no deal yet"]
     lines += ["", i18n.word("classification", language)]
     for name in ("field", "size", "role", "channel", "source"):
-        value = customer.get(name)
-        label = s.config.vocabulary(name).label(str(value), language) if value else None
-        lines.append(_field(i18n.word(name, language), label, language))
+        lines.append(_field(i18n.word(name, language), _term(s, name, customer.get(name)), language))
     for name in ("referred_by", "area", "project", "owner"):
+        if name == "referred_by" and customer.get("channel") != "referral":
+            continue
         lines.append(_field(i18n.word(name, language), customer.get(name), language))
     for number, group in enumerate(GROUPS, start=1):
         lines += ["", f"{number}. {group.label(language)} ({group.zh if language == 'en' else group.en})"]
@@ -57,9 +57,20 @@ def _text(customer: Customer, s: Session) -> list[str]:
     return lines
 
 
+def _term(s: Session, vocabulary: str, key: Any) -> str | None:
+    """A classification value as `construction (建筑单位)` in English, `建筑单位` in Chinese."""
+    if key in (None, ""):
+        return None
+    term = s.config.vocabulary(vocabulary).get(str(key))
+    if term is None:
+        return f"{key} (?)"
+    return term.zh if s.language == "zh" else f"{term.key} ({term.zh})"
+
+
 def _field(label: str, value: Any, language: str) -> str:
-    shown = "—" + i18n.word("missing", language) if value in (None, "") else str(plain(value))
-    return f"  {label:<24} {shown}" if language == "en" else f"  {label}：{shown}"
+    if language == "zh":
+        return f"  {label}：{'—缺' if value in (None, '') else plain(value)}"
+    return f"  {label:<24} {'— missing' if value in (None, '') else plain(value)}"
 
 
 def _deal_line(deal: Deal, s: Session) -> str:
@@ -100,6 +111,6 @@ def _as_json(customer: Customer) -> dict[str, Any]:
         "deals": [plain(deal.__dict__) for deal in customer.deals],
         "missing": {group.key: [item.key for item in group.items
                                 if item_value(customer, group, item) in (None, "")] for group in GROUPS},
-        "log": [plain({k: v for k, v in event.__dict__.items() if v is not None and k != "index"})
-                for event in customer.events],
+        "log": [plain({("event" if k == "kind" else k): v for k, v in event.__dict__.items()
+                       if v is not None and k != "index"}) for event in customer.events],
     }

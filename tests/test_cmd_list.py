@@ -1,0 +1,104 @@
+import csv
+import io
+import json
+from pathlib import Path
+
+from tests.conftest import customer_file, invoke
+
+
+def _folder(folder: Path, run) -> None:
+    run("add", "中建三局", "--id", "zj", "--field", "建筑", "--size", "系统", "--role", "乙方", "--channel", "陌拜",
+        "--area", "洪山", "--value", "12万", "--by", "2026-12-20", "--date", "2026-10-01")
+    run("advance", "zj", "demo", "--date", "2026-11-20")
+    run("add", "鼎盛地产", "--id", "ds", "--field", "房地产", "--size", "散户", "--role", "甲方",
+        "--channel", "缘故", "--area", "汉阳", "--value", "8万", "--date", "2026-09-01")
+    run("add", "陈建国", "--id", "cjg", "--field", "建筑", "--size", "个人", "--channel", "转介绍", "--date", "2026-08-01")
+    run("advance", "cjg", "close", "--value", "6800", "--date", "2026-10-10")
+    run("add", "周敏工作室", "--id", "zm", "--date", "2026-07-01")
+    run("advance", "zm", "lost", "--reason", "太贵", "--date", "2026-07-20")
+
+
+def test_list_table_lines_up_chinese_and_ends_with_a_summary(folder: Path, run) -> None:
+    _folder(folder, run)
+    result = run("list")
+    assert result.exit_code == 0
+    assert result.stdout == (
+        "id    name        stage            field         size        role        channel       area      target  by          last activity\n"
+        "----  ----------  ---------------  ------------  ----------  ----------  ------------  ------  --------  ----------  ---------------\n"
+        "ds    鼎盛地产    prospect         real-estate   small       owner       acquaintance  汉阳      80,000              2026-09-01\n"
+        "zm    周敏工作室  prospect (lost)                                                                                    2026-07-20\n"
+        "zj    中建三局    demo             construction  system      contractor  cold          洪山     120,000  2026-12-20  2026-11-20\n"
+        "cjg   陈建国      close (won)      construction  individual              referral                                    2026-10-10\n"
+        "4 customers | prospect 1 · demo 1 | won 1 (6,800) | lost 1 | open pipeline 200,000 CNY\n"
+    )
+
+
+def test_list_in_chinese(folder: Path, run) -> None:
+    _folder(folder, run)
+    out = run("--lang", "zh", "list", "--stage", "展示").stdout.splitlines()
+    assert out[0].split() == ["编号", "名称", "阶段", "领域", "规模", "角色", "渠道", "区域", "目标金额", "目标日期", "最近活动"]
+    assert out[2].split() == ["zj", "中建三局", "产品展示", "建筑单位", "系统", "乙方", "陌拜", "洪山", "120,000",
+                              "2026-12-20", "2026-11-20"]
+    assert out[3] == "1 客户 | 产品展示 1 | 成交 0 (0) | 丢单 0 | 在途金额 120,000 CNY"
+
+
+def test_filters(folder: Path, run) -> None:
+    _folder(folder, run)
+
+    def ids(*args: str) -> list[str]:
+        return [row["id"] for row in json.loads(run("list", "--format", "json", *args).stdout)]
+
+    assert ids("--field", "建筑") == ["zj", "cjg"]
+    assert ids("--size", "个人") == ["cjg"]
+    assert ids("--role", "owner") == ["ds"]
+    assert ids("--channel", "referral") == ["cjg"]
+    assert ids("--area", "洪") == ["zj"]
+    assert ids("--open") == ["ds", "zj"]
+    assert ids("--won") == ["cjg"]
+    assert ids("--lost") == ["zm"]
+    assert ids("--stage", "close") == ["cjg"]
+    assert ids("--stale", "30") == ["ds"]  # open, quiet since 2026-09-01
+    assert ids("太贵") == ["zm"]  # text search reaches the log
+    assert ids("--sort", "-value") == ["zj", "ds", "cjg", "zm"]
+    assert ids("--sort", "last") == ["zm", "ds", "cjg", "zj"]
+    assert ids("--sort", "name") == ["cjg", "ds", "zj", "zm"]  # by pinyin: chen, ding, zhong, zhou
+
+
+def test_json_and_csv_carry_raw_values(folder: Path, run) -> None:
+    _folder(folder, run)
+    rows = json.loads(run("list", "--format", "json", "--stage", "demo").stdout)
+    assert rows == [{
+        "id": "zj", "name": "中建三局", "stage": "demo", "status": "open", "deals": 1, "field": "construction",
+        "size": "system", "role": "contractor", "channel": "cold", "area": "洪山", "owner": None,
+        "target_value": 120000, "target_date": "2026-12-20", "won_value": None, "last_activity": "2026-11-20",
+    }]
+    table = list(csv.DictReader(io.StringIO(run("list", "--format", "csv", "--won").stdout)))
+    assert [(row["id"], row["stage"], row["status"], row["won_value"]) for row in table] == [
+        ("cjg", "close", "won", "6,800")]
+    tsv = run("list", "--format", "tsv", "--won").stdout.splitlines()
+    assert tsv[0].split("\t")[:3] == ["id", "name", "stage"]
+    markdown = run("list", "--format", "markdown", "--won").stdout.splitlines()
+    assert markdown[0].startswith("| id ") and markdown[1].startswith("|----")
+
+
+def test_bad_options_are_usage_errors(folder: Path, run) -> None:
+    assert run("list", "--format", "xml").stderr == "Error: unknown format 'xml'; use one of: table, csv, tsv, json, markdown\n"
+    assert run("list", "--sort", "size").exit_code == 2
+    assert run("list", "--open", "--won").stderr == "Error: use one of --open, --won, --lost\n"
+    assert run("list", "--stage", "lost").stderr == "Error: --stage takes a stage; for lost deals use --lost\n"
+
+
+def test_a_broken_file_is_named_and_the_rest_still_listed(folder: Path, run) -> None:
+    _folder(folder, run)
+    customer_file(folder, "bad").write_text("name: B\nlog:\n- {date: 2026-09-01, event: added\n", encoding="utf-8")
+    result = run("list", "--format", "json")
+    assert result.exit_code == 1
+    assert [row["id"] for row in json.loads(result.stdout)] == ["ds", "zm", "zj", "cjg"]
+    assert result.stderr == (f"warning: skipped {customer_file(folder, 'bad')}:4:1: did not find expected ',' or '}}' "
+                             "(YAML syntax: fix the file here)\n")
+
+
+def test_empty_folder(folder: Path, run) -> None:
+    result = run("list")
+    assert result.exit_code == 0
+    assert result.stdout.endswith("0 customers | won 0 (0) | lost 0 | open pipeline 0 CNY\n")
