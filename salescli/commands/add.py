@@ -42,7 +42,7 @@ def _opt(help_text: str, *names: str) -> Any:
 
 def add(
     ctx: typer.Context,
-    name: str = typer.Argument(..., help="The customer's name, e.g. 中建三局第一建设有限公司."),
+    name: str = typer.Argument(..., metavar="NAME", help="The customer's name, e.g. 中建三局第一建设有限公司."),
     customer_id: Optional[str] = _opt("The id (file name); default: the name in pinyin.", "--id"),
     field: Optional[str] = _opt("领域: real-estate 房地产, bank 银行, construction 建筑, military, telecom, finance, "
                                 "power, petrochemical, railway, pharma, metallurgy, highway, aviation, municipal, "
@@ -87,7 +87,12 @@ def add(
     In a terminal it asks for the essentials you left out (field, size, role, channel, area);
     in a script it never asks. Values take English keys or Chinese labels.
 
-    Example: salescli add 中建三局第一建设有限公司 --field 建筑 --size 系统 --role 乙方 --channel 陌拜 --area 武汉·洪山
+    Examples:
+
+    \b
+      salescli add 中建三局第一建设有限公司 --field 建筑 --size 系统 --role 乙方 --channel 陌拜 --area 洪山
+      salescli add 楚天造价咨询 --referred-by 中建三局 --contact 王强 --phone 13900000000
+      salescli add "Hubei Road & Bridge" --id hubei-rb --value 15万 --by 2027-01-31 --no-input
     """
     s = session(ctx)
     given = dict(locals())

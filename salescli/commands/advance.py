@@ -19,9 +19,9 @@ def register(app: typer.Typer) -> None:
 
 def advance(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
     stage: Optional[str] = typer.Argument(
-        None, help="Where to: a stage (demo, 产品展示, 5 …), close/促成, or lost/丢单; default: the next stage.",
+        None, metavar="STAGE", help="Where to: a stage (demo, 产品展示, 5 …), close/促成, or lost/丢单; default: the next stage.",
         show_default=False,
     ),
     when: Optional[str] = typer.Option(None, "--date", help="When it happened (default: today)."),
@@ -38,8 +38,15 @@ def advance(
 
     Each move appends one event to the customer's log: `git diff` shows added lines only.
 
-    Examples: salescli advance 中建三局 · salescli advance zhongjiansanju close --value 48000 ·
-    salescli advance 中建 lost --reason 选了别家 · salescli advance 中建 needs --new-deal 2027升级
+    Examples:
+
+    \b
+      salescli advance 中建三局                  # to the next stage
+      salescli advance zhongjiansanju demo --note 演示了算量
+      salescli advance 中建 close --value 4.8万
+      salescli advance 中建 lost --reason 选了别家
+      salescli advance 中建 needs --reopen
+      salescli advance 中建 needs --new-deal 2027升级
     """
     s = session(ctx)
     found = s.customer(customer)

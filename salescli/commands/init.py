@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
 
 def init(
     ctx: typer.Context,
-    path: Path = typer.Argument(Path("."), help="Where to make the data folder (default: here)."),
+    path: Path = typer.Argument(Path("."), metavar="PATH", help="Where to make the data folder (default: here)."),
     user: Optional[str] = typer.Option(None, "--user", help="Your name: the owner of new customers."),
     language: str = typer.Option("en", "--language", help="Output language: en or zh."),
     currency: str = typer.Option("CNY", "--currency"),
@@ -31,7 +31,10 @@ def init(
 
     Existing files are never overwritten; running it again only adds what is missing.
 
-    Example: salescli init ~/sales --user 李明 --language zh
+    Examples:
+
+    \b
+      salescli init ~/sales --user 李明 --language zh
     """
     session(ctx)
     if language not in LANGUAGES:

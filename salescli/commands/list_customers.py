@@ -28,7 +28,7 @@ def register(app: typer.Typer) -> None:
 
 def list_customers(
     ctx: typer.Context,
-    search: Optional[str] = typer.Argument(None, help="Only customers whose file or log mentions this text."),
+    search: Optional[str] = typer.Argument(None, metavar="TEXT", help="Only customers whose file or log mentions this text."),
     stage: Optional[str] = typer.Option(None, "--stage", help="Only this stage (key or 中文: demo, 产品展示)."),
     field: Optional[str] = typer.Option(None, "--field", help="Only this field (领域), e.g. 房地产."),
     size: Optional[str] = typer.Option(None, "--size", help="Only this size (规模)."),
@@ -48,8 +48,14 @@ def list_customers(
 
     Table and markdown end with a summary: open deals per stage, won, lost, the open pipeline.
 
-    Examples: salescli list --stage demo · salescli list --field 房地产 --open --sort -value ·
-    salescli list 王工 · salescli list --stale 30 · salescli list --format json
+    Examples:
+
+    \b
+      salescli list --stage demo
+      salescli list --field 房地产 --open --sort -value
+      salescli list 王工              # text anywhere in the file or log
+      salescli list --stale 30        # open, untouched for 30 days
+      salescli list --format json | jq '.[].id'
     """
     s = session(ctx)
     check_format(fmt)

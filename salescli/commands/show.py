@@ -22,12 +22,16 @@ def register(app: typer.Typer) -> None:
 
 def show(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Show one customer: stage and target, the five information groups with what is missing, the log.
 
-    Examples: salescli show 中建三局 · salescli show zhongjiansanju --format json
+    Examples:
+
+    \b
+      salescli show 中建三局
+      salescli show zhongjiansanju --format json
     """
     s = session(ctx)
     check_format(fmt, ("text", "json"))

@@ -20,7 +20,7 @@ def register(app: typer.Typer) -> None:
 
 def target(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
     value: Optional[str] = typer.Option(None, "--value", help="The value to close (48000, 4.8万, 48k)."),
     by: Optional[str] = typer.Option(None, "--by", metavar="DATE", help="The date to close by."),
     when: Optional[str] = typer.Option(None, "--date", help="When the target was set (default: today)."),
@@ -30,7 +30,11 @@ def target(
     """Set or adjust a customer's close target: a value and a date. The latest target counts;
     earlier ones stay in the log.
 
-    Example: salescli target 中建三局 --value 12万 --by 2026-12-20
+    Examples:
+
+    \b
+      salescli target 中建三局 --value 12万 --by 2026-12-20
+      salescli target 中建三局 --by 2027-01-15 --note 甲方推迟
     """
     if value is None and by is None:
         raise UsageError("give --value, --by or both")

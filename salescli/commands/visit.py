@@ -18,7 +18,7 @@ def register(app: typer.Typer) -> None:
 
 def visit(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
     when: Optional[str] = typer.Option(None, "--date", help="When (default: today)."),
     goal: Optional[str] = typer.Option(None, "--goal", help="What the visit was for (拜访目标)."),
     note: Optional[str] = typer.Option(None, "--note", help="What came of it."),
@@ -27,7 +27,10 @@ def visit(
 ) -> None:
     """Log a visit to a customer. Visits per day (日客户拜访量) are counted from these.
 
-    Example: salescli visit 中建三局 --goal 演示算量 --note 科长很感兴趣 --next +7d
+    Examples:
+
+    \b
+      salescli visit 中建三局 --goal 演示算量 --note 科长很感兴趣 --next +7d
     """
     s = session(ctx)
     found = s.customer(customer)

@@ -1,0 +1,79 @@
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from salescli import __version__
+from salescli.cli import app
+from tests.conftest import customer_file, invoke
+
+COMMANDS = ["init", "add", "advance", "visit", "target", "list", "show"]
+
+
+def test_version() -> None:
+    result = CliRunner().invoke(app, ["--version"])
+    assert (result.exit_code, result.stdout) == (0, f"salescli {__version__}\n")
+
+
+def test_every_command_is_wired_with_help_and_an_example() -> None:
+    top = CliRunner().invoke(app, ["--help"]).stdout
+    for command in COMMANDS:
+        assert re.search(rf"^\s+{command}\s+\S", top, re.MULTILINE), command
+        help_text = CliRunner().invoke(app, [command, "--help"]).stdout
+        assert "Example" in help_text and "salescli " + command in help_text, command
+
+
+def test_outside_a_data_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SALESCLI_DIR", raising=False)
+    result = CliRunner().invoke(app, ["list"])
+    assert result.exit_code == 2
+    assert result.stderr == ("Error: not in a salescli data folder (no customers/ here or above); "
+                             "run `salescli init` to make one, or pass --dir PATH\n")
+
+
+def test_today_from_the_environment(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SALESCLI_TODAY", "2027-03-01")
+    monkeypatch.setenv("SALESCLI_DIR", str(folder))
+    CliRunner().invoke(app, ["add", "鼎盛地产", "--id", "ds"])
+    assert customer_file(folder, "ds").read_text(encoding="utf-8").endswith(
+        "- {date: 2027-03-01, event: added, stage: prospect}\n")
+
+
+def test_bad_today_is_a_usage_error(folder: Path) -> None:
+    result = invoke(folder, "list", today="01/02/2026")
+    assert (result.exit_code, result.stderr) == (
+        2, "Error: '01/02/2026' is ambiguous (day or month first?); write it as YYYY-MM-DD\n")
+
+
+def test_a_bad_config_names_the_line(folder: Path) -> None:
+    (folder / "salescli.yaml").write_text("user: me\nprobabilities:\n  demo: 3\n", encoding="utf-8")
+    result = invoke(folder, "list")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {folder / 'salescli.yaml'}:3:9: a probability is between 0 and 1, not 3\n"
+
+
+def test_config_extends_vocabularies_and_sets_language(folder: Path) -> None:
+    (folder / "salescli.yaml").write_text("language: zh\nvocabulary:\n  field:\n    water: 水利部门\n",
+                                          encoding="utf-8")
+    assert invoke(folder, "add", "长江水利委员会", "--id", "cj", "--field", "水利").exit_code == 0
+    assert invoke(folder, "list", "--field", "water").stdout.splitlines()[2].split()[:4] == \
+        ["cj", "长江水利委员会", "开发新客户", "水利部门"]
+
+
+def test_debug_shows_the_traceback(folder: Path) -> None:
+    result = CliRunner().invoke(app, ["--dir", str(folder), "--debug", "show", "nobody"])
+    assert result.exception is not None and "no customer matches" in str(result.exception)
+
+
+def test_customer_completion_lists_ids(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    invoke(folder, "add", "中建三局", "--id", "zj")
+    invoke(folder, "add", "中铁", "--id", "zt")
+    invoke(folder, "add", "鼎盛", "--id", "ds")
+    monkeypatch.setenv("SALESCLI_DIR", str(folder))
+    monkeypatch.setenv("_SALESCLI_COMPLETE", "complete_bash")
+    monkeypatch.setenv("COMP_WORDS", "salescli show z")
+    monkeypatch.setenv("COMP_CWORD", "2")
+    result = CliRunner().invoke(app, [], prog_name="salescli")
+    assert result.stdout.split() == ["zj", "zt"]
