@@ -135,8 +135,8 @@ def customer_from_document(document: Any, *, file_id: str, path: Path | None = N
         raise LogProblem("`log:` must be a list of events (`- {date: …, event: …}`)", ("log",))
     events = tuple(event_from_item(item, index) for index, item in enumerate(log))
     profile = {key: value for key, value in document.items() if key != "log"}
-    customer_id = str(document.get("id") or file_id)
-    return Customer(customer_id, str(name).strip(), profile, events, derive_deals(events), path)
+    # The file name is the id; an `id:` key inside is for readers (and `check`), never trusted for paths.
+    return Customer(file_id, str(name).strip(), profile, events, derive_deals(events), path)
 
 
 def event_from_item(item: Any, index: int) -> Event:

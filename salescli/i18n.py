@@ -25,6 +25,7 @@ _WORDS: dict[str, tuple[str, str]] = {
     "open": ("open", "进行中"),
     "won": ("won", "成交"),
     "lost": ("lost", "丢单"),
+    "customer": ("customer", "客户"),
     "customers": ("customers", "客户"),
     "pipeline": ("open pipeline", "在途金额"),
     "missing": ("missing", "缺"),

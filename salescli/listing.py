@@ -71,6 +71,8 @@ class Filters:
     owner: str | None = None
     status: Status | None = None
     stale_days: int | None = None
+    due: date | None = None  # target date on or before
+    min_value: Decimal | None = None  # target value at least
     search: str | None = None
 
 
@@ -91,6 +93,10 @@ def _keeps(customer: Customer, line: Row, f: Filters, today: date) -> bool:
         quiet_since = today - timedelta(days=f.stale_days)
         if line.status is not Status.OPEN or (line.last_activity and line.last_activity > quiet_since):
             return False
+    if f.due is not None and (line.target_date is None or line.target_date > f.due):
+        return False
+    if f.min_value is not None and (line.target_value is None or line.target_value < f.min_value):
+        return False
     return not f.search or f.search.casefold() in _haystack(customer)
 
 

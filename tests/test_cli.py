@@ -77,3 +77,19 @@ def test_customer_completion_lists_ids(folder: Path, monkeypatch: pytest.MonkeyP
     monkeypatch.setenv("COMP_CWORD", "2")
     result = CliRunner().invoke(app, [], prog_name="salescli")
     assert result.stdout.split() == ["zj", "zt"]
+
+
+def test_ctrl_c_exits_130_and_leaves_the_file_whole(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    invoke(folder, "add", "中建三局", "--id", "zj")
+    before = customer_file(folder, "zj").read_bytes()
+
+    def interrupted(*args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "replace", interrupted)
+    result = invoke(folder, "advance", "zj")
+    assert (result.exit_code, result.stderr) == (130, "Interrupted; nothing was half-written.\n")
+    assert customer_file(folder, "zj").read_bytes() == before
+    assert sorted(p.name for p in (folder / "customers").iterdir()) == ["zj.yaml"]

@@ -58,6 +58,9 @@ def test_filters(folder: Path, run) -> None:
     assert ids("--lost") == ["zm"]
     assert ids("--stage", "close") == ["cjg"]
     assert ids("--stale", "30") == ["ds"]  # open, quiet since 2026-09-01
+    assert ids("--open", "--due", "2026-12-31") == ["zj"]
+    assert ids("--min-value", "10万") == ["zj"]
+    assert ids("--min-value", "5万") == ["ds", "zj"]
     assert ids("太贵") == ["zm"]  # text search reaches the log
     assert ids("--sort", "-value") == ["zj", "ds", "cjg", "zm"]
     assert ids("--sort", "last") == ["zm", "ds", "cjg", "zj"]
@@ -102,3 +105,5 @@ def test_empty_folder(folder: Path, run) -> None:
     result = run("list")
     assert result.exit_code == 0
     assert result.stdout.endswith("0 customers | won 0 (0) | lost 0 | open pipeline 0 CNY\n")
+    run("add", "鼎盛地产")
+    assert run("list").stdout.splitlines()[-1] == "1 customer | prospect 1 | won 0 (0) | lost 0 | open pipeline 0 CNY"

@@ -10,7 +10,7 @@ from salescli import i18n, listing
 from salescli.commands import session
 from salescli.customer import Status
 from salescli.errors import EXIT_DATA, UsageError
-from salescli.parsing import format_money
+from salescli.parsing import format_money, parse_money
 from salescli.pipeline import parse_target
 from salescli.render import check_format, render
 from salescli.session import Session
@@ -41,6 +41,10 @@ def list_customers(
     lost: bool = typer.Option(False, "--lost", help="Only customers whose current deal is lost."),
     stale: Optional[int] = typer.Option(None, "--stale", metavar="DAYS",
                                         help="Only open customers with no activity for DAYS days."),
+    due: Optional[str] = typer.Option(None, "--due", metavar="DATE",
+                                      help="Only targets to close on or before DATE (e.g. +30d, 2026-12-31)."),
+    min_value: Optional[str] = typer.Option(None, "--min-value", metavar="AMOUNT",
+                                            help="Only targets worth at least AMOUNT (e.g. 10万)."),
     sort: str = typer.Option("stage", "--sort", help=f"Order by {', '.join(listing.SORT_KEYS)}; -KEY reverses."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv, json or markdown."),
 ) -> None:
@@ -62,7 +66,8 @@ def list_customers(
     filters = listing.Filters(
         stage=_stage(stage), field=s.vocabulary_key("field", field), size=s.vocabulary_key("size", size),
         role=s.vocabulary_key("role", role), channel=s.vocabulary_key("channel", channel),
-        area=area, owner=owner, status=_status(open_only, won, lost), stale_days=stale, search=search,
+        area=area, owner=owner, status=_status(open_only, won, lost), stale_days=stale,
+        due=s.date(due) if due else None, min_value=parse_money(min_value) if min_value else None, search=search,
     )
     chosen = listing.select(s.customers(), filters, today=s.today)
     rows = listing.sort_rows([listing.row(customer) for customer in chosen], sort)
@@ -108,8 +113,9 @@ def _record(row: listing.Row, s: Session, *, display: bool) -> dict[str, Any]:
 def _summary_line(summary: listing.Summary, s: Session) -> str:
     language = s.language
     stages = " · ".join(f"{stage.label(language)} {count}" for stage, count in summary.open_by_stage.items())
+    noun = i18n.word("customer" if summary.customers == 1 else "customers", language)
     parts = [
-        f"{summary.customers} {i18n.word('customers', language)}",
+        f"{summary.customers} {noun}",
         *([stages] if stages else []),
         f"{i18n.word('won', language)} {summary.won} ({format_money(summary.won_value) or 0})",
         f"{i18n.word('lost', language)} {summary.lost}",
