@@ -66,7 +66,7 @@ def parse_target(word: str | None) -> Stage | str | None:
         return None
     if word.strip().casefold() in LOST_WORDS:
         return "lost"
-    return resolve_word(word, {**stage_words()}, what="stage")
+    return resolve_word(word, stage_words(), what="stage")
 
 
 def advance(

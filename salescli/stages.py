@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import Enum
+from functools import cache
 
 
 class Stage(str, Enum):
@@ -73,6 +74,7 @@ _ALIASES = {
 }
 
 
+@cache
 def stage_words() -> dict[str, Stage]:
     """Every word that names a stage, folded to lower case."""
     words: dict[str, Stage] = {}

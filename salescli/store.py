@@ -167,8 +167,13 @@ def append_events(path: Path, items: Sequence[Mapping[str, Any]]) -> Customer:
 def create_customer(path: Path, text: str) -> Customer:
     """Write a new customer file; refuses to replace one that exists."""
     customer = parse_customer(text, path)
-    _atomic_write(path, text.encode("utf-8"), exclusive=True)
+    write_new_file(path, text)
     return customer
+
+
+def write_new_file(path: Path, text: str) -> None:
+    """Write a file that must not exist yet, all or nothing."""
+    _atomic_write(path, text.encode("utf-8"), exclusive=True)
 
 
 def _write_file(path: Path, edit: Callable[[str], str]) -> Customer:

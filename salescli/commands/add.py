@@ -20,7 +20,7 @@ from salescli.stages import Stage
 
 # option name → where the value goes in the customer file
 _PROFILE = {
-    "area": "area", "project": "project", "owner": "owner",
+    "area": "area", "project": "project", "owner": "owner",  # owner defaults to the config's user
     "address": "contact.address", "department": "contact.department", "contact": "contact.person",
     "phone": "contact.phone", "postcode": "contact.postcode",
     "vendor": "funds.vendor", "software": "funds.software", "seats": "funds.seats", "amount": "funds.amount",
@@ -95,29 +95,35 @@ def add(
       salescli add "Hubei Road & Bridge" --id hubei-rb --value 15万 --by 2027-01-31 --no-input
     """
     s = session(ctx)
-    given = dict(locals())
+    options = dict(locals())  # every profile option by name, as typed
     customers = s.customers()
     _refuse_duplicate_name(customers, name)
-    classification = {key: s.vocabulary_key(key, given[key]) for key in _CLASSIFICATION}
-    if referred_by:
-        referrer = s.customer(referred_by)
-        given["referred_by"] = referrer.id
-        classification["channel"] = classification["channel"] or "referral"
-        classification["source"] = classification["source"] or "referral"
+    classification = _classification(s, options)
     if sys.stdin.isatty() and not no_input:
-        _ask_essentials(s, classification, given)
+        _ask_essentials(s, classification, options)
     new_id = _new_id(s, customers, name, customer_id)
-    values: dict[str, Any] = {"id": new_id, "name": name.strip(), **_present(classification)}
-    values.update(_present({"referred_by": given["referred_by"]}))
-    values.update(_present({path: _profile_value(key, given[key]) for key, path in _PROFILE.items()}))
-    values.setdefault("owner", s.config.user or None)
-    values = _present(values)
-    items = _log(s, stage, value, by, when, note)
+    values = {
+        "id": new_id,
+        "name": name.strip(),
+        "owner": s.config.user,
+        **classification,
+        **{path: _profile_value(key, options[key]) for key, path in _PROFILE.items() if options[key] is not None},
+    }
     path = s.folder.customer_path(new_id)
-    text = yamlfile.set_values(s.folder.template("customer.yaml"), values)
-    customer = store.create_customer(path, yamlfile.append_to_log(text, items))
-    typer.echo(f"Added {customer.name} as {customer.id} ({s.shown(path)}), stage "
-               f"{customer.deals[0].stage.value} {customer.deals[0].stage.zh}.")
+    text = yamlfile.set_values(s.folder.template("customer.yaml"), _present(values))
+    customer = store.create_customer(path, yamlfile.append_to_log(text, _log(s, stage, value, by, when, note)))
+    first = customer.deals[0].stage
+    typer.echo(f"Added {customer.name} as {customer.id} ({s.shown(path)}), stage {first.value} {first.zh}.")
+
+
+def _classification(s: Session, options: dict[str, Any]) -> dict[str, Any]:
+    """Field, size, role, channel, source as stored keys; a referrer implies the referral channel."""
+    keys: dict[str, Any] = {key: s.vocabulary_key(key, options[key]) for key in _CLASSIFICATION}
+    if options["referred_by"]:
+        keys["referred_by"] = s.customer(options["referred_by"]).id
+        keys["channel"] = keys["channel"] or "referral"
+        keys["source"] = keys["source"] or "referral"
+    return keys
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:
@@ -166,20 +172,21 @@ def _log(s: Session, stage: str, value: str | None, by: str | None, when: str | 
     return items
 
 
-def _ask_essentials(s: Session, classification: dict[str, str | None], given: dict[str, Any]) -> None:
+def _ask_essentials(s: Session, classification: dict[str, Any], options: dict[str, Any]) -> None:
     for key in _ESSENTIALS:
         if key == "area":
-            if not given["area"]:
-                given["area"] = typer.prompt("area (区域)", default="", show_default=False) or None
-            continue
-        if classification[key]:
-            continue
-        vocabulary = s.config.vocabulary(key)
-        choices = ", ".join(f"{term.key} {term.zh}" for term in vocabulary.terms)
-        while True:
-            answer = typer.prompt(f"{key} ({vocabulary.zh}) [{choices}]", default="", show_default=False)
-            try:
-                classification[key] = s.vocabulary_key(key, answer)
-                break
-            except UsageError as error:
-                typer.echo(error.message, err=True)
+            if not options["area"]:
+                options["area"] = typer.prompt("area (区域)", default="", show_default=False) or None
+        elif not classification[key]:
+            classification[key] = _ask_term(s, key)
+
+
+def _ask_term(s: Session, key: str) -> str | None:
+    vocabulary = s.config.vocabulary(key)
+    choices = ", ".join(f"{term.key} {term.zh}" for term in vocabulary.terms)
+    while True:
+        answer = typer.prompt(f"{key} ({vocabulary.zh}) [{choices}]", default="", show_default=False)
+        try:
+            return s.vocabulary_key(key, answer)
+        except UsageError as error:
+            typer.echo(error.message, err=True)

@@ -47,13 +47,13 @@ def init(
             made.append(f"{folder}/")
     template = path / store.TEMPLATES / "customer.yaml"
     if not template.exists():
-        shutil.copyfile(store.PACKAGE_TEMPLATES / "customer.yaml", template)
+        store.write_new_file(template, (store.PACKAGE_TEMPLATES / "customer.yaml").read_text(encoding="utf-8"))
         made.append(f"{store.TEMPLATES}/customer.yaml")
     config = path / store.CONFIG
     if not config.exists():
         text = (store.PACKAGE_TEMPLATES / store.CONFIG).read_text(encoding="utf-8")
         settings = {"language": language, "currency": currency, **({"user": user} if user else {})}
-        config.write_text(yamlfile.set_values(text, settings), encoding="utf-8")
+        store.write_new_file(config, yamlfile.set_values(text, settings))
         made.append(store.CONFIG)
     if git and _make_git_repo(path):
         made.append("a git repository")
