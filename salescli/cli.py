@@ -28,8 +28,25 @@ class _Group(TyperGroup):
             typer.echo("Interrupted; nothing was half-written.", err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
+    def parse_args(self, ctx: Any, args: list[str]) -> Any:
+        return super().parse_args(ctx, _optional_values(args))
+
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # in the order of a rep's day, not alphabetical
+
+
+# Options whose value may be left out (`forecast --month` means this month); click has no such thing.
+_OPTIONAL_VALUES = {"--month": "current"}
+
+
+def _optional_values(args: list[str]) -> list[str]:
+    filled: list[str] = []
+    for index, arg in enumerate(args):
+        filled.append(arg)
+        following = args[index + 1] if index + 1 < len(args) else None
+        if arg in _OPTIONAL_VALUES and (following is None or following.startswith("-")):
+            filled.append(_OPTIONAL_VALUES[arg])
+    return filled
 
 
 def _debugging(ctx: Any) -> bool:
@@ -89,9 +106,9 @@ def _global_options(
 
 
 def _register() -> None:
-    from salescli.commands import add, advance, init, list_customers, show, target, visit
+    from salescli.commands import add, advance, forecast, init, list_customers, show, target, visit
 
-    for module in (init, add, advance, visit, target, list_customers, show):
+    for module in (init, add, advance, visit, target, list_customers, show, forecast):
         module.register(app)
 
 

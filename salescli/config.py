@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from types import MappingProxyType
 from typing import Any, Mapping
 
 from salescli.stages import Stage
 from salescli.vocab import BUILTIN, Vocabulary
+from salescli.workdays import WorkCalendar
 
 LANGUAGES = ("en", "zh")
 
@@ -24,6 +26,20 @@ DEFAULT_PROBABILITIES: Mapping[Stage, float] = MappingProxyType({
 })
 
 
+# Forecast categories as Salesforce users know them; a won deal is always `closed`.
+CATEGORIES = ("closed", "commit", "best_case", "pipeline")
+DEFAULT_CATEGORIES: Mapping[Stage, str] = MappingProxyType({
+    Stage.PROSPECT: "pipeline",
+    Stage.PREPARE: "pipeline",
+    Stage.APPROACH: "pipeline",
+    Stage.NEEDS: "best_case",
+    Stage.DEMO: "best_case",
+    Stage.OBJECTIONS: "commit",
+    Stage.CLOSE: "commit",
+    Stage.SERVICE: "commit",
+})
+
+
 @dataclass(frozen=True)
 class Config:
     user: str = ""
@@ -32,6 +48,8 @@ class Config:
     visits_per_day: float = 4.0
     probabilities: Mapping[Stage, float] = field(default_factory=lambda: DEFAULT_PROBABILITIES)
     vocabularies: Mapping[str, Vocabulary] = field(default_factory=lambda: dict(BUILTIN))
+    categories: Mapping[Stage, str] = field(default_factory=lambda: DEFAULT_CATEGORIES)
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
 
     def vocabulary(self, name: str) -> Vocabulary:
         return self.vocabularies[name]
@@ -59,6 +77,8 @@ def config_from_document(document: Any) -> Config:
         visits_per_day=_number(document.get("visits_per_day"), 4.0, ("visits_per_day",)),
         probabilities=_probabilities(document.get("probabilities")),
         vocabularies=_vocabularies(document.get("vocabulary")),
+        categories=_categories(document.get("categories")),
+        calendar=_calendar(document.get("calendar")),
     )
 
 
@@ -105,3 +125,42 @@ def _vocabularies(section: Any) -> Mapping[str, Vocabulary]:
             raise ConfigProblem("list new terms as `key: 中文名`", ("vocabulary", str(name)))
         vocabularies[plural] = vocabularies[plural].extended(extra)
     return vocabularies
+
+
+def _categories(section: Any) -> Mapping[Stage, str]:
+    if section is None:
+        return DEFAULT_CATEGORIES
+    if not isinstance(section, Mapping):
+        raise ConfigProblem("categories: must map stages to commit, best_case or pipeline", ("categories",))
+    categories = dict(DEFAULT_CATEGORIES)
+    for key, value in section.items():
+        where = ("categories", str(key))
+        try:
+            stage = Stage(str(key))
+        except ValueError:
+            raise ConfigProblem(f"unknown stage '{key}' in categories", where) from None
+        if value not in CATEGORIES[1:]:
+            raise ConfigProblem(f"a category is commit, best_case or pipeline, not '{value}'", where)
+        categories[stage] = str(value)
+    return MappingProxyType(categories)
+
+
+def _calendar(section: Any) -> WorkCalendar:
+    if section is None:
+        return WorkCalendar()
+    if not isinstance(section, Mapping):
+        raise ConfigProblem("calendar: takes holidays: [dates], workdays: [dates], official: true|false",
+                            ("calendar",))
+    return WorkCalendar(
+        extra_holidays=_dates(section.get("holidays"), ("calendar", "holidays")),
+        extra_workdays=_dates(section.get("workdays"), ("calendar", "workdays")),
+        official=section.get("official", True) is not False,
+    )
+
+
+def _dates(value: Any, where: tuple[str, ...]) -> frozenset[date]:
+    if value is None:
+        return frozenset()
+    if not isinstance(value, list) or not all(isinstance(day, date) for day in value):
+        raise ConfigProblem("list dates as [2026-12-31, 2027-01-04] (YYYY-MM-DD)", where)
+    return frozenset(value)

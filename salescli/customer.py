@@ -65,6 +65,7 @@ class Deal:
     lost_reason: str | None = None
     lost_date: date | None = None
     stage_since: date | None = None
+    furthest: Stage = Stage.PROSPECT  # the furthest stage it ever reached
     next_visit: date | None = None
     last_event: date | None = None
 
@@ -235,4 +236,11 @@ def _apply(deal: Deal, event: Event) -> Deal:
 def _move(deal: Deal, stage: Stage, when: date) -> Deal:
     if stage == deal.stage:
         return deal
-    return replace(deal, stage=stage, stage_since=when)
+    furthest = stage if stage.number > deal.furthest.number else deal.furthest
+    return replace(deal, stage=stage, stage_since=when, furthest=furthest)
+
+
+def as_of(customer: Customer, day: date) -> Customer:
+    """The customer as its log stood before `day`: only events dated earlier count."""
+    events = tuple(event for event in customer.events if event.date < day)
+    return replace(customer, events=events, deals=derive_deals(events))

@@ -25,6 +25,7 @@ class Session:
     language_option: str | None = None
     debug: bool = False
     problems: list[DataError] = field(default_factory=list)
+    warned: set[str] = field(default_factory=set)
 
     @cached_property
     def folder(self) -> store.DataFolder:
@@ -55,6 +56,11 @@ class Session:
         if text is None or text.strip() == "":
             return None
         return self.config.vocabulary(name).resolve(text).key
+
+    def warn_once(self, message: str) -> None:
+        if message not in self.warned:
+            self.warned.add(message)
+            print(f"warning: {message}", file=sys.stderr)
 
     def customers(self) -> list[Customer]:
         """Every readable customer; each unreadable file is reported once on stderr and skipped."""

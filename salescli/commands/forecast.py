@@ -1,0 +1,323 @@
+"""`salescli forecast`: the month's won, weighted and best-case figures, overdue deals, and 产值公式."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from typing import Any, Optional, Sequence
+
+import typer
+
+from salescli import forecast as core
+from salescli.commands import session
+from salescli.errors import UsageError
+from salescli.parsing import format_money, parse_money
+from salescli.render import check_format, plain, render
+from salescli.session import Session
+from salescli.workdays import Month
+
+FORMATS = ("table", "json", "csv")
+DIMENSIONS = ("owner", "field", "channel", "size", "role", "area", "source")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("forecast")(forecast)
+
+
+def forecast(
+    ctx: typer.Context,
+    month: Optional[str] = typer.Option(None, "--month", metavar="[YYYY-MM]",
+                                        help="The month (default, or --month alone: this month)."),
+    months: Optional[int] = typer.Option(None, "--months", metavar="N", help="A table of N months from --month."),
+    by: Optional[str] = typer.Option(None, "--by", help=f"Break the month down by {'|'.join(DIMENSIONS)}."),
+    quota: Optional[str] = typer.Option(None, "--quota", metavar="AMOUNT",
+                                        help="Visits per day needed to reach AMOUNT, and the gap."),
+    window: int = typer.Option(core.DEFAULT_WINDOW, "--window", metavar="DAYS",
+                               help="Working days of history the formula measures."),
+    calibrate: bool = typer.Option(False, "--calibrate", help="Your stage-to-win rates beside the configured ones."),
+    use_history: bool = typer.Option(False, "--use-history", help="Weight deals by your historical rates."),
+    backtest: Optional[int] = typer.Option(None, "--backtest", metavar="N",
+                                           help="What the forecast said on the 1st of each of the last N months."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Forecast a month: deals won, the weighted pipeline and best case, overdue deals, and the
+    output formula 产值 = visits/day × working days × close probability × average deal value.
+
+    Examples:
+
+    \b
+      salescli forecast --month                 # this month
+      salescli forecast --month 2026-12 --quota 60万
+      salescli forecast --months 3
+      salescli forecast --by owner
+      salescli forecast --calibrate
+      salescli forecast --backtest 6 --format csv
+    """
+    s = session(ctx)
+    check_format(fmt, FORMATS)
+    if window < 1:
+        raise UsageError("--window must be at least 1 working day")
+    chosen = _month(s, month)
+    customers = s.customers()
+    rates = core.calibrate(customers, s.config.probabilities)
+    probabilities = core.historical_probabilities(rates) if use_history else dict(s.config.probabilities)
+    plan = _Plan(s, customers, probabilities, window, fmt)
+    if calibrate:
+        plan.show_calibration(rates)
+    elif backtest is not None:
+        plan.show_backtest(chosen, backtest)
+    elif months is not None:
+        plan.show_months(chosen, months)
+    elif by is not None:
+        plan.show_breakdown(chosen, by)
+    else:
+        plan.show_month(chosen, parse_money(quota) if quota else None)
+
+
+def _month(s: Session, text: str | None) -> Month:
+    if text is None or text == "current":
+        return Month.of(s.today)
+    try:
+        return Month.parse(text)
+    except ValueError:
+        raise UsageError(f"'{text}' is not a month; write it as YYYY-MM (e.g. 2026-12)") from None
+
+
+class _Plan:
+    """Computes what was asked and prints it in the chosen format."""
+
+    def __init__(self, s: Session, customers: Sequence[Any], probabilities: dict[Any, float], window: int,
+                 fmt: str) -> None:
+        self.s, self.customers, self.probabilities, self.window, self.fmt = s, customers, probabilities, window, fmt
+
+    def month(self, month: Month) -> core.MonthForecast:
+        config = self.s.config
+        self._warn_unknown_years(month)
+        return core.month_forecast(self.customers, month, today=self.s.today, calendar=config.calendar,
+                                   probabilities=self.probabilities, categories=config.categories,
+                                   target_visits_per_day=config.visits_per_day, window_days=self.window)
+
+    def _warn_unknown_years(self, month: Month) -> None:
+        calendar = self.s.config.calendar
+        start = min(month.first, self.s.today)
+        for year in calendar.unknown_years(start, month.last):
+            self.s.warn_once(f"China's official holidays for {year} are not in salescli's calendar yet; "
+                       "counting Monday–Friday (add days off under `calendar:` in salescli.yaml)")
+
+    def show_month(self, month: Month, quota: Decimal | None) -> None:
+        result = self.month(month)
+        if self.fmt == "json":
+            typer.echo(json.dumps(_month_json(result, self.s, self.probabilities, quota), ensure_ascii=False, indent=2))
+        elif self.fmt == "csv":
+            typer.echo(render(_deal_records(result), {key: key for key in _DEAL_KEYS}, "csv"), nl=False)
+        else:
+            typer.echo("\n".join(_month_text(result, self.s, quota)))
+
+    def show_months(self, month: Month, count: int) -> None:
+        if count < 1:
+            raise UsageError("--months must be at least 1")
+        records = [_month_summary(self.month(month.next(offset))) for offset in range(count)]
+        self._emit(records, ["month", "working_days", "won", "weighted", "best_case", "expected", "capacity",
+                             "overdue"])
+
+    def show_breakdown(self, month: Month, dimension: str) -> None:
+        if dimension not in DIMENSIONS:
+            raise UsageError(f"--by takes one of: {', '.join(DIMENSIONS)}")
+        result = self.month(month)
+        records = [{dimension: self._label(dimension, group.key), **{k: v for k, v in group.__dict__.items()
+                                                                    if k != "key"}}
+                   for group in core.breakdown(result, dimension)]
+        self._emit(records, [dimension, "deals", "won", "weighted", "best_case", "overdue"],
+                   title=f"Forecast {month} by {dimension} (as of {self.s.today})")
+
+    def show_calibration(self, rates: list[core.StageRate]) -> None:
+        records = [{"stage": rate.stage.value, "中文": rate.stage.zh, "reached": rate.reached,
+                    "decided": rate.decided, "won": rate.won,
+                    "history": _rate_text(rate.rate) if self.fmt == "table" else rate.rate,
+                    "configured": _rate_text(rate.configured) if self.fmt == "table" else rate.configured}
+                   for rate in rates]
+        self._emit(records, ["stage", "中文", "reached", "decided", "won", "history", "configured"],
+                   title=f"Stage-to-win rates from your history (a stage needs {core.MIN_HISTORY} decided deals)")
+
+    def show_backtest(self, month: Month, count: int) -> None:
+        if count < 1:
+            raise UsageError("--backtest must be at least 1 month")
+        config = self.s.config
+        months = [month.next(-offset) for offset in range(count, 0, -1)]
+        rows = core.backtest(self.customers, months, calendar=config.calendar,
+                             probabilities=self.probabilities, categories=config.categories)
+        records = [{"month": str(row.month), "deals": row.deals, "forecast": row.forecast,
+                    "best_case": row.best_case, "actual": row.actual, "error": row.error,
+                    "error_pct": _percent(row.error_share) if self.fmt == "table" else row.error_share}
+                   for row in rows]
+        self._emit(records, ["month", "deals", "forecast", "best_case", "actual", "error", "error_pct"],
+                   title="Backtest: the weighted forecast on the 1st of each month, as the log stood then, "
+                         "beside what was won")
+
+    def _emit(self, records: list[dict[str, Any]], keys: list[str], *, title: str | None = None) -> None:
+        headers = {key: key.replace("_", " ") for key in keys}
+        if self.fmt == "table" and title:
+            typer.echo(title)
+        typer.echo(render(records, headers, self.fmt), nl=False)
+
+    def _label(self, dimension: str, key: str | None) -> str:
+        if key is None:
+            return "(none)"
+        if dimension in self.s.config.vocabularies:
+            return self.s.config.vocabulary(dimension).label(key, self.s.language)
+        return key
+
+
+_DEAL_KEYS = ["section", "customer_id", "customer", "deal", "stage", "category", "value", "date",
+              "probability", "weighted"]
+
+
+def _deal_record(section: str, line: core.DealLine) -> dict[str, Any]:
+    return {"section": section, "customer_id": line.customer.id, "customer": line.customer.name,
+            "deal": line.deal.name, "stage": line.deal.stage.value, "category": line.category,
+            "value": line.value, "date": line.when, "probability": line.probability, "weighted": line.weighted}
+
+
+def _deal_records(result: core.MonthForecast) -> list[dict[str, Any]]:
+    return [_deal_record(section, line)
+            for section, lines in (("won", result.won), ("pipeline", result.pipeline), ("overdue", result.overdue))
+            for line in lines]
+
+
+def _month_summary(result: core.MonthForecast) -> dict[str, Any]:
+    return {"month": str(result.month), "working_days": result.working_days, "won": result.won_total,
+            "weighted": result.weighted_total, "best_case": result.best_case_total,
+            "expected": result.expected_total, "capacity": result.formula.capacity,
+            "overdue": sum((line.value for line in result.overdue), Decimal(0))}
+
+
+def _formula_json(formula: core.Formula) -> dict[str, Any]:
+    return {
+        "window": {"start": formula.window[0] if formula.window else None,
+                   "end": formula.window[-1] if formula.window else None, "working_days": len(formula.window)},
+        "visits": formula.visits,
+        "visits_per_day": round(formula.visits_per_day, 4),
+        "target_visits_per_day": formula.target_visits_per_day,
+        "customers_visited": list(formula.customers_visited),
+        "won_deals": formula.won_deals,
+        "won_value": formula.won_value,
+        "close_probability": None if formula.close_probability is None else round(formula.close_probability, 4),
+        "average_value": formula.average_value,
+        "working_days": formula.working_days,
+        "capacity": formula.capacity,
+    }
+
+
+def _month_json(result: core.MonthForecast, s: Session, probabilities: dict[Any, float],
+                quota: Decimal | None) -> dict[str, Any]:
+    deals = _deal_records(result)
+    document: dict[str, Any] = {
+        "month": str(result.month), "today": result.today, "currency": s.config.currency,
+        "working_days": result.working_days,
+        "won": {"deals": [d for d in deals if d["section"] == "won"], "total": result.won_total},
+        "pipeline": {"deals": [d for d in deals if d["section"] == "pipeline"],
+                     "weighted": result.weighted_total, "best_case": result.best_case_total},
+        "overdue": {"deals": [d for d in deals if d["section"] == "overdue"],
+                    "total": sum((line.value for line in result.overdue), Decimal(0))},
+        "expected": result.expected_total,
+        "categories": result.by_category(),
+        "probabilities": {stage.value: p for stage, p in probabilities.items()},
+        "formula": _formula_json(result.formula),
+    }
+    if quota is not None:
+        document["quota"] = {"amount": quota, "visits_per_day_needed": result.formula.visits_needed(quota),
+                             "gap": core.gap(result, quota)}
+    result_json: dict[str, Any] = plain(document)
+    return result_json
+
+
+def _month_text(result: core.MonthForecast, s: Session, quota: Decimal | None) -> list[str]:
+    currency = s.config.currency
+    lines = [f"Forecast {result.month} · as of {result.today} · {result.working_days} working days", ""]
+    lines += _section(f"Won in {result.month}", result.won, s, won=True)
+    lines.append(f"  total won {_money(result.won_total)} {currency}")
+    lines.append("")
+    lines += _section(f"Pipeline due in {result.month} (open deals, target date in the month)", result.pipeline, s)
+    lines.append(f"  weighted {_money(result.weighted_total)} · best case {_money(result.best_case_total)} · "
+                 f"expected (won + weighted) {_money(result.expected_total)} {currency}")
+    categories = result.by_category()
+    lines.append("  categories: " + " · ".join(f"{name.replace('_', ' ')} {_money(total)}"
+                                               for name, total in categories.items()))
+    lines.append("")
+    lines += _section("Overdue (target date passed; not counted above — move the target or close the deal)",
+                      result.overdue, s)
+    lines.append("")
+    lines += _formula_text(result, s)
+    if quota is not None:
+        lines += _quota_text(result, quota, currency)
+    return lines
+
+
+def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won: bool = False) -> list[str]:
+    if not deal_lines:
+        return [f"{title}: none"]
+    rows = [[_customer(line), line.deal.stage.label(s.language), _money(line.value), str(line.when or ""),
+             *([] if won else [f"{line.probability:.0%}", _money(line.weighted), line.category.replace("_", " ")])]
+            for line in deal_lines]
+    headers = ["customer", "stage", "value" if won else "target", "won on" if won else "by",
+               *([] if won else ["chance", "weighted", "category"])]
+    from salescli.render import table
+
+    body = table(rows, headers, align=["left", "left", "right", "left", "right", "right", "left"][:len(headers)])
+    return [f"{title}: {len(deal_lines)} deal{'s' if len(deal_lines) != 1 else ''}",
+            *("  " + row for row in body.rstrip("\n").splitlines())]
+
+
+def _customer(line: core.DealLine) -> str:
+    several = len(line.customer.deals) > 1
+    return f"{line.customer.name} [{line.deal.name}]" if several else line.customer.name
+
+
+def _formula_text(result: core.MonthForecast, s: Session) -> list[str]:
+    f = result.formula
+    window = f"{f.window[0]} … {f.window[-1]}" if f.window else "no working days"
+    probability = "—" if f.close_probability is None else f"{f.close_probability:.3f}"
+    average = "—" if f.average_value is None else _money(f.average_value)
+    capacity = f.capacity
+    lines = [
+        "Output formula 产值 = visits/day × working days × close probability × average deal value",
+        f"  visits/day (日客户拜访量)      {f.visits_per_day:>10.2f}   {f.visits} visits ÷ {len(f.window)} working days "
+        f"({window}); your target {f.target_visits_per_day:g}",
+        f"  working days (月工作日)        {f.working_days:>10}   {result.month}",
+        f"  close probability (成交概率)   {probability:>10}   {f.won_deals} deals won ÷ "
+        f"{len(f.customers_visited)} customers visited, same window",
+        f"  average deal value (件均产值)  {average:>10}   {_money(f.won_value)} won ÷ {f.won_deals} deals, same window",
+    ]
+    if capacity is None:
+        lines.append("  capacity (产值)                        —   no deal won in the window: widen it with --window")
+    else:
+        lines.append(f"  capacity (产值)                {_money(capacity):>10}   "
+                     f"= {f.visits_per_day:.2f} × {f.working_days} × {probability} × {average}")
+    lines.append(f"  beside the pipeline: expected {_money(result.expected_total)}, "
+                 f"best case {_money(result.won_total + result.best_case_total)} {s.config.currency}")
+    return lines
+
+
+def _quota_text(result: core.MonthForecast, quota: Decimal, currency: str) -> list[str]:
+    needed = result.formula.visits_needed(quota)
+    lines = ["", f"Quota {_money(quota)} {currency}:"]
+    if needed is None:
+        lines.append("  visits per day needed: — (no deal won in the window to measure from)")
+    else:
+        lines.append(f"  visits per day needed: {needed:.2f} (you make {result.formula.visits_per_day:.2f}), "
+                     "the other factors as they are")
+    lines.append(f"  gap: {_money(core.gap(result, quota))} {currency} beyond won + weighted pipeline "
+                 f"({_money(result.expected_total)})")
+    return lines
+
+
+def _money(amount: Decimal | None) -> str:
+    return format_money(amount.quantize(Decimal(1)) if amount is not None else None) or "0"
+
+
+def _rate_text(rate: float | None) -> str:
+    return "not enough history" if rate is None else f"{rate:.0%}"
+
+
+def _percent(share: float | None) -> str:
+    return "—" if share is None else f"{share:+.0%}"

@@ -1,0 +1,103 @@
+"""Working days: weekends, China's public holidays and swapped working days (调休).
+
+China's official schedule comes from the chinese-calendar package, which carries each year's State
+Council notice and says plainly which years it knows. A year it does not know falls back to Monday
+to Friday; `salescli.yaml` adds holidays and extra working days on top of either.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Iterator, NamedTuple
+
+
+class Month(NamedTuple):
+    year: int
+    month: int
+
+    @classmethod
+    def of(cls, day: date) -> Month:
+        return cls(day.year, day.month)
+
+    @classmethod
+    def parse(cls, text: str) -> Month:
+        """`2026-12`, `2026/12`, `202612` or `2026年12月`; ValueError otherwise."""
+        import re
+
+        match = re.fullmatch(r"\s*(\d{4})\s*(?:[-/.年]\s*)?(\d{1,2})\s*月?\s*", text)
+        if not match or not 1 <= int(match.group(2)) <= 12:
+            raise ValueError(text)
+        return cls(int(match.group(1)), int(match.group(2)))
+
+    @property
+    def first(self) -> date:
+        return date(self.year, self.month, 1)
+
+    @property
+    def last(self) -> date:
+        return self.next().first - timedelta(days=1)
+
+    def next(self, count: int = 1) -> Month:
+        index = self.year * 12 + self.month - 1 + count
+        return Month(index // 12, index % 12 + 1)
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which days are working days; `extra_holidays`/`extra_workdays` come from salescli.yaml."""
+
+    extra_holidays: frozenset[date] = field(default_factory=frozenset)
+    extra_workdays: frozenset[date] = field(default_factory=frozenset)
+    official: bool = True  # use China's official schedule where it is known
+
+    def is_workday(self, day: date) -> bool:
+        if day in self.extra_workdays:
+            return True
+        if day in self.extra_holidays:
+            return False
+        official = _official_workday(day) if self.official else None
+        return official if official is not None else day.weekday() < 5
+
+    def workdays(self, start: date, end: date) -> list[date]:
+        """The working days from `start` to `end`, both included."""
+        return [day for day in _days(start, end) if self.is_workday(day)]
+
+    def count(self, month: Month) -> int:
+        return len(self.workdays(month.first, month.last))
+
+    def back(self, end: date, count: int) -> list[date]:
+        """The last `count` working days up to and including `end`, oldest first."""
+        found: list[date] = []
+        day = end
+        while len(found) < count and day.year > 1900:
+            if self.is_workday(day):
+                found.append(day)
+            day -= timedelta(days=1)
+        return found[::-1]
+
+    def unknown_years(self, start: date, end: date) -> list[int]:
+        """Years in the range that the official schedule does not cover (weekdays are assumed)."""
+        if not self.official:
+            return []
+        return [year for year in range(start.year, end.year + 1) if _official_workday(date(year, 1, 1)) is None]
+
+
+def _days(start: date, end: date) -> Iterator[date]:
+    from dateutil.rrule import DAILY, rrule
+
+    for moment in rrule(DAILY, dtstart=start, until=end):
+        yield moment.date()
+
+
+def _official_workday(day: date) -> bool | None:
+    """True/False from China's official schedule, or None for a year it does not cover."""
+    import chinese_calendar
+
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        return None
