@@ -171,6 +171,11 @@ def create_customer(path: Path, text: str) -> Customer:
     return customer
 
 
+def write_file(path: Path, data: bytes) -> None:
+    """Write or replace a whole file (an export), all or nothing."""
+    _atomic_write(path, data, exclusive=False)
+
+
 def write_new_file(path: Path, text: str) -> None:
     """Write a file that must not exist yet, all or nothing."""
     _atomic_write(path, text.encode("utf-8"), exclusive=True)

@@ -8,7 +8,7 @@ from salescli import __version__
 from salescli.cli import app
 from tests.conftest import customer_file, invoke
 
-COMMANDS = ["init", "add", "advance", "visit", "target", "list", "show", "forecast"]
+COMMANDS = ["init", "add", "advance", "visit", "target", "list", "show", "forecast", "schedule", "prep"]
 
 
 def test_version() -> None:

@@ -1,0 +1,153 @@
+"""`salescli schedule [CUSTOMER]`: a customer's visit plan, or a day-by-day route across customers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+import typer
+
+from salescli import schedule as core
+from salescli.commands import CUSTOMER_HELP, complete_customer, session
+from salescli.errors import UsageError
+from salescli.pipeline import choose_deal
+from salescli.render import check_format, plain, render
+from salescli.session import Session
+
+FORMATS = ("table", "json", "csv")
+_WEEKDAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), "zh": ("一", "二", "三", "四", "五", "六", "日")}
+
+
+def register(app: typer.Typer) -> None:
+    app.command("schedule")(schedule)
+
+
+def schedule(
+    ctx: typer.Context,
+    customer: Optional[str] = typer.Argument(None, metavar="CUSTOMER", help=CUSTOMER_HELP + " Omit for the route.",
+                                             autocompletion=complete_customer),
+    week: bool = typer.Option(False, "--week", help="The route for the 7 days from --from (the default)."),
+    days: Optional[int] = typer.Option(None, "--days", metavar="N", help="The route for N days from --from."),
+    start: Optional[str] = typer.Option(None, "--from", metavar="DATE", help="First day of the route (default: today)."),
+    deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
+    ics: Optional[Path] = typer.Option(None, "--ics", metavar="FILE", help="Also write the visits as an iCalendar file."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
+) -> None:
+    """Plan visits. With CUSTOMER: one visit per remaining stage up to its target date, then the
+    after-sales visits. Without: a day-by-day route — due visits first, one area a day, at most
+    visits_per_day (salescli.yaml), spare slots for firms nearby — and key contacts' birthdays.
+
+    Examples:
+
+    \b
+      salescli schedule 天河机场
+      salescli schedule --week
+      salescli schedule --days 14 --from 2026-12-01 --ics visits.ics
+      salescli schedule --format json
+    """
+    s = session(ctx)
+    check_format(fmt, FORMATS)
+    if customer is not None:
+        visits = _customer_plan(s, customer, deal, fmt)
+    else:
+        if week and days is not None:
+            raise UsageError("use --week or --days N, not both")
+        visits = _route(s, s.date(start), 7 if days is None else days, fmt)
+    if ics is not None:
+        from salescli.calendar_file import ics as to_ics
+        from salescli.store import write_file
+
+        write_file(ics, to_ics(visits, today=s.today, language=s.language))
+        typer.echo(f"Wrote {len(visits)} visits to {s.shown(ics)}.", err=fmt != "table")
+
+
+def _customer_plan(s: Session, reference: str, deal_name: str | None, fmt: str) -> list[core.Visit]:
+    found = s.customer(reference)
+    deal = choose_deal(found, deal_name)
+    if deal is None:
+        raise UsageError(f"{found.name} has no deal to plan")
+    visits = core.customer_plan(found, deal, today=s.today, calendar=s.config.calendar)
+    late = [visit for visit in visits if visit.kind == "plan" and deal.target_date and visit.day >= deal.target_date]
+    if late:
+        s.warn_once(f"{len(late)} visit(s) fall on or after the target date {deal.target_date}: "
+                    "too few working days left — move the target with `salescli target`")
+    if fmt == "table":
+        target = f"target {deal.target_date}" if deal.target_date else f"won {deal.won_date}"
+        typer.echo(f"Visit plan for {found.name} — deal {deal.name}, {deal.stage.value} {deal.stage.zh}, {target}")
+    _emit(s, visits, fmt, columns=["date", "phase", "stage", "kind", "goal"])
+    return visits
+
+
+def _route(s: Session, first: date, count: int, fmt: str) -> list[core.Visit]:
+    if count < 1:
+        raise UsageError("--days must be at least 1")
+    last = first + timedelta(days=count - 1)
+    per_day = max(1, int(s.config.visits_per_day))
+    result = core.route(s.customers(), start=first, end=last, today=s.today, calendar=s.config.calendar,
+                        per_day=per_day)
+    if fmt == "json":
+        typer.echo(json.dumps(_route_json(result, s), ensure_ascii=False, indent=2))
+        return result.visits
+    if fmt == "table":
+        typer.echo(f"Route {first} … {last} · at most {per_day} visits a working day")
+    _emit(s, result.visits, fmt, columns=["date", "area", "customer", "kind", "stage", "goal"])
+    if fmt == "table":
+        _print_extras(s, result)
+    return result.visits
+
+
+def _print_extras(s: Session, result: core.Route) -> None:
+    if result.birthdays:
+        typer.echo("\nBirthdays (生日):")
+        for birthday in result.birthdays:
+            title = birthday.person.get("title") or ""
+            typer.echo(f"  {_day(birthday.day, s)}  {birthday.person.get('name')} {title} · {birthday.customer.name}")
+    if result.unplaced:
+        typer.echo(f"\nOver capacity, not placed ({len(result.unplaced)}): "
+                   + "; ".join(f"{visit.customer.name} ({visit.day})" for visit in result.unplaced))
+
+
+def _emit(s: Session, visits: Sequence[core.Visit], fmt: str, *, columns: list[str]) -> None:
+    records = [_record(visit, s, display=fmt == "table") for visit in visits]
+    if fmt == "json":
+        typer.echo(json.dumps(plain([{key: record[key] for key in columns + ["customer_id", "deal"]}
+                                     for record in records]), ensure_ascii=False, indent=2))
+        return
+    typer.echo(render(records, {key: key for key in columns}, fmt), nl=False)
+
+
+def _record(visit: core.Visit, s: Session, *, display: bool) -> dict[str, Any]:
+    kind = visit.kind + (" (overdue)" if visit.overdue and display else "")
+    return {
+        "date": _day(visit.day, s) if display else visit.day,
+        "customer_id": visit.customer.id,
+        "customer": visit.customer.name,
+        "deal": visit.deal,
+        "area": visit.customer.get("area"),
+        "phase": visit.phase,
+        "stage": (visit.stage.label(s.language) if display else visit.stage.value) if visit.stage else None,
+        "kind": kind,
+        "overdue": visit.overdue,
+        "goal": visit.goal_text(s.language, most=3 if display else None),
+        "uid": visit.uid,
+    }
+
+
+def _day(day: date, s: Session) -> str:
+    return f"{day} {_WEEKDAYS[s.language][day.weekday()]}"
+
+
+def _route_json(result: core.Route, s: Session) -> Any:
+    def visit_json(visit: core.Visit) -> dict[str, Any]:
+        record = _record(visit, s, display=False)
+        return {key: record[key] for key in ("customer_id", "customer", "deal", "area", "kind", "overdue",
+                                             "stage", "goal", "uid")}
+
+    return plain({
+        "days": [{"date": day, "visits": [visit_json(v) for v in visits]} for day, visits in result.days],
+        "birthdays": [{"date": b.day, "customer_id": b.customer.id, "person": b.person.get("name"),
+                       "title": b.person.get("title")} for b in result.birthdays],
+        "unplaced": [visit_json(visit) | {"due": visit.day} for visit in result.unplaced],
+    })

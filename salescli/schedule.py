@@ -1,0 +1,327 @@
+"""Visit planning (DOMAIN.md §6–7): one customer's visits to its target date and after the sale,
+and a day-by-day route across customers. Pure: customers, a calendar and dates in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from typing import Any, Iterable, Mapping, Sequence
+
+from salescli.customer import Customer, Deal, EventKind, Status
+from salescli.errors import UsageError
+from salescli.information import GROUPS, Item, missing, people
+from salescli.stages import Stage
+from salescli.workdays import WorkCalendar
+
+BEFORE, DURING, AFTER = "before", "during", "after"  # the three phases of selling (销售前、中、后)
+
+PHASES: Mapping[Stage, str] = {
+    Stage.PROSPECT: BEFORE, Stage.PREPARE: BEFORE, Stage.APPROACH: BEFORE, Stage.NEEDS: BEFORE,
+    Stage.DEMO: DURING, Stage.OBJECTIONS: DURING, Stage.CLOSE: DURING, Stage.SERVICE: AFTER,
+}
+
+# What each visit is for: (English, 中文)
+PURPOSES: Mapping[Stage, tuple[str, str]] = {
+    Stage.PROSPECT: ("open the customer: who buys software here", "开发新客户：找到采购软件的人"),
+    Stage.PREPARE: ("prepared visit: set its goal, bring materials", "访前准备：定目标、备资料"),
+    Stage.APPROACH: ("first visit: build rapport", "接近：建立关系"),
+    Stage.NEEDS: ("develop needs: workload, estimators, views", "开发需求：了解工作量、人员和看法"),
+    Stage.DEMO: ("show the product on their own drawings", "产品展示：用客户的图纸演示"),
+    Stage.OBJECTIONS: ("answer objections: price, compatibility, approval", "异议处理：价格、兼容、审批"),
+    Stage.CLOSE: ("close: contract, seats, amount", "促成：合同、套数、金额"),
+    Stage.SERVICE: ("after-sales service", "售后服务"),
+}
+
+# Which information groups (DOMAIN.md §4) a visit at each stage should complete.
+COLLECTS: Mapping[Stage, tuple[str, ...]] = {
+    Stage.PROSPECT: ("contact",),
+    Stage.PREPARE: ("contact",),
+    Stage.APPROACH: ("contact", "decision"),
+    Stage.NEEDS: ("needs", "funds"),
+    Stage.DEMO: ("decision", "trust"),
+    Stage.OBJECTIONS: ("funds", "trust"),
+    Stage.CLOSE: ("decision", "trust"),
+    Stage.SERVICE: ("trust",),
+}
+
+# After the sale: (working days after the close, kind, English goal, 中文目标)
+AFTER_SALE = (
+    (5, "service", "install and train; check they use it", "安装培训，确认在用"),
+    (20, "service", "follow up: problems, more seats, upgrades", "回访：问题、加套、升级"),
+    (30, "referral", "ask for referrals: the project's owner, contractor, supervisor", "索取转介绍：项目的甲方、乙方、监理"),
+)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """One planned visit."""
+
+    customer: Customer
+    deal: str
+    day: date
+    kind: str  # plan, next (planned with `visit --next`), service, referral, drop-in
+    phase: str
+    stage: Stage | None
+    goal: tuple[str, str]  # (English, 中文)
+    collect: tuple[Item, ...] = ()  # missing information this visit should collect
+    overdue: bool = False
+    key: str = ""  # what the visit is within its deal: stable across replans (calendar UIDs)
+
+    @property
+    def uid(self) -> str:
+        return f"{self.customer.id}.{self.deal}.{self.key or self.kind}@salescli"
+
+    def goal_text(self, language: str, *, most: int | None = None) -> str:
+        """The goal, and the missing information to collect (the first `most` items, if given)."""
+        text = self.goal[1] if language == "zh" else self.goal[0]
+        if self.collect:
+            items = self.collect if most is None else self.collect[:most]
+            labels = ", ".join(item.label(language) for item in items)
+            if len(items) < len(self.collect):
+                labels += f" +{len(self.collect) - len(items)}"
+            text += f"；补充：{labels}" if language == "zh" else f"; find out: {labels}"
+        return text
+
+
+class NoTarget(UsageError):
+    pass
+
+
+# ---- one customer's plan --------------------------------------------------------------------
+
+def customer_plan(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar) -> list[Visit]:
+    """The visits from `today` to the deal's target date (one per remaining stage) and after the sale."""
+    if deal.status is Status.LOST:
+        raise UsageError(f"deal {deal.name} of {customer.name} is lost; reopen it to plan visits")
+    if deal.status is Status.WON:
+        return _after_sale(customer, deal, deal.won_date or today, today=today, calendar=calendar)
+    if deal.target_date is None:
+        raise NoTarget(f"{customer.name} has no target date to plan towards; set one with "
+                       f"`salescli target {customer.id} --value V --by DATE`")
+    if deal.target_date <= today:
+        raise NoTarget(f"the target date of {customer.name} ({deal.target_date}) has passed; move it with "
+                       f"`salescli target {customer.id} --by DATE`")
+    stages = _remaining(deal.stage)
+    days = _spread(calendar.workdays(calendar_next(calendar, today), _day_before(deal.target_date)), len(stages))
+    still_missing = _assign_missing(customer, stages)
+    visits = [
+        Visit(customer, deal.name, day, "plan", PHASES[stage], stage, PURPOSES[stage], still_missing[stage],
+              key=stage.value)
+        for stage, day in zip(stages, days)
+    ]
+    close_day = visits[-1].day if visits else deal.target_date
+    return visits + _after_sale(customer, deal, close_day, today=today, calendar=calendar)
+
+
+def _remaining(stage: Stage) -> list[Stage]:
+    """The stages still to go through up to the close (a visit each)."""
+    return [s for s in Stage if stage.number < s.number <= Stage.CLOSE.number]
+
+
+def calendar_next(calendar: WorkCalendar, day: date) -> date:
+    """The first working day after `day`."""
+    day += timedelta(days=1)
+    while not calendar.is_workday(day):
+        day += timedelta(days=1)
+    return day
+
+
+def _day_before(day: date) -> date:
+    return day - timedelta(days=1)
+
+
+def _spread(days: Sequence[date], count: int) -> list[date]:
+    """`count` days picked evenly from `days`, the last on the last one. With fewer days than
+    visits, one a working day from the first (the plan then runs past the target date)."""
+    if count == 0 or not days:
+        return []
+    if len(days) >= count:
+        return [days[round((index + 1) * len(days) / count) - 1] for index in range(count)]
+    spread = list(days)
+    while len(spread) < count:
+        spread.append(spread[-1] + timedelta(days=1))
+    return spread
+
+
+def _assign_missing(customer: Customer, stages: Sequence[Stage]) -> dict[Stage, tuple[Item, ...]]:
+    """Each missing item goes to the first planned visit whose stage collects its group."""
+    gaps = missing(customer)
+    assigned: dict[Stage, tuple[Item, ...]] = {stage: () for stage in stages}
+    for group in GROUPS:
+        stage = next((s for s in stages if group.key in COLLECTS[s]), None)
+        if stage is not None:
+            assigned[stage] += tuple(gaps[group.key])
+    return assigned
+
+
+def _after_sale(customer: Customer, deal: Deal, closed: date, *, today: date,
+                calendar: WorkCalendar) -> list[Visit]:
+    ahead = calendar.workdays(closed, closed.replace(year=closed.year + 1))
+    visits = []
+    for number, (offset, kind, english, chinese) in enumerate(AFTER_SALE, start=1):
+        day = ahead[min(offset, len(ahead) - 1)]
+        if day >= today:
+            visits.append(Visit(customer, deal.name, day, kind, AFTER, Stage.SERVICE, (english, chinese),
+                                key=f"after-sale-{number}"))
+    return visits
+
+
+# ---- the route across customers -------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Birthday:
+    day: date
+    customer: Customer
+    person: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Route:
+    days: tuple[tuple[date, tuple[Visit, ...]], ...]
+    birthdays: tuple[Birthday, ...]
+    unplaced: tuple[Visit, ...]  # due in the period but over the daily capacity
+
+    @property
+    def visits(self) -> list[Visit]:
+        return [visit for _, visits in self.days for visit in visits]
+
+
+def route(customers: Sequence[Customer], *, start: date, end: date, today: date, calendar: WorkCalendar,
+          per_day: int) -> Route:
+    """Working days from `start` to `end`, at most `per_day` visits each, one area a day where it can.
+
+    Each day: the visits agreed for that day (`visit --next`) first; the day's area is theirs, else
+    that of the most urgent due visit (overdue ones first); then that area's due visits and those due
+    within a week, pulled forward; then not-yet-visited prospects there (drop in on firms nearby);
+    then, while there is room, due visits elsewhere, an area at a time.
+    """
+    pending = sorted(_requests(customers, today=today, calendar=calendar, until=end), key=_urgency)
+    prospects = [c for c in customers if _never_visited_prospect(c)]
+    planned_ids = {visit.customer.id for visit in pending}
+    days: list[tuple[date, tuple[Visit, ...]]] = []
+    for day in calendar.workdays(start, end):
+        days.append((day, tuple(_plan_day(day, pending, prospects, planned_ids, per_day))))
+    unplaced = tuple(visit for visit in pending if visit.day <= end)
+    return Route(tuple(days), tuple(_birthdays(customers, start, end)), unplaced)
+
+
+def _urgency(visit: Visit) -> tuple[date, int, str]:
+    return (visit.day, 0 if visit.kind == "next" else 1, visit.customer.id)
+
+
+def _requests(customers: Iterable[Customer], *, today: date, calendar: WorkCalendar, until: date) -> list[Visit]:
+    """Per open deal its next visit: the planned one (`visit --next`) or the first of its plan."""
+    requests = []
+    for customer in customers:
+        for deal in customer.deals:
+            visit = _next_visit(customer, deal, today=today, calendar=calendar)
+            if visit is not None and visit.day <= until:
+                requests.append(visit)
+    return requests
+
+
+def _next_visit(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar) -> Visit | None:
+    if deal.status is Status.LOST:
+        return None
+    if deal.next_visit is not None and deal.status is Status.OPEN:
+        stage = deal.stage.next() or deal.stage
+        collect = _assign_missing(customer, [stage])[stage]
+        return Visit(customer, deal.name, deal.next_visit, "next", PHASES[stage], stage, PURPOSES[stage], collect,
+                     overdue=deal.next_visit < today, key=f"next-{deal.next_visit}")
+    try:
+        plan = customer_plan(customer, deal, today=today, calendar=calendar)
+    except UsageError:
+        return None
+    return plan[0] if plan else None
+
+
+PULL_FORWARD_DAYS = 7  # a visit due within a week may move up to join its area's day
+
+
+def _plan_day(day: date, pending: list[Visit], prospects: list[Customer], planned: set[str],
+              per_day: int) -> list[Visit]:
+    due = [visit for visit in pending if visit.day <= day]
+    agreed = [visit for visit in due if visit.kind == "next" and visit.day == day]
+    leading = agreed or due
+    area = _most_common_area(leading) if leading else _busiest_area(prospects, planned)
+    soon = day + timedelta(days=PULL_FORWARD_DAYS)
+    here = [visit for visit in pending if visit.customer.get("area") == area
+            and (visit.day <= day or visit.kind != "next" and visit.day <= soon)]  # appointments keep their day
+    chosen = _take(pending, _unique(agreed + here), per_day)
+    chosen += _drop_ins(day, area, prospects, planned, per_day - len(chosen))
+    elsewhere = sorted((v for v in due if v in pending), key=lambda v: _area_rank(v, due))
+    chosen += _take(pending, elsewhere, per_day - len(chosen))
+    return [replace(visit, day=day) for visit in chosen]
+
+
+def _take(pending: list[Visit], wanted: list[Visit], slots: int) -> list[Visit]:
+    taken = wanted[:max(slots, 0)]
+    for visit in taken:
+        pending.remove(visit)
+    return taken
+
+
+def _unique(visits: list[Visit]) -> list[Visit]:
+    seen: list[Visit] = []
+    for visit in visits:
+        if all(visit is not other for other in seen):
+            seen.append(visit)
+    return seen
+
+
+def _most_common_area(visits: Sequence[Visit]) -> Any:
+    """The area most of `visits` are in; a tie goes to the one holding the most urgent visit."""
+    areas = [visit.customer.get("area") for visit in visits]
+    return max(areas, key=lambda area: (areas.count(area), -areas.index(area)))
+
+
+def _area_rank(visit: Visit, due: Sequence[Visit]) -> tuple[int, str, tuple[date, int, str]]:
+    """Other areas in turn, the one with most due visits first, so that a day mixes few areas."""
+    area = visit.customer.get("area")
+    return (-sum(1 for v in due if v.customer.get("area") == area), str(area), _urgency(visit))
+
+
+def _never_visited_prospect(customer: Customer) -> bool:
+    deal = customer.current_deal
+    visited = any(event.kind is EventKind.VISIT for event in customer.events)
+    return (deal is not None and deal.is_open and deal.stage in (Stage.PROSPECT, Stage.PREPARE)
+            and not visited)
+
+
+def _busiest_area(prospects: Sequence[Customer], planned: set[str]) -> Any:
+    """On a day with nothing due: the area with the most prospects never visited."""
+    areas = [c.get("area") for c in prospects if c.get("area") and c.id not in planned]
+    return max(sorted(set(areas), key=str), key=areas.count) if areas else None
+
+
+_DROP_IN = ("drop in: a firm nearby not yet visited", "顺访：附近还没拜访过的单位")
+
+
+def _drop_ins(day: date, area: Any, prospects: list[Customer], planned: set[str], slots: int) -> list[Visit]:
+    """Not-yet-visited prospects in the day's area, for the spare slots."""
+    if slots <= 0 or area is None:
+        return []
+    nearby = [c for c in prospects if c.get("area") == area and c.id not in planned][:slots]
+    for customer in nearby:
+        prospects.remove(customer)
+    return [Visit(c, c.current_deal.name if c.current_deal else "1", day, "drop-in", BEFORE, Stage.APPROACH,
+                  _DROP_IN, key=f"drop-in-{day}") for c in nearby]
+
+
+def _birthdays(customers: Iterable[Customer], start: date, end: date) -> list[Birthday]:
+    found = []
+    for customer in customers:
+        for person in people(customer):
+            born = person.get("birthday")
+            if not isinstance(born, date):
+                continue
+            for year in range(start.year, end.year + 1):
+                try:
+                    day = born.replace(year=year)
+                except ValueError:  # 29 February in a common year
+                    day = date(year, 3, 1)
+                if start <= day <= end:
+                    found.append(Birthday(day, customer, person))
+    return sorted(found, key=lambda birthday: (birthday.day, birthday.customer.id))
+
