@@ -11,6 +11,12 @@ from salescli.stages import Stage
 from salescli.vocab import BUILTIN, Vocabulary
 from salescli.workdays import WorkCalendar
 
+# Days a deal may sit in a stage before `report stale` lists it (Pipedrive's "rotting" deals).
+DEFAULT_STALE_DAYS: Mapping[Stage, int] = MappingProxyType({
+    Stage.PROSPECT: 30, Stage.PREPARE: 14, Stage.APPROACH: 30, Stage.NEEDS: 30,
+    Stage.DEMO: 21, Stage.OBJECTIONS: 21, Stage.CLOSE: 14, Stage.SERVICE: 180,
+})
+
 LANGUAGES = ("en", "zh")
 
 # Chance that a deal now in this stage is won: a starting point, meant to be tuned.
@@ -50,6 +56,7 @@ class Config:
     vocabularies: Mapping[str, Vocabulary] = field(default_factory=lambda: dict(BUILTIN))
     categories: Mapping[Stage, str] = field(default_factory=lambda: DEFAULT_CATEGORIES)
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    stale_days: Mapping[Stage, int] = field(default_factory=lambda: DEFAULT_STALE_DAYS)
 
     def vocabulary(self, name: str) -> Vocabulary:
         return self.vocabularies[name]
@@ -79,6 +86,7 @@ def config_from_document(document: Any) -> Config:
         vocabularies=_vocabularies(document.get("vocabulary")),
         categories=_categories(document.get("categories")),
         calendar=_calendar(document.get("calendar")),
+        stale_days=_stale_days(document.get("stale_days")),
     )
 
 
@@ -164,3 +172,19 @@ def _dates(value: Any, where: tuple[str, ...]) -> frozenset[date]:
     if not isinstance(value, list) or not all(isinstance(day, date) for day in value):
         raise ConfigProblem("list dates as [2026-12-31, 2027-01-04] (YYYY-MM-DD)", where)
     return frozenset(value)
+
+
+def _stale_days(section: Any) -> Mapping[Stage, int]:
+    if section is None:
+        return DEFAULT_STALE_DAYS
+    if not isinstance(section, Mapping):
+        raise ConfigProblem("stale_days: must map stages to a number of days", ("stale_days",))
+    limits = dict(DEFAULT_STALE_DAYS)
+    for key, value in section.items():
+        where = ("stale_days", str(key))
+        try:
+            stage = Stage(str(key))
+        except ValueError:
+            raise ConfigProblem(f"unknown stage '{key}' in stale_days", where) from None
+        limits[stage] = int(_number(value, 0, where))
+    return MappingProxyType(limits)

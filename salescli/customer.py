@@ -27,6 +27,7 @@ class EventKind(str, Enum):
     VISIT = "visit"  # a customer visit, with `goal`, `note`, `next`
     TARGET = "target"  # close target: `value` by date `by`
     NOTE = "note"
+    LINK = "link"  # the customer is a party (`role`) to another `project` too
 
 
 class Status(str, Enum):
@@ -47,6 +48,8 @@ class Event:
     reason: str | None = None
     goal: str | None = None
     note: str | None = None
+    project: str | None = None
+    role: str | None = None
     index: int = 0  # position in the file's log, for messages
 
 
@@ -99,6 +102,18 @@ class Customer:
         if self.deals:
             return max(self.deals, key=lambda deal: (deal.last_event or deal.opened, deal.opened))
         return None
+
+    @property
+    def projects(self) -> tuple[str, ...]:
+        """Its own project and those it was linked to (a site sign board naming it), in order."""
+        found = [str(self.get("project"))] if self.get("project") else []
+        found += [event.project for event in self.events if event.kind is EventKind.LINK and event.project]
+        return tuple(dict.fromkeys(found))
+
+    def role_in(self, project: str) -> str | None:
+        """Its tendering role on `project`: from the link event if it has one, else its profile role."""
+        linked = [event.role for event in self.events if event.kind is EventKind.LINK and event.project == project]
+        return next((role for role in reversed(linked) if role), None) or self.get("role")
 
     @property
     def last_activity(self) -> date | None:
@@ -161,6 +176,8 @@ def event_from_item(item: Any, index: int) -> Event:
         reason=_text(item.get("reason")),
         goal=_text(item.get("goal")),
         note=_text(item.get("note")),
+        project=_text(item.get("project")),
+        role=_text(item.get("role")),
         index=index,
     )
 

@@ -8,7 +8,7 @@ from salescli import __version__
 from salescli.cli import app
 from tests.conftest import customer_file, invoke
 
-COMMANDS = ["init", "add", "advance", "visit", "target", "list", "show", "forecast", "schedule", "prep"]
+COMMANDS = ["init", "add", "advance", "visit", "target", "list", "show", "forecast", "schedule", "prep", "site", "board", "refer", "related"]
 
 
 def test_version() -> None:
@@ -93,3 +93,9 @@ def test_ctrl_c_exits_130_and_leaves_the_file_whole(folder: Path, monkeypatch: p
     assert (result.exit_code, result.stderr) == (130, "Interrupted; nothing was half-written.\n")
     assert customer_file(folder, "zj").read_bytes() == before
     assert sorted(p.name for p in (folder / "customers").iterdir()) == ["zj.yaml"]
+
+
+@pytest.mark.parametrize("report", ["funnel", "winrate", "stale", "sources", "parties"])
+def test_every_report_has_help_with_an_example(report: str) -> None:
+    help_text = CliRunner().invoke(app, ["report", report, "--help"]).stdout
+    assert "Example" in help_text and f"salescli report {report}" in help_text

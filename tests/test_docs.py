@@ -15,9 +15,18 @@ def _commands() -> dict:
     return group.commands  # type: ignore[attr-defined,no-any-return]
 
 
+def _leaves(commands: dict, prefix: str = "") -> list:
+    found = []
+    for name, command in commands.items():
+        found.append((f"{prefix}{name}", command))
+        found += _leaves(getattr(command, "commands", {}), f"{prefix}{name} ")
+    return found
+
+
 def test_every_command_and_option_is_in_the_readme() -> None:
-    for name, command in _commands().items():
-        assert f"salescli {name}" in README, name
+    for name, command in _leaves(_commands()):
+        mention = f"salescli {name}" if " " not in name else name.split(" ", 1)[1]
+        assert mention in README, name
         for parameter in command.params:
             for option in parameter.opts:
                 if option.startswith("--") and option != "--help":

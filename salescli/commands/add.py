@@ -101,19 +101,31 @@ def add(
     classification = _classification(s, options)
     if sys.stdin.isatty() and not no_input:
         _ask_essentials(s, classification, options)
-    new_id = _new_id(s, customers, name, customer_id)
     values = {
-        "id": new_id,
-        "name": name.strip(),
         "owner": s.config.user,
         **classification,
         **{path: _profile_value(key, options[key]) for key, path in _PROFILE.items() if options[key] is not None},
     }
-    path = s.folder.customer_path(new_id)
-    text = yamlfile.set_values(s.folder.template("customer.yaml"), _present(values))
-    customer = store.create_customer(path, yamlfile.append_to_log(text, _log(s, stage, value, by, when, note)))
+    customer = create(s, name, values, _log(s, stage, value, by, when, note), customers=customers,
+                      chosen_id=customer_id)
     first = customer.deals[0].stage
-    typer.echo(f"Added {customer.name} as {customer.id} ({s.shown(path)}), stage {first.value} {first.zh}.")
+    typer.echo(f"Added {customer.name} as {customer.id} ({s.shown(s.path_of(customer))}), "
+               f"stage {first.value} {first.zh}.")
+
+
+def create(s: Session, name: str, values: dict[str, Any], items: list[dict[str, Any]], *,
+           customers: list[Customer], chosen_id: str | None = None) -> Customer:
+    """Write a new customer from the folder's template: profile `values` by dotted path, `items` for
+    its log. The id is `chosen_id` or made from the name."""
+    new_id = _new_id(s, customers, name, chosen_id)
+    text = yamlfile.set_values(s.folder.template("customer.yaml"),
+                               _present({"id": new_id, "name": name.strip(), **values}))
+    return store.create_customer(s.folder.customer_path(new_id), yamlfile.append_to_log(text, items))
+
+
+def find_by_name(customers: list[Customer], name: str) -> Customer | None:
+    """The customer of that name, ignoring case, spaces and full-width forms."""
+    return next((c for c in customers if _fold(c.name) == _fold(name)), None)
 
 
 def _classification(s: Session, options: dict[str, Any]) -> dict[str, Any]:
@@ -143,9 +155,9 @@ def _fold(name: str) -> str:
 def _refuse_duplicate_name(customers: list[Customer], name: str) -> None:
     if not name.strip():
         raise UsageError("the customer needs a name")
-    same = [c for c in customers if _fold(c.name) == _fold(name)]
+    same = find_by_name(customers, name)
     if same:
-        raise UsageError(f"{same[0].name} is already a customer ({same[0].id}); `salescli show {same[0].id}`")
+        raise UsageError(f"{same.name} is already a customer ({same.id}); `salescli show {same.id}`")
 
 
 def _new_id(s: Session, customers: list[Customer], name: str, chosen: str | None) -> str:

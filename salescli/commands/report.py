@@ -1,0 +1,186 @@
+"""`salescli report …`: funnel, win rates, stale deals, sources and missing project parties."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional
+
+import typer
+
+from salescli import network, reports
+from salescli.commands import session
+from salescli.errors import UsageError
+from salescli.render import check_format, plain, render
+from salescli.session import Session
+from salescli.vocab import ROLES
+
+FORMATS = ("table", "json", "csv")
+DIMENSIONS = ("channel", "field", "size", "role", "owner", "source", "area")
+
+report_app = typer.Typer(help="Reports: funnel, winrate, stale, sources, parties.", no_args_is_help=True)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")
+
+
+def _period(s: Session, start: str | None, end: str | None) -> reports.Period:
+    return reports.Period(s.date(start) if start else None, s.date(end) if end else None)
+
+
+FROM = typer.Option(None, "--from", metavar="DATE", help="Period start (included).")
+TO = typer.Option(None, "--to", metavar="DATE", help="Period end (included).")
+FORMAT = typer.Option("table", "--format", "-f", help="table, json or csv.")
+
+
+@report_app.command("funnel")
+def funnel(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO, fmt: str = FORMAT) -> None:
+    """Customers, deals and value that reached each of the eight stages, with stage-to-stage
+    conversion. The period counts deals opened in it.
+
+    Examples:
+
+    \b
+      salescli report funnel
+      salescli report funnel --from 2026-07-01 --format csv
+    """
+    s = session(ctx)
+    steps = reports.funnel(s.customers(), _period(s, start, end))
+    records = [{"stage": step.stage.value, "中文": step.stage.zh, "customers": step.customers, "deals": step.deals,
+                "value": step.value, "conversion": step.conversion} for step in steps]
+    _emit(s, fmt, records, ["stage", "中文", "customers", "deals", "value", "conversion"],
+          chart=("deals", max((step.deals for step in steps), default=0)))
+
+
+@report_app.command("winrate")
+def winrate(
+    ctx: typer.Context,
+    by: str = typer.Option("channel", "--by", help=f"Group by {'|'.join(DIMENSIONS)}."),
+    start: Optional[str] = FROM, end: Optional[str] = TO, fmt: str = FORMAT,
+) -> None:
+    """Win rate (won ÷ (won + lost)), average won value and average cycle time (first event to
+    close, in days) by channel, field, size, role or owner. The period counts deals decided in it.
+
+    Examples:
+
+    \b
+      salescli report winrate --by channel
+      salescli report winrate --by owner --from 2026-01-01 --format json
+    """
+    s = session(ctx)
+    _check_dimension(by)
+    rates = reports.win_rates(s.customers(), by, _period(s, start, end))
+    records = [{by: _label(s, by, rate.key), "won": rate.won, "lost": rate.lost, "win_rate": rate.rate,
+                "avg_won_value": rate.average_value,
+                "avg_cycle_days": None if rate.average_cycle is None else round(rate.average_cycle, 1)}
+               for rate in rates]
+    _emit(s, fmt, records, [by, "won", "lost", "win_rate", "avg_won_value", "avg_cycle_days"],
+          chart=("win_rate", 1.0))
+
+
+@report_app.command("stale")
+def stale(ctx: typer.Context, fmt: str = FORMAT) -> None:
+    """Open deals whose planned next visit is overdue, or that have sat in their stage longer than
+    `stale_days` (salescli.yaml) allows — Pipedrive's "rotting" deals — longest first.
+
+    Examples:
+
+    \b
+      salescli report stale
+    """
+    s = session(ctx)
+    found = reports.stale(s.customers(), today=s.today, limits=s.config.stale_days)
+    records = [{"customer_id": item.customer.id, "customer": item.customer.name, "deal": item.deal.name,
+                "stage": item.deal.stage.value, "since": item.deal.stage_since, "days": item.days_in_stage,
+                "limit": item.limit, "next_visit": item.deal.next_visit, "why": "; ".join(item.reasons)}
+               for item in found]
+    _emit(s, fmt, records, ["customer", "deal", "stage", "since", "days", "limit", "next_visit", "why"],
+          chart=("days", max((item.days_in_stage for item in found), default=0)))
+
+
+@report_app.command("sources")
+def sources(
+    ctx: typer.Context,
+    by: str = typer.Option("source", "--by", help="source (the default) or channel."),
+    start: Optional[str] = FROM, end: Optional[str] = TO, fmt: str = FORMAT,
+) -> None:
+    """Which prospecting sources (directory, press, web, street, site sign, referral …) produced
+    customers, wins and value. The period counts customers first seen in it.
+
+    Examples:
+
+    \b
+      salescli report sources
+      salescli report sources --by channel
+    """
+    s = session(ctx)
+    if by not in ("source", "channel"):
+        raise UsageError("--by takes source or channel")
+    rows = reports.sources(s.customers(), _period(s, start, end), dimension=by)
+    records = [{by: _label(s, by, row.key), "customers": row.customers, "won": row.won, "won_value": row.won_value}
+               for row in rows]
+    _emit(s, fmt, records, [by, "customers", "won", "won_value"],
+          chart=("won_value", float(max((row.won_value for row in rows), default=0))))
+
+
+@report_app.command("parties")
+def parties(ctx: typer.Context, fmt: str = FORMAT) -> None:
+    """The three-party rule: won customers whose project's other parties (owner, contractor,
+    supervisor) are not yet in the folder — the next prospects to open.
+
+    Examples:
+
+    \b
+      salescli report parties
+    """
+    s = session(ctx)
+    found = network.missing_parties(s.customers())
+    records = [{"customer_id": item.customer.id, "customer": item.customer.name, "project": item.project,
+                "missing": ", ".join(f"{role} {ROLES.label(role, 'zh')}" for role in item.missing)}
+               for item in found]
+    _emit(s, fmt, records, ["customer", "project", "missing"])
+    if fmt == "table" and records:
+        typer.echo("Record them from the site's sign board: salescli site PROJECT --owner … --contractor … "
+                   "--supervisor …")
+
+
+def _check_dimension(name: str) -> None:
+    if name not in DIMENSIONS:
+        raise UsageError(f"--by takes one of: {', '.join(DIMENSIONS)}")
+
+
+def _label(s: Session, dimension: str, key: str | None) -> str:
+    if key is None:
+        return "(none)"
+    if dimension in s.config.vocabularies:
+        return s.config.vocabulary(dimension).label(key, s.language)
+    return key
+
+
+def _emit(s: Session, fmt: str, records: list[dict[str, Any]], keys: list[str],
+          chart: tuple[str, float] | None = None) -> None:
+    check_format(fmt, FORMATS)
+    if fmt == "json":
+        typer.echo(json.dumps(plain(records), ensure_ascii=False, indent=2))
+        return
+    if fmt == "csv":
+        typer.echo(render(records, {key: key for key in keys}, "csv"), nl=False)
+        return
+    shown = [_display(record) for record in records]
+    headers = {key: key.replace("_", " ") for key in keys}
+    if chart is not None:
+        column, largest = chart
+        for record, original in zip(shown, records):
+            record["chart"] = reports.bar(float(original[column] or 0), float(largest))
+        headers["chart"] = ""
+    typer.echo(render(shown, headers, "table") if records else "nothing to report\n", nl=False)
+
+
+def _display(record: dict[str, Any]) -> dict[str, Any]:
+    """Rates as percentages for the table (money is formatted, and right-aligned, by render)."""
+    shown = dict(record)
+    for key in ("conversion", "win_rate"):
+        if key in shown:
+            shown[key] = "—" if shown[key] is None else f"{shown[key]:.0%}"
+    return shown
+

@@ -1,0 +1,182 @@
+"""The numbers a rep and a manager look at: funnel, win rates, stale deals, sources. Pure."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Iterable, Mapping, Sequence
+
+from salescli.customer import Customer, Deal, Status
+from salescli.stages import Stage
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Period:
+    """`start` to `end`, both included; None is open-ended."""
+
+    start: date | None = None
+    end: date | None = None
+
+    def holds(self, day: date | None) -> bool:
+        if day is None:
+            return False
+        return (self.start is None or day >= self.start) and (self.end is None or day <= self.end)
+
+
+def _deals(customers: Iterable[Customer]) -> list[tuple[Customer, Deal]]:
+    return [(customer, deal) for customer in customers for deal in customer.deals]
+
+
+def deal_value(deal: Deal) -> Decimal:
+    """What a deal is worth: its won value, else its target value."""
+    if deal.status is Status.WON and deal.won_value is not None:
+        return deal.won_value
+    return deal.target_value or ZERO
+
+
+# ---- funnel ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FunnelStep:
+    stage: Stage
+    customers: int
+    deals: int
+    value: Decimal
+    conversion: float | None  # deals here ÷ deals at the stage before
+
+
+def funnel(customers: Sequence[Customer], period: Period = Period()) -> list[FunnelStep]:
+    """Deals (opened in the period) that reached each of the eight stages, and their value."""
+    opened = [(c, d) for c, d in _deals(customers) if period.holds(d.opened)]
+    steps: list[FunnelStep] = []
+    for stage in Stage:
+        reached = [(c, d) for c, d in opened if d.furthest.number >= stage.number]
+        before = steps[-1].deals if steps else None
+        steps.append(FunnelStep(
+            stage=stage,
+            customers=len({c.id for c, _ in reached}),
+            deals=len(reached),
+            value=sum((deal_value(d) for _, d in reached), ZERO),
+            conversion=len(reached) / before if before else None,
+        ))
+    return steps
+
+
+# ---- win rates ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class WinRate:
+    key: str | None
+    won: int
+    lost: int
+    won_value: Decimal
+    cycle_days: tuple[int, ...]  # first event to close, per won deal
+
+    @property
+    def rate(self) -> float | None:
+        return self.won / (self.won + self.lost) if self.won + self.lost else None
+
+    @property
+    def average_value(self) -> Decimal | None:
+        return (self.won_value / self.won).quantize(Decimal(1)) if self.won else None
+
+    @property
+    def average_cycle(self) -> float | None:
+        return sum(self.cycle_days) / len(self.cycle_days) if self.cycle_days else None
+
+
+def win_rates(customers: Sequence[Customer], dimension: str, period: Period = Period()) -> list[WinRate]:
+    """Won ÷ (won + lost), average won value and cycle time, per value of a profile field, over the
+    deals decided (won or lost) in the period."""
+    groups: dict[str | None, list[Deal]] = defaultdict(list)
+    for customer, deal in _deals(customers):
+        decided = deal.won_date if deal.status is Status.WON else deal.lost_date
+        if deal.status is not Status.OPEN and period.holds(decided):
+            value = customer.get(dimension)
+            groups[None if value is None else str(value)].append(deal)
+    rates = [
+        WinRate(
+            key=key,
+            won=sum(1 for d in deals if d.status is Status.WON),
+            lost=sum(1 for d in deals if d.status is Status.LOST),
+            won_value=sum((d.won_value or ZERO for d in deals if d.status is Status.WON), ZERO),
+            cycle_days=tuple((d.won_date - d.opened).days for d in deals if d.status is Status.WON and d.won_date),
+        )
+        for key, deals in groups.items()
+    ]
+    return sorted(rates, key=lambda r: (-(r.rate or 0), -r.won, r.key or "\uffff"))
+
+
+# ---- stale deals ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StaleDeal:
+    customer: Customer
+    deal: Deal
+    days_in_stage: int
+    limit: int
+    visit_overdue_days: int | None  # days since the planned next visit, when it has passed
+
+    @property
+    def reasons(self) -> list[str]:
+        found = []
+        if self.days_in_stage > self.limit:
+            found.append(f"{self.days_in_stage} days in {self.deal.stage.value} (limit {self.limit})")
+        if self.visit_overdue_days:
+            found.append(f"planned visit {self.visit_overdue_days} days overdue")
+        return found
+
+
+def stale(customers: Sequence[Customer], *, today: date, limits: Mapping[Stage, int]) -> list[StaleDeal]:
+    """Open deals whose planned visit has passed or that sat in their stage too long, oldest first."""
+    found = []
+    for customer, deal in _deals(customers):
+        if not deal.is_open:
+            continue
+        days = (today - (deal.stage_since or deal.opened)).days
+        overdue = (today - deal.next_visit).days if deal.next_visit and deal.next_visit < today else None
+        if days > limits[deal.stage] or overdue:
+            found.append(StaleDeal(customer, deal, days, limits[deal.stage], overdue))
+    return sorted(found, key=lambda s: (-s.days_in_stage, s.customer.id))
+
+
+# ---- sources --------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SourceRow:
+    key: str | None
+    customers: int
+    won: int
+    won_value: Decimal
+
+
+def sources(customers: Sequence[Customer], period: Period = Period(), *, dimension: str = "source") -> list[SourceRow]:
+    """Customers (first seen in the period) per prospecting source, with their wins and value won."""
+    groups: dict[str | None, list[Customer]] = defaultdict(list)
+    for customer in customers:
+        first = min((event.date for event in customer.events), default=None)
+        if period.holds(first):
+            value = customer.get(dimension)
+            groups[None if value is None else str(value)].append(customer)
+    rows = []
+    for key, members in groups.items():
+        wins = [d for c in members for d in c.deals if d.status is Status.WON]
+        rows.append(SourceRow(key, len(members), len(wins), sum((d.won_value or ZERO for d in wins), ZERO)))
+    return sorted(rows, key=lambda r: (-r.won_value, -r.customers, r.key or "\uffff"))
+
+
+# ---- a bar chart for the terminal -----------------------------------------------------------
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(value: float, largest: float, width: int = 30) -> str:
+    """A horizontal bar of Unicode blocks, readable without colour."""
+    if largest <= 0 or value <= 0:
+        return ""
+    eighths = round(value / largest * width * 8)
+    return "█" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")

@@ -1,0 +1,93 @@
+import json
+from pathlib import Path
+
+import yaml
+
+from tests.conftest import customer_file
+
+
+def test_site_turns_a_sign_board_into_linked_prospects(folder: Path, run) -> None:
+    run("add", "江城建工", "--id", "jc", "--role", "乙方")
+    result = run("site", "光谷中心", "--owner", "汉江置业", "--contractor", "江城建工", "监理=长江监理",
+                 "设计方=华中设计院", "--area", "洪山", "--address", "光谷大道1号")
+    assert result.exit_code == 0, result
+    assert result.stdout == (
+        "  added 汉江置业 as hanjiangzhiye (甲方 owner)\n"
+        "  江城建工 (jc) is already in the folder: linked to 光谷中心\n"
+        "  added 华中设计院 as huazhongshejiyuan (设计 designer)\n"
+        "  added 长江监理 as changjiangjianli (监理 supervisor)\n"
+    )
+    owner = yaml.safe_load(customer_file(folder, "hanjiangzhiye").read_text(encoding="utf-8"))
+    assert (owner["role"], owner["channel"], owner["source"], owner["project"], owner["area"],
+            owner["contact"]["address"]) == ("owner", "cold", "site-sign", "光谷中心", "洪山", "光谷大道1号")
+    assert customer_file(folder, "jc").read_text(encoding="utf-8").endswith(
+        "- {date: 2026-11-26, event: link, project: 光谷中心, role: contractor}\n")
+    again = run("site", "光谷中心", "--owner", "汉江置业")
+    assert again.stdout == "  汉江置业 (hanjiangzhiye) is already in the folder for 光谷中心\n"
+    assert len(list((folder / "customers").iterdir())) == 4
+
+
+def test_site_needs_a_party_and_valid_pairs(folder: Path, run) -> None:
+    assert run("site", "P").stderr.startswith("Error: name at least one party")
+    assert run("site", "P", "甲方").stderr == "Error: '甲方' is not ROLE=NAME (e.g. 甲方=汉江置业)\n"
+    assert run("site", "P", "老板=X").stderr.startswith("Error: unknown role '老板'")
+
+
+def test_board_adds_cold_prospects_at_the_address(folder: Path, run) -> None:
+    run("add", "华中设计院", "--id", "hz")
+    result = run("board", "光谷软件园C座", "华中设计院", "楚天造价", "--area", "洪山")
+    assert result.stdout == ("  华中设计院 (hz) is already in the folder\n"
+                             "  added 楚天造价 as chutianzaojia (prospect)\n")
+    data = yaml.safe_load(customer_file(folder, "chutianzaojia").read_text(encoding="utf-8"))
+    assert (data["source"], data["channel"], data["contact"]["address"]) == ("board", "cold", "光谷软件园C座")
+
+
+def test_refer_and_related(folder: Path, run) -> None:
+    run("add", "江城建工", "--id", "jc", "--project", "光谷中心", "--role", "乙方")
+    run("site", "光谷中心", "--owner", "汉江置业")
+    assert run("refer", "jc", "楚天造价", "--id", "ct", "--contact", "王强").exit_code == 0
+    run("refer", "ct", "陈建国", "--id", "cjg")
+    data = yaml.safe_load(customer_file(folder, "ct").read_text(encoding="utf-8"))
+    assert (data["referred_by"], data["channel"], data["contact"]["person"]) == ("jc", "referral", "王强")
+    assert run("related", "jc").stdout == (
+        "江城建工 (jc)\n"
+        "├─ project 光谷中心\n"
+        "│   · 甲方 owner: 汉江置业 (hanjiangzhiye)\n"
+        "│   · 乙方 contractor: 江城建工 (jc) ← this customer\n"
+        "└─ referred\n"
+        "    └─ 楚天造价 (ct)\n"
+        "       └─ 陈建国 (cjg)\n"
+    )
+    assert run("related", "cjg").stdout == "陈建国 (cjg)\n├─ referred by 楚天造价 (ct) ← 江城建工 (jc)\n"
+
+
+def test_related_reports_a_cycle(folder: Path, run) -> None:
+    run("add", "A", "--id", "a")
+    run("refer", "a", "B", "--id", "b")
+    text = customer_file(folder, "a").read_text(encoding="utf-8").replace("referred_by:    #", "referred_by: b  #")
+    customer_file(folder, "a").write_text(text, encoding="utf-8")
+    out = run("related", "a").stdout
+    assert "├─ referred by B (b) ← … (a referral cycle)" in out
+    assert "    └─ B (b)\n       └─ A (a) ↺ already above: a referral cycle\n" in out
+
+
+def test_reports_through_the_cli(folder: Path, run) -> None:
+    run("add", "A", "--id", "a", "--channel", "转介绍", "--date", "2026-06-01")
+    run("advance", "a", "close", "--value", "50000", "--date", "2026-07-11")
+    run("add", "C", "--id", "c", "--channel", "陌拜", "--date", "2026-07-01")
+    run("advance", "c", "lost", "--reason", "价格", "--date", "2026-08-01")
+    funnel = json.loads(run("report", "funnel", "--format", "json").stdout)
+    assert [(row["stage"], row["deals"]) for row in funnel][:2] == [("prospect", 2), ("prepare", 1)]
+    table = run("report", "funnel").stdout.splitlines()
+    assert table[2].split()[:5] == ["prospect", "开发新客户", "2", "2", "50,000"]
+    assert table[2].endswith("█" * 30)
+    rates = json.loads(run("report", "winrate", "--by", "channel", "--format", "json").stdout)
+    assert rates == [
+        {"channel": "referral", "won": 1, "lost": 0, "win_rate": 1.0, "avg_won_value": 50000, "avg_cycle_days": 40.0},
+        {"channel": "cold", "won": 0, "lost": 1, "win_rate": 0.0, "avg_won_value": None, "avg_cycle_days": None}]
+    assert run("report", "winrate", "--by", "colour").exit_code == 2
+    parties = run("report", "parties").stdout
+    assert parties == "nothing to report\n"
+    assert run("report", "stale", "--format", "csv").stdout.splitlines()[0] == \
+        "customer,deal,stage,since,days,limit,next_visit,why"
+    assert run("report", "sources", "--by", "channel", "--format", "json").exit_code == 0

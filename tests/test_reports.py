@@ -1,0 +1,92 @@
+"""Funnel, win rates, cycle times, stale deals and sources against hand counts."""
+
+from datetime import date
+from decimal import Decimal
+
+from salescli import reports
+from salescli.config import DEFAULT_STALE_DAYS
+from salescli.customer import Customer, customer_from_document
+from salescli.stages import Stage
+
+D = date.fromisoformat
+
+
+def make(cid: str, profile: dict, *log: tuple) -> Customer:
+    events = [{"date": D(day), "event": kind, **extra} for day, kind, extra in log]
+    return customer_from_document({"name": cid, **profile, "log": events}, file_id=cid)
+
+
+CUSTOMERS = [
+    # won after 40 days, via demo; 50,000
+    make("a", {"channel": "referral", "source": "referral"},
+         ("2026-06-01", "added", {}), ("2026-06-20", "stage", {"stage": "demo"}),
+         ("2026-07-11", "won", {"value": 50000})),
+    # won after 20 days; 30,000
+    make("b", {"channel": "referral", "source": "referral"},
+         ("2026-07-01", "added", {"stage": "needs"}), ("2026-07-21", "won", {"value": 30000})),
+    # lost at needs
+    make("c", {"channel": "cold", "source": "street"},
+         ("2026-07-01", "added", {}), ("2026-07-10", "stage", {"stage": "needs"}),
+         ("2026-08-01", "lost", {"reason": "price"})),
+    # open at approach, target 20,000; sat there since 1 Aug; a planned visit on 20 Nov
+    make("d", {"channel": "cold", "source": "web"},
+         ("2026-07-15", "added", {}), ("2026-08-01", "stage", {"stage": "approach"}),
+         ("2026-08-01", "target", {"value": 20000, "by": D("2026-12-31")}),
+         ("2026-11-10", "visit", {"next": D("2026-11-20")})),
+    # won in 10 days, opened in September; 10,000
+    make("e", {"channel": "cold", "source": "street"},
+         ("2026-09-01", "added", {}), ("2026-09-11", "won", {"value": 10000})),
+]
+
+
+def test_funnel_counts_deals_that_reached_each_stage() -> None:
+    steps = {step.stage: step for step in reports.funnel(CUSTOMERS)}
+    # a won deal has passed every stage up to close: a, b, e reach close; c got to needs, d to approach
+    assert [(s.value, steps[s].deals) for s in Stage] == [
+        ("prospect", 5), ("prepare", 5), ("approach", 5), ("needs", 4), ("demo", 3), ("objections", 3),
+        ("close", 3), ("service", 0)]
+    # value: won value of a, b, e (90,000) + target of d (20,000) + nothing for c
+    assert steps[Stage.PROSPECT].value == Decimal(110000)
+    assert steps[Stage.NEEDS].value == Decimal(90000)  # a, b, e won; c lost with no target
+    assert steps[Stage.NEEDS].conversion == 4 / 5
+    assert steps[Stage.CLOSE].conversion == 1.0 and steps[Stage.SERVICE].conversion == 0.0
+    assert steps[Stage.PROSPECT].conversion is None
+
+
+def test_funnel_period_counts_deals_opened_in_it() -> None:
+    july = reports.funnel(CUSTOMERS, reports.Period(D("2026-07-01"), D("2026-07-31")))
+    assert july[0].deals == 3  # b, c, d
+
+
+def test_win_rates_and_cycle_times_by_channel() -> None:
+    rates = {rate.key: rate for rate in reports.win_rates(CUSTOMERS, "channel")}
+    referral, cold = rates["referral"], rates["cold"]
+    assert (referral.won, referral.lost, referral.rate) == (2, 0, 1.0)
+    assert referral.average_value == Decimal(40000)  # (50,000 + 30,000) ÷ 2
+    assert referral.cycle_days == (40, 20) and referral.average_cycle == 30.0
+    assert (cold.won, cold.lost, cold.rate) == (1, 1, 0.5)  # e won, c lost; d is open
+    assert cold.average_cycle == 10.0
+
+
+def test_win_rate_period_counts_deals_decided_in_it() -> None:
+    rates = reports.win_rates(CUSTOMERS, "channel", reports.Period(D("2026-07-15"), D("2026-08-31")))
+    assert {(r.key, r.won, r.lost) for r in rates} == {("referral", 1, 0), ("cold", 0, 1)}  # b; c
+
+
+def test_stale_deals() -> None:
+    found = reports.stale(CUSTOMERS, today=D("2026-11-26"), limits=DEFAULT_STALE_DAYS)
+    assert [(s.customer.id, s.days_in_stage, s.visit_overdue_days) for s in found] == [("d", 117, 6)]
+    assert found[0].reasons == ["117 days in approach (limit 30)", "planned visit 6 days overdue"]
+
+
+def test_sources() -> None:
+    rows = reports.sources(CUSTOMERS)
+    assert [(r.key, r.customers, r.won, r.won_value) for r in rows] == [
+        ("referral", 2, 2, Decimal(80000)), ("street", 2, 1, Decimal(10000)), ("web", 1, 0, Decimal(0))]
+
+
+def test_bar() -> None:
+    assert reports.bar(10, 10, width=4) == "████"
+    assert reports.bar(5, 10, width=4) == "██"
+    assert reports.bar(1, 8, width=1) == "▏"
+    assert reports.bar(0, 10) == ""
