@@ -106,9 +106,12 @@ def _global_options(
 
 
 def _register() -> None:
-    from salescli.commands import add, advance, forecast, init, list_customers, network, prep, report, schedule, show, target, visit
+    from salescli.commands import (
+        add, advance, check, forecast, init, list_customers, network, prep, report, schedule, show, target, visit,
+    )
 
-    for module in (init, add, advance, visit, target, list_customers, show, forecast, schedule, prep, network, report):
+    for module in (init, add, advance, visit, target, list_customers, show, forecast, schedule, prep, network, report,
+                   check):
         module.register(app)
 
 

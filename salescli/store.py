@@ -47,7 +47,7 @@ class DataFolder:
         """The folder's own template if it has one, else the built-in default."""
         own = self.root / TEMPLATES / name
         path = own if own.is_file() else PACKAGE_TEMPLATES / name
-        return _read_text(path)
+        return read_text(path)
 
     def customer_files(self) -> list[Path]:
         return sorted(path for path in self.customers.glob("*.yaml") if not path.name.startswith("."))
@@ -77,7 +77,7 @@ def load_config(folder: DataFolder) -> Config:
     path = folder.config_path
     if not path.is_file():
         return Config()
-    text = _read_text(path)
+    text = read_text(path)
     try:
         return config_from_document(yamlfile.load(text))
     except yamlfile.YamlProblem as problem:
@@ -107,7 +107,7 @@ def read_all(folder: DataFolder) -> Folder:
 
 
 def read_customer(path: Path) -> Customer:
-    return parse_customer(_read_text(path), path)
+    return parse_customer(read_text(path), path)
 
 
 def parse_customer(text: str, path: Path) -> Customer:
@@ -126,7 +126,7 @@ def _located(message: str, path: Path, text: str, where: Sequence[str | int]) ->
     return DataError(message, path=path, line=line, column=column)
 
 
-def _read_text(path: Path) -> str:
+def read_text(path: Path) -> str:
     try:
         return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError as error:

@@ -54,6 +54,28 @@ def load(text: str, *, loader: type | None = None) -> Any:
         raise YamlProblem(_problem_text(problem), mark.line + 1, mark.column + 1) from None
     except yaml.YAMLError as error:
         raise YamlProblem(f"not valid YAML: {error}") from None
+    except (ValueError, OverflowError):  # a scalar that looks like a date but is none (2026-13-01)
+        raise _bad_timestamp(text) from None
+
+
+def _bad_timestamp(text: str) -> YamlProblem:
+    """Find the date-like scalar that the loader could not turn into a date."""
+    constructor = yaml.constructor.SafeConstructor()
+    stack = [yaml.compose(text, Loader=_EditLoader)]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
+            try:
+                constructor.construct_yaml_timestamp(node)
+            except (ValueError, OverflowError):
+                mark = node.start_mark
+                return YamlProblem(f"'{node.value}' is not a valid date; write YYYY-MM-DD",
+                                   mark.line + 1, mark.column + 1)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(value for _, value in reversed(node.value))
+    return YamlProblem("a value could not be read (not a valid date or number?)")
 
 
 def _problem_text(problem: str) -> str:
@@ -140,27 +162,51 @@ def format_flow_mapping(item: Mapping[str, Any]) -> str:
 # ---- surgical edits -------------------------------------------------------------------------
 
 def append_to_log(text: str, items: Sequence[Mapping[str, Any]]) -> str:
-    """`text` with `items` added at the end of its top-level `log:` list, nothing else changed."""
+    """`text` with `items` added to its top-level `log:` list, each in date order — after the last
+    event dated on or before it, so a back-dated entry lands where it belongs — nothing else changed."""
+    result = text
+    for item in items:
+        result = _insert_event(result, item)
+    _verify_append(text, result, items)
+    return result
+
+
+def _insert_event(text: str, item: Mapping[str, Any]) -> str:
     root = _compose_root(text)
     log_key, log_node = _log_entry(root)
     newline = "\r\n" if "\r\n" in text else "\n"
-    lines = [format_flow_mapping(item) for item in items]
+    line = format_flow_mapping(item)
     if isinstance(log_node, yaml.SequenceNode) and not log_node.flow_style and log_node.value:
-        at = _end_of_line(text, _content_end(text, log_node.value[-1]))
         indent = " " * log_node.start_mark.column
+        following = _first_later(load(text).get(LOG_KEY), item.get("date"))
+        if following is None:
+            at = _end_of_line(text, _content_end(text, log_node.value[-1]))
+        else:
+            at = text.rfind("\n", 0, log_node.value[following].start_mark.index) + 1
     elif _is_empty(log_node):
         text = _drop_empty_flow_list(text, log_node)
         at = _end_of_line(text, log_key.end_mark.index)
         indent = ""
     else:
         raise DataError("`log:` is not a block list (`- {…}` one per line); salescli will not rewrite it")
-    block = "".join(f"{indent}- {line}{newline}" for line in lines)
     prefix = text[:at]
     if prefix and not prefix.endswith("\n"):
         prefix += newline
-    new_text = prefix + block + text[at:]
-    _verify_append(text, new_text, items)
-    return new_text
+    return prefix + f"{indent}- {line}{newline}" + text[at:]
+
+
+def _first_later(log: Any, day: Any) -> int | None:
+    """The index of the first event dated after `day` that no later event precedes, or None."""
+    if not isinstance(log, list) or not isinstance(day, date):
+        return None
+    position = len(log)
+    for index in range(len(log) - 1, -1, -1):
+        other = log[index].get("date") if isinstance(log[index], Mapping) else None
+        if isinstance(other, date) and other > day:
+            position = index
+        else:
+            break
+    return position if position < len(log) else None
 
 
 def _compose_root(text: str) -> yaml.MappingNode:
@@ -213,7 +259,11 @@ def _end_of_line(text: str, index: int) -> int:
 def _verify_append(old_text: str, new_text: str, items: Sequence[Mapping[str, Any]]) -> None:
     old = load(old_text)
     expected = dict(old)
-    expected[LOG_KEY] = list(old.get(LOG_KEY) or []) + [_as_loaded(item) for item in items]
+    log = list(old.get(LOG_KEY) or [])
+    for item in items:
+        at = _first_later(log, item.get("date"))
+        log.insert(len(log) if at is None else at, _as_loaded(item))
+    expected[LOG_KEY] = log
     for loader in {_Loader, _EditLoader}:
         try:
             new = load(new_text, loader=loader)

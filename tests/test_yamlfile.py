@@ -54,6 +54,17 @@ def test_append_keeps_windows_line_endings_and_a_byte_order_mark() -> None:
     assert yamlfile.append_to_log(before, [WON]) == before + "- {date: 2026-11-26, event: won, value: 48000}\r\n"
 
 
+def test_a_back_dated_event_is_inserted_in_date_order() -> None:
+    before = ("name: A\nlog:\n- {date: 2026-09-01, event: added}\n"
+              "- {date: 2026-11-02, event: won, value: 1}   # the close\n")
+    item = {"date": date(2026, 10, 20), "event": "note"}
+    assert yamlfile.append_to_log(before, [item]) == (
+        "name: A\nlog:\n- {date: 2026-09-01, event: added}\n- {date: 2026-10-20, event: note}\n"
+        "- {date: 2026-11-02, event: won, value: 1}   # the close\n")
+    same_day = {"date": date(2026, 11, 2), "event": "note"}
+    assert yamlfile.append_to_log(before, [same_day]).endswith("# the close\n- {date: 2026-11-02, event: note}\n")
+
+
 def test_append_when_log_is_not_last() -> None:
     before = "name: A\nlog:\n- {date: 2026-09-01, event: added}\narea: 武汉\n"
     after = yamlfile.append_to_log(before, [WON])
@@ -153,17 +164,41 @@ def customer_files(draw: st.DrawFn) -> tuple[str, list[dict]]:
     return newline.join(lines) + newline, events
 
 
+def _only_inserts(before: list[str], after: list[str], added: list[str]) -> bool:
+    """`after` is `before` with the `added` lines (any indentation) put in between, nothing else."""
+    remaining = list(added)
+    position = 0
+    for line in after:
+        if position < len(before) and line == before[position]:
+            position += 1
+        elif line.strip() in remaining:
+            remaining.remove(line.strip())
+        else:
+            return False
+    return position == len(before) and not remaining
+
+
+def _inserted(log: list[dict], new: list[dict]) -> list[dict]:
+    """The expected log: each new event after the last one dated on or before it."""
+    result = list(log)
+    for item in new:
+        at = len(result)
+        while at > 0 and result[at - 1]["date"] > item["date"]:
+            at -= 1
+        result.insert(at, item)
+    return result
+
+
 @settings(max_examples=150, deadline=None)
 @given(customer_files(), st.lists(_event, min_size=1, max_size=3))
-def test_an_append_keeps_every_earlier_line_and_reads_back(file: tuple[str, list[dict]], new: list[dict]) -> None:
+def test_an_append_only_adds_lines_and_reads_back(file: tuple[str, list[dict]], new: list[dict]) -> None:
     text, events = file
     after = yamlfile.append_to_log(text, new)
-    added_at = next(i for i in range(len(text) + 1) if i == len(text) or after[i] != text[i])
-    added_at = text.rfind("\n", 0, added_at) + 1
-    assert after.startswith(text[:added_at])
-    assert after.endswith(text[added_at:])
+    newline = "\r\n" if "\r\n" in text else "\n"
+    added = [f"- {yamlfile.format_flow_mapping(item)}" for item in new]
+    assert _only_inserts(text.split(newline), after.split(newline), added)  # every old byte kept
     for loader in LOADERS:
-        assert yamlfile.load(after, loader=loader)["log"] == events + new
+        assert yamlfile.load(after, loader=loader)["log"] == _inserted(events, new)
 
 
 @settings(max_examples=100, deadline=None)
