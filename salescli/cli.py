@@ -98,20 +98,23 @@ def _global_options(
     language: Optional[str] = typer.Option(
         None, "--lang", envvar="SALESCLI_LANG", metavar="en|zh", help="Output language (default: salescli.yaml's).",
     ),
+    commit: Optional[bool] = typer.Option(
+        None, "--commit/--no-commit", help="Commit each write to git (default: git.autocommit in salescli.yaml).",
+    ),
     debug: bool = typer.Option(False, "--debug", help="Show a traceback for errors."),
     version: bool = typer.Option(False, "--version", "-V", callback=_version, is_eager=True,
                                  help="Print the version and exit."),
 ) -> None:
-    ctx.obj = Session(directory, today, language, debug)
+    ctx.obj = Session(directory, today, language, debug, commit_option=commit)
 
 
 def _register() -> None:
     from salescli.commands import (
-        add, advance, check, forecast, init, list_customers, network, prep, report, schedule, show, target, visit,
+        add, advance, check, export, forecast, init, list_customers, network, prep, report, schedule, show, target, visit,
     )
 
     for module in (init, add, advance, visit, target, list_customers, show, forecast, schedule, prep, network, report,
-                   check):
+                   check, export):
         module.register(app)
 
 

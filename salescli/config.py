@@ -57,6 +57,7 @@ class Config:
     categories: Mapping[Stage, str] = field(default_factory=lambda: DEFAULT_CATEGORIES)
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     stale_days: Mapping[Stage, int] = field(default_factory=lambda: DEFAULT_STALE_DAYS)
+    autocommit: bool = False  # git.autocommit: each write becomes one commit
 
     def vocabulary(self, name: str) -> Vocabulary:
         return self.vocabularies[name]
@@ -87,6 +88,7 @@ def config_from_document(document: Any) -> Config:
         categories=_categories(document.get("categories")),
         calendar=_calendar(document.get("calendar")),
         stale_days=_stale_days(document.get("stale_days")),
+        autocommit=_autocommit(document.get("git")),
     )
 
 
@@ -188,3 +190,11 @@ def _stale_days(section: Any) -> Mapping[Stage, int]:
             raise ConfigProblem(f"unknown stage '{key}' in stale_days", where) from None
         limits[stage] = int(_number(value, 0, where))
     return MappingProxyType(limits)
+
+
+def _autocommit(section: Any) -> bool:
+    if section is None:
+        return False
+    if not isinstance(section, Mapping) or not isinstance(section.get("autocommit", False), bool):
+        raise ConfigProblem("git: takes autocommit: true or false", ("git",))
+    return bool(section.get("autocommit", False))

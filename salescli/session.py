@@ -24,6 +24,7 @@ class Session:
     today_text: str | None = None
     language_option: str | None = None
     debug: bool = False
+    commit_option: bool | None = None  # --commit/--no-commit; None: salescli.yaml's git.autocommit
     problems: list[DataError] = field(default_factory=list)
     warned: set[str] = field(default_factory=set)
 
@@ -76,6 +77,13 @@ class Session:
         if _plain_id(reference) and exact.is_file():
             return store.read_customer(exact)
         return store.resolve(self.customers(), reference)
+
+    def wrote(self, path: Path, message: str) -> None:
+        """After a write: commit that file alone when auto-commit is on."""
+        if self.commit_option if self.commit_option is not None else self.config.autocommit:
+            from salescli.gitops import commit_file
+
+            commit_file(self.folder.root, path, message)
 
     def path_of(self, customer: Customer) -> Path:
         return customer.path or self.folder.customer_path(customer.id)

@@ -120,7 +120,10 @@ def create(s: Session, name: str, values: dict[str, Any], items: list[dict[str, 
     new_id = _new_id(s, customers, name, chosen_id)
     text = yamlfile.set_values(s.folder.template("customer.yaml"),
                                _present({"id": new_id, "name": name.strip(), **values}))
-    return store.create_customer(s.folder.customer_path(new_id), yamlfile.append_to_log(text, items))
+    path = s.folder.customer_path(new_id)
+    customer = store.create_customer(path, yamlfile.append_to_log(text, items))
+    s.wrote(path, f"add {customer.name} ({customer.id})")
+    return customer
 
 
 def find_by_name(customers: list[Customer], name: str) -> Customer | None:

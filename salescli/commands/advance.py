@@ -62,7 +62,9 @@ def advance(
         new_deal=new_deal,
     )
     store.append_events(s.path_of(found), move.events)
-    typer.echo(_summary(move))
+    summary = _summary(move)
+    s.wrote(s.path_of(found), f"advance {summary}")
+    typer.echo(summary)
     if move.won:
         typer.echo(_referral_reminder(move))
 

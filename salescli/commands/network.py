@@ -77,6 +77,7 @@ def _record_party(s: Session, customers: list[Customer], name: str, *, role: str
             return f"  {existing.name} ({existing.id}) is already in the folder{' for ' + project if project else ''}"
         store.append_events(s.path_of(existing), [event_item(EventKind.LINK, day, FIRST_DEAL,
                                                              project=project, role=role)])
+        s.wrote(s.path_of(existing), f"link {existing.name} to {project} ({role})")
         return f"  {existing.name} ({existing.id}) is already in the folder: linked to {project}"
     values = {"role": role, "channel": "cold", "source": source, "project": project, "area": area,
               "contact.address": address, "owner": s.config.user}

@@ -46,5 +46,6 @@ def target(
     updated = store.append_events(s.path_of(found), [item])
     now = updated.deal(chosen)
     assert now is not None  # the event just written names it
-    typer.echo(f"{found.name}: target {format_money(now.target_value) or '?'} {s.config.currency} "
-               f"by {now.target_date or '?'}.")
+    summary = f"{found.name}: target {format_money(now.target_value) or '?'} {s.config.currency} by {now.target_date or '?'}"
+    s.wrote(s.path_of(found), f"target {summary}")
+    typer.echo(f"{summary}.")

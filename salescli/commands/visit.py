@@ -39,5 +39,6 @@ def visit(
     item = event_item(EventKind.VISIT, day, chosen, goal=goal, note=note,
                       next=s.date(next_visit) if next_visit else None)
     store.append_events(s.path_of(found), [item])
+    s.wrote(s.path_of(found), f"visit {found.name} on {day}" + (f": {goal}" if goal else ""))
     planned = f"; next visit {item['next']}" if "next" in item else ""
     typer.echo(f"Logged a visit to {found.name} on {day}{planned}.")
