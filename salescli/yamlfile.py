@@ -180,7 +180,7 @@ def _insert_event(text: str, item: Mapping[str, Any]) -> str:
         indent = " " * log_node.start_mark.column
         following = _first_later(load(text).get(LOG_KEY), item.get("date"))
         if following is None:
-            at = _end_of_line(text, _content_end(text, log_node.value[-1]))
+            at = _end_of_line(text, content_end(text, log_node.value[-1]))
         else:
             at = text.rfind("\n", 0, log_node.value[following].start_mark.index) + 1
     elif _is_empty(log_node):
@@ -207,6 +207,14 @@ def _first_later(log: Any, day: Any) -> int | None:
         else:
             break
     return position if position < len(log) else None
+
+
+def compose(text: str) -> yaml.Node:
+    """The node tree of `text`, with marks that index the Python string exactly."""
+    node = yaml.compose(text, Loader=_EditLoader)
+    if node is None:
+        raise DataError("the file is empty")
+    return node
 
 
 def _compose_root(text: str) -> yaml.MappingNode:
@@ -240,7 +248,7 @@ def _drop_empty_flow_list(text: str, node: yaml.Node) -> str:
     return text[:start].rstrip(" ") + text[end:]
 
 
-def _content_end(text: str, node: yaml.Node) -> int:
+def content_end(text: str, node: yaml.Node) -> int:
     """Where the last character of a node's own text is (its block-scalar tail trimmed)."""
     while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and not node.flow_style and node.value:
         last = node.value[-1]

@@ -57,6 +57,14 @@ def init(
         made.append(store.CONFIG)
     if git and _make_git_repo(path):
         made.append("a git repository")
+    if git and shutil.which("git") and not (path / ".gitattributes").exists():
+        from salescli.commands.merge import setup_merge_driver
+
+        try:
+            setup_merge_driver(path)
+            made.append("the merge driver for customers/*.yaml")
+        except DataError:
+            pass  # not a repository (git init failed or --no-git): nothing to register
     where = path.resolve()
     if made:
         typer.echo(f"Made in {where}: {', '.join(made)}.")
