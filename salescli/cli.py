@@ -110,11 +110,11 @@ def _global_options(
 
 def _register() -> None:
     from salescli.commands import (
-        add, advance, check, export, forecast, init, list_customers, merge, network, prep, report, schedule, show, target, visit,
+        add, advance, check, export, forecast, importer, init, list_customers, merge, network, prep, report, schedule, show, target, visit,
     )
 
     for module in (init, add, advance, visit, target, list_customers, show, forecast, schedule, prep, network, report,
-                   check, export, merge):
+                   check, importer, export, merge):
         module.register(app)
 
 

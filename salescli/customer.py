@@ -222,10 +222,15 @@ def _text(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
 
 
+_NOT_ABOUT_A_DEAL = (EventKind.NOTE, EventKind.LINK)  # these neither open nor change a deal
+
+
 def derive_deals(events: Iterable[Event]) -> tuple[Deal, ...]:
     """Replay the log in date order (file order within a day) into the state of each deal."""
     deals: dict[str, Deal] = {}
     for event in sorted(events, key=lambda event: event.date):
+        if event.kind in _NOT_ABOUT_A_DEAL:
+            continue
         deal = deals.get(event.deal) or Deal(event.deal, opened=event.date, stage_since=event.date)
         deals[event.deal] = replace(_apply(deal, event), last_event=event.date)
     return tuple(deals.values())

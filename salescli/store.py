@@ -164,6 +164,15 @@ def append_events(path: Path, items: Sequence[Mapping[str, Any]]) -> Customer:
     return _write_file(path, lambda text: yamlfile.append_to_log(text, items))
 
 
+def update_customer(path: Path, values: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> Customer:
+    """Set profile values (each must already have its key in the file) and add log events, in one write."""
+    def edit(text: str) -> str:
+        text = yamlfile.set_values(text, values) if values else text
+        return yamlfile.append_to_log(text, items) if items else text
+
+    return _write_file(path, edit)
+
+
 def create_customer(path: Path, text: str) -> Customer:
     """Write a new customer file; refuses to replace one that exists."""
     customer = parse_customer(text, path)

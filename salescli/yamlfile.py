@@ -164,39 +164,48 @@ def format_flow_mapping(item: Mapping[str, Any]) -> str:
 def append_to_log(text: str, items: Sequence[Mapping[str, Any]]) -> str:
     """`text` with `items` added to its top-level `log:` list, each in date order — after the last
     event dated on or before it, so a back-dated entry lands where it belongs — nothing else changed."""
-    result = text
-    for item in items:
-        result = _insert_event(result, item)
+    root = _compose_root(text)
+    log_key, log_node = _log_entry(root)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if isinstance(log_node, yaml.SequenceNode) and not log_node.flow_style and log_node.value:
+        indent = " " * log_node.start_mark.column
+        log = load(text).get(LOG_KEY)
+        gaps: dict[int, list[Mapping[str, Any]]] = {}
+        for item in items:
+            at = _first_later(log, item.get("date"))
+            gaps.setdefault(len(log_node.value) if at is None else at, []).append(item)
+        result = text
+        for gap in sorted(gaps, reverse=True):  # last first, so that earlier offsets hold
+            if gap == len(log_node.value):
+                offset = _end_of_line(text, content_end(text, log_node.value[-1]))
+            else:
+                offset = text.rfind("\n", 0, log_node.value[gap].start_mark.index) + 1
+            result = _insert_lines(result, offset, _by_date(gaps[gap]), indent, newline)
+    elif _is_empty(log_node):
+        result = _drop_empty_flow_list(text, log_node)
+        result = _insert_lines(result, _end_of_line(result, log_key.end_mark.index), _by_date(items), "", newline)
+    else:
+        raise DataError("`log:` is not a block list (`- {…}` one per line); salescli will not rewrite it")
     _verify_append(text, result, items)
     return result
 
 
-def _insert_event(text: str, item: Mapping[str, Any]) -> str:
-    root = _compose_root(text)
-    log_key, log_node = _log_entry(root)
-    newline = "\r\n" if "\r\n" in text else "\n"
-    line = format_flow_mapping(item)
-    if isinstance(log_node, yaml.SequenceNode) and not log_node.flow_style and log_node.value:
-        indent = " " * log_node.start_mark.column
-        following = _first_later(load(text).get(LOG_KEY), item.get("date"))
-        if following is None:
-            at = _end_of_line(text, content_end(text, log_node.value[-1]))
-        else:
-            at = text.rfind("\n", 0, log_node.value[following].start_mark.index) + 1
-    elif _is_empty(log_node):
-        text = _drop_empty_flow_list(text, log_node)
-        at = _end_of_line(text, log_key.end_mark.index)
-        indent = ""
-    else:
-        raise DataError("`log:` is not a block list (`- {…}` one per line); salescli will not rewrite it")
-    prefix = text[:at]
+def _by_date(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
+    """Stable: items of one day keep the order they were given in."""
+    return sorted(items, key=lambda item: item.get("date") or date.min)
+
+
+def _insert_lines(text: str, offset: int, items: Sequence[Mapping[str, Any]], indent: str, newline: str) -> str:
+    prefix = text[:offset]
     if prefix and not prefix.endswith("\n"):
         prefix += newline
-    return prefix + f"{indent}- {line}{newline}" + text[at:]
+    block = "".join(f"{indent}- {format_flow_mapping(item)}{newline}" for item in items)
+    return prefix + block + text[offset:]
 
 
 def _first_later(log: Any, day: Any) -> int | None:
-    """The index of the first event dated after `day` that no later event precedes, or None."""
+    """Where an event dated `day` goes: the index of the first of the events at the end of the log
+    dated after it, or None for the very end."""
     if not isinstance(log, list) or not isinstance(day, date):
         return None
     position = len(log)
@@ -267,10 +276,16 @@ def _end_of_line(text: str, index: int) -> int:
 def _verify_append(old_text: str, new_text: str, items: Sequence[Mapping[str, Any]]) -> None:
     old = load(old_text)
     expected = dict(old)
-    log = list(old.get(LOG_KEY) or [])
+    original = list(old.get(LOG_KEY) or [])
+    gaps: dict[int, list[Mapping[str, Any]]] = {}
     for item in items:
-        at = _first_later(log, item.get("date"))
-        log.insert(len(log) if at is None else at, _as_loaded(item))
+        at = _first_later(original, item.get("date"))
+        gaps.setdefault(len(original) if at is None else at, []).append(item)
+    log: list[Any] = []
+    for index in range(len(original) + 1):
+        log += [_as_loaded(item) for item in _by_date(gaps.get(index, []))]
+        if index < len(original):
+            log.append(original[index])
     expected[LOG_KEY] = log
     for loader in {_Loader, _EditLoader}:
         try:

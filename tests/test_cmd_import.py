@@ -1,0 +1,148 @@
+"""Import and export: Chinese spreadsheets, a real .xlsx, JSON, a foreign CRM's export, round trips."""
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import yaml
+from openpyxl import Workbook, load_workbook
+
+from tests.conftest import customer_file
+
+SHEET = "客户名称,领域,规模,联系人,电话,区域,目标金额,阶段\r\n" \
+        "鼎盛地产,房地产,散户,王强,13900000000,汉阳,5万,demo\r\n" \
+        ",银行,系统,李娟,,武昌,,\r\n" \
+        "江城建工,建筑,大公司,张伟,,汉口,,\r\n" \
+        "华中设计院,,,,,洪山,,\r\n"
+
+
+def test_csv_with_chinese_headers_and_bad_rows(folder: Path, run, tmp_path: Path) -> None:
+    source = tmp_path / "我们的客户.csv"
+    source.write_text(SHEET, encoding="utf-8-sig")
+    dry = run("import", str(source), "--dry-run")
+    assert dry.exit_code == 0, dry
+    assert dry.stdout.splitlines() == [
+        "would create 鼎盛地产 (row 1)",
+        "would create 华中设计院 (row 4)",
+        "skipped row 2: no name",
+        "skipped row 3: unknown size '大公司'; use one of: system, small, individual",
+        f"{source}: 2 customers to create, 0 to update, 2 rows skipped — dry run, nothing written",
+    ]
+    assert list((folder / "customers").iterdir()) == []
+    result = run("import", str(source))
+    assert result.stdout.splitlines()[-1] == f"{source}: 2 customers created, 0 updated, 2 rows skipped"
+    data = yaml.safe_load(customer_file(folder, "dingshengdichan").read_text(encoding="utf-8"))
+    assert (data["field"], data["size"], data["contact"]["person"], data["contact"]["phone"], data["area"]) == \
+        ("real-estate", "small", "王强", "13900000000", "汉阳")
+    assert data["log"] == [{"date": __import__("datetime").date(2026, 11, 26), "event": "added", "stage": "demo"},
+                           {"date": __import__("datetime").date(2026, 11, 26), "event": "target", "value": 50000}]
+
+
+def test_matching_by_name_fills_only_what_is_missing(folder: Path, run, tmp_path: Path) -> None:
+    run("add", "鼎盛地产", "--id", "ds", "--area", "汉口")
+    before = customer_file(folder, "ds").read_text(encoding="utf-8")
+    source = tmp_path / "c.csv"
+    source.write_text(SHEET, encoding="utf-8")
+    result = run("import", str(source), "--map", "电话=contact.phone")
+    assert "updated 鼎盛地产 (row 1): field, size, contact.person, contact.phone; kept the file's area" in result.stdout
+    after = customer_file(folder, "ds").read_text(encoding="utf-8")
+    assert yaml.safe_load(after)["area"] == "汉口"
+    assert after.count("\n") == before.count("\n")  # values filled in place, no event added
+    assert len(list((folder / "customers").iterdir())) == 2  # not duplicated
+
+
+def test_a_real_xlsx_round_trip(folder: Path, run, tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["客户名称", "联系人", "预算人员数量", "目标日期"])
+    sheet.append(["鼎盛地产", "王强", 12, __import__("datetime").datetime(2026, 12, 20)])
+    sheet.append(["=HYPERLINK(\"http://x\")", "@SUM(A1)", None, None])
+    sheet["A3"].data_type = "s"  # text that looks like a formula, as a foreign export may hold
+    source = tmp_path / "客户.xlsx"
+    book.save(source)
+    assert run("import", str(source)).exit_code == 0
+    data = yaml.safe_load(customer_file(folder, "dingshengdichan").read_text(encoding="utf-8"))
+    assert data["needs"]["estimators"] == 12 and data["log"][-1]["by"].isoformat() == "2026-12-20"
+    exported = tmp_path / "out.xlsx"
+    assert run("export", "--format", "xlsx", "-o", str(exported)).exit_code == 0
+    rows = list(load_workbook(exported).active.iter_rows(values_only=True))
+    header = rows[0]
+    malicious = next(row for row in rows[1:] if "HYPERLINK" in str(row[header.index("name")]))
+    assert malicious[header.index("name")] == "'=HYPERLINK(\"http://x\")"
+    assert malicious[header.index("contact.person")] == "'@SUM(A1)"
+    reimport = run("import", str(exported))
+    assert reimport.stdout.splitlines()[-1].endswith("0 customers created, 2 updated, 0 rows skipped")
+    assert "nothing new" in reimport.stdout
+
+
+def test_export_import_export_changes_nothing(sample: Path, tmp_path: Path) -> None:
+    from tests.conftest import invoke
+
+    first = invoke(sample, "export").stdout
+    exported = tmp_path / "all.csv"
+    exported.write_text(first, encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (sample / "customers").iterdir()}
+    result = invoke(sample, "import", str(exported))
+    assert result.stdout.splitlines()[-1].endswith("0 customers created, 35 updated, 0 rows skipped")
+    assert {p.name: p.read_bytes() for p in (sample / "customers").iterdir()} == before
+    assert invoke(sample, "export").stdout == first
+    assert next(csv.reader(io.StringIO(first)))[:3] == ["id", "name", "field"]
+
+
+def test_json_import(folder: Path, run, tmp_path: Path) -> None:
+    source = tmp_path / "c.json"
+    source.write_text(json.dumps([{"name": "A公司", "channel": "转介绍"}, {"nom": "x"}], ensure_ascii=False))
+    result = run("import", str(source))
+    assert result.stdout.splitlines()[-2:] == ["skipped row 2: no name",
+                                               f"{source}: 1 customers created, 0 updated, 1 rows skipped"]
+    bad = tmp_path / "bad.json"
+    bad.write_text("{")
+    assert run("import", str(bad)).stderr.startswith("Error: ")
+
+
+PIPELINE = ("opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\r\n"
+            "O1,Moses,GTX,Acme,Won,2017-01-10,2017-03-01,1000\r\n"
+            "O2,Moses,GTX,Acme,Lost,2017-01-20,2017-02-10,0\r\n"
+            "O3,Moses,GTX,Beta,Engaging,2017-02-01,,\r\n"
+            "O4,Moses,GTX,,Prospecting,,,\r\n"
+            "O5,Moses,GTX,Beta,Won,2017-02-05,2017-03-15,2500\r\n"
+            "O6,Moses,GTX,Gamma,Won,2017-02-05,2017-03-15,\r\n"
+            "O7,Moses,GTX,Nobody,Won,2017-02-05,2017-03-15,10\r\n")
+
+
+def test_a_foreign_crm_export_gives_its_true_figures(folder: Path, run, tmp_path: Path) -> None:
+    accounts = tmp_path / "accounts.csv"
+    accounts.write_text("account,sector,office_location\r\nAcme,retail,US\r\nBeta,medical,Kenya\r\nGamma,tech,US\r\n")
+    pipeline = tmp_path / "sales_pipeline.csv"
+    pipeline.write_text(PIPELINE)
+    assert run("import", str(accounts), "--map", "sector=needs.scope", "--map", "office_location=area",
+               "--date", "2016-10-01").exit_code == 0
+    result = run("import", str(pipeline), "--deals", "--stage-map", "Prospecting=prospect,Engaging=approach",
+                 "--stage-map", "Won=close,Lost=lost", "--date", "2017-12-31")
+    assert result.stdout.splitlines()[-4:] == [
+        "skipped row 4: no customer",
+        "skipped row 6: won, but no value",
+        "skipped row 7: no customer 'Nobody' in the folder (import the customers first)",
+        f"{pipeline}: 0 customers created, 2 updated (4 deals), 3 rows skipped",
+    ]
+    rates = json.loads(run("report", "winrate", "--by", "area", "--format", "json").stdout)
+    # US: Acme won O1 (10 Jan → 1 Mar: 21 + 28 + 1 = 50 days, 1,000) and lost O2;
+    # Kenya: Beta won O5 (5 Feb → 15 Mar: 23 + 15 = 38 days, 2,500)
+    assert rates == [
+        {"area": "Kenya", "won": 1, "lost": 0, "win_rate": 1.0, "avg_won_value": 2500, "avg_cycle_days": 38.0},
+        {"area": "US", "won": 1, "lost": 1, "win_rate": 0.5, "avg_won_value": 1000, "avg_cycle_days": 50.0}]
+    march = json.loads(run("forecast", "--month", "2017-03", "--format", "json").stdout)
+    assert march["won"]["total"] == 3500
+    again = run("import", str(pipeline), "--deals", "--stage-map", "Won=close,Lost=lost,Engaging=approach")
+    assert "deal 'O1' of Acme is already there" in again.stdout
+    assert customer_file(folder, "acme").read_text().count("event: open") == 2
+
+
+def test_unknown_map_targets_and_missing_columns(folder: Path, run, tmp_path: Path) -> None:
+    source = tmp_path / "c.csv"
+    source.write_text("foo\r\nbar\r\n")
+    assert run("import", str(source)).stderr == f"Error: {source}: no column for name; name it with --map COLUMN=name\n"
+    assert run("import", str(source), "--map", "foo=colour").stderr.startswith(
+        "Error: --map foo=colour: 'colour' is not something to import into")
+    assert run("import", str(tmp_path / "none.csv")).exit_code == 2
