@@ -74,3 +74,16 @@ def test_the_bundled_sample_lists_from_the_repository_root() -> None:
 def test_show_completion_script(tmp_path: Path) -> None:
     result = salescli("--show-completion", "bash", cwd=tmp_path, env={"SHELL": "/bin/bash"})
     assert result.returncode == 0 and "_SALESCLI_COMPLETE" in result.stdout
+
+
+def test_parallel_processes_lose_no_event(tmp_path: Path) -> None:
+    assert salescli("init", "s", "--no-git", cwd=tmp_path).returncode == 0
+    folder = tmp_path / "s"
+    assert salescli("add", "中建三局", "--id", "zj", cwd=folder).returncode == 0
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("SALESCLI_")}
+    running = [subprocess.Popen([SALESCLI, "visit", "zj", "--note", f"p{number}"], cwd=folder, env=environment,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for number in range(12)]
+    assert [process.wait(60) for process in running] == [0] * 12
+    text = (folder / "customers" / "zj.yaml").read_text(encoding="utf-8")
+    assert sorted(line.split("note: ")[1].rstrip("}") for line in text.splitlines() if "note: p" in line) == \
+        sorted(f"p{number}" for number in range(12))

@@ -117,3 +117,32 @@ def test_git_setup_writes_attributes_once(repo: Path) -> None:
     invoke(repo, "git-setup")
     assert (repo / ".gitattributes").read_text() == "customers/*.yaml merge=salescli\n"
     assert "merge-file %O %A %B %P" in git(repo, "config", "merge.salescli.driver").stdout
+
+
+def test_two_clones_of_one_data_repo_merge_on_pull(tmp_path: Path) -> None:
+    origin = tmp_path / "origin.git"
+    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
+    first = tmp_path / "a"
+    assert invoke(tmp_path, "init", str(first), "--no-git").exit_code == 0
+    git(first, "init", "-q", "-b", "main")
+    invoke(first, "git-setup")
+    invoke(first, "add", "中建三局", "--id", "zj", "--value", "8万", today="2026-09-01")
+    git(first, "add", ".")
+    git(first, "commit", "-qm", "start")
+    git(first, "remote", "add", "origin", str(origin))
+    assert git(first, "push", "-q", "origin", "main").returncode == 0
+    second = tmp_path / "b"
+    subprocess.run(["git", "clone", "-q", str(origin), str(second)], check=True)
+    invoke(second, "git-setup")  # git config is per clone
+    invoke(first, "--commit", "advance", "zj", "demo", today="2026-11-20")
+    invoke(first, "--commit", "visit", "zj", "--note", "A 演示", today="2026-11-21")
+    assert git(first, "push", "-q", "origin", "main").returncode == 0
+    invoke(second, "--commit", "visit", "zj", "--note", "B 回访", today="2026-11-19")
+    invoke(second, "--commit", "target", "zj", "--by", "2027-01-10", today="2026-11-22")
+    pulled = git(second, "pull", "-q", "--no-rebase", "origin", "main")
+    assert pulled.returncode == 0, pulled.stderr
+    log = yaml.safe_load(customer_file(second, "zj").read_text(encoding="utf-8"))["log"]
+    assert [(e["date"].isoformat(), e["event"]) for e in log] == [
+        ("2026-09-01", "added"), ("2026-09-01", "target"), ("2026-11-19", "visit"), ("2026-11-20", "stage"),
+        ("2026-11-21", "visit"), ("2026-11-22", "target")]
+    assert invoke(second, "check", today="2026-11-26").exit_code == 0
