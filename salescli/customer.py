@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 import datetime as dt
+import marshal
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping, Sequence, overload
 
 from salescli.errors import UsageError
 from salescli.stages import Stage, stage_words
@@ -82,9 +83,13 @@ class Customer:
     id: str
     name: str
     profile: Mapping[str, Any]
-    events: tuple[Event, ...]
+    events: Sequence[Event]  # a tuple, or a LazyEvents from the cache
     deals: tuple[Deal, ...] = field(default=())
     path: Path | None = field(default=None, compare=False)  # the file it was read from
+    # Derived from the events, kept apart so that lists and forecasts need not build every event:
+    last_activity: date | None = field(default=None, compare=False)
+    first_seen: date | None = field(default=None, compare=False)
+    visit_days: tuple[date, ...] = field(default=(), compare=False)  # days with a visit, in log order
 
     def deal(self, name: str) -> Deal | None:
         return next((deal for deal in self.deals if deal.name == name), None)
@@ -115,15 +120,14 @@ class Customer:
         linked = [event.role for event in self.events if event.kind is EventKind.LINK and event.project == project]
         return next((role for role in reversed(linked) if role), None) or self.get("role")
 
-    @property
-    def last_activity(self) -> date | None:
-        return max((event.date for event in self.events), default=None)
-
     def get(self, key: str) -> Any:
         """A profile value by dotted key (`contact.person`); None when absent or empty."""
-        value: Any = self.profile
+        if "." not in key:  # the common case, and a hot path in lists of thousands
+            value = self.profile.get(key)
+            return None if value == "" else value
+        value = self.profile
         for part in key.split("."):
-            if not isinstance(value, Mapping):
+            if not isinstance(value, dict):
                 return None
             value = value.get(part)
         return None if value == "" else value
@@ -152,7 +156,19 @@ def customer_from_document(document: Any, *, file_id: str, path: Path | None = N
     events = tuple(event_from_item(item, index) for index, item in enumerate(log))
     profile = {key: value for key, value in document.items() if key != "log"}
     # The file name is the id; an `id:` key inside is for readers (and `check`), never trusted for paths.
-    return Customer(file_id, str(name).strip(), profile, events, derive_deals(events), path)
+    return with_events(Customer(file_id, str(name).strip(), profile, events, path=path), events)
+
+
+def with_events(customer: Customer, events: tuple[Event, ...]) -> Customer:
+    """`customer` with these events and everything derived from them."""
+    return replace(
+        customer,
+        events=events,
+        deals=derive_deals(events),
+        last_activity=max((event.date for event in events), default=None),
+        first_seen=min((event.date for event in events), default=None),
+        visit_days=tuple(event.date for event in events if event.kind is EventKind.VISIT),
+    )
 
 
 def event_from_item(item: Any, index: int) -> Event:
@@ -197,10 +213,15 @@ def _date(value: Any, where: tuple[str | int, ...], *, required: bool = False) -
 def _stage(value: Any, where: tuple[str | int, ...]) -> Stage | None:
     if value is None or value == "":
         return None
+    if value in _STAGES_BY_KEY:  # the common case: the key as salescli writes it
+        return _STAGES_BY_KEY[value]
     try:
         return resolve_word(str(value), stage_words(), what="stage")
     except UsageError as error:
         raise LogProblem(error.message, where) from None
+
+
+_STAGES_BY_KEY = {stage.value: stage for stage in Stage}
 
 
 def _money(value: Any, where: tuple[str | int, ...]) -> Decimal | None:
@@ -227,42 +248,186 @@ _NOT_ABOUT_A_DEAL = (EventKind.NOTE, EventKind.LINK)  # these neither open nor c
 
 def derive_deals(events: Iterable[Event]) -> tuple[Deal, ...]:
     """Replay the log in date order (file order within a day) into the state of each deal."""
-    deals: dict[str, Deal] = {}
-    for event in sorted(events, key=lambda event: event.date):
+    states: dict[str, dict[str, Any]] = {}
+    for event in sorted(events, key=_date_of):
         if event.kind in _NOT_ABOUT_A_DEAL:
             continue
-        deal = deals.get(event.deal) or Deal(event.deal, opened=event.date, stage_since=event.date)
-        deals[event.deal] = replace(_apply(deal, event), last_event=event.date)
-    return tuple(deals.values())
+        state = states.get(event.deal)
+        if state is None:
+            state = states[event.deal] = {"name": event.deal, "opened": event.date, "stage": Stage.PROSPECT,
+                                          "stage_since": event.date, "furthest": Stage.PROSPECT}
+        _apply(state, event)
+        state["last_event"] = event.date
+    return tuple(Deal(**state) for state in states.values())
 
 
-def _apply(deal: Deal, event: Event) -> Deal:
+def _date_of(event: Event) -> dt.date:
+    return event.date
+
+
+def _apply(deal: dict[str, Any], event: Event) -> None:
+    """Change one deal's state (a dict, for speed: this runs for every event of every file)."""
     kind = event.kind
-    if kind in (EventKind.ADDED, EventKind.OPEN, EventKind.STAGE) and event.stage:
-        return _move(deal, event.stage, event.date)
-    if kind is EventKind.WON:
-        deal = _move(deal, Stage.CLOSE, event.date)
-        return replace(deal, status=Status.WON, won_value=event.value, won_date=event.date)
-    if kind is EventKind.LOST:
-        return replace(deal, status=Status.LOST, lost_reason=event.reason, lost_date=event.date)
-    if kind is EventKind.REOPEN:
-        deal = replace(deal, status=Status.OPEN, won_value=None, won_date=None, lost_reason=None, lost_date=None)
-        return _move(deal, event.stage, event.date) if event.stage else deal
-    if kind is EventKind.TARGET:
-        return replace(deal, target_value=event.value or deal.target_value, target_date=event.by or deal.target_date)
     if kind is EventKind.VISIT:
-        return replace(deal, next_visit=event.next)
-    return deal
+        deal["next_visit"] = event.next
+    elif kind in (EventKind.ADDED, EventKind.OPEN, EventKind.STAGE):
+        if event.stage:
+            _move(deal, event.stage, event.date)
+    elif kind is EventKind.TARGET:
+        deal["target_value"] = event.value or deal.get("target_value")
+        deal["target_date"] = event.by or deal.get("target_date")
+    elif kind is EventKind.WON:
+        _move(deal, Stage.CLOSE, event.date)
+        deal.update(status=Status.WON, won_value=event.value, won_date=event.date)
+    elif kind is EventKind.LOST:
+        deal.update(status=Status.LOST, lost_reason=event.reason, lost_date=event.date)
+    elif kind is EventKind.REOPEN:
+        deal.update(status=Status.OPEN, won_value=None, won_date=None, lost_reason=None, lost_date=None)
+        if event.stage:
+            _move(deal, event.stage, event.date)
 
 
-def _move(deal: Deal, stage: Stage, when: date) -> Deal:
-    if stage == deal.stage:
-        return deal
-    furthest = stage if stage.number > deal.furthest.number else deal.furthest
-    return replace(deal, stage=stage, stage_since=when, furthest=furthest)
+def _move(deal: dict[str, Any], stage: Stage, when: date) -> None:
+    if stage is deal["stage"]:
+        return
+    deal["stage"], deal["stage_since"] = stage, when
+    if _NUMBER[stage] > _NUMBER[deal["furthest"]]:
+        deal["furthest"] = stage
+
+
+_NUMBER = {stage: stage.number for stage in Stage}
 
 
 def as_of(customer: Customer, day: date) -> Customer:
     """The customer as its log stood before `day`: only events dated earlier count."""
-    events = tuple(event for event in customer.events if event.date < day)
-    return replace(customer, events=events, deals=derive_deals(events))
+    return with_events(customer, tuple(event for event in customer.events if event.date < day))
+
+
+class LazyEvents(Sequence[Event]):
+    """Events kept as the cache's plain rows, made into Event objects only when first looked at."""
+
+    __slots__ = ("_packed", "_count", "_events")
+
+    def __init__(self, packed: bytes, count: int) -> None:
+        self._packed = packed  # the rows, marshalled: loading a cache then makes one object, not hundreds
+        self._count = count
+        self._events: tuple[Event, ...] | None = None
+
+    def _built(self) -> tuple[Event, ...]:
+        if self._events is None:
+            rows = marshal.loads(self._packed)
+            self._events = tuple(event_from_row(row, index) for index, row in enumerate(rows))
+        return self._events
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        return self._built()[index]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._built())
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _ordinal(day: date | None) -> int | None:
+    return None if day is None else day.toordinal()
+
+
+def _day(ordinal: int | None) -> date | None:
+    return None if ordinal is None else date.fromordinal(ordinal)
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return None if text is None else Decimal(text)
+
+
+def event_row(event: Event) -> tuple[Any, ...]:
+    """An event as plain values (the cache stores these with marshal)."""
+    return (event.date.toordinal(), event.kind.value, event.deal, event.stage.value if event.stage else None,
+            _amount(event.value), _ordinal(event.by), _ordinal(event.next), event.reason, event.goal, event.note,
+            event.project, event.role)
+
+
+def event_from_row(row: Sequence[Any], index: int) -> Event:
+    day, kind, deal, stage, value, by, next_day, reason, goal, note, project, role = row
+    return Event(date.fromordinal(day), EventKind(kind), deal, _STAGES_BY_KEY[stage] if stage else None,
+                 _decimal(value), _day(by), _day(next_day), reason, goal, note, project, role, index)
+
+
+def deal_row(deal: Deal) -> tuple[Any, ...]:
+    return (deal.name, deal.opened.toordinal(), deal.stage.value, deal.status.value, _amount(deal.target_value),
+            _ordinal(deal.target_date), _amount(deal.won_value), _ordinal(deal.won_date), deal.lost_reason,
+            _ordinal(deal.lost_date), _ordinal(deal.stage_since), deal.furthest.value, _ordinal(deal.next_visit),
+            _ordinal(deal.last_event))
+
+
+def deal_from_row(row: Sequence[Any]) -> Deal:
+    (name, opened, stage, status, target_value, target_date, won_value, won_date, lost_reason, lost_date,
+     stage_since, furthest, next_visit, last_event) = row
+    return Deal(name, date.fromordinal(opened), _STAGES_BY_KEY[stage], Status(status), _decimal(target_value),
+                _day(target_date), _decimal(won_value), _day(won_date), lost_reason, _day(lost_date),
+                _day(stage_since), _STAGES_BY_KEY[furthest], _day(next_visit), _day(last_event))
+
+
+_DATE_TAG = "\x00date"
+
+
+def _plain(value: Any) -> Any:
+    """Profile values with dates as tagged tuples: what marshal can store."""
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
+    if isinstance(value, date):
+        return (_DATE_TAG, value.toordinal())
+    return value
+
+
+def _unplain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _unplain(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_unplain(item) for item in value]
+    if isinstance(value, tuple):
+        return date.fromordinal(value[1])
+    return value
+
+
+def _has_dates(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_dates(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_dates(item) for item in value)
+    return isinstance(value, date)
+
+
+def to_record(customer: Customer) -> tuple[Any, ...]:
+    """Everything a command needs of a customer, as plain values."""
+    profile = dict(customer.profile)
+    stored = ("dates", _plain(profile)) if _has_dates(profile) else ("plain", profile)
+    return (customer.id, customer.name, stored, tuple(map(deal_row, customer.deals)),
+            _ordinal(customer.last_activity), _ordinal(customer.first_seen),
+            tuple(day.toordinal() for day in customer.visit_days), len(customer.events),
+            marshal.dumps(tuple(map(event_row, customer.events))))
+
+
+def from_record(record: Sequence[Any], path: Path | None) -> Customer:
+    customer_id, name, (kind, profile), deals, last_activity, first_seen, visit_days, count, events = record
+    profile = _unplain(profile) if kind == "dates" else profile
+    return Customer(customer_id, name, profile, LazyEvents(events, count), tuple(map(deal_from_row, deals)),
+                    path, _day(last_activity), _day(first_seen), tuple(map(date.fromordinal, visit_days)))

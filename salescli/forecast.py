@@ -182,8 +182,7 @@ def formula(
     """The four factors, measured over the `window_days` working days up to `today`."""
     window = tuple(calendar.back(today, window_days))
     start = window[0] if window else today
-    visits = {(customer.id, event.date) for customer in customers for event in customer.events
-              if event.kind is EventKind.VISIT and start <= event.date <= today}
+    visits = {(customer.id, day) for customer in customers for day in customer.visit_days if start <= day <= today}
     wins = [deal for customer in customers for deal in customer.deals
             if deal.status is Status.WON and deal.won_date and start <= deal.won_date <= today]
     return Formula(

@@ -76,8 +76,10 @@ class Filters:
     search: str | None = None
 
 
-def select(customers: Iterable[Customer], filters: Filters, *, today: date) -> list[Customer]:
-    return [customer for customer in customers if _keeps(customer, row(customer), filters, today)]
+def select(customers: Iterable[Customer], filters: Filters, *, today: date) -> list[tuple[Customer, Row]]:
+    """The customers `filters` keep, each with its row (made once: lists can be long)."""
+    pairs = ((customer, row(customer)) for customer in customers)
+    return [(customer, line) for customer, line in pairs if _keeps(customer, line, filters, today)]
 
 
 def _keeps(customer: Customer, line: Row, f: Filters, today: date) -> bool:

@@ -161,5 +161,5 @@ def _step(customer: Customer, deal: Deal, target: Stage | str | None, *, when: d
 def _move(customer: Customer, name: str, before: Deal | None, events: list[dict[str, Any]]) -> Move:
     start = len(customer.events)
     added = tuple(event_from_item(item, start + offset) for offset, item in enumerate(events))
-    after = next(deal for deal in derive_deals(customer.events + added) if deal.name == name)
+    after = next(deal for deal in derive_deals((*customer.events, *added)) if deal.name == name)
     return Move(customer, name, before, after, tuple(events))

@@ -158,8 +158,7 @@ def sources(customers: Sequence[Customer], period: Period = Period(), *, dimensi
     """Customers (first seen in the period) per prospecting source, with their wins and value won."""
     groups: dict[str | None, list[Customer]] = defaultdict(list)
     for customer in customers:
-        first = min((event.date for event in customer.events), default=None)
-        if period.holds(first):
+        if period.holds(customer.first_seen):
             value = customer.get(dimension)
             groups[None if value is None else str(value)].append(customer)
     rows = []

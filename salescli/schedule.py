@@ -284,7 +284,7 @@ def _area_rank(visit: Visit, due: Sequence[Visit]) -> tuple[int, str, tuple[date
 
 def _never_visited_prospect(customer: Customer) -> bool:
     deal = customer.current_deal
-    visited = any(event.kind is EventKind.VISIT for event in customer.events)
+    visited = bool(customer.visit_days)
     return (deal is not None and deal.is_open and deal.stage in (Stage.PROSPECT, Stage.PREPARE)
             and not visited)
 

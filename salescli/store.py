@@ -6,16 +6,19 @@ ones the edit was computed from, write a temp file in the same folder, fsync, re
 
 from __future__ import annotations
 
+import gc
 import os
+import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from salescli import yamlfile
+from salescli import cache, yamlfile
 from salescli.config import Config, ConfigProblem, config_from_document
-from salescli.customer import Customer, LogProblem, customer_from_document
+from salescli.customer import Customer, LogProblem, customer_from_document, from_record, to_record
 from salescli.errors import DataError, UsageError
 from salescli.ids import validate_id
 
@@ -96,14 +99,100 @@ class Folder:
     problems: list[DataError] = field(default_factory=list)
 
 
-def read_all(folder: DataFolder) -> Folder:
+def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
+    """Every customer file, parsed or (when unchanged) from the parse cache."""
+    if not use_cache or os.environ.get(cache.CACHE_DIR_VARIABLE) == "off":
+        return _parse_files(folder.customer_files())
+    customers: list[Customer] = []
+    stale: list[tuple[Path, cache.Identity]] = []
+    seen: dict[str, tuple[cache.Identity, Any]] = {}
+    gc.disable()  # building many small objects: the collector would only slow it down
+    try:
+        stored = cache.load(folder.root)
+        for path, identity in _listing(folder.customers):
+            record = stored.fresh(path.name, identity)
+            if record is None:
+                stale.append((path, identity))
+            else:
+                customers.append(from_record(record, path))
+                seen[path.name] = (identity, record)
+    finally:
+        gc.enable()
+    parsed = _parse_many([path for path, _ in stale])
+    problems = []
+    for (path, identity), result in zip(stale, parsed):
+        if isinstance(result, DataError):
+            problems.append(result)
+        else:
+            customers.append(from_record(result, path))
+            seen[path.name] = (identity, result)
+    if stale or len(seen) != len(stored.entries):
+        cache.save(cache.Cache(stored.path, 0, seen))
+    customers.sort(key=lambda customer: customer.path.name if customer.path else customer.id)
+    problems.sort(key=lambda problem: str(problem.path))
+    return Folder(customers, problems)
+
+
+def _listing(folder: Path) -> list[tuple[Path, cache.Identity]]:
+    """The customer files with their identities, by name."""
+    found = []
+    try:
+        entries = sorted((entry.name, entry) for entry in os.scandir(folder)
+                         if entry.name.endswith(".yaml") and not entry.name.startswith("."))
+    except OSError:
+        return []
+    for _, entry in entries:
+        try:
+            found.append((folder / entry.name, cache.identity(entry.stat())))
+        except OSError:
+            continue
+    return found
+
+
+def _parse_files(paths: Sequence[Path]) -> Folder:
     customers, problems = [], []
-    for path in folder.customer_files():
+    for path in paths:
         try:
             customers.append(read_customer(path))
         except DataError as problem:
             problems.append(problem)
     return Folder(customers, problems)
+
+
+PARALLEL_FROM = 400  # files to parse before a second process pays for itself
+
+
+def _parse_many(paths: Sequence[Path]) -> list[Any]:
+    """Each file's cache record, or its DataError; on every core when there are many."""
+    workers = min(os.cpu_count() or 1, 8)
+    if len(paths) < PARALLEL_FROM or workers < 2:
+        return [_record_or_problem(path) for path in _progress(paths)]
+    from concurrent.futures import ProcessPoolExecutor
+
+    chunk = max(50, len(paths) // (workers * 4))
+    with ProcessPoolExecutor(max_workers=workers) as pool:
+        return list(_progress(pool.map(_record_or_problem, paths, chunksize=chunk), total=len(paths)))
+
+
+def _record_or_problem(path: Path) -> Any:
+    try:
+        return to_record(read_customer(path))
+    except DataError as problem:
+        return problem
+
+
+def _progress(items: Iterable[Any], total: int | None = None) -> Iterator[Any]:
+    """Pass items through; in a terminal, after a second, show how far the parsing has got."""
+    count = total if total is not None else len(items)  # type: ignore[arg-type]
+    started = time.monotonic()
+    shown = False
+    for number, item in enumerate(items, start=1):
+        if sys.stderr.isatty() and (number % 200 == 0 or number == count) and time.monotonic() - started > 1:
+            print(f"\rreading customer files: {number}/{count}", end="", file=sys.stderr, flush=True)
+            shown = True
+        yield item
+    if shown:
+        print(file=sys.stderr)
 
 
 def read_customer(path: Path) -> Customer:

@@ -61,3 +61,11 @@ def run(folder: Path) -> Callable[..., Result]:
 
 def customer_file(root: Path, customer_id: str) -> Path:
     return root / "customers" / f"{customer_id}.yaml"
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test's parse cache in a temporary folder, never the user's."""
+    folder = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("SALESCLI_CACHE_DIR", str(folder))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(folder))

@@ -70,12 +70,12 @@ def list_customers(
         due=s.date(due) if due else None, min_value=parse_money(min_value) if min_value else None, search=search,
     )
     chosen = listing.select(s.customers(), filters, today=s.today)
-    rows = listing.sort_rows([listing.row(customer) for customer in chosen], sort)
+    rows = listing.sort_rows([line for _, line in chosen], sort)
     columns = COLUMNS if fmt in ("table", "markdown") else DATA_COLUMNS
     records = [_record(row, s, display=fmt in ("table", "markdown")) for row in rows]
     typer.echo(render(records, i18n.headers(columns, s.language), fmt), nl=False)
     if fmt in ("table", "markdown"):
-        typer.echo(_summary_line(listing.summarize(chosen), s))
+        typer.echo(_summary_line(listing.summarize([customer for customer, _ in chosen]), s))
     if s.problems:
         raise typer.Exit(EXIT_DATA)
 

@@ -1,0 +1,79 @@
+"""Deterministic, realistic customer folders for the benchmark: Chinese names, 5–40 log events,
+several deals on some. Written as text (the format salescli writes), fast enough for 100,000 files."""
+
+from __future__ import annotations
+
+import random
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
+CITIES = ["武汉", "长沙", "郑州", "南昌", "合肥", "成都", "重庆", "西安"]
+KINDS = ["建工集团", "建设有限公司", "造价咨询有限公司", "设计研究院", "监理有限公司", "房地产开发有限公司",
+         "市政工程公司", "路桥建设公司"]
+AREAS = ["武昌", "汉口", "汉阳", "洪山", "江夏", "东西湖", "青山", "蔡甸"]
+FIELDS = ["real-estate", "bank", "construction", "military", "telecom", "finance", "power", "petrochemical",
+          "railway", "pharma", "metallurgy", "highway", "aviation", "municipal", "industrial", "college"]
+STAGES = ["prospect", "prepare", "approach", "needs", "demo", "objections"]
+NOTES = ["见到了预算科科长", "演示了算量软件", "客户担心价格", "约了下周再来", "需要领导审批", "预算员五人"]
+TODAY = date(2026, 11, 26)
+
+
+def customer(number: int, rng: random.Random) -> tuple[str, str]:
+    name = f"{rng.choice(CITIES)}{rng.choice(SURNAMES)}{rng.choice(SURNAMES)}{rng.choice(KINDS)}{number}"
+    cid = f"c{number:06d}"
+    lines = [
+        "# salescli customer file (benchmark)",
+        f"id: {cid}", f"name: {name}", "",
+        f"field: {rng.choice(FIELDS)}", f"size: {rng.choice(['system', 'small', 'individual'])}",
+        f"role: {rng.choice(['owner', 'intermediary', 'contractor', 'supervisor', 'designer'])}",
+        f"channel: {rng.choice(['cold', 'acquaintance', 'referral'])}",
+        f"source: {rng.choice(['street', 'directory', 'web', 'press', 'site-sign'])}",
+        f"area: {rng.choice(AREAS)}", f"owner: {rng.choice(['李明', '张伟', '王芳'])}", "",
+        "contact:", f"  address: {rng.choice(AREAS)}区建设大道{rng.randint(1, 999)}号",
+        f"  person: {rng.choice(SURNAMES)}工", f"  phone: \"139{rng.randint(10000000, 99999999)}\"", "",
+        "log:",
+    ]
+    day = TODAY - timedelta(days=rng.randint(30, 900))
+    events = rng.randint(5, 40)
+    deals = 1 if rng.random() < 0.8 else rng.randint(2, 3)
+    lines.append(f"- {{date: {day}, event: added, stage: prospect}}")
+    stage = 0
+    for index in range(events - 1):
+        day = min(TODAY, day + timedelta(days=rng.randint(1, 20)))
+        deal = "" if deals == 1 or index < events // deals else f", deal: {index * deals // events + 1}"
+        kind = rng.random()
+        if kind < 0.5:
+            lines.append(f"- {{date: {day}, event: visit{deal}, note: {rng.choice(NOTES)}}}")
+        elif kind < 0.75 and stage < len(STAGES) - 1:
+            stage += 1
+            lines.append(f"- {{date: {day}, event: stage{deal}, stage: {STAGES[stage]}}}")
+        elif kind < 0.85:
+            by = day + timedelta(days=rng.randint(20, 120))
+            lines.append(f"- {{date: {day}, event: target{deal}, value: {rng.randint(1, 40) * 5000}, by: {by}}}")
+        elif kind < 0.9:
+            lines.append(f"- {{date: {day}, event: won{deal}, value: {rng.randint(1, 40) * 5000}}}")
+        else:
+            lines.append(f"- {{date: {day}, event: note{deal}, note: {rng.choice(NOTES)}}}")
+    return cid, "\n".join(lines) + "\n"
+
+
+def generate(root: Path, count: int, seed: int = 20261126) -> Path:
+    """A data folder of `count` customers at `root` (made once; reused when complete)."""
+    folder = root / "customers"
+    marker = root / ".complete"
+    if marker.exists() and marker.read_text() == str(count):
+        return root
+    folder.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    for number in range(count):
+        cid, text = customer(number, rng)
+        (folder / f"{cid}.yaml").write_text(text, encoding="utf-8")
+    (root / "salescli.yaml").write_text("user: 李明\nvisits_per_day: 4\n", encoding="utf-8")
+    marker.write_text(str(count))
+    return root
+
+
+if __name__ == "__main__":
+    generate(Path(sys.argv[1]), int(sys.argv[2]))

@@ -1,0 +1,112 @@
+"""Time salescli as whole processes on generated folders of 1,000, 10,000 (and 100,000) customers.
+
+    python benchmarks/run.py                     # 1,000 and 10,000 customers
+    python benchmarks/run.py --sizes 100000      # the large one (generating it takes a while)
+
+Each command runs cold (no parse cache) and warm, several times; the table gives the median, min and
+max wall time in seconds and the largest resident memory. The floor (`cat` of every file) and a plain
+PyYAML loop over the files are timed beside them. Benchmarks are not tests: nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from generate import generate  # noqa: E402
+
+TODAY = "2026-11-26"
+COMMANDS = [
+    ["--version"],
+    ["list"],
+    ["list", "--stage", "demo", "--format", "json"],
+    ["forecast", "--month"],
+    ["schedule", "--week"],
+    ["report", "funnel"],
+    ["check"],
+]
+YAML_LOOP = ("import sys, yaml, pathlib\n"
+             "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.yaml')):\n"
+             "    yaml.load(p.read_text(encoding='utf-8'), Loader=yaml.CSafeLoader)\n")
+
+
+def timed(command: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int]:
+    """Wall seconds and peak resident memory (MB) of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss // 1024
+
+
+def series(command: list[str], env: dict[str, str], cwd: Path, runs: int, *, before=None) -> tuple[list[float], int]:
+    times, memory = [], 0
+    for _ in range(runs):
+        if before:
+            before()
+        seconds, rss = timed(command, env, cwd)
+        times.append(seconds)
+        memory = max(memory, rss)
+    return times, memory
+
+
+def cell(times: list[float]) -> str:
+    if not times:
+        return "—"
+    return f"{statistics.median(times):.2f} ({min(times):.2f}–{max(times):.2f})"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=5, help="warm runs per command")
+    parser.add_argument("--cold-runs", type=int, default=2, help="cold runs per command")
+    parser.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "salescli-bench"))
+    args = parser.parse_args()
+    salescli = shutil.which("salescli") or str(Path(sys.executable).parent / "salescli")
+    rows = []
+    for size in (int(text) for text in args.sizes.split(",")):
+        root = generate(Path(args.dir) / str(size), size)
+        cache = Path(args.dir) / f"cache-{size}"
+        env = {**os.environ, "SALESCLI_CACHE_DIR": str(cache), "SALESCLI_TODAY": TODAY}
+        env.pop("SALESCLI_DIR", None)
+        files = root / "customers"
+        floor, _ = series(["sh", "-c", f"cat {files}/*.yaml > /dev/null"], env, root, args.runs)
+        rows.append((size, "floor: cat every file", "", cell(floor), ""))
+        loop, memory = series([sys.executable, "-c", YAML_LOOP, str(files)], env, root, 1)
+        rows.append((size, "plain PyYAML loop (C loader)", cell(loop), "", f"{memory}"))
+        for command in COMMANDS:
+            def forget() -> None:
+                shutil.rmtree(cache, ignore_errors=True)
+
+            cold, cold_memory = series([salescli, *command], env, root, args.cold_runs, before=forget)
+            series([salescli, *command], env, root, 1)  # warm the cache
+            time.sleep(2.1)  # past the racy window, as a rep's next command would be
+            warm, warm_memory = series([salescli, *command], env, root, args.runs)
+            rows.append((size, "salescli " + " ".join(command), cell(cold), cell(warm),
+                         f"{max(cold_memory, warm_memory)}"))
+        edit = files / "c000001.yaml"
+        edit.write_text(edit.read_text(encoding="utf-8") + "- {date: 2026-11-26, event: note, note: bench}\n",
+                        encoding="utf-8")
+        one, _ = series([salescli, "list", "--format", "json"], env, root, 1)
+        rows.append((size, "salescli list --format json, one file edited", "", cell(one), ""))
+        edit.write_text(edit.read_text(encoding="utf-8").replace("- {date: 2026-11-26, event: note, note: bench}\n", ""),
+                        encoding="utf-8")
+    print(f"{'customers':>9} | {'command':<46} | {'cold s: median (min–max)':<25} | "
+          f"{'warm s: median (min–max)':<25} | max MB")
+    print(f"{'-' * 9}-|-{'-' * 46}-|-{'-' * 25}-|-{'-' * 25}-|-------")
+    for size, name, cold_cell, warm_cell, memory in rows:
+        print(f"{size:>9,} | {name:<46} | {cold_cell:<25} | {warm_cell:<25} | {memory}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,152 @@
+"""The parse cache: correct whatever happens to the files, disposable, never trusted blindly."""
+
+import multiprocessing
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from salescli import cache, store
+
+OLD = 1_600_000_000_000_000_000  # 2020: far outside the racy window
+
+
+def customer(name: str, note: str = "x") -> str:
+    return f"name: {name}\nlog:\n- {{date: 2026-09-01, event: note, note: {note}}}\n"
+
+
+def make(folder: Path, file_id: str, text: str, *, old: bool = True) -> Path:
+    path = folder / "customers" / f"{file_id}.yaml"
+    path.write_text(text, encoding="utf-8")
+    if old:
+        os.utime(path, ns=(OLD, OLD))
+    return path
+
+
+def notes(folder: Path) -> dict[str, str]:
+    read = store.read_all(store.DataFolder(folder))
+    return {c.id: c.events[0].note for c in read.customers}
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    parsed: list[Path] = []
+    real = store.read_customer
+
+    def counting(path: Path):  # type: ignore[no-untyped-def]
+        parsed.append(path)
+        return real(path)
+
+    monkeypatch.setattr(store, "read_customer", counting)
+    return parsed
+
+
+def test_unchanged_files_come_from_the_cache(folder: Path, counted: list[Path]) -> None:
+    for number in range(3):
+        make(folder, f"c{number}", customer(f"C{number}"))
+    assert notes(folder) == {"c0": "x", "c1": "x", "c2": "x"}
+    assert len(counted) == 3
+    assert notes(folder) == {"c0": "x", "c1": "x", "c2": "x"}
+    assert len(counted) == 3  # nothing parsed the second time
+    assert cache.location(folder).exists()
+
+
+def test_an_edit_in_the_same_granule_as_the_cache_write_is_seen(folder: Path) -> None:
+    path = make(folder, "a", customer("A", "old"), old=False)
+    assert notes(folder) == {"a": "old"}
+    stat = path.stat()
+    path.write_text(customer("A", "new"), encoding="utf-8")  # same size
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # and the same mtime
+    assert notes(folder) == {"a": "new"}
+
+
+def test_a_file_replaced_by_one_of_the_same_size_and_mtime_is_seen(folder: Path) -> None:
+    make(folder, "a", customer("A", "old"))
+    assert notes(folder) == {"a": "old"}
+    other = folder / "customers" / ".new"
+    other.write_text(customer("A", "new"), encoding="utf-8")
+    os.utime(other, ns=(OLD, OLD))
+    os.replace(other, folder / "customers" / "a.yaml")  # another inode, same size and mtime
+    assert notes(folder) == {"a": "new"}
+
+
+def test_deleted_and_renamed_files_disappear(folder: Path) -> None:
+    make(folder, "a", customer("A"))
+    make(folder, "b", customer("B"))
+    assert set(notes(folder)) == {"a", "b"}
+    (folder / "customers" / "a.yaml").unlink()
+    os.rename(folder / "customers" / "b.yaml", folder / "customers" / "c.yaml")
+    assert set(notes(folder)) == {"c"}
+
+
+def test_a_checkout_of_another_branch_is_seen(folder: Path) -> None:
+    git = ["git", "-C", str(folder), "-c", "user.name=t", "-c", "user.email=t@t"]
+    make(folder, "a", customer("A", "main"), old=False)
+    subprocess.run([*git, "init", "-q", "-b", "main"], check=True)
+    subprocess.run([*git, "add", "."], check=True)
+    subprocess.run([*git, "commit", "-qm", "m"], check=True)
+    subprocess.run([*git, "checkout", "-qb", "other"], check=True)
+    make(folder, "a", customer("A", "othr"), old=False)
+    subprocess.run([*git, "commit", "-qam", "o"], check=True)
+    assert notes(folder) == {"a": "othr"}
+    subprocess.run([*git, "checkout", "-q", "main"], check=True)
+    assert notes(folder) == {"a": "main"}
+
+
+@pytest.mark.parametrize("garbage", [b"", b"salescli-cache\n", b"junk" * 100, None])
+def test_a_truncated_or_garbage_cache_is_ignored(folder: Path, garbage: bytes | None, counted: list[Path]) -> None:
+    make(folder, "a", customer("A"))
+    notes(folder)
+    path = cache.location(folder)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2] if garbage is None else garbage)
+    assert notes(folder) == {"a": "x"}
+    assert len(counted) == 2  # parsed again, not trusted
+    assert cache.load(folder).entries  # and rebuilt
+
+
+def test_deleting_the_cache_changes_nothing(folder: Path) -> None:
+    make(folder, "a", customer("A"))
+    first = store.read_all(store.DataFolder(folder)).customers
+    cache.location(folder).unlink()
+    second = store.read_all(store.DataFolder(folder)).customers
+    assert first == second
+    assert [c.deals for c in first] == [c.deals for c in second]
+
+
+def test_broken_files_are_reported_every_time(folder: Path) -> None:
+    make(folder, "bad", "name: [\n")
+    for _ in range(2):
+        read = store.read_all(store.DataFolder(folder))
+        assert [str(p).split("/")[-1] for p in read.problems][0].startswith("bad.yaml:2:1:")
+
+
+def _reader(root: str, rounds: int) -> None:
+    for number in range(rounds):
+        read = store.read_all(store.DataFolder(Path(root)))
+        assert len(read.customers) == 40 and not read.problems
+        if number % 2:
+            os.utime(Path(root) / "customers" / f"c{number}.yaml")  # makes the next reader write the cache
+
+
+def test_processes_reading_and_writing_the_cache_at_once(folder: Path) -> None:
+    for number in range(40):
+        make(folder, f"c{number}", customer(f"C{number}"))
+    context = multiprocessing.get_context("spawn")
+    workers = [context.Process(target=_reader, args=(str(folder), 10)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    assert [worker.exitcode for worker in workers] == [0, 0, 0, 0]
+
+
+def test_parsing_on_every_core_gives_the_same_customers(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for number in range(30):
+        make(folder, f"c{number:02d}", customer(f"C{number}", f"n{number}"))
+    serial = store.read_all(store.DataFolder(folder), use_cache=False).customers
+    cache.location(folder).unlink(missing_ok=True)
+    monkeypatch.setattr(store, "PARALLEL_FROM", 10)
+    parallel = store.read_all(store.DataFolder(folder)).customers
+    assert [(c.id, c.events[0].note) for c in parallel] == [(c.id, c.events[0].note) for c in serial]
