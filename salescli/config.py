@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping, TypeVar
 
 from salescli.stages import Stage
 from salescli.vocab import BUILTIN, Vocabulary
@@ -83,11 +83,14 @@ def config_from_document(document: Any) -> Config:
         language=language,
         currency=str(document.get("currency") or "CNY"),
         visits_per_day=_number(document.get("visits_per_day"), 4.0, ("visits_per_day",)),
-        probabilities=_probabilities(document.get("probabilities")),
+        probabilities=_per_stage(document.get("probabilities"), "probabilities", DEFAULT_PROBABILITIES,
+                                 _probability, "a number from 0 to 1"),
         vocabularies=_vocabularies(document.get("vocabulary")),
-        categories=_categories(document.get("categories")),
+        categories=_per_stage(document.get("categories"), "categories", DEFAULT_CATEGORIES, _category,
+                              "commit, best_case or pipeline"),
         calendar=_calendar(document.get("calendar")),
-        stale_days=_stale_days(document.get("stale_days")),
+        stale_days=_per_stage(document.get("stale_days"), "stale_days", DEFAULT_STALE_DAYS, _days,
+                              "a number of days"),
         autocommit=_autocommit(document.get("git")),
     )
 
@@ -98,25 +101,6 @@ def _number(value: Any, default: float, where: tuple[str, ...]) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
         raise ConfigProblem(f"'{value}' is not a positive number", where)
     return float(value)
-
-
-def _probabilities(section: Any) -> Mapping[Stage, float]:
-    if section is None:
-        return DEFAULT_PROBABILITIES
-    if not isinstance(section, Mapping):
-        raise ConfigProblem("probabilities: must map each stage to a number from 0 to 1", ("probabilities",))
-    probabilities = dict(DEFAULT_PROBABILITIES)
-    for key, value in section.items():
-        where = ("probabilities", str(key))
-        try:
-            stage = Stage(str(key))
-        except ValueError:
-            raise ConfigProblem(f"unknown stage '{key}' in probabilities", where) from None
-        number = _number(value, 0.0, where)
-        if number > 1:
-            raise ConfigProblem(f"a probability is between 0 and 1, not {value}", where)
-        probabilities[stage] = number
-    return MappingProxyType(probabilities)
 
 
 def _vocabularies(section: Any) -> Mapping[str, Vocabulary]:
@@ -135,24 +119,6 @@ def _vocabularies(section: Any) -> Mapping[str, Vocabulary]:
             raise ConfigProblem("list new terms as `key: 中文名`", ("vocabulary", str(name)))
         vocabularies[plural] = vocabularies[plural].extended(extra)
     return vocabularies
-
-
-def _categories(section: Any) -> Mapping[Stage, str]:
-    if section is None:
-        return DEFAULT_CATEGORIES
-    if not isinstance(section, Mapping):
-        raise ConfigProblem("categories: must map stages to commit, best_case or pipeline", ("categories",))
-    categories = dict(DEFAULT_CATEGORIES)
-    for key, value in section.items():
-        where = ("categories", str(key))
-        try:
-            stage = Stage(str(key))
-        except ValueError:
-            raise ConfigProblem(f"unknown stage '{key}' in categories", where) from None
-        if value not in CATEGORIES[1:]:
-            raise ConfigProblem(f"a category is commit, best_case or pipeline, not '{value}'", where)
-        categories[stage] = str(value)
-    return MappingProxyType(categories)
 
 
 def _calendar(section: Any) -> WorkCalendar:
@@ -176,25 +142,48 @@ def _dates(value: Any, where: tuple[str, ...]) -> frozenset[date]:
     return frozenset(value)
 
 
-def _stale_days(section: Any) -> Mapping[Stage, int]:
-    if section is None:
-        return DEFAULT_STALE_DAYS
-    if not isinstance(section, Mapping):
-        raise ConfigProblem("stale_days: must map stages to a number of days", ("stale_days",))
-    limits = dict(DEFAULT_STALE_DAYS)
-    for key, value in section.items():
-        where = ("stale_days", str(key))
-        try:
-            stage = Stage(str(key))
-        except ValueError:
-            raise ConfigProblem(f"unknown stage '{key}' in stale_days", where) from None
-        limits[stage] = int(_number(value, 0, where))
-    return MappingProxyType(limits)
-
-
 def _autocommit(section: Any) -> bool:
     if section is None:
         return False
     if not isinstance(section, Mapping) or not isinstance(section.get("autocommit", False), bool):
         raise ConfigProblem("git: takes autocommit: true or false", ("git",))
     return bool(section.get("autocommit", False))
+
+
+T = TypeVar("T")
+
+
+def _per_stage(section: Any, name: str, defaults: Mapping[Stage, T], value_of: Callable[[Any, tuple[str, ...]], T],
+               what: str) -> Mapping[Stage, T]:
+    """A `name:` section mapping stages to values, over the defaults; `what` says what a value is."""
+    if section is None:
+        return defaults
+    if not isinstance(section, Mapping):
+        raise ConfigProblem(f"{name}: must map each stage to {what}", (name,))
+    values = dict(defaults)
+    for key, value in section.items():
+        where = (name, str(key))
+        try:
+            stage = Stage(str(key))
+        except ValueError:
+            raise ConfigProblem(f"unknown stage '{key}' in {name}", where) from None
+        values[stage] = value_of(value, where)
+    return MappingProxyType(values)
+
+
+def _probability(value: Any, where: tuple[str, ...]) -> float:
+    number = _number(value, 0.0, where)
+    if number > 1:
+        raise ConfigProblem(f"a probability is between 0 and 1, not {value}", where)
+    return number
+
+
+def _category(value: Any, where: tuple[str, ...]) -> str:
+    if value not in CATEGORIES[1:]:
+        raise ConfigProblem(f"a category is commit, best_case or pipeline, not '{value}'", where)
+    return str(value)
+
+
+def _days(value: Any, where: tuple[str, ...]) -> int:
+    return int(_number(value, 0, where))
+
