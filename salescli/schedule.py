@@ -250,36 +250,39 @@ def _plan_day(day: date, pending: list[Visit], prospects: list[Customer], planne
             and (visit.day <= day or visit.kind != "next" and visit.day <= soon)]  # appointments keep their day
     chosen = _take(pending, _unique(agreed + here), per_day)
     chosen += _drop_ins(day, area, prospects, planned, per_day - len(chosen))
-    elsewhere = sorted((v for v in due if v in pending), key=lambda v: _area_rank(v, due))
+    taken = {id(visit) for visit in chosen}
+    waiting = [visit for visit in due if id(visit) not in taken]
+    per_area: dict[Any, int] = {}
+    for visit in waiting:
+        per_area[visit.customer.get("area")] = per_area.get(visit.customer.get("area"), 0) + 1
+    elsewhere = sorted(waiting, key=lambda v: (-per_area[v.customer.get("area")], str(v.customer.get("area")),
+                                               _urgency(v)))
     chosen += _take(pending, elsewhere, per_day - len(chosen))
     return [replace(visit, day=day) for visit in chosen]
 
 
 def _take(pending: list[Visit], wanted: list[Visit], slots: int) -> list[Visit]:
+    """Take up to `slots` of `wanted` out of `pending` (by identity: visits of big folders compare slowly)."""
     taken = wanted[:max(slots, 0)]
-    for visit in taken:
-        pending.remove(visit)
+    gone = {id(visit) for visit in taken}
+    pending[:] = [visit for visit in pending if id(visit) not in gone]
     return taken
 
 
 def _unique(visits: list[Visit]) -> list[Visit]:
-    seen: list[Visit] = []
+    seen: set[int] = set()
+    unique = []
     for visit in visits:
-        if all(visit is not other for other in seen):
-            seen.append(visit)
-    return seen
+        if id(visit) not in seen:
+            seen.add(id(visit))
+            unique.append(visit)
+    return unique
 
 
 def _most_common_area(visits: Sequence[Visit]) -> Any:
     """The area most of `visits` are in; a tie goes to the one holding the most urgent visit."""
     areas = [visit.customer.get("area") for visit in visits]
     return max(areas, key=lambda area: (areas.count(area), -areas.index(area)))
-
-
-def _area_rank(visit: Visit, due: Sequence[Visit]) -> tuple[int, str, tuple[date, int, str]]:
-    """Other areas in turn, the one with most due visits first, so that a day mixes few areas."""
-    area = visit.customer.get("area")
-    return (-sum(1 for v in due if v.customer.get("area") == area), str(area), _urgency(visit))
 
 
 def _never_visited_prospect(customer: Customer) -> bool:

@@ -7,7 +7,9 @@ to Friday; `salescli.yaml` adds holidays and extra working days on top of either
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, timedelta
 from typing import Iterator, NamedTuple
 
@@ -53,6 +55,7 @@ class WorkCalendar:
     extra_holidays: frozenset[date] = field(default_factory=frozenset)
     extra_workdays: frozenset[date] = field(default_factory=frozenset)
     official: bool = True  # use China's official schedule where it is known
+    _years: dict[int, list[date]] = field(default_factory=dict, compare=False, repr=False)
 
     def is_workday(self, day: date) -> bool:
         if day in self.extra_workdays:
@@ -64,7 +67,19 @@ class WorkCalendar:
 
     def workdays(self, start: date, end: date) -> list[date]:
         """The working days from `start` to `end`, both included."""
-        return [day for day in _days(start, end) if self.is_workday(day)]
+        found: list[date] = []
+        for year in range(start.year, end.year + 1):
+            days = self._year(year)
+            found += days[bisect_left(days, start):bisect_right(days, end)]
+        return found
+
+    def _year(self, year: int) -> list[date]:
+        """A year's working days, worked out once per calendar (plans ask for them thousands of times)."""
+        cached = self._years.get(year)
+        if cached is None:
+            cached = self._years[year] = [day for day in _days(date(year, 1, 1), date(year, 12, 31))
+                                          if self.is_workday(day)]
+        return cached
 
     def count(self, month: Month) -> int:
         return len(self.workdays(month.first, month.last))
@@ -83,7 +98,7 @@ class WorkCalendar:
         """Years in the range that the official schedule does not cover (weekdays are assumed)."""
         if not self.official:
             return []
-        return [year for year in range(start.year, end.year + 1) if _official_workday(date(year, 1, 1)) is None]
+        return [year for year in range(start.year, end.year + 1) if not _knows(year)]
 
 
 def _days(start: date, end: date) -> Iterator[date]:
@@ -93,11 +108,22 @@ def _days(start: date, end: date) -> Iterator[date]:
         yield moment.date()
 
 
+@lru_cache(maxsize=4096)
 def _official_workday(day: date) -> bool | None:
     """True/False from China's official schedule, or None for a year it does not cover."""
+    if not _knows(day.year):
+        return None
+    import chinese_calendar
+
+    return bool(chinese_calendar.is_workday(day))
+
+
+@lru_cache(maxsize=None)
+def _knows(year: int) -> bool:
     import chinese_calendar
 
     try:
-        return bool(chinese_calendar.is_workday(day))
+        chinese_calendar.is_workday(date(year, 6, 1))
     except NotImplementedError:
-        return None
+        return False
+    return True

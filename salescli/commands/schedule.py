@@ -105,8 +105,9 @@ def _print_extras(s: Session, result: core.Route) -> None:
             title = birthday.person.get("title") or ""
             typer.echo(f"  {_day(birthday.day, s)}  {birthday.person.get('name')} {title} · {birthday.customer.name}")
     if result.unplaced:
-        typer.echo(f"\nOver capacity, not placed ({len(result.unplaced)}): "
-                   + "; ".join(f"{visit.customer.name} ({visit.day})" for visit in result.unplaced))
+        shown = "; ".join(f"{visit.customer.name} ({visit.day})" for visit in result.unplaced[:10])
+        more = f"; … and {len(result.unplaced) - 10} more (--format json lists them)" if len(result.unplaced) > 10 else ""
+        typer.echo(f"\nOver capacity, not placed ({len(result.unplaced)}): {shown}{more}")
 
 
 def _emit(s: Session, visits: Sequence[core.Visit], fmt: str, *, columns: list[str]) -> None:
