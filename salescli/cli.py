@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from typing import Any, Optional
 
@@ -54,28 +55,29 @@ def _debugging(ctx: Any) -> bool:
     return isinstance(session, Session) and session.debug
 
 
-app = typer.Typer(
-    cls=_Group,
-    name="salescli",
-    help=(
-        "A sales pipeline in plain YAML files, one per customer, built on the eight steps of "
-        "selling (销售的八个流程).\n\n"
-        "Works on the customers/ folder here or in the nearest parent (like git), or --dir.\n\n"
-        "Examples:\n\n\b\n"
-        "  salescli init ~/sales --user 李明\n"
-        "  salescli add 中建三局 --field 建筑 --area 洪山\n"
-        "  salescli advance 中建三局 close --value 5万\n"
-        "  salescli list --stage demo\n"
-        "  salescli show zhongjiansanju\n\n"
-        "Exit codes: 0 ok, 1 a data problem (unreadable file, refused write), 2 a usage error, "
-        "130 interrupted."
-    ),
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
+def _typer() -> typer.Typer:
+    return typer.Typer(
+        cls=_Group,
+        name="salescli",
+        help=(
+            "A sales pipeline in plain YAML files, one per customer, built on the eight steps of "
+            "selling (销售的八个流程).\n\n"
+            "Works on the customers/ folder here or in the nearest parent (like git), or --dir.\n\n"
+            "Examples:\n\n\b\n"
+            "  salescli init ~/sales --user 李明\n"
+            "  salescli add 中建三局 --field 建筑 --area 洪山\n"
+            "  salescli advance 中建三局 close --value 5万\n"
+            "  salescli list --stage demo\n"
+            "  salescli show zhongjiansanju\n\n"
+            "Exit codes: 0 ok, 1 a data problem (unreadable file, refused write), 2 a usage error, "
+            "130 interrupted."
+        ),
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
+    )
 
 
 def _version(value: bool) -> None:
@@ -84,7 +86,6 @@ def _version(value: bool) -> None:
         raise typer.Exit()
 
 
-@app.callback()
 def _global_options(
     ctx: typer.Context,
     directory: Optional[str] = typer.Option(
@@ -108,23 +109,57 @@ def _global_options(
     ctx.obj = Session(directory, today, language, debug, commit_option=commit)
 
 
-def _register() -> None:
-    from salescli.commands import (
-        add, advance, check, export, forecast, importer, init, list_customers, merge, network, prep, report, schedule, show, target, visit,
-    )
+# Each command's module, so that a run imports and builds only the command it runs: building all
+# of them costs a tenth of a second, which shell completion and quick lookups would pay every time.
+COMMAND_MODULES = {
+    "init": "init", "add": "add", "advance": "advance", "visit": "visit", "target": "target",
+    "list": "list_customers", "show": "show", "forecast": "forecast", "schedule": "schedule", "prep": "prep",
+    "site": "network", "board": "network", "refer": "network", "related": "network", "report": "report",
+    "check": "check", "import": "importer", "export": "export", "merge-file": "merge", "git-setup": "merge",
+}
+_GLOBAL_WITH_VALUE = {"--dir", "-C", "--today", "--lang"}
 
-    for module in (init, add, advance, visit, target, list_customers, show, forecast, schedule, prep, network, report,
-                   check, importer, export, merge):
-        module.register(app)
+
+def make_app(command: str | None = None) -> typer.Typer:
+    """The CLI with every command, or with just `command` (and what shares its module)."""
+    from importlib import import_module
+
+    application = _typer()
+    application.callback()(_global_options)
+    wanted = [COMMAND_MODULES[command]] if command in COMMAND_MODULES else list(dict.fromkeys(COMMAND_MODULES.values()))
+    for name in wanted:
+        import_module(f"salescli.commands.{name}").register(application)
+    return application
 
 
-_register()
+def command_in(args: list[str]) -> str | None:
+    """The command named in `args`, skipping the global options before it."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _GLOBAL_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
+
+
+def __getattr__(name: str) -> typer.Typer:
+    """`salescli.cli.app`: the whole CLI, built on first use (tests, documentation tools)."""
+    if name == "app":
+        application = make_app()
+        globals()["app"] = application
+        return application
+    raise AttributeError(name)
 
 
 def main() -> None:
     """The console entry point."""
+    completing = any(key.endswith("_COMPLETE") for key in os.environ)
+    command = None if completing or "--help" in sys.argv or "-h" in sys.argv else command_in(sys.argv[1:])
     try:
-        app()
+        make_app(command)()
     except KeyboardInterrupt:  # outside a command (e.g. while parsing): still no traceback
         print("Interrupted.", file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)
