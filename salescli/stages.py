@@ -18,7 +18,7 @@ class Stage(str, Enum):
 
     @property
     def number(self) -> int:
-        return _ORDER.index(self) + 1
+        return _NUMBERS[self]
 
     @property
     def zh(self) -> str:
@@ -38,6 +38,7 @@ class Stage(str, Enum):
 
 
 _ORDER = list(Stage)
+_NUMBERS = {stage: position for position, stage in enumerate(_ORDER, start=1)}
 
 _ZH = {
     Stage.PROSPECT: "开发新客户",

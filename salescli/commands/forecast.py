@@ -59,7 +59,7 @@ def forecast(
         raise UsageError("--window must be at least 1 working day")
     chosen = _month(s, month)
     customers = s.customers()
-    rates = core.calibrate(customers, s.config.probabilities)
+    rates = core.calibrate(customers, s.config.probabilities) if calibrate or use_history else []
     probabilities = core.historical_probabilities(rates) if use_history else dict(s.config.probabilities)
     plan = _Plan(s, customers, probabilities, window, fmt)
     if calibrate:
@@ -253,9 +253,14 @@ def _month_text(result: core.MonthForecast, s: Session, quota: Decimal | None) -
     return lines
 
 
+SHOWN_DEALS = 30  # a table longer than this is cut; --format csv or json lists every deal
+
+
 def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won: bool = False) -> list[str]:
     if not deal_lines:
         return [f"{title}: none"]
+    count = len(deal_lines)
+    deal_lines = deal_lines[:SHOWN_DEALS]
     rows = [[_customer(line), line.deal.stage.label(s.language), _money(line.value), str(line.when or ""),
              *([] if won else [f"{line.probability:.0%}", _money(line.weighted), line.category.replace("_", " ")])]
             for line in deal_lines]
@@ -264,8 +269,9 @@ def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won
     from salescli.render import table
 
     body = table(rows, headers, align=["left", "left", "right", "left", "right", "right", "left"][:len(headers)])
-    return [f"{title}: {len(deal_lines)} deal{'s' if len(deal_lines) != 1 else ''}",
-            *("  " + row for row in body.rstrip("\n").splitlines())]
+    more = [f"  … and {count - SHOWN_DEALS} more (--format csv lists them all)"] if count > SHOWN_DEALS else []
+    return [f"{title}: {count} deal{'s' if count != 1 else ''}",
+            *("  " + row for row in body.rstrip("\n").splitlines()), *more]
 
 
 def _customer(line: core.DealLine) -> str:
