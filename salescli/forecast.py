@@ -17,7 +17,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Iterable, Mapping, Sequence
 
-from salescli.customer import Customer, Deal, EventKind, Status, as_of
+from salescli.customer import Customer, Deal, Status, as_of
 from salescli.stages import Stage
 from salescli.workdays import Month, WorkCalendar
 

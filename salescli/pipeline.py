@@ -152,7 +152,7 @@ def _step(customer: Customer, deal: Deal, target: Stage | str | None, *, when: d
         won_value = value if value is not None else deal.target_value
         if won_value is None:
             raise UsageError(
-                f"closing needs the value won: pass --value AMOUNT (or set a target with `salescli target`)"
+                "closing needs the value won: pass --value AMOUNT (or set a target with `salescli target`)"
             )
         return event_item(EventKind.WON, when, deal.name, value=won_value, note=note)
     return event_item(EventKind.STAGE, when, deal.name, stage=target.value, note=note)

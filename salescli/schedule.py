@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 
-from salescli.customer import Customer, Deal, EventKind, Status
+from salescli.customer import Customer, Deal, Status
 from salescli.errors import UsageError
 from salescli.information import GROUPS, Item, missing, people
 from salescli.stages import Stage

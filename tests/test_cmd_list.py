@@ -3,7 +3,7 @@ import io
 import json
 from pathlib import Path
 
-from tests.conftest import customer_file, invoke
+from tests.conftest import customer_file
 
 
 def _folder(folder: Path, run) -> None:
