@@ -49,9 +49,18 @@ class Cache:
 
 def location(root: Path) -> Path:
     """The cache file of the data folder at `root`."""
-    base = os.environ.get(CACHE_DIR_VARIABLE) or os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get(CACHE_DIR_VARIABLE) or os.environ.get("XDG_CACHE_HOME") or _home_cache()
     key = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:20]
     return Path(base) / "salescli" / key / "customers.cache"
+
+
+def _home_cache() -> str:
+    try:
+        return str(Path.home() / ".cache")
+    except RuntimeError:  # no home directory (some service accounts): a temporary one will do
+        import tempfile
+
+        return tempfile.gettempdir()
 
 
 def _stamp() -> bytes:

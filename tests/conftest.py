@@ -59,6 +59,16 @@ def run(folder: Path) -> Callable[..., Result]:
     return lambda *args, **kwargs: invoke(folder, *args, **kwargs)
 
 
+def steps(run: Callable[..., Result], *, today: str) -> Callable[..., Result]:
+    """A `run` that must succeed: for building a folder through the commands."""
+    def step(*args: str) -> Result:
+        result = run(*args, today=today)
+        assert result.exit_code == 0, result
+        return result
+
+    return step
+
+
 def customer_file(root: Path, customer_id: str) -> Path:
     return root / "customers" / f"{customer_id}.yaml"
 

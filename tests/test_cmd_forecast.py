@@ -3,15 +3,14 @@ import io
 import json
 from pathlib import Path
 
+from tests.conftest import steps
+
 TODAY = "2026-12-10"
 
 
 def _folder(run) -> None:
     """The same story as test_forecast.py's, written through the commands."""
-    def go(*args: str) -> None:
-        result = run(*args, today=TODAY)
-        assert result.exit_code == 0, result
-
+    go = steps(run, today=TODAY)
     go("add", "A地产", "--id", "a", "--field", "房地产", "--owner", "李明", "--date", "2026-09-01")
     go("target", "a", "--value", "10万", "--by", "2026-12-20", "--date", "2026-09-10")
     go("advance", "a", "demo", "--date", "2026-09-20")

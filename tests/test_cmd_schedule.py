@@ -3,14 +3,13 @@ from pathlib import Path
 
 from icalendar import Calendar
 
+from tests.conftest import steps
+
 TODAY = "2026-11-26"
 
 
 def _folder(run) -> None:
-    def go(*args: str) -> None:
-        result = run(*args, today=TODAY)
-        assert result.exit_code == 0, result
-
+    go = steps(run, today=TODAY)
     go("add", "汉阳建工", "--id", "h1", "--area", "汉阳", "--address", "汉阳大道1号", "--date", "2026-10-01")
     go("visit", "h1", "--date", "2026-11-20", "--next", "2026-11-30")
     go("add", "汉阳设计院", "--id", "h3", "--area", "汉阳", "--stage", "objections", "--value", "5万",
