@@ -3,13 +3,12 @@ documents in, findings out; the command reads the files and turns places into li
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Mapping
 
 from salescli.config import Config
-from salescli.customer import EventKind
+from salescli.customer import EventKind, fold_name
 from salescli.errors import UsageError
 from salescli.stages import stage_words
 from salescli.vocab import resolve_word
@@ -111,10 +110,6 @@ def _as_date(value: Any) -> date | None:
     return value if isinstance(value, date) else None
 
 
-def fold(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
 def across(documents: Mapping[str, Any]) -> dict[str, list[Finding]]:
     """Problems between files (by file id): duplicate ids or names, referrers that do not exist."""
     findings: dict[str, list[Finding]] = {file_id: [] for file_id in documents}
@@ -123,10 +118,10 @@ def across(documents: Mapping[str, Any]) -> dict[str, list[Finding]]:
     by_id: dict[str, list[str]] = {}
     for file_id, document in mappings.items():
         if document.get("name"):
-            by_name.setdefault(fold(str(document["name"])), []).append(file_id)
+            by_name.setdefault(fold_name(str(document["name"])), []).append(file_id)
         by_id.setdefault(str(document.get("id") or file_id), []).append(file_id)
     for file_id, document in mappings.items():
-        twins = [other for other in by_name.get(fold(str(document.get("name") or "")), []) if other != file_id]
+        twins = [other for other in by_name.get(fold_name(str(document.get("name") or "")), []) if other != file_id]
         if twins and document.get("name"):
             findings[file_id].append(Finding("duplicate-name", f"the name '{document['name']}' is also in "
                                                                 f"{', '.join(twins)}; merge them or tell them apart",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 import datetime as dt
 import marshal
+import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -131,6 +132,11 @@ class Customer:
                 return None
             value = value.get(part)
         return None if value == "" else value
+
+
+def fold_name(name: str) -> str:
+    """A name as duplicates are spotted: case, spaces and full-width forms ignored."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 class LogProblem(ValueError):

@@ -3,13 +3,12 @@ rows (dicts by column) and the folder's customers in, a plan of creations, updat
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Mapping, Sequence
 
 from salescli.config import Config
-from salescli.customer import Customer, EventKind
+from salescli.customer import Customer, EventKind, fold_name
 from salescli.errors import UsageError
 from salescli.exchange import PROFILE_COLUMNS
 from salescli.parsing import parse_date, parse_money
@@ -96,10 +95,6 @@ def column_map(headers: Sequence[str], overrides: Mapping[str, str], known: Mapp
     return mapping
 
 
-def _fold(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
 def stage_of(text: str, stage_map: Mapping[str, str]) -> Stage | str:
     """A foreign stage value as ours (a Stage or 'lost'), through --stage-map first."""
     mapped = stage_map.get(text.strip(), stage_map.get(text.strip().casefold(), text))
@@ -117,7 +112,7 @@ def plan_customers(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str]
     lacks (the file wins where both have one)."""
     plan = Plan()
     by_id = {c.id: c for c in customers}
-    by_name = {_fold(c.name): c for c in customers}
+    by_name = {fold_name(c.name): c for c in customers}
     seen: dict[str, int] = {}
     for number, raw in enumerate(rows, start=1):
         record = {mapping[key]: str(value).strip() for key, value in raw.items()
@@ -128,8 +123,8 @@ def plan_customers(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str]
             plan.skips.append(Skip(number, error.message))
             continue
         name = record["name"]
-        existing = by_id.get(record.get("id", "")) or by_name.get(_fold(name))
-        key = existing.id if existing else _fold(name)
+        existing = by_id.get(record.get("id", "")) or by_name.get(fold_name(name))
+        key = existing.id if existing else fold_name(name)
         if key in seen:
             plan.skips.append(Skip(number, f"the same customer as row {seen[key]}"))
             continue
@@ -191,7 +186,7 @@ def plan_deals(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], cu
     """Each row a deal of a customer found by id or name; its events keyed by the deal's name."""
     plan = Plan()
     by_id = {c.id: c for c in customers}
-    by_name = {_fold(c.name): c for c in customers}
+    by_name = {fold_name(c.name): c for c in customers}
     seen: set[tuple[str, str]] = set()
     for number, raw in enumerate(rows, start=1):
         record = {mapping[key]: str(value).strip() for key, value in raw.items()
@@ -218,7 +213,7 @@ def _deal_row(record: Mapping[str, str], number: int, by_id: Mapping[str, Custom
     reference = record.get("customer")
     if not reference:
         raise UsageError("no customer")
-    customer = by_id.get(reference) or by_name.get(_fold(reference))
+    customer = by_id.get(reference) or by_name.get(fold_name(reference))
     if customer is None:
         raise UsageError(f"no customer '{reference}' in the folder (import the customers first)")
     name = record.get("deal") or f"import-{number}"

@@ -9,7 +9,6 @@ from salescli.customer import Customer, Status
 
 # Every closed customer should bring three: on every project there are at least these parties.
 THREE_PARTIES = ("owner", "contractor", "supervisor")
-SIGN_BOARD_ROLES = ("owner", "contractor", "designer", "supervisor")  # what a site sign board names
 
 
 def parties(customers: Iterable[Customer], project: str) -> list[Customer]:

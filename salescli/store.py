@@ -253,13 +253,21 @@ def append_events(path: Path, items: Sequence[Mapping[str, Any]]) -> Customer:
     return _write_file(path, lambda text: yamlfile.append_to_log(text, items))
 
 
-def update_customer(path: Path, values: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> Customer:
-    """Set profile values (each must already have its key in the file) and add log events, in one write."""
+def update_customer(path: Path, values: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> list[str]:
+    """Set profile values and add log events, in one write; returns the keys skipped because the
+    file has no such key (a hand-made file may lack some)."""
+    skipped: list[str] = []
+
     def edit(text: str) -> str:
-        text = yamlfile.set_values(text, values) if values else text
+        present = set(yamlfile.fields_of(text)) if values else set()
+        skipped.extend(key for key in values if key not in present)
+        settable = {key: value for key, value in values.items() if key in present}
+        text = yamlfile.set_values(text, settable) if settable else text
         return yamlfile.append_to_log(text, items) if items else text
 
-    return _write_file(path, edit)
+    if values or items:
+        _write_file(path, edit)  # an edit that changes nothing writes the same bytes back
+    return skipped
 
 
 def create_customer(path: Path, text: str) -> Customer:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import sys
-import unicodedata
 from typing import Any, Optional
 
 import typer
 
 from salescli import store, yamlfile
 from salescli.commands import session
-from salescli.customer import Customer, EventKind, FIRST_DEAL
+from salescli.customer import FIRST_DEAL, Customer, EventKind, fold_name
 from salescli.errors import UsageError
 from salescli.ids import slug, unique_id, validate_id
 from salescli.parsing import parse_money
@@ -128,7 +127,7 @@ def create(s: Session, name: str, values: dict[str, Any], items: list[dict[str, 
 
 def find_by_name(customers: list[Customer], name: str) -> Customer | None:
     """The customer of that name, ignoring case, spaces and full-width forms."""
-    return next((c for c in customers if _fold(c.name) == _fold(name)), None)
+    return next((c for c in customers if fold_name(c.name) == fold_name(name)), None)
 
 
 def _classification(s: Session, options: dict[str, Any]) -> dict[str, Any]:
@@ -149,10 +148,6 @@ def _profile_value(key: str, value: Any) -> Any:
     if key == "amount" and value is not None:
         return parse_money(str(value))
     return value
-
-
-def _fold(name: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
 
 
 def _refuse_duplicate_name(customers: list[Customer], name: str) -> None:

@@ -11,7 +11,7 @@ from typing import Any, Optional
 import typer
 
 from salescli import importer as core
-from salescli import store, yamlfile
+from salescli import store
 from salescli.commands import add, session
 from salescli.errors import DataError, UsageError
 from salescli.session import Session
@@ -134,23 +134,15 @@ def _apply(s: Session, plan: core.Plan, customers: list[Any], *, total: int) -> 
             plan.skips.append(core.Skip(create.row, error.message))
         progress.step()
     for update in plan.updates.values():
-        values = _present_keys(s, update)
-        if values or update.items:
+        if update.values or update.items:
             path = s.path_of(update.customer)
-            store.update_customer(path, values, update.items)
-            s.wrote(path, f"import into {update.customer.name}")
+            for key in store.update_customer(path, update.values, update.items):
+                update.kept.append(f"{key} (no such key in the file)")
+                del update.values[key]
+            if update.values or update.items:  # something was written
+                s.wrote(path, f"import into {update.customer.name}")
         progress.step(len(update.rows))
     progress.done()
-
-
-def _present_keys(s: Session, update: core.Update) -> dict[str, Any]:
-    """The new values whose key the customer's file has (a hand-made file may lack some)."""
-    text = store.read_text(s.path_of(update.customer))
-    present = set(yamlfile.fields_of(text))
-    for key in [key for key in update.values if key not in present]:
-        update.kept.append(f"{key} (no such key in the file)")
-        del update.values[key]
-    return update.values
 
 
 class _Progress:
