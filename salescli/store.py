@@ -266,7 +266,7 @@ def update_customer(path: Path, values: Mapping[str, Any], items: Sequence[Mappi
         return yamlfile.append_to_log(text, items) if items else text
 
     if values or items:
-        _write_file(path, edit)  # an edit that changes nothing writes the same bytes back
+        _write_file(path, edit)
     return skipped
 
 
@@ -300,6 +300,8 @@ def _write_file(path: Path, edit: Callable[[str], str]) -> Customer:
         except yamlfile.YamlProblem as problem:
             raise DataError(problem.message, path=path, line=problem.line, column=problem.column) from None
         customer = parse_customer(new_text, path)
+        if new_text == text:
+            return customer  # nothing to write: the file keeps its bytes and its mtime
         if path.read_bytes() != before:
             raise DataError("the file changed while salescli was writing it; nothing was written, try again",
                             path=path)
