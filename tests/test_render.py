@@ -1,0 +1,49 @@
+"""The table layout: the same bytes tabulate gives, for the text customers hold."""
+
+from hypothesis import given, settings, strategies as st
+from tabulate import tabulate
+from wcwidth import wcswidth
+
+from salescli.render import table, text_width
+
+# ASCII, Latin-1, CJK, kana, hangul, full-width forms, and some the width tables must decide (emoji, ZWJ).
+ALPHABET = st.sampled_from(list("ab Z09-.,:/()") + list("éüñ¥·—…") + list("中建三局华科武汉（）：，。")
+                           + list("カナ한국ＡＢ１") + ["👍", "\u0301", "\u200d"])
+CELL = st.text(ALPHABET, max_size=8)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    columns=st.integers(min_value=1, max_value=4).flatmap(lambda n: st.tuples(
+        st.lists(CELL.filter(str.strip), min_size=n, max_size=n),
+        st.lists(st.lists(CELL, min_size=n, max_size=n), max_size=5),
+        st.lists(st.sampled_from(["left", "right", "center"]), min_size=n, max_size=n),
+    )),
+    markdown=st.booleans(),
+)
+def test_a_table_is_laid_out_as_tabulate_lays_it_out(columns, markdown):
+    headers, rows, align = columns
+    expected = tabulate(rows, headers=headers, tablefmt="github" if markdown else "simple",
+                        disable_numparse=True, colalign=align) + "\n"
+    assert table(rows, headers, markdown=markdown, align=align) == expected
+
+
+def test_cells_with_line_breaks_are_wrapped_by_tabulate():
+    rows = [["中建三局", "line one\nline two"]]
+    assert table(rows, ["name", "note"]) == tabulate(rows, headers=["name", "note"], disable_numparse=True) + "\n"
+    assert "line two" in table(rows, ["name", "note"]).splitlines()[3]
+
+
+def test_chinese_characters_take_two_columns():
+    assert text_width("中建三局 A") == 10
+    assert table([["中建", "1"], ["ab", "22"]], ["name", "n"], align=["left", "right"]) == (
+        "name      n\n"
+        "------  ---\n"
+        "中建      1\n"
+        "ab       22\n"
+    )
+
+
+@given(st.text(ALPHABET, max_size=12))
+def test_text_width_is_wcwidths(text):
+    assert text_width(text) == wcswidth(text)
