@@ -6,15 +6,20 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from salescli.customer import Customer, Deal, Status
 from salescli.errors import UsageError
 from salescli.stages import Stage
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
+    """A customer in one line: its current deal, classification and what the summary counts.
+
+    Made from the customer when its file is parsed and kept in the parse cache (as `to_plain`
+    gives it), so that a list of thousands needs no customer built.
+    """
+
     id: str
     name: str
     stage: Stage | None
@@ -30,10 +35,14 @@ class Row:
     target_date: date | None
     won_value: Decimal | None
     last_activity: date | None
+    open_deals: tuple[tuple[Stage, Decimal | None], ...] = ()  # each open deal's stage and target value
+    won_deals: int = 0
+    lost_deals: int = 0
 
 
 def row(customer: Customer) -> Row:
     deal: Deal | None = customer.current_deal
+    won = [d for d in customer.deals if d.status is Status.WON]
     return Row(
         id=customer.id,
         name=customer.name,
@@ -48,14 +57,54 @@ def row(customer: Customer) -> Row:
         owner=_text(customer.get("owner")),
         target_value=deal.target_value if deal else None,
         target_date=deal.target_date if deal else None,
-        won_value=sum((d.won_value or Decimal(0) for d in customer.deals if d.status is Status.WON), Decimal(0))
-        or None,
+        won_value=sum((d.won_value or Decimal(0) for d in won), Decimal(0)) or None,
         last_activity=customer.last_activity,
+        open_deals=tuple((d.stage, d.target_value) for d in customer.open_deals),
+        won_deals=len(won),
+        lost_deals=sum(1 for d in customer.deals if d.status is Status.LOST),
     )
 
 
 def _text(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def to_plain(line: Row) -> tuple[Any, ...]:
+    """A row as values marshal can store."""
+    return (*line[:2], _value(line.stage), _value(line.status), *line[4:11], _amount(line.target_value),
+            _ordinal(line.target_date), _amount(line.won_value), _ordinal(line.last_activity),
+            tuple((stage.value, _amount(value)) for stage, value in line.open_deals), *line[16:])
+
+
+def from_plain(values: Sequence[Any]) -> Row:
+    (customer_id, name, stage, status, deals, field, size, role, channel, area, owner, target_value, target_date,
+     won_value, last_activity, open_deals, won_deals, lost_deals) = values
+    return Row(customer_id, name, _STAGES[stage] if stage else None, _STATUSES[status] if status else None,
+               deals, field, size, role, channel, area, owner,
+               None if target_value is None else Decimal(target_value), _day(target_date),
+               None if won_value is None else Decimal(won_value), _day(last_activity),
+               tuple((_STAGES[key], None if value is None else Decimal(value)) for key, value in open_deals),
+               won_deals, lost_deals)
+
+
+_STAGES = {stage.value: stage for stage in Stage}
+_STATUSES = {status.value: status for status in Status}
+
+
+def _value(member: Stage | Status | None) -> str | None:
+    return None if member is None else member.value
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _ordinal(day: date | None) -> int | None:
+    return None if day is None else day.toordinal()
+
+
+def _day(ordinal: int | None) -> date | None:
+    return None if ordinal is None else date.fromordinal(ordinal)
 
 
 @dataclass(frozen=True)
@@ -76,13 +125,17 @@ class Filters:
     search: str | None = None
 
 
-def select(customers: Iterable[Customer], filters: Filters, *, today: date) -> list[tuple[Customer, Row]]:
-    """The customers `filters` keep, each with its row (made once: lists can be long)."""
-    pairs = ((customer, row(customer)) for customer in customers)
-    return [(customer, line) for customer, line in pairs if _keeps(customer, line, filters, today)]
+def select(rows: Iterable[Row], filters: Filters, *, today: date,
+           text_of: Callable[[str], str] | None = None) -> list[Row]:
+    """The rows `filters` keep; `text_of(id)` gives a customer's searchable text (for --search)."""
+    if filters.search and text_of is None:
+        raise ValueError("searching needs the customers' text")
+    wanted = filters.search.casefold() if filters.search else None
+    return [line for line in rows if _keeps(line, filters, today)
+            and (wanted is None or wanted in text_of(line.id))]  # type: ignore[misc]
 
 
-def _keeps(customer: Customer, line: Row, f: Filters, today: date) -> bool:
+def _keeps(line: Row, f: Filters, today: date) -> bool:
     exact = ((f.stage, line.stage), (f.field, line.field), (f.size, line.size),
              (f.role, line.role), (f.channel, line.channel), (f.status, line.status))
     if any(wanted is not None and wanted != actual for wanted, actual in exact):
@@ -97,12 +150,11 @@ def _keeps(customer: Customer, line: Row, f: Filters, today: date) -> bool:
             return False
     if f.due is not None and (line.target_date is None or line.target_date > f.due):
         return False
-    if f.min_value is not None and (line.target_value is None or line.target_value < f.min_value):
-        return False
-    return not f.search or f.search.casefold() in _haystack(customer)
+    return f.min_value is None or (line.target_value is not None and line.target_value >= f.min_value)
 
 
-def _haystack(customer: Customer) -> str:
+def searchable_text(customer: Customer) -> str:
+    """What `list TEXT` searches: the id, name, every profile value and the log's notes, folded."""
     parts = [customer.id, customer.name, *(str(value) for value in _leaves(customer.profile))]
     parts += [text for event in customer.events for text in (event.note, event.reason, event.goal) if text]
     return "\n".join(parts).casefold()
@@ -160,16 +212,15 @@ class Summary:
     won_value: Decimal
 
 
-def summarize(customers: Sequence[Customer]) -> Summary:
+def summarize(rows: Sequence[Row]) -> Summary:
     """Open deals per stage, won and lost deals, open pipeline value (target values) and won value."""
-    deals = [deal for customer in customers for deal in customer.deals]
-    open_deals = [deal for deal in deals if deal.is_open]
-    by_stage = Counter(deal.stage for deal in open_deals)
+    open_deals = [deal for line in rows for deal in line.open_deals]
+    by_stage = Counter(stage for stage, _ in open_deals)
     return Summary(
-        customers=len(customers),
+        customers=len(rows),
         open_by_stage={stage: by_stage[stage] for stage in Stage if by_stage[stage]},
-        won=sum(1 for deal in deals if deal.status is Status.WON),
-        lost=sum(1 for deal in deals if deal.status is Status.LOST),
-        open_value=sum((deal.target_value or Decimal(0) for deal in open_deals), Decimal(0)),
-        won_value=sum((deal.won_value or Decimal(0) for deal in deals if deal.status is Status.WON), Decimal(0)),
+        won=sum(line.won_deals for line in rows),
+        lost=sum(line.lost_deals for line in rows),
+        open_value=sum((value or Decimal(0) for _, value in open_deals), Decimal(0)),
+        won_value=sum((line.won_value or Decimal(0) for line in rows), Decimal(0)),
     )

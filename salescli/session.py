@@ -12,6 +12,7 @@ from pathlib import Path
 from salescli import store
 from salescli.config import LANGUAGES, Config
 from salescli.customer import Customer
+from salescli.listing import Row
 from salescli.errors import DataError, UsageError, display_path
 from salescli.parsing import parse_date
 
@@ -66,10 +67,19 @@ class Session:
     def customers(self) -> list[Customer]:
         """Every readable customer; each unreadable file is reported once on stderr and skipped."""
         folder = store.read_all(self.folder)
-        for problem in folder.problems:
-            print(f"warning: skipped {problem}", file=sys.stderr)
-        self.problems.extend(folder.problems)
+        self._report(folder.problems)
         return folder.customers
+
+    def rows(self) -> list[Row]:
+        """Every readable customer's list row (fast: no customer is built when the cache has it)."""
+        read = store.read_rows(self.folder)
+        self._report(read.problems)
+        return read.rows
+
+    def _report(self, problems: list[DataError]) -> None:
+        for problem in problems:
+            print(f"warning: skipped {problem}", file=sys.stderr)
+        self.problems.extend(problems)
 
     def customer(self, reference: str) -> Customer:
         """The customer a CUSTOMER argument names (an exact id reads just that one file)."""

@@ -21,6 +21,7 @@ from salescli.config import Config, ConfigProblem, config_from_document
 from salescli.customer import Customer, LogProblem, customer_from_document, from_record, to_record
 from salescli.errors import DataError, UsageError
 from salescli.ids import validate_id
+from salescli.listing import Row, from_plain as row_from_plain, row, to_plain as row_to_plain
 
 CUSTOMERS = "customers"
 TEMPLATES = "templates"
@@ -101,49 +102,87 @@ class Folder:
 
 def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
     """Every customer file, parsed or (when unchanged) from the parse cache."""
-    if not use_cache or os.environ.get(cache.CACHE_DIR_VARIABLE) == "off":
+    if not use_cache or cache.disabled():
         return _parse_files(folder.customer_files())
-    customers: list[Customer] = []
-    stale: list[tuple[Path, cache.Identity]] = []
-    seen: dict[str, tuple[cache.Identity, Any]] = {}
+    scan = _scan(folder, records=True)
+    customers = [from_record(record, folder.customers / name) for name, _, record in scan.files]
+    return Folder(customers, scan.problems)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """What a read of the whole folder for `list` gives: each customer's row, and the problems."""
+
+    rows: list[Row]
+    problems: list[DataError] = field(default_factory=list)
+
+
+def read_rows(folder: DataFolder) -> Rows:
+    """Every customer's list row: from the cache's index when the file is unchanged (no records read)."""
+    if cache.disabled():
+        read = _parse_files(folder.customer_files())
+        return Rows([row(customer) for customer in read.customers], read.problems)
+    scan = _scan(folder, records=False)
+    return Rows([row_from_plain(plain) for _, plain, _ in scan.files], scan.problems)
+
+
+@dataclass(frozen=True)
+class _Scan:
+    files: list[tuple[str, Any, Any]]  # file name, plain row, record (None unless asked for)
+    problems: list[DataError]
+
+
+def _scan(folder: DataFolder, *, records: bool) -> _Scan:
+    """Each customer file's row (and record): from the cache while unchanged, else parsed; the
+    cache is rewritten when anything changed."""
     gc.disable()  # building many small objects: the collector would only slow it down
     try:
         stored = cache.load(folder.root)
-        for path, identity in _listing(folder.customers):
-            record = stored.fresh(path.name, identity)
-            if record is None:
-                stale.append((path, identity))
+        kept: dict[str, cache.Entry] = {}
+        stale: list[tuple[str, cache.Identity]] = []
+        for name, identity in _listing(folder.customers):
+            entry = stored.fresh(name, identity, folder.customers)
+            if entry is None:
+                stale.append((name, identity))
             else:
-                customers.append(from_record(record, path))
-                seen[path.name] = (identity, record)
+                kept[name] = entry
+        found: dict[str, tuple[Any, Any]] = {}
+        for name, entry in kept.items():
+            record = stored.record(entry) if records else None
+            if records and record is None:  # the blob is damaged: parse the file again
+                stale.append((name, entry.identity))
+            else:
+                found[name] = (entry.row, record)
     finally:
         gc.enable()
-    parsed = _parse_many([path for path, _ in stale])
-    problems = []
-    for (path, identity), result in zip(stale, parsed):
+    for name in set(kept) - set(found):
+        del kept[name]
+    parsed = _parse_many([folder.customers / name for name, _ in stale])
+    problems, fresh = [], []
+    for (name, identity), result in zip(stale, parsed):
         if isinstance(result, DataError):
             problems.append(result)
         else:
-            customers.append(from_record(result, path))
-            seen[path.name] = (identity, result)
-    if stale or len(seen) != len(stored.entries):
-        cache.save(cache.Cache(stored.path, 0, seen))
-    customers.sort(key=lambda customer: customer.path.name if customer.path else customer.id)
+            digest, plain_row, record = result
+            fresh.append((name, cache.Parsed(identity, digest, plain_row, record)))
+            found[name] = (plain_row, record)
+    if fresh or len(kept) != len(stored.entries):
+        cache.save(stored, kept.items(), fresh)
     problems.sort(key=lambda problem: str(problem.path))
-    return Folder(customers, problems)
+    return _Scan([(name, *found[name]) for name in sorted(found)], problems)
 
 
-def _listing(folder: Path) -> list[tuple[Path, cache.Identity]]:
-    """The customer files with their identities, by name."""
+def _listing(folder: Path) -> list[tuple[str, cache.Identity]]:
+    """The customer files' names with their identities, by name."""
     found = []
     try:
         entries = sorted((entry.name, entry) for entry in os.scandir(folder)
                          if entry.name.endswith(".yaml") and not entry.name.startswith("."))
     except OSError:
         return []
-    for _, entry in entries:
+    for name, entry in entries:
         try:
-            found.append((folder / entry.name, cache.identity(entry.stat())))
+            found.append((name, cache.identity(entry.stat())))
         except OSError:
             continue
     return found
@@ -163,20 +202,22 @@ PARALLEL_FROM = 400  # files to parse before a second process pays for itself
 
 
 def _parse_many(paths: Sequence[Path]) -> list[Any]:
-    """Each file's cache record, or its DataError; on every core when there are many."""
+    """Each file's (digest, plain row, record), or its DataError; on every core when there are many."""
     workers = min(os.cpu_count() or 1, 8)
     if len(paths) < PARALLEL_FROM or workers < 2:
-        return [_record_or_problem(path) for path in _progress(paths)]
+        return [_parse_for_cache(path) for path in _progress(paths)]
     from concurrent.futures import ProcessPoolExecutor
 
     chunk = max(50, len(paths) // (workers * 4))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        return list(_progress(pool.map(_record_or_problem, paths, chunksize=chunk), total=len(paths)))
+        return list(_progress(pool.map(_parse_for_cache, paths, chunksize=chunk), total=len(paths)))
 
 
-def _record_or_problem(path: Path) -> Any:
+def _parse_for_cache(path: Path) -> Any:
     try:
-        return to_record(read_customer(path))
+        data = _read_bytes(path)
+        customer = parse_customer(_decoded(data, path), path)
+        return cache.digest(data), row_to_plain(row(customer)), to_record(customer)
     except DataError as problem:
         return problem
 
@@ -216,12 +257,21 @@ def _located(message: str, path: Path, text: str, where: Sequence[str | int]) ->
 
 
 def read_text(path: Path) -> str:
+    return _decoded(_read_bytes(path), path)
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise DataError(f"not UTF-8 text (byte {error.start}); save the file as UTF-8", path=path) from None
+        return path.read_bytes()
     except OSError as error:
         raise DataError(f"cannot read: {error.strerror}", path=path) from None
+
+
+def _decoded(data: bytes, path: Path) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise DataError(f"not UTF-8 text (byte {error.start}); save the file as UTF-8", path=path) from None
 
 
 # ---- finding one customer -------------------------------------------------------------------

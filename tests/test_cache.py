@@ -32,13 +32,13 @@ def notes(folder: Path) -> dict[str, str]:
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     parsed: list[Path] = []
-    real = store.read_customer
+    real = store.parse_customer
 
-    def counting(path: Path):  # type: ignore[no-untyped-def]
+    def counting(text: str, path: Path):  # type: ignore[no-untyped-def]
         parsed.append(path)
-        return real(path)
+        return real(text, path)
 
-    monkeypatch.setattr(store, "read_customer", counting)
+    monkeypatch.setattr(store, "parse_customer", counting)
     return parsed
 
 

@@ -69,15 +69,23 @@ def list_customers(
         area=area, owner=owner, status=_status(open_only, won, lost), stale_days=stale,
         due=s.date(due) if due else None, min_value=parse_money(min_value) if min_value else None, search=search,
     )
-    chosen = listing.select(s.customers(), filters, today=s.today)
-    rows = listing.sort_rows([line for _, line in chosen], sort)
+    rows = listing.sort_rows(_selected(s, filters), sort)
     columns = COLUMNS if fmt in ("table", "markdown") else DATA_COLUMNS
     records = [_record(row, s, display=fmt in ("table", "markdown")) for row in rows]
     typer.echo(render(records, i18n.headers(columns, s.language), fmt), nl=False)
     if fmt in ("table", "markdown"):
-        typer.echo(_summary_line(listing.summarize([customer for customer, _ in chosen]), s))
+        typer.echo(_summary_line(listing.summarize(rows), s))
     if s.problems:
         raise typer.Exit(EXIT_DATA)
+
+
+def _selected(s: Session, filters: listing.Filters) -> list[listing.Row]:
+    """The rows to show; searching the text of the files needs the customers, the rest only rows."""
+    if not filters.search:
+        return listing.select(s.rows(), filters, today=s.today)
+    customers = {customer.id: customer for customer in s.customers()}
+    return listing.select([listing.row(customer) for customer in customers.values()], filters, today=s.today,
+                          text_of=lambda customer_id: listing.searchable_text(customers[customer_id]))
 
 
 def _stage(text: str | None) -> Stage | None:
@@ -97,12 +105,12 @@ def _status(open_only: bool, won: bool, lost: bool) -> Status | None:
 
 
 def _record(row: listing.Row, s: Session, *, display: bool) -> dict[str, Any]:
-    record: dict[str, Any] = dict(row.__dict__)
+    record: dict[str, Any] = row._asdict()
     if not display:
         return record
     language = s.language
     for name in ("field", "size", "role", "channel"):
-        record[name] = s.config.vocabulary(name).label(row.__dict__[name], language)
+        record[name] = s.config.vocabulary(name).label(getattr(row, name), language)
     if row.stage is not None:
         record["stage"] = row.stage.label(language)
         if row.status is not Status.OPEN and row.status is not None:
