@@ -22,7 +22,7 @@ import struct
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, BinaryIO, Iterable, NamedTuple
 
 from salescli import __version__
 
@@ -65,6 +65,7 @@ class Cache:
     path: Path
     written_ns: int = 0  # when the cache was last written (0: never)
     entries: dict[str, Entry] = field(default_factory=dict)  # file name → entry
+    _file: BinaryIO | None = None  # the cache file as loaded: another process may replace it since
     _blob: memoryview | None = None
     _blob_checked: bool = False
 
@@ -93,11 +94,17 @@ class Cache:
         except (EOFError, ValueError, TypeError):
             return None
 
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+
     def _checked_blob(self) -> memoryview | None:
         if self._blob_checked:
             return self._blob
         self._blob_checked = True
-        self._blob = _read_blob(self.path)
+        if self._file is not None:
+            with self._file:
+                self._blob = _read_blob(self._file)
         return self._blob
 
 
@@ -135,31 +142,33 @@ def load(root: Path) -> Cache:
     path = location(root)
     empty = Cache(path)
     try:
-        with open(path, "rb") as handle:
-            written_ns = os.fstat(handle.fileno()).st_mtime_ns
-            header = handle.read(_header_size())
-            stamp = _stamp()
-            if len(header) != _header_size() or not header.startswith(stamp):
-                return empty
-            index_digest = header[len(stamp):len(stamp) + 32]
-            index_length, _ = _SIZES.unpack(header[-_SIZES.size:])
-            index = handle.read(index_length)
+        handle = open(path, "rb")
     except OSError:
         return empty
-    if len(index) != index_length or hashlib.sha256(index).digest() != index_digest:
-        return empty
     try:
-        entries = marshal.loads(index)
-    except (EOFError, ValueError, TypeError):
-        return empty
+        written_ns = os.fstat(handle.fileno()).st_mtime_ns
+        header = handle.read(_header_size())
+        stamp = _stamp()
+        if len(header) != _header_size() or not header.startswith(stamp):
+            handle.close()
+            return empty
+        index_digest = header[len(stamp):len(stamp) + 32]
+        index_length, _ = _SIZES.unpack(header[-_SIZES.size:])
+        index = handle.read(index_length)
+        entries = marshal.loads(index) if hashlib.sha256(index).digest() == index_digest else None
+    except (OSError, EOFError, ValueError, TypeError):
+        entries = None
     if not isinstance(entries, dict):
+        handle.close()
         return empty
-    return Cache(path, written_ns, {name: Entry(*entry) for name, entry in entries.items()})
+    return Cache(path, written_ns, {name: Entry(*entry) for name, entry in entries.items()}, handle)
 
 
-def _read_blob(path: Path) -> memoryview | None:
+def _read_blob(handle: BinaryIO) -> memoryview | None:
+    """The records part of the cache file open in `handle`, if its checksum holds."""
     try:
-        data = path.read_bytes()
+        handle.seek(0)
+        data = handle.read()
     except OSError:
         return None
     stamp = _stamp()

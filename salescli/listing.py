@@ -180,10 +180,19 @@ def sort_rows(rows: Sequence[Row], key: str) -> list[Row]:
     name = key.lstrip("-+")
     if name not in SORT_KEYS:
         raise UsageError(f"cannot sort by '{key}'; use one of: {', '.join(SORT_KEYS)} (prefix - to reverse)")
-    present = [r for r in rows if _sort_value(r, name) is not None]
-    absent = [r for r in rows if _sort_value(r, name) is None]
-    present.sort(key=lambda r: (_sort_value(r, name), r.id), reverse=descending)
-    return present + sorted(absent, key=lambda r: r.id)
+    keyed = [(_sort_value(r, name), r) for r in rows]
+    present = [(value, r.id, r) for value, r in keyed if value is not None]
+    present.sort(key=_without_row, reverse=descending)
+    absent = sorted((r for value, r in keyed if value is None), key=_id_of)
+    return [r for _, _, r in present] + absent
+
+
+def _without_row(item: tuple[Any, str, Row]) -> tuple[Any, str]:
+    return item[0], item[1]
+
+
+def _id_of(line: Row) -> str:
+    return line.id
 
 
 def _sort_value(line: Row, name: str) -> object:

@@ -11,6 +11,11 @@ def main() -> None:
 
         print(f"salescli {__version__}")
         return
+    import gc
+
+    # A run lives for a second and makes few reference cycles; collecting after every 700 new
+    # objects (the default) costs a fifth of the time of reading a big folder.
+    gc.set_threshold(100_000, 50, 50)
     from salescli.cli import main as run
 
     run()

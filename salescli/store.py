@@ -105,7 +105,8 @@ def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
     if not use_cache or cache.disabled():
         return _parse_files(folder.customer_files())
     scan = _scan(folder, records=True)
-    customers = [from_record(record, folder.customers / name) for name, _, record in scan.files]
+    files = folder.customers
+    customers = [from_record(record, files / name) for name, _, record in scan.files]
     return Folder(customers, scan.problems)
 
 
@@ -138,10 +139,11 @@ def _scan(folder: DataFolder, *, records: bool) -> _Scan:
     gc.disable()  # building many small objects: the collector would only slow it down
     try:
         stored = cache.load(folder.root)
+        files = folder.customers
         kept: dict[str, cache.Entry] = {}
         stale: list[tuple[str, cache.Identity]] = []
-        for name, identity in _listing(folder.customers):
-            entry = stored.fresh(name, identity, folder.customers)
+        for name, identity in _listing(files):
+            entry = stored.fresh(name, identity, files)
             if entry is None:
                 stale.append((name, identity))
             else:
@@ -157,7 +159,7 @@ def _scan(folder: DataFolder, *, records: bool) -> _Scan:
         gc.enable()
     for name in set(kept) - set(found):
         del kept[name]
-    parsed = _parse_many([folder.customers / name for name, _ in stale])
+    parsed = _parse_many([files / name for name, _ in stale])
     problems, fresh = [], []
     for (name, identity), result in zip(stale, parsed):
         if isinstance(result, DataError):
@@ -168,6 +170,7 @@ def _scan(folder: DataFolder, *, records: bool) -> _Scan:
             found[name] = (plain_row, record)
     if fresh or len(kept) != len(stored.entries):
         cache.save(stored, kept.items(), fresh)
+    stored.close()
     problems.sort(key=lambda problem: str(problem.path))
     return _Scan([(name, *found[name]) for name in sorted(found)], problems)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Iterable, Mapping, TypeVar
 
 from salescli.errors import UsageError
@@ -34,7 +35,11 @@ class Vocabulary:
     terms: tuple[Term, ...]
 
     def get(self, key: str) -> Term | None:
-        return next((term for term in self.terms if term.key == key), None)
+        return self._by_key.get(key)
+
+    @cached_property
+    def _by_key(self) -> dict[str, Term]:
+        return {term.key: term for term in reversed(self.terms)}  # the first of equal keys wins
 
     def resolve(self, text: str) -> Term:
         """The term a rep means by `text`: key, Chinese label, alias or a unique prefix of one."""
@@ -50,6 +55,10 @@ class Vocabulary:
             return ""
         term = self.get(key)
         return term.label(language) if term else key
+
+    def labels(self, language: str) -> dict[str, str]:
+        """Every stored key's display label."""
+        return {term.key: term.label(language) for term in reversed(self.terms)}
 
     def extended(self, extra: Mapping[str, str]) -> Vocabulary:
         """This vocabulary plus the terms a config adds (key → Chinese label)."""

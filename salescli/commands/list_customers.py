@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any, Optional
 
 import typer
@@ -12,7 +13,7 @@ from salescli.customer import Status
 from salescli.errors import EXIT_DATA, UsageError
 from salescli.parsing import format_money, parse_money
 from salescli.pipeline import parse_target
-from salescli.render import check_format, render
+from salescli.render import check_format, render_rows
 from salescli.session import Session
 from salescli.stages import Stage
 
@@ -70,10 +71,11 @@ def list_customers(
         due=s.date(due) if due else None, min_value=parse_money(min_value) if min_value else None, search=search,
     )
     rows = listing.sort_rows(_selected(s, filters), sort)
-    columns = COLUMNS if fmt in ("table", "markdown") else DATA_COLUMNS
-    records = [_record(row, s, display=fmt in ("table", "markdown")) for row in rows]
-    typer.echo(render(records, i18n.headers(columns, s.language), fmt), nl=False)
-    if fmt in ("table", "markdown"):
+    display = fmt in ("table", "markdown")
+    columns = COLUMNS if display else DATA_COLUMNS
+    lines = _display_lines(rows, s) if display else list(map(attrgetter(*columns), rows))
+    typer.echo(render_rows(lines, i18n.headers(columns, s.language), fmt), nl=False)
+    if display:
         typer.echo(_summary_line(listing.summarize(rows), s))
     if s.problems:
         raise typer.Exit(EXIT_DATA)
@@ -104,18 +106,21 @@ def _status(open_only: bool, won: bool, lost: bool) -> Status | None:
     return chosen[0] if chosen else None
 
 
-def _record(row: listing.Row, s: Session, *, display: bool) -> dict[str, Any]:
-    record: dict[str, Any] = row._asdict()
-    if not display:
-        return record
+def _display_lines(rows: list[listing.Row], s: Session) -> list[tuple[Any, ...]]:
+    """The table's cells: classification keys and stages as labels in the output language."""
     language = s.language
-    for name in ("field", "size", "role", "channel"):
-        record[name] = s.config.vocabulary(name).label(getattr(row, name), language)
-    if row.stage is not None:
-        record["stage"] = row.stage.label(language)
-        if row.status is not Status.OPEN and row.status is not None:
-            record["stage"] += f" ({i18n.word(row.status.value, language)})"
-    return record
+    labels = {name: s.config.vocabulary(name).labels(language) for name in ("field", "size", "role", "channel")}
+    fields, sizes, roles, channels = (labels[name] for name in ("field", "size", "role", "channel"))
+    stages = {(stage, status): _stage_label(stage, status, language) for stage in Stage for status in Status}
+    return [(row.id, row.name, stages[row.stage, row.status] if row.stage is not None else None,
+             fields.get(row.field, row.field), sizes.get(row.size, row.size), roles.get(row.role, row.role),
+             channels.get(row.channel, row.channel), row.area, row.target_value, row.target_date, row.last_activity)
+            for row in rows]
+
+
+def _stage_label(stage: Stage, status: Status, language: str) -> str:
+    label = stage.label(language)
+    return label if status is Status.OPEN else f"{label} ({i18n.word(status.value, language)})"
 
 
 def _summary_line(summary: listing.Summary, s: Session) -> str:
