@@ -6,6 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from salescli.customer import Customer, Deal, Status
@@ -182,13 +183,9 @@ def sort_rows(rows: Sequence[Row], key: str) -> list[Row]:
         raise UsageError(f"cannot sort by '{key}'; use one of: {', '.join(SORT_KEYS)} (prefix - to reverse)")
     keyed = [(_sort_value(r, name), r) for r in rows]
     present = [(value, r.id, r) for value, r in keyed if value is not None]
-    present.sort(key=_without_row, reverse=descending)
+    present.sort(key=itemgetter(0, 1), reverse=descending)
     absent = sorted((r for value, r in keyed if value is None), key=_id_of)
     return [r for _, _, r in present] + absent
-
-
-def _without_row(item: tuple[Any, str, Row]) -> tuple[Any, str]:
-    return item[0], item[1]
 
 
 def _id_of(line: Row) -> str:

@@ -33,10 +33,10 @@ def render_rows(rows: Sequence[Sequence[Any]], headers: Mapping[str, str], fmt: 
     keys = list(headers)
     columns = list(zip(*rows)) if rows else [() for _ in keys]
     if fmt == "json":  # one record a line: readable, and fast (the C encoder does not indent)
-        values = zip(*([_json_ready(value) for value in column] for column in columns))
-        lines = [json.dumps(dict(zip(keys, row)), ensure_ascii=False, default=plain) for row in values]
+        encode = json.JSONEncoder(ensure_ascii=False, default=plain).encode
+        lines = [encode(dict(zip(keys, row))) for row in zip(*map(_json_ready, columns))]
         return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
-    cells = [[_cell(value) for value in column] for column in columns]
+    cells = [_cells(column) for column in columns]
     if fmt in ("csv", "tsv"):
         buffer = io.StringIO()
         writer = csv.writer(buffer, delimiter="," if fmt == "csv" else "\t", lineterminator="\n")
@@ -123,14 +123,19 @@ def text_width(text: str) -> int:
     return wcswidth(text)
 
 
-def _json_ready(value: Any) -> Any:
-    """A value json.dumps takes as it is (the common ones first: this runs for every cell)."""
-    kind = type(value)
-    if kind is str or value is None or kind is int:
-        return value
+def _json_ready(column: Sequence[Any]) -> Sequence[Any]:
+    """A column's values as json.dumps takes them (what is left over goes to `plain`)."""
+    kind = _kind(column)
     if kind is date:
-        return value.isoformat()
-    return plain(value)
+        return [value.isoformat() if type(value) is date else value for value in column]
+    if kind is Decimal:
+        return [plain(value) if type(value) is Decimal else value for value in column]
+    return column
+
+
+def _kind(column: Sequence[Any]) -> type:
+    """The type of a column's values: its first value's that is not None."""
+    return type(next((value for value in column if value is not None), None))
 
 
 def plain(value: Any) -> Any:
@@ -148,15 +153,20 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _cell(value: Any) -> str:
-    kind = type(value)
+def _cells(column: Sequence[Any]) -> list[str]:
+    """A column's values as text (whole columns at once: a list of 100,000 has a million cells)."""
+    kind = _kind(column)
     if kind is str:
-        return value  # type: ignore[no-any-return]
+        return [value if type(value) is str else _cell(value) for value in column]
+    if kind is date:
+        return [value.isoformat() if type(value) is date else _cell(value) for value in column]
+    return [_cell(value) for value in column]
+
+
+def _cell(value: Any) -> str:
     if value is None:
         return ""
-    if kind is date:
-        return value.isoformat()  # type: ignore[no-any-return]
-    if kind is Decimal:
+    if isinstance(value, Decimal):
         from salescli.parsing import format_money
 
         return format_money(value)

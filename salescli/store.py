@@ -326,8 +326,47 @@ def update_customer(path: Path, values: Mapping[str, Any], items: Sequence[Mappi
 def create_customer(path: Path, text: str) -> Customer:
     """Write a new customer file; refuses to replace one that exists."""
     customer = parse_customer(text, path)
-    write_new_file(path, text)
+    data = text.encode("utf-8")
+    _remember(path, data, customer, _atomic_write(path, data, exclusive=True))
     return customer
+
+
+# ---- keeping the parse cache up to date with salescli's own writes --------------------------
+
+_batches: list[dict[Path, tuple[str, cache.Parsed]]] = []
+
+
+@contextmanager
+def batch() -> Iterator[None]:
+    """Within this, written customers reach the parse cache once, at the end (for bulk imports)."""
+    _batches.append({})
+    try:
+        yield
+    finally:
+        _flush(_batches.pop())
+
+
+def _remember(path: Path, data: bytes, customer: Customer, identity: cache.Identity) -> None:
+    """Put a file salescli has just written into the parse cache: the next command need not parse it."""
+    if cache.disabled():
+        return
+    written = {path: (path.name, cache.Parsed(identity, cache.digest(data), row_to_plain(row(customer)),
+                                             to_record(customer)))}
+    if _batches:
+        _batches[-1].update(written)
+    else:
+        _flush(written)
+
+
+def _flush(written: Mapping[Path, tuple[str, cache.Parsed]]) -> None:
+    for files in {path.parent for path in written}:
+        stored = cache.load(files.parent)
+        if not stored.entries:  # no cache yet: the next read makes one of the whole folder
+            continue
+        new = {name: parsed for path, (name, parsed) in written.items() if path.parent == files}
+        kept = [(name, entry) for name, entry in stored.entries.items() if name not in new]
+        cache.save(stored, kept, new.items())
+        stored.close()
 
 
 def write_file(path: Path, data: bytes) -> None:
@@ -358,7 +397,8 @@ def _write_file(path: Path, edit: Callable[[str], str]) -> Customer:
         if path.read_bytes() != before:
             raise DataError("the file changed while salescli was writing it; nothing was written, try again",
                             path=path)
-        _atomic_write(path, new_text.encode("utf-8"), exclusive=False)
+        data = new_text.encode("utf-8")
+        _remember(path, data, customer, _atomic_write(path, data, exclusive=False))
     return customer
 
 
@@ -389,7 +429,7 @@ def _inode(path: Path) -> int | None:
         return None
 
 
-def _atomic_write(path: Path, data: bytes, *, exclusive: bool) -> None:
+def _atomic_write(path: Path, data: bytes, *, exclusive: bool) -> cache.Identity:
     """Write `data` to `path` all or nothing: temp file beside it, fsync, rename, read back."""
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temp = Path(temp_name)
@@ -409,8 +449,10 @@ def _atomic_write(path: Path, data: bytes, *, exclusive: bool) -> None:
         _fsync_folder(path.parent)
     finally:
         temp.unlink(missing_ok=True)
+    written = cache.identity(path.stat())  # taken before the read-back: it vouches for these bytes
     if path.read_bytes() != data:
         raise DataError("what was written does not read back the same; check the disk", path=path)
+    return written
 
 
 def _copy_mode(original: Path, temp: Path) -> None:

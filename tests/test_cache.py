@@ -150,3 +150,45 @@ def test_parsing_on_every_core_gives_the_same_customers(folder: Path, monkeypatc
     monkeypatch.setattr(store, "PARALLEL_FROM", 10)
     parallel = store.read_all(store.DataFolder(folder)).customers
     assert [(c.id, c.events[0].note) for c in parallel] == [(c.id, c.events[0].note) for c in serial]
+
+
+def test_salescli_s_own_writes_update_the_cache(folder: Path, run, counted: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    make(folder, "a", customer("A"))
+    make(folder, "b", customer("B"))
+    assert run("list", "--format", "json").exit_code == 0
+    assert run("visit", "a", "--note", "met the boss", today="2026-11-20").exit_code == 0
+    assert run("add", "中建三局", "--no-input", today="2026-11-20").exit_code == 0
+    counted.clear()
+    listed = run("list", "--format", "json", "--sort", "id")
+    assert [line.split('"')[3] for line in listed.stdout.splitlines()[1:-1]] == ["a", "b", "zhongjiansanju"]
+    assert '"last_activity": "2026-11-20"' in listed.stdout.splitlines()[1]
+    assert notes(folder)["a"] == "x"
+    assert counted == []  # neither the visited nor the added file was parsed again
+
+
+def test_a_damaged_record_part_is_never_trusted(folder: Path, counted: list[Path]) -> None:
+    make(folder, "a", customer("A", "kept"))
+    assert notes(folder) == {"a": "kept"}
+    path = cache.location(folder)
+    data = bytearray(path.read_bytes())
+    data[-3] ^= 0xFF  # inside the records, after the index
+    path.write_bytes(bytes(data))
+    counted.clear()
+    assert [row.id for row in store.read_rows(store.DataFolder(folder)).rows] == ["a"]
+    assert counted == []  # the index is intact: rows come from it
+    assert notes(folder) == {"a": "kept"}
+    assert counted == [folder / "customers" / "a.yaml"]  # the records are not: the file is parsed again
+
+
+def test_a_bulk_import_writes_the_cache_once(folder: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    make(folder, "a", customer("A"))
+    assert run("list").exit_code == 0
+    saves: list[int] = []
+    real = cache.save
+    monkeypatch.setattr(cache, "save", lambda old, kept, parsed: saves.append(1) or real(old, kept, parsed))
+    table = folder / "new.csv"
+    table.write_text("name,area\n" + "".join(f"客户{n},洪山\n" for n in range(5)), encoding="utf-8")
+    assert run("import", str(table)).exit_code == 0
+    assert saves == [1]
+    assert len(store.read_rows(store.DataFolder(folder)).rows) == 6
+    assert saves == [1]  # and the next read found everything in it

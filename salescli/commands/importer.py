@@ -125,7 +125,11 @@ def _require(columns: dict[str, str], needed: tuple[str, ...], path: Path) -> No
 
 
 def _apply(s: Session, plan: core.Plan, customers: list[Any], *, total: int) -> None:
-    progress = _Progress(total)
+    with store.batch():  # the parse cache is brought up to date once, not after every file
+        _write_all(s, plan, customers, _Progress(total))
+
+
+def _write_all(s: Session, plan: core.Plan, customers: list[Any], progress: _Progress) -> None:
     for create in plan.creates:
         try:
             customers.append(add.create(s, create.name, create.values, create.items, customers=customers,
