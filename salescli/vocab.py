@@ -56,8 +56,8 @@ class Vocabulary:
         term = self.get(key)
         return term.label(language) if term else key
 
-    def labels(self, language: str) -> dict[str, str]:
-        """Every stored key's display label."""
+    def labels(self, language: str) -> dict[str | None, str]:
+        """Every stored key's display label (keyed for lookups by values that may be None)."""
         return {term.key: term.label(language) for term in reversed(self.terms)}
 
     def extended(self, extra: Mapping[str, str]) -> Vocabulary:
