@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence, overload
+from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
 
 from salescli.errors import UsageError
 from salescli.stages import Stage, stage_words
@@ -55,9 +55,8 @@ class Event:
     index: int = 0  # position in the file's log, for messages
 
 
-@dataclass(frozen=True)
-class Deal:
-    """One sale to a customer, as its events have shaped it so far."""
+class Deal(NamedTuple):
+    """One sale to a customer, as its events have shaped it so far (a tuple: a folder holds many)."""
 
     name: str
     opened: date
@@ -385,9 +384,12 @@ def deal_row(deal: Deal) -> tuple[Any, ...]:
 def deal_from_row(row: Sequence[Any]) -> Deal:
     (name, opened, stage, status, target_value, target_date, won_value, won_date, lost_reason, lost_date,
      stage_since, furthest, next_visit, last_event) = row
-    return Deal(name, date.fromordinal(opened), _STAGES_BY_KEY[stage], Status(status), _decimal(target_value),
+    return Deal(name, date.fromordinal(opened), _STAGES_BY_KEY[stage], _STATUSES[status], _decimal(target_value),
                 _day(target_date), _decimal(won_value), _day(won_date), lost_reason, _day(lost_date),
                 _day(stage_since), _STAGES_BY_KEY[furthest], _day(next_visit), _day(last_event))
+
+
+_STATUSES = {status.value: status for status in Status}
 
 
 _DATE_TAG = "\x00date"

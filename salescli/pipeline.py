@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -103,7 +103,7 @@ def advance(
             if deal.is_open:
                 raise UsageError(f"deal {deal.name} of {customer.name} is open; --reopen is for won or lost deals")
             events.append(event_item(EventKind.REOPEN, when, deal.name, note=note if target is None else None))
-            deal = replace(deal, status=Status.OPEN, won_value=None, lost_reason=None)
+            deal = deal._replace(status=Status.OPEN, won_value=None, lost_reason=None)
             if target is None:
                 return _move(customer, deal.name, before, events)
         else:

@@ -112,7 +112,7 @@ def _as_json(customer: Customer) -> dict[str, Any]:
         "id": customer.id,
         "name": customer.name,
         "profile": plain(dict(customer.profile)),
-        "deals": [plain(deal.__dict__) for deal in customer.deals],
+        "deals": [plain(deal._asdict()) for deal in customer.deals],
         "missing": {group.key: [item.key for item in group.items
                                 if item_value(customer, group, item) in (None, "")] for group in GROUPS},
         "log": [plain({("event" if k == "kind" else k): v for k, v in event.__dict__.items()
