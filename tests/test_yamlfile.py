@@ -208,3 +208,65 @@ def test_format_scalar_round_trips(value: object) -> None:
         text = yamlfile.format_scalar(value, flow=flow)
         document = f"{{k: {text}}}" if flow else f"k: {text}"
         assert yaml.safe_load(document) == {"k": value if value != "" else None} or value == ""
+
+
+# ---- the quick loader agrees with PyYAML's on every document --------------------------------
+
+def _typed(value: object) -> object:
+    """A value with its types spelled out: 1, 1.0 and True must not pass for one another."""
+    if isinstance(value, dict):
+        return ("dict", [(_typed(k), _typed(v)) for k, v in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(item) for item in value])
+    if isinstance(value, float) and value != value:
+        return ("float", "nan")
+    return (type(value).__name__, value)
+
+
+def _pyyaml(text: str, loader: type) -> object:
+    try:
+        return _typed(yaml.load(text, Loader=loader))
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+        return ("error", type(error).__name__)
+
+
+def _quick(text: str) -> object:
+    try:
+        return _typed(yaml.load(text, Loader=yamlfile._Loader))
+    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as error:
+        return ("error", type(error).__name__)
+
+
+TRICKY_SCALARS = ["yes", "No", "on", "~", "null", "", "0?", "1_000", "0x1F", "0o17", "017", "0b101", "12:30",
+                  "190:20:30", "1e3", ".inf", "-.Inf", ".NaN", "2026-11-26", "2026-11-26 10:00:00",
+                  "2026-11-26T10:00:00+08:00", "2026-13-01", "4.8万", "中建三局", "'quoted'", "\"1\"",
+                  "!!str 12", "!!int '7'", "!custom x", "=", "<<", "- a", "[1, 2]", "{a: 1}", "a: b"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.recursive(
+    st.sampled_from(TRICKY_SCALARS) | st.text(st.sampled_from("ab1:-_ .#中'\"!&*"), max_size=6),
+    lambda inner: st.lists(inner, max_size=3).map(lambda items: "[" + ", ".join(items) + "]")
+    | st.lists(st.tuples(inner, inner), max_size=3).map(
+        lambda pairs: "{" + ", ".join(f"{k}: {v}" for k, v in pairs) + "}"),
+    max_leaves=8,
+))
+def test_the_quick_loader_reads_any_flow_document_as_pyyaml_does(text: str) -> None:
+    for document in (text, f"key: {text}\nlog:\n- {text}\n", f"<<: {{a: 1}}\nb: {text}\n"):
+        assert _quick(document) == _pyyaml(document, yamlfile._BaseLoader)  # the loader it speeds up
+
+
+def test_the_quick_loader_reads_every_sample_file_as_pyyaml_does() -> None:
+    from pathlib import Path
+
+    for path in sorted((Path(__file__).parent.parent / "customers").glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert _quick(text) == _pyyaml(text, yamlfile._BaseLoader) == _pyyaml(text, yaml.SafeLoader), path.name
+
+
+@pytest.mark.parametrize("value", ["\ufffe", "a\x85b", "del\x7f", "line\u2028separator", "para\u2029graph"])
+def test_characters_yaml_cannot_hold_raw_are_escaped(value: str) -> None:
+    for flow in (True, False):
+        text = yamlfile.format_scalar(value, flow=flow)
+        assert text.isascii() or value not in text
+        assert yaml.safe_load(f"{{k: {text}}}" if flow else f"k: {text}") == {"k": value}
