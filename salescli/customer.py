@@ -178,29 +178,45 @@ def with_events(customer: Customer, events: tuple[Event, ...]) -> Customer:
 
 def event_from_item(item: Any, index: int) -> Event:
     """One log entry as an Event; raise LogProblem naming the bad key."""
-    where: tuple[str | int, ...] = ("log", index)
     if not isinstance(item, Mapping):
-        raise LogProblem("a log event must be a mapping like {date: 2026-11-26, event: note}", where)
-    try:
-        kind = EventKind(str(item.get("event", "")).strip())
-    except ValueError:
-        kinds = ", ".join(kind.value for kind in EventKind)
-        raise LogProblem(f"unknown event '{item.get('event')}'; use one of: {kinds}", (*where, "event")) from None
+        raise LogProblem("a log event must be a mapping like {date: 2026-11-26, event: note}", ("log", index))
+    get = item.get
+    event = get("event")
+    kind = (_KINDS.get(event) if type(event) is str else None) or _kind(event, index)  # a key as written, mostly
+    day = get("date")
+    deal = get("deal")
     return Event(
-        date=_date(item.get("date"), (*where, "date"), required=True),  # type: ignore[arg-type]
+        date=day if type(day) is date else _date(day, ("log", index, "date"), required=True),  # type: ignore[arg-type]
         kind=kind,
-        deal=str(item["deal"]) if item.get("deal") not in (None, "") else FIRST_DEAL,
-        stage=_stage(item.get("stage"), (*where, "stage")),
-        value=_money(item.get("value"), (*where, "value")),
-        by=_date(item.get("by"), (*where, "by")),
-        next=_date(item.get("next"), (*where, "next")),
-        reason=_text(item.get("reason")),
-        goal=_text(item.get("goal")),
-        note=_text(item.get("note")),
-        project=_text(item.get("project")),
-        role=_text(item.get("role")),
+        deal=FIRST_DEAL if deal is None or deal == "" else str(deal),
+        stage=_stage(get("stage"), index),
+        value=_money(get("value"), ("log", index, "value")),
+        by=_optional_date(get("by"), index, "by"),
+        next=_optional_date(get("next"), index, "next"),
+        reason=_text(get("reason")),
+        goal=_text(get("goal")),
+        note=_text(get("note")),
+        project=_text(get("project")),
+        role=_text(get("role")),
         index=index,
     )
+
+
+_KINDS = {kind.value: kind for kind in EventKind}
+
+
+def _kind(value: Any, index: int) -> EventKind:
+    try:
+        return EventKind(str(value if value is not None else "").strip())
+    except ValueError:
+        kinds = ", ".join(kind.value for kind in EventKind)
+        raise LogProblem(f"unknown event '{value}'; use one of: {kinds}", ("log", index, "event")) from None
+
+
+def _optional_date(value: Any, index: int, key: str) -> date | None:
+    if value is None or type(value) is date:
+        return value
+    return _date(value, ("log", index, key))
 
 
 def _date(value: Any, where: tuple[str | int, ...], *, required: bool = False) -> date | None:
@@ -215,15 +231,15 @@ def _date(value: Any, where: tuple[str | int, ...], *, required: bool = False) -
     raise LogProblem(f"'{value}' is not a date; write YYYY-MM-DD", where)
 
 
-def _stage(value: Any, where: tuple[str | int, ...]) -> Stage | None:
+def _stage(value: Any, index: int) -> Stage | None:
     if value is None or value == "":
         return None
-    if value in _STAGES_BY_KEY:  # the common case: the key as salescli writes it
+    if type(value) is str and value in _STAGES_BY_KEY:  # the common case: the key as salescli writes it
         return _STAGES_BY_KEY[value]
     try:
         return resolve_word(str(value), stage_words(), what="stage")
     except UsageError as error:
-        raise LogProblem(error.message, where) from None
+        raise LogProblem(error.message, ("log", index, "stage")) from None
 
 
 _STAGES_BY_KEY = {stage.value: stage for stage in Stage}

@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from salescli.customer import LogProblem, Status, customer_from_document
+from salescli.customer import LogProblem, Status, customer_from_document, event_from_item
 from salescli.stages import Stage
 
 
@@ -96,3 +96,12 @@ def test_problems_name_the_place(document: object, where: tuple, message: str) -
         customer_from_document(document, file_id="a")
     assert problem.value.where == where
     assert message in str(problem.value)
+
+
+@pytest.mark.parametrize("item, key", [({"date": date(2026, 1, 1), "event": ["x"]}, "event"),
+                                       ({"date": date(2026, 1, 1), "event": "stage", "stage": ["x"]}, "stage"),
+                                       ({"date": "soon", "event": "note"}, "date")])
+def test_a_malformed_event_names_its_key(item: dict, key: str) -> None:
+    with pytest.raises(LogProblem) as problem:
+        event_from_item(item, 3)
+    assert problem.value.where == ("log", 3, key)
