@@ -29,6 +29,7 @@ class _Unusual(Exception):
 
 
 _STR, _MAP, _SEQ = "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -42,6 +43,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """
 
     _tags: dict[tuple[str, bool, bool], str] = {}
+    _dates: dict[str, Any] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         if kind is not yaml.ScalarNode:
@@ -65,6 +67,13 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         if kind is yaml.ScalarNode:
             if node.tag == _STR:
                 return node.value
+            if node.tag == _TIMESTAMP:  # dates repeat (and are immutable): PyYAML's answer, memoised
+                day = self._dates.get(node.value)
+                if day is None:
+                    day = self.construct_yaml_timestamp(node)
+                    if len(self._dates) < 50_000:
+                        self._dates[node.value] = day
+                return day
             construct = _SCALARS.get(node.tag)
             if construct is None:
                 raise _Unusual
