@@ -57,7 +57,7 @@ class Parsed(NamedTuple):
     identity: Identity
     digest: bytes
     row: Any
-    record: Any
+    record: bytes  # marshalled (by the process that parsed it: parsing may run on every core)
 
 
 @dataclass
@@ -197,10 +197,9 @@ def save(old: Cache, kept: Iterable[tuple[str, Entry]], parsed: Iterable[tuple[s
         index[name] = (entry.identity, entry.digest, entry.row, (offset, length))
         offset += length
     for name, new in parsed:
-        record = marshal.dumps(new.record)
-        pieces.append(record)
-        index[name] = (new.identity, new.digest, new.row, (offset, len(record)))
-        offset += len(record)
+        pieces.append(new.record)
+        index[name] = (new.identity, new.digest, new.row, (offset, len(new.record)))
+        offset += len(new.record)
     index_bytes = marshal.dumps(index)
     blob_bytes = b"".join(pieces)
     data = b"".join([_stamp(), hashlib.sha256(index_bytes).digest(), hashlib.sha256(blob_bytes).digest(),

@@ -7,6 +7,7 @@ ones the edit was computed from, write a temp file in the same folder, fsync, re
 from __future__ import annotations
 
 import gc
+import marshal
 import os
 import sys
 import tempfile
@@ -167,7 +168,7 @@ def _scan(folder: DataFolder, *, records: bool) -> _Scan:
         else:
             digest, plain_row, record = result
             fresh.append((name, cache.Parsed(identity, digest, plain_row, record)))
-            found[name] = (plain_row, record)
+            found[name] = (plain_row, marshal.loads(record) if records else None)
     if fresh or len(kept) != len(stored.entries):
         cache.save(stored, kept.items(), fresh)
     stored.close()
@@ -220,7 +221,7 @@ def _parse_for_cache(path: Path) -> Any:
     try:
         data = _read_bytes(path)
         customer = parse_customer(_decoded(data, path), path)
-        return cache.digest(data), row_to_plain(row(customer)), to_record(customer)
+        return cache.digest(data), row_to_plain(row(customer)), marshal.dumps(to_record(customer))
     except DataError as problem:
         return problem
 
@@ -351,7 +352,7 @@ def _remember(path: Path, data: bytes, customer: Customer, identity: cache.Ident
     if cache.disabled():
         return
     written = {path: (path.name, cache.Parsed(identity, cache.digest(data), row_to_plain(row(customer)),
-                                             to_record(customer)))}
+                                             marshal.dumps(to_record(customer))))}
     if _batches:
         _batches[-1].update(written)
     else:
