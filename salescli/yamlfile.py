@@ -90,6 +90,108 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         raise _Unusual
 
 
+# ---- the log as salescli writes it, read without YAML's machinery --------------------------------
+#
+# Most of a customer file is its log, one flow mapping a line: `- {date: 2026-11-26, event: visit}`.
+# When every line after a last top-level `log:` is such an item, or blank, or a comment, and every
+# key and value is a plain scalar of the simplest kind (no quotes, no flow indicators, no colon, no
+# character that starts a YAML construct), YAML's reading of the line is known exactly: keys and
+# values split at ", " and ": ". Each scalar still gets its tag from PyYAML's resolver and its value
+# from PyYAML's constructors, and the part above `log:` is read by PyYAML. Anything else — quotes,
+# comments at line ends, other indentation, CR line ends, document markers — is read by PyYAML
+# whole. The tests check the two readings agree, line by line and file by file.
+
+_NEVER = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff"  # controls, line breaks, BOM
+_SIMPLE = rf"""[^\s,\[\]{{}}#&*!|>'"%@`:?\-<=~\\{_NEVER}]"""  # starts or ends a plain scalar
+_INNER = rf"[^,\[\]{{}}#:\\{_NEVER}]"  # inside one (spaces too)
+_SCALAR = f"{_SIMPLE}(?:{_INNER}*{_SIMPLE})?"
+_PAIR = f"({_SCALAR}): ({_SCALAR})"
+_ITEM = re.compile(f"( *)- {{{_PAIR}((?:, {_PAIR})*)}} *")
+_PAIRS = re.compile(f", {_PAIR}")
+_SKIPPED = re.compile(r" *(#.*)?")
+_DOCUMENT_MARKER = re.compile(r"^(---|\.\.\.)", re.MULTILINE)
+
+
+def _load_with_plain_log(text: str) -> dict[str, Any] | None:
+    """The document, when its log is all plain one-line items; else None (for PyYAML to read)."""
+    if text.startswith(f"{LOG_KEY}:"):
+        start = 0
+    else:
+        start = text.rfind(f"\n{LOG_KEY}:") + 1
+        if start == 0:
+            return None
+    header_end = text.find("\n", start)
+    if header_end == -1 or text[start + len(LOG_KEY) + 1:header_end].strip() or "\r" in text:
+        return None
+    log = _plain_log(text[header_end + 1:].split("\n"))
+    profile_text = text[:start]
+    if log is None or _DOCUMENT_MARKER.search(profile_text):
+        return None
+    try:  # the part above `log:` must be a whole mapping on its own (not, say, an open quote)
+        profile = yaml.load(profile_text, Loader=_Loader) if profile_text.strip() else {}
+    except yaml.YAMLError:
+        return None
+    if not isinstance(profile, dict):
+        return None
+    profile[LOG_KEY] = log  # as YAML would: the last `log:` key wins
+    return profile
+
+
+def _plain_log(lines: list[str]) -> list[dict[Any, Any]] | None:
+    items: list[dict[Any, Any]] = []
+    indent = None
+    known = _plain_scalars
+    for line in lines:
+        match = _ITEM.fullmatch(line)
+        if match is None:
+            if _SKIPPED.fullmatch(line):
+                continue
+            return None
+        if indent is None:
+            indent = match.group(1)
+        elif match.group(1) != indent:
+            return None
+        item = {}
+        for key, value in [(match.group(2), match.group(3)), *_PAIRS.findall(match.group(4))]:
+            key = known[key] if key in known else _plain_scalar(key)
+            value = known[value] if value in known else _plain_scalar(value)
+            if type(key) is not str or value is _UNUSUAL:
+                return None
+            item[key] = value
+        items.append(item)
+    return items or None
+
+
+_UNUSUAL = object()
+_plain_scalars: dict[str, Any] = {}  # text → value: all of them immutable (str, int, float, bool, None, date)
+
+
+def _plain_scalar(text: str) -> Any:
+    """A plain scalar as PyYAML reads it (its resolver's tag, its constructors' value), memoised."""
+    loader = _scalar_loader()
+    tag = loader.resolve(yaml.ScalarNode, text, (True, False))
+    value: Any = _UNUSUAL
+    if tag == _STR:
+        value = text
+    elif tag == _TIMESTAMP or tag in _SCALARS:
+        try:
+            value = loader._build(yaml.ScalarNode(tag, text))
+        except (ValueError, OverflowError):  # e.g. 2026-13-01: PyYAML reads the file and says where
+            value = _UNUSUAL
+    if len(_plain_scalars) < 100_000:
+        _plain_scalars[text] = value
+    return value
+
+
+_scalar_loaders: list[Any] = []
+
+
+def _scalar_loader() -> Any:
+    if not _scalar_loaders:
+        _scalar_loaders.append(_Loader(""))
+    return _scalar_loaders[0]
+
+
 _SCALARS = {f"tag:yaml.org,2002:{name}": getattr(yaml.constructor.SafeConstructor, f"construct_yaml_{name}")
             for name in ("null", "bool", "int", "float", "timestamp")}
 _PLAIN_KEYS = {_STR, *_SCALARS}
@@ -117,6 +219,10 @@ def load(text: str, *, loader: type | None = None) -> Any:
     try:
         if "&" in text or "*" in text:
             _refuse_aliases(text, loader)
+        if loader is _Loader:
+            document = _load_with_plain_log(text)
+            if document is not None:
+                return document
         return yaml.load(text, Loader=loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark

@@ -270,3 +270,69 @@ def test_characters_yaml_cannot_hold_raw_are_escaped(value: str) -> None:
         text = yamlfile.format_scalar(value, flow=flow)
         assert text.isascii() or value not in text
         assert yaml.safe_load(f"{{k: {text}}}" if flow else f"k: {text}") == {"k": value}
+
+
+# ---- the plain log is read as PyYAML reads it ----------------------------------------------
+
+SAFE_LOG_SCALARS = ["visit", "约了下周再来", "a b", "A&B公司", "50%折扣", "x-y", "2025-07-14", "165000",
+                    "48.5", "it's", "a  b", "0.5", "1e3", "Null", "yes", "No", "1_000", "0x1F", "2026-13-01"]
+LOG_SCALARS = st.sampled_from(SAFE_LOG_SCALARS * 4 + TRICKY_SCALARS + [
+    "what?", "v: w", "a #b", "a\tb", "a\x85b", "+1", "-1", "<<", "=", " lead", "trail ", "a\u2028b"])
+LOG_KEYS = st.sampled_from(["date", "event", "note", "value", "goal"] * 3 + ["yes", "1", "x y", "null", "<<"])
+
+
+def _mostly(usual: list[str], unusual: list[str]) -> st.SearchStrategy[str]:
+    return st.sampled_from(usual * 6 + unusual)
+
+
+@st.composite
+def log_files(draw: st.DrawFn) -> str:
+    profile = draw(_mostly(["name: A\n", "contact:\n  person: 王工\nname: B  # c\n"], [
+        "", "# only a comment\n", "name: A\nlog: [1]\n", 'name: "A\nlog:\n- {a: b}"\n',
+        "name: |\n  text\n  log:\n", "---\nname: A\n", "name: A\n...\n", "name: A\n  continued\n",
+        "[1, 2]\n", "name: {a: 1,\n"]))
+    indent = draw(st.sampled_from(["", "  "]))
+    lines = []
+    for _ in range(draw(st.integers(min_value=0, max_value=4))):
+        pairs = draw(st.lists(st.tuples(LOG_KEYS, LOG_SCALARS), min_size=1, max_size=3))
+        lines.append(draw(_mostly([indent], [" ", "   "])) + "- {"
+                     + ", ".join(f"{key}: {value}" for key, value in pairs) + "}" + draw(_mostly([""], ["  ", " # c"])))
+        if draw(st.integers(0, 5)) == 0:
+            lines.append(draw(st.sampled_from(["", "# note", "   ", "  # indented note"])))
+    return profile + "log:" + draw(_mostly([""], [" ", " # c", " []"])) + "\n" + "\n".join(lines) + "\n"
+
+
+@settings(max_examples=600, deadline=None)
+@given(log_files())
+def test_a_plain_log_is_read_as_pyyaml_reads_it(text: str) -> None:
+    try:
+        quick = _typed(yamlfile._load_with_plain_log(text))
+    except (yaml.YAMLError, ValueError) as error:
+        quick = ("error", type(error).__name__)
+    if quick != _typed(None):  # it took the file: it must have read it as PyYAML does
+        assert quick == _pyyaml(text, yamlfile._BaseLoader)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["", "  "]), st.lists(st.lists(st.tuples(
+    st.sampled_from(["date", "event", "note", "value", "goal", "by"]),
+    st.sampled_from([value for value in SAFE_LOG_SCALARS if value != "2026-13-01"])), min_size=1, max_size=4),
+    min_size=1, max_size=6))
+def test_a_log_of_simple_values_takes_the_quick_path(indent: str, items: list[list[tuple[str, str]]]) -> None:
+    text = "name: A\nlog:\n" + "".join(
+        indent + "- {" + ", ".join(f"{key}: {value}" for key, value in pairs) + "}\n" for pairs in items)
+    quick = yamlfile._load_with_plain_log(text)
+    assert quick is not None
+    assert _typed(quick) == _pyyaml(text, yamlfile._BaseLoader) == _pyyaml(text, yaml.SafeLoader)
+
+
+def test_the_files_salescli_writes_take_the_quick_path() -> None:
+    from pathlib import Path
+
+    samples = sorted((Path(__file__).parent.parent / "customers").glob("*.yaml"))
+    assert samples and all(yamlfile._load_with_plain_log(path.read_text(encoding="utf-8")) is not None
+                           for path in samples)
+    text = yamlfile.append_to_log("name: A\nlog:\n", [{"date": date(2026, 11, 26), "event": "visit",
+                                                        "note": "见了王工, 谈: 价格", "goal": "demo"}])
+    assert yamlfile._load_with_plain_log(text) is None  # a comma and a colon in the note: quoted, so PyYAML reads it
+    assert yamlfile.load(text)["log"][0]["note"] == "见了王工, 谈: 价格"
