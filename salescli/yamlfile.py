@@ -94,18 +94,19 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 #
 # Most of a customer file is its log, one flow mapping a line: `- {date: 2026-11-26, event: visit}`.
 # When every line after a last top-level `log:` is such an item, or blank, or a comment, and every
-# key and value is a plain scalar of the simplest kind (no quotes, no flow indicators, no colon, no
-# character that starts a YAML construct), YAML's reading of the line is known exactly: keys and
-# values split at ", " and ": ". Each scalar still gets its tag from PyYAML's resolver and its value
-# from PyYAML's constructors, and the part above `log:` is read by PyYAML. Anything else — quotes,
-# comments at line ends, other indentation, CR line ends, document markers — is read by PyYAML
-# whole. The tests check the two readings agree, line by line and file by file.
+# key and value is a plain scalar of the simplest kind (no flow indicators, no colon, no character
+# that starts a YAML construct) or a value quoted without escapes, YAML's reading of the line is
+# known exactly: keys and values split at ", " and ": ". Each plain scalar still gets its tag from
+# PyYAML's resolver and its value from PyYAML's constructors, and the part above `log:` is read by
+# PyYAML. Anything else — escapes, comments at line ends, other indentation, CR line ends, document
+# markers — is read by PyYAML whole. The tests check the two readings agree wherever both answer.
 
 _NEVER = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff"  # controls, line breaks, BOM
 _SIMPLE = rf"""[^\s,\[\]{{}}#&*!|>'"%@`:?\-<=~\\{_NEVER}]"""  # starts or ends a plain scalar
 _INNER = rf"[^,\[\]{{}}#:\\{_NEVER}]"  # inside one (spaces too)
 _SCALAR = f"{_SIMPLE}(?:{_INNER}*{_SIMPLE})?"
-_PAIR = f"({_SCALAR}): ({_SCALAR})"
+_QUOTED = rf"""(?:"[^"\\{_NEVER}]*"|'[^'{_NEVER}]*')"""  # no escapes in them: the text between is the value
+_PAIR = f"({_SCALAR}): ({_SCALAR}|{_QUOTED})"
 _ITEM = re.compile(f"( *)- {{{_PAIR}((?:, {_PAIR})*)}} *")
 _PAIRS = re.compile(f", {_PAIR}")
 _SKIPPED = re.compile(r" *(#.*)?")
@@ -154,7 +155,10 @@ def _plain_log(lines: list[str]) -> list[dict[Any, Any]] | None:
         item = {}
         for key, value in [(match.group(2), match.group(3)), *_PAIRS.findall(match.group(4))]:
             key = known[key] if key in known else _plain_scalar(key)
-            value = known[value] if value in known else _plain_scalar(value)
+            if value[0] in "\"'":
+                value = value[1:-1]
+            else:
+                value = known[value] if value in known else _plain_scalar(value)
             if type(key) is not str or value is _UNUSUAL:
                 return None
             item[key] = value

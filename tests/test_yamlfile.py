@@ -275,9 +275,11 @@ def test_characters_yaml_cannot_hold_raw_are_escaped(value: str) -> None:
 # ---- the plain log is read as PyYAML reads it ----------------------------------------------
 
 SAFE_LOG_SCALARS = ["visit", "约了下周再来", "a b", "A&B公司", "50%折扣", "x-y", "2025-07-14", "165000",
-                    "48.5", "it's", "a  b", "0.5", "1e3", "Null", "yes", "No", "1_000", "0x1F", "2026-13-01"]
+                    "48.5", "it's", "a  b", "0.5", "1e3", "Null", "yes", "No", "1_000", "0x1F", "2026-13-01",
+                    '"见了王工, 谈: 价格"', "'a, b: c'", '""', "'#1 {x}'", '"yes"']
 LOG_SCALARS = st.sampled_from(SAFE_LOG_SCALARS * 4 + TRICKY_SCALARS + [
-    "what?", "v: w", "a #b", "a\tb", "a\x85b", "+1", "-1", "<<", "=", " lead", "trail ", "a\u2028b"])
+    "what?", '"a\\"b"', "'it''s'", '"a\\nb"', "\"a'\"", "'a\"'", '"unclosed', "v: w", "a #b", "a\tb",
+    "a\x85b", "+1", "-1", "<<", "=", " lead", "trail ", "a\u2028b"])
 LOG_KEYS = st.sampled_from(["date", "event", "note", "value", "goal"] * 3 + ["yes", "1", "x y", "null", "<<"])
 
 
@@ -334,5 +336,4 @@ def test_the_files_salescli_writes_take_the_quick_path() -> None:
                            for path in samples)
     text = yamlfile.append_to_log("name: A\nlog:\n", [{"date": date(2026, 11, 26), "event": "visit",
                                                         "note": "见了王工, 谈: 价格", "goal": "demo"}])
-    assert yamlfile._load_with_plain_log(text) is None  # a comma and a colon in the note: quoted, so PyYAML reads it
-    assert yamlfile.load(text)["log"][0]["note"] == "见了王工, 谈: 价格"
+    assert yamlfile._load_with_plain_log(text)["log"][0]["note"] == "见了王工, 谈: 价格"  # quoted, no escapes
