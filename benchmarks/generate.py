@@ -16,7 +16,12 @@ AREAS = ["武昌", "汉口", "汉阳", "洪山", "江夏", "东西湖", "青山"
 FIELDS = ["real-estate", "bank", "construction", "military", "telecom", "finance", "power", "petrochemical",
           "railway", "pharma", "metallurgy", "highway", "aviation", "municipal", "industrial", "college"]
 STAGES = ["prospect", "prepare", "approach", "needs", "demo", "objections"]
-NOTES = ["见到了预算科科长", "演示了算量软件", "客户担心价格", "约了下周再来", "需要领导审批", "预算员五人"]
+# As salescli writes them: plain, or quoted when they hold a comma or colon.
+NOTES = ["见到了预算科科长", "演示了算量软件", "客户担心价格", "约了下周再来", "需要领导审批", "预算员五人",
+         '"见了王工, 谈了价格"', '"下次带: 报价单"']
+RARE_NOTE = '"新号码\\t见名片"'  # an escape: PyYAML reads such a file whole
+COMMENTS = ["# 王工换了手机号", "# 年底前要定下来", "# 见名片"]
+VERSION = "2"  # of what generate() writes: a folder of an older version is written again
 TODAY = date(2026, 11, 26)
 
 
@@ -45,7 +50,8 @@ def customer(number: int, rng: random.Random) -> tuple[str, str]:
         deal = "" if deals == 1 or index < events // deals else f", deal: {index * deals // events + 1}"
         kind = rng.random()
         if kind < 0.5:
-            lines.append(f"- {{date: {day}, event: visit{deal}, note: {rng.choice(NOTES)}}}")
+            note = RARE_NOTE if rng.random() < 0.005 else rng.choice(NOTES)
+            lines.append(f"- {{date: {day}, event: visit{deal}, note: {note}}}")
         elif kind < 0.75 and stage < len(STAGES) - 1:
             stage += 1
             lines.append(f"- {{date: {day}, event: stage{deal}, stage: {STAGES[stage]}}}")
@@ -56,6 +62,8 @@ def customer(number: int, rng: random.Random) -> tuple[str, str]:
             lines.append(f"- {{date: {day}, event: won{deal}, value: {rng.randint(1, 40) * 5000}}}")
         else:
             lines.append(f"- {{date: {day}, event: note{deal}, note: {rng.choice(NOTES)}}}")
+        if rng.random() < 0.01:  # a rep's own comment between events
+            lines.append(rng.choice(COMMENTS))
     return cid, "\n".join(lines) + "\n"
 
 
@@ -63,7 +71,7 @@ def generate(root: Path, count: int, seed: int = 20261126) -> Path:
     """A data folder of `count` customers at `root` (made once; reused when complete)."""
     folder = root / "customers"
     marker = root / ".complete"
-    if marker.exists() and marker.read_text() == str(count):
+    if marker.exists() and marker.read_text() == f"{count} {VERSION}":
         return root
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -71,7 +79,7 @@ def generate(root: Path, count: int, seed: int = 20261126) -> Path:
         cid, text = customer(number, rng)
         (folder / f"{cid}.yaml").write_text(text, encoding="utf-8")
     (root / "salescli.yaml").write_text("user: 李明\nvisits_per_day: 4\n", encoding="utf-8")
-    marker.write_text(str(count))
+    marker.write_text(f"{count} {VERSION}")
     return root
 
 
