@@ -211,3 +211,41 @@ def save(old: Cache, kept: Iterable[tuple[str, Entry]], parsed: Iterable[tuple[s
         os.replace(temp, old.path)
     except OSError:
         pass
+
+
+# ---- small documents (salescli.yaml): kept by content digest ---------------------------------
+
+def load_document(root: Path, name: str, content_digest: bytes) -> Any | None:
+    """What a small file of these contents parsed to last time (as plain values), if known."""
+    try:
+        data = _document_path(root, name).read_bytes()
+    except OSError:
+        return None
+    stamp = _stamp()
+    payload = data[len(stamp) + 32:]
+    if not data.startswith(stamp) or hashlib.sha256(payload).digest() != data[len(stamp):len(stamp) + 32]:
+        return None
+    try:
+        stored_digest, value = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return value if stored_digest == content_digest else None
+
+
+def save_document(root: Path, name: str, content_digest: bytes, value: Any) -> None:
+    try:
+        payload = marshal.dumps((content_digest, value))
+    except ValueError:  # not plain values: not kept
+        return
+    path = _document_path(root, name)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        temp.write_bytes(_stamp() + hashlib.sha256(payload).digest() + payload)
+        os.replace(temp, path)
+    except OSError:
+        pass
+
+
+def _document_path(root: Path, name: str) -> Path:
+    return location(root).with_name(f"{name}.cache")

@@ -408,27 +408,27 @@ def deal_from_row(row: Sequence[Any]) -> Deal:
 _STATUSES = {status.value: status for status in Status}
 
 
-_DATE_TAG = "\x00date"
-
-
-def _plain(value: Any) -> Any:
-    """Profile values with dates as tagged tuples: what marshal can store."""
+def storable(value: Any) -> Any:
+    """YAML values with dates and times as tagged tuples: what marshal can store (`restored` undoes it)."""
     if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
+        return {key: storable(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_plain(item) for item in value]
+        return [storable(item) for item in value]
+    if isinstance(value, datetime):
+        return ("datetime", value.isoformat())
     if isinstance(value, date):
-        return (_DATE_TAG, value.toordinal())
+        return ("date", value.toordinal())
     return value
 
 
-def _unplain(value: Any) -> Any:
+def restored(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: _unplain(item) for key, item in value.items()}
+        return {key: restored(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_unplain(item) for item in value]
-    if isinstance(value, tuple):
-        return date.fromordinal(value[1])
+        return [restored(item) for item in value]
+    if isinstance(value, tuple):  # YAML gives no tuples: these are storable's
+        kind, stored = value
+        return datetime.fromisoformat(stored) if kind == "datetime" else date.fromordinal(stored)
     return value
 
 
@@ -443,7 +443,7 @@ def _has_dates(value: Any) -> bool:
 def to_record(customer: Customer) -> tuple[Any, ...]:
     """Everything a command needs of a customer, as plain values."""
     profile = dict(customer.profile)
-    stored = ("dates", _plain(profile)) if _has_dates(profile) else ("plain", profile)
+    stored = ("dates", storable(profile)) if _has_dates(profile) else ("plain", profile)
     return (customer.id, customer.name, stored, tuple(map(deal_row, customer.deals)),
             _ordinal(customer.last_activity), _ordinal(customer.first_seen),
             tuple(day.toordinal() for day in customer.visit_days), len(customer.events),
@@ -452,6 +452,6 @@ def to_record(customer: Customer) -> tuple[Any, ...]:
 
 def from_record(record: Sequence[Any], path: Path | None) -> Customer:
     customer_id, name, (kind, profile), deals, last_activity, first_seen, visit_days, count, events = record
-    profile = _unplain(profile) if kind == "dates" else profile
+    profile = restored(profile) if kind == "dates" else profile
     return Customer(customer_id, name, profile, LazyEvents(events, count), tuple(map(deal_from_row, deals)),
                     path, _day(last_activity), _day(first_seen), tuple(map(date.fromordinal, visit_days)))

@@ -1,5 +1,8 @@
 """The data folder on disk: finding it, reading customers and settings, writing files safely.
 
+YAML (yamlfile, PyYAML) is imported only where a file is parsed or edited: a command that finds
+everything in the parse cache never loads it.
+
 Every write goes through `_write_file`: take the file's lock, check that the bytes are still the
 ones the edit was computed from, write a temp file in the same folder, fsync, rename, read back.
 """
@@ -17,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from salescli import cache, yamlfile
+from salescli import cache
 from salescli.config import Config, ConfigProblem, config_from_document
-from salescli.customer import Customer, LogProblem, customer_from_document, from_record, to_record
+from salescli.customer import (Customer, LogProblem, customer_from_document, from_record, restored, storable,
+                               to_record)
 from salescli.errors import DataError, UsageError
 from salescli.ids import validate_id
 from salescli.listing import Row, from_plain as row_from_plain, row, to_plain as row_to_plain
@@ -79,16 +83,32 @@ def find_data_folder(explicit: str | None, *, start: Path | None = None) -> Data
 
 
 def load_config(folder: DataFolder) -> Config:
+    """salescli.yaml's settings (its parse is kept in the cache: most runs need no YAML at all)."""
     path = folder.config_path
     if not path.is_file():
         return Config()
-    text = read_text(path)
+    data = _read_bytes(path)
+    text = _decoded(data, path)
     try:
-        return config_from_document(yamlfile.load(text))
-    except yamlfile.YamlProblem as problem:
-        raise DataError(problem.message, path=path, line=problem.line, column=problem.column) from None
+        return config_from_document(_config_document(folder, data, text))
     except ConfigProblem as problem:
         raise _located(problem.args[0], path, text, problem.where) from None
+
+
+def _config_document(folder: DataFolder, data: bytes, text: str) -> Any:
+    key = cache.digest(data)
+    known = None if cache.disabled() else cache.load_document(folder.root, "config", key)
+    if known is not None:
+        return restored(known)
+    from salescli import yamlfile
+
+    try:
+        document = yamlfile.load(text)
+    except yamlfile.YamlProblem as problem:
+        raise DataError(problem.message, path=folder.config_path, line=problem.line, column=problem.column) from None
+    if not cache.disabled():
+        cache.save_document(folder.root, "config", key, storable(document))
+    return document
 
 
 # ---- reading customers ----------------------------------------------------------------------
@@ -245,6 +265,8 @@ def read_customer(path: Path) -> Customer:
 
 
 def parse_customer(text: str, path: Path) -> Customer:
+    from salescli import yamlfile
+
     try:
         document = yamlfile.load(text)
         return customer_from_document(document, file_id=path.stem, path=path)
@@ -255,6 +277,8 @@ def parse_customer(text: str, path: Path) -> Customer:
 
 
 def _located(message: str, path: Path, text: str, where: Sequence[str | int]) -> DataError:
+    from salescli import yamlfile
+
     place = yamlfile.locate(text, where)
     line, column = place if place else (None, None)
     return DataError(message, path=path, line=line, column=column)
@@ -304,12 +328,16 @@ def resolve(customers: Sequence[Customer], reference: str) -> Customer:
 
 def append_events(path: Path, items: Sequence[Mapping[str, Any]]) -> Customer:
     """Add events at the end of the customer's log; return the customer as the file now says."""
+    from salescli import yamlfile
+
     return _write_file(path, lambda text: yamlfile.append_to_log(text, items))
 
 
 def update_customer(path: Path, values: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> list[str]:
     """Set profile values and add log events, in one write; returns the keys skipped because the
     file has no such key (a hand-made file may lack some)."""
+    from salescli import yamlfile
+
     skipped: list[str] = []
 
     def edit(text: str) -> str:
@@ -381,6 +409,8 @@ def write_new_file(path: Path, text: str) -> None:
 
 
 def _write_file(path: Path, edit: Callable[[str], str]) -> Customer:
+    from salescli import yamlfile
+
     with _locked(path):
         before = path.read_bytes()
         try:

@@ -3,6 +3,7 @@
 import multiprocessing
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -192,3 +193,23 @@ def test_a_bulk_import_writes_the_cache_once(folder: Path, run, monkeypatch: pyt
     assert saves == [1]
     assert len(store.read_rows(store.DataFolder(folder)).rows) == 6
     assert saves == [1]  # and the next read found everything in it
+
+
+def test_settings_are_read_again_whenever_they_change(folder: Path) -> None:
+    config = folder / "salescli.yaml"
+    config.write_text("language: zh\ncalendar:\n  holidays: [2026-12-31]\n", encoding="utf-8")
+    assert store.load_config(store.DataFolder(folder)).language == "zh"
+    assert store.load_config(store.DataFolder(folder)).language == "zh"  # from the cache
+    config.write_text("language: en\ncalendar:\n  holidays: [2026-12-31]\n", encoding="utf-8")  # same size, same second
+    assert store.load_config(store.DataFolder(folder)).language == "en"
+
+
+def test_a_warm_run_needs_no_yaml(folder: Path) -> None:
+    make(folder, "a", customer("A"))
+    (folder / "salescli.yaml").write_text("language: zh\n", encoding="utf-8")
+    script = ("import sys\nfrom salescli.cli import main\nsys.argv = ['salescli', 'list']\n"
+              "try:\n    main()\nexcept SystemExit:\n    pass\nprint('yaml' in sys.modules)\n")
+    runs = [subprocess.run([sys.executable, "-c", script], cwd=folder, capture_output=True, text=True,
+                           env={**os.environ, "SALESCLI_DIR": str(folder)}) for _ in range(2)]
+    assert [run.stdout.splitlines()[-1] for run in runs] == ["True", "False"]
+    assert "编号" in runs[1].stdout  # the settings came from the cache: the table is in Chinese
