@@ -9,7 +9,7 @@ import re
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from salescli.errors import UsageError
 
@@ -33,7 +33,7 @@ def render_rows(rows: Sequence[Sequence[Any]], headers: Mapping[str, str], fmt: 
     keys = list(headers)
     columns = list(zip(*rows)) if rows else [() for _ in keys]
     if fmt == "json":  # one record a line: readable, and fast (the C encoder does not indent)
-        encode = json.JSONEncoder(ensure_ascii=False, default=plain).encode
+        encode = _one_line_encoder()
         lines = [encode(dict(zip(keys, row))) for row in zip(*map(_json_ready, columns))]
         return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
     cells = [_cells(column) for column in columns]
@@ -121,6 +121,16 @@ def text_width(text: str) -> int:
     from wcwidth import wcswidth  # emoji, combining marks, control characters: the full tables
 
     return wcswidth(text)
+
+
+def _one_line_encoder() -> Callable[[Any], str]:
+    """json.dumps for one record at a time, without making an encoder for every record."""
+    try:
+        from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
+    except ImportError:  # no C encoder (not CPython): the ordinary way
+        return json.JSONEncoder(ensure_ascii=False, default=plain).encode
+    encoder = c_make_encoder(None, plain, encode_basestring, None, ": ", ", ", False, False, True)
+    return lambda value: "".join(encoder(value, 0))
 
 
 def _json_ready(column: Sequence[Any]) -> Sequence[Any]:

@@ -47,3 +47,19 @@ def test_chinese_characters_take_two_columns():
 @given(st.text(ALPHABET, max_size=12))
 def test_text_width_is_wcwidths(text):
     assert text_width(text) == wcswidth(text)
+
+
+def test_json_is_one_record_a_line_as_json_dumps_writes_it():
+    import json
+    from datetime import date
+    from decimal import Decimal
+
+    from salescli.render import render_rows
+
+    rows = [("中建", Decimal("48000"), date(2026, 11, 26), None, 'say "hi"\n'), ("b", Decimal("2.5"), None, 3, "")]
+    text = render_rows(rows, {"name": "n", "value": "v", "by": "b", "deals": "d", "note": "x"}, "json")
+    lines = text.splitlines()
+    assert lines[0] == "[" and lines[-1] == "]"
+    assert lines[1] == json.dumps({"name": "中建", "value": 48000, "by": "2026-11-26", "deals": None,
+                                   "note": 'say "hi"\n'}, ensure_ascii=False) + ","
+    assert json.loads(text)[1] == {"name": "b", "value": 2.5, "by": None, "deals": 3, "note": ""}
