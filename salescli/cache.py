@@ -26,7 +26,7 @@ from typing import Any, BinaryIO, Iterable, NamedTuple
 
 from salescli import __version__
 
-FORMAT = 3
+FORMAT = 4
 MAGIC = b"salescli-cache\n"
 RACY_NS = 2_000_000_000  # coarser than any filesystem's timestamp granule (FAT: 2 s)
 CACHE_DIR_VARIABLE = "SALESCLI_CACHE_DIR"

@@ -122,12 +122,12 @@ class Customer:
 
     def get(self, key: str) -> Any:
         """A profile value by dotted key (`contact.person`); None when absent or empty."""
+        value: Any = self.profile
         if "." not in key:  # the common case, and a hot path in lists of thousands
-            value = self.profile.get(key)
+            value = value.get(key)
             return None if value == "" else value
-        value = self.profile
         for part in key.split("."):
-            if not isinstance(value, dict):
+            if not isinstance(value, (dict, LazyProfile)):
                 return None
             value = value.get(part)
         return None if value == "" else value
@@ -432,26 +432,44 @@ def restored(value: Any) -> Any:
     return value
 
 
-def _has_dates(value: Any) -> bool:
-    if isinstance(value, dict):
-        return any(_has_dates(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_has_dates(item) for item in value)
-    return isinstance(value, date)
-
-
 def to_record(customer: Customer) -> tuple[Any, ...]:
-    """Everything a command needs of a customer, as plain values."""
-    profile = dict(customer.profile)
-    stored = ("dates", storable(profile)) if _has_dates(profile) else ("plain", profile)
-    return (customer.id, customer.name, stored, tuple(map(deal_row, customer.deals)),
-            _ordinal(customer.last_activity), _ordinal(customer.first_seen),
+    """Everything a command needs of a customer, as plain values; the profile and the events packed
+    apart, to be unpacked only by a command that looks at them."""
+    return (customer.id, customer.name, marshal.dumps(storable(dict(customer.profile))),
+            tuple(map(deal_row, customer.deals)), _ordinal(customer.last_activity), _ordinal(customer.first_seen),
             tuple(day.toordinal() for day in customer.visit_days), len(customer.events),
             marshal.dumps(tuple(map(event_row, customer.events))))
 
 
 def from_record(record: Sequence[Any], path: Path | None) -> Customer:
-    customer_id, name, (kind, profile), deals, last_activity, first_seen, visit_days, count, events = record
-    profile = restored(profile) if kind == "dates" else profile
-    return Customer(customer_id, name, profile, LazyEvents(events, count), tuple(map(deal_from_row, deals)),
-                    path, _day(last_activity), _day(first_seen), tuple(map(date.fromordinal, visit_days)))
+    customer_id, name, profile, deals, last_activity, first_seen, visit_days, count, events = record
+    return Customer(customer_id, name, LazyProfile(profile), LazyEvents(events, count),
+                    tuple(map(deal_from_row, deals)), path, _day(last_activity), _day(first_seen),
+                    tuple(map(date.fromordinal, visit_days)))
+
+
+class LazyProfile(Mapping[str, Any]):
+    """A profile kept packed as the cache stores it, unpacked when first looked at (a forecast never does)."""
+
+    __slots__ = ("_packed", "_values")
+
+    def __init__(self, packed: bytes) -> None:
+        self._packed = packed
+        self._values: dict[str, Any] | None = None
+
+    def _unpacked(self) -> dict[str, Any]:
+        if self._values is None:
+            self._values = restored(marshal.loads(self._packed))
+        return self._values
+
+    def __getitem__(self, key: str) -> Any:
+        return self._unpacked()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._unpacked().get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._unpacked())
+
+    def __len__(self) -> int:
+        return len(self._unpacked())

@@ -156,7 +156,7 @@ def _keeps(line: Row, f: Filters, today: date) -> bool:
 
 def searchable_text(customer: Customer) -> str:
     """What `list TEXT` searches: the id, name, every profile value and the log's notes, folded."""
-    parts = [customer.id, customer.name, *(str(value) for value in _leaves(customer.profile))]
+    parts = [customer.id, customer.name, *(str(value) for value in _leaves(dict(customer.profile)))]
     parts += [text for event in customer.events for text in (event.note, event.reason, event.goal) if text]
     return "\n".join(parts).casefold()
 

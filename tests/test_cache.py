@@ -213,3 +213,17 @@ def test_a_warm_run_needs_no_yaml(folder: Path) -> None:
                            env={**os.environ, "SALESCLI_DIR": str(folder)}) for _ in range(2)]
     assert [run.stdout.splitlines()[-1] for run in runs] == ["True", "False"]
     assert "编号" in runs[1].stdout  # the settings came from the cache: the table is in Chinese
+
+
+def test_a_customer_from_the_cache_is_the_customer_from_its_file(folder: Path) -> None:
+    text = ("name: 中建三局\nfield: construction\ncontact:\n  person: 王工\n  birthday: 1980-05-01\n"
+            "met: 2026-01-01 10:30:00\nlog:\n- {date: 2026-09-01, event: added, stage: demo}\n"
+            "- {date: 2026-09-03, event: target, value: 48000, by: 2026-12-01}\n")
+    make(folder, "zj", text)
+    parsed = store.read_all(store.DataFolder(folder), use_cache=False).customers[0]
+    store.read_all(store.DataFolder(folder))
+    cached = store.read_all(store.DataFolder(folder)).customers[0]
+    assert cached == parsed
+    assert cached.get("contact.person") == "王工" and cached.get("contact.birthday").isoformat() == "1980-05-01"
+    assert cached.get("met").isoformat() == "2026-01-01T10:30:00"
+    assert dict(cached.profile) == dict(parsed.profile) and list(cached.events) == list(parsed.events)
