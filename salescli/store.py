@@ -9,7 +9,6 @@ ones the edit was computed from, write a temp file in the same folder, fsync, re
 
 from __future__ import annotations
 
-import gc
 import marshal
 import os
 import sys
@@ -157,27 +156,23 @@ class _Scan:
 def _scan(folder: DataFolder, *, records: bool) -> _Scan:
     """Each customer file's row (and record): from the cache while unchanged, else parsed; the
     cache is rewritten when anything changed."""
-    gc.disable()  # building many small objects: the collector would only slow it down
-    try:
-        stored = cache.load(folder.root)
-        files = folder.customers
-        kept: dict[str, cache.Entry] = {}
-        stale: list[tuple[str, cache.Identity]] = []
-        for name, identity in _listing(files):
-            entry = stored.fresh(name, identity, files)
-            if entry is None:
-                stale.append((name, identity))
-            else:
-                kept[name] = entry
-        found: dict[str, tuple[Any, Any]] = {}
-        for name, entry in kept.items():
-            record = stored.record(entry) if records else None
-            if records and record is None:  # the blob is damaged: parse the file again
-                stale.append((name, entry.identity))
-            else:
-                found[name] = (entry.row, record)
-    finally:
-        gc.enable()
+    stored = cache.load(folder.root)
+    files = folder.customers
+    kept: dict[str, cache.Entry] = {}
+    stale: list[tuple[str, cache.Identity]] = []
+    for name, identity in _listing(files):
+        entry = stored.fresh(name, identity, files)
+        if entry is None:
+            stale.append((name, identity))
+        else:
+            kept[name] = entry
+    found: dict[str, tuple[Any, Any]] = {}
+    for name, entry in kept.items():
+        record = stored.record(entry) if records else None
+        if records and record is None:  # the blob is damaged: parse the file again
+            stale.append((name, entry.identity))
+        else:
+            found[name] = (entry.row, record)
     for name in set(kept) - set(found):
         del kept[name]
     parsed = _parse_many([files / name for name, _ in stale])
