@@ -59,8 +59,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     def construct_document(self, node: Any) -> Any:
         try:
             return self._build(node)
-        except (_Unusual, TypeError, RecursionError):
-            return super().construct_document(node)
+        except (_Unusual, TypeError, RecursionError, ValueError, OverflowError):
+            return super().construct_document(node)  # PyYAML's way, and its error if there is one
 
     def _build(self, node: Any) -> Any:
         kind = node.__class__
