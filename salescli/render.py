@@ -5,11 +5,12 @@ from __future__ import annotations
 import csv
 import io
 import json
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 import re
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from salescli.errors import UsageError
 
@@ -33,8 +34,8 @@ def render_rows(rows: Sequence[Sequence[Any]], headers: Mapping[str, str], fmt: 
     keys = list(headers)
     columns = list(zip(*rows)) if rows else [() for _ in keys]
     if fmt == "json":  # one record a line: readable, and fast (the C encoder does not indent)
-        encode = _one_line_encoder()
-        lines = [encode(dict(zip(keys, row))) for row in zip(*map(_json_ready, columns))]
+        template = "{" + ", ".join(encode_basestring(key).replace("%", "%%") + ": %s" for key in keys) + "}"
+        lines = [template % row for row in zip(*map(_json_texts, columns))] if keys else ["{}"] * len(rows)
         return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
     cells = [_cells(column) for column in columns]
     if fmt in ("csv", "tsv"):
@@ -123,24 +124,22 @@ def text_width(text: str) -> int:
     return wcswidth(text)
 
 
-def _one_line_encoder() -> Callable[[Any], str]:
-    """json.dumps for one record at a time, without making an encoder for every record."""
-    try:
-        from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
-    except ImportError:  # no C encoder (not CPython): the ordinary way
-        return json.JSONEncoder(ensure_ascii=False, default=plain).encode
-    encoder = c_make_encoder(None, plain, encode_basestring, None, ": ", ", ", False, False, True)
-    return lambda value: "".join(encoder(value, 0))
+def _json_texts(column: Sequence[Any]) -> list[str]:
+    """A column's values as JSON text, as json.dumps writes them (a whole column at a time: fast)."""
+    return [_json_text(value) for value in column]
 
 
-def _json_ready(column: Sequence[Any]) -> Sequence[Any]:
-    """A column's values as json.dumps takes them (what is left over goes to `plain`)."""
-    kind = _kind(column)
+def _json_text(value: Any) -> str:
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)  # type: ignore[no-any-return]
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
     if kind is date:
-        return [value.isoformat() if type(value) is date else value for value in column]
-    if kind is Decimal:
-        return [plain(value) if type(value) is Decimal else value for value in column]
-    return column
+        return f'"{value.isoformat()}"'
+    return json.dumps(value, ensure_ascii=False, default=plain)
 
 
 def _kind(column: Sequence[Any]) -> type:

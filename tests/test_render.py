@@ -5,6 +5,7 @@ from tabulate import tabulate
 from wcwidth import wcswidth
 
 from salescli.render import table, text_width
+from salescli.stages import Stage
 
 # ASCII, Latin-1, CJK, kana, hangul, full-width forms, and some the width tables must decide (emoji, ZWJ).
 ALPHABET = st.sampled_from(list("ab Z09-.,:/()") + list("éüñ¥·—…") + list("中建三局华科武汉（）：，。")
@@ -63,3 +64,19 @@ def test_json_is_one_record_a_line_as_json_dumps_writes_it():
     assert lines[1] == json.dumps({"name": "中建", "value": 48000, "by": "2026-11-26", "deals": None,
                                    "note": 'say "hi"\n'}, ensure_ascii=False) + ","
     assert json.loads(text)[1] == {"name": "b", "value": 2.5, "by": None, "deals": 3, "note": ""}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(
+    st.one_of(st.none(), st.text(max_size=6), st.integers(), st.booleans(), st.floats(allow_nan=False)),
+    st.one_of(st.none(), st.dates(), st.decimals(allow_nan=False, allow_infinity=False, places=2)),
+    st.sampled_from(list(Stage)) | st.none()), max_size=4))
+def test_json_lines_are_what_json_dumps_writes(rows):
+    import json
+
+    from salescli.render import plain, render_rows
+
+    keys = {"a": "A", "b%s": "B", '"c"': "C"}
+    lines = render_rows(rows, keys, "json").splitlines()
+    expected = [json.dumps(dict(zip(keys, row)), ensure_ascii=False, default=plain) for row in rows]
+    assert lines == (["[", *[line + "," for line in expected[:-1]], *expected[-1:], "]"] if rows else ["[]"])
