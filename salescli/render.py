@@ -125,8 +125,20 @@ def text_width(text: str) -> int:
 
 
 def _json_texts(column: Sequence[Any]) -> list[str]:
-    """A column's values as JSON text, as json.dumps writes them (a whole column at a time: fast)."""
-    return [_json_text(value) for value in column]
+    """A column's values as JSON text, as json.dumps writes them; a value that repeats (a stage, an
+    area, a date) is encoded once."""
+    known: dict[Any, str] = {None: "null"}
+
+    def encoded(value: Any) -> str:
+        text = _json_text(value)
+        if not isinstance(value, (int, float, Decimal)):  # 1, 1.0 and True are one key: numbers are not kept
+            known[value] = text
+        return text
+
+    try:
+        return [known[value] if value in known else encoded(value) for value in column]
+    except TypeError:  # an unhashable value (a list): one at a time
+        return [_json_text(value) for value in column]
 
 
 def _json_text(value: Any) -> str:
@@ -139,6 +151,10 @@ def _json_text(value: Any) -> str:
         return int.__repr__(value)
     if kind is date:
         return f'"{value.isoformat()}"'
+    if isinstance(value, Enum):
+        return _json_text(value.value)
+    if kind is Decimal:
+        return _json_text(plain(value))
     return json.dumps(value, ensure_ascii=False, default=plain)
 
 
