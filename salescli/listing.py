@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from salescli.customer import Customer, Deal, Status
@@ -80,16 +80,37 @@ def to_plain(line: Row) -> tuple[Any, ...]:
 def from_plain(values: Sequence[Any]) -> Row:
     (customer_id, name, stage, status, deals, field, size, role, channel, area, owner, target_value, target_date,
      won_value, last_activity, open_deals, won_deals, lost_deals) = values
+    known = _KNOWN  # amounts, days and open-deal lists repeat across a folder: each is made once
     return Row(customer_id, name, _STAGES[stage] if stage else None, _STATUSES[status] if status else None,
                deals, field, size, role, channel, area, owner,
-               None if target_value is None else Decimal(target_value), _day(target_date),
-               None if won_value is None else Decimal(won_value), _day(last_activity),
-               tuple((_STAGES[key], None if value is None else Decimal(value)) for key, value in open_deals),
+               known[target_value] if target_value in known else _known(target_value, _decimal),
+               known[target_date] if target_date in known else _known(target_date, date.fromordinal),
+               known[won_value] if won_value in known else _known(won_value, _decimal),
+               known[last_activity] if last_activity in known else _known(last_activity, date.fromordinal),
+               known[open_deals] if open_deals in known else _known(open_deals, _open_deals),
                won_deals, lost_deals)
 
 
 _STAGES = {stage.value: stage for stage in Stage}
 _STATUSES = {status.value: status for status in Status}
+# Plain value → its Row value. Keys never collide: amounts are text, days are ints, open deals tuples.
+_KNOWN: dict[Any, Any] = {None: None}
+
+
+def _known(plain: Any, make: Callable[[Any], Any]) -> Any:
+    if len(_KNOWN) > 100_000:  # a folder has far fewer distinct ones; this only bounds a long-lived process
+        _KNOWN.clear()
+        _KNOWN[None] = None
+    value = _KNOWN[plain] = make(plain)
+    return value
+
+
+def _decimal(text: str) -> Decimal:
+    return Decimal(text)
+
+
+def _open_deals(plain: tuple[tuple[str, str | None], ...]) -> tuple[tuple[Stage, Decimal | None], ...]:
+    return tuple((_STAGES[key], None if value is None else Decimal(value)) for key, value in plain)
 
 
 def _value(member: Stage | Status | None) -> str | None:
@@ -102,10 +123,6 @@ def _amount(value: Decimal | None) -> str | None:
 
 def _ordinal(day: date | None) -> int | None:
     return None if day is None else day.toordinal()
-
-
-def _day(ordinal: int | None) -> date | None:
-    return None if ordinal is None else date.fromordinal(ordinal)
 
 
 @dataclass(frozen=True)
@@ -126,9 +143,14 @@ class Filters:
     search: str | None = None
 
 
+NO_FILTERS = Filters()
+
+
 def select(rows: Iterable[Row], filters: Filters, *, today: date,
            text_of: Callable[[str], str] | None = None) -> list[Row]:
     """The rows `filters` keep; `text_of(id)` gives a customer's searchable text (for --search)."""
+    if filters == NO_FILTERS:
+        return list(rows)
     if filters.search and text_of is None:
         raise ValueError("searching needs the customers' text")
     wanted = filters.search.casefold() if filters.search else None
@@ -181,6 +203,11 @@ def sort_rows(rows: Sequence[Row], key: str) -> list[Row]:
     name = key.lstrip("-+")
     if name not in SORT_KEYS:
         raise UsageError(f"cannot sort by '{key}'; use one of: {', '.join(SORT_KEYS)} (prefix - to reverse)")
+    if name == "stage":  # the default, made quick: by id, then (a stable sort) by the funnel's order
+        ordered = sorted(rows, key=_id_of, reverse=descending)
+        staged = [r for r in ordered if r.stage is not None]
+        staged.sort(key=_stage_rank, reverse=descending)
+        return staged + [r for r in ordered if r.stage is None][::-1 if descending else 1]
     keyed = [(_sort_value(r, name), r) for r in rows]
     present = [(value, r.id, r) for value, r in keyed if value is not None]
     present.sort(key=itemgetter(0, 1), reverse=descending)
@@ -188,8 +215,16 @@ def sort_rows(rows: Sequence[Row], key: str) -> list[Row]:
     return [r for _, _, r in present] + absent
 
 
-def _id_of(line: Row) -> str:
-    return line.id
+_id_of = attrgetter("id")
+
+
+def _stage_rank(line: Row) -> tuple[int, bool]:
+    """Open deals of a stage before the won and lost ones; customers without a deal last."""
+    return _RANKS[line.stage, line.status]
+
+
+_RANKS: dict[tuple[Stage | None, Status | None], tuple[int, bool]] = {
+    (stage, status): (stage.number, status is not Status.OPEN) for stage in Stage for status in Status}
 
 
 def _sort_value(line: Row, name: str) -> object:

@@ -63,7 +63,7 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str], *, markdown: bo
 
 def _layout(columns: Sequence[Sequence[str]], headers: Sequence[str], *, markdown: bool,
             align: Sequence[str] | None) -> str:
-    columns = [[cell.strip() for cell in column] for column in columns]
+    columns = [_stripped(column) for column in columns]
     rows_count = len(columns[0]) if columns else 0
     texts = ["".join(column) for column in columns]  # each column's text at once: C loops, not Python's
     if any("\n" in text or "\r" in text for text in texts):
@@ -84,12 +84,19 @@ def _layout(columns: Sequence[Sequence[str]], headers: Sequence[str], *, markdow
     return "\n".join(lines) + "\n"
 
 
+def _stripped(column: Sequence[str]) -> Sequence[str]:
+    """The cells without surrounding white space, as tabulate shows them."""
+    if not re.search(r"(?:^|\x00)\s|\s(?:\x00|$)", "\x00".join(column)):  # nothing to strip: the usual case
+        return column
+    return [cell.strip() for cell in column]
+
+
 def _pad(cells: Sequence[str], widths: Sequence[int], size: int, how: str) -> list[str]:
-    if how == "right":
-        return [" " * (size - width) + cell for cell, width in zip(cells, widths)]
     if how == "center":
         return [_centre(cell, width, size) for cell, width in zip(cells, widths)]
-    return [cell + " " * (size - width) for cell, width in zip(cells, widths)]
+    # str.ljust counts characters, not columns: ask it for as many more as the cell has wide ones
+    targets = [size - width + len(cell) for cell, width in zip(cells, widths)]
+    return list(map(str.rjust if how == "right" else str.ljust, cells, targets))
 
 
 def _centre(cell: str, width: int, size: int) -> str:
@@ -192,13 +199,20 @@ def plain(value: Any) -> Any:
 
 
 def _cells(column: Sequence[Any]) -> list[str]:
-    """A column's values as text (whole columns at once: a list of 100,000 has a million cells)."""
-    kind = _kind(column)
-    if kind is str:
+    """A column's values as text (whole columns at once: a list of 100,000 has a million cells);
+    a value that repeats (a date, an amount) is formatted once."""
+    if _kind(column) is str:
         return [value if type(value) is str else _cell(value) for value in column]
-    if kind is date:
-        return [value.isoformat() if type(value) is date else _cell(value) for value in column]
-    return [_cell(value) for value in column]
+    known: dict[Any, str] = {None: ""}
+
+    def formatted(value: Any) -> str:
+        text = known[value] = _cell(value)
+        return text
+
+    try:
+        return [known[value] if value in known else formatted(value) for value in column]
+    except TypeError:  # an unhashable value (a list): one at a time
+        return [_cell(value) for value in column]
 
 
 def _cell(value: Any) -> str:
