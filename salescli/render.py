@@ -7,6 +7,7 @@ import io
 import json
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 import re
+from itertools import repeat
 from datetime import date
 from decimal import Decimal
 from enum import Enum
@@ -70,32 +71,36 @@ def _layout(columns: Sequence[Sequence[str]], headers: Sequence[str], *, markdow
         return _tabulate([list(row) for row in zip(*columns)], headers, markdown=markdown, align=align)
     given = list(align or ()) if rows_count else []  # tabulate aligns the titles of an empty table left
     aligns = given + ["left"] * (len(headers) - len(given))
-    widths = [_widths(column, text) for column, text in zip(columns, texts)]
+    narrow = [text.isascii() and text.isprintable() for text in texts]  # one column a character
+    widths = [list(map(len, column)) if plain else _widths(column, text)
+              for column, text, plain in zip(columns, texts, narrow)]
     sizes = [max([text_width(title) + 2, *column_widths]) for title, column_widths in zip(headers, widths)]
-    padded = [_pad(column, column_widths, size, how)
-              for column, column_widths, size, how in zip(columns, widths, sizes, aligns)]
+    padded = [_pad(column, None if plain else column_widths, size, how)
+              for column, column_widths, size, how, plain in zip(columns, widths, sizes, aligns, narrow)]
     titles = [_pad([title], [text_width(title)], size, how)[0] for title, size, how in zip(headers, sizes, aligns)]
     if markdown:
         lines = ["| " + " | ".join(titles) + " |", "|" + "|".join("-" * (size + 2) for size in sizes) + "|"]
         lines += ["| " + " | ".join(cells) + " |" for cells in zip(*padded)]
     else:
         lines = ["  ".join(titles).rstrip(), "  ".join("-" * size for size in sizes)]
-        lines += ["  ".join(cells).rstrip() for cells in zip(*padded)]
+        lines += map(str.rstrip, map("  ".join, zip(*padded)))
     return "\n".join(lines) + "\n"
 
 
 def _stripped(column: Sequence[str]) -> Sequence[str]:
     """The cells without surrounding white space, as tabulate shows them."""
-    if not re.search(r"(?:^|\x00)\s|\s(?:\x00|$)", "\x00".join(column)):  # nothing to strip: the usual case
+    joined = "\x00" + "\x00".join(column) + "\x00"
+    if not re.search("\x00\\s", joined) and not re.search("\x00\\s", joined[::-1]):  # the usual case
         return column
     return [cell.strip() for cell in column]
 
 
-def _pad(cells: Sequence[str], widths: Sequence[int], size: int, how: str) -> list[str]:
+def _pad(cells: Sequence[str], widths: Sequence[int] | None, size: int, how: str) -> list[str]:
+    """Cells padded to `size` columns; `widths` None when every character takes one column."""
     if how == "center":
-        return [_centre(cell, width, size) for cell, width in zip(cells, widths)]
+        return [_centre(cell, width, size) for cell, width in zip(cells, widths or list(map(len, cells)))]
     # str.ljust counts characters, not columns: ask it for as many more as the cell has wide ones
-    targets = [size - width + len(cell) for cell, width in zip(cells, widths)]
+    targets = repeat(size) if widths is None else [size - width + len(cell) for cell, width in zip(cells, widths)]
     return list(map(str.rjust if how == "right" else str.ljust, cells, targets))
 
 
@@ -123,8 +128,6 @@ _WIDE_CHARACTER = f"[{_WIDE}]"
 
 def _widths(column: Sequence[str], text: str) -> list[int]:
     """Each cell's width; `text` is the column's cells joined, to learn in one pass what they hold."""
-    if text.isascii() and text.isprintable():
-        return list(map(len, column))
     if re.fullmatch(_ASCII_OR_WIDE, text):  # every wide character takes 3 bytes in UTF-8, ASCII one
         return [(len(cell) + len(cell.encode())) >> 1 for cell in column]
     return list(map(text_width, column))
