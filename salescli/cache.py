@@ -161,7 +161,8 @@ def load(root: Path) -> Cache:
     if not isinstance(entries, dict):
         handle.close()
         return empty
-    return Cache(path, written_ns, {name: Entry(*entry) for name, entry in entries.items()}, handle)
+    make = tuple.__new__  # Entry(*entry) without a Python call each: an index may hold 100,000
+    return Cache(path, written_ns, {name: make(Entry, entry) for name, entry in entries.items()}, handle)
 
 
 def _read_blob(handle: BinaryIO) -> memoryview | None:

@@ -81,14 +81,18 @@ def from_plain(values: Sequence[Any]) -> Row:
     (customer_id, name, stage, status, deals, field, size, role, channel, area, owner, target_value, target_date,
      won_value, last_activity, open_deals, won_deals, lost_deals) = values
     known = _KNOWN  # amounts, days and open-deal lists repeat across a folder: each is made once
-    return Row(customer_id, name, _STAGES[stage] if stage else None, _STATUSES[status] if status else None,
-               deals, field, size, role, channel, area, owner,
-               known[target_value] if target_value in known else _known(target_value, _decimal),
-               known[target_date] if target_date in known else _known(target_date, date.fromordinal),
-               known[won_value] if won_value in known else _known(won_value, _decimal),
-               known[last_activity] if last_activity in known else _known(last_activity, date.fromordinal),
-               known[open_deals] if open_deals in known else _known(open_deals, _open_deals),
-               won_deals, lost_deals)
+    return _new_row(Row, (
+        customer_id, name, _STAGES[stage] if stage else None, _STATUSES[status] if status else None,
+        deals, field, size, role, channel, area, owner,
+        known[target_value] if target_value in known else _known(target_value, _decimal),
+        known[target_date] if target_date in known else _known(target_date, date.fromordinal),
+        known[won_value] if won_value in known else _known(won_value, _decimal),
+        known[last_activity] if last_activity in known else _known(last_activity, date.fromordinal),
+        known[open_deals] if open_deals in known else _known(open_deals, _open_deals),
+        won_deals, lost_deals))
+
+
+_new_row = tuple.__new__  # Row(...) without NamedTuple's Python-level __new__: a folder may hold 100,000
 
 
 _STAGES = {stage.value: stage for stage in Stage}
