@@ -7,10 +7,14 @@ modified within RACY_NS of the cache being written is "racily clean" (git's word
 cannot tell an edit made in the same granule from the state that was cached), so its bytes are
 compared with the digest recorded instead.
 
-One file holds two parts, each with its own checksum:
-- the index: per customer file, its identity, digest and list row (all that `list` needs), and
-  where its record lies in the blob — small, read by every command;
-- the blob: the full records (profile, deals, events), read only by commands that need them.
+Two files, each checked:
+- the index (checksummed as a whole): per customer file its identity, digest and list row (all
+  that `list` needs) and where its record lies in the records file — small, read by every command;
+- the records (each with its CRC in the index): profile, deals and events, read only by commands
+  that need them. New records are appended, so a changed file costs its own record and a new
+  index, not a copy of everything; the file is written afresh (a new generation) when more than
+  half of it is dead. Writers take a lock; a reader whose index names another generation than the
+  records file holds re-reads those customers' files instead.
 """
 
 from __future__ import annotations
@@ -18,19 +22,21 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
-import struct
 import sys
+import zlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, NamedTuple
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from salescli import __version__
 
-FORMAT = 4
+FORMAT = 5
 MAGIC = b"salescli-cache\n"
 RACY_NS = 2_000_000_000  # coarser than any filesystem's timestamp granule (FAT: 2 s)
 CACHE_DIR_VARIABLE = "SALESCLI_CACHE_DIR"
-_SIZES = struct.Struct("<QQ")  # index length, blob length
+_GENERATION_SIZE = 16
+DEAD_SLACK = 1 << 20  # dead record bytes allowed beyond the live ones before the records are rewritten
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
@@ -48,7 +54,7 @@ class Entry(NamedTuple):
     identity: Identity
     digest: bytes
     row: Any  # the customer's list row, as plain values
-    span: tuple[int, int]  # where its record lies in the blob
+    span: tuple[int, int, int]  # where its record lies in the records file: offset, length, CRC-32
 
 
 class Parsed(NamedTuple):
@@ -62,12 +68,12 @@ class Parsed(NamedTuple):
 
 @dataclass
 class Cache:
-    path: Path
-    written_ns: int = 0  # when the cache was last written (0: never)
+    path: Path  # the index
+    written_ns: int = 0  # when the index was last written (0: never)
     entries: dict[str, Entry] = field(default_factory=dict)  # file name → entry
-    _file: BinaryIO | None = None  # the cache file as loaded: another process may replace it since
-    _blob: memoryview | None = None
-    _blob_checked: bool = False
+    generation: bytes = b""  # of the records file the entries point into
+    _records: bytes | None = None
+    _records_read: bool = False
 
     def fresh(self, name: str, now: Identity, folder: Path) -> Entry | None:
         """The entry of `name` if the file is certainly unchanged, else None."""
@@ -84,35 +90,35 @@ class Cache:
         return entry
 
     def record(self, entry: Entry) -> Any | None:
-        """The full record of an entry; None when the blob cannot be trusted."""
-        blob = self._checked_blob()
-        if blob is None:
+        """The full record of an entry; None when it cannot be trusted (the file is parsed again)."""
+        chunk = self._chunk(entry)
+        if chunk is None:
             return None
-        start, length = entry.span
         try:
-            return marshal.loads(blob[start:start + length])
+            return marshal.loads(chunk)
         except (EOFError, ValueError, TypeError):
             return None
 
-    def close(self) -> None:
-        if self._file is not None:
-            self._file.close()
-
-    def _checked_blob(self) -> memoryview | None:
-        if self._blob_checked:
-            return self._blob
-        self._blob_checked = True
-        if self._file is not None:
-            with self._file:
-                self._blob = _read_blob(self._file)
-        return self._blob
+    def _chunk(self, entry: Entry) -> bytes | None:
+        if not self._records_read:
+            self._records_read = True
+            self._records = _read_records(records_location(self.path), self.generation)
+        if self._records is None:
+            return None
+        offset, length, crc = entry.span
+        chunk = self._records[offset:offset + length]
+        return chunk if len(chunk) == length and zlib.crc32(chunk) == crc else None
 
 
 def location(root: Path) -> Path:
-    """The cache file of the data folder at `root`."""
+    """The cache index of the data folder at `root`."""
     base = os.environ.get(CACHE_DIR_VARIABLE) or os.environ.get("XDG_CACHE_HOME") or _home_cache()
     key = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:20]
     return Path(base) / "salescli" / key / "customers.cache"
+
+
+def records_location(index: Path) -> Path:
+    return index.with_name("records.cache")
 
 
 def disabled() -> bool:
@@ -133,85 +139,120 @@ def _stamp() -> bytes:
     return MAGIC + version.encode("ascii")
 
 
-def _header_size() -> int:
-    return len(_stamp()) + 64 + _SIZES.size
-
-
 def load(root: Path) -> Cache:
     """The index of `root`'s cache, or an empty cache when there is none or it cannot be trusted."""
     path = location(root)
     empty = Cache(path)
     try:
-        handle = open(path, "rb")
+        with open(path, "rb") as handle:
+            written_ns = os.fstat(handle.fileno()).st_mtime_ns
+            data = handle.read()
     except OSError:
         return empty
+    stamp = _stamp()
+    payload = data[len(stamp) + 32:]
+    if not data.startswith(stamp) or hashlib.sha256(payload).digest() != data[len(stamp):len(stamp) + 32]:
+        return empty
     try:
-        written_ns = os.fstat(handle.fileno()).st_mtime_ns
-        header = handle.read(_header_size())
-        stamp = _stamp()
-        if len(header) != _header_size() or not header.startswith(stamp):
-            handle.close()
-            return empty
-        index_digest = header[len(stamp):len(stamp) + 32]
-        index_length, _ = _SIZES.unpack(header[-_SIZES.size:])
-        index = handle.read(index_length)
-        entries = marshal.loads(index) if hashlib.sha256(index).digest() == index_digest else None
-    except (OSError, EOFError, ValueError, TypeError):
-        entries = None
-    if not isinstance(entries, dict):
-        handle.close()
+        generation, entries = marshal.loads(payload)
+    except (EOFError, ValueError, TypeError):
+        return empty
+    if not isinstance(entries, dict) or not isinstance(generation, bytes):
         return empty
     make = tuple.__new__  # Entry(*entry) without a Python call each: an index may hold 100,000
-    return Cache(path, written_ns, {name: make(Entry, entry) for name, entry in entries.items()}, handle)
+    return Cache(path, written_ns, {name: make(Entry, entry) for name, entry in entries.items()}, generation)
 
 
-def _read_blob(handle: BinaryIO) -> memoryview | None:
-    """The records part of the cache file open in `handle`, if its checksum holds."""
+def _read_records(path: Path, generation: bytes) -> bytes | None:
+    """The records file, if it is the generation the index points into."""
     try:
-        handle.seek(0)
-        data = handle.read()
+        data = path.read_bytes()
     except OSError:
         return None
-    stamp = _stamp()
-    if len(data) < _header_size() or not data.startswith(stamp):
-        return None
-    blob_digest = data[len(stamp) + 32:len(stamp) + 64]
-    index_length, blob_length = _SIZES.unpack(data[_header_size() - _SIZES.size:_header_size()])
-    blob = memoryview(data)[_header_size() + index_length:]
-    if len(blob) != blob_length or hashlib.sha256(blob).digest() != blob_digest:
-        return None
-    return blob
+    header = _stamp() + generation
+    return data if generation and data.startswith(header) else None
 
 
 def save(old: Cache, kept: Iterable[tuple[str, Entry]], parsed: Iterable[tuple[str, Parsed]]) -> None:
-    """Write a new cache of the `kept` entries (records copied from `old`) and the `parsed` files,
-    all or nothing (temp file + rename); a failure only costs speed next time."""
-    index: dict[str, tuple[Any, ...]] = {}
-    pieces: list[bytes | memoryview] = []
-    offset = 0
-    for name, entry in kept:
-        blob = old._checked_blob()
-        if blob is None:
-            continue  # its record is lost with the old blob: that file is parsed again next time
-        start, length = entry.span
-        pieces.append(blob[start:start + length])
-        index[name] = (entry.identity, entry.digest, entry.row, (offset, length))
-        offset += length
-    for name, new in parsed:
-        pieces.append(new.record)
-        index[name] = (new.identity, new.digest, new.row, (offset, len(new.record)))
-        offset += len(new.record)
-    index_bytes = marshal.dumps(index)
-    blob_bytes = b"".join(pieces)
-    data = b"".join([_stamp(), hashlib.sha256(index_bytes).digest(), hashlib.sha256(blob_bytes).digest(),
-                     _SIZES.pack(len(index_bytes), len(blob_bytes)), index_bytes, blob_bytes])
+    """Write the index of the `kept` entries and the `parsed` files, appending the new records (or,
+    when the records file is mostly dead, writing it afresh); a failure only costs speed next time."""
+    kept, parsed = list(kept), list(parsed)
+    records = records_location(old.path)
     try:
         old.path.parent.mkdir(parents=True, exist_ok=True)
-        temp = old.path.with_name(f".{old.path.name}.{os.getpid()}.tmp")
-        temp.write_bytes(data)
-        os.replace(temp, old.path)
+        with _writing(old.path):
+            size = _size_of(records, old.generation)
+            live = sum(entry.span[1] for _, entry in kept) + sum(len(new.record) for _, new in parsed)
+            if size is not None and size <= 2 * live + DEAD_SLACK:
+                generation, index = old.generation, _append(records, size, kept, parsed)
+            else:
+                generation, index = _rewrite(records, old, kept, parsed)
+            payload = marshal.dumps((generation, index))
+            _replace(old.path, _stamp() + hashlib.sha256(payload).digest() + payload)
     except OSError:
         pass
+
+
+def _append(records: Path, size: int, kept: list[tuple[str, Entry]],
+            parsed: list[tuple[str, Parsed]]) -> dict[str, tuple[Any, ...]]:
+    index: dict[str, tuple[Any, ...]] = {name: tuple(entry) for name, entry in kept}
+    offset = size
+    with open(records, "ab") as handle:
+        for name, new in parsed:
+            handle.write(new.record)
+            index[name] = (new.identity, new.digest, new.row, (offset, len(new.record), zlib.crc32(new.record)))
+            offset += len(new.record)
+    return index
+
+
+def _rewrite(records: Path, old: Cache, kept: list[tuple[str, Entry]],
+             parsed: list[tuple[str, Parsed]]) -> tuple[bytes, dict[str, tuple[Any, ...]]]:
+    generation = os.urandom(_GENERATION_SIZE)
+    header = _stamp() + generation
+    pieces: list[bytes] = [header]
+    index: dict[str, tuple[Any, ...]] = {}
+    offset = len(header)
+    chosen = [(name, entry.identity, entry.digest, entry.row, old._chunk(entry)) for name, entry in kept]
+    chosen += [(name, new.identity, new.digest, new.row, new.record) for name, new in parsed]
+    for name, file_identity, file_digest, row, chunk in chosen:
+        if chunk is None:
+            continue  # its record is lost with the old file: that customer file is parsed again next time
+        pieces.append(chunk)
+        index[name] = (file_identity, file_digest, row, (offset, len(chunk), zlib.crc32(chunk)))
+        offset += len(chunk)
+    _replace(records, b"".join(pieces))
+    return generation, index
+
+
+def _size_of(records: Path, generation: bytes) -> int | None:
+    """The records file's size, if it is of `generation` (else it is written afresh)."""
+    header = _stamp() + generation
+    try:
+        with open(records, "rb") as handle:
+            if not generation or handle.read(len(header)) != header:
+                return None
+            return os.fstat(handle.fileno()).st_size
+    except OSError:
+        return None
+
+
+def _replace(path: Path, data: bytes) -> None:
+    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    temp.write_bytes(data)
+    os.replace(temp, path)
+
+
+@contextmanager
+def _writing(index: Path) -> Iterator[None]:
+    """One writer at a time (appends must not interleave); without flock (Windows), the CRCs guard."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    with open(index.with_name("lock"), "ab") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
 
 
 # ---- small documents (salescli.yaml): kept by content digest ---------------------------------

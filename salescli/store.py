@@ -186,7 +186,6 @@ def _scan(folder: DataFolder, *, records: bool) -> _Scan:
             found[name] = (plain_row, marshal.loads(record) if records else None)
     if fresh or len(kept) != len(stored.entries):
         cache.save(stored, kept.items(), fresh)
-    stored.close()
     problems.sort(key=lambda problem: str(problem.path))
     return _Scan([(name, *found[name]) for name in sorted(found)], problems)
 
@@ -392,8 +391,7 @@ def _flush(written: Mapping[Path, tuple[str, cache.Parsed]]) -> None:
         new = {name: parsed for path, (name, parsed) in written.items() if path.parent == files}
         kept = [(name, entry) for name, entry in stored.entries.items() if name not in new]
         cache.save(stored, kept, new.items())
-        stored.close()
-
+    
 
 def write_file(path: Path, data: bytes) -> None:
     """Write or replace a whole file (an export), all or nothing."""

@@ -170,9 +170,9 @@ def test_salescli_s_own_writes_update_the_cache(folder: Path, run, counted: list
 def test_a_damaged_record_part_is_never_trusted(folder: Path, counted: list[Path]) -> None:
     make(folder, "a", customer("A", "kept"))
     assert notes(folder) == {"a": "kept"}
-    path = cache.location(folder)
+    path = cache.records_location(cache.location(folder))
     data = bytearray(path.read_bytes())
-    data[-3] ^= 0xFF  # inside the records, after the index
+    data[-3] ^= 0xFF  # inside the record
     path.write_bytes(bytes(data))
     counted.clear()
     assert [row.id for row in store.read_rows(store.DataFolder(folder)).rows] == ["a"]
@@ -227,3 +227,23 @@ def test_a_customer_from_the_cache_is_the_customer_from_its_file(folder: Path) -
     assert cached.get("contact.person") == "王工" and cached.get("contact.birthday").isoformat() == "1980-05-01"
     assert cached.get("met").isoformat() == "2026-01-01T10:30:00"
     assert dict(cached.profile) == dict(parsed.profile) and list(cached.events) == list(parsed.events)
+
+
+def test_a_changed_file_appends_its_record_and_old_records_are_dropped_in_time(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in "ab":
+        make(folder, name, customer(name.upper(), "first"))
+    assert notes(folder) == {"a": "first", "b": "first"}
+    records = cache.records_location(cache.location(folder))
+    generation, size = cache.load(folder).generation, records.stat().st_size
+    make(folder, "a", customer("A", "second"), old=False)
+    assert notes(folder) == {"a": "second", "b": "first"}
+    assert cache.load(folder).generation == generation and records.stat().st_size > size  # appended
+    monkeypatch.setattr(cache, "DEAD_SLACK", 0)  # no slack: once more than half is dead, it is rewritten
+    for edit in range(5):
+        make(folder, "a", customer("A", f"edit {edit}"), old=False)
+        assert notes(folder) == {"a": f"edit {edit}", "b": "first"}
+        if cache.load(folder).generation != generation:
+            break
+    assert cache.load(folder).generation != generation and records.stat().st_size <= size + 10  # rewritten: live ones
+    assert notes(folder) == {"a": f"edit {edit}", "b": "first"}
