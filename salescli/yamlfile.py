@@ -101,11 +101,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 # PyYAML. Anything else — escapes, comments at line ends, other indentation, CR line ends, document
 # markers — is read by PyYAML whole. The tests check the two readings agree wherever both answer.
 
-_NEVER = r"\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff"  # controls, line breaks, BOM
-_SIMPLE = rf"""[^\s,\[\]{{}}#&*!|>'"%@`:?\-<=~\\{_NEVER}]"""  # starts or ends a plain scalar
-_INNER = rf"[^,\[\]{{}}#:\\{_NEVER}]"  # inside one (spaces too)
+_NEVER = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff\ud800-\udfff]")  # in no quick log
+_SIMPLE = r"""[^\s,\[\]{}#&*!|>'"%@`:?\-<=~\\]"""  # starts or ends a plain scalar
+_INNER = r"[^,\[\]{}#:\\\t\n\r]"  # inside one (spaces too)
 _SCALAR = f"{_SIMPLE}(?:{_INNER}*{_SIMPLE})?"
-_QUOTED = rf"""(?:"[^"\\{_NEVER}]*"|'[^'{_NEVER}]*')"""  # no escapes in them: the text between is the value
+_QUOTED = r"""(?:"[^"\\\n]*"|'[^'\n]*')"""  # no escapes in them: the text between is the value
 _PAIR = f"({_SCALAR}): ({_SCALAR}|{_QUOTED})"
 _ITEM = re.compile(f"( *)- {{{_PAIR}((?:, {_PAIR})*)}} *")
 _PAIRS = re.compile(f", {_PAIR}")
@@ -124,7 +124,10 @@ def _load_with_plain_log(text: str) -> dict[str, Any] | None:
     header_end = text.find("\n", start)
     if header_end == -1 or text[start + len(LOG_KEY) + 1:header_end].strip() or "\r" in text:
         return None
-    log = _plain_log(text[header_end + 1:].split("\n"))
+    log_text = text[header_end + 1:]
+    if _NEVER.search(log_text):  # control characters, line separators, a byte-order mark: PyYAML decides
+        return None
+    log = _plain_log(log_text.split("\n"))
     profile_text = text[:start]
     if log is None or _DOCUMENT_MARKER.search(profile_text):
         return None
