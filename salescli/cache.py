@@ -7,9 +7,11 @@ modified within RACY_NS of the cache being written is "racily clean" (git's word
 cannot tell an edit made in the same granule from the state that was cached), so its bytes are
 compared with the digest recorded instead.
 
-Two files, each checked:
+Three files, each checked:
 - the index (checksummed as a whole): per customer file its identity, digest and list row (all
-  that `list` needs) and where its record lies in the records file — small, read by every command;
+  that `list` needs) and where its record lies in the records file — read by every command;
+- the changes since that index was written (checksummed, naming the index it amends), so that a
+  changed file or two costs a small write, not a new index of 100,000 entries;
 - the records (each with its CRC in the index): profile, deals and events, read only by commands
   that need them. New records are appended, so a changed file costs its own record and a new
   index, not a copy of everything; the file is written afresh (a new generation) when more than
@@ -37,6 +39,7 @@ RACY_NS = 2_000_000_000  # coarser than any filesystem's timestamp granule (FAT:
 CACHE_DIR_VARIABLE = "SALESCLI_CACHE_DIR"
 _GENERATION_SIZE = 16
 DEAD_SLACK = 1 << 20  # dead record bytes allowed beyond the live ones before the records are rewritten
+MOST_CHANGES = 256  # changed files the changes file holds (or a tenth of all) before a new full index
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 
@@ -72,6 +75,8 @@ class Cache:
     written_ns: int = 0  # when the index was last written (0: never)
     entries: dict[str, Entry] = field(default_factory=dict)  # file name → entry
     generation: bytes = b""  # of the records file the entries point into
+    base: bytes = b""  # the checksum of the full index the entries start from (b"": none)
+    changes: dict[str, Any] = field(default_factory=dict)  # what the changes file adds (None: removes)
     _records: bytes | None = None
     _records_read: bool = False
 
@@ -142,25 +147,55 @@ def _stamp() -> bytes:
 def load(root: Path) -> Cache:
     """The index of `root`'s cache, or an empty cache when there is none or it cannot be trusted."""
     path = location(root)
-    empty = Cache(path)
+    full = _read_checked(path)
+    if full is None:
+        return Cache(path)
+    (generation, entries), base, written_ns = full
+    make = tuple.__new__  # Entry(*entry) without a Python call each: an index may hold 100,000
+    cache = Cache(path, written_ns, {name: make(Entry, entry) for name, entry in entries.items()}, generation, base)
+    changed = _read_checked(changes_location(path))
+    if changed is not None and changed[0][0] == base:  # changes made since this full index was written
+        cache.changes = changed[0][1]
+        cache.written_ns = max(written_ns, changed[2])
+        for name, entry in cache.changes.items():
+            if entry is None:
+                cache.entries.pop(name, None)
+            else:
+                cache.entries[name] = make(Entry, entry)
+    return cache
+
+
+def changes_location(index: Path) -> Path:
+    return index.with_name("changes.cache")
+
+
+def _read_checked(path: Path) -> tuple[Any, bytes, int] | None:
+    """The pair stored in a checksummed cache file, its checksum and its mtime; None if untrusted."""
     try:
         with open(path, "rb") as handle:
             written_ns = os.fstat(handle.fileno()).st_mtime_ns
             data = handle.read()
     except OSError:
-        return empty
+        return None
     stamp = _stamp()
-    payload = data[len(stamp) + 32:]
-    if not data.startswith(stamp) or hashlib.sha256(payload).digest() != data[len(stamp):len(stamp) + 32]:
-        return empty
+    checksum, payload = data[len(stamp):len(stamp) + 32], data[len(stamp) + 32:]
+    if not data.startswith(stamp) or hashlib.sha256(payload).digest() != checksum:
+        return None
     try:
-        generation, entries = marshal.loads(payload)
+        value = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
-        return empty
-    if not isinstance(entries, dict) or not isinstance(generation, bytes):
-        return empty
-    make = tuple.__new__  # Entry(*entry) without a Python call each: an index may hold 100,000
-    return Cache(path, written_ns, {name: make(Entry, entry) for name, entry in entries.items()}, generation)
+        return None
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], bytes)
+            and isinstance(value[1], dict)):
+        return None
+    return value, checksum, written_ns
+
+
+def _write_checked(path: Path, value: Any) -> bytes:
+    payload = marshal.dumps(value)
+    checksum = hashlib.sha256(payload).digest()
+    _replace(path, _stamp() + checksum + payload)
+    return checksum
 
 
 def _read_records(path: Path, generation: bytes) -> bytes | None:
@@ -174,8 +209,9 @@ def _read_records(path: Path, generation: bytes) -> bytes | None:
 
 
 def save(old: Cache, kept: Iterable[tuple[str, Entry]], parsed: Iterable[tuple[str, Parsed]]) -> None:
-    """Write the index of the `kept` entries and the `parsed` files, appending the new records (or,
-    when the records file is mostly dead, writing it afresh); a failure only costs speed next time."""
+    """Record the `kept` entries and the `parsed` files: their records appended (or, when the records
+    file is mostly dead, all written afresh), the change noted in the small changes file (or, when
+    there are many, a new full index written); a failure only costs speed next time."""
     kept, parsed = list(kept), list(parsed)
     records = records_location(old.path)
     try:
@@ -184,18 +220,25 @@ def save(old: Cache, kept: Iterable[tuple[str, Entry]], parsed: Iterable[tuple[s
             size = _size_of(records, old.generation)
             live = sum(entry.span[1] for _, entry in kept) + sum(len(new.record) for _, new in parsed)
             if size is not None and size <= 2 * live + DEAD_SLACK:
-                generation, index = old.generation, _append(records, size, kept, parsed)
+                new = _append(records, size, parsed)
+                removed = set(old.entries).difference(name for name, _ in kept).difference(new)
+                changes = {**old.changes, **new, **dict.fromkeys(removed)}
+                if old.base and len(changes) <= max(MOST_CHANGES, len(old.entries) // 10) \
+                        and _checksum_of(old.path) == old.base:
+                    _write_checked(changes_location(old.path), (old.base, changes))
+                    return
+                generation, index = old.generation, {**{name: tuple(entry) for name, entry in kept}, **new}
             else:
                 generation, index = _rewrite(records, old, kept, parsed)
-            payload = marshal.dumps((generation, index))
-            _replace(old.path, _stamp() + hashlib.sha256(payload).digest() + payload)
+            _write_checked(old.path, (generation, index))
+            changes_location(old.path).unlink(missing_ok=True)
     except OSError:
         pass
 
 
-def _append(records: Path, size: int, kept: list[tuple[str, Entry]],
-            parsed: list[tuple[str, Parsed]]) -> dict[str, tuple[Any, ...]]:
-    index: dict[str, tuple[Any, ...]] = {name: tuple(entry) for name, entry in kept}
+def _append(records: Path, size: int, parsed: list[tuple[str, Parsed]]) -> dict[str, tuple[Any, ...]]:
+    """Add the records at the end of the records file; the new files' index entries."""
+    index: dict[str, tuple[Any, ...]] = {}
     offset = size
     with open(records, "ab") as handle:
         for name, new in parsed:
@@ -203,6 +246,17 @@ def _append(records: Path, size: int, kept: list[tuple[str, Entry]],
             index[name] = (new.identity, new.digest, new.row, (offset, len(new.record), zlib.crc32(new.record)))
             offset += len(new.record)
     return index
+
+
+def _checksum_of(index: Path) -> bytes | None:
+    """The checksum in the full index's header (to see that nobody has replaced it meanwhile)."""
+    stamp = _stamp()
+    try:
+        with open(index, "rb") as handle:
+            header = handle.read(len(stamp) + 32)
+    except OSError:
+        return None
+    return header[len(stamp):] if header.startswith(stamp) else None
 
 
 def _rewrite(records: Path, old: Cache, kept: list[tuple[str, Entry]],

@@ -247,3 +247,23 @@ def test_a_changed_file_appends_its_record_and_old_records_are_dropped_in_time(
             break
     assert cache.load(folder).generation != generation and records.stat().st_size <= size + 10  # rewritten: live ones
     assert notes(folder) == {"a": f"edit {edit}", "b": "first"}
+
+
+def test_a_few_changes_go_to_the_changes_file_many_to_a_new_index(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for number in range(4):
+        make(folder, f"c{number}", customer(f"C{number}"))
+    assert len(notes(folder)) == 4
+    index, changes = cache.location(folder), cache.changes_location(cache.location(folder))
+    full = index.read_bytes()
+    make(folder, "c0", customer("C0", "edited"), old=False)
+    (folder / "customers" / "c3.yaml").unlink()
+    assert notes(folder) == {"c0": "edited", "c1": "x", "c2": "x"}
+    assert index.read_bytes() == full and changes.exists()  # the full index untouched
+    assert set(cache.load(folder).changes) == {"c0.yaml", "c3.yaml"}
+    assert notes(folder) == {"c0": "edited", "c1": "x", "c2": "x"}
+    monkeypatch.setattr(cache, "MOST_CHANGES", 2)
+    make(folder, "c1", customer("C1", "edited"), old=False)
+    assert notes(folder) == {"c0": "edited", "c1": "edited", "c2": "x"}
+    assert index.read_bytes() != full and not changes.exists()  # three changes: a new full index
+    assert notes(folder) == {"c0": "edited", "c1": "edited", "c2": "x"}
