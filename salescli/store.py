@@ -121,12 +121,12 @@ class Folder:
 
 
 def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
-    """Every customer file, parsed or (when unchanged) from the parse cache."""
+    """Every customer file (by file name), parsed or (when unchanged) from the parse cache."""
     if not use_cache or cache.disabled():
         return _parse_files(folder.customer_files())
     scan = _scan(folder, records=True)
     files = folder.customers
-    customers = [from_record(record, files / name) for name, _, record in scan.files]
+    customers = [from_record(scan.records[name], files / name) for name in sorted(scan.records)]
     return Folder(customers, scan.problems)
 
 
@@ -139,55 +139,61 @@ class Rows:
 
 
 def read_rows(folder: DataFolder) -> Rows:
-    """Every customer's list row: from the cache's index when the file is unchanged (no records read)."""
+    """Every customer's list row, in no particular order: from the cache's index when the file is
+    unchanged (no record is read)."""
     if cache.disabled():
         read = _parse_files(folder.customer_files())
         return Rows([row(customer) for customer in read.customers], read.problems)
     scan = _scan(folder, records=False)
-    return Rows([row_from_plain(plain) for _, plain, _ in scan.files], scan.problems)
+    return Rows(list(map(row_from_plain, scan.rows.values())), scan.problems)
 
 
 @dataclass(frozen=True)
 class _Scan:
-    files: list[tuple[str, Any, Any]]  # file name, plain row, record (None unless asked for)
+    rows: dict[str, Any]  # file name → plain row
+    records: dict[str, Any]  # file name → record (when asked for)
     problems: list[DataError]
 
 
 def _scan(folder: DataFolder, *, records: bool) -> _Scan:
     """Each customer file's row (and record): from the cache while unchanged, else parsed; the
-    cache is rewritten when anything changed."""
+    cache is brought up to date when anything changed."""
     stored = cache.load(folder.root)
     files = folder.customers
+    fresh = stored.fresh
     kept: dict[str, cache.Entry] = {}
     stale: list[tuple[str, cache.Identity]] = []
     for name, identity in _listing(files):
-        entry = stored.fresh(name, identity, files)
+        entry = fresh(name, identity, files)
         if entry is None:
             stale.append((name, identity))
         else:
             kept[name] = entry
-    found: dict[str, tuple[Any, Any]] = {}
-    for name, entry in kept.items():
-        record = stored.record(entry) if records else None
-        if records and record is None:  # the blob is damaged: parse the file again
-            stale.append((name, entry.identity))
-        else:
-            found[name] = (entry.row, record)
-    for name in set(kept) - set(found):
-        del kept[name]
+    found_records: dict[str, Any] = {}
+    if records:
+        for name, entry in list(kept.items()):
+            record = stored.record(entry)
+            if record is None:  # its record is damaged: parse the file again
+                stale.append((name, entry.identity))
+                del kept[name]
+            else:
+                found_records[name] = record
+    found_rows = {name: entry.row for name, entry in kept.items()}
     parsed = _parse_many([files / name for name, _ in stale])
-    problems, fresh = [], []
+    problems, new = [], []
     for (name, identity), result in zip(stale, parsed):
         if isinstance(result, DataError):
             problems.append(result)
         else:
             digest, plain_row, record = result
-            fresh.append((name, cache.Parsed(identity, digest, plain_row, record)))
-            found[name] = (plain_row, marshal.loads(record) if records else None)
-    if fresh or len(kept) != len(stored.entries):
-        cache.save(stored, kept.items(), fresh)
+            new.append((name, cache.Parsed(identity, digest, plain_row, record)))
+            found_rows[name] = plain_row
+            if records:
+                found_records[name] = marshal.loads(record)
+    if new or len(kept) != len(stored.entries):
+        cache.save(stored, kept.items(), new)
     problems.sort(key=lambda problem: str(problem.path))
-    return _Scan([(name, *found[name]) for name in sorted(found)], problems)
+    return _Scan(found_rows, found_records, problems)
 
 
 def _listing(folder: Path) -> list[tuple[str, cache.Identity]]:
