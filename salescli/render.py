@@ -75,15 +75,20 @@ def _layout(columns: Sequence[Sequence[str]], headers: Sequence[str], *, markdow
     widths = [list(map(len, column)) if plain else _widths(column, text)
               for column, text, plain in zip(columns, texts, narrow)]
     sizes = [max([text_width(title) + 2, *column_widths]) for title, column_widths in zip(headers, widths)]
-    padded = [_pad(column, None if plain else column_widths, size, how)
-              for column, column_widths, size, how, plain in zip(columns, widths, sizes, aligns, narrow)]
+    # Columns of one-column characters are padded by the row's format ("%-8s"), the others here.
+    simple = [plain and how != "center" for plain, how in zip(narrow, aligns)]
+    cells = [column if done else _pad(column, None if plain else column_widths, size, how)
+             for column, column_widths, size, how, plain, done in zip(columns, widths, sizes, aligns, narrow, simple)]
+    formats = [("%-" if how == "left" else "%") + str(size) + "s" if done else "%s"
+               for size, how, done in zip(sizes, aligns, simple)]
     titles = [_pad([title], [text_width(title)], size, how)[0] for title, size, how in zip(headers, sizes, aligns)]
     if markdown:
         lines = ["| " + " | ".join(titles) + " |", "|" + "|".join("-" * (size + 2) for size in sizes) + "|"]
-        lines += ["| " + " | ".join(cells) + " |" for cells in zip(*padded)]
+        row_format = "| " + " | ".join(formats) + " |"
+        lines += [row_format % cells_of_row for cells_of_row in zip(*cells)]
     else:
         lines = ["  ".join(titles).rstrip(), "  ".join("-" * size for size in sizes)]
-        lines += map(str.rstrip, map("  ".join, zip(*padded)))
+        lines += map(str.rstrip, map("  ".join(formats).__mod__, zip(*cells)))
     return "\n".join(lines) + "\n"
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from salescli import cache, store
+from tests.conftest import Run
 
 OLD = 1_600_000_000_000_000_000  # 2020: far outside the racy window
 
@@ -153,7 +154,7 @@ def test_parsing_on_every_core_gives_the_same_customers(folder: Path, monkeypatc
     assert [(c.id, c.events[0].note) for c in parallel] == [(c.id, c.events[0].note) for c in serial]
 
 
-def test_salescli_s_own_writes_update_the_cache(folder: Path, run, counted: list[Path]) -> None:  # type: ignore[no-untyped-def]
+def test_salescli_s_own_writes_update_the_cache(folder: Path, run: Run, counted: list[Path]) -> None:
     make(folder, "a", customer("A"))
     make(folder, "b", customer("B"))
     assert run("list", "--format", "json").exit_code == 0
@@ -181,7 +182,7 @@ def test_a_damaged_record_part_is_never_trusted(folder: Path, counted: list[Path
     assert counted == [folder / "customers" / "a.yaml"]  # the records are not: the file is parsed again
 
 
-def test_a_bulk_import_writes_the_cache_once(folder: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_bulk_import_writes_the_cache_once(folder: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
     make(folder, "a", customer("A"))
     assert run("list").exit_code == 0
     saves: list[int] = []

@@ -111,7 +111,8 @@ def _display_lines(rows: list[listing.Row], s: Session) -> list[tuple[Any, ...]]
     language = s.language
     labels = {name: s.config.vocabulary(name).labels(language) for name in ("field", "size", "role", "channel")}
     fields, sizes, roles, channels = (labels[name] for name in ("field", "size", "role", "channel"))
-    stages: dict[tuple[Stage, Status | None], str] = {(stage, status): _stage_label(stage, status, language) for stage in Stage for status in Status}
+    stages: dict[tuple[Stage, Status | None], str] = {
+        (stage, status): _stage_label(stage, status, language) for stage in Stage for status in Status}
     return [(row.id, row.name, stages[row.stage, row.status] if row.stage is not None else None,
              fields.get(row.field, row.field), sizes.get(row.size, row.size), roles.get(row.role, row.role),
              channels.get(row.channel, row.channel), row.area, row.target_value, row.target_date, row.last_activity)
