@@ -153,20 +153,27 @@ def text_width(text: str) -> int:
 
 
 def _json_texts(column: Sequence[Any]) -> list[str]:
-    """A column's values as JSON text, as json.dumps writes them; a value that repeats (a stage, an
-    area, a date) is encoded once."""
+    """A column's values as JSON text, as json.dumps writes them; a value that repeats (a stage, a
+    date, an amount) is encoded once."""
+    kind = _kind(column)
+    if kind is str:
+        return [encode_basestring(value) if type(value) is str else _json_text(value) for value in column]
+    if kind is int:
+        return [int.__repr__(value) if type(value) is int else _json_text(value) for value in column]
     known: dict[Any, str] = {None: "null"}
 
     def encoded(value: Any) -> str:
-        text = _json_text(value)
-        if not isinstance(value, (int, float, Decimal)):  # 1, 1.0 and True are one key: numbers are not kept
-            known[value] = text
+        text = known[value] = _json_text(value)
         return text
 
     try:
-        return [known[value] if value in known else encoded(value) for value in column]
+        return [_json_text(value) if type(value) in _NOT_KEPT else known[value] if value in known
+                else encoded(value) for value in column]
     except TypeError:  # an unhashable value (a list): one at a time
         return [_json_text(value) for value in column]
+
+
+_NOT_KEPT = (bool, int, float)  # True, 1 and 1.0 are one key: these are encoded every time
 
 
 def _json_text(value: Any) -> str:
