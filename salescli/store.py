@@ -12,7 +12,6 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-import tempfile
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -463,6 +462,8 @@ def _inode(path: Path) -> int | None:
 
 def _atomic_write(path: Path, data: bytes, *, exclusive: bool) -> cache.Identity:
     """Write `data` to `path` all or nothing: temp file beside it, fsync, rename, read back."""
+    import tempfile  # only writes need it
+
     descriptor, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     temp = Path(temp_name)
     try:

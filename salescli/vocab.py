@@ -6,7 +6,6 @@ The built-in lists follow the course; `salescli.yaml` can add terms for other in
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Mapping, TypeVar
@@ -77,6 +76,8 @@ def resolve_word(text: str, words: Mapping[str, T], *, what: str) -> T:
     choices = _display_choices(words)
     if len(candidates) > 1:
         raise UsageError(f"'{text}' could be several {what}s; use one of: {choices}")
+    import difflib  # only for a word that was not understood
+
     close = difflib.get_close_matches(folded, list(words), n=1, cutoff=0.6)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     raise UsageError(f"unknown {what} '{text}'{hint}; use one of: {choices}")
