@@ -234,15 +234,15 @@ def _date(value: Any, where: tuple[str | int, ...], *, required: bool = False) -
 def _stage(value: Any, index: int) -> Stage | None:
     if value is None or value == "":
         return None
-    if type(value) is str and value in _STAGES_BY_KEY:  # the common case: the key as salescli writes it
-        return _STAGES_BY_KEY[value]
+    if type(value) is str and value in STAGE_BY_KEY:  # the common case: the key as salescli writes it
+        return STAGE_BY_KEY[value]
     try:
         return resolve_word(str(value), stage_words(), what="stage")
     except UsageError as error:
         raise LogProblem(error.message, ("log", index, "stage")) from None
 
 
-_STAGES_BY_KEY = {stage.value: stage for stage in Stage}
+STAGE_BY_KEY = {stage.value: stage for stage in Stage}
 
 
 def _money(value: Any, where: tuple[str | int, ...]) -> Decimal | None:
@@ -361,7 +361,8 @@ class LazyEvents(Sequence[Event]):
     __hash__ = None  # type: ignore[assignment]
 
 
-def _ordinal(day: date | None) -> int | None:
+def ordinal(day: date | None) -> int | None:
+    """A day as marshal stores it (None stays None); the cached records and rows use these."""
     return None if day is None else day.toordinal()
 
 
@@ -369,7 +370,7 @@ def _day(ordinal: int | None) -> date | None:
     return None if ordinal is None else date.fromordinal(ordinal)
 
 
-def _amount(value: Decimal | None) -> str | None:
+def amount_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
@@ -380,32 +381,32 @@ def _decimal(text: str | None) -> Decimal | None:
 def event_row(event: Event) -> tuple[Any, ...]:
     """An event as plain values (the cache stores these with marshal)."""
     return (event.date.toordinal(), event.kind.value, event.deal, event.stage.value if event.stage else None,
-            _amount(event.value), _ordinal(event.by), _ordinal(event.next), event.reason, event.goal, event.note,
+            amount_text(event.value), ordinal(event.by), ordinal(event.next), event.reason, event.goal, event.note,
             event.project, event.role)
 
 
 def event_from_row(row: Sequence[Any], index: int) -> Event:
     day, kind, deal, stage, value, by, next_day, reason, goal, note, project, role = row
-    return Event(date.fromordinal(day), EventKind(kind), deal, _STAGES_BY_KEY[stage] if stage else None,
+    return Event(date.fromordinal(day), EventKind(kind), deal, STAGE_BY_KEY[stage] if stage else None,
                  _decimal(value), _day(by), _day(next_day), reason, goal, note, project, role, index)
 
 
 def deal_row(deal: Deal) -> tuple[Any, ...]:
-    return (deal.name, deal.opened.toordinal(), deal.stage.value, deal.status.value, _amount(deal.target_value),
-            _ordinal(deal.target_date), _amount(deal.won_value), _ordinal(deal.won_date), deal.lost_reason,
-            _ordinal(deal.lost_date), _ordinal(deal.stage_since), deal.furthest.value, _ordinal(deal.next_visit),
-            _ordinal(deal.last_event))
+    return (deal.name, deal.opened.toordinal(), deal.stage.value, deal.status.value, amount_text(deal.target_value),
+            ordinal(deal.target_date), amount_text(deal.won_value), ordinal(deal.won_date), deal.lost_reason,
+            ordinal(deal.lost_date), ordinal(deal.stage_since), deal.furthest.value, ordinal(deal.next_visit),
+            ordinal(deal.last_event))
 
 
 def deal_from_row(row: Sequence[Any]) -> Deal:
     (name, opened, stage, status, target_value, target_date, won_value, won_date, lost_reason, lost_date,
      stage_since, furthest, next_visit, last_event) = row
-    return Deal(name, date.fromordinal(opened), _STAGES_BY_KEY[stage], _STATUSES[status], _decimal(target_value),
+    return Deal(name, date.fromordinal(opened), STAGE_BY_KEY[stage], STATUS_BY_VALUE[status], _decimal(target_value),
                 _day(target_date), _decimal(won_value), _day(won_date), lost_reason, _day(lost_date),
-                _day(stage_since), _STAGES_BY_KEY[furthest], _day(next_visit), _day(last_event))
+                _day(stage_since), STAGE_BY_KEY[furthest], _day(next_visit), _day(last_event))
 
 
-_STATUSES = {status.value: status for status in Status}
+STATUS_BY_VALUE = {status.value: status for status in Status}
 
 
 def storable(value: Any) -> Any:
@@ -436,7 +437,7 @@ def to_record(customer: Customer) -> tuple[Any, ...]:
     """Everything a command needs of a customer, as plain values; the profile and the events packed
     apart, to be unpacked only by a command that looks at them."""
     return (customer.id, customer.name, marshal.dumps(storable(dict(customer.profile))),
-            tuple(map(deal_row, customer.deals)), _ordinal(customer.last_activity), _ordinal(customer.first_seen),
+            tuple(map(deal_row, customer.deals)), ordinal(customer.last_activity), ordinal(customer.first_seen),
             tuple(day.toordinal() for day in customer.visit_days), len(customer.events),
             marshal.dumps(tuple(map(event_row, customer.events))))
 

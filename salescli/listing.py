@@ -9,7 +9,7 @@ from decimal import Decimal
 from operator import attrgetter, itemgetter
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
-from salescli.customer import Customer, Deal, Status
+from salescli.customer import STAGE_BY_KEY, STATUS_BY_VALUE, Customer, Deal, Status, amount_text, ordinal
 from salescli.errors import UsageError
 from salescli.stages import Stage
 
@@ -72,9 +72,9 @@ def _text(value: object) -> str | None:
 
 def to_plain(line: Row) -> tuple[Any, ...]:
     """A row as values marshal can store."""
-    return (*line[:2], _value(line.stage), _value(line.status), *line[4:11], _amount(line.target_value),
-            _ordinal(line.target_date), _amount(line.won_value), _ordinal(line.last_activity),
-            tuple((stage.value, _amount(value)) for stage, value in line.open_deals), *line[16:])
+    return (*line[:2], _value(line.stage), _value(line.status), *line[4:11], amount_text(line.target_value),
+            ordinal(line.target_date), amount_text(line.won_value), ordinal(line.last_activity),
+            tuple((stage.value, amount_text(value)) for stage, value in line.open_deals), *line[16:])
 
 
 def from_plain(values: Sequence[Any]) -> Row:
@@ -82,11 +82,11 @@ def from_plain(values: Sequence[Any]) -> Row:
      won_value, last_activity, open_deals, won_deals, lost_deals) = values
     known = _KNOWN  # amounts, days and open-deal lists repeat across a folder: each is made once
     return _new_row(Row, (
-        customer_id, name, _STAGES[stage] if stage else None, _STATUSES[status] if status else None,
+        customer_id, name, STAGE_BY_KEY[stage] if stage else None, STATUS_BY_VALUE[status] if status else None,
         deals, field, size, role, channel, area, owner,
-        known[target_value] if target_value in known else _known(target_value, _decimal),
+        known[target_value] if target_value in known else _known(target_value, Decimal),
         known[target_date] if target_date in known else _known(target_date, date.fromordinal),
-        known[won_value] if won_value in known else _known(won_value, _decimal),
+        known[won_value] if won_value in known else _known(won_value, Decimal),
         known[last_activity] if last_activity in known else _known(last_activity, date.fromordinal),
         known[open_deals] if open_deals in known else _known(open_deals, _open_deals),
         won_deals, lost_deals))
@@ -95,8 +95,6 @@ def from_plain(values: Sequence[Any]) -> Row:
 _new_row = tuple.__new__  # Row(...) without NamedTuple's Python-level __new__: a folder may hold 100,000
 
 
-_STAGES = {stage.value: stage for stage in Stage}
-_STATUSES = {status.value: status for status in Status}
 # Plain value → its Row value. Keys never collide: amounts are text, days are ints, open deals tuples.
 _KNOWN: dict[Any, Any] = {None: None}
 
@@ -109,24 +107,12 @@ def _known(plain: Any, make: Callable[[Any], Any]) -> Any:
     return value
 
 
-def _decimal(text: str) -> Decimal:
-    return Decimal(text)
-
-
 def _open_deals(plain: tuple[tuple[str, str | None], ...]) -> tuple[tuple[Stage, Decimal | None], ...]:
-    return tuple((_STAGES[key], None if value is None else Decimal(value)) for key, value in plain)
+    return tuple((STAGE_BY_KEY[key], None if value is None else Decimal(value)) for key, value in plain)
 
 
 def _value(member: Stage | Status | None) -> str | None:
     return None if member is None else member.value
-
-
-def _amount(value: Decimal | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def _ordinal(day: date | None) -> int | None:
-    return None if day is None else day.toordinal()
 
 
 @dataclass(frozen=True)
