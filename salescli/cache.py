@@ -148,13 +148,13 @@ def load(root: Path) -> Cache:
     """The index of `root`'s cache, or an empty cache when there is none or it cannot be trusted."""
     path = location(root)
     full = _read_checked(path)
-    if full is None:
+    if full is None or not isinstance(full[0][1], dict):
         return Cache(path)
     (generation, entries), base, written_ns = full
     make = tuple.__new__  # Entry(*entry) without a Python call each: an index may hold 100,000
     cache = Cache(path, written_ns, {name: make(Entry, entry) for name, entry in entries.items()}, generation, base)
     changed = _read_checked(changes_location(path))
-    if changed is not None and changed[0][0] == base:  # changes made since this full index was written
+    if changed is not None and changed[0][0] == base and isinstance(changed[0][1], dict):  # changes made since this full index was written
         cache.changes = changed[0][1]
         cache.written_ns = max(written_ns, changed[2])
         for name, entry in cache.changes.items():
@@ -170,7 +170,8 @@ def changes_location(index: Path) -> Path:
 
 
 def _read_checked(path: Path) -> tuple[Any, bytes, int] | None:
-    """The pair stored in a checksummed cache file, its checksum and its mtime; None if untrusted."""
+    """The pair (bytes, value) stored in a checksummed cache file, its checksum and its mtime; None if
+    untrusted."""
     try:
         with open(path, "rb") as handle:
             written_ns = os.fstat(handle.fileno()).st_mtime_ns
@@ -185,8 +186,7 @@ def _read_checked(path: Path) -> tuple[Any, bytes, int] | None:
         value = marshal.loads(payload)
     except (EOFError, ValueError, TypeError):
         return None
-    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], bytes)
-            and isinstance(value[1], dict)):
+    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], bytes)):
         return None
     return value, checksum, written_ns
 
@@ -313,33 +313,16 @@ def _writing(index: Path) -> Iterator[None]:
 
 def load_document(root: Path, name: str, content_digest: bytes) -> Any | None:
     """What a small file of these contents parsed to last time (as plain values), if known."""
-    try:
-        data = _document_path(root, name).read_bytes()
-    except OSError:
-        return None
-    stamp = _stamp()
-    payload = data[len(stamp) + 32:]
-    if not data.startswith(stamp) or hashlib.sha256(payload).digest() != data[len(stamp):len(stamp) + 32]:
-        return None
-    try:
-        stored_digest, value = marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return None
-    return value if stored_digest == content_digest else None
+    stored = _read_checked(_document_path(root, name))
+    return stored[0][1] if stored is not None and stored[0][0] == content_digest else None
 
 
 def save_document(root: Path, name: str, content_digest: bytes, value: Any) -> None:
-    try:
-        payload = marshal.dumps((content_digest, value))
-    except ValueError:  # not plain values: not kept
-        return
     path = _document_path(root, name)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        temp.write_bytes(_stamp() + hashlib.sha256(payload).digest() + payload)
-        os.replace(temp, path)
-    except OSError:
+        _write_checked(path, (content_digest, value))
+    except (OSError, ValueError):  # ValueError: not plain values, so not kept
         pass
 
 
