@@ -11,7 +11,7 @@ from itertools import repeat
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from salescli.errors import UsageError
 
@@ -153,27 +153,31 @@ def text_width(text: str) -> int:
 
 
 def _json_texts(column: Sequence[Any]) -> list[str]:
-    """A column's values as JSON text, as json.dumps writes them; a value that repeats (a stage, a
-    date, an amount) is encoded once."""
+    """A column's values as JSON text, as json.dumps writes them."""
     kind = _kind(column)
     if kind is str:
         return [encode_basestring(value) if type(value) is str else _json_text(value) for value in column]
     if kind is int:
         return [int.__repr__(value) if type(value) is int else _json_text(value) for value in column]
-    known: dict[Any, str] = {None: "null"}
+    return _each_once(column, _json_text, "null")
 
-    def encoded(value: Any) -> str:
-        text = known[value] = _json_text(value)
+
+def _each_once(column: Sequence[Any], convert: Callable[[Any], str], none: str) -> list[str]:
+    """`convert` of each value, made once for a value that repeats (a stage, a date, an amount)."""
+    known: dict[Any, str] = {None: none}
+
+    def converted(value: Any) -> str:
+        text = known[value] = convert(value)
         return text
 
     try:
-        return [_json_text(value) if type(value) in _NOT_KEPT else known[value] if value in known
-                else encoded(value) for value in column]
+        return [convert(value) if type(value) in _NOT_KEPT else known[value] if value in known
+                else converted(value) for value in column]
     except TypeError:  # an unhashable value (a list): one at a time
-        return [_json_text(value) for value in column]
+        return [convert(value) for value in column]
 
 
-_NOT_KEPT = (bool, int, float)  # True, 1 and 1.0 are one key: these are encoded every time
+_NOT_KEPT = (bool, int, float)  # True, 1 and 1.0 are one key: these are converted every time
 
 
 def _json_text(value: Any) -> str:
@@ -214,20 +218,10 @@ def plain(value: Any) -> Any:
 
 
 def _cells(column: Sequence[Any]) -> list[str]:
-    """A column's values as text (whole columns at once: a list of 100,000 has a million cells);
-    a value that repeats (a date, an amount) is formatted once."""
+    """A column's values as text (whole columns at once: a list of 100,000 has a million cells)."""
     if _kind(column) is str:
         return [value if type(value) is str else _cell(value) for value in column]
-    known: dict[Any, str] = {None: ""}
-
-    def formatted(value: Any) -> str:
-        text = known[value] = _cell(value)
-        return text
-
-    try:
-        return [known[value] if value in known else formatted(value) for value in column]
-    except TypeError:  # an unhashable value (a list): one at a time
-        return [_cell(value) for value in column]
+    return _each_once(column, _cell, "")
 
 
 def _cell(value: Any) -> str:
