@@ -204,10 +204,9 @@ def _listing(folder: Path) -> list[tuple[str, cache.Identity]]:
                 name = entry.name
                 if name.endswith(".yaml") and not name.startswith("."):
                     try:
-                        stat = entry.stat()
+                        found.append((name, cache.identity(entry.stat())))
                     except OSError:
                         continue
-                    found.append((name, (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)))
     except OSError:
         return []
     return found
