@@ -26,22 +26,27 @@ import marshal
 import os
 import sys
 import zlib
+from array import array
 from contextlib import contextmanager
+from operator import itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from salescli import __version__
 
-FORMAT = 5
+FORMAT = 6
 MAGIC = b"salescli-cache\n"
 RACY_NS = 2_000_000_000  # coarser than any filesystem's timestamp granule (FAT: 2 s)
 CACHE_DIR_VARIABLE = "SALESCLI_CACHE_DIR"
 _GENERATION_SIZE = 16
 DEAD_SLACK = 1 << 20  # dead record bytes allowed beyond the live ones before the records are rewritten
 MOST_CHANGES = 256  # changed files the changes file holds (or a tenth of all) before a new full index
+_DIGEST_SIZE = 16
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
+Span = tuple[int, int, int]  # where a record lies in the records file: offset, length, CRC-32
+Entry = tuple[Identity, bytes, tuple[Any, ...], Span]  # identity, digest, row, span: a file in the changes file
 
 
 def identity(stat: os.stat_result) -> Identity:
@@ -50,14 +55,7 @@ def identity(stat: os.stat_result) -> Identity:
 
 def digest(data: bytes) -> bytes:
     """A file's content, for telling racily clean files apart."""
-    return hashlib.blake2b(data, digest_size=16).digest()
-
-
-class Entry(NamedTuple):
-    identity: Identity
-    digest: bytes
-    row: Any  # the customer's list row, as plain values
-    span: tuple[int, int, int]  # where its record lies in the records file: offset, length, CRC-32
+    return hashlib.blake2b(data, digest_size=_DIGEST_SIZE).digest()
 
 
 class Parsed(NamedTuple):
@@ -65,38 +63,100 @@ class Parsed(NamedTuple):
 
     identity: Identity
     digest: bytes
-    row: Any
+    row: tuple[Any, ...]  # the customer's list row, as plain values
     record: bytes  # marshalled (by the process that parsed it: parsing may run on every core)
 
 
 @dataclass
 class Cache:
+    """The index: per file (a position each) its name, identity, digest, record span and row.
+
+    Held a column at a time, as it is stored: the names, identities, digests and spans in one
+    sequence each and the rows a field at a time, so that loading 100,000 entries makes a few
+    lists rather than 100,000 entries (each text column is one string, split on load).
+    The files lie in name order (the folder's listing is compared in that order); the rows lie
+    in the order they are usually listed in (`slots` says which row is whose), so that what is
+    read in that order lies in memory in that order: scattered reads cost 5 times as much.
+    """
+
     path: Path  # the index
     written_ns: int = 0  # when the index was last written (0: never)
-    entries: dict[str, Entry] = field(default_factory=dict)  # file name → entry
     generation: bytes = b""  # of the records file the entries point into
     base: bytes = b""  # the checksum of the full index the entries start from (b"": none)
-    changes: dict[str, Any] = field(default_factory=dict)  # what the changes file adds (None: removes)
+    names: list[str] = field(default_factory=list)
+    identities: list[Identity | None] = field(default_factory=list)  # None: removed since the full index
+    digests: bytearray = field(default_factory=bytearray)  # _DIGEST_SIZE bytes each
+    spans: array[int] = field(default_factory=lambda: array("Q"))  # three numbers each (Span)
+    slots: array[int] = field(default_factory=lambda: array("Q"))  # where each file's row is in the rows
+    packed_rows: list[Any] = field(default_factory=list)  # a packed column per row field
+    changes: dict[str, Entry | None] = field(default_factory=dict)  # what the changes file adds (None: removes)
+    _rows: list[list[Any]] | None = None
     _records: bytes | None = None
     _records_read: bool = False
 
-    def fresh(self, name: str, now: Identity, folder: Path) -> Entry | None:
-        """The entry of `name` if the file is certainly unchanged, else None."""
-        entry = self.entries.get(name)
-        if entry is None or entry.identity != now:
-            return None
-        if now[1] >= self.written_ns - RACY_NS:  # too close to the cache write to tell by time
-            try:
-                same = digest((folder / name).read_bytes()) == entry.digest
-            except OSError:
-                return None
-            if not same:
-                return None
-        return entry
+    @property
+    def live(self) -> int:
+        """How many files the index holds."""
+        return len(self.names) - self.identities.count(None)
 
-    def record(self, entry: Entry) -> Any | None:
-        """The full record of an entry; None when it cannot be trusted (the file is parsed again)."""
-        chunk = self._chunk(entry)
+    @property
+    def rows(self) -> list[list[Any]]:
+        """The rows, a list per field (unpacked when first asked for)."""
+        if self._rows is None:
+            self._rows = [_unpack(column) for column in self.packed_rows]
+        return self._rows
+
+    def sort_out(self, listing: list[tuple[str, Identity]], folder: Path) -> tuple[list[int], list[tuple[str, Identity]]]:
+        """The positions of the listed files that are certainly unchanged, and the other files."""
+        names, identities = self.names, self.identities
+        listing = sorted(listing, key=_name_of)
+        if [name for name, _ in listing] == names:
+            positions: Iterable[int | None] = range(len(names))  # the usual case: the folder lists as before
+        else:
+            where = dict(zip(names, range(len(names))))
+            positions = [where.get(name) for name, _ in listing]
+        racy = self.written_ns - RACY_NS  # modified at or after this: too close to the cache write to tell by time
+        kept: list[int] = []
+        stale: list[tuple[str, Identity]] = []
+        for (name, now), position in zip(listing, positions):
+            if position is not None and identities[position] == now and (now[1] < racy or self._same(position, folder / name)):
+                kept.append(position)
+            else:
+                stale.append((name, now))
+        kept.sort()
+        return kept, stale
+
+    def _same(self, position: int, path: Path) -> bool:
+        try:
+            return digest(path.read_bytes()) == self.digest_at(position)
+        except OSError:
+            return False
+
+    def digest_at(self, position: int) -> bytes:
+        return bytes(self.digests[position * _DIGEST_SIZE:(position + 1) * _DIGEST_SIZE])
+
+    def span_at(self, position: int) -> Span:
+        offset, length, crc = self.spans[position * 3:position * 3 + 3]
+        return offset, length, crc
+
+    def entry(self, position: int) -> tuple[str, Identity, bytes, tuple[Any, ...], Span]:
+        file_identity = self.identities[position]
+        assert file_identity is not None, "a removed file has no entry"
+        return (self.names[position], file_identity, self.digest_at(position),
+                tuple(column[self.slots[position]] for column in self.rows), self.span_at(position))
+
+    def rows_at(self, positions: Sequence[int]) -> list[list[Any]]:
+        """The rows of the files at `positions`, a list per field, in the rows' order (for all the
+        rows, the cache's own lists)."""
+        rows = self.rows
+        if len(positions) == len(self.names):  # every file, so every row
+            return rows
+        slots = sorted(map(self.slots.__getitem__, positions))
+        return [list(map(column.__getitem__, slots)) for column in rows]
+
+    def record(self, position: int) -> Any | None:
+        """The full record of a file; None when it cannot be trusted (the file is parsed again)."""
+        chunk = self._chunk(self.span_at(position))
         if chunk is None:
             return None
         try:
@@ -104,15 +164,73 @@ class Cache:
         except (EOFError, ValueError, TypeError):
             return None
 
-    def _chunk(self, entry: Entry) -> bytes | None:
+    def _chunk(self, span: Span) -> bytes | None:
         if not self._records_read:
             self._records_read = True
             self._records = _read_records(records_location(self.path), self.generation)
         if self._records is None:
             return None
-        offset, length, crc = entry.span
+        offset, length, crc = span
         chunk = self._records[offset:offset + length]
         return chunk if len(chunk) == length and zlib.crc32(chunk) == crc else None
+
+    def _amend(self, changes: dict[str, Entry | None]) -> None:
+        """Apply what the changes file says to the full index's entries."""
+        where = dict(zip(self.names, range(len(self.names))))
+        rows = self.rows
+        for name, entry in changes.items():
+            if entry is not None and not rows:  # the full index held no file, so no columns either
+                rows.extend([] for _ in entry[2])
+            position = where.get(name)
+            if entry is None:
+                if position is not None:
+                    self.identities[position] = None
+                continue
+            file_identity, file_digest, row, span = entry
+            if position is None:
+                where[name] = position = len(self.names)
+                self.names.append(name)
+                self.identities.append(file_identity)
+                self.digests += file_digest
+                self.spans.extend(span)
+                self.slots.append(position)  # there are as many rows as files
+                for column, value in zip(rows, row):
+                    column.append(value)
+            else:
+                self.identities[position] = file_identity
+                self.digests[position * _DIGEST_SIZE:(position + 1) * _DIGEST_SIZE] = file_digest
+                self.spans[position * 3:position * 3 + 3] = array("Q", span)
+                for column, value in zip(rows, row):
+                    column[self.slots[position]] = value
+        self.changes = changes
+
+
+_name_of = itemgetter(0)
+
+
+# A column of texts is stored as one text (split in C when loaded): values joined by _SEPARATOR,
+# None written as _NONE. A column that holds anything else, or either character, is kept as a list.
+_SEPARATOR = "\x00"
+_NONE = "\x01"
+
+
+def _pack(column: Sequence[Any]) -> Any:
+    if column and all(type(value) is str or value is None for value in column):
+        texts = [_NONE if value is None else value for value in column]
+        joined = _SEPARATOR.join(texts)
+        if joined.count(_SEPARATOR) == len(texts) - 1 and joined.count(_NONE) == column.count(None):
+            return joined
+    return list(column)
+
+
+def _unpack(stored: Any) -> list[Any]:
+    if not isinstance(stored, str):
+        return list(stored)
+    values = stored.split(_SEPARATOR)
+    if _NONE in stored:
+        nones = {_NONE: None}
+        return list(map(nones.get, values, values))
+    return values
 
 
 def location(root: Path) -> Path:
@@ -148,20 +266,25 @@ def load(root: Path) -> Cache:
     """The index of `root`'s cache, or an empty cache when there is none or it cannot be trusted."""
     path = location(root)
     full = _read_checked(path)
-    if full is None or not isinstance(full[0][1], dict):
+    if full is None:
         return Cache(path)
-    (generation, entries), base, written_ns = full
-    make = tuple.__new__  # Entry(*entry) without a Python call each: an index may hold 100,000
-    cache = Cache(path, written_ns, {name: make(Entry, entry) for name, entry in entries.items()}, generation, base)
+    (generation, index), base, written_ns = full
+    try:
+        names_text, identities, digests, spans, slots, packed_rows = index
+        names = names_text.split("/") if names_text else []  # "/" is in no file name
+        spans_array, slots_array = array("Q", spans), array("Q", slots)
+        if not (len(identities) == len(names) and len(digests) == len(names) * _DIGEST_SIZE
+                and len(spans_array) == len(names) * 3 and len(slots_array) == len(names)
+                and isinstance(packed_rows, list)):
+            return Cache(path)
+    except (TypeError, ValueError):
+        return Cache(path)
+    cache = Cache(path, written_ns, generation, base, names, identities, bytearray(digests), spans_array,
+                  slots_array, packed_rows)
     changed = _read_checked(changes_location(path))
     if changed is not None and changed[0][0] == base and isinstance(changed[0][1], dict):  # changes made since this full index was written
-        cache.changes = changed[0][1]
+        cache._amend(changed[0][1])
         cache.written_ns = max(written_ns, changed[2])
-        for name, entry in cache.changes.items():
-            if entry is None:
-                cache.entries.pop(name, None)
-            else:
-                cache.entries[name] = make(Entry, entry)
     return cache
 
 
@@ -208,44 +331,64 @@ def _read_records(path: Path, generation: bytes) -> bytes | None:
     return data if generation and data.startswith(header) else None
 
 
-def save(old: Cache, kept: Iterable[tuple[str, Entry]], parsed: Iterable[tuple[str, Parsed]]) -> None:
-    """Record the `kept` entries and the `parsed` files: their records appended (or, when the records
-    file is mostly dead, all written afresh), the change noted in the small changes file (or, when
-    there are many, a new full index written); a failure only costs speed next time."""
-    kept, parsed = list(kept), list(parsed)
+def save(old: Cache, kept: Sequence[int], parsed: Iterable[tuple[str, Parsed]], *,
+         order: Callable[[tuple[Any, ...]], Any] | None = None) -> None:
+    """Record the files at the `kept` positions and the `parsed` files: their records appended (or,
+    when the records file is mostly dead, all written afresh), the change noted in the small changes
+    file (or, when there are many, a new full index written, its files ordered by `order` of their
+    rows); a failure only costs speed next time."""
+    parsed = list(parsed)
     records = records_location(old.path)
     try:
         old.path.parent.mkdir(parents=True, exist_ok=True)
         with _writing(old.path):
             size = _size_of(records, old.generation)
-            live = sum(entry.span[1] for _, entry in kept) + sum(len(new.record) for _, new in parsed)
+            live = sum(old.spans[position * 3 + 1] for position in kept) + sum(len(new.record) for _, new in parsed)
             if size is not None and size <= 2 * live + DEAD_SLACK:
                 new = _append(records, size, parsed)
-                removed = set(old.entries).difference(name for name, _ in kept).difference(new)
+                staying = {old.names[position] for position in kept}.union(new)
+                removed = [name for name, file_identity in zip(old.names, old.identities)
+                           if file_identity is not None and name not in staying]
                 changes = {**old.changes, **new, **dict.fromkeys(removed)}
-                if old.base and len(changes) <= max(MOST_CHANGES, len(old.entries) // 10) \
+                if old.base and len(changes) <= max(MOST_CHANGES, len(old.names) // 10) \
                         and _checksum_of(old.path) == old.base:
                     _write_checked(changes_location(old.path), (old.base, changes))
                     return
-                generation, index = old.generation, {**{name: tuple(entry) for name, entry in kept}, **new}
+                generation = old.generation
+                entries = [old.entry(position) for position in kept] + [(name, *entry) for name, entry in new.items()]
             else:
-                generation, index = _rewrite(records, old, kept, parsed)
-            _write_checked(old.path, (generation, index))
+                generation, entries = _rewrite(records, old, kept, parsed)
+            _write_checked(old.path, (generation, _index(entries, order)))
             changes_location(old.path).unlink(missing_ok=True)
     except OSError:
         pass
 
 
-def _append(records: Path, size: int, parsed: list[tuple[str, Parsed]]) -> dict[str, tuple[Any, ...]]:
-    """Add the records at the end of the records file; the new files' index entries."""
-    index: dict[str, tuple[Any, ...]] = {}
+def _index(entries: list[tuple[str, Identity, bytes, tuple[Any, ...], Span]],
+           order: Callable[[tuple[Any, ...]], Any] | None) -> tuple[Any, ...]:
+    """The full index as stored: a column each; the files by name, the rows by `order`."""
+    entries.sort(key=_name_of)
+    by_order = sorted(range(len(entries)), key=lambda position: order(entries[position][3])) if order \
+        else range(len(entries))
+    slots = array("Q", bytes(8 * len(entries)))
+    for slot, position in enumerate(by_order):
+        slots[position] = slot
+    rows = list(zip(*(entries[position][3] for position in by_order)))
+    return ("/".join(entry[0] for entry in entries), [entry[1] for entry in entries],
+            b"".join(entry[2] for entry in entries), array("Q", [number for entry in entries for number in entry[4]]).tobytes(),
+            slots.tobytes(), [_pack(column) for column in rows])
+
+
+def _append(records: Path, size: int, parsed: list[tuple[str, Parsed]]) -> dict[str, Entry]:
+    """Add the records at the end of the records file; the new files' entries."""
+    entries: dict[str, Entry] = {}
     offset = size
     with open(records, "ab") as handle:
         for name, new in parsed:
             handle.write(new.record)
-            index[name] = (new.identity, new.digest, new.row, (offset, len(new.record), zlib.crc32(new.record)))
+            entries[name] = (new.identity, new.digest, tuple(new.row), (offset, len(new.record), zlib.crc32(new.record)))
             offset += len(new.record)
-    return index
+    return entries
 
 
 def _checksum_of(index: Path) -> bytes | None:
@@ -259,23 +402,23 @@ def _checksum_of(index: Path) -> bytes | None:
     return header[len(stamp):] if header.startswith(stamp) else None
 
 
-def _rewrite(records: Path, old: Cache, kept: list[tuple[str, Entry]],
-             parsed: list[tuple[str, Parsed]]) -> tuple[bytes, dict[str, tuple[Any, ...]]]:
+def _rewrite(records: Path, old: Cache, kept: Sequence[int], parsed: list[tuple[str, Parsed]]
+             ) -> tuple[bytes, list[tuple[str, Identity, bytes, tuple[Any, ...], Span]]]:
     generation = os.urandom(_GENERATION_SIZE)
     header = _stamp() + generation
     pieces: list[bytes] = [header]
-    index: dict[str, tuple[Any, ...]] = {}
+    entries = []
     offset = len(header)
-    chosen = [(name, entry.identity, entry.digest, entry.row, old._chunk(entry)) for name, entry in kept]
-    chosen += [(name, new.identity, new.digest, new.row, new.record) for name, new in parsed]
+    chosen = [(*old.entry(position)[:4], old._chunk(old.span_at(position))) for position in kept]
+    chosen += [(name, new.identity, new.digest, tuple(new.row), new.record) for name, new in parsed]
     for name, file_identity, file_digest, row, chunk in chosen:
         if chunk is None:
             continue  # its record is lost with the old file: that customer file is parsed again next time
         pieces.append(chunk)
-        index[name] = (file_identity, file_digest, row, (offset, len(chunk), zlib.crc32(chunk)))
+        entries.append((name, file_identity, file_digest, row, (offset, len(chunk), zlib.crc32(chunk))))
         offset += len(chunk)
     _replace(records, b"".join(pieces))
-    return generation, index
+    return generation, entries
 
 
 def _size_of(records: Path, generation: bytes) -> int | None:

@@ -6,10 +6,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from operator import attrgetter, itemgetter
+from enum import Enum
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
-from salescli.customer import STAGE_BY_KEY, STATUS_BY_VALUE, Customer, Deal, Status, amount_text, ordinal
+from salescli.customer import Customer, Deal, Status, amount_text
 from salescli.errors import UsageError
 from salescli.stages import Stage
 
@@ -17,14 +17,14 @@ from salescli.stages import Stage
 class Row(NamedTuple):
     """A customer in one line: its current deal, classification and what the summary counts.
 
-    Made from the customer when its file is parsed and kept in the parse cache (as `to_plain`
-    gives it), so that a list of thousands needs no customer built.
+    Plain values, as the parse cache keeps them and as the list shows them: stage and status by
+    key, amounts as decimal text, days as ISO text (which sort as the days do).
     """
 
     id: str
     name: str
-    stage: Stage | None
-    status: Status | None
+    stage: str | None  # Stage key
+    status: str | None  # Status value
     deals: int
     field: str | None
     size: str | None
@@ -32,13 +32,18 @@ class Row(NamedTuple):
     channel: str | None
     area: str | None
     owner: str | None
-    target_value: Decimal | None
-    target_date: date | None
-    won_value: Decimal | None
-    last_activity: date | None
-    open_deals: tuple[tuple[Stage, Decimal | None], ...] = ()  # each open deal's stage and target value
+    target_value: str | None  # decimal text
+    target_date: str | None  # ISO day
+    won_value: str | None
+    last_activity: str | None
+    open_deals: tuple[tuple[str, str | None], ...] = ()  # each open deal's stage key and target value
     won_deals: int = 0
     lost_deals: int = 0
+
+
+FIELDS = Row._fields
+AMOUNTS = ("target_value", "won_value")
+DAYS = ("target_date", "last_activity")
 
 
 def row(customer: Customer) -> Row:
@@ -47,8 +52,8 @@ def row(customer: Customer) -> Row:
     return Row(
         id=customer.id,
         name=customer.name,
-        stage=deal.stage if deal else None,
-        status=deal.status if deal else None,
+        stage=deal.stage.value if deal else None,
+        status=deal.status.value if deal else None,
         deals=len(customer.deals),
         field=_text(customer.get("field")),
         size=_text(customer.get("size")),
@@ -56,11 +61,11 @@ def row(customer: Customer) -> Row:
         channel=_text(customer.get("channel")),
         area=_text(customer.get("area")),
         owner=_text(customer.get("owner")),
-        target_value=deal.target_value if deal else None,
-        target_date=deal.target_date if deal else None,
-        won_value=sum((d.won_value or Decimal(0) for d in won), Decimal(0)) or None,
-        last_activity=customer.last_activity,
-        open_deals=tuple((d.stage, d.target_value) for d in customer.open_deals),
+        target_value=amount_text(deal.target_value) if deal else None,
+        target_date=_day(deal.target_date) if deal else None,
+        won_value=amount_text(sum((d.won_value or Decimal(0) for d in won), Decimal(0)) or None),
+        last_activity=_day(customer.last_activity),
+        open_deals=tuple((d.stage.value, amount_text(d.target_value)) for d in customer.open_deals),
         won_deals=len(won),
         lost_deals=sum(1 for d in customer.deals if d.status is Status.LOST),
     )
@@ -70,49 +75,57 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def to_plain(line: Row) -> tuple[Any, ...]:
-    """A row as values marshal can store."""
-    return (*line[:2], _value(line.stage), _value(line.status), *line[4:11], amount_text(line.target_value),
-            ordinal(line.target_date), amount_text(line.won_value), ordinal(line.last_activity),
-            tuple((stage.value, amount_text(value)) for stage, value in line.open_deals), *line[16:])
+def _day(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()
 
 
-def from_plain(values: Sequence[Any]) -> Row:
-    (customer_id, name, stage, status, deals, field, size, role, channel, area, owner, target_value, target_date,
-     won_value, last_activity, open_deals, won_deals, lost_deals) = values
-    known = _KNOWN  # amounts, days and open-deal lists repeat across a folder: each is made once
-    return _new_row(Row, (
-        customer_id, name, STAGE_BY_KEY[stage] if stage else None, STATUS_BY_VALUE[status] if status else None,
-        deals, field, size, role, channel, area, owner,
-        known[target_value] if target_value in known else _known(target_value, Decimal),
-        known[target_date] if target_date in known else _known(target_date, date.fromordinal),
-        known[won_value] if won_value in known else _known(won_value, Decimal),
-        known[last_activity] if last_activity in known else _known(last_activity, date.fromordinal),
-        known[open_deals] if open_deals in known else _known(open_deals, _open_deals),
-        won_deals, lost_deals))
+class Columns:
+    """Rows held a field at a time: each field's values in one list, all in the same order.
+
+    A folder of 100,000 customers is then 18 lists, which the cache splits out of 18 texts, rather
+    than 100,000 rows to build and take apart again for the table.
+    """
+
+    def __init__(self, fields: Sequence[list[Any]]) -> None:
+        if len(fields) != len(FIELDS):
+            raise ValueError(f"{len(FIELDS)} fields expected, not {len(fields)}")
+        self.fields = list(fields)  # in Row's order
+
+    @classmethod
+    def of(cls, rows: Iterable[Row]) -> Columns:
+        fields = [list(values) for values in zip(*rows)]
+        return cls(fields or [[] for _ in FIELDS])
+
+    def __len__(self) -> int:
+        return len(self.fields[0])
+
+    def __getitem__(self, name: str) -> list[Any]:
+        return self.fields[_POSITION[name]]
+
+    __iter__ = None  # not a sequence of rows: ask for rows() or a field
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Columns) and self.fields == other.fields
+
+    def rows(self) -> list[Row]:
+        return list(map(Row._make, zip(*self.fields)))
+
+    def take(self, positions: Sequence[int]) -> Columns:
+        """The rows at `positions`, in that order."""
+        return Columns([list(map(values.__getitem__, positions)) for values in self.fields])
+
+    def extend(self, rows: Iterable[Row]) -> None:
+        for values, more in zip(self.fields, zip(*rows)):
+            values.extend(more)
 
 
-_new_row = tuple.__new__  # Row(...) without NamedTuple's Python-level __new__: a folder may hold 100,000
+_POSITION = {name: position for position, name in enumerate(FIELDS)}
 
 
-# Plain value → its Row value. Keys never collide: amounts are text, days are ints, open deals tuples.
-_KNOWN: dict[Any, Any] = {None: None}
-
-
-def _known(plain: Any, make: Callable[[Any], Any]) -> Any:
-    if len(_KNOWN) > 100_000:  # a folder has far fewer distinct ones; this only bounds a long-lived process
-        _KNOWN.clear()
-        _KNOWN[None] = None
-    value = _KNOWN[plain] = make(plain)
-    return value
-
-
-def _open_deals(plain: tuple[tuple[str, str | None], ...]) -> tuple[tuple[Stage, Decimal | None], ...]:
-    return tuple((STAGE_BY_KEY[key], None if value is None else Decimal(value)) for key, value in plain)
-
-
-def _value(member: Stage | Status | None) -> str | None:
-    return None if member is None else member.value
+def decimals(texts: Sequence[str | None]) -> list[Decimal | None]:
+    """Amount texts as Decimals (each distinct one converted once)."""
+    known = {text: None if text is None else Decimal(text) for text in set(texts)}
+    return list(map(known.__getitem__, texts))
 
 
 @dataclass(frozen=True)
@@ -136,34 +149,41 @@ class Filters:
 NO_FILTERS = Filters()
 
 
-def select(rows: Iterable[Row], filters: Filters, *, today: date,
-           text_of: Callable[[str], str] | None = None) -> list[Row]:
+def select(columns: Columns, filters: Filters, *, today: date,
+           text_of: Callable[[str], str] | None = None) -> Columns:
     """The rows `filters` keep; `text_of(id)` gives a customer's searchable text (for --search)."""
     if filters == NO_FILTERS:
-        return list(rows)
+        return columns
     if filters.search and text_of is None:
         raise ValueError("searching needs the customers' text")
     wanted = filters.search.casefold() if filters.search else None
-    return [line for line in rows if _keeps(line, filters, today)
-            and (wanted is None or wanted in text_of(line.id))]  # type: ignore[misc]
+    test = _test(filters, today)
+    return columns.take([position for position, line in enumerate(columns.rows()) if test(line)
+                         and (wanted is None or wanted in text_of(line.id))])  # type: ignore[misc]
 
 
-def _keeps(line: Row, f: Filters, today: date) -> bool:
-    exact = ((f.stage, line.stage), (f.field, line.field), (f.size, line.size),
-             (f.role, line.role), (f.channel, line.channel), (f.status, line.status))
-    if any(wanted is not None and wanted != actual for wanted, actual in exact):
-        return False
-    if f.area and f.area.casefold() not in (line.area or "").casefold():
-        return False
-    if f.owner and f.owner.casefold() not in (line.owner or "").casefold():
-        return False
-    if f.stale_days is not None:
-        quiet_since = today - timedelta(days=f.stale_days)
-        if line.status is not Status.OPEN or (line.last_activity and line.last_activity > quiet_since):
+def _test(f: Filters, today: date) -> Callable[[Row], bool]:
+    exact = [(name, wanted.value if isinstance(wanted, Enum) else wanted) for name, wanted in
+             (("stage", f.stage), ("field", f.field), ("size", f.size), ("role", f.role),
+              ("channel", f.channel), ("status", f.status)) if wanted is not None]
+    quiet_since = None if f.stale_days is None else (today - timedelta(days=f.stale_days)).isoformat()
+    due = None if f.due is None else f.due.isoformat()
+
+    def keeps(line: Row) -> bool:
+        if any(getattr(line, name) != wanted for name, wanted in exact):
             return False
-    if f.due is not None and (line.target_date is None or line.target_date > f.due):
-        return False
-    return f.min_value is None or (line.target_value is not None and line.target_value >= f.min_value)
+        if f.area and f.area.casefold() not in (line.area or "").casefold():
+            return False
+        if f.owner and f.owner.casefold() not in (line.owner or "").casefold():
+            return False
+        if quiet_since is not None and (line.status != Status.OPEN.value
+                                        or (line.last_activity and line.last_activity > quiet_since)):
+            return False
+        if due is not None and (line.target_date is None or line.target_date > due):
+            return False
+        return f.min_value is None or (line.target_value is not None and Decimal(line.target_value) >= f.min_value)
+
+    return keeps
 
 
 def searchable_text(customer: Customer) -> str:
@@ -187,43 +207,39 @@ def _leaves(value: object) -> Iterable[object]:
 SORT_KEYS = ("stage", "id", "name", "value", "date", "last", "field", "area", "owner")
 
 
-def sort_rows(rows: Sequence[Row], key: str) -> list[Row]:
-    """Rows ordered by `key` (see SORT_KEYS); a leading '-' reverses. Empty values go last."""
+def sort_rows(columns: Columns, key: str) -> Columns:
+    """Rows ordered by `key` (see SORT_KEYS); a leading '-' reverses. Empty values go last, by id."""
     descending = key.startswith("-")
     name = key.lstrip("-+")
     if name not in SORT_KEYS:
         raise UsageError(f"cannot sort by '{key}'; use one of: {', '.join(SORT_KEYS)} (prefix - to reverse)")
-    if name == "stage":  # the default, made quick: by id, then (a stable sort) by the funnel's order
-        ordered = sorted(rows, key=_id_of, reverse=descending)
-        staged = [r for r in ordered if r.stage is not None]
-        staged.sort(key=_stage_rank, reverse=descending)
-        return staged + [r for r in ordered if r.stage is None][::-1 if descending else 1]
-    keyed = [(_sort_value(r, name), r) for r in rows]
-    present = [(value, r.id, r) for value, r in keyed if value is not None]
-    present.sort(key=itemgetter(0, 1), reverse=descending)
-    absent = sorted((r for value, r in keyed if value is None), key=_id_of)
-    return [r for _, _, r in present] + absent
+    ids = columns["id"]
+    by_id = sorted(range(len(ids)), key=ids.__getitem__, reverse=descending)  # positions, not rows: C compares
+    values = _sort_values(columns, name)
+    present = [position for position in by_id if values[position] is not None]
+    present.sort(key=values.__getitem__, reverse=descending)  # stable: equal values stay in id order
+    absent = [position for position in by_id if values[position] is None]
+    return columns.take(present + (absent[::-1] if descending else absent))
 
 
-_id_of = attrgetter("id")
-
-
-def _stage_rank(line: Row) -> tuple[int, bool]:
-    """Open deals of a stage before the won and lost ones; customers without a deal last."""
-    return _RANKS[line.stage, line.status]
-
-
-_RANKS: dict[tuple[Stage | None, Status | None], tuple[int, bool]] = {
-    (stage, status): (stage.number, status is not Status.OPEN) for stage in Stage for status in Status}
-
-
-def _sort_value(line: Row, name: str) -> object:
-    if name == "stage":
-        return None if line.stage is None else (line.stage.number, line.status is not Status.OPEN)
+def _sort_values(columns: Columns, name: str) -> list[Any]:
+    if name == "stage":  # the funnel's order; open deals of a stage before its won and lost ones
+        return list(map(_RANKS.get, zip(columns["stage"], columns["status"])))
     if name == "name":
-        return _pinyin_order(line.name)
-    attribute = {"value": "target_value", "date": "target_date", "last": "last_activity"}.get(name, name)
-    return getattr(line, attribute)
+        return list(map(_pinyin_order, columns["name"]))
+    if name == "value":
+        return decimals(columns["target_value"])
+    return columns[{"date": "target_date", "last": "last_activity"}.get(name, name)]
+
+
+def funnel_order(line: Sequence[Any]) -> tuple[int, str]:
+    """Where a row comes when sorted by stage: the funnel's order, then by id; customers without a deal last."""
+    rank = _RANKS.get((line[2], line[3]))
+    return (len(_RANKS) if rank is None else rank, line[0])
+
+
+_RANKS: dict[tuple[str | None, str | None], int] = {
+    (stage.value, status.value): stage.number * 2 + (status is not Status.OPEN) for stage in Stage for status in Status}
 
 
 def _pinyin_order(name: str) -> str:
@@ -243,15 +259,20 @@ class Summary:
     won_value: Decimal
 
 
-def summarize(rows: Sequence[Row]) -> Summary:
+def summarize(columns: Columns) -> Summary:
     """Open deals per stage, won and lost deals, open pipeline value (target values) and won value."""
-    open_deals = [deal for line in rows for deal in line.open_deals]
+    open_deals = [deal for deals in columns["open_deals"] for deal in deals]
     by_stage = Counter(stage for stage, _ in open_deals)
     return Summary(
-        customers=len(rows),
-        open_by_stage={stage: by_stage[stage] for stage in Stage if by_stage[stage]},
-        won=sum(line.won_deals for line in rows),
-        lost=sum(line.lost_deals for line in rows),
-        open_value=sum((value or Decimal(0) for _, value in open_deals), Decimal(0)),
-        won_value=sum((line.won_value or Decimal(0) for line in rows), Decimal(0)),
+        customers=len(columns),
+        open_by_stage={stage: by_stage[stage.value] for stage in Stage if by_stage[stage.value]},
+        won=sum(columns["won_deals"]),
+        lost=sum(columns["lost_deals"]),
+        open_value=_total(value for _, value in open_deals),
+        won_value=_total(columns["won_value"]),
     )
+
+
+def _total(amounts: Iterable[str | None]) -> Decimal:
+    """The sum of amount texts (each distinct one converted once: a folder repeats its amounts)."""
+    return sum((Decimal(text) * count for text, count in Counter(amounts).items() if text is not None), Decimal(0))

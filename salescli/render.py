@@ -32,11 +32,17 @@ def render(records: Sequence[Mapping[str, Any]], headers: Mapping[str, str], fmt
 
 def render_rows(rows: Sequence[Sequence[Any]], headers: Mapping[str, str], fmt: str) -> str:
     """Like `render`, for rows of raw values in the order of `headers` (quicker for long lists)."""
+    columns = list(zip(*rows)) if rows else [() for _ in headers]
+    return render_columns(columns, headers, fmt)
+
+
+def render_columns(columns: Sequence[Sequence[Any]], headers: Mapping[str, str], fmt: str) -> str:
+    """Like `render_rows`, for the values a column at a time (quicker still: no rows to take apart)."""
     keys = list(headers)
-    columns = list(zip(*rows)) if rows else [() for _ in keys]
+    rows_count = len(columns[0]) if columns else 0
     if fmt == "json":  # one record a line: readable, and fast (the C encoder does not indent)
         template = "{" + ", ".join(encode_basestring(key).replace("%", "%%") + ": %s" for key in keys) + "}"
-        lines = [template % row for row in zip(*map(_json_texts, columns))] if keys else ["{}"] * len(rows)
+        lines = [template % row for row in zip(*map(_json_texts, columns))] if keys else ["{}"] * rows_count
         return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
     cells = [_cells(column) for column in columns]
     if fmt in ("csv", "tsv"):

@@ -12,7 +12,7 @@ from pathlib import Path
 from salescli import store
 from salescli.config import LANGUAGES, Config
 from salescli.customer import Customer
-from salescli.listing import Row
+from salescli.listing import Columns
 from salescli.errors import DataError, UsageError, display_path
 from salescli.parsing import parse_date
 
@@ -70,7 +70,7 @@ class Session:
         self._report(folder.problems)
         return folder.customers
 
-    def rows(self) -> list[Row]:
+    def rows(self) -> Columns:
         """Every readable customer's list row (fast: no customer is built when the cache has it)."""
         read = store.read_rows(self.folder)
         self._report(read.problems)

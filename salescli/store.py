@@ -24,7 +24,7 @@ from salescli.customer import (Customer, LogProblem, customer_from_document, fro
                                to_record)
 from salescli.errors import DataError, UsageError
 from salescli.ids import validate_id
-from salescli.listing import Row, from_plain as row_from_plain, row, to_plain as row_to_plain
+from salescli.listing import Columns, Row, funnel_order, row
 
 CUSTOMERS = "customers"
 TEMPLATES = "templates"
@@ -133,7 +133,7 @@ def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
 class Rows:
     """What a read of the whole folder for `list` gives: each customer's row, and the problems."""
 
-    rows: list[Row]
+    rows: Columns
     problems: list[DataError] = field(default_factory=list)
 
 
@@ -142,57 +142,54 @@ def read_rows(folder: DataFolder) -> Rows:
     unchanged (no record is read)."""
     if cache.disabled():
         read = _parse_files(folder.customer_files())
-        return Rows([row(customer) for customer in read.customers], read.problems)
+        return Rows(Columns.of(map(row, read.customers)), read.problems)
     scan = _scan(folder, records=False)
-    return Rows(list(map(row_from_plain, scan.rows.values())), scan.problems)
+    fields = scan.index.rows_at(scan.kept)
+    rows = Columns(fields) if fields else Columns.of([])
+    rows.extend(Row._make(new.row) for _, new in scan.parsed)
+    return Rows(rows, scan.problems)
 
 
 @dataclass(frozen=True)
 class _Scan:
-    rows: dict[str, Any]  # file name → plain row
+    index: cache.Cache
+    kept: list[int]  # the positions in the index of the files that are unchanged
+    parsed: list[tuple[str, cache.Parsed]]  # the other files, parsed
     records: dict[str, Any]  # file name → record (when asked for)
     problems: list[DataError]
 
 
 def _scan(folder: DataFolder, *, records: bool) -> _Scan:
-    """Each customer file's row (and record): from the cache while unchanged, else parsed; the
-    cache is brought up to date when anything changed."""
+    """Which customer files the cache has (and their records) and the others parsed; the cache is
+    brought up to date when anything changed."""
     stored = cache.load(folder.root)
     files = folder.customers
-    fresh = stored.fresh
-    kept: dict[str, cache.Entry] = {}
-    stale: list[tuple[str, cache.Identity]] = []
-    for name, identity in _listing(files):
-        entry = fresh(name, identity, files)
-        if entry is None:
-            stale.append((name, identity))
-        else:
-            kept[name] = entry
+    kept, stale = stored.sort_out(_listing(files), files)
     found_records: dict[str, Any] = {}
     if records:
-        for name, entry in list(kept.items()):
-            record = stored.record(entry)
+        trusted = []
+        for position in kept:
+            name, record = stored.names[position], stored.record(position)
             if record is None:  # its record is damaged: parse the file again
-                stale.append((name, entry.identity))
-                del kept[name]
+                stale.append((name, stored.identities[position]))  # type: ignore[arg-type]
             else:
+                trusted.append(position)
                 found_records[name] = record
-    found_rows = {name: entry.row for name, entry in kept.items()}
-    parsed = _parse_many([files / name for name, _ in stale])
-    problems, new = [], []
-    for (name, identity), result in zip(stale, parsed):
+        kept = trusted
+    results = _parse_many([files / name for name, _ in stale])
+    problems, parsed = [], []
+    for (name, identity), result in zip(stale, results):
         if isinstance(result, DataError):
             problems.append(result)
         else:
             digest, plain_row, record = result
-            new.append((name, cache.Parsed(identity, digest, plain_row, record)))
-            found_rows[name] = plain_row
+            parsed.append((name, cache.Parsed(identity, digest, plain_row, record)))
             if records:
                 found_records[name] = marshal.loads(record)
-    if new or len(kept) != len(stored.entries):
-        cache.save(stored, kept.items(), new)
+    if parsed or len(kept) != stored.live:
+        cache.save(stored, kept, parsed, order=funnel_order)
     problems.sort(key=lambda problem: str(problem.path))
-    return _Scan(found_rows, found_records, problems)
+    return _Scan(stored, kept, parsed, found_records, problems)
 
 
 def _listing(folder: Path) -> list[tuple[str, cache.Identity]]:
@@ -241,7 +238,7 @@ def _parse_for_cache(path: Path) -> Any:
     try:
         data = _read_bytes(path)
         customer = parse_customer(_decoded(data, path), path)
-        return cache.digest(data), row_to_plain(row(customer)), marshal.dumps(to_record(customer))
+        return cache.digest(data), tuple(row(customer)), marshal.dumps(to_record(customer))
     except DataError as problem:
         return problem
 
@@ -379,7 +376,7 @@ def _remember(path: Path, data: bytes, customer: Customer, identity: cache.Ident
     """Put a file salescli has just written into the parse cache: the next command need not parse it."""
     if cache.disabled():
         return
-    written = {path: (path.name, cache.Parsed(identity, cache.digest(data), row_to_plain(row(customer)),
+    written = {path: (path.name, cache.Parsed(identity, cache.digest(data), tuple(row(customer)),
                                              marshal.dumps(to_record(customer))))}
     if _batches:
         _batches[-1].update(written)
@@ -390,12 +387,13 @@ def _remember(path: Path, data: bytes, customer: Customer, identity: cache.Ident
 def _flush(written: Mapping[Path, tuple[str, cache.Parsed]]) -> None:
     for files in {path.parent for path in written}:
         stored = cache.load(files.parent)
-        if not stored.entries:  # no cache yet: the next read makes one of the whole folder
+        if not stored.base:  # no cache yet: the next read makes one of the whole folder
             continue
         new = {name: parsed for path, (name, parsed) in written.items() if path.parent == files}
-        kept = [(name, entry) for name, entry in stored.entries.items() if name not in new]
-        cache.save(stored, kept, new.items())
-    
+        kept = [position for position, (name, identity) in enumerate(zip(stored.names, stored.identities))
+                if identity is not None and name not in new]
+        cache.save(stored, kept, new.items(), order=funnel_order)
+
 
 def write_file(path: Path, data: bytes) -> None:
     """Write or replace a whole file (an export), all or nothing."""

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from salescli import cache, store
 from tests.conftest import Run
@@ -105,7 +106,7 @@ def test_a_truncated_or_garbage_cache_is_ignored(folder: Path, garbage: bytes | 
     path.write_bytes(data[: len(data) // 2] if garbage is None else garbage)
     assert notes(folder) == {"a": "x"}
     assert len(counted) == 2  # parsed again, not trusted
-    assert cache.load(folder).entries  # and rebuilt
+    assert cache.load(folder).names == ["a.yaml"]  # and rebuilt
 
 
 def test_deleting_the_cache_changes_nothing(folder: Path) -> None:
@@ -176,7 +177,7 @@ def test_a_damaged_record_part_is_never_trusted(folder: Path, counted: list[Path
     data[-3] ^= 0xFF  # inside the record
     path.write_bytes(bytes(data))
     counted.clear()
-    assert [row.id for row in store.read_rows(store.DataFolder(folder)).rows] == ["a"]
+    assert store.read_rows(store.DataFolder(folder)).rows["id"] == ["a"]
     assert counted == []  # the index is intact: rows come from it
     assert notes(folder) == {"a": "kept"}
     assert counted == [folder / "customers" / "a.yaml"]  # the records are not: the file is parsed again
@@ -187,7 +188,7 @@ def test_a_bulk_import_writes_the_cache_once(folder: Path, run: Run, monkeypatch
     assert run("list").exit_code == 0
     saves: list[int] = []
     real = cache.save
-    monkeypatch.setattr(cache, "save", lambda old, kept, parsed: saves.append(1) or real(old, kept, parsed))
+    monkeypatch.setattr(cache, "save", lambda *args, **kwargs: saves.append(1) or real(*args, **kwargs))
     table = folder / "new.csv"
     table.write_text("name,area\n" + "".join(f"客户{n},洪山\n" for n in range(5)), encoding="utf-8")
     assert run("import", str(table)).exit_code == 0
@@ -268,3 +269,37 @@ def test_a_few_changes_go_to_the_changes_file_many_to_a_new_index(
     assert notes(folder) == {"c0": "edited", "c1": "edited", "c2": "x"}
     assert index.read_bytes() != full and not changes.exists()  # three changes: a new full index
     assert notes(folder) == {"c0": "edited", "c1": "edited", "c2": "x"}
+
+
+def _rows(folder: Path) -> list[tuple[object, ...]]:
+    return sorted(store.read_rows(store.DataFolder(folder)).rows.rows())
+
+
+def test_the_rows_from_the_cache_are_the_rows_of_the_files(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    make(folder, "a", "name: A\narea: 洪山\nlog:\n- {date: 2026-09-01, event: added, stage: demo}\n"
+                      "- {date: 2026-09-02, event: target, value: 48000.5, by: 2026-12-01}\n")
+    make(folder, "b", 'name: "B\\0\\x01"\nowner: "\\x01"\n')  # the packing's own characters
+    make(folder, "c", "name: C\nlog:\n- {date: 2026-09-01, event: added, stage: close}\n"
+                      "- {date: 2026-09-05, event: won, value: 9000}\n")
+    private = os.environ[cache.CACHE_DIR_VARIABLE]
+    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, "off")
+    parsed = _rows(folder)
+    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, private)
+    assert [row[:3] for row in parsed] == [("a", "A", "demo"), ("b", "B\x00\x01", None), ("c", "C", "close")]
+    assert parsed[0][9:15] == ("洪山", None, "48000.5", "2026-12-01", None, "2026-09-02")
+    assert parsed[1][9:11] == (None, "\x01")
+    assert _rows(folder) == parsed  # read and cached
+    assert _rows(folder) == parsed  # from the cache
+    make(folder, "a", "name: A2\n", old=False)  # a change, an addition and a removal: the changes file
+    make(folder, "d", "name: D\n")
+    (folder / "customers" / "c.yaml").unlink()
+    changed = [("a", "A2"), ("b", "B\x00\x01"), ("d", "D")]
+    assert [row[:2] for row in _rows(folder)] == changed
+    assert cache.changes_location(cache.location(folder)).exists()
+    assert [row[:2] for row in _rows(folder)] == changed
+
+
+@settings(max_examples=200)
+@given(st.lists(st.none() | st.text()))
+def test_a_column_of_texts_packs_and_unpacks_exactly(column: list[str | None]) -> None:
+    assert cache._unpack(cache._pack(column)) == column

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from operator import attrgetter
 from typing import Any, Optional
 
 import typer
@@ -13,7 +12,7 @@ from salescli.customer import Status
 from salescli.errors import EXIT_DATA, UsageError
 from salescli.parsing import format_money, parse_money
 from salescli.pipeline import parse_target
-from salescli.render import check_format, render_rows
+from salescli.render import check_format, render_columns
 from salescli.session import Session
 from salescli.stages import Stage
 
@@ -73,20 +72,21 @@ def list_customers(
     rows = listing.sort_rows(_selected(s, filters), sort)
     display = fmt in ("table", "markdown")
     columns = COLUMNS if display else DATA_COLUMNS
-    lines = _display_lines(rows, s) if display else list(map(attrgetter(*columns), rows))
-    typer.echo(render_rows(lines, i18n.headers(columns, s.language), fmt), nl=False)
+    cells = _display_cells(rows, s) if display else _data_cells(rows)
+    typer.echo(render_columns(cells, i18n.headers(columns, s.language), fmt), nl=False)
     if display:
         typer.echo(_summary_line(listing.summarize(rows), s))
     if s.problems:
         raise typer.Exit(EXIT_DATA)
 
 
-def _selected(s: Session, filters: listing.Filters) -> list[listing.Row]:
+def _selected(s: Session, filters: listing.Filters) -> listing.Columns:
     """The rows to show; searching the text of the files needs the customers, the rest only rows."""
     if not filters.search:
         return listing.select(s.rows(), filters, today=s.today)
     customers = {customer.id: customer for customer in s.customers()}
-    return listing.select([listing.row(customer) for customer in customers.values()], filters, today=s.today,
+    rows = listing.Columns.of(listing.row(customer) for customer in customers.values())
+    return listing.select(rows, filters, today=s.today,
                           text_of=lambda customer_id: listing.searchable_text(customers[customer_id]))
 
 
@@ -106,17 +106,26 @@ def _status(open_only: bool, won: bool, lost: bool) -> Status | None:
     return chosen[0] if chosen else None
 
 
-def _display_lines(rows: list[listing.Row], s: Session) -> list[tuple[Any, ...]]:
-    """The table's cells: classification keys and stages as labels in the output language."""
+def _data_cells(rows: listing.Columns) -> list[list[Any]]:
+    """The columns for scripts: raw values, amounts as numbers."""
+    return [listing.decimals(rows[name]) if name in listing.AMOUNTS else rows[name] for name in DATA_COLUMNS]
+
+
+def _display_cells(rows: listing.Columns, s: Session) -> list[list[Any]]:
+    """The table's columns: classification keys and stages as labels in the output language."""
     language = s.language
-    labels = {name: s.config.vocabulary(name).labels(language) for name in ("field", "size", "role", "channel")}
-    fields, sizes, roles, channels = (labels[name] for name in ("field", "size", "role", "channel"))
-    stages: dict[tuple[Stage, Status | None], str] = {
-        (stage, status): _stage_label(stage, status, language) for stage in Stage for status in Status}
-    return [(row.id, row.name, stages[row.stage, row.status] if row.stage is not None else None,
-             fields.get(row.field, row.field), sizes.get(row.size, row.size), roles.get(row.role, row.role),
-             channels.get(row.channel, row.channel), row.area, row.target_value, row.target_date, row.last_activity)
-            for row in rows]
+    stages = {(stage.value, status.value): _stage_label(stage, status, language) for stage in Stage for status in Status}
+    cells = {name: _labelled(rows[name], s.config.vocabulary(name).labels(language))
+             for name in ("field", "size", "role", "channel")}
+    cells["stage"] = list(map(stages.get, zip(rows["stage"], rows["status"])))
+    return [cells[name] if name in cells else listing.decimals(rows[name]) if name in listing.AMOUNTS else rows[name]
+            for name in COLUMNS]
+
+
+def _labelled(keys: list[str | None], labels: dict[str | None, str]) -> list[str | None]:
+    """Each key's label (a key without one stays as it is), looked up once per distinct key."""
+    known = {key: labels.get(key, key) if key is not None else None for key in set(keys)}
+    return list(map(known.__getitem__, keys))
 
 
 def _stage_label(stage: Stage, status: Status, language: str) -> str:
