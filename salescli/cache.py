@@ -28,7 +28,7 @@ import sys
 import zlib
 from array import array
 from contextlib import contextmanager
-from operator import itemgetter
+from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
@@ -49,8 +49,7 @@ Span = tuple[int, int, int]  # where a record lies in the records file: offset, 
 Entry = tuple[Identity, bytes, tuple[Any, ...], Span]  # identity, digest, row, span: a file in the changes file
 
 
-def identity(stat: os.stat_result) -> Identity:
-    return (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
+identity: Callable[[os.stat_result], Identity] = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
 
 
 def digest(data: bytes) -> bytes:
@@ -106,20 +105,21 @@ class Cache:
             self._rows = [_unpack(column) for column in self.packed_rows]
         return self._rows
 
-    def sort_out(self, listing: list[tuple[str, Identity]], folder: Path) -> tuple[list[int], list[tuple[str, Identity]]]:
-        """The positions of the listed files that are certainly unchanged, and the other files."""
-        names, identities = self.names, self.identities
-        listing = sorted(listing, key=_name_of)
-        if [name for name, _ in listing] == names:
-            positions: Iterable[int | None] = range(len(names))  # the usual case: the folder lists as before
-        else:
-            where = dict(zip(names, range(len(names))))
-            positions = [where.get(name) for name, _ in listing]
+    def sort_out(self, names: list[str], identities: list[Identity], folder: Path
+                 ) -> tuple[list[int], list[tuple[str, Identity]]]:
+        """Of the files in `folder` (`names` in order, with their `identities`), the positions of
+        those certainly unchanged, and the others."""
         racy = self.written_ns - RACY_NS  # modified at or after this: too close to the cache write to tell by time
+        if names == self.names and identities == self.identities \
+                and (not names or max(map(_mtime_of, identities)) < racy):
+            return list(range(len(names))), []  # the usual case, in two comparisons made in C
+        where = dict(zip(self.names, range(len(self.names))))
         kept: list[int] = []
         stale: list[tuple[str, Identity]] = []
-        for (name, now), position in zip(listing, positions):
-            if position is not None and identities[position] == now and (now[1] < racy or self._same(position, folder / name)):
+        for name, now in zip(names, identities):
+            position = where.get(name)
+            if position is not None and self.identities[position] == now \
+                    and (now[1] < racy or self._same(position, folder / name)):
                 kept.append(position)
             else:
                 stale.append((name, now))
@@ -206,6 +206,7 @@ class Cache:
 
 
 _name_of = itemgetter(0)
+_mtime_of = itemgetter(1)
 
 
 # A column of texts is stored as one text (split in C when loaded): values joined by _SEPARATOR,

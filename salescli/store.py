@@ -164,7 +164,7 @@ def _scan(folder: DataFolder, *, records: bool) -> _Scan:
     brought up to date when anything changed."""
     stored = cache.load(folder.root)
     files = folder.customers
-    kept, stale = stored.sort_out(_listing(files), files)
+    kept, stale = stored.sort_out(*_listing(files), files)
     found_records: dict[str, Any] = {}
     if records:
         trusted = []
@@ -192,21 +192,24 @@ def _scan(folder: DataFolder, *, records: bool) -> _Scan:
     return _Scan(stored, kept, parsed, found_records, problems)
 
 
-def _listing(folder: Path) -> list[tuple[str, cache.Identity]]:
-    """The customer files' names with their identities (a stat each: this runs for every file)."""
-    found = []
+def _listing(folder: Path) -> tuple[list[str], list[cache.Identity]]:
+    """The customer files' names, in order, and their identities (a stat each: this runs for every
+    file; in name order, as the cache keeps them, so that both are compared in one go)."""
     try:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                name = entry.name
-                if name.endswith(".yaml") and not name.startswith("."):
-                    try:
-                        found.append((name, cache.identity(entry.stat())))
-                    except OSError:
-                        continue
+        names = sorted(name for name in os.listdir(folder) if name.endswith(".yaml") and not name.startswith("."))
     except OSError:
-        return []
-    return found
+        return [], []
+    prefix = os.path.join(folder, "")
+    try:
+        return names, list(map(cache.identity, map(os.stat, map(prefix.__add__, names))))
+    except OSError:  # one went away meanwhile (or is a broken link): the others without it
+        found = []
+        for name in names:
+            try:
+                found.append((name, cache.identity(os.stat(prefix + name))))
+            except OSError:
+                continue
+        return [name for name, _ in found], [identity for _, identity in found]
 
 
 def _parse_files(paths: Sequence[Path]) -> Folder:
