@@ -11,7 +11,7 @@ from itertools import repeat
 from datetime import date
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from salescli.errors import UsageError
 
@@ -70,23 +70,17 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str], *, markdown: bo
 
 def _layout(columns: Sequence[Sequence[str]], headers: Sequence[str], *, markdown: bool,
             align: Sequence[str] | None) -> str:
-    columns = [_stripped(column) for column in columns]
+    measured = [_measure(column) for column in columns]
+    if any(column.multiline for column in measured):
+        return _tabulate([list(row) for row in zip(*(column.cells for column in measured))], headers,
+                         markdown=markdown, align=align)
     rows_count = len(columns[0]) if columns else 0
-    texts = ["".join(column) for column in columns]  # each column's text at once: C loops, not Python's
-    if any("\n" in text or "\r" in text for text in texts):
-        return _tabulate([list(row) for row in zip(*columns)], headers, markdown=markdown, align=align)
     given = list(align or ()) if rows_count else []  # tabulate aligns the titles of an empty table left
     aligns = given + ["left"] * (len(headers) - len(given))
-    narrow = [text.isascii() and text.isprintable() for text in texts]  # one column a character
-    widths = [list(map(len, column)) if plain else _widths(column, text)
-              for column, text, plain in zip(columns, texts, narrow)]
-    sizes = [max([text_width(title) + 2, *column_widths]) for title, column_widths in zip(headers, widths)]
-    # Columns of one-column characters are padded by the row's format ("%-8s"), the others here.
-    simple = [plain and how != "center" for plain, how in zip(narrow, aligns)]
-    cells = [column if done else _pad(column, None if plain else column_widths, size, how)
-             for column, column_widths, size, how, plain, done in zip(columns, widths, sizes, aligns, narrow, simple)]
-    formats = [("%-" if how == "left" else "%") + str(size) + "s" if done else "%s"
-               for size, how, done in zip(sizes, aligns, simple)]
+    sizes = [max(text_width(title) + 2, column.widest) for title, column in zip(headers, measured)]
+    laid = [_padded(column, size, how) for column, size, how in zip(measured, sizes, aligns)]
+    cells = [column_cells for column_cells, _ in laid]
+    formats = [row_format for _, row_format in laid]
     titles = [_pad([title], [text_width(title)], size, how)[0] for title, size, how in zip(headers, sizes, aligns)]
     if markdown:
         lines = ["| " + " | ".join(titles) + " |", "|" + "|".join("-" * (size + 2) for size in sizes) + "|"]
@@ -98,12 +92,40 @@ def _layout(columns: Sequence[Sequence[str]], headers: Sequence[str], *, markdow
     return "\n".join(lines) + "\n"
 
 
-def _stripped(column: Sequence[str]) -> Sequence[str]:
-    """The cells without surrounding white space, as tabulate shows them."""
-    joined = "\x00" + "\x00".join(column) + "\x00"
-    if not re.search("\x00\\s", joined) and not re.search("\x00\\s", joined[::-1]):  # the usual case
-        return column
-    return [cell.strip() for cell in column]
+class _Measured(NamedTuple):
+    cells: Sequence[str]  # the column's cells, without surrounding white space (as tabulate shows them)
+    values: Sequence[str]  # what was measured: each distinct cell once when they repeat, else the cells
+    widths: Sequence[int] | None  # the width of each of `values`; None when every character takes one column
+    widest: int
+    multiline: bool
+
+
+def _measure(cells: Sequence[str]) -> _Measured:
+    """How wide a column's cells are. Whole columns at once, and each distinct value once where
+    they repeat (stages, fields, days): a list of 100,000 customers has a million cells."""
+    distinct = set(cells)
+    values: Sequence[str] = list(distinct) if len(distinct) * 4 <= len(cells) else cells
+    if re.search("\x00\\s|\\s\x00", "\x00" + "\x00".join(values) + "\x00"):  # white space at either end
+        return _measure([cell.strip() for cell in cells])
+    text = "".join(values)
+    if "\n" in text or "\r" in text:
+        return _Measured(cells, values, None, 0, multiline=True)
+    if text.isascii() and text.isprintable():
+        return _Measured(cells, values, None, max(map(len, values), default=0), multiline=False)
+    widths = _widths(values, text)
+    return _Measured(cells, values, widths, max(widths), multiline=False)
+
+
+def _padded(column: _Measured, size: int, how: str) -> tuple[Sequence[str], str]:
+    """The column's cells and the row format's part for them: columns of one-column characters are
+    padded by the format ("%-8s"), the others here."""
+    if column.widths is None and how != "center":
+        return column.cells, ("%-" if how == "left" else "%") + str(size) + "s"
+    padded = _pad(column.values, column.widths, size, how)
+    if column.values is column.cells:
+        return padded, "%s"
+    lookup = dict(zip(column.values, padded))
+    return list(map(lookup.__getitem__, column.cells)), "%s"
 
 
 def _pad(cells: Sequence[str], widths: Sequence[int] | None, size: int, how: str) -> list[str]:
@@ -223,11 +245,16 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _cells(column: Sequence[Any]) -> list[str]:
+def _cells(column: Sequence[Any]) -> Sequence[str]:
     """A column's values as text (whole columns at once: a list of 100,000 has a million cells)."""
-    if _kind(column) is str:
-        return [value if type(value) is str else _cell(value) for value in column]
+    kinds = set(map(type, column))
+    if kinds <= _TEXT:
+        return list(map(_EMPTY.get, column, column)) if type(None) in kinds else column
     return _each_once(column, _cell, "")
+
+
+_TEXT = {str, type(None)}
+_EMPTY = {None: ""}
 
 
 def _cell(value: Any) -> str:

@@ -30,6 +30,23 @@ def test_a_table_is_laid_out_as_tabulate_lays_it_out(columns, markdown):
     assert table(rows, headers, markdown=markdown, align=align) == expected
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    columns=st.integers(min_value=1, max_value=3).flatmap(lambda n: st.tuples(
+        st.lists(CELL.filter(str.strip), min_size=n, max_size=n),
+        st.lists(CELL, min_size=1, max_size=3).flatmap(  # a few values, repeated: measured once each
+            lambda pool: st.lists(st.lists(st.sampled_from(pool), min_size=n, max_size=n), min_size=4, max_size=20)),
+        st.lists(st.sampled_from(["left", "right", "center"]), min_size=n, max_size=n),
+    )),
+    markdown=st.booleans(),
+)
+def test_a_table_of_repeated_values_is_laid_out_as_tabulate_lays_it_out(columns, markdown):
+    headers, rows, align = columns
+    expected = tabulate(rows, headers=headers, tablefmt="github" if markdown else "simple",
+                        disable_numparse=True, colalign=align) + "\n"
+    assert table(rows, headers, markdown=markdown, align=align) == expected
+
+
 def test_cells_with_line_breaks_are_wrapped_by_tabulate():
     rows = [["中建三局", "line one\nline two"]]
     assert table(rows, ["name", "note"]) == tabulate(rows, headers=["name", "note"], disable_numparse=True) + "\n"
