@@ -40,10 +40,8 @@ def render_columns(columns: Sequence[Sequence[Any]], headers: Mapping[str, str],
     """Like `render_rows`, for the values a column at a time (quicker still: no rows to take apart)."""
     keys = list(headers)
     rows_count = len(columns[0]) if columns else 0
-    if fmt == "json":  # one record a line: readable, and fast (the C encoder does not indent)
-        template = "{" + ", ".join(encode_basestring(key).replace("%", "%%") + ": %s" for key in keys) + "}"
-        lines = [template % row for row in zip(*map(_json_texts, columns))] if keys else ["{}"] * rows_count
-        return "[\n" + ",\n".join(lines) + "\n]\n" if lines else "[]\n"
+    if fmt == "json":
+        return _json(columns, keys, rows_count)
     cells = [_cells(column) for column in columns]
     if fmt in ("csv", "tsv"):
         buffer = io.StringIO()
@@ -180,32 +178,46 @@ def text_width(text: str) -> int:
     return wcswidth(text)
 
 
-def _json_texts(column: Sequence[Any]) -> list[str]:
+def _json(columns: Sequence[Sequence[Any]], keys: Sequence[str], rows_count: int) -> str:
+    """One record a line: readable, and quick to make. Every piece of the output (each value's
+    JSON text and the keys between them) is laid into one list by slice assignment and joined
+    once: no Python step per row or per cell."""
+    if not rows_count:
+        return "[]\n"
+    if not keys:
+        return "[\n" + ",\n".join(["{}"] * rows_count) + "\n]\n"
+    before = ["{" + encode_basestring(keys[0]) + ": "] + [", " + encode_basestring(key) + ": " for key in keys[1:]]
+    stride = 2 * len(keys) + 1  # per record: a key's lead-in and its value for each column, then "},\n"
+    pieces: list[str] = [""] * (stride * rows_count)
+    for number, (lead_in, column) in enumerate(zip(before, columns)):
+        pieces[2 * number::stride] = [lead_in] * rows_count
+        pieces[2 * number + 1::stride] = _json_texts(column)
+    pieces[stride - 1::stride] = ["},\n"] * rows_count
+    pieces[-1] = "}"
+    return "[\n" + "".join(pieces) + "\n]\n"
+
+
+def _json_texts(column: Sequence[Any]) -> Sequence[str]:
     """A column's values as JSON text, as json.dumps writes them."""
-    kind = _kind(column)
-    if kind is str:
-        return [encode_basestring(value) if type(value) is str else _json_text(value) for value in column]
-    if kind is int:
-        return [int.__repr__(value) if type(value) is int else _json_text(value) for value in column]
     return _each_once(column, _json_text, "null")
 
 
-def _each_once(column: Sequence[Any], convert: Callable[[Any], str], none: str) -> list[str]:
+def _each_once(column: Sequence[Any], convert: Callable[[Any], str], none: str) -> Sequence[str]:
     """`convert` of each value, made once for a value that repeats (a stage, a date, an amount)."""
-    known: dict[Any, str] = {None: none}
-
-    def converted(value: Any) -> str:
-        text = known[value] = convert(value)
-        return text
-
+    kinds = set(map(type, column))
+    if kinds == {str} and convert is _json_text:  # ids, names: the C encoder straight over the column
+        return list(map(encode_basestring, column))
+    if float in kinds or len(kinds & _NUMBERS) > 1:  # 0.0 and -0.0, or True, 1 and Decimal(1): one key, not one text
+        return [none if value is None else convert(value) for value in column]
     try:
-        return [convert(value) if type(value) in _NOT_KEPT else known[value] if value in known
-                else converted(value) for value in column]
+        known = {value: convert(value) for value in set(column) if value is not None}
     except TypeError:  # an unhashable value (a list): one at a time
-        return [convert(value) for value in column]
+        return [none if value is None else convert(value) for value in column]
+    known[None] = none
+    return list(map(known.__getitem__, column))
 
 
-_NOT_KEPT = (bool, int, float)  # True, 1 and 1.0 are one key: these are converted every time
+_NUMBERS = {bool, int, complex, Decimal}
 
 
 def _json_text(value: Any) -> str:

@@ -1,6 +1,6 @@
 """The table layout: the same bytes tabulate gives, for the text customers hold."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 from tabulate import tabulate
 from wcwidth import wcswidth
 
@@ -89,6 +89,8 @@ def test_json_is_one_record_a_line_as_json_dumps_writes_it():
     st.one_of(st.none(), st.text(max_size=6), st.integers(), st.booleans(), st.floats(allow_nan=False)),
     st.one_of(st.none(), st.dates(), st.decimals(allow_nan=False, allow_infinity=False, places=2)),
     st.sampled_from(list(Stage)) | st.none()), max_size=4))
+@example([(0.0, None, None), (-0.0, None, None)])  # equal keys, different texts
+@example([(1, None, Stage.DEMO), (True, None, "demo"), (1.0, None, None)])
 def test_json_lines_are_what_json_dumps_writes(rows):
     import json
 
