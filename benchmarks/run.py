@@ -110,15 +110,19 @@ def main() -> None:
             warm, warm_memory = series([salescli, *command], env, root, args.runs)
             rows.append((size, "salescli " + " ".join(command), cell(cold), cell(warm),
                          f"{max(cold_memory, warm_memory)}"))
-        series([salescli, "list", "--format", "json"], env, root, 1)  # the cache as a rep's last command left it
-        time.sleep(2.1)
         edit = files / "c000001.yaml"
-        edit.write_text(edit.read_text(encoding="utf-8") + "- {date: 2026-11-26, event: note, note: bench}\n",
-                        encoding="utf-8")
-        one, _ = series([salescli, "list", "--format", "json"], env, root, 1)
+        original = edit.read_text(encoding="utf-8")
+        edits = iter(range(args.runs))
+
+        def edit_one_file() -> None:  # a new note each time: every run finds exactly one file changed
+            series([salescli, "list", "--format", "json"], env, root, 1)  # the cache as a rep's last command left it
+            time.sleep(2.1)
+            edit.write_text(original + f"- {{date: 2026-11-26, event: note, note: bench {next(edits)}}}\n",
+                            encoding="utf-8")
+
+        one, _ = series([salescli, "list", "--format", "json"], env, root, args.runs, before=edit_one_file)
         rows.append((size, "salescli list --format json, one file edited", "", cell(one), ""))
-        edit.write_text(edit.read_text(encoding="utf-8").replace("- {date: 2026-11-26, event: note, note: bench}\n", ""),
-                        encoding="utf-8")
+        edit.write_text(original, encoding="utf-8")
     print(f"{'customers':>9} | {'command':<46} | {'cold s: median (min–max)':<25} | "
           f"{'warm s: median (min–max)':<25} | max MB")
     print(f"{'-' * 9}-|-{'-' * 46}-|-{'-' * 25}-|-{'-' * 25}-|-------")

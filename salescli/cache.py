@@ -9,12 +9,13 @@ compared with the digest recorded instead.
 
 Three files, each checked:
 - the index (checksummed as a whole): per customer file its identity, digest and list row (all
-  that `list` needs) and where its record lies in the records file — read by every command;
+  that `list` needs) and where its record lies in the records file — read by every command, so
+  stored a column at a time (see `Cache`): loading it makes a few dozen objects, not a million;
 - the changes since that index was written (checksummed, naming the index it amends), so that a
   changed file or two costs a small write, not a new index of 100,000 entries;
 - the records (each with its CRC in the index): profile, deals and events, read only by commands
-  that need them. New records are appended, so a changed file costs its own record and a new
-  index, not a copy of everything; the file is written afresh (a new generation) when more than
+  that need them. New records are appended, so a changed file costs its own record and an entry
+  in the changes file, not a copy of everything; the file is written afresh (a new generation) when more than
   half of it is dead. Writers take a lock; a reader whose index names another generation than the
   records file holds re-reads those customers' files instead.
 """
