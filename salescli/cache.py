@@ -120,18 +120,12 @@ class Cache:
         for name, now in zip(names, identities):
             position = where.get(name)
             if position is not None and self.identities[position] == now \
-                    and (now[1] < racy or self._same(position, folder / name)):
+                    and (now[1] < racy or _same_bytes(folder / name, self.digest_at(position))):
                 kept.append(position)
             else:
                 stale.append((name, now))
         kept.sort()
         return kept, stale
-
-    def _same(self, position: int, path: Path) -> bool:
-        try:
-            return digest(path.read_bytes()) == self.digest_at(position)
-        except OSError:
-            return False
 
     def digest_at(self, position: int) -> bytes:
         return bytes(self.digests[position * _DIGEST_SIZE:(position + 1) * _DIGEST_SIZE])
@@ -204,6 +198,14 @@ class Cache:
                 for column, value in zip(rows, row):
                     column[self.slots[position]] = value
         self.changes = changes
+
+
+def _same_bytes(path: Path, file_digest: bytes) -> bool:
+    """Whether a racily clean file still holds what was cached (its timestamp cannot tell)."""
+    try:
+        return digest(path.read_bytes()) == file_digest
+    except OSError:
+        return False
 
 
 _name_of = itemgetter(0)
@@ -473,3 +475,62 @@ def save_document(root: Path, name: str, content_digest: bytes, value: Any) -> N
 
 def _document_path(root: Path, name: str) -> Path:
     return location(root).with_name(f"{name}.cache")
+
+
+# ---- per-file results of other kinds (what `check` found in each file) -------------------------
+
+@dataclass
+class Memo:
+    """A value derived from each file's bytes (and from `key`, e.g. the settings and the day it was
+    derived on), kept while the file is unchanged, by the same rule as the index."""
+
+    path: Path
+    key: Any
+    written_ns: int = 0
+    entries: dict[str, tuple[Identity, bytes, Any]] = field(default_factory=dict)  # name → identity, digest, value
+    changed: bool = False
+
+    def get(self, path: Path) -> tuple[Identity | None, Any]:
+        """The file's identity now (None: it cannot be read) and its value, if certainly unchanged
+        (else None)."""
+        try:
+            now = identity(os.stat(path))
+        except OSError:
+            return None, None
+        entry = self.entries.get(path.name)
+        if entry is None or entry[0] != now or (now[1] >= self.written_ns - RACY_NS and not _same_bytes(path, entry[1])):
+            return now, None
+        return now, entry[2]
+
+    def put(self, path: Path, now: Identity, data: bytes, value: Any) -> None:
+        self.entries[path.name] = (now, digest(data), value)
+        self.changed = True
+
+    def keep_only(self, names: Iterable[str]) -> None:
+        """Forget the files that are gone."""
+        kept = {name: self.entries[name] for name in names if name in self.entries}
+        self.changed = self.changed or len(kept) != len(self.entries)
+        self.entries = kept
+
+
+def load_memo(root: Path, name: str, key: Any) -> Memo:
+    path = location(root).with_name(f"{name}.cache")
+    stored = None if disabled() else _read_checked(path)
+    if stored is None or not isinstance(stored[0][1], tuple) or len(stored[0][1]) != 2:
+        return Memo(path, key)
+    stored_key, entries = stored[0][1]
+    if stored_key != key or not isinstance(entries, dict):  # derived with other settings (or on another day)
+        return Memo(path, key)
+    return Memo(path, key, stored[2], entries)
+
+
+def save_memo(memo: Memo) -> None:
+    """Keep the memo, if anything in it changed; a failure only costs speed next time."""
+    if not memo.changed or disabled():
+        return
+    try:
+        memo.path.parent.mkdir(parents=True, exist_ok=True)
+        with _writing(memo.path):
+            _write_checked(memo.path, (b"", (memo.key, memo.entries)))
+    except (OSError, ValueError):  # ValueError: not plain values, so not kept
+        pass

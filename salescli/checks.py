@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Mapping
+from typing import Any, Mapping, NamedTuple
 
 from salescli.config import Config
 from salescli.customer import EventKind, fold_name
@@ -104,34 +104,57 @@ def _event(item: Mapping[str, Any], where: Where, today: date) -> list[Finding]:
     return findings
 
 
+def latest_day(document: Any) -> date | None:
+    """The latest day an event in the document is dated (whether any is in the future depends on it)."""
+    log = document.get("log") if isinstance(document, Mapping) else None
+    days = [_as_date(item.get("date")) for item in log if isinstance(item, Mapping)] if isinstance(log, list) else []
+    return max((day for day in days if day is not None), default=None)
+
+
 def _as_date(value: Any) -> date | None:
     if isinstance(value, datetime):
         return value.date()
     return value if isinstance(value, date) else None
 
 
-def across(documents: Mapping[str, Any]) -> dict[str, list[Finding]]:
+class Identifying(NamedTuple):
+    """What the checks between files need of one document (small enough to keep in a cache)."""
+
+    name: str | None  # the name, when it has one
+    id: str  # the id it claims (its file id unless it says otherwise)
+    referrer: str | None  # referred_by, when given
+
+
+def identifying(document: Any, file_id: str) -> Identifying | None:
+    """None for a document that is not a mapping (it still counts as a customer id that exists)."""
+    if not isinstance(document, Mapping):
+        return None
+    referrer = document.get("referred_by")
+    return Identifying(str(document["name"]) if document.get("name") else None, str(document.get("id") or file_id),
+                       None if referrer in (None, "") else str(referrer))
+
+
+def across(documents: Mapping[str, Identifying | None]) -> dict[str, list[Finding]]:
     """Problems between files (by file id): duplicate ids or names, referrers that do not exist."""
     findings: dict[str, list[Finding]] = {file_id: [] for file_id in documents}
-    mappings = {fid: doc for fid, doc in documents.items() if isinstance(doc, Mapping)}
+    mappings = {file_id: document for file_id, document in documents.items() if document is not None}
     by_name: dict[str, list[str]] = {}
     by_id: dict[str, list[str]] = {}
     for file_id, document in mappings.items():
-        if document.get("name"):
-            by_name.setdefault(fold_name(str(document["name"])), []).append(file_id)
-        by_id.setdefault(str(document.get("id") or file_id), []).append(file_id)
+        if document.name:
+            by_name.setdefault(fold_name(document.name), []).append(file_id)
+        by_id.setdefault(document.id, []).append(file_id)
     for file_id, document in mappings.items():
-        twins = [other for other in by_name.get(fold_name(str(document.get("name") or "")), []) if other != file_id]
-        if twins and document.get("name"):
-            findings[file_id].append(Finding("duplicate-name", f"the name '{document['name']}' is also in "
+        twins = [other for other in by_name.get(fold_name(document.name or ""), []) if other != file_id]
+        if twins and document.name:
+            findings[file_id].append(Finding("duplicate-name", f"the name '{document.name}' is also in "
                                                                 f"{', '.join(twins)}; merge them or tell them apart",
                                              ("name",)))
-        same_id = [other for other in by_id.get(str(document.get("id") or file_id), []) if other != file_id]
+        same_id = [other for other in by_id.get(document.id, []) if other != file_id]
         if same_id:
             findings[file_id].append(Finding("duplicate-id", f"the id is also used by {', '.join(same_id)}", ("id",)))
-        referrer = document.get("referred_by")
-        if referrer not in (None, "") and str(referrer) not in documents:
-            findings[file_id].append(Finding("referrer", f"referred_by '{referrer}' is not a customer id here",
+        if document.referrer is not None and document.referrer not in documents:
+            findings[file_id].append(Finding("referrer", f"referred_by '{document.referrer}' is not a customer id here",
                                              ("referred_by",)))
     return findings
 

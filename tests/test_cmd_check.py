@@ -1,6 +1,8 @@
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import REPO, customer_file, invoke
 
 GOOD = "id: {id}\nname: {name}\nfield: bank\nlog:\n- {{date: 2026-09-01, event: added}}\n"
@@ -57,6 +59,8 @@ def test_each_kind_of_problem_is_named_with_its_place(folder: Path, run) -> None
         "needs, demo, objections, close, service\n"
     )
     assert result.stderr == "15 problems in 7 of 7 files\n"
+    again = run("check")  # every file from the check cache this time: the same report
+    assert (again.exit_code, again.stdout, again.stderr) == (result.exit_code, result.stdout, result.stderr)
 
 
 def test_json_for_tools(folder: Path, run) -> None:
@@ -73,3 +77,64 @@ def test_the_pre_commit_hook_definition() -> None:
 
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "salescli-check" and hook["entry"] == "salescli check"
+
+
+@pytest.fixture
+def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The YAML texts check parses."""
+    from salescli import yamlfile
+
+    texts: list[str] = []
+    real = yamlfile.load
+    monkeypatch.setattr(yamlfile, "load", lambda text: texts.append(text) or real(text))
+    return texts
+
+
+def _names(texts: list[str]) -> list[str]:
+    return sorted(text.split("name: ")[1].split("\n")[0] for text in texts if "name: " in text)  # not the settings
+
+
+def test_an_unchanged_file_is_not_checked_again(folder: Path, run, parsed: list[str]) -> None:
+    write(folder, "a", GOOD.format(id="a", name="A"))
+    write(folder, "b", "id: b\nname: B\nfield: bnak\nlog:\n")
+    first = run("check", "--format", "json")
+    assert _names(parsed) == ["A", "B"]
+    parsed.clear()
+    assert run("check", "--format", "json").stdout == first.stdout
+    assert parsed == []
+    write(folder, "b", "id: b\nname: B\nfield: bank\nlog:\n")  # fixed, within the same second
+    assert run("check").stdout == "2 files checked: no problems\n"
+    assert _names(parsed) == ["B"]
+
+
+def test_new_settings_check_every_file_again(folder: Path, run, parsed: list[str]) -> None:
+    write(folder, "a", "id: a\nname: A\nfield: water\nlog:\n")
+    assert run("check").exit_code == 1  # 'water' is no field yet
+    parsed.clear()
+    (folder / "salescli.yaml").write_text("vocabulary:\n  field:\n    water: 水利部门\n", encoding="utf-8")
+    assert run("check").exit_code == 0
+    assert _names(parsed) == ["A"]
+
+
+def test_an_event_that_was_ahead_is_checked_again_the_next_day(folder: Path, run, parsed: list[str]) -> None:
+    write(folder, "a", "id: a\nname: A\nlog:\n- {date: 2026-11-27, event: note}\n")
+    write(folder, "b", GOOD.format(id="b", name="B"))
+    assert "after today (2026-11-26)" in run("check", today="2026-11-26").stdout
+    parsed.clear()
+    assert run("check", today="2026-11-27").stdout == "2 files checked: no problems\n"
+    assert _names(parsed) == ["A"]  # b has nothing dated after either day: its result still holds
+
+
+def test_problems_between_files_are_found_from_the_cache_too(folder: Path, run) -> None:
+    write(folder, "a", GOOD.format(id="a", name="中建三局"))
+    write(folder, "b", "id: b\nname: 中建三局\nreferred_by: a\nlog:\n")
+    assert run("check").exit_code == 1
+    write(folder, "c", "id: c\nname: C\nreferred_by: zz\nlog:\n")
+    result = run("check")
+    assert result.stdout.replace(str(folder / "customers") + "/", "") == (
+        "a.yaml:2:7: the name '中建三局' is also in b; merge them or tell them apart\n"
+        "b.yaml:2:7: the name '中建三局' is also in a; merge them or tell them apart\n"
+        "c.yaml:3:14: referred_by 'zz' is not a customer id here\n")
+    customer_file(folder, "b").unlink()
+    assert run("check").stdout.replace(str(folder / "customers") + "/", "") == (
+        "c.yaml:3:14: referred_by 'zz' is not a customer id here\n")

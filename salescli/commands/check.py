@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import typer
 
-from salescli import checks, store, yamlfile
+from salescli import cache, checks, store
 from salescli.commands import session
 from salescli.errors import EXIT_DATA, DataError, display_path
 from salescli.render import check_format
@@ -50,40 +51,91 @@ def check(
         raise typer.Exit(EXIT_DATA)
 
 
-def _problems(folder: store.DataFolder, config: Any, today: Any) -> list[DataError]:
-    texts: dict[str, tuple[Path, str]] = {}
+def _problems(folder: store.DataFolder, config: Any, today: date) -> list[DataError]:
+    """Every file's problems: from the cache for a file unchanged since it was last checked (with the
+    same settings, and no event dated between that day and today), else read and checked."""
+    memo = cache.load_memo(folder.root, "check", _settings_key(folder))
     problems: list[DataError] = []
-    documents: dict[str, Any] = {}
-    for path in folder.customer_files():
-        try:
-            text = store.read_text(path)
-        except DataError as error:
-            problems.append(error)
-            continue
-        texts[path.stem] = (path, text)
-        markers = checks.conflict_markers(text)
-        if markers:
-            problems += [DataError(f"unresolved merge conflict about `{field}`: keep one side, delete the "
-                                   "<<<<<<< ======= >>>>>>> lines", path=path, line=line, column=1)
-                         for line, field in markers]
-            documents[path.stem] = None
-            continue
-        try:
-            documents[path.stem] = yamlfile.load(text)
-        except yamlfile.YamlProblem as error:
-            problems.append(DataError(error.message, path=path, line=error.line, column=error.column))
-            documents[path.stem] = None
-            continue
-        for finding in checks.validate(documents[path.stem], file_id=path.stem, config=config, today=today):
-            problems.append(_located(finding, path, text))
-    loaded = {file_id: document for file_id, document in documents.items() if document is not None}
+    loaded: dict[str, checks.Identifying | None] = {}  # file id → what the checks between files need
+    paths = folder.customer_files()
+    for path in paths:
+        now, kept = memo.get(path)
+        if kept is None or not _still_true(kept, today):
+            try:
+                text = store.read_text(path)
+            except DataError as error:
+                problems.append(error)
+                continue
+            kept = _check_file(path, text, config, today)
+            if now is not None:
+                memo.put(path, now, text.encode("utf-8"), kept)
+        _, _, found, is_loaded, identifying = kept
+        problems += [_problem(path, *item) for item in found]
+        if is_loaded:
+            loaded[path.stem] = None if identifying is None else checks.Identifying(*identifying)
+    memo.keep_only(path.name for path in paths)
+    cache.save_memo(memo)
+    by_id = {path.stem: path for path in paths}
     for file_id, findings in checks.across(loaded).items():
-        path, text = texts[file_id]
-        problems += [_located(finding, path, text) for finding in findings]
+        if findings:
+            text = store.read_text(by_id[file_id])
+            problems += [_located(finding, by_id[file_id], text) for finding in findings]
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
 
 
+def _settings_key(folder: store.DataFolder) -> bytes:
+    """What the checks of one file depend on besides the file: the settings (their vocabulary)."""
+    try:
+        return cache.digest(folder.config_path.read_bytes())
+    except OSError:
+        return b""
+
+
+Found = list[tuple[str, Optional[int], Optional[int], Optional[str]]]  # message, line, column, code
+Checked = tuple[int, int, Found, bool, Optional[tuple[Optional[str], str, Optional[str]]]]
+
+
+def _check_file(path: Path, text: str, config: Any, today: date) -> Checked:
+    """What one file's checks found, as the cache keeps it: the day checked, the file's latest event
+    day, its problems, whether it loaded, what `across` needs."""
+    from salescli import yamlfile  # only here: a check that finds every file in the cache needs no YAML
+
+    markers = checks.conflict_markers(text)
+    if markers:
+        return today.toordinal(), 0, [(f"unresolved merge conflict about `{field}`: keep one side, delete the "
+                                       "<<<<<<< ======= >>>>>>> lines", line, 1, None) for line, field in markers], \
+            False, None
+    try:
+        document = yamlfile.load(text)
+    except yamlfile.YamlProblem as error:
+        return today.toordinal(), 0, [(error.message, error.line, error.column, None)], False, None
+    found: Found = []
+    for finding in checks.validate(document, file_id=path.stem, config=config, today=today):
+        problem = _located(finding, path, text)
+        found.append((problem.message, problem.line, problem.column, finding.code))
+    latest = checks.latest_day(document)
+    identifying = checks.identifying(document, path.stem)
+    return (today.toordinal(), latest.toordinal() if latest else 0, found, True,
+            None if identifying is None else (identifying.name, identifying.id, identifying.referrer))
+
+
+def _still_true(kept: Checked, today: date) -> bool:
+    """Whether what was found on another day holds today: it does unless an event is dated after
+    one of the two days (then whether it lies in the future may differ)."""
+    checked_on, latest = kept[0], kept[1]
+    return checked_on == today.toordinal() or latest <= min(checked_on, today.toordinal())
+
+
+def _problem(path: Path, message: str, line: int | None, column: int | None, code: str | None) -> DataError:
+    problem = DataError(message, path=path, line=line, column=column)
+    if code is not None:
+        problem.code = code  # type: ignore[attr-defined]
+    return problem
+
+
 def _located(finding: checks.Finding, path: Path, text: str) -> DataError:
+    from salescli import yamlfile
+
     place = yamlfile.locate(text, finding.where) if finding.where else None
     line, column = place if place else (None, None)
     problem = DataError(finding.message, path=path, line=line, column=column)
