@@ -1,7 +1,7 @@
 """Time salescli as whole processes on generated folders of 1,000, 10,000 (and 100,000) customers.
 
     python benchmarks/run.py                     # 1,000 and 10,000 customers
-    python benchmarks/run.py --sizes 100000 --runs 3 --cold-runs 1 --only "list,list --format json"
+    python benchmarks/run.py --sizes 100000 --runs 3 --cold-runs 1 --only "list,check"
                                                  # the large one (generating it takes a while)
 
 Each command runs cold (no parse cache) and warm, several times; the table gives the median, min and
