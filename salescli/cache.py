@@ -15,8 +15,8 @@ Three files, each checked:
   changed file or two costs a small write, not a new index of 100,000 entries;
 - the records (each with its CRC in the index): profile, deals and events, read only by commands
   that need them. New records are appended, so a changed file costs its own record and an entry
-  in the changes file, not a copy of everything; the file is written afresh (a new generation) when more than
-  half of it is dead. Writers take a lock; a reader whose index names another generation than the
+  in the changes file, not a copy of everything; the file is written afresh (a new generation)
+  when more than half of it is dead. Writers take a lock; a reader whose index names another generation than the
   records file holds re-reads those customers' files instead.
 """
 
@@ -29,8 +29,8 @@ import sys
 import zlib
 from array import array
 from contextlib import contextmanager
-from operator import attrgetter, itemgetter
 from dataclasses import dataclass, field
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
@@ -481,8 +481,8 @@ def _document_path(root: Path, name: str) -> Path:
 
 @dataclass
 class Memo:
-    """A value derived from each file's bytes (and from `key`, e.g. the settings and the day it was
-    derived on), kept while the file is unchanged, by the same rule as the index."""
+    """A value derived from each file's bytes (and from `key`, e.g. the settings it was derived
+    with), kept while the file is unchanged, by the same rule as the index."""
 
     path: Path
     key: Any
@@ -519,7 +519,7 @@ def load_memo(root: Path, name: str, key: Any) -> Memo:
     if stored is None or not isinstance(stored[0][1], tuple) or len(stored[0][1]) != 2:
         return Memo(path, key)
     stored_key, entries = stored[0][1]
-    if stored_key != key or not isinstance(entries, dict):  # derived with other settings (or on another day)
+    if stored_key != key or not isinstance(entries, dict):  # derived with other settings
         return Memo(path, key)
     return Memo(path, key, stored[2], entries)
 
