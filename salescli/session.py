@@ -82,11 +82,16 @@ class Session:
         self.problems.extend(problems)
 
     def customer(self, reference: str) -> Customer:
-        """The customer a CUSTOMER argument names (an exact id reads just that one file)."""
+        """The customer a CUSTOMER argument names: found among the list rows (ids and names), then
+        just that one file read."""
         exact = self.folder.customers / f"{reference.strip()}.yaml"
-        if _plain_id(reference) and exact.is_file():
-            return store.read_customer(exact)
-        return store.resolve(self.customers(), reference)
+        if not (_plain_id(reference) and exact.is_file()):
+            exact = self.folder.customers / f"{store.resolve(self.named(), reference).id}.yaml"
+        return store.read_customer(exact)
+
+    def named(self) -> list[store.Named]:
+        """Every readable customer's id and name (its list row), for finding one."""
+        return [*self.rows().rows()]
 
     def wrote(self, path: Path, message: str) -> None:
         """After a write: commit that file alone when auto-commit is on."""

@@ -16,7 +16,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence, TypeVar
 
 from salescli import cache
 from salescli.config import Config, ConfigProblem, config_from_document
@@ -304,7 +304,20 @@ def _decoded(data: bytes, path: Path) -> str:
 
 # ---- finding one customer -------------------------------------------------------------------
 
-def resolve(customers: Sequence[Customer], reference: str) -> Customer:
+class Named(Protocol):
+    """A customer as far as finding one goes (a Customer, or its list row)."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+
+AnyNamed = TypeVar("AnyNamed", bound=Named)
+
+
+def resolve(customers: Sequence[AnyNamed], reference: str) -> AnyNamed:
     """The customer `reference` names: its id, a unique id prefix, or a unique part of its name."""
     folded = reference.strip().casefold()
     if not folded:

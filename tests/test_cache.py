@@ -303,3 +303,23 @@ def test_the_rows_from_the_cache_are_the_rows_of_the_files(folder: Path, monkeyp
 @given(st.lists(st.none() | st.text()))
 def test_a_column_of_texts_packs_and_unpacks_exactly(column: list[str | None]) -> None:
     assert cache._unpack(cache._pack(column)) == column
+
+
+def test_naming_one_customer_reads_no_other_customer(folder: Path, run: Run, monkeypatch: pytest.MonkeyPatch,
+                                                     counted: list[Path]) -> None:
+    make(folder, "zj", customer("中建三局"))
+    make(folder, "hk", customer("华中科技大学"))
+    make(folder, "cj", customer("长江监理"))
+    assert run("list").exit_code == 0  # the cache is warm
+    records: list[int] = []
+    real = cache.Cache.record
+    monkeypatch.setattr(cache.Cache, "record", lambda self, position: records.append(position) or real(self, position))
+    counted.clear()
+    shown = run("show", "华中")  # a part of the name: found among the list rows
+    assert shown.exit_code == 0 and "华中科技大学" in shown.stdout
+    assert run("add", "武汉地铁", "--no-input", "--referred-by", "长江").exit_code == 0
+    assert run("add", "中建三局", "--no-input").stderr.startswith("Error: 中建三局 is already a customer (zj)")
+    assert run("board", "光谷软件园", "长江监理", "新公司").exit_code == 0
+    assert records == []  # no other customer's record was read
+    assert sorted(path.name for path in counted) == [  # only the files named, and the new ones as they are written
+        "cj.yaml", "cj.yaml", "hk.yaml", "wuhanditie.yaml", "xin.yaml"]

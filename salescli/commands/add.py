@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import typer
 
@@ -15,6 +15,7 @@ from salescli.ids import slug, unique_id, validate_id
 from salescli.parsing import parse_money
 from salescli.pipeline import event_item, parse_target
 from salescli.session import Session
+from salescli.store import AnyNamed, Named
 from salescli.stages import Stage
 
 # option name → where the value goes in the customer file
@@ -95,7 +96,7 @@ def add(
     """
     s = session(ctx)
     options = dict(locals())  # every profile option by name, as typed
-    customers = s.customers()
+    customers = s.named()  # ids and names from the list rows: no customer's whole file is read
     _refuse_duplicate_name(customers, name)
     classification = _classification(s, options)
     if sys.stdin.isatty() and not no_input:
@@ -113,7 +114,7 @@ def add(
 
 
 def create(s: Session, name: str, values: dict[str, Any], items: list[dict[str, Any]], *,
-           customers: list[Customer], chosen_id: str | None = None) -> Customer:
+           customers: Sequence[Named], chosen_id: str | None = None) -> Customer:
     """Write a new customer from the folder's template: profile `values` by dotted path, `items` for
     its log. The id is `chosen_id` or made from the name."""
     new_id = _new_id(s, customers, name, chosen_id)
@@ -125,7 +126,7 @@ def create(s: Session, name: str, values: dict[str, Any], items: list[dict[str, 
     return customer
 
 
-def find_by_name(customers: list[Customer], name: str) -> Customer | None:
+def find_by_name(customers: Sequence[AnyNamed], name: str) -> AnyNamed | None:
     """The customer of that name, ignoring case, spaces and full-width forms."""
     return next((c for c in customers if fold_name(c.name) == fold_name(name)), None)
 
@@ -150,7 +151,7 @@ def _profile_value(key: str, value: Any) -> Any:
     return value
 
 
-def _refuse_duplicate_name(customers: list[Customer], name: str) -> None:
+def _refuse_duplicate_name(customers: Sequence[Named], name: str) -> None:
     if not name.strip():
         raise UsageError("the customer needs a name")
     same = find_by_name(customers, name)
@@ -158,7 +159,7 @@ def _refuse_duplicate_name(customers: list[Customer], name: str) -> None:
         raise UsageError(f"{same.name} is already a customer ({same.id}); `salescli show {same.id}`")
 
 
-def _new_id(s: Session, customers: list[Customer], name: str, chosen: str | None) -> str:
+def _new_id(s: Session, customers: Sequence[Named], name: str, chosen: str | None) -> str:
     taken = {c.id for c in customers} | {path.stem for path in s.folder.customer_files()}
     if chosen:
         validate_id(chosen)

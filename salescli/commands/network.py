@@ -14,6 +14,7 @@ from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.errors import UsageError
 from salescli.pipeline import event_item
 from salescli.session import Session
+from salescli.store import Named
 from salescli.vocab import ROLES
 
 
@@ -55,7 +56,7 @@ def site(
     chosen = {role: name for role, name in named.items() if name}
     if not chosen:
         raise UsageError("name at least one party: --owner, --contractor, --designer, --supervisor or 甲方=NAME")
-    customers = s.customers()
+    customers = s.named()
     for role, name in chosen.items():
         typer.echo(_record_party(s, customers, name, role=role, project=project, area=area, address=address,
                                  when=when, source="site-sign"))
@@ -68,11 +69,12 @@ def _role_and_name(pair: str) -> tuple[str, str]:
     return ROLES.resolve(role).key, name.strip()
 
 
-def _record_party(s: Session, customers: list[Customer], name: str, *, role: str | None, project: str | None,
+def _record_party(s: Session, customers: list[Named], name: str, *, role: str | None, project: str | None,
                   area: str | None, address: str | None, when: str | None, source: str) -> str:
     day = s.date(when)
-    existing = add.find_by_name(customers, name)
-    if existing is not None:
+    named = add.find_by_name(customers, name)
+    if named is not None:
+        existing = s.customer(named.id)
         if project is None or project in existing.projects:
             return f"  {existing.name} ({existing.id}) is already in the folder{' for ' + project if project else ''}"
         store.append_events(s.path_of(existing), [event_item(EventKind.LINK, day, FIRST_DEAL,
@@ -104,7 +106,7 @@ def board(
       salescli board 光谷软件园C座 华中设计院 楚天造价咨询 长江监理 --area 洪山·光谷
     """
     s = session(ctx)
-    customers = s.customers()
+    customers = s.named()
     for name in names:
         typer.echo(_record_party(s, customers, name, role=None, project=None, area=area, address=building,
                                  when=when, source="board"))
