@@ -323,3 +323,45 @@ def test_naming_one_customer_reads_no_other_customer(folder: Path, run: Run, mon
     assert records == []  # no other customer's record was read
     assert sorted(path.name for path in counted) == [  # only the files named, and the new ones as they are written
         "cj.yaml", "cj.yaml", "hk.yaml", "wuhanditie.yaml", "xin.yaml"]
+
+
+OPERATIONS = st.lists(st.tuples(st.sampled_from(["write", "write", "delete", "rename"]), st.integers(0, 4),
+                                st.integers(0, 4), st.booleans()), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(OPERATIONS, st.integers(0, 3), st.booleans())
+def test_whatever_happens_to_the_files_the_cache_reads_as_the_files_do(
+        tmp_path_factory: pytest.TempPathFactory, operations: list[tuple[str, int, int, bool]], most_changes: int,
+        no_slack: bool) -> None:
+    """Random writes, deletions and renames, each followed by a read: the rows or customers read
+    through the cache (its changes file, full index and records rewritten on the way) are those read
+    without it."""
+    folder = tmp_path_factory.mktemp("random") / "sales"
+    (folder / "customers").mkdir(parents=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(cache.CACHE_DIR_VARIABLE, str(folder.parent / "cache"))
+        patch.setattr(cache, "MOST_CHANGES", most_changes)
+        patch.setattr(cache, "DEAD_SLACK", 0 if no_slack else cache.DEAD_SLACK)
+        stages = ["prospect", "demo", "close", None]
+        for step, (operation, first, second, rows) in enumerate(operations):
+            path, other = (folder / "customers" / f"c{number}.yaml" for number in (first, second))
+            if operation == "write":
+                stage = stages[(first + step) % 4]
+                log = f"- {{date: 2026-09-0{1 + step % 9}, event: added, stage: {stage}}}\n" if stage else ""
+                path.write_text(f"name: 客户{first}-{step}\narea: {'汉口' if step % 2 else '~'}\nlog:\n{log}",
+                                encoding="utf-8")
+                if second % 2:  # long ago, so that its identity alone tells (else it is racily clean)
+                    os.utime(path, ns=(OLD + step, OLD + step))
+            elif operation == "delete":
+                path.unlink(missing_ok=True)
+            elif path.exists():
+                os.replace(path, other)
+            if rows:
+                with_cache = sorted(store.read_rows(store.DataFolder(folder)).rows.rows())
+                patch.setenv(cache.CACHE_DIR_VARIABLE, "off")
+                assert with_cache == sorted(store.read_rows(store.DataFolder(folder)).rows.rows())
+                patch.setenv(cache.CACHE_DIR_VARIABLE, str(folder.parent / "cache"))
+            else:
+                with_cache = store.read_all(store.DataFolder(folder)).customers
+                assert with_cache == store.read_all(store.DataFolder(folder), use_cache=False).customers
