@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 import datetime as dt
 import marshal
+from operator import itemgetter
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
@@ -355,6 +356,13 @@ class LazyEvents(Sequence[Event]):
     def __iter__(self) -> Iterator[Event]:
         return iter(self._built())
 
+    def notes(self) -> list[str]:
+        """Each event's note, reason and goal that is given (what a search reads), without making the
+        events: a search through thousands of customers would otherwise make every one."""
+        if self._events is not None:
+            return event_notes(self._events)
+        return [text for row in marshal.loads(self._packed) for text in itemgetter(*_NOTES)(row) if text]
+
     def __eq__(self, other: object) -> bool:
         return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
 
@@ -378,11 +386,21 @@ def _decimal(text: str | None) -> Decimal | None:
     return None if text is None else Decimal(text)
 
 
+def event_notes(events: Sequence[Event]) -> list[str]:
+    """Each event's note, reason and goal that is given, in the log's order."""
+    if isinstance(events, LazyEvents):
+        return events.notes()
+    return [text for event in events for text in (event.note, event.reason, event.goal) if text]
+
+
 def event_row(event: Event) -> tuple[Any, ...]:
     """An event as plain values (the cache stores these with marshal)."""
     return (event.date.toordinal(), event.kind.value, event.deal, event.stage.value if event.stage else None,
             amount_text(event.value), ordinal(event.by), ordinal(event.next), event.reason, event.goal, event.note,
             event.project, event.role)
+
+
+_NOTES = (9, 7, 8)  # where event_row puts the note, the reason and the goal
 
 
 def event_from_row(row: Sequence[Any], index: int) -> Event:

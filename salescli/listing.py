@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
-from salescli.customer import Customer, Deal, Status, amount_text
+from salescli.customer import Customer, Deal, Status, amount_text, event_notes
 from salescli.errors import UsageError
 from salescli.stages import Stage
 
@@ -189,7 +189,7 @@ def _test(f: Filters, today: date) -> Callable[[Row], bool]:
 def searchable_text(customer: Customer) -> str:
     """What `list TEXT` searches: the id, name, every profile value and the log's notes, folded."""
     parts = [customer.id, customer.name, *(str(value) for value in _leaves(dict(customer.profile)))]
-    parts += [text for event in customer.events for text in (event.note, event.reason, event.goal) if text]
+    parts += event_notes(customer.events)
     return "\n".join(parts).casefold()
 
 

@@ -77,9 +77,12 @@ class Session:
         return read.rows
 
     def _report(self, problems: list[DataError]) -> None:
+        """Warn of each unreadable file once, however many reads of the folder a command makes."""
         for problem in problems:
-            print(f"warning: skipped {problem}", file=sys.stderr)
-        self.problems.extend(problems)
+            message = f"skipped {problem}"
+            if message not in self.warned:
+                self.warn_once(message)
+                self.problems.append(problem)
 
     def customer(self, reference: str) -> Customer:
         """The customer a CUSTOMER argument names: found among the list rows (ids and names), then

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from salescli import cache, store
+from salescli import cache, listing, store
 from tests.conftest import Run
 
 OLD = 1_600_000_000_000_000_000  # 2020: far outside the racy window
@@ -220,7 +220,8 @@ def test_a_warm_run_needs_no_yaml(folder: Path) -> None:
 def test_a_customer_from_the_cache_is_the_customer_from_its_file(folder: Path) -> None:
     text = ("name: 中建三局\nfield: construction\ncontact:\n  person: 王工\n  birthday: 1980-05-01\n"
             "met: 2026-01-01 10:30:00\nlog:\n- {date: 2026-09-01, event: added, stage: demo}\n"
-            "- {date: 2026-09-03, event: target, value: 48000, by: 2026-12-01}\n")
+            "- {date: 2026-09-03, event: target, value: 48000, by: 2026-12-01}\n"
+            "- {date: 2026-09-04, event: visit, goal: 见王工, note: 谈了报价}\n")
     make(folder, "zj", text)
     parsed = store.read_all(store.DataFolder(folder), use_cache=False).customers[0]
     store.read_all(store.DataFolder(folder))
@@ -229,6 +230,9 @@ def test_a_customer_from_the_cache_is_the_customer_from_its_file(folder: Path) -
     assert cached.get("contact.person") == "王工" and cached.get("contact.birthday").isoformat() == "1980-05-01"
     assert cached.get("met").isoformat() == "2026-01-01T10:30:00"
     assert dict(cached.profile) == dict(parsed.profile) and list(cached.events) == list(parsed.events)
+    searched = store.read_all(store.DataFolder(folder)).customers[0]  # its events not made yet
+    assert listing.searchable_text(searched) == listing.searchable_text(parsed)
+    assert "谈了报价\n见王工" in listing.searchable_text(searched)
 
 
 def test_a_changed_file_appends_its_record_and_old_records_are_dropped_in_time(

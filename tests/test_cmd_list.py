@@ -99,6 +99,9 @@ def test_a_broken_file_is_named_and_the_rest_still_listed(folder: Path, run) -> 
     assert [row["id"] for row in json.loads(result.stdout)] == ["ds", "zm", "zj", "cjg"]
     assert result.stderr == (f"warning: skipped {customer_file(folder, 'bad')}:4:1: did not find expected ',' or '}}' "
                              "(YAML syntax: fix the file here)\n")
+    searched = run("list", "太贵", "--format", "json")  # a search reads the folder twice: rows and texts
+    assert [row["id"] for row in json.loads(searched.stdout)] == ["zm"]
+    assert searched.stderr == result.stderr and searched.exit_code == 1  # still one warning
 
 
 def test_empty_folder(folder: Path, run) -> None:
