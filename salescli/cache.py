@@ -502,8 +502,8 @@ class Memo:
             return now, None
         return now, entry[2]
 
-    def put(self, path: Path, now: Identity, data: bytes, value: Any) -> None:
-        self.entries[path.name] = (now, digest(data), value)
+    def put(self, path: Path, now: Identity, file_digest: bytes, value: Any) -> None:
+        self.entries[path.name] = (now, file_digest, value)
         self.changed = True
 
     def keep_only(self, names: Iterable[str]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Optional
 
@@ -37,7 +38,7 @@ def check(
     """
     s = session(ctx)
     check_format(fmt, ("text", "json"))
-    problems = _problems(s.folder, s.config, s.today)
+    problems = _problems(s.folder, s.today)
     if fmt == "json":
         typer.echo(json.dumps([_json(problem) for problem in problems], ensure_ascii=False, indent=2))
     else:
@@ -51,24 +52,28 @@ def check(
         raise typer.Exit(EXIT_DATA)
 
 
-def _problems(folder: store.DataFolder, config: Any, today: date) -> list[DataError]:
+def _problems(folder: store.DataFolder, today: date) -> list[DataError]:
     """Every file's problems: from the cache for a file unchanged since it was last checked (with the
     same settings, and no event dated between that day and today), else read and checked."""
-    memo = cache.load_memo(folder.root, "check", _settings_key(folder))
+    settings = _settings_key(folder)
+    _config(folder, settings)  # read here first: broken settings are reported before any file is checked
+    memo = cache.load_memo(folder.root, "check", settings)
     problems: list[DataError] = []
     loaded: dict[str, checks.Identifying | None] = {}  # file id → what the checks between files need
     paths = folder.customer_files()
-    for path in paths:
-        now, kept = memo.get(path)
-        if kept is None or not _still_true(kept, today):
-            try:
-                text = store.read_text(path)
-            except DataError as error:
-                problems.append(error)
+    looked_up = [memo.get(path) for path in paths]
+    stale = [path for path, (_, kept) in zip(paths, looked_up) if kept is None or not _still_true(kept, today)]
+    checked = dict(zip(stale, store.map_files(partial(_checked_file, folder=folder, settings=settings, today=today), stale,
+                                              doing="checking")))
+    for path, (now, kept) in zip(paths, looked_up):
+        if path in checked:
+            result = checked[path]
+            if isinstance(result, DataError):
+                problems.append(result)
                 continue
-            kept = _check_file(path, text, config, today)
+            file_digest, kept = result
             if now is not None:
-                memo.put(path, now, text.encode("utf-8"), kept)
+                memo.put(path, now, file_digest, kept)
         _, _, found, is_loaded, identifying = kept
         problems += [_problem(path, *item) for item in found]
         if is_loaded:
@@ -93,6 +98,23 @@ def _settings_key(folder: store.DataFolder) -> bytes:
 
 Found = list[tuple[str, Optional[int], Optional[int], Optional[str]]]  # message, line, column, code
 Checked = tuple[int, int, Found, bool, Optional[tuple[Optional[str], str, Optional[str]]]]
+
+
+def _checked_file(path: Path, *, folder: store.DataFolder, settings: bytes, today: date
+                  ) -> tuple[bytes, Checked] | DataError:
+    """The file's digest and what its checks found (run on every core when there are many: each
+    process reads the settings itself, once)."""
+    try:
+        text = store.read_text(path)
+    except DataError as error:
+        return error
+    return cache.digest(text.encode("utf-8")), _check_file(path, text, _config(folder, settings), today)
+
+
+@lru_cache(maxsize=1)
+def _config(folder: store.DataFolder, settings: bytes) -> Any:
+    """The folder's settings as of their digest `settings` (read once per process)."""
+    return store.load_config(folder)
 
 
 def _check_file(path: Path, text: str, config: Any, today: date) -> Checked:
