@@ -379,7 +379,8 @@ def _index(entries: list[tuple[str, Identity, bytes, tuple[Any, ...], Span]],
         slots[position] = slot
     rows = list(zip(*(entries[position][3] for position in by_order)))
     return ("/".join(entry[0] for entry in entries), [entry[1] for entry in entries],
-            b"".join(entry[2] for entry in entries), array("Q", [number for entry in entries for number in entry[4]]).tobytes(),
+            b"".join(entry[2] for entry in entries),
+            array("Q", [number for entry in entries for number in entry[4]]).tobytes(),
             slots.tobytes(), [_pack(column) for column in rows])
 
 
@@ -390,7 +391,8 @@ def _append(records: Path, size: int, parsed: list[tuple[str, Parsed]]) -> dict[
     with open(records, "ab") as handle:
         for name, new in parsed:
             handle.write(new.record)
-            entries[name] = (new.identity, new.digest, tuple(new.row), (offset, len(new.record), zlib.crc32(new.record)))
+            span = (offset, len(new.record), zlib.crc32(new.record))
+            entries[name] = (new.identity, new.digest, tuple(new.row), span)
             offset += len(new.record)
     return entries
 
@@ -498,7 +500,8 @@ class Memo:
         except OSError:
             return None, None
         entry = self.entries.get(path.name)
-        if entry is None or entry[0] != now or (now[1] >= self.written_ns - RACY_NS and not _same_bytes(path, entry[1])):
+        racy = now[1] >= self.written_ns - RACY_NS
+        if entry is None or entry[0] != now or (racy and not _same_bytes(path, entry[1])):
             return now, None
         return now, entry[2]
 

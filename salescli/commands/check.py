@@ -63,8 +63,8 @@ def _problems(folder: store.DataFolder, today: date) -> list[DataError]:
     paths = folder.customer_files()
     looked_up = [memo.get(path) for path in paths]
     stale = [path for path, (_, kept) in zip(paths, looked_up) if kept is None or not _still_true(kept, today)]
-    checked = dict(zip(stale, store.map_files(partial(_checked_file, folder=folder, settings=settings, today=today), stale,
-                                              doing="checking")))
+    work = partial(_checked_file, folder=folder, settings=settings, today=today)
+    checked = dict(zip(stale, store.map_files(work, stale, doing="checking")))
     for path, (now, kept) in zip(paths, looked_up):
         if path in checked:
             result = checked[path]
