@@ -43,7 +43,6 @@ class Row(NamedTuple):
 
 FIELDS = Row._fields
 AMOUNTS = ("target_value", "won_value")
-DAYS = ("target_date", "last_activity")
 
 
 def row(customer: Customer) -> Row:
@@ -103,9 +102,6 @@ class Columns:
         return self.fields[_POSITION[name]]
 
     __iter__ = None  # not a sequence of rows: ask for rows() or a field
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, Columns) and self.fields == other.fields
 
     def rows(self) -> list[Row]:
         return list(map(Row._make, zip(*self.fields)))

@@ -59,10 +59,13 @@ class Session:
             return None
         return self.config.vocabulary(name).resolve(text).key
 
-    def warn_once(self, message: str) -> None:
-        if message not in self.warned:
-            self.warned.add(message)
-            print(f"warning: {message}", file=sys.stderr)
+    def warn_once(self, message: str) -> bool:
+        """Print a warning unless this command has printed it already; whether it did."""
+        if message in self.warned:
+            return False
+        self.warned.add(message)
+        print(f"warning: {message}", file=sys.stderr)
+        return True
 
     def customers(self) -> list[Customer]:
         """Every readable customer; each unreadable file is reported once on stderr and skipped."""
@@ -79,9 +82,7 @@ class Session:
     def _report(self, problems: list[DataError]) -> None:
         """Warn of each unreadable file once, however many reads of the folder a command makes."""
         for problem in problems:
-            message = f"skipped {problem}"
-            if message not in self.warned:
-                self.warn_once(message)
+            if self.warn_once(f"skipped {problem}"):
                 self.problems.append(problem)
 
     def customer(self, reference: str) -> Customer:

@@ -14,37 +14,34 @@ ALPHABET = st.sampled_from(list("ab Z09-.,:/()") + list("éüñ¥·—…")
 CELL = st.text(ALPHABET, max_size=8)
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    columns=st.integers(min_value=1, max_value=4).flatmap(lambda n: st.tuples(
+def tables(most_columns, rows_of):
+    """(headers, rows, alignments) of 1 to `most_columns` columns; `rows_of(n)` draws rows of n cells."""
+    return st.integers(min_value=1, max_value=most_columns).flatmap(lambda n: st.tuples(
         st.lists(CELL.filter(str.strip), min_size=n, max_size=n),
-        st.lists(st.lists(CELL, min_size=n, max_size=n), max_size=5),
+        rows_of(n),
         st.lists(st.sampled_from(["left", "right", "center"]), min_size=n, max_size=n),
-    )),
-    markdown=st.booleans(),
-)
-def test_a_table_is_laid_out_as_tabulate_lays_it_out(columns, markdown):
+    ))
+
+
+def assert_laid_out_as_tabulate(columns, markdown):
     headers, rows, align = columns
     expected = tabulate(rows, headers=headers, tablefmt="github" if markdown else "simple",
                         disable_numparse=True, colalign=align) + "\n"
     assert table(rows, headers, markdown=markdown, align=align) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(tables(4, lambda n: st.lists(st.lists(CELL, min_size=n, max_size=n), max_size=5)), st.booleans())
+def test_a_table_is_laid_out_as_tabulate_lays_it_out(columns, markdown):
+    assert_laid_out_as_tabulate(columns, markdown)
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    columns=st.integers(min_value=1, max_value=3).flatmap(lambda n: st.tuples(
-        st.lists(CELL.filter(str.strip), min_size=n, max_size=n),
-        st.lists(CELL, min_size=1, max_size=3).flatmap(  # a few values, repeated: measured once each
-            lambda pool: st.lists(st.lists(st.sampled_from(pool), min_size=n, max_size=n), min_size=4, max_size=20)),
-        st.lists(st.sampled_from(["left", "right", "center"]), min_size=n, max_size=n),
-    )),
-    markdown=st.booleans(),
-)
+@given(tables(3, lambda n: st.lists(CELL, min_size=1, max_size=3).flatmap(  # a few values, repeated: measured once each
+    lambda pool: st.lists(st.lists(st.sampled_from(pool), min_size=n, max_size=n), min_size=4, max_size=20))),
+    st.booleans())
 def test_a_table_of_repeated_values_is_laid_out_as_tabulate_lays_it_out(columns, markdown):
-    headers, rows, align = columns
-    expected = tabulate(rows, headers=headers, tablefmt="github" if markdown else "simple",
-                        disable_numparse=True, colalign=align) + "\n"
-    assert table(rows, headers, markdown=markdown, align=align) == expected
+    assert_laid_out_as_tabulate(columns, markdown)
 
 
 def test_cells_with_line_breaks_are_wrapped_by_tabulate():
