@@ -1,0 +1,353 @@
+"""The customer profile, declared once: every field above `log:` in a customer file and every
+detail of a key person (DOMAIN.md §3–4). Pure: no files here.
+
+Each field has its key (a dotted path in the file), its information group, its labels in English
+and in the course's Chinese, and its kind (text, phone, date, integer, amount, a vocabulary term
+or a customer id). `add`'s options, `set`'s keys, `person`'s options, `show`, `prep`'s missing
+list, the export columns, the import's recognised headers and `check` all derive from here.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+from typing import Any, Callable, Iterable, Mapping, Sequence
+
+from salescli.errors import UsageError
+from salescli.vocab import Vocabulary
+
+
+class Kind(str, Enum):
+    TEXT = "text"
+    PHONE = "phone"  # kept as text, so that leading zeros and 13900000000 stay as written
+    DATE = "date"
+    INTEGER = "integer"  # a count: seats, estimators
+    AMOUNT = "amount"  # money: 48000, 4.8万, 48k
+    TERM = "term"  # a term of a vocabulary (field, size, role, channel, source)
+    CUSTOMER = "customer"  # another customer's id (referred_by)
+
+
+@dataclass(frozen=True)
+class Field:
+    key: str  # the dotted path in the customer file (for a person's detail: the key in its entry)
+    en: str
+    zh: str
+    kind: Kind = Kind.TEXT
+    group: str | None = None  # the information group it belongs to (None: classification, bookkeeping)
+    vocabulary: str | None = None  # for Kind.TERM: which vocabulary
+    option: str | None = None  # `add`'s (or `person`'s) option; None: no option of its own
+    headers: tuple[str, ...] = ()  # further column titles an import recognises it by
+    help: str = ""  # the option's help
+
+    def label(self, language: str) -> str:
+        return self.zh if language == "zh" else self.en
+
+    @property
+    def parameter(self) -> str:
+        """The option's name as a Python parameter (`--decision-maker` → decision_maker)."""
+        return (self.option or self.key).lstrip("-").replace("-", "_").replace(".", "_")
+
+    def parse(self, text: str, *, vocabularies: Mapping[str, Vocabulary], today: date) -> Any:
+        """The value a rep typed, as the file stores it; UsageError naming the field if it is not one."""
+        from salescli.parsing import parse_date, parse_money
+
+        text = text.strip()
+        try:
+            if self.kind is Kind.TERM:
+                assert self.vocabulary is not None
+                return vocabularies[self.vocabulary].resolve(text).key
+            if self.kind is Kind.DATE:
+                return parse_date(text, today=today)
+            if self.kind is Kind.AMOUNT:
+                return parse_money(text)
+            if self.kind is Kind.INTEGER:
+                return _count(text)
+            if self.kind is Kind.PHONE:
+                return _phone(text)
+        except UsageError as error:
+            raise UsageError(f"{self.key}: {error.message}") from None
+        return text
+
+    def problem(self, value: Any, vocabularies: Mapping[str, Vocabulary]) -> str | None:
+        """What is wrong with a value found in a file (for `check`); None when it is fine."""
+        if value is None or value == "":
+            return None
+        if isinstance(value, (dict, list)):
+            return f"`{self.key}` should be a single value, not a {'list' if isinstance(value, list) else 'mapping'}"
+        if self.kind is Kind.DATE and not isinstance(value, date):
+            return f"`{self.key}`: '{value}' is not a date; write YYYY-MM-DD"
+        if self.kind is Kind.INTEGER and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+            return f"`{self.key}`: '{value}' is not a whole number"
+        if self.kind is Kind.AMOUNT and (isinstance(value, bool) or not isinstance(value, (int, float, str))
+                                         or _not_amount(value)):
+            return f"`{self.key}`: '{value}' is not an amount"
+        if self.kind is Kind.TERM:
+            assert self.vocabulary is not None
+            vocabulary = vocabularies[self.vocabulary]
+            if vocabulary.get(str(value)) is None:
+                try:
+                    term = vocabulary.resolve(str(value))
+                except UsageError as error:
+                    return error.message
+                return f"'{value}' is not a {self.vocabulary} key; write '{term.key}'"
+        return None
+
+
+def _count(text: str) -> int:
+    cleaned = unicodedata.normalize("NFKC", text).strip().rstrip("人套个名位")
+    if not re.fullmatch(r"\d{1,9}", cleaned):
+        raise UsageError(f"'{text}' is not a whole number")
+    return int(cleaned)
+
+
+_PHONE = re.compile(r"[0-9０-９+()（）\-‐－ .,/转#*ext]+", re.IGNORECASE)
+
+
+def _phone(text: str) -> str:
+    if not _PHONE.fullmatch(text) or not re.search(r"[0-9０-９]", text):
+        raise UsageError(f"'{text}' is not a phone number (digits, spaces, + - ( ) and 转 for an extension)")
+    return unicodedata.normalize("NFKC", text)
+
+
+def _not_amount(value: Any) -> bool:
+    if isinstance(value, (int, float)):
+        return value < 0
+    from salescli.parsing import parse_money
+
+    try:
+        parse_money(str(value))
+    except UsageError:
+        return True
+    return False
+
+
+def _term(key: str, en: str, zh: str, help_text: str, *headers: str) -> Field:
+    return Field(key, en, zh, Kind.TERM, vocabulary=key, option=f"--{key}", headers=headers, help=help_text)
+
+
+# The profile in the order of the template (templates/customer.yaml).
+PROFILE: tuple[Field, ...] = (
+    Field("name", "name", "名称", headers=("客户名称", "客户", "单位名称", "公司名称", "名称", "account", "company")),
+    _term("field", "field", "领域", "领域: real-estate 房地产, bank 银行, construction 建筑, military, telecom, finance, "
+          "power, petrochemical, railway, pharma, metallurgy, highway, aviation, municipal, industrial, college.",
+          "行业"),
+    _term("size", "size", "规模", "规模: system 系统, small 散户, individual 个人."),
+    _term("role", "role", "角色", "招投标角色: owner 甲方, intermediary 中介, contractor 乙方, supervisor 监理, "
+          "designer 设计.", "招投标角色"),
+    _term("channel", "channel", "渠道", "渠道: cold 陌拜, acquaintance 缘故, referral 转介绍."),
+    _term("source", "source", "来源", "来源: street, statistics, directory, press, web, site-sign, board, passing, "
+          "referral, acquaintance, other (default: from the channel where it implies one)."),
+    Field("referred_by", "referred by", "转介绍人", Kind.CUSTOMER, option="--referred-by",
+          help="The customer who referred this one (sets channel referral)."),
+    Field("area", "area", "区域", option="--area", headers=("地区",),
+          help="区域: where it is; visits in one area go on one day."),
+    Field("project", "project", "项目", option="--project", help="项目: the construction project you met them through."),
+    Field("owner", "owner (rep)", "负责人", option="--owner", headers=("业务员", "销售"),
+          help="负责人: the rep who owns it (default: user in salescli.yaml)."),
+    Field("contact.address", "address", "通信地址", group="contact", option="--address", headers=("地址", "address"),
+          help="通信地址."),
+    Field("contact.department", "department", "部门名称", group="contact", option="--department", headers=("部门",),
+          help="部门名称."),
+    Field("contact.person", "main contact", "主要联系人", group="contact", option="--contact",
+          headers=("联系人", "contact"), help="主要联系人: the main contact's name."),
+    Field("contact.phone", "phone", "联系电话", Kind.PHONE, group="contact", option="--phone",
+          headers=("电话", "手机", "phone"), help="联系电话."),
+    Field("contact.postcode", "postcode", "邮编", group="contact", option="--postcode", help="邮编."),
+    Field("funds.vendor", "current vendor", "目前使用的软件厂家", group="funds", option="--vendor",
+          headers=("目前使用软件", "软件厂家"), help="目前使用的软件厂家: whose software they use now."),
+    Field("funds.software", "kind of software", "软件类别", group="funds", option="--software",
+          help="软件类别: the kind of software they have."),
+    Field("funds.seats", "seats", "套数", Kind.INTEGER, group="funds", option="--seats", help="套数: seats they have."),
+    Field("funds.amount", "amount spent", "软件金额", Kind.AMOUNT, group="funds", option="--amount",
+          help="软件金额: what they spent on it (48000, 4.8万)."),
+    Field("decision.process", "purchasing process", "采购流程", group="decision", option="--process",
+          help="采购流程: how they buy software."),
+    Field("decision.decision_maker", "decision maker", "主要决策人", group="decision", option="--decision-maker",
+          headers=("决策人",), help="主要决策人."),
+    Field("decision.users", "users", "使用人", group="decision", option="--users", help="使用人."),
+    Field("needs.scope", "business scope", "业务范围", group="needs", option="--scope", help="业务范围."),
+    Field("needs.workload", "estimators' workload", "预算人员繁忙程度", group="needs", option="--workload",
+          help="预算人员繁忙程度."),
+    Field("needs.partners", "upstream and downstream", "业务上下游", group="needs", option="--partners",
+          help="业务上下游."),
+    Field("needs.view", "decision maker's view of software", "决策人对购买软件的看法", group="needs", option="--view",
+          help="决策人对购买软件的看法."),
+    Field("needs.estimators", "number of estimators", "预算人员数量", Kind.INTEGER, group="needs",
+          option="--estimators", help="预算人员数量."),
+)
+
+PEOPLE_KEY = "trust.people"  # the key people (trust group): a list of entries with PERSON's keys
+
+# A key person's details (DOMAIN.md §4.5): how to reach them, and what builds trust.
+PERSON: tuple[Field, ...] = (
+    Field("name", "name", "姓名", group="trust"),
+    Field("title", "title", "职务", group="trust", option="--title", help="职务: e.g. 预算科长."),
+    Field("mobile", "mobile", "手机", Kind.PHONE, group="trust", option="--mobile", help="手机."),
+    Field("phone", "office phone", "办公电话", Kind.PHONE, group="trust", option="--phone", help="办公电话."),
+    Field("home_phone", "home phone", "家庭电话", Kind.PHONE, group="trust", option="--home-phone", help="家庭电话."),
+    Field("email", "email", "邮箱", group="trust", option="--email", help="邮箱."),
+    Field("hobbies", "hobbies", "爱好", group="trust", option="--hobbies", help="爱好: e.g. 钓鱼, 象棋."),
+    Field("birthday", "birthday", "生日", Kind.DATE, group="trust", option="--birthday",
+          help="生日: YYYY-MM-DD (schedule lists it in its week)."),
+    Field("family", "family", "家庭情况", group="trust", option="--family", help="家庭情况."),
+    Field("friends", "circle of friends", "朋友圈子", group="trust", option="--friends", help="朋友圈子."),
+    Field("note", "note", "备注", group="trust", option="--note", help="Anything else about them."),
+)
+# Older files write a person's office phone as `office`; it counts as a way to reach them too.
+REACH_KEYS = ("mobile", "phone", "office", "home_phone", "email")
+
+# What the trust group asks of the key people, all of them together ("phone" stands for any way to
+# reach them: REACH_KEYS).
+TRUST_ITEMS: tuple[Field, ...] = (
+    Field("name", "key people", "主要人员", group="trust"),
+    Field("phone", "how to reach them", "联系方式", group="trust"),
+    Field("hobbies", "hobbies", "爱好", group="trust"),
+    Field("birthday", "birthday", "生日", Kind.DATE, group="trust"),
+    Field("family", "family", "家庭情况", group="trust"),
+    Field("friends", "circle of friends", "朋友圈子", group="trust"),
+)
+
+BY_KEY: Mapping[str, Field] = {field.key: field for field in PROFILE}
+CLASSIFICATION = tuple(field.key for field in PROFILE if field.kind is Kind.TERM)
+KEYS = tuple(BY_KEY)
+
+
+@dataclass(frozen=True)
+class Group:
+    """One of the five groups of information to collect (DOMAIN.md §4)."""
+
+    key: str
+    en: str
+    zh: str
+
+    def label(self, language: str) -> str:
+        return self.zh if language == "zh" else self.en
+
+    @property
+    def items(self) -> tuple[Field, ...]:
+        """What it asks for; for trust, what the key people's entries should tell."""
+        return TRUST_ITEMS if self.key == "trust" else tuple(field for field in PROFILE if field.group == self.key)
+
+
+GROUPS = (
+    Group("contact", "Contact", "客户通信信息"),
+    Group("funds", "Purchase funds", "购买资金信息"),
+    Group("decision", "Purchase decision", "购买决策信息"),
+    Group("needs", "Purchase needs", "购买需求信息"),
+    Group("trust", "Trust", "建立信任关系信息"),
+)
+
+
+def field_for(text: str, *, fields: Sequence[Field] = PROFILE, what: str = "field") -> Field:
+    """The field a rep names: its dotted key, its option's name, its Chinese or English label, or
+    the last part of its key when that is unique (`phone`, `decision_maker`, `决策人`, `预算人员数量`)."""
+    wanted = _folded(text)
+    names: dict[str, list[Field]] = {}
+    for field in fields:
+        for name in set(_names(field)):
+            names.setdefault(name, []).append(field)
+    found = names.get(wanted, [])
+    if len(found) == 1:
+        return found[0]
+    if len(found) > 1:
+        raise UsageError(f"'{text}' could be {', '.join(field.key for field in found)}; write the whole key")
+    raise UsageError(f"unknown {what} '{text}'{_closest(wanted, names)}")
+
+
+def _names(field: Field) -> Iterable[str]:
+    yield _folded(field.key)
+    yield _folded(field.key.rsplit(".", 1)[-1])
+    yield _folded(field.en)
+    yield _folded(field.zh)
+    if field.option:
+        yield _folded(field.option.lstrip("-"))
+    yield from (_folded(header) for header in field.headers)
+
+
+def _folded(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip().casefold().replace("-", "_").replace(" ", "_")
+
+
+def _closest(wanted: str, names: Mapping[str, list[Field]]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.5)
+    if not close:
+        return ""
+    return f" (did you mean '{names[close[0]][0].key}'?)"
+
+
+UNSET: Any = object()  # a change that empties a value
+
+
+def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bool = False,
+            vocabularies: Mapping[str, Vocabulary], today: date,
+            customer_id: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """What `KEY=VALUE` assignments (and keys to empty) ask of a profile: dotted key → the value as
+    the file stores it, or UNSET. A key the registry does not know is refused with the closest
+    known one, unless `custom` (a company's own fields, kept as text); `customer_id` turns a
+    CUSTOMER reference (referred_by) into the id it names."""
+    found: dict[str, Any] = {}
+    for text in assignments:
+        key, value = parse_assignment(text)
+        field = _settable(key, custom)
+        if value == "":
+            found[field.key] = UNSET
+        elif field.kind is Kind.CUSTOMER:
+            found[field.key] = customer_id(value) if customer_id else value
+        else:
+            found[field.key] = field.parse(value, vocabularies=vocabularies, today=today)
+    for key in unset:
+        found[_settable(key, custom).key] = UNSET
+    return found
+
+
+def _settable(key: str, custom: bool) -> Field:
+    if _folded(key) in ("id", "log"):
+        raise UsageError(f"`{key}` cannot be set: the id is the file's name, and the log is written by the commands")
+    if _folded(key) in ("trust.people", "people", "trust", "主要人员", "关键人"):
+        raise UsageError("key people are kept with `salescli person CUSTOMER NAME --title … --mobile …`")
+    try:
+        return field_for(key)
+    except UsageError as error:
+        if not custom:
+            raise UsageError(f"{error.message}; `salescli set --help` lists the fields, and --custom keeps "
+                             "a field of your own") from None
+    return Field(custom_key(key), key, key)
+
+
+def person_index(people: Any, name: str) -> int | None:
+    """Where the key person called `name` is among a file's `trust.people` (case, spaces and
+    full-width forms ignored); None when not there."""
+    if not isinstance(people, list):
+        return None
+    wanted = _name(name)
+    return next((index for index, person in enumerate(people)
+                 if isinstance(person, Mapping) and _name(str(person.get("name") or "")) == wanted), None)
+
+
+def _name(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """`KEY=VALUE` (also `KEY＝VALUE` and `KEY：VALUE` as a Chinese keyboard types them)."""
+    for separator in ("=", "＝", "：", ":"):
+        key, found, value = text.partition(separator)
+        if found and key.strip():
+            return key.strip(), value.strip()
+    raise UsageError(f"'{text}' is not KEY=VALUE (e.g. contact.phone=13900000000)")
+
+
+CUSTOM_KEY = re.compile(r"[^\W\d][\w-]*(\.[^\W\d][\w-]*)*")  # letters (中文 too), digits, _ and -, dotted
+
+
+def custom_key(text: str) -> str:
+    """A key of the company's own (`set --custom`): a dotted path of plain words, never `log`."""
+    key = unicodedata.normalize("NFKC", text).strip()
+    if not CUSTOM_KEY.fullmatch(key) or key.split(".")[0] in ("log", "id"):
+        raise UsageError(f"'{text}' cannot be a key: use words joined by '.', e.g. custom.tender_no")
+    return key
