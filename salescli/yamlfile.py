@@ -17,6 +17,7 @@ from typing import Any, Mapping, Sequence
 import yaml
 
 from salescli.errors import DataError
+from salescli.profile import UNSET
 
 try:
     _BaseLoader: type = yaml.CSafeLoader
@@ -516,20 +517,22 @@ def set_values(text: str, values: Mapping[str, Any]) -> str:
 
 
 def _scalar_edit(text: str, node: yaml.ScalarNode, replacement: str) -> tuple[int, int, str]:
-    """Replace a scalar's text; an empty value takes the padding before a trailing comment,
-    so `field:        # 领域` becomes `field: construction # 领域`, not a shifted comment."""
+    """Replace a scalar's text, keeping a comment after it in its column where the padding allows:
+    `field:        # 领域` becomes `field: construction # 领域`, not a shifted comment."""
     start, end = node.start_mark.index, node.end_mark.index
-    if start != end:
-        return start, end, replacement
-    line_end = text.find("\n", start)
-    rest = text[start : len(text) if line_end < 0 else line_end]
+    line_end = text.find("\n", end)
+    rest = text[end : len(text) if line_end < 0 else line_end]
     padding = len(rest) - len(rest.lstrip(" "))
-    if rest.strip().startswith("#"):
-        taken = max(0, min(padding - 1, len(replacement) + 1))
-        return start, start + taken, " " + replacement
-    return start, start, ("" if text[:start].endswith(" ") else " ") + replacement
-
-
+    if start == end:  # an empty value: it follows the key's colon directly
+        replacement = ("" if text[:start].endswith(" ") else " ") + replacement
+    if not rest.strip().startswith("#"):
+        return start, end, replacement
+    room = _width(text[start:end]) + padding - 1  # the comment keeps one space before it at least
+    grow = _width(replacement) - _width(text[start:end])
+    if start == end and text[:start].endswith(" "):
+        room, grow = room + 1, grow + 1
+    taken = max(0, min(padding - 1, grow))
+    return start, end + taken, replacement + " " * max(0, -grow if room >= 0 else 0)
 def _node_at(root: yaml.Node, path: str) -> yaml.Node | None:
     node: yaml.Node | None = root
     for part in path.split("."):
@@ -563,3 +566,335 @@ def fields_of(text: str) -> list[str]:
     walk(root, "")
     return paths
 
+
+
+# ---- profile edits: set, add and remove values above `log:` ----------------------------------
+#
+# `set`, `person` and `visit --learned` change the profile: a value at a key path is replaced in
+# place (its quoting chosen afresh, a comment after it kept), a missing key is added at the end
+# of its mapping (a missing mapping is made, before `log:`), an item is added to or removed from
+# a list of one-line entries. Only the part above a last top-level `log:` is composed, so a long
+# log costs nothing; the result is read back by both loaders and compared with what was meant.
+
+Path = tuple[str | int, ...]  # UNSET as a value: empty that key (in a one-line `{…}` mapping: remove it)
+
+
+def edit_profile(text: str, changes: Mapping[Path, Any]) -> str:
+    """`text` with each key path set to its value (UNSET: emptied); every other line as it was."""
+    head, tail = _split_at_log(text)
+    new_head = head
+    for path, value in changes.items():
+        new_head = _edit_path(new_head, path, value)
+    _verify_profile(head, new_head, changes)
+    return new_head + tail
+
+
+def add_list_item(text: str, path: Path, item: Mapping[str, Any]) -> str:
+    """`text` with `item` added as a one-line `- {…}` entry at the end of the list at `path`
+    (made where it is missing or empty)."""
+    head, tail = _split_at_log(text)
+    old = load(head) if head.strip() else {}
+    items = _value_at(old, path)
+    count = len(items) if isinstance(items, list) else 0
+    new_head = _edit_path(head, (*path, count), dict(item), append=True)
+    expected = _with_value(old, path, [*(items if isinstance(items, list) else []), _as_loaded(item)])
+    _verify_document(new_head, expected, "the entry could not be added safely")
+    return new_head + tail
+
+
+def remove_list_item(text: str, path: Path, index: int) -> str:
+    """`text` without the entry at `index` of the block list at `path` (its lines removed)."""
+    head, tail = _split_at_log(text)
+    root = _compose_root(head)
+    node = _node_at_path(root, path)
+    if not isinstance(node, yaml.SequenceNode) or node.flow_style or not 0 <= index < len(node.value):
+        raise DataError(f"`{_dotted(path)}` has no entry {index + 1} written one per line; edit the file by hand")
+    item = node.value[index]
+    start = head.rfind("\n", 0, item.start_mark.index) + 1
+    if head[start:item.start_mark.index].strip(" ") not in ("", "-"):
+        raise DataError(f"the entry of `{_dotted(path)}` shares its line with other text; edit the file by hand")
+    new_head = head[:start] + head[_end_of_line(head, content_end(head, item)):]
+    old = load(head)
+    items = list(_value_at(old, path))
+    del items[index]
+    expected = _with_value(old, path, items or None)
+    _verify_document(new_head, expected, "the entry could not be removed safely")
+    return new_head + tail
+
+
+def _split_at_log(text: str) -> tuple[str, str]:
+    """(the part above a last top-level `log:` line, the rest) when the part above reads as a whole
+    mapping on its own; else (text, "")."""
+    start = 0 if text.startswith(f"{LOG_KEY}:") else text.rfind(f"\n{LOG_KEY}:") + 1
+    if start <= 0 and not text.startswith(f"{LOG_KEY}:"):
+        return text, ""
+    head = text[:start]
+    try:
+        document = load(head) if head.strip() else {}
+    except YamlProblem:
+        return text, ""
+    if not isinstance(document, dict) or LOG_KEY in document or _DOCUMENT_MARKER.search(head):
+        return text, ""
+    return head, text[start:]
+
+
+def _edit_path(text: str, path: Path, value: Any, *, append: bool = False) -> str:
+    root = _compose_root(text) if text.strip() else None
+    if root is None:  # nothing above `log:` yet
+        return _block_lines(path, value, 0, _newline(text)) + text
+    node: yaml.Node = root
+    for depth, part in enumerate(path):
+        child = _child_pair(node, part)
+        if child is None:
+            if value is UNSET:
+                return text  # nothing there to empty
+            return _insert(text, root, node, path[depth:], value, append=append)
+        key_node, value_node = child
+        if depth == len(path) - 1:
+            return _replace(text, node, key_node, value_node, value, _dotted(path))
+        if isinstance(value_node, (yaml.MappingNode, yaml.SequenceNode)):
+            node = value_node
+            continue
+        if value is UNSET:
+            return text
+        if _is_empty(value_node) and isinstance(key_node, yaml.ScalarNode):
+            return _insert_under_key(text, key_node, value_node, path[depth + 1:], value)
+        raise DataError(f"`{_dotted(path[:depth + 1])}` holds a single value, not keys under it; "
+                        "edit the file by hand")
+    raise AssertionError("unreachable: a path has at least one part")
+
+
+def _child_pair(node: yaml.Node, part: str | int) -> tuple[yaml.Node | None, yaml.Node] | None:
+    if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+        return next(((key, value) for key, value in node.value if key.value == part), None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        return None, node.value[part]
+    return None
+
+
+def _replace(text: str, parent: yaml.Node, key_node: yaml.Node | None, node: yaml.Node, value: Any,
+             where: str) -> str:
+    flow = bool(getattr(parent, "flow_style", False))
+    if isinstance(node, yaml.ScalarNode) and node.style not in ("|", ">"):
+        if value is UNSET:
+            return _remove_pair(text, parent, key_node, node) if flow else _empty_scalar(text, node)
+        if isinstance(value, (dict, list)):
+            if not _is_empty(node):
+                raise DataError(f"`{where}` holds a single value; edit the file by hand")
+            return _insert_under_key(text, key_node, node, (), value) if key_node is not None else text
+        start, end, replacement = _scalar_edit(text, node, format_scalar(value, flow=flow))
+        return text[:start] + replacement + text[end:]
+    if value is UNSET and isinstance(node, yaml.SequenceNode) and not node.value:
+        return text
+    kind = "a list" if isinstance(node, yaml.SequenceNode) else "several values" \
+        if isinstance(node, yaml.MappingNode) else "a multi-line text"
+    raise DataError(f"`{where}` holds {kind}; salescli sets single values only — edit the file by hand")
+
+
+def _empty_scalar(text: str, node: yaml.ScalarNode) -> str:
+    """A value taken out: a comment after it stays in its column, a line without one loses its tail."""
+    start, end = node.start_mark.index, node.end_mark.index
+    if start == end:
+        return text
+    line_end = text.find("\n", end)
+    rest = text[end : len(text) if line_end < 0 else line_end]
+    if rest.strip(" \r") == "":
+        return text[:start].rstrip(" ") + text[end:]
+    return text[:start] + " " * _width(text[start:end]) + text[end:]
+
+
+def _width(text: str) -> int:
+    """Terminal columns: comments are aligned by eye, and Chinese characters take two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
+
+
+def _remove_pair(text: str, parent: yaml.Node, key_node: yaml.Node | None, node: yaml.Node) -> str:
+    """A key and its value out of a one-line `{…}` mapping, with the comma that separated it."""
+    assert isinstance(parent, yaml.MappingNode) and key_node is not None
+    pairs = parent.value
+    index = next(position for position, (key, _) in enumerate(pairs) if key is key_node)
+    start, end = key_node.start_mark.index, node.end_mark.index
+    if index + 1 < len(pairs):
+        end = pairs[index + 1][0].start_mark.index
+    elif index > 0:
+        start = content_end(text, pairs[index - 1][1])
+    return text[:start] + text[end:]
+
+
+def _insert(text: str, root: yaml.MappingNode, parent: yaml.Node, rest: Path, value: Any, *, append: bool) -> str:
+    newline = _newline(text)
+    if isinstance(parent, yaml.SequenceNode):
+        if not append or parent.flow_style:
+            raise DataError("salescli adds to lists written one entry per line only; edit the file by hand")
+        if not parent.value:
+            return text  # an empty `[]`: left to the caller's check (never made by salescli)
+        last = parent.value[-1]
+        at = _end_of_line(text, content_end(text, last))
+        indent = " " * parent.start_mark.column  # where its `- ` entries stand
+        line = f"{indent}- {_flow(value)}{newline}" if not rest[1:] else ""
+        return _with_line_break(text, at, newline) + line + text[at:]
+    assert isinstance(parent, yaml.MappingNode)
+    if parent.flow_style:
+        closing = parent.end_mark.index - 1
+        if text[closing] != "}":
+            raise DataError("a one-line `{…}` mapping salescli cannot read back exactly; edit the file by hand")
+        pair = f"{rest[0]}: {_flow(_nested(rest[1:], value))}"
+        separator = ", " if parent.value else ""
+        return text[:closing].rstrip(" ") + separator + pair + text[closing:]
+    pairs = [pair for pair in parent.value if not (parent is root and pair[0].value == LOG_KEY)]
+    if pairs:  # after the last key (before `log:`, which stays last)
+        column = pairs[0][0].start_mark.column
+        at = _after_block(text, content_end(text, pairs[-1][1]), column)
+    elif parent.value:  # only `log:`: before it
+        column, at = 0, text.rfind("\n", 0, parent.value[0][0].start_mark.index) + 1
+    else:  # an empty block mapping cannot be (it would be a null): a root without keys
+        column, at = 0, len(text)
+    return _with_line_break(text, at, newline) + _block_lines(rest, value, column, newline) + text[at:]
+
+
+def _insert_under_key(text: str, key_node: yaml.Node | None, node: yaml.Node, rest: Path, value: Any) -> str:
+    """Keys (or list entries) under a key whose value is empty (`contact:`, `people:  # …`)."""
+    assert key_node is not None
+    newline = _newline(text)
+    if node.start_mark.index != node.end_mark.index:  # an explicit null (~, null): made a one-line value
+        start, end = node.start_mark.index, node.end_mark.index
+        return text[:start] + _flow(_nested(rest, value)) + text[end:]
+    column = key_node.start_mark.column
+    at = _end_of_line(text, key_node.end_mark.index)
+    if not rest and isinstance(value, list):  # list entries at the key's own indentation, as the sample writes them
+        lines = "".join(f"{' ' * column}- {_flow(item)}{newline}" for item in value)
+    else:
+        lines = _block_lines(rest, value, column + (0 if isinstance(rest[0], int) else 2), newline)
+    return _with_line_break(text, at, newline) + lines + text[at:]
+
+
+def _block_lines(path: Path, value: Any, column: int, newline: str) -> str:
+    """`key:` lines for a chain of keys ending in `value` (a list as one-line entries)."""
+    indent = " " * column
+    first, rest = path[0], path[1:]
+    if isinstance(first, int):  # a new list entry
+        return f"{indent}- {_flow(_nested(rest, value))}{newline}"
+    if rest:  # list entries stand at their key's own column, as the sample's `people:` entries do
+        return f"{indent}{first}:{newline}" + _block_lines(rest, value, column + (0 if isinstance(rest[0], int) else 2),
+                                                           newline)
+    if isinstance(value, list):
+        return f"{indent}{first}:{newline}" + "".join(f"{indent}- {_flow(item)}{newline}" for item in value)
+    return f"{indent}{first}: {_flow(value)}{newline}"
+
+
+def _nested(path: Path, value: Any) -> Any:
+    for part in reversed(path):
+        value = [value] if isinstance(part, int) else {part: value}
+    return value
+
+
+def _flow(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return format_flow_mapping(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(_flow(item) for item in value) + "]"
+    return format_scalar(value, flow=True)
+
+
+def _after_block(text: str, end: int, column: int) -> int:
+    """Where a new key of a block mapping whose keys stand at `column` goes: after its last value's
+    line and the comment lines indented under it (they belong to it), before a blank line or a
+    comment at or left of `column` (the next section's heading)."""
+    at = _end_of_line(text, end)
+    while at < len(text):
+        line_end = _end_of_line(text, at)
+        line = text[at:line_end].rstrip("\r\n")
+        stripped = line.lstrip(" ")
+        if not stripped.startswith("#") or len(line) - len(stripped) <= column:
+            break
+        at = line_end
+    return at
+
+
+def _with_line_break(text: str, at: int, newline: str) -> str:
+    prefix = text[:at]
+    return prefix if not prefix or prefix.endswith("\n") else prefix + newline
+
+
+def _newline(text: str) -> str:
+    return "\r\n" if "\r\n" in text else "\n"
+
+
+def _node_at_path(root: yaml.Node, path: Path) -> yaml.Node | None:
+    node: yaml.Node | None = root
+    for part in path:
+        pair = _child_pair(node, part) if node is not None else None
+        node = pair[1] if pair else None
+    return node
+
+
+def _dotted(path: Path) -> str:
+    return ".".join(str(part + 1) if isinstance(part, int) else part for part in path)
+
+
+def _value_at(document: Any, path: Path) -> Any:
+    for part in path:
+        if isinstance(part, int):
+            document = document[part] if isinstance(document, list) and part < len(document) else None
+        else:
+            document = document.get(part) if isinstance(document, Mapping) else None
+    return document
+
+
+def _with_value(document: Any, path: Path, value: Any) -> Any:
+    """A copy of `document` with `path` set to `value` (mappings made where missing); UNSET: emptied."""
+    if not path:
+        return value
+    part, rest = path[0], path[1:]
+    if isinstance(part, int):
+        items = list(document) if isinstance(document, list) else []
+        child = items[part] if part < len(items) else None
+        if part < len(items):
+            items[part] = _with_value(child, rest, value)
+        else:
+            items.append(_with_value(None, rest, value))
+        return items
+    copy = dict(document) if isinstance(document, Mapping) else {}
+    copy[part] = _with_value(copy.get(part), rest, value)
+    return copy
+
+
+def _verify_profile(old_text: str, new_text: str, changes: Mapping[Path, Any]) -> None:
+    old = load(old_text) if old_text.strip() else {}
+    new = load(new_text) if new_text.strip() else {}
+    expected = old
+    for path, value in changes.items():
+        if value is UNSET:  # emptied (None) in a block, removed from a one-line mapping: both mean no value
+            found = _value_at(new, path)
+            if found is not None:
+                raise DataError(f"could not empty `{_dotted(path)}` safely; the file was not changed")
+            if _value_at(old, path) is not None or _has_key(new, path):
+                expected = _with_value(expected, path, None) if _has_key(new, path) else _without(expected, path)
+        else:
+            expected = _with_value(expected, path, _as_loaded({"v": value})["v"])
+    _verify_document(new_text, expected, "the change could not be written safely (the file would read "
+                                         "differently); the file was not changed")
+
+
+def _has_key(document: Any, path: Path) -> bool:
+    parent = _value_at(document, path[:-1])
+    return isinstance(parent, Mapping) and path[-1] in parent
+
+
+def _without(document: Any, path: Path) -> Any:
+    parent = _value_at(document, path[:-1])
+    if not isinstance(parent, Mapping) or path[-1] not in parent:
+        return document
+    return _with_value(document, path[:-1], {key: value for key, value in parent.items() if key != path[-1]})
+
+
+def _verify_document(text: str, expected: Any, message: str) -> None:
+    for loader in {_Loader, _EditLoader}:
+        try:
+            found = load(text, loader=loader) if text.strip() else {}
+        except YamlProblem:
+            raise DataError(message) from None
+        if found != expected or list(found or ()) != list(expected or ()):
+            raise DataError(message)
