@@ -10,7 +10,7 @@ from typing import Any, Optional
 
 import typer
 
-from salescli import cache, checks, store
+from salescli import cache, checks, filecheck, store
 from salescli.commands import session
 from salescli.errors import EXIT_DATA, DataError, display_path
 from salescli.render import check_format
@@ -75,7 +75,7 @@ def _problems(folder: store.DataFolder, today: date) -> list[DataError]:
             if now is not None:
                 memo.put(path, now, file_digest, kept)
         _, _, found, is_loaded, identifying = kept
-        problems += [_problem(path, *item) for item in found]
+        problems += [filecheck.problem(message, path, line, column, code) for message, line, column, code in found]
         if is_loaded:
             loaded[path.stem] = None if identifying is None else checks.Identifying(*identifying)
     memo.keep_only(path.name for path in paths)
@@ -84,7 +84,7 @@ def _problems(folder: store.DataFolder, today: date) -> list[DataError]:
     for file_id, findings in checks.across(loaded).items():
         if findings:
             text = store.read_text(by_id[file_id])
-            problems += [_located(finding, by_id[file_id], text) for finding in findings]
+            problems += [filecheck.located(finding, by_id[file_id], text) for finding in findings]
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
 
 
@@ -120,23 +120,13 @@ def _config(folder: store.DataFolder, settings: bytes) -> Any:
 def _check_file(path: Path, text: str, config: Any, today: date) -> Checked:
     """What one file's checks found, as the cache keeps it: the day checked, the file's latest event
     day, its problems, whether it loaded, what `across` needs."""
-    from salescli import yamlfile  # only here: a check that finds every file in the cache needs no YAML
-
-    markers = checks.conflict_markers(text)
-    if markers:
-        return today.toordinal(), 0, [(f"unresolved merge conflict about `{field}`: keep one side, delete the "
-                                       "<<<<<<< ======= >>>>>>> lines", line, 1, None) for line, field in markers], \
-            False, None
-    try:
-        document = yamlfile.load(text)
-    except yamlfile.YamlProblem as error:
-        return today.toordinal(), 0, [(error.message, error.line, error.column, None)], False, None
-    found: Found = []
-    for finding in checks.validate(document, file_id=path.stem, config=config, today=today):
-        problem = _located(finding, path, text)
-        found.append((problem.message, problem.line, problem.column, finding.code))
-    latest = checks.latest_day(document)
-    identifying = checks.identifying(document, path.stem)
+    result = filecheck.check_text(path, text, config=config, today=today)
+    found: Found = [(problem.message, problem.line, problem.column, getattr(problem, "code", None))
+                    for problem in result.problems]
+    if result.document is None:
+        return today.toordinal(), 0, found, False, None
+    latest = checks.latest_day(result.document)
+    identifying = checks.identifying(result.document, path.stem)
     return (today.toordinal(), latest.toordinal() if latest else 0, found, True,
             None if identifying is None else (identifying.name, identifying.id, identifying.referrer))
 
@@ -146,23 +136,6 @@ def _still_true(kept: Checked, today: date) -> bool:
     one of the two days (then whether it lies in the future may differ)."""
     checked_on, latest = kept[0], kept[1]
     return checked_on == today.toordinal() or latest <= min(checked_on, today.toordinal())
-
-
-def _problem(path: Path, message: str, line: int | None, column: int | None, code: str | None) -> DataError:
-    problem = DataError(message, path=path, line=line, column=column)
-    if code is not None:
-        problem.code = code  # type: ignore[attr-defined]
-    return problem
-
-
-def _located(finding: checks.Finding, path: Path, text: str) -> DataError:
-    from salescli import yamlfile
-
-    place = yamlfile.locate(text, finding.where) if finding.where else None
-    line, column = place if place else (None, None)
-    problem = DataError(finding.message, path=path, line=line, column=column)
-    problem.code = finding.code  # type: ignore[attr-defined]
-    return problem
 
 
 def _json(problem: DataError) -> dict[str, Any]:
