@@ -113,9 +113,11 @@ def _global_options(
 # of them costs a tenth of a second, which shell completion and quick lookups would pay every time.
 COMMAND_MODULES = {
     "init": "init", "add": "add", "advance": "advance", "visit": "visit", "target": "target",
+    "set": "set_profile", "person": "person", "edit": "edit",
     "list": "list_customers", "show": "show", "forecast": "forecast", "schedule": "schedule", "prep": "prep",
     "site": "network", "board": "network", "refer": "network", "related": "network", "report": "report",
-    "check": "check", "import": "importer", "export": "export", "merge-file": "merge", "git-setup": "merge",
+    "check": "check", "import": "importer", "export": "export", "sync": "sync", "merge-file": "merge",
+    "git-setup": "merge",
 }
 _GLOBAL_WITH_VALUE = {"--dir", "-C", "--today", "--lang"}
 

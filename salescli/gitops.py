@@ -1,9 +1,11 @@
-"""Git at the edge: committing one customer file after a salescli write (auto-commit)."""
+"""Git at the edge: committing one customer file after a salescli write (auto-commit), the first
+commit of a new folder, and `sync` with the team's remote."""
 
 from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from salescli.errors import DataError
@@ -31,3 +33,100 @@ def _top(root: Path) -> Path:
 
 def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
+
+
+# ---- the first commit and `sync` -----------------------------------------------------------------
+
+DATA_PATHS = ("customers", "templates", "salescli.yaml", ".gitattributes", ".gitignore")
+NO_IDENTITY = ("git does not know who you are yet, so nothing was committed: run "
+               "`git config --global user.name \"李明\"` and `git config --global user.email you@example.com`")
+
+
+@dataclass(frozen=True)
+class Synced:
+    lines: list[str]  # what was done, to tell the rep
+    conflicts: list[str]  # files left with conflict markers (then nothing was pushed)
+
+
+def commit_paths(root: Path, paths: list[str], message: str) -> list[str]:
+    """Stage and commit everything pending under `paths` (relative to `root`); the files committed.
+    DataError when git has no identity to commit with."""
+    present = [path for path in paths if (root / path).exists()]
+    if not present:
+        return []
+    _git(root, "add", "-A", "--", *present)
+    staged = _git(root, "diff", "--cached", "--name-only", "--", *present).stdout.split()
+    if not staged:
+        return []
+    done = _git(root, "commit", "--quiet", "--message", message, "--", *present)
+    if done.returncode != 0:
+        if _no_identity(done.stderr):
+            raise DataError(NO_IDENTITY)
+        raise DataError(f"`git commit` failed: {_last_line(done)}", path=root)
+    return staged
+
+
+def sync(root: Path, *, message: str | None, push: bool) -> Synced:
+    """Commit the data folder's pending changes, pull (merging), push."""
+    _require_repository(root)
+    pending = [path for path in _pending(root)]
+    committed = commit_paths(root, list(DATA_PATHS), message or _sync_message(pending)) if pending else []
+    lines = [f"Committed {len(committed)} changed file{'s' if len(committed) != 1 else ''}."
+             if committed else "Nothing to commit."]
+    if not _git(root, "remote").stdout.strip():
+        lines.append("No remote to pull from or push to: add the team's with `git remote add origin URL`.")
+        return Synced(lines, [])
+    upstream = _git(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}").returncode == 0
+    if upstream:
+        before = _git(root, "rev-parse", "HEAD").stdout.strip()
+        pulled = _git(root, "pull", "--no-rebase", "--no-edit")
+        conflicts = _git(root, "diff", "--name-only", "--diff-filter=U").stdout.split()
+        if conflicts:
+            return Synced(lines + [
+                f"Conflict in {', '.join(conflicts)}: both sides changed the same value. The file has "
+                "<<<<<<< ours ======= theirs >>>>>>> around it (`salescli check` names it): keep one side, "
+                f"delete the marker lines, then `git add {' '.join(conflicts)}`, `git commit --no-edit` and "
+                "`salescli sync` again. Nothing was pushed."], conflicts)
+        if pulled.returncode != 0:
+            if _no_identity(pulled.stderr):
+                raise DataError(NO_IDENTITY)
+            raise DataError(f"`git pull` failed: {_last_line(pulled)}", path=root)
+        changed = _git(root, "diff", "--name-only", before, "HEAD").stdout.split()
+        lines.append(f"Pulled {len(changed)} changed file{'s' if len(changed) != 1 else ''} from the team."
+                     if changed else "Already up to date with the team.")
+    if push:
+        pushed = _git(root, "push", *([] if upstream else ["--set-upstream", "origin", "HEAD"]))
+        if pushed.returncode != 0:
+            raise DataError(f"`git push` failed: {_last_line(pushed)} (run `salescli sync` again to pull first)",
+                            path=root)
+        lines.append("Pushed.")
+    return Synced(lines, [])
+
+
+def _pending(root: Path) -> list[str]:
+    present = [path for path in DATA_PATHS if (root / path).exists()]
+    status = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *present).stdout
+    return [line[3:] for line in status.splitlines() if line.strip()]
+
+
+def _sync_message(pending: list[str]) -> str:
+    names = [Path(path.split(" -> ")[-1]).stem for path in pending if path.startswith("customers/")]
+    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    return f"salescli sync: {len(names)} customer{'s' if len(names) != 1 else ''}" + (f" ({shown})" if names else "")
+
+
+def _require_repository(root: Path) -> None:
+    if shutil.which("git") is None:
+        raise DataError("git is not installed: install it to share the folder")
+    if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
+        raise DataError("the data folder is not in a git repository: run `salescli init` (or `git init`) first",
+                        path=root)
+
+
+def _no_identity(stderr: str) -> bool:
+    return "tell me who you are" in stderr or "empty ident name" in stderr or "unable to auto-detect" in stderr
+
+
+def _last_line(done: subprocess.CompletedProcess[str]) -> str:
+    lines = (done.stderr or done.stdout).strip().splitlines()
+    return lines[-1] if lines else f"exit status {done.returncode}"

@@ -262,14 +262,15 @@ def _cells(column: Sequence[Any]) -> Sequence[str]:
     kinds = set(map(type, column))
     if kinds <= _TEXT:
         return list(map(_EMPTY.get, column, column)) if type(None) in kinds else column
-    return _each_once(column, _cell, "")
+    return _each_once(column, display_value, "")
 
 
 _TEXT = {str, type(None)}
 _EMPTY = {None: ""}
 
 
-def _cell(value: Any) -> str:
+def display_value(value: Any) -> str:
+    """A value as a table cell shows it: amounts as 48,000, dates as ISO text, None as nothing."""
     if value is None:
         return ""
     if isinstance(value, Decimal):

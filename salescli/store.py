@@ -16,15 +16,16 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, Protocol, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from salescli import cache
+from salescli import cache, matching
 from salescli.config import Config, ConfigProblem, config_from_document
 from salescli.customer import (Customer, LogProblem, customer_from_document, from_record, restored, storable,
                                to_record)
 from salescli.errors import DataError, UsageError
 from salescli.ids import validate_id
 from salescli.listing import Columns, Row, funnel_order, row
+from salescli.profile import PEOPLE_KEY, UNSET, person_index
 
 CUSTOMERS = "customers"
 TEMPLATES = "templates"
@@ -306,37 +307,9 @@ def _decoded(data: bytes, path: Path) -> str:
 
 # ---- finding one customer -------------------------------------------------------------------
 
-class Named(Protocol):
-    """A customer as far as finding one goes (a Customer, or its list row)."""
-
-    @property
-    def id(self) -> str: ...
-
-    @property
-    def name(self) -> str: ...
-
-
-AnyNamed = TypeVar("AnyNamed", bound=Named)
-
-
-def resolve(customers: Sequence[AnyNamed], reference: str) -> AnyNamed:
-    """The customer `reference` names: its id, a unique id prefix, or a unique part of its name."""
-    folded = reference.strip().casefold()
-    if not folded:
-        raise UsageError("name a customer: its id, the start of its id, or part of its name")
-    for matches in (
-        [c for c in customers if c.id == folded],
-        [c for c in customers if c.name.casefold() == folded],
-        [c for c in customers if c.id.startswith(folded)],
-        [c for c in customers if folded in c.name.casefold()],
-    ):
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            names = "; ".join(f"{c.id} ({c.name})" for c in sorted(matches, key=lambda c: c.id)[:10])
-            more = f" and {len(matches) - 10} more" if len(matches) > 10 else ""
-            raise UsageError(f"'{reference}' matches {len(matches)} customers: {names}{more}; be more specific")
-    raise UsageError(f"no customer matches '{reference}'; `salescli list` shows them all")
+Named = matching.Named
+AnyNamed = matching.AnyNamed
+resolve = matching.resolve  # the customer a reference names (see matching)
 
 
 # ---- writing --------------------------------------------------------------------------------
@@ -365,6 +338,75 @@ def update_customer(path: Path, values: Mapping[str, Any], items: Sequence[Mappi
     if values or items:
         _write_file(path, edit)
     return skipped
+
+
+def change_profile(path: Path, changes: Mapping[str, Any], items: Sequence[Mapping[str, Any]] = ()) -> Customer:
+    """Set (or, for profile.UNSET, empty) profile values by dotted key — adding keys the file lacks —
+    and add log events, in one write."""
+    from salescli import yamlfile
+
+    paths = {tuple(key.split(".")): value for key, value in changes.items()}
+
+    def edit(text: str) -> str:
+        text = yamlfile.edit_profile(text, paths) if paths else text
+        return yamlfile.append_to_log(text, items) if items else text
+
+    return _write_file(path, edit)
+
+
+def save_person(path: Path, name: str, details: Mapping[str, Any]) -> tuple[Customer, bool]:
+    """Add a key person (trust.people) or change the details given of the one of that name (UNSET
+    empties one); the customer as written, and whether the person is new."""
+    from salescli import yamlfile
+
+    added = []
+
+    def edit(text: str) -> str:
+        people = _people_in(text)
+        index = person_index(people, name)
+        added[:] = [index is None]
+        if index is None:
+            return yamlfile.add_list_item(text, PEOPLE_PATH, {"name": name, **{
+                key: value for key, value in details.items() if value is not UNSET}})
+        return yamlfile.edit_profile(text, {(*PEOPLE_PATH, index, key): value for key, value in details.items()})
+
+    return _write_file(path, edit), added[0]
+
+
+def remove_person(path: Path, name: str) -> Customer:
+    """Take the key person of that name out of trust.people."""
+    from salescli import yamlfile
+
+    def edit(text: str) -> str:
+        index = person_index(_people_in(text), name)
+        if index is None:
+            raise UsageError(f"no key person '{name}' to remove")
+        return yamlfile.remove_list_item(text, PEOPLE_PATH, index)
+
+    return _write_file(path, edit)
+
+
+PEOPLE_PATH = tuple(PEOPLE_KEY.split("."))
+
+
+def _people_in(text: str) -> Any:
+    from salescli import yamlfile
+
+    document = yamlfile.load(text)
+    trust = document.get("trust") if isinstance(document, Mapping) else None
+    return trust.get("people") if isinstance(trust, Mapping) else None
+
+
+def replace_customer(path: Path, expected: str, text: str) -> Customer:
+    """Write `text` over the customer file if it still holds `expected` (what the change was made
+    from, e.g. before an editor session); else refuse and change nothing."""
+    def edit(current: str) -> str:
+        if current != expected:
+            raise DataError("the file changed on disk meanwhile (another command or a `git pull`); "
+                            "nothing was written")
+        return text
+
+    return _write_file(path, edit)
 
 
 def create_customer(path: Path, text: str) -> Customer:

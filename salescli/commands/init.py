@@ -25,7 +25,7 @@ def init(
     user: Optional[str] = typer.Option(None, "--user", help="Your name: the owner of new customers."),
     language: str = typer.Option("en", "--language", help="Output language: en or zh."),
     currency: str = typer.Option("CNY", "--currency"),
-    git: bool = typer.Option(True, "--git/--no-git", help="Make a git repository if there is none."),
+    git: bool = typer.Option(True, "--git/--no-git", help="Make a git repository if there is none, with a first commit."),
 ) -> None:
     """Make a new data folder: customers/, templates/, a commented salescli.yaml, and a git repo.
 
@@ -55,7 +55,8 @@ def init(
         settings = {"language": language, "currency": currency, **({"user": user} if user else {})}
         store.write_new_file(config, yamlfile.set_values(text, settings))
         made.append(store.CONFIG)
-    if git and _make_git_repo(path):
+    new_repository = git and _make_git_repo(path)
+    if new_repository:
         made.append("a git repository")
     if git and shutil.which("git") and not (path / ".gitattributes").exists():
         from salescli.commands.merge import setup_merge_driver
@@ -70,7 +71,23 @@ def init(
         typer.echo(f"Made in {where}: {', '.join(made)}.")
     else:
         typer.echo(f"{where} is already a salescli data folder; nothing to do.")
+    if new_repository:
+        _first_commit(path)
     typer.echo("Next: salescli add NAME  (salescli add --help lists the fields)")
+
+
+def _first_commit(path: Path) -> None:
+    """The settings, the template and the git set-up as the repository's first commit, so that
+    `git diff` shows every later change."""
+    from salescli.gitops import DATA_PATHS, commit_paths
+
+    try:
+        committed = commit_paths(path, list(DATA_PATHS), "salescli init: settings and template")
+    except DataError as error:
+        typer.echo(f"{error.message}; then `git add -A && git commit -m 'salescli init'`.", err=True)
+        return
+    if committed:
+        typer.echo(f"First commit: {', '.join(committed)}.")
 
 
 def _make_git_repo(path: Path) -> bool:

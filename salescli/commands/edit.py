@@ -1,0 +1,133 @@
+"""`salescli edit CUSTOMER`: the customer's file in your editor, checked before it is saved."""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import typer
+
+from salescli import checks, filecheck, store
+from salescli.commands import CUSTOMER_HELP, complete_customer, session
+from salescli.errors import EXIT_DATA, DataError, UsageError
+from salescli.session import Session
+
+MARK = "# salescli edit: "  # starts the lines of the note put above a draft that was not saved
+MOST_ROUNDS = 20
+
+
+def register(app: typer.Typer) -> None:
+    app.command("edit")(edit)
+
+
+def edit(
+    ctx: typer.Context,
+    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
+) -> None:
+    """Edit a customer's file in $VISUAL or $EDITOR (as `git commit` and `crontab -e` do). On save
+    the file is checked as `salescli check` checks it; a broken file is never saved: the editor
+    opens again with the problems on top, and quitting without a change leaves the file exactly as
+    it was. An unchanged save changes nothing.
+
+    Examples:
+
+    \b
+      salescli edit 天河机场
+      EDITOR=nano salescli edit tianhejichang
+    """
+    s = session(ctx)
+    found = s.customer(customer)
+    path = s.path_of(found)
+    original = store.read_text(path)
+    known = _problems(s, path, original)  # what was wrong already: an edit need not mend it
+    draft, note = original, ""
+    for _ in range(MOST_ROUNDS):
+        edited = _run_editor(note + draft, found.id)
+        if edited is None:  # saved in another encoding: the draft as it was, with the problem on top
+            note = _note([(None, "the editor saved the file in another encoding; save it as UTF-8")])
+            continue
+        if edited == original:
+            typer.echo("No changes.")
+            return
+        if note and edited == draft:  # handed back as it was: the rep gives up
+            _give_up(draft, path)
+        problems = [problem for problem in _problems(s, path, edited) if _key(problem) not in known]
+        if not problems:
+            store.replace_customer(path, original, edited)
+            s.wrote(path, f"edit {found.name}")
+            typer.echo(f"Saved {s.shown(path)}.")
+            return
+        draft, note = edited, _note([(problem.line, problem.message) for problem in problems])
+    _give_up(draft, path)
+
+
+def _problems(s: Session, path: Path, text: str) -> list[DataError]:
+    """What `check` would find in `text` as that file (the checks between files included)."""
+    result = filecheck.check_text(path, text, config=s.config, today=s.today)
+    if result.document is None:
+        return result.problems
+    found = result.problems
+    others = {row.id: checks.Identifying(row.name, row.id, None) for row in s.named() if row.id != path.stem}
+    mine = checks.identifying(result.document, path.stem)
+    if mine is not None and mine.referrer is not None and mine.referrer not in others:
+        others[mine.referrer] = None  # customer files that did not load still count as existing ids
+    across = checks.across({**others, path.stem: mine})[path.stem]
+    return found + [filecheck.located(finding, path, text) for finding in across]
+
+
+def _key(problem: DataError) -> tuple[str, str]:
+    return getattr(problem, "code", None) or "", problem.message
+
+
+def _note(problems: list[tuple[int | None, str]]) -> str:
+    """The lines put above a draft that was not saved: what is wrong, at which line of the editor."""
+    lines = [f"{MARK}NOT SAVED: fix this and save; quit without changing anything to give up."]
+    offset = len(lines) + len(problems)
+    lines += [f"{MARK}{'' if line is None else f'line {line + offset}: '}{message}" for line, message in problems]
+    return "".join(line + "\n" for line in lines)
+
+
+def _run_editor(text: str, customer_id: str) -> str | None:
+    """`text` as the rep left it in the editor (the note above it taken off again); None when it was
+    not saved as UTF-8."""
+    command = _editor()
+    handle, name = tempfile.mkstemp(prefix=f"salescli-{customer_id}-", suffix=".yaml")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        try:
+            done = subprocess.run([*command, name])
+        except OSError as error:
+            raise UsageError(f"cannot start the editor '{shlex.join(command)}': {error.strerror}; "
+                             "set $EDITOR (e.g. export EDITOR=nano)") from None
+        if done.returncode != 0:
+            raise DataError(f"the editor exited with status {done.returncode}; nothing was saved")
+        try:
+            edited = Path(name).read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    finally:
+        Path(name).unlink(missing_ok=True)
+    return "".join(line for line in edited.splitlines(keepends=True) if not line.startswith(MARK))
+
+
+def _editor() -> list[str]:
+    chosen = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if chosen and chosen.strip():
+        return shlex.split(chosen)
+    for fallback in ("editor", "nano", "vi", "notepad"):
+        if shutil.which(fallback):
+            return [fallback]
+    raise UsageError("no editor found: set $EDITOR (e.g. export EDITOR=nano)")
+
+
+def _give_up(draft: str, path: Path) -> None:
+    handle, name = tempfile.mkstemp(prefix=f"salescli-{path.stem}-unsaved-", suffix=".yaml")
+    with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
+        file.write(draft)
+    typer.echo(f"Not saved: {path.name} is as it was. Your draft is kept in {name}.", err=True)
+    raise typer.Exit(EXIT_DATA)

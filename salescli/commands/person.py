@@ -1,0 +1,92 @@
+"""`salescli person CUSTOMER NAME`: a key person of the trust group (关键人) — add, update, remove."""
+
+from __future__ import annotations
+
+from typing import Any, Mapping, Optional
+
+import typer
+
+from salescli import profile, store
+from salescli.commands import CUSTOMER_HELP, complete_customer, field_values, session, with_field_options
+from salescli.errors import UsageError
+from salescli.information import people
+from salescli.render import display_value, render
+from salescli.session import Session
+
+DETAILS = tuple(field for field in profile.PERSON if field.option)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("person")(person)
+
+
+@with_field_options(DETAILS, after="name")
+def person(
+    ctx: typer.Context,
+    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
+    name: Optional[str] = typer.Argument(None, metavar="NAME", help="The person's name; omit to list them.",
+                                         show_default=False),
+    remove: bool = typer.Option(False, "--remove", help="Take the person out of the key people."),
+    **details: Optional[str],
+) -> None:
+    """Add a key person of a customer (建立信任关系信息: who takes part in the purchase, how to
+    reach them, hobbies, birthday, family), or update the details given of one already there.
+    An empty value (--hobbies "") empties that detail. Without NAME, list the key people.
+    `prep`, `show` and `schedule`'s birthdays use them.
+
+    Examples:
+
+    \b
+      salescli person 天河机场 王强 --title 预算科长 --mobile 13900000000 --birthday 1978-05-12
+      salescli person 天河机场 王强 --hobbies 钓鱼 --family 一儿一女
+      salescli person 天河机场 王强 --remove
+      salescli person 天河机场
+    """
+    s = session(ctx)
+    found = s.customer(customer)
+    given = field_values(DETAILS, details)
+    if name is None:
+        if given or remove:
+            raise UsageError("name the person: salescli person CUSTOMER NAME …")
+        _list(s, found)
+        return
+    if not name.strip():
+        raise UsageError("the person needs a name")
+    path = s.path_of(found)
+    if remove:
+        if given:
+            raise UsageError("--remove takes no other details")
+        store.remove_person(path, name)
+        s.wrote(path, f"remove {name} from the key people of {found.name}")
+        typer.echo(f"Removed {name} from the key people of {found.name}.")
+        return
+    values = {field.key: profile.UNSET if text.strip() == "" else
+              field.parse(text, vocabularies=s.config.vocabularies, today=s.today) for field, text in given.items()}
+    updated, added = store.save_person(path, name.strip(), values)
+    s.wrote(path, f"{'add' if added else 'update'} {name} of {found.name}")
+    if added:
+        typer.echo(f"Added {name.strip()} to the key people of {found.name}.")
+    else:
+        typer.echo(f"Updated {name.strip()} of {found.name}:" + _changes(_entry(found, name), _entry(updated, name)))
+
+
+def _entry(customer: Any, name: str) -> Mapping[str, Any]:
+    index = profile.person_index(customer.get(profile.PEOPLE_KEY), name)
+    return {} if index is None else people(customer)[index]
+
+
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
+    changed = [f"{key} {display_value(before.get(key)) or '(empty)'} → {display_value(after.get(key)) or '(empty)'}"
+               for key in dict.fromkeys([*before, *after]) if before.get(key) != after.get(key)]
+    return " " + "; ".join(changed) + "." if changed else " nothing changed."
+
+
+def _list(s: Session, customer: Any) -> None:
+    found = people(customer)
+    if not found:
+        typer.echo(f"{customer.name} has no key people yet: salescli person {customer.id} NAME --title … --mobile …")
+        return
+    keys = ["name", *dict.fromkeys(key for person in found for key in person if key != "name")]
+    labels = {field.key: field.label(s.language) for field in profile.PERSON}
+    typer.echo(render([dict(person) for person in found], {key: labels.get(key, key) for key in keys}, "table"),
+               nl=False)

@@ -1,0 +1,89 @@
+"""`salescli set CUSTOMER KEY=VALUE...`: record what a visit taught — any profile value, by key."""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import typer
+
+from salescli import profile, store
+from salescli.commands import CUSTOMER_HELP, complete_customer, session
+from salescli.customer import Customer
+from salescli.errors import UsageError
+from salescli.session import Session
+
+
+def register(app: typer.Typer) -> None:
+    app.command("set")(set_values)
+
+
+def set_values(
+    ctx: typer.Context,
+    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
+    assignments: Optional[list[str]] = typer.Argument(
+        None, metavar="KEY=VALUE...", help="Values to record: contact.phone=139…, 决策人=王总, field=房地产 …",
+        show_default=False),
+    unset: list[str] = typer.Option([], "--unset", metavar="KEY", help="Empty this value (repeatable)."),
+    custom: bool = typer.Option(False, "--custom", help="Allow keys of your own (kept as text), e.g. tender.no=ZB-7."),
+) -> None:
+    """Set profile values of a customer — what a visit taught you — by key: the dotted key
+    (contact.phone), its last part (phone) or its Chinese label (联系电话). Values are checked:
+    classification terms in English or Chinese, dates, whole numbers, amounts (4.8万), phones.
+    Only the lines of those keys change; a key the file lacks is added. KEY= empties a value.
+
+    Keys: name, field, size, role, channel, source, referred_by, area, project, owner;
+    contact.address, .department, .person, .phone, .postcode; funds.vendor, .software, .seats,
+    .amount; decision.process, .decision_maker, .users; needs.scope, .workload, .partners, .view,
+    .estimators. Key people: `salescli person`.
+
+    Examples:
+
+    \b
+      salescli set 天河机场 contact.phone=13900000000 decision.decision_maker=王总
+      salescli set 天河机场 预算人员数量=12 软件金额=4.8万 field=房地产
+      salescli set 天河机场 --unset needs.view
+      salescli set 天河机场 tender.no=ZB-2026-7 --custom
+    """
+    s = session(ctx)
+    if not assignments and not unset:
+        raise UsageError("give KEY=VALUE pairs to set, or --unset KEY")
+    found = s.customer(customer)
+    wanted = profile_changes(s, assignments or [], unset, custom=custom)
+    updated = store.change_profile(s.path_of(found), wanted)
+    lines = changed_lines(s, found, updated, wanted)
+    s.wrote(s.path_of(found), f"set {', '.join(wanted)} of {found.name}")
+    typer.echo(f"{found.name} ({found.id}):" if lines else f"{found.name} ({found.id}): nothing changed.")
+    for line in lines:
+        typer.echo(line)
+
+
+def profile_changes(s: Session, assignments: list[str], unset: list[str], *, custom: bool) -> dict[str, Any]:
+    """The profile changes KEY=VALUE pairs ask for, checked (for `set` and `visit --learned`)."""
+    return profile.changes(assignments, unset, custom=custom, vocabularies=s.config.vocabularies, today=s.today,
+                           customer_id=lambda reference: s.customer(reference).id)
+
+
+def changed_lines(s: Session, before: Customer, after: Customer, wanted: dict[str, Any]) -> list[str]:
+    """A line per value that changed: `  contact.phone (联系电话): 13985822416 → 13900000000`."""
+    lines = []
+    for key in wanted:
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        field = profile.BY_KEY.get(key)
+        label = f" ({field.label('zh' if s.language == 'en' else 'en')})" if field else ""
+        if new is None:
+            lines.append(f"  {key}{label}: {_shown(s, key, old)} → (empty)")
+        elif old is None:
+            lines.append(f"  {key}{label}: {_shown(s, key, new)}")
+        else:
+            lines.append(f"  {key}{label}: {_shown(s, key, old)} → {_shown(s, key, new)}")
+    return lines
+
+
+def _shown(s: Session, key: str, value: Any) -> str:
+    from salescli.render import display_value
+
+    if key in s.config.vocabularies:
+        return s.config.vocabulary(key).label(str(value), s.language)
+    return display_value(value)

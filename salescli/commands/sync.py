@@ -1,0 +1,38 @@
+"""`salescli sync`: commit what is pending, pull the team's changes (merged by salescli), push."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from salescli import gitops
+from salescli.commands import session
+from salescli.errors import EXIT_DATA
+
+
+def register(app: typer.Typer) -> None:
+    app.command("sync")(sync)
+
+
+def sync(
+    ctx: typer.Context,
+    message: Optional[str] = typer.Option(None, "--message", "-m", help="The commit message (default: what changed)."),
+    push: bool = typer.Option(True, "--push/--no-push", help="Push after pulling (default: push)."),
+) -> None:
+    """Share the folder with the team, as `dstask sync` does: commit every pending change to the
+    customers, templates and settings; pull from the remote (salescli's merge driver combines two
+    reps' logs); push. A conflict is named with the next step; nothing is pushed until it is fixed.
+
+    Examples:
+
+    \b
+      salescli sync
+      salescli sync -m "本周拜访" --no-push
+    """
+    s = session(ctx)
+    result = gitops.sync(s.folder.root, message=message, push=push)
+    for line in result.lines:
+        typer.echo(line)
+    if result.conflicts:
+        raise typer.Exit(EXIT_DATA)
