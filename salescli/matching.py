@@ -65,20 +65,21 @@ def resolve(customers: Sequence[AnyNamed], reference: str) -> AnyNamed:
 
 def similar(customers: Sequence[AnyNamed], name: str) -> tuple[list[AnyNamed], list[AnyNamed]]:
     """Existing customers a new name may be: (the same name, perhaps without its company suffix;
-    names near it — one holds the other, or they are much alike)."""
+    names near it — one holds the other, or holds it in pieces: 华建监理 and 武汉华建工程监理有限公司).
+    Names that differ in a character (中建三局, 中建八局) are different firms, not near."""
     core = core_name(name)
     if not core:
         return [], []
     same = [customer for customer in customers if core_name(customer.name) == core]
     if same:
         return same, []
-    import difflib
-
-    near = [customer for customer in customers
-            if (len(core) >= 2 and core in fold(customer.name)) or
-            (len(core_name(customer.name)) >= 2 and core_name(customer.name) in core) or
-            difflib.SequenceMatcher(None, core, core_name(customer.name)).ratio() >= 0.75]
+    near = [customer for customer in customers if _near(core, core_name(customer.name))]
     return [], near
+
+
+def _near(one: str, other: str) -> bool:
+    shorter, longer = sorted((one, other), key=len)
+    return len(shorter) >= 2 and (shorter in longer or _in_pieces(shorter, longer))
 
 
 def _tests(wanted: str) -> list[Test]:
@@ -127,8 +128,8 @@ def _initials(name: str) -> str:
     if found is None:
         from pypinyin import Style, lazy_pinyin  # loads its dictionaries: only when initials are asked for
 
-        parts = lazy_pinyin(fold(name), style=Style.FIRST_LETTER, errors=lambda text: list(text))
-        found = _initials_known[name] = "".join(part for part in parts if re.fullmatch("[a-z0-9]+", part))
+        kept = re.sub(r"[^a-z0-9\u3400-\u9fff\uf900-\ufaff]", "", fold(name))
+        found = _initials_known[name] = "".join(lazy_pinyin(kept, style=Style.FIRST_LETTER))
     return found
 
 
@@ -138,11 +139,17 @@ def _listed(matches: Sequence[Named]) -> str:
 
 
 def _did_you_mean(customers: Sequence[Named], wanted: str) -> str:
+    """The closest names and ids: the best, and any others nearly as close."""
     import difflib
 
-    by_text = {fold(c.name): c for c in customers} | {c.id: c for c in customers}
-    close = difflib.get_close_matches(wanted, list(by_text), n=3, cutoff=0.5)
-    found = list({by_text[text].id: by_text[text] for text in close}.values())
-    if not found:
+    scored: dict[str, tuple[float, Named]] = {}
+    for customer in customers:
+        for text in (fold(customer.name), customer.id):
+            score = difflib.SequenceMatcher(None, wanted, text).ratio()
+            if score >= 0.6 and score > scored.get(customer.id, (0.0, customer))[0]:
+                scored[customer.id] = (score, customer)
+    if not scored:
         return ""
-    return " (did you mean " + " or ".join(f"{c.name} ({c.id})" for c in found) + "?)"
+    best = max(score for score, _ in scored.values())
+    found = [customer for score, customer in sorted(scored.values(), key=lambda pair: -pair[0]) if score >= best - 0.05]
+    return " (did you mean " + " or ".join(f"{c.name} ({c.id})" for c in found[:3]) + "?)"

@@ -67,8 +67,8 @@ class Field:
                 return _count(text)
             if self.kind is Kind.PHONE:
                 return _phone(text)
-        except UsageError as error:
-            raise UsageError(f"{self.key}: {error.message}") from None
+        except UsageError as error:  # a term's message names its vocabulary already
+            raise UsageError(error.message if self.kind is Kind.TERM else f"{self.key}: {error.message}") from None
         return text
 
     def problem(self, value: Any, vocabularies: Mapping[str, Vocabulary]) -> str | None:
@@ -317,6 +317,15 @@ def _settable(key: str, custom: bool) -> Field:
             raise UsageError(f"{error.message}; `salescli set --help` lists the fields, and --custom keeps "
                              "a field of your own") from None
     return Field(custom_key(key), key, key)
+
+
+_SOURCE_OF_CHANNEL = {"acquaintance": "acquaintance", "referral": "referral"}
+
+
+def implied_source(channel: str | None) -> str | None:
+    """The prospecting source a channel implies (缘故 → acquaintance, 转介绍 → referral); a cold
+    customer's source (street, press, web …) only the rep can tell."""
+    return _SOURCE_OF_CHANNEL.get(channel or "")
 
 
 def person_index(people: Any, name: str) -> int | None:

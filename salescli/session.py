@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
-from salescli import store
+from salescli import matching, store
 from salescli.config import LANGUAGES, Config
 from salescli.customer import Customer
 from salescli.listing import Columns
@@ -59,6 +60,13 @@ class Session:
             return None
         return self.config.vocabulary(name).resolve(text).key
 
+    def profile_changes(self, assignments: list[str], unset: list[str], *, custom: bool) -> dict[str, Any]:
+        """The profile changes KEY=VALUE pairs ask for, checked (for `set` and `visit --learned`)."""
+        from salescli import profile
+
+        return profile.changes(assignments, unset, custom=custom, vocabularies=self.config.vocabularies,
+                               today=self.today, customer_id=lambda reference: self.customer(reference).id)
+
     def warn_once(self, message: str) -> bool:
         """Print a warning unless this command has printed it already; whether it did."""
         if message in self.warned:
@@ -90,10 +98,10 @@ class Session:
         just that one file read."""
         exact = self.folder.customers / f"{reference.strip()}.yaml"
         if not (_plain_id(reference) and exact.is_file()):
-            exact = self.folder.customers / f"{store.resolve(self.named(), reference).id}.yaml"
+            exact = self.folder.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
         return store.read_customer(exact)
 
-    def named(self) -> list[store.Named]:
+    def named(self) -> list[matching.Named]:
         """Every readable customer's id and name (its list row), for finding one."""
         return [*self.rows().rows()]
 

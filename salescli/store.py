@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
-from salescli import cache, matching
+from salescli import cache
 from salescli.config import Config, ConfigProblem, config_from_document
 from salescli.customer import (Customer, LogProblem, customer_from_document, from_record, restored, storable,
                                to_record)
@@ -305,13 +305,6 @@ def _decoded(data: bytes, path: Path) -> str:
         raise DataError(f"not UTF-8 text (byte {error.start}); save the file as UTF-8", path=path) from None
 
 
-# ---- finding one customer -------------------------------------------------------------------
-
-Named = matching.Named
-AnyNamed = matching.AnyNamed
-resolve = matching.resolve  # the customer a reference names (see matching)
-
-
 # ---- writing --------------------------------------------------------------------------------
 
 def append_events(path: Path, items: Sequence[Mapping[str, Any]]) -> Customer:
@@ -345,7 +338,7 @@ def change_profile(path: Path, changes: Mapping[str, Any], items: Sequence[Mappi
     and add log events, in one write."""
     from salescli import yamlfile
 
-    paths = {tuple(key.split(".")): value for key, value in changes.items()}
+    paths: dict[yamlfile.Path, Any] = {tuple(key.split(".")): value for key, value in changes.items()}
 
     def edit(text: str) -> str:
         text = yamlfile.edit_profile(text, paths) if paths else text
@@ -359,7 +352,7 @@ def save_person(path: Path, name: str, details: Mapping[str, Any]) -> tuple[Cust
     empties one); the customer as written, and whether the person is new."""
     from salescli import yamlfile
 
-    added = []
+    added: list[bool] = []
 
     def edit(text: str) -> str:
         people = _people_in(text)

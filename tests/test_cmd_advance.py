@@ -30,7 +30,7 @@ def test_close_records_the_value_and_reminds_of_referrals(folder: Path, run) -> 
         "Next (售后服务、索取转介绍): every closed customer should bring three.\n"
         "  · Ask 中建三局 for referrals: salescli add NAME --referred-by zj\n"
         "  · Record the project's other parties (甲方 owner, 乙方 contractor, 监理 supervisor): "
-        "salescli add NAME --role owner --project 光谷中心\n"
+        "salescli site 光谷中心 --client … --contractor … --supervisor …\n"
     )
     assert path.read_text(encoding="utf-8").endswith("- {date: 2026-11-26, event: won, value: 50000}\n")
 

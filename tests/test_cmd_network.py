@@ -8,7 +8,7 @@ from tests.conftest import customer_file
 
 def test_site_turns_a_sign_board_into_linked_prospects(folder: Path, run) -> None:
     run("add", "江城建工", "--id", "jc", "--role", "乙方")
-    result = run("site", "光谷中心", "--owner", "汉江置业", "--contractor", "江城建工", "监理=长江监理",
+    result = run("site", "光谷中心", "--client", "汉江置业", "--contractor", "江城建工", "监理=长江监理",
                  "设计方=华中设计院", "--area", "洪山", "--address", "光谷大道1号")
     assert result.exit_code == 0, result
     assert result.stdout == (
@@ -22,7 +22,7 @@ def test_site_turns_a_sign_board_into_linked_prospects(folder: Path, run) -> Non
             owner["contact"]["address"]) == ("owner", "cold", "site-sign", "光谷中心", "洪山", "光谷大道1号")
     assert customer_file(folder, "jc").read_text(encoding="utf-8").endswith(
         "- {date: 2026-11-26, event: link, project: 光谷中心, role: contractor}\n")
-    again = run("site", "光谷中心", "--owner", "汉江置业")
+    again = run("site", "光谷中心", "--client", "汉江置业")
     assert again.stdout == "  汉江置业 (hanjiangzhiye) is already in the folder for 光谷中心\n"
     assert len(list((folder / "customers").iterdir())) == 4
 
@@ -44,7 +44,7 @@ def test_board_adds_cold_prospects_at_the_address(folder: Path, run) -> None:
 
 def test_refer_and_related(folder: Path, run) -> None:
     run("add", "江城建工", "--id", "jc", "--project", "光谷中心", "--role", "乙方")
-    run("site", "光谷中心", "--owner", "汉江置业")
+    run("site", "光谷中心", "--client", "汉江置业")
     assert run("refer", "jc", "楚天造价", "--id", "ct", "--contact", "王强").exit_code == 0
     run("refer", "ct", "陈建国", "--id", "cjg")
     data = yaml.safe_load(customer_file(folder, "ct").read_text(encoding="utf-8"))

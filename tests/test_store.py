@@ -64,24 +64,6 @@ def test_hidden_and_temporary_files_are_not_customers(folder: Path) -> None:
     assert [p.name for p in store.DataFolder(folder).customer_files()] == ["a.yaml"]
 
 
-def _customers(*names: tuple[str, str]) -> list:
-    from salescli.customer import customer_from_document
-
-    return [customer_from_document({"name": name, "log": []}, file_id=cid) for cid, name in names]
-
-
-def test_resolve_by_id_prefix_or_part_of_the_name() -> None:
-    customers = _customers(("zhongjian", "中建三局"), ("zhongtie", "中铁十一局"), ("dingsheng", "鼎盛地产"))
-    assert store.resolve(customers, "zhongjian").id == "zhongjian"
-    assert store.resolve(customers, "zhongt").id == "zhongtie"
-    assert store.resolve(customers, "鼎盛").id == "dingsheng"
-    assert store.resolve(customers, "十一局").id == "zhongtie"
-    with pytest.raises(UsageError, match=r"'中' matches 2 customers: zhongjian \(中建三局\); zhongtie \(中铁十一局\)"):
-        store.resolve(customers, "中")
-    with pytest.raises(UsageError, match="no customer matches 'xyz'"):
-        store.resolve(customers, "xyz")
-
-
 def test_append_events_writes_atomically_and_keeps_the_mode(folder: Path) -> None:
     path = write(folder, "a.yaml", CUSTOMER)
     os.chmod(path, 0o640)

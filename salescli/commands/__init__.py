@@ -5,11 +5,14 @@ from __future__ import annotations
 import inspect
 import os
 from pathlib import Path
-from typing import Any, Callable, Optional, Sequence, TypeVar
+from decimal import Decimal
+from typing import Any, Callable, Iterable, Optional, Sequence, TypeVar
 
 import typer
 
-from salescli.profile import Field
+from salescli.customer import Customer
+from salescli.profile import BY_KEY, Field, Kind
+from salescli.stages import Stage
 from salescli.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -58,3 +61,39 @@ def field_values(fields: Sequence[Field], options: dict[str, Any]) -> dict[Field
     """The fields given on the command line (by `with_field_options`) and the text typed for each."""
     return {field: options[field.parameter] for field in fields
             if field.option and options.get(field.parameter) is not None}
+
+
+def changed_lines(s: Session, before: Customer, after: Customer, keys: Iterable[str]) -> list[str]:
+    """A line per profile value that changed: `  contact.phone (联系电话): 13985822416 → 13900000000`."""
+    lines = []
+    for key in keys:
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        field = BY_KEY.get(key)
+        label = f" ({field.label('zh' if s.language == 'en' else 'en')})" if field else ""
+        shown = [_shown(s, field, value) for value in (old, new)]
+        change = f"{shown[0]} → (empty)" if new is None else shown[1] if old is None else " → ".join(shown)
+        lines.append(f"  {key}{label}: {change}")
+    return lines
+
+
+def _shown(s: Session, field: Field | None, value: Any) -> str:
+    from salescli.parsing import format_money
+    from salescli.render import display_value
+
+    if field is not None and field.kind is Kind.TERM and field.vocabulary:
+        return s.config.vocabulary(field.vocabulary).label(str(value), s.language)
+    if field is not None and field.kind is Kind.AMOUNT and isinstance(value, (int, float)):
+        return format_money(Decimal(str(value)))
+    return display_value(value)
+
+
+def referral_reminder(customer: Customer) -> str:
+    """After a close: every closed customer should bring three (DOMAIN.md §6)."""
+    return (
+        f"Next ({Stage.SERVICE.zh}、索取转介绍): every closed customer should bring three.\n"
+        f"  · Ask {customer.name} for referrals: salescli add NAME --referred-by {customer.id}\n"
+        f"  · Record the project's other parties (甲方 owner, 乙方 contractor, 监理 supervisor):"
+        f" salescli site {customer.get('project') or 'PROJECT'} --client … --contractor … --supervisor …"
+    )

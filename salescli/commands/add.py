@@ -7,85 +7,56 @@ from typing import Any, Optional, Sequence
 
 import typer
 
-from salescli import store, yamlfile
-from salescli.commands import session
-from salescli.customer import FIRST_DEAL, Customer, EventKind, fold_name
+from salescli import matching, profile, store, yamlfile
+from salescli.commands import field_values, session, with_field_options
+from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.errors import UsageError
 from salescli.ids import slug, unique_id, validate_id
 from salescli.parsing import parse_money
 from salescli.pipeline import event_item, parse_target
 from salescli.session import Session
-from salescli.store import AnyNamed, Named
+from salescli.matching import AnyNamed, Named
 from salescli.stages import Stage
 
-# option name → where the value goes in the customer file
-_PROFILE = {
-    "area": "area", "project": "project", "owner": "owner",  # owner defaults to the config's user
-    "address": "contact.address", "department": "contact.department", "contact": "contact.person",
-    "phone": "contact.phone", "postcode": "contact.postcode",
-    "vendor": "funds.vendor", "software": "funds.software", "seats": "funds.seats", "amount": "funds.amount",
-    "process": "decision.process", "decision_maker": "decision.decision_maker", "users": "decision.users",
-    "scope": "needs.scope", "workload": "needs.workload", "partners": "needs.partners", "view": "needs.view",
-    "estimators": "needs.estimators",
-}
-_CLASSIFICATION = ("field", "size", "role", "channel", "source")
-_ESSENTIALS = ("field", "size", "role", "channel", "area")
+# Every profile field with an option of its own (the registry's), `add`'s and `refer`'s options.
+FIELDS = tuple(field for field in profile.PROFILE if field.option)
+ESSENTIALS = ("field", "size", "role", "channel", "area")  # asked for in a terminal when left out
+
+# The options `add` has beside the profile's (`refer` shares them).
+CUSTOMER_ID = typer.Option(None, "--id", help="The id (file name); default: the name in pinyin.", show_default=False)
+STAGE = typer.Option("prospect", "--stage", help="The stage it starts at (key or 中文).")
+VALUE = typer.Option(None, "--value", help="Close target: the value (48000, 4.8万, 48k).", show_default=False)
+BY = typer.Option(None, "--by", help="Close target: the date (YYYY-MM-DD).", show_default=False)
+WHEN = typer.Option(None, "--date", help="The date it was added (default: today).", show_default=False)
+NOTE = typer.Option(None, "--note", help="A note for the log.", show_default=False)
+NO_INPUT = typer.Option(False, "--no-input", help="Never prompt, even in a terminal.")
+NEW = typer.Option(False, "--new", help="Add it even though a customer of a similar name is in the folder.")
 
 
 def register(app: typer.Typer) -> None:
     app.command("add")(add)
 
 
-def _opt(help_text: str, *names: str) -> Any:
-    return typer.Option(None, *names, help=help_text, show_default=False)
-
-
+@with_field_options(FIELDS, after="customer_id")
 def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., metavar="NAME", help="The customer's name, e.g. 中建三局第一建设有限公司."),
-    customer_id: Optional[str] = _opt("The id (file name); default: the name in pinyin.", "--id"),
-    field: Optional[str] = _opt("领域: real-estate 房地产, bank 银行, construction 建筑, military, telecom, finance, "
-                                "power, petrochemical, railway, pharma, metallurgy, highway, aviation, municipal, "
-                                "industrial, college.", "--field"),
-    size: Optional[str] = _opt("规模: system 系统, small 散户, individual 个人.", "--size"),
-    role: Optional[str] = _opt("招投标角色: owner 甲方, intermediary 中介, contractor 乙方, supervisor 监理, "
-                               "designer 设计.", "--role"),
-    channel: Optional[str] = _opt("渠道: cold 陌拜, acquaintance 缘故, referral 转介绍.", "--channel"),
-    source: Optional[str] = _opt("来源: street, statistics, directory, press, web, site-sign, board, passing, "
-                                 "referral, acquaintance, other.", "--source"),
-    referred_by: Optional[str] = _opt("The customer who referred this one (sets channel referral).",
-                                      "--referred-by"),
-    area: Optional[str] = _opt("区域: where it is; visits in one area go on one day.", "--area"),
-    project: Optional[str] = _opt("项目: the construction project you met them through.", "--project"),
-    owner: Optional[str] = _opt("负责人: the rep who owns it (default: user in salescli.yaml).", "--owner"),
-    address: Optional[str] = _opt("通信地址.", "--address"),
-    department: Optional[str] = _opt("部门名称.", "--department"),
-    contact: Optional[str] = _opt("主要联系人: the main contact's name.", "--contact"),
-    phone: Optional[str] = _opt("联系电话.", "--phone"),
-    postcode: Optional[str] = _opt("邮编.", "--postcode"),
-    vendor: Optional[str] = _opt("目前使用的软件厂家: whose software they use now.", "--vendor"),
-    software: Optional[str] = _opt("软件类别: the kind of software they have.", "--software"),
-    seats: Optional[int] = _opt("套数: seats they have.", "--seats"),
-    amount: Optional[str] = _opt("软件金额: what they spent on it.", "--amount"),
-    process: Optional[str] = _opt("采购流程: how they buy software.", "--process"),
-    decision_maker: Optional[str] = _opt("主要决策人.", "--decision-maker"),
-    users: Optional[str] = _opt("使用人.", "--users"),
-    scope: Optional[str] = _opt("业务范围.", "--scope"),
-    workload: Optional[str] = _opt("预算人员繁忙程度.", "--workload"),
-    partners: Optional[str] = _opt("业务上下游.", "--partners"),
-    view: Optional[str] = _opt("决策人对购买软件的看法.", "--view"),
-    estimators: Optional[int] = _opt("预算人员数量.", "--estimators"),
-    stage: str = typer.Option("prospect", "--stage", help="The stage it starts at (key or 中文)."),
-    value: Optional[str] = _opt("Close target: the value (48000, 4.8万, 48k).", "--value"),
-    by: Optional[str] = _opt("Close target: the date (YYYY-MM-DD).", "--by"),
-    when: Optional[str] = _opt("The date it was added (default: today).", "--date"),
-    note: Optional[str] = _opt("A note for the log.", "--note"),
-    no_input: bool = typer.Option(False, "--no-input", help="Never prompt, even in a terminal."),
+    customer_id: Optional[str] = CUSTOMER_ID,
+    stage: str = STAGE,
+    value: Optional[str] = VALUE,
+    by: Optional[str] = BY,
+    when: Optional[str] = WHEN,
+    note: Optional[str] = NOTE,
+    no_input: bool = NO_INPUT,
+    new: bool = NEW,
+    **fields: Optional[str],
 ) -> None:
     """Add a customer: a new file in customers/, from templates/customer.yaml.
 
     In a terminal it asks for the essentials you left out (field, size, role, channel, area);
-    in a script it never asks. Values take English keys or Chinese labels.
+    in a script it never asks. Values take English keys or Chinese labels. A name already in the
+    folder is refused; a similar one (保利华中 beside 保利华中房地产有限公司) is asked about in a
+    terminal and refused in a script unless --new.
 
     Examples:
 
@@ -95,22 +66,50 @@ def add(
       salescli add "Hubei Road & Bridge" --id hubei-rb --value 15万 --by 2027-01-31 --no-input
     """
     s = session(ctx)
-    options = dict(locals())  # every profile option by name, as typed
-    customers = s.named()  # ids and names from the list rows: no customer's whole file is read
-    _refuse_duplicate_name(customers, name)
-    classification = _classification(s, options)
-    if sys.stdin.isatty() and not no_input:
-        _ask_essentials(s, classification, options)
-    values = {
-        "owner": s.config.user,
-        **classification,
-        **{path: _profile_value(key, options[key]) for key, path in _PROFILE.items() if options[key] is not None},
-    }
-    customer = create(s, name, values, _log(s, stage, value, by, when, note), customers=customers,
-                      chosen_id=customer_id)
+    customer = add_customer(s, name, field_values(FIELDS, fields), customer_id=customer_id, stage=stage,
+                            value=value, by=by, when=when, note=note, ask=sys.stdin.isatty() and not no_input,
+                            new=new)
     first = customer.deals[0].stage
     typer.echo(f"Added {customer.name} as {customer.id} ({s.shown(s.path_of(customer))}), "
                f"stage {first.value} {first.zh}.")
+
+
+def add_customer(s: Session, name: str, given: dict[profile.Field, str], *, customer_id: str | None, stage: str,
+                 value: str | None, by: str | None, when: str | None, note: str | None, ask: bool,
+                 new: bool) -> Customer:
+    """What `add` and `refer` do: check the name, take the values typed, ask for the essentials left
+    out (in a terminal), write the file."""
+    customers = s.named()  # ids and names from the list rows: no customer's whole file is read
+    _refuse_duplicate_name(customers, name, ask=ask, new=new)
+    values = {"owner": s.config.user or None, **parsed_fields(s, given)}
+    if ask:
+        _ask_essentials(s, values)
+    implied = profile.implied_source(values.get("channel"))
+    if implied and not values.get("source"):
+        values["source"] = implied
+    return create(s, name, values, _log(s, stage, value, by, when, note), customers=customers,
+                  chosen_id=customer_id)
+
+
+def parsed_fields(s: Session, given: dict[profile.Field, str]) -> dict[str, Any]:
+    """The values typed for each field, as the file stores them (a referrer as its id, which also
+    means the referral channel)."""
+    values: dict[str, Any] = {}
+    for field, text in given.items():
+        if not text.strip():
+            continue
+        if field.kind is profile.Kind.CUSTOMER:
+            values[field.key] = s.customer(text).id
+            continue
+        try:
+            values[field.key] = field.parse(text, vocabularies=s.config.vocabularies, today=s.today)
+        except UsageError as error:
+            prefix = f"{field.key}: "
+            raise UsageError(f"{field.option}: {error.message.removeprefix(prefix)}"
+                             if error.message.startswith(prefix) else error.message) from None
+    if values.get("referred_by"):
+        values.setdefault("channel", "referral")
+    return values
 
 
 def create(s: Session, name: str, values: dict[str, Any], items: list[dict[str, Any]], *,
@@ -127,36 +126,31 @@ def create(s: Session, name: str, values: dict[str, Any], items: list[dict[str, 
 
 
 def find_by_name(customers: Sequence[AnyNamed], name: str) -> AnyNamed | None:
-    """The customer of that name, ignoring case, spaces and full-width forms."""
-    return next((c for c in customers if fold_name(c.name) == fold_name(name)), None)
-
-
-def _classification(s: Session, options: dict[str, Any]) -> dict[str, Any]:
-    """Field, size, role, channel, source as stored keys; a referrer implies the referral channel."""
-    keys: dict[str, Any] = {key: s.vocabulary_key(key, options[key]) for key in _CLASSIFICATION}
-    if options["referred_by"]:
-        keys["referred_by"] = s.customer(options["referred_by"]).id
-        keys["channel"] = keys["channel"] or "referral"
-        keys["source"] = keys["source"] or "referral"
-    return keys
+    """The customer of that name, ignoring case, spaces, full-width forms and a company suffix."""
+    same, _ = matching.similar(customers, name)
+    return same[0] if same else None
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:
     return {key: value for key, value in values.items() if value not in (None, "")}
 
 
-def _profile_value(key: str, value: Any) -> Any:
-    if key == "amount" and value is not None:
-        return parse_money(str(value))
-    return value
-
-
-def _refuse_duplicate_name(customers: Sequence[Named], name: str) -> None:
+def _refuse_duplicate_name(customers: Sequence[Named], name: str, *, ask: bool, new: bool) -> None:
     if not name.strip():
         raise UsageError("the customer needs a name")
-    same = find_by_name(customers, name)
+    same, near = matching.similar(customers, name)
     if same:
-        raise UsageError(f"{same.name} is already a customer ({same.id}); `salescli show {same.id}`")
+        raise UsageError(f"{same[0].name} is already a customer ({same[0].id}); `salescli show {same[0].id}`")
+    if not near or new:
+        return
+    listed = "; ".join(f"{c.name} ({c.id})" for c in near[:5])
+    if ask:
+        if typer.confirm(f"{name} may already be in the folder as {listed}. Add it as a new customer anyway?",
+                         default=False):
+            return
+        raise UsageError("nothing added")
+    raise UsageError(f"{name} may already be in the folder as {listed}; "
+                     "if it is another customer, add it with --new")
 
 
 def _new_id(s: Session, customers: Sequence[Named], name: str, chosen: str | None) -> str:
@@ -183,13 +177,14 @@ def _log(s: Session, stage: str, value: str | None, by: str | None, when: str | 
     return items
 
 
-def _ask_essentials(s: Session, classification: dict[str, Any], options: dict[str, Any]) -> None:
-    for key in _ESSENTIALS:
+def _ask_essentials(s: Session, values: dict[str, Any]) -> None:
+    for key in ESSENTIALS:
+        if values.get(key):
+            continue
         if key == "area":
-            if not options["area"]:
-                options["area"] = typer.prompt("area (区域)", default="", show_default=False) or None
-        elif not classification[key]:
-            classification[key] = _ask_term(s, key)
+            values["area"] = typer.prompt("area (区域)", default="", show_default=False) or None
+        else:
+            values[key] = _ask_term(s, key)
 
 
 def _ask_term(s: Session, key: str) -> str | None:

@@ -7,10 +7,9 @@ from typing import Optional
 import typer
 
 from salescli import store
-from salescli.commands import CUSTOMER_HELP, complete_customer, session
+from salescli.commands import CUSTOMER_HELP, complete_customer, referral_reminder, session
 from salescli.parsing import format_money, parse_money
 from salescli.pipeline import Move, advance as plan_advance, parse_target
-from salescli.stages import Stage
 
 
 def register(app: typer.Typer) -> None:
@@ -66,7 +65,7 @@ def advance(
     s.wrote(s.path_of(found), f"advance {summary}")
     typer.echo(summary)
     if move.won:
-        typer.echo(_referral_reminder(move))
+        typer.echo(referral_reminder(move.customer))
 
 
 def _summary(move: Move) -> str:
@@ -81,13 +80,3 @@ def _summary(move: Move) -> str:
     elif after.status.value == "lost":
         outcome = f"lost at {after.stage.value} ({after.lost_reason})"
     return f"{move.customer.name}{deal}: {before} → {outcome}"
-
-
-def _referral_reminder(move: Move) -> str:
-    customer = move.customer
-    return (
-        f"Next ({Stage.SERVICE.zh}、索取转介绍): every closed customer should bring three.\n"
-        f"  · Ask {customer.name} for referrals: salescli add NAME --referred-by {customer.id}\n"
-        f"  · Record the project's other parties (甲方 owner, 乙方 contractor, 监理 supervisor):"
-        f" salescli add NAME --role owner --project {customer.get('project') or 'PROJECT'}"
-    )

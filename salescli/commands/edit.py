@@ -43,7 +43,7 @@ def edit(
     found = s.customer(customer)
     path = s.path_of(found)
     original = store.read_text(path)
-    known = _problems(s, path, original)  # what was wrong already: an edit need not mend it
+    known = set(map(_key, _problems(s, path, original)))  # what was wrong already: an edit need not mend it
     draft, note = original, ""
     for _ in range(MOST_ROUNDS):
         edited = _run_editor(note + draft, found.id)
@@ -71,7 +71,8 @@ def _problems(s: Session, path: Path, text: str) -> list[DataError]:
     if result.document is None:
         return result.problems
     found = result.problems
-    others = {row.id: checks.Identifying(row.name, row.id, None) for row in s.named() if row.id != path.stem}
+    others: dict[str, checks.Identifying | None] = {row.id: checks.Identifying(row.name, row.id, None)
+                                                    for row in s.named() if row.id != path.stem}
     mine = checks.identifying(result.document, path.stem)
     if mine is not None and mine.referrer is not None and mine.referrer not in others:
         others[mine.referrer] = None  # customer files that did not load still count as existing ids

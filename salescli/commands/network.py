@@ -3,18 +3,18 @@ directory board), `refer` (a referred customer in one step) and `related` (a cus
 
 from __future__ import annotations
 
-import inspect
+import sys
 from typing import Any, Optional
 
 import typer
 
-from salescli import network, store
-from salescli.commands import CUSTOMER_HELP, add, complete_customer, session
+from salescli import matching, network, store
+from salescli.commands import CUSTOMER_HELP, add, complete_customer, field_values, session, with_field_options
 from salescli.customer import FIRST_DEAL, Customer, EventKind
-from salescli.errors import UsageError
+from salescli.errors import EXIT_DATA, UsageError
 from salescli.pipeline import event_item
 from salescli.session import Session
-from salescli.store import Named
+from salescli.matching import Named
 from salescli.vocab import ROLES
 
 
@@ -30,36 +30,58 @@ def site(
     project: str = typer.Argument(..., metavar="PROJECT", help="The project on the sign board (项目名称)."),
     parties: Optional[list[str]] = typer.Argument(None, metavar="[ROLE=NAME]...",
                                                   help="Parties as 甲方=…, 乙方=…, 设计=…, 监理=… (or English roles)."),
-    owner: Optional[str] = typer.Option(None, "--owner", help="建设单位 / 甲方."),
+    client: Optional[str] = typer.Option(None, "--client", help="建设单位 / 甲方 (the project's owner)."),
     contractor: Optional[str] = typer.Option(None, "--contractor", help="施工单位 / 乙方."),
     designer: Optional[str] = typer.Option(None, "--designer", help="设计单位."),
     supervisor: Optional[str] = typer.Option(None, "--supervisor", help="监理单位."),
     area: Optional[str] = typer.Option(None, "--area", help="Where the site is."),
     address: Optional[str] = typer.Option(None, "--address", help="The site's address."),
     when: Optional[str] = typer.Option(None, "--date", help="When you saw it (default: today)."),
+    no_input: bool = typer.Option(False, "--no-input", help="Never ask, even in a terminal."),
+    owner: Optional[str] = typer.Option(None, "--owner", hidden=True),
 ) -> None:
     """Record a construction-site sign board (施工标志牌): each party it names becomes a prospect
-    linked to the project (channel cold, source site-sign); a party already in the folder gets the
-    project link instead of a duplicate.
+    linked to the project (channel cold, source site-sign). A party already in the folder — by its
+    name, or a name like it (保利华中 for 保利华中房地产有限公司) — gets the project link instead of
+    a duplicate: a near match is asked about in a terminal, and taken (and said) in a script.
 
     Examples:
 
     \b
-      salescli site 光谷国际中心 --owner 汉江置业 --contractor 江城建工 --designer 华中设计院 --supervisor 长江监理
+      salescli site 光谷国际中心 --client 汉江置业 --contractor 江城建工 --designer 华中设计院 --supervisor 长江监理
       salescli site 四新会展二期 甲方=汉阳城投 乙方=中铁十一局 监理=汉阳监理站 --area 汉阳·四新
     """
     s = session(ctx)
-    named = {"owner": owner, "contractor": contractor, "designer": designer, "supervisor": supervisor}
+    if owner is not None:
+        raise UsageError("in `site` the project's owner (甲方) is --client (or 甲方=NAME); --owner is the rep")
+    named = {"owner": client, "contractor": contractor, "designer": designer, "supervisor": supervisor}
     for pair in parties or []:
         role, name = _role_and_name(pair)
         named[role] = name
     chosen = {role: name for role, name in named.items() if name}
     if not chosen:
-        raise UsageError("name at least one party: --owner, --contractor, --designer, --supervisor or 甲方=NAME")
+        raise UsageError("name at least one party: --client, --contractor, --designer, --supervisor or 甲方=NAME")
     customers = s.named()
-    for role, name in chosen.items():
-        typer.echo(_record_party(s, customers, name, role=role, project=project, area=area, address=address,
-                                 when=when, source="site-sign"))
+    ask = sys.stdin.isatty() and not no_input
+    _record_all(s, [(name, dict(role=role, project=project, area=area, address=address, when=when,
+                                source="site-sign", ask=ask)) for role, name in chosen.items()], customers)
+
+
+def _record_all(s: Session, parties: list[tuple[str, dict[str, Any]]], customers: list[Named]) -> None:
+    """Record each party; one too like several customers is left out (and the exit status says so)."""
+    unclear = False
+    for name, options in parties:
+        try:
+            typer.echo(_record_party(s, customers, name, **options))
+        except _Unclear as problem:
+            typer.echo(f"  {problem}", err=True)
+            unclear = True
+    if unclear:
+        raise typer.Exit(EXIT_DATA)
+
+
+class _Unclear(Exception):
+    """A party's name is like several customers: which one it is, only the rep can tell."""
 
 
 def _role_and_name(pair: str) -> tuple[str, str]:
@@ -70,17 +92,19 @@ def _role_and_name(pair: str) -> tuple[str, str]:
 
 
 def _record_party(s: Session, customers: list[Named], name: str, *, role: str | None, project: str | None,
-                  area: str | None, address: str | None, when: str | None, source: str) -> str:
+                  area: str | None, address: str | None, when: str | None, source: str, ask: bool) -> str:
     day = s.date(when)
-    named = add.find_by_name(customers, name)
+    named, taken_as = _existing(customers, name, ask=ask)
     if named is not None:
         existing = s.customer(named.id)
+        said = f"{name} is taken as {existing.name} ({existing.id})" if taken_as else \
+            f"{existing.name} ({existing.id}) is"
         if project is None or project in existing.projects:
-            return f"  {existing.name} ({existing.id}) is already in the folder{' for ' + project if project else ''}"
+            return f"  {said} already in the folder{' for ' + project if project else ''}"
         store.append_events(s.path_of(existing), [event_item(EventKind.LINK, day, FIRST_DEAL,
                                                              project=project, role=role)])
         s.wrote(s.path_of(existing), f"link {existing.name} to {project} ({role})")
-        return f"  {existing.name} ({existing.id}) is already in the folder: linked to {project}"
+        return f"  {said} already in the folder: linked to {project}"
     values = {"role": role, "channel": "cold", "source": source, "project": project, "area": area,
               "contact.address": address, "owner": s.config.user}
     created = add.create(s, name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL, stage="prospect")],
@@ -90,15 +114,36 @@ def _record_party(s: Session, customers: list[Named], name: str, *, role: str | 
     return f"  added {created.name} as {created.id} ({role_label})"
 
 
+def _existing(customers: list[Named], name: str, *, ask: bool) -> tuple[Named | None, bool]:
+    """The customer a party's name is, if any, and whether that was a near match (not the name)."""
+    same, near = matching.similar(customers, name)
+    if same:
+        return same[0], False
+    if not near:
+        return None, False
+    if ask:
+        for candidate in near[:5]:
+            if typer.confirm(f"Is {name} the customer {candidate.name} ({candidate.id})?", default=True):
+                return candidate, True
+        return None, False
+    if len(near) > 1:
+        listed = "; ".join(f"{c.name} ({c.id})" for c in near[:5])
+        raise _Unclear(f"{name} is like several customers ({listed}): nothing recorded for it — "
+                       "name it exactly, or add it with `salescli add NAME --new`")
+    return near[0], True
+
+
 def board(
     ctx: typer.Context,
     building: str = typer.Argument(..., metavar="BUILDING", help="The building (its address)."),
     names: list[str] = typer.Argument(..., metavar="NAME...", help="The firms listed on the board."),
     area: Optional[str] = typer.Option(None, "--area", help="Where the building is."),
     when: Optional[str] = typer.Option(None, "--date", help="When you saw it (default: today)."),
+    no_input: bool = typer.Option(False, "--no-input", help="Never ask, even in a terminal."),
 ) -> None:
     """Record a lobby directory board (水牌): each firm listed becomes a cold prospect at that
-    address (source board); firms already in the folder are left as they are.
+    address (source board); firms already in the folder (or like one: asked in a terminal) are left
+    as they are.
 
     Examples:
 
@@ -106,10 +151,9 @@ def board(
       salescli board 光谷软件园C座 华中设计院 楚天造价咨询 长江监理 --area 洪山·光谷
     """
     s = session(ctx)
-    customers = s.named()
-    for name in names:
-        typer.echo(_record_party(s, customers, name, role=None, project=None, area=area, address=building,
-                                 when=when, source="board"))
+    ask = sys.stdin.isatty() and not no_input
+    _record_all(s, [(name, dict(role=None, project=None, area=area, address=building, when=when, source="board",
+                                ask=ask)) for name in names], s.named())
 
 
 def related(
@@ -126,7 +170,7 @@ def related(
     """
     s = session(ctx)
     customers = s.customers()
-    found = store.resolve(customers, customer)
+    found = matching.resolve(customers, customer)
     typer.echo("\n".join(_network_lines(s, found, customers)))
 
 
@@ -162,7 +206,22 @@ def _tree_lines(node: network.ReferralNode, indent: str) -> list[str]:
     return lines
 
 
-def refer(ctx: typer.Context, referrer: str, **options: Any) -> None:
+@with_field_options(tuple(field for field in add.FIELDS if field.key != "referred_by"), after="customer_id")
+def refer(
+    ctx: typer.Context,
+    referrer: str = typer.Argument(..., metavar="REFERRER", help="Who referred it. " + CUSTOMER_HELP,
+                                   autocompletion=complete_customer),
+    name: str = typer.Argument(..., metavar="NAME", help="The referred customer's name."),
+    customer_id: Optional[str] = add.CUSTOMER_ID,
+    stage: str = add.STAGE,
+    value: Optional[str] = add.VALUE,
+    by: Optional[str] = add.BY,
+    when: Optional[str] = add.WHEN,
+    note: Optional[str] = add.NOTE,
+    no_input: bool = add.NO_INPUT,
+    new: bool = add.NEW,
+    **fields: Optional[str],
+) -> None:
     """Add a customer that REFERRER referred (转介绍), in one step: `add NAME --referred-by REFERRER`.
     Takes every option of `add`.
 
@@ -171,18 +230,13 @@ def refer(ctx: typer.Context, referrer: str, **options: Any) -> None:
     \b
       salescli refer 江城建工 楚天造价咨询 --contact 王强 --phone 13900000000
     """
-    add.add(ctx, referred_by=referrer, **options)
+    given = field_values(add.FIELDS, fields)
+    given[profile_field("referred_by")] = referrer
+    add.add(ctx, name, customer_id, stage, value, by, when, note, no_input, new,
+            **{field.parameter: text for field, text in given.items()})
 
 
-def _refer_signature() -> None:
-    """`refer` takes REFERRER, then exactly the arguments and options of `add` but --referred-by."""
-    parameters = [p for name, p in inspect.signature(add.add).parameters.items() if name != "referred_by"]
-    referrer = inspect.Parameter("referrer", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=str,
-                                 default=typer.Argument(..., metavar="REFERRER", help="Who referred it. " + CUSTOMER_HELP,
-                                                        autocompletion=complete_customer))
-    setattr(refer, "__signature__", inspect.Signature([parameters[0], referrer, *parameters[1:]]))
-    annotations = {name: value for name, value in add.add.__annotations__.items() if name != "referred_by"}
-    refer.__annotations__ = {**annotations, "referrer": "str"}
+def profile_field(key: str) -> Any:
+    from salescli.profile import BY_KEY
 
-
-_refer_signature()
+    return BY_KEY[key]

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 
-from salescli import profile, store
-from salescli.commands import CUSTOMER_HELP, complete_customer, session
-from salescli.customer import Customer
+from salescli import store
+from salescli.commands import CUSTOMER_HELP, changed_lines, complete_customer, session
 from salescli.errors import UsageError
-from salescli.session import Session
 
 
 def register(app: typer.Typer) -> None:
@@ -48,42 +46,10 @@ def set_values(
     if not assignments and not unset:
         raise UsageError("give KEY=VALUE pairs to set, or --unset KEY")
     found = s.customer(customer)
-    wanted = profile_changes(s, assignments or [], unset, custom=custom)
+    wanted = s.profile_changes(assignments or [], unset, custom=custom)
     updated = store.change_profile(s.path_of(found), wanted)
     lines = changed_lines(s, found, updated, wanted)
     s.wrote(s.path_of(found), f"set {', '.join(wanted)} of {found.name}")
     typer.echo(f"{found.name} ({found.id}):" if lines else f"{found.name} ({found.id}): nothing changed.")
     for line in lines:
         typer.echo(line)
-
-
-def profile_changes(s: Session, assignments: list[str], unset: list[str], *, custom: bool) -> dict[str, Any]:
-    """The profile changes KEY=VALUE pairs ask for, checked (for `set` and `visit --learned`)."""
-    return profile.changes(assignments, unset, custom=custom, vocabularies=s.config.vocabularies, today=s.today,
-                           customer_id=lambda reference: s.customer(reference).id)
-
-
-def changed_lines(s: Session, before: Customer, after: Customer, wanted: dict[str, Any]) -> list[str]:
-    """A line per value that changed: `  contact.phone (联系电话): 13985822416 → 13900000000`."""
-    lines = []
-    for key in wanted:
-        old, new = before.get(key), after.get(key)
-        if old == new:
-            continue
-        field = profile.BY_KEY.get(key)
-        label = f" ({field.label('zh' if s.language == 'en' else 'en')})" if field else ""
-        if new is None:
-            lines.append(f"  {key}{label}: {_shown(s, key, old)} → (empty)")
-        elif old is None:
-            lines.append(f"  {key}{label}: {_shown(s, key, new)}")
-        else:
-            lines.append(f"  {key}{label}: {_shown(s, key, old)} → {_shown(s, key, new)}")
-    return lines
-
-
-def _shown(s: Session, key: str, value: Any) -> str:
-    from salescli.render import display_value
-
-    if key in s.config.vocabularies:
-        return s.config.vocabulary(key).label(str(value), s.language)
-    return display_value(value)

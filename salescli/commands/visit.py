@@ -1,15 +1,19 @@
-"""`salescli visit CUSTOMER`: log a customer visit (拜访), its goal, what came of it, the next one."""
+"""`salescli visit CUSTOMER`: log a customer visit (拜访) and everything it changed, in one write:
+its goal and outcome, the next appointment, the stage it reached, what it taught, the target."""
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 from salescli import store
-from salescli.commands import CUSTOMER_HELP, complete_customer, session
-from salescli.customer import EventKind
-from salescli.pipeline import deal_name, event_item
+from salescli.commands import CUSTOMER_HELP, changed_lines, complete_customer, referral_reminder, session
+from salescli.customer import Customer, EventKind
+from salescli.parsing import format_money, parse_money
+from salescli.pipeline import Move, advance, choose_deal, event_item, parse_target
+from salescli.session import Session
+from salescli.stages import Stage
 
 
 def register(app: typer.Typer) -> None:
@@ -22,23 +26,75 @@ def visit(
     when: Optional[str] = typer.Option(None, "--date", help="When (default: today)."),
     goal: Optional[str] = typer.Option(None, "--goal", help="What the visit was for (拜访目标)."),
     note: Optional[str] = typer.Option(None, "--note", help="What came of it."),
-    next_visit: Optional[str] = typer.Option(None, "--next", metavar="DATE", help="The next planned visit."),
+    next_visit: Optional[str] = typer.Option(None, "--next", metavar="DATE", help="The next visit agreed."),
+    stage: Optional[str] = typer.Option(None, "--stage", metavar="STAGE",
+                                        help="The stage the deal reached (as `advance`: close takes --value, "
+                                             "lost takes --reason)."),
+    learned: list[str] = typer.Option([], "--learned", metavar="KEY=VALUE",
+                                      help="What the visit taught, as `set` takes it (repeatable)."),
+    custom: bool = typer.Option(False, "--custom", help="Allow --learned keys of your own (kept as text)."),
+    target: Optional[str] = typer.Option(None, "--target", metavar="AMOUNT", help="Set the close target's value."),
+    by: Optional[str] = typer.Option(None, "--by", metavar="DATE", help="Set the close target's date."),
+    value: Optional[str] = typer.Option(None, "--value", help="With --stage close: the value won (default: the target)."),
+    reason: Optional[str] = typer.Option(None, "--reason", help="With --stage lost: why."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
 ) -> None:
-    """Log a visit to a customer. Visits per day (日客户拜访量) are counted from these.
+    """Log a visit to a customer, and in the same write what it changed: the stage reached, what you
+    learned (the five groups of information), the close target and the next appointment.
+    Visits per day (日客户拜访量) are counted from these.
 
     Examples:
 
     \b
       salescli visit 中建三局 --goal 演示算量 --note 科长很感兴趣 --next +7d
+      salescli visit 中建三局 --stage demo --learned funds.vendor=广联达 --learned 预算人员数量=12 --next 下周一
+      salescli visit 中建三局 --stage approach --target 12万 --by 2026-12-20
+      salescli visit 中建三局 --stage close --value 4.8万 --note 签了合同
     """
     s = session(ctx)
     found = s.customer(customer)
-    chosen = deal_name(found, deal)
     day = s.date(when)
-    item = event_item(EventKind.VISIT, day, chosen, goal=goal, note=note,
-                      next=s.date(next_visit) if next_visit else None)
-    store.append_events(s.path_of(found), [item])
+    chosen = choose_deal(found, deal)
+    deal_name = chosen.name if chosen else "1"
+    items = [event_item(EventKind.VISIT, day, deal_name, goal=goal, note=note,
+                        next=s.date(next_visit) if next_visit else None)]
+    target_value = parse_money(target) if target else None
+    if target_value is not None or by:
+        items.append(event_item(EventKind.TARGET, day, deal_name, value=target_value, by=s.date(by) if by else None))
+    move = _move(found, stage, deal_name, day=day, value=value, target_value=target_value, reason=reason)
+    items += move.events if move else []
+    changes = s.profile_changes(learned, [], custom=custom)
+    updated = store.change_profile(s.path_of(found), changes, items)
     s.wrote(s.path_of(found), f"visit {found.name} on {day}" + (f": {goal}" if goal else ""))
+    _report(s, found, updated, items[0], move, changes, deal_name)
+
+
+def _move(customer: Customer, stage: str | None, deal_name: str, *, day: Any, value: str | None,
+          target_value: Any, reason: str | None) -> Move | None:
+    """The stage move the visit reached, as `advance` would append it (None: no move)."""
+    wanted = parse_target(stage) if stage else None
+    if wanted is None:
+        return None
+    current = customer.deal(deal_name)
+    if isinstance(wanted, Stage) and current is not None and current.is_open and current.stage is wanted:
+        return None  # a further visit at the same stage
+    won = parse_money(value) if value else target_value
+    return advance(customer, wanted, when=day, deal_name=deal_name if current else None, value=won, reason=reason)
+
+
+def _report(s: Session, before: Customer, after: Customer, item: dict[str, Any], move: Move | None,
+            changes: dict[str, Any], deal_name: str) -> None:
     planned = f"; next visit {item['next']}" if "next" in item else ""
-    typer.echo(f"Logged a visit to {found.name} on {day}{planned}.")
+    typer.echo(f"Logged a visit to {before.name} on {item['date']}{planned}.")
+    if move is not None:
+        was, now = move.before, move.after
+        outcome = f"won {format_money(now.won_value)}" if move.won else \
+            f"lost ({now.lost_reason})" if now.status.value == "lost" else f"{now.stage.value} {now.stage.zh}"
+        typer.echo(f"  stage: {was.stage.value if was else 'new deal'} → {outcome}")
+    old, new = before.deal(deal_name), after.deal(deal_name)
+    if new is not None and (old is None or (old.target_value, old.target_date) != (new.target_value, new.target_date)):
+        typer.echo(f"  target: {format_money(new.target_value) or '?'} {s.config.currency} by {new.target_date or '?'}")
+    for line in changed_lines(s, before, after, changes):
+        typer.echo(line)
+    if move is not None and move.won:
+        typer.echo(referral_reminder(before))
