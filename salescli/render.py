@@ -7,6 +7,7 @@ import io
 import json
 from json.encoder import encode_basestring  # type: ignore[attr-defined]
 import re
+from dataclasses import dataclass
 from itertools import repeat
 from datetime import date
 from decimal import Decimal
@@ -24,20 +25,27 @@ def check_format(name: str, allowed: Sequence[str] = FORMATS) -> str:
     return name
 
 
-def render(records: Sequence[Mapping[str, Any]], headers: Mapping[str, str], fmt: str) -> str:
-    """`records` (raw values by column key) as text; `headers` maps column keys to titles, in order."""
+def render(records: Sequence[Mapping[str, Any]], headers: Mapping[str, str], fmt: str, *,
+           fit: Fit | None = None) -> str:
+    """`records` (raw values by column key) as text; `headers` maps column keys to titles, in order;
+    a table in a terminal meets its width when `fit` says how."""
     keys = list(headers)
-    return render_rows([[record.get(key) for key in keys] for record in records], headers, fmt)
+    return render_rows([[record.get(key) for key in keys] for record in records], headers, fmt, fit=fit)
 
 
-def render_rows(rows: Sequence[Sequence[Any]], headers: Mapping[str, str], fmt: str) -> str:
+def render_rows(rows: Sequence[Sequence[Any]], headers: Mapping[str, str], fmt: str, *,
+                fit: Fit | None = None) -> str:
     """Like `render`, for rows of raw values in the order of `headers` (quicker for long lists)."""
     columns = list(zip(*rows)) if rows else [() for _ in headers]
-    return render_columns(columns, headers, fmt)
+    return render_columns(columns, headers, fmt, fit=fit)
 
 
-def render_columns(columns: Sequence[Sequence[Any]], headers: Mapping[str, str], fmt: str) -> str:
+def render_columns(columns: Sequence[Sequence[Any]], headers: Mapping[str, str], fmt: str, *,
+                   fit: Fit | None = None) -> str:
     """Like `render_rows`, for the values a column at a time (quicker still: no rows to take apart)."""
+    if fit is not None and fmt == "table":
+        columns, headers, hidden = fitted(columns, headers, fit)
+        return render_columns(columns, headers, fmt) + _hidden_note(hidden)
     keys = list(headers)
     rows_count = len(columns[0]) if columns else 0
     if fmt == "json":
@@ -52,6 +60,72 @@ def render_columns(columns: Sequence[Sequence[Any]], headers: Mapping[str, str],
     numeric = [_kind(column) in (Decimal, int) for column in columns]
     return _layout(cells, list(headers.values()), markdown=fmt == "markdown",
                    align=["right" if number else "left" for number in numeric])
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How a table meets a terminal `width` columns wide: the columns of `drop` leave first, in that
+    order; then the text columns of `cut` are cut short (…), the widest first."""
+
+    width: int
+    drop: Sequence[str] = ()
+    cut: Sequence[str] = ()
+
+
+SHORTEST_CUT = 8  # a column is not cut narrower than this (or than its title)
+
+
+def fitted(columns: Sequence[Sequence[Any]], headers: Mapping[str, str], fit: Fit
+           ) -> tuple[list[Sequence[Any]], dict[str, str], list[str]]:
+    """The columns and headers that fit `fit.width`, and the titles of the columns left out."""
+    keys = list(headers)
+    cells = {key: _cells(column) for key, column in zip(keys, columns)}
+    widths = {key: max(text_width(headers[key]) + 2, max(map(text_width, set(cells[key])), default=0))
+              for key in keys}
+    shown = list(keys)
+
+    def total() -> int:
+        return sum(widths[key] for key in shown) + 2 * (len(shown) - 1)
+
+    for key in fit.drop:
+        if total() <= fit.width:
+            break
+        if key in shown:
+            shown.remove(key)
+    limits: dict[str, int] = {}
+    floors = {key: max(SHORTEST_CUT, text_width(headers[key]) + 2) for key in fit.cut if key in shown}
+    excess = total() - fit.width
+    while excess > 0:  # the widest cuttable column loses a column at a time: long ones end up level
+        cuttable = [key for key in floors if widths[key] > floors[key]]
+        if not cuttable:
+            break
+        widest = max(cuttable, key=widths.__getitem__)
+        widths[widest] = limits[widest] = widths[widest] - 1
+        excess -= 1
+    by_key = dict(zip(keys, columns))
+    kept = [[clip(cell, limits[key]) for cell in cells[key]] if key in limits else by_key[key] for key in shown]
+    return kept, {key: headers[key] for key in shown}, [headers[key] for key in keys if key not in shown]
+
+
+def clip(text: str, width: int) -> str:
+    """`text` cut to `width` terminal columns, ending in … when it was longer."""
+    if text_width(text) <= width:
+        return text
+    kept, used = [], 0
+    for character in text:
+        used += text_width(character)
+        if used > width - 1:
+            break
+        kept.append(character)
+    return "".join(kept) + "…"
+
+
+def _hidden_note(hidden: Sequence[str]) -> str:
+    if not hidden:
+        return ""
+    count = len(hidden)
+    return f"({count} column{'s' if count > 1 else ''} hidden to fit the terminal: {', '.join(hidden)}; " \
+           "--wide shows all)\n"
 
 
 def table(rows: Sequence[Sequence[str]], headers: Sequence[str], *, markdown: bool = False,

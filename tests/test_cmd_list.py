@@ -104,9 +104,12 @@ def test_a_broken_file_is_named_and_the_rest_still_listed(folder: Path, run) -> 
     assert searched.stderr == result.stderr and searched.exit_code == 1  # still one warning
 
 
-def test_empty_folder(folder: Path, run) -> None:
+def test_empty_folder_says_how_to_add_the_first_customer(folder: Path, run) -> None:
     result = run("list")
     assert result.exit_code == 0
-    assert result.stdout.endswith("0 customers | won 0 (0) | lost 0 | open pipeline 0 CNY\n")
+    assert result.stdout == ("No customers yet: add the first with `salescli add NAME` (`salescli add --help` lists "
+                             "the fields), or bring a spreadsheet in with `salescli import FILE`.\n")
+    assert run("list", "--format", "json").stdout == "[]\n"
     run("add", "鼎盛地产")
+    assert run("list", "--stage", "demo").stdout.endswith("0 customers | won 0 (0) | lost 0 | open pipeline 0 CNY\n")
     assert run("list").stdout.splitlines()[-1] == "1 customer | prospect 1 | won 0 (0) | lost 0 | open pipeline 0 CNY"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import sys
 from pathlib import Path
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Optional, Sequence, TypeVar
@@ -12,6 +13,7 @@ import typer
 
 from salescli.customer import Customer
 from salescli.profile import BY_KEY, Field, Kind
+from salescli.render import Fit
 from salescli.stages import Stage
 from salescli.session import Session
 
@@ -22,6 +24,16 @@ def session(ctx: typer.Context) -> Session:
     obj = ctx.find_root().obj
     assert isinstance(obj, Session)
     return obj
+
+
+def terminal_fit(*, drop: Sequence[str] = (), cut: Sequence[str] = (), wide: bool = False) -> Fit | None:
+    """How a table should meet the terminal's width (None when the output is not a terminal: piped
+    output stays whole for scripts, or with --wide)."""
+    if wide or not sys.stdout.isatty():
+        return None
+    from shutil import get_terminal_size
+
+    return Fit(get_terminal_size().columns, drop, cut)
 
 
 def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:

@@ -7,12 +7,12 @@ from typing import Any, Optional
 import typer
 
 from salescli import i18n, listing
-from salescli.commands import session
+from salescli.commands import session, terminal_fit
 from salescli.customer import Status
 from salescli.errors import EXIT_DATA, UsageError
 from salescli.parsing import format_money, parse_money
 from salescli.pipeline import parse_target
-from salescli.render import check_format, render_columns
+from salescli.render import check_format, render_columns, text_width
 from salescli.session import Session
 from salescli.stages import Stage
 
@@ -20,6 +20,8 @@ COLUMNS = ["id", "name", "stage", "field", "size", "role", "channel", "area",
            "target_value", "target_date", "last_activity"]
 DATA_COLUMNS = ["id", "name", "stage", "status", "deals", "field", "size", "role", "channel", "area", "owner",
                 "target_value", "target_date", "won_value", "last_activity"]
+ALL_COLUMNS = list(dict.fromkeys(DATA_COLUMNS + COLUMNS))
+_DROPPED_FIRST = ("size", "role", "channel", "field", "area", "last_activity", "id", "target_date")  # in a narrow terminal
 
 
 def register(app: typer.Typer) -> None:
@@ -47,10 +49,15 @@ def list_customers(
                                             help="Only targets worth at least AMOUNT (e.g. 10万)."),
     sort: str = typer.Option("stage", "--sort", help=f"Order by {', '.join(listing.SORT_KEYS)}; -KEY reverses."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv, json or markdown."),
+    columns_wanted: Optional[str] = typer.Option(None, "--columns", metavar="A,B,…",
+                                                 help=f"Only these columns, in this order: {', '.join(ALL_COLUMNS)}."),
+    wide: bool = typer.Option(False, "--wide", help="In a terminal, every column however wide the table."),
 ) -> None:
     """List customers: one row each, for its current deal.
 
     Table and markdown end with a summary: open deals per stage, won, lost, the open pipeline.
+    In a terminal the table fits its width: the columns that matter least are left out (it says
+    which) and long names are cut; --wide shows everything, --columns picks. Piped output is whole.
 
     Examples:
 
@@ -60,32 +67,58 @@ def list_customers(
       salescli list 王工              # text anywhere in the file or log
       salescli list --stale 30        # open, untouched for 30 days
       salescli list --format json | jq '.[].id'
+      salescli list --columns name,stage,owner,target_value
     """
     s = session(ctx)
     check_format(fmt)
+    language = s.language  # (reads the settings: a broken salescli.yaml is said before anything else)
     filters = listing.Filters(
         stage=_stage(stage), field=s.vocabulary_key("field", field), size=s.vocabulary_key("size", size),
         role=s.vocabulary_key("role", role), channel=s.vocabulary_key("channel", channel),
         area=area, owner=owner, status=_status(open_only, won, lost), stale_days=stale,
         due=s.date(due) if due else None, min_value=parse_money(min_value) if min_value else None, search=search,
     )
-    rows = listing.sort_rows(_selected(s, filters), sort)
+    every = s.rows()
+    rows = listing.sort_rows(_selected(s, every, filters), sort)
     display = fmt in ("table", "markdown")
-    columns = COLUMNS if display else DATA_COLUMNS
-    cells = _display_cells(rows, s) if display else _data_cells(rows)
-    typer.echo(render_columns(cells, i18n.headers(columns, s.language), fmt), nl=False)
+    if display and not len(every) and not s.problems:
+        typer.echo("No customers yet: add the first with `salescli add NAME` (`salescli add --help` lists the "
+                   "fields), or bring a spreadsheet in with `salescli import FILE`.")
+        return
+    columns = _columns(columns_wanted, language) or (COLUMNS if display else DATA_COLUMNS)
+    cells = _display_cells(rows, s, columns) if display else _data_cells(rows, columns)
+    fit = terminal_fit(drop=_DROPPED_FIRST if not columns_wanted else (), cut=("name", "area", "id", "owner"),
+                       wide=wide)
+    typer.echo(render_columns(cells, i18n.headers(columns, language), fmt, fit=fit), nl=False)
     if display:
-        typer.echo(_summary_line(listing.summarize(rows), s))
+        typer.echo(_summary_line(listing.summarize(rows), s, width=fit.width if fit else None))
     if s.problems:
         raise typer.Exit(EXIT_DATA)
 
 
-def _selected(s: Session, filters: listing.Filters) -> listing.Columns:
+
+def _columns(text: str | None, language: str) -> list[str]:
+    """The columns --columns names (keys, or their titles in either language)."""
+    if text is None:
+        return []
+    known = {key: key for key in ALL_COLUMNS}
+    for key in ALL_COLUMNS:
+        known.setdefault(i18n.word(key, "en").casefold(), key)
+        known.setdefault(i18n.word(key, "zh"), key)
+    chosen = []
+    for part in (part.strip() for part in text.replace("，", ",").split(",")):
+        if part.casefold() not in known:
+            raise UsageError(f"unknown column '{part}'; use some of: {', '.join(ALL_COLUMNS)}")
+        chosen.append(known[part.casefold()])
+    return chosen
+
+
+def _selected(s: Session, rows: listing.Columns, filters: listing.Filters) -> listing.Columns:
     """The rows to show; searching the text of the files needs the customers, the rest only rows."""
     if not filters.search:
-        return listing.select(s.rows(), filters, today=s.today)
+        return listing.select(rows, filters, today=s.today)
     customers = {customer.id: customer for customer in s.customers()}
-    return listing.select(s.rows(), filters, today=s.today, text_of=lambda customer_id: listing.searchable_text(
+    return listing.select(rows, filters, today=s.today, text_of=lambda customer_id: listing.searchable_text(
         customers[customer_id]) if customer_id in customers else "")  # (a file that broke between the reads)
 
 
@@ -105,20 +138,22 @@ def _status(open_only: bool, won: bool, lost: bool) -> Status | None:
     return chosen[0] if chosen else None
 
 
-def _data_cells(rows: listing.Columns) -> list[list[Any]]:
+def _data_cells(rows: listing.Columns, columns: list[str]) -> list[list[Any]]:
     """The columns for scripts: raw values, amounts as numbers."""
-    return [listing.decimals(rows[name]) if name in listing.AMOUNTS else rows[name] for name in DATA_COLUMNS]
+    return [listing.decimals(rows[name]) if name in listing.AMOUNTS else rows[name] for name in columns]
 
 
-def _display_cells(rows: listing.Columns, s: Session) -> list[list[Any]]:
+def _display_cells(rows: listing.Columns, s: Session, columns: list[str]) -> list[list[Any]]:
     """The table's columns: classification keys and stages as labels in the output language."""
     language = s.language
     stages = {(stage.value, status.value): _stage_label(stage, status, language) for stage in Stage for status in Status}
     cells = {name: _labelled(rows[name], s.config.vocabulary(name).labels(language))
              for name in ("field", "size", "role", "channel")}
     cells["stage"] = list(map(stages.get, zip(rows["stage"], rows["status"])))
+    statuses = {status.value: i18n.word(status.value, language) for status in Status}
+    cells["status"] = [statuses.get(status, status) for status in rows["status"]]
     return [cells[name] if name in cells else listing.decimals(rows[name]) if name in listing.AMOUNTS else rows[name]
-            for name in COLUMNS]
+            for name in columns]
 
 
 def _labelled(keys: list[str | None], labels: dict[str | None, str]) -> list[str | None]:
@@ -132,7 +167,7 @@ def _stage_label(stage: Stage, status: Status, language: str) -> str:
     return label if status is Status.OPEN else f"{label} ({i18n.word(status.value, language)})"
 
 
-def _summary_line(summary: listing.Summary, s: Session) -> str:
+def _summary_line(summary: listing.Summary, s: Session, *, width: int | None = None) -> str:
     language = s.language
     stages = " · ".join(f"{stage.label(language)} {count}" for stage, count in summary.open_by_stage.items())
     noun = i18n.word("customer" if summary.customers == 1 else "customers", language)
@@ -143,4 +178,12 @@ def _summary_line(summary: listing.Summary, s: Session) -> str:
         f"{i18n.word('lost', language)} {summary.lost}",
         f"{i18n.word('pipeline', language)} {format_money(summary.open_value) or 0} {s.config.currency}",
     ]
-    return " | ".join(parts)
+    if width is None:
+        return " | ".join(parts)
+    lines = [parts[0]]  # in a terminal: a new line rather than one the terminal would break anywhere
+    for part in parts[1:]:
+        if text_width(lines[-1]) + 3 + text_width(part) > width:
+            lines.append(part)
+        else:
+            lines[-1] += " | " + part
+    return "\n".join(lines)

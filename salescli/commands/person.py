@@ -7,7 +7,8 @@ from typing import Any, Mapping, Optional
 import typer
 
 from salescli import profile, store
-from salescli.commands import CUSTOMER_HELP, complete_customer, field_values, session, with_field_options
+from salescli.commands import (CUSTOMER_HELP, complete_customer, field_values, session, terminal_fit,
+                               with_field_options)
 from salescli.errors import UsageError
 from salescli.information import people
 from salescli.render import display_value, render
@@ -88,5 +89,6 @@ def _list(s: Session, customer: Any) -> None:
         return
     keys = ["name", *dict.fromkeys(key for person in found for key in person if key != "name")]
     labels = {field.key: field.label(s.language) for field in profile.PERSON}
-    typer.echo(render([dict(person) for person in found], {key: labels.get(key, key) for key in keys}, "table"),
-               nl=False)
+    fit = terminal_fit(cut=("friends", "family", "note", "hobbies", "title"))
+    typer.echo(render([dict(person) for person in found], {key: labels.get(key, key) for key in keys}, "table",
+                      fit=fit), nl=False)

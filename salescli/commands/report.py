@@ -8,7 +8,7 @@ from typing import Any, Optional
 import typer
 
 from salescli import network, reports
-from salescli.commands import session
+from salescli.commands import session, terminal_fit
 from salescli.errors import UsageError
 from salescli.render import check_format, plain, render
 from salescli.session import Session
@@ -173,7 +173,8 @@ def _emit(s: Session, fmt: str, records: list[dict[str, Any]], keys: list[str],
         for record, original in zip(shown, records):
             record["chart"] = reports.bar(float(original[column] or 0), float(largest))
         headers["chart"] = ""
-    typer.echo(render(shown, headers, "table") if records else "nothing to report\n", nl=False)
+    fit = terminal_fit(drop=("chart",), cut=("customer", "why", "missing", "project"))
+    typer.echo(render(shown, headers, "table", fit=fit) if records else "nothing to report\n", nl=False)
 
 
 def _display(record: dict[str, Any]) -> dict[str, Any]:

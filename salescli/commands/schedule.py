@@ -10,7 +10,7 @@ from typing import Any, Optional, Sequence
 import typer
 
 from salescli import schedule as core
-from salescli.commands import CUSTOMER_HELP, complete_customer, session
+from salescli.commands import CUSTOMER_HELP, complete_customer, session, terminal_fit
 from salescli.errors import UsageError
 from salescli.pipeline import choose_deal
 from salescli.render import check_format, plain, render
@@ -116,7 +116,8 @@ def _emit(s: Session, visits: Sequence[core.Visit], fmt: str, *, columns: list[s
         typer.echo(json.dumps(plain([{key: record[key] for key in columns + ["customer_id", "deal"]}
                                      for record in records]), ensure_ascii=False, indent=2))
         return
-    typer.echo(render(records, {key: key for key in columns}, fmt), nl=False)
+    fit = terminal_fit(drop=("phase", "kind"), cut=("goal", "customer", "area"))
+    typer.echo(render(records, {key: key for key in columns}, fmt, fit=fit), nl=False)
 
 
 def _record(visit: core.Visit, s: Session, *, display: bool) -> dict[str, Any]:
