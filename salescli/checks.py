@@ -9,12 +9,12 @@ from typing import Any, Mapping, NamedTuple
 
 from salescli.config import Config
 from salescli.customer import EventKind, fold_name
+from salescli.profile import PEOPLE_KEY, PERSON, PROFILE, Kind
 from salescli.errors import UsageError
 from salescli.stages import stage_words
 from salescli.vocab import resolve_word
 
 Where = tuple[str | int, ...]
-CLASSIFICATION = ("field", "size", "role", "channel", "source")
 
 
 @dataclass(frozen=True)
@@ -34,23 +34,45 @@ def validate(document: Any, *, file_id: str, config: Config, today: date) -> lis
     if document.get("id") not in (None, "") and str(document.get("id")) != file_id:
         findings.append(Finding("id", f"the file name says '{file_id}' but `id:` says '{document.get('id')}'; "
                                       "rename the file or fix the id", ("id",)))
-    for key in CLASSIFICATION:
-        findings += _vocabulary(document.get(key), key, config)
+    findings += _profile(document, config)
+    findings += _people(_value(document, PEOPLE_KEY))
     findings += _log(document.get("log"), today)
     return findings
 
 
-def _vocabulary(value: Any, key: str, config: Config) -> list[Finding]:
-    if value in (None, ""):
+def _profile(document: Mapping[str, Any], config: Config) -> list[Finding]:
+    """Each registry field's value of the right kind: a term of its vocabulary, a date, a number."""
+    findings = []
+    for field in PROFILE:
+        problem = field.problem(_value(document, field.key), config.vocabularies)
+        if problem is not None:
+            code = "vocabulary" if field.kind is Kind.TERM else "value"
+            findings.append(Finding(code, problem, tuple(field.key.split("."))))
+    return findings
+
+
+def _people(people: Any) -> list[Finding]:
+    if people in (None, ""):
         return []
-    vocabulary = config.vocabulary(key)
-    if vocabulary.get(str(value)) is not None:
-        return []
-    try:
-        term = vocabulary.resolve(str(value))
-    except UsageError as error:
-        return [Finding("vocabulary", error.message, (key,))]
-    return [Finding("vocabulary", f"'{value}' is not a {key} key; write '{term.key}'", (key,))]
+    where: Where = tuple(PEOPLE_KEY.split("."))
+    if not isinstance(people, list):
+        return [Finding("person", "key people are a list, one `- {name: …, title: …}` each", where)]
+    findings = []
+    for index, person in enumerate(people):
+        if not isinstance(person, Mapping) or not str(person.get("name") or "").strip():
+            findings.append(Finding("person", "a key person needs a name: `- {name: 王强, …}`", (*where, index)))
+            continue
+        for field in PERSON:
+            problem = field.problem(person.get(field.key), {})
+            if problem is not None:
+                findings.append(Finding("value", problem, (*where, index, field.key)))
+    return findings
+
+
+def _value(document: Any, key: str) -> Any:
+    for part in key.split("."):
+        document = document.get(part) if isinstance(document, Mapping) else None
+    return document
 
 
 def _log(log: Any, today: date) -> list[Finding]:

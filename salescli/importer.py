@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Callable, Mapping, Sequence
 
+from salescli import profile
 from salescli.config import Config
 from salescli.customer import Customer, EventKind, fold_name
 from salescli.errors import UsageError
@@ -21,20 +22,12 @@ CUSTOMER_TARGETS = (*PROFILE_COLUMNS, "stage", "target_value", "target_date", "w
 DEAL_TARGETS = ("customer", "deal", "stage", "opened", "closed", "value", "target_value", "target_date", "reason",
                 "note")
 
-# Headers recognised without --map: our own export's, common English ones, and Chinese ones.
+# Headers recognised without --map: our own export's, the registry's (keys, labels in both
+# languages, common titles such as 客户名称, 联系人, 电话), and those of the deal state.
 CUSTOMER_HEADERS: Mapping[str, str] = {
     **{column: column for column in CUSTOMER_TARGETS},
-    "客户名称": "name", "客户": "name", "单位名称": "name", "公司名称": "name", "名称": "name", "account": "name",
-    "company": "name", "编号": "id", "领域": "field", "行业": "field", "规模": "size", "角色": "role",
-    "招投标角色": "role", "渠道": "channel", "来源": "source", "转介绍人": "referred_by", "区域": "area",
-    "地区": "area", "项目": "project", "负责人": "owner", "业务员": "owner", "销售": "owner",
-    "地址": "contact.address", "通信地址": "contact.address", "address": "contact.address",
-    "部门": "contact.department", "部门名称": "contact.department", "联系人": "contact.person",
-    "主要联系人": "contact.person", "contact": "contact.person", "电话": "contact.phone",
-    "联系电话": "contact.phone", "手机": "contact.phone", "phone": "contact.phone", "邮编": "contact.postcode",
-    "目前使用软件": "funds.vendor", "软件厂家": "funds.vendor", "套数": "funds.seats", "预算人员数量": "needs.estimators",
-    "决策人": "decision.decision_maker", "主要决策人": "decision.decision_maker", "阶段": "stage",
-    "目标金额": "target_value", "目标日期": "target_date", "成交金额": "won_value",
+    **profile.import_headers(),
+    "编号": "id", "阶段": "stage", "目标金额": "target_value", "目标日期": "target_date", "成交金额": "won_value",
 }
 DEAL_HEADERS: Mapping[str, str] = {
     **{column: column for column in DEAL_TARGETS},
@@ -163,11 +156,15 @@ def _customer_row(record: Mapping[str, str], *, config: Config, today: date,
 
 
 def _typed(key: str, text: str) -> Any:
-    if key in ("funds.seats", "needs.estimators") and text.replace(".0", "").isdigit():
-        return int(float(text))
-    if key == "funds.amount":
-        return parse_money(text)
-    return text
+    """A cell as the file stores the field's value: counts and amounts as numbers (through the
+    registry); a cell that is not one is kept as written — `check` points at it, nothing is lost."""
+    field = profile.BY_KEY.get(key)
+    if field is None or field.kind not in (profile.Kind.INTEGER, profile.Kind.AMOUNT):
+        return text
+    try:
+        return field.parse(text.removesuffix(".0"), vocabularies={}, today=date.min)
+    except UsageError:
+        return text
 
 
 def _update(customer: Customer, number: int, values: Mapping[str, Any]) -> Update:

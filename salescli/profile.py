@@ -241,6 +241,16 @@ GROUPS = (
 )
 
 
+def import_headers() -> dict[str, str]:
+    """Column titles an import recognises, folded, → the profile key: each field's key, Chinese and
+    English labels and further titles (客户名称, 联系人, 电话, 预算人员数量 …)."""
+    headers: dict[str, str] = {}
+    for field in PROFILE:
+        for title in (field.key, field.zh, field.en, *field.headers):
+            headers.setdefault(title.strip().casefold(), field.key)
+    return headers
+
+
 def field_for(text: str, *, fields: Sequence[Field] = PROFILE, what: str = "field") -> Field:
     """The field a rep names: its dotted key, its option's name, its Chinese or English label, or
     the last part of its key when that is unique (`phone`, `decision_maker`, `决策人`, `预算人员数量`)."""

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Mapping
 
 import typer
 
-from salescli import i18n
+from salescli import i18n, profile
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
 from salescli.customer import Customer, Deal, Event
-from salescli.information import GROUPS, item_value
+from salescli.information import GROUPS, item_value, people
 from salescli.parsing import format_money
 from salescli.render import check_format, plain
 from salescli.session import Session
@@ -47,18 +47,50 @@ def _text(customer: Customer, s: Session) -> list[str]:
     lines = [f"{customer.name}  ({customer.id})"]
     lines += [f"  {_deal_line(deal, s)}" for deal in customer.deals] or ["  no deal yet"]
     lines += ["", i18n.word("classification", language)]
-    for name in ("field", "size", "role", "channel", "source"):
-        lines.append(_field(i18n.word(name, language), _term(s, name, customer.get(name)), language))
-    for name in ("referred_by", "area", "project", "owner"):
-        if name == "referred_by" and customer.get("channel") != "referral":
+    for field in profile.PROFILE:
+        if field.group is not None or field.key == "name":
             continue
-        lines.append(_field(i18n.word(name, language), customer.get(name), language))
+        if field.key == "referred_by" and customer.get("channel") != "referral" and not customer.get(field.key):
+            continue
+        value = _term(s, field.key, customer.get(field.key)) if field.kind is profile.Kind.TERM else customer.get(field.key)
+        lines.append(_field(field.label(language), value, language))
     for number, group in enumerate(GROUPS, start=1):
         lines += ["", f"{number}. {group.label(language)} ({group.zh if language == 'en' else group.en})"]
+        if group.key == "trust":
+            lines += [f"  · {_person(person, language)}" for person in people(customer)]
         lines += [_field(item.label(language), item_value(customer, group, item), language) for item in group.items]
+    others = _other_values(customer)
+    if others:
+        lines += ["", "Other fields" if language == "en" else "其他字段"]
+        lines += [_field(key, value, language) for key, value in others.items()]
     lines += ["", i18n.word("log", language)]
     lines += [f"  {_event_line(event, len(customer.deals) > 1)}" for event in customer.events]
     return lines
+
+
+def _person(person: Mapping[str, Any], language: str) -> str:
+    """A key person on one line: the name, then each detail known, labelled."""
+    labels = {field.key: field.label(language) for field in profile.PERSON}
+    details = [f"{labels.get(key, key)} {plain(value)}" for key, value in person.items()
+               if key != "name" and value not in (None, "")]
+    return " · ".join([str(person.get("name") or "?"), *details])
+
+
+def _other_values(customer: Customer) -> dict[str, Any]:
+    """Values the registry does not know (a company's own fields), by dotted key."""
+    known = set(profile.KEYS) | {"id", profile.PEOPLE_KEY}
+    found: dict[str, Any] = {}
+
+    def walk(value: Any, prefix: str) -> None:
+        for key, item in value.items():
+            path = f"{prefix}{key}"
+            if isinstance(item, Mapping) and path not in known:
+                walk(item, path + ".")
+            elif path not in known and item not in (None, ""):
+                found[path] = item
+
+    walk(customer.profile, "")
+    return found
 
 
 def _term(s: Session, vocabulary: str, key: Any) -> str | None:
