@@ -55,10 +55,11 @@ def commit_paths(root: Path, paths: list[str], message: str) -> list[str]:
     if not present:
         return []
     _git(root, "add", "-A", "--", *present)
-    staged = _git(root, "diff", "--cached", "--name-only", "--", *present).stdout.split()
+    staged = [name for name in _git(root, "diff", "--cached", "--name-only", "--relative", "-z", "--",
+                                     *present).stdout.split("\0") if name]
     if not staged:
         return []
-    done = _git(root, "commit", "--quiet", "--message", message, "--", *present)
+    done = _git(root, "commit", "--quiet", "--message", message, "--", *staged)
     if done.returncode != 0:
         if _no_identity(done.stderr):
             raise DataError(NO_IDENTITY)
@@ -69,7 +70,7 @@ def commit_paths(root: Path, paths: list[str], message: str) -> list[str]:
 def sync(root: Path, *, message: str | None, push: bool) -> Synced:
     """Commit the data folder's pending changes, pull (merging), push."""
     _require_repository(root)
-    pending = [path for path in _pending(root)]
+    pending = _pending(root)
     committed = commit_paths(root, list(DATA_PATHS), message or _sync_message(pending)) if pending else []
     lines = [f"Committed {len(committed)} changed file{'s' if len(committed) != 1 else ''}."
              if committed else "Nothing to commit."]

@@ -284,7 +284,7 @@ def _folded(text: str) -> str:
 def _closest(wanted: str, names: Mapping[str, list[Field]]) -> str:
     import difflib
 
-    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.5)
+    close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.7)
     if not close:
         return ""
     return f" (did you mean '{names[close[0]][0].key}'?)"
@@ -320,6 +320,9 @@ def _settable(key: str, custom: bool) -> Field:
         raise UsageError(f"`{key}` cannot be set: the id is the file's name, and the log is written by the commands")
     if _folded(key) in ("trust.people", "people", "trust", "主要人员", "关键人"):
         raise UsageError("key people are kept with `salescli person CUSTOMER NAME --title … --mobile …`")
+    detail = next((field for field in PERSON if _folded(key) in set(_names(field)) and field.key != "name"), None)
+    if detail is not None and _folded(key) not in {name for field in PROFILE for name in _names(field)}:
+        raise UsageError(f"a key person's {detail.en} is kept with `salescli person CUSTOMER NAME {detail.option} …`")
     try:
         return field_for(key)
     except UsageError as error:

@@ -45,7 +45,7 @@ def render_columns(columns: Sequence[Sequence[Any]], headers: Mapping[str, str],
     """Like `render_rows`, for the values a column at a time (quicker still: no rows to take apart)."""
     if fit is not None and fmt == "table":
         columns, headers, hidden = fitted(columns, headers, fit)
-        return render_columns(columns, headers, fmt) + _hidden_note(hidden)
+        return render_columns(columns, headers, fmt) + _hidden_note(hidden, fit.width)
     keys = list(headers)
     rows_count = len(columns[0]) if columns else 0
     if fmt == "json":
@@ -120,12 +120,14 @@ def clip(text: str, width: int) -> str:
     return "".join(kept) + "…"
 
 
-def _hidden_note(hidden: Sequence[str]) -> str:
+def _hidden_note(hidden: Sequence[str], width: int) -> str:
+    """One line that says which columns were left out (their names cut short to fit, if need be)."""
     if not hidden:
         return ""
     count = len(hidden)
-    return f"({count} column{'s' if count > 1 else ''} hidden to fit the terminal: {', '.join(hidden)}; " \
-           "--wide shows all)\n"
+    before, after = f"({count} column{'s' if count > 1 else ''} hidden: ", "; --wide shows all)"
+    names = clip(", ".join(hidden), max(SHORTEST_CUT, width - text_width(before + after)))
+    return f"{before}{names}{after}\n"
 
 
 def table(rows: Sequence[Sequence[str]], headers: Sequence[str], *, markdown: bool = False,

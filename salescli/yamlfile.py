@@ -740,7 +740,7 @@ def _insert(text: str, root: yaml.MappingNode, parent: yaml.Node, rest: Path, va
         closing = parent.end_mark.index - 1
         if text[closing] != "}":
             raise DataError("a one-line `{…}` mapping salescli cannot read back exactly; edit the file by hand")
-        pair = f"{rest[0]}: {_flow(_nested(rest[1:], value))}"
+        pair = f"{format_scalar(rest[0], flow=True)}: {_flow(_nested(rest[1:], value))}"
         separator = ", " if parent.value else ""
         return text[:closing].rstrip(" ") + separator + pair + text[closing:]
     pairs = [pair for pair in parent.value if not (parent is root and pair[0].value == LOG_KEY)]
@@ -776,12 +776,13 @@ def _block_lines(path: Path, value: Any, column: int, newline: str) -> str:
     first, rest = path[0], path[1:]
     if isinstance(first, int):  # a new list entry
         return f"{indent}- {_flow(_nested(rest, value))}{newline}"
+    key = format_scalar(first)  # quoted where YAML would read it otherwise (`no`, `2026`)
     if rest:  # list entries stand at their key's own column, as the sample's `people:` entries do
-        return f"{indent}{first}:{newline}" + _block_lines(rest, value, column + (0 if isinstance(rest[0], int) else 2),
-                                                           newline)
+        return f"{indent}{key}:{newline}" + _block_lines(rest, value, column + (0 if isinstance(rest[0], int) else 2),
+                                                         newline)
     if isinstance(value, list):
-        return f"{indent}{first}:{newline}" + "".join(f"{indent}- {_flow(item)}{newline}" for item in value)
-    return f"{indent}{first}: {_flow(value)}{newline}"
+        return f"{indent}{key}:{newline}" + "".join(f"{indent}- {_flow(item)}{newline}" for item in value)
+    return f"{indent}{key}: {_flow(value)}{newline}"
 
 
 def _nested(path: Path, value: Any) -> Any:

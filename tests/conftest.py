@@ -79,3 +79,26 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
     folder = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("SALESCLI_CACHE_DIR", str(folder))
     monkeypatch.setenv("XDG_CACHE_HOME", str(folder))
+
+
+GIT_IDENTITY = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "test@example.com",
+                "GIT_COMMITTER_NAME": "测试", "GIT_COMMITTER_EMAIL": "test@example.com"}
+
+
+@pytest.fixture(autouse=True)
+def _git_identity(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Commits made by tests have an author, as on a machine where git was never set up they would not."""
+    for key, value in GIT_IDENTITY.items():
+        monkeypatch.setenv(key, value)
+
+
+def without_git_identity(monkeypatch: pytest.MonkeyPatch, home: Path) -> None:
+    """Git as on a fresh machine: no identity configured anywhere, and none guessed."""
+    for key in GIT_IDENTITY:
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / "no-gitconfig"))
+    monkeypatch.setenv("GIT_CONFIG_COUNT", "1")  # git would otherwise guess one from the user and host names
+    monkeypatch.setenv("GIT_CONFIG_KEY_0", "user.useConfigOnly")
+    monkeypatch.setenv("GIT_CONFIG_VALUE_0", "true")

@@ -337,3 +337,133 @@ def test_the_files_salescli_writes_take_the_quick_path() -> None:
     text = yamlfile.append_to_log("name: A\nlog:\n", [{"date": date(2026, 11, 26), "event": "visit",
                                                         "note": "见了王工, 谈: 价格", "goal": "demo"}])
     assert yamlfile._load_with_plain_log(text)["log"][0]["note"] == "见了王工, 谈: 价格"  # quoted, no escapes
+
+
+# ---- profile edits -------------------------------------------------------------------------
+
+PROFILE = (
+    "# 客户档案\n"
+    "name: 天河机场   # the name\n"
+    "field:          # 领域\n"
+    "contact:\n"
+    "  person: 王强    # 主要联系人\n"
+    "  phone: \"13985822416\" # 联系电话\n"
+    "\n"
+    "trust:\n"
+    "  people:       # 主要人员\n"
+    "                # - {name: 王强, …}\n"
+    "\n"
+    "# ---- log ----\n"
+    "log:\n"
+    "- {date: 2026-09-01, event: added, stage: prospect}\n"
+)
+
+
+def test_set_replaces_values_in_place_keeping_comments_in_their_column() -> None:
+    after = yamlfile.edit_profile(PROFILE, {("field",): "bank", ("contact", "phone"): "13900000000"})
+    assert after == PROFILE.replace("field:          # 领域", "field: bank     # 领域").replace(
+        '"13985822416"', '"13900000000"')
+
+
+def test_unset_empties_a_value_and_keeps_its_comment() -> None:
+    after = yamlfile.edit_profile(PROFILE, {("contact", "person"): yamlfile.UNSET, ("name",): yamlfile.UNSET})
+    assert after == PROFILE.replace("  person: 王强    # 主要联系人", "  person:         # 主要联系人").replace(
+        "name: 天河机场   # the name", "name:            # the name")
+
+
+def test_a_missing_key_is_added_at_the_end_of_its_mapping_and_a_missing_mapping_before_log() -> None:
+    after = yamlfile.edit_profile(PROFILE, {("contact", "postcode"): "430045", ("needs", "estimators"): 12})
+    assert after == PROFILE.replace(
+        '  phone: "13985822416" # 联系电话\n',
+        '  phone: "13985822416" # 联系电话\n  postcode: "430045"\n').replace(
+        "                # - {name: 王强, …}\n", "                # - {name: 王强, …}\nneeds:\n  estimators: 12\n")
+
+
+def test_keys_in_a_one_line_mapping_and_under_an_empty_key() -> None:
+    text = "name: A\ncontact: {person: 王强}\nfunds:\ndecision: ~\nlog:\n"
+    after = yamlfile.edit_profile(text, {("contact", "phone"): "139", ("funds", "seats"): 3,
+                                         ("decision", "users"): "预算科"})
+    assert after == ('name: A\ncontact: {person: 王强, phone: "139"}\nfunds:\n  seats: 3\n'
+                     "decision: {users: 预算科}\nlog:\n")
+    assert yamlfile.edit_profile(after, {("contact", "person"): yamlfile.UNSET}) == after.replace("person: 王强, ", "")
+
+
+def test_profile_edits_keep_windows_line_endings_and_leave_a_long_log_alone() -> None:
+    text = "name: A\r\ncontact:\r\n  person: 王\r\nlog:\r\n" + "- {date: 2026-01-01, event: note, note: x}\r\n" * 3
+    assert yamlfile.edit_profile(text, {("contact", "phone"): "1"}) == text.replace(
+        "  person: 王\r\n", '  person: 王\r\n  phone: "1"\r\n')
+
+
+def test_a_value_that_is_not_a_single_value_is_refused() -> None:
+    with pytest.raises(DataError, match="`contact` holds several values"):
+        yamlfile.edit_profile(PROFILE, {("contact",): "x"})
+    with pytest.raises(DataError, match="`name` holds a single value, not keys under it"):
+        yamlfile.edit_profile(PROFILE, {("name", "first"): "x"})
+    with pytest.raises(DataError, match="multi-line text"):
+        yamlfile.edit_profile("name: A\nnote: |\n  two\n  lines\nlog:\n", {("note",): "x"})
+
+
+def test_people_are_added_updated_and_removed_one_line_each() -> None:
+    added = yamlfile.add_list_item(PROFILE, ("trust", "people"), {"name": "王强", "birthday": date(1978, 5, 12)})
+    assert added == PROFILE.replace("  people:       # 主要人员\n",
+                                    "  people:       # 主要人员\n  - {name: 王强, birthday: 1978-05-12}\n")
+    two = yamlfile.add_list_item(added, ("trust", "people"), {"name": "李四", "mobile": "13900000000"})
+    assert two == added.replace("birthday: 1978-05-12}\n",
+                                'birthday: 1978-05-12}\n  - {name: 李四, mobile: "13900000000"}\n')
+    changed = yamlfile.edit_profile(two, {("trust", "people", 0, "hobbies"): "钓鱼",
+                                          ("trust", "people", 0, "birthday"): yamlfile.UNSET})
+    assert changed == two.replace("{name: 王强, birthday: 1978-05-12}", "{name: 王强, hobbies: 钓鱼}")
+    assert yamlfile.remove_list_item(changed, ("trust", "people"), 0) == two.replace(
+        "  - {name: 王强, birthday: 1978-05-12}\n", "")
+    fresh = yamlfile.add_list_item("name: A\nlog:\n", ("trust", "people"), {"name": "王"})
+    assert fresh == "name: A\ntrust:\n  people:\n  - {name: 王}\nlog:\n"
+
+
+PLAIN_KEY = st.sampled_from(["area", "owner", "project", "field", "size", "alpha", "beta"])
+CHILD_KEY = st.sampled_from(["person", "phone", "address", "seats", "vendor"])
+SCALAR = st.one_of(st.integers(0, 10_000), st.text("王强科长 abc-0123:#'\"", min_size=0, max_size=8),
+                   st.sampled_from(["yes", "null", "2026-01-01", "1e3", "~", "@x", "- a"]))
+COMMENT = st.one_of(st.just(""), st.text("备注 note", min_size=1, max_size=6).map(lambda text: f"  # {text}"))
+
+
+@st.composite
+def profiles(draw: st.DrawFn) -> tuple[str, list[tuple[str, ...]]]:
+    """A profile text with comments and blank lines, and the key paths of its scalar values."""
+    lines, paths = ["# a customer\n"], []
+    for key in draw(st.lists(PLAIN_KEY, unique=True, min_size=1, max_size=4)):
+        if draw(st.booleans()):
+            lines.append(f"{key}:{draw(COMMENT)}\n")
+            for child in draw(st.lists(CHILD_KEY, unique=True, min_size=1, max_size=3)):
+                lines.append(f"  {child}: {yamlfile.format_scalar(draw(SCALAR))}{draw(COMMENT)}\n")
+                paths.append((key, child))
+        else:
+            lines.append(f"{key}: {yamlfile.format_scalar(draw(SCALAR))}{draw(COMMENT)}\n")
+            paths.append((key,))
+        if draw(st.booleans()):
+            lines.append(draw(st.sampled_from(["\n", "# ----\n", "    # more about it\n"])))
+    lines.append("log:\n- {date: 2026-09-01, event: added}\n")
+    return "".join(lines), paths
+
+
+@settings(max_examples=150, deadline=None)
+@given(profiles(), SCALAR, st.sampled_from(["replace", "unset", "add"]), st.data())
+def test_a_profile_edit_changes_only_its_own_lines(profile: tuple[str, list[tuple[str, ...]]], value: object,
+                                                  how: str, data: st.DataObject) -> None:
+    text, paths = profile
+    path = data.draw(st.sampled_from(paths)) if how != "add" else ("added",) if data.draw(st.booleans()) \
+        else (paths[0][0], "added") if len(paths[0]) == 2 else ("newgroup", "added")
+    new = yamlfile.edit_profile(text, {path: yamlfile.UNSET if how == "unset" else value})
+    before, after = text.splitlines(keepends=True), new.splitlines(keepends=True)
+    if how == "add":  # every old line kept, in order; the new ones inserted in one place
+        assert [line for line in after if line in before] == before
+        assert len(after) - len(before) == len(path) - (0 if path[0] not in yaml.safe_load(text) else 1)
+    else:  # one line changed: the key's own
+        assert len(after) == len(before)
+        changed = [index for index, (old, line) in enumerate(zip(before, after)) if old != line]
+        assert len(changed) <= 1
+        assert all(before[index].lstrip().startswith(f"{path[-1]}:") for index in changed)
+    document = yaml.safe_load(new)
+    found = document
+    for part in path:
+        found = found[part]
+    assert found == (None if how == "unset" else value)

@@ -45,6 +45,9 @@ def init(
         if not (path / folder).is_dir():
             (path / folder).mkdir()
             made.append(f"{folder}/")
+    keep = path / store.CUSTOMERS / ".gitkeep"  # git keeps no empty folder: a clone would have no customers/
+    if not any((path / store.CUSTOMERS).iterdir()):
+        keep.touch()
     template = path / store.TEMPLATES / "customer.yaml"
     if not template.exists():
         store.write_new_file(template, (store.PACKAGE_TEMPLATES / "customer.yaml").read_text(encoding="utf-8"))
