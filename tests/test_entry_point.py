@@ -27,26 +27,52 @@ def test_version(tmp_path: Path) -> None:
     assert (result.returncode, result.stdout) == (0, f"salescli {__version__}\n")
 
 
-def test_a_day_in_a_git_tracked_folder(tmp_path: Path) -> None:
-    assert salescli("init", "sales", "--user", "李明", cwd=tmp_path).returncode == 0
-    folder = tmp_path / "sales"
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@t"]
-    subprocess.run([*git, "add", "."], cwd=folder, check=True)
-    subprocess.run([*git, "commit", "-qm", "start"], cwd=folder, check=True)
-    today = {"SALESCLI_TODAY": "2026-11-26"}
-    added = salescli("add", "中建三局第一建设有限公司", "--field", "建筑", "--area", "洪山", cwd=folder / "customers", env=today)
-    assert added.returncode == 0, added.stderr
-    subprocess.run([*git, "add", "."], cwd=folder, check=True)
-    subprocess.run([*git, "commit", "-qm", "add"], cwd=folder, check=True)
-    closed = salescli("advance", "中建三局", "close", "--value", "50000", cwd=folder, env=today)
-    assert closed.returncode == 0 and closed.stdout.startswith("中建三局第一建设有限公司: prospect → close 促成 — won 50,000")
-    diff = subprocess.run(["git", "diff", "-U0"], cwd=folder, capture_output=True, text=True, check=True).stdout
-    changes = [line for line in diff.splitlines() if line[:1] in "+-" and not line.startswith(("+++", "---"))]
-    assert changes == ["+- {date: 2026-11-26, event: won, value: 50000}"]
-    listed = salescli("list", "--stage", "close", "--format", "csv", cwd=folder)
-    assert listed.stdout.splitlines()[1].startswith("zhongjiansanjudiyijianshe,中建三局第一建设有限公司,close,won,1,")
-    shown = salescli("show", "zhongjian", cwd=folder)
-    assert shown.returncode == 0 and "won 50,000 on 2026-11-26" in shown.stdout
+def readme_walk_through() -> list[list[str]]:
+    """The README's "folder of your own" commands, one argument list each (comments dropped, `\\`
+    continuations joined, `&&` split)."""
+    import shlex
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("and for a folder of your own", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    lines = block.replace("\\\n", " ").splitlines()
+    return [shlex.split(part) for line in lines for part in line.split("#", 1)[0].split("&&") if part.strip()]
+
+
+def test_the_readme_walk_through_runs_and_git_diff_shows_what_it_wrote(tmp_path: Path) -> None:
+    commands = readme_walk_through()
+    assert commands[0][:2] == ["salescli", "init"] and ["git", "diff"] in commands
+    cwd, today = tmp_path, {"SALESCLI_TODAY": "2026-11-26", "HOME": str(tmp_path)}
+    outputs = {}
+    for command in commands:
+        command = [str(tmp_path / "sales") if arg == "~/sales" else arg for arg in command]
+        if command[0] == "cd":
+            cwd = Path(command[1])
+            continue
+        if command[0] == "salescli":
+            done = salescli(*command[1:], cwd=cwd, env=today)
+        else:
+            done = subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, (command, done.stderr)
+        outputs[command[0] + " " + command[1]] = done.stdout
+    changes = [line for line in outputs["git diff"].splitlines()
+               if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert changes == [
+        "-  person:       # 主要联系人",
+        "+  person: 王强  # 主要联系人",
+        "-  vendor:       # 目前用哪家公司的软件",
+        "+  vendor: 广联达 # 目前用哪家公司的软件",
+        "-  estimators:   # 预算人员的数量",
+        "+  estimators: 12 # 预算人员的数量",
+        '+  - {name: 王强, title: 预算科长, mobile: "13900000000"}',
+        "+- {date: 2026-11-26, event: visit, note: 见到了预算科王科长, next: 2026-12-03}",
+        "+- {date: 2026-11-26, event: target, value: 120000, by: 2026-12-20}",
+        "+- {date: 2026-11-26, event: stage, stage: approach}",
+        "+- {date: 2026-11-26, event: won, value: 50000}",
+    ]
+    assert outputs["salescli sync"] == ("Committed 1 changed file.\nNo remote to pull from or push to: add the "
+                                        "team's with `git remote add origin URL`.\n")
+    shown = salescli("show", "中建三局", cwd=cwd).stdout
+    assert "won 50,000 on 2026-11-26" in shown and "  · 王强 · 职务 预算科长 · 手机 13900000000" in shown  # zh folder
 
 
 def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
