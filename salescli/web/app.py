@@ -26,7 +26,7 @@ from flask import Flask, Response, abort, flash, g, redirect, render_template, r
 from werkzeug.exceptions import HTTPException
 
 from salescli import i18n
-from salescli.customer import Customer, Status
+from salescli.customer import Event, Status
 from salescli.errors import DataError, SalesError, UsageError
 from salescli.information import GROUPS, item_value, people
 from salescli.parsing import format_money, parse_money
@@ -114,6 +114,8 @@ def _guard(app: Flask, settings: Settings) -> None:
     def checks() -> Any:
         if settings.loopback and _hostname(request.host) not in LOOPBACK_NAMES:
             abort(400, _("This page answers only to 127.0.0.1 and localhost."))
+        if request.routing_exception is not None:  # no such page (or, read-only, no write): say so first
+            raise request.routing_exception
         if settings.password and not session.get("signed_in") and request.endpoint not in ("login", "static"):
             if request.method != "GET":
                 abort(403, _("Sign in first."))
@@ -207,6 +209,7 @@ def board_page(*, error: str | None = None, status: int = 200) -> Any:
     shown = pages.board(f.customers(), filters, today=f.today, config=f.config, language=f.language)
     query = urlencode([(name, value) for name, value in filters.items() if value])
     return render_template("board.html", board=shown, query=query, error=error, stages=list(Stage),
+                           won_days=pages.WON_SHOWN_DAYS,
                            **_common(f)), status
 
 
@@ -232,8 +235,9 @@ def customer_page(reference: str, *, error: str | None = None, form: Mapping[str
     return render_template(
         "customer.html", customer=found, groups=groups, people=people(found), related=f.related(found, customers),
         names={c.id: c.name for c in customers}, error=error, form=form or {}, stages=list(Stage),
-        classification=[(name, _term(f, name, found.get(name))) for name in ("field", "size", "role", "channel",
-                                                                          "source")],
+        details=lambda event: _event_details(f, event),
+        classification=[(name, _classified(f, name, found.get(name)))
+                        for name in ("field", "size", "role", "channel", "source")],
         **_common(f)), status
 
 
@@ -262,7 +266,7 @@ def reports_page() -> Any:
     if sources_by not in ("source", "channel"):
         raise UsageError("--by takes source or channel")
     start, end = (request.args.get(name) or "" for name in ("from", "to"))
-    period = Period(f.date(start) if start.strip() else None, f.date(end) if end.strip() else None)
+    period = Period(f.day(start) if start.strip() else None, f.day(end) if end.strip() else None)
     found = f.report(period, by=by, sources_by=sources_by)
     language = f.language
     funnel_chart = charts.bars([charts.Bar(step.stage.label(language), step.deals, f"{step.deals} · {money(step.value)}")
@@ -281,7 +285,7 @@ def reports_page() -> Any:
 
 
 def _route_request(f: Folder) -> tuple[date, int]:
-    start = f.date(request.args.get("from"))
+    start = f.day(request.args.get("from"))
     days_text = (request.args.get("days") or str(ROUTE_DAYS)).strip()
     if not days_text.isdigit() or not 1 <= int(days_text) <= 92:
         raise UsageError(_("Days must be a whole number from 1 to 92."))
@@ -372,7 +376,8 @@ def _write(reference: str, write: Callable[[Folder], str]) -> Any:
         return customer_page(reference, error=str(problem), form=request.form, status=status)
     flash(done)
     if from_board:
-        return redirect(url_for("board", **{k: v for k, v in request.args.items() if k in pages.FILTERS}), 303)
+        filters: dict[str, Any] = {k: v for k, v in request.args.items() if k in pages.FILTERS}
+        return redirect(url_for("board", **filters), 303)
     return redirect(url_for("customer", reference=f.customer(reference).id), 303)
 
 
@@ -403,6 +408,32 @@ def _term(f: Folder, vocabulary: str, key: Any) -> str:
     if vocabulary in f.config.vocabularies:
         return f.config.vocabulary(vocabulary).label(str(key), f.language)
     return str(key)
+
+
+def _event_details(f: Folder, event: Event) -> list[str]:
+    """What a log line says beyond its date and kind, each part in the page's language."""
+    parts = [event.stage.label(f.language) if event.stage else None,
+             money(event.value) if event.value is not None else None,
+             _("by %(date)s") % {"date": event.by} if event.by else None,
+             _("goal: %(goal)s") % {"goal": event.goal} if event.goal else None,
+             _("next visit %(date)s") % {"date": event.next} if event.next else None,
+             f"{event.project} ({_term(f, 'role', event.role)})" if event.project and event.role else event.project,
+             event.reason, event.note]
+    return [part for part in parts if part]
+
+
+def _capitalized(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _classified(f: Folder, vocabulary: str, key: Any) -> str:
+    """As `salescli show` has it: `construction (建筑单位)` in English, `建筑单位` in Chinese."""
+    if key in (None, ""):
+        return "—"
+    term = f.config.vocabulary(vocabulary).get(str(key))
+    if term is None:
+        return str(key)
+    return term.zh if f.language == "zh" else f"{term.key} ({term.zh})"
 
 
 def shown(value: Any) -> str:
@@ -437,6 +468,7 @@ def _common(f: Folder | None) -> dict[str, Any]:
         "language": language,
         "html_language": "zh-CN" if language == "zh" else "en",
         "word": lambda key: i18n.word(key, language),
+        "heading": lambda key: _capitalized(i18n.word(key, language)),
         "stage_label": lambda stage: stage.label(language),
         "label": lambda thing: thing.label(language),
         "term": (lambda name, key: _term(f, name, key)) if f is not None else (lambda name, key: shown(key)),

@@ -64,7 +64,7 @@ def months(columns: Sequence[MonthColumn], *, title: str, quota: Decimal | None,
     `tip` formats each column's tooltip: `%(month)s`, `%(won)s`, `%(weighted)s`, `%(best_case)s`."""
     if not columns:
         return Markup("")
-    left, bottom, height = 64, 24, 200
+    left, top, bottom, height = 64, 10, 24, 210
     plot = height - bottom
     top_value = max([float(c.won + max(c.best_case, c.weighted)) for c in columns]
                     + [float(c.capacity or 0) for c in columns] + [float(quota or 0)])
@@ -72,7 +72,7 @@ def months(columns: Sequence[MonthColumn], *, title: str, quota: Decimal | None,
     step = (WIDTH - left) / len(columns)
 
     def y(value: Decimal | float) -> float:
-        return plot - plot * float(value) / scale
+        return plot - (plot - top) * float(value) / scale
 
     parts = [_gridline(y(tick), left, _short(Decimal(tick), language)) for tick in (0, scale / 2, scale)]
     for number, column in enumerate(columns):

@@ -101,7 +101,7 @@ class Folder:
         """What the CLI would have printed as warnings (skipped files, unknown holiday years)."""
         return sorted(self._session.warned)
 
-    def date(self, text: str | None) -> date:
+    def day(self, text: str | None) -> date:
         """A date typed in a form (2026-12-01, +7d, 明天 …); empty means today."""
         return self._session.date(text if text and text.strip() else None)
 
@@ -177,9 +177,9 @@ class Folder:
                 reason: str | None = None, note: str | None = None) -> Move:
         """`salescli advance CUSTOMER STAGE [--deal] [--value] [--reason] [--note]`."""
         found = self.customer(reference)
+        amount = _given(value)
         move = plan_advance(found, parse_target(stage), when=self.today, deal_name=_given(deal),
-                            value=parse_money(value) if _given(value) else None,
-                            reason=_given(reason), note=_given(note))
+                            value=parse_money(amount) if amount else None, reason=_given(reason), note=_given(note))
         self._append(found, move.events, f"advance {describe(move)}")
         return move
 
@@ -188,21 +188,22 @@ class Folder:
         """`salescli visit CUSTOMER [--date] [--goal] [--note] [--next] [--deal]`."""
         found = self.customer(reference)
         chosen = deal_name(found, _given(deal))
-        day = self.date(when)
+        day = self.day(when)
         goal = _given(goal)
         item = event_item(EventKind.VISIT, day, chosen, goal=goal, note=_given(note),
-                          next=self.date(next_visit) if _given(next_visit) else None)
+                          next=self.day(next_visit) if _given(next_visit) else None)
         return self._append(found, [item], f"visit {found.name} on {day}" + (f": {goal}" if goal else ""))
 
     def target(self, reference: str, *, value: str | None = None, by: str | None = None, note: str | None = None,
                deal: str | None = None) -> Customer:
         """`salescli target CUSTOMER [--value] [--by] [--note] [--deal]`."""
-        if not _given(value) and not _given(by):
+        amount, by = _given(value), _given(by)
+        if amount is None and by is None:
             raise UsageError("give --value, --by or both")
         found = self.customer(reference)
         chosen = deal_name(found, _given(deal))
-        item = event_item(EventKind.TARGET, self.today, chosen, value=parse_money(value) if _given(value) else None,
-                          by=self.date(by) if _given(by) else None, note=_given(note))
+        item = event_item(EventKind.TARGET, self.today, chosen, value=parse_money(amount) if amount else None,
+                          by=self.day(by) if by else None, note=_given(note))
         path = self._path(found)
         updated = store.append_events(path, [item])
         self._session.wrote(path, f"target {target_summary(updated, chosen, self.config.currency)}")

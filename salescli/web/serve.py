@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -41,11 +43,9 @@ def serve(options: Options) -> None:
     app = create_app(Settings(root=options.root, today=options.today, language=options.language,
                               commit=options.commit, read_only=options.read_only, password=options.password,
                               loopback=options.loopback, cookie=f"salescli-{secrets.token_hex(4)}"))
-    try:
-        server = make_server(options.host, options.port, app, threaded=True)
-    except OSError as error:
-        raise UsageError(f"cannot listen on {options.host} port {options.port} ({error.strerror}); "
-                         "choose another with --port") from None
+    listening = _listen(options.host, options.port)
+    with listening:
+        server = make_server(options.host, listening.getsockname()[1], app, threaded=True, fd=listening.fileno())
     address = f"[{options.host}]" if ":" in options.host else options.host
     url = f"http://{address}:{server.port}/"
     _say(_("salescli web: the pipeline of %(folder)s at %(url)s (Ctrl-C stops it).")
@@ -63,11 +63,21 @@ def serve(options: Options) -> None:
 
         webbrowser.open(url)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        _say(_("Stopped."))
+        server.serve_forever()  # returns at Ctrl-C
+    except KeyboardInterrupt:  # one that came before serving began
+        pass
     finally:
         server.server_close()
+    _say(_("Stopped."))
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The listening socket (made here, not by Werkzeug, whose own error would exit with its message)."""
+    try:
+        return socket.create_server((host.strip("[]"), port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
+    except OSError as error:
+        reason = os.strerror(error.errno) if error.errno else str(error)
+        raise UsageError(f"cannot listen on {host} port {port} ({reason}); choose another with --port") from None
 
 
 def _say(line: str) -> None:
