@@ -66,7 +66,8 @@ def test_without_flask_it_says_how_to_install_it(sample: Path, monkeypatch: pyte
     monkeypatch.setattr(web, "find_spec", lambda name: None)
     result = invoke(sample, "web")
     assert (result.exit_code, result.stderr) == (
-        2, "Error: `salescli web` needs Flask, which is not installed; install it with: pip install 'salescli[web]'\n")
+        2, "Error: `salescli web` needs Flask, which is not installed; install it with: pip install 'salescli[web]' "
+           "(in a clone of salescli: pip install '.[web]')\n")
 
 
 def test_a_wrong_language_is_refused_before_serving(sample: Path, started: list[serving.Options]) -> None:

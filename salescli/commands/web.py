@@ -11,7 +11,7 @@ import typer
 from salescli.commands import session
 from salescli.errors import UsageError
 
-WEB_EXTRA = "pip install 'salescli[web]'"
+WEB_EXTRA = "pip install 'salescli[web]' (in a clone of salescli: pip install '.[web]')"
 
 
 def register(app: typer.Typer) -> None:
@@ -38,7 +38,7 @@ def web(
     Each write (a card moved, a visit logged, a target set) appends one event to the customer's
     log, as `advance`, `visit` and `target` do; --commit commits it.
 
-    Needs the web extra: pip install 'salescli[web]'.
+    Needs the web extra: pip install 'salescli[web]' (in a clone: pip install '.[web]').
 
     Examples:
 
