@@ -59,6 +59,17 @@ def post(client: FlaskClient, url: str, data: dict[str, str], *, with_token: boo
     return client.post(url, data=form, base_url=BASE)
 
 
+def appended(client: FlaskClient, root: Path, customer_id: str, action: str, form: dict[str, str]) -> bytes:
+    """POST a form to a customer's write; what its file gained (every earlier byte kept)."""
+    path = customer_file(root, customer_id)
+    before = path.read_bytes()
+    response = post(client, f"/customer/{customer_id}/{action}", form)
+    assert response.status_code == 303, response.get_data(as_text=True)[:2000]
+    after = path.read_bytes()
+    assert after[:len(before)] == before
+    return after[len(before):]
+
+
 def files(root: Path) -> dict[str, str]:
     """Every file of the data folder and its digest: to show that nothing changed."""
     return {str(path.relative_to(root)): hashlib.sha256(path.read_bytes()).hexdigest()
@@ -265,19 +276,14 @@ def test_moving_a_card_appends_exactly_one_event(client: FlaskClient, sample: Pa
 
 
 def test_moving_to_close_writes_one_won_event_with_the_value(client: FlaskClient, sample: Path) -> None:
-    path = customer_file(sample, DEMO)
-    before = path.read_bytes()
-    response = post(client, f"/customer/{DEMO}/advance", {"back": "board", "stage": "促成", "value": "8.5万"})
-    assert response.status_code == 303
-    assert path.read_bytes() == before + b"- {date: 2026-11-26, event: won, value: 85000}\n"
+    form = {"back": "board", "stage": "促成", "value": "8.5万"}
+    assert appended(client, sample, DEMO, "advance", form) == b"- {date: 2026-11-26, event: won, value: 85000}\n"
     assert "鼎盛房地产开发有限公司: won 85,000 CNY." in page(client, "/")
 
 
 def test_closing_without_a_value_takes_the_target(client: FlaskClient, sample: Path) -> None:
-    path = customer_file(sample, DEMO)
-    before = path.read_bytes()
-    assert post(client, f"/customer/{DEMO}/advance", {"stage": "close", "value": ""}).status_code == 303
-    assert path.read_bytes() == before + b"- {date: 2026-11-26, event: won, value: 80000}\n"
+    form = {"stage": "close", "value": ""}
+    assert appended(client, sample, DEMO, "advance", form) == b"- {date: 2026-11-26, event: won, value: 80000}\n"
 
 
 def test_a_write_the_cli_refuses_is_refused_with_its_message(client: FlaskClient, sample: Path) -> None:
@@ -296,22 +302,19 @@ def test_a_write_the_cli_refuses_is_refused_with_its_message(client: FlaskClient
 
 
 def test_logging_a_visit(client: FlaskClient, sample: Path) -> None:
-    path = customer_file(sample, DEMO)
-    before = path.read_bytes()
-    response = post(client, f"/customer/{DEMO}/visit",
-                    {"date": "", "goal": "谈价格", "note": "科长同意", "next": "+7d", "deal": ""})
-    assert response.status_code == 303 and response.headers["Location"] == f"/customer/{DEMO}"
-    assert path.read_bytes() == before + (
+    form = {"date": "", "goal": "谈价格", "note": "科长同意", "next": "+7d", "deal": ""}
+    assert appended(client, sample, DEMO, "visit", form) == (
         "- {date: 2026-11-26, event: visit, goal: 谈价格, note: 科长同意, next: 2026-12-03}\n".encode())
+    assert client.get(f"/customer/{DEMO}", base_url=BASE).status_code == 200
+    form = {"date": "今天", "goal": "", "note": "", "next": ""}
+    assert appended(client, sample, DEMO, "visit", form) == b"- {date: 2026-11-26, event: visit}\n"
     assert "Logged a visit to 鼎盛房地产开发有限公司 on 2026-11-26." in page(client, f"/customer/{DEMO}")
 
 
 def test_setting_a_target(client: FlaskClient, sample: Path) -> None:
-    path = customer_file(sample, PROSPECT)
-    before = path.read_bytes()
-    response = post(client, f"/customer/{PROSPECT}/target", {"value": "12万", "by": "2026-12-20", "note": ""})
-    assert response.status_code == 303
-    assert path.read_bytes() == before + b"- {date: 2026-11-26, event: target, value: 120000, by: 2026-12-20}\n"
+    form = {"value": "12万", "by": "2026-12-20", "note": ""}
+    assert appended(client, sample, PROSPECT, "target", form) == (
+        b"- {date: 2026-11-26, event: target, value: 120000, by: 2026-12-20}\n")
     assert "九州通物流园项目部: target 120,000 CNY by 2026-12-20." in page(client, f"/customer/{PROSPECT}")
 
 

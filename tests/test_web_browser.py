@@ -52,7 +52,7 @@ def site(sample: Path) -> Iterator[str]:
     from salescli.web.app import Settings, create_app
 
     server = make_server("127.0.0.1", 0, create_app(Settings(root=sample, today=date(2026, 11, 26))), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield f"http://127.0.0.1:{server.port}"

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Mapping
 from urllib.parse import urlencode
 
 from flask import Flask, Response, abort, flash, g, redirect, render_template, request, session, url_for
@@ -27,7 +27,7 @@ from werkzeug.exceptions import HTTPException
 
 from salescli import i18n
 from salescli.customer import Event, Status
-from salescli.errors import DataError, SalesError, UsageError
+from salescli.errors import SalesError, UsageError
 from salescli.information import GROUPS, item_value, people
 from salescli.parsing import format_money, parse_money
 from salescli.reports import Period
@@ -183,12 +183,10 @@ def _local(target: str | None) -> str | None:
 
 def _error_page(message: str, status: int) -> Any:
     try:
-        f: Folder | None = folder()
-        assert f is not None
-        f.language  # noqa: B018 - the settings are readable (else the page is drawn without them)
-    except SalesError:
-        f = None
-    return render_template("error.html", message=message, status=status, **_common(f)), status
+        common = _common(folder())
+    except SalesError:  # the folder or its settings cannot be read: the page without them
+        common = _common(None)
+    return render_template("error.html", message=message, status=status, **common), status
 
 
 # ---- the pages --------------------------------------------------------------------------------
@@ -452,6 +450,10 @@ def _category(name: str) -> str:
             "pipeline": _("pipeline")}.get(name, name)
 
 
+def _omitted(reason: str) -> str:
+    return {"overdue": _("the target date has passed")}.get(reason, reason)
+
+
 def _kind(name: str) -> str:
     return {"plan": _("planned"), "next": _("agreed"), "service": _("after-sales service"),
             "referral": _("ask for referrals"), "drop-in": _("drop in")}.get(name, name)
@@ -473,6 +475,7 @@ def _common(f: Folder | None) -> dict[str, Any]:
         "label": lambda thing: thing.label(language),
         "term": (lambda name, key: _term(f, name, key)) if f is not None else (lambda name, key: shown(key)),
         "category": _category,
+        "omitted": _omitted,
         "kind": _kind,
         "weekday": lambda day: _WEEKDAYS[language][day.weekday()],
         "folder_root": str(f.root) if f is not None else None,
