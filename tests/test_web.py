@@ -221,6 +221,12 @@ def test_the_reports_page_has_the_numbers_of_salescli_report(client: FlaskClient
     stale = cli_json(sample, "report", "stale")
     assert f"Stale deals: {len(stale)}" in text
     assert html.count('<svg class="chart"') == 4
+    assert 'href="/reports?by=owner&amp;parties=1#parties"' in html  # the parties, on demand (they read every log)
+    parties = cli_json(sample, "report", "parties")
+    text = text_of(page(client, "/reports?by=owner&parties=1"))
+    assert len(parties) == 5
+    for item in parties:
+        assert f"{item['customer']} {item['project']} supervisor" in text
 
 
 def test_the_route_page_and_its_calendar_file(client: FlaskClient, sample: Path, tmp_path: Path) -> None:

@@ -40,6 +40,7 @@ from salescli.workdays import Month
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 WIN_DIMENSIONS = ("channel", "field", "size", "role", "owner", "source", "area")
 ROUTE_DAYS = 7
+TABLE_ROWS = 200  # a longer list of deals is cut (the command line's csv has them all)
 _SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
                                 "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
@@ -265,7 +266,7 @@ def reports_page() -> Any:
         raise UsageError("--by takes source or channel")
     start, end = (request.args.get(name) or "" for name in ("from", "to"))
     period = Period(f.day(start) if start.strip() else None, f.day(end) if end.strip() else None)
-    found = f.report(period, by=by, sources_by=sources_by)
+    found = f.report(period, by=by, sources_by=sources_by, parties=request.args.get("parties") == "1")
     language = f.language
     funnel_chart = charts.bars([charts.Bar(step.stage.label(language), step.deals, f"{step.deals} · {money(step.value)}")
                                 for step in found.funnel], title=_("Funnel: deals that reached each stage"))
@@ -276,7 +277,9 @@ def reports_page() -> Any:
     stale_chart = charts.bars([charts.Bar(item.customer.name, item.days_in_stage, str(item.days_in_stage),
                                           url_for("customer", reference=item.customer.id))
                                for item in found.stale[:20]], title=_("Days in stage of stale deals"))
+    parties_query = urlencode({**request.args, "parties": "1"})
     return render_template("reports.html", found=found, by=by, sources_by=sources_by, start=start, end=end,
+                           parties_query=parties_query,
                            dimensions=WIN_DIMENSIONS, funnel_chart=funnel_chart, win_chart=win_chart,
                            source_chart=source_chart, stale_chart=stale_chart,
                            **_common(f))
@@ -474,6 +477,7 @@ def _common(f: Folder | None) -> dict[str, Any]:
         "stage_label": lambda stage: stage.label(language),
         "label": lambda thing: thing.label(language),
         "term": (lambda name, key: _term(f, name, key)) if f is not None else (lambda name, key: shown(key)),
+        "most": TABLE_ROWS,
         "category": _category,
         "omitted": _omitted,
         "kind": _kind,

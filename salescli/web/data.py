@@ -160,15 +160,17 @@ class Folder:
 
         return ics(self.schedule(start, days).visits, today=self.today, language=self.language)
 
-    def report(self, period: reports.Period, *, by: str = "channel", sources_by: str = "source") -> Reports:
-        """The reports of `salescli report`: funnel, win rates by `by`, sources by `sources_by`, stale."""
+    def report(self, period: reports.Period, *, by: str = "channel", sources_by: str = "source",
+               parties: bool = False) -> Reports:
+        """The reports of `salescli report`: funnel, win rates by `by`, sources by `sources_by`, stale,
+        and (when asked: it reads every customer's log) the missing project parties."""
         customers = self.customers()
         return Reports(
             funnel=tuple(reports.funnel(customers, period)),
             win_rates=tuple(reports.win_rates(customers, by, period)),
             sources=tuple(reports.sources(customers, period, dimension=sources_by)),
             stale=tuple(reports.stale(customers, today=self.today, limits=self.config.stale_days)),
-            parties=tuple(network.missing_parties(customers)),
+            parties=tuple(network.missing_parties(customers)) if parties else None,
         )
 
     # ---- writing: one event appended each, as the CLI's advance, visit and target do ---------
@@ -228,7 +230,7 @@ class Reports:
     win_rates: tuple[reports.WinRate, ...]
     sources: tuple[reports.SourceRow, ...]
     stale: tuple[reports.StaleDeal, ...]
-    parties: tuple[network.MissingParties, ...]
+    parties: tuple[network.MissingParties, ...] | None  # None: not asked for
 
 
 def _given(text: str | None) -> str | None:

@@ -12,7 +12,7 @@ from salescli.customer import Customer, Deal, Status
 from salescli.reports import StaleDeal, stale
 from salescli.stages import Stage
 
-CARDS_SHOWN = 100  # per column: a bigger folder is narrowed with the filters
+CARDS_SHOWN = 60  # per column: a bigger folder is narrowed with the filters
 WON_SHOWN_DAYS = 90  # a won deal stays on the board (at close, or moved on to service) this long
 ROWS_SHOWN = 500  # on the customer list
 FILTERS = ("owner", "field", "area", "channel")
