@@ -9,6 +9,7 @@ from typing import Any
 
 from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, Status, derive_deals, event_from_item
 from salescli.errors import UsageError
+from salescli.parsing import format_money
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
 
@@ -163,3 +164,25 @@ def _move(customer: Customer, name: str, before: Deal | None, events: list[dict[
     added = tuple(event_from_item(item, start + offset) for offset, item in enumerate(events))
     after = next(deal for deal in derive_deals((*customer.events, *added)) if deal.name == name)
     return Move(customer, name, before, after, tuple(events))
+
+
+def describe(move: Move) -> str:
+    """A move in one line, as `advance` prints it and its commit message says it."""
+    after = move.after
+    before = f"{move.before.stage.value}" if move.before else "new deal"
+    if move.before and not move.before.is_open:
+        before += f" ({move.before.status.value})"
+    deal = f" [deal {move.deal}]" if len(move.customer.deals) > 1 or move.deal != "1" else ""
+    outcome = f"{after.stage.value} {after.stage.zh}"
+    if after.status.value == "won":
+        outcome += f" — won {format_money(after.won_value)}"
+    elif after.status.value == "lost":
+        outcome = f"lost at {after.stage.value} ({after.lost_reason})"
+    return f"{move.customer.name}{deal}: {before} → {outcome}"
+
+
+def target_summary(customer: Customer, deal: str, currency: str) -> str:
+    """A deal's close target in one line, as `target` prints it and its commit message says it."""
+    now = customer.deal(deal)
+    value, by = (now.target_value, now.target_date) if now else (None, None)
+    return f"{customer.name}: target {format_money(value) or '?'} {currency} by {by or '?'}"

@@ -8,8 +8,8 @@ import typer
 
 from salescli import store
 from salescli.commands import CUSTOMER_HELP, complete_customer, referral_reminder, session
-from salescli.parsing import format_money, parse_money
-from salescli.pipeline import Move, advance as plan_advance, parse_target
+from salescli.parsing import parse_money
+from salescli.pipeline import advance as plan_advance, describe, parse_target
 
 
 def register(app: typer.Typer) -> None:
@@ -61,22 +61,8 @@ def advance(
         new_deal=new_deal,
     )
     store.append_events(s.path_of(found), move.events)
-    summary = _summary(move)
+    summary = describe(move)
     s.wrote(s.path_of(found), f"advance {summary}")
     typer.echo(summary)
     if move.won:
         typer.echo(referral_reminder(move.customer))
-
-
-def _summary(move: Move) -> str:
-    after = move.after
-    before = f"{move.before.stage.value}" if move.before else "new deal"
-    if move.before and not move.before.is_open:
-        before += f" ({move.before.status.value})"
-    deal = f" [deal {move.deal}]" if len(move.customer.deals) > 1 or move.deal != "1" else ""
-    outcome = f"{after.stage.value} {after.stage.zh}"
-    if after.status.value == "won":
-        outcome += f" — won {format_money(after.won_value)}"
-    elif after.status.value == "lost":
-        outcome = f"lost at {after.stage.value} ({after.lost_reason})"
-    return f"{move.customer.name}{deal}: {before} → {outcome}"

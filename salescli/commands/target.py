@@ -10,8 +10,8 @@ from salescli import store
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
 from salescli.customer import EventKind
 from salescli.errors import UsageError
-from salescli.parsing import format_money, parse_money
-from salescli.pipeline import deal_name, event_item
+from salescli.parsing import parse_money
+from salescli.pipeline import deal_name, event_item, target_summary
 
 
 def register(app: typer.Typer) -> None:
@@ -44,8 +44,6 @@ def target(
     item = event_item(EventKind.TARGET, s.date(when), chosen,
                       value=parse_money(value) if value else None, by=s.date(by) if by else None, note=note)
     updated = store.append_events(s.path_of(found), [item])
-    now = updated.deal(chosen)
-    assert now is not None  # the event just written names it
-    summary = f"{found.name}: target {format_money(now.target_value) or '?'} {s.config.currency} by {now.target_date or '?'}"
+    summary = target_summary(updated, chosen, s.config.currency)
     s.wrote(s.path_of(found), f"target {summary}")
     typer.echo(f"{summary}.")
