@@ -9,7 +9,8 @@ from typing import Any, Optional
 import typer
 from typer.core import TyperGroup
 
-from salescli import __version__
+from salescli import __version__, i18n
+from salescli.i18n import _
 from salescli.errors import EXIT_INTERRUPTED, SalesError
 from salescli.session import Session
 
@@ -17,16 +18,24 @@ from salescli.session import Session
 class _Group(TyperGroup):
     """The one exit point for expected errors: `Error: …` on stderr and the documented exit code."""
 
+    def main(self, args: Any = None, *more: Any, **options: Any) -> Any:
+        arguments = list(sys.argv[1:] if args is None else args)
+        language = early_language(arguments)
+        i18n.use(language)
+        if language != "en":
+            translate_help(self)
+        return super().main(arguments, *more, **options)
+
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except SalesError as error:
             if _debugging(ctx):
                 raise
-            typer.echo(f"Error: {error}", err=True)
+            typer.echo(_("Error: {problem}").format(problem=error), err=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
-            typer.echo("Interrupted; nothing was half-written.", err=True)
+            typer.echo(_("Interrupted; nothing was half-written."), err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     def parse_args(self, ctx: Any, args: list[str]) -> Any:
@@ -48,6 +57,54 @@ def _optional_values(args: list[str]) -> list[str]:
         if arg in _OPTIONAL_VALUES and (following is None or following.startswith("-")):
             filled.append(_OPTIONAL_VALUES[arg])
     return filled
+
+
+def early_language(args: list[str]) -> str:
+    """The language to speak before the command runs (its help, Click's errors): --lang among the
+    global options, else $SALESCLI_LANG, salescli.yaml's, the locale's. A folder or settings that
+    cannot be read here are said by the command itself."""
+    option = _global_value(args, ("--lang",))
+    if option or os.environ.get("SALESCLI_LANG"):
+        return i18n.choose(option, None)
+    configured = None
+    try:
+        from salescli import store
+
+        configured = store.load_config(store.find_data_folder(_global_value(args, ("--dir", "-C")))).language
+    except Exception:  # (never fatal here: the command reports it in the chosen language)
+        pass
+    return i18n.choose(None, configured)
+
+
+def _global_value(args: list[str], names: tuple[str, ...]) -> str | None:
+    """The value of a global option (one of `names`, before the command) in `args`, if given."""
+    skip = False
+    for index, arg in enumerate(args):
+        if skip:
+            skip = False
+        elif arg in names:
+            return args[index + 1] if index + 1 < len(args) else None
+        elif "=" in arg and arg.split("=", 1)[0] in names:
+            return arg.split("=", 1)[1]
+        elif arg in _GLOBAL_WITH_VALUE:
+            skip = True
+        elif not arg.startswith("-"):
+            return None  # the command: what follows is its own
+    return None
+
+
+def translate_help(command: Any) -> None:
+    """Put the command's help texts — its own, its options', its subcommands' — into the current
+    language (the catalog has them: the extractor takes docstrings and `help=` arguments)."""
+    if getattr(command, "help", None):
+        command.help = _(command.help)
+    if getattr(command, "short_help", None):
+        command.short_help = _(command.short_help)
+    for parameter in command.params:
+        if getattr(parameter, "help", None):
+            parameter.help = _(parameter.help)
+    for child in getattr(command, "commands", {}).values():
+        translate_help(child)
 
 
 def _debugging(ctx: Any) -> bool:

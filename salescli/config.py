@@ -17,7 +17,7 @@ DEFAULT_STALE_DAYS: Mapping[Stage, int] = MappingProxyType({
     Stage.DEMO: 21, Stage.OBJECTIONS: 21, Stage.CLOSE: 14, Stage.SERVICE: 180,
 })
 
-LANGUAGES = ("en", "zh")
+LANGUAGES = ("en", "zh")  # (i18n.LANGUAGES: a setting of this module needs no catalog)
 
 # Chance that a deal now in this stage is won: a starting point, meant to be tuned.
 DEFAULT_PROBABILITIES: Mapping[Stage, float] = MappingProxyType({
@@ -49,7 +49,7 @@ DEFAULT_CATEGORIES: Mapping[Stage, str] = MappingProxyType({
 @dataclass(frozen=True)
 class Config:
     user: str = ""
-    language: str = "en"
+    language: str | None = None  # None: not set (the locale decides)
     currency: str = "CNY"
     visits_per_day: float = 4.0
     probabilities: Mapping[Stage, float] = field(default_factory=lambda: DEFAULT_PROBABILITIES)
@@ -75,8 +75,8 @@ def config_from_document(document: Any) -> Config:
         return Config()
     if not isinstance(document, Mapping):
         raise ConfigProblem("salescli.yaml must be a mapping of settings", ())
-    language = str(document.get("language") or "en").strip().lower()
-    if language not in LANGUAGES:
+    language = str(document.get("language") or "").strip().lower() or None
+    if language is not None and language not in LANGUAGES:
         raise ConfigProblem(f"language must be one of {', '.join(LANGUAGES)}, not '{language}'", ("language",))
     return Config(
         user=str(document.get("user") or ""),

@@ -1,48 +1,142 @@
-"""Display words in the two languages reps use. Input always accepts both."""
+"""The language salescli speaks: English in the code, Chinese from a gettext catalog.
+
+Every message is an English sentence in the code, marked `_("…")` (`ngettext` where English has a
+plural, `N_` where the text is translated later, as help texts are); the Chinese comes from
+`locale/zh_CN/LC_MESSAGES/salescli.mo`, read the first time a message is wanted in Chinese — an
+English run never opens it. Click's and Typer's own words (Usage:, Options:, Error: No such option)
+go through the same catalog.
+
+Which language: `--lang`, else $SALESCLI_LANG, else `language:` in salescli.yaml, else the locale
+($LC_ALL, $LC_MESSAGES, $LANG, $LANGUAGE starting with zh), else English.
+"""
 
 from __future__ import annotations
 
-_WORDS: dict[str, tuple[str, str]] = {
-    # key: (en, zh)
-    "id": ("id", "编号"),
-    "name": ("name", "名称"),
-    "stage": ("stage", "阶段"),
-    "status": ("status", "状态"),
-    "field": ("field", "领域"),
-    "size": ("size", "规模"),
-    "role": ("role", "角色"),
-    "channel": ("channel", "渠道"),
-    "source": ("source", "来源"),
-    "referred_by": ("referred by", "转介绍人"),
-    "area": ("area", "区域"),
-    "project": ("project", "项目"),
-    "owner": ("owner", "负责人"),
-    "target_value": ("target", "目标金额"),
-    "target_date": ("by", "目标日期"),
-    "won_value": ("won", "成交金额"),
-    "last_activity": ("last activity", "最近活动"),
-    "deals": ("deals", "单数"),
-    "open": ("open", "进行中"),
-    "won": ("won", "成交"),
-    "lost": ("lost", "丢单"),
-    "customer": ("customer", "客户"),
-    "customers": ("customers", "客户"),
-    "pipeline": ("open pipeline", "在途金额"),
-    "missing": ("missing", "缺"),
-    "log": ("Log", "日志"),
-    "classification": ("Classification", "客户分类"),
-    "deal": ("deal", "单"),
-    "date": ("date", "日期"),
-    "event": ("event", "事件"),
-    "details": ("details", "详情"),
-    "target": ("target", "目标"),
-}
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Mapping
+
+LANGUAGES = ("en", "zh")
+DOMAIN = "salescli"
+LOCALE_DIR = Path(__file__).parent / "locale"
+_CATALOGS = {"zh": "zh_CN"}  # a language → its catalog's locale name
+
+_current = {"language": "en"}
+
+
+def use(language: str) -> None:
+    """Speak `language` from now on (Click's and Typer's words included)."""
+    _current["language"] = language
+    if language != "en":
+        _translate_click()
+
+
+def language() -> str:
+    return _current["language"]
+
+
+def _(message: str) -> str:
+    """`message` in the current language."""
+    language = _current["language"]
+    return message if language == "en" else _catalog(language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    """The message for `count` things, in the current language (English: singular for one)."""
+    language = _current["language"]
+    if language == "en":
+        return singular if count == 1 else plural
+    return _catalog(language).ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:
+    """Marks `message` for the catalog where it is translated later (help texts, table titles)."""
+    return message
+
+
+def C_(context: str, message: str) -> str:
+    """Marks `message`, meant as in `context`, for the catalog (pgettext translates it later)."""
+    return message
+
+
+def translated(message: str, language: str) -> str:
+    """`message` in `language`, whatever the current one is."""
+    return message if language == "en" else _catalog(language).gettext(message)
+
+
+def pgettext(context: str, message: str) -> str:
+    """`message` in the current language, as meant in `context` (one English word, two Chinese)."""
+    language = _current["language"]
+    return message if language == "en" else _catalog(language).pgettext(context, message)
+
+
+@lru_cache(maxsize=None)
+def _catalog(language: str) -> Any:
+    import gettext
+
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[_CATALOGS.get(language, language)], fallback=True)
+
+
+def choose(option: str | None, configured: str | None, environ: Mapping[str, str] = os.environ) -> str:
+    """The language to speak: the option, $SALESCLI_LANG, salescli.yaml's, the locale's, English."""
+    chosen = option or environ.get("SALESCLI_LANG") or configured or from_locale(environ) or "en"
+    return chosen.strip().lower()
+
+
+def from_locale(environ: Mapping[str, str] = os.environ) -> str | None:
+    """'zh' when the user's locale is Chinese (as gettext reads it); None otherwise."""
+    locale = next((environ[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if environ.get(name)), "")
+    if locale.split(".")[0] in ("C", "POSIX"):
+        return None
+    preferred = environ.get("LANGUAGE", "").split(":")[0] or locale  # GNU gettext's list comes first
+    return "zh" if preferred.lower().startswith("zh") else None
+
+
+def _translate_click() -> None:
+    """Click and Typer look their words up with `gettext.gettext` (the process's default domain and
+    the environment's locale): point their modules at this catalog instead, so that `--lang zh`
+    gives Chinese usage lines and errors whatever the locale says."""
+    import importlib
+
+    for name in ("click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
+                 "click.termui", "click.types", "click.utils", "click.shell_completion", "typer.core"):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:  # pragma: no cover - a Click without that module
+            continue
+        if hasattr(module, "_"):
+            module._ = _  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+# ---- words of tables and labels ------------------------------------------------------------
+
+COLUMN = "column"  # the context of table titles: `won` is 成交 as a status, 成交金额 as a column
+_COLUMNS = {"id": C_("column", "id"), "name": C_("column", "name"), "stage": C_("column", "stage"),
+            "status": C_("column", "status"), "field": C_("column", "field"), "size": C_("column", "size"),
+            "role": C_("column", "role"), "channel": C_("column", "channel"), "area": C_("column", "area"),
+            "owner": C_("column", "owner"), "target_value": C_("column", "target"), "target_date": C_("column", "by"),
+            "won_value": C_("column", "won"), "last_activity": C_("column", "last activity"),
+            "deals": C_("column", "deals")}
+_WORDS = {"source": N_("source"), "referred_by": N_("referred by"), "project": N_("project"), "open": N_("open"),
+          "won": N_("won"), "lost": N_("lost"), "customer": N_("customer"), "customers": N_("customers"),
+          "pipeline": N_("open pipeline"), "missing": N_("missing"), "log": N_("Log"),
+          "classification": N_("Classification"), "deal": N_("deal"), "date": N_("date"), "event": N_("event"),
+          "details": N_("details"), "target": N_("target")}
 
 
 def word(key: str, language: str) -> str:
-    en, zh = _WORDS.get(key, (key, key))
-    return zh if language == "zh" else en
+    """A label's word for `key`, in `language`."""
+    return translated(_WORDS.get(key, _COLUMNS.get(key, key)), language)
 
 
 def headers(keys: list[str], language: str) -> dict[str, str]:
-    return {key: word(key, language) for key in keys}
+    """Table titles for column keys, in `language`."""
+    return {key: column(key, language) for key in keys}
+
+
+def column(key: str, language: str) -> str:
+    english = _COLUMNS.get(key) or _WORDS.get(key, key)
+    return english if language == "en" else _catalog(language).pgettext(COLUMN, english)

@@ -10,8 +10,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from salescli import matching, store
-from salescli.config import LANGUAGES, Config
+from salescli import i18n, matching, store
+from salescli.config import Config
+from salescli.i18n import _
 from salescli.customer import Customer
 from salescli.listing import Columns
 from salescli.errors import DataError, UsageError, display_path
@@ -43,11 +44,14 @@ class Session:
         text = self.today_text or os.environ.get(TODAY_VARIABLE)
         return parse_date(text, today=date.today()) if text else date.today()
 
-    @property
+    @cached_property
     def language(self) -> str:
-        language = self.language_option or self.config.language
-        if language not in LANGUAGES:
-            raise UsageError(f"--lang must be one of {', '.join(LANGUAGES)}, not '{language}'")
+        """--lang, $SALESCLI_LANG, salescli.yaml's language, the locale's, English (see i18n)."""
+        language = i18n.choose(self.language_option, self.config.language)
+        if language not in i18n.LANGUAGES:
+            raise UsageError(_("--lang must be one of {languages}, not '{language}'").format(
+                languages=", ".join(i18n.LANGUAGES), language=language))
+        i18n.use(language)
         return language
 
     def date(self, text: str | None) -> date:

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from salescli import store, yamlfile
+from salescli import i18n, store, yamlfile
 from salescli.commands import session
 from salescli.config import LANGUAGES
 from salescli.errors import DataError, UsageError
@@ -23,7 +23,8 @@ def init(
     ctx: typer.Context,
     path: Path = typer.Argument(Path("."), metavar="PATH", help="Where to make the data folder (default: here)."),
     user: Optional[str] = typer.Option(None, "--user", help="Your name: the owner of new customers."),
-    language: str = typer.Option("en", "--language", help="Output language: en or zh."),
+    language: Optional[str] = typer.Option(None, "--language", help="Output language: en or zh (default: the "
+                                                                    "locale's, zh in a Chinese one)."),
     currency: str = typer.Option("CNY", "--currency"),
     git: bool = typer.Option(True, "--git/--no-git", help="Make a git repository if there is none, with a first commit."),
 ) -> None:
@@ -37,6 +38,7 @@ def init(
       salescli init ~/sales --user 李明 --language zh
     """
     session(ctx)
+    language = language or i18n.from_locale() or "en"
     if language not in LANGUAGES:
         raise UsageError(f"--language must be one of {', '.join(LANGUAGES)}")
     made: list[str] = []
