@@ -15,7 +15,10 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Mapping
+
+if TYPE_CHECKING:
+    from gettext import NullTranslations
 
 LANGUAGES = ("en", "zh")
 DOMAIN = "salescli"
@@ -72,7 +75,7 @@ def pgettext(context: str, message: str) -> str:
 
 
 @lru_cache(maxsize=None)
-def _catalog(language: str) -> Any:
+def _catalog(language: str) -> NullTranslations:
     import gettext
 
     return gettext.translation(DOMAIN, LOCALE_DIR, languages=[_CATALOGS.get(language, language)], fallback=True)

@@ -19,7 +19,7 @@ def extract(fileobj: IO[bytes], keywords: Collection[str], comment_tags: Collect
 
     source = fileobj.read()
     fileobj.seek(0)
-    yield from extract_python(fileobj, keywords, comment_tags, options)  # type: ignore[arg-type]
+    yield from extract_python(fileobj, keywords, comment_tags, options)  # type: ignore[arg-type, misc]
     yield from _help_texts(ast.parse(source))
 
 
