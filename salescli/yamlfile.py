@@ -782,7 +782,7 @@ def _block_lines(path: Path, value: Any, column: int, newline: str) -> str:
                                                          newline)
     if isinstance(value, list):
         return f"{indent}{key}:{newline}" + "".join(f"{indent}- {_flow(item)}{newline}" for item in value)
-    return f"{indent}{key}: {_flow(value)}{newline}"
+    return f"{indent}{key}: {_flow(value) if isinstance(value, (Mapping, list)) else format_scalar(value)}{newline}"
 
 
 def _nested(path: Path, value: Any) -> Any:
