@@ -30,11 +30,14 @@ def parse_date(text: str, *, today: date) -> date:
     """
     raw = text
     text = unicodedata.normalize("NFKC", text).strip().casefold()
+    if text in _RELATIVE_DAYS:
+        return today + timedelta(days=_RELATIVE_DAYS[text])
+    spoken = _spoken_date(text.replace(" ", ""), today)
+    if spoken is not None:
+        return spoken
     text = re.sub(r"(\d)\s*[年月]\s*", r"\1-", text).replace("日", "").replace("号", "").rstrip("-")
     if not text:
         raise UsageError("a date is empty; write it as YYYY-MM-DD")
-    if text in _RELATIVE_DAYS:
-        return today + timedelta(days=_RELATIVE_DAYS[text])
     try:
         return _parse_date_forms(text, today=today)
     except ValueError:
@@ -63,6 +66,57 @@ def _parse_date_forms(text: str, *, today: date) -> date:
     return parsed.date()
 
 
+# ---- dates as reps say them: 下周一, 周五, 下个月, 月底, 3天后, 两周后 ----------------------------------
+
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+_WEEKDAY = re.compile(r"^(上上|下下|上|下|本|这|这个|下个|上个)?(?:周|星期|礼拜)([一二三四五六日天])$")
+_MONTH_EDGE = re.compile(r"^(本|这个|这|下个|下|上个|上)?月(底|末|初)$")
+_SPOKEN_OFFSET = re.compile(r"^([\d一二两三四五六七八九十百]+)\s*(?:个)?(天|日|周|星期|礼拜|月|年)(后|以后|之后|前|以前|之前)$")
+_SPOKEN_MONTH = {"下个月": 1, "下月": 1, "上个月": -1, "上月": -1, "下下个月": 2}
+_SPOKEN_DAYS = {"大后天": 3, "大前天": -3}
+_SPOKEN_YEAR_EDGE = {"年底": (12, 31), "年末": (12, 31), "年初": (1, 1)}
+
+
+def _spoken_date(text: str, today: date) -> date | None:
+    """A date as a Chinese rep says it, relative to `today`; None for anything else. A weekday
+    alone (周五) is the next such day from today on; 下周五 is Friday of next week (weeks start on
+    Monday); 下个月 the same day next month; 月底 the month's last day; 3天后 three days on."""
+    from dateutil.relativedelta import relativedelta
+
+    if text in _SPOKEN_DAYS:
+        return today + timedelta(days=_SPOKEN_DAYS[text])
+    if text in _SPOKEN_MONTH:
+        return today + relativedelta(months=_SPOKEN_MONTH[text])
+    if text in _SPOKEN_YEAR_EDGE:
+        month, day = _SPOKEN_YEAR_EDGE[text]
+        return date(today.year, month, day)
+    if match := _WEEKDAY.match(text):
+        which, weekday = match.group(1) or "", _WEEKDAYS[match.group(2)]
+        if not which:
+            return today + timedelta(days=(weekday - today.weekday()) % 7)
+        weeks = {"上上": -2, "上": -1, "上个": -1, "下": 1, "下个": 1, "下下": 2}.get(which, 0)
+        return today + timedelta(days=weekday - today.weekday(), weeks=weeks)
+    if match := _MONTH_EDGE.match(text):
+        months = {"下个": 1, "下": 1, "上个": -1, "上": -1}.get(match.group(1) or "", 0)
+        first = (today + relativedelta(months=months)).replace(day=1)
+        return first if match.group(2) == "初" else first + relativedelta(months=1) - timedelta(days=1)
+    if match := _SPOKEN_OFFSET.match(text):
+        count = _count(match.group(1))
+        sign = "-" if match.group(3).endswith("前") else "+"
+        unit = {"日": "天", "星期": "周", "礼拜": "周"}.get(match.group(2), match.group(2))
+        return _offset(today, sign, count, unit)
+    return None
+
+
+def _count(text: str) -> int:
+    """A small count in digits or Chinese numerals (三, 十五, 两)."""
+    if text.isdigit():
+        return int(text)
+    import cn2an  # only for Chinese numerals
+
+    return int(cn2an.cn2an(text.replace("两", "二"), "normal"))
+
+
 def _offset(today: date, sign: str, count: int, unit: str) -> date:
     from dateutil.relativedelta import relativedelta
 
@@ -87,17 +141,39 @@ _MULTIPLIERS = {None: 1, "万": 10_000, "w": 10_000, "k": 1_000, "千": 1_000, "
 
 
 def parse_money(text: str) -> Decimal:
-    """An amount from 48000, 48,000, ¥48,000, 4.8万, 4.8w or 48k."""
+    """An amount from 48000, 48,000, ¥48,000, 4.8万, 4.8w, 48k, or in Chinese numerals as reps say
+    amounts: 五万, 十二万五 (125,000), 一万二 (12,000), 两千, 5万块."""
     cleaned = unicodedata.normalize("NFKC", text).strip().casefold()
-    cleaned = re.sub(r"[,_\s¥$元]|rmb|cny", "", cleaned)
+    cleaned = re.sub(r"[,_\s¥$元]|rmb|cny|人民币|块钱|块", "", cleaned)
     match = _MONEY.match(cleaned)
-    if not match:
-        raise UsageError(f"'{text}' is not an amount; write e.g. 48000, 48,000, 4.8万 or 48k")
-    try:
-        amount = Decimal(match.group(1)) * _MULTIPLIERS[match.group(2)]
-    except InvalidOperation:
-        raise UsageError(f"'{text}' is not an amount") from None
+    if match:
+        try:
+            amount = Decimal(match.group(1)) * _MULTIPLIERS[match.group(2)]
+        except InvalidOperation:
+            raise UsageError(f"'{text}' is not an amount") from None
+    elif re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿点]*[十百千万亿][零〇一二两三四五六七八九十百千万亿点]*", cleaned):
+        amount = _chinese_amount(cleaned, text)  # said with units, as amounts are (一二三四 is no amount)
+    else:
+        raise UsageError(f"'{text}' is not an amount; write e.g. 48000, 48,000, 4.8万, 48k or 五万")
     return amount.normalize() if amount != amount.to_integral() else amount.quantize(Decimal(1))
+
+
+def _chinese_amount(cleaned: str, text: str) -> Decimal:
+    """An amount in Chinese numerals, read by cn2an (a well-kept converter: 十二万五 is 125,000, not
+    120,005, as a rep means it); `一点五万` too."""
+    import cn2an  # only for amounts in Chinese numerals
+
+    numerals = cleaned.replace("两", "二")
+    try:
+        return Decimal(str(cn2an.cn2an(numerals, "normal")))
+    except (ValueError, KeyError, TypeError):
+        pass
+    if numerals.endswith("万") and len(numerals) > 1:  # 一点五万: cn2an reads 一点五, the 万 is ours
+        try:
+            return Decimal(str(cn2an.cn2an(numerals[:-1], "normal"))) * 10_000
+        except (ValueError, KeyError, TypeError):
+            pass
+    raise UsageError(f"'{text}' is not an amount; write e.g. 48000, 4.8万 or 五万")
 
 
 def format_money(amount: Decimal | None) -> str:

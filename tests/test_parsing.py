@@ -67,3 +67,31 @@ def test_format_money() -> None:
     assert format_money(Decimal(1234567)) == "1,234,567"
     assert format_money(Decimal("1234.5")) == "1,234.50"
     assert format_money(None) == ""
+
+
+@pytest.mark.parametrize(("text", "expected"), [  # TODAY is Thursday 2026-11-26
+    ("下周一", date(2026, 11, 30)), ("下星期五", date(2026, 12, 4)), ("下下周三", date(2026, 12, 9)),
+    ("周五", date(2026, 11, 27)), ("星期四", date(2026, 11, 26)), ("礼拜天", date(2026, 11, 29)),
+    ("周一", date(2026, 11, 30)),  # a weekday alone: the next one from today on
+    ("本周一", date(2026, 11, 23)), ("上周五", date(2026, 11, 20)),
+    ("下个月", date(2026, 12, 26)), ("下月初", date(2026, 12, 1)), ("下个月底", date(2026, 12, 31)),
+    ("月底", date(2026, 11, 30)), ("年底", date(2026, 12, 31)),
+    ("3天后", date(2026, 11, 29)), ("三天后", date(2026, 11, 29)), ("两周后", date(2026, 12, 10)),
+    ("十天前", date(2026, 11, 16)), ("1个月以后", date(2026, 12, 26)), ("大后天", date(2026, 11, 29)),
+])
+def test_dates_as_reps_say_them(text: str, expected: date) -> None:
+    assert parse_date(text, today=TODAY) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("五万", Decimal(50000)), ("十二万五", Decimal(125000)), ("一万二", Decimal(12000)), ("两千", Decimal(2000)),
+    ("5万块", Decimal(50000)), ("三千元", Decimal(3000)), ("一点五万", Decimal(15000)), ("十万八千", Decimal(108000)),
+])
+def test_amounts_in_chinese_numerals(text: str, expected: Decimal) -> None:
+    assert parse_money(text) == expected
+
+
+@pytest.mark.parametrize("text", ["万", "五万万块钱呢", "一二三四"])
+def test_chinese_non_amounts_are_refused(text: str) -> None:
+    with pytest.raises(UsageError, match="not an amount"):
+        parse_money(text)
