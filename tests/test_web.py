@@ -332,7 +332,7 @@ def test_a_target_needs_a_value_or_a_date_and_the_form_keeps_what_was_typed(clie
     assert 'name="note" value="甲方推迟"' in html
     response = post(client, f"/customer/{PROSPECT}/target", {"value": "很多"})
     assert response.status_code == 400
-    assert "&#39;很多&#39; is not an amount; write e.g. 48000, 48,000, 4.8万 or 48k" in response.get_data(as_text=True)
+    assert "&#39;很多&#39; is not an amount; write e.g. 48000, 48,000, 4.8万, 48k or 五万" in response.get_data(as_text=True)
     assert files(sample) == before
 
 
