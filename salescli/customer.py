@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
 
 from salescli.errors import UsageError
+from salescli.i18n import C_, pgettext
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
 
@@ -31,6 +32,18 @@ class EventKind(str, Enum):
     TARGET = "target"  # close target: `value` by date `by`
     NOTE = "note"
     LINK = "link"  # the customer is a party (`role`) to another `project` too
+
+
+_EVENT_NAMES = {EventKind.ADDED: C_("event", "added"), EventKind.OPEN: C_("event", "open"),
+                EventKind.STAGE: C_("event", "stage"), EventKind.WON: C_("event", "won"),
+                EventKind.LOST: C_("event", "lost"), EventKind.REOPEN: C_("event", "reopen"),
+                EventKind.VISIT: C_("event", "visit"), EventKind.TARGET: C_("event", "target"),
+                EventKind.NOTE: C_("event", "note"), EventKind.LINK: C_("event", "link")}
+
+
+def event_name(kind: EventKind) -> str:
+    """What an event is called in the log's view, in the current language (the file keeps the key)."""
+    return pgettext("event", _EVENT_NAMES[kind])
 
 
 class Status(str, Enum):

@@ -10,11 +10,34 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from salescli.customer import Customer, Deal, Status
 from salescli.errors import UsageError
+from salescli.i18n import C_, N_, _, pgettext
 from salescli.information import GROUPS, Item, missing, people
 from salescli.stages import Stage
 from salescli.workdays import WorkCalendar
 
 BEFORE, DURING, AFTER = "before", "during", "after"  # the three phases of selling (销售前、中、后)
+
+_PHASE_NAMES = {BEFORE: N_("before the sale"), DURING: N_("during the sale"), AFTER: N_("after the sale")}
+
+
+_PHASE_WORDS = {BEFORE: C_("phase", "before"), DURING: C_("phase", "during"), AFTER: C_("phase", "after")}
+
+
+def phase_name(phase: str) -> str:
+    """`before the sale` (销售前) …, in the current language."""
+    return _(_PHASE_NAMES[phase])
+
+
+def phase_word(phase: str) -> str:
+    """`before` (售前) …: the phase in a table's column, in the current language."""
+    return pgettext("phase", _PHASE_WORDS[phase])
+
+
+def goal(stage: Stage, language: str) -> str:
+    """What a visit at `stage` is for, in `language`."""
+    english, chinese = PURPOSES[stage]
+    return chinese if language == "zh" else english
+
 
 PHASES: Mapping[Stage, str] = {
     Stage.PROSPECT: BEFORE, Stage.PREPARE: BEFORE, Stage.APPROACH: BEFORE, Stage.NEEDS: BEFORE,

@@ -76,7 +76,7 @@ class Session:
         if message in self.warned:
             return False
         self.warned.add(message)
-        print(f"warning: {message}", file=sys.stderr)
+        print(_("warning: {message}").format(message=message), file=sys.stderr)
         return True
 
     def customers(self) -> list[Customer]:
@@ -94,7 +94,7 @@ class Session:
     def _report(self, problems: list[DataError]) -> None:
         """Warn of each unreadable file once, however many reads of the folder a command makes."""
         for problem in problems:
-            if self.warn_once(f"skipped {problem}"):
+            if self.warn_once(_("skipped {problem}").format(problem=problem)):
                 self.problems.append(problem)
 
     def customer(self, reference: str) -> Customer:

@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterable, Optional, Sequence, TypeVar
 import typer
 
 from salescli.customer import Customer
+from salescli.i18n import N_, _
 from salescli.profile import BY_KEY, Field, Kind
 from salescli.render import Fit
 from salescli.stages import Stage
@@ -49,7 +50,7 @@ def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
     return [(customer_id, "") for customer_id in ids if customer_id.startswith(incomplete)]
 
 
-CUSTOMER_HELP = "The customer: its id, the start of its id, or part of its name (中文 too)."
+CUSTOMER_HELP = N_("The customer: its id, the start of its id, or part of its name (中文 too).")
 
 
 def with_field_options(fields: Sequence[Field], *, after: str) -> Callable[[F], F]:
@@ -85,7 +86,7 @@ def changed_lines(s: Session, before: Customer, after: Customer, keys: Iterable[
         field = BY_KEY.get(key)
         label = f" ({field.label('zh' if s.language == 'en' else 'en')})" if field else ""
         shown = [_shown(s, field, value) for value in (old, new)]
-        change = f"{shown[0]} → (empty)" if new is None else shown[1] if old is None else " → ".join(shown)
+        change = f"{shown[0]} → {_('(empty)')}" if new is None else shown[1] if old is None else " → ".join(shown)
         lines.append(f"  {key}{label}: {change}")
     return lines
 
@@ -103,9 +104,9 @@ def _shown(s: Session, field: Field | None, value: Any) -> str:
 
 def referral_reminder(customer: Customer) -> str:
     """After a close: every closed customer should bring three (DOMAIN.md §6)."""
-    return (
-        f"Next ({Stage.SERVICE.zh}、索取转介绍): every closed customer should bring three.\n"
-        f"  · Ask {customer.name} for referrals: salescli add NAME --referred-by {customer.id}\n"
-        f"  · Record the project's other parties (甲方 owner, 乙方 contractor, 监理 supervisor):"
-        f" salescli site {customer.get('project') or 'PROJECT'} --client … --contractor … --supervisor …"
-    )
+    return _(
+        "Next (售后服务、索取转介绍): every closed customer should bring three.\n"
+        "  · Ask {customer} for referrals: salescli add NAME --referred-by {id}\n"
+        "  · Record the project's other parties (甲方 owner, 乙方 contractor, 监理 supervisor): "
+        "salescli site {project} --client … --contractor … --supervisor …"
+    ).format(customer=customer.name, id=customer.id, project=customer.get("project") or "PROJECT")

@@ -14,6 +14,7 @@ import typer
 from salescli import checks, filecheck, store
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
 from salescli.errors import EXIT_DATA, DataError, UsageError
+from salescli.i18n import _
 from salescli.session import Session
 
 MARK = "# salescli edit: "  # starts the lines of the note put above a draft that was not saved
@@ -45,21 +46,21 @@ def edit(
     original = store.read_text(path)
     known = set(map(_key, _problems(s, path, original)))  # what was wrong already: an edit need not mend it
     draft, note = original, ""
-    for _ in range(MOST_ROUNDS):
+    for _round in range(MOST_ROUNDS):
         edited = _run_editor(note + draft, found.id)
         if edited is None:  # saved in another encoding: the draft as it was, with the problem on top
-            note = _note([(None, "the editor saved the file in another encoding; save it as UTF-8")])
+            note = _note([(None, _("the editor saved the file in another encoding; save it as UTF-8"))])
             continue
         if edited == original:
-            typer.echo("No changes.")
+            typer.echo(_("No changes."))
             return
         if note and edited == draft:  # handed back as it was: the rep gives up
             _give_up(draft, path)
         problems = [problem for problem in _problems(s, path, edited) if _key(problem) not in known]
         if not problems:
             store.replace_customer(path, original, edited)
-            s.wrote(path, f"edit {found.name}")
-            typer.echo(f"Saved {s.shown(path)}.")
+            s.wrote(path, _("edit {customer}").format(customer=found.name))
+            typer.echo(_("Saved {file}.").format(file=s.shown(path)))
             return
         draft, note = edited, _note([(problem.line, problem.message) for problem in problems])
     _give_up(draft, path)
@@ -86,9 +87,11 @@ def _key(problem: DataError) -> tuple[str, str]:
 
 def _note(problems: list[tuple[int | None, str]]) -> str:
     """The lines put above a draft that was not saved: what is wrong, at which line of the editor."""
-    lines = [f"{MARK}NOT SAVED: fix this and save; quit without changing anything to give up."]
+    lines = [MARK + _("NOT SAVED: fix this and save; quit without changing anything to give up.")]
     offset = len(lines) + len(problems)
-    lines += [f"{MARK}{'' if line is None else f'line {line + offset}: '}{message}" for line, message in problems]
+    lines += [MARK + (message if line is None else _("line {line}: {problem}").format(line=line + offset,
+                                                                                    problem=message))
+              for line, message in problems]
     return "".join(line + "\n" for line in lines)
 
 
@@ -103,10 +106,11 @@ def _run_editor(text: str, customer_id: str) -> str | None:
         try:
             done = subprocess.run([*command, name])
         except OSError as error:
-            raise UsageError(f"cannot start the editor '{shlex.join(command)}': {error.strerror}; "
-                             "set $EDITOR (e.g. export EDITOR=nano)") from None
+            raise UsageError(_("cannot start the editor '{editor}': {problem}; set $EDITOR (e.g. export "
+                               "EDITOR=nano)").format(editor=shlex.join(command), problem=error.strerror)) from None
         if done.returncode != 0:
-            raise DataError(f"the editor exited with status {done.returncode}; nothing was saved")
+            raise DataError(_("the editor exited with status {status}; nothing was saved").format(
+                status=done.returncode))
         try:
             edited = Path(name).read_bytes().decode("utf-8")
         except UnicodeDecodeError:
@@ -123,12 +127,13 @@ def _editor() -> list[str]:
     for fallback in ("editor", "nano", "vi", "notepad"):
         if shutil.which(fallback):
             return [fallback]
-    raise UsageError("no editor found: set $EDITOR (e.g. export EDITOR=nano)")
+    raise UsageError(_("no editor found: set $EDITOR (e.g. export EDITOR=nano)"))
 
 
 def _give_up(draft: str, path: Path) -> None:
     handle, name = tempfile.mkstemp(prefix=f"salescli-{path.stem}-unsaved-", suffix=".yaml")
     with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
         file.write(draft)
-    typer.echo(f"Not saved: {path.name} is as it was. Your draft is kept in {name}.", err=True)
+    typer.echo(_("Not saved: {file} is as it was. Your draft is kept in {draft}.").format(file=path.name, draft=name),
+               err=True)
     raise typer.Exit(EXIT_DATA)

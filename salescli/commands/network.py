@@ -12,6 +12,7 @@ from salescli import matching, network, store
 from salescli.commands import CUSTOMER_HELP, add, complete_customer, field_values, session, with_field_options
 from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.errors import EXIT_DATA, UsageError
+from salescli.i18n import _, pgettext
 from salescli.pipeline import event_item
 from salescli.session import Session
 from salescli.matching import Named
@@ -53,14 +54,14 @@ def site(
     """
     s = session(ctx)
     if owner is not None:
-        raise UsageError("in `site` the project's owner (甲方) is --client (or 甲方=NAME); --owner is the rep")
+        raise UsageError(_("in `site` the project's owner (甲方) is --client (or 甲方=NAME); --owner is the rep"))
     named = {"owner": client, "contractor": contractor, "designer": designer, "supervisor": supervisor}
     for pair in parties or []:
         role, name = _role_and_name(pair)
         named[role] = name
     chosen = {role: name for role, name in named.items() if name}
     if not chosen:
-        raise UsageError("name at least one party: --client, --contractor, --designer, --supervisor or 甲方=NAME")
+        raise UsageError(_("name at least one party: --client, --contractor, --designer, --supervisor or 甲方=NAME"))
     customers = s.named()
     ask = sys.stdin.isatty() and not no_input
     _record_all(s, [(name, dict(role=role, project=project, area=area, address=address, when=when,
@@ -87,7 +88,7 @@ class _Unclear(Exception):
 def _role_and_name(pair: str) -> tuple[str, str]:
     role, separator, name = pair.partition("=")
     if not separator or not name.strip():
-        raise UsageError(f"'{pair}' is not ROLE=NAME (e.g. 甲方=汉江置业)")
+        raise UsageError(_("'{pair}' is not ROLE=NAME (e.g. 甲方=汉江置业)").format(pair=pair))
     return ROLES.resolve(role).key, name.strip()
 
 
@@ -97,21 +98,35 @@ def _record_party(s: Session, customers: list[Named], name: str, *, role: str | 
     named, taken_as = _existing(customers, name, ask=ask)
     if named is not None:
         existing = s.customer(named.id)
-        said = f"{name} is taken as {existing.name} ({existing.id})" if taken_as else \
-            f"{existing.name} ({existing.id}) is"
+        said = {"typed": name, "name": existing.name, "id": existing.id, "project": project}
         if project is None or project in existing.projects:
-            return f"  {said} already in the folder{' for ' + project if project else ''}"
+            if project is None:
+                line = _("  {typed} is taken as {name} ({id}), already in the folder") if taken_as else \
+                    _("  {name} ({id}) is already in the folder")
+            else:
+                line = _("  {typed} is taken as {name} ({id}), already in the folder for {project}") if taken_as else \
+                    _("  {name} ({id}) is already in the folder for {project}")
+            return line.format(**said)
         store.append_events(s.path_of(existing), [event_item(EventKind.LINK, day, FIRST_DEAL,
                                                              project=project, role=role)])
-        s.wrote(s.path_of(existing), f"link {existing.name} to {project} ({role})")
-        return f"  {said} already in the folder: linked to {project}"
+        s.wrote(s.path_of(existing), _("link {name} to {project} ({role})").format(name=existing.name,
+                                                                                  project=project, role=role))
+        line = _("  {typed} is taken as {name} ({id}), already in the folder: linked to {project}") if taken_as else \
+            _("  {name} ({id}) is already in the folder: linked to {project}")
+        return line.format(**said)
     values = {"role": role, "channel": "cold", "source": source, "project": project, "area": area,
               "contact.address": address, "owner": s.config.user}
     created = add.create(s, name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL, stage="prospect")],
                          customers=customers)
     customers.append(created)
-    role_label = f"{ROLES.label(role, 'zh')} {role}" if role else "prospect"
-    return f"  added {created.name} as {created.id} ({role_label})"
+    return _("  added {name} as {id} ({role})").format(name=created.name, id=created.id, role=_role(role, s.language))
+
+
+def _role(role: str | None, language: str) -> str:
+    """`甲方 owner` in English (the course's word first), `甲方` in Chinese."""
+    if not role:
+        return pgettext("role", "prospect")
+    return ROLES.label(role, "zh") if language == "zh" else f"{ROLES.label(role, 'zh')} {role}"
 
 
 def _existing(customers: list[Named], name: str, *, ask: bool) -> tuple[Named | None, bool]:
@@ -123,13 +138,14 @@ def _existing(customers: list[Named], name: str, *, ask: bool) -> tuple[Named | 
         return None, False
     if ask:
         for candidate in near[:5]:
-            if typer.confirm(f"Is {name} the customer {candidate.name} ({candidate.id})?", default=True):
+            if typer.confirm(_("Is {typed} the customer {name} ({id})?").format(typed=name, name=candidate.name,
+                                                                                 id=candidate.id), default=True):
                 return candidate, True
         return None, False
     if len(near) > 1:
         listed = "; ".join(f"{c.name} ({c.id})" for c in near[:5])
-        raise _Unclear(f"{name} is like several customers ({listed}): nothing recorded for it — "
-                       "name it exactly, or add it with `salescli add NAME --new`")
+        raise _Unclear(_("{typed} is like several customers ({listed}): nothing recorded for it — name it exactly, "
+                         "or add it with `salescli add NAME --new`").format(typed=name, listed=listed))
     return near[0], True
 
 
@@ -177,22 +193,22 @@ def related(
 def _network_lines(s: Session, customer: Customer, customers: list[Customer]) -> list[str]:
     lines = [f"{customer.name} ({customer.id})"]
     for project in customer.projects:
-        lines.append(f"├─ project {project}")
+        lines.append(_("├─ project {project}").format(project=project))
         for party in network.parties(customers, project):
             role = party.role_in(project)
-            label = f"{ROLES.label(role, 'zh')} {role}" if role else "role unknown"
-            marker = " ← this customer" if party.id == customer.id else ""
+            label = _role(role, s.language) if role else _("role unknown")
+            marker = _(" ← this customer") if party.id == customer.id else ""
             lines.append(f"│   · {label}: {party.name} ({party.id}){marker}")
     chain, loops = network.referral_chain(customer, customers)
     if chain:
-        lines.append("├─ referred by " + " ← ".join(f"{c.name} ({c.id})" for c in chain)
-                     + (" ← … (a referral cycle)" if loops else ""))
+        lines.append(_("├─ referred by {chain}").format(chain=" ← ".join(f"{c.name} ({c.id})" for c in chain))
+                     + (_(" ← … (a referral cycle)") if loops else ""))
     tree = network.referral_tree(customer, customers)
     if tree.children:
-        lines.append("└─ referred")
+        lines.append(_("└─ referred"))
         lines += _tree_lines(tree, "    ")
     elif not chain and not customer.projects:
-        lines.append("└─ no project, no referrals yet — ask for them after the sale")
+        lines.append(_("└─ no project, no referrals yet — ask for them after the sale"))
     return lines
 
 
@@ -200,7 +216,7 @@ def _tree_lines(node: network.ReferralNode, indent: str) -> list[str]:
     lines = []
     for index, child in enumerate(node.children):
         last = index == len(node.children) - 1
-        cycle = " ↺ already above: a referral cycle" if child.cycle else ""
+        cycle = _(" ↺ already above: a referral cycle") if child.cycle else ""
         lines.append(f"{indent}{'└─' if last else '├─'} {child.customer.name} ({child.customer.id}){cycle}")
         lines += _tree_lines(child, indent + ("   " if last else "│  "))
     return lines
@@ -209,7 +225,8 @@ def _tree_lines(node: network.ReferralNode, indent: str) -> list[str]:
 @with_field_options(tuple(field for field in add.FIELDS if field.key != "referred_by"), after="customer_id")
 def refer(
     ctx: typer.Context,
-    referrer: str = typer.Argument(..., metavar="REFERRER", help="Who referred it. " + CUSTOMER_HELP,
+    referrer: str = typer.Argument(..., metavar="REFERRER", help="Who referred it: its id, the start of its id, or "
+                                                                 "part of its name (中文 too).",
                                    autocompletion=complete_customer),
     name: str = typer.Argument(..., metavar="NAME", help="The referred customer's name."),
     customer_id: Optional[str] = add.CUSTOMER_ID,

@@ -10,6 +10,7 @@ from salescli import profile, store
 from salescli.commands import (CUSTOMER_HELP, complete_customer, field_values, session, terminal_fit,
                                with_field_options)
 from salescli.errors import UsageError
+from salescli.i18n import _
 from salescli.information import people
 from salescli.render import display_value, render
 from salescli.session import Session
@@ -48,27 +49,29 @@ def person(
     given = field_values(DETAILS, details)
     if name is None:
         if given or remove:
-            raise UsageError("name the person: salescli person CUSTOMER NAME …")
+            raise UsageError(_("name the person: salescli person CUSTOMER NAME …"))
         _list(s, found)
         return
     if not name.strip():
-        raise UsageError("the person needs a name")
+        raise UsageError(_("the person needs a name"))
     path = s.path_of(found)
     if remove:
         if given:
-            raise UsageError("--remove takes no other details")
+            raise UsageError(_("--remove takes no other details"))
         store.remove_person(path, name)
-        s.wrote(path, f"remove {name} from the key people of {found.name}")
-        typer.echo(f"Removed {name} from the key people of {found.name}.")
+        s.wrote(path, _("remove {person} from the key people of {customer}").format(person=name, customer=found.name))
+        typer.echo(_("Removed {person} from the key people of {customer}.").format(person=name, customer=found.name))
         return
     values = {field.key: profile.UNSET if text.strip() == "" else
               field.parse(text, vocabularies=s.config.vocabularies, today=s.today) for field, text in given.items()}
     updated, added = store.save_person(path, name.strip(), values)
-    s.wrote(path, f"{'add' if added else 'update'} {name} of {found.name}")
+    said = {"person": name.strip(), "customer": found.name}
+    s.wrote(path, (_("add {person} to {customer}") if added else _("update {person} of {customer}")).format(**said))
     if added:
-        typer.echo(f"Added {name.strip()} to the key people of {found.name}.")
+        typer.echo(_("Added {person} to the key people of {customer}.").format(**said))
     else:
-        typer.echo(f"Updated {name.strip()} of {found.name}:" + _changes(_entry(found, name), _entry(updated, name)))
+        typer.echo(_("Updated {person} of {customer}:").format(**said) +
+                   _changes(_entry(found, name), _entry(updated, name), s.language))
 
 
 def _entry(customer: Any, name: str) -> Mapping[str, Any]:
@@ -76,16 +79,20 @@ def _entry(customer: Any, name: str) -> Mapping[str, Any]:
     return {} if index is None else people(customer)[index]
 
 
-def _changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> str:
-    changed = [f"{key} {display_value(before.get(key)) or '(empty)'} → {display_value(after.get(key)) or '(empty)'}"
+def _changes(before: Mapping[str, Any], after: Mapping[str, Any], language: str) -> str:
+    labels = {field.key: field.label(language) for field in profile.PERSON}
+    empty = _("(empty)")
+    changed = [f"{labels.get(key, key)} {display_value(before.get(key)) or empty} → "
+               f"{display_value(after.get(key)) or empty}"
                for key in dict.fromkeys([*before, *after]) if before.get(key) != after.get(key)]
-    return " " + "; ".join(changed) + "." if changed else " nothing changed."
+    return " " + _("; ").join(changed) + _(".") if changed else " " + _("nothing changed.")
 
 
 def _list(s: Session, customer: Any) -> None:
     found = people(customer)
     if not found:
-        typer.echo(f"{customer.name} has no key people yet: salescli person {customer.id} NAME --title … --mobile …")
+        typer.echo(_("{customer} has no key people yet: salescli person {id} NAME --title … --mobile …").format(
+            customer=customer.name, id=customer.id))
         return
     keys = ["name", *dict.fromkeys(key for person in found for key in person if key != "name")]
     labels = {field.key: field.label(s.language) for field in profile.PERSON}

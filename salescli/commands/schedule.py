@@ -10,13 +10,16 @@ from typing import Any, Optional, Sequence
 import typer
 
 from salescli import schedule as core
-from salescli.commands import CUSTOMER_HELP, complete_customer, session, terminal_fit
+from salescli.commands import complete_customer, session, terminal_fit
 from salescli.errors import UsageError
+from salescli.i18n import C_, N_, _, ngettext, pgettext
 from salescli.pipeline import choose_deal
 from salescli.render import check_format, plain, render
 from salescli.session import Session
 
 FORMATS = ("table", "json", "csv")
+CUSTOMER_ROUTE_HELP = N_("The customer: its id, the start of its id, or part of its name (中文 too). Omit for "
+                          "the route.")
 _WEEKDAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), "zh": ("一", "二", "三", "四", "五", "六", "日")}
 
 
@@ -26,7 +29,7 @@ def register(app: typer.Typer) -> None:
 
 def schedule(
     ctx: typer.Context,
-    customer: Optional[str] = typer.Argument(None, metavar="CUSTOMER", help=CUSTOMER_HELP + " Omit for the route.",
+    customer: Optional[str] = typer.Argument(None, metavar="CUSTOMER", help=CUSTOMER_ROUTE_HELP,
                                              autocompletion=complete_customer),
     week: bool = typer.Option(False, "--week", help="The route for the 7 days from --from (the default)."),
     days: Optional[int] = typer.Option(None, "--days", metavar="N", help="The route for N days from --from."),
@@ -53,36 +56,42 @@ def schedule(
         visits = _customer_plan(s, customer, deal, fmt)
     else:
         if week and days is not None:
-            raise UsageError("use --week or --days N, not both")
+            raise UsageError(_("use --week or --days N, not both"))
         visits = _route(s, s.date(start), 7 if days is None else days, fmt)
     if ics is not None:
         from salescli.calendar_file import ics as to_ics
         from salescli.store import write_file
 
         write_file(ics, to_ics(visits, today=s.today, language=s.language))
-        typer.echo(f"Wrote {len(visits)} visits to {s.shown(ics)}.", err=fmt != "table")
+        typer.echo(ngettext("Wrote {count} visit to {file}.", "Wrote {count} visits to {file}.", len(visits)).format(
+            count=len(visits), file=s.shown(ics)), err=fmt != "table")
 
 
 def _customer_plan(s: Session, reference: str, deal_name: str | None, fmt: str) -> list[core.Visit]:
     found = s.customer(reference)
     deal = choose_deal(found, deal_name)
     if deal is None:
-        raise UsageError(f"{found.name} has no deal to plan")
+        raise UsageError(_("{customer} has no deal to plan").format(customer=found.name))
     visits = core.customer_plan(found, deal, today=s.today, calendar=s.config.calendar)
     late = [visit for visit in visits if visit.kind == "plan" and deal.target_date and visit.day >= deal.target_date]
     if late:
-        s.warn_once(f"{len(late)} visit(s) fall on or after the target date {deal.target_date}: "
-                    "too few working days left — move the target with `salescli target`")
+        s.warn_once(ngettext("{count} visit falls on or after the target date {date}: too few working days left "
+                             "— move the target with `salescli target`",
+                             "{count} visits fall on or after the target date {date}: too few working days left "
+                             "— move the target with `salescli target`", len(late)).format(
+            count=len(late), date=deal.target_date))
     if fmt == "table":
-        target = f"target {deal.target_date}" if deal.target_date else f"won {deal.won_date}"
-        typer.echo(f"Visit plan for {found.name} — deal {deal.name}, {deal.stage.value} {deal.stage.zh}, {target}")
+        heading = _("Visit plan for {customer} — deal {deal}, {stage}, target {date}") if deal.target_date else \
+            _("Visit plan for {customer} — deal {deal}, {stage}, won {date}")
+        typer.echo(heading.format(customer=found.name, deal=deal.name, date=deal.target_date or deal.won_date,
+                                  stage=deal.stage.zh if s.language == "zh" else f"{deal.stage.value} {deal.stage.zh}"))
     _emit(s, visits, fmt, columns=["date", "phase", "stage", "kind", "goal"])
     return visits
 
 
 def _route(s: Session, first: date, count: int, fmt: str) -> list[core.Visit]:
     if count < 1:
-        raise UsageError("--days must be at least 1")
+        raise UsageError(_("--days must be at least 1"))
     last = first + timedelta(days=count - 1)
     per_day = max(1, int(s.config.visits_per_day))
     result = core.route(s.customers(), start=first, end=last, today=s.today, calendar=s.config.calendar,
@@ -91,7 +100,9 @@ def _route(s: Session, first: date, count: int, fmt: str) -> list[core.Visit]:
         typer.echo(json.dumps(_route_json(result, s), ensure_ascii=False, indent=2))
         return result.visits
     if fmt == "table":
-        typer.echo(f"Route {first} … {last} · at most {per_day} visits a working day")
+        typer.echo(ngettext("Route {first} … {last} · at most {count} visit a working day",
+                            "Route {first} … {last} · at most {count} visits a working day", per_day).format(
+            first=first, last=last, count=per_day))
     _emit(s, result.visits, fmt, columns=["date", "area", "customer", "kind", "stage", "goal"])
     if fmt == "table":
         _print_extras(s, result)
@@ -100,14 +111,16 @@ def _route(s: Session, first: date, count: int, fmt: str) -> list[core.Visit]:
 
 def _print_extras(s: Session, result: core.Route) -> None:
     if result.birthdays:
-        typer.echo("\nBirthdays (生日):")
+        typer.echo("\n" + _("Birthdays (生日):"))
         for birthday in result.birthdays:
             title = birthday.person.get("title") or ""
             typer.echo(f"  {_day(birthday.day, s)}  {birthday.person.get('name')} {title} · {birthday.customer.name}")
     if result.unplaced:
         shown = "; ".join(f"{visit.customer.name} ({visit.day})" for visit in result.unplaced[:10])
-        more = f"; … and {len(result.unplaced) - 10} more (--format json lists them)" if len(result.unplaced) > 10 else ""
-        typer.echo(f"\nOver capacity, not placed ({len(result.unplaced)}): {shown}{more}")
+        more = _("; … and {count} more (--format json lists them)").format(count=len(result.unplaced) - 10) \
+            if len(result.unplaced) > 10 else ""
+        typer.echo("\n" + _("Over capacity, not placed ({count}): {visits}").format(count=len(result.unplaced),
+                                                                                  visits=shown + more))
 
 
 def _emit(s: Session, visits: Sequence[core.Visit], fmt: str, *, columns: list[str]) -> None:
@@ -117,20 +130,33 @@ def _emit(s: Session, visits: Sequence[core.Visit], fmt: str, *, columns: list[s
                                      for record in records]), ensure_ascii=False, indent=2))
         return
     fit = terminal_fit(drop=("phase", "kind"), cut=("goal", "customer", "area"))
-    typer.echo(render(records, {key: key for key in columns}, fmt, fit=fit), nl=False)
+    headers = {key: key if fmt != "table" else pgettext("column", _COLUMNS[key]) for key in columns}
+    typer.echo(render(records, headers, fmt, fit=fit), nl=False)
+
+
+_COLUMNS = {"date": C_("column", "date"), "phase": C_("column", "phase"), "stage": C_("column", "stage"),
+            "kind": C_("column", "kind"), "goal": C_("column", "goal"), "area": C_("column", "area"),
+            "customer": C_("column", "customer")}
+_KINDS = {"plan": C_("visit", "plan"), "next": C_("visit", "next"), "service": C_("visit", "service"),
+          "referral": C_("visit", "referral"), "drop-in": C_("visit", "drop-in")}
+
+
+def _kind(visit: core.Visit) -> str:
+    """What kind of visit, as the table shows it: `next (overdue)`, 约定 (已逾期)."""
+    kind = pgettext("visit", _KINDS.get(visit.kind, visit.kind))
+    return _("{kind} (overdue)").format(kind=kind) if visit.overdue else kind
 
 
 def _record(visit: core.Visit, s: Session, *, display: bool) -> dict[str, Any]:
-    kind = visit.kind + (" (overdue)" if visit.overdue and display else "")
     return {
         "date": _day(visit.day, s) if display else visit.day,
         "customer_id": visit.customer.id,
         "customer": visit.customer.name,
         "deal": visit.deal,
         "area": visit.customer.get("area"),
-        "phase": visit.phase,
+        "phase": core.phase_word(visit.phase) if display else visit.phase,
         "stage": (visit.stage.label(s.language) if display else visit.stage.value) if visit.stage else None,
-        "kind": kind,
+        "kind": _kind(visit) if display else visit.kind,
         "overdue": visit.overdue,
         "goal": visit.goal_text(s.language, most=3 if display else None),
         "uid": visit.uid,

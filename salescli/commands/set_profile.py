@@ -9,6 +9,7 @@ import typer
 from salescli import store
 from salescli.commands import CUSTOMER_HELP, changed_lines, complete_customer, session
 from salescli.errors import UsageError
+from salescli.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -44,12 +45,13 @@ def set_values(
     """
     s = session(ctx)
     if not assignments and not unset:
-        raise UsageError("give KEY=VALUE pairs to set, or --unset KEY")
+        raise UsageError(_("give KEY=VALUE pairs to set, or --unset KEY"))
     found = s.customer(customer)
     wanted = s.profile_changes(assignments or [], unset, custom=custom)
     updated = store.change_profile(s.path_of(found), wanted)
     lines = changed_lines(s, found, updated, wanted)
-    s.wrote(s.path_of(found), f"set {', '.join(wanted)} of {found.name}")
-    typer.echo(f"{found.name} ({found.id}):" if lines else f"{found.name} ({found.id}): nothing changed.")
+    s.wrote(s.path_of(found), _("set {keys} of {customer}").format(keys=", ".join(wanted), customer=found.name))
+    typer.echo((_("{customer} ({id}):") if lines else _("{customer} ({id}): nothing changed.")).format(
+        customer=found.name, id=found.id))
     for line in lines:
         typer.echo(line)

@@ -9,11 +9,13 @@ import typer
 
 from salescli import i18n, profile
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
-from salescli.customer import Customer, Deal, Event
+from salescli.customer import Customer, Deal, Event, event_name
+from salescli.i18n import _
 from salescli.information import GROUPS, item_value, people
 from salescli.parsing import format_money
-from salescli.render import check_format, plain
+from salescli.render import check_format, plain, text_width
 from salescli.session import Session
+from salescli.stages import Stage
 
 
 def register(app: typer.Typer) -> None:
@@ -45,7 +47,7 @@ def show(
 def _text(customer: Customer, s: Session) -> list[str]:
     language = s.language
     lines = [f"{customer.name}  ({customer.id})"]
-    lines += [f"  {_deal_line(deal, s)}" for deal in customer.deals] or ["  no deal yet"]
+    lines += [f"  {_deal_line(deal, s)}" for deal in customer.deals] or ["  " + _("no deal yet")]
     lines += ["", i18n.word("classification", language)]
     for field in profile.PROFILE:
         if field.group is not None or field.key == "name":
@@ -61,10 +63,10 @@ def _text(customer: Customer, s: Session) -> list[str]:
         lines += [_field(item.label(language), item_value(customer, group, item), language) for item in group.items]
     others = _other_values(customer)
     if others:
-        lines += ["", "Other fields" if language == "en" else "其他字段"]
+        lines += ["", _("Other fields")]
         lines += [_field(key, value, language) for key, value in others.items()]
     lines += ["", i18n.word("log", language)]
-    lines += [f"  {_event_line(event, len(customer.deals) > 1)}" for event in customer.events]
+    lines += [f"  {_event_line(event, len(customer.deals) > 1, language)}" for event in customer.events]
     return lines
 
 
@@ -110,33 +112,40 @@ def _field(label: str, value: Any, language: str) -> str:
 
 
 def _deal_line(deal: Deal, s: Session) -> str:
-    parts = [f"deal {deal.name}: {deal.stage.value} {deal.stage.zh} ({deal.status.value})"]
+    parts = [_("deal {deal}: {stage} ({status})").format(deal=deal.name, stage=_stage(deal.stage, s.language),
+                                                         status=i18n.word(deal.status.value, s.language))]
     if deal.target_value or deal.target_date:
-        target = format_money(deal.target_value) or "?"
-        parts.append(f"target {target} {s.config.currency} by {deal.target_date or '?'}")
+        parts.append(_("target {value} {currency} by {date}").format(
+            value=format_money(deal.target_value) or "?", currency=s.config.currency, date=deal.target_date or "?"))
     if deal.won_value is not None:
-        parts.append(f"won {format_money(deal.won_value)} on {deal.won_date}")
+        parts.append(_("won {value} on {date}").format(value=format_money(deal.won_value), date=deal.won_date))
     if deal.lost_reason:
-        parts.append(f"lost on {deal.lost_date}: {deal.lost_reason}")
+        parts.append(_("lost on {date}: {reason}").format(date=deal.lost_date, reason=deal.lost_reason))
     if deal.next_visit:
-        parts.append(f"next visit {deal.next_visit}")
+        parts.append(_("next visit {date}").format(date=deal.next_visit))
     return " · ".join(parts)
 
 
-def _event_line(event: Event, several_deals: bool) -> str:
+def _stage(stage: Stage, language: str) -> str:
+    """`demo 产品展示` in English (both names: the course's is the one reps know), `产品展示` in Chinese."""
+    return stage.zh if language == "zh" else f"{stage.value} {stage.zh}"
+
+
+def _event_line(event: Event, several_deals: bool, language: str) -> str:
     details = [
         text for text in (
-            event.stage.value if event.stage else None,
+            event.stage.label(language) if event.stage else None,
             format_money(event.value) if event.value is not None else None,
-            f"by {event.by}" if event.by else None,
-            f"goal: {event.goal}" if event.goal else None,
-            f"next {event.next}" if event.next else None,
+            _("by {date}").format(date=event.by) if event.by else None,
+            _("goal: {goal}").format(goal=event.goal) if event.goal else None,
+            _("next {date}").format(date=event.next) if event.next else None,
             event.reason,
             event.note,
         ) if text
     ]
     deal = f"[{event.deal}] " if several_deals else ""
-    return f"{event.date}  {deal}{event.kind.value:<7} {' · '.join(details)}".rstrip()
+    kind = event_name(event.kind)
+    return f"{event.date}  {deal}{kind}{' ' * max(1, 8 - text_width(kind))}{' · '.join(details)}".rstrip()
 
 
 def _as_json(customer: Customer) -> dict[str, Any]:
