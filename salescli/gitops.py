@@ -9,21 +9,23 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from salescli.errors import DataError
+from salescli.i18n import N_, _, ngettext
 
 
 def commit_file(root: Path, path: Path, message: str) -> None:
     """Commit `path` alone with `message`; whatever else is staged stays staged and uncommitted."""
     if shutil.which("git") is None:
-        raise DataError("the change is written, but git is not installed to commit it")
+        raise DataError(_("the change is written, but git is not installed to commit it"))
     if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
-        raise DataError("the change is written, but the data folder is not in a git repository to commit "
-                        "it (run `git init`, or turn auto-commit off)", path=root)
+        raise DataError(_("the change is written, but the data folder is not in a git repository to commit it (run "
+                          "`git init`, or turn auto-commit off)"), path=root)
     relative = str(path.resolve().relative_to(_top(root)))
     for step in (("add", "--", relative), ("commit", "--quiet", "--message", message, "--only", "--", relative)):
         done = _git(root, *step)
         if done.returncode != 0:
             problem = (done.stderr or done.stdout).strip().splitlines()
-            raise DataError(f"the change is written, but `git {step[0]}` failed: {problem[-1] if problem else '?'}",
+            raise DataError(_("the change is written, but `git {step}` failed: {problem}").format(
+                step=step[0], problem=problem[-1] if problem else "?"),
                             path=path)
 
 
@@ -38,8 +40,8 @@ def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 # ---- the first commit and `sync` -----------------------------------------------------------------
 
 DATA_PATHS = ("customers", "templates", "salescli.yaml", ".gitattributes", ".gitignore")
-NO_IDENTITY = ("git does not know who you are yet, so nothing was committed: run "
-               "`git config --global user.name \"李明\"` and `git config --global user.email you@example.com`")
+NO_IDENTITY = N_("git does not know who you are yet, so nothing was committed: run `git config --global user.name "
+                 "\"李明\"` and `git config --global user.email you@example.com`")
 
 
 @dataclass(frozen=True)
@@ -62,8 +64,8 @@ def commit_paths(root: Path, paths: list[str], message: str) -> list[str]:
     done = _git(root, "commit", "--quiet", "--message", message, "--", *staged)
     if done.returncode != 0:
         if _no_identity(done.stderr):
-            raise DataError(NO_IDENTITY)
-        raise DataError(f"`git commit` failed: {_last_line(done)}", path=root)
+            raise DataError(_(NO_IDENTITY))
+        raise DataError(_("`git commit` failed: {problem}").format(problem=_last_line(done)), path=root)
     return staged
 
 
@@ -72,10 +74,10 @@ def sync(root: Path, *, message: str | None, push: bool) -> Synced:
     _require_repository(root)
     pending = _pending(root)
     committed = commit_paths(root, list(DATA_PATHS), message or _sync_message(pending)) if pending else []
-    lines = [f"Committed {len(committed)} changed file{'s' if len(committed) != 1 else ''}."
-             if committed else "Nothing to commit."]
+    lines = [ngettext("Committed {count} changed file.", "Committed {count} changed files.", len(committed)).format(
+        count=len(committed)) if committed else _("Nothing to commit.")]
     if not _git(root, "remote").stdout.strip():
-        lines.append("No remote to pull from or push to: add the team's with `git remote add origin URL`.")
+        lines.append(_("No remote to pull from or push to: add the team's with `git remote add origin URL`."))
         return Synced(lines, [])
     upstream = _git(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}").returncode == 0
     if upstream:
@@ -83,24 +85,26 @@ def sync(root: Path, *, message: str | None, push: bool) -> Synced:
         pulled = _git(root, "pull", "--no-rebase", "--no-edit")
         conflicts = _git(root, "diff", "--name-only", "--diff-filter=U").stdout.split()
         if conflicts:
-            return Synced(lines + [
-                f"Conflict in {', '.join(conflicts)}: both sides changed the same value. The file has "
-                "<<<<<<< ours ======= theirs >>>>>>> around it (`salescli check` names it): keep one side, "
-                f"delete the marker lines, then `git add {' '.join(conflicts)}`, `git commit --no-edit` and "
-                "`salescli sync` again. Nothing was pushed."], conflicts)
+            return Synced(lines + [_(
+                "Conflict in {files}: both sides changed the same value. The file has <<<<<<< ours ======= theirs "
+                ">>>>>>> around it (`salescli check` names it): keep one side, delete the marker lines, then `git "
+                "add {paths}`, `git commit --no-edit` and `salescli sync` again. Nothing was pushed.").format(
+                files=", ".join(conflicts), paths=" ".join(conflicts))], conflicts)
         if pulled.returncode != 0:
             if _no_identity(pulled.stderr):
-                raise DataError(NO_IDENTITY)
-            raise DataError(f"`git pull` failed: {_last_line(pulled)}", path=root)
+                raise DataError(_(NO_IDENTITY))
+            raise DataError(_("`git pull` failed: {problem}").format(problem=_last_line(pulled)), path=root)
         changed = _git(root, "diff", "--name-only", before, "HEAD").stdout.split()
-        lines.append(f"Pulled {len(changed)} changed file{'s' if len(changed) != 1 else ''} from the team."
-                     if changed else "Already up to date with the team.")
+        lines.append(ngettext("Pulled {count} changed file from the team.", "Pulled {count} changed files from the team.",
+                              len(changed)).format(count=len(changed)) if changed
+                     else _("Already up to date with the team."))
     if push:
         pushed = _git(root, "push", *([] if upstream else ["--set-upstream", "origin", "HEAD"]))
         if pushed.returncode != 0:
-            raise DataError(f"`git push` failed: {_last_line(pushed)} (run `salescli sync` again to pull first)",
+            raise DataError(_("`git push` failed: {problem} (run `salescli sync` again to pull first)").format(
+                problem=_last_line(pushed)),
                             path=root)
-        lines.append("Pushed.")
+        lines.append(_("Pushed."))
     return Synced(lines, [])
 
 
@@ -118,9 +122,9 @@ def _sync_message(pending: list[str]) -> str:
 
 def _require_repository(root: Path) -> None:
     if shutil.which("git") is None:
-        raise DataError("git is not installed: install it to share the folder")
+        raise DataError(_("git is not installed: install it to share the folder"))
     if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
-        raise DataError("the data folder is not in a git repository: run `salescli init` (or `git init`) first",
+        raise DataError(_("the data folder is not in a git repository: run `salescli init` (or `git init`) first"),
                         path=root)
 
 

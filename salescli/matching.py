@@ -12,6 +12,7 @@ import unicodedata
 from typing import Callable, Protocol, Sequence, TypeVar
 
 from salescli.errors import UsageError
+from salescli.i18n import _
 
 SHOWN = 10  # candidates listed when a reference is ambiguous
 _COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "co., ltd.", "co.,ltd.", "co. ltd",
@@ -52,15 +53,18 @@ def resolve(customers: Sequence[AnyNamed], reference: str) -> AnyNamed:
     closest way of matching, or the closest names when none does."""
     wanted = fold(reference)
     if not wanted:
-        raise UsageError("name a customer: its id, the start of its id, or part of its name")
+        raise UsageError(_("name a customer: its id, the start of its id, or part of its name"))
     for test in _tests(wanted):
         matches = [customer for customer in customers if test(customer)]
         if len(matches) == 1:
             return matches[0]
         if matches:
-            raise UsageError(f"'{reference}' matches {len(matches)} customers: {_listed(matches)}; be more specific")
-    raise UsageError(f"no customer matches '{reference}'{_did_you_mean(customers, wanted)}; "
-                     "`salescli list` shows them all")
+            raise UsageError(_("'{reference}' matches {count} customers: {listed}; be more specific").format(
+                reference=reference, count=len(matches), listed=_listed(matches)))
+    close = _did_you_mean(customers, wanted)
+    raise UsageError((_("no customer matches '{reference}' (did you mean {close}?); `salescli list` shows them all")
+                      if close else _("no customer matches '{reference}'; `salescli list` shows them all")).format(
+        reference=reference, close=close))
 
 
 def similar(customers: Sequence[AnyNamed], name: str) -> tuple[list[AnyNamed], list[AnyNamed]]:
@@ -135,7 +139,7 @@ def _initials(name: str) -> str:
 
 def _listed(matches: Sequence[Named]) -> str:
     shown = "; ".join(f"{c.id} ({c.name})" for c in sorted(matches, key=lambda c: c.id)[:SHOWN])
-    return shown + (f" and {len(matches) - SHOWN} more" if len(matches) > SHOWN else "")
+    return shown + (_(" and {count} more").format(count=len(matches) - SHOWN) if len(matches) > SHOWN else "")
 
 
 def _did_you_mean(customers: Sequence[Named], wanted: str) -> str:
@@ -152,4 +156,4 @@ def _did_you_mean(customers: Sequence[Named], wanted: str) -> str:
         return ""
     best = max(score for score, _ in scored.values())
     found = [customer for score, customer in sorted(scored.values(), key=lambda pair: -pair[0]) if score >= best - 0.05]
-    return " (did you mean " + " or ".join(f"{c.name} ({c.id})" for c in found[:3]) + "?)"
+    return _(" or ").join(f"{c.name} ({c.id})" for c in found[:3])

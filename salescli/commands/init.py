@@ -10,6 +10,7 @@ from typing import Optional
 import typer
 
 from salescli import i18n, store, yamlfile
+from salescli.i18n import _
 from salescli.commands import session
 from salescli.config import LANGUAGES
 from salescli.errors import DataError, UsageError
@@ -87,12 +88,13 @@ def _first_commit(path: Path) -> None:
     from salescli.gitops import DATA_PATHS, commit_paths
 
     try:
-        committed = commit_paths(path, list(DATA_PATHS), "salescli init: settings and template")
+        committed = commit_paths(path, list(DATA_PATHS), _("salescli init: settings and template"))
     except DataError as error:
-        typer.echo(f"{error.message}; then `git add -A && git commit -m 'salescli init'`.", err=True)
+        typer.echo(_("{problem}; then `git add -A && git commit -m 'salescli init'`.").format(problem=error.message),
+                   err=True)
         return
     if committed:
-        typer.echo(f"First commit: {', '.join(committed)}.")
+        typer.echo(_("First commit: {files}.").format(files=", ".join(committed)))
 
 
 def _make_git_repo(path: Path) -> bool:

@@ -108,11 +108,20 @@ def folder() -> Folder:
     return found
 
 
+def _speak(settings: Settings) -> None:
+    """Every message of this request in the folder's language (salescli.yaml may have changed)."""
+    try:
+        i18n.use(folder().language)
+    except SalesError:  # unreadable settings: the page that needs them says so, in the option's language
+        i18n.use(i18n.choose(settings.language, None))
+
+
 # ---- safety -----------------------------------------------------------------------------------
 
 def _guard(app: Flask, settings: Settings) -> None:
     @app.before_request
     def checks() -> Any:
+        _speak(settings)
         if settings.loopback and _hostname(request.host) not in LOOPBACK_NAMES:
             abort(400, _("This page answers only to 127.0.0.1 and localhost."))
         if request.routing_exception is not None:  # no such page (or, read-only, no write): say so first
