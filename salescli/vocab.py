@@ -6,11 +6,13 @@ The built-in lists follow the course; `salescli.yaml` can add terms for other in
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Mapping, TypeVar
 
 from salescli.errors import UsageError
+from salescli.i18n import C_, _, language, pgettext
 
 T = TypeVar("T")
 
@@ -66,28 +68,55 @@ class Vocabulary:
 
 
 def resolve_word(text: str, words: Mapping[str, T], *, what: str) -> T:
-    """Look `text` up among `words` (folded keys): exact, then unique prefix; else a helpful error."""
+    """Look `text` up among `words` (folded keys): exact, then unique prefix; else a helpful error,
+    which lists the Chinese labels when the rep typed Chinese or reads Chinese (朋友 → 缘故? 转介绍?)."""
     folded = text.strip().casefold()
     if folded in words:
         return words[folded]
     candidates = {value for word, value in words.items() if folded and word.startswith(folded)}
     if len(candidates) == 1:
         return candidates.pop()
-    choices = _display_choices(words)
+    chinese = language() == "zh" or bool(re.search("[\u3400-\u9fff]", text))
+    named = pgettext("vocabulary", _VOCABULARIES.get(what, what))
     if len(candidates) > 1:
-        raise UsageError(f"'{text}' could be several {what}s; use one of: {choices}")
+        listed = _display_choices({word: value for word, value in words.items() if value in candidates}, chinese)
+        raise UsageError(_("'{text}' could be several {what}s: {choices}").format(text=text, what=named,
+                                                                                   choices=listed))
+    choices = _display_choices(words, chinese)
+    close = _closest(folded, words, chinese)
+    message = _("unknown {what} '{text}' (did you mean {close}?); use one of: {choices}") if close else \
+        _("unknown {what} '{text}'; use one of: {choices}")
+    raise UsageError(message.format(what=named, text=text, close=close, choices=choices))
+
+
+_VOCABULARIES = {"field": C_("vocabulary", "field"), "size": C_("vocabulary", "size"),
+                 "role": C_("vocabulary", "role"), "channel": C_("vocabulary", "channel"),
+                 "source": C_("vocabulary", "source"), "stage": C_("vocabulary", "stage")}
+
+
+def _closest(folded: str, words: Mapping[str, object], chinese: bool) -> str:
+    """The closest word or words (several when they are as close: 陌拜? 缘故?), as the rep would write them."""
     import difflib  # only for a word that was not understood
 
-    close = difflib.get_close_matches(folded, list(words), n=1, cutoff=0.6)
-    hint = f" (did you mean '{close[0]}'?)" if close else ""
-    raise UsageError(f"unknown {what} '{text}'{hint}; use one of: {choices}")
+    close = difflib.get_close_matches(folded, list(words), n=3, cutoff=0.6)
+    if not close and chinese:  # two Chinese words share few characters: a lower bar, the near ones
+        close = difflib.get_close_matches(folded, [word for word in words if re.search("[\u3400-\u9fff]", word)],
+                                          n=2, cutoff=0.3)
+    shown = list(dict.fromkeys(_shown(words[word], word, chinese) for word in close))[:2]
+    return _(" or ").join(f"'{word}'" for word in shown)
 
 
-def _display_choices(words: Mapping[str, object]) -> str:
+def _shown(value: object, word: str, chinese: bool) -> str:
+    if chinese and getattr(value, "zh", None):
+        return str(getattr(value, "zh"))
+    return str(getattr(value, "key", getattr(value, "value", word)))
+
+
+def _display_choices(words: Mapping[str, object], chinese: bool = False) -> str:
     seen: dict[object, str] = {}
     for word, value in words.items():
-        seen.setdefault(value, getattr(value, "key", getattr(value, "value", word)))
-    return ", ".join(seen.values())
+        seen.setdefault(value, _shown(value, word, chinese))
+    return _(", ").join(seen.values())
 
 
 def _terms(pairs: Iterable[tuple[str, str, tuple[str, ...]]]) -> tuple[Term, ...]:

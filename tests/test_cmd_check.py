@@ -53,7 +53,7 @@ def test_each_kind_of_problem_is_named_with_its_place(folder: Path, run) -> None
         "values.yaml:2:8: unknown field 'bnak' (did you mean 'bank'?); use one of: real-estate, bank, construction, "
         "military, telecom, finance, power, petrochemical, railway, pharma, metallurgy, highway, aviation, "
         "municipal, industrial, college\n"
-        "values.yaml:3:7: unknown role '老板'; use one of: owner, intermediary, contractor, supervisor, designer\n"
+        "values.yaml:3:7: unknown role '老板'; use one of: 甲方, 中介, 乙方, 监理, 设计\n"
         "values.yaml:4:7: '系统' is not a size key; write 'system'\n"
         "values.yaml:6:43: unknown stage 'demoo' (did you mean 'demo'?); use one of: prospect, prepare, approach, "
         "needs, demo, objections, close, service\n"

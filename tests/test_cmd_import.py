@@ -26,7 +26,7 @@ def test_csv_with_chinese_headers_and_bad_rows(folder: Path, run, tmp_path: Path
         "would create 鼎盛地产 (row 1)",
         "would create 华中设计院 (row 4)",
         "skipped row 2: no name",
-        "skipped row 3: unknown size '大公司'; use one of: system, small, individual",
+        "skipped row 3: unknown size '大公司'; use one of: 系统, 散户, 个人",
         f"{source}: 2 customers to create, 0 to update, 2 rows skipped — dry run, nothing written",
     ]
     assert list((folder / "customers").iterdir()) == []

@@ -39,3 +39,16 @@ def test_extended_vocabulary_keeps_builtins() -> None:
     assert extended.resolve("水利").key == "water"
     assert extended.resolve("bank").key == "bank"
     assert len(extended.terms) == 17
+
+
+def test_a_word_typed_in_chinese_gets_chinese_choices() -> None:
+    with pytest.raises(UsageError) as error:
+        CHANNELS.resolve("朋友")
+    assert error.value.message == "unknown channel '朋友'; use one of: 陌拜, 缘故, 转介绍"
+    with pytest.raises(UsageError) as typo:
+        CHANNELS.resolve("缘固")
+    assert typo.value.message == "unknown channel '缘固' (did you mean '缘故'?); use one of: 陌拜, 缘故, 转介绍"
+    with pytest.raises(UsageError) as english:
+        CHANNELS.resolve("referal")
+    assert english.value.message == ("unknown channel 'referal' (did you mean 'referral'?); "
+                                     "use one of: cold, acquaintance, referral")
