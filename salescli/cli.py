@@ -18,6 +18,9 @@ class _Group(TyperGroup):
     """The one exit point for expected errors: `Error: …` on stderr and the documented exit code."""
 
     def invoke(self, ctx: Any) -> Any:
+        from salescli import store
+
+        store.forget()  # a command starts knowing nothing of the files (tests run many in one process)
         try:
             return super().invoke(ctx)
         except SalesError as error:
@@ -26,7 +29,7 @@ class _Group(TyperGroup):
             typer.echo(f"Error: {error}", err=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
-            typer.echo("Interrupted; nothing was half-written.", err=True)
+            typer.echo(interrupted_message(), err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     def parse_args(self, ctx: Any, args: list[str]) -> Any:
@@ -34,6 +37,18 @@ class _Group(TyperGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # in the order of a rep's day, not alphabetical
+
+
+def interrupted_message() -> str:
+    """What Ctrl-C leaves: nothing half-written, and the files written before it, so that a retry
+    does not repeat them."""
+    from salescli.errors import display_path
+    from salescli.store import landed
+
+    written = list(dict.fromkeys(display_path(path) for path in landed()))
+    if not written:
+        return "Interrupted; nothing was half-written."
+    return f"Interrupted; nothing was half-written, and the change to {', '.join(written)} was saved."
 
 
 # Options whose value may be left out (`forecast --month` means this month); click has no such thing.

@@ -177,6 +177,28 @@ def with_events(customer: Customer, events: tuple[Event, ...]) -> Customer:
     )
 
 
+def appended(customer: Customer, items: Sequence[Mapping[str, Any]]) -> Customer:
+    """`customer` with `items` (as a file reads them) added at the end of its log, in that order.
+    Items dated no earlier than every event update the deals as they stand (a long log need not be
+    replayed); others replay it all."""
+    start = len(customer.events)
+    added = tuple(event_from_item(item, start + offset) for offset, item in enumerate(items))
+    latest = customer.last_activity
+    if latest is None or any(event.date < latest for event in added) \
+            or any(later.date < earlier.date for earlier, later in zip(added, added[1:])):
+        return with_events(customer, (*customer.events, *added))
+    events = customer.events.extended(added) if isinstance(customer.events, LazyEvents) \
+        else (*customer.events, *added)
+    return replace(
+        customer,
+        events=events,
+        deals=_replayed({deal.name: deal._asdict() for deal in customer.deals}, added),
+        last_activity=max(event.date for event in added),
+        first_seen=customer.first_seen or min(event.date for event in added),
+        visit_days=(*customer.visit_days, *(event.date for event in added if event.kind is EventKind.VISIT)),
+    )
+
+
 def event_from_item(item: Any, index: int) -> Event:
     """One log entry as an Event; raise LogProblem naming the bad key."""
     if type(item) is not dict and not isinstance(item, Mapping):  # (typing's isinstance is slow: dicts first)
@@ -270,8 +292,12 @@ _NOT_ABOUT_A_DEAL = (EventKind.NOTE, EventKind.LINK)  # these neither open nor c
 
 def derive_deals(events: Iterable[Event]) -> tuple[Deal, ...]:
     """Replay the log in date order (file order within a day) into the state of each deal."""
-    states: dict[str, dict[str, Any]] = {}
-    for event in sorted(events, key=_date_of):
+    return _replayed({}, sorted(events, key=_date_of))
+
+
+def _replayed(states: dict[str, dict[str, Any]], events: Iterable[Event]) -> tuple[Deal, ...]:
+    """The deals (`states`: as they stood, by name) after `events`, in date order."""
+    for event in events:
         if event.kind in _NOT_ABOUT_A_DEAL:
             continue
         state = states.get(event.deal)
@@ -355,6 +381,16 @@ class LazyEvents(Sequence[Event]):
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self._built())
+
+    @property
+    def packed(self) -> bytes:
+        """The rows as the cache stores them."""
+        return self._packed
+
+    def extended(self, events: Sequence[Event]) -> LazyEvents:
+        """These events and `events` after them, still packed (a long log is not made into objects)."""
+        rows = marshal.loads(self._packed) + tuple(map(event_row, events))
+        return LazyEvents(marshal.dumps(rows), self._count + len(events))
 
     def notes(self) -> list[str]:
         """Each event's note, reason and goal that is given (what a search reads), without making the
@@ -454,10 +490,13 @@ def restored(value: Any) -> Any:
 def to_record(customer: Customer) -> tuple[Any, ...]:
     """Everything a command needs of a customer, as plain values; the profile and the events packed
     apart, to be unpacked only by a command that looks at them."""
-    return (customer.id, customer.name, marshal.dumps(storable(dict(customer.profile))),
+    profile = customer.profile
+    events = customer.events
+    return (customer.id, customer.name,
+            profile.packed if isinstance(profile, LazyProfile) else marshal.dumps(storable(dict(profile))),
             tuple(map(deal_row, customer.deals)), ordinal(customer.last_activity), ordinal(customer.first_seen),
-            tuple(day.toordinal() for day in customer.visit_days), len(customer.events),
-            marshal.dumps(tuple(map(event_row, customer.events))))
+            tuple(day.toordinal() for day in customer.visit_days), len(events),
+            events.packed if isinstance(events, LazyEvents) else marshal.dumps(tuple(map(event_row, events))))
 
 
 def from_record(record: Sequence[Any], path: Path | None) -> Customer:
@@ -480,6 +519,10 @@ class LazyProfile(Mapping[str, Any]):
         if self._values is None:
             self._values = restored(marshal.loads(self._packed))
         return self._values
+
+    @property
+    def packed(self) -> bytes:
+        return self._packed
 
     def __getitem__(self, key: str) -> Any:
         return self._unpacked()[key]

@@ -91,7 +91,7 @@ class Session:
         exact = self.folder.customers / f"{reference.strip()}.yaml"
         if not (_plain_id(reference) and exact.is_file()):
             exact = self.folder.customers / f"{store.resolve(self.named(), reference).id}.yaml"
-        return store.read_customer(exact)
+        return store.load_customer(self.folder, exact)
 
     def named(self) -> list[store.Named]:
         """Every readable customer's id and name (its list row), for finding one."""

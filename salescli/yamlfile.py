@@ -113,8 +113,8 @@ _SKIPPED = re.compile(r" *(#.*)?")
 _DOCUMENT_MARKER = re.compile(r"^(---|\.\.\.)", re.MULTILINE)
 
 
-def _load_with_plain_log(text: str) -> dict[str, Any] | None:
-    """The document, when its log is all plain one-line items; else None (for PyYAML to read)."""
+def _log_header(text: str) -> tuple[int, int] | None:
+    """Where the last top-level `log:` line starts and ends, when nothing follows `log:` on it."""
     if text.startswith(f"{LOG_KEY}:"):
         start = 0
     else:
@@ -124,6 +124,15 @@ def _load_with_plain_log(text: str) -> dict[str, Any] | None:
     header_end = text.find("\n", start)
     if header_end == -1 or text[start + len(LOG_KEY) + 1:header_end].strip() or "\r" in text:
         return None
+    return start, header_end
+
+
+def _load_with_plain_log(text: str) -> dict[str, Any] | None:
+    """The document, when its log is all plain one-line items; else None (for PyYAML to read)."""
+    header = _log_header(text)
+    if header is None:
+        return None
+    start, header_end = header
     log_text = text[header_end + 1:]
     if _NEVER.search(log_text):  # control characters, line separators, a byte-order mark: PyYAML decides
         return None
@@ -351,6 +360,122 @@ def format_flow_mapping(item: Mapping[str, Any]) -> str:
     """`{date: 2026-11-26, event: won, value: 48000}`: one event, one line, easy to diff and grep."""
     parts = (f"{key}: {format_scalar(value, flow=True)}" for key, value in item.items() if value is not None)
     return "{" + ", ".join(parts) + "}"
+
+
+# ---- appending to a log as salescli writes it, without parsing the whole file -----------------
+#
+# A visit on a customer with years of history must not cost a parse of every event (composing a
+# 1 MB file with PyYAML's pure-Python composer, as the general edit does, takes half a minute). When
+# the file is known to be valid YAML (salescli only edits files it has read) and its shape is the
+# one salescli writes — the profile above a last top-level `log:`, a mapping on its own without a
+# `log` key, and below it only one-line flow mappings `- {…}` at one indentation, blank lines and
+# comments — new item lines spliced between those lines are new items of the log and change nothing
+# else; the new lines themselves are checked with both loaders. The result is the general edit's,
+# byte for byte (the tests compare them).
+
+_QUOTED_ANY = r"""(?:"(?:[^"\\\n]|\\[^\n])*"|'(?:[^'\n]|'')*')"""  # escapes too
+_PAIR_ANY = f"(?:{_SCALAR}|{_QUOTED_ANY}): (?:{_SCALAR}|{_QUOTED_ANY})"
+_ITEM_SHAPE = re.compile(f"( *)- {{{_PAIR_ANY}(?:, {_PAIR_ANY})*}} *")
+
+
+def append_plain(text: str, items: Sequence[Mapping[str, Any]]) -> tuple[str, list[dict[str, Any]] | None] | None:
+    """`append_to_log(text, items)` the quick way, for a valid file of the shape salescli writes; None
+    for any other (append_to_log reads it whole). With it, the items as the file now reads them, in
+    file order, when they all went at the end (None when some went before later events)."""
+    header = _log_header(text)
+    if not items or header is None or _DOCUMENT_MARKER.search(text, 0, header[0]):
+        return None
+    start, header_end = header
+    lines = text[header_end + 1:].split("\n")
+    if _NEVER.search(text, header_end):
+        return None
+    item_lines, indent = _item_lines(lines)
+    if not item_lines or not _profile_alone(text[:start]):
+        return None
+    gaps: dict[int, list[Mapping[str, Any]]] = {}
+    try:
+        for item in items:
+            at = _first_later_line(lines, item_lines, item.get("date"))
+            gaps.setdefault(len(item_lines) if at is None else at, []).append(item)
+    except _Unusual:
+        return None
+    result = text
+    for gap in sorted(gaps, reverse=True):  # last first, so that earlier offsets hold
+        line = item_lines[-1] + 1 if gap == len(item_lines) else item_lines[gap]
+        offset = len(text) + 1 - sum(len(rest) + 1 for rest in lines[line:]) if line < len(lines) else len(text)
+        block = _by_date(gaps[gap])
+        if not _reads_as_items(block, indent):
+            return None
+        result = _insert_lines(result, offset, block, indent, "\n")
+    at_end = list(gaps) == [len(item_lines)]
+    return result, [_as_loaded(item) for item in _by_date(items)] if at_end else None
+
+
+def _item_lines(lines: list[str]) -> tuple[list[int], str]:
+    """The numbers of the lines that are log items, and their indentation; ([], "") unless every line
+    is an item at that indentation, blank or a comment."""
+    found = []
+    indent = None
+    for number, match in enumerate(map(_ITEM_SHAPE.fullmatch, lines)):
+        if match is None:
+            if _SKIPPED.fullmatch(lines[number]) is None:
+                return [], ""
+            continue
+        if indent is None:
+            indent = match.group(1)
+        elif match.group(1) != indent:
+            return [], ""
+        found.append(number)
+    return found, indent or ""
+
+
+def _profile_alone(profile_text: str) -> bool:
+    """Whether the part above `log:` is a mapping on its own, without a `log` key of its own."""
+    try:
+        profile = yaml.load(profile_text, Loader=_Loader) if profile_text.strip() else {}
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return False
+    return isinstance(profile, dict) and LOG_KEY not in profile
+
+
+def _first_later_line(lines: list[str], item_lines: list[int], day: Any) -> int | None:
+    """`_first_later` for the item lines: the index of the first of the items at the end dated after
+    `day`, or None for the very end."""
+    if not isinstance(day, date):
+        return None
+    position = len(item_lines)
+    for index in range(len(item_lines) - 1, -1, -1):
+        other = _line_item(lines[item_lines[index]]).get("date")
+        if isinstance(other, date) and other > day:
+            position = index
+        else:
+            break
+    return position if position < len(item_lines) else None
+
+
+def _line_item(line: str) -> dict[Any, Any]:
+    found = _plain_log([line])
+    if found is None:
+        try:
+            found = yaml.load(f"{LOG_KEY}:\n{line.strip()}\n", Loader=_Loader)[LOG_KEY]
+        except (yaml.YAMLError, ValueError, OverflowError, TypeError):
+            raise _Unusual from None
+    if not found or not isinstance(found[0], dict):
+        raise _Unusual
+    return found[0]
+
+
+def _reads_as_items(items: Sequence[Mapping[str, Any]], indent: str) -> bool:
+    """Whether the lines written for `items` are items of that shape that both loaders read as meant."""
+    lines = [f"{indent}- {format_flow_mapping(item)}" for item in items]
+    if not all(_ITEM_SHAPE.fullmatch(line) for line in lines):
+        return False
+    expected = {LOG_KEY: [_as_loaded(item) for item in items]}
+    block = f"{LOG_KEY}:\n" + "".join(line + "\n" for line in lines)
+    try:
+        return all(yaml.load(block, Loader=loader) == expected for loader in {_Loader, _EditLoader})
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return False
 
 
 # ---- surgical edits -------------------------------------------------------------------------

@@ -88,7 +88,7 @@ def test_ctrl_c_exits_130_and_leaves_the_file_whole(folder: Path, monkeypatch: p
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "replace", interrupted)
+    monkeypatch.setattr(os, "fsync", interrupted)
     result = invoke(folder, "advance", "zj")
     assert (result.exit_code, result.stderr) == (130, "Interrupted; nothing was half-written.\n")
     assert customer_file(folder, "zj").read_bytes() == before

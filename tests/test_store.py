@@ -92,19 +92,48 @@ def test_append_events_writes_atomically_and_keeps_the_mode(folder: Path) -> Non
     assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
 
 
-def test_a_file_changed_underneath_is_not_overwritten(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_hand_edit_saved_while_salescli_writes_is_kept_and_the_change_made_again_on_it(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(folder, "a.yaml", CUSTOMER)
-    edited_by_hand = CUSTOMER + "# typed while salescli ran\n"
-    real_append = yamlfile.append_to_log
+    edited_by_hand = CUSTOMER.replace("# keep me", "# typed while salescli ran")
+    real_append = yamlfile.append_plain
+    edits = iter([edited_by_hand])
 
-    def append_while_someone_edits(text: str, items: list) -> str:
-        path.write_text(edited_by_hand, encoding="utf-8")
+    def append_while_someone_edits(text: str, items: list) -> object:
+        for edit in edits:  # the first time only: an editor saves (a new file renamed over it)
+            temp = path.with_name("editor.tmp")
+            temp.write_text(edit, encoding="utf-8")
+            os.replace(temp, path)
         return real_append(text, items)
 
-    monkeypatch.setattr(yamlfile, "append_to_log", append_while_someone_edits)
-    with pytest.raises(DataError, match="the file changed while salescli was writing it; nothing was written"):
+    monkeypatch.setattr(yamlfile, "append_plain", append_while_someone_edits)
+    store.append_events(path, [NOTE])
+    assert path.read_text(encoding="utf-8") == edited_by_hand + "- {date: 2026-11-26, event: note, note: hi}\n"
+
+
+def test_a_file_that_keeps_changing_is_left_to_the_other_writer(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(folder, "a.yaml", CUSTOMER)
+    real_append = yamlfile.append_plain
+    edits = iter(range(100))
+
+    def append_while_someone_edits(text: str, items: list) -> object:
+        path.write_text(CUSTOMER + f"# edit {next(edits)}\n", encoding="utf-8")  # in place, every time
+        return real_append(text, items)
+
+    monkeypatch.setattr(yamlfile, "append_plain", append_while_someone_edits)
+    with pytest.raises(DataError, match="the file kept changing while salescli was writing it .*; nothing was written"):
         store.append_events(path, [NOTE])
-    assert path.read_text(encoding="utf-8") == edited_by_hand
+    assert path.read_text(encoding="utf-8") == CUSTOMER + "# edit 4\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
+
+
+def test_a_change_worked_out_from_an_earlier_read_is_refused_when_the_file_changed(folder: Path) -> None:
+    path = write(folder, "a.yaml", CUSTOMER)
+    store.read_customer(path)
+    path.write_text(CUSTOMER + "# edited\n", encoding="utf-8")
+    with pytest.raises(DataError, match="the file changed since salescli read it .*; nothing was written"):
+        store.append_events(path, [NOTE])
+    assert path.read_text(encoding="utf-8") == CUSTOMER + "# edited\n"
 
 
 def test_an_interrupted_write_leaves_the_file_whole(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,7 +142,7 @@ def test_an_interrupted_write_leaves_the_file_whole(folder: Path, monkeypatch: p
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "replace", interrupted)
+    monkeypatch.setattr(os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         store.append_events(path, [NOTE])
     assert path.read_text(encoding="utf-8") == CUSTOMER

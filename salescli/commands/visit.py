@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 from salescli import store
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
-from salescli.customer import EventKind
+from salescli.customer import Customer, EventKind
 from salescli.pipeline import deal_name, event_item
 
 
@@ -34,11 +34,14 @@ def visit(
     """
     s = session(ctx)
     found = s.customer(customer)
-    chosen = deal_name(found, deal)
     day = s.date(when)
-    item = event_item(EventKind.VISIT, day, chosen, goal=goal, note=note,
-                      next=s.date(next_visit) if next_visit else None)
-    store.append_events(s.path_of(found), [item])
+    next_day = s.date(next_visit) if next_visit else None
+
+    def plan(current: Customer) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        item = event_item(EventKind.VISIT, day, deal_name(current, deal), goal=goal, note=note, next=next_day)
+        return item, [item]
+
+    item, _ = store.append_planned(s.path_of(found), plan)
     s.wrote(s.path_of(found), f"visit {found.name} on {day}" + (f": {goal}" if goal else ""))
     planned = f"; next visit {item['next']}" if "next" in item else ""
     typer.echo(f"Logged a visit to {found.name} on {day}{planned}.")
