@@ -10,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from salescli import __version__
-from salescli.errors import EXIT_INTERRUPTED, SalesError
+from salescli.errors import EXIT_INTERRUPTED, EXIT_USAGE, SalesError
 from salescli.session import Session
 
 
@@ -20,6 +20,7 @@ class _Group(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         from salescli import store
 
+        _interruptible()
         store.forget()  # a command starts knowing nothing of the files (tests run many in one process)
         try:
             return super().invoke(ctx)
@@ -33,10 +34,23 @@ class _Group(TyperGroup):
             raise typer.Exit(EXIT_INTERRUPTED) from None
 
     def parse_args(self, ctx: Any, args: list[str]) -> Any:
+        for arg in args:
+            _refuse_undecodable(arg)
         return super().parse_args(ctx, _optional_values(args))
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # in the order of a rep's day, not alphabetical
+
+
+def _interruptible() -> None:
+    """From here on Ctrl-C raises KeyboardInterrupt, for the command to end cleanly (main.py leaves at
+    once before)."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread: signals are not ours to set
+        pass
 
 
 def interrupted_message() -> str:
@@ -49,6 +63,18 @@ def interrupted_message() -> str:
     if not written:
         return "Interrupted; nothing was half-written."
     return f"Interrupted; nothing was half-written, and the change to {', '.join(written)} was saved."
+
+
+def _refuse_undecodable(arg: str) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates: refuse them here, in one line, before
+    they reach a file (a terminal or script set to another encoding: GBK, Latin-1)."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        typer.echo(f"Error: the argument '{shown}' is not UTF-8 text; set the terminal (or the script) to "
+                   "UTF-8 and type it again", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 # Options whose value may be left out (`forecast --month` means this month); click has no such thing.
@@ -169,8 +195,41 @@ def __getattr__(name: str) -> typer.Typer:
     raise AttributeError(name)
 
 
+class _Terminal:
+    """A terminal's stream that shows control characters written out: a name or a note holding ESC
+    or BEL cannot recolour, retitle or beep the terminal it is printed in."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from salescli.render import CONTROL_CHARACTERS, shown_controls
+
+        self._stream.write(shown_controls(text) if CONTROL_CHARACTERS.search(text) else text)
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _guard_output() -> None:
+    """Output never fails on text the terminal's encoding cannot show, and terminals get no control
+    characters."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            continue
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
+        if stream.isatty():
+            setattr(sys, name, _Terminal(stream))
+
+
 def main() -> None:
     """The console entry point."""
+    _guard_output()
     completing = any(key.endswith("_COMPLETE") for key in os.environ)
     command = None if completing or "--help" in sys.argv or "-h" in sys.argv else command_in(sys.argv[1:])
     try:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 import datetime as dt
 import marshal
+import math
 from operator import itemgetter
 import unicodedata
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
 
 from salescli.errors import UsageError
+from salescli.parsing import FIRST_DAY, LAST_DAY, MAX_AMOUNT, YEARS, parse_money, too_large
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
 
@@ -209,7 +211,8 @@ def event_from_item(item: Any, index: int) -> Event:
     day = get("date")
     deal = get("deal")
     return Event(
-        date=day if type(day) is date else _date(day, ("log", index, "date"), required=True),  # type: ignore[arg-type]
+        date=day if type(day) is date and FIRST_DAY <= day <= LAST_DAY  # type: ignore[arg-type]
+        else _date(day, ("log", index, "date"), required=True),
         kind=kind,
         deal=FIRST_DEAL if deal is None or deal == "" else str(deal),
         stage=_stage(get("stage"), index),
@@ -237,8 +240,8 @@ def _kind(value: Any, index: int) -> EventKind:
 
 
 def _optional_date(value: Any, index: int, key: str) -> date | None:
-    if value is None or type(value) is date:
-        return value
+    if value is None or type(value) is date and FIRST_DAY <= value <= LAST_DAY:
+        return value  # type: ignore[no-any-return]
     return _date(value, ("log", index, key))
 
 
@@ -248,8 +251,10 @@ def _date(value: Any, where: tuple[str | int, ...], *, required: bool = False) -
             raise LogProblem("the event has no date; write `date: YYYY-MM-DD`", where[:-1])
         return None
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
+        if not FIRST_DAY <= value <= LAST_DAY:
+            raise LogProblem(f"{value} is outside the years salescli works with ({YEARS})", where)
         return value
     raise LogProblem(f"'{value}' is not a date; write YYYY-MM-DD", where)
 
@@ -274,9 +279,11 @@ def _money(value: Any, where: tuple[str | int, ...]) -> Decimal | None:
     if isinstance(value, bool):
         raise LogProblem(f"'{value}' is not an amount", where)
     if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise LogProblem(f"'{value}' is not an amount", where)
+        if abs(value) > MAX_AMOUNT:
+            raise LogProblem(too_large(value), where)
         return Decimal(str(value))
-    from salescli.parsing import parse_money
-
     try:
         return parse_money(str(value))
     except UsageError as error:

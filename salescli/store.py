@@ -335,8 +335,10 @@ def _cached_customer(folder: DataFolder, path: Path, identity: cache.Identity) -
         position = stored.names.index(path.name)
     except ValueError:
         return None
-    racy = identity[1] >= stored.written_ns - cache.RACY_NS
-    if stored.identities[position] != identity or racy:
+    if stored.identities[position] != identity:
+        return None
+    racy = identity[1] >= stored.written_ns - cache.RACY_NS  # then its bytes must match, as in Cache.sort_out
+    if racy and cache.digest(_read_bytes(path)) != stored.digest_at(position):
         return None
     record = stored.record_alone(position)
     if record is None:
@@ -922,6 +924,8 @@ def _interrupts_deferred() -> Iterator[None]:
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, before)
 
+
+GITIGNORE = "# salescli: temporary files of writes in progress (or killed), never data\n.*.tmp\n"
 
 # Temp files are named `.NAME.XXXXXXXX.tmp`; one a killed write left (no writer holds its lock, and
 # it is older than a write takes) is removed when the folder is next read.

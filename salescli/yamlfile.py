@@ -62,6 +62,17 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         except (_Unusual, TypeError, RecursionError, ValueError, OverflowError):
             return super().construct_document(node)  # PyYAML's way, and its error if there is one
 
+    duplicates: list[Duplicate] | None = None  # where to note keys given twice (None: do not look)
+
+    def _note_duplicates(self, node: Any) -> None:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self._build(key_node)
+            if key in seen:
+                mark = key_node.start_mark
+                self.duplicates.append((mark.line + 1, mark.column + 1, str(key)))  # type: ignore[union-attr]
+            seen.add(key)
+
     def _build(self, node: Any) -> Any:
         kind = node.__class__
         if kind is yaml.ScalarNode:
@@ -84,6 +95,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 if key_node.tag not in _PLAIN_KEYS:
                     raise _Unusual  # merge (<<), value (=) or other key tags: PyYAML's rules
                 result[self._build(key_node)] = self._build(value_node)  # TypeError if unhashable
+            if len(result) < len(node.value) and self.duplicates is not None:
+                self._note_duplicates(node)
             return result
         if kind is yaml.SequenceNode and node.tag == _SEQ:
             return [self._build(item) for item in node.value]
@@ -127,7 +140,7 @@ def _log_header(text: str) -> tuple[int, int] | None:
     return start, header_end
 
 
-def _load_with_plain_log(text: str) -> dict[str, Any] | None:
+def _load_with_plain_log(text: str, duplicates: list[Duplicate] | None = None) -> dict[str, Any] | None:
     """The document, when its log is all plain one-line items; else None (for PyYAML to read)."""
     header = _log_header(text)
     if header is None:
@@ -140,12 +153,15 @@ def _load_with_plain_log(text: str) -> dict[str, Any] | None:
     profile_text = text[:start]
     if log is None or _DOCUMENT_MARKER.search(profile_text):
         return None
+    found: list[Duplicate] = []
     try:  # the part above `log:` must be a whole mapping on its own (not, say, an open quote)
-        profile = yaml.load(profile_text, Loader=_Loader) if profile_text.strip() else {}
+        profile = _construct(profile_text, _Loader, found) if profile_text.strip() else {}
     except yaml.YAMLError:
         return None
-    if not isinstance(profile, dict):
+    if not isinstance(profile, dict) or LOG_KEY in profile:  # (two `log:` keys: PyYAML reads it, and says so)
         return None
+    if duplicates is not None:
+        duplicates.extend(found)
     profile[LOG_KEY] = log  # as YAML would: the last `log:` key wins
     return profile
 
@@ -171,7 +187,7 @@ def _plain_log(lines: list[str]) -> list[dict[Any, Any]] | None:
                 value = value[1:-1]
             else:
                 value = known[value] if value in known else _plain_scalar(value)
-            if type(key) is not str or value is _UNUSUAL:
+            if type(key) is not str or value is _UNUSUAL or key in item:  # (a key twice: PyYAML says where)
                 return None
             item[key] = value
         items.append(item)
@@ -229,17 +245,23 @@ class YamlProblem(Exception):
         self.column = column
 
 
-def load(text: str, *, loader: type | None = None) -> Any:
-    """Parse one YAML document safely; raise YamlProblem with the place of the error."""
+Duplicate = tuple[int, int, str]  # line, column (1-based) and the key repeated there
+
+
+def load(text: str, *, loader: type | None = None, duplicates: list[Duplicate] | None = None) -> Any:
+    """Parse one YAML document safely; raise YamlProblem with the place of the error. A key given
+    twice in one mapping (YAML keeps the last) is added to `duplicates`, when given a list."""
     loader = loader or _Loader
     try:
         if "&" in text or "*" in text:
             _refuse_aliases(text, loader)
         if loader is _Loader:
-            document = _load_with_plain_log(text)
+            document = _load_with_plain_log(text, duplicates)
             if document is not None:
                 return document
-        return yaml.load(text, Loader=loader)
+        return _construct(text, loader, duplicates)
+    except yaml.reader.ReaderError:
+        raise _bad_character(text) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "not valid YAML"
@@ -248,27 +270,57 @@ def load(text: str, *, loader: type | None = None) -> Any:
         raise YamlProblem(_problem_text(problem), mark.line + 1, mark.column + 1) from None
     except yaml.YAMLError as error:
         raise YamlProblem(f"not valid YAML: {error}") from None
-    except (ValueError, OverflowError):  # a scalar that looks like a date but is none (2026-13-01)
-        raise _bad_timestamp(text) from None
+    except (ValueError, OverflowError):  # a scalar that looks like a date or number but is none
+        raise _bad_scalar(text) from None
 
 
-def _bad_timestamp(text: str) -> YamlProblem:
-    """Find the date-like scalar that the loader could not turn into a date."""
+def _construct(text: str, loader_class: type, duplicates: list[Duplicate] | None) -> Any:
+    """yaml.load, with `duplicates` handed to our loader."""
+    loader = loader_class(text)
+    loader.duplicates = duplicates
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _bad_character(text: str) -> YamlProblem:
+    """The place of the first character YAML does not allow in a file (a NUL, other control characters)."""
+    found = _NON_PRINTABLE.search(text)
+    if found is None:
+        return YamlProblem("the file holds a character YAML does not allow")
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    return YamlProblem(f"the file holds a control character (U+{ord(found.group()):04X}) that YAML does not allow; "
+                       "delete it", line, column)
+
+
+def _bad_scalar(text: str) -> YamlProblem:
+    """Find the date- or number-like scalar that the loader could not turn into a value."""
     constructor = yaml.constructor.SafeConstructor()
+    kinds = {":timestamp": constructor.construct_yaml_timestamp, ":int": constructor.construct_yaml_int,
+             ":float": constructor.construct_yaml_float}
     stack = [yaml.compose(text, Loader=_EditLoader)]
     while stack:
         node = stack.pop()
-        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
+        if isinstance(node, yaml.ScalarNode):
+            kind = next((kind for kind in kinds if node.tag.endswith(kind)), None)
+            if kind is None:
+                continue
             try:
-                constructor.construct_yaml_timestamp(node)
+                kinds[kind](node)
             except (ValueError, OverflowError):
                 mark = node.start_mark
-                return YamlProblem(f"'{node.value}' is not a valid date; write YYYY-MM-DD",
-                                   mark.line + 1, mark.column + 1)
+                message = f"'{node.value}' is not a valid date; write YYYY-MM-DD" if kind == ":timestamp" else \
+                    f"a number of {len(node.value)} characters is more than salescli reads; shorten it"
+                return YamlProblem(message, mark.line + 1, mark.column + 1)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed(node.value))
         elif isinstance(node, yaml.MappingNode):
-            stack.extend(value for _, value in reversed(node.value))
+            stack.extend(part for pair in reversed(node.value) for part in reversed(pair))
     return YamlProblem("a value could not be read (not a valid date or number?)")
 
 
@@ -330,6 +382,10 @@ def format_scalar(value: Any, *, flow: bool = False) -> str:
     if isinstance(value, Decimal):
         return str(value) if value != value.to_integral() else str(int(value))
     text = str(value)
+    if _SURROGATE.search(text):  # YAML cannot hold one, escaped or not
+        shown = text.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")
+        raise DataError(f"'{shown}' is not valid text (it holds a lone surrogate, as bytes that are not UTF-8 "
+                        "become); nothing was written")
     if _reads_back_plain(text, flow=flow):
         return text
     # A JSON string is a valid YAML double-quoted scalar once the characters YAML does not accept
@@ -338,6 +394,7 @@ def format_scalar(value: Any, *, flow: bool = False) -> str:
 
 
 _UNSAFE_RAW = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -663,7 +720,10 @@ def _node_at(root: yaml.Node, path: str) -> yaml.Node | None:
 
 
 def _verify_values(text: str, values: Mapping[str, Any]) -> None:
-    document = load(text)
+    try:
+        document = load(text)
+    except YamlProblem:
+        raise DataError(f"could not set {', '.join(f'`{path}`' for path in values)} safely") from None
     for path, value in values.items():
         found: Any = document
         for part in path.split("."):

@@ -86,7 +86,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     texts: list[str] = []
     real = yamlfile.load
-    monkeypatch.setattr(yamlfile, "load", lambda text: texts.append(text) or real(text))
+    monkeypatch.setattr(yamlfile, "load", lambda text, **options: texts.append(text) or real(text, **options))
     return texts
 
 

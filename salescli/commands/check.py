@@ -127,11 +127,13 @@ def _check_file(path: Path, text: str, config: Any, today: date) -> Checked:
         return today.toordinal(), 0, [(f"unresolved merge conflict about `{field}`: keep one side, delete the "
                                        "<<<<<<< ======= >>>>>>> lines", line, 1, None) for line, field in markers], \
             False, None
+    duplicates: list[yamlfile.Duplicate] = []
     try:
-        document = yamlfile.load(text)
+        document = yamlfile.load(text, duplicates=duplicates)
     except yamlfile.YamlProblem as error:
         return today.toordinal(), 0, [(error.message, error.line, error.column, None)], False, None
-    found: Found = []
+    found: Found = [(f"`{key}` is given twice here; YAML keeps only the last one, so the earlier is hidden — "
+                     "merge the two or delete one", line, column, "duplicate-key") for line, column, key in duplicates]
     for finding in checks.validate(document, file_id=path.stem, config=config, today=today):
         problem = _located(finding, path, text)
         found.append((problem.message, problem.line, problem.column, finding.code))

@@ -55,6 +55,10 @@ def init(
         settings = {"language": language, "currency": currency, **({"user": user} if user else {})}
         store.write_new_file(config, yamlfile.set_values(text, settings))
         made.append(store.CONFIG)
+    ignore = path / ".gitignore"
+    if git and not ignore.exists():  # temp files of a write that was killed never reach a commit
+        store.write_new_file(ignore, store.GITIGNORE)
+        made.append(".gitignore")
     if git and _make_git_repo(path):
         made.append("a git repository")
     if git and shutil.which("git") and not (path / ".gitattributes").exists():
