@@ -172,6 +172,7 @@ def conflict_markers(text: str) -> list[tuple[int, str]]:
     for number, line in enumerate(lines, start=1):
         if line.startswith("<<<<<<< "):
             following = lines[number] if number < len(lines) else ""
-            found.append((number, following.split(":", 1)[0].strip() or "?"))
+            about = "log" if following.lstrip().startswith(("- ", "=======")) else following.split(":", 1)[0]
+            found.append((number, about.strip() or "?"))
     return found
 

@@ -31,7 +31,13 @@ class Session:
 
     @cached_property
     def folder(self) -> store.DataFolder:
-        return store.find_data_folder(self.directory)
+        from salescli.gitops import ensure_merge_driver
+
+        folder = store.find_data_folder(self.directory)
+        registered = ensure_merge_driver(folder.root)  # a fresh clone: .gitattributes names it, the config lacks it
+        if registered:
+            print(registered, file=sys.stderr)
+        return folder
 
     @cached_property
     def config(self) -> Config:

@@ -386,6 +386,11 @@ def read_text(path: Path) -> str:
     return _decoded(_read_bytes(path), path)
 
 
+def read_bytes(path: Path) -> bytes:
+    """A regular file's bytes (see `_read_bytes`)."""
+    return _read_bytes(path)
+
+
 def _read_bytes(path: Path) -> bytes:
     """A regular file's bytes; anything else (a FIFO, a device, a folder, a broken or looping link) is
     refused with the reason, without waiting on it."""
