@@ -576,7 +576,8 @@ def _transact(path: Path, work: Work[Result], *, fixed: bool) -> tuple[Result, C
     before (from what this process read of the file, if it did), so a file changed since is refused."""
     target = _customer_target(path)
     expected = _read_digest(path) if fixed else None
-    for _ in range(_ATTEMPTS):
+    for attempt in range(_ATTEMPTS):
+        time.sleep(0.01 * attempt)  # (another program is writing the file: let it finish)
         with _locked(target, path) as held:
             if expected is not None and cache.digest(held.data) != expected:
                 raise DataError("the file changed since salescli read it (another command or an editor wrote "
@@ -683,9 +684,11 @@ def _check_writable(target: Path, path: Path) -> None:
         raise DataError(f"cannot write: {_reason(error)}", path=path) from None
     if not stat.S_ISREG(status.st_mode):
         raise DataError(f"cannot write: {_not_regular(status)}; salescli writes only plain files", path=path)
-    if not status.st_mode & 0o222 or not os.access(target, os.W_OK):
+    if not status.st_mode & 0o222:
         raise DataError("the file is read-only; salescli leaves it as it is (make it writable, e.g. "
                         "`chmod u+w`, to change it)", path=path)
+    if not os.access(target, os.W_OK):
+        raise DataError("cannot write: you have no permission to change the file; nothing was written", path=path)
 
 
 @contextmanager

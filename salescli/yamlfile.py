@@ -383,7 +383,7 @@ def format_scalar(value: Any, *, flow: bool = False) -> str:
         return str(value) if value != value.to_integral() else str(int(value))
     text = str(value)
     if _SURROGATE.search(text):  # YAML cannot hold one, escaped or not
-        shown = text.encode("utf-8", "surrogatepass").decode("utf-8", "backslashreplace")
+        shown = text.encode("utf-8", "backslashreplace").decode("utf-8")
         raise DataError(f"'{shown}' is not valid text (it holds a lone surrogate, as bytes that are not UTF-8 "
                         "become); nothing was written")
     if _reads_back_plain(text, flow=flow):

@@ -337,3 +337,69 @@ def test_the_files_salescli_writes_take_the_quick_path() -> None:
     text = yamlfile.append_to_log("name: A\nlog:\n", [{"date": date(2026, 11, 26), "event": "visit",
                                                         "note": "见了王工, 谈: 价格", "goal": "demo"}])
     assert yamlfile._load_with_plain_log(text)["log"][0]["note"] == "见了王工, 谈: 价格"  # quoted, no escapes
+
+
+# ---- the quick append writes what the full edit writes --------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(customer_files(), st.lists(_event, min_size=1, max_size=3))
+def test_the_quick_append_writes_what_the_full_edit_writes(file: tuple[str, list[dict]], new: list[dict]) -> None:
+    text, events = file
+    quick = yamlfile.append_plain(text, new)
+    if quick is None:  # not a log of one-line items: the full edit's business
+        return
+    after, written = quick
+    assert after == yamlfile.append_to_log(text, new)
+    inserted = _inserted(events, new)
+    at_end = inserted[:len(events)] == events
+    assert written == (inserted[len(events):] if at_end else None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(log_files(), st.lists(_event, min_size=1, max_size=2))
+def test_the_quick_append_agrees_on_odd_files_too(text: str, new: list[dict]) -> None:
+    try:
+        slow = yamlfile.append_to_log(text, new)
+    except (DataError, yamlfile.YamlProblem):
+        return  # the quick way is only asked about files salescli can edit
+    quick = yamlfile.append_plain(text, new)
+    assert quick is None or quick[0] == slow
+
+
+def test_the_quick_append_takes_escapes_and_comments_between_events() -> None:
+    text = ('name: A\nlog:\n- {date: 2026-01-01, event: added}\n# 备注\n- {date: 2026-02-01, event: note, '
+            'note: "tab\\there"}\n\n')
+    quick = yamlfile.append_plain(text, [WON])
+    assert quick == (text.replace("here\"}\n", "here\"}\n- {date: 2026-11-26, event: won, value: 48000}\n"),
+                     [{"date": date(2026, 11, 26), "event": "won", "value": 48000}])
+
+
+# ---- what check needs to know, and where ------------------------------------------------------
+
+def test_keys_given_twice_are_found_at_any_level() -> None:
+    text = ("name: A\ncontact: {person: 王工, person: 李工}\nlog:\n- {date: 2026-01-01, event: added}\n"
+            "area: x\nlog:\n- {date: 2026-01-02, event: note, date: 2026-01-03}\n")
+    found: list[yamlfile.Duplicate] = []
+    document = yamlfile.load(text, duplicates=found)
+    assert document["log"] == [{"date": date(2026, 1, 3), "event": "note"}]  # as YAML reads it: the last wins
+    assert sorted(found) == [(2, 23, "person"), (6, 1, "log"), (7, 35, "date")]
+    found.clear()
+    yamlfile.load("name: A\nlog:\n- {date: 2026-01-02, event: note}\n", duplicates=found)
+    assert found == []
+
+
+@pytest.mark.parametrize(("text", "message", "place"), [
+    ("name: A\nlog:\n- {date: 2026-01-01, event: note, note: \"a\0b\"}\n",
+     "the file holds a control character (U+0000) that YAML does not allow; delete it", (3, 43)),
+    ("name: A\nlog:\n- {date: 2026-01-01, event: won, value: " + "9" * 5000 + "}\n",
+     "a number of 5000 characters is more than salescli reads; shorten it", (3, 41)),
+])
+def test_unreadable_values_are_located(text: str, message: str, place: tuple[int, int]) -> None:
+    with pytest.raises(yamlfile.YamlProblem) as error:
+        yamlfile.load(text)
+    assert (error.value.message, (error.value.line, error.value.column)) == (message, place)
+
+
+def test_text_with_a_lone_surrogate_is_refused_before_it_is_written() -> None:
+    with pytest.raises(DataError, match=r"'b\\udcffc' is not valid text \(it holds a lone surrogate"):
+        yamlfile.format_scalar("b\udcffc")
