@@ -8,9 +8,10 @@ from typing import Any, Optional
 
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from salescli import __version__
-from salescli.errors import EXIT_INTERRUPTED, EXIT_USAGE, SalesError
+from salescli.errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, SalesError
 from salescli.session import Session
 
 
@@ -32,6 +33,13 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             typer.echo(interrupted_message(), err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (typer.Exit, typer.Abort, TyperException):  # click's own ways out: usage errors, --help
+            raise
+        except Exception as error:  # the last resort: one line, never a traceback (--debug shows it)
+            if _debugging(ctx):
+                raise
+            typer.echo(f"Error: {_unexpected(error)}", err=True)
+            raise typer.Exit(EXIT_DATA) from None
 
     def parse_args(self, ctx: Any, args: list[str]) -> Any:
         for arg in args:
@@ -40,6 +48,15 @@ class _Group(TyperGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # in the order of a rep's day, not alphabetical
+
+
+def _unexpected(error: Exception) -> str:
+    """An error no part of salescli foresaw, in one line: a system's (a file, the disk) or a bug's."""
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        return f"{where}{error.strerror or error}"
+    return (f"salescli failed unexpectedly ({type(error).__name__}: {error}); nothing was half-written. Run the "
+            "command again with --debug for the details, and report them")
 
 
 def _interruptible() -> None:
@@ -71,7 +88,10 @@ def _refuse_undecodable(arg: str) -> None:
     try:
         arg.encode("utf-8")
     except UnicodeEncodeError:
-        shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        try:  # the bytes as typed (\xff), as far as they came from the command line
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
         typer.echo(f"Error: the argument '{shown}' is not UTF-8 text; set the terminal (or the script) to "
                    "UTF-8 and type it again", err=True)
         raise typer.Exit(EXIT_USAGE) from None

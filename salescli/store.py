@@ -82,15 +82,22 @@ def find_data_folder(explicit: str | None, *, start: Path | None = None) -> Data
     chosen = explicit or os.environ.get(DIR_VARIABLE)
     if chosen:
         path = Path(chosen).expanduser()
-        if path.name == CUSTOMERS and not (path / CUSTOMERS).is_dir() and path.is_dir():
-            path = path.parent
-        if not (path / CUSTOMERS).is_dir():
+        try:
+            if path.name == CUSTOMERS and not (path / CUSTOMERS).is_dir() and path.is_dir():
+                path = path.parent
+            found = (path / CUSTOMERS).is_dir()
+        except OSError as error:
+            raise UsageError(f"cannot look into {path}: {_reason(error)}") from None
+        if not found:
             raise UsageError(f"{path} has no customers/ folder; run `salescli init {path}` to make one")
         return DataFolder(path)
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / CUSTOMERS).is_dir():
-            return DataFolder(folder)
+    try:
+        here = (start or Path.cwd()).resolve()
+        for folder in (here, *here.parents):
+            if (folder / CUSTOMERS).is_dir():
+                return DataFolder(folder)
+    except OSError as error:  # the working folder was removed, or a folder above cannot be looked into
+        raise UsageError(f"cannot look for the data folder here ({_reason(error)}); pass --dir PATH") from None
     raise UsageError(
         "not in a salescli data folder (no customers/ here or above); "
         "run `salescli init` to make one, or pass --dir PATH"
@@ -729,8 +736,10 @@ def _swap_in(path: Path, target: Path, held: _Held, data: bytes, customer: Custo
     file since it was read under the lock."""
     with _TempFile(target, data, held.status.st_mode & 0o7777) as temp, _interrupts_deferred():
         try:
+            if not _unchanged(target, held):  # an editor saved meanwhile (the usual case of it): work it out again
+                return False
             if _exchange(temp.path, target):
-                if not _unchanged(temp.path, held):  # an editor saved meanwhile: its file goes back
+                if not _unchanged(temp.path, held):  # one saved just now: its file goes back
                     _put_back(temp, target, path)
                     return False
                 temp.remove()
@@ -767,14 +776,14 @@ def _unchanged(path: Path, held: _Held) -> bool:
 
 def _put_back(temp: _TempFile, target: Path, path: Path) -> None:
     """Exchange again, so that the other program's file is where it was and ours is the temp file."""
-    if not _exchange(temp.path, target):
-        raise DataError("another program changed the file while salescli was writing it, and salescli could "
-                        f"not put that version back; it is kept as {temp.path.name} beside it", path=path)
-    if _inode(temp.path) != temp.inode:  # yet another writer came in between: keep every version
-        temp.keep()
-        raise DataError("other programs changed the file twice while salescli was writing it; nothing of "
-                        f"salescli's was written, and the version it displaced is kept as {temp.path.name} "
-                        "beside it: compare the two", path=path)
+    if _exchange(temp.path, target) and _inode(temp.path) == temp.inode:
+        return
+    # Yet another save came in between: two versions, neither of which may be lost. The one now at the
+    # temp name is kept under a name the clean-up of leftovers leaves alone, and the user is told.
+    kept = temp.keep_as(f"{target.name}.displaced-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
+    raise DataError("another program saved the file twice while salescli was writing it: the file holds one of its "
+                    f"versions, and the other (perhaps with salescli's change) is kept as {display_path(kept)}; "
+                    "compare the two and merge them by hand", path=path)
 
 
 class _TempFile:
@@ -815,8 +824,12 @@ class _TempFile:
         os.unlink(self.path)
         self.renamed = True
 
-    def keep(self) -> None:
+    def keep_as(self, name: str) -> Path:
+        """Keep what is at the temp name, under `name` beside it."""
+        kept = self.path.with_name(name)
+        os.rename(self.path, kept)
         self.kept = True
+        return kept
 
     def landed(self, path: Path) -> cache.Identity:
         """The write is in place: sync the folder, check the bytes, note it; the file's identity."""
@@ -861,6 +874,9 @@ def _write_whole(path: Path, data: bytes, *, exclusive: bool) -> cache.Identity:
 
 
 def _write_problem(error: OSError, path: Path) -> DataError:
+    if error.errno == errno.ENOENT and not path.parent.is_dir():
+        return DataError(f"cannot write: the folder {display_path(path.parent)} does not exist; nothing was written",
+                         path=path)
     if error.errno in (errno.EACCES, errno.EPERM):
         folder = display_path(path.parent)
         return DataError(f"cannot write: no permission to write in {folder}/ (salescli writes a temporary "

@@ -409,7 +409,7 @@ def _reads_back_plain(text: str, *, flow: bool) -> bool:
     probe = f"{{k: {text}}}" if flow else f"k: {text}"
     try:  # both loaders must agree: libyaml takes some plain scalars (`0?` in flow) that PyYAML refuses
         return all(yaml.load(probe, Loader=loader) == {"k": text} for loader in {_Loader, _EditLoader})
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):  # (2026-02-30 looks like a date, and is none: quote it)
         return False
 
 

@@ -297,3 +297,49 @@ def _unpacked(record: tuple) -> tuple:
     import marshal
 
     return tuple(marshal.loads(part) if isinstance(part, bytes) else part for part in record)
+
+
+def _editor_saves(path: Path, text: str) -> None:
+    temp = path.with_name("editor.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+def test_an_editor_saving_in_the_instant_before_the_swap_gets_its_version_back(
+        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(folder, "a.yaml", CUSTOMER)
+    edited = CUSTOMER.replace("# keep me", "# saved at the last moment")
+    exchange = store._exchange
+    saves = iter([edited])
+
+    def exchange_just_after_a_save(first: Path, second: Path) -> bool:
+        for text in saves:  # once: between the last check and the exchange
+            _editor_saves(path, text)
+        return exchange(first, second)
+
+    monkeypatch.setattr(store, "_exchange", exchange_just_after_a_save)
+    store.append_events(path, [NOTE])
+    assert path.read_text(encoding="utf-8") == edited + "- {date: 2026-11-26, event: note, note: hi}\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
+
+
+def test_two_saves_in_that_instant_keep_both_versions_and_say_where(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(folder)
+    path = write(folder, "a.yaml", CUSTOMER)
+    first, second = CUSTOMER + "# first save\n", CUSTOMER + "# second save\n"
+    exchange = store._exchange
+    saves = iter([first, second])
+
+    def exchange_just_after_a_save(one: Path, other: Path) -> bool:
+        _editor_saves(path, next(saves))
+        return exchange(one, other)
+
+    monkeypatch.setattr(store, "_exchange", exchange_just_after_a_save)
+    with pytest.raises(DataError) as error:
+        store.append_events(path, [NOTE])
+    kept = [p for p in path.parent.iterdir() if p.name.startswith("a.yaml.displaced-")]
+    assert len(kept) == 1 and str(error.value) == (
+        "customers/a.yaml: another program saved the file twice while salescli was writing it: the file holds one "
+        f"of its versions, and the other (perhaps with salescli's change) is kept as customers/{kept[0].name}; "
+        "compare the two and merge them by hand")
+    assert {path.read_text(encoding="utf-8"), kept[0].read_text(encoding="utf-8")} == {first, second}
