@@ -401,19 +401,27 @@ def read_bytes(path: Path) -> bytes:
 def _read_bytes(path: Path) -> bytes:
     """A regular file's bytes; anything else (a FIFO, a device, a folder, a broken or looping link) is
     refused with the reason, without waiting on it."""
+    descriptor, _ = _open_regular(path, path, doing="read")
     try:
-        descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC)
-    except OSError as error:
-        raise DataError(f"cannot read: {_reason(error)}", path=path) from None
-    try:
-        status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            raise DataError(f"cannot read: {_not_regular(status)}; salescli reads only plain files", path=path)
         return _read_all(descriptor)
     except OSError as error:
         raise DataError(f"cannot read: {_reason(error)}", path=path) from None
     finally:
         os.close(descriptor)
+
+
+def _open_regular(path: Path, shown: Path, *, doing: str, follow: bool = True) -> tuple[int, os.stat_result]:
+    """A descriptor open on the regular file at `path`, and its status; else a DataError about `shown`
+    saying why it cannot be read or written (`doing`). A FIFO is never waited on."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC | (0 if follow else _NOFOLLOW))
+    except OSError as error:
+        raise DataError(f"cannot {doing}: {_reason(error)}", path=shown) from None
+    status = os.fstat(descriptor)
+    if not stat.S_ISREG(status.st_mode):
+        os.close(descriptor)
+        raise DataError(f"cannot {doing}: {_not_regular(status)}; salescli {doing}s only plain files", path=shown)
+    return descriptor, status
 
 
 _NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a FIFO must not wait for a writer
@@ -707,14 +715,8 @@ def _locked(target: Path, path: Path) -> Iterator[_Held]:
     except ImportError:  # no flock (Windows): the check of what the swap displaced still guards
         fcntl = None  # type: ignore[assignment]
     while True:
+        descriptor, status = _open_regular(target, path, doing="write", follow=False)
         try:
-            descriptor = os.open(target, os.O_RDONLY | _NONBLOCK | _NOFOLLOW | _CLOEXEC)
-        except OSError as error:
-            raise DataError(f"cannot write: {_reason(error)}", path=path) from None
-        try:
-            status = os.fstat(descriptor)
-            if not stat.S_ISREG(status.st_mode):
-                raise DataError(f"cannot write: {_not_regular(status)}", path=path)
             if fcntl is not None:
                 fcntl.flock(descriptor, fcntl.LOCK_EX)
             if _inode(target) == status.st_ino:
@@ -762,11 +764,10 @@ def _swap_in(path: Path, target: Path, held: _Held, data: bytes, customer: Custo
 def _unchanged(path: Path, held: _Held) -> bool:
     """Whether the file at `path` is the one read under the lock, with the same bytes."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | _NOFOLLOW | _CLOEXEC)
-    except OSError:
+        descriptor, status = _open_regular(path, path, doing="read", follow=False)
+    except DataError:
         return False
     try:
-        status = os.fstat(descriptor)
         return (status.st_ino, status.st_dev, status.st_size) == (held.status.st_ino, held.status.st_dev,
                                                                    len(held.data)) \
             and _read_all(descriptor) == held.data

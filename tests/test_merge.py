@@ -119,35 +119,6 @@ def test_git_setup_writes_attributes_once(repo: Path) -> None:
     assert "merge-file %O %A %B %P" in git(repo, "config", "merge.salescli.driver").stdout
 
 
-def test_two_clones_of_one_data_repo_merge_on_pull(tmp_path: Path) -> None:
-    origin = tmp_path / "origin.git"
-    subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
-    first = tmp_path / "a"
-    assert invoke(tmp_path, "init", str(first), "--no-git").exit_code == 0
-    git(first, "init", "-q", "-b", "main")
-    invoke(first, "git-setup")
-    invoke(first, "add", "中建三局", "--id", "zj", "--value", "8万", today="2026-09-01")
-    git(first, "add", ".")
-    git(first, "commit", "-qm", "start")
-    git(first, "remote", "add", "origin", str(origin))
-    assert git(first, "push", "-q", "origin", "main").returncode == 0
-    second = tmp_path / "b"
-    subprocess.run(["git", "clone", "-q", str(origin), str(second)], check=True)
-    invoke(second, "git-setup")  # git config is per clone
-    invoke(first, "--commit", "advance", "zj", "demo", today="2026-11-20")
-    invoke(first, "--commit", "visit", "zj", "--note", "A 演示", today="2026-11-21")
-    assert git(first, "push", "-q", "origin", "main").returncode == 0
-    invoke(second, "--commit", "visit", "zj", "--note", "B 回访", today="2026-11-19")
-    invoke(second, "--commit", "target", "zj", "--by", "2027-01-10", today="2026-11-22")
-    pulled = git(second, "pull", "-q", "--no-rebase", "origin", "main")
-    assert pulled.returncode == 0, pulled.stderr
-    log = yaml.safe_load(customer_file(second, "zj").read_text(encoding="utf-8"))["log"]
-    assert [(e["date"].isoformat(), e["event"]) for e in log] == [
-        ("2026-09-01", "added"), ("2026-09-01", "target"), ("2026-11-19", "visit"), ("2026-11-20", "stage"),
-        ("2026-11-21", "visit"), ("2026-11-22", "target")]
-    assert invoke(second, "check", today="2026-11-26").exit_code == 0
-
-
 # ---- the log merged against the common ancestor ----------------------------------------------
 
 LOG_BASE = ("name: A\nlog:\n- {date: 2026-09-01, event: added}\n- {date: 2026-10-01, event: visit, note: 错的}\n"
@@ -172,21 +143,18 @@ def test_an_event_corrected_on_one_side_replaces_the_old_one() -> None:
 
 def test_an_event_changed_differently_on_both_sides_is_a_marked_conflict() -> None:
     ours, theirs = LOG_BASE.replace("错的", "张工"), LOG_BASE.replace("错的", "李工")
-    result = merge_texts(LOG_BASE, ours, theirs)
-    assert result.conflicts == ("log: the 2026-10-01 visit event",)
-    assert result.text == LOG_BASE.replace(WRONG_VISIT, "<<<<<<< ours\n- {date: 2026-10-01, event: visit, note: 张工}\n"
+    marked = LOG_BASE.replace(WRONG_VISIT, "<<<<<<< ours\n- {date: 2026-10-01, event: visit, note: 张工}\n"
                                            "=======\n- {date: 2026-10-01, event: visit, note: 李工}\n>>>>>>> theirs\n")
+    assert merge_texts(LOG_BASE, ours, theirs) == MergeResult(marked, ("log: the 2026-10-01 visit event",))
 
 
 def test_an_event_deleted_on_one_side_and_changed_on_the_other_is_a_conflict() -> None:
     deleted = LOG_BASE.replace(WRONG_VISIT, "") + "- {date: 2026-11-21, event: note, note: new}\n"
     corrected = LOG_BASE.replace("错的", "对的")
-    result = merge_texts(LOG_BASE, deleted, corrected)
-    assert result.conflicts == ("log: the 2026-10-01 visit event",)
-    assert result.text == (
-        "name: A\nlog:\n- {date: 2026-09-01, event: added}\n<<<<<<< ours\n=======\n"
-        "- {date: 2026-10-01, event: visit, note: 对的}\n>>>>>>> theirs\n- {date: 2026-10-05, event: note, note: keep}\n"
-        "- {date: 2026-11-21, event: note, note: new}\n")
+    marked = ("name: A\nlog:\n- {date: 2026-09-01, event: added}\n<<<<<<< ours\n=======\n"
+              "- {date: 2026-10-01, event: visit, note: 对的}\n>>>>>>> theirs\n- {date: 2026-10-05, event: note, note: keep}\n"
+              "- {date: 2026-11-21, event: note, note: new}\n")
+    assert merge_texts(LOG_BASE, deleted, corrected) == MergeResult(marked, ("log: the 2026-10-01 visit event",))
 
 
 def test_an_event_both_sides_added_or_changed_alike_is_kept_once() -> None:
@@ -292,3 +260,18 @@ def test_a_side_saved_in_gbk_is_merged_by_line_with_markers_that_name_the_file(c
     assert "note: 第二次".encode("gbk") in merged and "note: 二".encode() in merged  # nothing lost
     result = invoke(rep_c, "check")
     assert result.exit_code == 1 and "customers/zj.yaml: not UTF-8 text" in result.stdout
+
+
+def test_two_clones_of_one_data_repo_merge_on_pull(clones: tuple[Path, Path]) -> None:
+    first, second = clones
+    invoke(first, "--commit", "advance", "zj", "demo", today="2026-11-20")
+    invoke(first, "--commit", "visit", "zj", "--note", "A 演示", today="2026-11-21")
+    assert _git(first, "push", "-q", "origin", "main").returncode == 0
+    invoke(second, "--commit", "visit", "zj", "--note", "B 回访", today="2026-11-19")
+    invoke(second, "--commit", "target", "zj", "--by", "2027-01-10", today="2026-11-22")
+    pulled = _pull(second)
+    assert pulled.returncode == 0, pulled.stderr
+    assert [(day, event) for day, event, _ in _events(second)] == [
+        ("2026-09-01", "added"), ("2026-09-01", "target"), ("2026-10-01", "visit"), ("2026-10-02", "visit"),
+        ("2026-11-19", "visit"), ("2026-11-20", "stage"), ("2026-11-21", "visit"), ("2026-11-22", "target")]
+    assert invoke(second, "check", today="2026-11-26").exit_code == 0

@@ -92,23 +92,30 @@ def test_append_events_writes_atomically_and_keeps_the_mode(folder: Path) -> Non
     assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
 
 
+def _editor_saves(path: Path, text: str) -> None:
+    temp = path.with_name("editor.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
+
+
+@pytest.mark.parametrize("moment", ["while the change is worked out", "between the last check and the swap"])
 def test_a_hand_edit_saved_while_salescli_writes_is_kept_and_the_change_made_again_on_it(
-        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        folder: Path, monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
     path = write(folder, "a.yaml", CUSTOMER)
     edited_by_hand = CUSTOMER.replace("# keep me", "# typed while salescli ran")
-    real_append = yamlfile.append_plain
+    owner, name = (yamlfile, "append_plain") if moment.startswith("while") else (store, "_exchange")
+    real = getattr(owner, name)
     edits = iter([edited_by_hand])
 
-    def append_while_someone_edits(text: str, items: list) -> object:
+    def saved_by_an_editor(*args: object) -> object:
         for edit in edits:  # the first time only: an editor saves (a new file renamed over it)
-            temp = path.with_name("editor.tmp")
-            temp.write_text(edit, encoding="utf-8")
-            os.replace(temp, path)
-        return real_append(text, items)
+            _editor_saves(path, edit)
+        return real(*args)
 
-    monkeypatch.setattr(yamlfile, "append_plain", append_while_someone_edits)
+    monkeypatch.setattr(owner, name, saved_by_an_editor)
     store.append_events(path, [NOTE])
     assert path.read_text(encoding="utf-8") == edited_by_hand + "- {date: 2026-11-26, event: note, note: hi}\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
 
 
 def test_a_file_that_keeps_changing_is_left_to_the_other_writer(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -297,30 +304,6 @@ def _unpacked(record: tuple) -> tuple:
     import marshal
 
     return tuple(marshal.loads(part) if isinstance(part, bytes) else part for part in record)
-
-
-def _editor_saves(path: Path, text: str) -> None:
-    temp = path.with_name("editor.tmp")
-    temp.write_text(text, encoding="utf-8")
-    os.replace(temp, path)
-
-
-def test_an_editor_saving_in_the_instant_before_the_swap_gets_its_version_back(
-        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write(folder, "a.yaml", CUSTOMER)
-    edited = CUSTOMER.replace("# keep me", "# saved at the last moment")
-    exchange = store._exchange
-    saves = iter([edited])
-
-    def exchange_just_after_a_save(first: Path, second: Path) -> bool:
-        for text in saves:  # once: between the last check and the exchange
-            _editor_saves(path, text)
-        return exchange(first, second)
-
-    monkeypatch.setattr(store, "_exchange", exchange_just_after_a_save)
-    store.append_events(path, [NOTE])
-    assert path.read_text(encoding="utf-8") == edited + "- {date: 2026-11-26, event: note, note: hi}\n"
-    assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
 
 
 def test_two_saves_in_that_instant_keep_both_versions_and_say_where(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

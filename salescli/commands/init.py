@@ -27,7 +27,8 @@ def init(
     currency: str = typer.Option("CNY", "--currency"),
     git: bool = typer.Option(True, "--git/--no-git", help="Make a git repository if there is none."),
 ) -> None:
-    """Make a new data folder: customers/, templates/, a commented salescli.yaml, and a git repo.
+    """Make a new data folder: customers/, templates/, a commented salescli.yaml, and a git repo with
+    salescli's merge driver and a .gitignore for its temporary files.
 
     Existing files are never overwritten; running it again only adds what is missing.
 

@@ -95,7 +95,8 @@ def _git_merge_file(base: Path, ours: Path, theirs: Path, name: str) -> int:
 
 def git_setup(ctx: typer.Context) -> None:
     """Register `salescli merge-file` as git's merge driver for customers/*.yaml in this data
-    folder's repository (.gitattributes and the repository's git config). `salescli init` does it too.
+    folder's repository (.gitattributes and the repository's git config). `salescli init` does it too,
+    and any salescli command in a fresh clone registers the driver that .gitattributes names.
 
     Examples:
 
