@@ -3,8 +3,9 @@
 YAML (yamlfile, PyYAML) is imported only where a file is parsed or edited: a command that finds
 everything in the parse cache never loads it.
 
-Every write goes through `_write_file`: take the file's lock, check that the bytes are still the
-ones the edit was computed from, write a temp file in the same folder, fsync, rename, read back.
+Every change to a customer file is a transaction (`_transact`, described at "writing" below): lock,
+read, work the change out, write a temp file beside the file, fsync, swap it in, read it back.
+Every file is opened so that a FIFO is never waited on, and only regular files are read or written.
 """
 
 from __future__ import annotations
@@ -663,9 +664,8 @@ def forget() -> None:
 
 @dataclass(frozen=True)
 class _Held:
-    """A locked file: its descriptor, its status and its bytes as read under the lock."""
+    """A locked file: its status and its bytes as read under the lock."""
 
-    descriptor: int
     status: os.stat_result
     data: bytes
 
@@ -717,13 +717,19 @@ def _locked(target: Path, path: Path) -> Iterator[_Held]:
     while True:
         descriptor, status = _open_regular(target, path, doing="write", follow=False)
         try:
-            if fcntl is not None:
-                fcntl.flock(descriptor, fcntl.LOCK_EX)
+            if fcntl is None:  # (and a file open there cannot be replaced: read it, and let it go)
+                held = _Held(status, _read_all(descriptor))
+                os.close(descriptor)
+                descriptor = -1
+                yield held
+                return
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
             if _inode(target) == status.st_ino:
-                yield _Held(descriptor, status, _read_all(descriptor))
+                yield _Held(status, _read_all(descriptor))
                 return
         finally:
-            os.close(descriptor)
+            if descriptor >= 0:
+                os.close(descriptor)
 
 
 def _inode(path: Path) -> int | None:
@@ -811,7 +817,7 @@ class _TempFile:
             while view:
                 view = view[os.write(self.descriptor, view):]
             os.fsync(self.descriptor)
-            os.chmod(self.descriptor, _default_mode() if self.mode is None else self.mode)
+            os.chmod(self.path, _default_mode() if self.mode is None else self.mode)
         except OSError as error:
             self.__exit__(None, None, None)
             raise _write_problem(error, self.target) from None
@@ -836,10 +842,15 @@ class _TempFile:
         """The write is in place: sync the folder, check the bytes, note it; the file's identity."""
         _fsync_folder(self.target.parent)
         _landed.append(path)
-        if os.pread(self.descriptor, len(self.data) + 1, 0) != self.data:
+        if self.read_back() != self.data:
             raise DataError("the change was written, but the file does not read back the same from the disk; "
                             "check the disk, and the file", path=path)
         return cache.identity(os.fstat(self.descriptor))
+
+    def read_back(self) -> bytes:
+        """What the disk gives back of the written file (the one written, wherever it now is)."""
+        os.lseek(self.descriptor, 0, os.SEEK_SET)
+        return _read_all(self.descriptor)
 
     def __exit__(self, *exc: object) -> None:
         os.close(self.descriptor)

@@ -263,7 +263,7 @@ def test_a_landed_write_that_reads_back_wrong_says_it_was_written(folder: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(folder, "a.yaml", CUSTOMER)
     store.forget()
-    monkeypatch.setattr(os, "pread", lambda *args: b"garbage")
+    monkeypatch.setattr(store._TempFile, "read_back", lambda self: b"garbage")  # the disk gives back something else
     with pytest.raises(DataError, match="the change was written, but the file does not read back the same"):
         store.append_events(path, [NOTE])
     assert path.read_text(encoding="utf-8").endswith("note: hi}\n") and store.landed() == [path]
