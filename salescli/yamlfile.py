@@ -198,8 +198,19 @@ _UNUSUAL = object()
 _plain_scalars: dict[str, Any] = {}  # text → value: all of them immutable (str, int, float, bool, None, date)
 
 
+_ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")  # PyYAML's resolver makes it a timestamp, and a date of it
+
+
 def _plain_scalar(text: str) -> Any:
     """A plain scalar as PyYAML reads it (its resolver's tag, its constructors' value), memoised."""
+    if _ISO_DAY.fullmatch(text):  # the commonest by far (a log has a date a line): as PyYAML would, quicker
+        try:
+            day: Any = date.fromisoformat(text)
+        except ValueError:  # 2026-13-01: PyYAML reads the file and says where
+            day = _UNUSUAL
+        if len(_plain_scalars) < 100_000:
+            _plain_scalars[text] = day
+        return day
     loader = _scalar_loader()
     tag = loader.resolve(yaml.ScalarNode, text, (True, False))
     value: Any = _UNUSUAL

@@ -403,3 +403,17 @@ def test_unreadable_values_are_located(text: str, message: str, place: tuple[int
 def test_text_with_a_lone_surrogate_is_refused_before_it_is_written() -> None:
     with pytest.raises(DataError, match=r"'b\\udcffc' is not valid text \(it holds a lone surrogate"):
         yamlfile.format_scalar("b\udcffc")
+
+
+@pytest.mark.parametrize("text", ["2026-11-26", "2024-02-29", "2026-02-29", "2026-13-01", "0000-01-01", "9999-12-31",
+                                  "1900-01-01", "2026-00-10"])
+def test_a_day_in_a_quick_log_reads_as_pyyaml_reads_it(text: str) -> None:
+    document = f"name: A\nlog:\n- {{date: {text}, event: note}}\n"
+    assert _quick_or_error(document) == _pyyaml(document, yamlfile._BaseLoader)
+
+
+def _quick_or_error(text: str) -> object:
+    try:
+        return _typed(yamlfile.load(text))
+    except yamlfile.YamlProblem:
+        return ("error", "ValueError")
