@@ -411,17 +411,22 @@ def _read_bytes(path: Path) -> bytes:
         os.close(descriptor)
 
 
+_CANNOT = {"read": "cannot read: {reason}", "write": "cannot write: {reason}"}
+_ONLY_REGULAR = {"read": "cannot read: {kind}; salescli reads only plain files",
+                 "write": "cannot write: {kind}; salescli writes only plain files"}
+
+
 def _open_regular(path: Path, shown: Path, *, doing: str, follow: bool = True) -> tuple[int, os.stat_result]:
     """A descriptor open on the regular file at `path`, and its status; else a DataError about `shown`
-    saying why it cannot be read or written (`doing`). A FIFO is never waited on."""
+    saying why it cannot be read or written (`doing`: "read" or "write"). A FIFO is never waited on."""
     try:
         descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC | (0 if follow else _NOFOLLOW))
     except OSError as error:
-        raise DataError(f"cannot {doing}: {_reason(error)}", path=shown) from None
+        raise DataError(_CANNOT[doing].format(reason=_reason(error)), path=shown) from None
     status = os.fstat(descriptor)
     if not stat.S_ISREG(status.st_mode):
         os.close(descriptor)
-        raise DataError(f"cannot {doing}: {_not_regular(status)}; salescli {doing}s only plain files", path=shown)
+        raise DataError(_ONLY_REGULAR[doing].format(kind=_not_regular(status)), path=shown)
     return descriptor, status
 
 
@@ -436,10 +441,11 @@ def _read_all(descriptor: int) -> bytes:
 
 
 def _not_regular(status: os.stat_result) -> str:
-    kinds = ((stat.S_ISDIR, "a folder"), (stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
-             (stat.S_ISCHR, "a device"), (stat.S_ISBLK, "a device"))
-    kind = next((name for test, name in kinds if test(status.st_mode)), "not a plain file")
-    return f"it is {kind}, not a regular file"
+    kinds = ((stat.S_ISDIR, "it is a folder, not a regular file"),
+             (stat.S_ISFIFO, "it is a named pipe (FIFO), not a regular file"),
+             (stat.S_ISSOCK, "it is a socket, not a regular file"),
+             (stat.S_ISCHR, "it is a device, not a regular file"), (stat.S_ISBLK, "it is a device, not a regular file"))
+    return next((said for test, said in kinds if test(status.st_mode)), "it is not a regular file")
 
 
 def _reason(error: OSError) -> str:
@@ -698,7 +704,7 @@ def _check_writable(target: Path, path: Path) -> None:
     except OSError as error:
         raise DataError(f"cannot write: {_reason(error)}", path=path) from None
     if not stat.S_ISREG(status.st_mode):
-        raise DataError(f"cannot write: {_not_regular(status)}; salescli writes only plain files", path=path)
+        raise DataError(_ONLY_REGULAR["write"].format(kind=_not_regular(status)), path=path)
     if not status.st_mode & 0o222:
         raise DataError("the file is read-only; salescli leaves it as it is (make it writable, e.g. "
                         "`chmod u+w`, to change it)", path=path)
