@@ -83,5 +83,28 @@ def generate(root: Path, count: int, seed: int = 20261126) -> Path:
     return root
 
 
+def generate_long(root: Path, size: int, seed: int = 20261126) -> Path:
+    """A data folder holding one customer whose log has grown to about `size` bytes (years of visits)."""
+    path = root / "customers" / "long.yaml"
+    marker = root / ".complete"
+    if marker.exists() and marker.read_text() == f"long {size} {VERSION}":
+        return root
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    lines = ["# salescli customer file (benchmark): a long history", "id: long", "name: 武汉长江建工集团", "",
+             "field: construction", "size: system", "area: 洪山", "contact:", "  person: 王工", "", "log:",
+             "- {date: 1990-01-01, event: added, stage: prospect}"]
+    day, total = date(1990, 1, 2), sum(len(line.encode()) + 1 for line in lines)
+    while total < size:
+        day += timedelta(days=rng.randint(0, 1))
+        line = f"- {{date: {min(day, TODAY - timedelta(days=1))}, event: visit, note: {rng.choice(NOTES)}}}"
+        lines.append(line)
+        total += len(line.encode()) + 1
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "salescli.yaml").write_text("user: 李明\n", encoding="utf-8")
+    marker.write_text(f"long {size} {VERSION}")
+    return root
+
+
 if __name__ == "__main__":
     generate(Path(sys.argv[1]), int(sys.argv[2]))

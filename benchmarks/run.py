@@ -3,6 +3,8 @@
     python benchmarks/run.py                     # 1,000 and 10,000 customers
     python benchmarks/run.py --sizes 100000 --runs 3 --cold-runs 1 --only "list,check"
                                                  # the large one (generating it takes a while)
+    python benchmarks/run.py --sizes 1000 --only visit --runs 10
+                                                 # writes: a visit on a typical customer and on one of 1 MB
 
 Each command runs cold (no parse cache) and warm, several times; the table gives the median, min and
 max wall time in seconds and the largest resident memory. The floor (`cat` of every file) and a plain
@@ -22,7 +24,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
+from generate import generate, generate_long  # noqa: E402
 
 TODAY = "2026-11-26"
 COMMANDS = [
@@ -59,6 +61,22 @@ def series(command: list[str], env: dict[str, str], cwd: Path, runs: int, *, bef
         times.append(seconds)
         memory = max(memory, rss)
     return times, memory
+
+
+def _write_row(salescli: str, root: Path, path: Path, env: dict[str, str], args: argparse.Namespace, size: int,
+               what: str) -> tuple[int, str, str, str, str]:
+    """`salescli visit` on one customer file: cold (no parse cache) and warm (the cache as a rep's last
+    command left it); each run appends a visit, and the file is put back afterwards."""
+    original = path.read_bytes()
+    visit = [salescli, "visit", path.stem, "--note", "回访"]
+    try:
+        cold, cold_memory = series(visit, {**env, "SALESCLI_CACHE_DIR": "off"}, root, args.cold_runs)
+        series([salescli, "list"], env, root, 1)
+        time.sleep(2.1)
+        warm, warm_memory = series(visit, env, root, args.runs)
+    finally:
+        path.write_bytes(original)
+    return size, f"salescli visit, {what}", cell(cold), cell(warm), f"{max(cold_memory, warm_memory)}"
 
 
 def cell(times: list[float]) -> str:
@@ -123,6 +141,15 @@ def main() -> None:
         one, _ = series([salescli, "list", "--format", "json"], env, root, args.runs, before=edit_one_file)
         rows.append((size, "salescli list --format json, one file edited", "", cell(one), ""))
         edit.write_text(original, encoding="utf-8")
+        if not args.only or "visit" in args.only:
+            typical = next(path for path in sorted(files.glob("c*.yaml")) if "deal: " not in path.read_text("utf-8"))
+            rows.append(_write_row(salescli, root, typical, env, args, size, f"a typical customer "
+                                   f"({typical.stat().st_size / 1000:.0f} KB)"))
+    if not args.only or "visit" in args.only:
+        long = generate_long(Path(args.dir) / "long", 1_000_000) / "customers" / "long.yaml"
+        env = {**os.environ, "SALESCLI_CACHE_DIR": str(Path(args.dir) / "cache-long"), "SALESCLI_TODAY": TODAY}
+        env.pop("SALESCLI_DIR", None)
+        rows.append(_write_row(salescli, long.parent.parent, long, env, args, 1, "one customer of 1 MB"))
     print(f"{'customers':>9} | {'command':<46} | {'cold s: median (min–max)':<25} | "
           f"{'warm s: median (min–max)':<25} | max MB")
     print(f"{'-' * 9}-|-{'-' * 46}-|-{'-' * 25}-|-{'-' * 25}-|-------")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 import datetime as dt
 import marshal
+import math
 from operator import itemgetter
 import unicodedata
 from datetime import date, datetime
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
 
 from salescli.errors import UsageError
+from salescli.parsing import FIRST_DAY, LAST_DAY, MAX_AMOUNT, YEARS, parse_money, too_large
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
 
@@ -177,6 +179,28 @@ def with_events(customer: Customer, events: tuple[Event, ...]) -> Customer:
     )
 
 
+def appended(customer: Customer, items: Sequence[Mapping[str, Any]]) -> Customer:
+    """`customer` with `items` (as a file reads them) added at the end of its log, in that order.
+    Items dated no earlier than every event update the deals as they stand (a long log need not be
+    replayed); others replay it all."""
+    start = len(customer.events)
+    added = tuple(event_from_item(item, start + offset) for offset, item in enumerate(items))
+    latest = customer.last_activity
+    if latest is None or any(event.date < latest for event in added) \
+            or any(later.date < earlier.date for earlier, later in zip(added, added[1:])):
+        return with_events(customer, (*customer.events, *added))
+    events = customer.events.extended(added) if isinstance(customer.events, LazyEvents) \
+        else (*customer.events, *added)
+    return replace(
+        customer,
+        events=events,
+        deals=_replayed({deal.name: deal._asdict() for deal in customer.deals}, added),
+        last_activity=max(event.date for event in added),
+        first_seen=customer.first_seen or min(event.date for event in added),
+        visit_days=(*customer.visit_days, *(event.date for event in added if event.kind is EventKind.VISIT)),
+    )
+
+
 def event_from_item(item: Any, index: int) -> Event:
     """One log entry as an Event; raise LogProblem naming the bad key."""
     if type(item) is not dict and not isinstance(item, Mapping):  # (typing's isinstance is slow: dicts first)
@@ -187,7 +211,8 @@ def event_from_item(item: Any, index: int) -> Event:
     day = get("date")
     deal = get("deal")
     return Event(
-        date=day if type(day) is date else _date(day, ("log", index, "date"), required=True),  # type: ignore[arg-type]
+        date=day if type(day) is date and FIRST_DAY <= day <= LAST_DAY  # type: ignore[arg-type]
+        else _date(day, ("log", index, "date"), required=True),
         kind=kind,
         deal=FIRST_DEAL if deal is None or deal == "" else str(deal),
         stage=_stage(get("stage"), index),
@@ -215,8 +240,8 @@ def _kind(value: Any, index: int) -> EventKind:
 
 
 def _optional_date(value: Any, index: int, key: str) -> date | None:
-    if value is None or type(value) is date:
-        return value
+    if value is None or type(value) is date and FIRST_DAY <= value <= LAST_DAY:
+        return value  # type: ignore[no-any-return]
     return _date(value, ("log", index, key))
 
 
@@ -226,8 +251,10 @@ def _date(value: Any, where: tuple[str | int, ...], *, required: bool = False) -
             raise LogProblem("the event has no date; write `date: YYYY-MM-DD`", where[:-1])
         return None
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
+        if not FIRST_DAY <= value <= LAST_DAY:
+            raise LogProblem(f"{value} is outside the years salescli works with ({YEARS})", where)
         return value
     raise LogProblem(f"'{value}' is not a date; write YYYY-MM-DD", where)
 
@@ -252,9 +279,11 @@ def _money(value: Any, where: tuple[str | int, ...]) -> Decimal | None:
     if isinstance(value, bool):
         raise LogProblem(f"'{value}' is not an amount", where)
     if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise LogProblem(f"'{value}' is not an amount", where)
+        if abs(value) > MAX_AMOUNT:
+            raise LogProblem(too_large(value), where)
         return Decimal(str(value))
-    from salescli.parsing import parse_money
-
     try:
         return parse_money(str(value))
     except UsageError as error:
@@ -270,8 +299,12 @@ _NOT_ABOUT_A_DEAL = (EventKind.NOTE, EventKind.LINK)  # these neither open nor c
 
 def derive_deals(events: Iterable[Event]) -> tuple[Deal, ...]:
     """Replay the log in date order (file order within a day) into the state of each deal."""
-    states: dict[str, dict[str, Any]] = {}
-    for event in sorted(events, key=_date_of):
+    return _replayed({}, sorted(events, key=_date_of))
+
+
+def _replayed(states: dict[str, dict[str, Any]], events: Iterable[Event]) -> tuple[Deal, ...]:
+    """The deals (`states`: as they stood, by name) after `events`, in date order."""
+    for event in events:
         if event.kind in _NOT_ABOUT_A_DEAL:
             continue
         state = states.get(event.deal)
@@ -355,6 +388,16 @@ class LazyEvents(Sequence[Event]):
 
     def __iter__(self) -> Iterator[Event]:
         return iter(self._built())
+
+    @property
+    def packed(self) -> bytes:
+        """The rows as the cache stores them."""
+        return self._packed
+
+    def extended(self, events: Sequence[Event]) -> LazyEvents:
+        """These events and `events` after them, still packed (a long log is not made into objects)."""
+        rows = marshal.loads(self._packed) + tuple(map(event_row, events))
+        return LazyEvents(marshal.dumps(rows), self._count + len(events))
 
     def notes(self) -> list[str]:
         """Each event's note, reason and goal that is given (what a search reads), without making the
@@ -454,10 +497,13 @@ def restored(value: Any) -> Any:
 def to_record(customer: Customer) -> tuple[Any, ...]:
     """Everything a command needs of a customer, as plain values; the profile and the events packed
     apart, to be unpacked only by a command that looks at them."""
-    return (customer.id, customer.name, marshal.dumps(storable(dict(customer.profile))),
+    profile = customer.profile
+    events = customer.events
+    return (customer.id, customer.name,
+            profile.packed if isinstance(profile, LazyProfile) else marshal.dumps(storable(dict(profile))),
             tuple(map(deal_row, customer.deals)), ordinal(customer.last_activity), ordinal(customer.first_seen),
-            tuple(day.toordinal() for day in customer.visit_days), len(customer.events),
-            marshal.dumps(tuple(map(event_row, customer.events))))
+            tuple(day.toordinal() for day in customer.visit_days), len(events),
+            events.packed if isinstance(events, LazyEvents) else marshal.dumps(tuple(map(event_row, events))))
 
 
 def from_record(record: Sequence[Any], path: Path | None) -> Customer:
@@ -480,6 +526,10 @@ class LazyProfile(Mapping[str, Any]):
         if self._values is None:
             self._values = restored(marshal.loads(self._packed))
         return self._values
+
+    @property
+    def packed(self) -> bytes:
+        return self._packed
 
     def __getitem__(self, key: str) -> Any:
         return self._unpacked()[key]

@@ -21,6 +21,12 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})$")
 _NUMERIC_OTHER = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
 
+# The years salescli computes with: schedules and forecasts reach a year or two past a date, and
+# Python's dates end in 9999, so a date far out would break them; no sales record needs more.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+YEARS = f"{FIRST_DAY.year}–{LAST_DAY.year}"
+MAX_AMOUNT = Decimal(999_999_999_999)  # no deal is worth a trillion (10^12) yuan
+
 
 def parse_date(text: str, *, today: date) -> date:
     """A date from ISO (2026-11-26), 2026/11/26, 20261126, 2026年11月26日, 11-26 (this year),
@@ -33,12 +39,21 @@ def parse_date(text: str, *, today: date) -> date:
     text = re.sub(r"(\d)\s*[年月]\s*", r"\1-", text).replace("日", "").replace("号", "").rstrip("-")
     if not text:
         raise UsageError("a date is empty; write it as YYYY-MM-DD")
-    if text in _RELATIVE_DAYS:
-        return today + timedelta(days=_RELATIVE_DAYS[text])
     try:
-        return _parse_date_forms(text, today=today)
+        day = today + timedelta(days=_RELATIVE_DAYS[text]) if text in _RELATIVE_DAYS \
+            else _parse_date_forms(text, today=today)
     except ValueError:
         raise UsageError(f"'{raw}' is not a valid date; write it as YYYY-MM-DD") from None
+    except OverflowError:
+        day = LAST_DAY + timedelta(days=1)
+    if not in_range(day):
+        raise UsageError(f"'{raw}' is outside the years salescli works with ({YEARS}); write a date in them")
+    return day
+
+
+def in_range(day: date) -> bool:
+    """Whether a date lies in the years salescli computes with (FIRST_DAY to LAST_DAY)."""
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def _parse_date_forms(text: str, *, today: date) -> date:
@@ -67,13 +82,16 @@ def _offset(today: date, sign: str, count: int, unit: str) -> date:
     from dateutil.relativedelta import relativedelta
 
     count = -count if sign == "-" else count
+    if abs(count) > 1_000_000:  # beyond any year salescli works with, in any unit
+        raise OverflowError(count)
     if unit in "d天":
         return today + timedelta(days=count)
     if unit in "w周":
         return today + timedelta(weeks=count)
-    if unit in "m月":
-        return today + relativedelta(months=count)
-    return today + relativedelta(years=count)
+    try:
+        return today + (relativedelta(months=count) if unit in "m月" else relativedelta(years=count))
+    except ValueError:  # a year past 9999
+        raise OverflowError(count) from None
 
 
 def _midnight(day: date):  # type: ignore[no-untyped-def]
@@ -93,11 +111,19 @@ def parse_money(text: str) -> Decimal:
     match = _MONEY.match(cleaned)
     if not match:
         raise UsageError(f"'{text}' is not an amount; write e.g. 48000, 48,000, 4.8万 or 48k")
+    if len(match.group(1)) > 30:  # more digits than a Decimal holds exactly
+        raise UsageError(too_large(text))
     try:
         amount = Decimal(match.group(1)) * _MULTIPLIERS[match.group(2)]
     except InvalidOperation:
         raise UsageError(f"'{text}' is not an amount") from None
+    if amount > MAX_AMOUNT:
+        raise UsageError(too_large(text))
     return amount.normalize() if amount != amount.to_integral() else amount.quantize(Decimal(1))
+
+
+def too_large(text: object) -> str:
+    return f"'{text}' is more than salescli takes as an amount (at most {MAX_AMOUNT:,})"
 
 
 def format_money(amount: Decimal | None) -> str:

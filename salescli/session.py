@@ -32,7 +32,13 @@ class Session:
 
     @cached_property
     def folder(self) -> store.DataFolder:
-        return store.find_data_folder(self.directory)
+        from salescli.gitops import ensure_merge_driver
+
+        folder = store.find_data_folder(self.directory)
+        registered = ensure_merge_driver(folder.root)  # a fresh clone: .gitattributes names it, the config lacks it
+        if registered:
+            print(registered, file=sys.stderr)
+        return folder
 
     @cached_property
     def config(self) -> Config:
@@ -99,7 +105,7 @@ class Session:
         exact = self.folder.customers / f"{reference.strip()}.yaml"
         if not (_plain_id(reference) and exact.is_file()):
             exact = self.folder.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
-        return store.read_customer(exact)
+        return store.load_customer(self.folder, exact)
 
     def named(self) -> list[matching.Named]:
         """Every readable customer's id and name (its list row), for finding one."""

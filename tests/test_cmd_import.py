@@ -146,3 +146,13 @@ def test_unknown_map_targets_and_missing_columns(folder: Path, run, tmp_path: Pa
     assert run("import", str(source), "--map", "foo=colour").stderr.startswith(
         "Error: --map foo=colour: 'colour' is not something to import into")
     assert run("import", str(tmp_path / "none.csv")).exit_code == 2
+
+
+def test_a_lone_surrogate_in_json_skips_its_row(folder: Path, run, tmp_path: Path) -> None:
+    source = tmp_path / "c.json"
+    source.write_text('[{"name": "A\\ud800公司"}, {"name": "B公司"}]')
+    result = run("import", str(source))
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[-2:] == [
+        "skipped row 1: 'A\\ud800公司' is not valid text (it holds a lone surrogate, as bytes that are not UTF-8 "
+        "become); nothing was written", f"{source}: 1 customers created, 0 updated, 1 rows skipped"]

@@ -89,6 +89,16 @@ def test_profile_values_by_dotted_key() -> None:
          ("log", 0, "stage"), "did you mean 'demo'"),
         ({"name": "A", "log": [{"date": date(2026, 1, 1), "event": "won", "value": "lots"}]},
          ("log", 0, "value"), "not an amount"),
+        ({"name": "A", "log": [{"date": date(9999, 12, 31), "event": "added"}]},
+         ("log", 0, "date"), "9999-12-31 is outside the years salescli works with (1900–2999)"),
+        ({"name": "A", "log": [{"date": date(2026, 1, 1), "event": "target", "by": date(9999, 12, 31)}]},
+         ("log", 0, "by"), "outside the years"),
+        ({"name": "A", "log": [{"date": date(2026, 1, 1), "event": "won", "value": 10**29}]},
+         ("log", 0, "value"), "is more than salescli takes as an amount"),
+        ({"name": "A", "log": [{"date": date(2026, 1, 1), "event": "won", "value": float("nan")}]},
+         ("log", 0, "value"), "'nan' is not an amount"),
+        ({"name": "A", "log": [{"date": date(2026, 1, 1), "event": "won", "value": float("inf")}]},
+         ("log", 0, "value"), "'inf' is not an amount"),
     ],
 )
 def test_problems_name_the_place(document: object, where: tuple, message: str) -> None:

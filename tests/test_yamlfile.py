@@ -318,8 +318,8 @@ def test_a_plain_log_is_read_as_pyyaml_reads_it(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(["", "  "]), st.lists(st.lists(st.tuples(
     st.sampled_from(["date", "event", "note", "value", "goal", "by"]),
-    st.sampled_from([value for value in SAFE_LOG_SCALARS if value != "2026-13-01"])), min_size=1, max_size=4),
-    min_size=1, max_size=6))
+    st.sampled_from([value for value in SAFE_LOG_SCALARS if value != "2026-13-01"])), min_size=1, max_size=4,
+    unique_by=lambda pair: pair[0]), min_size=1, max_size=6))  # (a key given twice goes to PyYAML, which says where)
 def test_a_log_of_simple_values_takes_the_quick_path(indent: str, items: list[list[tuple[str, str]]]) -> None:
     text = "name: A\nlog:\n" + "".join(
         indent + "- {" + ", ".join(f"{key}: {value}" for key, value in pairs) + "}\n" for pairs in items)
@@ -467,3 +467,83 @@ def test_a_profile_edit_changes_only_its_own_lines(profile: tuple[str, list[tupl
     for part in path:
         found = found[part]
     assert found == (None if how == "unset" else value)
+
+
+# ---- the quick append writes what the full edit writes --------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(customer_files(), st.lists(_event, min_size=1, max_size=3))
+def test_the_quick_append_writes_what_the_full_edit_writes(file: tuple[str, list[dict]], new: list[dict]) -> None:
+    text, events = file
+    quick = yamlfile.append_plain(text, new)
+    if quick is None:  # not a log of one-line items: the full edit's business
+        return
+    after, written = quick
+    assert after == yamlfile.append_to_log(text, new)
+    inserted = _inserted(events, new)
+    at_end = inserted[:len(events)] == events
+    assert written == (inserted[len(events):] if at_end else None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(log_files(), st.lists(_event, min_size=1, max_size=2))
+def test_the_quick_append_agrees_on_odd_files_too(text: str, new: list[dict]) -> None:
+    try:
+        slow = yamlfile.append_to_log(text, new)
+    except (DataError, yamlfile.YamlProblem):
+        return  # the quick way is only asked about files salescli can edit
+    quick = yamlfile.append_plain(text, new)
+    assert quick is None or quick[0] == slow
+
+
+def test_the_quick_append_takes_escapes_and_comments_between_events() -> None:
+    text = ('name: A\nlog:\n- {date: 2026-01-01, event: added}\n# 备注\n- {date: 2026-02-01, event: note, '
+            'note: "tab\\there"}\n\n')
+    quick = yamlfile.append_plain(text, [WON])
+    assert quick == (text.replace("here\"}\n", "here\"}\n- {date: 2026-11-26, event: won, value: 48000}\n"),
+                     [{"date": date(2026, 11, 26), "event": "won", "value": 48000}])
+
+
+# ---- what check needs to know, and where ------------------------------------------------------
+
+def test_keys_given_twice_are_found_at_any_level() -> None:
+    text = ("name: A\ncontact: {person: 王工, person: 李工}\nlog:\n- {date: 2026-01-01, event: added}\n"
+            "area: x\nlog:\n- {date: 2026-01-02, event: note, date: 2026-01-03}\n")
+    found: list[yamlfile.Duplicate] = []
+    document = yamlfile.load(text, duplicates=found)
+    assert document["log"] == [{"date": date(2026, 1, 3), "event": "note"}]  # as YAML reads it: the last wins
+    assert sorted(found) == [(2, 23, "person"), (6, 1, "log"), (7, 35, "date")]
+    found.clear()
+    yamlfile.load("name: A\nlog:\n- {date: 2026-01-02, event: note}\n", duplicates=found)
+    assert found == []
+
+
+@pytest.mark.parametrize(("text", "message", "place"), [
+    ("name: A\nlog:\n- {date: 2026-01-01, event: note, note: \"a\0b\"}\n",
+     "the file holds a control character (U+0000) that YAML does not allow; delete it", (3, 43)),
+    ("name: A\nlog:\n- {date: 2026-01-01, event: won, value: " + "9" * 5000 + "}\n",
+     "a number of 5000 characters is more than salescli reads; shorten it", (3, 41)),
+])
+def test_unreadable_values_are_located(text: str, message: str, place: tuple[int, int]) -> None:
+    with pytest.raises(yamlfile.YamlProblem) as error:
+        yamlfile.load(text)
+    assert (error.value.message, (error.value.line, error.value.column)) == (message, place)
+
+
+def test_text_with_a_lone_surrogate_is_refused_before_it_is_written() -> None:
+    with pytest.raises(DataError, match=r"'b\\udcffc' is not valid text \(it holds a lone surrogate"):
+        yamlfile.format_scalar("b\udcffc")
+
+
+@pytest.mark.parametrize("text", ["2026-11-26", "2024-02-29", "2026-02-29", "2026-13-01", "0000-01-01", "9999-12-31",
+                                  "1900-01-01", "2026-00-10"])
+def test_a_day_in_a_quick_log_reads_as_pyyaml_reads_it(text: str) -> None:
+    document = f"name: A\nlog:\n- {{date: {text}, event: note}}\n"
+    assert _quick_or_error(document) == _pyyaml(document, yamlfile._BaseLoader)
+
+
+def _quick_or_error(text: str) -> object:
+    try:
+        return _typed(yamlfile.load(text))
+    except yamlfile.YamlProblem:
+        return ("error", "ValueError")

@@ -73,9 +73,18 @@ def _xlsx(records: list[dict[str, Any]]) -> bytes:
     for number, record in enumerate(records, start=2):
         for column, key in enumerate(exchange.COLUMNS, start=1):
             value = record[key]
-            cell = sheet.cell(row=number, column=column, value=exchange.neutralize(value))
+            cell = sheet.cell(row=number, column=column, value=_xlsx_text(exchange.neutralize(value)))
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text: never a formula
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_text(value: Any) -> Any:
+    """Control characters, which a worksheet cannot hold, written as Excel writes them (`_x001B_`)."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub(lambda found: f"_x{ord(found.group()):04X}_", value)
+    return value

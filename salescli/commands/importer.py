@@ -130,17 +130,25 @@ def _apply(s: Session, plan: core.Plan, customers: list[Any], *, total: int) -> 
 
 
 def _write_all(s: Session, plan: core.Plan, customers: list[Any], progress: _Progress) -> None:
-    for create in plan.creates:
+    for create in list(plan.creates):
         try:
             customers.append(add.create(s, create.name, create.values, create.items, customers=customers,
                                         chosen_id=create.chosen_id))
         except (DataError, UsageError) as error:
             plan.skips.append(core.Skip(create.row, error.message))
+            plan.creates.remove(create)  # reported as skipped, not as created
         progress.step()
-    for update in plan.updates.values():
+    for key, update in list(plan.updates.items()):
         if update.values or update.items:
             path = s.path_of(update.customer)
-            for key in store.update_customer(path, update.values, update.items):
+            try:
+                skipped = store.update_customer(path, update.values, update.items)
+            except DataError as error:  # e.g. changed by hand since it was read: the other rows go on
+                plan.skips.extend(core.Skip(row, str(error)) for row in update.rows)
+                del plan.updates[key]
+                progress.step(len(update.rows))
+                continue
+            for key in skipped:
                 update.kept.append(f"{key} (no such key in the file)")
                 del update.values[key]
             if update.values or update.items:  # something was written

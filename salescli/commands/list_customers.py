@@ -41,7 +41,7 @@ def list_customers(
     open_only: bool = typer.Option(False, "--open", help="Only customers with an open deal."),
     won: bool = typer.Option(False, "--won", help="Only customers whose current deal is won."),
     lost: bool = typer.Option(False, "--lost", help="Only customers whose current deal is lost."),
-    stale: Optional[int] = typer.Option(None, "--stale", metavar="DAYS",
+    stale: Optional[int] = typer.Option(None, "--stale", metavar="DAYS", min=0, max=36_500,
                                         help="Only open customers with no activity for DAYS days."),
     due: Optional[str] = typer.Option(None, "--due", metavar="DATE",
                                       help="Only targets to close on or before DATE (e.g. +30d, 2026-12-31)."),

@@ -63,7 +63,7 @@ def person(
         return
     values = {field.key: profile.UNSET if text.strip() == "" else
               field.parse(text, vocabularies=s.config.vocabularies, today=s.today) for field, text in given.items()}
-    updated, added = store.save_person(path, name.strip(), values)
+    added, updated = store.save_person(path, name.strip(), values)
     s.wrote(path, f"{'add' if added else 'update'} {name} of {found.name}")
     if added:
         typer.echo(f"Added {name.strip()} to the key people of {found.name}.")

@@ -47,7 +47,7 @@ def set_values(
         raise UsageError("give KEY=VALUE pairs to set, or --unset KEY")
     found = s.customer(customer)
     wanted = s.profile_changes(assignments or [], unset, custom=custom)
-    updated = store.change_profile(s.path_of(found), wanted)
+    _, updated = store.change_profile(s.path_of(found), wanted)
     lines = changed_lines(s, found, updated, wanted)
     s.wrote(s.path_of(found), f"set {', '.join(wanted)} of {found.name}")
     typer.echo(f"{found.name} ({found.id}):" if lines else f"{found.name} ({found.id}): nothing changed.")
