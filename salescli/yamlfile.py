@@ -336,6 +336,18 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 def _reads_back_plain(text: str, *, flow: bool) -> bool:
+    known = _READS_BACK.get((text, flow))
+    if known is None:
+        known = _READS_BACK[(text, flow)] = _reads_back_plain_checked(text, flow=flow)
+        if len(_READS_BACK) > 100_000:  # a bulk import writes many distinct texts; keep the memo small
+            _READS_BACK.clear()
+    return known
+
+
+_READS_BACK: dict[tuple[str, bool], bool] = {}
+
+
+def _reads_back_plain_checked(text: str, *, flow: bool) -> bool:
     if not text or text != text.strip() or "\n" in text or "#" in text or _UNSAFE_RAW.search(text):
         return False
     if flow and any(char in text for char in ",[]{}"):
@@ -358,6 +370,12 @@ def format_flow_mapping(item: Mapping[str, Any]) -> str:
 def append_to_log(text: str, items: Sequence[Mapping[str, Any]]) -> str:
     """`text` with `items` added to its top-level `log:` list, each in date order — after the last
     event dated on or before it, so a back-dated entry lands where it belongs — nothing else changed."""
+    quick = _append_to_plain_log(text, items)
+    return quick if quick is not None else _append_composed(text, items)
+
+
+def _append_composed(text: str, items: Sequence[Mapping[str, Any]]) -> str:
+    """`append_to_log` for any log, its places from the composed document."""
     root = _compose_root(text)
     log_key, log_node = _log_entry(root)
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -382,6 +400,70 @@ def append_to_log(text: str, items: Sequence[Mapping[str, Any]]) -> str:
         raise DataError("`log:` is not a block list (`- {…}` one per line); salescli will not rewrite it")
     _verify_append(text, result, items)
     return result
+
+
+def _append_to_plain_log(text: str, items: Sequence[Mapping[str, Any]]) -> str | None:
+    """`append_to_log` for a log as salescli writes it (one plain item a line, see _load_with_plain_log):
+    the places come from the lines rather than from composing the whole document with the pure-Python
+    loader, which a log of thousands of events makes slow. The result is read back by the quick
+    reading (PyYAML's own, for such a log), and the lines added by both loaders. None: not such a log."""
+    if not items or text.count(f"\n{LOG_KEY}:") + text.startswith(f"{LOG_KEY}:") != 1:
+        return None  # (two `log:` keys: the composed append refuses the file)
+    old = _load_with_plain_log(text)
+    if old is None:
+        return None
+    log = old[LOG_KEY]
+    lines = _log_item_lines(text)
+    if len(lines) != len(log):
+        return None
+    indent = _ITEM.fullmatch(text[lines[0]:_end_of_line(text, lines[0])].rstrip("\n"))
+    if indent is None:
+        return None
+    gaps: dict[int, list[Mapping[str, Any]]] = {}
+    for item in items:
+        at = _first_later(log, item.get("date"))
+        gaps.setdefault(len(log) if at is None else at, []).append(item)
+    result = text
+    for gap in sorted(gaps, reverse=True):  # last first, so that earlier offsets hold
+        offset = _end_of_line(text, lines[-1]) if gap == len(log) else lines[gap]
+        result = _insert_lines(result, offset, _by_date(gaps[gap]), indent.group(1), "\n")
+    return result if _verify_plain_append(old, result, gaps) else None
+
+
+def _log_item_lines(text: str) -> list[int]:
+    """Where each item line of the (last) top-level `log:` starts, in a log _load_with_plain_log read."""
+    start = 0 if text.startswith(f"{LOG_KEY}:") else text.rfind(f"\n{LOG_KEY}:") + 1
+    offsets = []
+    at = _end_of_line(text, start)
+    while at < len(text):
+        end = _end_of_line(text, at)
+        if not _SKIPPED.fullmatch(text[at:end].rstrip("\n")):
+            offsets.append(at)
+        at = end
+    return offsets
+
+
+def _verify_plain_append(old: Mapping[str, Any], new_text: str, gaps: Mapping[int, Sequence[Mapping[str, Any]]]) -> bool:
+    """Whether the result reads as meant; False when the quick reading cannot tell (an added value it
+    leaves to PyYAML); a result that reads otherwise is refused."""
+    new = _load_with_plain_log(new_text)
+    if new is None:
+        return False
+    expected = dict(old)
+    log: list[Any] = []
+    original = list(old[LOG_KEY])
+    for index in range(len(original) + 1):
+        log += [_as_loaded(item) for item in _by_date(gaps.get(index, []))]
+        if index < len(original):
+            log.append(original[index])
+    expected[LOG_KEY] = log
+    added = [item for index in sorted(gaps) for item in _by_date(gaps[index])]
+    block = "".join(f"- {format_flow_mapping(item)}\n" for item in added)
+    if new != expected or any(yaml.load(block, Loader=loader) != list(map(_as_loaded, added))
+                              for loader in {_Loader, _EditLoader}):
+        raise DataError("the log could not be extended safely (the result would read differently); "
+                        "the file was not changed — check that `log:` is the last key")
+    return True
 
 
 def _by_date(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:

@@ -337,3 +337,21 @@ def test_the_files_salescli_writes_take_the_quick_path() -> None:
     text = yamlfile.append_to_log("name: A\nlog:\n", [{"date": date(2026, 11, 26), "event": "visit",
                                                         "note": "见了王工, 谈: 价格", "goal": "demo"}])
     assert yamlfile._load_with_plain_log(text)["log"][0]["note"] == "见了王工, 谈: 价格"  # quoted, no escapes
+
+
+@settings(max_examples=300, deadline=None)
+@given(log_files(), st.lists(_event, min_size=1, max_size=3))
+def test_the_quick_append_writes_what_the_composed_one_writes(text: str, new: list[dict]) -> None:
+    quick = yamlfile._append_to_plain_log(text, new)
+    if quick is None:  # not a log it takes: the composed append decides
+        return
+    assert quick == yamlfile._append_composed(text, new)
+
+
+def test_a_plain_log_is_extended_without_composing_it() -> None:
+    text = "name: A  # c\nlog:\n- {date: 2026-11-01, event: added}\n# between\n- {date: 2026-11-20, event: note}\n"
+    back_dated = {"date": date(2026, 11, 10), "event": "visit", "note": "a, b"}
+    assert yamlfile._append_to_plain_log(text, [WON, back_dated]) == (
+        "name: A  # c\nlog:\n- {date: 2026-11-01, event: added}\n# between\n"
+        '- {date: 2026-11-10, event: visit, note: "a, b"}\n- {date: 2026-11-20, event: note}\n'
+        "- {date: 2026-11-26, event: won, value: 48000}\n")
