@@ -645,3 +645,155 @@ def fields_of(text: str) -> list[str]:
     walk(root, "")
     return paths
 
+
+
+# ---- adding keys a document lacks ------------------------------------------------------------
+
+def put_values(text: str, values: Mapping[str, Any]) -> str:
+    """`text` with each dotted path holding its value: a scalar already there is replaced in place
+    (as `set_values` does); a key the document lacks is added under its parent, a top-level one
+    before the `log:` section; a list or a mapping is written as block lines under its key (a list
+    of mappings one `- {…}` line each, as `trust.people` is kept). A path under a value that is not
+    a mapping is refused. The result is read back by both loaders and compared with what was meant."""
+    return _put(text, [(tuple(path.split(".")), value) for path, value in values.items()], flow=False)
+
+
+def put_entries(text: str, key: str, entries: Mapping[str, Mapping[str, Any]]) -> str:
+    """`text` with each entry added to the top-level mapping `key` (made at the end when missing),
+    one `name: {…}` line each (a rep's team in salescli.yaml: the names may hold dots)."""
+    return _put(text, [((key, name), dict(entry)) for name, entry in entries.items()], flow=True)
+
+
+def can_put(text: str, path: str) -> bool:
+    """Whether `put_values` can place a value at `path` (no scalar, list or flow mapping in its way)."""
+    try:
+        return _place(_compose_root(text), tuple(path.split(".")), text) is not None
+    except DataError:
+        return False
+
+
+def _put(text: str, placed: Sequence[tuple[tuple[str, ...], Any]], *, flow: bool) -> str:
+    old = load(text) if text.strip() else {}
+    if not isinstance(old, Mapping):
+        raise DataError("the file is not a mapping of keys; salescli will not edit it")
+    root = _compose_root(text) if text.strip() else None
+    scalars = {".".join(parts): value for parts, value in placed
+               if root is not None and not isinstance(value, (list, dict))
+               and all("." not in part for part in parts)
+               and isinstance(_node_at(root, ".".join(parts)), yaml.ScalarNode)}
+    result = set_values(text, scalars) if scalars else text
+    for parts, value in placed:
+        if ".".join(parts) not in scalars:
+            result = _put_one(result, parts, value, flow=flow)
+    expected = _loaded_form(old)
+    for parts, value in placed:
+        target = expected
+        for part in parts[:-1]:
+            if not isinstance(target.get(part), dict):
+                target[part] = {}
+            target = target[part]
+        target[parts[-1]] = _loaded_form(value)
+    for loader in {_Loader, _EditLoader}:
+        try:
+            new = load(result, loader=loader)
+        except YamlProblem:
+            new = None
+        if new != expected:
+            raise DataError(f"could not add {', '.join('.'.join(parts) for parts, _ in placed)} safely")
+    return result
+
+
+def _loaded_form(value: Any) -> Any:
+    """A value as it reads back from YAML (Decimals as int or float, containers copied)."""
+    if isinstance(value, Mapping):
+        return {key: _loaded_form(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_loaded_form(item) for item in value]
+    return _as_loaded({"v": value})["v"] if isinstance(value, Decimal) else value
+
+
+def _put_one(text: str, parts: tuple[str, ...], value: Any, *, flow: bool) -> str:
+    newline = "\r\n" if "\r\n" in text else "\n"
+    if not text.strip():
+        return "".join(line + newline for line in _block_lines(parts, value, "", flow=flow))
+    root = _compose_root(text)
+    place = _place(root, parts, text)
+    if place is None:
+        raise DataError(f"cannot add `{'.'.join(parts)}`: a value that is not a mapping is in its way")
+    offset, indent, remaining = place
+    lines = _block_lines(remaining, value, indent, flow=flow)
+    prefix = text[:offset] if not offset or text[:offset].endswith("\n") else text[:offset] + newline
+    return prefix + "".join(line + newline for line in lines) + text[offset:]
+
+
+def _place(root: yaml.MappingNode, parts: tuple[str, ...], text: str) -> tuple[int, str, tuple[str, ...]] | None:
+    """Where the lines for `parts` go: the offset, their indent and the keys still to write; None when
+    a scalar with a value, a list or a flow mapping is in the way."""
+    node: yaml.Node = root
+    key_node: yaml.Node | None = None
+    for depth, part in enumerate(parts):
+        if not isinstance(node, yaml.MappingNode):
+            break
+        pair = next(((k, v) for k, v in node.value if k.value == part), None)
+        if pair is None:
+            break
+        key_node, node = pair
+    else:
+        depth = len(parts)
+    if depth == len(parts):  # the whole path is there: only an empty value can take a list or a mapping
+        if key_node is None or not _is_empty(node):
+            return None
+        return _end_of_line(text, key_node.end_mark.index), " " * key_node.start_mark.column, ()
+    if node is root:
+        return _before_log(text, root), "", parts[depth:]
+    if isinstance(node, yaml.MappingNode) and not node.flow_style and node.value:
+        first_key, _ = node.value[0]
+        _, last_value = node.value[-1]
+        return _end_of_line(text, content_end(text, last_value)), " " * first_key.start_mark.column, parts[depth:]
+    if key_node is not None and _is_empty(node):
+        return _end_of_line(text, key_node.end_mark.index), " " * (key_node.start_mark.column + 2), parts[depth:]
+    return None
+
+
+def _before_log(text: str, root: yaml.MappingNode) -> int:
+    """Where a new top-level key goes: above the `log:` key and the comments and blank line over it
+    (the end of the file when there is no log)."""
+    log_key = next((key for key, _ in root.value if key.value == LOG_KEY), None)
+    if log_key is None:
+        return len(text)
+    at = text.rfind("\n", 0, log_key.start_mark.index) + 1
+    while at > 0:
+        above = text.rfind("\n", 0, at - 1) + 1
+        line = text[above:at].strip()
+        if line.startswith("#"):
+            at = above
+            continue
+        if not line:
+            at = above
+        break
+    return at
+
+
+def _block_lines(parts: tuple[str, ...], value: Any, indent: str, *, flow: bool) -> list[str]:
+    """The lines that write `value` at the keys `parts` (none: the value alone, under a key already there)."""
+    if not parts:
+        if isinstance(value, list):
+            return [f"{indent}- {_flow(item)}" for item in value]
+        return [line for key, item in value.items() for line in _block_lines((str(key),), item, indent, flow=flow)]
+    key = format_scalar(parts[0])
+    if len(parts) > 1:
+        return [f"{indent}{key}:", *_block_lines(parts[1:], value, indent + "  ", flow=flow)]
+    if isinstance(value, (list, dict)) and value and not (flow and isinstance(value, dict)):
+        inner = indent if isinstance(value, list) else indent + "  "
+        return [f"{indent}{key}:", *_block_lines((), value, inner, flow=flow)]
+    return [f"{indent}{key}: {_flow(value) if isinstance(value, (list, dict)) else format_scalar(value)}".rstrip()]
+
+
+def _flow(value: Any) -> str:
+    """A value on one line in YAML's flow style."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{format_scalar(str(key), flow=True)}: {_flow(item)}"
+                               for key, item in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_flow(item) for item in value) + "]"
+    return "null" if value is None else format_scalar(value, flow=True)

@@ -355,3 +355,45 @@ def test_a_plain_log_is_extended_without_composing_it() -> None:
         "name: A  # c\nlog:\n- {date: 2026-11-01, event: added}\n# between\n"
         '- {date: 2026-11-10, event: visit, note: "a, b"}\n- {date: 2026-11-20, event: note}\n'
         "- {date: 2026-11-26, event: won, value: 48000}\n")
+
+
+# ---- adding keys a file lacks ---------------------------------------------------------------
+
+def test_put_values_adds_what_the_file_lacks_and_keeps_every_other_line() -> None:
+    before = "name: A   # the name\ncontact:\n  person: 王工\nneeds:   # 4.\n\n# the log\nlog:\n- {date: 2026-11-01, event: added}\n"
+    after = yamlfile.put_values(before, {"contact.phone": "13900000000", "needs.scope": "装饰", "company.founded": 1996,
+                                         "trust.people": [{"name": "王强", "birthday": date(1980, 1, 2)}], "name": "B"})
+    assert after == ('name: B   # the name\ncontact:\n  person: 王工\n  phone: "13900000000"\nneeds:   # 4.\n'
+                     "  scope: 装饰\ncompany:\n  founded: 1996\ntrust:\n  people:\n  - {name: 王强, birthday: 1980-01-02}\n"
+                     "\n# the log\nlog:\n- {date: 2026-11-01, event: added}\n")
+    with pytest.raises(DataError, match="cannot add `name.first`"):
+        yamlfile.put_values(before, {"name.first": "x"})
+    assert not yamlfile.can_put(before, "contact.person.mobile") and yamlfile.can_put(before, "contact.mobile")
+
+
+_key_part = st.sampled_from(["contact", "phone", "company", "founded", "x", "needs", "scope", "new_key"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.lists(_key_part, min_size=1, max_size=3).map(".".join),
+                       st.one_of(_text, st.integers(), st.dates(), st.lists(st.fixed_dictionaries(
+                           {"name": _text, "birthday": st.dates()}), min_size=1, max_size=2)), max_size=4))
+def test_put_values_on_the_template_reads_back_as_meant(values: dict) -> None:
+    from pathlib import Path
+
+    template = (Path(__file__).parent.parent / "templates" / "customer.yaml").read_text(encoding="utf-8")
+    try:
+        after = yamlfile.put_values(template, values)
+    except DataError as error:  # a key under another's value (x and x.y both given): refused, never garbled
+        assert "cannot add" in error.message or "holds" in error.message or "safely" in error.message
+        return
+    old_lines = template.splitlines()
+    assert [line for line in after.splitlines() if line in old_lines or not line.strip()] \
+        == [line for line in old_lines if line in after.splitlines() or not line.strip()]
+    for loader in LOADERS:
+        loaded = yaml.load(after, Loader=loader)
+        for path, value in values.items():
+            found = loaded
+            for part in path.split("."):
+                found = found[part]
+            assert found == value
