@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, Sequence
 
-from salescli.customer import Customer
-from salescli.information import GROUPS
+from salescli.customer import Customer, Deal, Event, Status
+from salescli.errors import UsageError
+from salescli.information import GROUPS, item_value
 from salescli.listing import row
 
 PROFILE_COLUMNS = (
@@ -14,8 +16,30 @@ PROFILE_COLUMNS = (
 )
 DERIVED_COLUMNS = ("stage", "status", "deals", "target_value", "target_date", "won_value", "last_activity")
 COLUMNS = PROFILE_COLUMNS + DERIVED_COLUMNS
+# One row per deal (`list --deals`, `export --deals`); the owner is the deal's, else the customer's.
+DEAL_COLUMNS = ("customer_id", "customer", "deal", "stage", "status", "value", "target_value", "target_date",
+                "won_value", "opened", "closed", "owner", "product")
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_KEY_PART = re.compile(r"[^\W\d]\w*(?:-\w+)*")
+_GROUP_KEYS = {group.key: [item.key for item in group.items] for group in GROUPS if group.key != "trust"}
+
+
+def profile_key(text: str) -> str:
+    """A profile key as an import's --map or a report's --by names it: a known one (`needs.scope`)
+    or any other, dotted by level (`company.revenue`); UsageError for what cannot be one. Every
+    command that takes a profile key asks here, so that a registry of fields can take over."""
+    key = text.strip()
+    if not all(_KEY_PART.fullmatch(part) for part in key.split(".")):
+        raise UsageError(f"'{text}' is not a profile key; write words of letters, digits and _, with dots "
+                         "between levels (e.g. needs.scope, company.revenue)")
+    if key.split(".")[0] == "log":
+        raise UsageError("`log` is the customer's log, not a profile key")
+    if key in _GROUP_KEYS:
+        raise UsageError(f"`{key}` holds keys; name one of them: {', '.join(_GROUP_KEYS[key])}")
+    if key in ("trust", "trust.people") or key.startswith("trust.people."):
+        raise UsageError("`trust.people` is the list of key people, not one value")
+    return key
 
 
 def export_record(customer: Customer) -> dict[str, Any]:
@@ -28,6 +52,47 @@ def export_record(customer: Customer) -> dict[str, Any]:
     return record
 
 
+def deal_owner(customer: Customer, deal: Deal | None) -> str | None:
+    """Who owns a deal: the rep its events name (a CRM's sales agent), else the customer's owner."""
+    owner = (deal.owner if deal else None) or customer.get("owner")
+    return None if owner is None else str(owner)
+
+
+def deal_record(customer: Customer, deal: Deal) -> dict[str, Any]:
+    """One deal as a flat record (DEAL_COLUMNS); `value` is what it is worth: won value, else target."""
+    won = deal.status is Status.WON
+    return {"customer_id": customer.id, "customer": customer.name, "deal": deal.name, "stage": deal.stage.value,
+            "status": deal.status.value, "value": deal.won_value if won else deal.target_value,
+            "target_value": deal.target_value, "target_date": deal.target_date, "won_value": deal.won_value,
+            "opened": deal.opened, "closed": deal.closed, "owner": deal_owner(customer, deal),
+            "product": deal.product}
+
+
+def deal_records(customers: Sequence[Customer]) -> list[dict[str, Any]]:
+    return [deal_record(customer, deal) for customer in sorted(customers, key=lambda c: c.id)
+            for deal in customer.deals]
+
+
+def full_record(customer: Customer) -> dict[str, Any]:
+    """The whole customer (what `show --format json` prints and `export --format json` lists): the
+    profile as the file has it, every deal as derived, what is missing, and every event."""
+    return {
+        "id": customer.id,
+        "name": customer.name,
+        "profile": dict(customer.profile),
+        "deals": [deal._asdict() for deal in customer.deals],
+        "missing": {group.key: [item.key for item in group.items if item_value(customer, group, item) in (None, "")]
+                    for group in GROUPS},
+        "log": [event_record(event) for event in customer.events],
+    }
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """An event by its keys as the log writes them (`event:` for its kind), the empty ones left out."""
+    return {("event" if key == "kind" else key): value for key, value in event.__dict__.items()
+            if value is not None and key != "index"}
+
+
 def neutralize(value: Any) -> Any:
     """A text a spreadsheet would run as a formula (=, +, -, @ …) gets a leading apostrophe."""
     if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
@@ -37,5 +102,3 @@ def neutralize(value: Any) -> Any:
 
 def export_records(customers: Sequence[Customer]) -> list[dict[str, Any]]:
     return [export_record(customer) for customer in sorted(customers, key=lambda c: c.id)]
-
-

@@ -349,22 +349,52 @@ def append_events(path: Path, items: Sequence[Mapping[str, Any]]) -> Customer:
 
 
 def update_customer(path: Path, values: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> list[str]:
-    """Set profile values and add log events, in one write; returns the keys skipped because the
-    file has no such key (a hand-made file may lack some)."""
+    """Set profile values (adding the keys the file lacks) and add log events, in one write; returns
+    the keys skipped because another value is in their way (`contact: 王工` leaves no room for
+    `contact.phone`)."""
     from salescli import yamlfile
 
     skipped: list[str] = []
 
     def edit(text: str) -> str:
-        present = set(yamlfile.fields_of(text)) if values else set()
-        skipped.extend(key for key in values if key not in present)
-        settable = {key: value for key, value in values.items() if key in present}
-        text = yamlfile.set_values(text, settable) if settable else text
+        settable = {key: value for key, value in values.items() if yamlfile.can_put(text, key)}
+        skipped.extend(key for key in values if key not in settable)
+        text = yamlfile.put_values(text, settable) if settable else text
         return yamlfile.append_to_log(text, items) if items else text
 
     if values or items:
         _write_file(path, edit)
     return skipped
+
+
+def update_config(folder: DataFolder, edit: Callable[[str], str]) -> Config:
+    """Change salescli.yaml (made when missing) by `edit` of its text: locked, checked to be unchanged
+    since read, parsed as settings, written atomically; the settings it then holds."""
+    path = folder.config_path
+    if not path.exists():
+        new_text = edit("")
+        config = _settings(new_text, path)
+        write_new_file(path, new_text)
+        return config
+    with _locked(path):
+        before = path.read_bytes()
+        new_text = edit(_decoded(before, path))
+        config = _settings(new_text, path)
+        if path.read_bytes() != before:
+            raise DataError("the file changed while salescli was writing it; nothing was written, try again",
+                            path=path)
+        _atomic_write(path, new_text.encode("utf-8"), exclusive=False)
+    return config
+
+
+def _settings(text: str, path: Path) -> Config:
+    from salescli import yamlfile
+
+    try:
+        return config_from_document(yamlfile.load(text))
+    except (ConfigProblem, yamlfile.YamlProblem) as problem:
+        raise DataError(f"the change would break the settings ({problem.args[0]}); nothing was written",
+                        path=path) from None
 
 
 def create_customer(path: Path, text: str) -> Customer:

@@ -94,7 +94,9 @@ def test_json_import(folder: Path, run, tmp_path: Path) -> None:
     source = tmp_path / "c.json"
     source.write_text(json.dumps([{"name": "A公司", "channel": "转介绍"}, {"nom": "x"}], ensure_ascii=False))
     result = run("import", str(source))
-    assert result.stdout.splitlines()[-2:] == ["skipped row 2: no name",
+    assert result.stdout.splitlines()[-3:] == ["skipped row 2: no name",
+                                               "columns not imported: nom (name a place for them with --map "
+                                               "COLUMN=FIELD)",
                                                f"{source}: 1 customers created, 0 updated, 1 rows skipped"]
     bad = tmp_path / "bad.json"
     bad.write_text("{")
@@ -143,6 +145,11 @@ def test_unknown_map_targets_and_missing_columns(folder: Path, run, tmp_path: Pa
     source = tmp_path / "c.csv"
     source.write_text("foo\r\nbar\r\n")
     assert run("import", str(source)).stderr == f"Error: {source}: no column for name; name it with --map COLUMN=name\n"
-    assert run("import", str(source), "--map", "foo=colour").stderr.startswith(
+    assert run("import", str(source), "--deals", "--map", "foo=colour").stderr.startswith(
         "Error: --map foo=colour: 'colour' is not something to import into")
+    assert run("import", str(source), "--map", "foo=contact").stderr == (
+        "Error: --map foo=contact: `contact` holds keys; name one of them: contact.address, contact.department, "
+        "contact.person, contact.phone, contact.postcode\n")
+    assert run("import", str(source), "--map", "foo=a..b").stderr.startswith(
+        "Error: --map foo=a..b: 'a..b' is not a profile key;")
     assert run("import", str(tmp_path / "none.csv")).exit_code == 2

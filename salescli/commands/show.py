@@ -7,7 +7,7 @@ from typing import Any
 
 import typer
 
-from salescli import i18n
+from salescli import exchange, i18n
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
 from salescli.customer import Customer, Deal, Event
 from salescli.information import GROUPS, item_value
@@ -108,13 +108,5 @@ def _event_line(event: Event, several_deals: bool) -> str:
 
 
 def _as_json(customer: Customer) -> dict[str, Any]:
-    return {
-        "id": customer.id,
-        "name": customer.name,
-        "profile": plain(dict(customer.profile)),
-        "deals": [plain(deal._asdict()) for deal in customer.deals],
-        "missing": {group.key: [item.key for item in group.items
-                                if item_value(customer, group, item) in (None, "")] for group in GROUPS},
-        "log": [plain({("event" if k == "kind" else k): v for k, v in event.__dict__.items()
-                       if v is not None and k != "index"}) for event in customer.events],
-    }
+    document: dict[str, Any] = plain(exchange.full_record(customer))
+    return document
