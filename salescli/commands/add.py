@@ -81,6 +81,7 @@ def add(
     when: Optional[str] = _opt("The date it was added (default: today).", "--date"),
     note: Optional[str] = _opt("A note for the log.", "--note"),
     no_input: bool = typer.Option(False, "--no-input", help="Never prompt, even in a terminal."),
+    future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
 ) -> None:
     """Add a customer: a new file in customers/, from templates/customer.yaml.
 
@@ -106,8 +107,9 @@ def add(
         **classification,
         **{path: _profile_value(key, options[key]) for key, path in _PROFILE.items() if options[key] is not None},
     }
-    customer = create(s, name, values, _log(s, stage, value, by, when, note), customers=customers,
-                      chosen_id=customer_id)
+    items = _log(s, stage, value, by, when, note)
+    s.question(items, future=future)
+    customer = create(s, name, values, items, customers=customers, chosen_id=customer_id)
     first = customer.deals[0].stage
     typer.echo(f"Added {customer.name} as {customer.id} ({s.shown(s.path_of(customer))}), "
                f"stage {first.value} {first.zh}.")

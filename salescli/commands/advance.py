@@ -33,6 +33,7 @@ def advance(
     new_deal: Optional[str] = typer.Option(
         None, "--new-deal", metavar="NAME", help="Start a further deal (a repeat sale); '' numbers it."
     ),
+    future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
 ) -> None:
     """Move a customer's deal to the next stage, or to the stage named; close it won, or lost.
 
@@ -61,6 +62,7 @@ def advance(
         reopen=reopen,
         new_deal=new_deal,
     )
+    s.question(move.events, customer=found, future=future)
     store.append_events(s.path_of(found), move.events)
     summary = _summary(move)
     s.wrote(s.path_of(found), f"advance {summary}")

@@ -72,6 +72,7 @@ def _role_and_name(pair: str) -> tuple[str, str]:
 def _record_party(s: Session, customers: list[Named], name: str, *, role: str | None, project: str | None,
                   area: str | None, address: str | None, when: str | None, source: str) -> str:
     day = s.date(when)
+    s.question([{"date": day, "event": EventKind.LINK.value}], future=None)
     named = add.find_by_name(customers, name)
     if named is not None:
         existing = s.customer(named.id)

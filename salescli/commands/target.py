@@ -26,6 +26,7 @@ def target(
     when: Optional[str] = typer.Option(None, "--date", help="When the target was set (default: today)."),
     note: Optional[str] = typer.Option(None, "--note", help="Why it was set or moved."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
+    future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
 ) -> None:
     """Set or adjust a customer's close target: a value and a date. The latest target counts;
     earlier ones stay in the log.
@@ -43,6 +44,7 @@ def target(
     chosen = deal_name(found, deal)
     item = event_item(EventKind.TARGET, s.date(when), chosen,
                       value=parse_money(value) if value else None, by=s.date(by) if by else None, note=note)
+    s.question([item], customer=found, future=future)
     updated = store.append_events(s.path_of(found), [item])
     now = updated.deal(chosen)
     assert now is not None  # the event just written names it

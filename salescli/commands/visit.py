@@ -24,6 +24,7 @@ def visit(
     note: Optional[str] = typer.Option(None, "--note", help="What came of it."),
     next_visit: Optional[str] = typer.Option(None, "--next", metavar="DATE", help="The next planned visit."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
+    future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
 ) -> None:
     """Log a visit to a customer. Visits per day (日客户拜访量) are counted from these.
 
@@ -38,6 +39,7 @@ def visit(
     day = s.date(when)
     item = event_item(EventKind.VISIT, day, chosen, goal=goal, note=note,
                       next=s.date(next_visit) if next_visit else None)
+    s.question([item], customer=found, future=future)
     store.append_events(s.path_of(found), [item])
     s.wrote(s.path_of(found), f"visit {found.name} on {day}" + (f": {goal}" if goal else ""))
     planned = f"; next visit {item['next']}" if "next" in item else ""
