@@ -66,15 +66,17 @@ class Team:
 
     def member(self, rep: str | None) -> TeamMember | None:
         """The rep's entry, by name as written or ignoring case, spaces and full-width forms."""
-        if not rep:
-            return None
-        found = self.members.get(rep)
-        if found is None and self.members:
-            found = self._folded().get(fold_name(rep))
-        return found
+        name = self.name_of(rep)
+        return None if name is None else self.members.get(name)
 
-    def _folded(self) -> dict[str, TeamMember]:
-        return {fold_name(name): member for name, member in self.members.items()}
+    def name_of(self, rep: str | None) -> str | None:
+        """The rep's name as the table spells it (`moses frase` → Moses Frase); as given when not in it."""
+        if not rep or rep in self.members:
+            return rep
+        return self._folded().get(fold_name(rep), rep)
+
+    def _folded(self) -> dict[str, str]:
+        return {fold_name(name): name for name in self.members}
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ class Dimension:
     def of(self, customer: Customer, deal: Deal | None = None) -> str | None:
         """The value a deal (or, without one, the customer) has in this dimension; None: none."""
         if self.key == "owner":
-            return deal_owner(customer, deal)
+            return self.team.name_of(deal_owner(customer, deal))
         if self.key == "product":
             return deal.product if deal else None
         if self.key in ("manager", "office"):

@@ -132,8 +132,10 @@ def test_a_foreign_crm_export_gives_its_true_figures(folder: Path, run, tmp_path
     # US: Acme won O1 (10 Jan → 1 Mar: 21 + 28 + 1 = 50 days, 1,000) and lost O2;
     # Kenya: Beta won O5 (5 Feb → 15 Mar: 23 + 15 = 38 days, 2,500)
     assert rates == [
-        {"area": "Kenya", "won": 1, "lost": 0, "win_rate": 1.0, "avg_won_value": 2500, "avg_cycle_days": 38.0},
-        {"area": "US", "won": 1, "lost": 1, "win_rate": 0.5, "avg_won_value": 1000, "avg_cycle_days": 50.0}]
+        {"area": "Kenya", "won": 1, "lost": 0, "win_rate": 1.0, "avg_won_value": 2500, "avg_cycle_days": 38.0,
+         "median_cycle_days": 38.0},
+        {"area": "US", "won": 1, "lost": 1, "win_rate": 0.5, "avg_won_value": 1000, "avg_cycle_days": 50.0,
+         "median_cycle_days": 50.0}]
     march = json.loads(run("forecast", "--month", "2017-03", "--format", "json").stdout)
     assert march["won"]["total"] == 3500
     again = run("import", str(pipeline), "--deals", "--stage-map", "Won=close,Lost=lost,Engaging=approach")
