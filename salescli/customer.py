@@ -114,8 +114,8 @@ class Customer:
         else the one that changed last."""
         if self.open_deals:
             return max(self.open_deals, key=lambda deal: (deal.stage.number, deal.opened))
-        if self.deals:
-            return max(self.deals, key=lambda deal: (deal.last_event or deal.opened, deal.opened))
+        if self.deals:  # (on a tie, the one opened later in the log)
+            return max(reversed(self.deals), key=lambda deal: (deal.last_event or deal.opened, deal.opened))
         return None
 
     @property
@@ -141,6 +141,12 @@ class Customer:
                 return None
             value = value.get(part)
         return None if value == "" else value
+
+
+def deal_owner(customer: Customer, deal: Deal | None) -> str | None:
+    """Who owns a deal: the rep its events name (a CRM's sales agent), else the customer's owner."""
+    owner = (deal.owner if deal else None) or customer.get("owner")
+    return None if owner is None else str(owner)
 
 
 def fold_name(name: str) -> str:

@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from salescli.config import Team
-from salescli.customer import Customer, Deal
+from salescli.customer import Customer, Deal, deal_owner
 from salescli.errors import UsageError
-from salescli.exchange import deal_owner, profile_key
+from salescli.exchange import profile_key
 
 DEAL_DIMENSIONS = ("owner", "product", "manager", "office")
 CHOICES = "owner, product, manager, office or a profile key (channel, field, area, needs.scope …)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, Sequence
 
-from salescli.customer import Customer, Deal, Event, Status
+from salescli.customer import Customer, Deal, Event, Status, deal_owner
 from salescli.errors import UsageError
 from salescli.information import GROUPS, item_value
 from salescli.listing import row
@@ -50,12 +50,6 @@ def export_record(customer: Customer) -> dict[str, Any]:
     derived = row(customer)
     record.update({key: getattr(derived, key) for key in DERIVED_COLUMNS})
     return record
-
-
-def deal_owner(customer: Customer, deal: Deal | None) -> str | None:
-    """Who owns a deal: the rep its events name (a CRM's sales agent), else the customer's owner."""
-    owner = (deal.owner if deal else None) or customer.get("owner")
-    return None if owner is None else str(owner)
 
 
 def deal_record(customer: Customer, deal: Deal) -> dict[str, Any]:
