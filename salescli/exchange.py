@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from datetime import date
+from decimal import Decimal
 from typing import Any, Sequence
 
 from salescli.customer import Customer, Deal, Event, Status, deal_owner
@@ -49,6 +51,10 @@ def export_record(customer: Customer) -> dict[str, Any]:
     record["name"] = customer.name
     derived = row(customer)
     record.update({key: getattr(derived, key) for key in DERIVED_COLUMNS})
+    for key in ("target_value", "won_value"):  # the row keeps them as text: typed again for spreadsheets
+        record[key] = None if record[key] is None else Decimal(record[key])
+    for key in ("target_date", "last_activity"):
+        record[key] = None if record[key] is None else date.fromisoformat(record[key])
     return record
 
 

@@ -391,7 +391,8 @@ def _from_json(value: Any) -> Any:
     return value
 
 
-_EVENT_KEYS = ("stage", "value", "by", "next", "reason", "goal", "note", "project", "role", "owner", "product")
+# An event's keys in the order salescli's commands write them, so that a file comes back as it was.
+_EVENT_KEYS = ("stage", "value", "by", "reason", "goal", "owner", "product", "note", "next", "project", "role")
 
 
 def _event(entry: Mapping[str, Any], dating: Dating) -> dict[str, Any]:

@@ -656,6 +656,12 @@ def put_values(text: str, values: Mapping[str, Any]) -> str:
     return _put(text, [(tuple(path.split(".")), value) for path, value in values.items()], flow=False)
 
 
+def filled_template(template: str, values: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> str:
+    """A new customer's text: the template with its profile `values` (by dotted key) and `items` in its log."""
+    text = put_values(template, values)
+    return append_to_log(text, items) if items else text
+
+
 def put_entries(text: str, key: str, entries: Mapping[str, Mapping[str, Any]]) -> str:
     """`text` with each entry added to the top-level mapping `key` (made at the end when missing),
     one `name: {…}` line each (a rep's team in salescli.yaml: the names may hold dots)."""

@@ -155,3 +155,104 @@ def test_unknown_map_targets_and_missing_columns(folder: Path, run, tmp_path: Pa
     assert run("import", str(source), "--map", "foo=a..b").stderr.startswith(
         "Error: --map foo=a..b: 'a..b' is not a profile key;")
     assert run("import", str(tmp_path / "none.csv")).exit_code == 2
+
+
+def _copy_templates(root: Path) -> Path:
+    import shutil
+
+    from tests.conftest import REPO
+
+    (root / "customers").mkdir(parents=True)
+    shutil.copytree(REPO / "templates", root / "templates")
+    return root
+
+
+def test_a_json_export_comes_back_whole_into_an_empty_folder(sample: Path, tmp_path: Path) -> None:
+    from tests.conftest import invoke
+
+    exported = tmp_path / "all.json"
+    exported.write_text(invoke(sample, "export", "--format", "json").stdout, encoding="utf-8")
+    empty = _copy_templates(tmp_path / "empty")
+    result = invoke(empty, "import", str(exported))
+    assert result.stdout.splitlines()[-1] == f"{exported}: 35 customers created, 0 updated, 0 rows skipped"
+    for path in sorted((sample / "customers").iterdir()):
+        assert invoke(empty, "show", path.stem, "--format", "json").stdout == \
+            invoke(sample, "show", path.stem, "--format", "json").stdout, path.stem
+        assert (empty / "customers" / path.name).read_bytes() == path.read_bytes()  # comments and key order too
+    assert invoke(empty, "list", "--format", "json").stdout == invoke(sample, "list", "--format", "json").stdout
+    before = {p.name: p.read_bytes() for p in (empty / "customers").iterdir()}
+    again = invoke(empty, "import", str(exported))  # nothing new: nothing written
+    assert again.stdout.splitlines()[-1] == f"{exported}: 0 customers created, 35 updated, 0 rows skipped"
+    assert {p.name: p.read_bytes() for p in (empty / "customers").iterdir()} == before
+
+
+def test_a_csv_export_keeps_stage_status_target_and_won_value(sample: Path, tmp_path: Path) -> None:
+    from tests.conftest import invoke
+
+    exported = tmp_path / "all.csv"
+    exported.write_text(invoke(sample, "export").stdout, encoding="utf-8")
+    empty = _copy_templates(tmp_path / "empty")
+    result = invoke(empty, "import", str(exported))
+    assert result.stdout.splitlines()[-2:] == [
+        "2 of the customers created had several deals: a row of one customer each keeps the current deal and the "
+        "value won in all; `export --format json` keeps every deal",
+        f"{exported}: 35 customers created, 0 updated, 0 rows skipped"]
+    assert invoke(empty, "list", "--format", "json").stdout == invoke(sample, "list", "--format", "json").stdout
+    lost = customer_file(empty, "gonghangwuhanfenhanghouqinbu").read_text(encoding="utf-8")
+    assert lost.endswith("log:\n- {date: 2026-08-26, event: added, stage: demo}\n"
+                         "- {date: 2026-08-26, event: target, value: 70000, by: 2026-09-15}\n"
+                         "- {date: 2026-08-26, event: lost, reason: imported as lost}\n")
+
+
+def test_a_row_without_a_stage_adds_a_customer_without_a_deal_of_its_own(folder: Path, run, tmp_path: Path) -> None:
+    source = tmp_path / "c.csv"
+    source.write_text("name,status,stage,won_value,target_value,last_activity\r\n"
+                      "A,,,,,\r\nB,won,service,5000,,2026-10-01\r\nC,lost,demo,3000,9000,2026-11-02\r\n",
+                      encoding="utf-8")
+    assert run("import", str(source), "--date", "2026-09-01").exit_code == 0
+    assert customer_file(folder, "a").read_text(encoding="utf-8").endswith(
+        "log:\n- {date: 2026-09-01, event: added}\n")
+    assert customer_file(folder, "b").read_text(encoding="utf-8").endswith(
+        "log:\n- {date: 2026-10-01, event: added, stage: prospect}\n- {date: 2026-10-01, event: won, value: 5000}\n"
+        "- {date: 2026-10-01, event: stage, stage: service}\n")
+    # C lost its current deal at demo, and had won 3,000 before it
+    assert customer_file(folder, "c").read_text(encoding="utf-8").endswith(
+        "log:\n- {date: 2026-11-02, event: added, stage: prospect}\n- {date: 2026-11-02, event: won, value: 3000}\n"
+        "- {date: 2026-11-02, event: open, deal: \"2\", stage: demo}\n"
+        "- {date: 2026-11-02, event: target, deal: \"2\", value: 9000}\n"
+        "- {date: 2026-11-02, event: lost, deal: \"2\", reason: imported as lost}\n")
+    rows = json.loads(run("list", "--format", "json", "--sort", "id").stdout)
+    assert [(r["id"], r["stage"], r["status"], r["deals"], r["target_value"], r["won_value"]) for r in rows] == [
+        ("a", "prospect", "open", 1, None, None), ("b", "service", "won", 1, None, 5000),
+        ("c", "demo", "lost", 2, 9000, 3000)]
+
+
+def test_export_for_spreadsheets_bom_and_typed_cells(sample: Path, tmp_path: Path) -> None:
+    from datetime import datetime
+
+    from tests.conftest import invoke
+
+    plain_csv = invoke(sample, "export").stdout
+    with_bom = invoke(sample, "export", "--bom").stdout
+    assert not plain_csv.startswith("\ufeff") and with_bom == "\ufeff" + plain_csv
+    assert invoke(sample, "export", "--bom", "--format", "json").exit_code == 2
+    out = tmp_path / "c.xlsx"
+    assert invoke(sample, "export", "--format", "xlsx", "-o", str(out)).exit_code == 0
+    rows = list(load_workbook(out).active.iter_rows(values_only=True))
+    header = rows[0]
+    tianhe = next(row for row in rows if row[0] == "tianhejichangkuojianzhihuibu")
+    assert tianhe[header.index("target_value")] == 300000  # a number
+    assert tianhe[header.index("target_date")] == datetime(2026, 12, 28)  # a date
+    assert tianhe[header.index("needs.estimators")] == 26
+    assert tianhe[header.index("contact.phone")] == "13985822416"  # text stays text
+    deals = tmp_path / "d.xlsx"
+    assert invoke(sample, "export", "--deals", "--format", "xlsx", "-o", str(deals)).stdout == \
+        f"Exported 37 deals to {deals}.\n"
+    sheet = load_workbook(deals).active
+    assert [cell.value for cell in sheet[1]] == ["customer_id", "customer", "deal", "stage", "status", "value",
+                                                 "target_value", "target_date", "won_value", "opened", "closed",
+                                                 "owner", "product"]
+    jiangcheng = [row for row in sheet.iter_rows(values_only=True) if row[0] == "jiangchengjiangongjituan"]
+    assert [(row[2], row[3], row[4], row[5], row[9], row[10]) for row in jiangcheng] == [
+        ("1", "service", "won", 180000, datetime(2026, 5, 11), datetime(2026, 8, 9)),
+        ("2027扩容", "demo", "open", 90000, datetime(2026, 11, 10), None)]

@@ -120,10 +120,10 @@ def create(s: Session, name: str, values: dict[str, Any], items: list[dict[str, 
     """Write a new customer from the folder's template: profile `values` by dotted path, `items` for
     its log. The id is `chosen_id` or made from the name."""
     new_id = _new_id(s, customers, name, chosen_id)
-    text = yamlfile.put_values(s.folder.template("customer.yaml"),
-                               _present({"id": new_id, "name": name.strip(), **values}))
+    text = yamlfile.filled_template(s.folder.template("customer.yaml"),
+                                    _present({"id": new_id, "name": name.strip(), **values}), items)
     path = s.folder.customer_path(new_id)
-    customer = store.create_customer(path, yamlfile.append_to_log(text, items))
+    customer = store.create_customer(path, text)
     s.wrote(path, f"add {customer.name} ({customer.id})")
     return customer
 
