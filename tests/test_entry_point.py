@@ -105,5 +105,5 @@ def test_a_crm_export_through_the_installed_command(tmp_path: Path) -> None:
     office = salescli("report", "winrate", "--by", "office", "--format", "csv", cwd=tmp_path, env=today)
     assert office.returncode == 0 and office.stdout.splitlines()[0] == \
         "office,won,lost,win_rate,avg_won_value,avg_cycle_days,median_cycle_days"
-    future = salescli("visit", "cancity", "--date", "2018-01-02", cwd=tmp_path, env=today)
+    future = salescli("visit", "cancity", "--deal", "WW1WV7IT", "--date", "2018-01-02", cwd=tmp_path, env=today)
     assert future.returncode == 2 and future.stderr.startswith("Error: 2018-01-02 is after today (2017-12-31)")
