@@ -256,3 +256,75 @@ def test_export_for_spreadsheets_bom_and_typed_cells(sample: Path, tmp_path: Pat
     assert [(row[2], row[3], row[4], row[5], row[9], row[10]) for row in jiangcheng] == [
         ("1", "service", "won", 180000, datetime(2026, 5, 11), datetime(2026, 8, 9)),
         ("2027扩容", "demo", "open", 90000, datetime(2026, 11, 10), None)]
+
+
+def test_the_team_table_comes_from_a_csv(folder: Path, run, tmp_path: Path) -> None:
+    (folder / "salescli.yaml").write_text("user: 李明   # me\nteam:\n  Anna: {manager: Melvin, office: East}\n",
+                                          encoding="utf-8")
+    source = tmp_path / "teams.csv"
+    source.write_text("sales_agent,manager,regional_office,hired\r\nAnna,Dustin,Central,2015\r\n"
+                      "Moses Frase,Dustin,Central,2016\r\n,Nobody,West,\r\nJ. Smith,Summer,West,2017\r\n")
+    dry = run("import", str(source), "--team", "--dry-run")
+    assert dry.stdout.splitlines()[-1] == (f"{source}: 2 reps to add to the team table in salescli.yaml, 0 there "
+                                           "already, 1 kept as they were, 1 rows skipped — dry run, nothing written")
+    result = run("import", str(source), "--team")
+    assert result.stdout.splitlines() == [
+        "skipped row 3: no rep",
+        "kept the team table's entries of Anna, which differ from the file (edit `team:` in salescli.yaml to "
+        "change them)",
+        "columns not imported: hired (name a place for them with --map COLUMN=FIELD)",
+        f"{source}: 2 reps added to the team table in salescli.yaml, 0 there already, 1 kept as they were, "
+        "1 rows skipped"]
+    assert (folder / "salescli.yaml").read_text(encoding="utf-8") == (
+        "user: 李明   # me\nteam:\n  Anna: {manager: Melvin, office: East}\n"
+        "  Moses Frase: {manager: Dustin, office: Central}\n  J. Smith: {manager: Summer, office: West}\n")
+    again = run("import", str(source), "--team")
+    assert again.stdout.splitlines()[-1].endswith("0 reps added to the team table in salescli.yaml, 2 there "
+                                                  "already, 1 kept as they were, 1 rows skipped")
+
+
+def test_a_team_table_is_made_when_there_are_no_settings(folder: Path, run, tmp_path: Path) -> None:
+    source = tmp_path / "销售团队.csv"
+    source.write_text("业务员,经理,办事处\r\n王芳,李总,武昌\r\n", encoding="utf-8")
+    assert run("import", str(source), "--team").exit_code == 0
+    assert (folder / "salescli.yaml").read_text(encoding="utf-8") == "team:\n  王芳: {manager: 李总, office: 武昌}\n"
+    (folder / "salescli.yaml").write_text("team: [王芳]\n", encoding="utf-8")
+    broken = run("list")
+    assert broken.exit_code == 1 and "team: maps each rep to {manager: NAME, office: NAME}" in broken.stderr
+
+
+def test_stage_dates_date_each_stage_a_deal_reached(folder: Path, run, tmp_path: Path) -> None:
+    run("add", "Acme", "--id", "acme", "--date", "2016-10-01")  # `add` opens deal 1 itself: it stays
+    source = tmp_path / "deals.csv"
+    source.write_text("opportunity_id,account,deal_stage,engage_date,demo_date,close_date,close_value,sales_agent\r\n"
+                      "W1,Acme,Won,2017-01-10,2017-02-01,2017-03-01,1000,Moses\r\n"
+                      "L1,Acme,Lost,2017-01-20,,2017-02-10,0,Moses\r\n"
+                      "E1,Acme,Engaging,2017-02-01,,,,Anna\r\n"
+                      "P1,Acme,Prospecting,,,,,Anna\r\n"
+                      "B1,Acme,Won,2017-04-01,,2017-03-01,10,Anna\r\n"
+                      "F1,Acme,Won,2017-01-01,,2018-01-05,10,Anna\r\n")
+    result = run("import", str(source), "--deals", "--date", "2017-12-31", "--stage-map",
+                 "Prospecting=prospect,Engaging=approach,Won=close,Lost=lost",
+                 "--stage-dates", "engage_date=approach,demo_date=demo", today="2017-12-31")
+    assert result.stdout.splitlines()[-3:] == [
+        "skipped row 5: it reached approach on 2017-04-01, after it closed (2017-03-01)",
+        "skipped row 6: dated 2018-01-05, after today (2017-12-31); pass --future to import it anyway",
+        f"{source}: 0 customers created, 1 updated (4 deals), 2 rows skipped"]
+    assert customer_file(folder, "acme").read_text(encoding="utf-8").endswith(
+        "log:\n- {date: 2016-10-01, event: added, stage: prospect}\n"
+        "- {date: 2017-01-10, event: open, deal: W1, stage: approach, owner: Moses}\n"
+        "- {date: 2017-01-20, event: open, deal: L1, stage: approach, owner: Moses}\n"
+        "- {date: 2017-02-01, event: stage, deal: W1, stage: demo}\n"
+        "- {date: 2017-02-01, event: open, deal: E1, stage: approach, owner: Anna}\n"
+        "- {date: 2017-02-10, event: lost, deal: L1, reason: lost}\n"
+        "- {date: 2017-03-01, event: won, deal: W1, value: 1000}\n"
+        "- {date: 2017-12-31, event: open, deal: P1, stage: prospect, owner: Anna}\n")
+    funnel = json.loads(run("report", "funnel", "--format", "json", today="2017-12-31").stdout)
+    # deal 1 (prospect), W1 (to close), L1 (approach), E1 (approach), P1 (prospect)
+    assert [(step["stage"], step["deals"]) for step in funnel] == [
+        ("prospect", 5), ("prepare", 3), ("approach", 3), ("needs", 1), ("demo", 1), ("objections", 1),
+        ("close", 1), ("service", 0)]
+    assert run("import", str(source), "--stage-dates", "engage_date=approach").stderr == \
+        "Error: --stage-dates dates the stages of deals: add --deals\n"
+    assert run("import", str(source), "--deals", "--stage-dates", "nope=demo").stderr == \
+        "Error: --stage-dates nope=demo: the file has no column 'nope'\n"

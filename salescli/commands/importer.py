@@ -104,7 +104,7 @@ def _import_team(s: Session, path: Path, headers: list[str], rows: list[dict[str
         lines.append(f"kept the team table's entries of {', '.join(plan.kept)}, which differ from the file "
                      "(edit `team:` in salescli.yaml to change them)")
     lines += _unused(core.unused_columns(headers, columns))
-    verb = "would add" if dry_run else "added"
+    verb = "to add" if dry_run else "added"
     lines.append(f"{s.shown(path)}: {len(plan.added)} reps {verb} to the team table in salescli.yaml, "
                  f"{len(plan.same)} there already, {len(plan.kept)} kept as they were, {len(plan.skips)} rows skipped"
                  + (" — dry run, nothing written" if dry_run else ""))
