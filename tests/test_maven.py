@@ -116,6 +116,9 @@ def _check(source: Path, root: Path) -> None:
 
 def test_the_readme_commands_on_a_slice_of_maven(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _check(SLICE, tmp_path / "maven")
+    shown = invoke(tmp_path / "maven", "show", "cancity", today=TODAY).stdout.splitlines()
+    assert "  deal 1C1I7A6R: close 促成 (won) · won 1,054 on 2017-03-01 · owner Moses Frase · product GTX Plus Basic" \
+        in shown
     monkeypatch.chdir(REPO)  # files are named as the user typed them, relative to here
     result = invoke(tmp_path / "maven", "import", str(SLICE / "accounts.csv"), "--map", "sector=needs.scope",
                     "--dry-run", today=TODAY)

@@ -88,6 +88,10 @@ def _deal_line(deal: Deal, s: Session) -> str:
         parts.append(f"lost on {deal.lost_date}: {deal.lost_reason}")
     if deal.next_visit:
         parts.append(f"next visit {deal.next_visit}")
+    if deal.owner:
+        parts.append(f"owner {deal.owner}")
+    if deal.product:
+        parts.append(f"product {deal.product}")
     return " · ".join(parts)
 
 
