@@ -306,6 +306,8 @@ def derive_deals(events: Iterable[Event]) -> tuple[Deal, ...]:
             tentative = tentative or (_just_added(event) and event.deal == FIRST_DEAL)
         elif tentative and event.deal == FIRST_DEAL and not _just_added(event):
             tentative = False
+            if event.kind is EventKind.OPEN:  # a deal of its own named "1": it starts here
+                state.update(opened=event.date, stage_since=event.date)
         _apply(state, event)
         state["last_event"] = event.date
     if tentative and len(states) > 1:

@@ -436,7 +436,7 @@ def plan_deals(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], cu
         except UsageError as error:
             plan.skips.append(Skip(number, error.message))
             continue
-        if customer.deal(name) is not None or (customer.id, name) in seen:
+        if _has_deal(customer, name) or (customer.id, name) in seen:
             plan.skips.append(Skip(number, f"deal '{name}' of {customer.name} is already there"))
             continue
         seen.add((customer.id, name))
@@ -444,6 +444,15 @@ def plan_deals(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], cu
         update.rows.append(number)
         update.items += items
     return plan
+
+
+def _has_deal(customer: Customer, name: str) -> bool:
+    """Whether the customer has that deal already (the tentative first deal of a bare `added` is none:
+    an opportunity named "1" takes its place)."""
+    if customer.deal(name) is None:
+        return False
+    return name != FIRST_DEAL or any(event.deal == FIRST_DEAL and not (event.kind is EventKind.ADDED and not event.stage)
+                                     for event in customer.events if event.kind not in (EventKind.NOTE, EventKind.LINK))
 
 
 def _deal_row(record: Mapping[str, str], number: int, finder: _Finder, reached: list[tuple[date, Stage]], *,

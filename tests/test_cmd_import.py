@@ -328,3 +328,18 @@ def test_stage_dates_date_each_stage_a_deal_reached(folder: Path, run, tmp_path:
         "Error: --stage-dates dates the stages of deals: add --deals\n"
     assert run("import", str(source), "--deals", "--stage-dates", "nope=demo").stderr == \
         "Error: --stage-dates nope=demo: the file has no column 'nope'\n"
+
+
+def test_an_opportunity_named_1_takes_the_place_of_the_bare_first_deal(folder: Path, run, tmp_path: Path) -> None:
+    accounts = tmp_path / "a.csv"
+    accounts.write_text("account\r\nAcme\r\n")
+    deals = tmp_path / "d.csv"
+    deals.write_text("opportunity_id,account,deal_stage,close_value,close_date\r\n1,Acme,Won,500,2017-03-01\r\n"
+                     "2,Acme,Engaging,,\r\n")
+    run("import", str(accounts), "--date", "2016-10-01", today="2017-12-31")
+    result = run("import", str(deals), "--deals", "--date", "2017-01-05", "--stage-map", "Won=close,Engaging=approach",
+                 today="2017-12-31")
+    assert result.stdout.splitlines()[-1].endswith("1 updated (2 deals), 0 rows skipped")
+    listed = json.loads(run("list", "--deals", "--format", "json", today="2017-12-31").stdout)
+    assert [(d["deal"], d["stage"], d["status"], d["value"], d["opened"]) for d in listed] == [
+        ("2", "approach", "open", None, "2017-01-05"), ("1", "close", "won", 500, "2017-03-01")]
