@@ -1,3 +1,4 @@
+import json
 import subprocess
 from pathlib import Path
 
@@ -135,3 +136,13 @@ def test_odd_writes_are_questioned(folder: Path, run) -> None:
     added = run("add", "鼎盛", "--date", "2026-12-01")
     assert added.exit_code == 2 and added.stderr.startswith("Error: 2026-12-01 is after today (2026-11-26)")
     assert run("add", "鼎盛", "--date", "2026-12-01", "--future").exit_code == 0
+
+
+def test_a_party_from_a_site_sign_has_no_deal_beside_its_first_real_one(folder: Path, run) -> None:
+    assert run("site", "光谷中心", "--contractor", "江城建工").exit_code == 0
+    assert customer_file(folder, "jiangchengjiangong").read_text(encoding="utf-8").endswith(
+        "log:\n- {date: 2026-11-26, event: added}\n")
+    assert run("list", "--format", "csv").stdout.splitlines()[1].startswith("jiangchengjiangong,江城建工,prospect,open,1,")
+    assert run("advance", "江城建工", "needs", "--new-deal", "BIM").exit_code == 0
+    deals = json.loads(run("list", "--deals", "--format", "json").stdout)
+    assert [(d["deal"], d["stage"]) for d in deals] == [("BIM", "needs")]

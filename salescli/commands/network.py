@@ -84,8 +84,8 @@ def _record_party(s: Session, customers: list[Named], name: str, *, role: str | 
         return f"  {existing.name} ({existing.id}) is already in the folder: linked to {project}"
     values = {"role": role, "channel": "cold", "source": source, "project": project, "area": area,
               "contact.address": address, "owner": s.config.user}
-    created = add.create(s, name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL, stage="prospect")],
-                         customers=customers)
+    # no stage: a party seen on a sign is a customer, not yet a deal (see customer.derive_deals)
+    created = add.create(s, name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL)], customers=customers)
     customers.append(created)
     role_label = f"{ROLES.label(role, 'zh')} {role}" if role else "prospect"
     return f"  added {created.name} as {created.id} ({role_label})"
