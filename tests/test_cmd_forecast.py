@@ -43,7 +43,7 @@ def test_month_text(folder: Path, run) -> None:
     assert "  categories: closed 50,000 · commit 0 · best case 100,000 · pipeline 0" in out
     assert out[out.index("Left out (open deals not weighted): 1 deal, 200,000 CNY"):][:5] == [
         "Left out (open deals not weighted): 1 deal, 200,000 CNY",
-        "  overdue: 1 deal, 200,000 — the target date passed: move the target or close the deal",
+        "  overdue: 1 deal, 200,000 CNY — the target date passed: move the target or close the deal",
         "  customer    stage         target  by          why",
         "  ----------  ----------  --------  ----------  -------",
         "  B地产       objections   200,000  2026-12-05  overdue"]

@@ -294,10 +294,21 @@ def _omitted_text(result: core.MonthForecast, s: Session) -> list[str]:
         return [f"Left out (open deals not weighted): none{elsewhere}"]
     count = len(result.omitted)
     lines = [f"Left out (open deals not weighted): {count} deal{'s' if count != 1 else ''}, "
-             f"{_money(result.omitted_total)} {currency}{elsewhere}"]
-    for reason, (number, value) in result.by_reason().items():
-        lines.append(f"  {reason}: {number} deal{'s' if number != 1 else ''}, {_money(value)} — {_WHAT_TO_DO[reason]}")
+             f"{_worth(result.omitted, currency)}{elsewhere}"]
+    for reason, (number, _) in result.by_reason().items():
+        those = [line for line in result.omitted if line.reason == reason]
+        lines.append(f"  {reason}: {number} deal{'s' if number != 1 else ''}, {_worth(those, currency)} — "
+                     f"{_WHAT_TO_DO[reason]}")
     return lines + _section("", result.omitted, s, omitted=True)[1:]
+
+
+def _worth(deal_lines: Sequence[core.DealLine], currency: str) -> str:
+    """What deals left out are worth, saying how many have no value to count."""
+    unknown = sum(1 for line in deal_lines if not line.deal.target_value)
+    if unknown == len(deal_lines):
+        return "no value set"
+    total = f"{_money(sum((line.value for line in deal_lines), Decimal(0)))} {currency}"
+    return total + (f" and {unknown} without a value" if unknown else "")
 
 
 def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won: bool = False,
@@ -306,7 +317,8 @@ def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won
         return [f"{title}: none"]
     count = len(deal_lines)
     deal_lines = deal_lines[:SHOWN_DEALS]
-    rows = [[_customer(line), line.deal.stage.label(s.language), _money(line.value), str(line.when or ""),
+    rows = [[_customer(line), line.deal.stage.label(s.language),
+             _money(line.value) if line.value or not omitted else "", str(line.when or ""),
              *([] if won else [line.reason or ""] if omitted else
                [f"{line.probability:.0%}", _money(line.weighted), line.category.replace("_", " ")])]
             for line in deal_lines]
