@@ -222,7 +222,7 @@ def _report(s: Session, plan: core.Plan, path: Path, *, dry_run: bool, deals: bo
     for create in plan.creates:
         lines.append(f"{say('created', 'would create')} {create.name} (row {create.row})")
     for update in plan.updates.values():
-        what = f"{len(update.items)} events" if deals else ", ".join(update.values) or "nothing new"
+        what = ", ".join([*update.values, *([f"{len(update.items)} events"] if update.items else [])]) or "nothing new"
         kept = f"; kept the file's {', '.join(update.kept)}" if update.kept else ""
         rows = f"rows {update.rows[0]}–{update.rows[-1]}" if len(update.rows) > 1 else f"row {update.rows[0]}"
         lines.append(f"{say('updated', 'would update')} {update.customer.name} ({rows}): {what}{kept}")
