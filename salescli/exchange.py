@@ -44,9 +44,27 @@ def profile_key(text: str) -> str:
     return key
 
 
-def export_record(customer: Customer) -> dict[str, Any]:
+def export_columns(customers: Sequence[Customer]) -> tuple[str, ...]:
+    """The columns of a flat export: the known profile keys, the other keys the customers have (one
+    value each: `company.revenue`; not a list), then the derived ones."""
+    known = set(PROFILE_COLUMNS) | {"log", "trust.people"}
+    extra = dict.fromkeys(key for customer in customers for key in _scalar_keys(customer.profile) if key not in known)
+    return (*PROFILE_COLUMNS, *extra, *DERIVED_COLUMNS)
+
+
+def _scalar_keys(profile: Any, prefix: str = "") -> list[str]:
+    keys = []
+    for key, value in profile.items():
+        if isinstance(value, dict):
+            keys += _scalar_keys(value, f"{prefix}{key}.")
+        elif not isinstance(value, list):
+            keys.append(f"{prefix}{key}")
+    return keys
+
+
+def export_record(customer: Customer, columns: Sequence[str] = COLUMNS) -> dict[str, Any]:
     """One customer as a flat record: its profile by dotted key and its derived state."""
-    record: dict[str, Any] = {key: customer.get(key) for key in PROFILE_COLUMNS}
+    record: dict[str, Any] = {key: customer.get(key) for key in columns if key not in DERIVED_COLUMNS}
     record["id"] = customer.id
     record["name"] = customer.name
     derived = row(customer)
@@ -100,5 +118,5 @@ def neutralize(value: Any) -> Any:
     return value
 
 
-def export_records(customers: Sequence[Customer]) -> list[dict[str, Any]]:
-    return [export_record(customer) for customer in sorted(customers, key=lambda c: c.id)]
+def export_records(customers: Sequence[Customer], columns: Sequence[str] = COLUMNS) -> list[dict[str, Any]]:
+    return [export_record(customer, columns) for customer in sorted(customers, key=lambda c: c.id)]

@@ -144,7 +144,17 @@ def column_map(headers: Sequence[str], overrides: Mapping[str, str], known: Mapp
             mapping[header] = overrides[clean]
         elif clean.casefold() in known or clean in known:
             mapping[header] = known.get(clean) or known[clean.casefold()]
+        elif profile_keys and "." in clean and _is_profile_key(clean):  # a dotted key, as our export writes
+            mapping[header] = clean
     return mapping
+
+
+def _is_profile_key(text: str) -> bool:
+    try:
+        profile_key(text)
+    except UsageError:
+        return False
+    return True
 
 
 def unused_columns(headers: Sequence[str], used: Iterable[str]) -> list[str]:

@@ -343,3 +343,24 @@ def test_an_opportunity_named_1_takes_the_place_of_the_bare_first_deal(folder: P
     listed = json.loads(run("list", "--deals", "--format", "json", today="2017-12-31").stdout)
     assert [(d["deal"], d["stage"], d["status"], d["value"], d["opened"]) for d in listed] == [
         ("2", "approach", "open", None, "2017-01-05"), ("1", "close", "won", 500, "2017-03-01")]
+
+
+def test_any_profile_key_lands_in_the_file_and_comes_back_from_our_csv(folder: Path, run, tmp_path: Path) -> None:
+    source = tmp_path / "accounts.csv"
+    source.write_text("account,sector,revenue,employees\r\nAcme,retail,1100.04,2822\r\n")
+    result = run("import", str(source), "--map", "sector=needs.scope", "--map", "revenue=company.revenue")
+    assert result.stdout.splitlines()[-2] == \
+        "columns not imported: employees (name a place for them with --map COLUMN=FIELD)"
+    text = customer_file(folder, "acme").read_text(encoding="utf-8")
+    assert "  scope: retail # 单位的业务范围\n" in text
+    assert '\ncompany:\n  revenue: "1100.04"\n\n# ---- log' in text  # a new key, above the log, the text as given
+    exported = tmp_path / "out.csv"
+    exported.write_text(run("export").stdout, encoding="utf-8")
+    header = exported.read_text(encoding="utf-8").splitlines()[0].split(",")
+    assert header[header.index("needs.estimators") + 1] == "company.revenue"
+    other = _copy_templates(tmp_path / "other")
+    from tests.conftest import invoke
+
+    assert invoke(other, "import", str(exported)).stdout.splitlines()[-1].endswith("1 customers created, 0 updated, "
+                                                                                    "0 rows skipped")
+    assert '  revenue: "1100.04"' in customer_file(other, "acme").read_text(encoding="utf-8")

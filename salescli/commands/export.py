@@ -52,8 +52,8 @@ def export(
     if bom and fmt != "csv":
         raise UsageError("--bom is for CSV (xlsx and JSON need none)")
     customers = s.customers()
-    columns = exchange.DEAL_COLUMNS if deals else exchange.COLUMNS
-    records = exchange.deal_records(customers) if deals else exchange.export_records(customers)
+    columns = exchange.DEAL_COLUMNS if deals else exchange.export_columns(customers)
+    records = exchange.deal_records(customers) if deals else exchange.export_records(customers, columns)
     if fmt == "xlsx":
         if output is None:
             raise UsageError("--format xlsx needs --output FILE")
