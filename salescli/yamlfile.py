@@ -412,7 +412,7 @@ def _append_to_plain_log(text: str, items: Sequence[Mapping[str, Any]]) -> str |
         return None  # (two `log:` keys: the composed append refuses the file)
     old = _load_with_plain_log(text)
     if old is None:
-        return None
+        return _append_to_empty_log(text, items)
     log = old[LOG_KEY]
     lines = _log_item_lines(text)
     if len(lines) != len(log):
@@ -429,6 +429,23 @@ def _append_to_plain_log(text: str, items: Sequence[Mapping[str, Any]]) -> str |
         offset = _end_of_line(text, lines[-1]) if gap == len(log) else lines[gap]
         result = _insert_lines(result, offset, _by_date(gaps[gap]), indent.group(1), "\n")
     return result if _verify_plain_append(old, result, gaps) else None
+
+
+def _append_to_empty_log(text: str, items: Sequence[Mapping[str, Any]]) -> str | None:
+    """The quick append for a bare `log:` (a new customer from the template): the items go below it."""
+    start = 0 if text.startswith(f"{LOG_KEY}:") else text.rfind(f"\n{LOG_KEY}:") + 1
+    header_end = _end_of_line(text, start)
+    if "\r" in text or text[start:header_end].rstrip() != f"{LOG_KEY}:" or any(
+            not _SKIPPED.fullmatch(line) for line in text[header_end:].split("\n")):
+        return None
+    try:
+        old = load(text)
+    except YamlProblem:
+        return None
+    if not isinstance(old, dict) or old.get(LOG_KEY) is not None:
+        return None
+    result = _insert_lines(text, header_end, _by_date(items), "", "\n")
+    return result if _verify_plain_append({**old, LOG_KEY: []}, result, {0: items}) else None
 
 
 def _log_item_lines(text: str) -> list[int]:

@@ -397,3 +397,14 @@ def test_put_values_on_the_template_reads_back_as_meant(values: dict) -> None:
             for part in path.split("."):
                 found = found[part]
             assert found == value
+
+
+def test_a_new_customers_empty_log_takes_the_quick_append_too() -> None:
+    from pathlib import Path
+
+    template = (Path(__file__).parent.parent / "templates" / "customer.yaml").read_text(encoding="utf-8")
+    items = [{"date": date(2026, 11, 26), "event": "added", "stage": "demo"}, WON]
+    quick = yamlfile._append_to_plain_log(template, items)
+    assert quick is not None and quick == yamlfile._append_composed(template, items)
+    assert quick.endswith("log:\n- {date: 2026-11-26, event: added, stage: demo}\n"
+                          "- {date: 2026-11-26, event: won, value: 48000}\n")
