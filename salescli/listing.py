@@ -205,17 +205,26 @@ SORT_KEYS = ("stage", "id", "name", "value", "date", "last", "field", "area", "o
 
 def sort_rows(columns: Columns, key: str) -> Columns:
     """Rows ordered by `key` (see SORT_KEYS); a leading '-' reverses. Empty values go last, by id."""
-    descending = key.startswith("-")
-    name = key.lstrip("-+")
-    if name not in SORT_KEYS:
-        raise UsageError(f"cannot sort by '{key}'; use one of: {', '.join(SORT_KEYS)} (prefix - to reverse)")
+    name, descending = _sort_key(key, SORT_KEYS, "")
     ids = columns["id"]
     by_id = sorted(range(len(ids)), key=ids.__getitem__, reverse=descending)  # positions, not rows: C compares
-    values = _sort_values(columns, name)
-    present = [position for position in by_id if values[position] is not None]
-    present.sort(key=values.__getitem__, reverse=descending)  # stable: equal values stay in id order
-    absent = [position for position in by_id if values[position] is None]
-    return columns.take(present + (absent[::-1] if descending else absent))
+    return columns.take(_ordered(by_id, _sort_values(columns, name), descending))
+
+
+def _sort_key(key: str, allowed: Sequence[str], what: str) -> tuple[str, bool]:
+    """A --sort KEY's name, and whether it is reversed (-KEY)."""
+    name = key.lstrip("-+")
+    if name not in allowed:
+        raise UsageError(f"cannot sort {what}by '{key}'; use one of: {', '.join(allowed)} (prefix - to reverse)")
+    return name, key.startswith("-")
+
+
+def _ordered(positions: list[int], values: Sequence[Any], descending: bool) -> list[int]:
+    """`positions` (in tie-break order) by their values; empty values last (first when descending)."""
+    present = [position for position in positions if values[position] is not None]
+    present.sort(key=values.__getitem__, reverse=descending)  # stable: equal values keep the tie-break order
+    absent = [position for position in positions if values[position] is None]
+    return present + (absent[::-1] if descending else absent)
 
 
 def _sort_values(columns: Columns, name: str) -> list[Any]:
@@ -284,16 +293,10 @@ def _keeps_deal(customer: Customer, deal: Deal, f: Filters, quiet_since: date | 
 
 def sort_deals(deals: list[tuple[Customer, Deal]], key: str) -> list[tuple[Customer, Deal]]:
     """Deals ordered by `key` (DEAL_SORT_KEYS; '-' reverses); empty values last, then by customer and deal."""
-    descending = key.startswith("-")
-    name = key.lstrip("-+")
-    if name not in DEAL_SORT_KEYS:
-        raise UsageError(f"cannot sort deals by '{key}'; use one of: {', '.join(DEAL_SORT_KEYS)} (prefix - to reverse)")
+    name, descending = _sort_key(key, DEAL_SORT_KEYS, "deals ")
     ordered = sorted(deals, key=lambda pair: (pair[0].id, pair[1].opened, pair[1].name), reverse=descending)
     values = [_deal_sort_value(customer, deal, name) for customer, deal in ordered]
-    present = sorted((i for i, value in enumerate(values) if value is not None), key=values.__getitem__,
-                     reverse=descending)
-    absent = [i for i, value in enumerate(values) if value is None]
-    return [ordered[i] for i in present + (absent[::-1] if descending else absent)]
+    return [ordered[i] for i in _ordered(list(range(len(ordered))), values, descending)]
 
 
 def _deal_sort_value(customer: Customer, deal: Deal, name: str) -> Any:

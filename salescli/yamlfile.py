@@ -420,10 +420,7 @@ def _append_to_plain_log(text: str, items: Sequence[Mapping[str, Any]]) -> str |
     indent = _ITEM.fullmatch(text[lines[0]:_end_of_line(text, lines[0])].rstrip("\n"))
     if indent is None:
         return None
-    gaps: dict[int, list[Mapping[str, Any]]] = {}
-    for item in items:
-        at = _first_later(log, item.get("date"))
-        gaps.setdefault(len(log) if at is None else at, []).append(item)
+    gaps = _gaps(log, items)
     result = text
     for gap in sorted(gaps, reverse=True):  # last first, so that earlier offsets hold
         offset = _end_of_line(text, lines[-1]) if gap == len(log) else lines[gap]
@@ -467,18 +464,29 @@ def _verify_plain_append(old: Mapping[str, Any], new_text: str, gaps: Mapping[in
     new = _load_with_plain_log(new_text)
     if new is None:
         return False
-    expected = dict(old)
+    if new != {**old, LOG_KEY: _with_gaps(list(old[LOG_KEY]), gaps)}:
+        raise DataError("the log could not be extended safely (the result would read differently); "
+                        "the file was not changed — check that `log:` is the last key")
+    return True
+
+
+def _gaps(log: Any, items: Sequence[Mapping[str, Any]]) -> dict[int, list[Mapping[str, Any]]]:
+    """Where in the log each item goes: the index of the event it goes before (len: at the end)."""
+    gaps: dict[int, list[Mapping[str, Any]]] = {}
+    for item in items:
+        at = _first_later(log, item.get("date"))
+        gaps.setdefault(len(log) if at is None else at, []).append(item)
+    return gaps
+
+
+def _with_gaps(original: list[Any], gaps: Mapping[int, Sequence[Mapping[str, Any]]]) -> list[Any]:
+    """The log as it should read with the items in their gaps."""
     log: list[Any] = []
-    original = list(old[LOG_KEY])
     for index in range(len(original) + 1):
         log += [_as_loaded(item) for item in _by_date(gaps.get(index, []))]
         if index < len(original):
             log.append(original[index])
-    expected[LOG_KEY] = log
-    if new != expected:
-        raise DataError("the log could not be extended safely (the result would read differently); "
-                        "the file was not changed — check that `log:` is the last key")
-    return True
+    return log
 
 
 def _by_date(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -568,16 +576,7 @@ def _verify_append(old_text: str, new_text: str, items: Sequence[Mapping[str, An
     old = load(old_text)
     expected = dict(old)
     original = list(old.get(LOG_KEY) or [])
-    gaps: dict[int, list[Mapping[str, Any]]] = {}
-    for item in items:
-        at = _first_later(original, item.get("date"))
-        gaps.setdefault(len(original) if at is None else at, []).append(item)
-    log: list[Any] = []
-    for index in range(len(original) + 1):
-        log += [_as_loaded(item) for item in _by_date(gaps.get(index, []))]
-        if index < len(original):
-            log.append(original[index])
-    expected[LOG_KEY] = log
+    expected[LOG_KEY] = _with_gaps(original, _gaps(original, items))
     for loader in {_Loader, _EditLoader}:
         try:
             new = load(new_text, loader=loader)
