@@ -440,8 +440,9 @@ def plan_deals(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], cu
     for number, raw in enumerate(rows, start=1):
         record = {mapping[key]: str(value).strip() for key, value in raw.items()
                   if key in mapping and value not in (None, "") and str(value).strip()}
-        reached = [(day, stage) for column, stage in dated.items() if (day := dating.day(str(raw.get(column) or "")))]
         try:
+            reached = [(day, stage) for column, stage in dated.items()
+                       if (day := dating.day(str(raw.get(column) or "").strip()))]
             customer, name, items = _deal_row(record, number, finder, reached, dating=dating, stage_map=stage_map)
         except UsageError as error:
             plan.skips.append(Skip(number, error.message))

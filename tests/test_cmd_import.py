@@ -302,14 +302,16 @@ def test_stage_dates_date_each_stage_a_deal_reached(folder: Path, run, tmp_path:
                       "E1,Acme,Engaging,2017-02-01,,,,Anna\r\n"
                       "P1,Acme,Prospecting,,,,,Anna\r\n"
                       "B1,Acme,Won,2017-04-01,,2017-03-01,10,Anna\r\n"
-                      "F1,Acme,Won,2017-01-01,,2018-01-05,10,Anna\r\n")
+                      "F1,Acme,Won,2017-01-01,,2018-01-05,10,Anna\r\n"
+                      "X1,Acme,Won,2017-01-01,01/02/2017,2017-03-01,10,Anna\r\n")
     result = run("import", str(source), "--deals", "--date", "2017-12-31", "--stage-map",
                  "Prospecting=prospect,Engaging=approach,Won=close,Lost=lost",
                  "--stage-dates", "engage_date=approach,demo_date=demo", today="2017-12-31")
-    assert result.stdout.splitlines()[-3:] == [
+    assert result.stdout.splitlines()[-4:] == [
         "skipped row 5: it reached approach on 2017-04-01, after it closed (2017-03-01)",
         "skipped row 6: dated 2018-01-05, after today (2017-12-31); pass --future to import it anyway",
-        f"{source}: 0 customers created, 1 updated (4 deals), 2 rows skipped"]
+        "skipped row 7: '01/02/2017' is ambiguous (day or month first?); write it as YYYY-MM-DD",
+        f"{source}: 0 customers created, 1 updated (4 deals), 3 rows skipped"]
     assert customer_file(folder, "acme").read_text(encoding="utf-8").endswith(
         "log:\n- {date: 2016-10-01, event: added, stage: prospect}\n"
         "- {date: 2017-01-10, event: open, deal: W1, stage: approach, owner: Moses}\n"
