@@ -36,7 +36,8 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from salescli import __version__
 
-FORMAT = 7  # 7: dates outside 1900–2999 and amounts past 10^12 make a file unreadable
+FORMAT = 8  # 7: dates outside 1900–2999 and amounts past 10^12 make a file unreadable; 8: deals and events
+#                carry owner and product
 MAGIC = b"salescli-cache\n"
 RACY_NS = 2_000_000_000  # coarser than any filesystem's timestamp granule (FAT: 2 s)
 CACHE_DIR_VARIABLE = "SALESCLI_CACHE_DIR"

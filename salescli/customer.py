@@ -23,7 +23,7 @@ FIRST_DEAL = "1"  # events without a `deal:` key belong to the customer's first 
 
 
 class EventKind(str, Enum):
-    ADDED = "added"  # the customer entered the folder; opens the first deal
+    ADDED = "added"  # the customer entered the folder; with a stage, opens the first deal (see derive_deals)
     OPEN = "open"  # a further deal starts (a repeat purchase, a second product)
     STAGE = "stage"  # the deal moved to `stage`
     WON = "won"  # closed (促成) with `value`
@@ -55,6 +55,8 @@ class Event:
     note: str | None = None
     project: str | None = None
     role: str | None = None
+    owner: str | None = None  # the rep who owns the deal (a CRM's sales agent), when not the customer's owner
+    product: str | None = None  # what the deal sells
     index: int = 0  # position in the file's log, for messages
 
 
@@ -75,10 +77,17 @@ class Deal(NamedTuple):
     furthest: Stage = Stage.PROSPECT  # the furthest stage it ever reached
     next_visit: date | None = None
     last_event: date | None = None
+    owner: str | None = None  # set by an event of the deal with `owner:` (the latest one counts)
+    product: str | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status is Status.OPEN
+
+    @property
+    def closed(self) -> date | None:
+        """The day it was won or lost; None while open."""
+        return self.won_date if self.status is Status.WON else self.lost_date if self.status is Status.LOST else None
 
 
 @dataclass(frozen=True)
@@ -107,8 +116,8 @@ class Customer:
         else the one that changed last."""
         if self.open_deals:
             return max(self.open_deals, key=lambda deal: (deal.stage.number, deal.opened))
-        if self.deals:
-            return max(self.deals, key=lambda deal: (deal.last_event or deal.opened, deal.opened))
+        if self.deals:  # (on a tie, the one opened later in the log)
+            return max(reversed(self.deals), key=lambda deal: (deal.last_event or deal.opened, deal.opened))
         return None
 
     @property
@@ -134,6 +143,12 @@ class Customer:
                 return None
             value = value.get(part)
         return None if value == "" else value
+
+
+def deal_owner(customer: Customer, deal: Deal | None) -> str | None:
+    """Who owns a deal: the rep its events name (a CRM's sales agent), else the customer's owner."""
+    owner = (deal.owner if deal else None) or customer.get("owner")
+    return None if owner is None else str(owner)
 
 
 def fold_name(name: str) -> str:
@@ -186,8 +201,11 @@ def appended(customer: Customer, items: Sequence[Mapping[str, Any]]) -> Customer
     start = len(customer.events)
     added = tuple(event_from_item(item, start + offset) for offset, item in enumerate(items))
     latest = customer.last_activity
+    known = {deal.name for deal in customer.deals}
     if latest is None or any(event.date < latest for event in added) \
-            or any(later.date < earlier.date for earlier, later in zip(added, added[1:])):
+            or any(later.date < earlier.date for earlier, later in zip(added, added[1:])) \
+            or any(event.deal not in known or event.kind is EventKind.OPEN for event in added
+                   if event.kind not in _NOT_ABOUT_A_DEAL):
         return with_events(customer, (*customer.events, *added))
     events = customer.events.extended(added) if isinstance(customer.events, LazyEvents) \
         else (*customer.events, *added)
@@ -224,6 +242,8 @@ def event_from_item(item: Any, index: int) -> Event:
         note=_text(get("note")),
         project=_text(get("project")),
         role=_text(get("role")),
+        owner=_text(get("owner")),
+        product=_text(get("product")),
         index=index,
     )
 
@@ -298,22 +318,52 @@ _NOT_ABOUT_A_DEAL = (EventKind.NOTE, EventKind.LINK)  # these neither open nor c
 
 
 def derive_deals(events: Iterable[Event]) -> tuple[Deal, ...]:
-    """Replay the log in date order (file order within a day) into the state of each deal."""
-    return _replayed({}, sorted(events, key=_date_of))
+    """Replay the log in date order (file order within a day) into the state of each deal.
+
+    An `added` event without a stage records that the customer entered the folder (an account
+    import, a site sign board), not a deal: the first deal it opens is tentative. It stays while it
+    is the customer's only deal (a new prospect is still a prospect) or once any event of its own
+    follows (a visit, a target, an advance without `deal:`); it is dropped when deals of their own
+    (`open` events with `deal:`) are all the customer has.
+    """
+    states: dict[str, dict[str, Any]] = {}
+    tentative = False
+    for event in sorted(events, key=_date_of):
+        if event.kind in _NOT_ABOUT_A_DEAL:
+            continue
+        if event.deal not in states:
+            tentative = tentative or (_just_added(event) and event.deal == FIRST_DEAL)
+        elif tentative and event.deal == FIRST_DEAL and not _just_added(event):
+            tentative = False
+            if event.kind is EventKind.OPEN:  # a deal of its own named "1": it starts here
+                states[FIRST_DEAL].update(opened=event.date, stage_since=event.date)
+        _step(states, event)
+    if tentative and len(states) > 1:
+        del states[FIRST_DEAL]
+    return tuple(Deal(**state) for state in states.values())
 
 
 def _replayed(states: dict[str, dict[str, Any]], events: Iterable[Event]) -> tuple[Deal, ...]:
-    """The deals (`states`: as they stood, by name) after `events`, in date order."""
+    """The deals (`states`: as they stood, by name) after `events`, in date order — events of the
+    deals there, opening none (`appended` replays the whole log otherwise: a first deal may be tentative)."""
     for event in events:
-        if event.kind in _NOT_ABOUT_A_DEAL:
-            continue
-        state = states.get(event.deal)
-        if state is None:
-            state = states[event.deal] = {"name": event.deal, "opened": event.date, "stage": Stage.PROSPECT,
-                                          "stage_since": event.date, "furthest": Stage.PROSPECT}
-        _apply(state, event)
-        state["last_event"] = event.date
+        if event.kind not in _NOT_ABOUT_A_DEAL:
+            _step(states, event)
     return tuple(Deal(**state) for state in states.values())
+
+
+def _step(states: dict[str, dict[str, Any]], event: Event) -> None:
+    """Apply one event to the state of its deal (made when it is the deal's first)."""
+    state = states.get(event.deal)
+    if state is None:
+        state = states[event.deal] = {"name": event.deal, "opened": event.date, "stage": Stage.PROSPECT,
+                                      "stage_since": event.date, "furthest": Stage.PROSPECT}
+    _apply(state, event)
+    state["last_event"] = event.date
+
+
+def _just_added(event: Event) -> bool:
+    return event.kind is EventKind.ADDED and event.stage is None
 
 
 def _date_of(event: Event) -> dt.date:
@@ -323,6 +373,10 @@ def _date_of(event: Event) -> dt.date:
 def _apply(deal: dict[str, Any], event: Event) -> None:
     """Change one deal's state (a dict, for speed: this runs for every event of every file)."""
     kind = event.kind
+    if event.owner is not None:
+        deal["owner"] = event.owner
+    if event.product is not None:
+        deal["product"] = event.product
     if kind is EventKind.VISIT:
         deal["next_visit"] = event.next
     elif kind in (EventKind.ADDED, EventKind.OPEN, EventKind.STAGE):
@@ -440,31 +494,31 @@ def event_row(event: Event) -> tuple[Any, ...]:
     """An event as plain values (the cache stores these with marshal)."""
     return (event.date.toordinal(), event.kind.value, event.deal, event.stage.value if event.stage else None,
             amount_text(event.value), ordinal(event.by), ordinal(event.next), event.reason, event.goal, event.note,
-            event.project, event.role)
+            event.project, event.role, event.owner, event.product)
 
 
 _NOTES = (9, 7, 8)  # where event_row puts the note, the reason and the goal
 
 
 def event_from_row(row: Sequence[Any], index: int) -> Event:
-    day, kind, deal, stage, value, by, next_day, reason, goal, note, project, role = row
+    day, kind, deal, stage, value, by, next_day, reason, goal, note, project, role, owner, product = row
     return Event(date.fromordinal(day), EventKind(kind), deal, STAGE_BY_KEY[stage] if stage else None,
-                 _decimal(value), _day(by), _day(next_day), reason, goal, note, project, role, index)
+                 _decimal(value), _day(by), _day(next_day), reason, goal, note, project, role, owner, product, index)
 
 
 def deal_row(deal: Deal) -> tuple[Any, ...]:
     return (deal.name, deal.opened.toordinal(), deal.stage.value, deal.status.value, amount_text(deal.target_value),
             ordinal(deal.target_date), amount_text(deal.won_value), ordinal(deal.won_date), deal.lost_reason,
             ordinal(deal.lost_date), ordinal(deal.stage_since), deal.furthest.value, ordinal(deal.next_visit),
-            ordinal(deal.last_event))
+            ordinal(deal.last_event), deal.owner, deal.product)
 
 
 def deal_from_row(row: Sequence[Any]) -> Deal:
     (name, opened, stage, status, target_value, target_date, won_value, won_date, lost_reason, lost_date,
-     stage_since, furthest, next_visit, last_event) = row
+     stage_since, furthest, next_visit, last_event, owner, product) = row
     return Deal(name, date.fromordinal(opened), STAGE_BY_KEY[stage], STATUS_BY_VALUE[status], _decimal(target_value),
                 _day(target_date), _decimal(won_value), _day(won_date), lost_reason, _day(lost_date),
-                _day(stage_since), STAGE_BY_KEY[furthest], _day(next_visit), _day(last_event))
+                _day(stage_since), STAGE_BY_KEY[furthest], _day(next_visit), _day(last_event), owner, product)
 
 
 STATUS_BY_VALUE = {status.value: status for status in Status}

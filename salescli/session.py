@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from salescli import matching, store
 from salescli.config import LANGUAGES, Config
@@ -80,6 +80,14 @@ class Session:
         self.warned.add(message)
         print(f"warning: {message}", file=sys.stderr)
         return True
+
+    def question(self, items: Sequence[Mapping[str, Any]], *, customer: Customer | None = None,
+                 future: bool | None = False) -> None:
+        """Before a write: refuse an event dated after today (unless `future`), warn of odd values."""
+        from salescli.pipeline import question
+
+        for warning in question(items, today=self.today, customer=customer, future=future):
+            self.warn_once(warning)
 
     def customers(self) -> list[Customer]:
         """Every readable customer; each unreadable file is reported once on stderr and skipped."""

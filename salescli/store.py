@@ -508,20 +508,19 @@ def append_planned(path: Path, plan: Callable[[Customer], tuple[Result, Items]])
 
 
 def update_customer(path: Path, values: Mapping[str, Any], items: Items) -> list[str]:
-    """Set profile values and add log events, in one write; returns the keys skipped because the
-    file has no such key (a hand-made file may lack some). Refused when the file changed since this
-    process read it."""
+    """Set profile values (adding the keys the file lacks) and add log events, in one write; returns
+    the keys skipped because another value is in their way (`contact: 王工` leaves no room for
+    `contact.phone`). Refused when the file changed since this process read it."""
     from salescli import yamlfile
 
     if not values and not items:
         return []
 
     def work(text: str, current: Customer) -> tuple[list[str], str, Customer | None]:
-        present = set(yamlfile.fields_of(text)) if values else set()
-        settable = {key: value for key, value in values.items() if key in present}
-        new_text = _edited(path, lambda: yamlfile.set_values(text, settable)) if settable else text
+        settable = {key: value for key, value in values.items() if yamlfile.can_put(text, key)}
+        new_text = _edited(path, lambda: yamlfile.put_values(text, settable)) if settable else text
         new_text = _edited(path, lambda: yamlfile.append_to_log(new_text, items)) if items else new_text
-        return [key for key in values if key not in present], new_text, None
+        return [key for key in values if key not in settable], new_text, None
 
     return _transact(path, work, fixed=True)[0]
 
@@ -655,6 +654,37 @@ def replace_customer(path: Path, expected: str, text: str) -> Customer:
         return None, text, None
 
     return _transact(path, work, fixed=False)[1]
+
+
+def update_config(folder: DataFolder, edit: Callable[[str], str]) -> Config:
+    """Change salescli.yaml (made when missing) by `edit` of its text: locked, checked to be unchanged
+    since read, parsed as settings, written atomically; the settings it then holds."""
+    path = folder.config_path
+    if not path.exists():
+        new_text = edit("")
+        config = _settings(new_text, path)
+        write_new_file(path, new_text)
+        return config
+    target = _customer_target(path)  # (the same rules as a customer file's: a regular file, writable)
+    with _locked(target, path) as held:
+        new_text = edit(_decoded(held.data, path))
+        config = _settings(new_text, path)
+        if _read_bytes(path) != held.data:  # an editor saved meanwhile (editors take no lock)
+            raise DataError("the file changed while salescli was writing it; nothing was written, try again",
+                            path=path)
+        with _interrupts_deferred():
+            _write_whole(path, new_text.encode("utf-8"), exclusive=False)
+    return config
+
+
+def _settings(text: str, path: Path) -> Config:
+    from salescli import yamlfile
+
+    try:
+        return config_from_document(yamlfile.load(text))
+    except (ConfigProblem, yamlfile.YamlProblem) as problem:
+        raise DataError(f"the change would break the settings ({problem.args[0]}); nothing was written",
+                        path=path) from None
 
 
 def create_customer(path: Path, text: str) -> Customer:

@@ -414,6 +414,18 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 def _reads_back_plain(text: str, *, flow: bool) -> bool:
+    known = _READS_BACK.get((text, flow))
+    if known is None:
+        known = _READS_BACK[(text, flow)] = _reads_back_plain_checked(text, flow=flow)
+        if len(_READS_BACK) > 100_000:  # a bulk import writes many distinct texts; keep the memo small
+            _READS_BACK.clear()
+    return known
+
+
+_READS_BACK: dict[tuple[str, bool], bool] = {}
+
+
+def _reads_back_plain_checked(text: str, *, flow: bool) -> bool:
     if not text or text != text.strip() or "\n" in text or "#" in text or _UNSAFE_RAW.search(text):
         return False
     if flow and any(char in text for char in ",[]{}"):
@@ -552,6 +564,12 @@ def _reads_as_items(items: Sequence[Mapping[str, Any]], indent: str) -> bool:
 def append_to_log(text: str, items: Sequence[Mapping[str, Any]]) -> str:
     """`text` with `items` added to its top-level `log:` list, each in date order — after the last
     event dated on or before it, so a back-dated entry lands where it belongs — nothing else changed."""
+    quick = _append_to_plain_log(text, items)
+    return quick if quick is not None else _append_composed(text, items)
+
+
+def _append_composed(text: str, items: Sequence[Mapping[str, Any]]) -> str:
+    """`append_to_log` for any log, its places from the composed document."""
     root = _compose_root(text)
     log_key, log_node = _log_entry(root)
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -576,6 +594,93 @@ def append_to_log(text: str, items: Sequence[Mapping[str, Any]]) -> str:
         raise DataError("`log:` is not a block list (`- {…}` one per line); salescli will not rewrite it")
     _verify_append(text, result, items)
     return result
+
+
+def _append_to_plain_log(text: str, items: Sequence[Mapping[str, Any]]) -> str | None:
+    """`append_to_log` for a log as salescli writes it (one plain item a line, see _load_with_plain_log):
+    the places come from the lines rather than from composing the whole document with the pure-Python
+    loader, which a log of thousands of events makes slow. The result is read back by the quick
+    reading, which reads such a log exactly as both of PyYAML's loaders do (the tests check it), each
+    value written having been checked with both (format_scalar). None: not such a log."""
+    if not items or text.count(f"\n{LOG_KEY}:") + text.startswith(f"{LOG_KEY}:") != 1:
+        return None  # (two `log:` keys: the composed append refuses the file)
+    old = _load_with_plain_log(text)
+    if old is None:
+        return _append_to_empty_log(text, items)
+    log = old[LOG_KEY]
+    lines = _log_item_lines(text)
+    if len(lines) != len(log):
+        return None
+    indent = _ITEM.fullmatch(text[lines[0]:_end_of_line(text, lines[0])].rstrip("\n"))
+    if indent is None:
+        return None
+    gaps = _gaps(log, items)
+    result = text
+    for gap in sorted(gaps, reverse=True):  # last first, so that earlier offsets hold
+        offset = _end_of_line(text, lines[-1]) if gap == len(log) else lines[gap]
+        result = _insert_lines(result, offset, _by_date(gaps[gap]), indent.group(1), "\n")
+    return result if _verify_plain_append(old, result, gaps) else None
+
+
+def _append_to_empty_log(text: str, items: Sequence[Mapping[str, Any]]) -> str | None:
+    """The quick append for a bare `log:` (a new customer from the template): the items go below it."""
+    start = 0 if text.startswith(f"{LOG_KEY}:") else text.rfind(f"\n{LOG_KEY}:") + 1
+    header_end = _end_of_line(text, start)
+    if "\r" in text or text[start:header_end].rstrip() != f"{LOG_KEY}:" or any(
+            not _SKIPPED.fullmatch(line) for line in text[header_end:].split("\n")):
+        return None
+    try:
+        old = load(text)
+    except YamlProblem:
+        return None
+    if not isinstance(old, dict) or old.get(LOG_KEY) is not None:
+        return None
+    result = _insert_lines(text, header_end, _by_date(items), "", "\n")
+    return result if _verify_plain_append({**old, LOG_KEY: []}, result, {0: items}) else None
+
+
+def _log_item_lines(text: str) -> list[int]:
+    """Where each item line of the (last) top-level `log:` starts, in a log _load_with_plain_log read."""
+    start = 0 if text.startswith(f"{LOG_KEY}:") else text.rfind(f"\n{LOG_KEY}:") + 1
+    offsets = []
+    at = _end_of_line(text, start)
+    while at < len(text):
+        end = _end_of_line(text, at)
+        if not _SKIPPED.fullmatch(text[at:end].rstrip("\n")):
+            offsets.append(at)
+        at = end
+    return offsets
+
+
+def _verify_plain_append(old: Mapping[str, Any], new_text: str, gaps: Mapping[int, Sequence[Mapping[str, Any]]]) -> bool:
+    """Whether the result reads as meant; False when the quick reading cannot tell (an added value it
+    leaves to PyYAML); a result that reads otherwise is refused."""
+    new = _load_with_plain_log(new_text)
+    if new is None:
+        return False
+    if new != {**old, LOG_KEY: _with_gaps(list(old[LOG_KEY]), gaps)}:
+        raise DataError("the log could not be extended safely (the result would read differently); "
+                        "the file was not changed — check that `log:` is the last key")
+    return True
+
+
+def _gaps(log: Any, items: Sequence[Mapping[str, Any]]) -> dict[int, list[Mapping[str, Any]]]:
+    """Where in the log each item goes: the index of the event it goes before (len: at the end)."""
+    gaps: dict[int, list[Mapping[str, Any]]] = {}
+    for item in items:
+        at = _first_later(log, item.get("date"))
+        gaps.setdefault(len(log) if at is None else at, []).append(item)
+    return gaps
+
+
+def _with_gaps(original: list[Any], gaps: Mapping[int, Sequence[Mapping[str, Any]]]) -> list[Any]:
+    """The log as it should read with the items in their gaps."""
+    log: list[Any] = []
+    for index in range(len(original) + 1):
+        log += [_as_loaded(item) for item in _by_date(gaps.get(index, []))]
+        if index < len(original):
+            log.append(original[index])
+    return log
 
 
 def _by_date(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -665,16 +770,7 @@ def _verify_append(old_text: str, new_text: str, items: Sequence[Mapping[str, An
     old = load(old_text)
     expected = dict(old)
     original = list(old.get(LOG_KEY) or [])
-    gaps: dict[int, list[Mapping[str, Any]]] = {}
-    for item in items:
-        at = _first_later(original, item.get("date"))
-        gaps.setdefault(len(original) if at is None else at, []).append(item)
-    log: list[Any] = []
-    for index in range(len(original) + 1):
-        log += [_as_loaded(item) for item in _by_date(gaps.get(index, []))]
-        if index < len(original):
-            log.append(original[index])
-    expected[LOG_KEY] = log
+    expected[LOG_KEY] = _with_gaps(original, _gaps(original, items))
     for loader in {_Loader, _EditLoader}:
         try:
             new = load(new_text, loader=loader)
@@ -1095,3 +1191,34 @@ def _verify_document(text: str, expected: Any, message: str) -> None:
             raise DataError(message) from None
         if found != expected or list(found or ()) != list(expected or ()):
             raise DataError(message)
+
+
+# ---- values at dotted keys, for imports, templates and the team table --------------------------
+
+def put_values(text: str, values: Mapping[str, Any]) -> str:
+    """`text` with each dotted path holding its value, as `edit_profile` places it: a scalar already
+    there replaced in place, a key the document lacks added under its parent (a top-level one before
+    `log:`), a list under an empty key written one `- {…}` line per entry (as `trust.people` is kept).
+    A path under a value that is not a mapping is refused."""
+    return edit_profile(text, {tuple(path.split(".")): value for path, value in values.items()})
+
+
+def filled_template(template: str, values: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> str:
+    """A new customer's text: the template with its profile `values` (by dotted key) and `items` in its log."""
+    text = put_values(template, values)
+    return append_to_log(text, items) if items else text
+
+
+def put_entries(text: str, key: str, entries: Mapping[str, Mapping[str, Any]]) -> str:
+    """`text` with each entry added to the top-level mapping `key` (made at the end when missing),
+    one `name: {…}` line each (a rep's team in salescli.yaml: the names may hold dots)."""
+    return edit_profile(text, {(key, name): dict(entry) for name, entry in entries.items()})
+
+
+def can_put(text: str, path: str) -> bool:
+    """Whether `put_values` can place a value at `path` (no other value in its way)."""
+    try:
+        put_values(text, {path: "?"})
+    except DataError:
+        return False
+    return True

@@ -303,3 +303,23 @@ def test_names_with_terminal_escapes_are_shown_escaped_on_a_terminal(tmp_path: P
         shown += chunk
     os.waitpid(pid, 0)
     assert shown.startswith(b"red\\x1b[31m\\x07  (esc)") and b"\x1b" not in shown and b"\x07" not in shown
+
+
+def test_a_crm_export_through_the_installed_command(tmp_path: Path) -> None:
+    maven = Path(__file__).resolve().parent / "data" / "maven"
+    (tmp_path / "customers").mkdir()
+    today = {"SALESCLI_TODAY": "2017-12-31"}
+    for args in (["accounts.csv", "--map", "sector=needs.scope"], ["sales_teams.csv", "--team"],
+                 ["sales_pipeline.csv", "--deals", "--stage-dates", "engage_date=approach",
+                  "--stage-map", "Prospecting=prospect,Engaging=approach,Won=close,Lost=lost"]):
+        result = salescli("import", str(maven / args[0]), *args[1:], cwd=tmp_path, env=today)
+        assert result.returncode == 0, result.stderr
+    assert "Moses Frase: {manager: Dustin Brinkmann, office: Central}" in (tmp_path / "salescli.yaml").read_text()
+    deals = salescli("list", "--deals", "--format", "csv", "--sort", "opened", cwd=tmp_path, env=today)
+    assert deals.stdout.splitlines()[1] == \
+        "cancity,Cancity,1C1I7A6R,close,won,\"1,054\",,,\"1,054\",2016-10-20,2017-03-01,Moses Frase,GTX Plus Basic"
+    office = salescli("report", "winrate", "--by", "office", "--format", "csv", cwd=tmp_path, env=today)
+    assert office.returncode == 0 and office.stdout.splitlines()[0] == \
+        "office,won,lost,win_rate,avg_won_value,avg_cycle_days,median_cycle_days"
+    future = salescli("visit", "cancity", "--deal", "WW1WV7IT", "--date", "2018-01-02", cwd=tmp_path, env=today)
+    assert future.returncode == 2 and future.stderr.startswith("Error: 2018-01-02 is after today (2017-12-31)")

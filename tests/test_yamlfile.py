@@ -547,3 +547,74 @@ def _quick_or_error(text: str) -> object:
         return _typed(yamlfile.load(text))
     except yamlfile.YamlProblem:
         return ("error", "ValueError")
+
+
+@settings(max_examples=300, deadline=None)
+@given(log_files(), st.lists(_event, min_size=1, max_size=3))
+def test_the_quick_append_writes_what_the_composed_one_writes(text: str, new: list[dict]) -> None:
+    quick = yamlfile._append_to_plain_log(text, new)
+    if quick is None:  # not a log it takes: the composed append decides
+        return
+    assert quick == yamlfile._append_composed(text, new)
+
+
+def test_a_plain_log_is_extended_without_composing_it() -> None:
+    text = "name: A  # c\nlog:\n- {date: 2026-11-01, event: added}\n# between\n- {date: 2026-11-20, event: note}\n"
+    back_dated = {"date": date(2026, 11, 10), "event": "visit", "note": "a, b"}
+    assert yamlfile._append_to_plain_log(text, [WON, back_dated]) == (
+        "name: A  # c\nlog:\n- {date: 2026-11-01, event: added}\n# between\n"
+        '- {date: 2026-11-10, event: visit, note: "a, b"}\n- {date: 2026-11-20, event: note}\n'
+        "- {date: 2026-11-26, event: won, value: 48000}\n")
+
+
+# ---- adding keys a file lacks ---------------------------------------------------------------
+
+def test_put_values_adds_what_the_file_lacks_and_keeps_every_other_line() -> None:
+    before = "name: A   # the name\ncontact:\n  person: 王工\nneeds:   # 4.\n\n# the log\nlog:\n- {date: 2026-11-01, event: added}\n"
+    after = yamlfile.put_values(before, {"contact.phone": "13900000000", "needs.scope": "装饰", "company.founded": 1996,
+                                         "trust.people": [{"name": "王强", "birthday": date(1980, 1, 2)}], "name": "B"})
+    assert after == ('name: B   # the name\ncontact:\n  person: 王工\n  phone: "13900000000"\nneeds:   # 4.\n'
+                     "  scope: 装饰\ncompany:\n  founded: 1996\ntrust:\n  people:\n  - {name: 王强, birthday: 1980-01-02}\n"
+                     "\n# the log\nlog:\n- {date: 2026-11-01, event: added}\n")
+    with pytest.raises(DataError, match="`name` holds a single value, not keys under it"):
+        yamlfile.put_values(before, {"name.first": "x"})
+    assert not yamlfile.can_put(before, "contact.person.mobile") and yamlfile.can_put(before, "contact.mobile")
+
+
+_key_part = st.sampled_from(["contact", "phone", "company", "founded", "x", "needs", "scope", "new_key"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.lists(_key_part, min_size=1, max_size=3).map(".".join),
+                       st.one_of(_text, st.integers(), st.dates(), st.lists(st.fixed_dictionaries(
+                           {"name": _text, "birthday": st.dates()}), min_size=1, max_size=2)), max_size=4))
+def test_put_values_on_the_template_reads_back_as_meant(values: dict) -> None:
+    from pathlib import Path
+
+    template = (Path(__file__).parent.parent / "templates" / "customer.yaml").read_text(encoding="utf-8")
+    try:
+        after = yamlfile.put_values(template, values)
+    except DataError as error:  # a key under another's value (x and x.y both given): refused, never garbled
+        assert "edit the file by hand" in error.message or "safely" in error.message
+        return
+    old_lines = template.splitlines()
+    assert [line for line in after.splitlines() if line in old_lines or not line.strip()] \
+        == [line for line in old_lines if line in after.splitlines() or not line.strip()]
+    for loader in LOADERS:
+        loaded = yaml.load(after, Loader=loader)
+        for path, value in values.items():
+            found = loaded
+            for part in path.split("."):
+                found = found[part]
+            assert found == value
+
+
+def test_a_new_customers_empty_log_takes_the_quick_append_too() -> None:
+    from pathlib import Path
+
+    template = (Path(__file__).parent.parent / "templates" / "customer.yaml").read_text(encoding="utf-8")
+    items = [{"date": date(2026, 11, 26), "event": "added", "stage": "demo"}, WON]
+    quick = yamlfile._append_to_plain_log(template, items)
+    assert quick is not None and quick == yamlfile._append_composed(template, items)
+    assert quick.endswith("log:\n- {date: 2026-11-26, event: added, stage: demo}\n"
+                          "- {date: 2026-11-26, event: won, value: 48000}\n")

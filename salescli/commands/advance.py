@@ -33,6 +33,7 @@ def advance(
     new_deal: Optional[str] = typer.Option(
         None, "--new-deal", metavar="NAME", help="Start a further deal (a repeat sale); '' numbers it."
     ),
+    future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
 ) -> None:
     """Move a customer's deal to the next stage, or to the stage named; close it won, or lost.
 
@@ -55,6 +56,7 @@ def advance(
     def plan(current: Customer) -> tuple[Move, tuple[dict[str, Any], ...]]:
         move = plan_advance(current, target, when=day, deal_name=deal, value=amount, reason=reason, note=note,
                             reopen=reopen, new_deal=new_deal)
+        s.question(move.events, customer=current, future=future)
         return move, move.events
 
     move, _ = store.append_planned(s.path_of(found), plan)  # worked out under the file's lock: never twice

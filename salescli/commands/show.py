@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import typer
 
-from salescli import i18n, profile
+from salescli import exchange, i18n, profile
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
 from salescli.customer import Customer, Deal, Event
 from salescli.information import GROUPS, item_value, people
@@ -120,6 +120,10 @@ def _deal_line(deal: Deal, s: Session) -> str:
         parts.append(f"lost on {deal.lost_date}: {deal.lost_reason}")
     if deal.next_visit:
         parts.append(f"next visit {deal.next_visit}")
+    if deal.owner:
+        parts.append(f"owner {deal.owner}")
+    if deal.product:
+        parts.append(f"product {deal.product}")
     return " · ".join(parts)
 
 
@@ -140,13 +144,5 @@ def _event_line(event: Event, several_deals: bool) -> str:
 
 
 def _as_json(customer: Customer) -> dict[str, Any]:
-    return {
-        "id": customer.id,
-        "name": customer.name,
-        "profile": plain(dict(customer.profile)),
-        "deals": [plain(deal._asdict()) for deal in customer.deals],
-        "missing": {group.key: [item.key for item in group.items
-                                if item_value(customer, group, item) in (None, "")] for group in GROUPS},
-        "log": [plain({("event" if k == "kind" else k): v for k, v in event.__dict__.items()
-                       if v is not None and k != "index"}) for event in customer.events],
-    }
+    document: dict[str, Any] = plain(exchange.full_record(customer))
+    return document

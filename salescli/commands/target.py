@@ -26,6 +26,7 @@ def target(
     when: Optional[str] = typer.Option(None, "--date", help="When the target was set (default: today)."),
     note: Optional[str] = typer.Option(None, "--note", help="Why it was set or moved."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
+    future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
 ) -> None:
     """Set or adjust a customer's close target: a value and a date. The latest target counts;
     earlier ones stay in the log.
@@ -44,7 +45,9 @@ def target(
 
     def plan(current: Customer) -> tuple[str, list[dict[str, Any]]]:
         chosen = deal_name(current, deal)
-        return chosen, [event_item(EventKind.TARGET, day, chosen, value=amount, by=until, note=note)]
+        items = [event_item(EventKind.TARGET, day, chosen, value=amount, by=until, note=note)]
+        s.question(items, customer=current, future=future)
+        return chosen, items
 
     chosen, updated = store.append_planned(s.path_of(found), plan)
     summary = target_summary(updated, chosen, s.config.currency)

@@ -38,6 +38,7 @@ def visit(
     value: Optional[str] = typer.Option(None, "--value", help="With --stage close: the value won (default: the target)."),
     reason: Optional[str] = typer.Option(None, "--reason", help="With --stage lost: why."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
+    future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
 ) -> None:
     """Log a visit to a customer, and in the same write what it changed: the stage reached, what you
     learned (the five groups of information), the close target and the next appointment.
@@ -66,7 +67,9 @@ def visit(
         if target_value is not None or target_day is not None:
             items.append(event_item(EventKind.TARGET, day, name, value=target_value, by=target_day))
         move = _move(current, stage, name, day=day, value=value, target_value=target_value, reason=reason)
-        return _Visit(current, name, items[0], move), items + list(move.events if move else ())
+        items += list(move.events if move else ())
+        s.question(items, customer=current, future=future)
+        return _Visit(current, name, items[0], move), items
 
     planned, updated = store.change_profile(s.path_of(found), changes, plan)
     assert planned is not None
