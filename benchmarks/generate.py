@@ -83,5 +83,56 @@ def generate(root: Path, count: int, seed: int = 20261126) -> Path:
     return root
 
 
+def generate_long(root: Path, size: int, seed: int = 20261126) -> Path:
+    """A data folder holding one customer whose log has grown to about `size` bytes (years of visits)."""
+    path = root / "customers" / "long.yaml"
+    marker = root / ".complete"
+    if marker.exists() and marker.read_text() == f"long {size} {VERSION}":
+        return root
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    lines = ["# salescli customer file (benchmark): a long history", "id: long", "name: 武汉长江建工集团", "",
+             "field: construction", "size: system", "area: 洪山", "contact:", "  person: 王工", "", "log:",
+             "- {date: 1990-01-01, event: added, stage: prospect}"]
+    day, total = date(1990, 1, 2), sum(len(line.encode()) + 1 for line in lines)
+    while total < size:
+        day += timedelta(days=rng.randint(0, 1))
+        line = f"- {{date: {min(day, TODAY - timedelta(days=1))}, event: visit, note: {rng.choice(NOTES)}}}"
+        lines.append(line)
+        total += len(line.encode()) + 1
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (root / "salescli.yaml").write_text("user: 李明\n", encoding="utf-8")
+    marker.write_text(f"long {size} {VERSION}")
+    return root
+
+
 if __name__ == "__main__":
     generate(Path(sys.argv[1]), int(sys.argv[2]))
+
+
+def crm_export(root: Path, seed: int = 20171231) -> Path:
+    """A CRM export shaped as the Maven sample (85 accounts, 35 agents, 8,800 opportunities, 1,425 of
+    them without an account), for timing the README's import where the sample itself is not at hand."""
+    rng = random.Random(seed)
+    root.mkdir(parents=True, exist_ok=True)
+    accounts = [f"Account {number:02d}" for number in range(85)]
+    agents = [f"Agent {number:02d}" for number in range(35)]
+    (root / "accounts.csv").write_text("account,sector,office_location\r\n" + "".join(
+        f"{name},{rng.choice(['retail', 'medical', 'software', 'finance'])},{rng.choice(['United States', 'Kenya'])}\r\n"
+        for name in accounts), encoding="utf-8")
+    (root / "sales_teams.csv").write_text("sales_agent,manager,regional_office\r\n" + "".join(
+        f"{name},Manager {index % 6},{['Central', 'East', 'West'][index % 3]}\r\n" for index, name in enumerate(agents)),
+        encoding="utf-8")
+    rows = []
+    for number in range(8800):
+        stage = rng.choices(["Won", "Lost", "Engaging", "Prospecting"], [4238, 2473, 1589, 500])[0]
+        engage = date(2016, 10, 20) + timedelta(days=rng.randint(0, 420)) if stage != "Prospecting" else None
+        close = engage + timedelta(days=rng.randint(1, 120)) if engage and stage in ("Won", "Lost") else None
+        value = rng.randint(40, 30000) if stage == "Won" else 0 if stage == "Lost" else ""
+        account = "" if rng.random() < 1425 / 8800 else rng.choice(accounts)
+        rows.append(f"X{number:07d},{rng.choice(agents)},GTX {rng.choice(['Basic', 'Pro'])},{account},{stage},"
+                    f"{engage or ''},{close or ''},{value}\r\n")
+    (root / "sales_pipeline.csv").write_text(
+        "opportunity_id,sales_agent,product,account,deal_stage,engage_date,close_date,close_value\r\n" + "".join(rows),
+        encoding="utf-8")
+    return root

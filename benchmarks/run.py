@@ -1,8 +1,12 @@
-"""Time salescli as whole processes on generated folders of 1,000, 10,000 (and 100,000) customers.
+"""Time salescli as whole processes on generated folders of 1,000, 10,000 (and 100,000) customers,
+and the README's import of a CRM export (the Maven sample: 85 accounts, 8,800 opportunities).
 
-    python benchmarks/run.py                     # 1,000 and 10,000 customers
+    python benchmarks/run.py                     # 1,000 and 10,000 customers, and the import
     python benchmarks/run.py --sizes 100000 --runs 3 --cold-runs 1 --only "list,check"
                                                  # the large one (generating it takes a while)
+    python benchmarks/run.py --sizes 1000 --only visit --runs 10
+                                                 # writes: a visit on a typical customer and on one of 1 MB
+    python benchmarks/run.py --sizes "" --only import   # the import alone
 
 Each command runs cold (no parse cache) and warm, several times; the table gives the median, min and
 max wall time in seconds and the largest resident memory. The floor (`cat` of every file) and a plain
@@ -20,9 +24,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import generate  # noqa: E402
+from generate import crm_export, generate, generate_long  # noqa: E402
+
+MAVEN = Path("/work/shared/datasets/maven-crm")  # the real sample, where the machine has it
+STAGE_MAP = "Prospecting=prospect,Engaging=approach,Won=close,Lost=lost"
 
 TODAY = "2026-11-26"
 COMMANDS = [
@@ -61,6 +69,22 @@ def series(command: list[str], env: dict[str, str], cwd: Path, runs: int, *, bef
     return times, memory
 
 
+def _write_row(salescli: str, root: Path, path: Path, env: dict[str, str], args: argparse.Namespace, size: int,
+               what: str) -> tuple[int, str, str, str, str]:
+    """`salescli visit` on one customer file: cold (no parse cache) and warm (the cache as a rep's last
+    command left it); each run appends a visit, and the file is put back afterwards."""
+    original = path.read_bytes()
+    visit = [salescli, "visit", path.stem, "--note", "回访"]
+    try:
+        cold, cold_memory = series(visit, {**env, "SALESCLI_CACHE_DIR": "off"}, root, args.cold_runs)
+        series([salescli, "list"], env, root, 1)
+        time.sleep(2.1)
+        warm, warm_memory = series(visit, env, root, args.runs)
+    finally:
+        path.write_bytes(original)
+    return size, f"salescli visit, {what}", cell(cold), cell(warm), f"{max(cold_memory, warm_memory)}"
+
+
 def cell(times: list[float]) -> str:
     if not times:
         return "—"
@@ -83,13 +107,17 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="warm runs per command")
     parser.add_argument("--cold-runs", type=int, default=2, help="cold runs per command")
     parser.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "salescli-bench"))
-    parser.add_argument("--only", help="time only these commands, by name (e.g. 'list,forecast --month')")
+    parser.add_argument("--only", help="time only these commands, by name (e.g. 'list,forecast --month', 'import')")
+    parser.add_argument("--crm", default=str(MAVEN), help="a folder with accounts.csv, sales_teams.csv and "
+                                                          "sales_pipeline.csv (default: the Maven sample, else a lookalike)")
     args = parser.parse_args()
     salescli = shutil.which("salescli") or str(Path(sys.executable).parent / "salescli")
     commands = [c for c in COMMANDS if not args.only or " ".join(c) in args.only.split(",")]
     _compile_bytecode()
     rows = []
-    for size in (int(text) for text in args.sizes.split(",")):
+    if not args.only or "import" in args.only.split(","):
+        rows += time_import(salescli, Path(args.crm), Path(args.dir), args.runs)
+    for size in (int(text) for text in args.sizes.split(",") if text):
         root = generate(Path(args.dir) / str(size), size)
         cache = Path(args.dir) / f"cache-{size}"
         env = {**os.environ, "SALESCLI_CACHE_DIR": str(cache), "SALESCLI_TODAY": TODAY}
@@ -123,11 +151,51 @@ def main() -> None:
         one, _ = series([salescli, "list", "--format", "json"], env, root, args.runs, before=edit_one_file)
         rows.append((size, "salescli list --format json, one file edited", "", cell(one), ""))
         edit.write_text(original, encoding="utf-8")
+        if not args.only or "visit" in args.only:
+            typical = next(path for path in sorted(files.glob("c*.yaml")) if "deal: " not in path.read_text("utf-8"))
+            rows.append(_write_row(salescli, root, typical, env, args, size, f"a typical customer "
+                                   f"({typical.stat().st_size / 1000:.0f} KB)"))
+    if not args.only or "visit" in args.only:
+        long = generate_long(Path(args.dir) / "long", 1_000_000) / "customers" / "long.yaml"
+        env = {**os.environ, "SALESCLI_CACHE_DIR": str(Path(args.dir) / "cache-long"), "SALESCLI_TODAY": TODAY}
+        env.pop("SALESCLI_DIR", None)
+        rows.append(_write_row(salescli, long.parent.parent, long, env, args, 1, "one customer of 1 MB"))
+    _print(rows)
+
+
+def time_import(salescli: str, crm: Path, work: Path, runs: int) -> list[tuple[Any, str, str, str, str]]:
+    """The README's deals import, each run into a fresh copy of a folder with the accounts and team in it."""
+    source = crm if (crm / "sales_pipeline.csv").is_file() else crm_export(work / "crm-lookalike")
+    base, folder, cache = work / "import-base", work / "import-run", work / "import-cache"
+    env = {**os.environ, "SALESCLI_CACHE_DIR": str(cache), "SALESCLI_TODAY": "2017-12-31"}
+    env.pop("SALESCLI_DIR", None)
+    shutil.rmtree(base, ignore_errors=True)
+    (base / "customers").mkdir(parents=True)
+    for args in (["accounts.csv", "--map", "sector=needs.scope", "--map", "office_location=area", "--date",
+                  "2016-10-01"], ["sales_teams.csv", "--team"]):
+        subprocess.run([salescli, "import", str(source / args[0]), *args[1:]], cwd=base, env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+    rows_count = sum(1 for _ in (source / "sales_pipeline.csv").open(encoding="utf-8")) - 1
+
+    def fresh() -> None:
+        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(cache, ignore_errors=True)
+        shutil.copytree(base, folder)
+
+    command = [salescli, "import", str(source / "sales_pipeline.csv"), "--deals", "--date", "2017-12-31",
+               "--stage-dates", "engage_date=approach", "--stage-map", STAGE_MAP]
+    times, memory = series(command, env, folder, runs, before=fresh)
+    customers = sum(1 for _ in (base / "customers").glob("*.yaml"))
+    return [(customers, f"salescli import --deals: {rows_count:,} rows", cell(times), "", f"{memory}")]
+
+
+def _print(rows: list[tuple[Any, str, str, str, str]]) -> None:
     print(f"{'customers':>9} | {'command':<46} | {'cold s: median (min–max)':<25} | "
           f"{'warm s: median (min–max)':<25} | max MB")
     print(f"{'-' * 9}-|-{'-' * 46}-|-{'-' * 25}-|-{'-' * 25}-|-------")
     for size, name, cold_cell, warm_cell, memory in rows:
-        print(f"{size:>9,} | {name:<46} | {cold_cell:<25} | {warm_cell:<25} | {memory}")
+        size_cell = f"{size:>9,}" if isinstance(size, int) else f"{size:>9}"
+        print(f"{size_cell} | {name:<46} | {cold_cell:<25} | {warm_cell:<25} | {memory}")
 
 
 if __name__ == "__main__":

@@ -36,7 +36,8 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from salescli import __version__
 
-FORMAT = 6
+FORMAT = 8  # 7: dates outside 1900–2999 and amounts past 10^12 make a file unreadable; 8: deals and events
+#                carry owner and product
 MAGIC = b"salescli-cache\n"
 RACY_NS = 2_000_000_000  # coarser than any filesystem's timestamp granule (FAT: 2 s)
 CACHE_DIR_VARIABLE = "SALESCLI_CACHE_DIR"
@@ -153,6 +154,27 @@ class Cache:
         """The full record of a file; None when it cannot be trusted (the file is parsed again)."""
         chunk = self._chunk(self.span_at(position))
         if chunk is None:
+            return None
+        try:
+            return marshal.loads(chunk)
+        except (EOFError, ValueError, TypeError):
+            return None
+
+    def record_alone(self, position: int) -> Any | None:
+        """Like `record`, reading that record alone (a command about one customer need not read them all)."""
+        if self._records_read:
+            return self.record(position)
+        offset, length, crc = self.span_at(position)
+        header = _stamp() + self.generation
+        try:
+            with open(records_location(self.path), "rb") as handle:
+                if not self.generation or handle.read(len(header)) != header:
+                    return None
+                handle.seek(offset)
+                chunk = handle.read(length)
+        except OSError:
+            return None
+        if len(chunk) != length or zlib.crc32(chunk) != crc:
             return None
         try:
             return marshal.loads(chunk)
@@ -441,8 +463,12 @@ def _size_of(records: Path, generation: bytes) -> int | None:
 
 def _replace(path: Path, data: bytes) -> None:
     temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    temp.write_bytes(data)
-    os.replace(temp, path)
+    try:
+        temp.write_bytes(data)
+        os.replace(temp, path)
+    except BaseException:  # a full disk, a folder where the file should be, Ctrl-C: leave no temp file
+        temp.unlink(missing_ok=True)
+        raise
 
 
 @contextmanager

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta, timezone
 from typing import Sequence
 
+from salescli.i18n import N_, translated
 from salescli.schedule import Visit
+
+N_("Visit {customer} · {stage}")  # (translated in `_summary`, in the calendar's language)
 
 _EPOCH = date(2000, 1, 1)
 
@@ -40,4 +43,4 @@ def ics(visits: Sequence[Visit], *, today: date, language: str) -> bytes:
 
 def _summary(visit: Visit, language: str) -> str:
     stage = visit.stage.label(language) if visit.stage else visit.kind
-    return f"{'拜访' if language == 'zh' else 'Visit'} {visit.customer.name} · {stage}"
+    return translated("Visit {customer} · {stage}", language).format(customer=visit.customer.name, stage=stage)

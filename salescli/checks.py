@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Any, Mapping, NamedTuple
 
 from salescli.config import Config
-from salescli.customer import EventKind, fold_name
+from salescli.customer import EventKind, LogProblem, event_from_item, fold_name
 from salescli.profile import PEOPLE_KEY, PERSON, PROFILE, Kind
 from salescli.errors import UsageError
 from salescli.stages import stage_words
@@ -88,7 +88,13 @@ def _log(log: Any, today: date) -> list[Finding]:
             findings.append(Finding("event", "a log event must be a mapping like {date: 2026-11-26, event: note}",
                                     where))
             continue
-        findings += _event(item, where, today)
+        found = _event(item, where, today)
+        if not found:  # what else would stop the file from being read: an amount, a date out of range
+            try:
+                event_from_item(item, index)
+            except LogProblem as problem:
+                found = [Finding("event", problem.args[0], problem.where)]
+        findings += found
         day = _as_date(item.get("date"))
         if day is not None and previous is not None and day < previous:
             findings.append(Finding("order", f"this event ({day}) is dated before the one above it ({previous}); "
@@ -188,6 +194,7 @@ def conflict_markers(text: str) -> list[tuple[int, str]]:
     for number, line in enumerate(lines, start=1):
         if line.startswith("<<<<<<< "):
             following = lines[number] if number < len(lines) else ""
-            found.append((number, following.split(":", 1)[0].strip() or "?"))
+            about = "log" if following.lstrip().startswith(("- ", "=======")) else following.split(":", 1)[0]
+            found.append((number, about.strip() or "?"))
     return found
 

@@ -8,10 +8,11 @@ from typing import Any, Optional
 
 import typer
 from typer.core import TyperGroup
+from typer.exceptions import TyperException
 
 from salescli import __version__, i18n
+from salescli.errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, SalesError
 from salescli.i18n import _
-from salescli.errors import EXIT_INTERRUPTED, SalesError
 from salescli.session import Session
 
 
@@ -27,6 +28,10 @@ class _Group(TyperGroup):
         return super().main(arguments, *more, **options)
 
     def invoke(self, ctx: Any) -> Any:
+        from salescli import store
+
+        _interruptible()
+        store.forget()  # a command starts knowing nothing of the files (tests run many in one process)
         try:
             return super().invoke(ctx)
         except SalesError as error:
@@ -35,14 +40,70 @@ class _Group(TyperGroup):
             typer.echo(_("Error: {problem}").format(problem=error), err=True)
             raise typer.Exit(error.exit_code) from None
         except KeyboardInterrupt:
-            typer.echo(_("Interrupted; nothing was half-written."), err=True)
+            typer.echo(interrupted_message(), err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except (typer.Exit, typer.Abort, TyperException):  # click's own ways out: usage errors, --help
+            raise
+        except Exception as error:  # the last resort: one line, never a traceback (--debug shows it)
+            if _debugging(ctx):
+                raise
+            typer.echo(f"Error: {_unexpected(error)}", err=True)
+            raise typer.Exit(EXIT_DATA) from None
 
     def parse_args(self, ctx: Any, args: list[str]) -> Any:
+        for arg in args:
+            _refuse_undecodable(arg)
         return super().parse_args(ctx, _optional_values(args))
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # in the order of a rep's day, not alphabetical
+
+
+def _unexpected(error: Exception) -> str:
+    """An error no part of salescli foresaw, in one line: a system's (a file, the disk) or a bug's."""
+    if isinstance(error, OSError):
+        where = f"{error.filename}: " if error.filename else ""
+        return f"{where}{error.strerror or error}"
+    return (f"salescli failed unexpectedly ({type(error).__name__}: {error}); nothing was half-written. Run the "
+            "command again with --debug for the details, and report them")
+
+
+def _interruptible() -> None:
+    """From here on Ctrl-C raises KeyboardInterrupt, for the command to end cleanly (main.py leaves at
+    once before)."""
+    import signal
+
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread: signals are not ours to set
+        pass
+
+
+def interrupted_message() -> str:
+    """What Ctrl-C leaves: nothing half-written, and the files written before it, so that a retry
+    does not repeat them."""
+    from salescli.errors import display_path
+    from salescli.store import landed
+
+    written = list(dict.fromkeys(display_path(path) for path in landed()))
+    if not written:
+        return "Interrupted; nothing was half-written."
+    return f"Interrupted; nothing was half-written, and the change to {', '.join(written)} was saved."
+
+
+def _refuse_undecodable(arg: str) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates: refuse them here, in one line, before
+    they reach a file (a terminal or script set to another encoding: GBK, Latin-1)."""
+    try:
+        arg.encode("utf-8")
+    except UnicodeEncodeError:
+        try:  # the bytes as typed (\xff), as far as they came from the command line
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
+        typer.echo(f"Error: the argument '{shown}' is not UTF-8 text; set the terminal (or the script) to "
+                   "UTF-8 and type it again", err=True)
+        raise typer.Exit(EXIT_USAGE) from None
 
 
 # Options whose value may be left out (`forecast --month` means this month); click has no such thing.
@@ -213,8 +274,41 @@ def __getattr__(name: str) -> typer.Typer:
     raise AttributeError(name)
 
 
+class _Terminal:
+    """A terminal's stream that shows control characters written out: a name or a note holding ESC
+    or BEL cannot recolour, retitle or beep the terminal it is printed in."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from salescli.render import CONTROL_CHARACTERS, shown_controls
+
+        self._stream.write(shown_controls(text) if CONTROL_CHARACTERS.search(text) else text)
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
+def _guard_output() -> None:
+    """Output never fails on text the terminal's encoding cannot show, and terminals get no control
+    characters."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is None:
+            continue
+        try:
+            stream.reconfigure(errors="backslashreplace")
+        except (AttributeError, ValueError):
+            pass
+        if stream.isatty():
+            setattr(sys, name, _Terminal(stream))
+
+
 def main() -> None:
     """The console entry point."""
+    _guard_output()
     completing = any(key.endswith("_COMPLETE") for key in os.environ)
     command = None if completing or "--help" in sys.argv or "-h" in sys.argv else command_in(sys.argv[1:])
     try:

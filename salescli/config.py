@@ -7,6 +7,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, TypeVar
 
+from salescli.customer import fold_name
 from salescli.stages import Stage
 from salescli.vocab import BUILTIN, Vocabulary
 from salescli.workdays import WorkCalendar
@@ -47,6 +48,38 @@ DEFAULT_CATEGORIES: Mapping[Stage, str] = MappingProxyType({
 
 
 @dataclass(frozen=True)
+class TeamMember:
+    """A rep's place in the sales team: whom they report to, and their regional office."""
+
+    manager: str | None = None
+    office: str | None = None
+
+
+TEAM_KEYS = ("manager", "office")
+
+
+@dataclass(frozen=True)
+class Team:
+    """The team table (`team:` in salescli.yaml): rep name → manager and office."""
+
+    members: Mapping[str, TeamMember] = field(default_factory=dict)
+
+    def member(self, rep: str | None) -> TeamMember | None:
+        """The rep's entry, by name as written or ignoring case, spaces and full-width forms."""
+        name = self.name_of(rep)
+        return None if name is None else self.members.get(name)
+
+    def name_of(self, rep: str | None) -> str | None:
+        """The rep's name as the table spells it (`moses frase` → Moses Frase); as given when not in it."""
+        if not rep or rep in self.members:
+            return rep
+        return self._folded().get(fold_name(rep), rep)
+
+    def _folded(self) -> dict[str, str]:
+        return {fold_name(name): name for name in self.members}
+
+
+@dataclass(frozen=True)
 class Config:
     user: str = ""
     language: str | None = None  # None: not set (the locale decides)
@@ -58,6 +91,7 @@ class Config:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     stale_days: Mapping[Stage, int] = field(default_factory=lambda: DEFAULT_STALE_DAYS)
     autocommit: bool = False  # git.autocommit: each write becomes one commit
+    team: Team = field(default_factory=Team)
 
     def vocabulary(self, name: str) -> Vocabulary:
         return self.vocabularies[name]
@@ -92,6 +126,7 @@ def config_from_document(document: Any) -> Config:
         stale_days=_per_stage(document.get("stale_days"), "stale_days", DEFAULT_STALE_DAYS, _days,
                               "a number of days"),
         autocommit=_autocommit(document.get("git")),
+        team=_team(document.get("team")),
     )
 
 
@@ -140,6 +175,23 @@ def _dates(value: Any, where: tuple[str, ...]) -> frozenset[date]:
     if not isinstance(value, list) or not all(isinstance(day, date) for day in value):
         raise ConfigProblem("list dates as [2026-12-31, 2027-01-04] (YYYY-MM-DD)", where)
     return frozenset(value)
+
+
+def _team(section: Any) -> Team:
+    if section is None:
+        return Team()
+    if not isinstance(section, Mapping):
+        raise ConfigProblem("team: maps each rep to {manager: NAME, office: NAME}", ("team",))
+    members = {}
+    for rep, entry in section.items():
+        where = ("team", str(rep))
+        if entry is None:
+            entry = {}
+        if not isinstance(entry, Mapping) or any(key not in TEAM_KEYS for key in entry):
+            raise ConfigProblem(f"write the team entry of {rep} as {{manager: NAME, office: NAME}}", where)
+        members[str(rep)] = TeamMember(*(None if entry.get(key) in (None, "") else str(entry[key])
+                                         for key in TEAM_KEYS))
+    return Team(MappingProxyType(members))
 
 
 def _autocommit(section: Any) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 import datetime as dt
 import marshal
+import math
 from operator import itemgetter
 import unicodedata
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, overl
 
 from salescli.errors import UsageError
 from salescli.i18n import C_, pgettext
+from salescli.parsing import FIRST_DAY, LAST_DAY, MAX_AMOUNT, YEARS, parse_money, too_large
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
 
@@ -22,7 +24,7 @@ FIRST_DEAL = "1"  # events without a `deal:` key belong to the customer's first 
 
 
 class EventKind(str, Enum):
-    ADDED = "added"  # the customer entered the folder; opens the first deal
+    ADDED = "added"  # the customer entered the folder; with a stage, opens the first deal (see derive_deals)
     OPEN = "open"  # a further deal starts (a repeat purchase, a second product)
     STAGE = "stage"  # the deal moved to `stage`
     WON = "won"  # closed (促成) with `value`
@@ -66,6 +68,8 @@ class Event:
     note: str | None = None
     project: str | None = None
     role: str | None = None
+    owner: str | None = None  # the rep who owns the deal (a CRM's sales agent), when not the customer's owner
+    product: str | None = None  # what the deal sells
     index: int = 0  # position in the file's log, for messages
 
 
@@ -86,10 +90,17 @@ class Deal(NamedTuple):
     furthest: Stage = Stage.PROSPECT  # the furthest stage it ever reached
     next_visit: date | None = None
     last_event: date | None = None
+    owner: str | None = None  # set by an event of the deal with `owner:` (the latest one counts)
+    product: str | None = None
 
     @property
     def is_open(self) -> bool:
         return self.status is Status.OPEN
+
+    @property
+    def closed(self) -> date | None:
+        """The day it was won or lost; None while open."""
+        return self.won_date if self.status is Status.WON else self.lost_date if self.status is Status.LOST else None
 
 
 @dataclass(frozen=True)
@@ -118,8 +129,8 @@ class Customer:
         else the one that changed last."""
         if self.open_deals:
             return max(self.open_deals, key=lambda deal: (deal.stage.number, deal.opened))
-        if self.deals:
-            return max(self.deals, key=lambda deal: (deal.last_event or deal.opened, deal.opened))
+        if self.deals:  # (on a tie, the one opened later in the log)
+            return max(reversed(self.deals), key=lambda deal: (deal.last_event or deal.opened, deal.opened))
         return None
 
     @property
@@ -145,6 +156,12 @@ class Customer:
                 return None
             value = value.get(part)
         return None if value == "" else value
+
+
+def deal_owner(customer: Customer, deal: Deal | None) -> str | None:
+    """Who owns a deal: the rep its events name (a CRM's sales agent), else the customer's owner."""
+    owner = (deal.owner if deal else None) or customer.get("owner")
+    return None if owner is None else str(owner)
 
 
 def fold_name(name: str) -> str:
@@ -190,6 +207,31 @@ def with_events(customer: Customer, events: tuple[Event, ...]) -> Customer:
     )
 
 
+def appended(customer: Customer, items: Sequence[Mapping[str, Any]]) -> Customer:
+    """`customer` with `items` (as a file reads them) added at the end of its log, in that order.
+    Items dated no earlier than every event update the deals as they stand (a long log need not be
+    replayed); others replay it all."""
+    start = len(customer.events)
+    added = tuple(event_from_item(item, start + offset) for offset, item in enumerate(items))
+    latest = customer.last_activity
+    known = {deal.name for deal in customer.deals}
+    if latest is None or any(event.date < latest for event in added) \
+            or any(later.date < earlier.date for earlier, later in zip(added, added[1:])) \
+            or any(event.deal not in known or event.kind is EventKind.OPEN for event in added
+                   if event.kind not in _NOT_ABOUT_A_DEAL):
+        return with_events(customer, (*customer.events, *added))
+    events = customer.events.extended(added) if isinstance(customer.events, LazyEvents) \
+        else (*customer.events, *added)
+    return replace(
+        customer,
+        events=events,
+        deals=_replayed({deal.name: deal._asdict() for deal in customer.deals}, added),
+        last_activity=max(event.date for event in added),
+        first_seen=customer.first_seen or min(event.date for event in added),
+        visit_days=(*customer.visit_days, *(event.date for event in added if event.kind is EventKind.VISIT)),
+    )
+
+
 def event_from_item(item: Any, index: int) -> Event:
     """One log entry as an Event; raise LogProblem naming the bad key."""
     if type(item) is not dict and not isinstance(item, Mapping):  # (typing's isinstance is slow: dicts first)
@@ -200,7 +242,8 @@ def event_from_item(item: Any, index: int) -> Event:
     day = get("date")
     deal = get("deal")
     return Event(
-        date=day if type(day) is date else _date(day, ("log", index, "date"), required=True),  # type: ignore[arg-type]
+        date=day if type(day) is date and FIRST_DAY <= day <= LAST_DAY  # type: ignore[arg-type]
+        else _date(day, ("log", index, "date"), required=True),
         kind=kind,
         deal=FIRST_DEAL if deal is None or deal == "" else str(deal),
         stage=_stage(get("stage"), index),
@@ -212,6 +255,8 @@ def event_from_item(item: Any, index: int) -> Event:
         note=_text(get("note")),
         project=_text(get("project")),
         role=_text(get("role")),
+        owner=_text(get("owner")),
+        product=_text(get("product")),
         index=index,
     )
 
@@ -228,8 +273,8 @@ def _kind(value: Any, index: int) -> EventKind:
 
 
 def _optional_date(value: Any, index: int, key: str) -> date | None:
-    if value is None or type(value) is date:
-        return value
+    if value is None or type(value) is date and FIRST_DAY <= value <= LAST_DAY:
+        return value  # type: ignore[no-any-return]
     return _date(value, ("log", index, key))
 
 
@@ -239,8 +284,10 @@ def _date(value: Any, where: tuple[str | int, ...], *, required: bool = False) -
             raise LogProblem("the event has no date; write `date: YYYY-MM-DD`", where[:-1])
         return None
     if isinstance(value, datetime):
-        return value.date()
+        value = value.date()
     if isinstance(value, date):
+        if not FIRST_DAY <= value <= LAST_DAY:
+            raise LogProblem(f"{value} is outside the years salescli works with ({YEARS})", where)
         return value
     raise LogProblem(f"'{value}' is not a date; write YYYY-MM-DD", where)
 
@@ -265,9 +312,11 @@ def _money(value: Any, where: tuple[str | int, ...]) -> Decimal | None:
     if isinstance(value, bool):
         raise LogProblem(f"'{value}' is not an amount", where)
     if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise LogProblem(f"'{value}' is not an amount", where)
+        if abs(value) > MAX_AMOUNT:
+            raise LogProblem(too_large(value), where)
         return Decimal(str(value))
-    from salescli.parsing import parse_money
-
     try:
         return parse_money(str(value))
     except UsageError as error:
@@ -282,18 +331,52 @@ _NOT_ABOUT_A_DEAL = (EventKind.NOTE, EventKind.LINK)  # these neither open nor c
 
 
 def derive_deals(events: Iterable[Event]) -> tuple[Deal, ...]:
-    """Replay the log in date order (file order within a day) into the state of each deal."""
+    """Replay the log in date order (file order within a day) into the state of each deal.
+
+    An `added` event without a stage records that the customer entered the folder (an account
+    import, a site sign board), not a deal: the first deal it opens is tentative. It stays while it
+    is the customer's only deal (a new prospect is still a prospect) or once any event of its own
+    follows (a visit, a target, an advance without `deal:`); it is dropped when deals of their own
+    (`open` events with `deal:`) are all the customer has.
+    """
     states: dict[str, dict[str, Any]] = {}
+    tentative = False
     for event in sorted(events, key=_date_of):
         if event.kind in _NOT_ABOUT_A_DEAL:
             continue
-        state = states.get(event.deal)
-        if state is None:
-            state = states[event.deal] = {"name": event.deal, "opened": event.date, "stage": Stage.PROSPECT,
-                                          "stage_since": event.date, "furthest": Stage.PROSPECT}
-        _apply(state, event)
-        state["last_event"] = event.date
+        if event.deal not in states:
+            tentative = tentative or (_just_added(event) and event.deal == FIRST_DEAL)
+        elif tentative and event.deal == FIRST_DEAL and not _just_added(event):
+            tentative = False
+            if event.kind is EventKind.OPEN:  # a deal of its own named "1": it starts here
+                states[FIRST_DEAL].update(opened=event.date, stage_since=event.date)
+        _step(states, event)
+    if tentative and len(states) > 1:
+        del states[FIRST_DEAL]
     return tuple(Deal(**state) for state in states.values())
+
+
+def _replayed(states: dict[str, dict[str, Any]], events: Iterable[Event]) -> tuple[Deal, ...]:
+    """The deals (`states`: as they stood, by name) after `events`, in date order — events of the
+    deals there, opening none (`appended` replays the whole log otherwise: a first deal may be tentative)."""
+    for event in events:
+        if event.kind not in _NOT_ABOUT_A_DEAL:
+            _step(states, event)
+    return tuple(Deal(**state) for state in states.values())
+
+
+def _step(states: dict[str, dict[str, Any]], event: Event) -> None:
+    """Apply one event to the state of its deal (made when it is the deal's first)."""
+    state = states.get(event.deal)
+    if state is None:
+        state = states[event.deal] = {"name": event.deal, "opened": event.date, "stage": Stage.PROSPECT,
+                                      "stage_since": event.date, "furthest": Stage.PROSPECT}
+    _apply(state, event)
+    state["last_event"] = event.date
+
+
+def _just_added(event: Event) -> bool:
+    return event.kind is EventKind.ADDED and event.stage is None
 
 
 def _date_of(event: Event) -> dt.date:
@@ -303,6 +386,10 @@ def _date_of(event: Event) -> dt.date:
 def _apply(deal: dict[str, Any], event: Event) -> None:
     """Change one deal's state (a dict, for speed: this runs for every event of every file)."""
     kind = event.kind
+    if event.owner is not None:
+        deal["owner"] = event.owner
+    if event.product is not None:
+        deal["product"] = event.product
     if kind is EventKind.VISIT:
         deal["next_visit"] = event.next
     elif kind in (EventKind.ADDED, EventKind.OPEN, EventKind.STAGE):
@@ -369,6 +456,16 @@ class LazyEvents(Sequence[Event]):
     def __iter__(self) -> Iterator[Event]:
         return iter(self._built())
 
+    @property
+    def packed(self) -> bytes:
+        """The rows as the cache stores them."""
+        return self._packed
+
+    def extended(self, events: Sequence[Event]) -> LazyEvents:
+        """These events and `events` after them, still packed (a long log is not made into objects)."""
+        rows = marshal.loads(self._packed) + tuple(map(event_row, events))
+        return LazyEvents(marshal.dumps(rows), self._count + len(events))
+
     def notes(self) -> list[str]:
         """Each event's note, reason and goal that is given (what a search reads), without making the
         events: a search through thousands of customers would otherwise make every one."""
@@ -410,31 +507,31 @@ def event_row(event: Event) -> tuple[Any, ...]:
     """An event as plain values (the cache stores these with marshal)."""
     return (event.date.toordinal(), event.kind.value, event.deal, event.stage.value if event.stage else None,
             amount_text(event.value), ordinal(event.by), ordinal(event.next), event.reason, event.goal, event.note,
-            event.project, event.role)
+            event.project, event.role, event.owner, event.product)
 
 
 _NOTES = (9, 7, 8)  # where event_row puts the note, the reason and the goal
 
 
 def event_from_row(row: Sequence[Any], index: int) -> Event:
-    day, kind, deal, stage, value, by, next_day, reason, goal, note, project, role = row
+    day, kind, deal, stage, value, by, next_day, reason, goal, note, project, role, owner, product = row
     return Event(date.fromordinal(day), EventKind(kind), deal, STAGE_BY_KEY[stage] if stage else None,
-                 _decimal(value), _day(by), _day(next_day), reason, goal, note, project, role, index)
+                 _decimal(value), _day(by), _day(next_day), reason, goal, note, project, role, owner, product, index)
 
 
 def deal_row(deal: Deal) -> tuple[Any, ...]:
     return (deal.name, deal.opened.toordinal(), deal.stage.value, deal.status.value, amount_text(deal.target_value),
             ordinal(deal.target_date), amount_text(deal.won_value), ordinal(deal.won_date), deal.lost_reason,
             ordinal(deal.lost_date), ordinal(deal.stage_since), deal.furthest.value, ordinal(deal.next_visit),
-            ordinal(deal.last_event))
+            ordinal(deal.last_event), deal.owner, deal.product)
 
 
 def deal_from_row(row: Sequence[Any]) -> Deal:
     (name, opened, stage, status, target_value, target_date, won_value, won_date, lost_reason, lost_date,
-     stage_since, furthest, next_visit, last_event) = row
+     stage_since, furthest, next_visit, last_event, owner, product) = row
     return Deal(name, date.fromordinal(opened), STAGE_BY_KEY[stage], STATUS_BY_VALUE[status], _decimal(target_value),
                 _day(target_date), _decimal(won_value), _day(won_date), lost_reason, _day(lost_date),
-                _day(stage_since), STAGE_BY_KEY[furthest], _day(next_visit), _day(last_event))
+                _day(stage_since), STAGE_BY_KEY[furthest], _day(next_visit), _day(last_event), owner, product)
 
 
 STATUS_BY_VALUE = {status.value: status for status in Status}
@@ -467,10 +564,13 @@ def restored(value: Any) -> Any:
 def to_record(customer: Customer) -> tuple[Any, ...]:
     """Everything a command needs of a customer, as plain values; the profile and the events packed
     apart, to be unpacked only by a command that looks at them."""
-    return (customer.id, customer.name, marshal.dumps(storable(dict(customer.profile))),
+    profile = customer.profile
+    events = customer.events
+    return (customer.id, customer.name,
+            profile.packed if isinstance(profile, LazyProfile) else marshal.dumps(storable(dict(profile))),
             tuple(map(deal_row, customer.deals)), ordinal(customer.last_activity), ordinal(customer.first_seen),
-            tuple(day.toordinal() for day in customer.visit_days), len(customer.events),
-            marshal.dumps(tuple(map(event_row, customer.events))))
+            tuple(day.toordinal() for day in customer.visit_days), len(events),
+            events.packed if isinstance(events, LazyEvents) else marshal.dumps(tuple(map(event_row, events))))
 
 
 def from_record(record: Sequence[Any], path: Path | None) -> Customer:
@@ -493,6 +593,10 @@ class LazyProfile(Mapping[str, Any]):
         if self._values is None:
             self._values = restored(marshal.loads(self._packed))
         return self._values
+
+    @property
+    def packed(self) -> bytes:
+        return self._packed
 
     def __getitem__(self, key: str) -> Any:
         return self._unpacked()[key]

@@ -53,8 +53,10 @@ class DataError(SalesError):
 
 
 def display_path(path: Path) -> str:
-    """The path as the user would type it: relative to the working directory when below it."""
+    """The path as the user would type it: relative to the working directory when below it. The
+    file's own name is kept (not where a symbolic link leads, nor a loop's error)."""
     try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except (ValueError, OSError):
+        folder = Path(path).parent.resolve()
+        return str((folder / Path(path).name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError, RuntimeError):
         return str(path)

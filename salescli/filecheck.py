@@ -27,12 +27,16 @@ def check_text(path: Path, text: str, *, config: Config, today: date) -> FileChe
         return FileCheck([problem(f"unresolved merge conflict about `{field}`: keep one side, delete the "
                                   "<<<<<<< ======= >>>>>>> lines", path, line, 1, None)
                           for line, field in markers], None)
+    duplicates: list[yamlfile.Duplicate] = []
     try:
-        document = yamlfile.load(text)
+        document = yamlfile.load(text, duplicates=duplicates)
     except yamlfile.YamlProblem as error:
         return FileCheck([problem(error.message, path, error.line, error.column, None)], None)
+    found = [problem(f"`{key}` is given twice here; YAML keeps only the last one, so the earlier is hidden — "
+                     "merge the two or delete one", path, line, column, "duplicate-key")
+             for line, column, key in duplicates]
     findings = checks.validate(document, file_id=path.stem, config=config, today=today)
-    return FileCheck([located(finding, path, text) for finding in findings], document)
+    return FileCheck(found + [located(finding, path, text) for finding in findings], document)
 
 
 def problem(message: str, path: Path, line: int | None, column: int | None, code: str | None) -> DataError:

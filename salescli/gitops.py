@@ -1,19 +1,26 @@
 """Git at the edge: committing one customer file after a salescli write (auto-commit), the first
-commit of a new folder, and `sync` with the team's remote."""
+commit of a new folder, `sync` with the team's remote, and the merge driver's registration in a
+clone's git config. (subprocess and shutil are imported where used: every command checks the
+merge driver's registration, which costs a stat when there is nothing to do.)"""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from salescli.errors import DataError
 from salescli.i18n import N_, _, ngettext
 
+ATTRIBUTES_LINE = "customers/*.yaml merge=salescli"
+_SECTION = '[merge "salescli"]'
+
 
 def commit_file(root: Path, path: Path, message: str) -> None:
     """Commit `path` alone with `message`; whatever else is staged stays staged and uncommitted."""
+    import shutil
+
     if shutil.which("git") is None:
         raise DataError(_("the change is written, but git is not installed to commit it"))
     if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
@@ -29,11 +36,77 @@ def commit_file(root: Path, path: Path, message: str) -> None:
                             path=path)
 
 
+def register_merge_driver(root: Path) -> None:
+    """Name `salescli merge-file` as the `salescli` merge driver in the git config of `root`'s repository
+    (the config is per clone: `git clone` does not copy it)."""
+    import shlex
+
+    driver = f"{shlex.quote(sys.executable)} -m salescli merge-file %O %A %B %P"
+    for key, value in (("merge.salescli.name", "salescli semantic merge of customer files"),
+                       ("merge.salescli.driver", driver)):
+        done = _git(root, "config", key, value)
+        if done.returncode != 0:
+            raise DataError(f"`git config {key}` failed: {done.stderr.strip() or done.returncode}", path=root)
+
+
+def ensure_merge_driver(root: Path) -> str | None:
+    """In a clone whose .gitattributes asks for the salescli merge driver but whose git config lacks
+    it, register it (as `git lfs install` does); the line saying so, or None when nothing was done.
+    Cheap when there is nothing to do: a stat, and a read of two small files when the attribute is there."""
+    attributes = root / ".gitattributes"
+    try:
+        if not attributes.is_file() or "merge=salescli" not in attributes.read_text(encoding="utf-8", errors="replace"):
+            return None
+    except OSError:
+        return None
+    config = _config_file(root)
+    if config is None:
+        return None  # not in a git repository (or one that cannot be read): nothing to register in
+    try:
+        if _SECTION in config.read_text(encoding="utf-8", errors="replace"):
+            return None
+    except OSError:
+        return None
+    import shutil
+
+    if shutil.which("git") is None or _git(root, "config", "--get", "merge.salescli.driver").returncode != 1:
+        return None  # no git, or the driver is set elsewhere (the global config)
+    try:
+        register_merge_driver(root)
+    except DataError as error:
+        return f"warning: .gitattributes asks for salescli's merge driver, but it could not be registered: {error}"
+    return ("salescli: registered its merge driver for customers/*.yaml in this clone's git config, as "
+            ".gitattributes asks (a fresh clone lacks it; `salescli git-setup` does the same).")
+
+
+def _config_file(root: Path) -> Path | None:
+    """The git config file of the repository `root` is in (a worktree's is its main repository's)."""
+    for folder in (root, *root.resolve().parents):
+        dot = folder / ".git"
+        if dot.is_dir():
+            return dot / "config"
+        if dot.is_file():
+            try:
+                pointer = dot.read_text(encoding="utf-8").strip()
+            except OSError:
+                return None
+            if not pointer.startswith("gitdir:"):
+                return None
+            git_dir = (folder / pointer[len("gitdir:"):].strip()).resolve()
+            common = git_dir / "commondir"
+            if common.is_file():
+                git_dir = (git_dir / common.read_text(encoding="utf-8").strip()).resolve()
+            return git_dir / "config"
+    return None
+
+
 def _top(root: Path) -> Path:
     return Path(_git(root, "rev-parse", "--show-toplevel").stdout.strip()).resolve()
 
 
-def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _git(root: Path, *args: str) -> Any:
+    import subprocess
+
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
 
 
@@ -121,6 +194,8 @@ def _sync_message(pending: list[str]) -> str:
 
 
 def _require_repository(root: Path) -> None:
+    import shutil
+
     if shutil.which("git") is None:
         raise DataError(_("git is not installed: install it to share the folder"))
     if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
@@ -132,6 +207,6 @@ def _no_identity(stderr: str) -> bool:
     return "tell me who you are" in stderr or "empty ident name" in stderr or "unable to auto-detect" in stderr
 
 
-def _last_line(done: subprocess.CompletedProcess[str]) -> str:
+def _last_line(done: Any) -> str:
     lines = (done.stderr or done.stdout).strip().splitlines()
     return lines[-1] if lines else f"exit status {done.returncode}"

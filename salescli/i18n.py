@@ -122,12 +122,14 @@ _COLUMNS = {"id": C_("column", "id"), "name": C_("column", "name"), "stage": C_(
             "role": C_("column", "role"), "channel": C_("column", "channel"), "area": C_("column", "area"),
             "owner": C_("column", "owner"), "target_value": C_("column", "target"), "target_date": C_("column", "by"),
             "won_value": C_("column", "won"), "last_activity": C_("column", "last activity"),
-            "deals": C_("column", "deals")}
+            "deals": C_("column", "deals"), "customer": C_("column", "customer"), "deal": C_("column", "deal"),
+            "value": C_("column", "value"), "opened": C_("column", "opened"), "closed": C_("column", "closed"),
+            "product": C_("column", "product")}
 _WORDS = {"source": N_("source"), "referred_by": N_("referred by"), "project": N_("project"), "open": N_("open"),
           "won": N_("won"), "lost": N_("lost"), "customer": N_("customer"), "customers": N_("customers"),
           "pipeline": N_("open pipeline"), "missing": N_("missing"), "log": N_("Log"),
           "classification": N_("Classification"), "deal": N_("deal"), "date": N_("date"), "event": N_("event"),
-          "details": N_("details"), "target": N_("target")}
+          "details": N_("details"), "target": N_("target"), "deals_noun": N_("deals")}
 
 
 def word(key: str, language: str) -> str:

@@ -12,6 +12,7 @@ import re
 import unicodedata
 
 from salescli.errors import UsageError
+from salescli.i18n import _
 
 MAX_LENGTH = 40
 _VALID = re.compile(r"^[a-z0-9](?:[a-z0-9._-]*[a-z0-9])?$")
@@ -29,10 +30,10 @@ def validate_id(customer_id: str) -> str:
         or ".." in customer_id
         or customer_id.split(".")[0] in _RESERVED
     ):
-        raise UsageError(
-            f"'{_printable(customer_id)}' cannot be a customer id: use lower-case letters, digits, "
+        raise UsageError(_(
+            "'{id}' cannot be a customer id: use lower-case letters, digits, "
             "'-', '_' and '.', starting and ending with a letter or digit (e.g. zhongjiansanju)"
-        )
+        ).format(id=_printable(customer_id)))
     return customer_id
 
 

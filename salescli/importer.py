@@ -1,41 +1,56 @@
-"""Importing rows from spreadsheets and other CRMs: which customers and deals they become. Pure:
-rows (dicts by column) and the folder's customers in, a plan of creations, updates and skips out."""
+"""Importing rows from spreadsheets and other CRMs: which customers, deals and team members they
+become. Pure: rows (dicts by column) and the folder's customers in, a plan of creations, updates and
+skips out. Nothing is invented and nothing is dropped without a word: every column is used or
+reported, every row is imported or skipped with its reason."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Iterable, Mapping, Sequence
 
 from salescli import profile
-from salescli.config import Config
-from salescli.customer import Customer, EventKind, fold_name
+from salescli.config import TEAM_KEYS, Config, Team, TeamMember
+from salescli.customer import FIRST_DEAL, Customer, EventKind, LogProblem, Status, event_from_item, fold_name
 from salescli.errors import UsageError
-from salescli.exchange import PROFILE_COLUMNS
+from salescli.exchange import DERIVED_COLUMNS, PROFILE_COLUMNS, profile_key
 from salescli.parsing import parse_date, parse_money
 from salescli.pipeline import LOST_WORDS, event_item
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
 
 CLASSIFICATION = ("field", "size", "role", "channel", "source")
-CUSTOMER_TARGETS = (*PROFILE_COLUMNS, "stage", "target_value", "target_date", "won_value")
+CUSTOMER_TARGETS = (*PROFILE_COLUMNS, *DERIVED_COLUMNS)
 DEAL_TARGETS = ("customer", "deal", "stage", "opened", "closed", "value", "target_value", "target_date", "reason",
-                "note")
+                "note", "owner", "product")
+TEAM_TARGETS = ("rep", *TEAM_KEYS)
 
 # Headers recognised without --map: our own export's, the registry's (keys, labels in both
 # languages, common titles such as 客户名称, 联系人, 电话), and those of the deal state.
 CUSTOMER_HEADERS: Mapping[str, str] = {
     **{column: column for column in CUSTOMER_TARGETS},
     **profile.import_headers(),
-    "编号": "id", "阶段": "stage", "目标金额": "target_value", "目标日期": "target_date", "成交金额": "won_value",
+    "编号": "id", "阶段": "stage", "状态": "status", "目标金额": "target_value", "目标日期": "target_date",
+    "成交金额": "won_value", "最近活动": "last_activity",
 }
 DEAL_HEADERS: Mapping[str, str] = {
     **{column: column for column in DEAL_TARGETS},
     "account": "customer", "客户": "customer", "客户名称": "customer", "opportunity": "deal",
     "opportunity_id": "deal", "单号": "deal", "deal_stage": "stage", "阶段": "stage", "engage_date": "opened",
     "开始日期": "opened", "close_date": "closed", "成交日期": "closed", "close_value": "value", "金额": "value",
-    "成交金额": "value", "lost_reason": "reason", "原因": "reason", "备注": "note",
+    "成交金额": "value", "lost_reason": "reason", "原因": "reason", "备注": "note", "sales_agent": "owner",
+    "agent": "owner", "rep": "owner", "负责人": "owner", "业务员": "owner", "销售": "owner", "产品": "product",
 }
+TEAM_HEADERS: Mapping[str, str] = {
+    **{column: column for column in TEAM_TARGETS},
+    "sales_agent": "rep", "agent": "rep", "owner": "rep", "name": "rep", "业务员": "rep", "销售": "rep",
+    "负责人": "rep", "regional_office": "office", "region": "office", "办事处": "office", "分公司": "office",
+    "经理": "manager", "主管": "manager", "销售经理": "manager",
+}
+_STATUS_WORDS = {"open": Status.OPEN, "进行中": Status.OPEN, "跟进中": Status.OPEN, "won": Status.WON,
+                 "成交": Status.WON, "已成交": Status.WON, "赢单": Status.WON,
+                 **{word: Status.LOST for word in LOST_WORDS}}
 
 
 @dataclass(frozen=True)
@@ -69,15 +84,52 @@ class Plan:
     creates: list[Create] = field(default_factory=list)
     updates: dict[str, Update] = field(default_factory=dict)
     skips: list[Skip] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the report should say besides (once each)
+
+
+@dataclass(frozen=True)
+class Dating:
+    """How a plan dates events: `default` where a row gives no date; rows dated after `today` are
+    refused unless `future` (an event records what happened)."""
+
+    today: date
+    default: date
+    future: bool = False
+    _parsed: dict[str, date] = field(default_factory=dict, compare=False)
+
+    def day(self, text: str | None) -> date | None:
+        """A date cell (each distinct text parsed once: a CRM export repeats its dates)."""
+        if not text:
+            return None
+        known = self._parsed.get(text)
+        if known is None:
+            try:
+                known = date.fromisoformat(text)
+            except ValueError:
+                known = parse_date(text, today=self.today)
+            self._parsed[text] = known
+        return known
+
+    def check(self, days: Iterable[date | None]) -> None:
+        latest = max((day for day in days if day is not None), default=None)
+        if latest is not None and latest > self.today and not self.future:
+            raise UsageError(f"dated {latest}, after today ({self.today}); pass --future to import it anyway")
 
 
 def column_map(headers: Sequence[str], overrides: Mapping[str, str], known: Mapping[str, str],
-               targets: Sequence[str]) -> dict[str, str]:
-    """Source column → destination, from --map first, then the recognised headers."""
+               targets: Sequence[str], *, profile_keys: bool = False) -> dict[str, str]:
+    """Source column → destination, from --map first, then the recognised headers; with
+    `profile_keys`, a --map may name any profile key."""
     for source, target in overrides.items():
-        if target not in targets:
+        if target in targets:
+            continue
+        if not profile_keys:
             raise UsageError(f"--map {source}={target}: '{target}' is not something to import into; "
                              f"use one of: {', '.join(targets)}")
+        try:
+            profile_key(target)
+        except UsageError as error:
+            raise UsageError(f"--map {source}={target}: {error.message}") from None
     mapping = {}
     for header in headers:
         clean = header.strip()
@@ -85,7 +137,23 @@ def column_map(headers: Sequence[str], overrides: Mapping[str, str], known: Mapp
             mapping[header] = overrides[clean]
         elif clean.casefold() in known or clean in known:
             mapping[header] = known.get(clean) or known[clean.casefold()]
+        elif profile_keys and "." in clean and _is_profile_key(clean):  # a dotted key, as our export writes
+            mapping[header] = clean
     return mapping
+
+
+def _is_profile_key(text: str) -> bool:
+    try:
+        profile_key(text)
+    except UsageError:
+        return False
+    return True
+
+
+def unused_columns(headers: Sequence[str], used: Iterable[str]) -> list[str]:
+    """The columns an import leaves out (the report names them, so that nothing goes unseen)."""
+    taken = set(used)
+    return [header for header in headers if header.strip() and header not in taken]
 
 
 def stage_of(text: str, stage_map: Mapping[str, str]) -> Stage | str:
@@ -99,37 +167,79 @@ def stage_of(text: str, stage_map: Mapping[str, str]) -> Stage | str:
         raise UsageError(f"unknown stage '{text}' (map it with --stage-map '{text}=STAGE')") from None
 
 
+def stage_dates(pairs: Mapping[str, str], headers: Sequence[str]) -> dict[str, Stage]:
+    """--stage-dates COLUMN=STAGE: which column dates which stage (one before the close)."""
+    found = {}
+    for column, word in pairs.items():
+        if column not in headers:
+            raise UsageError(f"--stage-dates {column}={word}: the file has no column '{column}'")
+        stage = resolve_word(word, stage_words(), what="stage")
+        if stage.number >= Stage.CLOSE.number:
+            raise UsageError(f"--stage-dates {column}={word}: the close is dated by the closed column "
+                             "(close_date, 成交日期 …); name a stage before it")
+        found[column] = stage
+    return found
+
+
+def _records(rows: Sequence[Mapping[str, Any]], mapping: Mapping[str, str]) -> Iterable[tuple[int, dict[str, str]]]:
+    for number, raw in enumerate(rows, start=1):
+        yield number, {mapping[key]: str(value).strip() for key, value in raw.items()
+                       if key in mapping and value not in (None, "") and str(value).strip()}
+
+
+class _Finder:
+    """Customers by id or by name as written in a row (each distinct reference looked up once)."""
+
+    def __init__(self, customers: Sequence[Customer]) -> None:
+        self.by_id = {c.id: c for c in customers}
+        self.by_name = {fold_name(c.name): c for c in customers}
+        self._known: dict[str, Customer | None] = {}
+
+    def find(self, reference: str) -> Customer | None:
+        if reference not in self._known:
+            self._known[reference] = self.by_id.get(reference) or self.by_name.get(fold_name(reference))
+        return self._known[reference]
+
+
+# ---- customers ------------------------------------------------------------------------------
+
 def plan_customers(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], customers: Sequence[Customer], *,
-                   config: Config, today: date, stage_map: Mapping[str, str]) -> Plan:
+                   config: Config, dating: Dating, stage_map: Mapping[str, str]) -> Plan:
     """Each row a customer: new ones are created; one matching by id or name gets only the values it
     lacks (the file wins where both have one)."""
     plan = Plan()
-    by_id = {c.id: c for c in customers}
-    by_name = {fold_name(c.name): c for c in customers}
+    finder = _Finder(customers)
     seen: dict[str, int] = {}
-    for number, raw in enumerate(rows, start=1):
-        record = {mapping[key]: str(value).strip() for key, value in raw.items()
-                  if key in mapping and value not in (None, "") and str(value).strip()}
+    several = 0
+    for number, record in _records(rows, mapping):
         try:
-            values, items = _customer_row(record, config=config, today=today, stage_map=stage_map)
+            values, items = _customer_row(record, config=config, dating=dating, stage_map=stage_map)
         except UsageError as error:
             plan.skips.append(Skip(number, error.message))
             continue
         name = record["name"]
-        existing = by_id.get(record.get("id", "")) or by_name.get(fold_name(name))
+        existing = finder.by_id.get(record.get("id", "")) or finder.find(name)
         key = existing.id if existing else fold_name(name)
         if key in seen:
             plan.skips.append(Skip(number, f"the same customer as row {seen[key]}"))
             continue
         seen[key] = number
         if existing is None:
+            several += _count(record.get("deals")) > 1
             plan.creates.append(Create(number, name, values, items, record.get("id")))
         else:
             plan.updates[existing.id] = _update(existing, number, values)
+    if several:
+        plan.notes.append(f"{several} of the customers created had several deals: a row of one customer each keeps "
+                          "the current deal and the value won in all; `export --format json` keeps every deal")
     return plan
 
 
-def _customer_row(record: Mapping[str, str], *, config: Config, today: date,
+def _count(text: str | None) -> int:
+    return int(float(text)) if text and text.replace(".", "", 1).isdigit() else 0
+
+
+def _customer_row(record: Mapping[str, str], *, config: Config, dating: Dating,
                   stage_map: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if not record.get("name"):
         raise UsageError("no name")
@@ -137,22 +247,60 @@ def _customer_row(record: Mapping[str, str], *, config: Config, today: date,
     for key, text in record.items():
         if key in CLASSIFICATION:
             values[key] = config.vocabulary(key).resolve(text).key
-        elif key in PROFILE_COLUMNS and key not in ("id", "name"):
+        elif key not in ("id", "name", *DERIVED_COLUMNS):
             values[key] = _typed(key, text)
-    stage = stage_of(record["stage"], stage_map) if record.get("stage") else Stage.PROSPECT
-    items = [event_item(EventKind.ADDED, today, "1", stage=stage.value if isinstance(stage, Stage)
-                        and stage.number < Stage.CLOSE.number else Stage.PROSPECT.value)]
-    if record.get("target_value") or record.get("target_date"):
-        items.append(event_item(EventKind.TARGET, today, "1",
-                                value=parse_money(record["target_value"]) if record.get("target_value") else None,
-                                by=parse_date(record["target_date"], today=today) if record.get("target_date") else None))
-    if stage in (Stage.CLOSE, Stage.SERVICE):
-        if not record.get("won_value"):
-            raise UsageError("the stage is close but the row has no won value")
-        items.append(event_item(EventKind.WON, today, "1", value=parse_money(record["won_value"])))
-    elif stage == "lost":
-        items.append(event_item(EventKind.LOST, today, "1", reason="imported as lost"))
-    return values, items
+    return values, _history(record, dating, stage_map)
+
+
+def _history(record: Mapping[str, str], dating: Dating, stage_map: Mapping[str, str]) -> list[dict[str, Any]]:
+    """A row's stage, status, target and won value as the log that gives them (our export's round
+    trip: `list` shows the same), dated at the row's last activity, else the import's date. A row
+    without any is a customer without a deal of its own yet: `added` with no stage."""
+    day = dating.day(record.get("last_activity")) or dating.default
+    stage = stage_of(record["stage"], stage_map) if record.get("stage") else None
+    status = _status(record.get("status"), stage)
+    if stage == "lost":
+        stage = None
+    won = parse_money(record["won_value"]) if record.get("won_value") else None
+    target = parse_money(record["target_value"]) if record.get("target_value") else None
+    by = dating.day(record.get("target_date"))
+    dating.check([day])
+    if stage is None and status is None and won is None and target is None and by is None:
+        return [event_item(EventKind.ADDED, day, FIRST_DEAL)]
+    assert stage is None or isinstance(stage, Stage)
+    items = []
+    deal = FIRST_DEAL
+    if won is not None and status is not Status.WON:  # the value won before the current deal
+        items += [event_item(EventKind.ADDED, day, deal, stage=Stage.PROSPECT.value),
+                  event_item(EventKind.WON, day, deal, value=won)]
+        deal = "2"
+    opening = stage if stage and stage.number < Stage.CLOSE.number else Stage.PROSPECT
+    kind = EventKind.ADDED if deal == FIRST_DEAL else EventKind.OPEN
+    items.append(event_item(kind, day, deal, stage=opening.value))
+    if stage and stage is not opening and status is not Status.WON:
+        items.append(event_item(EventKind.STAGE, day, deal, stage=stage.value))
+    if target is not None or by is not None:
+        items.append(event_item(EventKind.TARGET, day, deal, value=target, by=by))
+    if status is Status.WON:
+        if won is None:
+            raise UsageError("the row says the deal is won but gives no won value")
+        items.append(event_item(EventKind.WON, day, deal, value=won))
+        if stage is Stage.SERVICE:
+            items.append(event_item(EventKind.STAGE, day, deal, stage=Stage.SERVICE.value))
+    elif status is Status.LOST:
+        items.append(event_item(EventKind.LOST, day, deal, reason="imported as lost"))
+    return items
+
+
+def _status(text: str | None, stage: Stage | str | None) -> Status | None:
+    if text:
+        status = _STATUS_WORDS.get(text.strip().casefold())
+        if status is None:
+            raise UsageError(f"unknown status '{text}'; use open, won or lost")
+        return status
+    if stage == "lost":
+        return Status.LOST
+    return Status.WON if stage in (Stage.CLOSE, Stage.SERVICE) else None
 
 
 def _typed(key: str, text: str) -> Any:
@@ -178,23 +326,125 @@ def _update(customer: Customer, number: int, values: Mapping[str, Any]) -> Updat
     return update
 
 
-def plan_deals(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], customers: Sequence[Customer], *,
-               today: date, stage_map: Mapping[str, str], default_date: date) -> Plan:
-    """Each row a deal of a customer found by id or name; its events keyed by the deal's name."""
+# ---- whole records (our own JSON export) ----------------------------------------------------
+
+def is_full_records(rows: Sequence[Mapping[str, Any]]) -> bool:
+    """Whether JSON rows are whole customer records (`export --format json`): a profile and a log each."""
+    return bool(rows) and all(isinstance(row.get("log"), list) and isinstance(row.get("profile"), Mapping)
+                              for row in rows)
+
+
+def plan_records(records: Sequence[Mapping[str, Any]], customers: Sequence[Customer], *, dating: Dating) -> Plan:
+    """Whole records as they were: each profile value and every event. A customer already in the
+    folder gets the values it lacks and the events its log does not have yet."""
     plan = Plan()
-    by_id = {c.id: c for c in customers}
-    by_name = {fold_name(c.name): c for c in customers}
+    finder = _Finder(customers)
+    seen: set[str] = set()
+    for number, record in enumerate(records, start=1):
+        try:
+            name, values, items = _whole(record, dating)
+        except (UsageError, LogProblem, KeyError, TypeError, ValueError) as error:
+            plan.skips.append(Skip(number, f"not a whole record: {error}"))
+            continue
+        existing = finder.by_id.get(str(record.get("id"))) or finder.find(name)
+        key = existing.id if existing else fold_name(name)
+        if key in seen:
+            plan.skips.append(Skip(number, "the same customer as an earlier record"))
+            continue
+        seen.add(key)
+        if existing is None:
+            plan.creates.append(Create(number, name, values, items, str(record["id"]) if record.get("id") else None))
+        else:
+            update = _update(existing, number, values)
+            update.items = _new_events(existing, items)
+            plan.updates[existing.id] = update
+    return plan
+
+
+def _whole(record: Mapping[str, Any], dating: Dating) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
+    name = str(record.get("name") or record["profile"].get("name") or "").strip()
+    if not name:
+        raise UsageError("no name")
+    values = {key: value for key, value in _leaves(record["profile"]) if key not in ("id", "name")}
+    items = [_event(entry, dating) for entry in record["log"]]
+    for index, item in enumerate(items):
+        event_from_item(item, index)  # refuses what a log cannot hold, naming it
+    dating.check(item["date"] for item in items)
+    return name, values, items
+
+
+def _leaves(profile: Mapping[str, Any], prefix: str = "") -> Iterable[tuple[str, Any]]:
+    """Profile values by dotted key; a list (the key people) is one value."""
+    for key, value in profile.items():
+        if isinstance(value, Mapping):
+            yield from _leaves(value, f"{prefix}{key}.")
+        elif value is not None:
+            yield f"{prefix}{key}", _from_json(value)
+
+
+def _from_json(value: Any) -> Any:
+    """A JSON value as the file held it: dates were ISO text, amounts numbers."""
+    if isinstance(value, list):
+        return [_from_json(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: _from_json(item) for key, item in value.items()}
+    if isinstance(value, float):
+        return Decimal(str(value))
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+# An event's keys in the order salescli's commands write them, so that a file comes back as it was.
+_EVENT_KEYS = ("stage", "value", "by", "reason", "goal", "owner", "product", "note", "next", "project", "role")
+
+
+def _event(entry: Mapping[str, Any], dating: Dating) -> dict[str, Any]:
+    fields = {key: _from_json(entry[key]) for key in _EVENT_KEYS if entry.get(key) is not None}
+    if isinstance(fields.get("value"), int):
+        fields["value"] = Decimal(fields["value"])
+    day = dating.day(str(entry["date"]))
+    assert day is not None
+    return event_item(EventKind(entry["event"]), day, str(entry.get("deal") or FIRST_DEAL), **fields)
+
+
+def _new_events(customer: Customer, items: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The items the customer's log does not hold yet (as many times as the record has them)."""
+    have = [replace(event, index=0) for event in customer.events]
+    new = []
+    for item in items:
+        event = replace(event_from_item(item, 0), index=0)
+        if event in have:
+            have.remove(event)
+        else:
+            new.append(item)
+    return new
+
+
+# ---- deals ----------------------------------------------------------------------------------
+
+def plan_deals(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], customers: Sequence[Customer], *,
+               dating: Dating, stage_map: Mapping[str, str], dated_stages: Mapping[str, Stage] | None = None) -> Plan:
+    """Each row a deal of a customer found by id or name; its events keyed by the deal's name, at the
+    dates the row gives: opened, each stage of --stage-dates, closed."""
+    plan = Plan()
+    finder = _Finder(customers)
     seen: set[tuple[str, str]] = set()
+    dated = dict(dated_stages or {})
     for number, raw in enumerate(rows, start=1):
         record = {mapping[key]: str(value).strip() for key, value in raw.items()
                   if key in mapping and value not in (None, "") and str(value).strip()}
         try:
-            customer, name, items = _deal_row(record, number, by_id, by_name, today=today, stage_map=stage_map,
-                                              default_date=default_date)
+            reached = [(day, stage) for column, stage in dated.items()
+                       if (day := dating.day(str(raw.get(column) or "").strip()))]
+            customer, name, items = _deal_row(record, number, finder, reached, dating=dating, stage_map=stage_map)
         except UsageError as error:
             plan.skips.append(Skip(number, error.message))
             continue
-        if customer.deal(name) is not None or (customer.id, name) in seen:
+        if _has_deal(customer, name) or (customer.id, name) in seen:
             plan.skips.append(Skip(number, f"deal '{name}' of {customer.name} is already there"))
             continue
         seen.add((customer.id, name))
@@ -204,26 +454,45 @@ def plan_deals(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], cu
     return plan
 
 
-def _deal_row(record: Mapping[str, str], number: int, by_id: Mapping[str, Customer], by_name: Mapping[str, Customer],
-              *, today: date, stage_map: Mapping[str, str],
-              default_date: date) -> tuple[Customer, str, list[dict[str, Any]]]:
+def _has_deal(customer: Customer, name: str) -> bool:
+    """Whether the customer has that deal already (the tentative first deal of a bare `added` is none:
+    an opportunity named "1" takes its place)."""
+    if customer.deal(name) is None:
+        return False
+    return name != FIRST_DEAL or any(event.deal == FIRST_DEAL and not (event.kind is EventKind.ADDED and not event.stage)
+                                     for event in customer.events if event.kind not in (EventKind.NOTE, EventKind.LINK))
+
+
+def _deal_row(record: Mapping[str, str], number: int, finder: _Finder, reached: list[tuple[date, Stage]], *,
+              dating: Dating, stage_map: Mapping[str, str]) -> tuple[Customer, str, list[dict[str, Any]]]:
     reference = record.get("customer")
     if not reference:
         raise UsageError("no customer")
-    customer = by_id.get(reference) or by_name.get(fold_name(reference))
+    customer = finder.find(reference)
     if customer is None:
         raise UsageError(f"no customer '{reference}' in the folder (import the customers first)")
     name = record.get("deal") or f"import-{number}"
     stage = stage_of(record["stage"], stage_map) if record.get("stage") else Stage.PROSPECT
-    day: Callable[[str], date | None] = lambda key: parse_date(record[key], today=today) if record.get(key) else None
-    opened, closed = day("opened"), day("closed")
-    start = opened or closed or default_date
-    open_stage = stage if isinstance(stage, Stage) and stage.number < Stage.CLOSE.number else Stage.PROSPECT
-    items = [event_item(EventKind.OPEN, start, name, stage=open_stage.value, note=record.get("note"))]
+    opened, closed = dating.day(record.get("opened")), dating.day(record.get("closed"))
+    reached.sort(key=lambda step: (step[0], step[1].number))
+    _check_order(reached, closed)
+    dating.check([opened, closed, *(day for day, _ in reached)])
+    start = min([day for day in (opened, *(day for day, _ in reached)) if day] or [closed or dating.default])
+    open_deal = isinstance(stage, Stage) and stage.number < Stage.CLOSE.number
+    first = reached.pop(0)[1] if reached and reached[0][0] == start else (
+        stage if open_deal and not reached else Stage.PROSPECT)
+    assert isinstance(first, Stage)
+    items = [event_item(EventKind.OPEN, start, name, stage=first.value, owner=record.get("owner"),
+                        product=record.get("product"), note=record.get("note"))]
+    items += [event_item(EventKind.STAGE, day, name, stage=step.value) for day, step in reached]
+    last = (reached[-1][1] if reached else first)
+    if isinstance(stage, Stage) and open_deal and stage is not last:  # the row's stage, beyond the dates
+        items.append(event_item(EventKind.STAGE, max(dating.default, reached[-1][0] if reached else start), name,
+                                stage=stage.value))
     if record.get("target_value") or record.get("target_date"):
         items.append(event_item(EventKind.TARGET, start, name,
                                 value=parse_money(record["target_value"]) if record.get("target_value") else None,
-                                by=day("target_date")))
+                                by=dating.day(record.get("target_date"))))
     if stage in (Stage.CLOSE, Stage.SERVICE):
         value = parse_money(record["value"]) if record.get("value") else None
         if value is None:
@@ -232,6 +501,40 @@ def _deal_row(record: Mapping[str, str], number: int, by_id: Mapping[str, Custom
     elif stage == "lost":
         items.append(event_item(EventKind.LOST, closed or start, name, reason=record.get("reason") or "lost"))
     return customer, name, items
+
+
+def _check_order(reached: Sequence[tuple[date, Stage]], closed: date | None) -> None:
+    for day, stage in reached:
+        if closed is not None and day > closed:
+            raise UsageError(f"it reached {stage.value} on {day}, after it closed ({closed})")
+
+
+# ---- the team table -------------------------------------------------------------------------
+
+@dataclass
+class TeamPlan:
+    added: dict[str, dict[str, str]] = field(default_factory=dict)  # rep → {manager, office}: new entries
+    same: list[str] = field(default_factory=list)  # reps the table has already, as the file says
+    kept: list[str] = field(default_factory=list)  # reps the table has otherwise: salescli.yaml wins
+    skips: list[Skip] = field(default_factory=list)
+
+
+def plan_team(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], team: Team) -> TeamPlan:
+    """Each row a rep with their manager and office; a rep already in the team table keeps its entry."""
+    plan = TeamPlan()
+    for number, record in _records(rows, mapping):
+        rep = record.get("rep")
+        if not rep:
+            plan.skips.append(Skip(number, "no rep"))
+            continue
+        entry = {key: record[key] for key in TEAM_KEYS if record.get(key)}
+        member = team.member(rep)
+        if rep in plan.added or member is not None:
+            same = member == TeamMember(**entry) if member else plan.added[rep] == entry
+            (plan.same if same else plan.kept).append(rep)
+            continue
+        plan.added[rep] = entry
+    return plan
 
 
 def parse_pairs(pairs: Sequence[str], option: str) -> dict[str, str]:

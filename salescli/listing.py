@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
-from salescli.customer import Customer, Deal, Status, amount_text, event_notes
+from salescli.customer import Customer, Deal, Status, amount_text, deal_owner, event_notes
 from salescli.errors import UsageError
 from salescli.stages import Stage
 
@@ -205,17 +205,26 @@ SORT_KEYS = ("stage", "id", "name", "value", "date", "last", "field", "area", "o
 
 def sort_rows(columns: Columns, key: str) -> Columns:
     """Rows ordered by `key` (see SORT_KEYS); a leading '-' reverses. Empty values go last, by id."""
-    descending = key.startswith("-")
-    name = key.lstrip("-+")
-    if name not in SORT_KEYS:
-        raise UsageError(f"cannot sort by '{key}'; use one of: {', '.join(SORT_KEYS)} (prefix - to reverse)")
+    name, descending = _sort_key(key, SORT_KEYS, "")
     ids = columns["id"]
     by_id = sorted(range(len(ids)), key=ids.__getitem__, reverse=descending)  # positions, not rows: C compares
-    values = _sort_values(columns, name)
-    present = [position for position in by_id if values[position] is not None]
-    present.sort(key=values.__getitem__, reverse=descending)  # stable: equal values stay in id order
-    absent = [position for position in by_id if values[position] is None]
-    return columns.take(present + (absent[::-1] if descending else absent))
+    return columns.take(_ordered(by_id, _sort_values(columns, name), descending))
+
+
+def _sort_key(key: str, allowed: Sequence[str], what: str) -> tuple[str, bool]:
+    """A --sort KEY's name, and whether it is reversed (-KEY)."""
+    name = key.lstrip("-+")
+    if name not in allowed:
+        raise UsageError(f"cannot sort {what}by '{key}'; use one of: {', '.join(allowed)} (prefix - to reverse)")
+    return name, key.startswith("-")
+
+
+def _ordered(positions: list[int], values: Sequence[Any], descending: bool) -> list[int]:
+    """`positions` (in tie-break order) by their values; empty values last (first when descending)."""
+    present = [position for position in positions if values[position] is not None]
+    present.sort(key=values.__getitem__, reverse=descending)  # stable: equal values keep the tie-break order
+    absent = [position for position in positions if values[position] is None]
+    return present + (absent[::-1] if descending else absent)
 
 
 def _sort_values(columns: Columns, name: str) -> list[Any]:
@@ -245,9 +254,86 @@ def _pinyin_order(name: str) -> str:
     return " ".join(lazy_pinyin(name)).casefold()
 
 
+# ---- one row per deal (`list --deals`) ----------------------------------------------------------
+
+DEAL_SORT_KEYS = ("stage", "id", "name", "value", "date", "last", "field", "area", "owner", "opened", "closed",
+                  "product")
+
+
+def select_deals(customers: Iterable[Customer], filters: Filters, *, today: date,
+                 text_of: Callable[[Customer], str] | None = None) -> list[tuple[Customer, Deal]]:
+    """Each deal `filters` keep (stage, status, owner, target and staleness are the deal's own; the
+    classification, area and TEXT its customer's)."""
+    wanted = filters.search.casefold() if filters.search else None
+    quiet_since = None if filters.stale_days is None else today - timedelta(days=filters.stale_days)
+    exact = [(name, value) for name, value in (("field", filters.field), ("size", filters.size), ("role", filters.role),
+                                               ("channel", filters.channel)) if value is not None]
+    found = []
+    for customer in customers:
+        if any(_text(customer.get(name)) != value for name, value in exact) \
+                or (filters.area and filters.area.casefold() not in str(customer.get("area") or "").casefold()) \
+                or (wanted is not None and text_of is not None and wanted not in text_of(customer)):
+            continue
+        found += [(customer, deal) for deal in customer.deals
+                  if _keeps_deal(customer, deal, filters, quiet_since)]
+    return found
+
+
+def _keeps_deal(customer: Customer, deal: Deal, f: Filters, quiet_since: date | None) -> bool:
+    if (f.stage is not None and deal.stage is not f.stage) or (f.status is not None and deal.status is not f.status):
+        return False
+    if f.owner and f.owner.casefold() not in (deal_owner(customer, deal) or "").casefold():
+        return False
+    if quiet_since is not None and (not deal.is_open or (deal.last_event and deal.last_event > quiet_since)):
+        return False
+    if f.due is not None and (deal.target_date is None or deal.target_date > f.due):
+        return False
+    return f.min_value is None or (deal.target_value is not None and deal.target_value >= f.min_value)
+
+
+def sort_deals(deals: list[tuple[Customer, Deal]], key: str) -> list[tuple[Customer, Deal]]:
+    """Deals ordered by `key` (DEAL_SORT_KEYS; '-' reverses); empty values last, then by customer and deal."""
+    name, descending = _sort_key(key, DEAL_SORT_KEYS, "deals ")
+    ordered = sorted(deals, key=lambda pair: (pair[0].id, pair[1].opened, pair[1].name), reverse=descending)
+    values = [_deal_sort_value(customer, deal, name) for customer, deal in ordered]
+    return [ordered[i] for i in _ordered(list(range(len(ordered))), values, descending)]
+
+
+def _deal_sort_value(customer: Customer, deal: Deal, name: str) -> Any:
+    if name == "stage":
+        return _RANKS[(deal.stage.value, deal.status.value)]
+    if name == "id":
+        return customer.id
+    if name == "name":
+        return _pinyin_order(customer.name)
+    if name == "value":
+        return deal.won_value if deal.status is Status.WON else deal.target_value
+    if name == "owner":
+        return deal_owner(customer, deal)
+    if name in ("field", "area"):
+        return _text(customer.get(name))
+    return {"date": deal.target_date, "last": deal.last_event, "opened": deal.opened, "closed": deal.closed,
+            "product": deal.product}[name]
+
+
+def summarize_deals(deals: Sequence[tuple[Customer, Deal]]) -> Summary:
+    """The list's summary, counted over deals: open per stage, won and lost, open and won value."""
+    open_deals = [deal for _, deal in deals if deal.is_open]
+    won = [deal for _, deal in deals if deal.status is Status.WON]
+    by_stage = Counter(deal.stage for deal in open_deals)
+    return Summary(
+        customers=len(deals),
+        open_by_stage={stage: by_stage[stage] for stage in Stage if by_stage[stage]},
+        won=len(won),
+        lost=sum(1 for _, deal in deals if deal.status is Status.LOST),
+        open_value=sum((deal.target_value or Decimal(0) for deal in open_deals), Decimal(0)),
+        won_value=sum((deal.won_value or Decimal(0) for deal in won), Decimal(0)),
+    )
+
+
 @dataclass(frozen=True)
 class Summary:
-    customers: int
+    customers: int  # (the deals, for a list of deals)
     open_by_stage: dict[Stage, int]
     won: int
     lost: int

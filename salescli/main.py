@@ -6,6 +6,11 @@ import sys
 
 
 def main() -> None:
+    import signal
+
+    # Until a command runs (Python, Typer and the command's modules load first: a tenth of a second
+    # or more), Ctrl-C has nothing to clean up: leave at once, in one line, without a traceback.
+    signal.signal(signal.SIGINT, _interrupted_early)
     if sys.argv[1:] in (["--version"], ["-V"]):
         from salescli import __version__
 
@@ -22,17 +27,32 @@ def main() -> None:
         run()
     except SystemExit as exit:
         _leave(exit.code)
+    except KeyboardInterrupt:  # between the command's end and the exit: what it wrote is said
+        from salescli.cli import interrupted_message
+
+        _leave(interrupted_message(), status=130)
     _leave(0)
 
 
-def _leave(code: object) -> None:
-    """End the process without freeing its objects one by one (a big folder leaves millions: a
-    tenth of a second or more); what was printed is flushed first, and no file is left open for writing."""
+def _interrupted_early(signum: int, frame: object) -> None:
     import os
 
+    os.write(2, b"Interrupted.\n")
+    os._exit(130)
+
+
+def _leave(code: object, *, status: int | None = None) -> None:
+    """End the process without freeing its objects one by one (a big folder leaves millions: a
+    tenth of a second or more); what was printed is flushed first, and no file is left open for writing.
+    Ctrl-C is ignored from here on: the command is over, and what it did has been said."""
+    import os
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if isinstance(code, str):
         print(code, file=sys.stderr)
-    status = code if isinstance(code, int) else 0 if code is None else 1
+    if status is None:
+        status = code if isinstance(code, int) else 0 if code is None else 1
     try:
         sys.stdout.flush()
         sys.stderr.flush()

@@ -1,15 +1,18 @@
 """A semantic three-way merge of one customer file, for git's merge driver.
 
-Both sides' log events are kept (no duplicates, in date order); the profile is merged key by key
-against the common ancestor. Only a key changed differently on both sides is a conflict: standard
-conflict markers around that key alone. The result starts from our text, so comments and layout on
-our side stay; their changes are spliced in.
+The log is merged against the common ancestor: events either side added are kept (once, in date
+order); an event one side deleted or changed, and the other left alone, is deleted or changed;
+an event changed differently on both sides (or changed on one and deleted on the other) is a
+conflict. The profile is merged key by key against the ancestor; only a key changed differently on
+both sides is a conflict. Conflicts get standard markers around that key or event alone. The result
+starts from our text, so comments and layout on our side stay; their changes are spliced in.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 from typing import Any, Callable, Mapping
 
 import yaml
@@ -22,35 +25,45 @@ LOG = yamlfile.LOG_KEY
 @dataclass(frozen=True)
 class MergeResult:
     text: str
-    conflicts: tuple[str, ...]  # dotted keys changed differently on both sides
+    conflicts: tuple[str, ...]  # dotted keys, and log events, changed differently on both sides
 
 
 LineMerge = Callable[[str, str, str], "str | None"]
 
 
 def merge_texts(base: str, ours: str, theirs: str, *, line_merge: LineMerge | None = None) -> MergeResult:
-    """Merge three versions of a customer file; raises yamlfile.YamlProblem if one is not YAML.
+    """Merge three versions of a customer file; raises yamlfile.YamlProblem if one is not YAML (an
+    empty base, as git gives when both sides added the file, is an empty customer).
 
     `line_merge(base, ours, theirs)` (git merge-file) is tried first on the profile part above
     `log:`, so that comments changed on either side survive; when it conflicts or reads wrong, their
     changes are spliced into our text key by key.
     """
-    base_doc, our_doc, their_doc = (_mapping(yamlfile.load(text)) for text in (base, ours, theirs))
+    base_doc = _mapping(yamlfile.load(base)) if base.strip() else {}
+    our_doc, their_doc = (_mapping(yamlfile.load(text)) for text in (ours, theirs))
     taken, conflicts = _merge_profiles(_leaves(base_doc), _leaves(our_doc), _leaves(their_doc))
-    new_events = _new_events(our_doc.get(LOG) or [], their_doc.get(LOG) or [])
-    text = _line_merged_profile(base, ours, theirs, _expected(_leaves(our_doc), taken), line_merge) \
-        if line_merge and not conflicts else None
+    logs = _merge_logs(_log(base_doc), _log(our_doc), _log(their_doc))
+    edited = _edit_log(ours, theirs, logs)
+    text = _line_merged_profile(base, edited, theirs, _expected(_leaves(our_doc), taken), line_merge) \
+        if line_merge and not conflicts and base.strip() else None
     if text is None:
-        text = ours
+        text = edited
         for path, value in taken.items():
             text = _apply(text, path, value)
-    if new_events:
-        text = yamlfile.append_to_log(text, new_events)
+    if logs.added:
+        text = yamlfile.append_to_log(text, logs.added)
     if conflicts:
         text = _mark_conflicts(text, {path: _leaves(their_doc).get(path, _MISSING) for path in conflicts})
-    else:
-        _verify(text, _expected(_leaves(our_doc), taken), [*(our_doc.get(LOG) or []), *new_events])
-    return MergeResult(text, tuple(conflicts))
+    if logs.conflicts:
+        text = _mark_log_conflicts(text, ours, theirs, logs)
+    if not conflicts and not logs.conflicts:
+        _verify(text, _expected(_leaves(our_doc), taken), [*logs.result, *logs.added])
+    return MergeResult(text, (*conflicts, *(conflict.label for conflict in logs.conflicts)))
+
+
+def _log(document: Mapping[str, Any]) -> list[Any]:
+    log = document.get(LOG)
+    return log if isinstance(log, list) else []
 
 
 def _line_merged_profile(base: str, ours: str, theirs: str, leaves: dict[str, Any],
@@ -142,19 +155,163 @@ def _key(item: Any) -> str:
     return json.dumps(item, sort_keys=True, default=str, ensure_ascii=False)
 
 
-def _new_events(ours: list[Any], theirs: list[Any]) -> list[dict[str, Any]]:
-    """Their events that we do not have (as many times as they have them more)."""
-    counts: dict[str, int] = {}
-    for item in ours:
-        counts[_key(item)] = counts.get(_key(item), 0) + 1
-    new = []
-    for item in theirs:
-        key = _key(item)
-        if counts.get(key, 0) > 0:
-            counts[key] -= 1
-        elif isinstance(item, dict):
-            new.append(item)
-    return sorted(new, key=lambda item: str(item.get("date", "")))
+# ---- the log, three ways --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class LogConflict:
+    """An event changed differently on both sides (or changed on one, deleted on the other)."""
+
+    label: str
+    ours: int | None  # our event's index (None: we deleted it)
+    theirs: int | None  # their event's index (None: they deleted it)
+    after: int | None = None  # when we deleted it: the index of our event it came after (None: the start)
+
+
+@dataclass
+class LogMerge:
+    """What to do to our log: events to drop, events to replace by theirs (their index), events
+    to add, conflicts; and our log as it then reads (before the additions)."""
+
+    dropped: set[int] = field(default_factory=set)
+    replaced: dict[int, int] = field(default_factory=dict)
+    added: list[dict[str, Any]] = field(default_factory=list)
+    conflicts: list[LogConflict] = field(default_factory=list)
+    result: list[Any] = field(default_factory=list)
+
+
+class _Side:
+    """What one side did to the ancestor's log: which events it kept or changed (ancestor index →
+    its index), deleted, and added (its indexes)."""
+
+    def __init__(self, base: list[Any], log: list[Any]) -> None:
+        self.kept: dict[int, int] = {}
+        self.changed: dict[int, int] = {}
+        self.deleted: set[int] = set()
+        self.added: list[int] = []
+        matcher = SequenceMatcher(None, list(map(_key, base)), list(map(_key, log)), autojunk=False)
+        for operation, base_start, base_end, start, end in matcher.get_opcodes():
+            if operation == "equal":
+                self.kept.update(zip(range(base_start, base_end), range(start, end)))
+                continue
+            paired = min(base_end - base_start, end - start)  # replaced one for one: changed
+            self.changed.update(zip(range(base_start, base_start + paired), range(start, start + paired)))
+            self.deleted.update(range(base_start + paired, base_end))
+            self.added.extend(range(start + paired, end))
+
+    def index(self, base_index: int) -> int | None:
+        return self.kept.get(base_index, self.changed.get(base_index))
+
+
+def _merge_logs(base: list[Any], ours: list[Any], theirs: list[Any]) -> LogMerge:
+    mine, other = _Side(base, ours), _Side(base, theirs)
+    merge = LogMerge()
+    for position in range(len(base)):
+        if position in other.kept or position in mine.deleted and position in other.deleted:
+            continue
+        our_index, their_index = mine.index(position), other.index(position)
+        if position in mine.kept:
+            if their_index is None:
+                merge.dropped.add(mine.kept[position])
+            else:
+                merge.replaced[mine.kept[position]] = their_index
+        elif our_index is None or their_index is None or _key(ours[our_index]) != _key(theirs[their_index]):
+            earlier = (mine.index(before) for before in range(position - 1, -1, -1))
+            after = next((index for index in earlier if index is not None), None)
+            merge.conflicts.append(LogConflict(_label(base[position]), our_index, their_index, after))
+    merge.result = [theirs[merge.replaced[index]] if index in merge.replaced else item
+                    for index, item in enumerate(ours) if index not in merge.dropped]
+    have: dict[str, int] = {}
+    for item in merge.result:
+        have[_key(item)] = have.get(_key(item), 0) + 1
+    for index in other.added:  # theirs that the result lacks (an event both sides added is kept once)
+        key = _key(theirs[index])
+        if have.get(key, 0) > 0:
+            have[key] -= 1
+        elif isinstance(theirs[index], dict):
+            merge.added.append(theirs[index])
+    return merge
+
+
+def _label(item: Any) -> str:
+    if isinstance(item, Mapping):
+        return f"log: the {item.get('date', '?')} {item.get('event', 'event')} event"
+    return "log: an event"
+
+
+_PLACEHOLDER = "# salescli merge: conflict {number}\n"
+
+
+def _edit_log(ours: str, theirs: str, merge: LogMerge) -> str:
+    """Our text with their deletions and changes made to our log, and each conflicting event replaced
+    by a placeholder comment (the markers go in last: they are not YAML)."""
+    if not (merge.dropped or merge.replaced or merge.conflicts):
+        return ours
+    our_lines, their_lines = _event_lines(ours), _event_lines(theirs)
+    if len(our_lines) != len(_log(_mapping(yamlfile.load(ours)))) or \
+            len(their_lines) != len(_log(_mapping(yamlfile.load(theirs)))):
+        raise UnsafeMerge("a log that is not a block list cannot be merged event by event")
+    edits: list[tuple[int, int, str]] = []
+    for index in merge.dropped:
+        edits.append((*our_lines[index][:2], ""))
+    for index, their_index in merge.replaced.items():
+        edits.append((*our_lines[index][:2], _reindented(their_lines[their_index], our_lines[index])))
+    for number, conflict in enumerate(merge.conflicts):
+        placeholder = _PLACEHOLDER.format(number=number)
+        if conflict.ours is not None:
+            edits.append((*our_lines[conflict.ours][:2], placeholder))
+        else:
+            at = our_lines[conflict.after][1] if conflict.after is not None else _after_log_key(ours)
+            edits.append((at, at, placeholder))
+    text = ours
+    for start, end, replacement in sorted(edits, key=lambda edit: (edit[0], edit[1]), reverse=True):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+Lines = tuple[int, int, str, int]  # an event's lines: start, end, the text, its indentation
+
+
+def _event_lines(text: str) -> list[Lines]:
+    """Where each event of the log is in `text`: whole lines (comments at their ends included)."""
+    root = yamlfile.compose(text)
+    log = next((value for key, value in getattr(root, "value", []) if getattr(key, "value", None) == LOG), None)
+    if not isinstance(log, yaml.SequenceNode) or log.flow_style:
+        return []
+    found = []
+    for node in log.value:
+        start = text.rfind("\n", 0, node.start_mark.index) + 1
+        end = _end_of_line(text, yamlfile.content_end(text, node))
+        found.append((start, end, text[start:end] if text[start:end].endswith("\n") else text[start:end] + "\n",
+                      node.start_mark.column))
+    return found
+
+
+def _reindented(theirs: Lines, ours: Lines) -> str:
+    """Their event's lines as they wrote them, when they sit at our indentation; else written anew."""
+    if theirs[3] == ours[3]:
+        return theirs[2]
+    item = yamlfile.load(f"{LOG}:\n{theirs[2]}")[LOG][0]
+    return f"{' ' * ours[3]}- {_flow(item)}\n"
+
+
+def _after_log_key(text: str) -> int:
+    root = yamlfile.compose(text)
+    key = next(key for key, _ in root.value if key.value == LOG)
+    return _end_of_line(text, key.end_mark.index)
+
+
+def _mark_log_conflicts(text: str, ours: str, theirs: str, merge: LogMerge) -> str:
+    """Replace each placeholder by conflict markers around our event's lines and theirs."""
+    our_lines, their_lines = _event_lines(ours), _event_lines(theirs)
+    indent = our_lines[0] if our_lines else None
+    for number, conflict in enumerate(merge.conflicts):
+        mine = our_lines[conflict.ours][2] if conflict.ours is not None else ""
+        other = "" if conflict.theirs is None else \
+            _reindented(their_lines[conflict.theirs], our_lines[conflict.ours] if conflict.ours is not None
+                        else indent or their_lines[conflict.theirs])
+        block = f"<<<<<<< ours\n{mine}=======\n{other}>>>>>>> theirs\n"
+        text = text.replace(_PLACEHOLDER.format(number=number), block, 1)
+    return text
 
 
 # ---- splicing their changes into our text ---------------------------------------------------
@@ -232,7 +389,7 @@ def _mark_conflicts(text: str, theirs: Mapping[str, Any]) -> str:
     root = yamlfile.compose(text)
     blocks = []
     for path, value in theirs.items():
-        _, key_node, value_node = _find(root, path)
+        _parent, key_node, value_node = _find(root, path)
         if key_node is None:
             continue
         start = text.rfind("\n", 0, key_node.start_mark.index) + 1

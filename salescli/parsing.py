@@ -21,6 +21,12 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _MONTH_DAY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})$")
 _NUMERIC_OTHER = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
 
+# The years salescli computes with: schedules and forecasts reach a year or two past a date, and
+# Python's dates end in 9999, so a date far out would break them; no sales record needs more.
+FIRST_DAY, LAST_DAY = date(1900, 1, 1), date(2999, 12, 31)
+YEARS = f"{FIRST_DAY.year}–{LAST_DAY.year}"
+MAX_AMOUNT = Decimal(999_999_999_999)  # no deal is worth a trillion (10^12) yuan
+
 
 def parse_date(text: str, *, today: date) -> date:
     """A date from ISO (2026-11-26), 2026/11/26, 20261126, 2026年11月26日, 11-26 (this year),
@@ -39,9 +45,20 @@ def parse_date(text: str, *, today: date) -> date:
     if not text:
         raise UsageError("a date is empty; write it as YYYY-MM-DD")
     try:
-        return _parse_date_forms(text, today=today)
+        day = today + timedelta(days=_RELATIVE_DAYS[text]) if text in _RELATIVE_DAYS \
+            else _parse_date_forms(text, today=today)
     except ValueError:
         raise UsageError(f"'{raw}' is not a valid date; write it as YYYY-MM-DD") from None
+    except OverflowError:
+        day = LAST_DAY + timedelta(days=1)
+    if not in_range(day):
+        raise UsageError(f"'{raw}' is outside the years salescli works with ({YEARS}); write a date in them")
+    return day
+
+
+def in_range(day: date) -> bool:
+    """Whether a date lies in the years salescli computes with (FIRST_DAY to LAST_DAY)."""
+    return FIRST_DAY <= day <= LAST_DAY
 
 
 def _parse_date_forms(text: str, *, today: date) -> date:
@@ -121,13 +138,16 @@ def _offset(today: date, sign: str, count: int, unit: str) -> date:
     from dateutil.relativedelta import relativedelta
 
     count = -count if sign == "-" else count
+    if abs(count) > 1_000_000:  # beyond any year salescli works with, in any unit
+        raise OverflowError(count)
     if unit in "d天":
         return today + timedelta(days=count)
     if unit in "w周":
         return today + timedelta(weeks=count)
-    if unit in "m月":
-        return today + relativedelta(months=count)
-    return today + relativedelta(years=count)
+    try:
+        return today + (relativedelta(months=count) if unit in "m月" else relativedelta(years=count))
+    except ValueError:  # a year past 9999
+        raise OverflowError(count) from None
 
 
 def _midnight(day: date):  # type: ignore[no-untyped-def]
@@ -147,6 +167,8 @@ def parse_money(text: str) -> Decimal:
     cleaned = re.sub(r"[,_\s¥$元]|rmb|cny|人民币|块钱|块", "", cleaned)
     match = _MONEY.match(cleaned)
     if match:
+        if len(match.group(1)) > 30:  # more digits than a Decimal holds exactly
+            raise UsageError(too_large(text))
         try:
             amount = Decimal(match.group(1)) * _MULTIPLIERS[match.group(2)]
         except InvalidOperation:
@@ -155,7 +177,13 @@ def parse_money(text: str) -> Decimal:
         amount = _chinese_amount(cleaned, text)  # said with units, as amounts are (一二三四 is no amount)
     else:
         raise UsageError(f"'{text}' is not an amount; write e.g. 48000, 48,000, 4.8万, 48k or 五万")
+    if amount > MAX_AMOUNT:
+        raise UsageError(too_large(text))
     return amount.normalize() if amount != amount.to_integral() else amount.quantize(Decimal(1))
+
+
+def too_large(text: object) -> str:
+    return f"'{text}' is more than salescli takes as an amount (at most {MAX_AMOUNT:,})"
 
 
 def _chinese_amount(cleaned: str, text: str) -> Decimal:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, Mapping, Sequence
 
-from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, Status, derive_deals, event_from_item
+from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, Status, appended
 from salescli.errors import UsageError
 from salescli.parsing import format_money
 from salescli.stages import Stage, stage_words
@@ -109,7 +109,7 @@ def advance(
                 return _move(customer, deal.name, before, events)
         else:
             _check_may_move(customer, deal, target)
-    events.append(_step(customer, deal, target, when=when, value=value, reason=reason, note=note))
+    events += _step(customer, deal, target, when=when, value=value, reason=reason, note=note)
     return _move(customer, deal.name, before, events)
 
 
@@ -137,7 +137,7 @@ def _check_may_move(customer: Customer, deal: Deal, target: Stage | str | None) 
 
 
 def _step(customer: Customer, deal: Deal, target: Stage | str | None, *, when: date,
-          value: Decimal | None, reason: str | None, note: str | None) -> dict[str, Any]:
+          value: Decimal | None, reason: str | None, note: str | None) -> list[dict[str, Any]]:
     if target is None:
         target = deal.stage.next()
         if target is None:
@@ -145,24 +145,56 @@ def _step(customer: Customer, deal: Deal, target: Stage | str | None, *, when: d
     if target == "lost":
         if not reason:
             raise UsageError("say why the deal was lost: --reason TEXT")
-        return event_item(EventKind.LOST, when, deal.name, reason=reason, note=note)
+        return [event_item(EventKind.LOST, when, deal.name, reason=reason, note=note)]
     assert isinstance(target, Stage)
-    if target is deal.stage and deal.is_open:
+    if target is deal.stage and deal.is_open and target is not Stage.CLOSE:
         raise UsageError(f"{customer.name} is already at {target.value} ({target.zh})")
-    if target is Stage.CLOSE:
-        won_value = value if value is not None else deal.target_value
-        if won_value is None:
-            raise UsageError(
-                "closing needs the value won: pass --value AMOUNT (or set a target with `salescli target`)"
-            )
-        return event_item(EventKind.WON, when, deal.name, value=won_value, note=note)
-    return event_item(EventKind.STAGE, when, deal.name, stage=target.value, note=note)
+    if target is Stage.CLOSE or (target is Stage.SERVICE and deal.is_open):
+        # a stage after the close needs the close: the won event, with its value, comes first
+        won = event_item(EventKind.WON, when, deal.name, value=_won_value(customer, deal, target, value),
+                         note=note if target is Stage.CLOSE else None)
+        if target is Stage.CLOSE:
+            return [won]
+        return [won, event_item(EventKind.STAGE, when, deal.name, stage=target.value, note=note)]
+    return [event_item(EventKind.STAGE, when, deal.name, stage=target.value, note=note)]
+
+
+def _won_value(customer: Customer, deal: Deal, target: Stage, value: Decimal | None) -> Decimal:
+    won_value = value if value is not None else deal.target_value
+    if won_value is not None:
+        return won_value
+    if target is Stage.SERVICE:
+        raise UsageError(f"deal {deal.name} of {customer.name} is open: moving it to service closes it first, and "
+                         "the close needs the value won: pass --value AMOUNT (or set a target with `salescli target`)")
+    raise UsageError("closing needs the value won: pass --value AMOUNT (or set a target with `salescli target`)")
+
+
+def question(items: Sequence[Mapping[str, Any]], *, today: date, customer: Customer | None = None,
+             future: bool | None = False) -> list[str]:
+    """What is odd about the events about to be written. One dated after today is refused (the log
+    records what happened) unless `future` (None: the command has no --future); a next visit or a target date in the past, a target on a
+    won or lost deal and a value of 0 each give a one-line warning, returned."""
+    warnings = []
+    for item in items:
+        if item["date"] > today and not future:
+            anyway = "" if future is None else "; to record it anyway, add --future"
+            raise UsageError(f"{item['date']} is after today ({today}): the log records what has happened. "
+                             f"Plan what comes with --next or a target's --by{anyway}")
+        if item.get("next") is not None and item["next"] < today:
+            warnings.append(f"the next visit ({item['next']}) is in the past")
+        if item.get("by") is not None and item["by"] < today:
+            warnings.append(f"the target date ({item['by']}) is in the past")
+        if item.get("value") is not None and item["value"] == 0:
+            warnings.append(f"the {item['event']} event records a value of 0; was the amount left out?")
+        deal = customer.deal(str(item.get("deal", FIRST_DEAL))) if customer and item["event"] == "target" else None
+        if customer and deal and not deal.is_open:
+            warnings.append(f"deal {deal.name} of {customer.name} is {deal.status.value}: its target counts in no "
+                            "forecast; reopen it (advance --reopen) or start a new deal (advance --new-deal NAME)")
+    return warnings
 
 
 def _move(customer: Customer, name: str, before: Deal | None, events: list[dict[str, Any]]) -> Move:
-    start = len(customer.events)
-    added = tuple(event_from_item(item, start + offset) for offset, item in enumerate(events))
-    after = next(deal for deal in derive_deals((*customer.events, *added)) if deal.name == name)
+    after = next(deal for deal in appended(customer, events).deals if deal.name == name)  # (a long log: not replayed)
     return Move(customer, name, before, after, tuple(events))
 
 

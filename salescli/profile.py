@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from salescli.errors import UsageError
+from salescli.i18n import _, language
 from salescli.vocab import Vocabulary
 
 
@@ -68,7 +69,8 @@ class Field:
             if self.kind is Kind.PHONE:
                 return _phone(text)
         except UsageError as error:  # a term's message names its vocabulary already
-            raise UsageError(error.message if self.kind is Kind.TERM else f"{self.key}: {error.message}") from None
+            raise UsageError(error.message if self.kind is Kind.TERM else _("{key}: {problem}").format(
+                key=self.key, problem=error.message)) from None
         return text
 
     def problem(self, value: Any, vocabularies: Mapping[str, Vocabulary]) -> str | None:
@@ -76,14 +78,15 @@ class Field:
         if value is None or value == "":
             return None
         if isinstance(value, (dict, list)):
-            return f"`{self.key}` should be a single value, not a {'list' if isinstance(value, list) else 'mapping'}"
+            return (_("`{key}` should be a single value, not a list") if isinstance(value, list) else
+                    _("`{key}` should be a single value, not a mapping")).format(key=self.key)
         if self.kind is Kind.DATE and not isinstance(value, date):
-            return f"`{self.key}`: '{value}' is not a date; write YYYY-MM-DD"
+            return _("`{key}`: '{value}' is not a date; write YYYY-MM-DD").format(key=self.key, value=value)
         if self.kind is Kind.INTEGER and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            return f"`{self.key}`: '{value}' is not a whole number"
+            return _("`{key}`: '{value}' is not a whole number").format(key=self.key, value=value)
         if self.kind is Kind.AMOUNT and (isinstance(value, bool) or not isinstance(value, (int, float, str))
                                          or _not_amount(value)):
-            return f"`{self.key}`: '{value}' is not an amount"
+            return _("`{key}`: '{value}' is not an amount").format(key=self.key, value=value)
         if self.kind is Kind.TERM:
             assert self.vocabulary is not None
             vocabulary = vocabularies[self.vocabulary]
@@ -92,14 +95,15 @@ class Field:
                     term = vocabulary.resolve(str(value))
                 except UsageError as error:
                     return error.message
-                return f"'{value}' is not a {self.vocabulary} key; write '{term.key}'"
+                return _("'{value}' is not a {vocabulary} key; write '{key}'").format(
+                    value=value, vocabulary=self.vocabulary, key=term.key)
         return None
 
 
 def _count(text: str) -> int:
     cleaned = unicodedata.normalize("NFKC", text).strip().rstrip("人套个名位")
     if not re.fullmatch(r"\d{1,9}", cleaned):
-        raise UsageError(f"'{text}' is not a whole number")
+        raise UsageError(_("'{text}' is not a whole number").format(text=text))
     return int(cleaned)
 
 
@@ -108,7 +112,8 @@ _PHONE = re.compile(r"[0-9０-９+()（）\-‐－ .,/转#*ext]+", re.IGNORECASE
 
 def _phone(text: str) -> str:
     if not _PHONE.fullmatch(text) or not re.search(r"[0-9０-９]", text):
-        raise UsageError(f"'{text}' is not a phone number (digits, spaces, + - ( ) and 转 for an extension)")
+        raise UsageError(_("'{text}' is not a phone number (digits, spaces, + - ( ) and 转 for an extension)").format(
+            text=text))
     return unicodedata.normalize("NFKC", text)
 
 
@@ -263,8 +268,14 @@ def field_for(text: str, *, fields: Sequence[Field] = PROFILE, what: str = "fiel
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        raise UsageError(f"'{text}' could be {', '.join(field.key for field in found)}; write the whole key")
-    raise UsageError(f"unknown {what} '{text}'{_closest(wanted, names)}")
+        raise UsageError(_("'{text}' could be {keys}; write the whole key").format(
+            text=text, keys=", ".join(field.key for field in found)))
+    close = _closest(wanted, names)
+    if what == "detail":
+        message = _("unknown detail '{text}' (did you mean '{close}'?)") if close else _("unknown detail '{text}'")
+    else:
+        message = _("unknown field '{text}' (did you mean '{close}'?)") if close else _("unknown field '{text}'")
+    raise UsageError(message.format(text=text, close=close))
 
 
 def _names(field: Field) -> Iterable[str]:
@@ -285,9 +296,7 @@ def _closest(wanted: str, names: Mapping[str, list[Field]]) -> str:
     import difflib
 
     close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.7)
-    if not close:
-        return ""
-    return f" (did you mean '{names[close[0]][0].key}'?)"
+    return names[close[0]][0].key if close else ""
 
 
 UNSET: Any = object()  # a change that empties a value
@@ -317,18 +326,20 @@ def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bo
 
 def _settable(key: str, custom: bool) -> Field:
     if _folded(key) in ("id", "log"):
-        raise UsageError(f"`{key}` cannot be set: the id is the file's name, and the log is written by the commands")
+        raise UsageError(_("`{key}` cannot be set: the id is the file's name, and the log is written by the "
+                           "commands").format(key=key))
     if _folded(key) in ("trust.people", "people", "trust", "主要人员", "关键人"):
-        raise UsageError("key people are kept with `salescli person CUSTOMER NAME --title … --mobile …`")
+        raise UsageError(_("key people are kept with `salescli person CUSTOMER NAME --title … --mobile …`"))
     detail = next((field for field in PERSON if _folded(key) in set(_names(field)) and field.key != "name"), None)
     if detail is not None and _folded(key) not in {name for field in PROFILE for name in _names(field)}:
-        raise UsageError(f"a key person's {detail.en} is kept with `salescli person CUSTOMER NAME {detail.option} …`")
+        raise UsageError(_("a key person's {detail} is kept with `salescli person CUSTOMER NAME {option} …`").format(
+            detail=detail.label(language()), option=detail.option))
     try:
         return field_for(key)
     except UsageError as error:
         if not custom:
-            raise UsageError(f"{error.message}; `salescli set --help` lists the fields, and --custom keeps "
-                             "a field of your own") from None
+            raise UsageError(_("{problem}; `salescli set --help` lists the fields, and --custom keeps a field of your "
+                               "own").format(problem=error.message)) from None
     return Field(custom_key(key), key, key)
 
 
@@ -361,7 +372,7 @@ def parse_assignment(text: str) -> tuple[str, str]:
         key, found, value = text.partition(separator)
         if found and key.strip():
             return key.strip(), value.strip()
-    raise UsageError(f"'{text}' is not KEY=VALUE (e.g. contact.phone=13900000000)")
+    raise UsageError(_("'{text}' is not KEY=VALUE (e.g. contact.phone=13900000000)").format(text=text))
 
 
 CUSTOM_KEY = re.compile(r"[^\W\d][\w-]*(\.[^\W\d][\w-]*)*")  # letters (中文 too), digits, _ and -, dotted
@@ -371,5 +382,5 @@ def custom_key(text: str) -> str:
     """A key of the company's own (`set --custom`): a dotted path of plain words, never `log`."""
     key = unicodedata.normalize("NFKC", text).strip()
     if not CUSTOM_KEY.fullmatch(key) or key.split(".")[0] in ("log", "id"):
-        raise UsageError(f"'{text}' cannot be a key: use words joined by '.', e.g. custom.tender_no")
+        raise UsageError(_("'{text}' cannot be a key: use words joined by '.', e.g. custom.tender_no").format(text=text))
     return key

@@ -166,6 +166,18 @@ def _layout(columns: Sequence[Sequence[str]], headers: Sequence[str], *, markdow
     return "\n".join(lines) + "\n"
 
 
+# Control characters: a terminal obeys them (ESC starts a command: colours, a new title, even keys
+# typed back), so what a file or an argument holds is never printed raw: `\x1b`, `\x07`, `\t`.
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab and line breaks aside
+_CONTROL_IN_CELLS = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # in a table, a tab or CR too
+_SHOWN = {"\t": "\\t", "\r": "\\r"}
+
+
+def shown_controls(text: str, controls: re.Pattern[str] = CONTROL_CHARACTERS) -> str:
+    """`text` with its control characters written out (`\x1b`), as a terminal may show them."""
+    return controls.sub(lambda found: _SHOWN.get(found.group()) or f"\\x{ord(found.group()):02x}", text)
+
+
 class _Measured(NamedTuple):
     cells: Sequence[str]  # the column's cells, without surrounding white space (as tabulate shows them)
     values: Sequence[str]  # what was measured: each distinct cell once when they repeat, else the cells
@@ -182,6 +194,8 @@ def _measure(cells: Sequence[str]) -> _Measured:
     if re.search("\x00\\s|\\s\x00", "\x00" + "\x00".join(values) + "\x00"):  # white space at either end
         return _measure([cell.strip() for cell in cells])
     text = "".join(values)
+    if not text.isprintable() and _CONTROL_IN_CELLS.search(text):  # never raw to a terminal (ESC, BEL …)
+        return _measure([shown_controls(cell, _CONTROL_IN_CELLS) for cell in cells])
     if "\n" in text or "\r" in text:
         return _Measured(cells, values, None, 0, multiline=True)
     if text.isascii() and text.isprintable():

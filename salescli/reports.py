@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -9,6 +10,8 @@ from decimal import Decimal
 from typing import Iterable, Mapping, Sequence
 
 from salescli.customer import Customer, Deal, Status
+from salescli.dimensions import Dimension
+from salescli.errors import UsageError
 from salescli.stages import Stage
 
 ZERO = Decimal(0)
@@ -51,7 +54,21 @@ class FunnelStep:
 
 def funnel(customers: Sequence[Customer], period: Period = Period()) -> list[FunnelStep]:
     """Deals (opened in the period) that reached each of the eight stages, and their value."""
-    opened = [(c, d) for c, d in _deals(customers) if period.holds(d.opened)]
+    return _funnel([(c, d) for c, d in _deals(customers) if period.holds(d.opened)])
+
+
+def funnels(customers: Sequence[Customer], dimension: Dimension, period: Period = Period()
+            ) -> dict[str | None, list[FunnelStep]]:
+    """A funnel per value of a dimension (a manager's, an office's, a product's …), largest first."""
+    groups: dict[str | None, list[tuple[Customer, Deal]]] = defaultdict(list)
+    for customer, deal in _deals(customers):
+        if period.holds(deal.opened):
+            groups[dimension.of(customer, deal)].append((customer, deal))
+    ordered = sorted(groups.items(), key=lambda item: (-len(item[1]), item[0] or "\uffff"))
+    return {key: _funnel(deals) for key, deals in ordered}
+
+
+def _funnel(opened: list[tuple[Customer, Deal]]) -> list[FunnelStep]:
     steps: list[FunnelStep] = []
     for stage in Stage:
         reached = [(c, d) for c, d in opened if d.furthest.number >= stage.number]
@@ -88,16 +105,21 @@ class WinRate:
     def average_cycle(self) -> float | None:
         return sum(self.cycle_days) / len(self.cycle_days) if self.cycle_days else None
 
+    @property
+    def median_cycle(self) -> float | None:
+        """The middle cycle time (the mean of the middle two when they are even): a few very long
+        deals pull the mean, not this."""
+        return float(statistics.median(self.cycle_days)) if self.cycle_days else None
 
-def win_rates(customers: Sequence[Customer], dimension: str, period: Period = Period()) -> list[WinRate]:
-    """Won ÷ (won + lost), average won value and cycle time, per value of a profile field, over the
-    deals decided (won or lost) in the period."""
+
+def win_rates(customers: Sequence[Customer], dimension: Dimension | str, period: Period = Period()) -> list[WinRate]:
+    """Won ÷ (won + lost), average won value and cycle time, per value of a dimension (a profile key,
+    the deal's owner or product, the owner's manager or office), over the deals decided in the period."""
+    by = dimension if isinstance(dimension, Dimension) else Dimension(dimension)
     groups: dict[str | None, list[Deal]] = defaultdict(list)
     for customer, deal in _deals(customers):
-        decided = deal.won_date if deal.status is Status.WON else deal.lost_date
-        if deal.status is not Status.OPEN and period.holds(decided):
-            value = customer.get(dimension)
-            groups[None if value is None else str(value)].append(deal)
+        if deal.status is not Status.OPEN and period.holds(deal.closed):
+            groups[by.of(customer, deal)].append(deal)
     rates = [
         WinRate(
             key=key,
@@ -154,13 +176,18 @@ class SourceRow:
     won_value: Decimal
 
 
-def sources(customers: Sequence[Customer], period: Period = Period(), *, dimension: str = "source") -> list[SourceRow]:
-    """Customers (first seen in the period) per prospecting source, with their wins and value won."""
+def sources(customers: Sequence[Customer], period: Period = Period(), *,
+            dimension: Dimension | str = "source") -> list[SourceRow]:
+    """Customers (first seen in the period) per prospecting source (or another dimension of the
+    customer: its owner's manager or office, a profile key), with their wins and value won."""
+    by = dimension if isinstance(dimension, Dimension) else Dimension(dimension)
+    if by.key == "product":
+        raise UsageError("report sources counts customers, and a product is a deal's: "
+                         "try `salescli report winrate --by product`")
     groups: dict[str | None, list[Customer]] = defaultdict(list)
     for customer in customers:
         if period.holds(customer.first_seen):
-            value = customer.get(dimension)
-            groups[None if value is None else str(value)].append(customer)
+            groups[by.of(customer)].append(customer)
     rows = []
     for key, members in groups.items():
         wins = [d for c in members for d in c.deals if d.status is Status.WON]

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping, Sequence
 
 from salescli import i18n, matching, store
 from salescli.config import Config
@@ -33,7 +33,13 @@ class Session:
 
     @cached_property
     def folder(self) -> store.DataFolder:
-        return store.find_data_folder(self.directory)
+        from salescli.gitops import ensure_merge_driver
+
+        folder = store.find_data_folder(self.directory)
+        registered = ensure_merge_driver(folder.root)  # a fresh clone: .gitattributes names it, the config lacks it
+        if registered:
+            print(registered, file=sys.stderr)
+        return folder
 
     @cached_property
     def config(self) -> Config:
@@ -79,6 +85,14 @@ class Session:
         print(_("warning: {message}").format(message=message), file=sys.stderr)
         return True
 
+    def question(self, items: Sequence[Mapping[str, Any]], *, customer: Customer | None = None,
+                 future: bool | None = False) -> None:
+        """Before a write: refuse an event dated after today (unless `future`), warn of odd values."""
+        from salescli.pipeline import question
+
+        for warning in question(items, today=self.today, customer=customer, future=future):
+            self.warn_once(warning)
+
     def customers(self) -> list[Customer]:
         """Every readable customer; each unreadable file is reported once on stderr and skipped."""
         folder = store.read_all(self.folder)
@@ -103,7 +117,7 @@ class Session:
         exact = self.folder.customers / f"{reference.strip()}.yaml"
         if not (_plain_id(reference) and exact.is_file()):
             exact = self.folder.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
-        return store.read_customer(exact)
+        return store.load_customer(self.folder, exact)
 
     def named(self) -> list[matching.Named]:
         """Every readable customer's id and name (its list row), for finding one."""

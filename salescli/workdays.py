@@ -30,7 +30,16 @@ class Month(NamedTuple):
         match = re.fullmatch(r"\s*(\d{4})\s*(?:[-/.年]\s*)?(\d{1,2})\s*月?\s*", text)
         if not match or not 1 <= int(match.group(2)) <= 12:
             raise ValueError(text)
-        return cls(int(match.group(1)), int(match.group(2)))
+        return cls(int(match.group(1)), int(match.group(2))).checked(text)
+
+    def checked(self, shown: object) -> Month:
+        """This month, if it lies in the years salescli works with; else a UsageError naming `shown`."""
+        from salescli.errors import UsageError
+        from salescli.parsing import FIRST_DAY, LAST_DAY, YEARS
+
+        if not FIRST_DAY.year <= self.year <= LAST_DAY.year:
+            raise UsageError(f"'{shown}' is outside the years salescli works with ({YEARS})")
+        return self
 
     @property
     def first(self) -> date:
@@ -41,8 +50,10 @@ class Month(NamedTuple):
         return self.next().first - timedelta(days=1)
 
     def next(self, count: int = 1) -> Month:
+        """The month `count` months on (or back); a UsageError past the years salescli works with."""
         index = self.year * 12 + self.month - 1 + count
-        return Month(index // 12, index % 12 + 1)
+        month = Month(index // 12, index % 12 + 1)
+        return month if 1900 <= month.year <= 3000 else month.checked(month)
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month:02d}"

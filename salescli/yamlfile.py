@@ -63,6 +63,17 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
         except (_Unusual, TypeError, RecursionError, ValueError, OverflowError):
             return super().construct_document(node)  # PyYAML's way, and its error if there is one
 
+    duplicates: list[Duplicate] | None = None  # where to note keys given twice (None: do not look)
+
+    def _note_duplicates(self, node: Any) -> None:
+        seen = set()
+        for key_node, _ in node.value:
+            key = self._build(key_node)
+            if key in seen:
+                mark = key_node.start_mark
+                self.duplicates.append((mark.line + 1, mark.column + 1, str(key)))  # type: ignore[union-attr]
+            seen.add(key)
+
     def _build(self, node: Any) -> Any:
         kind = node.__class__
         if kind is yaml.ScalarNode:
@@ -85,6 +96,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
                 if key_node.tag not in _PLAIN_KEYS:
                     raise _Unusual  # merge (<<), value (=) or other key tags: PyYAML's rules
                 result[self._build(key_node)] = self._build(value_node)  # TypeError if unhashable
+            if len(result) < len(node.value) and self.duplicates is not None:
+                self._note_duplicates(node)
             return result
         if kind is yaml.SequenceNode and node.tag == _SEQ:
             return [self._build(item) for item in node.value]
@@ -114,8 +127,8 @@ _SKIPPED = re.compile(r" *(#.*)?")
 _DOCUMENT_MARKER = re.compile(r"^(---|\.\.\.)", re.MULTILINE)
 
 
-def _load_with_plain_log(text: str) -> dict[str, Any] | None:
-    """The document, when its log is all plain one-line items; else None (for PyYAML to read)."""
+def _log_header(text: str) -> tuple[int, int] | None:
+    """Where the last top-level `log:` line starts and ends, when nothing follows `log:` on it."""
     if text.startswith(f"{LOG_KEY}:"):
         start = 0
     else:
@@ -125,6 +138,15 @@ def _load_with_plain_log(text: str) -> dict[str, Any] | None:
     header_end = text.find("\n", start)
     if header_end == -1 or text[start + len(LOG_KEY) + 1:header_end].strip() or "\r" in text:
         return None
+    return start, header_end
+
+
+def _load_with_plain_log(text: str, duplicates: list[Duplicate] | None = None) -> dict[str, Any] | None:
+    """The document, when its log is all plain one-line items; else None (for PyYAML to read)."""
+    header = _log_header(text)
+    if header is None:
+        return None
+    start, header_end = header
     log_text = text[header_end + 1:]
     if _NEVER.search(log_text):  # control characters, line separators, a byte-order mark: PyYAML decides
         return None
@@ -132,12 +154,15 @@ def _load_with_plain_log(text: str) -> dict[str, Any] | None:
     profile_text = text[:start]
     if log is None or _DOCUMENT_MARKER.search(profile_text):
         return None
+    found: list[Duplicate] = []
     try:  # the part above `log:` must be a whole mapping on its own (not, say, an open quote)
-        profile = yaml.load(profile_text, Loader=_Loader) if profile_text.strip() else {}
+        profile = _construct(profile_text, _Loader, found) if profile_text.strip() else {}
     except yaml.YAMLError:
         return None
-    if not isinstance(profile, dict):
+    if not isinstance(profile, dict) or LOG_KEY in profile:  # (two `log:` keys: PyYAML reads it, and says so)
         return None
+    if duplicates is not None:
+        duplicates.extend(found)
     profile[LOG_KEY] = log  # as YAML would: the last `log:` key wins
     return profile
 
@@ -163,7 +188,7 @@ def _plain_log(lines: list[str]) -> list[dict[Any, Any]] | None:
                 value = value[1:-1]
             else:
                 value = known[value] if value in known else _plain_scalar(value)
-            if type(key) is not str or value is _UNUSUAL:
+            if type(key) is not str or value is _UNUSUAL or key in item:  # (a key twice: PyYAML says where)
                 return None
             item[key] = value
         items.append(item)
@@ -174,8 +199,19 @@ _UNUSUAL = object()
 _plain_scalars: dict[str, Any] = {}  # text → value: all of them immutable (str, int, float, bool, None, date)
 
 
+_ISO_DAY = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")  # PyYAML's resolver makes it a timestamp, and a date of it
+
+
 def _plain_scalar(text: str) -> Any:
     """A plain scalar as PyYAML reads it (its resolver's tag, its constructors' value), memoised."""
+    if _ISO_DAY.fullmatch(text):  # the commonest by far (a log has a date a line): as PyYAML would, quicker
+        try:
+            day: Any = date.fromisoformat(text)
+        except ValueError:  # 2026-13-01: PyYAML reads the file and says where
+            day = _UNUSUAL
+        if len(_plain_scalars) < 100_000:
+            _plain_scalars[text] = day
+        return day
     loader = _scalar_loader()
     tag = loader.resolve(yaml.ScalarNode, text, (True, False))
     value: Any = _UNUSUAL
@@ -221,17 +257,23 @@ class YamlProblem(Exception):
         self.column = column
 
 
-def load(text: str, *, loader: type | None = None) -> Any:
-    """Parse one YAML document safely; raise YamlProblem with the place of the error."""
+Duplicate = tuple[int, int, str]  # line, column (1-based) and the key repeated there
+
+
+def load(text: str, *, loader: type | None = None, duplicates: list[Duplicate] | None = None) -> Any:
+    """Parse one YAML document safely; raise YamlProblem with the place of the error. A key given
+    twice in one mapping (YAML keeps the last) is added to `duplicates`, when given a list."""
     loader = loader or _Loader
     try:
         if "&" in text or "*" in text:
             _refuse_aliases(text, loader)
         if loader is _Loader:
-            document = _load_with_plain_log(text)
+            document = _load_with_plain_log(text, duplicates)
             if document is not None:
                 return document
-        return yaml.load(text, Loader=loader)
+        return _construct(text, loader, duplicates)
+    except yaml.reader.ReaderError:
+        raise _bad_character(text) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or "not valid YAML"
@@ -240,27 +282,57 @@ def load(text: str, *, loader: type | None = None) -> Any:
         raise YamlProblem(_problem_text(problem), mark.line + 1, mark.column + 1) from None
     except yaml.YAMLError as error:
         raise YamlProblem(f"not valid YAML: {error}") from None
-    except (ValueError, OverflowError):  # a scalar that looks like a date but is none (2026-13-01)
-        raise _bad_timestamp(text) from None
+    except (ValueError, OverflowError):  # a scalar that looks like a date or number but is none
+        raise _bad_scalar(text) from None
 
 
-def _bad_timestamp(text: str) -> YamlProblem:
-    """Find the date-like scalar that the loader could not turn into a date."""
+def _construct(text: str, loader_class: type, duplicates: list[Duplicate] | None) -> Any:
+    """yaml.load, with `duplicates` handed to our loader."""
+    loader = loader_class(text)
+    loader.duplicates = duplicates
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
+
+
+_NON_PRINTABLE = re.compile("[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def _bad_character(text: str) -> YamlProblem:
+    """The place of the first character YAML does not allow in a file (a NUL, other control characters)."""
+    found = _NON_PRINTABLE.search(text)
+    if found is None:
+        return YamlProblem("the file holds a character YAML does not allow")
+    line = text.count("\n", 0, found.start()) + 1
+    column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+    return YamlProblem(f"the file holds a control character (U+{ord(found.group()):04X}) that YAML does not allow; "
+                       "delete it", line, column)
+
+
+def _bad_scalar(text: str) -> YamlProblem:
+    """Find the date- or number-like scalar that the loader could not turn into a value."""
     constructor = yaml.constructor.SafeConstructor()
+    kinds = {":timestamp": constructor.construct_yaml_timestamp, ":int": constructor.construct_yaml_int,
+             ":float": constructor.construct_yaml_float}
     stack = [yaml.compose(text, Loader=_EditLoader)]
     while stack:
         node = stack.pop()
-        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
+        if isinstance(node, yaml.ScalarNode):
+            kind = next((kind for kind in kinds if node.tag.endswith(kind)), None)
+            if kind is None:
+                continue
             try:
-                constructor.construct_yaml_timestamp(node)
+                kinds[kind](node)
             except (ValueError, OverflowError):
                 mark = node.start_mark
-                return YamlProblem(f"'{node.value}' is not a valid date; write YYYY-MM-DD",
-                                   mark.line + 1, mark.column + 1)
+                message = f"'{node.value}' is not a valid date; write YYYY-MM-DD" if kind == ":timestamp" else \
+                    f"a number of {len(node.value)} characters is more than salescli reads; shorten it"
+                return YamlProblem(message, mark.line + 1, mark.column + 1)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed(node.value))
         elif isinstance(node, yaml.MappingNode):
-            stack.extend(value for _, value in reversed(node.value))
+            stack.extend(part for pair in reversed(node.value) for part in reversed(pair))
     return YamlProblem("a value could not be read (not a valid date or number?)")
 
 
@@ -322,6 +394,10 @@ def format_scalar(value: Any, *, flow: bool = False) -> str:
     if isinstance(value, Decimal):
         return str(value) if value != value.to_integral() else str(int(value))
     text = str(value)
+    if _SURROGATE.search(text):  # YAML cannot hold one, escaped or not
+        shown = text.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise DataError(f"'{shown}' is not valid text (it holds a lone surrogate, as bytes that are not UTF-8 "
+                        "become); nothing was written")
     if _reads_back_plain(text, flow=flow):
         return text
     # A JSON string is a valid YAML double-quoted scalar once the characters YAML does not accept
@@ -330,6 +406,7 @@ def format_scalar(value: Any, *, flow: bool = False) -> str:
 
 
 _UNSAFE_RAW = re.compile("[\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -337,6 +414,18 @@ def _escaped(match: re.Match[str]) -> str:
 
 
 def _reads_back_plain(text: str, *, flow: bool) -> bool:
+    known = _READS_BACK.get((text, flow))
+    if known is None:
+        known = _READS_BACK[(text, flow)] = _reads_back_plain_checked(text, flow=flow)
+        if len(_READS_BACK) > 100_000:  # a bulk import writes many distinct texts; keep the memo small
+            _READS_BACK.clear()
+    return known
+
+
+_READS_BACK: dict[tuple[str, bool], bool] = {}
+
+
+def _reads_back_plain_checked(text: str, *, flow: bool) -> bool:
     if not text or text != text.strip() or "\n" in text or "#" in text or _UNSAFE_RAW.search(text):
         return False
     if flow and any(char in text for char in ",[]{}"):
@@ -344,7 +433,7 @@ def _reads_back_plain(text: str, *, flow: bool) -> bool:
     probe = f"{{k: {text}}}" if flow else f"k: {text}"
     try:  # both loaders must agree: libyaml takes some plain scalars (`0?` in flow) that PyYAML refuses
         return all(yaml.load(probe, Loader=loader) == {"k": text} for loader in {_Loader, _EditLoader})
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, OverflowError):  # (2026-02-30 looks like a date, and is none: quote it)
         return False
 
 
@@ -354,11 +443,133 @@ def format_flow_mapping(item: Mapping[str, Any]) -> str:
     return "{" + ", ".join(parts) + "}"
 
 
+# ---- appending to a log as salescli writes it, without parsing the whole file -----------------
+#
+# A visit on a customer with years of history must not cost a parse of every event (composing a
+# 1 MB file with PyYAML's pure-Python composer, as the general edit does, takes half a minute). When
+# the file is known to be valid YAML (salescli only edits files it has read) and its shape is the
+# one salescli writes — the profile above a last top-level `log:`, a mapping on its own without a
+# `log` key, and below it only one-line flow mappings `- {…}` at one indentation, blank lines and
+# comments — new item lines spliced between those lines are new items of the log and change nothing
+# else; the new lines themselves are checked with both loaders. The result is the general edit's,
+# byte for byte (the tests compare them).
+
+_QUOTED_ANY = r"""(?:"(?:[^"\\\n]|\\[^\n])*"|'(?:[^'\n]|'')*')"""  # escapes too
+_PAIR_ANY = f"(?:{_SCALAR}|{_QUOTED_ANY}): (?:{_SCALAR}|{_QUOTED_ANY})"
+_ITEM_SHAPE = re.compile(f"( *)- {{{_PAIR_ANY}(?:, {_PAIR_ANY})*}} *")
+
+
+def append_plain(text: str, items: Sequence[Mapping[str, Any]]) -> tuple[str, list[dict[str, Any]] | None] | None:
+    """`append_to_log(text, items)` the quick way, for a valid file of the shape salescli writes; None
+    for any other (append_to_log reads it whole). With it, the items as the file now reads them, in
+    file order, when they all went at the end (None when some went before later events)."""
+    header = _log_header(text)
+    if not items or header is None or _DOCUMENT_MARKER.search(text, 0, header[0]):
+        return None
+    start, header_end = header
+    lines = text[header_end + 1:].split("\n")
+    if _NEVER.search(text, header_end):
+        return None
+    item_lines, indent = _item_lines(lines)
+    if not item_lines or not _profile_alone(text[:start]):
+        return None
+    gaps: dict[int, list[Mapping[str, Any]]] = {}
+    try:
+        for item in items:
+            at = _first_later_line(lines, item_lines, item.get("date"))
+            gaps.setdefault(len(item_lines) if at is None else at, []).append(item)
+    except _Unusual:
+        return None
+    result = text
+    for gap in sorted(gaps, reverse=True):  # last first, so that earlier offsets hold
+        line = item_lines[-1] + 1 if gap == len(item_lines) else item_lines[gap]
+        offset = len(text) + 1 - sum(len(rest) + 1 for rest in lines[line:]) if line < len(lines) else len(text)
+        block = _by_date(gaps[gap])
+        if not _reads_as_items(block, indent):
+            return None
+        result = _insert_lines(result, offset, block, indent, "\n")
+    at_end = list(gaps) == [len(item_lines)]
+    return result, [_as_loaded(item) for item in _by_date(items)] if at_end else None
+
+
+def _item_lines(lines: list[str]) -> tuple[list[int], str]:
+    """The numbers of the lines that are log items, and their indentation; ([], "") unless every line
+    is an item at that indentation, blank or a comment."""
+    found = []
+    indent = None
+    for number, match in enumerate(map(_ITEM_SHAPE.fullmatch, lines)):
+        if match is None:
+            if _SKIPPED.fullmatch(lines[number]) is None:
+                return [], ""
+            continue
+        if indent is None:
+            indent = match.group(1)
+        elif match.group(1) != indent:
+            return [], ""
+        found.append(number)
+    return found, indent or ""
+
+
+def _profile_alone(profile_text: str) -> bool:
+    """Whether the part above `log:` is a mapping on its own, without a `log` key of its own."""
+    try:
+        profile = yaml.load(profile_text, Loader=_Loader) if profile_text.strip() else {}
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return False
+    return isinstance(profile, dict) and LOG_KEY not in profile
+
+
+def _first_later_line(lines: list[str], item_lines: list[int], day: Any) -> int | None:
+    """`_first_later` for the item lines: the index of the first of the items at the end dated after
+    `day`, or None for the very end."""
+    if not isinstance(day, date):
+        return None
+    position = len(item_lines)
+    for index in range(len(item_lines) - 1, -1, -1):
+        other = _line_item(lines[item_lines[index]]).get("date")
+        if isinstance(other, date) and other > day:
+            position = index
+        else:
+            break
+    return position if position < len(item_lines) else None
+
+
+def _line_item(line: str) -> dict[Any, Any]:
+    found = _plain_log([line])
+    if found is None:
+        try:
+            found = yaml.load(f"{LOG_KEY}:\n{line.strip()}\n", Loader=_Loader)[LOG_KEY]
+        except (yaml.YAMLError, ValueError, OverflowError, TypeError):
+            raise _Unusual from None
+    if not found or not isinstance(found[0], dict):
+        raise _Unusual
+    return found[0]
+
+
+def _reads_as_items(items: Sequence[Mapping[str, Any]], indent: str) -> bool:
+    """Whether the lines written for `items` are items of that shape that both loaders read as meant."""
+    lines = [f"{indent}- {format_flow_mapping(item)}" for item in items]
+    if not all(_ITEM_SHAPE.fullmatch(line) for line in lines):
+        return False
+    expected = {LOG_KEY: [_as_loaded(item) for item in items]}
+    block = f"{LOG_KEY}:\n" + "".join(line + "\n" for line in lines)
+    try:
+        return all(yaml.load(block, Loader=loader) == expected for loader in {_Loader, _EditLoader})
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return False
+
+
 # ---- surgical edits -------------------------------------------------------------------------
 
 def append_to_log(text: str, items: Sequence[Mapping[str, Any]]) -> str:
     """`text` with `items` added to its top-level `log:` list, each in date order — after the last
     event dated on or before it, so a back-dated entry lands where it belongs — nothing else changed."""
+    quick = _append_to_plain_log(text, items)
+    return quick if quick is not None else _append_composed(text, items)
+
+
+def _append_composed(text: str, items: Sequence[Mapping[str, Any]]) -> str:
+    """`append_to_log` for any log, its places from the composed document."""
     root = _compose_root(text)
     log_key, log_node = _log_entry(root)
     newline = "\r\n" if "\r\n" in text else "\n"
@@ -383,6 +594,93 @@ def append_to_log(text: str, items: Sequence[Mapping[str, Any]]) -> str:
         raise DataError("`log:` is not a block list (`- {…}` one per line); salescli will not rewrite it")
     _verify_append(text, result, items)
     return result
+
+
+def _append_to_plain_log(text: str, items: Sequence[Mapping[str, Any]]) -> str | None:
+    """`append_to_log` for a log as salescli writes it (one plain item a line, see _load_with_plain_log):
+    the places come from the lines rather than from composing the whole document with the pure-Python
+    loader, which a log of thousands of events makes slow. The result is read back by the quick
+    reading, which reads such a log exactly as both of PyYAML's loaders do (the tests check it), each
+    value written having been checked with both (format_scalar). None: not such a log."""
+    if not items or text.count(f"\n{LOG_KEY}:") + text.startswith(f"{LOG_KEY}:") != 1:
+        return None  # (two `log:` keys: the composed append refuses the file)
+    old = _load_with_plain_log(text)
+    if old is None:
+        return _append_to_empty_log(text, items)
+    log = old[LOG_KEY]
+    lines = _log_item_lines(text)
+    if len(lines) != len(log):
+        return None
+    indent = _ITEM.fullmatch(text[lines[0]:_end_of_line(text, lines[0])].rstrip("\n"))
+    if indent is None:
+        return None
+    gaps = _gaps(log, items)
+    result = text
+    for gap in sorted(gaps, reverse=True):  # last first, so that earlier offsets hold
+        offset = _end_of_line(text, lines[-1]) if gap == len(log) else lines[gap]
+        result = _insert_lines(result, offset, _by_date(gaps[gap]), indent.group(1), "\n")
+    return result if _verify_plain_append(old, result, gaps) else None
+
+
+def _append_to_empty_log(text: str, items: Sequence[Mapping[str, Any]]) -> str | None:
+    """The quick append for a bare `log:` (a new customer from the template): the items go below it."""
+    start = 0 if text.startswith(f"{LOG_KEY}:") else text.rfind(f"\n{LOG_KEY}:") + 1
+    header_end = _end_of_line(text, start)
+    if "\r" in text or text[start:header_end].rstrip() != f"{LOG_KEY}:" or any(
+            not _SKIPPED.fullmatch(line) for line in text[header_end:].split("\n")):
+        return None
+    try:
+        old = load(text)
+    except YamlProblem:
+        return None
+    if not isinstance(old, dict) or old.get(LOG_KEY) is not None:
+        return None
+    result = _insert_lines(text, header_end, _by_date(items), "", "\n")
+    return result if _verify_plain_append({**old, LOG_KEY: []}, result, {0: items}) else None
+
+
+def _log_item_lines(text: str) -> list[int]:
+    """Where each item line of the (last) top-level `log:` starts, in a log _load_with_plain_log read."""
+    start = 0 if text.startswith(f"{LOG_KEY}:") else text.rfind(f"\n{LOG_KEY}:") + 1
+    offsets = []
+    at = _end_of_line(text, start)
+    while at < len(text):
+        end = _end_of_line(text, at)
+        if not _SKIPPED.fullmatch(text[at:end].rstrip("\n")):
+            offsets.append(at)
+        at = end
+    return offsets
+
+
+def _verify_plain_append(old: Mapping[str, Any], new_text: str, gaps: Mapping[int, Sequence[Mapping[str, Any]]]) -> bool:
+    """Whether the result reads as meant; False when the quick reading cannot tell (an added value it
+    leaves to PyYAML); a result that reads otherwise is refused."""
+    new = _load_with_plain_log(new_text)
+    if new is None:
+        return False
+    if new != {**old, LOG_KEY: _with_gaps(list(old[LOG_KEY]), gaps)}:
+        raise DataError("the log could not be extended safely (the result would read differently); "
+                        "the file was not changed — check that `log:` is the last key")
+    return True
+
+
+def _gaps(log: Any, items: Sequence[Mapping[str, Any]]) -> dict[int, list[Mapping[str, Any]]]:
+    """Where in the log each item goes: the index of the event it goes before (len: at the end)."""
+    gaps: dict[int, list[Mapping[str, Any]]] = {}
+    for item in items:
+        at = _first_later(log, item.get("date"))
+        gaps.setdefault(len(log) if at is None else at, []).append(item)
+    return gaps
+
+
+def _with_gaps(original: list[Any], gaps: Mapping[int, Sequence[Mapping[str, Any]]]) -> list[Any]:
+    """The log as it should read with the items in their gaps."""
+    log: list[Any] = []
+    for index in range(len(original) + 1):
+        log += [_as_loaded(item) for item in _by_date(gaps.get(index, []))]
+        if index < len(original):
+            log.append(original[index])
+    return log
 
 
 def _by_date(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -472,16 +770,7 @@ def _verify_append(old_text: str, new_text: str, items: Sequence[Mapping[str, An
     old = load(old_text)
     expected = dict(old)
     original = list(old.get(LOG_KEY) or [])
-    gaps: dict[int, list[Mapping[str, Any]]] = {}
-    for item in items:
-        at = _first_later(original, item.get("date"))
-        gaps.setdefault(len(original) if at is None else at, []).append(item)
-    log: list[Any] = []
-    for index in range(len(original) + 1):
-        log += [_as_loaded(item) for item in _by_date(gaps.get(index, []))]
-        if index < len(original):
-            log.append(original[index])
-    expected[LOG_KEY] = log
+    expected[LOG_KEY] = _with_gaps(original, _gaps(original, items))
     for loader in {_Loader, _EditLoader}:
         try:
             new = load(new_text, loader=loader)
@@ -541,7 +830,10 @@ def _node_at(root: yaml.Node, path: str) -> yaml.Node | None:
 
 
 def _verify_values(text: str, values: Mapping[str, Any]) -> None:
-    document = load(text)
+    try:
+        document = load(text)
+    except YamlProblem:
+        raise DataError(f"could not set {', '.join(f'`{path}`' for path in values)} safely") from None
     for path, value in values.items():
         found: Any = document
         for part in path.split("."):
@@ -899,3 +1191,34 @@ def _verify_document(text: str, expected: Any, message: str) -> None:
             raise DataError(message) from None
         if found != expected or list(found or ()) != list(expected or ()):
             raise DataError(message)
+
+
+# ---- values at dotted keys, for imports, templates and the team table --------------------------
+
+def put_values(text: str, values: Mapping[str, Any]) -> str:
+    """`text` with each dotted path holding its value, as `edit_profile` places it: a scalar already
+    there replaced in place, a key the document lacks added under its parent (a top-level one before
+    `log:`), a list under an empty key written one `- {…}` line per entry (as `trust.people` is kept).
+    A path under a value that is not a mapping is refused."""
+    return edit_profile(text, {tuple(path.split(".")): value for path, value in values.items()})
+
+
+def filled_template(template: str, values: Mapping[str, Any], items: Sequence[Mapping[str, Any]]) -> str:
+    """A new customer's text: the template with its profile `values` (by dotted key) and `items` in its log."""
+    text = put_values(template, values)
+    return append_to_log(text, items) if items else text
+
+
+def put_entries(text: str, key: str, entries: Mapping[str, Mapping[str, Any]]) -> str:
+    """`text` with each entry added to the top-level mapping `key` (made at the end when missing),
+    one `name: {…}` line each (a rep's team in salescli.yaml: the names may hold dots)."""
+    return edit_profile(text, {(key, name): dict(entry) for name, entry in entries.items()})
+
+
+def can_put(text: str, path: str) -> bool:
+    """Whether `put_values` can place a value at `path` (no other value in its way)."""
+    try:
+        put_values(text, {path: "?"})
+    except DataError:
+        return False
+    return True

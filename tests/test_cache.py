@@ -369,3 +369,26 @@ def test_whatever_happens_to_the_files_the_cache_reads_as_the_files_do(
             else:
                 with_cache = store.read_all(store.DataFolder(folder)).customers
                 assert with_cache == store.read_all(store.DataFolder(folder), use_cache=False).customers
+
+
+def test_a_cache_file_replaced_by_a_folder_leaves_no_temp_files(folder: Path) -> None:
+    make(folder, "zj", customer("中建三局"))
+    index = cache.location(folder)
+    index.parent.mkdir(parents=True, exist_ok=True)
+    index.mkdir()  # where the index should be
+    for _ in range(3):
+        assert notes(folder) == {"zj": "x"}
+    assert sorted(path.name for path in index.parent.iterdir() if path.name.endswith(".tmp")) == []
+
+
+def test_a_long_customer_named_alone_comes_from_the_cache(folder: Path, run: Run, counted: list[Path]) -> None:
+    long = customer("中建三局") + "".join(f"- {{date: 2026-09-02, event: note, note: n{number}}}\n"
+                                        for number in range(store.FROM_CACHE_AT // 40))
+    make(folder, "zj", long)
+    assert run("list").exit_code == 0  # the cache is warm
+    counted.clear()
+    assert run("visit", "zj", "--note", "回访").exit_code == 0
+    assert counted == []  # neither the read nor the write parsed the file
+    assert run("show", "zj").stdout.count("回访") == 1
+    text = (folder / "customers" / "zj.yaml").read_text(encoding="utf-8")
+    assert text == long + "- {date: 2026-11-26, event: visit, note: 回访}\n"

@@ -88,7 +88,7 @@ def test_ctrl_c_exits_130_and_leaves_the_file_whole(folder: Path, monkeypatch: p
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "replace", interrupted)
+    monkeypatch.setattr(os, "fsync", interrupted)
     result = invoke(folder, "advance", "zj")
     assert (result.exit_code, result.stderr) == (130, "Interrupted; nothing was half-written.\n")
     assert customer_file(folder, "zj").read_bytes() == before
@@ -99,3 +99,48 @@ def test_ctrl_c_exits_130_and_leaves_the_file_whole(folder: Path, monkeypatch: p
 def test_every_report_has_help_with_an_example(report: str) -> None:
     help_text = CliRunner().invoke(app, ["report", report, "--help"]).stdout
     assert "Example" in help_text and f"salescli report {report}" in help_text
+
+
+def test_an_argument_that_is_not_utf8_is_one_usage_error(folder: Path) -> None:
+    result = invoke(folder, "add", "b\udcffc")  # what Python makes of the bytes b"b\xffc" in argv
+    assert (result.exit_code, result.stderr) == (2, "Error: the argument 'b\\xffc' is not UTF-8 text; set the "
+                                                    "terminal (or the script) to UTF-8 and type it again\n")
+    assert list((folder / "customers").iterdir()) == []
+
+
+def test_control_characters_are_shown_escaped_in_tables(folder: Path) -> None:
+    customer_file(folder, "esc").write_text('name: "red\\e[31m\\a\\tx"\nlog:\n- {date: 2026-11-01, event: added}\n',
+                                            encoding="utf-8")
+    listed = invoke(folder, "list").stdout
+    assert "\x1b" not in listed and "\x07" not in listed
+    assert listed.splitlines()[2].startswith("esc   red\\x1b[31m\\x07\\tx  prospect")
+
+
+def test_a_worksheet_gets_control_characters_as_excel_writes_them(folder: Path, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    customer_file(folder, "esc").write_text('name: "red\\e[31m"\nlog:\n- {date: 2026-11-01, event: added}\n',
+                                            encoding="utf-8")
+    result = invoke(folder, "export", "--format", "xlsx", "--output", str(tmp_path / "x.xlsx"))
+    assert result.exit_code == 0, result.stderr
+    assert load_workbook(tmp_path / "x.xlsx").active["B2"].value == "red_x001B_[31m"
+
+
+def test_ctrl_c_after_the_write_landed_says_it_was_saved(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import signal
+
+    from salescli import store
+
+    invoke(folder, "add", "中建三局", "--id", "zj")
+    remember = store._remember
+
+    def interrupted_while_finishing(*args: object) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C just after the rename: it waits until the write is done
+        remember(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(store, "_remember", interrupted_while_finishing)
+    result = invoke(folder, "advance", "zj")
+    assert (result.exit_code, result.stderr) == (
+        130, f"Interrupted; nothing was half-written, and the change to {customer_file(folder, 'zj')} was saved.\n")
+    assert customer_file(folder, "zj").read_text(encoding="utf-8").endswith("event: stage, stage: prepare}\n")

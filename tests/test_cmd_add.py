@@ -39,9 +39,11 @@ def test_add_uses_the_folders_own_template(folder: Path, run) -> None:
     assert customer_file(folder, "dingsheng").read_text(encoding="utf-8") == (
         "# 我们公司的模板\nid: dingsheng\nname: 鼎盛地产\nlog:\n- {date: 2026-11-26, event: added, stage: prospect}\n"
     )
-    result = run("add", "汉江置业", "--field", "房地产")
-    assert result.exit_code == 1
-    assert result.stderr == "Error: the template has no plain value at `field`\n"
+    # a key the template lacks is added above the log
+    assert run("add", "汉江置业", "--field", "房地产", "--scope", "装饰").exit_code == 0
+    assert customer_file(folder, "hanjiangzhiye").read_text(encoding="utf-8") == (
+        "# 我们公司的模板\nid: hanjiangzhiye\nname: 汉江置业\nfield: real-estate\nneeds:\n  scope: 装饰\nlog:\n"
+        "- {date: 2026-11-26, event: added, stage: prospect}\n")
 
 
 def test_add_refuses_a_duplicate_name_or_id(folder: Path, run) -> None:

@@ -1,3 +1,4 @@
+import json
 import subprocess
 from pathlib import Path
 
@@ -13,7 +14,11 @@ def test_advance_appends_one_line_per_move(folder: Path, run) -> None:
     path = _added(folder, run)
     before = path.read_text(encoding="utf-8")
     assert run("advance", "zj").stdout == "中建三局: prospect → prepare 访前准备\n"
-    assert run("advance", "中建", "产品展示", "--note", "演示GCL", "--date", "2026-11-27").stdout == \
+    refused = run("advance", "中建", "产品展示", "--note", "演示GCL", "--date", "2026-11-27")
+    assert (refused.exit_code, refused.stderr) == (2, (
+        "Error: 2026-11-27 is after today (2026-11-26): the log records what has happened. Plan what comes with "
+        "--next or a target's --by; to record it anyway, add --future\n"))
+    assert run("advance", "中建", "产品展示", "--note", "演示GCL", "--date", "2026-11-27", "--future").stdout == \
         "中建三局: prepare → demo 产品展示\n"
     assert path.read_text(encoding="utf-8") == before + (
         "- {date: 2026-11-26, event: stage, stage: prepare}\n"
@@ -100,3 +105,44 @@ def test_git_diff_after_advance_shows_added_lines_only(folder: Path, run) -> Non
     diff = subprocess.run([*git, "diff", "--numstat"], check=True, capture_output=True, text=True).stdout
     assert diff == "1\t0\tcustomers/zj.yaml\n"  # one line added, none removed
     assert path.read_text(encoding="utf-8").endswith("- {date: 2026-11-26, event: won, value: 50000}\n")
+
+
+def test_moving_an_open_deal_to_service_closes_it_first(folder: Path, run) -> None:
+    path = _added(folder, run)
+    before = path.read_text(encoding="utf-8")
+    refused = run("advance", "zj", "service")
+    assert (refused.exit_code, refused.stderr) == (2, (
+        "Error: deal 1 of 中建三局 is open: moving it to service closes it first, and the close needs the value won: "
+        "pass --value AMOUNT (or set a target with `salescli target`)\n"))
+    assert path.read_text(encoding="utf-8") == before
+    assert run("target", "zj", "--value", "8万", "--by", "2026-12-20").exit_code == 0
+    result = run("advance", "zj", "8")  # the target's value is the value won
+    assert result.stdout.splitlines()[0] == "中建三局: prospect → service 售后服务 — won 80,000"
+    assert path.read_text(encoding="utf-8").endswith(
+        "- {date: 2026-11-26, event: won, value: 80000}\n- {date: 2026-11-26, event: stage, stage: service}\n")
+
+
+def test_odd_writes_are_questioned(folder: Path, run) -> None:
+    _added(folder, run)
+    visit = run("visit", "zj", "--next", "2026-11-20")
+    assert (visit.exit_code, visit.stderr) == (0, "warning: the next visit (2026-11-20) is in the past\n")
+    target = run("target", "zj", "--value", "0", "--by", "2026-11-01")
+    assert target.stderr == ("warning: the target date (2026-11-01) is in the past\n"
+                             "warning: the target event records a value of 0; was the amount left out?\n")
+    assert run("advance", "zj", "close", "--value", "5000").exit_code == 0
+    closed = run("target", "zj", "--by", "2026-12-31")
+    assert closed.stderr == ("warning: deal 1 of 中建三局 is won: its target counts in no forecast; reopen it "
+                             "(advance --reopen) or start a new deal (advance --new-deal NAME)\n")
+    added = run("add", "鼎盛", "--date", "2026-12-01")
+    assert added.exit_code == 2 and added.stderr.startswith("Error: 2026-12-01 is after today (2026-11-26)")
+    assert run("add", "鼎盛", "--date", "2026-12-01", "--future").exit_code == 0
+
+
+def test_a_party_from_a_site_sign_has_no_deal_beside_its_first_real_one(folder: Path, run) -> None:
+    assert run("site", "光谷中心", "--contractor", "江城建工").exit_code == 0
+    assert customer_file(folder, "jiangchengjiangong").read_text(encoding="utf-8").endswith(
+        "log:\n- {date: 2026-11-26, event: added}\n")
+    assert run("list", "--format", "csv").stdout.splitlines()[1].startswith("jiangchengjiangong,江城建工,prospect,open,1,")
+    assert run("advance", "江城建工", "needs", "--new-deal", "BIM").exit_code == 0
+    deals = json.loads(run("list", "--deals", "--format", "json").stdout)
+    assert [(d["deal"], d["stage"]) for d in deals] == [("BIM", "needs")]

@@ -86,7 +86,7 @@ def parsed(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     texts: list[str] = []
     real = yamlfile.load
-    monkeypatch.setattr(yamlfile, "load", lambda text: texts.append(text) or real(text))
+    monkeypatch.setattr(yamlfile, "load", lambda text, **options: texts.append(text) or real(text, **options))
     return texts
 
 
@@ -152,3 +152,30 @@ def test_checking_on_every_core_finds_the_same(folder: Path, run, monkeypatch: p
     parallel = run("check")
     assert parallel.stdout == serial.stdout and "C0' is also in c10" in serial.stdout
     assert "bad.yaml:2:1:" in serial.stdout
+
+
+def test_what_would_hide_data_or_stop_a_file_being_read_is_named(folder: Path, run) -> None:
+    import os
+
+    write(folder, "dup", "name: D\ncontact: {person: 王工, person: 李工}\nlog:\n- {date: 2026-01-01, event: added}\n"
+                         "area: x\nlog:\n- {date: 2026-01-02, event: note, date: 2026-01-03}\n")
+    write(folder, "far", "name: F\nlog:\n- {date: 2026-01-01, event: target, by: 9999-12-31}\n"
+                         "- {date: 2026-01-02, event: won, value: 10000000000000}\n")
+    write(folder, "nul", "name: N\nlog:\n- {date: 2026-01-01, event: note, note: \"a\0b\"}\n")
+    write(folder, "log", "name: L\nlog:\n- {date: 2026-01-01, event: added}\n<<<<<<< ours\n=======\n"
+                         "- {date: 2026-01-02, event: note}\n>>>>>>> theirs\n")
+    os.mkfifo(customer_file(folder, "fifo"))
+    customer_file(folder, "loop").symlink_to("loop.yaml")
+    result = run("check")
+    assert result.exit_code == 1
+    hidden = "is given twice here; YAML keeps only the last one, so the earlier is hidden — merge the two or delete one"
+    assert result.stdout.replace(str(folder / "customers") + "/", "") == (
+        f"dup.yaml:2:23: `person` {hidden}\n"
+        f"dup.yaml:6:1: `log` {hidden}\n"
+        f"dup.yaml:7:35: `date` {hidden}\n"
+        "far.yaml:3:41: 9999-12-31 is outside the years salescli works with (1900–2999)\n"
+        "far.yaml:4:41: '10000000000000' is more than salescli takes as an amount (at most 999,999,999,999)\n"
+        "fifo.yaml: cannot read: it is a named pipe (FIFO), not a regular file; salescli reads only plain files\n"
+        "log.yaml:4:1: unresolved merge conflict about `log`: keep one side, delete the <<<<<<< ======= >>>>>>> lines\n"
+        "loop.yaml: cannot read: it is a symbolic link that loops back on itself\n"
+        "nul.yaml:3:43: the file holds a control character (U+0000) that YAML does not allow; delete it\n")

@@ -22,6 +22,7 @@ def _folder(run) -> None:
     go("visit", "b", "--date", "2026-12-03")
     go("add", "C建工", "--id", "c", "--field", "建筑", "--owner", "李明", "--date", "2026-10-01")
     go("visit", "c", "--date", "2026-11-26")
+    go("visit", "c", "--date", "2026-11-30")
     go("advance", "c", "close", "--value", "30000", "--date", "2026-11-30")
     go("advance", "c", "needs", "--new-deal", "2", "--date", "2026-12-01")
     go("advance", "c", "close", "--deal", "2", "--value", "50000", "--date", "2026-12-01")
@@ -40,14 +41,27 @@ def test_month_text(folder: Path, run) -> None:
     assert "  total won 50,000 CNY" in out
     assert "  weighted 50,000 · best case 100,000 · expected (won + weighted) 100,000 CNY" in out
     assert "  categories: closed 50,000 · commit 0 · best case 100,000 · pipeline 0" in out
-    assert any(line.startswith("Overdue") and line.endswith(": 1 deal") for line in out)
-    assert "  visits/day (日客户拜访量)            0.40   4 visits ÷ 10 working days (2026-11-27 … 2026-12-10); " \
-           "your target 4" in out
-    assert "  close probability (成交概率)        0.667   2 deals won ÷ 3 customers visited, same window" in out
-    assert "  average deal value (件均产值)      40,000   80,000 won ÷ 2 deals, same window" in out
-    assert "  capacity (产值)                   245,333   = 0.40 × 23 × 0.667 × 40,000" in out
-    assert "  visits per day needed: 0.49 (you make 0.40), the other factors as they are" in out
-    assert "  gap: 200,000 CNY beyond won + weighted pipeline (100,000)" in out
+    assert out[out.index("Left out (open deals not weighted): 1 deal, 200,000 CNY"):][:5] == [
+        "Left out (open deals not weighted): 1 deal, 200,000 CNY",
+        "  overdue: 1 deal, 200,000 CNY — the target date passed: move the target or close the deal",
+        "  customer    stage         target  by          why",
+        "  ----------  ----------  --------  ----------  -------",
+        "  B地产       objections   200,000  2026-12-05  overdue"]
+    # the hand-worked figures of test_forecast.py's same story
+    assert out[out.index("Output formula 产值 = visits/day × working days × close probability × average deal value"):] == [
+        "Output formula 产值 = visits/day × working days × close probability × average deal value",
+        "  window: 2026-11-27 … 2026-12-10, 10 working days",
+        "  visits/day (日客户拜访量)            0.50   5 visits ÷ 10 working days; your target 4",
+        "  working days (月工作日)                16   left from today to the end of 2026-12 (of 23)",
+        "  close probability (成交概率)        0.250   1 of the 4 customers visited won a deal",
+        "  average deal value (件均产值)      40,000   80,000 won ÷ 2 deals",
+        "  capacity (产值)                   130,000   = 50,000 won so far + 0.50 × 16 × 0.250 × 40,000",
+        "  beside the pipeline: expected 100,000, best case 150,000 CNY",
+        "",
+        "Quota 300,000 CNY:",
+        "  visits per day needed: 1.56 (you make 0.50), over the 16 working days left, for the 250,000 not yet "
+        "won, the other factors as they are",
+        "  gap: 200,000 CNY beyond won + weighted pipeline (100,000)"]
 
 
 def test_month_json_carries_the_inputs(folder: Path, run) -> None:
@@ -57,30 +71,39 @@ def test_month_json_carries_the_inputs(folder: Path, run) -> None:
     assert data["won"]["total"] == 50000
     assert [(d["customer_id"], d["deal"], d["value"]) for d in data["won"]["deals"]] == [("c", "2", 50000)]
     assert [(d["customer_id"], d["probability"], d["weighted"]) for d in data["pipeline"]["deals"]] == [("a", 0.5, 50000)]
-    assert data["pipeline"]["best_case"] == 100000 and data["overdue"]["total"] == 200000
+    assert data["pipeline"]["best_case"] == 100000
+    assert data["omitted"] == {
+        "deals": [{"section": "omitted", "customer_id": "b", "customer": "B地产", "deal": "1", "stage": "objections",
+                   "category": "commit", "value": 200000, "date": "2026-12-05", "probability": 0.7, "weighted": None,
+                   "reason": "overdue"}],
+        "total": 200000, "by_reason": {"overdue": {"deals": 1, "value": 200000}}, "listed_in_the_current_month": 0}
     assert data["formula"] == {
-        "window": {"start": "2026-11-27", "end": "2026-12-10", "working_days": 10}, "visits": 4,
-        "visits_per_day": 0.4, "target_visits_per_day": 4.0, "customers_visited": ["a", "b", "d"],
-        "won_deals": 2, "won_value": 80000, "close_probability": 0.6667, "average_value": 40000,
-        "working_days": 23, "capacity": 245333,
+        "window": {"start": "2026-11-27", "end": "2026-12-10", "working_days": 10, "from_first_event": False},
+        "visits": 5, "visits_per_day": 0.5, "target_visits_per_day": 4.0, "customers_visited": ["a", "b", "c", "d"],
+        "customers_won": ["c"], "won_deals": 2, "won_value": 80000, "close_probability": 0.25,
+        "average_value": 40000, "working_days": 23, "days_left": 16, "won_so_far": 50000, "capacity": 130000,
+        "no_capacity_because": None,
     }
-    assert data["quota"]["gap"] == 200000 and round(data["quota"]["visits_per_day_needed"], 4) == 0.4891
+    assert data["quota"] == {"amount": 300000, "visits_per_day_needed": 1.5625, "gap": 200000}
 
 
 def test_month_csv_lists_every_deal_counted(folder: Path, run) -> None:
     _folder(run)
     rows = list(csv.DictReader(io.StringIO(run("forecast", "--format", "csv", today=TODAY).stdout)))
-    assert [(r["section"], r["customer_id"], r["value"]) for r in rows] == [
-        ("won", "c", "50,000"), ("pipeline", "a", "100,000"), ("overdue", "b", "200,000")]
+    assert [(r["section"], r["customer_id"], r["value"], r["reason"]) for r in rows] == [
+        ("won", "c", "50,000", ""), ("pipeline", "a", "100,000", ""), ("omitted", "b", "200,000", "overdue")]
 
 
 def test_months_table(folder: Path, run) -> None:
     _folder(run)
     rows = json.loads(run("forecast", "--months", "3", "--window", "10", "--format", "json", today=TODAY).stdout)
-    assert [(r["month"], r["working_days"], r["won"], r["weighted"], r["best_case"]) for r in rows] == [
-        ("2026-12", 23, 50000, 50000, 100000),
-        ("2027-01", 21, 0, 12000, 40000),  # d: 40,000 at needs (30%); 2027 counted Monday–Friday
-        ("2027-02", 20, 0, 0, 0),
+    # capacity: December 50,000 won + 0.5 × 16 days left × 0.25 × 40,000; later months all their working days:
+    # 0.5 × 21 × 0.25 × 40,000 and 0.5 × 20 × 0.25 × 40,000. The overdue deal only in the current month's row.
+    assert [(r["month"], r["working_days"], r["won"], r["weighted"], r["best_case"], r["capacity"],
+             r["omitted_deals"], r["omitted"]) for r in rows] == [
+        ("2026-12", 23, 50000, 50000, 100000, 130000, 1, 200000),
+        ("2027-01", 21, 0, 12000, 40000, 105000, 0, 0),  # d: 40,000 at needs (30%); 2027 counted Monday–Friday
+        ("2027-02", 20, 0, 0, 0, 100000, 0, 0),
     ]
     result = run("forecast", "--months", "2", today=TODAY)
     assert result.stderr == ("warning: China's official holidays for 2027 are not in salescli's calendar yet; "
@@ -90,7 +113,7 @@ def test_months_table(folder: Path, run) -> None:
 def test_breakdown_by_owner_and_field(folder: Path, run) -> None:
     _folder(run)
     by_owner = json.loads(run("forecast", "--by", "owner", "--format", "json", today=TODAY).stdout)
-    assert [(g["owner"], g["won"], g["weighted"], g["overdue"]) for g in by_owner] == [
+    assert [(g["owner"], g["won"], g["weighted"], g["omitted"]) for g in by_owner] == [
         ("李明", 50000, 50000, 0), ("王芳", 0, 0, 200000)]
     table = run("--lang", "zh", "forecast", "--by", "field", today=TODAY).stdout.splitlines()
     assert table[3].split()[:3] == ["建筑单位", "1", "50,000"]
@@ -111,14 +134,26 @@ def test_backtest(folder: Path, run) -> None:
     _folder(run)
     rows = json.loads(run("forecast", "--backtest", "2", "--format", "json", today=TODAY).stdout)
     # on 1 Oct: nothing due in October; on 1 Nov: nothing due in November; c won 30,000 in November
-    assert [(r["month"], r["forecast"], r["actual"], r["error"]) for r in rows] == [
-        ("2026-10", 0, 0, 0), ("2026-11", 0, 30000, -30000)]
+    assert [(r["month"], r["forecast"], r["actual"], r["error"], r["partial"]) for r in rows] == [
+        ("2026-10", 0, 0, 0, False), ("2026-11", 0, 30000, -30000, False)]
+    # from January: December is not over on 10 December, so it is partial and left out of the error.
+    # On 1 Dec the log had a (100,000 at demo, 50%) and b (200,000 at objections, 70%) due in December:
+    # 50,000 + 140,000 = 190,000 weighted, 300,000 best case
+    table = run("forecast", "--backtest", "2", "--month", "2027-01", today=TODAY).stdout.splitlines()
+    assert table[-3].split() == ["2026-11", "0", "0", "0", "30,000", "-30,000", "-100%"]
+    assert table[-2].split() == ["2026-12", "2", "190,000", "300,000", "50,000", "partial", "—"]
+    assert table[-1] == ("Mean absolute error over 1 months that are over: 30,000 (1 month not over yet: partial, "
+                         "left out)")
 
 
 def test_bad_arguments(folder: Path, run) -> None:
     assert run("forecast", "--month", "2026-13").stderr == \
         "Error: '2026-13' is not a month; write it as YYYY-MM (e.g. 2026-12)\n"
-    assert run("forecast", "--by", "colour").stderr == \
-        "Error: --by takes one of: owner, field, channel, size, role, area, source\n"
+    assert run("forecast", "--by", "a..b").stderr.startswith(
+        "Error: --by takes owner, product, manager, office or a profile key (channel, field, area, needs.scope …); "
+        "'a..b' is not a profile key;")
+    assert run("forecast", "--by", "manager").stderr == (
+        "Error: --by manager needs the team table: import it with `salescli import TEAM.csv --team` or write "
+        "`team:` in salescli.yaml\n")
     assert run("forecast", "--format", "markdown").exit_code == 2
     assert run("forecast", "--window", "0").stderr == "Error: --window must be at least 1 working day\n"

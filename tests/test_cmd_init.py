@@ -14,15 +14,17 @@ def test_init_makes_a_data_folder_with_git(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["init", str(target), "--user", "李明", "--language", "zh"])
     assert result.exit_code == 0, result.output
     assert result.stdout == (f"Made in {target}: customers/, templates/, templates/customer.yaml, salescli.yaml, "
-                             "a git repository, the merge driver for customers/*.yaml.\n"
-                             "First commit: .gitattributes, customers/.gitkeep, salescli.yaml, "
+                             ".gitignore, a git repository, the merge driver for customers/*.yaml.\n"
+                             "First commit: .gitattributes, .gitignore, customers/.gitkeep, salescli.yaml, "
                              "templates/customer.yaml.\n"
                              "Next: salescli add NAME  (salescli add --help lists the fields)\n")
     log = subprocess.run(["git", "log", "--format=%s", "--name-only"], cwd=target, capture_output=True, text=True)
-    assert log.stdout.split() == ["salescli", "init:", "settings", "and", "template", ".gitattributes",
+    assert log.stdout.split() == ["salescli", "init:", "settings", "and", "template", ".gitattributes", ".gitignore",
                                   "customers/.gitkeep", "salescli.yaml", "templates/customer.yaml"]
     assert subprocess.run(["git", "status", "--porcelain"], cwd=target, capture_output=True, text=True).stdout == ""
     assert (target / ".gitattributes").read_text() == "customers/*.yaml merge=salescli\n"
+    assert (target / ".gitignore").read_text() == \
+        "# salescli: temporary files of writes in progress (or killed), never data\n.*.tmp\n"
     assert (target / "customers").is_dir() and (target / ".git").is_dir()
     assert (target / "templates" / "customer.yaml").read_text() == (REPO / "templates" / "customer.yaml").read_text()
     config = (target / "salescli.yaml").read_text(encoding="utf-8")

@@ -113,3 +113,34 @@ def test_empty_folder_says_how_to_add_the_first_customer(folder: Path, run) -> N
     run("add", "鼎盛地产")
     assert run("list", "--stage", "demo").stdout.endswith("0 customers | won 0 (0) | lost 0 | open pipeline 0 CNY\n")
     assert run("list").stdout.splitlines()[-1] == "1 customer | prospect 1 | won 0 (0) | lost 0 | open pipeline 0 CNY"
+
+
+def test_list_deals_one_row_per_deal(folder: Path, run) -> None:
+    _folder(folder, run)
+    run("advance", "cjg", "needs", "--new-deal", "扩容", "--date", "2026-11-01")
+    run("target", "cjg", "--value", "2万", "--by", "2027-01-10", "--deal", "扩容", "--date", "2026-11-01")
+    result = run("list", "--deals", "--sort", "opened")
+    assert result.exit_code == 0, result
+    assert result.stdout == (
+        "customer    deal    stage              value  by          opened      closed      owner    product\n"
+        "----------  ------  ---------------  -------  ----------  ----------  ----------  -------  ---------\n"
+        "周敏工作室  1       prospect (lost)                       2026-07-01  2026-07-20\n"
+        "陈建国      1       close (won)        6,800              2026-08-01  2026-10-10\n"
+        "鼎盛地产    1       prospect          80,000              2026-09-01\n"
+        "中建三局    1       demo             120,000  2026-12-20  2026-10-01\n"
+        "陈建国      扩容    needs             20,000  2027-01-10  2026-11-01\n"
+        # open: ds 80,000 + zj 120,000 + cjg's 扩容 20,000 = 220,000
+        "5 deals | prospect 1 · needs 1 · demo 1 | won 1 (6,800) | lost 1 | open pipeline 220,000 CNY\n")
+    rows = list(csv.DictReader(io.StringIO(run("list", "--deals", "--format", "csv", "--sort", "id").stdout)))
+    assert [(r["customer_id"], r["deal"], r["stage"], r["status"], r["value"], r["opened"], r["closed"])
+            for r in rows] == [
+        ("cjg", "1", "close", "won", "6,800", "2026-08-01", "2026-10-10"),
+        ("cjg", "扩容", "needs", "open", "20,000", "2026-11-01", ""),
+        ("ds", "1", "prospect", "open", "80,000", "2026-09-01", ""),
+        ("zj", "1", "demo", "open", "120,000", "2026-10-01", ""),
+        ("zm", "1", "prospect", "lost", "", "2026-07-01", "2026-07-20")]
+    assert [(d["customer_id"], d["deal"]) for d in json.loads(run("list", "--deals", "--open", "--field", "建筑",
+                                                                   "--format", "json").stdout)] == \
+        [("cjg", "扩容"), ("zj", "1")]
+    assert [d["deal"] for d in json.loads(run("list", "--deals", "--due", "2026-12-31", "--format", "json").stdout)] \
+        == ["1"]  # zj's

@@ -83,9 +83,13 @@ def test_reports_through_the_cli(folder: Path, run) -> None:
     assert table[2].endswith("█" * 30)
     rates = json.loads(run("report", "winrate", "--by", "channel", "--format", "json").stdout)
     assert rates == [
-        {"channel": "referral", "won": 1, "lost": 0, "win_rate": 1.0, "avg_won_value": 50000, "avg_cycle_days": 40.0},
-        {"channel": "cold", "won": 0, "lost": 1, "win_rate": 0.0, "avg_won_value": None, "avg_cycle_days": None}]
-    assert run("report", "winrate", "--by", "colour").exit_code == 2
+        {"channel": "referral", "won": 1, "lost": 0, "win_rate": 1.0, "avg_won_value": 50000, "avg_cycle_days": 40.0,
+         "median_cycle_days": 40.0},
+        {"channel": "cold", "won": 0, "lost": 1, "win_rate": 0.0, "avg_won_value": None, "avg_cycle_days": None,
+         "median_cycle_days": None}]
+    assert run("report", "winrate", "--by", "colour").stderr == \
+        "warning: no customer has a value for 'colour'; every one is under (none)\n"
+    assert run("report", "winrate", "--by", "colour!").exit_code == 2
     parties = run("report", "parties").stdout
     assert parties == "nothing to report\n"
     assert run("report", "stale", "--format", "csv").stdout.splitlines()[0] == \

@@ -85,3 +85,16 @@ def test_prep_sheet(folder: Path, run) -> None:
     assert out[-1] == "  none recorded — find the key people (trust: names, phones, hobbies, birthdays)"
     visited = run("prep", "h1", today=TODAY).stdout.splitlines()
     assert "  2026-11-20  " in visited  # a visit with no goal or note still shows its date
+
+
+def test_a_target_dated_past_the_years_salescli_works_with_skips_that_file_alone(folder: Path, run) -> None:
+    _folder(run)
+    path = folder / "customers" / "h1.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "- {date: 2026-11-21, event: target, by: 9999-12-31}\n",
+                    encoding="utf-8")  # a target typed by hand (salescli refuses it at input)
+    result = run("schedule", "--format", "json", today=TODAY)
+    line = path.read_text(encoding="utf-8").count("\n")
+    assert result.stderr == (f"warning: skipped {path}:{line}:41: 9999-12-31 is outside the years salescli works "
+                             "with (1900–2999)\n")
+    visits = [visit["customer_id"] for day in json.loads(result.stdout)["days"] for visit in day["visits"]]
+    assert "h1" not in visits and "g1" in visits

@@ -89,6 +89,16 @@ def test_profile_values_by_dotted_key() -> None:
          ("log", 0, "stage"), "did you mean 'demo'"),
         ({"name": "A", "log": [{"date": date(2026, 1, 1), "event": "won", "value": "lots"}]},
          ("log", 0, "value"), "not an amount"),
+        ({"name": "A", "log": [{"date": date(9999, 12, 31), "event": "added"}]},
+         ("log", 0, "date"), "9999-12-31 is outside the years salescli works with (1900–2999)"),
+        ({"name": "A", "log": [{"date": date(2026, 1, 1), "event": "target", "by": date(9999, 12, 31)}]},
+         ("log", 0, "by"), "outside the years"),
+        ({"name": "A", "log": [{"date": date(2026, 1, 1), "event": "won", "value": 10**29}]},
+         ("log", 0, "value"), "is more than salescli takes as an amount"),
+        ({"name": "A", "log": [{"date": date(2026, 1, 1), "event": "won", "value": float("nan")}]},
+         ("log", 0, "value"), "'nan' is not an amount"),
+        ({"name": "A", "log": [{"date": date(2026, 1, 1), "event": "won", "value": float("inf")}]},
+         ("log", 0, "value"), "'inf' is not an amount"),
     ],
 )
 def test_problems_name_the_place(document: object, where: tuple, message: str) -> None:
@@ -105,3 +115,29 @@ def test_a_malformed_event_names_its_key(item: dict, key: str) -> None:
     with pytest.raises(LogProblem) as problem:
         event_from_item(item, 3)
     assert problem.value.where == ("log", 3, key)
+
+
+def test_an_added_event_without_a_stage_opens_no_deal_once_real_deals_arrive() -> None:
+    added = {"date": date(2016, 10, 1), "event": "added"}  # an account import, a site sign board
+    alone = customer_from_document(doc(added), file_id="x")
+    assert [(deal.name, deal.stage) for deal in alone.deals] == [("1", Stage.PROSPECT)]  # a prospect all the same
+    imported = customer_from_document(doc(
+        added,
+        {"date": date(2017, 1, 5), "event": "open", "deal": "O1", "stage": "approach", "owner": "Moses Frase",
+         "product": "GTX Basic"},
+        {"date": date(2017, 3, 1), "event": "won", "deal": "O1", "value": 550},
+        {"date": date(2017, 2, 1), "event": "open", "deal": "O2"},
+    ), file_id="x")
+    assert [(d.name, d.stage, d.status, d.owner, d.product) for d in imported.deals] == [
+        ("O1", Stage.CLOSE, Status.WON, "Moses Frase", "GTX Basic"), ("O2", Stage.PROSPECT, Status.OPEN, None, None)]
+    assert imported.first_seen == date(2016, 10, 1)
+    # a visit (or a target, an advance) without `deal:` makes the first deal the customer's own
+    visited = customer_from_document(doc(
+        added, {"date": date(2017, 1, 2), "event": "visit"},
+        {"date": date(2017, 1, 5), "event": "open", "deal": "O1", "stage": "approach"}), file_id="x")
+    assert [deal.name for deal in visited.deals] == ["1", "O1"]
+    # `salescli add` writes its stage: a deal from the start, whatever follows
+    added_by_hand = customer_from_document(doc(
+        {"date": date(2026, 9, 1), "event": "added", "stage": "prospect"},
+        {"date": date(2026, 10, 1), "event": "open", "deal": "2", "stage": "needs"}), file_id="x")
+    assert [deal.name for deal in added_by_hand.deals] == ["1", "2"]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from salescli.merge import merge_texts
+from salescli.merge import MergeResult, merge_texts
 from tests.conftest import customer_file, invoke
 
 BASE = """# 客户档案
@@ -119,30 +119,159 @@ def test_git_setup_writes_attributes_once(repo: Path) -> None:
     assert "merge-file %O %A %B %P" in git(repo, "config", "merge.salescli.driver").stdout
 
 
-def test_two_clones_of_one_data_repo_merge_on_pull(tmp_path: Path) -> None:
+# ---- the log merged against the common ancestor ----------------------------------------------
+
+LOG_BASE = ("name: A\nlog:\n- {date: 2026-09-01, event: added}\n- {date: 2026-10-01, event: visit, note: 错的}\n"
+            "- {date: 2026-10-05, event: note, note: keep}\n")
+APPENDED = LOG_BASE + "- {date: 2026-11-20, event: visit, note: C}\n"
+WRONG_VISIT = "- {date: 2026-10-01, event: visit, note: 错的}\n"
+
+
+def test_an_event_deleted_on_one_side_stays_deleted() -> None:
+    deleted = LOG_BASE.replace(WRONG_VISIT, "")
+    expected = deleted + "- {date: 2026-11-20, event: visit, note: C}\n"
+    assert merge_texts(LOG_BASE, APPENDED, deleted) == MergeResult(expected, ())
+    assert merge_texts(LOG_BASE, deleted, APPENDED) == MergeResult(expected, ())
+
+
+def test_an_event_corrected_on_one_side_replaces_the_old_one() -> None:
+    corrected = LOG_BASE.replace("错的}", "对的}  # 改正")
+    expected = corrected + "- {date: 2026-11-20, event: visit, note: C}\n"
+    assert merge_texts(LOG_BASE, APPENDED, corrected) == MergeResult(expected, ())
+    assert merge_texts(LOG_BASE, corrected, APPENDED) == MergeResult(expected, ())
+
+
+def test_an_event_changed_differently_on_both_sides_is_a_marked_conflict() -> None:
+    ours, theirs = LOG_BASE.replace("错的", "张工"), LOG_BASE.replace("错的", "李工")
+    marked = LOG_BASE.replace(WRONG_VISIT, "<<<<<<< ours\n- {date: 2026-10-01, event: visit, note: 张工}\n"
+                                           "=======\n- {date: 2026-10-01, event: visit, note: 李工}\n>>>>>>> theirs\n")
+    assert merge_texts(LOG_BASE, ours, theirs) == MergeResult(marked, ("log: the 2026-10-01 visit event",))
+
+
+def test_an_event_deleted_on_one_side_and_changed_on_the_other_is_a_conflict() -> None:
+    deleted = LOG_BASE.replace(WRONG_VISIT, "") + "- {date: 2026-11-21, event: note, note: new}\n"
+    corrected = LOG_BASE.replace("错的", "对的")
+    marked = ("name: A\nlog:\n- {date: 2026-09-01, event: added}\n<<<<<<< ours\n=======\n"
+              "- {date: 2026-10-01, event: visit, note: 对的}\n>>>>>>> theirs\n- {date: 2026-10-05, event: note, note: keep}\n"
+              "- {date: 2026-11-21, event: note, note: new}\n")
+    assert merge_texts(LOG_BASE, deleted, corrected) == MergeResult(marked, ("log: the 2026-10-01 visit event",))
+
+
+def test_an_event_both_sides_added_or_changed_alike_is_kept_once() -> None:
+    both = LOG_BASE.replace("错的", "对的") + "- {date: 2026-11-20, event: visit, note: C}\n"
+    assert merge_texts(LOG_BASE, both, both) == MergeResult(both, ())
+
+
+def test_a_file_both_sides_added_merges_against_an_empty_ancestor() -> None:
+    result = merge_texts("", APPENDED, LOG_BASE + "- {date: 2026-11-22, event: note, note: B}\n")
+    assert result == MergeResult(APPENDED + "- {date: 2026-11-22, event: note, note: B}\n", ())
+
+
+AUTHOR = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"}
+
+
+def _git(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    import os
+
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
+                          env={**os.environ, **AUTHOR})
+
+
+@pytest.fixture
+def clones(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, Path]:
+    """Two reps' clones (B and C) of one data repository, made by `init` and shared through a bare
+    origin; C's clone is fresh: git has not copied the merge driver's setting into it."""
+    for key, value in AUTHOR.items():
+        monkeypatch.setenv(key, value)
     origin = tmp_path / "origin.git"
     subprocess.run(["git", "init", "-q", "--bare", "-b", "main", str(origin)], check=True)
-    first = tmp_path / "a"
-    assert invoke(tmp_path, "init", str(first), "--no-git").exit_code == 0
-    git(first, "init", "-q", "-b", "main")
-    invoke(first, "git-setup")
-    invoke(first, "add", "中建三局", "--id", "zj", "--value", "8万", today="2026-09-01")
-    git(first, "add", ".")
-    git(first, "commit", "-qm", "start")
-    git(first, "remote", "add", "origin", str(origin))
-    assert git(first, "push", "-q", "origin", "main").returncode == 0
-    second = tmp_path / "b"
-    subprocess.run(["git", "clone", "-q", str(origin), str(second)], check=True)
-    invoke(second, "git-setup")  # git config is per clone
+    rep_b = tmp_path / "b"
+    assert invoke(tmp_path, "init", str(rep_b)).exit_code == 0
+    _git(rep_b, "checkout", "-qb", "main")
+    invoke(rep_b, "add", "中建三局", "--id", "zj", "--value", "8万", today="2026-09-01")
+    invoke(rep_b, "visit", "zj", "--note", "错的", today="2026-10-01")
+    invoke(rep_b, "visit", "zj", "--note", "second", today="2026-10-02")
+    _git(rep_b, "add", ".")
+    _git(rep_b, "commit", "-qm", "start")
+    _git(rep_b, "remote", "add", "origin", str(origin))
+    assert _git(rep_b, "push", "-q", "origin", "main").returncode == 0
+    rep_c = tmp_path / "c"
+    subprocess.run(["git", "clone", "-q", str(origin), str(rep_c)], check=True)
+    return rep_b, rep_c
+
+
+def _pull(rep: Path) -> subprocess.CompletedProcess:
+    return _git(rep, "pull", "-q", "--no-rebase", "origin", "main")
+
+
+def _events(rep: Path) -> list[tuple[str, str, str | None]]:
+    log = yaml.safe_load(customer_file(rep, "zj").read_text(encoding="utf-8"))["log"]
+    return [(e["date"].isoformat(), e["event"], e.get("note")) for e in log]
+
+
+def test_a_fresh_clone_registers_the_driver_and_a_pull_keeps_a_deletion(clones: tuple[Path, Path]) -> None:
+    rep_b, rep_c = clones
+    path_b = customer_file(rep_b, "zj")
+    path_b.write_text(path_b.read_text(encoding="utf-8").replace(
+        "- {date: 2026-10-01, event: visit, note: 错的}\n", ""), encoding="utf-8")  # B deletes a mistake by hand
+    _git(rep_b, "commit", "-qam", "B removes a wrong visit")
+    assert _git(rep_b, "push", "-q", "origin", "main").returncode == 0
+    first = invoke(rep_c, "visit", "zj", "--note", "C 回访", today="2026-11-20")  # C's first command in the clone
+    assert first.stderr.startswith("salescli: registered its merge driver for customers/*.yaml in this clone's "
+                                   "git config, as .gitattributes asks")
+    assert "merge-file %O %A %B %P" in _git(rep_c, "config", "merge.salescli.driver").stdout
+    assert invoke(rep_c, "list").stderr == ""  # said once
+    _git(rep_c, "commit", "-qam", "C visits")
+    pulled = _pull(rep_c)
+    assert pulled.returncode == 0, pulled.stderr
+    assert _events(rep_c) == [("2026-09-01", "added", None), ("2026-09-01", "target", None),
+                              ("2026-10-02", "visit", "second"), ("2026-11-20", "visit", "C 回访")]
+    assert invoke(rep_c, "check").exit_code == 0
+
+
+def test_a_pull_keeps_a_corrected_note_once(clones: tuple[Path, Path]) -> None:
+    rep_b, rep_c = clones
+    path_b = customer_file(rep_b, "zj")
+    path_b.write_text(path_b.read_text(encoding="utf-8").replace("note: 错的", "note: 对的"), encoding="utf-8")
+    _git(rep_b, "commit", "-qam", "B corrects a note")
+    _git(rep_b, "push", "-q", "origin", "main")
+    invoke(rep_c, "visit", "zj", "--note", "C 回访", today="2026-11-20")
+    _git(rep_c, "commit", "-qam", "C visits")
+    assert _pull(rep_c).returncode == 0
+    assert [note for _, _, note in _events(rep_c)] == [None, None, "对的", "second", "C 回访"]
+
+
+def test_a_side_saved_in_gbk_is_merged_by_line_with_markers_that_name_the_file(clones: tuple[Path, Path]) -> None:
+    rep_b, rep_c = clones
+    path_b = customer_file(rep_b, "zj")
+    gbk = path_b.read_text(encoding="utf-8").replace("note: second", "note: 第二次").encode("gbk")
+    path_b.write_bytes(gbk)  # an editor on Windows
+    _git(rep_b, "commit", "-qam", "B edits in GBK")
+    _git(rep_b, "push", "-q", "origin", "main")
+    invoke(rep_c, "list")  # registers the driver in C's clone
+    path_c = customer_file(rep_c, "zj")
+    path_c.write_text(path_c.read_text(encoding="utf-8").replace("note: second", "note: 二"), encoding="utf-8")
+    _git(rep_c, "commit", "-qam", "C edits")
+    pulled = _pull(rep_c)
+    assert pulled.returncode != 0
+    assert "salescli merge: customers/zj.yaml: theirs is not UTF-8 text (byte " in pulled.stderr
+    merged = path_c.read_bytes()
+    assert b"<<<<<<< customers/zj.yaml (ours)\n" in merged and b">>>>>>> customers/zj.yaml (theirs)\n" in merged
+    assert "note: 第二次".encode("gbk") in merged and "note: 二".encode() in merged  # nothing lost
+    result = invoke(rep_c, "check")
+    assert result.exit_code == 1 and "customers/zj.yaml: not UTF-8 text" in result.stdout
+
+
+def test_two_clones_of_one_data_repo_merge_on_pull(clones: tuple[Path, Path]) -> None:
+    first, second = clones
     invoke(first, "--commit", "advance", "zj", "demo", today="2026-11-20")
     invoke(first, "--commit", "visit", "zj", "--note", "A 演示", today="2026-11-21")
-    assert git(first, "push", "-q", "origin", "main").returncode == 0
+    assert _git(first, "push", "-q", "origin", "main").returncode == 0
     invoke(second, "--commit", "visit", "zj", "--note", "B 回访", today="2026-11-19")
     invoke(second, "--commit", "target", "zj", "--by", "2027-01-10", today="2026-11-22")
-    pulled = git(second, "pull", "-q", "--no-rebase", "origin", "main")
+    pulled = _pull(second)
     assert pulled.returncode == 0, pulled.stderr
-    log = yaml.safe_load(customer_file(second, "zj").read_text(encoding="utf-8"))["log"]
-    assert [(e["date"].isoformat(), e["event"]) for e in log] == [
-        ("2026-09-01", "added"), ("2026-09-01", "target"), ("2026-11-19", "visit"), ("2026-11-20", "stage"),
-        ("2026-11-21", "visit"), ("2026-11-22", "target")]
+    assert [(day, event) for day, event, _ in _events(second)] == [
+        ("2026-09-01", "added"), ("2026-09-01", "target"), ("2026-10-01", "visit"), ("2026-10-02", "visit"),
+        ("2026-11-19", "visit"), ("2026-11-20", "stage"), ("2026-11-21", "visit"), ("2026-11-22", "target")]
     assert invoke(second, "check", today="2026-11-26").exit_code == 0

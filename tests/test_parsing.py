@@ -1,3 +1,4 @@
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -95,3 +96,36 @@ def test_amounts_in_chinese_numerals(text: str, expected: Decimal) -> None:
 def test_chinese_non_amounts_are_refused(text: str) -> None:
     with pytest.raises(UsageError, match="not an amount"):
         parse_money(text)
+
+
+@pytest.mark.parametrize("text", ["+99999999d", "9999-12-31", "1899-12-31", "+1000y", "+20000m", "-2000000w",
+                                  "3000-01-01", "5 Dec 9999"])
+def test_dates_outside_the_years_salescli_works_with_are_refused(text: str) -> None:
+    with pytest.raises(UsageError, match=rf"^'{re.escape(text)}' is outside the years salescli works with "
+                                         r"\(1900–2999\); write a date in them$"):
+        parse_date(text, today=TODAY)
+
+
+def test_the_first_and_last_days_salescli_works_with() -> None:
+    assert parse_date("1900-01-01", today=TODAY) == date(1900, 1, 1)
+    assert parse_date("2999-12-31", today=TODAY) == date(2999, 12, 31)
+
+
+@pytest.mark.parametrize("text", ["12345678901234567890123456789", "1000000000000", "100000000万", "9" * 5000])
+def test_amounts_beyond_a_trillion_are_refused(text: str) -> None:
+    with pytest.raises(UsageError, match=r"is more than salescli takes as an amount \(at most 999,999,999,999\)$"):
+        parse_money(text)
+
+
+def test_the_largest_amount_is_taken() -> None:
+    assert parse_money("999,999,999,999") == Decimal(999_999_999_999)
+
+
+def test_months_outside_the_years_are_refused() -> None:
+    from salescli.workdays import Month
+
+    with pytest.raises(UsageError, match=r"^'9999-12' is outside the years salescli works with \(1900–2999\)$"):
+        Month.parse("9999-12")
+    assert Month(2999, 12).last == date(2999, 12, 31)
+    with pytest.raises(UsageError, match="outside the years"):
+        Month(2999, 12).next(13)

@@ -5,7 +5,9 @@ from decimal import Decimal
 
 from salescli import reports
 from salescli.config import DEFAULT_STALE_DAYS
+from salescli.config import Team, TeamMember
 from salescli.customer import Customer, customer_from_document
+from salescli.dimensions import Dimension
 from salescli.stages import Stage
 
 D = date.fromisoformat
@@ -90,3 +92,48 @@ def test_bar() -> None:
     assert reports.bar(5, 10, width=4) == "██"
     assert reports.bar(1, 8, width=1) == "▏"
     assert reports.bar(0, 10) == ""
+
+
+def test_the_median_cycle_beside_the_mean() -> None:
+    deals = [make(f"m{days}", {"channel": "cold"}, ("2026-01-01", "added", {}),
+                  (str(D("2026-01-01").fromordinal(D("2026-01-01").toordinal() + days)), "won", {"value": 1}))
+             for days in (10, 20, 90)]
+    (rate,) = reports.win_rates(deals, "channel")
+    assert rate.cycle_days == (10, 20, 90)
+    assert (rate.average_cycle, rate.median_cycle) == (40.0, 20.0)  # (10 + 20 + 90) ÷ 3; the middle one
+    (even,) = reports.win_rates(deals[:2], "channel")
+    assert even.median_cycle == 15.0  # the mean of the middle two
+
+
+TEAM = Team({"Moses": TeamMember("Dustin", "Central"), "Anna": TeamMember("Melvin", "East")})
+BY_REP = [
+    make("x", {"needs": {"scope": "retail"}, "owner": "Anna"},
+         ("2017-01-01", "added", {}),
+         ("2017-01-05", "open", {"deal": "O1", "owner": "Moses", "product": "GTX"}),
+         ("2017-02-04", "won", {"deal": "O1", "value": 500}),
+         ("2017-01-10", "open", {"deal": "O2", "owner": "moses ", "product": "MG"}),  # as another export spells it
+         ("2017-01-30", "lost", {"deal": "O2", "reason": "x"}),
+         ("2017-01-10", "open", {"deal": "O3", "product": "GTX"}),  # no owner of its own: the customer's (Anna)
+         ("2017-01-20", "won", {"deal": "O3", "value": 300})),
+    make("y", {"needs": {"scope": "medical"}},
+         ("2017-01-01", "added", {}), ("2017-01-02", "open", {"deal": "O4", "owner": "Zed"}),
+         ("2017-03-01", "lost", {"deal": "O4", "reason": "x"})),
+]
+
+
+def test_win_rates_by_the_deals_owner_product_team_and_a_dotted_key() -> None:
+    def rates(key: str) -> list[tuple]:
+        return [(r.key, r.won, r.lost) for r in reports.win_rates(BY_REP, Dimension(key, TEAM))]
+
+    assert rates("owner") == [("Anna", 1, 0), ("Moses", 1, 1), ("Zed", 0, 1)]
+    assert rates("product") == [("GTX", 2, 0), ("MG", 0, 1), (None, 0, 1)]
+    # O1, O2 are Moses's (Dustin, Central), O3 Anna's (Melvin, East); Zed is not in the team table
+    assert rates("manager") == [("Melvin", 1, 0), ("Dustin", 1, 1), (None, 0, 1)]
+    assert rates("office") == [("East", 1, 0), ("Central", 1, 1), (None, 0, 1)]
+    assert rates("needs.scope") == [("retail", 2, 1), ("medical", 0, 1)]
+
+
+def test_a_funnel_per_office() -> None:
+    groups = reports.funnels(BY_REP, Dimension("office", TEAM))
+    assert [(key, steps[0].deals, steps[Stage.CLOSE.number - 1].deals) for key, steps in groups.items()] == [
+        ("Central", 2, 1), ("East", 1, 1), (None, 1, 0)]

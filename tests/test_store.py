@@ -74,19 +74,55 @@ def test_append_events_writes_atomically_and_keeps_the_mode(folder: Path) -> Non
     assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
 
 
-def test_a_file_changed_underneath_is_not_overwritten(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    path = write(folder, "a.yaml", CUSTOMER)
-    edited_by_hand = CUSTOMER + "# typed while salescli ran\n"
-    real_append = yamlfile.append_to_log
+def _editor_saves(path: Path, text: str) -> None:
+    temp = path.with_name("editor.tmp")
+    temp.write_text(text, encoding="utf-8")
+    os.replace(temp, path)
 
-    def append_while_someone_edits(text: str, items: list) -> str:
-        path.write_text(edited_by_hand, encoding="utf-8")
+
+@pytest.mark.parametrize("moment", ["while the change is worked out", "between the last check and the swap"])
+def test_a_hand_edit_saved_while_salescli_writes_is_kept_and_the_change_made_again_on_it(
+        folder: Path, monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
+    path = write(folder, "a.yaml", CUSTOMER)
+    edited_by_hand = CUSTOMER.replace("# keep me", "# typed while salescli ran")
+    owner, name = (yamlfile, "append_plain") if moment.startswith("while") else (store, "_exchange")
+    real = getattr(owner, name)
+    edits = iter([edited_by_hand])
+
+    def saved_by_an_editor(*args: object) -> object:
+        for edit in edits:  # the first time only: an editor saves (a new file renamed over it)
+            _editor_saves(path, edit)
+        return real(*args)
+
+    monkeypatch.setattr(owner, name, saved_by_an_editor)
+    store.append_events(path, [NOTE])
+    assert path.read_text(encoding="utf-8") == edited_by_hand + "- {date: 2026-11-26, event: note, note: hi}\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
+
+
+def test_a_file_that_keeps_changing_is_left_to_the_other_writer(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(folder, "a.yaml", CUSTOMER)
+    real_append = yamlfile.append_plain
+    edits = iter(range(100))
+
+    def append_while_someone_edits(text: str, items: list) -> object:
+        path.write_text(CUSTOMER + f"# edit {next(edits)}\n", encoding="utf-8")  # in place, every time
         return real_append(text, items)
 
-    monkeypatch.setattr(yamlfile, "append_to_log", append_while_someone_edits)
-    with pytest.raises(DataError, match="the file changed while salescli was writing it; nothing was written"):
+    monkeypatch.setattr(yamlfile, "append_plain", append_while_someone_edits)
+    with pytest.raises(DataError, match="the file kept changing while salescli was writing it .*; nothing was written"):
         store.append_events(path, [NOTE])
-    assert path.read_text(encoding="utf-8") == edited_by_hand
+    assert path.read_text(encoding="utf-8") == CUSTOMER + "# edit 4\n"
+    assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
+
+
+def test_a_change_worked_out_from_an_earlier_read_is_refused_when_the_file_changed(folder: Path) -> None:
+    path = write(folder, "a.yaml", CUSTOMER)
+    store.read_customer(path)
+    path.write_text(CUSTOMER + "# edited\n", encoding="utf-8")
+    with pytest.raises(DataError, match="the file changed since salescli read it .*; nothing was written"):
+        store.append_events(path, [NOTE])
+    assert path.read_text(encoding="utf-8") == CUSTOMER + "# edited\n"
 
 
 def test_an_interrupted_write_leaves_the_file_whole(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -95,7 +131,7 @@ def test_an_interrupted_write_leaves_the_file_whole(folder: Path, monkeypatch: p
     def interrupted(*args: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(os, "replace", interrupted)
+    monkeypatch.setattr(os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         store.append_events(path, [NOTE])
     assert path.read_text(encoding="utf-8") == CUSTOMER
@@ -133,3 +169,142 @@ def test_parallel_writers_lose_no_event(folder: Path) -> None:
     assert [worker.exitcode for worker in workers] == [0, 0, 0]
     notes = sorted(event.note for event in store.read_customer(path).events if event.note)
     assert notes == sorted(f"{w}-{n}" for w in range(3) for n in range(15))
+
+
+# ---- writes that must be refused, and the ones that land -------------------------------------
+
+def test_a_symbolic_link_inside_the_folder_is_written_through(folder: Path) -> None:
+    target = write(folder, "a.yaml", CUSTOMER)
+    link = folder / "customers" / "alias.yaml"
+    link.symlink_to("a.yaml")
+    store.append_events(link, [NOTE])
+    assert link.is_symlink() and target.read_text(encoding="utf-8").endswith("note: hi}\n")
+
+
+def test_a_symbolic_link_out_of_the_folder_is_refused(folder: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(folder)
+    outside = tmp_path / "elsewhere.yaml"
+    outside.write_text(CUSTOMER, encoding="utf-8")
+    link = folder / "customers" / "a.yaml"
+    link.symlink_to(outside)
+    with pytest.raises(DataError) as error:
+        store.append_events(link, [NOTE])
+    assert str(error.value) == (f"customers/a.yaml: it is a symbolic link to {outside}, outside the data folder; "
+                                "salescli does not write through it (copy the file into the folder to change it here)")
+    assert link.is_symlink() and outside.read_text(encoding="utf-8") == CUSTOMER
+
+
+def test_a_read_only_file_is_left_as_it_is(folder: Path) -> None:
+    path = write(folder, "a.yaml", CUSTOMER)
+    os.chmod(path, 0o444)
+    with pytest.raises(DataError, match=r"the file is read-only; salescli leaves it as it is \(make it writable"):
+        store.append_events(path, [NOTE])
+    assert path.read_text(encoding="utf-8") == CUSTOMER
+
+
+def test_what_is_not_a_regular_file_is_neither_read_nor_written(folder: Path) -> None:
+    fifo = folder / "customers" / "x.yaml"
+    os.mkfifo(fifo)
+    (folder / "customers" / "dir.yaml").mkdir()
+    (folder / "customers" / "loop.yaml").symlink_to("loop.yaml")
+    read = store.read_all(store.DataFolder(folder), use_cache=False)  # never waits for a writer of the FIFO
+    assert [problem.message for problem in read.problems] == [
+        "cannot read: it is a folder, not a regular file; salescli reads only plain files",
+        "cannot read: it is a symbolic link that loops back on itself",
+        "cannot read: it is a named pipe (FIFO), not a regular file; salescli reads only plain files"]
+    with pytest.raises(DataError, match="cannot write: it is a named pipe \\(FIFO\\), not a regular file"):
+        store.append_events(fifo, [NOTE])
+
+
+def test_a_full_disk_is_one_clear_error_and_leaves_nothing(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import errno
+
+    path = write(folder, "a.yaml", CUSTOMER)
+
+    def full(*args: object) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "write", full)
+    with pytest.raises(DataError) as error:
+        store.append_events(path, [NOTE])
+    assert error.value.message == "cannot write: the disk is full; nothing was written"
+    assert path.read_text(encoding="utf-8") == CUSTOMER
+    assert [p.name for p in path.parent.iterdir()] == ["a.yaml"]
+
+
+def test_without_an_atomic_exchange_the_write_compares_then_renames(folder: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(folder, "a.yaml", CUSTOMER)
+    monkeypatch.setattr(store, "_exchange", lambda first, second: False)  # another system, a network file system
+    store.append_events(path, [NOTE])
+    assert path.read_text(encoding="utf-8") == CUSTOMER + "- {date: 2026-11-26, event: note, note: hi}\n"
+
+
+def test_a_landed_write_that_reads_back_wrong_says_it_was_written(folder: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write(folder, "a.yaml", CUSTOMER)
+    store.forget()
+    monkeypatch.setattr(store._TempFile, "read_back", lambda self: b"garbage")  # the disk gives back something else
+    with pytest.raises(DataError, match="the change was written, but the file does not read back the same"):
+        store.append_events(path, [NOTE])
+    assert path.read_text(encoding="utf-8").endswith("note: hi}\n") and store.landed() == [path]
+
+
+def test_leftover_temp_files_are_removed_unless_a_writer_holds_them(folder: Path) -> None:
+    import fcntl
+
+    write(folder, "a.yaml", CUSTOMER)
+    old, held, young = (write(folder, name, "x") for name in
+                        (".a.yaml.k3j_x9a0.tmp", ".a.yaml.abcdefgh.tmp", ".a.yaml.12345678.tmp"))
+    for path in (old, held):
+        os.utime(path, (0, 0))
+    with open(held, "rb") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # a writer at work
+        assert [p.name for p in store.DataFolder(folder).customer_files()] == ["a.yaml"]
+    assert sorted(p.name for p in (folder / "customers").iterdir()) == sorted([held.name, young.name, "a.yaml"])
+
+
+def test_the_customer_a_quick_append_gives_is_the_one_the_file_gives(folder: Path) -> None:
+    from salescli.customer import from_record, to_record
+
+    text = CUSTOMER + "- {date: 2026-10-01, event: stage, stage: demo}\n- {date: 2026-10-02, event: open, deal: b}\n"
+    path = write(folder, "a.yaml", text)
+    later = [{"date": date(2026, 11, 26), "event": "won", "value": 48000},
+             {"date": date(2026, 11, 27), "event": "visit", "deal": "b", "next": date(2026, 12, 1)}]
+    earlier = [{"date": date(2026, 9, 15), "event": "note", "note": "back-dated"}]
+    for items in (later, earlier):
+        store.forget()
+        cached = from_record(to_record(store.read_customer(path)), path)  # as the parse cache gives it
+        store._parsed[store._key(path)] = (store._seen[store._key(path)], cached)
+        written = store.append_events(path, items)
+        assert _unpacked(to_record(written)) == \
+            _unpacked(to_record(store.parse_customer(path.read_text(encoding="utf-8"), path)))
+
+
+def _unpacked(record: tuple) -> tuple:
+    import marshal
+
+    return tuple(marshal.loads(part) if isinstance(part, bytes) else part for part in record)
+
+
+def test_two_saves_in_that_instant_keep_both_versions_and_say_where(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(folder)
+    path = write(folder, "a.yaml", CUSTOMER)
+    first, second = CUSTOMER + "# first save\n", CUSTOMER + "# second save\n"
+    exchange = store._exchange
+    saves = iter([first, second])
+
+    def exchange_just_after_a_save(one: Path, other: Path) -> bool:
+        _editor_saves(path, next(saves))
+        return exchange(one, other)
+
+    monkeypatch.setattr(store, "_exchange", exchange_just_after_a_save)
+    with pytest.raises(DataError) as error:
+        store.append_events(path, [NOTE])
+    kept = [p for p in path.parent.iterdir() if p.name.startswith("a.yaml.displaced-")]
+    assert len(kept) == 1 and str(error.value) == (
+        "customers/a.yaml: another program saved the file twice while salescli was writing it: the file holds one "
+        f"of its versions, and the other (perhaps with salescli's change) is kept as customers/{kept[0].name}; "
+        "compare the two and merge them by hand")
+    assert {path.read_text(encoding="utf-8"), kept[0].read_text(encoding="utf-8")} == {first, second}

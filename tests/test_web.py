@@ -192,13 +192,14 @@ def test_the_forecast_page_has_the_figures_of_salescli_forecast(client: FlaskCli
     assert "Left out of the figures: 0 deals" in text
 
 
-def test_the_forecast_page_lists_the_overdue_deals_as_left_out(client: FlaskClient, sample: Path) -> None:
+def test_the_forecast_page_lists_the_deals_left_out_with_their_reasons(client: FlaskClient, sample: Path) -> None:
     text = text_of(page(client, "/forecast?month=2026-11"))
     cli = cli_json(sample, "forecast", "--month", "2026-11")
-    overdue = [deal["customer"] for deal in cli["overdue"]["deals"]]
-    assert f"Left out of the figures: {len(overdue)} deal" in text
-    for name in overdue:
-        assert name in text
+    omitted = [(deal["customer"], deal["reason"]) for deal in cli["omitted"]["deals"]]
+    assert f"Left out of the figures: {len(omitted)} deals" in text
+    reasons = {"overdue": "the target date has passed", "no target date": "no target date", "no value": "no value"}
+    for name, reason in omitted:
+        assert name in text and reasons[reason] in text
 
 
 def test_the_forecast_page_refuses_a_bad_month_as_the_cli_does(client: FlaskClient) -> None:

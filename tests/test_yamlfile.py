@@ -318,8 +318,8 @@ def test_a_plain_log_is_read_as_pyyaml_reads_it(text: str) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.sampled_from(["", "  "]), st.lists(st.lists(st.tuples(
     st.sampled_from(["date", "event", "note", "value", "goal", "by"]),
-    st.sampled_from([value for value in SAFE_LOG_SCALARS if value != "2026-13-01"])), min_size=1, max_size=4),
-    min_size=1, max_size=6))
+    st.sampled_from([value for value in SAFE_LOG_SCALARS if value != "2026-13-01"])), min_size=1, max_size=4,
+    unique_by=lambda pair: pair[0]), min_size=1, max_size=6))  # (a key given twice goes to PyYAML, which says where)
 def test_a_log_of_simple_values_takes_the_quick_path(indent: str, items: list[list[tuple[str, str]]]) -> None:
     text = "name: A\nlog:\n" + "".join(
         indent + "- {" + ", ".join(f"{key}: {value}" for key, value in pairs) + "}\n" for pairs in items)
@@ -467,3 +467,154 @@ def test_a_profile_edit_changes_only_its_own_lines(profile: tuple[str, list[tupl
     for part in path:
         found = found[part]
     assert found == (None if how == "unset" else value)
+
+
+# ---- the quick append writes what the full edit writes --------------------------------------
+
+@settings(max_examples=300, deadline=None)
+@given(customer_files(), st.lists(_event, min_size=1, max_size=3))
+def test_the_quick_append_writes_what_the_full_edit_writes(file: tuple[str, list[dict]], new: list[dict]) -> None:
+    text, events = file
+    quick = yamlfile.append_plain(text, new)
+    if quick is None:  # not a log of one-line items: the full edit's business
+        return
+    after, written = quick
+    assert after == yamlfile.append_to_log(text, new)
+    inserted = _inserted(events, new)
+    at_end = inserted[:len(events)] == events
+    assert written == (inserted[len(events):] if at_end else None)
+
+
+@settings(max_examples=200, deadline=None)
+@given(log_files(), st.lists(_event, min_size=1, max_size=2))
+def test_the_quick_append_agrees_on_odd_files_too(text: str, new: list[dict]) -> None:
+    try:
+        slow = yamlfile.append_to_log(text, new)
+    except (DataError, yamlfile.YamlProblem):
+        return  # the quick way is only asked about files salescli can edit
+    quick = yamlfile.append_plain(text, new)
+    assert quick is None or quick[0] == slow
+
+
+def test_the_quick_append_takes_escapes_and_comments_between_events() -> None:
+    text = ('name: A\nlog:\n- {date: 2026-01-01, event: added}\n# 备注\n- {date: 2026-02-01, event: note, '
+            'note: "tab\\there"}\n\n')
+    quick = yamlfile.append_plain(text, [WON])
+    assert quick == (text.replace("here\"}\n", "here\"}\n- {date: 2026-11-26, event: won, value: 48000}\n"),
+                     [{"date": date(2026, 11, 26), "event": "won", "value": 48000}])
+
+
+# ---- what check needs to know, and where ------------------------------------------------------
+
+def test_keys_given_twice_are_found_at_any_level() -> None:
+    text = ("name: A\ncontact: {person: 王工, person: 李工}\nlog:\n- {date: 2026-01-01, event: added}\n"
+            "area: x\nlog:\n- {date: 2026-01-02, event: note, date: 2026-01-03}\n")
+    found: list[yamlfile.Duplicate] = []
+    document = yamlfile.load(text, duplicates=found)
+    assert document["log"] == [{"date": date(2026, 1, 3), "event": "note"}]  # as YAML reads it: the last wins
+    assert sorted(found) == [(2, 23, "person"), (6, 1, "log"), (7, 35, "date")]
+    found.clear()
+    yamlfile.load("name: A\nlog:\n- {date: 2026-01-02, event: note}\n", duplicates=found)
+    assert found == []
+
+
+@pytest.mark.parametrize(("text", "message", "place"), [
+    ("name: A\nlog:\n- {date: 2026-01-01, event: note, note: \"a\0b\"}\n",
+     "the file holds a control character (U+0000) that YAML does not allow; delete it", (3, 43)),
+    ("name: A\nlog:\n- {date: 2026-01-01, event: won, value: " + "9" * 5000 + "}\n",
+     "a number of 5000 characters is more than salescli reads; shorten it", (3, 41)),
+])
+def test_unreadable_values_are_located(text: str, message: str, place: tuple[int, int]) -> None:
+    with pytest.raises(yamlfile.YamlProblem) as error:
+        yamlfile.load(text)
+    assert (error.value.message, (error.value.line, error.value.column)) == (message, place)
+
+
+def test_text_with_a_lone_surrogate_is_refused_before_it_is_written() -> None:
+    with pytest.raises(DataError, match=r"'b\\udcffc' is not valid text \(it holds a lone surrogate"):
+        yamlfile.format_scalar("b\udcffc")
+
+
+@pytest.mark.parametrize("text", ["2026-11-26", "2024-02-29", "2026-02-29", "2026-13-01", "0000-01-01", "9999-12-31",
+                                  "1900-01-01", "2026-00-10"])
+def test_a_day_in_a_quick_log_reads_as_pyyaml_reads_it(text: str) -> None:
+    document = f"name: A\nlog:\n- {{date: {text}, event: note}}\n"
+    assert _quick_or_error(document) == _pyyaml(document, yamlfile._BaseLoader)
+
+
+def _quick_or_error(text: str) -> object:
+    try:
+        return _typed(yamlfile.load(text))
+    except yamlfile.YamlProblem:
+        return ("error", "ValueError")
+
+
+@settings(max_examples=300, deadline=None)
+@given(log_files(), st.lists(_event, min_size=1, max_size=3))
+def test_the_quick_append_writes_what_the_composed_one_writes(text: str, new: list[dict]) -> None:
+    quick = yamlfile._append_to_plain_log(text, new)
+    if quick is None:  # not a log it takes: the composed append decides
+        return
+    assert quick == yamlfile._append_composed(text, new)
+
+
+def test_a_plain_log_is_extended_without_composing_it() -> None:
+    text = "name: A  # c\nlog:\n- {date: 2026-11-01, event: added}\n# between\n- {date: 2026-11-20, event: note}\n"
+    back_dated = {"date": date(2026, 11, 10), "event": "visit", "note": "a, b"}
+    assert yamlfile._append_to_plain_log(text, [WON, back_dated]) == (
+        "name: A  # c\nlog:\n- {date: 2026-11-01, event: added}\n# between\n"
+        '- {date: 2026-11-10, event: visit, note: "a, b"}\n- {date: 2026-11-20, event: note}\n'
+        "- {date: 2026-11-26, event: won, value: 48000}\n")
+
+
+# ---- adding keys a file lacks ---------------------------------------------------------------
+
+def test_put_values_adds_what_the_file_lacks_and_keeps_every_other_line() -> None:
+    before = "name: A   # the name\ncontact:\n  person: 王工\nneeds:   # 4.\n\n# the log\nlog:\n- {date: 2026-11-01, event: added}\n"
+    after = yamlfile.put_values(before, {"contact.phone": "13900000000", "needs.scope": "装饰", "company.founded": 1996,
+                                         "trust.people": [{"name": "王强", "birthday": date(1980, 1, 2)}], "name": "B"})
+    assert after == ('name: B   # the name\ncontact:\n  person: 王工\n  phone: "13900000000"\nneeds:   # 4.\n'
+                     "  scope: 装饰\ncompany:\n  founded: 1996\ntrust:\n  people:\n  - {name: 王强, birthday: 1980-01-02}\n"
+                     "\n# the log\nlog:\n- {date: 2026-11-01, event: added}\n")
+    with pytest.raises(DataError, match="`name` holds a single value, not keys under it"):
+        yamlfile.put_values(before, {"name.first": "x"})
+    assert not yamlfile.can_put(before, "contact.person.mobile") and yamlfile.can_put(before, "contact.mobile")
+
+
+_key_part = st.sampled_from(["contact", "phone", "company", "founded", "x", "needs", "scope", "new_key"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.dictionaries(st.lists(_key_part, min_size=1, max_size=3).map(".".join),
+                       st.one_of(_text, st.integers(), st.dates(), st.lists(st.fixed_dictionaries(
+                           {"name": _text, "birthday": st.dates()}), min_size=1, max_size=2)), max_size=4))
+def test_put_values_on_the_template_reads_back_as_meant(values: dict) -> None:
+    from pathlib import Path
+
+    template = (Path(__file__).parent.parent / "templates" / "customer.yaml").read_text(encoding="utf-8")
+    try:
+        after = yamlfile.put_values(template, values)
+    except DataError as error:  # a key under another's value (x and x.y both given): refused, never garbled
+        assert "edit the file by hand" in error.message or "safely" in error.message
+        return
+    old_lines = template.splitlines()
+    assert [line for line in after.splitlines() if line in old_lines or not line.strip()] \
+        == [line for line in old_lines if line in after.splitlines() or not line.strip()]
+    for loader in LOADERS:
+        loaded = yaml.load(after, Loader=loader)
+        for path, value in values.items():
+            found = loaded
+            for part in path.split("."):
+                found = found[part]
+            assert found == value
+
+
+def test_a_new_customers_empty_log_takes_the_quick_append_too() -> None:
+    from pathlib import Path
+
+    template = (Path(__file__).parent.parent / "templates" / "customer.yaml").read_text(encoding="utf-8")
+    items = [{"date": date(2026, 11, 26), "event": "added", "stage": "demo"}, WON]
+    quick = yamlfile._append_to_plain_log(template, items)
+    assert quick is not None and quick == yamlfile._append_composed(template, items)
+    assert quick.endswith("log:\n- {date: 2026-11-26, event: added, stage: demo}\n"
+                          "- {date: 2026-11-26, event: won, value: 48000}\n")

@@ -31,6 +31,7 @@ WHEN = typer.Option(None, "--date", help="The date it was added (default: today)
 NOTE = typer.Option(None, "--note", help="A note for the log.", show_default=False)
 NO_INPUT = typer.Option(False, "--no-input", help="Never prompt, even in a terminal.")
 NEW = typer.Option(False, "--new", help="Add it even though a customer of a similar name is in the folder.")
+FUTURE = typer.Option(False, "--future", help="Record it even if dated after today (normally refused).")
 
 
 def register(app: typer.Typer) -> None:
@@ -49,6 +50,7 @@ def add(
     note: Optional[str] = NOTE,
     no_input: bool = NO_INPUT,
     new: bool = NEW,
+    future: bool = FUTURE,
     **fields: Optional[str],
 ) -> None:
     """Add a customer: a new file in customers/, from templates/customer.yaml.
@@ -68,7 +70,7 @@ def add(
     s = session(ctx)
     customer = add_customer(s, name, field_values(FIELDS, fields), customer_id=customer_id, stage=stage,
                             value=value, by=by, when=when, note=note, ask=sys.stdin.isatty() and not no_input,
-                            new=new)
+                            new=new, future=future)
     first = customer.deals[0].stage
     typer.echo(f"Added {customer.name} as {customer.id} ({s.shown(s.path_of(customer))}), "
                f"stage {first.value} {first.zh}.")
@@ -76,7 +78,7 @@ def add(
 
 def add_customer(s: Session, name: str, given: dict[profile.Field, str], *, customer_id: str | None, stage: str,
                  value: str | None, by: str | None, when: str | None, note: str | None, ask: bool,
-                 new: bool) -> Customer:
+                 new: bool, future: bool = False) -> Customer:
     """What `add` and `refer` do: check the name, take the values typed, ask for the essentials left
     out (in a terminal), write the file."""
     customers = s.named()  # ids and names from the list rows: no customer's whole file is read
@@ -87,8 +89,9 @@ def add_customer(s: Session, name: str, given: dict[profile.Field, str], *, cust
     implied = profile.implied_source(values.get("channel"))
     if implied and not values.get("source"):
         values["source"] = implied
-    return create(s, name, values, _log(s, stage, value, by, when, note), customers=customers,
-                  chosen_id=customer_id)
+    items = _log(s, stage, value, by, when, note)
+    s.question(items, future=future)
+    return create(s, name, values, items, customers=customers, chosen_id=customer_id)
 
 
 def parsed_fields(s: Session, given: dict[profile.Field, str]) -> dict[str, Any]:
@@ -117,10 +120,10 @@ def create(s: Session, name: str, values: dict[str, Any], items: list[dict[str, 
     """Write a new customer from the folder's template: profile `values` by dotted path, `items` for
     its log. The id is `chosen_id` or made from the name."""
     new_id = _new_id(s, customers, name, chosen_id)
-    text = yamlfile.set_values(s.folder.template("customer.yaml"),
-                               _present({"id": new_id, "name": name.strip(), **values}))
+    text = yamlfile.filled_template(s.folder.template("customer.yaml"),
+                                    _present({"id": new_id, "name": name.strip(), **values}), items)
     path = s.folder.customer_path(new_id)
-    customer = store.create_customer(path, yamlfile.append_to_log(text, items))
+    customer = store.create_customer(path, text)
     s.wrote(path, f"add {customer.name} ({customer.id})")
     return customer
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 from salescli import store
 from salescli.commands import CUSTOMER_HELP, complete_customer, referral_reminder, session
+from salescli.customer import Customer
 from salescli.parsing import parse_money
-from salescli.pipeline import advance as plan_advance, describe, parse_target
+from salescli.pipeline import Move, advance as plan_advance, describe, parse_target
 
 
 def register(app: typer.Typer) -> None:
@@ -32,6 +33,7 @@ def advance(
     new_deal: Optional[str] = typer.Option(
         None, "--new-deal", metavar="NAME", help="Start a further deal (a repeat sale); '' numbers it."
     ),
+    future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
 ) -> None:
     """Move a customer's deal to the next stage, or to the stage named; close it won, or lost.
 
@@ -49,18 +51,15 @@ def advance(
     """
     s = session(ctx)
     found = s.customer(customer)
-    move = plan_advance(
-        found,
-        parse_target(stage),
-        when=s.date(when),
-        deal_name=deal,
-        value=parse_money(value) if value is not None else None,
-        reason=reason,
-        note=note,
-        reopen=reopen,
-        new_deal=new_deal,
-    )
-    store.append_events(s.path_of(found), move.events)
+    target, day, amount = parse_target(stage), s.date(when), parse_money(value) if value is not None else None
+
+    def plan(current: Customer) -> tuple[Move, tuple[dict[str, Any], ...]]:
+        move = plan_advance(current, target, when=day, deal_name=deal, value=amount, reason=reason, note=note,
+                            reopen=reopen, new_deal=new_deal)
+        s.question(move.events, customer=current, future=future)
+        return move, move.events
+
+    move, _ = store.append_planned(s.path_of(found), plan)  # worked out under the file's lock: never twice
     summary = describe(move)
     s.wrote(s.path_of(found), f"advance {summary}")
     typer.echo(summary)

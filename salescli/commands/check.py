@@ -27,8 +27,9 @@ def check(
     """Check every customer file: YAML syntax, unknown stage/field/size/role/channel/source values
     (with the closest valid one), invalid or future dates, log events out of order, won events
     without a value, referrers that do not exist, duplicate ids or names, file names that do not
-    match their id, and unresolved merge conflicts. Exits 1 when it finds any: use it as a git
-    pre-commit hook or in CI.
+    match their id, unresolved merge conflicts, keys given twice (YAML hides the first), dates and
+    amounts out of range, and files that cannot be read (not UTF-8, a FIFO, a looping link). Exits 1
+    when it finds any: use it as a git pre-commit hook or in CI.
 
     Examples:
 
@@ -74,7 +75,7 @@ def _problems(folder: store.DataFolder, today: date) -> list[DataError]:
             file_digest, kept = result
             if now is not None:
                 memo.put(path, now, file_digest, kept)
-        _, _, found, is_loaded, identifying = kept
+        _checked_on, _latest, found, is_loaded, identifying = kept
         problems += [filecheck.problem(message, path, line, column, code) for message, line, column, code in found]
         if is_loaded:
             loaded[path.stem] = None if identifying is None else checks.Identifying(*identifying)

@@ -1,12 +1,14 @@
-"""`salescli export`: the customers' profiles and derived state as CSV, Excel or JSON."""
+"""`salescli export`: the customers (or their deals) as CSV, Excel or JSON."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Optional, Sequence
 
 import typer
 
@@ -14,6 +16,8 @@ from salescli import exchange, store
 from salescli.commands import session
 from salescli.errors import UsageError
 from salescli.render import check_format, plain
+
+BOM = "\ufeff"
 
 
 def register(app: typer.Typer) -> None:
@@ -25,57 +29,86 @@ def export(
     fmt: str = typer.Option("csv", "--format", "-f", help="csv, xlsx or json."),
     output: Optional[Path] = typer.Option(None, "--output", "-o", metavar="FILE",
                                           help="Write to FILE (required for xlsx); default: standard output."),
+    deals: bool = typer.Option(False, "--deals", help="One row per deal instead of one per customer."),
+    bom: bool = typer.Option(False, "--bom", help="Start a CSV with a UTF-8 byte-order mark, so that Excel opens "
+                                                  "Chinese correctly (default: none, for scripts)."),
 ) -> None:
     """Export every customer — profile and derived fields (stage, status, target, won value, last
-    activity) — for a spreadsheet or another tool. Cells a spreadsheet would run as a formula
-    (starting with = + - @) are neutralised.
+    activity) — for a spreadsheet or another tool; or, with --deals, every deal. JSON is the whole
+    record of each customer (profile, key people, deals, every event): `salescli import` of it into
+    an empty folder gives back the same customers. Cells a spreadsheet would run as a formula
+    (starting with = + - @) are neutralised; in xlsx, amounts are numbers and dates are dates.
 
     Examples:
 
     \b
-      salescli export > customers.csv
+      salescli export --bom -o customers.csv      # for Excel
       salescli export --format xlsx -o 我们的客户.xlsx
-      salescli export --format json | jq '.[] | select(.stage == "demo")'
+      salescli export --deals --format csv > deals.csv
+      salescli export --format json > all.json    # the whole folder, to import elsewhere
     """
     s = session(ctx)
     check_format(fmt, ("csv", "xlsx", "json"))
-    records = [plain(record) for record in exchange.export_records(s.customers())]
+    if bom and fmt != "csv":
+        raise UsageError("--bom is for CSV (xlsx and JSON need none)")
+    customers = s.customers()
+    columns = exchange.DEAL_COLUMNS if deals else exchange.export_columns(customers)
+    records = exchange.deal_records(customers) if deals else exchange.export_records(customers, columns)
     if fmt == "xlsx":
         if output is None:
             raise UsageError("--format xlsx needs --output FILE")
-        store.write_file(output, _xlsx(records))
+        store.write_file(output, _xlsx(records, columns, "deals" if deals else "customers"))
     else:
-        text = json.dumps(records, ensure_ascii=False, indent=2) + "\n" if fmt == "json" else _csv(records)
+        if fmt == "json":
+            whole = records if deals else [exchange.full_record(customer)
+                                           for customer in sorted(customers, key=lambda c: c.id)]
+            text = json.dumps(plain(whole), ensure_ascii=False, indent=2) + "\n"
+        else:
+            text = (BOM if bom else "") + _csv([plain(record) for record in records], columns)
         if output is None:
             typer.echo(text, nl=False)
         else:
             store.write_file(output, text.encode("utf-8"))
     if output is not None:
-        typer.echo(f"Exported {len(records)} customers to {s.shown(output)}.")
+        what = f"{len(records)} deals" if deals else f"{len(records)} customers"
+        typer.echo(f"Exported {what} to {s.shown(output)}.")
 
 
-def _csv(records: list[dict[str, Any]]) -> str:
+def _csv(records: list[dict[str, Any]], columns: Sequence[str]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(exchange.COLUMNS)
+    writer.writerow(columns)
     for record in records:
-        writer.writerow(["" if record[key] is None else exchange.neutralize(record[key]) for key in exchange.COLUMNS])
+        writer.writerow(["" if record[key] is None else exchange.neutralize(record[key]) for key in columns])
     return buffer.getvalue()
 
 
-def _xlsx(records: list[dict[str, Any]]) -> bytes:
+def _xlsx(records: list[dict[str, Any]], columns: Sequence[str], title: str) -> bytes:
     from openpyxl import Workbook  # only export and import of spreadsheets need it
 
     book = Workbook()
     sheet = book.active
-    sheet.title = "customers"
-    sheet.append(list(exchange.COLUMNS))
+    sheet.title = title
+    sheet.append(list(columns))
     for number, record in enumerate(records, start=2):
-        for column, key in enumerate(exchange.COLUMNS, start=1):
+        for column, key in enumerate(columns, start=1):
             value = record[key]
-            cell = sheet.cell(row=number, column=column, value=exchange.neutralize(value))
+            if isinstance(value, Decimal):  # a number a spreadsheet can sum
+                value = int(value) if value == value.to_integral() else float(value)
+            cell = sheet.cell(row=number, column=column, value=_xlsx_text(exchange.neutralize(value)))
             if isinstance(value, str):
                 cell.data_type = "s"  # text stays text: never a formula
+            elif isinstance(value, date):
+                cell.number_format = "yyyy-mm-dd"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_text(value: Any) -> Any:
+    """Control characters, which a worksheet cannot hold, written as Excel writes them (`_x001B_`)."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub(lambda found: f"_x{ord(found.group()):04X}_", value)
+    return value

@@ -1,4 +1,4 @@
-"""`salescli forecast`: the month's won, weighted and best-case figures, overdue deals, and 产值公式."""
+"""`salescli forecast`: the month's won, weighted and best-case figures, the open deals left out, and 产值公式."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import typer
 
 from salescli import forecast as core
 from salescli.commands import session
+from salescli.dimensions import CHOICES, dimension as find_dimension, unmatched
 from salescli.errors import UsageError
 from salescli.parsing import format_money, parse_money
 from salescli.render import check_format, plain, render
@@ -17,7 +18,6 @@ from salescli.session import Session
 from salescli.workdays import Month
 
 FORMATS = ("table", "json", "csv")
-DIMENSIONS = ("owner", "field", "channel", "size", "role", "area", "source")
 
 
 def register(app: typer.Typer) -> None:
@@ -28,20 +28,23 @@ def forecast(
     ctx: typer.Context,
     month: Optional[str] = typer.Option(None, "--month", metavar="[YYYY-MM]",
                                         help="The month (default, or --month alone: this month)."),
-    months: Optional[int] = typer.Option(None, "--months", metavar="N", help="A table of N months from --month."),
-    by: Optional[str] = typer.Option(None, "--by", help=f"Break the month down by {'|'.join(DIMENSIONS)}."),
+    months: Optional[int] = typer.Option(None, "--months", metavar="N", max=120,
+                                         help="A table of N months from --month."),
+    by: Optional[str] = typer.Option(None, "--by", metavar="DIM", help=f"Break the month down by {CHOICES}."),
     quota: Optional[str] = typer.Option(None, "--quota", metavar="AMOUNT",
                                         help="Visits per day needed to reach AMOUNT, and the gap."),
-    window: int = typer.Option(core.DEFAULT_WINDOW, "--window", metavar="DAYS",
+    window: int = typer.Option(core.DEFAULT_WINDOW, "--window", metavar="DAYS", max=36_500,
                                help="Working days of history the formula measures."),
     calibrate: bool = typer.Option(False, "--calibrate", help="Your stage-to-win rates beside the configured ones."),
     use_history: bool = typer.Option(False, "--use-history", help="Weight deals by your historical rates."),
-    backtest: Optional[int] = typer.Option(None, "--backtest", metavar="N",
+    backtest: Optional[int] = typer.Option(None, "--backtest", metavar="N", max=120,
                                            help="What the forecast said on the 1st of each of the last N months."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
-    """Forecast a month: deals won, the weighted pipeline and best case, overdue deals, and the
+    """Forecast a month: deals won, the weighted pipeline and best case, the open deals it leaves
+    out and why (overdue, no target date, no value, at the close without a won event), and the
     output formula 产值 = visits/day × working days × close probability × average deal value.
+    Close probability: of the customers visited in the window, the share that won a deal.
 
     Examples:
 
@@ -49,7 +52,7 @@ def forecast(
       salescli forecast --month                 # this month
       salescli forecast --month 2026-12 --quota 60万
       salescli forecast --months 3
-      salescli forecast --by owner
+      salescli forecast --by owner              # or manager, office, product, needs.scope …
       salescli forecast --calibrate
       salescli forecast --backtest 6 --format csv
     """
@@ -118,17 +121,21 @@ class _Plan:
             raise UsageError("--months must be at least 1")
         records = [_month_summary(self.month(month.next(offset))) for offset in range(count)]
         self._emit(records, ["month", "working_days", "won", "weighted", "best_case", "expected", "capacity",
-                             "overdue"])
+                             "omitted_deals", "omitted"],
+                   title="Months (omitted: open deals left out; those overdue or undated in the current month's row)")
 
-    def show_breakdown(self, month: Month, dimension: str) -> None:
-        if dimension not in DIMENSIONS:
-            raise UsageError(f"--by takes one of: {', '.join(DIMENSIONS)}")
+    def show_breakdown(self, month: Month, by: str) -> None:
+        dimension = find_dimension(by, self.s.config.team)
         result = self.month(month)
-        records = [{dimension: self._label(dimension, group.key), **{k: v for k, v in group.__dict__.items()
-                                                                    if k != "key"}}
-                   for group in core.breakdown(result, dimension)]
-        self._emit(records, [dimension, "deals", "won", "weighted", "best_case", "overdue"],
-                   title=f"Forecast {month} by {dimension} (as of {self.s.today})")
+        groups = core.breakdown(result, dimension)
+        warning = unmatched(dimension, [group.key for group in groups])
+        if warning:
+            self.s.warn_once(warning)
+        records = [{by: self._label(dimension.key, group.key), **{k: v for k, v in group.__dict__.items()
+                                                               if k != "key"}}
+                   for group in groups]
+        self._emit(records, [by, "deals", "won", "weighted", "best_case", "omitted"],
+                   title=f"Forecast {month} by {by} (as of {self.s.today})")
 
     def show_calibration(self, rates: list[core.StageRate]) -> None:
         records = [{"stage": rate.stage.value, "中文": rate.stage.zh, "reached": rate.reached,
@@ -144,15 +151,24 @@ class _Plan:
             raise UsageError("--backtest must be at least 1 month")
         config = self.s.config
         months = [month.next(-offset) for offset in range(count, 0, -1)]
-        rows = core.backtest(self.customers, months, calendar=config.calendar,
+        rows = core.backtest(self.customers, months, today=self.s.today, calendar=config.calendar,
                              probabilities=self.probabilities, categories=config.categories)
+        table = self.fmt == "table"
         records = [{"month": str(row.month), "deals": row.deals, "forecast": row.forecast,
-                    "best_case": row.best_case, "actual": row.actual, "error": row.error,
-                    "error_pct": _percent(row.error_share) if self.fmt == "table" else row.error_share}
+                    "best_case": row.best_case, "actual": row.actual,
+                    "error": "partial" if table and row.partial else row.error,
+                    "error_pct": _percent(row.error_share) if table else row.error_share, "partial": row.partial}
                    for row in rows]
-        self._emit(records, ["month", "deals", "forecast", "best_case", "actual", "error", "error_pct"],
+        self._emit(records, ["month", "deals", "forecast", "best_case", "actual", "error", "error_pct"]
+                   + ([] if table else ["partial"]),
                    title="Backtest: the weighted forecast on the 1st of each month, as the log stood then, "
                          "beside what was won")
+        if table:
+            months_over, error = core.mean_absolute_error(rows)
+            partial = sum(row.partial for row in rows)
+            typer.echo(f"Mean absolute error over {months_over} months that are over: {_money(error) if error is not None else '—'}"
+                       + (f" ({partial} month{'s' if partial != 1 else ''} not over yet: partial, left out)"
+                          if partial else ""))
 
     def _emit(self, records: list[dict[str, Any]], keys: list[str], *, title: str | None = None) -> None:
         headers = {key: key.replace("_", " ") for key in keys}
@@ -169,18 +185,19 @@ class _Plan:
 
 
 _DEAL_KEYS = ["section", "customer_id", "customer", "deal", "stage", "category", "value", "date",
-              "probability", "weighted"]
+              "probability", "weighted", "reason"]
 
 
 def _deal_record(section: str, line: core.DealLine) -> dict[str, Any]:
     return {"section": section, "customer_id": line.customer.id, "customer": line.customer.name,
             "deal": line.deal.name, "stage": line.deal.stage.value, "category": line.category,
-            "value": line.value, "date": line.when, "probability": line.probability, "weighted": line.weighted}
+            "value": line.value, "date": line.when, "probability": line.probability,
+            "weighted": None if line.reason else line.weighted, "reason": line.reason}
 
 
 def _deal_records(result: core.MonthForecast) -> list[dict[str, Any]]:
     return [_deal_record(section, line)
-            for section, lines in (("won", result.won), ("pipeline", result.pipeline), ("overdue", result.overdue))
+            for section, lines in (("won", result.won), ("pipeline", result.pipeline), ("omitted", result.omitted))
             for line in lines]
 
 
@@ -188,23 +205,27 @@ def _month_summary(result: core.MonthForecast) -> dict[str, Any]:
     return {"month": str(result.month), "working_days": result.working_days, "won": result.won_total,
             "weighted": result.weighted_total, "best_case": result.best_case_total,
             "expected": result.expected_total, "capacity": result.formula.capacity,
-            "overdue": sum((line.value for line in result.overdue), Decimal(0))}
+            "omitted_deals": len(result.omitted), "omitted": result.omitted_total}
 
 
 def _formula_json(formula: core.Formula) -> dict[str, Any]:
     return {
-        "window": {"start": formula.window[0] if formula.window else None,
-                   "end": formula.window[-1] if formula.window else None, "working_days": len(formula.window)},
+        "window": {"start": formula.start, "end": formula.end, "working_days": formula.window_days,
+                   "from_first_event": formula.clamped},
         "visits": formula.visits,
         "visits_per_day": round(formula.visits_per_day, 4),
         "target_visits_per_day": formula.target_visits_per_day,
         "customers_visited": list(formula.customers_visited),
+        "customers_won": list(formula.customers_won),
         "won_deals": formula.won_deals,
         "won_value": formula.won_value,
         "close_probability": None if formula.close_probability is None else round(formula.close_probability, 4),
         "average_value": formula.average_value,
         "working_days": formula.working_days,
+        "days_left": formula.days_left,
+        "won_so_far": formula.won_so_far if formula.days_left is not None else None,
         "capacity": formula.capacity,
+        "no_capacity_because": formula.missing,
     }
 
 
@@ -217,8 +238,10 @@ def _month_json(result: core.MonthForecast, s: Session, probabilities: dict[Any,
         "won": {"deals": [d for d in deals if d["section"] == "won"], "total": result.won_total},
         "pipeline": {"deals": [d for d in deals if d["section"] == "pipeline"],
                      "weighted": result.weighted_total, "best_case": result.best_case_total},
-        "overdue": {"deals": [d for d in deals if d["section"] == "overdue"],
-                    "total": sum((line.value for line in result.overdue), Decimal(0))},
+        "omitted": {"deals": [d for d in deals if d["section"] == "omitted"], "total": result.omitted_total,
+                    "by_reason": {reason: {"deals": count, "value": value}
+                                  for reason, (count, value) in result.by_reason().items()},
+                    "listed_in_the_current_month": result.elsewhere},
         "expected": result.expected_total,
         "categories": result.by_category(),
         "probabilities": {stage.value: p for stage, p in probabilities.items()},
@@ -244,8 +267,7 @@ def _month_text(result: core.MonthForecast, s: Session, quota: Decimal | None) -
     lines.append("  categories: " + " · ".join(f"{name.replace('_', ' ')} {_money(total)}"
                                                for name, total in categories.items()))
     lines.append("")
-    lines += _section("Overdue (target date passed; not counted above — move the target or close the deal)",
-                      result.overdue, s)
+    lines += _omitted_text(result, s)
     lines.append("")
     lines += _formula_text(result, s)
     if quota is not None:
@@ -256,19 +278,57 @@ def _month_text(result: core.MonthForecast, s: Session, quota: Decimal | None) -
 SHOWN_DEALS = 30  # a table longer than this is cut; --format csv or json lists every deal
 
 
-def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won: bool = False) -> list[str]:
+_WHAT_TO_DO = {
+    core.OVERDUE: "the target date passed: move the target or close the deal",
+    core.NO_DATE: "set a target date with `salescli target CUSTOMER --by DATE`",
+    core.NO_VALUE: "set a target value with `salescli target CUSTOMER --value AMOUNT`",
+    core.NO_WON_EVENT: "record the close with `salescli advance CUSTOMER close --value AMOUNT`",
+}
+
+
+def _omitted_text(result: core.MonthForecast, s: Session) -> list[str]:
+    """The open deals the month does not weight, by reason, with their count and value."""
+    currency = s.config.currency
+    elsewhere = (f"; {result.elsewhere} open deal{'s are' if result.elsewhere != 1 else ' is'} overdue or without a "
+                 f"target date: the forecast of {Month.of(result.today)} lists them") if result.elsewhere else ""
+    if not result.omitted:
+        return [f"Left out (open deals not weighted): none{elsewhere}"]
+    count = len(result.omitted)
+    lines = [f"Left out (open deals not weighted): {count} deal{'s' if count != 1 else ''}, "
+             f"{_worth(result.omitted, currency)}{elsewhere}"]
+    for reason, (number, _) in result.by_reason().items():
+        those = [line for line in result.omitted if line.reason == reason]
+        lines.append(f"  {reason}: {number} deal{'s' if number != 1 else ''}, {_worth(those, currency)} — "
+                     f"{_WHAT_TO_DO[reason]}")
+    return lines + _section("", result.omitted, s, omitted=True)[1:]
+
+
+def _worth(deal_lines: Sequence[core.DealLine], currency: str) -> str:
+    """What deals left out are worth, saying how many have no value to count."""
+    unknown = sum(1 for line in deal_lines if not line.deal.target_value)
+    if unknown == len(deal_lines):
+        return "no value set"
+    total = f"{_money(sum((line.value for line in deal_lines), Decimal(0)))} {currency}"
+    return total + (f" and {unknown} without a value" if unknown else "")
+
+
+def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won: bool = False,
+             omitted: bool = False) -> list[str]:
     if not deal_lines:
         return [f"{title}: none"]
     count = len(deal_lines)
     deal_lines = deal_lines[:SHOWN_DEALS]
-    rows = [[_customer(line), line.deal.stage.label(s.language), _money(line.value), str(line.when or ""),
-             *([] if won else [f"{line.probability:.0%}", _money(line.weighted), line.category.replace("_", " ")])]
+    rows = [[_customer(line), line.deal.stage.label(s.language),
+             _money(line.value) if line.value or not omitted else "", str(line.when or ""),
+             *([] if won else [line.reason or ""] if omitted else
+               [f"{line.probability:.0%}", _money(line.weighted), line.category.replace("_", " ")])]
             for line in deal_lines]
     headers = ["customer", "stage", "value" if won else "target", "won on" if won else "by",
-               *([] if won else ["chance", "weighted", "category"])]
+               *([] if won else ["why"] if omitted else ["chance", "weighted", "category"])]
     from salescli.render import table
 
-    body = table(rows, headers, align=["left", "left", "right", "left", "right", "right", "left"][:len(headers)])
+    body = table(rows, headers, align=["left", "left", "right", "left", "right", "right", "left"][:len(headers)]
+                 if not omitted else ["left", "left", "right", "left", "left"])
     more = [f"  … and {count - SHOWN_DEALS} more (--format csv lists them all)"] if count > SHOWN_DEALS else []
     return [f"{title}: {count} deal{'s' if count != 1 else ''}",
             *("  " + row for row in body.rstrip("\n").splitlines()), *more]
@@ -281,36 +341,45 @@ def _customer(line: core.DealLine) -> str:
 
 def _formula_text(result: core.MonthForecast, s: Session) -> list[str]:
     f = result.formula
-    window = f"{f.window[0]} … {f.window[-1]}" if f.window else "no working days"
     probability = "—" if f.close_probability is None else f"{f.close_probability:.3f}"
     average = "—" if f.average_value is None else _money(f.average_value)
     capacity = f.capacity
+    window = f"  window: {f.start} … {f.end}, {f.window_days} working days" + (
+        " (from the folder's first event: no history before it)" if f.clamped else "")
+    days = (f"  working days (月工作日)        {f.days:>10}   left from today to the end of {result.month} "
+            f"(of {f.working_days})" if f.days_left is not None else
+            f"  working days (月工作日)        {f.working_days:>10}   {result.month}")
     lines = [
         "Output formula 产值 = visits/day × working days × close probability × average deal value",
-        f"  visits/day (日客户拜访量)      {f.visits_per_day:>10.2f}   {f.visits} visits ÷ {len(f.window)} working days "
-        f"({window}); your target {f.target_visits_per_day:g}",
-        f"  working days (月工作日)        {f.working_days:>10}   {result.month}",
-        f"  close probability (成交概率)   {probability:>10}   {f.won_deals} deals won ÷ "
-        f"{len(f.customers_visited)} customers visited, same window",
-        f"  average deal value (件均产值)  {average:>10}   {_money(f.won_value)} won ÷ {f.won_deals} deals, same window",
+        window,
+        f"  visits/day (日客户拜访量)      {f.visits_per_day:>10.2f}   {f.visits} visits ÷ {f.window_days} working days; "
+        f"your target {f.target_visits_per_day:g}",
+        days,
+        f"  close probability (成交概率)   {probability:>10}   {len(f.customers_won)} of the {len(f.customers_visited)} "
+        "customers visited won a deal",
+        f"  average deal value (件均产值)  {average:>10}   {_money(f.won_value)} won ÷ {f.won_deals} deals",
     ]
     if capacity is None:
-        lines.append("  capacity (产值)                        —   no deal won in the window: widen it with --window")
+        lines.append(f"  capacity (产值)                         —   {f.missing}")
     else:
+        won = f"{_money(f.won_so_far)} won so far + " if f.days_left is not None else ""
         lines.append(f"  capacity (产值)                {_money(capacity):>10}   "
-                     f"= {f.visits_per_day:.2f} × {f.working_days} × {probability} × {average}")
+                     f"= {won}{f.visits_per_day:.2f} × {f.days} × {probability} × {average}")
     lines.append(f"  beside the pipeline: expected {_money(result.expected_total)}, "
                  f"best case {_money(result.won_total + result.best_case_total)} {s.config.currency}")
     return lines
 
 
 def _quota_text(result: core.MonthForecast, quota: Decimal, currency: str) -> list[str]:
-    needed = result.formula.visits_needed(quota)
+    f = result.formula
+    needed = f.visits_needed(quota)
     lines = ["", f"Quota {_money(quota)} {currency}:"]
     if needed is None:
-        lines.append("  visits per day needed: — (no deal won in the window to measure from)")
+        lines.append(f"  visits per day needed: — ({f.no_rate})")
     else:
-        lines.append(f"  visits per day needed: {needed:.2f} (you make {result.formula.visits_per_day:.2f}), "
+        rest = (f", over the {f.days} working days left, for the {_money(max(quota - f.won_so_far, Decimal(0)))} "
+                "not yet won" if f.days_left is not None else "")
+        lines.append(f"  visits per day needed: {needed:.2f} (you make {f.visits_per_day:.2f}){rest}, "
                      "the other factors as they are")
     lines.append(f"  gap: {_money(core.gap(result, quota))} {currency} beyond won + weighted pipeline "
                  f"({_money(result.expected_total)})")

@@ -29,7 +29,8 @@ def init(
     currency: str = typer.Option("CNY", "--currency"),
     git: bool = typer.Option(True, "--git/--no-git", help="Make a git repository if there is none, with a first commit."),
 ) -> None:
-    """Make a new data folder: customers/, templates/, a commented salescli.yaml, and a git repo.
+    """Make a new data folder: customers/, templates/, a commented salescli.yaml, and a git repo with
+    salescli's merge driver and a .gitignore for its temporary files.
 
     Existing files are never overwritten; running it again only adds what is missing.
 
@@ -61,6 +62,10 @@ def init(
         settings = {"language": language, "currency": currency, **({"user": user} if user else {})}
         store.write_new_file(config, yamlfile.set_values(text, settings))
         made.append(store.CONFIG)
+    ignore = path / ".gitignore"
+    if git and not ignore.exists():  # temp files of a write that was killed never reach a commit
+        store.write_new_file(ignore, store.GITIGNORE)
+        made.append(".gitignore")
     new_repository = git and _make_git_repo(path)
     if new_repository:
         made.append("a git repository")

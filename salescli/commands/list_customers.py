@@ -6,7 +6,7 @@ from typing import Any, Optional
 
 import typer
 
-from salescli import i18n, listing
+from salescli import exchange, i18n, listing
 from salescli.commands import session, terminal_fit
 from salescli.customer import Status
 from salescli.errors import EXIT_DATA, UsageError
@@ -22,6 +22,7 @@ DATA_COLUMNS = ["id", "name", "stage", "status", "deals", "field", "size", "role
                 "target_value", "target_date", "won_value", "last_activity"]
 ALL_COLUMNS = list(dict.fromkeys(DATA_COLUMNS + COLUMNS))
 _DROPPED_FIRST = ("size", "role", "channel", "field", "area", "last_activity", "id", "target_date")  # in a narrow terminal
+DEAL_DISPLAY = ["customer", "deal", "stage", "value", "target_date", "opened", "closed", "owner", "product"]
 
 
 def register(app: typer.Typer) -> None:
@@ -41,19 +42,22 @@ def list_customers(
     open_only: bool = typer.Option(False, "--open", help="Only customers with an open deal."),
     won: bool = typer.Option(False, "--won", help="Only customers whose current deal is won."),
     lost: bool = typer.Option(False, "--lost", help="Only customers whose current deal is lost."),
-    stale: Optional[int] = typer.Option(None, "--stale", metavar="DAYS",
+    stale: Optional[int] = typer.Option(None, "--stale", metavar="DAYS", min=0, max=36_500,
                                         help="Only open customers with no activity for DAYS days."),
     due: Optional[str] = typer.Option(None, "--due", metavar="DATE",
                                       help="Only targets to close on or before DATE (e.g. +30d, 2026-12-31)."),
     min_value: Optional[str] = typer.Option(None, "--min-value", metavar="AMOUNT",
                                             help="Only targets worth at least AMOUNT (e.g. 10万)."),
-    sort: str = typer.Option("stage", "--sort", help=f"Order by {', '.join(listing.SORT_KEYS)}; -KEY reverses."),
+    sort: str = typer.Option("stage", "--sort", help=f"Order by {', '.join(listing.SORT_KEYS)}; -KEY reverses "
+                                                     "(with --deals also opened, closed, product)."),
+    deals: bool = typer.Option(False, "--deals", help="One row per deal (every deal, not each customer's current one)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv, json or markdown."),
     columns_wanted: Optional[str] = typer.Option(None, "--columns", metavar="A,B,…",
                                                  help=f"Only these columns, in this order: {', '.join(ALL_COLUMNS)}."),
     wide: bool = typer.Option(False, "--wide", help="In a terminal, every column however wide the table."),
 ) -> None:
-    """List customers: one row each, for its current deal.
+    """List customers: one row each, for its current deal; or, with --deals, every deal: customer,
+    deal, stage, status, value, target date, opened, closed, owner and product.
 
     Table and markdown end with a summary: open deals per stage, won, lost, the open pipeline.
     In a terminal the table fits its width: the columns that matter least are left out (it says
@@ -68,6 +72,7 @@ def list_customers(
       salescli list --stale 30        # open, untouched for 30 days
       salescli list --format json | jq '.[].id'
       salescli list --columns name,stage,owner,target_value
+      salescli list --deals --won --owner Moses --sort -closed
     """
     s = session(ctx)
     check_format(fmt)
@@ -78,6 +83,9 @@ def list_customers(
         area=area, owner=owner, status=_status(open_only, won, lost), stale_days=stale,
         due=s.date(due) if due else None, min_value=parse_money(min_value) if min_value else None, search=search,
     )
+    if deals:
+        _list_deals(s, filters, sort, fmt, wide=wide)
+        return
     every = s.rows()
     rows = listing.sort_rows(_selected(s, every, filters), sort)
     display = fmt in ("table", "markdown")
@@ -111,6 +119,27 @@ def _columns(text: str | None, language: str) -> list[str]:
             raise UsageError(f"unknown column '{part}'; use some of: {', '.join(ALL_COLUMNS)}")
         chosen.append(known[part.casefold()])
     return chosen
+
+
+def _list_deals(s: Session, filters: listing.Filters, sort: str, fmt: str, *, wide: bool) -> None:
+    text_of = listing.searchable_text if filters.search else None
+    found = listing.sort_deals(listing.select_deals(s.customers(), filters, today=s.today, text_of=text_of), sort)
+    records = [exchange.deal_record(customer, deal) for customer, deal in found]
+    display = fmt in ("table", "markdown")
+    if display:
+        language = s.language
+        for record in records:
+            record["stage"] = _stage_label(Stage(record["stage"]), Status(record["status"]), language)
+    keys = DEAL_DISPLAY if display else list(exchange.DEAL_COLUMNS)
+    columns = [[record[key] for record in records] for key in keys]
+    headers = {key: i18n.word(key, s.language) for key in keys}
+    fit = terminal_fit(drop=("owner", "product", "opened", "closed"), cut=("customer", "deal"), wide=wide)
+    typer.echo(render_columns(columns, headers, fmt, fit=fit), nl=False)
+    if display:
+        typer.echo(_summary_line(listing.summarize_deals(found), s, nouns=("deal", "deals_noun"),
+                                 width=fit.width if fit else None))
+    if s.problems:
+        raise typer.Exit(EXIT_DATA)
 
 
 def _selected(s: Session, rows: listing.Columns, filters: listing.Filters) -> listing.Columns:
@@ -167,10 +196,11 @@ def _stage_label(stage: Stage, status: Status, language: str) -> str:
     return label if status is Status.OPEN else f"{label} ({i18n.word(status.value, language)})"
 
 
-def _summary_line(summary: listing.Summary, s: Session, *, width: int | None = None) -> str:
+def _summary_line(summary: listing.Summary, s: Session, *, nouns: tuple[str, str] = ("customer", "customers"),
+                  width: int | None = None) -> str:
     language = s.language
     stages = " · ".join(f"{stage.label(language)} {count}" for stage, count in summary.open_by_stage.items())
-    noun = i18n.word("customer" if summary.customers == 1 else "customers", language)
+    noun = i18n.word(nouns[0] if summary.customers == 1 else nouns[1], language)
     parts = [
         f"{summary.customers} {noun}",
         *([stages] if stages else []),

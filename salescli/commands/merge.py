@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import shlex
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 from typing import Optional
@@ -14,9 +12,9 @@ import typer
 from salescli import store, yamlfile
 from salescli.commands import session
 from salescli.errors import DataError
+from salescli.gitops import ATTRIBUTES_LINE, register_merge_driver
 from salescli.merge import UnsafeMerge, merge_texts
 
-ATTRIBUTES_LINE = "customers/*.yaml merge=salescli"
 
 
 def register(app: typer.Typer) -> None:
@@ -30,10 +28,12 @@ def merge_file(
     theirs: Path = typer.Argument(..., metavar="THEIRS", help="Their version (%B)."),
     pathname: Optional[str] = typer.Argument(None, metavar="PATH", help="The file's path in the repository (%P)."),
 ) -> None:
-    """Merge two versions of a customer file, as git's merge driver: both sides' log events kept
-    (no duplicates, in date order), the profile merged key by key against the common ancestor.
-    A key changed differently on both sides gets conflict markers around it alone, and the exit
-    code is 1. Files that are not valid YAML fall back to git's line merge.
+    """Merge two versions of a customer file, as git's merge driver, against their common ancestor:
+    log events either side added are kept (once, in date order); an event one side deleted or
+    changed and the other left alone is deleted or changed; the profile is merged key by key. A key
+    or an event changed differently on both sides gets conflict markers around it alone, and the
+    exit code is 1. A version that is not UTF-8 text or not valid YAML is merged by git's line
+    merge instead, with conflict markers that name the file.
 
     Examples:
 
@@ -41,17 +41,36 @@ def merge_file(
       salescli git-setup            # registers this command with git for customers/*.yaml
       salescli merge-file BASE OURS THEIRS customers/x.yaml
     """
-    texts = [store.read_text(path) for path in (base, ours, theirs)]
+    name = pathname or str(ours)
+    data = [store.read_bytes(path) for path in (base, ours, theirs)]
     try:
+        texts = [_utf8(content, side) for content, side in zip(data, ("the common ancestor", "ours", "theirs"))]
         result = merge_texts(*texts, line_merge=_line_merge)
     except (yamlfile.YamlProblem, UnsafeMerge, DataError) as reason:
-        typer.echo(f"salescli merge: {pathname or ours}: {reason}; merging line by line", err=True)
-        raise typer.Exit(_git_merge_file(base, ours, theirs))
+        problem = reason.message if isinstance(reason, (yamlfile.YamlProblem, DataError)) else str(reason)
+        typer.echo(f"salescli merge: {name}: {problem}; merged line by line instead", err=True)
+        conflicted = _git_merge_file(base, ours, theirs, name)
+        if not isinstance(reason, _NotUtf8):
+            raise typer.Exit(conflicted)
+        typer.echo(f"salescli merge: {name}: save it as UTF-8 text, check it with `salescli check`, then "
+                   "`git add` it", err=True)
+        raise typer.Exit(1)  # mixed encodings are never a clean merge
     store.write_file(ours, result.text.encode("utf-8"))
     if result.conflicts:
-        typer.echo(f"salescli merge: conflict in {pathname or ours}: {', '.join(result.conflicts)} "
+        typer.echo(f"salescli merge: conflict in {name}: {'; '.join(result.conflicts)} "
                    "(changed differently on both sides); `salescli check` lists them", err=True)
         raise typer.Exit(1)
+
+
+class _NotUtf8(DataError):
+    """One version of the file is not UTF-8 text (an editor saved it as GBK, say)."""
+
+
+def _utf8(data: bytes, side: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _NotUtf8(f"{side} is not UTF-8 text (byte {error.start})") from None
 
 
 def _line_merge(base: str, ours: str, theirs: str) -> str | None:
@@ -66,15 +85,18 @@ def _line_merge(base: str, ours: str, theirs: str) -> str | None:
     return done.stdout.decode("utf-8") if done.returncode == 0 else None
 
 
-def _git_merge_file(base: Path, ours: Path, theirs: Path) -> int:
-    done = subprocess.run(["git", "merge-file", "-L", "ours", "-L", "base", "-L", "theirs",
+def _git_merge_file(base: Path, ours: Path, theirs: Path, name: str) -> int:
+    """git's line merge into `ours`, its conflict markers naming the file; 1 if it conflicted."""
+    labels = [f"{name} ({side})" for side in ("ours", "common ancestor", "theirs")]
+    done = subprocess.run(["git", "merge-file", "-L", labels[0], "-L", labels[1], "-L", labels[2],
                            str(ours), str(base), str(theirs)])
     return min(done.returncode, 1) if done.returncode >= 0 else 1
 
 
 def git_setup(ctx: typer.Context) -> None:
     """Register `salescli merge-file` as git's merge driver for customers/*.yaml in this data
-    folder's repository (.gitattributes and the repository's git config). `salescli init` does it too.
+    folder's repository (.gitattributes and the repository's git config). `salescli init` does it too,
+    and any salescli command in a fresh clone registers the driver that .gitattributes names.
 
     Examples:
 
@@ -91,12 +113,9 @@ def setup_merge_driver(root: Path) -> str:
     if inside.returncode != 0:
         raise DataError("not in a git repository: run `git init` first", path=root)
     attributes = root / ".gitattributes"
-    existing = attributes.read_text(encoding="utf-8") if attributes.exists() else ""
+    existing = store.read_text(attributes) if attributes.exists() else ""
     if ATTRIBUTES_LINE not in existing.splitlines():
         separator = "" if not existing or existing.endswith("\n") else "\n"
         store.write_file(attributes, (existing + separator + ATTRIBUTES_LINE + "\n").encode("utf-8"))
-    driver = f"{shlex.quote(sys.executable)} -m salescli merge-file %O %A %B %P"
-    for key, value in (("merge.salescli.name", "salescli semantic merge of customer files"),
-                       ("merge.salescli.driver", driver)):
-        subprocess.run(["git", "-C", str(root), "config", key, value], check=True, capture_output=True)
+    register_merge_driver(root)
     return f"git merges customers/*.yaml with salescli now ({attributes.name}: {ATTRIBUTES_LINE})."

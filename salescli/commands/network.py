@@ -95,6 +95,7 @@ def _role_and_name(pair: str) -> tuple[str, str]:
 def _record_party(s: Session, customers: list[Named], name: str, *, role: str | None, project: str | None,
                   area: str | None, address: str | None, when: str | None, source: str, ask: bool) -> str:
     day = s.date(when)
+    s.question([{"date": day, "event": EventKind.LINK.value}], future=None)
     named, taken_as = _existing(customers, name, ask=ask)
     if named is not None:
         existing = s.customer(named.id)
@@ -116,8 +117,8 @@ def _record_party(s: Session, customers: list[Named], name: str, *, role: str | 
         return line.format(**said)
     values = {"role": role, "channel": "cold", "source": source, "project": project, "area": area,
               "contact.address": address, "owner": s.config.user}
-    created = add.create(s, name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL, stage="prospect")],
-                         customers=customers)
+    # no stage: a party seen on a sign is a customer, not yet a deal (see customer.derive_deals)
+    created = add.create(s, name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL)], customers=customers)
     customers.append(created)
     return _("  added {name} as {id} ({role})").format(name=created.name, id=created.id, role=_role(role, s.language))
 
@@ -237,6 +238,7 @@ def refer(
     note: Optional[str] = add.NOTE,
     no_input: bool = add.NO_INPUT,
     new: bool = add.NEW,
+    future: bool = add.FUTURE,
     **fields: Optional[str],
 ) -> None:
     """Add a customer that REFERRER referred (转介绍), in one step: `add NAME --referred-by REFERRER`.
@@ -249,7 +251,7 @@ def refer(
     """
     given = field_values(add.FIELDS, fields)
     given[profile_field("referred_by")] = referrer
-    add.add(ctx, name, customer_id, stage, value, by, when, note, no_input, new,
+    add.add(ctx, name, customer_id, stage, value, by, when, note, no_input, new, future,
             **{field.parameter: text for field, text in given.items()})
 
 

@@ -64,7 +64,7 @@ def person(
         return
     values = {field.key: profile.UNSET if text.strip() == "" else
               field.parse(text, vocabularies=s.config.vocabularies, today=s.today) for field, text in given.items()}
-    updated, added = store.save_person(path, name.strip(), values)
+    added, updated = store.save_person(path, name.strip(), values)
     said = {"person": name.strip(), "customer": found.name}
     s.wrote(path, (_("add {person} to {customer}") if added else _("update {person} of {customer}")).format(**said))
     if added:

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Optional
+from typing import Any, Mapping, Optional
 
 import typer
 
 from salescli import network, reports
 from salescli.commands import session, terminal_fit
+from salescli.dimensions import CHOICES, Dimension, dimension as find_dimension, unmatched
 from salescli.errors import UsageError
 from salescli.render import check_format, plain, render
 from salescli.session import Session
 from salescli.vocab import ROLES
 
 FORMATS = ("table", "json", "csv")
-DIMENSIONS = ("channel", "field", "size", "role", "owner", "source", "area")
 
 report_app = typer.Typer(help="Reports: funnel, winrate, stale, sources, parties.", no_args_is_help=True)
 
@@ -34,47 +34,63 @@ FORMAT = typer.Option("table", "--format", "-f", help="table, json or csv.")
 
 
 @report_app.command("funnel")
-def funnel(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO, fmt: str = FORMAT) -> None:
+def funnel(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
+           by: Optional[str] = typer.Option(None, "--by", metavar="DIM", help=f"A funnel for each {CHOICES}."),
+           fmt: str = FORMAT) -> None:
     """Customers, deals and value that reached each of the eight stages, with stage-to-stage
-    conversion. The period counts deals opened in it.
+    conversion. The period counts deals opened in it. --by gives a funnel per manager, office,
+    owner, product or any profile key.
 
     Examples:
 
     \b
       salescli report funnel
       salescli report funnel --from 2026-07-01 --format csv
+      salescli report funnel --by office
     """
     s = session(ctx)
-    steps = reports.funnel(s.customers(), _period(s, start, end))
-    records = [{"stage": step.stage.value, "中文": step.stage.zh, "customers": step.customers, "deals": step.deals,
-                "value": step.value, "conversion": step.conversion} for step in steps]
-    _emit(s, fmt, records, ["stage", "中文", "customers", "deals", "value", "conversion"],
-          chart=("deals", max((step.deals for step in steps), default=0)))
+    period = _period(s, start, end)
+    dimension = _dimension(s, by) if by else None
+    groups: dict[str | None, list[reports.FunnelStep]] = reports.funnels(s.customers(), dimension, period) \
+        if dimension else {None: reports.funnel(s.customers(), period)}
+    if dimension:
+        _warn_unmatched(s, dimension, groups)
+    records = [{**({by: _label(s, dimension.key, key)} if dimension and by else {}), "stage": step.stage.value,
+                "中文": step.stage.zh, "customers": step.customers, "deals": step.deals, "value": step.value,
+                "conversion": step.conversion} for key, steps in groups.items() for step in steps]
+    _emit(s, fmt, records, [*([by] if by else []), "stage", "中文", "customers", "deals", "value", "conversion"],
+          chart=("deals", max((step.deals for steps in groups.values() for step in steps), default=0)))
 
 
 @report_app.command("winrate")
 def winrate(
     ctx: typer.Context,
-    by: str = typer.Option("channel", "--by", help=f"Group by {'|'.join(DIMENSIONS)}."),
+    by: str = typer.Option("channel", "--by", metavar="DIM", help=f"Group by {CHOICES}."),
     start: Optional[str] = FROM, end: Optional[str] = TO, fmt: str = FORMAT,
 ) -> None:
-    """Win rate (won ÷ (won + lost)), average won value and average cycle time (first event to
-    close, in days) by channel, field, size, role or owner. The period counts deals decided in it.
+    """Win rate (won ÷ (won + lost)), average won value and the mean and median cycle time (the
+    deal's first event to its close, in days) by channel, field, size, role, the deal's owner or
+    product, the owner's manager or office (the team table), or any profile key (needs.scope).
+    The period counts deals decided in it.
 
     Examples:
 
     \b
       salescli report winrate --by channel
       salescli report winrate --by owner --from 2026-01-01 --format json
+      salescli report winrate --by needs.scope
+      salescli report winrate --by office
     """
     s = session(ctx)
-    _check_dimension(by)
-    rates = reports.win_rates(s.customers(), by, _period(s, start, end))
-    records = [{by: _label(s, by, rate.key), "won": rate.won, "lost": rate.lost, "win_rate": rate.rate,
+    dimension = _dimension(s, by)
+    rates = reports.win_rates(s.customers(), dimension, _period(s, start, end))
+    _warn_unmatched(s, dimension, {rate.key: None for rate in rates})
+    records = [{by: _label(s, dimension.key, rate.key), "won": rate.won, "lost": rate.lost, "win_rate": rate.rate,
                 "avg_won_value": rate.average_value,
-                "avg_cycle_days": None if rate.average_cycle is None else round(rate.average_cycle, 1)}
+                "avg_cycle_days": None if rate.average_cycle is None else round(rate.average_cycle, 1),
+                "median_cycle_days": rate.median_cycle}
                for rate in rates]
-    _emit(s, fmt, records, [by, "won", "lost", "win_rate", "avg_won_value", "avg_cycle_days"],
+    _emit(s, fmt, records, [by, "won", "lost", "win_rate", "avg_won_value", "avg_cycle_days", "median_cycle_days"],
           chart=("win_rate", 1.0))
 
 
@@ -101,11 +117,13 @@ def stale(ctx: typer.Context, fmt: str = FORMAT) -> None:
 @report_app.command("sources")
 def sources(
     ctx: typer.Context,
-    by: str = typer.Option("source", "--by", help="source (the default) or channel."),
+    by: str = typer.Option("source", "--by", metavar="DIM",
+                           help="source (the default), channel, owner, manager, office or a profile key."),
     start: Optional[str] = FROM, end: Optional[str] = TO, fmt: str = FORMAT,
 ) -> None:
     """Which prospecting sources (directory, press, web, street, site sign, referral …) produced
-    customers, wins and value. The period counts customers first seen in it.
+    customers, wins and value. The period counts customers first seen in it. --by groups them by
+    channel, the customer's owner (manager, office) or any profile key instead.
 
     Examples:
 
@@ -114,11 +132,11 @@ def sources(
       salescli report sources --by channel
     """
     s = session(ctx)
-    if by not in ("source", "channel"):
-        raise UsageError("--by takes source or channel")
-    rows = reports.sources(s.customers(), _period(s, start, end), dimension=by)
-    records = [{by: _label(s, by, row.key), "customers": row.customers, "won": row.won, "won_value": row.won_value}
-               for row in rows]
+    dimension = _dimension(s, by)
+    rows = reports.sources(s.customers(), _period(s, start, end), dimension=dimension)
+    _warn_unmatched(s, dimension, {row.key: None for row in rows})
+    records = [{by: _label(s, dimension.key, row.key), "customers": row.customers, "won": row.won,
+                "won_value": row.won_value} for row in rows]
     _emit(s, fmt, records, [by, "customers", "won", "won_value"],
           chart=("won_value", float(max((row.won_value for row in rows), default=0))))
 
@@ -144,9 +162,14 @@ def parties(ctx: typer.Context, fmt: str = FORMAT) -> None:
                    "--supervisor …")
 
 
-def _check_dimension(name: str) -> None:
-    if name not in DIMENSIONS:
-        raise UsageError(f"--by takes one of: {', '.join(DIMENSIONS)}")
+def _dimension(s: Session, by: str) -> Dimension:
+    return find_dimension(by, s.config.team)
+
+
+def _warn_unmatched(s: Session, dimension: Dimension, groups: Mapping[str | None, object]) -> None:
+    warning = unmatched(dimension, list(groups))
+    if warning:
+        s.warn_once(warning)
 
 
 def _label(s: Session, dimension: str, key: str | None) -> str:

@@ -48,7 +48,7 @@ def set_values(
         raise UsageError(_("give KEY=VALUE pairs to set, or --unset KEY"))
     found = s.customer(customer)
     wanted = s.profile_changes(assignments or [], unset, custom=custom)
-    updated = store.change_profile(s.path_of(found), wanted)
+    updated = store.change_profile(s.path_of(found), wanted)[1]
     lines = changed_lines(s, found, updated, wanted)
     s.wrote(s.path_of(found), _("set {keys} of {customer}").format(keys=", ".join(wanted), customer=found.name))
     typer.echo((_("{customer} ({id}):") if lines else _("{customer} ({id}): nothing changed.")).format(

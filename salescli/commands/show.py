@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import typer
 
-from salescli import i18n, profile
+from salescli import exchange, i18n, profile
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
 from salescli.customer import Customer, Deal, Event, event_name
 from salescli.i18n import _
@@ -123,6 +123,10 @@ def _deal_line(deal: Deal, s: Session) -> str:
         parts.append(_("lost on {date}: {reason}").format(date=deal.lost_date, reason=deal.lost_reason))
     if deal.next_visit:
         parts.append(_("next visit {date}").format(date=deal.next_visit))
+    if deal.owner:
+        parts.append(_("owner {owner}").format(owner=deal.owner))
+    if deal.product:
+        parts.append(_("product {product}").format(product=deal.product))
     return " · ".join(parts)
 
 
@@ -149,13 +153,5 @@ def _event_line(event: Event, several_deals: bool, language: str) -> str:
 
 
 def _as_json(customer: Customer) -> dict[str, Any]:
-    return {
-        "id": customer.id,
-        "name": customer.name,
-        "profile": plain(dict(customer.profile)),
-        "deals": [plain(deal._asdict()) for deal in customer.deals],
-        "missing": {group.key: [item.key for item in group.items
-                                if item_value(customer, group, item) in (None, "")] for group in GROUPS},
-        "log": [plain({("event" if k == "kind" else k): v for k, v in event.__dict__.items()
-                       if v is not None and k != "index"}) for event in customer.events],
-    }
+    document: dict[str, Any] = plain(exchange.full_record(customer))
+    return document

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 from salescli import store
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
-from salescli.customer import EventKind
+from salescli.customer import Customer, EventKind
 from salescli.errors import UsageError
 from salescli.parsing import parse_money
 from salescli.pipeline import deal_name, event_item, target_summary
@@ -26,6 +26,7 @@ def target(
     when: Optional[str] = typer.Option(None, "--date", help="When the target was set (default: today)."),
     note: Optional[str] = typer.Option(None, "--note", help="Why it was set or moved."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
+    future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
 ) -> None:
     """Set or adjust a customer's close target: a value and a date. The latest target counts;
     earlier ones stay in the log.
@@ -40,10 +41,15 @@ def target(
         raise UsageError("give --value, --by or both")
     s = session(ctx)
     found = s.customer(customer)
-    chosen = deal_name(found, deal)
-    item = event_item(EventKind.TARGET, s.date(when), chosen,
-                      value=parse_money(value) if value else None, by=s.date(by) if by else None, note=note)
-    updated = store.append_events(s.path_of(found), [item])
+    amount, day, until = parse_money(value) if value else None, s.date(when), s.date(by) if by else None
+
+    def plan(current: Customer) -> tuple[str, list[dict[str, Any]]]:
+        chosen = deal_name(current, deal)
+        items = [event_item(EventKind.TARGET, day, chosen, value=amount, by=until, note=note)]
+        s.question(items, customer=current, future=future)
+        return chosen, items
+
+    chosen, updated = store.append_planned(s.path_of(found), plan)
     summary = target_summary(updated, chosen, s.config.currency)
     s.wrote(s.path_of(found), f"target {summary}")
     typer.echo(f"{summary}.")

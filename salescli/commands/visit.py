@@ -3,13 +3,13 @@ its goal and outcome, the next appointment, the stage it reached, what it taught
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import typer
 
 from salescli import store
 from salescli.commands import CUSTOMER_HELP, changed_lines, complete_customer, referral_reminder, session
-from salescli.customer import Customer, EventKind
+from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.parsing import format_money, parse_money
 from salescli.pipeline import Move, advance, choose_deal, event_item, parse_target
 from salescli.session import Session
@@ -38,6 +38,7 @@ def visit(
     value: Optional[str] = typer.Option(None, "--value", help="With --stage close: the value won (default: the target)."),
     reason: Optional[str] = typer.Option(None, "--reason", help="With --stage lost: why."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
+    future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
 ) -> None:
     """Log a visit to a customer, and in the same write what it changed: the stage reached, what you
     learned (the five groups of information), the close target and the next appointment.
@@ -54,19 +55,33 @@ def visit(
     s = session(ctx)
     found = s.customer(customer)
     day = s.date(when)
-    chosen = choose_deal(found, deal)
-    deal_name = chosen.name if chosen else "1"
-    items = [event_item(EventKind.VISIT, day, deal_name, goal=goal, note=note,
-                        next=s.date(next_visit) if next_visit else None)]
-    target_value = parse_money(target) if target else None
-    if target_value is not None or by:
-        items.append(event_item(EventKind.TARGET, day, deal_name, value=target_value, by=s.date(by) if by else None))
-    move = _move(found, stage, deal_name, day=day, value=value, target_value=target_value, reason=reason)
-    items += move.events if move else []
+    next_day = s.date(next_visit) if next_visit else None
+    target_value, target_day = parse_money(target) if target else None, s.date(by) if by else None
     changes = s.profile_changes(learned, [], custom=custom)
-    updated = store.change_profile(s.path_of(found), changes, items)
+
+    def plan(current: Customer) -> tuple[_Visit, list[dict[str, Any]]]:
+        """The visit's events, worked out under the file's lock from the customer as it is then."""
+        chosen = choose_deal(current, deal)
+        name = chosen.name if chosen else FIRST_DEAL
+        items = [event_item(EventKind.VISIT, day, name, goal=goal, note=note, next=next_day)]
+        if target_value is not None or target_day is not None:
+            items.append(event_item(EventKind.TARGET, day, name, value=target_value, by=target_day))
+        move = _move(current, stage, name, day=day, value=value, target_value=target_value, reason=reason)
+        items += list(move.events if move else ())
+        s.question(items, customer=current, future=future)
+        return _Visit(current, name, items[0], move), items
+
+    planned, updated = store.change_profile(s.path_of(found), changes, plan)
+    assert planned is not None
     s.wrote(s.path_of(found), f"visit {found.name} on {day}" + (f": {goal}" if goal else ""))
-    _report(s, found, updated, items[0], move, changes, deal_name)
+    _report(s, planned.before, updated, planned.item, planned.move, changes, planned.deal)
+
+
+class _Visit(NamedTuple):
+    before: Customer  # as the file said when the visit was written
+    deal: str
+    item: dict[str, Any]  # the visit event
+    move: Move | None
 
 
 def _move(customer: Customer, stage: str | None, deal_name: str, *, day: Any, value: str | None,

@@ -28,6 +28,7 @@ from werkzeug.exceptions import HTTPException
 from salescli import i18n
 from salescli.customer import Event, Status
 from salescli.errors import SalesError, UsageError
+from salescli.forecast import NO_DATE, NO_VALUE, NO_WON_EVENT, OVERDUE
 from salescli.information import GROUPS, item_value, people
 from salescli.parsing import format_money, parse_money
 from salescli.reports import Period
@@ -259,9 +260,9 @@ def forecast_page() -> Any:
          for m in view.ahead],
         title=_("The coming months: won, weighted pipeline and best case"), quota=view.quota, language=f.language,
         tip=_("%(month)s: won %(won)s, won + weighted %(weighted)s, best case %(best_case)s"))
-    window = view.month.formula.window
-    return render_template("forecast.html", view=view, formula=view.month.formula, chart=chart, quota=quota_text,
-                           window=f"{window[0]} … {window[-1]}" if window else _("no working days"),
+    formula = view.month.formula
+    return render_template("forecast.html", view=view, formula=formula, chart=chart, quota=quota_text,
+                           window=f"{formula.start} … {formula.end}" if formula.window_days else _("no working days"),
                            previous=str(month.next(-1)), following=str(month.next()), **_common(f))
 
 
@@ -463,7 +464,8 @@ def _category(name: str) -> str:
 
 
 def _omitted(reason: str) -> str:
-    return {"overdue": _("the target date has passed")}.get(reason, reason)
+    return {OVERDUE: _("the target date has passed"), NO_DATE: _("no target date"), NO_VALUE: _("no value"),
+            NO_WON_EVENT: _("at the close without a won event")}.get(reason, reason)
 
 
 def _kind(name: str) -> str:

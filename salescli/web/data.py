@@ -46,8 +46,8 @@ class ForecastView:
     """What the forecast page shows: the month as `salescli forecast --month` computes it, the
     months ahead for the chart, and the quota's gap.
 
-    Deals the month's figures leave out are in `omitted` with the reason; for now those are the
-    overdue ones (target date passed)."""
+    Deals the month's figures leave out are in `omitted` with the reason (forecast.REASONS: overdue,
+    no target date, no value, at the close without a won event)."""
 
     month: forecasting.MonthForecast
     ahead: tuple[forecasting.MonthForecast, ...]
@@ -57,7 +57,7 @@ class ForecastView:
 
     @property
     def omitted(self) -> tuple[tuple[forecasting.DealLine, str], ...]:
-        return tuple((line, "overdue") for line in self.month.overdue)
+        return tuple((line, line.reason or "") for line in self.month.omitted)
 
 
 @dataclass(frozen=True)
