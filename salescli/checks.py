@@ -10,7 +10,8 @@ from typing import Any, Mapping, NamedTuple
 from salescli.config import Config
 from salescli.customer import EventKind, LogProblem, event_from_item, fold_name
 from salescli.profile import PEOPLE_KEY, PERSON, PROFILE, Kind
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
+from salescli.i18n import _
 from salescli.stages import stage_words
 from salescli.vocab import resolve_word
 
@@ -27,13 +28,13 @@ class Finding:
 def validate(document: Any, *, file_id: str, config: Config, today: date) -> list[Finding]:
     """Everything wrong inside one customer document."""
     if not isinstance(document, Mapping):
-        return [Finding("shape", "a customer file must be a mapping of keys (name:, log:, …)")]
+        return [Finding("shape", _("a customer file must be a mapping of keys (name:, log:, …)"))]
     findings = []
     if not str(document.get("name") or "").strip():
-        findings.append(Finding("name", "the customer has no name; add `name: …`", ("name",)))
+        findings.append(Finding("name", _("the customer has no name; add `name: …`"), ("name",)))
     if document.get("id") not in (None, "") and str(document.get("id")) != file_id:
-        findings.append(Finding("id", f"the file name says '{file_id}' but `id:` says '{document.get('id')}'; "
-                                      "rename the file or fix the id", ("id",)))
+        findings.append(Finding("id", _("the file name says '{file}' but `id:` says '{id}'; rename the file or "
+                                        "fix the id").format(file=file_id, id=document.get("id")), ("id",)))
     findings += _profile(document, config)
     findings += _people(_value(document, PEOPLE_KEY))
     findings += _log(document.get("log"), today)
@@ -97,8 +98,9 @@ def _log(log: Any, today: date) -> list[Finding]:
         findings += found
         day = _as_date(item.get("date"))
         if day is not None and previous is not None and day < previous:
-            findings.append(Finding("order", f"this event ({day}) is dated before the one above it ({previous}); "
-                                             "keep the log oldest first", (*where, "date")))
+            findings.append(Finding("order", _("this event ({day}) is dated before the one above it ({previous}); "
+                                               "keep the log oldest first").format(day=day, previous=previous),
+                                    (*where, "date")))
         previous = day or previous
     return findings
 
@@ -107,28 +109,31 @@ def _event(item: Mapping[str, Any], where: Where, today: date) -> list[Finding]:
     findings = []
     day = _as_date(item.get("date"))
     if item.get("date") in (None, ""):
-        findings.append(Finding("date", "the event has no date; write `date: YYYY-MM-DD`", where))
+        findings.append(Finding("date", _("the event has no date; write `date: YYYY-MM-DD`"), where))
     elif day is None:
-        findings.append(Finding("date", f"'{item.get('date')}' is not a date; write YYYY-MM-DD", (*where, "date")))
+        findings.append(Finding("date", _("'{value}' is not a date; write YYYY-MM-DD").format(value=item.get("date")),
+                                (*where, "date")))
     elif day > today:
-        findings.append(Finding("future-date", f"the event is dated {day}, after today ({today})", (*where, "date")))
+        findings.append(Finding("future-date", _("the event is dated {day}, after today ({today})").format(
+            day=day, today=today), (*where, "date")))
     kind = str(item.get("event", ""))
     if kind not in {k.value for k in EventKind}:
         kinds = ", ".join(k.value for k in EventKind)
-        findings.append(Finding("event", f"unknown event '{item.get('event')}'; use one of: {kinds}",
-                                (*where, "event")))
+        findings.append(Finding("event", _("unknown event '{event}'; use one of: {kinds}").format(
+            event=item.get("event"), kinds=kinds), (*where, "event")))
     if item.get("stage") not in (None, ""):
         try:
             resolve_word(str(item["stage"]), stage_words(), what="stage")
-        except UsageError as error:
+        except InvalidValue as error:
             findings.append(Finding("vocabulary", error.message, (*where, "stage")))
     for key in ("by", "next"):
         if item.get(key) not in (None, "") and _as_date(item.get(key)) is None:
-            findings.append(Finding("date", f"'{item.get(key)}' is not a date; write YYYY-MM-DD", (*where, key)))
+            findings.append(Finding("date", _("'{value}' is not a date; write YYYY-MM-DD").format(value=item.get(key)),
+                                    (*where, key)))
     if kind == EventKind.WON.value and item.get("value") in (None, ""):
-        findings.append(Finding("won-value", "a won event needs the value: add `value: …`", where))
+        findings.append(Finding("won-value", _("a won event needs the value: add `value: …`"), where))
     if kind == EventKind.LOST.value and not item.get("reason"):
-        findings.append(Finding("lost-reason", "a lost event should say why: add `reason: …`", where))
+        findings.append(Finding("lost-reason", _("a lost event should say why: add `reason: …`"), where))
     return findings
 
 
@@ -175,15 +180,16 @@ def across(documents: Mapping[str, Identifying | None]) -> dict[str, list[Findin
     for file_id, document in mappings.items():
         twins = [other for other in by_name.get(fold_name(document.name or ""), []) if other != file_id]
         if twins and document.name:
-            findings[file_id].append(Finding("duplicate-name", f"the name '{document.name}' is also in "
-                                                                f"{', '.join(twins)}; merge them or tell them apart",
-                                             ("name",)))
+            findings[file_id].append(Finding("duplicate-name", _("the name '{name}' is also in {files}; merge them or "
+                                                                  "tell them apart").format(
+                name=document.name, files=", ".join(twins)), ("name",)))
         same_id = [other for other in by_id.get(document.id, []) if other != file_id]
         if same_id:
-            findings[file_id].append(Finding("duplicate-id", f"the id is also used by {', '.join(same_id)}", ("id",)))
+            findings[file_id].append(Finding("duplicate-id", _("the id is also used by {files}").format(
+                files=", ".join(same_id)), ("id",)))
         if document.referrer is not None and document.referrer not in documents:
-            findings[file_id].append(Finding("referrer", f"referred_by '{document.referrer}' is not a customer id here",
-                                             ("referred_by",)))
+            findings[file_id].append(Finding("referrer", _("referred_by '{id}' is not a customer id here").format(
+                id=document.referrer), ("referred_by",)))
     return findings
 
 

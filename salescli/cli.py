@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from salescli import __version__, i18n
-from salescli.errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, SalesError
+from salescli.errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, InvalidValue, SalesError
 from salescli.i18n import _
 from salescli.session import Session
 
@@ -38,7 +38,7 @@ class _Group(TyperGroup):
             if _debugging(ctx):
                 raise
             typer.echo(_("Error: {problem}").format(problem=error), err=True)
-            raise typer.Exit(error.exit_code) from None
+            raise typer.Exit(exit_code(error)) from None
         except KeyboardInterrupt:
             typer.echo(interrupted_message(), err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
@@ -118,6 +118,12 @@ def _optional_values(args: list[str]) -> list[str]:
         if arg in _OPTIONAL_VALUES and (following is None or following.startswith("-")):
             filled.append(_OPTIONAL_VALUES[arg])
     return filled
+
+
+def exit_code(error: SalesError) -> int:
+    """The documented exit code of an expected problem: 2 for a value the command cannot take (or that
+    names nothing, or several things), 1 for data that cannot be used (a broken file, a refused write)."""
+    return EXIT_USAGE if isinstance(error, InvalidValue) else EXIT_DATA
 
 
 def early_language(args: list[str]) -> str:

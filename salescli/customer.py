@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
 
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.i18n import C_, pgettext
 from salescli.parsing import FIRST_DAY, LAST_DAY, MAX_AMOUNT, YEARS, parse_money, too_large
 from salescli.stages import Stage, stage_words
@@ -299,7 +299,7 @@ def _stage(value: Any, index: int) -> Stage | None:
         return STAGE_BY_KEY[value]
     try:
         return resolve_word(str(value), stage_words(), what="stage")
-    except UsageError as error:
+    except InvalidValue as error:
         raise LogProblem(error.message, ("log", index, "stage")) from None
 
 
@@ -319,7 +319,7 @@ def _money(value: Any, where: tuple[str | int, ...]) -> Decimal | None:
         return Decimal(str(value))
     try:
         return parse_money(str(value))
-    except UsageError as error:
+    except InvalidValue as error:
         raise LogProblem(error.message, where) from None
 
 

@@ -12,7 +12,7 @@ from typing import Iterable
 
 from salescli.config import Team
 from salescli.customer import Customer, Deal, deal_owner
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.exchange import profile_key
 
 DEAL_DIMENSIONS = ("owner", "product", "manager", "office")
@@ -42,17 +42,17 @@ class Dimension:
 
 
 def dimension(name: str, team: Team) -> Dimension:
-    """The dimension `--by NAME` names; UsageError for what is none."""
+    """The dimension `--by NAME` names; InvalidValue for what is none."""
     key = name.strip()
     if key in DEAL_DIMENSIONS:
         if key in ("manager", "office") and not team.members:
-            raise UsageError(f"--by {key} needs the team table: import it with `salescli import TEAM.csv --team` "
+            raise InvalidValue(f"--by {key} needs the team table: import it with `salescli import TEAM.csv --team` "
                              "or write `team:` in salescli.yaml")
         return Dimension(key, team)
     try:
         return Dimension(profile_key(key), team)
-    except UsageError as error:
-        raise UsageError(f"--by takes {CHOICES}; {error.message}") from None
+    except InvalidValue as error:
+        raise InvalidValue(f"--by takes {CHOICES}; {error.message}") from None
 
 
 def unmatched(dimension: Dimension, keys: Iterable[str | None]) -> str | None:

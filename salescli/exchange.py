@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Sequence
 
 from salescli.customer import Customer, Deal, Event, Status, deal_owner
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.information import GROUPS, item_value
 from salescli.listing import row
 
@@ -29,18 +29,18 @@ _GROUP_KEYS = {group.key: [item.key for item in group.items] for group in GROUPS
 
 def profile_key(text: str) -> str:
     """A profile key as an import's --map or a report's --by names it: a known one (`needs.scope`)
-    or any other, dotted by level (`company.revenue`); UsageError for what cannot be one. Every
+    or any other, dotted by level (`company.revenue`); InvalidValue for what cannot be one. Every
     command that takes a profile key asks here, so that a registry of fields can take over."""
     key = text.strip()
     if not all(_KEY_PART.fullmatch(part) for part in key.split(".")):
-        raise UsageError(f"'{text}' is not a profile key; write words of letters, digits and _, with dots "
+        raise InvalidValue(f"'{text}' is not a profile key; write words of letters, digits and _, with dots "
                          "between levels (e.g. needs.scope, company.revenue)")
     if key.split(".")[0] == "log":
-        raise UsageError("`log` is the customer's log, not a profile key")
+        raise InvalidValue("`log` is the customer's log, not a profile key")
     if key in _GROUP_KEYS:
-        raise UsageError(f"`{key}` holds keys; name one of them: {', '.join(_GROUP_KEYS[key])}")
+        raise InvalidValue(f"`{key}` holds keys; name one of them: {', '.join(_GROUP_KEYS[key])}")
     if key in ("trust", "trust.people") or key.startswith("trust.people."):
-        raise UsageError("`trust.people` is the list of key people, not one value")
+        raise InvalidValue("`trust.people` is the list of key people, not one value")
     return key
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from salescli import checks
 from salescli.config import Config
 from salescli.errors import DataError
+from salescli.i18n import _
 
 
 @dataclass(frozen=True)
@@ -24,26 +25,23 @@ def check_text(path: Path, text: str, *, config: Config, today: date) -> FileChe
 
     markers = checks.conflict_markers(text)
     if markers:
-        return FileCheck([problem(f"unresolved merge conflict about `{field}`: keep one side, delete the "
-                                  "<<<<<<< ======= >>>>>>> lines", path, line, 1, None)
+        return FileCheck([problem(_("unresolved merge conflict about `{field}`: keep one side, delete the "
+                                    "<<<<<<< ======= >>>>>>> lines").format(field=field), path, line, 1, None)
                           for line, field in markers], None)
     duplicates: list[yamlfile.Duplicate] = []
     try:
         document = yamlfile.load(text, duplicates=duplicates)
     except yamlfile.YamlProblem as error:
         return FileCheck([problem(error.message, path, error.line, error.column, None)], None)
-    found = [problem(f"`{key}` is given twice here; YAML keeps only the last one, so the earlier is hidden — "
-                     "merge the two or delete one", path, line, column, "duplicate-key")
+    found = [problem(_("`{key}` is given twice here; YAML keeps only the last one, so the earlier is hidden — "
+                       "merge the two or delete one").format(key=key), path, line, column, "duplicate-key")
              for line, column, key in duplicates]
     findings = checks.validate(document, file_id=path.stem, config=config, today=today)
     return FileCheck(found + [located(finding, path, text) for finding in findings], document)
 
 
 def problem(message: str, path: Path, line: int | None, column: int | None, code: str | None) -> DataError:
-    found = DataError(message, path=path, line=line, column=column)
-    if code is not None:
-        found.code = code  # type: ignore[attr-defined]
-    return found
+    return DataError(message, path=path, line=line, column=column, code=code)
 
 
 def located(finding: checks.Finding, path: Path, text: str) -> DataError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.i18n import _
 
 MAX_LENGTH = 40
@@ -30,7 +30,7 @@ def validate_id(customer_id: str) -> str:
         or ".." in customer_id
         or customer_id.split(".")[0] in _RESERVED
     ):
-        raise UsageError(_(
+        raise InvalidValue(_(
             "'{id}' cannot be a customer id: use lower-case letters, digits, "
             "'-', '_' and '.', starting and ending with a letter or digit (e.g. zhongjiansanju)"
         ).format(id=_printable(customer_id)))

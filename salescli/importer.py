@@ -13,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from salescli import profile
 from salescli.config import TEAM_KEYS, Config, Team, TeamMember
 from salescli.customer import FIRST_DEAL, Customer, EventKind, LogProblem, Status, event_from_item, fold_name
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.exchange import DERIVED_COLUMNS, PROFILE_COLUMNS, profile_key
 from salescli.parsing import parse_date, parse_money
 from salescli.pipeline import LOST_WORDS, event_item
@@ -113,7 +113,7 @@ class Dating:
     def check(self, days: Iterable[date | None]) -> None:
         latest = max((day for day in days if day is not None), default=None)
         if latest is not None and latest > self.today and not self.future:
-            raise UsageError(f"dated {latest}, after today ({self.today}); pass --future to import it anyway")
+            raise InvalidValue(f"dated {latest}, after today ({self.today}); pass --future to import it anyway")
 
 
 def column_map(headers: Sequence[str], overrides: Mapping[str, str], known: Mapping[str, str],
@@ -124,12 +124,12 @@ def column_map(headers: Sequence[str], overrides: Mapping[str, str], known: Mapp
         if target in targets:
             continue
         if not profile_keys:
-            raise UsageError(f"--map {source}={target}: '{target}' is not something to import into; "
+            raise InvalidValue(f"--map {source}={target}: '{target}' is not something to import into; "
                              f"use one of: {', '.join(targets)}")
         try:
             profile_key(target)
-        except UsageError as error:
-            raise UsageError(f"--map {source}={target}: {error.message}") from None
+        except InvalidValue as error:
+            raise InvalidValue(f"--map {source}={target}: {error.message}") from None
     mapping = {}
     for header in headers:
         clean = header.strip()
@@ -145,7 +145,7 @@ def column_map(headers: Sequence[str], overrides: Mapping[str, str], known: Mapp
 def _is_profile_key(text: str) -> bool:
     try:
         profile_key(text)
-    except UsageError:
+    except InvalidValue:
         return False
     return True
 
@@ -163,8 +163,8 @@ def stage_of(text: str, stage_map: Mapping[str, str]) -> Stage | str:
         return "lost"
     try:
         return resolve_word(mapped, stage_words(), what="stage")
-    except UsageError:
-        raise UsageError(f"unknown stage '{text}' (map it with --stage-map '{text}=STAGE')") from None
+    except InvalidValue:
+        raise InvalidValue(f"unknown stage '{text}' (map it with --stage-map '{text}=STAGE')") from None
 
 
 def stage_dates(pairs: Mapping[str, str], headers: Sequence[str]) -> dict[str, Stage]:
@@ -172,10 +172,10 @@ def stage_dates(pairs: Mapping[str, str], headers: Sequence[str]) -> dict[str, S
     found = {}
     for column, word in pairs.items():
         if column not in headers:
-            raise UsageError(f"--stage-dates {column}={word}: the file has no column '{column}'")
+            raise InvalidValue(f"--stage-dates {column}={word}: the file has no column '{column}'")
         stage = resolve_word(word, stage_words(), what="stage")
         if stage.number >= Stage.CLOSE.number:
-            raise UsageError(f"--stage-dates {column}={word}: the close is dated by the closed column "
+            raise InvalidValue(f"--stage-dates {column}={word}: the close is dated by the closed column "
                              "(close_date, 成交日期 …); name a stage before it")
         found[column] = stage
     return found
@@ -214,7 +214,7 @@ def plan_customers(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str]
     for number, record in _records(rows, mapping):
         try:
             values, items = _customer_row(record, config=config, dating=dating, stage_map=stage_map)
-        except UsageError as error:
+        except InvalidValue as error:
             plan.skips.append(Skip(number, error.message))
             continue
         name = record["name"]
@@ -242,7 +242,7 @@ def _count(text: str | None) -> int:
 def _customer_row(record: Mapping[str, str], *, config: Config, dating: Dating,
                   stage_map: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if not record.get("name"):
-        raise UsageError("no name")
+        raise InvalidValue("no name")
     values: dict[str, Any] = {}
     for key, text in record.items():
         if key in CLASSIFICATION:
@@ -283,7 +283,7 @@ def _history(record: Mapping[str, str], dating: Dating, stage_map: Mapping[str, 
         items.append(event_item(EventKind.TARGET, day, deal, value=target, by=by))
     if status is Status.WON:
         if won is None:
-            raise UsageError("the row says the deal is won but gives no won value")
+            raise InvalidValue("the row says the deal is won but gives no won value")
         items.append(event_item(EventKind.WON, day, deal, value=won))
         if stage is Stage.SERVICE:
             items.append(event_item(EventKind.STAGE, day, deal, stage=Stage.SERVICE.value))
@@ -296,7 +296,7 @@ def _status(text: str | None, stage: Stage | str | None) -> Status | None:
     if text:
         status = _STATUS_WORDS.get(text.strip().casefold())
         if status is None:
-            raise UsageError(f"unknown status '{text}'; use open, won or lost")
+            raise InvalidValue(f"unknown status '{text}'; use open, won or lost")
         return status
     if stage == "lost":
         return Status.LOST
@@ -311,7 +311,7 @@ def _typed(key: str, text: str) -> Any:
         return text
     try:
         return field.parse(text.removesuffix(".0"), vocabularies={}, today=date.min)
-    except UsageError:
+    except InvalidValue:
         return text
 
 
@@ -343,7 +343,7 @@ def plan_records(records: Sequence[Mapping[str, Any]], customers: Sequence[Custo
     for number, record in enumerate(records, start=1):
         try:
             name, values, items = _whole(record, dating)
-        except (UsageError, LogProblem, KeyError, TypeError, ValueError) as error:
+        except (InvalidValue, LogProblem, KeyError, TypeError, ValueError) as error:
             plan.skips.append(Skip(number, f"not a whole record: {error}"))
             continue
         existing = finder.by_id.get(str(record.get("id"))) or finder.find(name)
@@ -364,7 +364,7 @@ def plan_records(records: Sequence[Mapping[str, Any]], customers: Sequence[Custo
 def _whole(record: Mapping[str, Any], dating: Dating) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
     name = str(record.get("name") or record["profile"].get("name") or "").strip()
     if not name:
-        raise UsageError("no name")
+        raise InvalidValue("no name")
     values = {key: value for key, value in _leaves(record["profile"]) if key not in ("id", "name")}
     items = [_event(entry, dating) for entry in record["log"]]
     for index, item in enumerate(items):
@@ -441,7 +441,7 @@ def plan_deals(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], cu
             reached = [(day, stage) for column, stage in dated.items()
                        if (day := dating.day(str(raw.get(column) or "").strip()))]
             customer, name, items = _deal_row(record, number, finder, reached, dating=dating, stage_map=stage_map)
-        except UsageError as error:
+        except InvalidValue as error:
             plan.skips.append(Skip(number, error.message))
             continue
         if _has_deal(customer, name) or (customer.id, name) in seen:
@@ -467,10 +467,10 @@ def _deal_row(record: Mapping[str, str], number: int, finder: _Finder, reached: 
               dating: Dating, stage_map: Mapping[str, str]) -> tuple[Customer, str, list[dict[str, Any]]]:
     reference = record.get("customer")
     if not reference:
-        raise UsageError("no customer")
+        raise InvalidValue("no customer")
     customer = finder.find(reference)
     if customer is None:
-        raise UsageError(f"no customer '{reference}' in the folder (import the customers first)")
+        raise InvalidValue(f"no customer '{reference}' in the folder (import the customers first)")
     name = record.get("deal") or f"import-{number}"
     stage = stage_of(record["stage"], stage_map) if record.get("stage") else Stage.PROSPECT
     opened, closed = dating.day(record.get("opened")), dating.day(record.get("closed"))
@@ -496,7 +496,7 @@ def _deal_row(record: Mapping[str, str], number: int, finder: _Finder, reached: 
     if stage in (Stage.CLOSE, Stage.SERVICE):
         value = parse_money(record["value"]) if record.get("value") else None
         if value is None:
-            raise UsageError("won, but no value")
+            raise InvalidValue("won, but no value")
         items.append(event_item(EventKind.WON, closed or start, name, value=value))
     elif stage == "lost":
         items.append(event_item(EventKind.LOST, closed or start, name, reason=record.get("reason") or "lost"))
@@ -506,7 +506,7 @@ def _deal_row(record: Mapping[str, str], number: int, finder: _Finder, reached: 
 def _check_order(reached: Sequence[tuple[date, Stage]], closed: date | None) -> None:
     for day, stage in reached:
         if closed is not None and day > closed:
-            raise UsageError(f"it reached {stage.value} on {day}, after it closed ({closed})")
+            raise InvalidValue(f"it reached {stage.value} on {day}, after it closed ({closed})")
 
 
 # ---- the team table -------------------------------------------------------------------------
@@ -543,7 +543,7 @@ def parse_pairs(pairs: Sequence[str], option: str) -> dict[str, str]:
     for pair in (part for text in pairs for part in text.split(",") if part.strip()):
         source, separator, target = pair.partition("=")
         if not separator or not source.strip() or not target.strip():
-            raise UsageError(f"{option} takes FROM=TO pairs, not '{pair}'")
+            raise InvalidValue(f"{option} takes FROM=TO pairs, not '{pair}'")
         found[source.strip()] = target.strip()
     return found
 

@@ -10,7 +10,7 @@ from enum import Enum
 from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from salescli.customer import Customer, Deal, Status, amount_text, deal_owner, event_notes
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.stages import Stage
 
 
@@ -215,7 +215,7 @@ def _sort_key(key: str, allowed: Sequence[str], what: str) -> tuple[str, bool]:
     """A --sort KEY's name, and whether it is reversed (-KEY)."""
     name = key.lstrip("-+")
     if name not in allowed:
-        raise UsageError(f"cannot sort {what}by '{key}'; use one of: {', '.join(allowed)} (prefix - to reverse)")
+        raise InvalidValue(f"cannot sort {what}by '{key}'; use one of: {', '.join(allowed)} (prefix - to reverse)")
     return name, key.startswith("-")
 
 

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Callable, Protocol, Sequence, TypeVar
 
-from salescli.errors import UsageError
+from salescli.errors import Ambiguous, InvalidValue, NotFound
 from salescli.i18n import _
 
 SHOWN = 10  # candidates listed when a reference is ambiguous
@@ -49,20 +49,20 @@ def core_name(name: str) -> str:
 
 
 def resolve(customers: Sequence[AnyNamed], reference: str) -> AnyNamed:
-    """The customer `reference` names; UsageError listing the candidates when several match at the
+    """The customer `reference` names; InvalidValue listing the candidates when several match at the
     closest way of matching, or the closest names when none does."""
     wanted = fold(reference)
     if not wanted:
-        raise UsageError(_("name a customer: its id, the start of its id, or part of its name"))
+        raise InvalidValue(_("name a customer: its id, the start of its id, or part of its name"))
     for test in _tests(wanted):
         matches = [customer for customer in customers if test(customer)]
         if len(matches) == 1:
             return matches[0]
         if matches:
-            raise UsageError(_("'{reference}' matches {count} customers: {listed}; be more specific").format(
+            raise Ambiguous(_("'{reference}' matches {count} customers: {listed}; be more specific").format(
                 reference=reference, count=len(matches), listed=_listed(matches)))
     close = _did_you_mean(customers, wanted)
-    raise UsageError((_("no customer matches '{reference}' (did you mean {close}?); `salescli list` shows them all")
+    raise NotFound((_("no customer matches '{reference}' (did you mean {close}?); `salescli list` shows them all")
                       if close else _("no customer matches '{reference}'; `salescli list` shows them all")).format(
         reference=reference, close=close))
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, Status, appended
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.parsing import format_money
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
@@ -46,12 +46,12 @@ def choose_deal(customer: Customer, name: str | None) -> Deal | None:
         deal = customer.deal(name)
         if deal is None:
             known = ", ".join(d.name for d in customer.deals) or "none yet"
-            raise UsageError(f"{customer.name} has no deal '{name}' (its deals: {known})")
+            raise InvalidValue(f"{customer.name} has no deal '{name}' (its deals: {known})")
         return deal
     open_deals = customer.open_deals
     if len(open_deals) > 1:
         names = ", ".join(deal.name for deal in open_deals)
-        raise UsageError(f"{customer.name} has {len(open_deals)} open deals ({names}); choose one with --deal")
+        raise InvalidValue(f"{customer.name} has {len(open_deals)} open deals ({names}); choose one with --deal")
     return open_deals[0] if open_deals else customer.current_deal
 
 
@@ -87,10 +87,10 @@ def advance(
     if new_deal is not None:
         name = new_deal or _next_deal_name(customer)
         if customer.deal(name):
-            raise UsageError(f"{customer.name} already has a deal '{name}'; choose another name")
+            raise InvalidValue(f"{customer.name} already has a deal '{name}'; choose another name")
         opening = target if isinstance(target, Stage) and target is not Stage.CLOSE else None
         if target == "lost":
-            raise UsageError("a new deal cannot start lost")
+            raise InvalidValue("a new deal cannot start lost")
         events.append(event_item(EventKind.OPEN, when, name, stage=(opening or Stage.PROSPECT).value,
                                  note=None if target is Stage.CLOSE else note))
         before = None
@@ -102,7 +102,7 @@ def advance(
         deal = before or Deal(FIRST_DEAL, opened=when)
         if reopen:
             if deal.is_open:
-                raise UsageError(f"deal {deal.name} of {customer.name} is open; --reopen is for won or lost deals")
+                raise InvalidValue(f"deal {deal.name} of {customer.name} is open; --reopen is for won or lost deals")
             events.append(event_item(EventKind.REOPEN, when, deal.name, note=note if target is None else None))
             deal = deal._replace(status=Status.OPEN, won_value=None, lost_reason=None)
             if target is None:
@@ -127,10 +127,10 @@ def _check_may_move(customer: Customer, deal: Deal, target: Stage | str | None) 
     if after_sale:
         return
     if deal.status is Status.WON and deal.stage is Stage.SERVICE and target is None:
-        raise UsageError(f"{customer.name} is at the last stage (service) of a won deal; "
+        raise InvalidValue(f"{customer.name} is at the last stage (service) of a won deal; "
                          "for a further sale use --new-deal NAME")
     state = "won" if deal.status is Status.WON else "lost"
-    raise UsageError(
+    raise InvalidValue(
         f"deal {deal.name} of {customer.name} is {state}; add --reopen to move it again, "
         "or --new-deal NAME for a further sale"
     )
@@ -141,14 +141,14 @@ def _step(customer: Customer, deal: Deal, target: Stage | str | None, *, when: d
     if target is None:
         target = deal.stage.next()
         if target is None:
-            raise UsageError(f"{customer.name} is at the last stage ({deal.stage.value}); name a stage to move to")
+            raise InvalidValue(f"{customer.name} is at the last stage ({deal.stage.value}); name a stage to move to")
     if target == "lost":
         if not reason:
-            raise UsageError("say why the deal was lost: --reason TEXT")
+            raise InvalidValue("say why the deal was lost: --reason TEXT")
         return [event_item(EventKind.LOST, when, deal.name, reason=reason, note=note)]
     assert isinstance(target, Stage)
     if target is deal.stage and deal.is_open and target is not Stage.CLOSE:
-        raise UsageError(f"{customer.name} is already at {target.value} ({target.zh})")
+        raise InvalidValue(f"{customer.name} is already at {target.value} ({target.zh})")
     if target is Stage.CLOSE or (target is Stage.SERVICE and deal.is_open):
         # a stage after the close needs the close: the won event, with its value, comes first
         won = event_item(EventKind.WON, when, deal.name, value=_won_value(customer, deal, target, value),
@@ -164,9 +164,9 @@ def _won_value(customer: Customer, deal: Deal, target: Stage, value: Decimal | N
     if won_value is not None:
         return won_value
     if target is Stage.SERVICE:
-        raise UsageError(f"deal {deal.name} of {customer.name} is open: moving it to service closes it first, and "
+        raise InvalidValue(f"deal {deal.name} of {customer.name} is open: moving it to service closes it first, and "
                          "the close needs the value won: pass --value AMOUNT (or set a target with `salescli target`)")
-    raise UsageError("closing needs the value won: pass --value AMOUNT (or set a target with `salescli target`)")
+    raise InvalidValue("closing needs the value won: pass --value AMOUNT (or set a target with `salescli target`)")
 
 
 def question(items: Sequence[Mapping[str, Any]], *, today: date, customer: Customer | None = None,
@@ -178,7 +178,7 @@ def question(items: Sequence[Mapping[str, Any]], *, today: date, customer: Custo
     for item in items:
         if item["date"] > today and not future:
             anyway = "" if future is None else "; to record it anyway, add --future"
-            raise UsageError(f"{item['date']} is after today ({today}): the log records what has happened. "
+            raise InvalidValue(f"{item['date']} is after today ({today}): the log records what has happened. "
                              f"Plan what comes with --next or a target's --by{anyway}")
         if item.get("next") is not None and item["next"] < today:
             warnings.append(f"the next visit ({item['next']}) is in the past")

@@ -16,7 +16,7 @@ from datetime import date
 from enum import Enum
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.i18n import _, language
 from salescli.vocab import Vocabulary
 
@@ -52,7 +52,7 @@ class Field:
         return (self.option or self.key).lstrip("-").replace("-", "_").replace(".", "_")
 
     def parse(self, text: str, *, vocabularies: Mapping[str, Vocabulary], today: date) -> Any:
-        """The value a rep typed, as the file stores it; UsageError naming the field if it is not one."""
+        """The value a rep typed, as the file stores it; InvalidValue naming the field if it is not one."""
         from salescli.parsing import parse_date, parse_money
 
         text = text.strip()
@@ -68,8 +68,8 @@ class Field:
                 return _count(text)
             if self.kind is Kind.PHONE:
                 return _phone(text)
-        except UsageError as error:  # a term's message names its vocabulary already
-            raise UsageError(error.message if self.kind is Kind.TERM else _("{key}: {problem}").format(
+        except InvalidValue as error:  # a term's message names its vocabulary already
+            raise InvalidValue(error.message if self.kind is Kind.TERM else _("{key}: {problem}").format(
                 key=self.key, problem=error.message)) from None
         return text
 
@@ -93,7 +93,7 @@ class Field:
             if vocabulary.get(str(value)) is None:
                 try:
                     term = vocabulary.resolve(str(value))
-                except UsageError as error:
+                except InvalidValue as error:
                     return error.message
                 return _("'{value}' is not a {vocabulary} key; write '{key}'").format(
                     value=value, vocabulary=self.vocabulary, key=term.key)
@@ -103,7 +103,7 @@ class Field:
 def _count(text: str) -> int:
     cleaned = unicodedata.normalize("NFKC", text).strip().rstrip("人套个名位")
     if not re.fullmatch(r"\d{1,9}", cleaned):
-        raise UsageError(_("'{text}' is not a whole number").format(text=text))
+        raise InvalidValue(_("'{text}' is not a whole number").format(text=text))
     return int(cleaned)
 
 
@@ -112,7 +112,7 @@ _PHONE = re.compile(r"[0-9０-９+()（）\-‐－ .,/转#*ext]+", re.IGNORECASE
 
 def _phone(text: str) -> str:
     if not _PHONE.fullmatch(text) or not re.search(r"[0-9０-９]", text):
-        raise UsageError(_("'{text}' is not a phone number (digits, spaces, + - ( ) and 转 for an extension)").format(
+        raise InvalidValue(_("'{text}' is not a phone number (digits, spaces, + - ( ) and 转 for an extension)").format(
             text=text))
     return unicodedata.normalize("NFKC", text)
 
@@ -124,7 +124,7 @@ def _not_amount(value: Any) -> bool:
 
     try:
         parse_money(str(value))
-    except UsageError:
+    except InvalidValue:
         return True
     return False
 
@@ -268,14 +268,14 @@ def field_for(text: str, *, fields: Sequence[Field] = PROFILE, what: str = "fiel
     if len(found) == 1:
         return found[0]
     if len(found) > 1:
-        raise UsageError(_("'{text}' could be {keys}; write the whole key").format(
+        raise InvalidValue(_("'{text}' could be {keys}; write the whole key").format(
             text=text, keys=", ".join(field.key for field in found)))
     close = _closest(wanted, names)
     if what == "detail":
         message = _("unknown detail '{text}' (did you mean '{close}'?)") if close else _("unknown detail '{text}'")
     else:
         message = _("unknown field '{text}' (did you mean '{close}'?)") if close else _("unknown field '{text}'")
-    raise UsageError(message.format(text=text, close=close))
+    raise InvalidValue(message.format(text=text, close=close))
 
 
 def _names(field: Field) -> Iterable[str]:
@@ -326,19 +326,19 @@ def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bo
 
 def _settable(key: str, custom: bool) -> Field:
     if _folded(key) in ("id", "log"):
-        raise UsageError(_("`{key}` cannot be set: the id is the file's name, and the log is written by the "
+        raise InvalidValue(_("`{key}` cannot be set: the id is the file's name, and the log is written by the "
                            "commands").format(key=key))
     if _folded(key) in ("trust.people", "people", "trust", "主要人员", "关键人"):
-        raise UsageError(_("key people are kept with `salescli person CUSTOMER NAME --title … --mobile …`"))
+        raise InvalidValue(_("key people are kept with `salescli person CUSTOMER NAME --title … --mobile …`"))
     detail = next((field for field in PERSON if _folded(key) in set(_names(field)) and field.key != "name"), None)
     if detail is not None and _folded(key) not in {name for field in PROFILE for name in _names(field)}:
-        raise UsageError(_("a key person's {detail} is kept with `salescli person CUSTOMER NAME {option} …`").format(
+        raise InvalidValue(_("a key person's {detail} is kept with `salescli person CUSTOMER NAME {option} …`").format(
             detail=detail.label(language()), option=detail.option))
     try:
         return field_for(key)
-    except UsageError as error:
+    except InvalidValue as error:
         if not custom:
-            raise UsageError(_("{problem}; `salescli set --help` lists the fields, and --custom keeps a field of your "
+            raise InvalidValue(_("{problem}; `salescli set --help` lists the fields, and --custom keeps a field of your "
                                "own").format(problem=error.message)) from None
     return Field(custom_key(key), key, key)
 
@@ -372,7 +372,7 @@ def parse_assignment(text: str) -> tuple[str, str]:
         key, found, value = text.partition(separator)
         if found and key.strip():
             return key.strip(), value.strip()
-    raise UsageError(_("'{text}' is not KEY=VALUE (e.g. contact.phone=13900000000)").format(text=text))
+    raise InvalidValue(_("'{text}' is not KEY=VALUE (e.g. contact.phone=13900000000)").format(text=text))
 
 
 CUSTOM_KEY = re.compile(r"[^\W\d][\w-]*(\.[^\W\d][\w-]*)*")  # letters (中文 too), digits, _ and -, dotted
@@ -382,5 +382,5 @@ def custom_key(text: str) -> str:
     """A key of the company's own (`set --custom`): a dotted path of plain words, never `log`."""
     key = unicodedata.normalize("NFKC", text).strip()
     if not CUSTOM_KEY.fullmatch(key) or key.split(".")[0] in ("log", "id"):
-        raise UsageError(_("'{text}' cannot be a key: use words joined by '.', e.g. custom.tender_no").format(text=text))
+        raise InvalidValue(_("'{text}' cannot be a key: use words joined by '.', e.g. custom.tender_no").format(text=text))
     return key

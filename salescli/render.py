@@ -14,14 +14,14 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
 
 def check_format(name: str, allowed: Sequence[str] = FORMATS) -> str:
     if name not in allowed:
-        raise UsageError(f"unknown format '{name}'; use one of: {', '.join(allowed)}")
+        raise InvalidValue(f"unknown format '{name}'; use one of: {', '.join(allowed)}")
     return name
 
 

@@ -11,7 +11,7 @@ from typing import Iterable, Mapping, Sequence
 
 from salescli.customer import Customer, Deal, Status
 from salescli.dimensions import Dimension
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.stages import Stage
 
 ZERO = Decimal(0)
@@ -182,7 +182,7 @@ def sources(customers: Sequence[Customer], period: Period = Period(), *,
     customer: its owner's manager or office, a profile key), with their wins and value won."""
     by = dimension if isinstance(dimension, Dimension) else Dimension(dimension)
     if by.key == "product":
-        raise UsageError("report sources counts customers, and a product is a deal's: "
+        raise InvalidValue("report sources counts customers, and a product is a deal's: "
                          "try `salescli report winrate --by product`")
     groups: dict[str | None, list[Customer]] = defaultdict(list)
     for customer in customers:

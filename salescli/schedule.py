@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from typing import Any, Iterable, Mapping, Sequence
 
 from salescli.customer import Customer, Deal, Status
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, pgettext
 from salescli.information import GROUPS, Item, missing, people
 from salescli.stages import Stage
@@ -107,7 +107,7 @@ class Visit:
         return text
 
 
-class NoTarget(UsageError):
+class NoTarget(InvalidValue):
     pass
 
 
@@ -116,7 +116,7 @@ class NoTarget(UsageError):
 def customer_plan(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar) -> list[Visit]:
     """The visits from `today` to the deal's target date (one per remaining stage) and after the sale."""
     if deal.status is Status.LOST:
-        raise UsageError(f"deal {deal.name} of {customer.name} is lost; reopen it to plan visits")
+        raise InvalidValue(f"deal {deal.name} of {customer.name} is lost; reopen it to plan visits")
     if deal.status is Status.WON:
         return _after_sale(customer, deal, deal.won_date or today, today=today, calendar=calendar)
     if deal.target_date is None:
@@ -254,7 +254,7 @@ def _next_visit(customer: Customer, deal: Deal, *, today: date, calendar: WorkCa
                      overdue=deal.next_visit < today, key=f"next-{deal.next_visit}")
     try:
         plan = customer_plan(customer, deal, today=today, calendar=calendar)
-    except UsageError:
+    except InvalidValue:
         return None
     return plan[0] if plan else None
 

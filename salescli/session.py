@@ -15,7 +15,7 @@ from salescli.config import Config
 from salescli.i18n import _
 from salescli.customer import Customer
 from salescli.listing import Columns
-from salescli.errors import DataError, UsageError, display_path
+from salescli.errors import DataError, InvalidValue, display_path
 from salescli.parsing import parse_date
 
 TODAY_VARIABLE = "SALESCLI_TODAY"
@@ -55,7 +55,7 @@ class Session:
         """--lang, $SALESCLI_LANG, salescli.yaml's language, the locale's, English (see i18n)."""
         language = i18n.choose(self.language_option, self.config.language)
         if language not in i18n.LANGUAGES:
-            raise UsageError(_("--lang must be one of {languages}, not '{language}'").format(
+            raise InvalidValue(_("--lang must be one of {languages}, not '{language}'").format(
                 languages=", ".join(i18n.LANGUAGES), language=language))
         i18n.use(language)
         return language

@@ -27,7 +27,9 @@ from salescli import cache
 from salescli.config import Config, ConfigProblem, config_from_document
 from salescli.customer import (Customer, LogProblem, customer_from_document, from_record, restored, storable,
                                to_record)
-from salescli.errors import DataError, UsageError, display_path
+from salescli.errors import (BrokenFile, DataError, InvalidValue, NotFound, UnsafeWrite,
+                             display_path)
+from salescli.i18n import N_, _
 from salescli.ids import validate_id
 from salescli.listing import Columns, Row, funnel_order, row
 from salescli.profile import PEOPLE_KEY, UNSET, person_index
@@ -89,9 +91,10 @@ def find_data_folder(explicit: str | None, *, start: Path | None = None) -> Data
                 path = path.parent
             found = (path / CUSTOMERS).is_dir()
         except OSError as error:
-            raise UsageError(f"cannot look into {path}: {_reason(error)}") from None
+            raise InvalidValue(_("cannot look into {path}: {reason}").format(path=path, reason=_reason(error))) from None
         if not found:
-            raise UsageError(f"{path} has no customers/ folder; run `salescli init {path}` to make one")
+            raise NotFound(_("{path} has no customers/ folder; run `salescli init {path}` to make one").format(
+                path=path))
         return DataFolder(path)
     try:
         here = (start or Path.cwd()).resolve()
@@ -99,11 +102,12 @@ def find_data_folder(explicit: str | None, *, start: Path | None = None) -> Data
             if (folder / CUSTOMERS).is_dir():
                 return DataFolder(folder)
     except OSError as error:  # the working folder was removed, or a folder above cannot be looked into
-        raise UsageError(f"cannot look for the data folder here ({_reason(error)}); pass --dir PATH") from None
-    raise UsageError(
+        raise InvalidValue(_("cannot look for the data folder here ({reason}); pass --dir PATH").format(
+            reason=_reason(error))) from None
+    raise NotFound(_(
         "not in a salescli data folder (no customers/ here or above); "
         "run `salescli init` to make one, or pass --dir PATH"
-    )
+    ))
 
 
 def load_config(folder: DataFolder) -> Config:
@@ -129,7 +133,7 @@ def _config_document(folder: DataFolder, data: bytes, text: str) -> Any:
     try:
         document = yamlfile.load(text)
     except yamlfile.YamlProblem as problem:
-        raise DataError(problem.message, path=folder.config_path, line=problem.line, column=problem.column) from None
+        raise BrokenFile(problem.message, path=folder.config_path, line=problem.line, column=problem.column) from None
     if not cache.disabled():
         cache.save_document(folder.root, "config", key, storable(document))
     return document
@@ -215,7 +219,8 @@ def _scan(folder: DataFolder, *, records: bool) -> _Scan:
                 trusted.append(position)
                 found_records[name] = record
         kept = trusted
-    results = map_files(_parse_for_cache, [files / name for name, _ in stale], doing="reading")
+    results = map_files(_parse_for_cache, [files / name for name, _identity in stale],
+                        doing=N_("reading customer files: {number}/{count}"))
     problems, parsed = [], []
     for (name, identity), result in zip(stale, results):
         if isinstance(result, DataError):
@@ -295,7 +300,7 @@ def _progress(items: Iterable[Any], doing: str, total: int | None = None) -> Ite
     shown = False
     for number, item in enumerate(items, start=1):
         if sys.stderr.isatty() and (number % 200 == 0 or number == count) and time.monotonic() - started > 1:
-            print(f"\r{doing} customer files: {number}/{count}", end="", file=sys.stderr, flush=True)
+            print("\r" + _(doing).format(number=number, count=count), end="", file=sys.stderr, flush=True)
             shown = True
         yield item
     if shown:
@@ -378,7 +383,7 @@ def parse_customer(text: str, path: Path) -> Customer:
         document = yamlfile.load(text)
         return customer_from_document(document, file_id=path.stem, path=path)
     except yamlfile.YamlProblem as problem:
-        raise DataError(problem.message, path=path, line=problem.line, column=problem.column) from None
+        raise BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
     except LogProblem as problem:
         raise _located(problem.args[0], path, text, problem.where) from None
 
@@ -388,7 +393,7 @@ def _located(message: str, path: Path, text: str, where: Sequence[str | int]) ->
 
     place = yamlfile.locate(text, where)
     line, column = place if place else (None, None)
-    return DataError(message, path=path, line=line, column=column)
+    return BrokenFile(message, path=path, line=line, column=column)
 
 
 def read_text(path: Path) -> str:
@@ -403,18 +408,19 @@ def read_bytes(path: Path) -> bytes:
 def _read_bytes(path: Path) -> bytes:
     """A regular file's bytes; anything else (a FIFO, a device, a folder, a broken or looping link) is
     refused with the reason, without waiting on it."""
-    descriptor, _ = _open_regular(path, path, doing="read")
+    descriptor, _status = _open_regular(path, path, doing="read")
     try:
         return _read_all(descriptor)
     except OSError as error:
-        raise DataError(f"cannot read: {_reason(error)}", path=path) from None
+        raise BrokenFile(_("cannot read: {reason}").format(reason=_reason(error)), path=path) from None
     finally:
         os.close(descriptor)
 
 
-_CANNOT = {"read": "cannot read: {reason}", "write": "cannot write: {reason}"}
-_ONLY_REGULAR = {"read": "cannot read: {kind}; salescli reads only plain files",
-                 "write": "cannot write: {kind}; salescli writes only plain files"}
+_CANNOT = {"read": N_("cannot read: {reason}"), "write": N_("cannot write: {reason}")}
+_ONLY_REGULAR = {"read": N_("cannot read: {kind}; salescli reads only plain files"),
+                 "write": N_("cannot write: {kind}; salescli writes only plain files")}
+_PROBLEM = {"read": BrokenFile, "write": UnsafeWrite}
 
 
 def _open_regular(path: Path, shown: Path, *, doing: str, follow: bool = True) -> tuple[int, os.stat_result]:
@@ -423,11 +429,11 @@ def _open_regular(path: Path, shown: Path, *, doing: str, follow: bool = True) -
     try:
         descriptor = os.open(path, os.O_RDONLY | _NONBLOCK | _CLOEXEC | (0 if follow else _NOFOLLOW))
     except OSError as error:
-        raise DataError(_CANNOT[doing].format(reason=_reason(error)), path=shown) from None
+        raise _PROBLEM[doing](_(_CANNOT[doing]).format(reason=_reason(error)), path=shown) from None
     status = os.fstat(descriptor)
     if not stat.S_ISREG(status.st_mode):
         os.close(descriptor)
-        raise DataError(_ONLY_REGULAR[doing].format(kind=_not_regular(status)), path=shown)
+        raise _PROBLEM[doing](_(_ONLY_REGULAR[doing]).format(kind=_not_regular(status)), path=shown)
     return descriptor, status
 
 
@@ -442,34 +448,37 @@ def _read_all(descriptor: int) -> bytes:
 
 
 def _not_regular(status: os.stat_result) -> str:
-    kinds = ((stat.S_ISDIR, "it is a folder, not a regular file"),
-             (stat.S_ISFIFO, "it is a named pipe (FIFO), not a regular file"),
-             (stat.S_ISSOCK, "it is a socket, not a regular file"),
-             (stat.S_ISCHR, "it is a device, not a regular file"), (stat.S_ISBLK, "it is a device, not a regular file"))
-    return next((said for test, said in kinds if test(status.st_mode)), "it is not a regular file")
+    kinds = ((stat.S_ISDIR, N_("it is a folder, not a regular file")),
+             (stat.S_ISFIFO, N_("it is a named pipe (FIFO), not a regular file")),
+             (stat.S_ISSOCK, N_("it is a socket, not a regular file")),
+             (stat.S_ISCHR, N_("it is a device, not a regular file")),
+             (stat.S_ISBLK, N_("it is a device, not a regular file")))
+    return _(next((said for test, said in kinds if test(status.st_mode)), N_("it is not a regular file")))
 
 
 def _reason(error: OSError) -> str:
     """What an OSError means for the user, in words."""
     reasons = {
-        errno.ELOOP: "it is a symbolic link that loops back on itself",
-        errno.ENOENT: "it does not exist (or is a symbolic link to a file that does not)",
-        errno.EACCES: "permission denied",
-        errno.EPERM: "permission denied",
-        errno.ENOSPC: "the disk is full",
-        getattr(errno, "EDQUOT", -1): "the disk quota is used up",
-        errno.EROFS: "the file system is read-only",
-        errno.EISDIR: "it is a folder",
-        errno.ENAMETOOLONG: "the name is too long",
+        errno.ELOOP: N_("it is a symbolic link that loops back on itself"),
+        errno.ENOENT: N_("it does not exist (or is a symbolic link to a file that does not)"),
+        errno.EACCES: N_("permission denied"),
+        errno.EPERM: N_("permission denied"),
+        errno.ENOSPC: N_("the disk is full"),
+        getattr(errno, "EDQUOT", -1): N_("the disk quota is used up"),
+        errno.EROFS: N_("the file system is read-only"),
+        errno.EISDIR: N_("it is a folder"),
+        errno.ENAMETOOLONG: N_("the name is too long"),
     }
-    return reasons.get(error.errno or 0, (error.strerror or str(error)).lower())
+    known = reasons.get(error.errno or 0)
+    return _(known) if known else (error.strerror or str(error)).lower()
 
 
 def _decoded(data: bytes, path: Path) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise DataError(f"not UTF-8 text (byte {error.start}); save the file as UTF-8", path=path) from None
+        raise BrokenFile(_("not UTF-8 text (byte {byte}); save the file as UTF-8").format(byte=error.start),
+                         path=path) from None
 
 
 # ---- writing --------------------------------------------------------------------------------
@@ -550,9 +559,9 @@ def _edited(path: Path, edit: Callable[[], Result]) -> Result:
     try:
         return edit()
     except DataError as error:
-        raise DataError(error.message, path=path) from None
+        raise type(error)(error.message, path=path) from None
     except yamlfile.YamlProblem as problem:
-        raise DataError(problem.message, path=path, line=problem.line, column=problem.column) from None
+        raise BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
 
 
 Work = Callable[[str, Customer], tuple[Result, str, "Customer | None"]]
@@ -567,8 +576,8 @@ def _transact(path: Path, work: Work[Result], *, fixed: bool) -> tuple[Result, C
         time.sleep(0.01 * attempt)  # (another program is writing the file: let it finish)
         with _locked(target, path) as held:
             if expected is not None and cache.digest(held.data) != expected:
-                raise DataError("the file changed since salescli read it (another command or an editor wrote "
-                                "it); nothing was written — run the command again", path=path)
+                raise UnsafeWrite(_("the file changed since salescli read it (another command or an editor wrote "
+                                    "it); nothing was written — run the command again"), path=path)
             text = _decoded(held.data, path)
             current = _customer_of(path, held.data, text)
             result, new_text, after = work(text, current)
@@ -579,8 +588,8 @@ def _transact(path: Path, work: Work[Result], *, fixed: bool) -> tuple[Result, C
             data = new_text.encode("utf-8")
             if _swap_in(path, target, held, data, after):
                 return result, after
-    raise DataError("the file kept changing while salescli was writing it (is another program writing it?); "
-                    "nothing was written — try again", path=path)
+    raise UnsafeWrite(_("the file kept changing while salescli was writing it (is another program writing it?); "
+                        "nothing was written — try again"), path=path)
 
 
 def _customer_of(path: Path, data: bytes, text: str) -> Customer:
@@ -635,7 +644,7 @@ def remove_person(path: Path, name: str) -> Customer:
     def work(text: str, current: Customer) -> tuple[None, str, Customer | None]:
         index = person_index(current.get(PEOPLE_KEY), name)
         if index is None:
-            raise UsageError(f"no key person '{name}' to remove")
+            raise NotFound(_("no key person '{name}' to remove").format(name=name))
         return None, _edited(path, lambda: yamlfile.remove_list_item(text, PEOPLE_PATH, index)), None
 
     return _transact(path, work, fixed=False)[1]
@@ -649,8 +658,8 @@ def replace_customer(path: Path, expected: str, text: str) -> Customer:
     from, e.g. before an editor session); else refuse and change nothing."""
     def work(current_text: str, current: Customer) -> tuple[None, str, Customer | None]:
         if current_text != expected:
-            raise DataError("the file changed on disk meanwhile (another command or a `git pull`); "
-                            "nothing was written", path=path)
+            raise UnsafeWrite(_("the file changed on disk meanwhile (another command or a `git pull`); "
+                                "nothing was written"), path=path)
         return None, text, None
 
     return _transact(path, work, fixed=False)[1]
@@ -670,8 +679,8 @@ def update_config(folder: DataFolder, edit: Callable[[str], str]) -> Config:
         new_text = edit(_decoded(held.data, path))
         config = _settings(new_text, path)
         if _read_bytes(path) != held.data:  # an editor saved meanwhile (editors take no lock)
-            raise DataError("the file changed while salescli was writing it; nothing was written, try again",
-                            path=path)
+            raise UnsafeWrite(_("the file changed while salescli was writing it; nothing was written, try again"),
+                              path=path)
         with _interrupts_deferred():
             _write_whole(path, new_text.encode("utf-8"), exclusive=False)
     return config
@@ -683,7 +692,8 @@ def _settings(text: str, path: Path) -> Config:
     try:
         return config_from_document(yamlfile.load(text))
     except (ConfigProblem, yamlfile.YamlProblem) as problem:
-        raise DataError(f"the change would break the settings ({problem.args[0]}); nothing was written",
+        raise UnsafeWrite(_("the change would break the settings ({problem}); nothing was written").format(
+            problem=problem.args[0]),
                         path=path) from None
 
 
@@ -741,18 +751,19 @@ def _customer_target(path: Path) -> Path:
     try:
         status = os.lstat(path)
     except OSError as error:
-        raise DataError(f"cannot write: {_reason(error)}", path=path) from None
+        raise UnsafeWrite(_("cannot write: {reason}").format(reason=_reason(error)), path=path) from None
     target = path
     if stat.S_ISLNK(status.st_mode):
         try:
             target = Path(os.path.realpath(path, strict=True))
         except (OSError, RuntimeError) as error:
-            reason = _reason(error) if isinstance(error, OSError) else "it is a symbolic link that loops"
-            raise DataError(f"cannot write: {reason}", path=path) from None
+            reason = _reason(error) if isinstance(error, OSError) else _("it is a symbolic link that loops")
+            raise UnsafeWrite(_("cannot write: {reason}").format(reason=reason), path=path) from None
         folder = Path(os.path.realpath(path.parent)).parent
         if not target.is_relative_to(folder):
-            raise DataError(f"it is a symbolic link to {target}, outside the data folder; salescli does not "
-                            "write through it (copy the file into the folder to change it here)", path=path)
+            raise UnsafeWrite(_("it is a symbolic link to {target}, outside the data folder; salescli does not "
+                                "write through it (copy the file into the folder to change it here)").format(
+                target=target), path=path)
     _check_writable(target, path)
     return target
 
@@ -761,14 +772,15 @@ def _check_writable(target: Path, path: Path) -> None:
     try:
         status = os.stat(target)
     except OSError as error:
-        raise DataError(f"cannot write: {_reason(error)}", path=path) from None
+        raise UnsafeWrite(_("cannot write: {reason}").format(reason=_reason(error)), path=path) from None
     if not stat.S_ISREG(status.st_mode):
-        raise DataError(_ONLY_REGULAR["write"].format(kind=_not_regular(status)), path=path)
+        raise UnsafeWrite(_(_ONLY_REGULAR["write"]).format(kind=_not_regular(status)), path=path)
     if not status.st_mode & 0o222:
-        raise DataError("the file is read-only; salescli leaves it as it is (make it writable, e.g. "
-                        "`chmod u+w`, to change it)", path=path)
+        raise UnsafeWrite(_("the file is read-only; salescli leaves it as it is (make it writable, e.g. "
+                            "`chmod u+w`, to change it)"), path=path)
     if not os.access(target, os.W_OK):
-        raise DataError("cannot write: you have no permission to change the file; nothing was written", path=path)
+        raise UnsafeWrite(_("cannot write: you have no permission to change the file; nothing was written"),
+                          path=path)
 
 
 @contextmanager
@@ -853,9 +865,9 @@ def _put_back(temp: _TempFile, target: Path, path: Path) -> None:
     # Yet another save came in between: two versions, neither of which may be lost. The one now at the
     # temp name is kept under a name the clean-up of leftovers leaves alone, and the user is told.
     kept = temp.keep_as(f"{target.name}.displaced-{time.strftime('%Y%m%dT%H%M%S')}-{os.getpid()}")
-    raise DataError("another program saved the file twice while salescli was writing it: the file holds one of its "
-                    f"versions, and the other (perhaps with salescli's change) is kept as {display_path(kept)}; "
-                    "compare the two and merge them by hand", path=path)
+    raise UnsafeWrite(_("another program saved the file twice while salescli was writing it: the file holds one of "
+                        "its versions, and the other (perhaps with salescli's change) is kept as {kept}; compare the "
+                        "two and merge them by hand").format(kept=display_path(kept)), path=path)
 
 
 class _TempFile:
@@ -908,8 +920,8 @@ class _TempFile:
         _fsync_folder(self.target.parent)
         _landed.append(path)
         if self.read_back() != self.data:
-            raise DataError("the change was written, but the file does not read back the same from the disk; "
-                            "check the disk, and the file", path=path)
+            raise UnsafeWrite(_("the change was written, but the file does not read back the same from the disk; "
+                                "check the disk, and the file"), path=path)
         return cache.identity(os.fstat(self.descriptor))
 
     def read_back(self) -> bytes:
@@ -944,21 +956,21 @@ def _write_whole(path: Path, data: bytes, *, exclusive: bool) -> cache.Identity:
                 os.replace(temp.path, target)
                 temp.renamed = True
         except FileExistsError:
-            raise DataError("a file of that name exists already; nothing was written", path=path) from None
+            raise UnsafeWrite(_("a file of that name exists already; nothing was written"), path=path) from None
         except OSError as error:
             raise _write_problem(error, path) from None
         return temp.landed(path)
 
 
-def _write_problem(error: OSError, path: Path) -> DataError:
+def _write_problem(error: OSError, path: Path) -> UnsafeWrite:
     if error.errno == errno.ENOENT and not path.parent.is_dir():
-        return DataError(f"cannot write: the folder {display_path(path.parent)} does not exist; nothing was written",
-                         path=path)
+        return UnsafeWrite(_("cannot write: the folder {folder} does not exist; nothing was written").format(
+            folder=display_path(path.parent)), path=path)
     if error.errno in (errno.EACCES, errno.EPERM):
-        folder = display_path(path.parent)
-        return DataError(f"cannot write: no permission to write in {folder}/ (salescli writes a temporary "
-                         "file beside the file, then renames it); nothing was written", path=path)
-    return DataError(f"cannot write: {_reason(error)}; nothing was written", path=path)
+        return UnsafeWrite(_("cannot write: no permission to write in {folder}/ (salescli writes a temporary file "
+                             "beside the file, then renames it); nothing was written").format(
+            folder=display_path(path.parent)), path=path)
+    return UnsafeWrite(_("cannot write: {reason}; nothing was written").format(reason=_reason(error)), path=path)
 
 
 def _default_mode() -> int:

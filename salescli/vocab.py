@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Iterable, Mapping, TypeVar
 
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.i18n import C_, _, language, pgettext
 
 T = TypeVar("T")
@@ -80,13 +80,13 @@ def resolve_word(text: str, words: Mapping[str, T], *, what: str) -> T:
     named = pgettext("vocabulary", _VOCABULARIES.get(what, what))
     if len(candidates) > 1:
         listed = _display_choices({word: value for word, value in words.items() if value in candidates}, chinese)
-        raise UsageError(_("'{text}' could be several {what}s: {choices}").format(text=text, what=named,
+        raise InvalidValue(_("'{text}' could be several {what}s: {choices}").format(text=text, what=named,
                                                                                    choices=listed))
     choices = _display_choices(words, chinese)
     close = _closest(folded, words, chinese)
     message = _("unknown {what} '{text}' (did you mean {close}?); use one of: {choices}") if close else \
         _("unknown {what} '{text}'; use one of: {choices}")
-    raise UsageError(message.format(what=named, text=text, close=close, choices=choices))
+    raise InvalidValue(message.format(what=named, text=text, close=close, choices=choices))
 
 
 _VOCABULARIES = {"field": C_("vocabulary", "field"), "size": C_("vocabulary", "size"),

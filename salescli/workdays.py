@@ -33,12 +33,12 @@ class Month(NamedTuple):
         return cls(int(match.group(1)), int(match.group(2))).checked(text)
 
     def checked(self, shown: object) -> Month:
-        """This month, if it lies in the years salescli works with; else a UsageError naming `shown`."""
-        from salescli.errors import UsageError
+        """This month, if it lies in the years salescli works with; else a InvalidValue naming `shown`."""
+        from salescli.errors import InvalidValue
         from salescli.parsing import FIRST_DAY, LAST_DAY, YEARS
 
         if not FIRST_DAY.year <= self.year <= LAST_DAY.year:
-            raise UsageError(f"'{shown}' is outside the years salescli works with ({YEARS})")
+            raise InvalidValue(f"'{shown}' is outside the years salescli works with ({YEARS})")
         return self
 
     @property
@@ -50,7 +50,7 @@ class Month(NamedTuple):
         return self.next().first - timedelta(days=1)
 
     def next(self, count: int = 1) -> Month:
-        """The month `count` months on (or back); a UsageError past the years salescli works with."""
+        """The month `count` months on (or back); a InvalidValue past the years salescli works with."""
         index = self.year * 12 + self.month - 1 + count
         month = Month(index // 12, index % 12 + 1)
         return month if 1900 <= month.year <= 3000 else month.checked(month)

@@ -15,7 +15,7 @@ def write(folder: Path, file_id: str, text: str) -> None:
 def test_a_clean_folder_passes(folder: Path, run) -> None:
     write(folder, "a", GOOD.format(id="a", name="A"))
     result = run("check")
-    assert (result.exit_code, result.stdout, result.stderr) == (0, "1 files checked: no problems\n", "")
+    assert (result.exit_code, result.stdout, result.stderr) == (0, "1 file checked: no problems\n", "")
 
 
 def test_the_bundled_sample_passes() -> None:

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salescli import exchange, importer, yamlfile
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.render import plain
 from salescli.store import parse_customer
 from tests.conftest import REPO
@@ -76,7 +76,7 @@ def test_profile_keys_are_checked_in_one_place() -> None:
     for bad, message in [("a..b", "is not a profile key"), ("log", "is the customer's log"),
                          ("funds", "holds keys; name one of them: funds.vendor"),
                          ("trust.people", "is the list of key people"), ("2x", "is not a profile key")]:
-        with pytest.raises(UsageError, match=message):
+        with pytest.raises(InvalidValue, match=message):
             exchange.profile_key(bad)
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.ids import slug, unique_id, validate_id
 
 
@@ -25,12 +25,12 @@ def test_slug_is_short_enough_for_any_filesystem() -> None:
 
 @pytest.mark.parametrize("bad", ["", "../x", "a/b", "/", ".hidden", "a..b", "con", "Upper", "a\x00b", "x-", "中文"])
 def test_unsafe_ids_are_refused(bad: str) -> None:
-    with pytest.raises(UsageError, match="cannot be a customer id"):
+    with pytest.raises(InvalidValue, match="cannot be a customer id"):
         validate_id(bad)
 
 
 def test_control_characters_are_shown_escaped() -> None:
-    with pytest.raises(UsageError) as error:
+    with pytest.raises(InvalidValue) as error:
         validate_id("a\x1bb")
     assert "a\\x1bb" in error.value.message
 

@@ -3,7 +3,7 @@ from typing import NamedTuple
 import pytest
 
 from salescli import matching
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 
 
 class C(NamedTuple):
@@ -34,26 +34,26 @@ def test_a_reference_as_reps_type_it(reference: str, expected: str) -> None:
 
 
 def test_an_ambiguous_reference_lists_the_candidates() -> None:
-    with pytest.raises(UsageError, match=r"^'局' matches 2 customers: zhongjiansanju \(中建三局\); "
+    with pytest.raises(InvalidValue, match=r"^'局' matches 2 customers: zhongjiansanju \(中建三局\); "
                                          r"zhongtieshiyiju \(中铁十一局\); be more specific$"):
         matching.resolve(SAMPLE, "局")
-    with pytest.raises(UsageError, match="'监理' matches 2 customers"):
+    with pytest.raises(InvalidValue, match="'监理' matches 2 customers"):
         matching.resolve(SAMPLE, "监理")
 
 
 def test_loose_matching_needs_enough_to_go_on() -> None:
-    with pytest.raises(UsageError, match="no customer matches '华房'"):  # two characters: not in pieces
+    with pytest.raises(InvalidValue, match="no customer matches '华房'"):  # two characters: not in pieces
         matching.resolve(SAMPLE, "华房")
-    with pytest.raises(UsageError, match="no customer matches 'hz'"):  # two letters: no initials
+    with pytest.raises(InvalidValue, match="no customer matches 'hz'"):  # two letters: no initials
         matching.resolve(SAMPLE, "hz")
 
 
 def test_an_unknown_reference_suggests_the_closest_names() -> None:
-    with pytest.raises(UsageError) as error:
+    with pytest.raises(InvalidValue) as error:
         matching.resolve(SAMPLE, "zhongjiansanjv")
     assert str(error.value) == ("no customer matches 'zhongjiansanjv' (did you mean 中建三局 (zhongjiansanju)?); "
                                 "`salescli list` shows them all")
-    with pytest.raises(UsageError, match=r"^no customer matches 'xyz'; `salescli list` shows them all$"):
+    with pytest.raises(InvalidValue, match=r"^no customer matches 'xyz'; `salescli list` shows them all$"):
         matching.resolve(SAMPLE, "xyz")
 
 

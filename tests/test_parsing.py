@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.parsing import format_money, parse_date, parse_money
 
 TODAY = date(2026, 11, 26)
@@ -38,13 +38,13 @@ def test_dates_parse_leniently(text: str, expected: date) -> None:
 
 @pytest.mark.parametrize("text", ["01/02/2026", "5.12.26"])
 def test_day_month_order_is_refused_as_ambiguous(text: str) -> None:
-    with pytest.raises(UsageError, match="ambiguous"):
+    with pytest.raises(InvalidValue, match="ambiguous"):
         parse_date(text, today=TODAY)
 
 
 @pytest.mark.parametrize("text", ["2026-02-30", "soon", "", "2026-13-01"])
 def test_invalid_dates_are_refused(text: str) -> None:
-    with pytest.raises(UsageError):
+    with pytest.raises(InvalidValue):
         parse_date(text, today=TODAY)
 
 
@@ -60,7 +60,7 @@ def test_money(text: str, expected: Decimal) -> None:
 
 @pytest.mark.parametrize("text", ["", "abc", "-5", "4.8万万"])
 def test_bad_money_is_refused(text: str) -> None:
-    with pytest.raises(UsageError, match="not an amount"):
+    with pytest.raises(InvalidValue, match="not an amount"):
         parse_money(text)
 
 
@@ -94,14 +94,14 @@ def test_amounts_in_chinese_numerals(text: str, expected: Decimal) -> None:
 
 @pytest.mark.parametrize("text", ["万", "五万万块钱呢", "一二三四"])
 def test_chinese_non_amounts_are_refused(text: str) -> None:
-    with pytest.raises(UsageError, match="not an amount"):
+    with pytest.raises(InvalidValue, match="not an amount"):
         parse_money(text)
 
 
 @pytest.mark.parametrize("text", ["+99999999d", "9999-12-31", "1899-12-31", "+1000y", "+20000m", "-2000000w",
                                   "3000-01-01", "5 Dec 9999"])
 def test_dates_outside_the_years_salescli_works_with_are_refused(text: str) -> None:
-    with pytest.raises(UsageError, match=rf"^'{re.escape(text)}' is outside the years salescli works with "
+    with pytest.raises(InvalidValue, match=rf"^'{re.escape(text)}' is outside the years salescli works with "
                                          r"\(1900–2999\); write a date in them$"):
         parse_date(text, today=TODAY)
 
@@ -113,7 +113,7 @@ def test_the_first_and_last_days_salescli_works_with() -> None:
 
 @pytest.mark.parametrize("text", ["12345678901234567890123456789", "1000000000000", "100000000万", "9" * 5000])
 def test_amounts_beyond_a_trillion_are_refused(text: str) -> None:
-    with pytest.raises(UsageError, match=r"is more than salescli takes as an amount \(at most 999,999,999,999\)$"):
+    with pytest.raises(InvalidValue, match=r"is more than salescli takes as an amount \(at most 999,999,999,999\)$"):
         parse_money(text)
 
 
@@ -124,8 +124,8 @@ def test_the_largest_amount_is_taken() -> None:
 def test_months_outside_the_years_are_refused() -> None:
     from salescli.workdays import Month
 
-    with pytest.raises(UsageError, match=r"^'9999-12' is outside the years salescli works with \(1900–2999\)$"):
+    with pytest.raises(InvalidValue, match=r"^'9999-12' is outside the years salescli works with \(1900–2999\)$"):
         Month.parse("9999-12")
     assert Month(2999, 12).last == date(2999, 12, 31)
-    with pytest.raises(UsageError, match="outside the years"):
+    with pytest.raises(InvalidValue, match="outside the years"):
         Month(2999, 12).next(13)

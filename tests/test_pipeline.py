@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from salescli.customer import Customer, Status, customer_from_document
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.pipeline import advance, choose_deal, parse_target
 from salescli.stages import Stage
 
@@ -42,12 +42,12 @@ def test_close_falls_back_to_the_target_value() -> None:
 
 
 def test_close_without_any_value_is_refused() -> None:
-    with pytest.raises(UsageError, match="closing needs the value won: pass --value"):
+    with pytest.raises(InvalidValue, match="closing needs the value won: pass --value"):
         advance(customer(ADDED), Stage.CLOSE, when=DAY)
 
 
 def test_lost_needs_a_reason() -> None:
-    with pytest.raises(UsageError, match="--reason"):
+    with pytest.raises(InvalidValue, match="--reason"):
         advance(customer(ADDED), "lost", when=DAY)
     move = advance(customer(ADDED), parse_target("丢单"), when=DAY, reason="选了别家")
     assert move.events == ({"date": DAY, "event": "lost", "reason": "选了别家"},)
@@ -56,7 +56,7 @@ def test_lost_needs_a_reason() -> None:
 
 def test_a_lost_deal_moves_only_after_reopen() -> None:
     lost = customer(ADDED, {"date": date(2026, 10, 1), "event": "lost", "reason": "price"})
-    with pytest.raises(UsageError, match="is lost; add --reopen"):
+    with pytest.raises(InvalidValue, match="is lost; add --reopen"):
         advance(lost, Stage.DEMO, when=DAY)
     move = advance(lost, Stage.DEMO, when=DAY, reopen=True)
     assert move.events == (
@@ -69,19 +69,19 @@ def test_a_lost_deal_moves_only_after_reopen() -> None:
 def test_a_won_deal_goes_on_to_service_but_not_back() -> None:
     won = customer(ADDED, {"date": date(2026, 10, 1), "event": "won", "value": 1000})
     assert advance(won, None, when=DAY).events == ({"date": DAY, "event": "stage", "stage": "service"},)
-    with pytest.raises(UsageError, match="is won"):
+    with pytest.raises(InvalidValue, match="is won"):
         advance(won, Stage.DEMO, when=DAY)
 
 
 def test_no_stage_after_service() -> None:
     done = customer(ADDED, {"date": date(2026, 10, 1), "event": "won", "value": 1},
                     {"date": date(2026, 10, 2), "event": "stage", "stage": "service"})
-    with pytest.raises(UsageError, match="at the last stage"):
+    with pytest.raises(InvalidValue, match="at the last stage"):
         advance(done, None, when=DAY)
 
 
 def test_same_stage_is_refused() -> None:
-    with pytest.raises(UsageError, match="already at prospect"):
+    with pytest.raises(InvalidValue, match="already at prospect"):
         advance(customer(ADDED), Stage.PROSPECT, when=DAY)
 
 
@@ -96,9 +96,9 @@ def test_a_new_deal_is_keyed_by_its_name() -> None:
 
 def test_several_open_deals_need_deal() -> None:
     two = customer(ADDED, {"date": date(2026, 10, 1), "event": "open", "deal": "b"})
-    with pytest.raises(UsageError, match="2 open deals \\(1, b\\); choose one with --deal"):
+    with pytest.raises(InvalidValue, match="2 open deals \\(1, b\\); choose one with --deal"):
         choose_deal(two, None)
     move = advance(two, None, when=DAY, deal_name="b")
     assert move.events == ({"date": DAY, "event": "stage", "deal": "b", "stage": "prepare"},)
-    with pytest.raises(UsageError, match="no deal 'c'"):
+    with pytest.raises(InvalidValue, match="no deal 'c'"):
         advance(two, None, when=DAY, deal_name="c")

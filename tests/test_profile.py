@@ -4,7 +4,7 @@ from decimal import Decimal
 import pytest
 
 from salescli import profile
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.vocab import BUILTIN
 
 TODAY = date(2026, 11, 26)
@@ -25,7 +25,7 @@ def test_a_field_by_any_of_its_names(name: str, key: str) -> None:
 
 
 def test_an_unknown_field_gets_the_closest() -> None:
-    with pytest.raises(UsageError, match=r"^unknown field 'phon' \(did you mean 'contact.phone'\?\)$"):
+    with pytest.raises(InvalidValue, match=r"^unknown field 'phon' \(did you mean 'contact.phone'\?\)$"):
         profile.field_for("phon")
 
 
@@ -53,7 +53,7 @@ def test_values_are_parsed_by_kind(key: str, text: str, value: object) -> None:
     ("field", "bnak", "unknown field 'bnak' (did you mean 'bank'?)"),
 ])
 def test_a_bad_value_names_the_field(key: str, text: str, message: str) -> None:
-    with pytest.raises(UsageError) as error:
+    with pytest.raises(InvalidValue) as error:
         parse(key, text)
     assert error.value.message.startswith(message)
 
@@ -74,15 +74,15 @@ def test_changes_from_assignments() -> None:
 
 
 def test_changes_refuse_what_cannot_be_set() -> None:
-    with pytest.raises(UsageError, match="unknown field 'tender.no'.*--custom keeps a field of your own"):
+    with pytest.raises(InvalidValue, match="unknown field 'tender.no'.*--custom keeps a field of your own"):
         profile.changes(["tender.no=1"], vocabularies=BUILTIN, today=TODAY)
-    with pytest.raises(UsageError, match="`id` cannot be set"):
+    with pytest.raises(InvalidValue, match="`id` cannot be set"):
         profile.changes(["id=x"], vocabularies=BUILTIN, today=TODAY)
-    with pytest.raises(UsageError, match="salescli person"):
+    with pytest.raises(InvalidValue, match="salescli person"):
         profile.changes(["trust.people=王强"], vocabularies=BUILTIN, today=TODAY)
-    with pytest.raises(UsageError, match="is not KEY=VALUE"):
+    with pytest.raises(InvalidValue, match="is not KEY=VALUE"):
         profile.changes(["phone"], vocabularies=BUILTIN, today=TODAY)
-    with pytest.raises(UsageError, match="cannot be a key"):
+    with pytest.raises(InvalidValue, match="cannot be a key"):
         profile.changes(["log.x=1"], custom=True, vocabularies=BUILTIN, today=TODAY)
 
 

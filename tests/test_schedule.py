@@ -6,7 +6,7 @@ import pytest
 
 from salescli import schedule
 from salescli.customer import Customer, customer_from_document
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.stages import Stage
 from salescli.workdays import WorkCalendar
 
@@ -68,10 +68,10 @@ def test_goals_carry_the_missing_information_once() -> None:
 
 def test_no_target_or_a_passed_one_gets_a_hint() -> None:
     bare = make("a", "洪山", ("2026-10-01", "added", {}))
-    with pytest.raises(UsageError, match="set one with `salescli target a --value V --by DATE`"):
+    with pytest.raises(InvalidValue, match="set one with `salescli target a --value V --by DATE`"):
         schedule.customer_plan(bare, bare.deals[0], today=TODAY, calendar=CAL)
     late = targeted("b", "洪山", "demo", "2026-11-20")
-    with pytest.raises(UsageError, match="has passed; move it"):
+    with pytest.raises(InvalidValue, match="has passed; move it"):
         schedule.customer_plan(late, late.deals[0], today=TODAY, calendar=CAL)
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from salescli import store, yamlfile
-from salescli.errors import DataError, UsageError
+from salescli.errors import DataError, InvalidValue
 
 CUSTOMER = "id: a\nname: 鼎盛地产\n# keep me\nlog:\n- {date: 2026-09-01, event: added}\n"
 NOTE = {"date": date(2026, 11, 26), "event": "note", "note": "hi"}
@@ -35,9 +35,9 @@ def test_dir_and_environment_override(folder: Path, tmp_path: Path, monkeypatch:
 
 def test_outside_a_data_folder_points_to_init(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SALESCLI_DIR", raising=False)
-    with pytest.raises(UsageError, match="run `salescli init` to make one, or pass --dir PATH"):
+    with pytest.raises(InvalidValue, match="run `salescli init` to make one, or pass --dir PATH"):
         store.find_data_folder(None, start=tmp_path)
-    with pytest.raises(UsageError, match="has no customers/ folder"):
+    with pytest.raises(InvalidValue, match="has no customers/ folder"):
         store.find_data_folder(str(tmp_path))
 
 

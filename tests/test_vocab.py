@@ -1,6 +1,6 @@
 import pytest
 
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.vocab import CHANNELS, FIELDS, ROLES, SIZES, SOURCES
 
 
@@ -22,15 +22,15 @@ def test_fields_resolve_in_english_and_chinese(typed: str, key: str) -> None:
 
 
 def test_unknown_value_suggests_the_closest() -> None:
-    with pytest.raises(UsageError) as error:
+    with pytest.raises(InvalidValue) as error:
         FIELDS.resolve("constructon")
     assert error.value.message.startswith("unknown field 'constructon' (did you mean 'construction'?)")
 
 
 def test_ambiguous_prefix_is_refused() -> None:
-    with pytest.raises(UsageError, match="unknown role ''"):
+    with pytest.raises(InvalidValue, match="unknown role ''"):
         ROLES.resolve("")
-    with pytest.raises(UsageError, match="could be several fields"):
+    with pytest.raises(InvalidValue, match="could be several fields"):
         FIELDS.resolve("p")  # power, petrochemical, pharma
 
 
@@ -42,13 +42,13 @@ def test_extended_vocabulary_keeps_builtins() -> None:
 
 
 def test_a_word_typed_in_chinese_gets_chinese_choices() -> None:
-    with pytest.raises(UsageError) as error:
+    with pytest.raises(InvalidValue) as error:
         CHANNELS.resolve("朋友")
     assert error.value.message == "unknown channel '朋友'; use one of: 陌拜, 缘故, 转介绍"
-    with pytest.raises(UsageError) as typo:
+    with pytest.raises(InvalidValue) as typo:
         CHANNELS.resolve("缘固")
     assert typo.value.message == "unknown channel '缘固' (did you mean '缘故'?); use one of: 陌拜, 缘故, 转介绍"
-    with pytest.raises(UsageError) as english:
+    with pytest.raises(InvalidValue) as english:
         CHANNELS.resolve("referal")
     assert english.value.message == ("unknown channel 'referal' (did you mean 'referral'?); "
                                      "use one of: cold, acquaintance, referral")

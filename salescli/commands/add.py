@@ -10,7 +10,7 @@ import typer
 from salescli import matching, profile, store, yamlfile
 from salescli.commands import field_values, session, with_field_options
 from salescli.customer import FIRST_DEAL, Customer, EventKind
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.ids import slug, unique_id, validate_id
 from salescli.parsing import parse_money
 from salescli.pipeline import event_item, parse_target
@@ -106,9 +106,9 @@ def parsed_fields(s: Session, given: dict[profile.Field, str]) -> dict[str, Any]
             continue
         try:
             values[field.key] = field.parse(text, vocabularies=s.config.vocabularies, today=s.today)
-        except UsageError as error:
+        except InvalidValue as error:
             prefix = f"{field.key}: "
-            raise UsageError(f"{field.option}: {error.message.removeprefix(prefix)}"
+            raise InvalidValue(f"{field.option}: {error.message.removeprefix(prefix)}"
                              if error.message.startswith(prefix) else error.message) from None
     if values.get("referred_by"):
         values.setdefault("channel", "referral")
@@ -140,10 +140,10 @@ def _present(values: dict[str, Any]) -> dict[str, Any]:
 
 def _refuse_duplicate_name(customers: Sequence[Named], name: str, *, ask: bool, new: bool) -> None:
     if not name.strip():
-        raise UsageError("the customer needs a name")
+        raise InvalidValue("the customer needs a name")
     same, near = matching.similar(customers, name)
     if same:
-        raise UsageError(f"{same[0].name} is already a customer ({same[0].id}); `salescli show {same[0].id}`")
+        raise InvalidValue(f"{same[0].name} is already a customer ({same[0].id}); `salescli show {same[0].id}`")
     if not near or new:
         return
     listed = "; ".join(f"{c.name} ({c.id})" for c in near[:5])
@@ -151,8 +151,8 @@ def _refuse_duplicate_name(customers: Sequence[Named], name: str, *, ask: bool, 
         if typer.confirm(f"{name} may already be in the folder as {listed}. Add it as a new customer anyway?",
                          default=False):
             return
-        raise UsageError("nothing added")
-    raise UsageError(f"{name} may already be in the folder as {listed}; "
+        raise InvalidValue("nothing added")
+    raise InvalidValue(f"{name} may already be in the folder as {listed}; "
                      "if it is another customer, add it with --new")
 
 
@@ -161,7 +161,7 @@ def _new_id(s: Session, customers: Sequence[Named], name: str, chosen: str | Non
     if chosen:
         validate_id(chosen)
         if chosen in taken:
-            raise UsageError(f"the id '{chosen}' is taken; choose another with --id")
+            raise InvalidValue(f"the id '{chosen}' is taken; choose another with --id")
         return chosen
     return unique_id(slug(name), taken)
 
@@ -170,7 +170,7 @@ def _log(s: Session, stage: str, value: str | None, by: str | None, when: str | 
          note: str | None) -> list[dict[str, Any]]:
     start = parse_target(stage)
     if not isinstance(start, Stage) or start in (Stage.CLOSE, Stage.SERVICE):
-        raise UsageError("a new customer starts at one of the stages before close; "
+        raise InvalidValue("a new customer starts at one of the stages before close; "
                          "add it, then `salescli advance NAME close --value V`")
     day = s.date(when)
     items = [event_item(EventKind.ADDED, day, FIRST_DEAL, stage=start.value, note=note)]
@@ -197,5 +197,5 @@ def _ask_term(s: Session, key: str) -> str | None:
         answer = typer.prompt(f"{key} ({vocabulary.zh}) [{choices}]", default="", show_default=False)
         try:
             return s.vocabulary_key(key, answer)
-        except UsageError as error:
+        except InvalidValue as error:
             typer.echo(error.message, err=True)

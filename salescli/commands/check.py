@@ -10,9 +10,10 @@ from typing import Any, Optional
 
 import typer
 
-from salescli import cache, checks, filecheck, store
+from salescli import cache, checks, filecheck, i18n, store
 from salescli.commands import session
 from salescli.errors import EXIT_DATA, DataError, display_path
+from salescli.i18n import N_, _, ngettext
 from salescli.render import check_format
 
 
@@ -47,8 +48,10 @@ def check(
             typer.echo(str(problem))
         files = len({problem.path for problem in problems})
         count = len(store.DataFolder(s.folder.root).customer_files())
-        typer.echo(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} of {count} files"
-                   if problems else f"{count} files checked: no problems", err=bool(problems))
+        typer.echo(ngettext("{problems} problem in {files} of {count} files", "{problems} problems in {files} of "
+                            "{count} files", len(problems)).format(problems=len(problems), files=files, count=count)
+                   if problems else ngettext("{count} file checked: no problems", "{count} files checked: no problems",
+                                             count).format(count=count), err=bool(problems))
     if problems:
         raise typer.Exit(EXIT_DATA)
 
@@ -58,14 +61,14 @@ def _problems(folder: store.DataFolder, today: date) -> list[DataError]:
     same settings, and no event dated between that day and today), else read and checked."""
     settings = _settings_key(folder)
     _config(folder, settings)  # read here first: broken settings are reported before any file is checked
-    memo = cache.load_memo(folder.root, "check", settings)
+    memo = cache.load_memo(folder.root, "check", (settings, i18n.language()))  # its messages are in a language
     problems: list[DataError] = []
     loaded: dict[str, checks.Identifying | None] = {}  # file id → what the checks between files need
     paths = folder.customer_files()
     looked_up = [memo.get(path) for path in paths]
-    stale = [path for path, (_, kept) in zip(paths, looked_up) if kept is None or not _still_true(kept, today)]
+    stale = [path for path, (_now, kept) in zip(paths, looked_up) if kept is None or not _still_true(kept, today)]
     work = partial(_checked_file, folder=folder, settings=settings, today=today)
-    checked = dict(zip(stale, store.map_files(work, stale, doing="checking")))
+    checked = dict(zip(stale, store.map_files(work, stale, doing=N_("checking customer files: {number}/{count}"))))
     for path, (now, kept) in zip(paths, looked_up):
         if path in checked:
             result = checked[path]
@@ -122,7 +125,7 @@ def _check_file(path: Path, text: str, config: Any, today: date) -> Checked:
     """What one file's checks found, as the cache keeps it: the day checked, the file's latest event
     day, its problems, whether it loaded, what `across` needs."""
     result = filecheck.check_text(path, text, config=config, today=today)
-    found: Found = [(problem.message, problem.line, problem.column, getattr(problem, "code", None))
+    found: Found = [(problem.message, problem.line, problem.column, problem.code)
                     for problem in result.problems]
     if result.document is None:
         return today.toordinal(), 0, found, False, None
@@ -141,4 +144,4 @@ def _still_true(kept: Checked, today: date) -> bool:
 
 def _json(problem: DataError) -> dict[str, Any]:
     return {"file": display_path(problem.path) if problem.path else None, "line": problem.line,
-            "column": problem.column, "code": getattr(problem, "code", "file"), "message": problem.message}
+            "column": problem.column, "code": problem.code or "file", "message": problem.message}

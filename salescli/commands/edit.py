@@ -13,7 +13,7 @@ import typer
 
 from salescli import checks, filecheck, store
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
-from salescli.errors import EXIT_DATA, DataError, UsageError
+from salescli.errors import EXIT_DATA, DataError, InvalidValue
 from salescli.i18n import _
 from salescli.session import Session
 
@@ -82,7 +82,7 @@ def _problems(s: Session, path: Path, text: str) -> list[DataError]:
 
 
 def _key(problem: DataError) -> tuple[str, str]:
-    return getattr(problem, "code", None) or "", problem.message
+    return problem.code or "", problem.message
 
 
 def _note(problems: list[tuple[int | None, str]]) -> str:
@@ -106,7 +106,7 @@ def _run_editor(text: str, customer_id: str) -> str | None:
         try:
             done = subprocess.run([*command, name])
         except OSError as error:
-            raise UsageError(_("cannot start the editor '{editor}': {problem}; set $EDITOR (e.g. export "
+            raise InvalidValue(_("cannot start the editor '{editor}': {problem}; set $EDITOR (e.g. export "
                                "EDITOR=nano)").format(editor=shlex.join(command), problem=error.strerror)) from None
         if done.returncode != 0:
             raise DataError(_("the editor exited with status {status}; nothing was saved").format(
@@ -127,7 +127,7 @@ def _editor() -> list[str]:
     for fallback in ("editor", "nano", "vi", "notepad"):
         if shutil.which(fallback):
             return [fallback]
-    raise UsageError(_("no editor found: set $EDITOR (e.g. export EDITOR=nano)"))
+    raise InvalidValue(_("no editor found: set $EDITOR (e.g. export EDITOR=nano)"))
 
 
 def _give_up(draft: str, path: Path) -> None:

@@ -14,7 +14,7 @@ import typer
 
 from salescli import exchange, store
 from salescli.commands import session
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.render import check_format, plain
 
 BOM = "\ufeff"
@@ -50,13 +50,13 @@ def export(
     s = session(ctx)
     check_format(fmt, ("csv", "xlsx", "json"))
     if bom and fmt != "csv":
-        raise UsageError("--bom is for CSV (xlsx and JSON need none)")
+        raise InvalidValue("--bom is for CSV (xlsx and JSON need none)")
     customers = s.customers()
     columns = exchange.DEAL_COLUMNS if deals else exchange.export_columns(customers)
     records = exchange.deal_records(customers) if deals else exchange.export_records(customers, columns)
     if fmt == "xlsx":
         if output is None:
-            raise UsageError("--format xlsx needs --output FILE")
+            raise InvalidValue("--format xlsx needs --output FILE")
         store.write_file(output, _xlsx(records, columns, "deals" if deals else "customers"))
     else:
         if fmt == "json":

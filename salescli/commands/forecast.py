@@ -11,7 +11,7 @@ import typer
 from salescli import forecast as core
 from salescli.commands import session
 from salescli.dimensions import CHOICES, dimension as find_dimension, unmatched
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.parsing import format_money, parse_money
 from salescli.render import check_format, plain, render
 from salescli.session import Session
@@ -59,7 +59,7 @@ def forecast(
     s = session(ctx)
     check_format(fmt, FORMATS)
     if window < 1:
-        raise UsageError("--window must be at least 1 working day")
+        raise InvalidValue("--window must be at least 1 working day")
     chosen = _month(s, month)
     customers = s.customers()
     rates = core.calibrate(customers, s.config.probabilities) if calibrate or use_history else []
@@ -83,7 +83,7 @@ def _month(s: Session, text: str | None) -> Month:
     try:
         return Month.parse(text)
     except ValueError:
-        raise UsageError(f"'{text}' is not a month; write it as YYYY-MM (e.g. 2026-12)") from None
+        raise InvalidValue(f"'{text}' is not a month; write it as YYYY-MM (e.g. 2026-12)") from None
 
 
 class _Plan:
@@ -118,7 +118,7 @@ class _Plan:
 
     def show_months(self, month: Month, count: int) -> None:
         if count < 1:
-            raise UsageError("--months must be at least 1")
+            raise InvalidValue("--months must be at least 1")
         records = [_month_summary(self.month(month.next(offset))) for offset in range(count)]
         self._emit(records, ["month", "working_days", "won", "weighted", "best_case", "expected", "capacity",
                              "omitted_deals", "omitted"],
@@ -148,7 +148,7 @@ class _Plan:
 
     def show_backtest(self, month: Month, count: int) -> None:
         if count < 1:
-            raise UsageError("--backtest must be at least 1 month")
+            raise InvalidValue("--backtest must be at least 1 month")
         config = self.s.config
         months = [month.next(-offset) for offset in range(count, 0, -1)]
         rows = core.backtest(self.customers, months, today=self.s.today, calendar=config.calendar,

@@ -13,7 +13,7 @@ import typer
 from salescli import importer as core
 from salescli import store, yamlfile
 from salescli.commands import add, session
-from salescli.errors import DataError, UsageError
+from salescli.errors import DataError, InvalidValue
 from salescli.session import Session
 
 
@@ -59,9 +59,9 @@ def import_file(
     """
     s = session(ctx)
     if deals and team:
-        raise UsageError("choose --deals or --team, not both")
+        raise InvalidValue("choose --deals or --team, not both")
     if stage_dates and not deals:
-        raise UsageError("--stage-dates dates the stages of deals: add --deals")
+        raise InvalidValue("--stage-dates dates the stages of deals: add --deals")
     headers, rows = _read(path, sheet)
     overrides = core.parse_pairs(mapping, "--map")
     if team:
@@ -113,7 +113,7 @@ def _import_team(s: Session, path: Path, headers: list[str], rows: list[dict[str
 
 def _read(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Any]]]:
     if not path.is_file():
-        raise UsageError(f"{path}: no such file")
+        raise InvalidValue(f"{path}: no such file")
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(path, sheet)
@@ -130,7 +130,7 @@ def _read(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Any]
             return headers, records
         return headers, [{key: _cell(value) for key, value in record.items()} for record in records]
     if suffix not in (".csv", ".tsv", ".txt"):
-        raise UsageError(f"{path}: import reads .csv, .xlsx or .json files")
+        raise InvalidValue(f"{path}: import reads .csv, .xlsx or .json files")
     reader = csv.DictReader(text.splitlines(), delimiter="\t" if suffix == ".tsv" else ",")
     return list(reader.fieldnames or []), list(reader)
 
@@ -143,7 +143,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str,
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise DataError(f"not an .xlsx workbook ({error})", path=path) from None
     if sheet is not None and sheet not in book.sheetnames:
-        raise UsageError(f"{path} has no sheet '{sheet}'; it has: {', '.join(book.sheetnames)}")
+        raise InvalidValue(f"{path} has no sheet '{sheet}'; it has: {', '.join(book.sheetnames)}")
     rows = list((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True))
     if not rows:
         return [], []
@@ -169,7 +169,7 @@ def _cell(value: Any) -> str:
 def _require(columns: dict[str, str], needed: tuple[str, ...], path: Path) -> None:
     missing = [field for field in needed if field not in columns.values()]
     if missing:
-        raise UsageError(f"{path}: no column for {', '.join(missing)}; name it with --map COLUMN={missing[0]}")
+        raise InvalidValue(f"{path}: no column for {', '.join(missing)}; name it with --map COLUMN={missing[0]}")
 
 
 def _apply(s: Session, plan: core.Plan, customers: list[Any], *, total: int) -> None:
@@ -182,7 +182,7 @@ def _write_all(s: Session, plan: core.Plan, customers: list[Any], progress: _Pro
         try:
             customers.append(add.create(s, create.name, create.values, create.items, customers=customers,
                                         chosen_id=create.chosen_id))
-        except (DataError, UsageError) as error:
+        except (DataError, InvalidValue) as error:
             plan.skips.append(core.Skip(create.row, error.message))
             plan.creates.remove(create)  # reported as skipped, not as created
         progress.step()

@@ -13,7 +13,7 @@ from salescli import i18n, store, yamlfile
 from salescli.i18n import _
 from salescli.commands import session
 from salescli.config import LANGUAGES
-from salescli.errors import DataError, UsageError
+from salescli.errors import DataError, InvalidValue
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +42,7 @@ def init(
     session(ctx)
     language = language or i18n.from_locale() or "en"
     if language not in LANGUAGES:
-        raise UsageError(f"--language must be one of {', '.join(LANGUAGES)}")
+        raise InvalidValue(f"--language must be one of {', '.join(LANGUAGES)}")
     made: list[str] = []
     path.mkdir(parents=True, exist_ok=True)
     for folder in (store.CUSTOMERS, store.TEMPLATES):

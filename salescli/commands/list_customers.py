@@ -9,7 +9,7 @@ import typer
 from salescli import exchange, i18n, listing
 from salescli.commands import session, terminal_fit
 from salescli.customer import Status
-from salescli.errors import EXIT_DATA, UsageError
+from salescli.errors import EXIT_DATA, InvalidValue
 from salescli.parsing import format_money, parse_money
 from salescli.pipeline import parse_target
 from salescli.render import check_format, render_columns, text_width
@@ -116,7 +116,7 @@ def _columns(text: str | None, language: str) -> list[str]:
     chosen = []
     for part in (part.strip() for part in text.replace("，", ",").split(",")):
         if part.casefold() not in known:
-            raise UsageError(f"unknown column '{part}'; use some of: {', '.join(ALL_COLUMNS)}")
+            raise InvalidValue(f"unknown column '{part}'; use some of: {', '.join(ALL_COLUMNS)}")
         chosen.append(known[part.casefold()])
     return chosen
 
@@ -156,14 +156,14 @@ def _stage(text: str | None) -> Stage | None:
         return None
     target = parse_target(text)
     if not isinstance(target, Stage):
-        raise UsageError("--stage takes a stage; for lost deals use --lost")
+        raise InvalidValue("--stage takes a stage; for lost deals use --lost")
     return target
 
 
 def _status(open_only: bool, won: bool, lost: bool) -> Status | None:
     chosen = [status for flag, status in ((open_only, Status.OPEN), (won, Status.WON), (lost, Status.LOST)) if flag]
     if len(chosen) > 1:
-        raise UsageError("use one of --open, --won, --lost")
+        raise InvalidValue("use one of --open, --won, --lost")
     return chosen[0] if chosen else None
 
 

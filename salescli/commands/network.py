@@ -11,7 +11,7 @@ import typer
 from salescli import matching, network, store
 from salescli.commands import CUSTOMER_HELP, add, complete_customer, field_values, session, with_field_options
 from salescli.customer import FIRST_DEAL, Customer, EventKind
-from salescli.errors import EXIT_DATA, UsageError
+from salescli.errors import EXIT_DATA, InvalidValue
 from salescli.i18n import _, pgettext
 from salescli.pipeline import event_item
 from salescli.session import Session
@@ -54,14 +54,14 @@ def site(
     """
     s = session(ctx)
     if owner is not None:
-        raise UsageError(_("in `site` the project's owner (甲方) is --client (or 甲方=NAME); --owner is the rep"))
+        raise InvalidValue(_("in `site` the project's owner (甲方) is --client (or 甲方=NAME); --owner is the rep"))
     named = {"owner": client, "contractor": contractor, "designer": designer, "supervisor": supervisor}
     for pair in parties or []:
         role, name = _role_and_name(pair)
         named[role] = name
     chosen = {role: name for role, name in named.items() if name}
     if not chosen:
-        raise UsageError(_("name at least one party: --client, --contractor, --designer, --supervisor or 甲方=NAME"))
+        raise InvalidValue(_("name at least one party: --client, --contractor, --designer, --supervisor or 甲方=NAME"))
     customers = s.named()
     ask = sys.stdin.isatty() and not no_input
     _record_all(s, [(name, dict(role=role, project=project, area=area, address=address, when=when,
@@ -88,7 +88,7 @@ class _Unclear(Exception):
 def _role_and_name(pair: str) -> tuple[str, str]:
     role, separator, name = pair.partition("=")
     if not separator or not name.strip():
-        raise UsageError(_("'{pair}' is not ROLE=NAME (e.g. 甲方=汉江置业)").format(pair=pair))
+        raise InvalidValue(_("'{pair}' is not ROLE=NAME (e.g. 甲方=汉江置业)").format(pair=pair))
     return ROLES.resolve(role).key, name.strip()
 
 

@@ -9,7 +9,7 @@ import typer
 from salescli import profile, store
 from salescli.commands import (CUSTOMER_HELP, complete_customer, field_values, session, terminal_fit,
                                with_field_options)
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.i18n import _
 from salescli.information import people
 from salescli.render import display_value, render
@@ -49,15 +49,15 @@ def person(
     given = field_values(DETAILS, details)
     if name is None:
         if given or remove:
-            raise UsageError(_("name the person: salescli person CUSTOMER NAME …"))
+            raise InvalidValue(_("name the person: salescli person CUSTOMER NAME …"))
         _list(s, found)
         return
     if not name.strip():
-        raise UsageError(_("the person needs a name"))
+        raise InvalidValue(_("the person needs a name"))
     path = s.path_of(found)
     if remove:
         if given:
-            raise UsageError(_("--remove takes no other details"))
+            raise InvalidValue(_("--remove takes no other details"))
         store.remove_person(path, name)
         s.wrote(path, _("remove {person} from the key people of {customer}").format(person=name, customer=found.name))
         typer.echo(_("Removed {person} from the key people of {customer}.").format(person=name, customer=found.name))

@@ -10,7 +10,7 @@ import typer
 from salescli import i18n, schedule as plans
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
 from salescli.customer import Customer, Deal, EventKind
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.i18n import _, ngettext
 from salescli.information import GROUPS, missing, people
 from salescli.parsing import format_money
@@ -69,7 +69,7 @@ def _next_visit(s: Session, customer: Customer, deal: Deal | None) -> list[str]:
         return [_("Next visit: no deal yet")]
     try:
         plan = plans.customer_plan(customer, deal, today=s.today, calendar=s.config.calendar)
-    except UsageError as problem:
+    except InvalidValue as problem:
         plan, hint = [], problem.message
     else:
         hint = ""

@@ -10,7 +10,7 @@ import typer
 from salescli import network, reports
 from salescli.commands import session, terminal_fit
 from salescli.dimensions import CHOICES, Dimension, dimension as find_dimension, unmatched
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.render import check_format, plain, render
 from salescli.session import Session
 from salescli.vocab import ROLES

@@ -11,7 +11,7 @@ import typer
 
 from salescli import schedule as core
 from salescli.commands import complete_customer, session, terminal_fit
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext
 from salescli.pipeline import choose_deal
 from salescli.render import check_format, plain, render
@@ -57,7 +57,7 @@ def schedule(
         visits = _customer_plan(s, customer, deal, fmt)
     else:
         if week and days is not None:
-            raise UsageError(_("use --week or --days N, not both"))
+            raise InvalidValue(_("use --week or --days N, not both"))
         visits = _route(s, s.date(start), 7 if days is None else days, fmt)
     if ics is not None:
         from salescli.calendar_file import ics as to_ics
@@ -72,7 +72,7 @@ def _customer_plan(s: Session, reference: str, deal_name: str | None, fmt: str) 
     found = s.customer(reference)
     deal = choose_deal(found, deal_name)
     if deal is None:
-        raise UsageError(_("{customer} has no deal to plan").format(customer=found.name))
+        raise InvalidValue(_("{customer} has no deal to plan").format(customer=found.name))
     visits = core.customer_plan(found, deal, today=s.today, calendar=s.config.calendar)
     late = [visit for visit in visits if visit.kind == "plan" and deal.target_date and visit.day >= deal.target_date]
     if late:
@@ -92,7 +92,7 @@ def _customer_plan(s: Session, reference: str, deal_name: str | None, fmt: str) 
 
 def _route(s: Session, first: date, count: int, fmt: str) -> list[core.Visit]:
     if count < 1:
-        raise UsageError(_("--days must be at least 1"))
+        raise InvalidValue(_("--days must be at least 1"))
     last = first + timedelta(days=count - 1)
     per_day = max(1, int(s.config.visits_per_day))
     result = core.route(s.customers(), start=first, end=last, today=s.today, calendar=s.config.calendar,

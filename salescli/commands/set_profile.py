@@ -8,7 +8,7 @@ import typer
 
 from salescli import store
 from salescli.commands import CUSTOMER_HELP, changed_lines, complete_customer, session
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.i18n import _
 
 
@@ -45,7 +45,7 @@ def set_values(
     """
     s = session(ctx)
     if not assignments and not unset:
-        raise UsageError(_("give KEY=VALUE pairs to set, or --unset KEY"))
+        raise InvalidValue(_("give KEY=VALUE pairs to set, or --unset KEY"))
     found = s.customer(customer)
     wanted = s.profile_changes(assignments or [], unset, custom=custom)
     updated = store.change_profile(s.path_of(found), wanted)[1]

@@ -9,7 +9,7 @@ import typer
 from salescli import store
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
 from salescli.customer import Customer, EventKind
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.parsing import parse_money
 from salescli.pipeline import deal_name, event_item, target_summary
 
@@ -38,7 +38,7 @@ def target(
       salescli target 中建三局 --by 2027-01-15 --note 甲方推迟
     """
     if value is None and by is None:
-        raise UsageError("give --value, --by or both")
+        raise InvalidValue("give --value, --by or both")
     s = session(ctx)
     found = s.customer(customer)
     amount, day, until = parse_money(value) if value else None, s.date(when), s.date(by) if by else None

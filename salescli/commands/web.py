@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from salescli.commands import session
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 
 WEB_EXTRA = "pip install 'salescli[web]' (in a clone of salescli: pip install '.[web]')"
 
@@ -49,9 +49,9 @@ def web(
     """
     s = session(ctx)
     if find_spec("flask") is None:
-        raise UsageError(f"`salescli web` needs Flask, which is not installed; install it with: {WEB_EXTRA}")
+        raise InvalidValue(f"`salescli web` needs Flask, which is not installed; install it with: {WEB_EXTRA}")
     if not 0 <= port <= 65535:
-        raise UsageError("--port must be from 0 to 65535")
+        raise InvalidValue("--port must be from 0 to 65535")
     s.language  # noqa: B018 - a wrong --lang or a broken salescli.yaml is reported now, not on the page
     from salescli.web.serve import Options, serve
 

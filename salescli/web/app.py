@@ -27,7 +27,7 @@ from werkzeug.exceptions import HTTPException
 
 from salescli import i18n
 from salescli.customer import Event, Status
-from salescli.errors import SalesError, UsageError
+from salescli.errors import SalesError, InvalidValue
 from salescli.forecast import NO_DATE, NO_VALUE, NO_WON_EVENT, OVERDUE
 from salescli.information import GROUPS, item_value, people
 from salescli.parsing import format_money, parse_money
@@ -164,7 +164,7 @@ def _guard(app: Flask, settings: Settings) -> None:
 
     @app.errorhandler(SalesError)
     def sales_error(error: SalesError) -> Any:
-        return _error_page(str(error), 400 if isinstance(error, UsageError) else 500)
+        return _error_page(str(error), 400 if isinstance(error, InvalidValue) else 500)
 
 
 def _hostname(host: str) -> str:
@@ -234,7 +234,7 @@ def customer_page(reference: str, *, error: str | None = None, form: Mapping[str
     f = folder()
     try:
         found = f.customer(reference)
-    except UsageError as problem:
+    except InvalidValue as problem:
         abort(404, str(problem))
     customers = f.customers()
     groups = []
@@ -271,9 +271,9 @@ def reports_page() -> Any:
     by = request.args.get("by") or "channel"
     sources_by = request.args.get("sources_by") or "source"
     if by not in WIN_DIMENSIONS:
-        raise UsageError(f"--by takes one of: {', '.join(WIN_DIMENSIONS)}")
+        raise InvalidValue(f"--by takes one of: {', '.join(WIN_DIMENSIONS)}")
     if sources_by not in ("source", "channel"):
-        raise UsageError("--by takes source or channel")
+        raise InvalidValue("--by takes source or channel")
     start, end = (request.args.get(name) or "" for name in ("from", "to"))
     period = Period(f.day(start) if start.strip() else None, f.day(end) if end.strip() else None)
     found = f.report(period, by=by, sources_by=sources_by, parties=request.args.get("parties") == "1")
@@ -299,7 +299,7 @@ def _route_request(f: Folder) -> tuple[date, int]:
     start = f.day(request.args.get("from"))
     days_text = (request.args.get("days") or str(ROUTE_DAYS)).strip()
     if not days_text.isdigit() or not 1 <= int(days_text) <= 92:
-        raise UsageError(_("Days must be a whole number from 1 to 92."))
+        raise InvalidValue(_("Days must be a whole number from 1 to 92."))
     return start, int(days_text)
 
 
@@ -381,7 +381,7 @@ def _write(reference: str, write: Callable[[Folder], str]) -> Any:
     try:
         done = write(f)
     except SalesError as problem:
-        status = 400 if isinstance(problem, UsageError) else 409
+        status = 400 if isinstance(problem, InvalidValue) else 409
         if from_board:
             return board_page(error=str(problem), status=status)
         return customer_page(reference, error=str(problem), form=request.form, status=status)
@@ -409,7 +409,7 @@ def _month(text: str | None, today: date) -> Month:
     try:
         return Month.parse(text)
     except ValueError:
-        raise UsageError(f"'{text}' is not a month; write it as YYYY-MM (e.g. 2026-12)") from None
+        raise InvalidValue(f"'{text}' is not a month; write it as YYYY-MM (e.g. 2026-12)") from None
 
 
 def _term(f: Folder, vocabulary: str, key: Any) -> str:

@@ -21,7 +21,7 @@ from typing import Sequence
 from salescli import forecast as forecasting, network, reports, schedule as scheduling, store
 from salescli.config import Config
 from salescli.customer import Customer, EventKind
-from salescli.errors import DataError, UsageError
+from salescli.errors import DataError, InvalidValue
 from salescli.parsing import parse_money
 from salescli.pipeline import (Move, advance as plan_advance, deal_name, describe, event_item, parse_target,
                                 target_summary)
@@ -149,7 +149,7 @@ class Folder:
     def schedule(self, start: date, days: int) -> scheduling.Route:
         """The route of `salescli schedule --days N --from START`."""
         if days < 1:
-            raise UsageError("--days must be at least 1")
+            raise InvalidValue("--days must be at least 1")
         per_day = max(1, int(self.config.visits_per_day))
         return scheduling.route(self.customers(), start=start, end=start + timedelta(days=days - 1),
                                 today=self.today, calendar=self.config.calendar, per_day=per_day)
@@ -201,7 +201,7 @@ class Folder:
         """`salescli target CUSTOMER [--value] [--by] [--note] [--deal]`."""
         amount, by = _given(value), _given(by)
         if amount is None and by is None:
-            raise UsageError("give --value, --by or both")
+            raise InvalidValue("give --value, --by or both")
         found = self.customer(reference)
         chosen = deal_name(found, _given(deal))
         item = event_item(EventKind.TARGET, self.today, chosen, value=parse_money(amount) if amount else None,

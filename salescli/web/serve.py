@@ -9,7 +9,7 @@ from datetime import date
 from pathlib import Path
 from urllib.parse import quote
 
-from salescli.errors import UsageError
+from salescli.errors import InvalidValue
 from salescli.web.text import _
 
 
@@ -77,7 +77,7 @@ def _listen(host: str, port: int) -> socket.socket:
         return socket.create_server((host.strip("[]"), port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     except OSError as error:
         reason = os.strerror(error.errno) if error.errno else str(error)
-        raise UsageError(f"cannot listen on {host} port {port} ({reason}); choose another with --port") from None
+        raise InvalidValue(f"cannot listen on {host} port {port} ({reason}); choose another with --port") from None
 
 
 def _say(line: str) -> None:
