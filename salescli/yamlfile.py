@@ -16,7 +16,8 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from salescli.errors import DataError
+from salescli.errors import BrokenFile, DataError, InvalidValue, UnsafeWrite
+from salescli.i18n import N_, _
 from salescli.profile import UNSET
 
 try:
@@ -276,12 +277,12 @@ def load(text: str, *, loader: type | None = None, duplicates: list[Duplicate] |
         raise _bad_character(text) from None
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
-        problem = error.problem or error.context or "not valid YAML"
+        problem = error.problem or error.context or N_("not valid YAML")
         if mark is None:
-            raise YamlProblem(problem) from None
+            raise YamlProblem(_(problem)) from None
         raise YamlProblem(_problem_text(problem), mark.line + 1, mark.column + 1) from None
     except yaml.YAMLError as error:
-        raise YamlProblem(f"not valid YAML: {error}") from None
+        raise YamlProblem(_("not valid YAML: {problem}").format(problem=error)) from None
     except (ValueError, OverflowError):  # a scalar that looks like a date or number but is none
         raise _bad_scalar(text) from None
 
@@ -303,11 +304,11 @@ def _bad_character(text: str) -> YamlProblem:
     """The place of the first character YAML does not allow in a file (a NUL, other control characters)."""
     found = _NON_PRINTABLE.search(text)
     if found is None:
-        return YamlProblem("the file holds a character YAML does not allow")
+        return YamlProblem(_("the file holds a character YAML does not allow"))
     line = text.count("\n", 0, found.start()) + 1
     column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
-    return YamlProblem(f"the file holds a control character (U+{ord(found.group()):04X}) that YAML does not allow; "
-                       "delete it", line, column)
+    return YamlProblem(_("the file holds a control character (U+{code}) that YAML does not allow; delete it").format(
+        code=f"{ord(found.group()):04X}"), line, column)
 
 
 def _bad_scalar(text: str) -> YamlProblem:
@@ -326,20 +327,36 @@ def _bad_scalar(text: str) -> YamlProblem:
                 kinds[kind](node)
             except (ValueError, OverflowError):
                 mark = node.start_mark
-                message = f"'{node.value}' is not a valid date; write YYYY-MM-DD" if kind == ":timestamp" else \
-                    f"a number of {len(node.value)} characters is more than salescli reads; shorten it"
+                message = _("'{value}' is not a valid date; write YYYY-MM-DD").format(value=node.value) \
+                    if kind == ":timestamp" else _("a number of {count} characters is more than salescli reads; "
+                                                   "shorten it").format(count=len(node.value))
                 return YamlProblem(message, mark.line + 1, mark.column + 1)
         elif isinstance(node, yaml.SequenceNode):
             stack.extend(reversed(node.value))
         elif isinstance(node, yaml.MappingNode):
             stack.extend(part for pair in reversed(node.value) for part in reversed(pair))
-    return YamlProblem("a value could not be read (not a valid date or number?)")
+    return YamlProblem(_("a value could not be read (not a valid date or number?)"))
 
 
 def _problem_text(problem: str) -> str:
     if "could not determine a constructor" in problem:
-        return "tags like !!python are not allowed in customer files; remove the tag"
-    return f"{problem} (YAML syntax: fix the file here)"
+        return _("tags like !!python are not allowed in customer files; remove the tag")
+    return _("{problem} (YAML syntax: fix the file here)").format(problem=_(problem))
+
+
+# What PyYAML says most often of a file it cannot read (the catalog has them in Chinese too).
+_PYYAML_PROBLEMS = (N_("did not find expected ',' or '}'"), N_("did not find expected ',' or ']'"),
+                    N_("did not find expected key"), N_("did not find expected '-' indicator"),
+                    N_("mapping values are not allowed here"), N_("could not find expected ':'"),
+                    N_("found character that cannot start any token"), N_("found unexpected end of stream"),
+                    N_("found undefined alias"), N_("found unknown escape character"),
+                    N_("expected <block end>, but found '<block mapping start>'"),
+                    N_("expected <block end>, but found '<block sequence start>'"),
+                    N_("expected <block end>, but found '-'"), N_("expected <document start>, but found '<block mapping start>'"),
+                    N_("block sequence entries are not allowed in this context"),
+                    N_("found a tab character that violates indentation"),
+                    N_("found a tab character where an indentation space is expected"),
+                    N_("expected ',' or ']', but got '<stream end>'"), N_("expected ',' or '}', but got '<stream end>'"))
 
 
 def _refuse_aliases(text: str, loader: type) -> None:
@@ -348,7 +365,7 @@ def _refuse_aliases(text: str, loader: type) -> None:
         if isinstance(event, yaml.AliasEvent) or anchor:
             mark = event.start_mark
             raise YamlProblem(
-                "anchors and aliases (&name, *name) are not allowed in customer files; write the value out",
+                _("anchors and aliases (&name, *name) are not allowed in customer files; write the value out"),
                 mark.line + 1 if mark else None,
                 mark.column + 1 if mark else None,
             )
@@ -396,8 +413,8 @@ def format_scalar(value: Any, *, flow: bool = False) -> str:
     text = str(value)
     if _SURROGATE.search(text):  # YAML cannot hold one, escaped or not
         shown = text.encode("utf-8", "backslashreplace").decode("utf-8")
-        raise DataError(f"'{shown}' is not valid text (it holds a lone surrogate, as bytes that are not UTF-8 "
-                        "become); nothing was written")
+        raise InvalidValue(_("'{text}' is not valid text (it holds a lone surrogate, as bytes that are not UTF-8 "
+                             "become); nothing was written").format(text=shown))
     if _reads_back_plain(text, flow=flow):
         return text
     # A JSON string is a valid YAML double-quoted scalar once the characters YAML does not accept
@@ -591,7 +608,7 @@ def _append_composed(text: str, items: Sequence[Mapping[str, Any]]) -> str:
         result = _drop_empty_flow_list(text, log_node)
         result = _insert_lines(result, _end_of_line(result, log_key.end_mark.index), _by_date(items), "", newline)
     else:
-        raise DataError("`log:` is not a block list (`- {…}` one per line); salescli will not rewrite it")
+        raise UnsafeWrite(_("`log:` is not a block list (`- {…}` one per line); salescli will not rewrite it"))
     _verify_append(text, result, items)
     return result
 
@@ -659,8 +676,8 @@ def _verify_plain_append(old: Mapping[str, Any], new_text: str, gaps: Mapping[in
     if new is None:
         return False
     if new != {**old, LOG_KEY: _with_gaps(list(old[LOG_KEY]), gaps)}:
-        raise DataError("the log could not be extended safely (the result would read differently); "
-                        "the file was not changed — check that `log:` is the last key")
+        raise UnsafeWrite(_("the log could not be extended safely (the result would read differently); "
+                            "the file was not changed — check that `log:` is the last key"))
     return True
 
 
@@ -715,7 +732,7 @@ def compose(text: str) -> yaml.Node:
     """The node tree of `text`, with marks that index the Python string exactly."""
     node = yaml.compose(text, Loader=_EditLoader)
     if node is None:
-        raise DataError("the file is empty")
+        raise BrokenFile(_("the file is empty"))
     return node
 
 
@@ -723,16 +740,16 @@ def _compose_root(text: str) -> yaml.MappingNode:
     try:
         root = yaml.compose(text, Loader=_EditLoader)
     except yaml.YAMLError as error:
-        raise DataError(f"cannot edit a file that is not valid YAML ({error})") from None
+        raise BrokenFile(_("cannot edit a file that is not valid YAML ({problem})").format(problem=error)) from None
     if not isinstance(root, yaml.MappingNode):
-        raise DataError("the file is not a mapping of keys; salescli will not edit it")
+        raise BrokenFile(_("the file is not a mapping of keys; salescli will not edit it"))
     return root
 
 
 def _log_entry(root: yaml.MappingNode) -> tuple[yaml.Node, yaml.Node]:
     entries = [(key, value) for key, value in root.value if key.value == LOG_KEY]
     if len(entries) != 1:
-        raise DataError("the file has no single top-level `log:` key; add `log:` as the last line")
+        raise UnsafeWrite(_("the file has no single top-level `log:` key; add `log:` as the last line"))
     return entries[0]
 
 
@@ -777,8 +794,8 @@ def _verify_append(old_text: str, new_text: str, items: Sequence[Mapping[str, An
         except YamlProblem:
             new = None
         if new != expected or list(new) != list(old):
-            raise DataError("the log could not be extended safely (the result would read differently); "
-                            "the file was not changed — check that `log:` is the last key")
+            raise UnsafeWrite(_("the log could not be extended safely (the result would read differently); "
+                                "the file was not changed — check that `log:` is the last key"))
 
 
 def _as_loaded(item: Mapping[str, Any]) -> dict[str, Any]:
@@ -797,7 +814,7 @@ def set_values(text: str, values: Mapping[str, Any]) -> str:
     for path, value in values.items():
         node = _node_at(root, path)
         if not isinstance(node, yaml.ScalarNode):
-            raise DataError(f"the template has no plain value at `{path}`")
+            raise UnsafeWrite(_("the template has no plain value at `{key}`").format(key=path))
         edits.append(_scalar_edit(text, node, format_scalar(value)))
     for start, end, replacement in sorted(edits, reverse=True):
         text = text[:start] + replacement + text[end:]
@@ -833,13 +850,14 @@ def _verify_values(text: str, values: Mapping[str, Any]) -> None:
     try:
         document = load(text)
     except YamlProblem:
-        raise DataError(f"could not set {', '.join(f'`{path}`' for path in values)} safely") from None
+        raise UnsafeWrite(_("could not set {keys} safely").format(keys=", ".join(f"`{path}`" for path in values))) \
+            from None
     for path, value in values.items():
         found: Any = document
         for part in path.split("."):
             found = found.get(part) if isinstance(found, Mapping) else None
         if found != _as_loaded({"v": value})["v"]:
-            raise DataError(f"could not set `{path}` to {value!r} safely")
+            raise UnsafeWrite(_("could not set `{key}` to {value!r} safely").format(key=path, value=value))
 
 
 def fields_of(text: str) -> list[str]:
@@ -890,7 +908,7 @@ def add_list_item(text: str, path: Path, item: Mapping[str, Any]) -> str:
     count = len(items) if isinstance(items, list) else 0
     new_head = _edit_path(head, (*path, count), dict(item), append=True)
     expected = _with_value(old, path, [*(items if isinstance(items, list) else []), _as_loaded(item)])
-    _verify_document(new_head, expected, "the entry could not be added safely")
+    _verify_document(new_head, expected, _("the entry could not be added safely"))
     return new_head + tail
 
 
@@ -900,17 +918,19 @@ def remove_list_item(text: str, path: Path, index: int) -> str:
     root = _compose_root(head)
     node = _node_at_path(root, path)
     if not isinstance(node, yaml.SequenceNode) or node.flow_style or not 0 <= index < len(node.value):
-        raise DataError(f"`{_dotted(path)}` has no entry {index + 1} written one per line; edit the file by hand")
+        raise UnsafeWrite(_("`{key}` has no entry {number} written one per line; edit the file by hand").format(
+            key=_dotted(path), number=index + 1))
     item = node.value[index]
     start = head.rfind("\n", 0, item.start_mark.index) + 1
     if head[start:item.start_mark.index].strip(" ") not in ("", "-"):
-        raise DataError(f"the entry of `{_dotted(path)}` shares its line with other text; edit the file by hand")
+        raise UnsafeWrite(_("the entry of `{key}` shares its line with other text; edit the file by hand").format(
+            key=_dotted(path)))
     new_head = head[:start] + head[_end_of_line(head, content_end(head, item)):]
     old = load(head)
     items = list(_value_at(old, path))
     del items[index]
     expected = _with_value(old, path, items or None)
-    _verify_document(new_head, expected, "the entry could not be removed safely")
+    _verify_document(new_head, expected, _("the entry could not be removed safely"))
     return new_head + tail
 
 
@@ -951,8 +971,8 @@ def _edit_path(text: str, path: Path, value: Any, *, append: bool = False) -> st
             return text
         if _is_empty(value_node) and isinstance(key_node, yaml.ScalarNode):
             return _insert_under_key(text, key_node, value_node, path[depth + 1:], value)
-        raise DataError(f"`{_dotted(path[:depth + 1])}` holds a single value, not keys under it; "
-                        "edit the file by hand")
+        raise UnsafeWrite(_("`{key}` holds a single value, not keys under it; edit the file by hand").format(
+            key=_dotted(path[:depth + 1])))
     raise AssertionError("unreachable: a path has at least one part")
 
 
@@ -972,15 +992,18 @@ def _replace(text: str, parent: yaml.Node, key_node: yaml.Node | None, node: yam
             return _remove_pair(text, parent, key_node, node) if flow else _empty_scalar(text, node)
         if isinstance(value, (dict, list)):
             if not _is_empty(node):
-                raise DataError(f"`{where}` holds a single value; edit the file by hand")
+                raise UnsafeWrite(_("`{key}` holds a single value; edit the file by hand").format(key=where))
             return _insert_under_key(text, key_node, node, (), value) if key_node is not None else text
         start, end, replacement = _scalar_edit(text, node, format_scalar(value, flow=flow))
         return text[:start] + replacement + text[end:]
     if value is UNSET and isinstance(node, yaml.SequenceNode) and not node.value:
         return text
-    kind = "a list" if isinstance(node, yaml.SequenceNode) else "several values" \
-        if isinstance(node, yaml.MappingNode) else "a multi-line text"
-    raise DataError(f"`{where}` holds {kind}; salescli sets single values only — edit the file by hand")
+    message = _("`{key}` holds a list; salescli sets single values only — edit the file by hand") \
+        if isinstance(node, yaml.SequenceNode) else \
+        _("`{key}` holds several values; salescli sets single values only — edit the file by hand") \
+        if isinstance(node, yaml.MappingNode) else \
+        _("`{key}` holds a multi-line text; salescli sets single values only — edit the file by hand")
+    raise UnsafeWrite(message.format(key=where))
 
 
 def _empty_scalar(text: str, node: yaml.ScalarNode) -> str:
@@ -1019,7 +1042,7 @@ def _insert(text: str, root: yaml.MappingNode, parent: yaml.Node, rest: Path, va
     newline = _newline(text)
     if isinstance(parent, yaml.SequenceNode):
         if not append or parent.flow_style:
-            raise DataError("salescli adds to lists written one entry per line only; edit the file by hand")
+            raise UnsafeWrite(_("salescli adds to lists written one entry per line only; edit the file by hand"))
         if not parent.value:
             return text  # an empty `[]`: left to the caller's check (never made by salescli)
         last = parent.value[-1]
@@ -1031,7 +1054,7 @@ def _insert(text: str, root: yaml.MappingNode, parent: yaml.Node, rest: Path, va
     if parent.flow_style:
         closing = parent.end_mark.index - 1
         if text[closing] != "}":
-            raise DataError("a one-line `{…}` mapping salescli cannot read back exactly; edit the file by hand")
+            raise UnsafeWrite(_("a one-line `{…}` mapping salescli cannot read back exactly; edit the file by hand"))
         pair = f"{format_scalar(rest[0], flow=True)}: {_flow(_nested(rest[1:], value))}"
         separator = ", " if parent.value else ""
         return text[:closing].rstrip(" ") + separator + pair + text[closing:]
@@ -1162,13 +1185,13 @@ def _verify_profile(old_text: str, new_text: str, changes: Mapping[Path, Any]) -
         if value is UNSET:  # emptied (None) in a block, removed from a one-line mapping: both mean no value
             found = _value_at(new, path)
             if found is not None:
-                raise DataError(f"could not empty `{_dotted(path)}` safely; the file was not changed")
+                raise UnsafeWrite(_("could not empty `{key}` safely; the file was not changed").format(key=_dotted(path)))
             if _value_at(old, path) is not None or _has_key(new, path):
                 expected = _with_value(expected, path, None) if _has_key(new, path) else _without(expected, path)
         else:
             expected = _with_value(expected, path, _as_loaded({"v": value})["v"])
-    _verify_document(new_text, expected, "the change could not be written safely (the file would read "
-                                         "differently); the file was not changed")
+    _verify_document(new_text, expected, _("the change could not be written safely (the file would read "
+                                           "differently); the file was not changed"))
 
 
 def _has_key(document: Any, path: Path) -> bool:
@@ -1188,9 +1211,9 @@ def _verify_document(text: str, expected: Any, message: str) -> None:
         try:
             found = load(text, loader=loader) if text.strip() else {}
         except YamlProblem:
-            raise DataError(message) from None
+            raise UnsafeWrite(message) from None
         if found != expected or list(found or ()) != list(expected or ()):
-            raise DataError(message)
+            raise UnsafeWrite(message)
 
 
 # ---- values at dotted keys, for imports, templates and the team table --------------------------

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salescli import yamlfile
-from salescli.errors import DataError
+from salescli.errors import DataError, InvalidValue
 
 LOADERS = [yaml.SafeLoader, yaml.CSafeLoader]
 
@@ -531,7 +531,7 @@ def test_unreadable_values_are_located(text: str, message: str, place: tuple[int
 
 
 def test_text_with_a_lone_surrogate_is_refused_before_it_is_written() -> None:
-    with pytest.raises(DataError, match=r"'b\\udcffc' is not valid text \(it holds a lone surrogate"):
+    with pytest.raises(InvalidValue, match=r"'b\\udcffc' is not valid text \(it holds a lone surrogate"):
         yamlfile.format_scalar("b\udcffc")
 
 
