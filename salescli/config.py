@@ -8,6 +8,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping, TypeVar
 
 from salescli.customer import fold_name
+from salescli.i18n import N_, _
 from salescli.stages import Stage
 from salescli.vocab import BUILTIN, Vocabulary
 from salescli.workdays import WorkCalendar
@@ -108,23 +109,24 @@ def config_from_document(document: Any) -> Config:
     if document is None:
         return Config()
     if not isinstance(document, Mapping):
-        raise ConfigProblem("salescli.yaml must be a mapping of settings", ())
+        raise ConfigProblem(_("salescli.yaml must be a mapping of settings"), ())
     language = str(document.get("language") or "").strip().lower() or None
     if language is not None and language not in LANGUAGES:
-        raise ConfigProblem(f"language must be one of {', '.join(LANGUAGES)}, not '{language}'", ("language",))
+        raise ConfigProblem(_("language must be one of {languages}, not '{language}'").format(
+            languages=", ".join(LANGUAGES), language=language), ("language",))
     return Config(
         user=str(document.get("user") or ""),
         language=language,
         currency=str(document.get("currency") or "CNY"),
         visits_per_day=_number(document.get("visits_per_day"), 4.0, ("visits_per_day",)),
         probabilities=_per_stage(document.get("probabilities"), "probabilities", DEFAULT_PROBABILITIES,
-                                 _probability, "a number from 0 to 1"),
+                                 _probability, N_("a number from 0 to 1")),
         vocabularies=_vocabularies(document.get("vocabulary")),
         categories=_per_stage(document.get("categories"), "categories", DEFAULT_CATEGORIES, _category,
-                              "commit, best_case or pipeline"),
+                              N_("commit, best_case or pipeline")),
         calendar=_calendar(document.get("calendar")),
         stale_days=_per_stage(document.get("stale_days"), "stale_days", DEFAULT_STALE_DAYS, _days,
-                              "a number of days"),
+                              N_("a number of days")),
         autocommit=_autocommit(document.get("git")),
         team=_team(document.get("team")),
     )
@@ -134,7 +136,7 @@ def _number(value: Any, default: float, where: tuple[str, ...]) -> float:
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
-        raise ConfigProblem(f"'{value}' is not a positive number", where)
+        raise ConfigProblem(_("'{value}' is not a positive number").format(value=value), where)
     return float(value)
 
 
@@ -143,15 +145,16 @@ def _vocabularies(section: Any) -> Mapping[str, Vocabulary]:
     if section is None:
         return vocabularies
     if not isinstance(section, Mapping):
-        raise ConfigProblem("vocabulary: must map field/size/role/channel/source to new terms", ("vocabulary",))
+        raise ConfigProblem(_("vocabulary: must map field/size/role/channel/source to new terms"), ("vocabulary",))
     for name, extra in section.items():
         plural = str(name).rstrip("s") if str(name).rstrip("s") in BUILTIN else str(name)
         if plural not in BUILTIN:
-            raise ConfigProblem(f"unknown vocabulary '{name}'; use {', '.join(BUILTIN)}", ("vocabulary", str(name)))
+            raise ConfigProblem(_("unknown vocabulary '{name}'; use {names}").format(
+                name=name, names=", ".join(BUILTIN)), ("vocabulary", str(name)))
         if extra is None:
             continue
         if not isinstance(extra, Mapping):
-            raise ConfigProblem("list new terms as `key: 中文名`", ("vocabulary", str(name)))
+            raise ConfigProblem(_("list new terms as `key: 中文名`"), ("vocabulary", str(name)))
         vocabularies[plural] = vocabularies[plural].extended(extra)
     return vocabularies
 
@@ -160,7 +163,7 @@ def _calendar(section: Any) -> WorkCalendar:
     if section is None:
         return WorkCalendar()
     if not isinstance(section, Mapping):
-        raise ConfigProblem("calendar: takes holidays: [dates], workdays: [dates], official: true|false",
+        raise ConfigProblem(_("calendar: takes holidays: [dates], workdays: [dates], official: true|false"),
                             ("calendar",))
     return WorkCalendar(
         extra_holidays=_dates(section.get("holidays"), ("calendar", "holidays")),
@@ -173,7 +176,7 @@ def _dates(value: Any, where: tuple[str, ...]) -> frozenset[date]:
     if value is None:
         return frozenset()
     if not isinstance(value, list) or not all(isinstance(day, date) for day in value):
-        raise ConfigProblem("list dates as [2026-12-31, 2027-01-04] (YYYY-MM-DD)", where)
+        raise ConfigProblem(_("list dates as [2026-12-31, 2027-01-04] (YYYY-MM-DD)"), where)
     return frozenset(value)
 
 
@@ -181,14 +184,14 @@ def _team(section: Any) -> Team:
     if section is None:
         return Team()
     if not isinstance(section, Mapping):
-        raise ConfigProblem("team: maps each rep to {manager: NAME, office: NAME}", ("team",))
+        raise ConfigProblem(_("team: maps each rep to {manager: NAME, office: NAME}"), ("team",))
     members = {}
     for rep, entry in section.items():
         where = ("team", str(rep))
         if entry is None:
             entry = {}
         if not isinstance(entry, Mapping) or any(key not in TEAM_KEYS for key in entry):
-            raise ConfigProblem(f"write the team entry of {rep} as {{manager: NAME, office: NAME}}", where)
+            raise ConfigProblem(_("write the team entry of {rep} as {{manager: NAME, office: NAME}}").format(rep=rep), where)
         members[str(rep)] = TeamMember(*(None if entry.get(key) in (None, "") else str(entry[key])
                                          for key in TEAM_KEYS))
     return Team(MappingProxyType(members))
@@ -198,7 +201,7 @@ def _autocommit(section: Any) -> bool:
     if section is None:
         return False
     if not isinstance(section, Mapping) or not isinstance(section.get("autocommit", False), bool):
-        raise ConfigProblem("git: takes autocommit: true or false", ("git",))
+        raise ConfigProblem(_("git: takes autocommit: true or false"), ("git",))
     return bool(section.get("autocommit", False))
 
 
@@ -211,14 +214,14 @@ def _per_stage(section: Any, name: str, defaults: Mapping[Stage, T], value_of: C
     if section is None:
         return defaults
     if not isinstance(section, Mapping):
-        raise ConfigProblem(f"{name}: must map each stage to {what}", (name,))
+        raise ConfigProblem(_("{name}: must map each stage to {what}").format(name=name, what=_(what)), (name,))
     values = dict(defaults)
     for key, value in section.items():
         where = (name, str(key))
         try:
             stage = Stage(str(key))
         except ValueError:
-            raise ConfigProblem(f"unknown stage '{key}' in {name}", where) from None
+            raise ConfigProblem(_("unknown stage '{stage}' in {name}").format(stage=key, name=name), where) from None
         values[stage] = value_of(value, where)
     return MappingProxyType(values)
 
@@ -226,13 +229,13 @@ def _per_stage(section: Any, name: str, defaults: Mapping[Stage, T], value_of: C
 def _probability(value: Any, where: tuple[str, ...]) -> float:
     number = _number(value, 0.0, where)
     if number > 1:
-        raise ConfigProblem(f"a probability is between 0 and 1, not {value}", where)
+        raise ConfigProblem(_("a probability is between 0 and 1, not {value}").format(value=value), where)
     return number
 
 
 def _category(value: Any, where: tuple[str, ...]) -> str:
     if value not in CATEGORIES[1:]:
-        raise ConfigProblem(f"a category is commit, best_case or pipeline, not '{value}'", where)
+        raise ConfigProblem(_("a category is commit, best_case or pipeline, not '{value}'").format(value=value), where)
     return str(value)
 
 

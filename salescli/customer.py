@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
 
 from salescli.errors import InvalidValue
-from salescli.i18n import C_, pgettext
+from salescli.i18n import C_, _, pgettext
 from salescli.parsing import FIRST_DAY, LAST_DAY, MAX_AMOUNT, YEARS, parse_money, too_large
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
@@ -52,6 +52,14 @@ class Status(str, Enum):
     OPEN = "open"
     WON = "won"
     LOST = "lost"
+
+
+STATUS_WORDS = {Status.OPEN: C_("status", "open"), Status.WON: C_("status", "won"), Status.LOST: C_("status", "lost")}
+
+
+def status_name(status: Status) -> str:
+    """`won` (成交) …, in the current language."""
+    return pgettext("status", STATUS_WORDS[status])
 
 
 @dataclass(frozen=True)
@@ -180,15 +188,15 @@ class LogProblem(ValueError):
 def customer_from_document(document: Any, *, file_id: str, path: Path | None = None) -> Customer:
     """Build a Customer from a loaded YAML document; raise LogProblem naming the bad place."""
     if not isinstance(document, Mapping):
-        raise LogProblem("a customer file must be a mapping of keys (name:, log:, …)", ())
+        raise LogProblem(_("a customer file must be a mapping of keys (name:, log:, …)"), ())
     name = document.get("name")
     if name is None or str(name).strip() == "":
-        raise LogProblem("the customer has no name; add `name: …`", ("name",))
+        raise LogProblem(_("the customer has no name; add `name: …`"), ("name",))
     log = document.get("log")
     if log is None:
         log = []
     if not isinstance(log, list):
-        raise LogProblem("`log:` must be a list of events (`- {date: …, event: …}`)", ("log",))
+        raise LogProblem(_("`log:` must be a list of events (`- {date: …, event: …}`)"), ("log",))
     events = tuple(event_from_item(item, index) for index, item in enumerate(log))
     profile = {key: value for key, value in document.items() if key != "log"}
     # The file name is the id; an `id:` key inside is for readers (and `check`), never trusted for paths.
@@ -235,7 +243,7 @@ def appended(customer: Customer, items: Sequence[Mapping[str, Any]]) -> Customer
 def event_from_item(item: Any, index: int) -> Event:
     """One log entry as an Event; raise LogProblem naming the bad key."""
     if type(item) is not dict and not isinstance(item, Mapping):  # (typing's isinstance is slow: dicts first)
-        raise LogProblem("a log event must be a mapping like {date: 2026-11-26, event: note}", ("log", index))
+        raise LogProblem(_("a log event must be a mapping like {date: 2026-11-26, event: note}"), ("log", index))
     get = item.get
     event = get("event")
     kind = (_KINDS.get(event) if type(event) is str else None) or _kind(event, index)  # a key as written, mostly
@@ -269,7 +277,8 @@ def _kind(value: Any, index: int) -> EventKind:
         return EventKind(str(value if value is not None else "").strip())
     except ValueError:
         kinds = ", ".join(kind.value for kind in EventKind)
-        raise LogProblem(f"unknown event '{value}'; use one of: {kinds}", ("log", index, "event")) from None
+        raise LogProblem(_("unknown event '{event}'; use one of: {kinds}").format(event=value, kinds=kinds),
+                         ("log", index, "event")) from None
 
 
 def _optional_date(value: Any, index: int, key: str) -> date | None:
@@ -281,15 +290,16 @@ def _optional_date(value: Any, index: int, key: str) -> date | None:
 def _date(value: Any, where: tuple[str | int, ...], *, required: bool = False) -> date | None:
     if value is None or value == "":
         if required:
-            raise LogProblem("the event has no date; write `date: YYYY-MM-DD`", where[:-1])
+            raise LogProblem(_("the event has no date; write `date: YYYY-MM-DD`"), where[:-1])
         return None
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):
         if not FIRST_DAY <= value <= LAST_DAY:
-            raise LogProblem(f"{value} is outside the years salescli works with ({YEARS})", where)
+            raise LogProblem(_("{date} is outside the years salescli works with ({years})").format(
+                date=value, years=YEARS), where)
         return value
-    raise LogProblem(f"'{value}' is not a date; write YYYY-MM-DD", where)
+    raise LogProblem(_("'{value}' is not a date; write YYYY-MM-DD").format(value=value), where)
 
 
 def _stage(value: Any, index: int) -> Stage | None:
@@ -310,10 +320,10 @@ def _money(value: Any, where: tuple[str | int, ...]) -> Decimal | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise LogProblem(f"'{value}' is not an amount", where)
+        raise LogProblem(_("'{value}' is not an amount").format(value=value), where)
     if isinstance(value, (int, float)):
         if isinstance(value, float) and not math.isfinite(value):
-            raise LogProblem(f"'{value}' is not an amount", where)
+            raise LogProblem(_("'{value}' is not an amount").format(value=value), where)
         if abs(value) > MAX_AMOUNT:
             raise LogProblem(too_large(value), where)
         return Decimal(str(value))

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from salescli.errors import InvalidValue
+from salescli.i18n import _
 
 _RELATIVE_DAYS = {
     "today": 0, "今天": 0, "今日": 0,
@@ -43,16 +44,17 @@ def parse_date(text: str, *, today: date) -> date:
         return spoken
     text = re.sub(r"(\d)\s*[年月]\s*", r"\1-", text).replace("日", "").replace("号", "").rstrip("-")
     if not text:
-        raise InvalidValue("a date is empty; write it as YYYY-MM-DD")
+        raise InvalidValue(_("a date is empty; write it as YYYY-MM-DD"))
     try:
         day = today + timedelta(days=_RELATIVE_DAYS[text]) if text in _RELATIVE_DAYS \
             else _parse_date_forms(text, today=today)
     except ValueError:
-        raise InvalidValue(f"'{raw}' is not a valid date; write it as YYYY-MM-DD") from None
+        raise InvalidValue(_("'{text}' is not a valid date; write it as YYYY-MM-DD").format(text=raw)) from None
     except OverflowError:
         day = LAST_DAY + timedelta(days=1)
     if not in_range(day):
-        raise InvalidValue(f"'{raw}' is outside the years salescli works with ({YEARS}); write a date in them")
+        raise InvalidValue(_("'{text}' is outside the years salescli works with ({years}); write a date in them").format(
+            text=raw, years=YEARS))
     return day
 
 
@@ -71,7 +73,7 @@ def _parse_date_forms(text: str, *, today: date) -> date:
     if match := _MONTH_DAY.match(text):
         return date(today.year, int(match.group(1)), int(match.group(2)))
     if _NUMERIC_OTHER.match(text):
-        raise InvalidValue(f"'{text}' is ambiguous (day or month first?); write it as YYYY-MM-DD")
+        raise InvalidValue(_("'{text}' is ambiguous (day or month first?); write it as YYYY-MM-DD").format(text=text))
     if not re.search(r"[a-z]", text):
         raise ValueError(text)
     from dateutil import parser  # only for month names; most dates never need it
@@ -172,18 +174,19 @@ def parse_money(text: str) -> Decimal:
         try:
             amount = Decimal(match.group(1)) * _MULTIPLIERS[match.group(2)]
         except InvalidOperation:
-            raise InvalidValue(f"'{text}' is not an amount") from None
+            raise InvalidValue(_("'{text}' is not an amount").format(text=text)) from None
     elif re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿点]*[十百千万亿][零〇一二两三四五六七八九十百千万亿点]*", cleaned):
         amount = _chinese_amount(cleaned, text)  # said with units, as amounts are (一二三四 is no amount)
     else:
-        raise InvalidValue(f"'{text}' is not an amount; write e.g. 48000, 48,000, 4.8万, 48k or 五万")
+        raise InvalidValue(_("'{text}' is not an amount; write e.g. 48000, 48,000, 4.8万, 48k or 五万").format(text=text))
     if amount > MAX_AMOUNT:
         raise InvalidValue(too_large(text))
     return amount.normalize() if amount != amount.to_integral() else amount.quantize(Decimal(1))
 
 
 def too_large(text: object) -> str:
-    return f"'{text}' is more than salescli takes as an amount (at most {MAX_AMOUNT:,})"
+    return _("'{text}' is more than salescli takes as an amount (at most {most})").format(
+        text=text, most=f"{MAX_AMOUNT:,}")
 
 
 def _chinese_amount(cleaned: str, text: str) -> Decimal:
@@ -201,7 +204,7 @@ def _chinese_amount(cleaned: str, text: str) -> Decimal:
             return Decimal(str(cn2an.cn2an(numerals[:-1], "normal"))) * 10_000
         except (ValueError, KeyError, TypeError):
             pass
-    raise InvalidValue(f"'{text}' is not an amount; write e.g. 48000, 4.8万 or 五万")
+    raise InvalidValue(_("'{text}' is not an amount; write e.g. 48000, 4.8万 or 五万").format(text=text))
 
 
 def format_money(amount: Decimal | None) -> str:

@@ -7,8 +7,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
-from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, Status, appended
-from salescli.errors import InvalidValue
+from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, Status, appended, status_name
+from salescli.errors import Ambiguous, InvalidValue, NotFound
+from salescli.i18n import _, language
 from salescli.parsing import format_money
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
@@ -45,13 +46,15 @@ def choose_deal(customer: Customer, name: str | None) -> Deal | None:
     if name:
         deal = customer.deal(name)
         if deal is None:
-            known = ", ".join(d.name for d in customer.deals) or "none yet"
-            raise InvalidValue(f"{customer.name} has no deal '{name}' (its deals: {known})")
+            known = ", ".join(d.name for d in customer.deals) or _("none yet")
+            raise NotFound(_("{customer} has no deal '{deal}' (its deals: {deals})").format(
+                customer=customer.name, deal=name, deals=known))
         return deal
     open_deals = customer.open_deals
     if len(open_deals) > 1:
         names = ", ".join(deal.name for deal in open_deals)
-        raise InvalidValue(f"{customer.name} has {len(open_deals)} open deals ({names}); choose one with --deal")
+        raise Ambiguous(_("{customer} has {count} open deals ({deals}); choose one with --deal").format(
+            customer=customer.name, count=len(open_deals), deals=names))
     return open_deals[0] if open_deals else customer.current_deal
 
 
@@ -87,10 +90,11 @@ def advance(
     if new_deal is not None:
         name = new_deal or _next_deal_name(customer)
         if customer.deal(name):
-            raise InvalidValue(f"{customer.name} already has a deal '{name}'; choose another name")
+            raise InvalidValue(_("{customer} already has a deal '{deal}'; choose another name").format(
+                customer=customer.name, deal=name))
         opening = target if isinstance(target, Stage) and target is not Stage.CLOSE else None
         if target == "lost":
-            raise InvalidValue("a new deal cannot start lost")
+            raise InvalidValue(_("a new deal cannot start lost"))
         events.append(event_item(EventKind.OPEN, when, name, stage=(opening or Stage.PROSPECT).value,
                                  note=None if target is Stage.CLOSE else note))
         before = None
@@ -102,7 +106,8 @@ def advance(
         deal = before or Deal(FIRST_DEAL, opened=when)
         if reopen:
             if deal.is_open:
-                raise InvalidValue(f"deal {deal.name} of {customer.name} is open; --reopen is for won or lost deals")
+                raise InvalidValue(_("deal {deal} of {customer} is open; --reopen is for won or lost deals").format(
+                    deal=deal.name, customer=customer.name))
             events.append(event_item(EventKind.REOPEN, when, deal.name, note=note if target is None else None))
             deal = deal._replace(status=Status.OPEN, won_value=None, lost_reason=None)
             if target is None:
@@ -127,13 +132,12 @@ def _check_may_move(customer: Customer, deal: Deal, target: Stage | str | None) 
     if after_sale:
         return
     if deal.status is Status.WON and deal.stage is Stage.SERVICE and target is None:
-        raise InvalidValue(f"{customer.name} is at the last stage (service) of a won deal; "
-                         "for a further sale use --new-deal NAME")
-    state = "won" if deal.status is Status.WON else "lost"
-    raise InvalidValue(
-        f"deal {deal.name} of {customer.name} is {state}; add --reopen to move it again, "
-        "or --new-deal NAME for a further sale"
-    )
+        raise InvalidValue(_("{customer} is at the last stage (service) of a won deal; for a further sale use "
+                             "--new-deal NAME").format(customer=customer.name))
+    message = _("deal {deal} of {customer} is won; add --reopen to move it again, or --new-deal NAME for a further "
+                "sale") if deal.status is Status.WON else \
+        _("deal {deal} of {customer} is lost; add --reopen to move it again, or --new-deal NAME for a further sale")
+    raise InvalidValue(message.format(deal=deal.name, customer=customer.name))
 
 
 def _step(customer: Customer, deal: Deal, target: Stage | str | None, *, when: date,
@@ -141,14 +145,16 @@ def _step(customer: Customer, deal: Deal, target: Stage | str | None, *, when: d
     if target is None:
         target = deal.stage.next()
         if target is None:
-            raise InvalidValue(f"{customer.name} is at the last stage ({deal.stage.value}); name a stage to move to")
+            raise InvalidValue(_("{customer} is at the last stage ({stage}); name a stage to move to").format(
+                customer=customer.name, stage=deal.stage.label(language())))
     if target == "lost":
         if not reason:
-            raise InvalidValue("say why the deal was lost: --reason TEXT")
+            raise InvalidValue(_("say why the deal was lost: --reason TEXT"))
         return [event_item(EventKind.LOST, when, deal.name, reason=reason, note=note)]
     assert isinstance(target, Stage)
     if target is deal.stage and deal.is_open and target is not Stage.CLOSE:
-        raise InvalidValue(f"{customer.name} is already at {target.value} ({target.zh})")
+        raise InvalidValue(_("{customer} is already at {stage}").format(
+            customer=customer.name, stage=target.zh if language() == "zh" else f"{target.value} ({target.zh})"))
     if target is Stage.CLOSE or (target is Stage.SERVICE and deal.is_open):
         # a stage after the close needs the close: the won event, with its value, comes first
         won = event_item(EventKind.WON, when, deal.name, value=_won_value(customer, deal, target, value),
@@ -164,9 +170,10 @@ def _won_value(customer: Customer, deal: Deal, target: Stage, value: Decimal | N
     if won_value is not None:
         return won_value
     if target is Stage.SERVICE:
-        raise InvalidValue(f"deal {deal.name} of {customer.name} is open: moving it to service closes it first, and "
-                         "the close needs the value won: pass --value AMOUNT (or set a target with `salescli target`)")
-    raise InvalidValue("closing needs the value won: pass --value AMOUNT (or set a target with `salescli target`)")
+        raise InvalidValue(_("deal {deal} of {customer} is open: moving it to service closes it first, and the close "
+                             "needs the value won: pass --value AMOUNT (or set a target with `salescli target`)").format(
+            deal=deal.name, customer=customer.name))
+    raise InvalidValue(_("closing needs the value won: pass --value AMOUNT (or set a target with `salescli target`)"))
 
 
 def question(items: Sequence[Mapping[str, Any]], *, today: date, customer: Customer | None = None,
@@ -177,19 +184,26 @@ def question(items: Sequence[Mapping[str, Any]], *, today: date, customer: Custo
     warnings = []
     for item in items:
         if item["date"] > today and not future:
-            anyway = "" if future is None else "; to record it anyway, add --future"
-            raise InvalidValue(f"{item['date']} is after today ({today}): the log records what has happened. "
-                             f"Plan what comes with --next or a target's --by{anyway}")
+            message = _("{date} is after today ({today}): the log records what has happened. Plan what comes with "
+                        "--next or a target's --by") if future is None else \
+                _("{date} is after today ({today}): the log records what has happened. Plan what comes with --next "
+                  "or a target's --by; to record it anyway, add --future")
+            raise InvalidValue(message.format(date=item["date"], today=today))
         if item.get("next") is not None and item["next"] < today:
-            warnings.append(f"the next visit ({item['next']}) is in the past")
+            warnings.append(_("the next visit ({date}) is in the past").format(date=item["next"]))
         if item.get("by") is not None and item["by"] < today:
-            warnings.append(f"the target date ({item['by']}) is in the past")
+            warnings.append(_("the target date ({date}) is in the past").format(date=item["by"]))
         if item.get("value") is not None and item["value"] == 0:
-            warnings.append(f"the {item['event']} event records a value of 0; was the amount left out?")
+            warnings.append(_("the {event} event records a value of 0; was the amount left out?").format(
+                event=item["event"]))
         deal = customer.deal(str(item.get("deal", FIRST_DEAL))) if customer and item["event"] == "target" else None
         if customer and deal and not deal.is_open:
-            warnings.append(f"deal {deal.name} of {customer.name} is {deal.status.value}: its target counts in no "
-                            "forecast; reopen it (advance --reopen) or start a new deal (advance --new-deal NAME)")
+            warnings.append((_("deal {deal} of {customer} is won: its target counts in no forecast; reopen it "
+                               "(advance --reopen) or start a new deal (advance --new-deal NAME)")
+                             if deal.status is Status.WON else
+                             _("deal {deal} of {customer} is lost: its target counts in no forecast; reopen it "
+                               "(advance --reopen) or start a new deal (advance --new-deal NAME)")).format(
+                deal=deal.name, customer=customer.name))
     return warnings
 
 
@@ -200,16 +214,19 @@ def _move(customer: Customer, name: str, before: Deal | None, events: list[dict[
 
 def describe(move: Move) -> str:
     """A move in one line, as `advance` prints it and its commit message says it."""
-    after = move.after
-    before = f"{move.before.stage.value}" if move.before else "new deal"
+    after, chinese = move.after, language() == "zh"
+    before = (move.before.stage.label(language()) if chinese else move.before.stage.value) if move.before \
+        else _("new deal")
     if move.before and not move.before.is_open:
-        before += f" ({move.before.status.value})"
-    deal = f" [deal {move.deal}]" if len(move.customer.deals) > 1 or move.deal != "1" else ""
-    outcome = f"{after.stage.value} {after.stage.zh}"
+        before += f" ({status_name(move.before.status)})"
+    deal = _(" [deal {deal}]").format(deal=move.deal) if len(move.customer.deals) > 1 or move.deal != "1" else ""
+    stage = after.stage.zh if chinese else f"{after.stage.value} {after.stage.zh}"
     if after.status.value == "won":
-        outcome += f" — won {format_money(after.won_value)}"
+        outcome = _("{stage} — won {value}").format(stage=stage, value=format_money(after.won_value))
     elif after.status.value == "lost":
-        outcome = f"lost at {after.stage.value} ({after.lost_reason})"
+        outcome = _("lost at {stage} ({reason})").format(stage=after.stage.label(language()), reason=after.lost_reason)
+    else:
+        outcome = stage
     return f"{move.customer.name}{deal}: {before} → {outcome}"
 
 
@@ -217,4 +234,5 @@ def target_summary(customer: Customer, deal: str, currency: str) -> str:
     """A deal's close target in one line, as `target` prints it and its commit message says it."""
     now = customer.deal(deal)
     value, by = (now.target_value, now.target_date) if now else (None, None)
-    return f"{customer.name}: target {format_money(value) or '?'} {currency} by {by or '?'}"
+    return _("{customer}: target {value} {currency} by {date}").format(
+        customer=customer.name, value=format_money(value) or "?", currency=currency, date=by or "?")
