@@ -11,9 +11,10 @@ from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
 from salescli import profile
+from salescli.i18n import _, language, ngettext
 from salescli.config import TEAM_KEYS, Config, Team, TeamMember
 from salescli.customer import FIRST_DEAL, Customer, EventKind, LogProblem, Status, event_from_item, fold_name
-from salescli.errors import InvalidValue
+from salescli.errors import InvalidValue, NotFound
 from salescli.exchange import DERIVED_COLUMNS, PROFILE_COLUMNS, profile_key
 from salescli.parsing import parse_date, parse_money
 from salescli.pipeline import LOST_WORDS, event_item
@@ -113,7 +114,8 @@ class Dating:
     def check(self, days: Iterable[date | None]) -> None:
         latest = max((day for day in days if day is not None), default=None)
         if latest is not None and latest > self.today and not self.future:
-            raise InvalidValue(f"dated {latest}, after today ({self.today}); pass --future to import it anyway")
+            raise InvalidValue(_("dated {date}, after today ({today}); pass --future to import it anyway").format(
+                date=latest, today=self.today))
 
 
 def column_map(headers: Sequence[str], overrides: Mapping[str, str], known: Mapping[str, str],
@@ -124,12 +126,12 @@ def column_map(headers: Sequence[str], overrides: Mapping[str, str], known: Mapp
         if target in targets:
             continue
         if not profile_keys:
-            raise InvalidValue(f"--map {source}={target}: '{target}' is not something to import into; "
-                             f"use one of: {', '.join(targets)}")
+            raise InvalidValue(_("--map {source}={target}: '{target}' is not something to import into; use one of: "
+                                 "{targets}").format(source=source, target=target, targets=", ".join(targets)))
         try:
             profile_key(target)
         except InvalidValue as error:
-            raise InvalidValue(f"--map {source}={target}: {error.message}") from None
+            raise InvalidValue(f"--map {source}={target}: {error.message}") from None  # (the message is translated)
     mapping = {}
     for header in headers:
         clean = header.strip()
@@ -164,7 +166,8 @@ def stage_of(text: str, stage_map: Mapping[str, str]) -> Stage | str:
     try:
         return resolve_word(mapped, stage_words(), what="stage")
     except InvalidValue:
-        raise InvalidValue(f"unknown stage '{text}' (map it with --stage-map '{text}=STAGE')") from None
+        raise InvalidValue(_("unknown stage '{text}' (map it with --stage-map '{text}=STAGE')").format(text=text)) \
+            from None
 
 
 def stage_dates(pairs: Mapping[str, str], headers: Sequence[str]) -> dict[str, Stage]:
@@ -172,11 +175,12 @@ def stage_dates(pairs: Mapping[str, str], headers: Sequence[str]) -> dict[str, S
     found = {}
     for column, word in pairs.items():
         if column not in headers:
-            raise InvalidValue(f"--stage-dates {column}={word}: the file has no column '{column}'")
+            raise InvalidValue(_("--stage-dates {column}={stage}: the file has no column '{column}'").format(
+                column=column, stage=word))
         stage = resolve_word(word, stage_words(), what="stage")
         if stage.number >= Stage.CLOSE.number:
-            raise InvalidValue(f"--stage-dates {column}={word}: the close is dated by the closed column "
-                             "(close_date, 成交日期 …); name a stage before it")
+            raise InvalidValue(_("--stage-dates {column}={stage}: the close is dated by the closed column "
+                                 "(close_date, 成交日期 …); name a stage before it").format(column=column, stage=word))
         found[column] = stage
     return found
 
@@ -221,7 +225,7 @@ def plan_customers(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str]
         existing = finder.by_id.get(record.get("id", "")) or finder.find(name)
         key = existing.id if existing else fold_name(name)
         if key in seen:
-            plan.skips.append(Skip(number, f"the same customer as row {seen[key]}"))
+            plan.skips.append(Skip(number, _("the same customer as row {row}").format(row=seen[key])))
             continue
         seen[key] = number
         if existing is None:
@@ -230,8 +234,11 @@ def plan_customers(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str]
         else:
             plan.updates[existing.id] = _update(existing, number, values)
     if several:
-        plan.notes.append(f"{several} of the customers created had several deals: a row of one customer each keeps "
-                          "the current deal and the value won in all; `export --format json` keeps every deal")
+        plan.notes.append(ngettext(
+            "{count} of the customers created had several deals: a row of one customer each keeps the current deal "
+            "and the value won in all; `export --format json` keeps every deal",
+            "{count} of the customers created had several deals: a row of one customer each keeps the current deal "
+            "and the value won in all; `export --format json` keeps every deal", several).format(count=several))
     return plan
 
 
@@ -242,7 +249,7 @@ def _count(text: str | None) -> int:
 def _customer_row(record: Mapping[str, str], *, config: Config, dating: Dating,
                   stage_map: Mapping[str, str]) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     if not record.get("name"):
-        raise InvalidValue("no name")
+        raise InvalidValue(_("no name"))
     values: dict[str, Any] = {}
     for key, text in record.items():
         if key in CLASSIFICATION:
@@ -283,7 +290,7 @@ def _history(record: Mapping[str, str], dating: Dating, stage_map: Mapping[str, 
         items.append(event_item(EventKind.TARGET, day, deal, value=target, by=by))
     if status is Status.WON:
         if won is None:
-            raise InvalidValue("the row says the deal is won but gives no won value")
+            raise InvalidValue(_("the row says the deal is won but gives no won value"))
         items.append(event_item(EventKind.WON, day, deal, value=won))
         if stage is Stage.SERVICE:
             items.append(event_item(EventKind.STAGE, day, deal, stage=Stage.SERVICE.value))
@@ -296,7 +303,7 @@ def _status(text: str | None, stage: Stage | str | None) -> Status | None:
     if text:
         status = _STATUS_WORDS.get(text.strip().casefold())
         if status is None:
-            raise InvalidValue(f"unknown status '{text}'; use open, won or lost")
+            raise InvalidValue(_("unknown status '{text}'; use open, won or lost").format(text=text))
         return status
     if stage == "lost":
         return Status.LOST
@@ -344,12 +351,12 @@ def plan_records(records: Sequence[Mapping[str, Any]], customers: Sequence[Custo
         try:
             name, values, items = _whole(record, dating)
         except (InvalidValue, LogProblem, KeyError, TypeError, ValueError) as error:
-            plan.skips.append(Skip(number, f"not a whole record: {error}"))
+            plan.skips.append(Skip(number, _("not a whole record: {problem}").format(problem=error)))
             continue
         existing = finder.by_id.get(str(record.get("id"))) or finder.find(name)
         key = existing.id if existing else fold_name(name)
         if key in seen:
-            plan.skips.append(Skip(number, "the same customer as an earlier record"))
+            plan.skips.append(Skip(number, _("the same customer as an earlier record")))
             continue
         seen.add(key)
         if existing is None:
@@ -364,7 +371,7 @@ def plan_records(records: Sequence[Mapping[str, Any]], customers: Sequence[Custo
 def _whole(record: Mapping[str, Any], dating: Dating) -> tuple[str, dict[str, Any], list[dict[str, Any]]]:
     name = str(record.get("name") or record["profile"].get("name") or "").strip()
     if not name:
-        raise InvalidValue("no name")
+        raise InvalidValue(_("no name"))
     values = {key: value for key, value in _leaves(record["profile"]) if key not in ("id", "name")}
     items = [_event(entry, dating) for entry in record["log"]]
     for index, item in enumerate(items):
@@ -445,7 +452,8 @@ def plan_deals(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], cu
             plan.skips.append(Skip(number, error.message))
             continue
         if _has_deal(customer, name) or (customer.id, name) in seen:
-            plan.skips.append(Skip(number, f"deal '{name}' of {customer.name} is already there"))
+            plan.skips.append(Skip(number, _("deal '{deal}' of {customer} is already there").format(
+                deal=name, customer=customer.name)))
             continue
         seen.add((customer.id, name))
         update = plan.updates.setdefault(customer.id, Update(customer))
@@ -467,10 +475,11 @@ def _deal_row(record: Mapping[str, str], number: int, finder: _Finder, reached: 
               dating: Dating, stage_map: Mapping[str, str]) -> tuple[Customer, str, list[dict[str, Any]]]:
     reference = record.get("customer")
     if not reference:
-        raise InvalidValue("no customer")
+        raise InvalidValue(_("no customer"))
     customer = finder.find(reference)
     if customer is None:
-        raise InvalidValue(f"no customer '{reference}' in the folder (import the customers first)")
+        raise NotFound(_("no customer '{reference}' in the folder (import the customers first)").format(
+            reference=reference))
     name = record.get("deal") or f"import-{number}"
     stage = stage_of(record["stage"], stage_map) if record.get("stage") else Stage.PROSPECT
     opened, closed = dating.day(record.get("opened")), dating.day(record.get("closed"))
@@ -496,7 +505,7 @@ def _deal_row(record: Mapping[str, str], number: int, finder: _Finder, reached: 
     if stage in (Stage.CLOSE, Stage.SERVICE):
         value = parse_money(record["value"]) if record.get("value") else None
         if value is None:
-            raise InvalidValue("won, but no value")
+            raise InvalidValue(_("won, but no value"))
         items.append(event_item(EventKind.WON, closed or start, name, value=value))
     elif stage == "lost":
         items.append(event_item(EventKind.LOST, closed or start, name, reason=record.get("reason") or "lost"))
@@ -506,7 +515,8 @@ def _deal_row(record: Mapping[str, str], number: int, finder: _Finder, reached: 
 def _check_order(reached: Sequence[tuple[date, Stage]], closed: date | None) -> None:
     for day, stage in reached:
         if closed is not None and day > closed:
-            raise InvalidValue(f"it reached {stage.value} on {day}, after it closed ({closed})")
+            raise InvalidValue(_("it reached {stage} on {date}, after it closed ({closed})").format(
+                stage=stage.label(language()), date=day, closed=closed))
 
 
 # ---- the team table -------------------------------------------------------------------------
@@ -525,7 +535,7 @@ def plan_team(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], tea
     for number, record in _records(rows, mapping):
         rep = record.get("rep")
         if not rep:
-            plan.skips.append(Skip(number, "no rep"))
+            plan.skips.append(Skip(number, _("no rep")))
             continue
         entry = {key: record[key] for key in TEAM_KEYS if record.get(key)}
         member = team.member(rep)
@@ -543,7 +553,7 @@ def parse_pairs(pairs: Sequence[str], option: str) -> dict[str, str]:
     for pair in (part for text in pairs for part in text.split(",") if part.strip()):
         source, separator, target = pair.partition("=")
         if not separator or not source.strip() or not target.strip():
-            raise InvalidValue(f"{option} takes FROM=TO pairs, not '{pair}'")
+            raise InvalidValue(_("{option} takes FROM=TO pairs, not '{pair}'").format(option=option, pair=pair))
         found[source.strip()] = target.strip()
     return found
 
