@@ -1,0 +1,135 @@
+"""The leak test: every command, its help and its errors, run in Chinese, hold no English word but
+ids, option names, file names, placeholders and the words of ALLOWED (issue 15)."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from typing import Iterator
+
+import click
+import pytest
+import typer
+
+from salescli import stages, vocab
+from salescli.cli import app
+from tests.conftest import REPO, invoke
+
+# Words a Chinese rep meets as they are: formats, tools, and the keys the files store and the
+# commands take (`advance 中建三局 demo`, `stage: demo`) — each is also accepted in Chinese.
+ALLOWED = {
+    "salescli", "json", "csv", "xlsx", "markdown", "yaml", "YAML", "ics", "iCalendar", "git", "dstask",
+    "Excel", "VISUAL", "EDITOR", "bash", "zsh", "fish", "powershell", "pwsh", "Tab", "Ctrl", "UTF",
+    "id", "ok", "text", "table", "html", "http", "localhost", "pinyin", "Flask", "vi", "nano", "PATH",
+    *(stage.value for stage in stages.Stage), "won", "lost", "open", "reopen", "added", "visit", "target",
+    "stage", "note",
+}
+# Vocabulary keys (cold, referral, owner, real-estate …) are inputs too, and appear in examples.
+ALLOWED |= {word for vocabulary in vocab.BUILTIN.values() for term in vocabulary.terms
+            for word in re.findall(r"[A-Za-z]+", term.key)}
+
+OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*(=\S*)?")
+COMMAND_LINE = re.compile(r"salescli(?: [a-z][a-z-]*)?")
+PLACEHOLDER = re.compile(r"\b[A-Z][A-Z0-9_]+\b")  # CUSTOMER, STAGE, YYYY-MM-DD's pieces
+FILE = re.compile(r"[\w~.-]*[/\\][\w./\\~-]*|\b[\w-]+\.(?:yaml|yml|csv|xlsx|json|ics|po|mo|md)\b|\$\w+|\{[\w.]+\}")
+KEY = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)+\b")  # contact.phone, funds.amount
+WORD = re.compile(r"[A-Za-z]{2,}")
+
+
+def english_words(text: str, ids: set[str]) -> set[str]:
+    for pattern in (FILE, OPTION, COMMAND_LINE, KEY, PLACEHOLDER):
+        text = pattern.sub(" ", text)
+    for name in sorted(ids, key=len, reverse=True):
+        text = text.replace(name, " ")
+    return {word for word in WORD.findall(text) if word not in ALLOWED and word.lower() not in ALLOWED}
+
+
+def _ids(root: Path) -> set[str]:
+    return {path.stem for path in (root / "customers").glob("*.yaml")} | {"zhongjiansanju"}
+
+
+def _command_paths(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    yield path
+    for name, child in getattr(command, "commands", {}).items():
+        yield from _command_paths(child, (*path, name))
+
+
+COMMANDS = list(_command_paths(typer.main.get_command(app)))
+
+# Every read command on the bundled folder, at the sample's date.
+READS = [
+    ["list"], ["list", "--deals"], ["list", "--stage", "demo"], ["list", "--format", "markdown"],
+    ["show", "天河"], ["show", "jiangcheng"], ["prep", "天河"], ["prep", "华中电力"],
+    ["schedule", "--week"], ["schedule", "天河"], ["schedule", "--month"],
+    ["forecast", "--month", "2026-12", "--quota", "60万"], ["forecast", "--months", "3"],
+    ["forecast", "--by", "owner"], ["forecast", "--calibrate"], ["forecast", "--backtest", "3"],
+    ["forecast", "--formula"],
+    ["report", "funnel"], ["report", "winrate", "--by", "channel"], ["report", "stale"], ["report", "sources"],
+    ["report", "parties"], ["related", "江城建工"], ["check"],
+    # errors on the way
+    ["show", "nobody"], ["advance", "天河", "bogus"], ["list", "--bogus"], ["show"], ["forecast", "--month", "十三月"],
+    ["add", "天河建设集团"], ["visit", "天河", "--stage", "飞"], ["target", "天河", "很多"], ["list", "--channel", "朋友"],
+    ["report", "nonsense"], ["list", "--format", "pdf"],
+]
+
+
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("bundled")
+    for name in ("customers", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "salescli.yaml", root / "salescli.yaml")
+    return root
+
+
+def _leaks(root: Path, *args: str) -> set[str]:
+    result = invoke(root, "--lang", "zh", *args, today="2026-11-26")
+    return english_words(result.stdout + result.stderr, _ids(root))
+
+
+@pytest.mark.parametrize("path", COMMANDS, ids=lambda path: " ".join(path) or "salescli")
+def test_every_help_is_chinese(bundled: Path, path: tuple[str, ...]) -> None:
+    assert _leaks(bundled, *path, "--help") == set()
+
+
+@pytest.mark.parametrize("args", READS, ids=" ".join)
+def test_every_read_and_its_errors_are_chinese(bundled: Path, args: list[str]) -> None:
+    assert _leaks(bundled, *args) == set()
+
+
+def test_a_new_folder_and_its_writes_are_chinese(tmp_path: Path) -> None:
+    root = tmp_path / "sales"
+    leaks: dict[str, set[str]] = {}
+
+    def step(*args: str) -> None:
+        result = invoke(root, "--lang", "zh", *args, today="2026-11-26")
+        leaks[" ".join(args)] = english_words(result.stdout + result.stderr, _ids(root) | {"zjsj", "ht", "hj"})
+
+    from typer.testing import CliRunner
+
+    made = CliRunner().invoke(app, ["--lang", "zh", "init", str(root), "--user", "李明"])
+    leaks["init"] = english_words(made.stdout + made.stderr, set())
+    for args in (
+        ["list"], ["forecast", "--month"], ["schedule", "--week"],
+        ["add", "中建三局", "--id", "zjsj", "--field", "建筑", "--area", "洪山", "--channel", "陌拜"],
+        ["add", "中建三局"], ["advance", "zjsj"], ["advance", "zjsj", "产品展示"],
+        ["visit", "zjsj", "--goal", "演示计价软件", "--learned", "预算员5人", "--next", "下周一"],
+        ["target", "zjsj", "5万", "--by", "月底"], ["set", "zjsj", "--vendor", "广联达", "--seats", "3"],
+        ["person", "zjsj", "王强", "--title", "预算科长", "--mobile", "13900000000"],
+        ["site", "光谷中心", "--client", "汉江置业", "--contractor", "zjsj"], ["board", "光谷软件园", "华图设计"],
+        ["refer", "zjsj", "华通造价", "--id", "ht"], ["related", "zjsj"], ["show", "zjsj"], ["prep", "zjsj"],
+        ["advance", "zjsj", "close", "--value", "五万"], ["advance", "zjsj", "lost"], ["list"],
+        ["forecast", "--month", "--quota", "10万"], ["report", "funnel"], ["check"], ["export"],
+        ["advance", "nobody", "close"], ["visit", "zjsj", "--next", "明年某天"], ["set", "zjsj", "--seats", "很多"],
+    ):
+        step(*args)
+    (root / "customers" / "broken.yaml").write_text("id: broken\nname: [坏\n", encoding="utf-8")
+    step("list")
+    step("check")
+    assert {command: words for command, words in leaks.items() if words} == {}
+
+
+def test_the_allow_list_does_not_hide_english() -> None:
+    assert english_words("Error: no customer matches 'x'", set()) == {"Error", "no", "customer", "matches"}
+    assert english_words("salescli advance CUSTOMER demo --value 5万 (see customers/zjsj.yaml)", {"zjsj"}) == set()
