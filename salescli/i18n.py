@@ -112,6 +112,9 @@ def _translate_click() -> None:
             module._ = _  # type: ignore[attr-defined]
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext  # type: ignore[attr-defined]
+    from salescli import widewrap
+
+    widewrap.install()  # Chinese help wrapped by the columns it takes, not by characters
 
 
 # ---- words of tables and labels ------------------------------------------------------------

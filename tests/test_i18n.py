@@ -136,3 +136,15 @@ def test_english_never_opens_the_catalog() -> None:
               "try: main()\nexcept SystemExit: pass\nprint(opened)")
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env={"PATH": ""})
     assert result.stdout.splitlines()[-1] == "[]"
+
+
+def test_chinese_is_wrapped_by_the_columns_it_takes() -> None:
+    from salescli.widewrap import WideTextWrapper, width
+
+    text = "把单推进到下一阶段，或推进到指定阶段。Run salescli advance 中建三局 close to record it，然后索取转介绍。"
+    lines = WideTextWrapper(20, initial_indent="  ", subsequent_indent="  ").wrap(text)
+    # 18 columns a line: 9 Chinese characters; closing punctuation stays with the character before it
+    assert lines == ["  把单推进到下一阶", "  段，或推进到指定阶", "  段。Run salescli", "  advance 中建三局",
+                     "  close to record", "  it，然后索取转介", "  绍。"]
+    assert all(width(line) <= 20 for line in lines)
+    assert width("中建三局 ok") == 11 and width("\033[1m用法\033[0m") == 4
