@@ -81,8 +81,8 @@ def install() -> None:
         import click._textwrap as click_textwrap
     except ImportError:  # pragma: no cover - a Click without its own wrapper
         return
-    click_textwrap.TextWrapper = _clicks(click_textwrap.TextWrapper)  # type: ignore[misc]
-    click.formatting.term_len = width  # type: ignore[assignment]
+    click_textwrap.TextWrapper = _clicks(click_textwrap.TextWrapper)  # type: ignore[assignment, misc]
+    click.formatting.term_len = width  # type: ignore[attr-defined]
 
 
 def _clicks(base: type) -> type:

@@ -55,7 +55,7 @@ def untranslated() -> list[str]:
 
 
 def _pybabel(*arguments: str) -> None:
-    CommandLineInterface().run(["pybabel", "-q", *arguments])
+    CommandLineInterface().run(["pybabel", "-q", *arguments])  # type: ignore[no-untyped-call]
 
 
 def main() -> int:
