@@ -82,7 +82,7 @@ def install() -> None:
     except ImportError:  # pragma: no cover - a Click without its own wrapper
         return
     click_textwrap.TextWrapper = _clicks(click_textwrap.TextWrapper)  # type: ignore[assignment, misc]
-    click.formatting.term_len = width  # type: ignore[attr-defined]
+    click.formatting.term_len = width  # type: ignore[attr-defined, assignment]
 
 
 def _clicks(base: type) -> type:
