@@ -22,7 +22,7 @@ def ics(visits: Sequence[Visit], *, today: date, language: str) -> bytes:
     calendar.add("prodid", "-//salescli//visit plan//EN")
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "salescli visits")
+    calendar.add("x-wr-calname", translated(N_("salescli visits"), language))  # the calendar's name in the app
     stamp = datetime(today.year, today.month, today.day, tzinfo=timezone.utc)
     for visit in visits:
         event = Event()

@@ -57,11 +57,11 @@ def _people(people: Any) -> list[Finding]:
         return []
     where: Where = tuple(PEOPLE_KEY.split("."))
     if not isinstance(people, list):
-        return [Finding("person", "key people are a list, one `- {name: …, title: …}` each", where)]
+        return [Finding("person", _("key people are a list, one `- {name: …, title: …}` each"), where)]
     findings = []
     for index, person in enumerate(people):
         if not isinstance(person, Mapping) or not str(person.get("name") or "").strip():
-            findings.append(Finding("person", "a key person needs a name: `- {name: 王强, …}`", (*where, index)))
+            findings.append(Finding("person", _("a key person needs a name: `- {name: 王强, …}`"), (*where, index)))
             continue
         for field in PERSON:
             problem = field.problem(person.get(field.key), {})
@@ -80,13 +80,13 @@ def _log(log: Any, today: date) -> list[Finding]:
     if log is None:
         return []
     if not isinstance(log, list):
-        return [Finding("log", "`log:` must be a list of events (`- {date: …, event: …}`)", ("log",))]
+        return [Finding("log", _("`log:` must be a list of events (`- {date: …, event: …}`)"), ("log",))]
     findings: list[Finding] = []
     previous: date | None = None
     for index, item in enumerate(log):
         where: Where = ("log", index)
         if not isinstance(item, Mapping):
-            findings.append(Finding("event", "a log event must be a mapping like {date: 2026-11-26, event: note}",
+            findings.append(Finding("event", _("a log event must be a mapping like {date: 2026-11-26, event: note}"),
                                     where))
             continue
         found = _event(item, where, today)

@@ -47,7 +47,7 @@ class _Group(TyperGroup):
         except Exception as error:  # the last resort: one line, never a traceback (--debug shows it)
             if _debugging(ctx):
                 raise
-            typer.echo(f"Error: {_unexpected(error)}", err=True)
+            typer.echo(_("Error: {problem}").format(problem=_unexpected(error)), err=True)
             raise typer.Exit(EXIT_DATA) from None
 
     def parse_args(self, ctx: Any, args: list[str]) -> Any:
@@ -64,8 +64,8 @@ def _unexpected(error: Exception) -> str:
     if isinstance(error, OSError):
         where = f"{error.filename}: " if error.filename else ""
         return f"{where}{error.strerror or error}"
-    return (f"salescli failed unexpectedly ({type(error).__name__}: {error}); nothing was half-written. Run the "
-            "command again with --debug for the details, and report them")
+    return _("salescli failed unexpectedly ({error}); nothing was half-written. Run the command again with --debug "
+             "for the details, and report them").format(error=f"{type(error).__name__}: {error}")
 
 
 def _interruptible() -> None:
@@ -87,8 +87,9 @@ def interrupted_message() -> str:
 
     written = list(dict.fromkeys(display_path(path) for path in landed()))
     if not written:
-        return "Interrupted; nothing was half-written."
-    return f"Interrupted; nothing was half-written, and the change to {', '.join(written)} was saved."
+        return _("Interrupted; nothing was half-written.")
+    return _("Interrupted; nothing was half-written, and the change to {files} was saved.").format(
+        files=", ".join(written))
 
 
 def _refuse_undecodable(arg: str) -> None:
@@ -101,8 +102,9 @@ def _refuse_undecodable(arg: str) -> None:
             shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
         except UnicodeEncodeError:
             shown = arg.encode("utf-8", "backslashreplace").decode("utf-8")
-        typer.echo(f"Error: the argument '{shown}' is not UTF-8 text; set the terminal (or the script) to "
-                   "UTF-8 and type it again", err=True)
+        typer.echo(_("Error: {problem}").format(problem=_(
+            "the argument '{argument}' is not UTF-8 text; set the terminal (or the script) to UTF-8 and type it again"
+        ).format(argument=shown)), err=True)
         raise typer.Exit(EXIT_USAGE) from None
 
 
@@ -320,5 +322,5 @@ def main() -> None:
     try:
         make_app(command)()
     except KeyboardInterrupt:  # outside a command (e.g. while parsing): still no traceback
-        print("Interrupted.", file=sys.stderr)
+        print(_("Interrupted."), file=sys.stderr)
         sys.exit(EXIT_INTERRUPTED)

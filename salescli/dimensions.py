@@ -14,9 +14,10 @@ from salescli.config import Team
 from salescli.customer import Customer, Deal, deal_owner
 from salescli.errors import InvalidValue
 from salescli.exchange import profile_key
+from salescli.i18n import N_, _
 
 DEAL_DIMENSIONS = ("owner", "product", "manager", "office")
-CHOICES = "owner, product, manager, office or a profile key (channel, field, area, needs.scope …)"
+CHOICES = N_("owner, product, manager, office or a profile key (channel, field, area, needs.scope …)")
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,18 @@ def dimension(name: str, team: Team) -> Dimension:
     key = name.strip()
     if key in DEAL_DIMENSIONS:
         if key in ("manager", "office") and not team.members:
-            raise InvalidValue(f"--by {key} needs the team table: import it with `salescli import TEAM.csv --team` "
-                             "or write `team:` in salescli.yaml")
+            raise InvalidValue(_("--by {key} needs the team table: import it with `salescli import TEAM.csv --team` "
+                                 "or write `team:` in salescli.yaml").format(key=key))
         return Dimension(key, team)
     try:
         return Dimension(profile_key(key), team)
     except InvalidValue as error:
-        raise InvalidValue(f"--by takes {CHOICES}; {error.message}") from None
+        raise InvalidValue(_("--by takes {choices}; {problem}").format(choices=_(CHOICES), problem=error.message)) \
+            from None
 
 
 def unmatched(dimension: Dimension, keys: Iterable[str | None]) -> str | None:
     """A warning when a profile key names nothing any customer has (a typo, most likely)."""
     if dimension.per_deal or any(key is not None for key in keys):
         return None
-    return f"no customer has a value for '{dimension.key}'; every one is under (none)"
+    return _("no customer has a value for '{key}'; every one is under (none)").format(key=dimension.key)

@@ -9,6 +9,7 @@ from typing import Any, Sequence
 
 from salescli.customer import Customer, Deal, Event, Status, deal_owner
 from salescli.errors import InvalidValue
+from salescli.i18n import _
 from salescli.information import GROUPS, item_value
 from salescli.listing import row
 
@@ -33,14 +34,15 @@ def profile_key(text: str) -> str:
     command that takes a profile key asks here, so that a registry of fields can take over."""
     key = text.strip()
     if not all(_KEY_PART.fullmatch(part) for part in key.split(".")):
-        raise InvalidValue(f"'{text}' is not a profile key; write words of letters, digits and _, with dots "
-                         "between levels (e.g. needs.scope, company.revenue)")
+        raise InvalidValue(_("'{text}' is not a profile key; write words of letters, digits and _, with dots "
+                             "between levels (e.g. needs.scope, company.revenue)").format(text=text))
     if key.split(".")[0] == "log":
-        raise InvalidValue("`log` is the customer's log, not a profile key")
+        raise InvalidValue(_("`log` is the customer's log, not a profile key"))
     if key in _GROUP_KEYS:
-        raise InvalidValue(f"`{key}` holds keys; name one of them: {', '.join(_GROUP_KEYS[key])}")
+        raise InvalidValue(_("`{key}` holds keys; name one of them: {keys}").format(
+            key=key, keys=", ".join(_GROUP_KEYS[key])))
     if key in ("trust", "trust.people") or key.startswith("trust.people."):
-        raise InvalidValue("`trust.people` is the list of key people, not one value")
+        raise InvalidValue(_("`trust.people` is the list of key people, not one value"))
     return key
 
 

@@ -28,6 +28,7 @@ from typing import Iterable, Mapping, Sequence
 
 from salescli.customer import Customer, Deal, Status, as_of
 from salescli.dimensions import Dimension
+from salescli.i18n import N_, _, ngettext
 from salescli.stages import Stage
 from salescli.workdays import Month, WorkCalendar
 
@@ -36,11 +37,12 @@ MIN_HISTORY = 5  # decided deals a stage needs before its historical rate is use
 
 ZERO = Decimal(0)
 
-# Why an open deal is not weighted, in the order the forecast lists them.
-OVERDUE = "overdue"
-NO_DATE = "no target date"
-NO_VALUE = "no value"
-NO_WON_EVENT = "at the close without a won event"
+# Why an open deal is not weighted, in the order the forecast lists them: keys (JSON has them as they
+# are), and English words for the text, translated where shown (`_(line.reason)`).
+OVERDUE = N_("overdue")
+NO_DATE = N_("no target date")
+NO_VALUE = N_("no value")
+NO_WON_EVENT = N_("at the close without a won event")
 REASONS = (OVERDUE, NO_DATE, NO_VALUE, NO_WON_EVENT)
 _AFTER_CLOSE = (Stage.CLOSE, Stage.SERVICE)
 
@@ -118,14 +120,16 @@ class Formula:
 
     @property
     def missing(self) -> str | None:
-        """Why there is no capacity, naming the real cause; None when there is one."""
+        """Why there is no capacity, naming the real cause (in the current language); None when there is one."""
         if not self.customers_visited and not self.won_deals:
-            return "no customer visited and no deal won in the window: widen it with --window"
+            return _("no customer visited and no deal won in the window: widen it with --window")
         if not self.customers_visited:
-            return (f"no customer visited in the window ({self.won_deals} deals won without a visit logged): "
-                    "log visits with `salescli visit`")
+            return ngettext("no customer visited in the window ({count} deal won without a visit logged): "
+                            "log visits with `salescli visit`",
+                            "no customer visited in the window ({count} deals won without a visit logged): "
+                            "log visits with `salescli visit`", self.won_deals).format(count=self.won_deals)
         if not self.won_deals:
-            return "no deal won in the window, so no average deal value: widen it with --window"
+            return _("no deal won in the window, so no average deal value: widen it with --window")
         return None
 
     @property
@@ -134,7 +138,7 @@ class Formula:
         if self.missing:
             return self.missing
         if not self.customers_won:
-            return "none of the customers visited in the window won a deal there"
+            return _("none of the customers visited in the window won a deal there")
         return None
 
     def _product(self, visits_per_day: float) -> Decimal | None:
@@ -283,7 +287,7 @@ def formula(
         assert first_event is not None
         start = first_event
     visits = {(customer.id, day) for customer in customers for day in customer.visit_days if start <= day <= today}
-    visited = {customer_id for customer_id, _ in visits}
+    visited = {customer_id for customer_id, _day in visits}
     wins = [(customer.id, deal) for customer in customers for deal in customer.deals
             if deal.status is Status.WON and deal.won_date and start <= deal.won_date <= today]
     current = month == Month.of(today)
@@ -293,9 +297,9 @@ def formula(
         window_days=len(calendar.workdays(start, today)) if start <= today else 0,
         visits=len(visits),
         customers_visited=tuple(sorted(visited)),
-        customers_won=tuple(sorted({customer_id for customer_id, _ in wins} & visited)),
+        customers_won=tuple(sorted({customer_id for customer_id, _deal in wins} & visited)),
         won_deals=len(wins),
-        won_value=sum((deal.won_value or ZERO for _, deal in wins), ZERO),
+        won_value=sum((deal.won_value or ZERO for _customer, deal in wins), ZERO),
         working_days=calendar.count(month),
         target_visits_per_day=target_visits_per_day,
         days_left=len(calendar.workdays(today, month.last)) if current else None,

@@ -46,7 +46,8 @@ def register_merge_driver(root: Path) -> None:
                        ("merge.salescli.driver", driver)):
         done = _git(root, "config", key, value)
         if done.returncode != 0:
-            raise DataError(f"`git config {key}` failed: {done.stderr.strip() or done.returncode}", path=root)
+            raise DataError(_("`git config {key}` failed: {problem}").format(
+                key=key, problem=done.stderr.strip() or done.returncode), path=root)
 
 
 def ensure_merge_driver(root: Path) -> str | None:
@@ -74,9 +75,11 @@ def ensure_merge_driver(root: Path) -> str | None:
     try:
         register_merge_driver(root)
     except DataError as error:
-        return f"warning: .gitattributes asks for salescli's merge driver, but it could not be registered: {error}"
-    return ("salescli: registered its merge driver for customers/*.yaml in this clone's git config, as "
-            ".gitattributes asks (a fresh clone lacks it; `salescli git-setup` does the same).")
+        return _("warning: {message}").format(message=_(
+            ".gitattributes asks for salescli's merge driver, but it could not be registered: {problem}").format(
+            problem=error))
+    return _("salescli: registered its merge driver for customers/*.yaml in this clone's git config, as "
+             ".gitattributes asks (a fresh clone lacks it; `salescli git-setup` does the same).")
 
 
 def _config_file(root: Path) -> Path | None:
@@ -209,4 +212,4 @@ def _no_identity(stderr: str) -> bool:
 
 def _last_line(done: Any) -> str:
     lines = (done.stderr or done.stdout).strip().splitlines()
-    return lines[-1] if lines else f"exit status {done.returncode}"
+    return lines[-1] if lines else _("exit status {code}").format(code=done.returncode)

@@ -11,6 +11,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from salescli.customer import Customer, Deal, Status, amount_text, deal_owner, event_notes
 from salescli.errors import InvalidValue
+from salescli.i18n import N_, _
 from salescli.stages import Stage
 
 
@@ -93,7 +94,7 @@ class Columns:
     @classmethod
     def of(cls, rows: Iterable[Row]) -> Columns:
         fields = [list(values) for values in zip(*rows)]
-        return cls(fields or [[] for _ in FIELDS])
+        return cls(fields or [[] for _field in FIELDS])
 
     def __len__(self) -> int:
         return len(self.fields[0])
@@ -205,17 +206,17 @@ SORT_KEYS = ("stage", "id", "name", "value", "date", "last", "field", "area", "o
 
 def sort_rows(columns: Columns, key: str) -> Columns:
     """Rows ordered by `key` (see SORT_KEYS); a leading '-' reverses. Empty values go last, by id."""
-    name, descending = _sort_key(key, SORT_KEYS, "")
+    name, descending = _sort_key(key, SORT_KEYS, N_("cannot sort by '{key}'; use one of: {keys} (prefix - to reverse)"))
     ids = columns["id"]
     by_id = sorted(range(len(ids)), key=ids.__getitem__, reverse=descending)  # positions, not rows: C compares
     return columns.take(_ordered(by_id, _sort_values(columns, name), descending))
 
 
-def _sort_key(key: str, allowed: Sequence[str], what: str) -> tuple[str, bool]:
-    """A --sort KEY's name, and whether it is reversed (-KEY)."""
+def _sort_key(key: str, allowed: Sequence[str], refusal: str) -> tuple[str, bool]:
+    """A --sort KEY's name, and whether it is reversed (-KEY); `refusal` (an N_ message) says why not."""
     name = key.lstrip("-+")
     if name not in allowed:
-        raise InvalidValue(f"cannot sort {what}by '{key}'; use one of: {', '.join(allowed)} (prefix - to reverse)")
+        raise InvalidValue(_(refusal).format(key=key, keys=", ".join(allowed)))
     return name, key.startswith("-")
 
 
@@ -293,7 +294,8 @@ def _keeps_deal(customer: Customer, deal: Deal, f: Filters, quiet_since: date | 
 
 def sort_deals(deals: list[tuple[Customer, Deal]], key: str) -> list[tuple[Customer, Deal]]:
     """Deals ordered by `key` (DEAL_SORT_KEYS; '-' reverses); empty values last, then by customer and deal."""
-    name, descending = _sort_key(key, DEAL_SORT_KEYS, "deals ")
+    name, descending = _sort_key(key, DEAL_SORT_KEYS,
+                                 N_("cannot sort deals by '{key}'; use one of: {keys} (prefix - to reverse)"))
     ordered = sorted(deals, key=lambda pair: (pair[0].id, pair[1].opened, pair[1].name), reverse=descending)
     values = [_deal_sort_value(customer, deal, name) for customer, deal in ordered]
     return [ordered[i] for i in _ordered(list(range(len(ordered))), values, descending)]
@@ -318,14 +320,14 @@ def _deal_sort_value(customer: Customer, deal: Deal, name: str) -> Any:
 
 def summarize_deals(deals: Sequence[tuple[Customer, Deal]]) -> Summary:
     """The list's summary, counted over deals: open per stage, won and lost, open and won value."""
-    open_deals = [deal for _, deal in deals if deal.is_open]
-    won = [deal for _, deal in deals if deal.status is Status.WON]
+    open_deals = [deal for _customer, deal in deals if deal.is_open]
+    won = [deal for _customer, deal in deals if deal.status is Status.WON]
     by_stage = Counter(deal.stage for deal in open_deals)
     return Summary(
         customers=len(deals),
         open_by_stage={stage: by_stage[stage] for stage in Stage if by_stage[stage]},
         won=len(won),
-        lost=sum(1 for _, deal in deals if deal.status is Status.LOST),
+        lost=sum(1 for _customer, deal in deals if deal.status is Status.LOST),
         open_value=sum((deal.target_value or Decimal(0) for deal in open_deals), Decimal(0)),
         won_value=sum((deal.won_value or Decimal(0) for deal in won), Decimal(0)),
     )
@@ -344,13 +346,13 @@ class Summary:
 def summarize(columns: Columns) -> Summary:
     """Open deals per stage, won and lost deals, open pipeline value (target values) and won value."""
     open_deals = [deal for deals in columns["open_deals"] for deal in deals]
-    by_stage = Counter(stage for stage, _ in open_deals)
+    by_stage = Counter(stage for stage, _value in open_deals)
     return Summary(
         customers=len(columns),
         open_by_stage={stage: by_stage[stage.value] for stage in Stage if by_stage[stage.value]},
         won=sum(columns["won_deals"]),
         lost=sum(columns["lost_deals"]),
-        open_value=_total(value for _, value in open_deals),
+        open_value=_total(value for _stage, value in open_deals),
         won_value=_total(columns["won_value"]),
     )
 

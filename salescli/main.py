@@ -37,7 +37,14 @@ def main() -> None:
 def _interrupted_early(signum: int, frame: object) -> None:
     import os
 
-    os.write(2, b"Interrupted.\n")
+    message = "Interrupted."
+    i18n = sys.modules.get("salescli.i18n")  # loaded: the language may be known by now (see cli._Group.main)
+    if i18n is not None:
+        try:
+            message = i18n._("Interrupted.")
+        except Exception:  # (the catalog could not be read: English it is, and leave all the same)
+            pass
+    os.write(2, (message + "\n").encode("utf-8", "backslashreplace"))
     os._exit(130)
 
 

@@ -18,6 +18,7 @@ from typing import Any, Callable, Mapping
 import yaml
 
 from salescli import yamlfile
+from salescli.i18n import _
 
 LOG = yamlfile.LOG_KEY
 
@@ -72,7 +73,7 @@ def _line_merged_profile(base: str, ours: str, theirs: str, leaves: dict[str, An
     heads = [_split(text) for text in (base, ours, theirs)]
     if any(head is None for head in heads):
         return None
-    (base_head, _), (our_head, our_log), (their_head, _) = heads  # type: ignore[misc]
+    (base_head, _base_log), (our_head, our_log), (their_head, _their_log) = heads  # type: ignore[misc]
     merged = line_merge(base_head, our_head, their_head)
     if merged is None:
         return None
@@ -109,12 +110,12 @@ def _expected(ours: dict[str, Any], taken: dict[str, Any]) -> dict[str, Any]:
 def _verify(text: str, leaves: dict[str, Any], log: list[Any]) -> None:
     result = _mapping(yamlfile.load(text))
     if _leaves(result) != leaves or sorted(map(_key, result.get(LOG) or [])) != sorted(map(_key, log)):
-        raise UnsafeMerge("the merged file would not read back as meant")
+        raise UnsafeMerge(_("the merged file would not read back as meant"))
 
 
 def _mapping(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict):
-        raise yamlfile.YamlProblem("a customer file must be a mapping")
+        raise yamlfile.YamlProblem(_("a customer file must be a mapping"))
     return document
 
 
@@ -234,8 +235,8 @@ def _merge_logs(base: list[Any], ours: list[Any], theirs: list[Any]) -> LogMerge
 
 def _label(item: Any) -> str:
     if isinstance(item, Mapping):
-        return f"log: the {item.get('date', '?')} {item.get('event', 'event')} event"
-    return "log: an event"
+        return _("log: the {date} {event} event").format(date=item.get("date", "?"), event=item.get("event", "event"))
+    return _("log: an event")
 
 
 _PLACEHOLDER = "# salescli merge: conflict {number}\n"
@@ -249,7 +250,7 @@ def _edit_log(ours: str, theirs: str, merge: LogMerge) -> str:
     our_lines, their_lines = _event_lines(ours), _event_lines(theirs)
     if len(our_lines) != len(_log(_mapping(yamlfile.load(ours)))) or \
             len(their_lines) != len(_log(_mapping(yamlfile.load(theirs)))):
-        raise UnsafeMerge("a log that is not a block list cannot be merged event by event")
+        raise UnsafeMerge(_("a log that is not a block list cannot be merged event by event"))
     edits: list[tuple[int, int, str]] = []
     for index in merge.dropped:
         edits.append((*our_lines[index][:2], ""))
@@ -296,7 +297,7 @@ def _reindented(theirs: Lines, ours: Lines) -> str:
 
 def _after_log_key(text: str) -> int:
     root = yamlfile.compose(text)
-    key = next(key for key, _ in root.value if key.value == LOG)
+    key = next(key for key, _value in root.value if key.value == LOG)
     return _end_of_line(text, key.end_mark.index)
 
 
@@ -362,7 +363,7 @@ def _insert(text: str, root: yaml.Node, parent: yaml.Node | None, key: str, valu
     if parent is None or not isinstance(parent, yaml.MappingNode):
         return text  # their new key sits under something we changed shape of: ours is kept
     if parent is root:
-        log_key = next((k for k, _ in root.value if k.value == LOG), None)
+        log_key = next((k for k, _value in root.value if k.value == LOG), None)
         if log_key is not None:  # top-level keys go before `log:`, which stays last
             at = text.rfind("\n", 0, log_key.start_mark.index) + 1
             return text[:at] + f"{key}: {_flow(value)}\n" + text[at:]

@@ -15,13 +15,14 @@ from enum import Enum
 from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from salescli.errors import InvalidValue
+from salescli.i18n import _, ngettext
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
 
 def check_format(name: str, allowed: Sequence[str] = FORMATS) -> str:
     if name not in allowed:
-        raise InvalidValue(f"unknown format '{name}'; use one of: {', '.join(allowed)}")
+        raise InvalidValue(_("unknown format '{name}'; use one of: {formats}").format(name=name, formats=", ".join(allowed)))
     return name
 
 
@@ -36,7 +37,7 @@ def render(records: Sequence[Mapping[str, Any]], headers: Mapping[str, str], fmt
 def render_rows(rows: Sequence[Sequence[Any]], headers: Mapping[str, str], fmt: str, *,
                 fit: Fit | None = None) -> str:
     """Like `render`, for rows of raw values in the order of `headers` (quicker for long lists)."""
-    columns = list(zip(*rows)) if rows else [() for _ in headers]
+    columns = list(zip(*rows)) if rows else [() for _title in headers]
     return render_columns(columns, headers, fmt, fit=fit)
 
 
@@ -125,9 +126,10 @@ def _hidden_note(hidden: Sequence[str], width: int) -> str:
     if not hidden:
         return ""
     count = len(hidden)
-    before, after = f"({count} column{'s' if count > 1 else ''} hidden: ", "; --wide shows all)"
-    names = clip(", ".join(hidden), max(SHORTEST_CUT, width - text_width(before + after)))
-    return f"{before}{names}{after}\n"
+    note = ngettext("({count} column hidden: {names}; --wide shows all)",
+                    "({count} columns hidden: {names}; --wide shows all)", count)
+    names = clip(", ".join(hidden), max(SHORTEST_CUT, width - text_width(note.format(count=count, names=""))))
+    return note.format(count=count, names=names) + "\n"
 
 
 def table(rows: Sequence[Sequence[str]], headers: Sequence[str], *, markdown: bool = False,
@@ -138,7 +140,7 @@ def table(rows: Sequence[Sequence[str]], headers: Sequence[str], *, markdown: bo
     importing tabulate costs a tenth of a second and it takes 17 µs a cell, which a list of
     100,000 customers cannot afford. Cells with line breaks still go to tabulate, which wraps them.
     """
-    columns = [list(column) for column in zip(*rows)] if rows else [[] for _ in headers]
+    columns = [list(column) for column in zip(*rows)] if rows else [[] for _title in headers]
     return _layout(columns, headers, markdown=markdown, align=align)
 
 
@@ -153,8 +155,8 @@ def _layout(columns: Sequence[Sequence[str]], headers: Sequence[str], *, markdow
     aligns = given + ["left"] * (len(headers) - len(given))
     sizes = [max(text_width(title) + 2, column.widest) for title, column in zip(headers, measured)]
     laid = [_padded(column, size, how) for column, size, how in zip(measured, sizes, aligns)]
-    cells = [column_cells for column_cells, _ in laid]
-    formats = [row_format for _, row_format in laid]
+    cells = [column_cells for column_cells, _format in laid]
+    formats = [row_format for _cells, row_format in laid]
     titles = [_pad([title], [text_width(title)], size, how)[0] for title, size, how in zip(headers, sizes, aligns)]
     if markdown:
         lines = ["| " + " | ".join(titles) + " |", "|" + "|".join("-" * (size + 2) for size in sizes) + "|"]

@@ -12,6 +12,7 @@ from typing import Iterable, Mapping, Sequence
 from salescli.customer import Customer, Deal, Status
 from salescli.dimensions import Dimension
 from salescli.errors import InvalidValue
+from salescli.i18n import _, language, ngettext
 from salescli.stages import Stage
 
 ZERO = Decimal(0)
@@ -75,9 +76,9 @@ def _funnel(opened: list[tuple[Customer, Deal]]) -> list[FunnelStep]:
         before = steps[-1].deals if steps else None
         steps.append(FunnelStep(
             stage=stage,
-            customers=len({c.id for c, _ in reached}),
+            customers=len({c.id for c, _deal in reached}),
             deals=len(reached),
-            value=sum((deal_value(d) for _, d in reached), ZERO),
+            value=sum((deal_value(d) for _customer, d in reached), ZERO),
             conversion=len(reached) / before if before else None,
         ))
     return steps
@@ -145,11 +146,15 @@ class StaleDeal:
 
     @property
     def reasons(self) -> list[str]:
+        """Why the deal is stale, in the current language."""
         found = []
         if self.days_in_stage > self.limit:
-            found.append(f"{self.days_in_stage} days in {self.deal.stage.value} (limit {self.limit})")
+            found.append(ngettext("{days} day in {stage} (limit {limit})", "{days} days in {stage} (limit {limit})",
+                                  self.days_in_stage).format(days=self.days_in_stage,
+                                                             stage=self.deal.stage.label(language()), limit=self.limit))
         if self.visit_overdue_days:
-            found.append(f"planned visit {self.visit_overdue_days} days overdue")
+            found.append(ngettext("planned visit {days} day overdue", "planned visit {days} days overdue",
+                                  self.visit_overdue_days).format(days=self.visit_overdue_days))
         return found
 
 
@@ -182,8 +187,8 @@ def sources(customers: Sequence[Customer], period: Period = Period(), *,
     customer: its owner's manager or office, a profile key), with their wins and value won."""
     by = dimension if isinstance(dimension, Dimension) else Dimension(dimension)
     if by.key == "product":
-        raise InvalidValue("report sources counts customers, and a product is a deal's: "
-                         "try `salescli report winrate --by product`")
+        raise InvalidValue(_("report sources counts customers, and a product is a deal's: "
+                             "try `salescli report winrate --by product`"))
     groups: dict[str | None, list[Customer]] = defaultdict(list)
     for customer in customers:
         if period.holds(customer.first_seen):

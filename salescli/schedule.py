@@ -116,15 +116,17 @@ class NoTarget(InvalidValue):
 def customer_plan(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar) -> list[Visit]:
     """The visits from `today` to the deal's target date (one per remaining stage) and after the sale."""
     if deal.status is Status.LOST:
-        raise InvalidValue(f"deal {deal.name} of {customer.name} is lost; reopen it to plan visits")
+        raise InvalidValue(_("deal {deal} of {customer} is lost; reopen it to plan visits").format(
+            deal=deal.name, customer=customer.name))
     if deal.status is Status.WON:
         return _after_sale(customer, deal, deal.won_date or today, today=today, calendar=calendar)
     if deal.target_date is None:
-        raise NoTarget(f"{customer.name} has no target date to plan towards; set one with "
-                       f"`salescli target {customer.id} --value V --by DATE`")
+        raise NoTarget(_("{customer} has no target date to plan towards; set one with "
+                         "`salescli target {id} --value V --by DATE`").format(customer=customer.name, id=customer.id))
     if deal.target_date <= today:
-        raise NoTarget(f"the target date of {customer.name} ({deal.target_date}) has passed; move it with "
-                       f"`salescli target {customer.id} --by DATE`")
+        raise NoTarget(_("the target date of {customer} ({date}) has passed; move it with "
+                         "`salescli target {id} --by DATE`").format(customer=customer.name, date=deal.target_date,
+                                                                    id=customer.id))
     stages = _remaining(deal.stage)
     days = _spread(calendar.workdays(calendar_next(calendar, today), _day_before(deal.target_date)), len(stages))
     still_missing = _assign_missing(customer, stages)

@@ -35,10 +35,12 @@ class Month(NamedTuple):
     def checked(self, shown: object) -> Month:
         """This month, if it lies in the years salescli works with; else a InvalidValue naming `shown`."""
         from salescli.errors import InvalidValue
+        from salescli.i18n import _
         from salescli.parsing import FIRST_DAY, LAST_DAY, YEARS
 
         if not FIRST_DAY.year <= self.year <= LAST_DAY.year:
-            raise InvalidValue(f"'{shown}' is outside the years salescli works with ({YEARS})")
+            raise InvalidValue(_("'{month}' is outside the years salescli works with ({years})").format(
+                month=shown, years=YEARS))
         return self
 
     @property

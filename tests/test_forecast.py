@@ -166,7 +166,7 @@ def test_without_wins_or_visits_the_cause_is_named() -> None:
     assert result.formula.missing == "no deal won in the window, so no average deal value: widen it with --window"
     unvisited = [make("u", "bank", ("2026-12-01", "added", {}), ("2026-12-02", "won", {"value": 5}))]
     assert forecast.formula(unvisited, Month(2026, 12), today=TODAY, calendar=CAL).missing == (
-        "no customer visited in the window (1 deals won without a visit logged): log visits with `salescli visit`")
+        "no customer visited in the window (1 deal won without a visit logged): log visits with `salescli visit`")
 
 
 def test_breakdown_by_field() -> None:

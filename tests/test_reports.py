@@ -1,5 +1,6 @@
 """Funnel, win rates, cycle times, stale deals and sources against hand counts."""
 
+import dataclasses
 from datetime import date
 from decimal import Decimal
 
@@ -79,6 +80,8 @@ def test_stale_deals() -> None:
     found = reports.stale(CUSTOMERS, today=D("2026-11-26"), limits=DEFAULT_STALE_DAYS)
     assert [(s.customer.id, s.days_in_stage, s.visit_overdue_days) for s in found] == [("d", 117, 6)]
     assert found[0].reasons == ["117 days in approach (limit 30)", "planned visit 6 days overdue"]
+    one = dataclasses.replace(found[0], days_in_stage=1, limit=0, visit_overdue_days=1)
+    assert one.reasons == ["1 day in approach (limit 0)", "planned visit 1 day overdue"]
 
 
 def test_sources() -> None:

@@ -271,9 +271,9 @@ def reports_page() -> Any:
     by = request.args.get("by") or "channel"
     sources_by = request.args.get("sources_by") or "source"
     if by not in WIN_DIMENSIONS:
-        raise InvalidValue(f"--by takes one of: {', '.join(WIN_DIMENSIONS)}")
+        raise InvalidValue(_("--by takes one of: {choices}").format(choices=", ".join(WIN_DIMENSIONS)))
     if sources_by not in ("source", "channel"):
-        raise InvalidValue("--by takes source or channel")
+        raise InvalidValue(_("--by takes source or channel"))
     start, end = (request.args.get(name) or "" for name in ("from", "to"))
     period = Period(f.day(start) if start.strip() else None, f.day(end) if end.strip() else None)
     found = f.report(period, by=by, sources_by=sources_by, parties=request.args.get("parties") == "1")
@@ -409,7 +409,7 @@ def _month(text: str | None, today: date) -> Month:
     try:
         return Month.parse(text)
     except ValueError:
-        raise InvalidValue(f"'{text}' is not a month; write it as YYYY-MM (e.g. 2026-12)") from None
+        raise InvalidValue(_("'{text}' is not a month; write it as YYYY-MM (e.g. 2026-12)").format(text=text)) from None
 
 
 def _term(f: Folder, vocabulary: str, key: Any) -> str:

@@ -26,6 +26,7 @@ from salescli.parsing import parse_money
 from salescli.pipeline import (Move, advance as plan_advance, deal_name, describe, event_item, parse_target,
                                 target_summary)
 from salescli.session import Session
+from salescli.web.text import _
 from salescli.workdays import Month
 
 MONTHS_AHEAD = 6  # the forecast chart's months, from the month shown
@@ -143,13 +144,14 @@ class Folder:
     def _warn_unknown_years(self, last: Month) -> None:
         calendar = self.config.calendar
         for year in calendar.unknown_years(min(self.today, Month.of(self.today).first), last.last):
-            self._session.warn_once(f"China's official holidays for {year} are not in salescli's calendar yet; "
-                                    "counting Monday–Friday (add days off under `calendar:` in salescli.yaml)")
+            self._session.warn_once(_("China's official holidays for {year} are not in salescli's calendar yet; "
+                                      "counting Monday–Friday (add days off under `calendar:` in salescli.yaml)"
+                                      ).format(year=year))
 
     def schedule(self, start: date, days: int) -> scheduling.Route:
         """The route of `salescli schedule --days N --from START`."""
         if days < 1:
-            raise InvalidValue("--days must be at least 1")
+            raise InvalidValue(_("--days must be at least 1"))
         per_day = max(1, int(self.config.visits_per_day))
         return scheduling.route(self.customers(), start=start, end=start + timedelta(days=days - 1),
                                 today=self.today, calendar=self.config.calendar, per_day=per_day)
@@ -201,7 +203,7 @@ class Folder:
         """`salescli target CUSTOMER [--value] [--by] [--note] [--deal]`."""
         amount, by = _given(value), _given(by)
         if amount is None and by is None:
-            raise InvalidValue("give --value, --by or both")
+            raise InvalidValue(_("give --value, --by or both"))
         found = self.customer(reference)
         chosen = deal_name(found, _given(deal))
         item = event_item(EventKind.TARGET, self.today, chosen, value=parse_money(amount) if amount else None,
@@ -220,7 +222,7 @@ class Folder:
     def _path(self, customer: Customer) -> Path:
         path = self._session.path_of(customer)
         if path.parent != self._session.folder.customers:  # never so through `customer`; checked all the same
-            raise DataError("the file is not in the data folder's customers/; nothing was written", path=path)
+            raise DataError(_("the file is not in the data folder's customers/; nothing was written"), path=path)
         return path
 
 

@@ -77,7 +77,8 @@ def _listen(host: str, port: int) -> socket.socket:
         return socket.create_server((host.strip("[]"), port), family=socket.AF_INET6 if ":" in host else socket.AF_INET)
     except OSError as error:
         reason = os.strerror(error.errno) if error.errno else str(error)
-        raise InvalidValue(f"cannot listen on {host} port {port} ({reason}); choose another with --port") from None
+        raise InvalidValue(_("cannot listen on {host} port {port} ({reason}); choose another with --port").format(
+            host=host, port=port, reason=reason)) from None
 
 
 def _say(line: str) -> None:
