@@ -165,10 +165,14 @@ def _global_value(args: list[str], names: tuple[str, ...]) -> str | None:
 def translate_help(command: Any) -> None:
     """Put the command's help texts — its own, its options', its subcommands' — into the current
     language (the catalog has them: the extractor takes docstrings and `help=` arguments)."""
+    from salescli import widewrap
+
     if getattr(command, "help", None):
         command.help = _(command.help)
     if getattr(command, "short_help", None):
         command.short_help = _(command.short_help)
+    elif getattr(command, "help", None):
+        command.short_help = widewrap.summary(command.help)
     for parameter in command.params:
         if getattr(parameter, "help", None):
             parameter.help = _(parameter.help)

@@ -97,24 +97,19 @@ def from_locale(environ: Mapping[str, str] = os.environ) -> str | None:
 
 
 def _translate_click() -> None:
-    """Click and Typer look their words up with `gettext.gettext` (the process's default domain and
-    the environment's locale): point their modules at this catalog instead, so that `--lang zh`
-    gives Chinese usage lines and errors whatever the locale says."""
-    import importlib
+    """Typer's words (Options, Commands, [required]) come from `gettext.gettext`, the process's
+    default domain: point typer.core at this catalog instead. Its copy of Click says its own
+    (Usage:, Error: No such option) in English f-strings: clickwords translates those."""
+    import sys
 
-    for name in ("click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
-                 "click.termui", "click.types", "click.utils", "click.shell_completion", "typer.core"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:  # pragma: no cover - a Click without that module
-            continue
-        if hasattr(module, "_"):
-            module._ = _  # type: ignore[attr-defined]
-        if hasattr(module, "ngettext"):
-            module.ngettext = ngettext  # type: ignore[attr-defined]
-    from salescli import widewrap
+    import typer.core
 
-    widewrap.install()  # Chinese help wrapped by the columns it takes, not by characters
+    typer.core._ = _  # type: ignore[attr-defined]
+    from salescli import clickwords, widewrap
+
+    packages: list[str] = [package for package in ("typer._click", "click") if package in sys.modules]
+    clickwords.install(packages)
+    widewrap.install(packages)  # Chinese help wrapped by the columns it takes, not by characters
 
 
 # ---- words of tables and labels ------------------------------------------------------------

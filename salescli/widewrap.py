@@ -73,16 +73,35 @@ def _cut(chunks: list[str], room: int) -> str:
     return chunk
 
 
-def install() -> None:
-    """Make Click's help formatting measure and break text as a terminal shows it."""
-    import click.formatting
+def summary(help_text: str, columns: int = 40) -> str:
+    """A command's one-line description for the list of commands: the first sentence of its help,
+    at most `columns` wide. (Click's own cuts at '. ' and counts characters: it keeps a Chinese
+    paragraph whole.)"""
+    paragraph = help_text.split("\n\n", 1)[0].replace("\b", "").strip()
+    sentence = re.split(r"[。；：]", " ".join(paragraph.split()), maxsplit=1)[0]
+    if width(sentence) <= columns:
+        return sentence
+    shown = ""
+    for character in sentence:
+        if width(shown + character) > columns - 1:
+            break
+        shown += character
+    return shown + "…"
 
-    try:
-        import click._textwrap as click_textwrap
-    except ImportError:  # pragma: no cover - a Click without its own wrapper
-        return
-    click_textwrap.TextWrapper = _clicks(click_textwrap.TextWrapper)  # type: ignore[assignment, misc]
-    click.formatting.term_len = width  # type: ignore[attr-defined, assignment]
+
+def install(packages: list[str]) -> None:
+    """Make the help formatting of these Click packages (`click`, `typer._click`) measure and break
+    text as a terminal shows it."""
+    import importlib
+
+    for package in packages:
+        try:
+            wrapping = importlib.import_module(f"{package}._textwrap")
+            formatting = importlib.import_module(f"{package}.formatting")
+        except ImportError:  # pragma: no cover - a Click without its own wrapper
+            continue
+        setattr(wrapping, "TextWrapper", _clicks(getattr(wrapping, "TextWrapper")))
+        setattr(formatting, "term_len", width)
 
 
 def _clicks(base: type) -> type:

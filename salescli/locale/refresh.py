@@ -1,7 +1,8 @@
 """Bring the catalog up to date with the code: `python -m salescli.locale.refresh` (README, "Translating").
 
-1. extract every message — salescli's, its web page's, and Click's and Typer's own words (Usage:,
-   Error: No such option …, which they look up with gettext) — into `salescli.pot`;
+1. extract every message — salescli's, its web page's, and Typer's own words (Options, [required] …,
+   which it looks up with gettext; its copy of Click's are in salescli/clickwords.py) — into
+   `salescli.pot`;
 2. update `zh_CN/LC_MESSAGES/salescli.po` from it (new messages come in untranslated, never guessed:
    no fuzzy matching; messages gone from the code leave);
 3. compile the `.po` to the `.mo` that ships in the wheel;
@@ -15,7 +16,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import click
 import typer
 from babel.messages.frontend import CommandLineInterface
 from babel.messages.pofile import read_po
@@ -28,8 +28,8 @@ KEYWORDS = ["-k", "C_:1c,2"]  # i18n.C_(context, message): a message marked with
 
 
 def sources() -> list[Path]:
-    """Where messages come from: salescli and the two libraries whose words it shows."""
-    return [PACKAGE, Path(click.__file__).parent, Path(typer.__file__).parent]
+    """Where messages come from: salescli, and Typer (not its copy of Click: see clickwords)."""
+    return [PACKAGE, Path(typer.__file__).parent]
 
 
 def extract() -> None:

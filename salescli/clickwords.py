@@ -1,0 +1,114 @@
+"""Click's own words in the current language.
+
+Typer (≥ 0.26) carries its own copy of Click, `typer._click`, whose messages are English f-strings,
+not gettext calls: `Usage: `, `Try '… -h' for help.`, `Error: No such option: --x`, `Missing
+argument 'CUSTOMER'.`, `Show this message and exit.`. `install()` (run by `i18n.use` for a language
+other than English) routes them through the catalog: the help formatter's usage prefix and
+headings, the help option's text, and the errors Click shows — their text matched against the
+patterns below, each an English message of Click with its variable parts named.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from typing import IO, Any, Callable
+
+from salescli.i18n import N_, _
+
+# Click's messages, longest pattern first where one is the start of another.
+_PATTERNS = [(re.compile(pattern), message) for pattern, message in (
+    (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
+    (r"\(Possible options: (?P<names>[^)]*)\)", N_("(Possible options: {names})")),
+    (r"Did you mean (?P<name>\S+)\?", N_("Did you mean {name}?")),
+    (r"Missing argument (?P<name>'[^']*'(?: / '[^']*')*)\.", N_("Missing argument {name}.")),
+    (r"Missing option (?P<name>'[^']*'(?: / '[^']*')*)\.", N_("Missing option {name}.")),
+    (r"Missing parameter (?P<name>'[^']*'(?: / '[^']*')*)\.", N_("Missing parameter {name}.")),
+    (r"Missing command\.", N_("Missing command.")),
+    (r"No such command (?P<name>'[^']*')\.", N_("No such command {name}.")),
+    (r"Got unexpected extra arguments? \((?P<arguments>.*)\)", N_("Got unexpected extra arguments ({arguments})")),
+    (r"Option (?P<name>'[^']*') requires an argument\.", N_("Option {name} requires an argument.")),
+    (r"Option (?P<name>'[^']*') requires (?P<count>\d+) arguments\.", N_("Option {name} requires {count} arguments.")),
+    (r"Option (?P<name>'[^']*') does not take a value\.", N_("Option {name} does not take a value.")),
+    (r"Invalid value for (?P<name>.+?): ", N_("Invalid value for {name}: ")),
+    (r"(?P<value>'[^']*') is not a valid (?:integer|int range|int)\.", N_("{value} is not a whole number.")),
+    (r"(?P<value>'[^']*') is not a valid (?:float|float range)\.", N_("{value} is not a number.")),
+    (r"(?P<value>'[^']*') is not a valid boolean\.", N_("{value} is not a valid yes/no value.")),
+    (r"(?P<value>\S+) is not in the range (?P<range>\S+)\.", N_("{value} is not in the range {range}.")),
+    (r"(?P<value>'[^']*') is not one of (?P<choices>.+)\.", N_("{value} is not one of {choices}.")),
+    (r"(?P<value>'[^']*') is not (?P<choice>'[^']*')\.", N_("{value} is not {choice}.")),
+)]
+
+
+def translate(message: str) -> str:
+    """Click's English `message` with every part it recognises in the current language."""
+    for pattern, english in _PATTERNS:
+        message = pattern.sub(_saying(english), message)
+    return message
+
+
+def _saying(english: str) -> Callable[[re.Match[str]], str]:
+    return lambda match: _(english).format(**match.groupdict())
+
+
+def install(packages: list[str]) -> None:
+    """Put the Click copies in `packages` (`typer._click`, `click`) into the current language."""
+    for package in packages:
+        try:
+            core = importlib.import_module(f"{package}.core")
+            exceptions = importlib.import_module(f"{package}.exceptions")
+            formatting = importlib.import_module(f"{package}.formatting")
+        except ImportError:  # pragma: no cover - a Click laid out otherwise
+            continue
+        _translate_formatter(formatting.HelpFormatter)
+        _translate_help_option(core.Command)
+        exceptions.ClickException.show = _show_error
+        exceptions.UsageError.show = _show_usage_error
+
+
+def _translate_formatter(formatter: Any) -> None:
+    if getattr(formatter, "_salescli", False):
+        return
+    write_usage = formatter.write_usage
+
+    def usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        write_usage(self, prog, args, _("Usage: ") if prefix is None else prefix)
+
+    def heading(self: Any, heading: str) -> None:
+        self.write(" " * self.current_indent + _("{heading}:").format(heading=heading) + "\n")
+
+    formatter.write_usage, formatter.write_heading, formatter._salescli = usage, heading, True
+
+
+def _translate_help_option(command: Any) -> None:
+    if getattr(command, "_salescli", False):
+        return
+    get_help_option: Callable[..., Any] = command.get_help_option
+
+    def help_option(self: Any, ctx: Any) -> Any:
+        option = get_help_option(self, ctx)
+        if option is not None and option.help == "Show this message and exit.":
+            option.help = _("Show this message and exit.")
+        return option
+
+    command.get_help_option, command._salescli = help_option, True
+
+
+def _show_error(self: Any, file: IO[Any] | None = None) -> None:
+    import sys
+
+    print(_("Error: {problem}").format(problem=translate(self.format_message())), file=file or sys.stderr)
+
+
+def _show_usage_error(self: Any, file: IO[Any] | None = None) -> None:
+    import sys
+
+    stream = file or sys.stderr
+    ctx = self.ctx
+    if ctx is not None:
+        hint = ""
+        if ctx.command.get_help_option(ctx) is not None:
+            hint = _("Try '{command} {option}' for help.").format(
+                command=ctx.command_path, option=ctx.help_option_names[0]) + "\n"
+        print(f"{ctx.get_usage()}\n{hint}", file=stream)
+    _show_error(self, stream)
