@@ -31,8 +31,9 @@ def forecast(
                                         help="The month (default, or --month alone: this month)."),
     months: Optional[int] = typer.Option(None, "--months", metavar="N", max=120,
                                          help="A table of N months from --month."),
-    by: Optional[str] = typer.Option(None, "--by", metavar="DIM", help="Break the month down by owner, product, manager, office or a profile key (channel, "
-                                                            "field, area, needs.scope …)."),
+    by: Optional[str] = typer.Option(None, "--by", metavar="DIM",
+                                     help="Break the month down by owner, product, manager, office or a profile "
+                                          "key (channel, field, area, needs.scope …)."),
     quota: Optional[str] = typer.Option(None, "--quota", metavar="AMOUNT",
                                         help="Visits per day needed to reach AMOUNT, and the gap."),
     window: int = typer.Option(core.DEFAULT_WINDOW, "--window", metavar="DAYS", max=36_500,
@@ -393,12 +394,12 @@ def _formula_text(result: core.MonthForecast, s: Session) -> list[str]:
     average = "—" if f.average_value is None else _money(f.average_value)
     capacity = f.capacity
     said = {"start": f.start, "end": f.end, "days": f.window_days}
-    window = _("  window: {start} … {end}, {days} working days (from the folder's first event: no history before "
-               "it)").format(**said) if f.clamped else _("  window: {start} … {end}, {days} working days").format(**said)
-    days = _factor(_("working days (月工作日)"), str(f.days),
-                   _("left from today to the end of {month} (of {days})").format(month=result.month,
-                                                                                 days=f.working_days)) \
-        if f.days_left is not None else _factor(_("working days (月工作日)"), str(f.working_days), str(result.month))
+    window = (_("  window: {start} … {end}, {days} working days (from the folder's first event: no history "
+                "before it)") if f.clamped else _("  window: {start} … {end}, {days} working days")).format(**said)
+    working_days = _("working days (月工作日)")
+    days = _factor(working_days, str(f.days), _("left from today to the end of {month} (of {days})").format(
+        month=result.month, days=f.working_days)) if f.days_left is not None else \
+        _factor(working_days, str(f.working_days), str(result.month))
     lines = [
         _("Output formula 产值 = visits/day × working days × close probability × average deal value"),
         window,
