@@ -9,6 +9,7 @@ import typer
 from salescli import store
 from salescli.commands import CUSTOMER_HELP, complete_customer, referral_reminder, session
 from salescli.customer import Customer
+from salescli.i18n import _
 from salescli.parsing import parse_money
 from salescli.pipeline import Move, advance as plan_advance, describe, parse_target
 
@@ -59,9 +60,9 @@ def advance(
         s.question(move.events, customer=current, future=future)
         return move, move.events
 
-    move, _ = store.append_planned(s.path_of(found), plan)  # worked out under the file's lock: never twice
+    move = store.append_planned(s.path_of(found), plan)[0]  # worked out under the file's lock: never twice
     summary = describe(move)
-    s.wrote(s.path_of(found), f"advance {summary}")
+    s.wrote(s.path_of(found), _("advance {summary}").format(summary=summary))
     typer.echo(summary)
     if move.won:
         typer.echo(referral_reminder(move.customer))
