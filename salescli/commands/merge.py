@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
 
 
 def merge_file(
+    ctx: typer.Context,  # (unused: it marks a command, whose docstring the catalog takes)
     base: Path = typer.Argument(..., metavar="BASE", help="The common ancestor (git's %O)."),
     ours: Path = typer.Argument(..., metavar="OURS", help="Our version; the result is written here (%A)."),
     theirs: Path = typer.Argument(..., metavar="THEIRS", help="Their version (%B)."),
