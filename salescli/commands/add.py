@@ -26,8 +26,9 @@ ESSENTIALS = ("field", "size", "role", "channel", "area")  # asked for in a term
 # The options `add` has beside the profile's (`refer` shares them).
 CUSTOMER_ID = typer.Option(None, "--id", help="The id (file name); default: the name in pinyin.", show_default=False)
 STAGE = typer.Option("prospect", "--stage", help="The stage it starts at (key or 中文).")
-VALUE = typer.Option(None, "--value", help="Close target: the value (48000, 4.8万, 48k).", show_default=False)
-BY = typer.Option(None, "--by", help="Close target: the date (YYYY-MM-DD).", show_default=False)
+VALUE = typer.Option(None, "--value", help="Close target: the value (48000, 4.8万, 五万, 48k).", show_default=False)
+BY = typer.Option(None, "--by", help="Close target: the date (2026-12-31, 月底, 下个月, +30d).",
+                  show_default=False)
 WHEN = typer.Option(None, "--date", help="The date it was added (default: today).", show_default=False)
 NOTE = typer.Option(None, "--note", help="A note for the log.", show_default=False)
 NO_INPUT = typer.Option(False, "--no-input", help="Never prompt, even in a terminal.")

@@ -35,7 +35,7 @@ def forecast(
                                      help="Break the month down by owner, product, manager, office or a profile "
                                           "key (channel, field, area, needs.scope …)."),
     quota: Optional[str] = typer.Option(None, "--quota", metavar="AMOUNT",
-                                        help="Visits per day needed to reach AMOUNT, and the gap."),
+                                        help="Visits per day needed to reach AMOUNT (60万, 600000), and the gap."),
     window: int = typer.Option(core.DEFAULT_WINDOW, "--window", metavar="DAYS", max=36_500,
                                help="Working days of history the formula measures."),
     calibrate: bool = typer.Option(False, "--calibrate", help="Your stage-to-win rates beside the configured ones."),

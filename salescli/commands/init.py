@@ -26,7 +26,7 @@ def init(
     user: Optional[str] = typer.Option(None, "--user", help="Your name: the owner of new customers."),
     language: Optional[str] = typer.Option(None, "--language", help="Output language: en or zh (default: the "
                                                                     "locale's, zh in a Chinese one)."),
-    currency: str = typer.Option("CNY", "--currency"),
+    currency: str = typer.Option("CNY", "--currency", help="The currency of amounts, shown beside totals."),
     git: bool = typer.Option(True, "--git/--no-git", help="Make a git repository if there is none, with a first commit."),
 ) -> None:
     """Make a new data folder: customers/, templates/, a commented salescli.yaml, and a git repo with

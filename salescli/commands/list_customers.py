@@ -46,7 +46,7 @@ def list_customers(
     stale: Optional[int] = typer.Option(None, "--stale", metavar="DAYS", min=0, max=36_500,
                                         help="Only open customers with no activity for DAYS days."),
     due: Optional[str] = typer.Option(None, "--due", metavar="DATE",
-                                      help="Only targets to close on or before DATE (e.g. +30d, 2026-12-31)."),
+                                      help="Only targets to close on or before DATE (e.g. +30d, 月底, 2026-12-31)."),
     min_value: Optional[str] = typer.Option(None, "--min-value", metavar="AMOUNT",
                                             help="Only targets worth at least AMOUNT (e.g. 10万)."),
     sort: str = typer.Option("stage", "--sort", help="Order by stage, id, name, value, date, last, field, area, owner; "

@@ -22,8 +22,9 @@ def register(app: typer.Typer) -> None:
 def target(
     ctx: typer.Context,
     customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
-    value: Optional[str] = typer.Option(None, "--value", help="The value to close (48000, 4.8万, 48k)."),
-    by: Optional[str] = typer.Option(None, "--by", metavar="DATE", help="The date to close by."),
+    value: Optional[str] = typer.Option(None, "--value", help="The value to close (48000, 4.8万, 五万, 48k)."),
+    by: Optional[str] = typer.Option(None, "--by", metavar="DATE",
+                                    help="The date to close by (2026-12-31, 月底, 下个月, +30d)."),
     when: Optional[str] = typer.Option(None, "--date", help="When the target was set (default: today)."),
     note: Optional[str] = typer.Option(None, "--note", help="Why it was set or moved."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
