@@ -164,7 +164,7 @@ def parties(ctx: typer.Context, fmt: str = FORMAT) -> None:
                for item in found]
     _emit(s, fmt, records, ["customer", "project", "missing"])
     if fmt == "table" and records:
-        typer.echo(_("Record them from the site's sign board: salescli site PROJECT --owner … --contractor … "
+        typer.echo(_("Record them from the site's sign board: salescli site PROJECT --client … --contractor … "
                      "--supervisor …"))
 
 
