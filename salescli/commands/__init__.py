@@ -84,7 +84,7 @@ def changed_lines(s: Session, before: Customer, after: Customer, keys: Iterable[
         if old == new:
             continue
         field = BY_KEY.get(key)
-        label = f" ({field.label('zh' if s.language == 'en' else 'en')})" if field else ""
+        label = f" ({field.label('zh')})" if field else ""  # the course's word, beside the key
         shown = [_shown(s, field, value) for value in (old, new)]
         change = f"{shown[0]} → {_('(empty)')}" if new is None else shown[1] if old is None else " → ".join(shown)
         lines.append(f"  {key}{label}: {change}")
@@ -140,6 +140,14 @@ def titles(keys: Sequence[str], language: str, *, counts: Sequence[str] = ()) ->
         else:
             found[key] = BY_KEY[key].label(language) if key in BY_KEY else key
     return found
+
+
+def stages_in_chinese(records: list[dict[str, Any]], keys: list[str], language: str
+                      ) -> tuple[list[dict[str, Any]], list[str]]:
+    """A Chinese table names a stage once, in Chinese: not its English key beside a 中文 column."""
+    if language != "zh" or "stage" not in keys:
+        return records, keys
+    return [{**record, "stage": Stage(record["stage"]).zh} for record in records], [key for key in keys if key != "中文"]
 
 
 def referral_reminder(customer: Customer) -> str:

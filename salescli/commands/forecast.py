@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 import typer
 
 from salescli import forecast as core
-from salescli.commands import session, titles
+from salescli.commands import session, stages_in_chinese, titles
 from salescli.dimensions import dimension as find_dimension, unmatched
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext
@@ -180,6 +180,8 @@ class _Plan:
 
     def _emit(self, records: list[dict[str, Any]], keys: list[str], *, title: str | None = None,
               counts: Sequence[str] = ()) -> None:
+        if self.fmt == "table":
+            records, keys = stages_in_chinese(records, keys, self.s.language)
         headers = titles(keys, self.s.language, counts=counts) if self.fmt == "table" else \
             {key: key.replace("_", " ") for key in keys}
         if self.fmt == "table" and title:
