@@ -41,6 +41,8 @@ def test_list_in_chinese(folder: Path, run) -> None:
                               "2026-12-20", "2026-11-20"]
     # The summary's sentences (1 customer, won 0 (0), …) are the catalog's: its test checks each is translated.
     assert out[3].split(" | ")[1] == "产品展示 1" and out[3].endswith("120,000 CNY")
+    picked = run("--lang", "zh", "list", "--stage", "展示", "--columns", "名称,目标金额").stdout.splitlines()
+    assert picked[0].split() == ["名称", "目标金额"] and picked[2].split() == ["中建三局", "120,000"]
 
 
 def test_filters(folder: Path, run) -> None:

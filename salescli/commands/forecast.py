@@ -139,8 +139,9 @@ class _Plan:
                                                                if k != "key"}}
                    for group in groups]
         self._emit(records, [by, "deals", "won", "weighted", "best_case", "omitted"],
-                   title=_("Forecast {month} by {dimension} (as of {today})").format(month=month, dimension=by,
-                                                                                       today=self.s.today))
+                   title=_("Forecast {month} by {dimension} (as of {today})").format(
+                       month=month, today=self.s.today,
+                       dimension=by if self.s.language == "en" else titles([by], self.s.language)[by]))
 
     def show_calibration(self, rates: list[core.StageRate]) -> None:
         records = [{"stage": rate.stage.value, "中文": rate.stage.zh, "reached": rate.reached,

@@ -115,12 +115,14 @@ def _columns(text: str | None, language: str) -> list[str]:
     known = {key: key for key in ALL_COLUMNS}
     for key in ALL_COLUMNS:
         known.setdefault(i18n.word(key, "en").casefold(), key)
+        known.setdefault(i18n.column(key, "zh"), key)  # the table's own title
         known.setdefault(i18n.word(key, "zh"), key)
     chosen = []
     for part in (part.strip() for part in text.replace("，", ",").split(",")):
         if part.casefold() not in known:
-            raise InvalidValue(_("unknown column '{column}'; use some of: {columns}").format(
-                column=part, columns=", ".join(ALL_COLUMNS)))
+            names = ", ".join(ALL_COLUMNS) if language == "en" else \
+                _(", ").join(i18n.column(key, language) for key in ALL_COLUMNS)  # (either is understood)
+            raise InvalidValue(_("unknown column '{column}'; use some of: {columns}").format(column=part, columns=names))
         chosen.append(known[part.casefold()])
     return chosen
 
