@@ -122,7 +122,8 @@ def _columns(text: str | None, language: str) -> list[str]:
         if part.casefold() not in known:
             names = ", ".join(ALL_COLUMNS) if language == "en" else \
                 _(", ").join(i18n.column(key, language) for key in ALL_COLUMNS)  # (either is understood)
-            raise InvalidValue(_("unknown column '{column}'; use some of: {columns}").format(column=part, columns=names))
+            raise InvalidValue(_("unknown column '{column}'; use some of: {columns}").format(column=part,
+                                                                                           columns=names))
         chosen.append(known[part.casefold()])
     return chosen
 
