@@ -95,3 +95,15 @@ def test_reports_through_the_cli(folder: Path, run) -> None:
     assert run("report", "stale", "--format", "csv").stdout.splitlines()[0] == \
         "customer,deal,stage,since,days,limit,next_visit,why"
     assert run("report", "sources", "--by", "channel", "--format", "json").exit_code == 0
+
+
+def test_parties_names_the_site_option_that_records_them(run) -> None:
+    run("site", "光谷中心", "--client", "汉江置业", "--contractor", "江城建工", "--no-input")
+    run("advance", "hanjiangzhiye", "close", "--value", "5万")
+    out = run("report", "parties").stdout.splitlines()
+    assert out[2].split() == ["汉江置业", "光谷中心", "supervisor", "监理"]
+    assert out[3] == ("Record them from the site's sign board: salescli site PROJECT --client … --contractor … "
+                      "--supervisor …")
+    assert run("--lang", "zh", "report", "parties").stdout.splitlines()[2].split() == ["汉江置业", "光谷中心", "监理"]
+    assert run("site", "光谷中心", "--supervisor", "长江监理", "--no-input").exit_code == 0  # the hint's own options
+    assert run("report", "parties").stdout == "nothing to report\n"

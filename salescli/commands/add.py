@@ -11,6 +11,7 @@ from salescli import matching, profile, store, yamlfile
 from salescli.commands import field_values, session, with_field_options
 from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.errors import InvalidValue
+from salescli.i18n import _
 from salescli.ids import slug, unique_id, validate_id
 from salescli.parsing import parse_money
 from salescli.pipeline import event_item, parse_target
@@ -25,8 +26,9 @@ ESSENTIALS = ("field", "size", "role", "channel", "area")  # asked for in a term
 # The options `add` has beside the profile's (`refer` shares them).
 CUSTOMER_ID = typer.Option(None, "--id", help="The id (file name); default: the name in pinyin.", show_default=False)
 STAGE = typer.Option("prospect", "--stage", help="The stage it starts at (key or 中文).")
-VALUE = typer.Option(None, "--value", help="Close target: the value (48000, 4.8万, 48k).", show_default=False)
-BY = typer.Option(None, "--by", help="Close target: the date (YYYY-MM-DD).", show_default=False)
+VALUE = typer.Option(None, "--value", help="Close target: the value (48000, 4.8万, 五万, 48k).", show_default=False)
+BY = typer.Option(None, "--by", help="Close target: the date (2026-12-31, 月底, 下个月, +30d).",
+                  show_default=False)
 WHEN = typer.Option(None, "--date", help="The date it was added (default: today).", show_default=False)
 NOTE = typer.Option(None, "--note", help="A note for the log.", show_default=False)
 NO_INPUT = typer.Option(False, "--no-input", help="Never prompt, even in a terminal.")
@@ -72,8 +74,9 @@ def add(
                             value=value, by=by, when=when, note=note, ask=sys.stdin.isatty() and not no_input,
                             new=new, future=future)
     first = customer.deals[0].stage
-    typer.echo(f"Added {customer.name} as {customer.id} ({s.shown(s.path_of(customer))}), "
-               f"stage {first.value} {first.zh}.")
+    typer.echo(_("Added {customer} as {id} ({file}), stage {stage}.").format(
+        customer=customer.name, id=customer.id, file=s.shown(s.path_of(customer)),
+        stage=first.zh if s.language == "zh" else f"{first.value} {first.zh}"))
 
 
 def add_customer(s: Session, name: str, given: dict[profile.Field, str], *, customer_id: str | None, stage: str,
@@ -124,13 +127,13 @@ def create(s: Session, name: str, values: dict[str, Any], items: list[dict[str, 
                                     _present({"id": new_id, "name": name.strip(), **values}), items)
     path = s.folder.customer_path(new_id)
     customer = store.create_customer(path, text)
-    s.wrote(path, f"add {customer.name} ({customer.id})")
+    s.wrote(path, _("add {customer} ({id})").format(customer=customer.name, id=customer.id))
     return customer
 
 
 def find_by_name(customers: Sequence[AnyNamed], name: str) -> AnyNamed | None:
     """The customer of that name, ignoring case, spaces, full-width forms and a company suffix."""
-    same, _ = matching.similar(customers, name)
+    same = matching.similar(customers, name)[0]
     return same[0] if same else None
 
 
@@ -140,20 +143,21 @@ def _present(values: dict[str, Any]) -> dict[str, Any]:
 
 def _refuse_duplicate_name(customers: Sequence[Named], name: str, *, ask: bool, new: bool) -> None:
     if not name.strip():
-        raise InvalidValue("the customer needs a name")
+        raise InvalidValue(_("the customer needs a name"))
     same, near = matching.similar(customers, name)
     if same:
-        raise InvalidValue(f"{same[0].name} is already a customer ({same[0].id}); `salescli show {same[0].id}`")
+        raise InvalidValue(_("{customer} is already a customer ({id}); `salescli show {id}`").format(
+            customer=same[0].name, id=same[0].id))
     if not near or new:
         return
     listed = "; ".join(f"{c.name} ({c.id})" for c in near[:5])
     if ask:
-        if typer.confirm(f"{name} may already be in the folder as {listed}. Add it as a new customer anyway?",
-                         default=False):
+        if typer.confirm(_("{name} may already be in the folder as {listed}. Add it as a new customer anyway?").format(
+                name=name, listed=listed), default=False):
             return
-        raise InvalidValue("nothing added")
-    raise InvalidValue(f"{name} may already be in the folder as {listed}; "
-                     "if it is another customer, add it with --new")
+        raise InvalidValue(_("nothing added"))
+    raise InvalidValue(_("{name} may already be in the folder as {listed}; if it is another customer, add it with "
+                         "--new").format(name=name, listed=listed))
 
 
 def _new_id(s: Session, customers: Sequence[Named], name: str, chosen: str | None) -> str:
@@ -161,7 +165,7 @@ def _new_id(s: Session, customers: Sequence[Named], name: str, chosen: str | Non
     if chosen:
         validate_id(chosen)
         if chosen in taken:
-            raise InvalidValue(f"the id '{chosen}' is taken; choose another with --id")
+            raise InvalidValue(_("the id '{id}' is taken; choose another with --id").format(id=chosen))
         return chosen
     return unique_id(slug(name), taken)
 
@@ -170,8 +174,8 @@ def _log(s: Session, stage: str, value: str | None, by: str | None, when: str | 
          note: str | None) -> list[dict[str, Any]]:
     start = parse_target(stage)
     if not isinstance(start, Stage) or start in (Stage.CLOSE, Stage.SERVICE):
-        raise InvalidValue("a new customer starts at one of the stages before close; "
-                         "add it, then `salescli advance NAME close --value V`")
+        raise InvalidValue(_("a new customer starts at one of the stages before close; add it, then `salescli "
+                             "advance NAME close --value V`"))
     day = s.date(when)
     items = [event_item(EventKind.ADDED, day, FIRST_DEAL, stage=start.value, note=note)]
     if value or by:
@@ -185,16 +189,18 @@ def _ask_essentials(s: Session, values: dict[str, Any]) -> None:
         if values.get(key):
             continue
         if key == "area":
-            values["area"] = typer.prompt("area (区域)", default="", show_default=False) or None
+            values["area"] = typer.prompt(_("area (区域)"), default="", show_default=False) or None
         else:
             values[key] = _ask_term(s, key)
 
 
 def _ask_term(s: Session, key: str) -> str | None:
     vocabulary = s.config.vocabulary(key)
-    choices = ", ".join(f"{term.key} {term.zh}" for term in vocabulary.terms)
+    choices = "、".join(term.zh for term in vocabulary.terms) if s.language == "zh" else \
+        ", ".join(f"{term.key} {term.zh}" for term in vocabulary.terms)
     while True:
-        answer = typer.prompt(f"{key} ({vocabulary.zh}) [{choices}]", default="", show_default=False)
+        question = _("{field} ({label}) [{choices}]").format(field=key, label=vocabulary.zh, choices=choices)
+        answer = typer.prompt(question, default="", show_default=False)
         try:
             return s.vocabulary_key(key, answer)
         except InvalidValue as error:

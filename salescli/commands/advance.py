@@ -9,6 +9,7 @@ import typer
 from salescli import store
 from salescli.commands import CUSTOMER_HELP, complete_customer, referral_reminder, session
 from salescli.customer import Customer
+from salescli.i18n import _
 from salescli.parsing import parse_money
 from salescli.pipeline import Move, advance as plan_advance, describe, parse_target
 
@@ -26,7 +27,8 @@ def advance(
     ),
     when: Optional[str] = typer.Option(None, "--date", help="When it happened (default: today)."),
     note: Optional[str] = typer.Option(None, "--note", help="A note for the log."),
-    value: Optional[str] = typer.Option(None, "--value", help="For close: the value won (default: the target)."),
+    value: Optional[str] = typer.Option(None, "--value",
+                                        help="For close: the value won (4.8万, 五万; default: the target)."),
     reason: Optional[str] = typer.Option(None, "--reason", help="For lost: why (required)."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
     reopen: bool = typer.Option(False, "--reopen", help="Move a won or lost deal again."),
@@ -59,9 +61,9 @@ def advance(
         s.question(move.events, customer=current, future=future)
         return move, move.events
 
-    move, _ = store.append_planned(s.path_of(found), plan)  # worked out under the file's lock: never twice
+    move = store.append_planned(s.path_of(found), plan)[0]  # worked out under the file's lock: never twice
     summary = describe(move)
-    s.wrote(s.path_of(found), f"advance {summary}")
+    s.wrote(s.path_of(found), _("advance {summary}").format(summary=summary))
     typer.echo(summary)
     if move.won:
         typer.echo(referral_reminder(move.customer))

@@ -15,6 +15,7 @@ import typer
 from salescli import exchange, store
 from salescli.commands import session
 from salescli.errors import InvalidValue
+from salescli.i18n import _
 from salescli.render import check_format, plain
 
 BOM = "\ufeff"
@@ -50,13 +51,13 @@ def export(
     s = session(ctx)
     check_format(fmt, ("csv", "xlsx", "json"))
     if bom and fmt != "csv":
-        raise InvalidValue("--bom is for CSV (xlsx and JSON need none)")
+        raise InvalidValue(_("--bom is for CSV (xlsx and JSON need none)"))
     customers = s.customers()
     columns = exchange.DEAL_COLUMNS if deals else exchange.export_columns(customers)
     records = exchange.deal_records(customers) if deals else exchange.export_records(customers, columns)
     if fmt == "xlsx":
         if output is None:
-            raise InvalidValue("--format xlsx needs --output FILE")
+            raise InvalidValue(_("--format xlsx needs --output FILE"))
         store.write_file(output, _xlsx(records, columns, "deals" if deals else "customers"))
     else:
         if fmt == "json":
@@ -70,8 +71,9 @@ def export(
         else:
             store.write_file(output, text.encode("utf-8"))
     if output is not None:
-        what = f"{len(records)} deals" if deals else f"{len(records)} customers"
-        typer.echo(f"Exported {what} to {s.shown(output)}.")
+        said = {"count": len(records), "file": s.shown(output)}
+        typer.echo((_("Exported {count} deals to {file}.") if deals else
+                    _("Exported {count} customers to {file}.")).format(**said))
 
 
 def _csv(records: list[dict[str, Any]], columns: Sequence[str]) -> str:

@@ -9,11 +9,12 @@ from typing import Any, Optional, Sequence
 import typer
 
 from salescli import forecast as core
-from salescli.commands import session
-from salescli.dimensions import CHOICES, dimension as find_dimension, unmatched
+from salescli.commands import session, stages_in_chinese, titles
+from salescli.dimensions import dimension as find_dimension, unmatched
 from salescli.errors import InvalidValue
+from salescli.i18n import C_, N_, _, ngettext, pgettext
 from salescli.parsing import format_money, parse_money
-from salescli.render import check_format, plain, render
+from salescli.render import check_format, plain, render, text_width
 from salescli.session import Session
 from salescli.workdays import Month
 
@@ -30,9 +31,11 @@ def forecast(
                                         help="The month (default, or --month alone: this month)."),
     months: Optional[int] = typer.Option(None, "--months", metavar="N", max=120,
                                          help="A table of N months from --month."),
-    by: Optional[str] = typer.Option(None, "--by", metavar="DIM", help=f"Break the month down by {CHOICES}."),
+    by: Optional[str] = typer.Option(None, "--by", metavar="DIM",
+                                     help="Break the month down by owner, product, manager, office or a profile "
+                                          "key (channel, field, area, needs.scope …)."),
     quota: Optional[str] = typer.Option(None, "--quota", metavar="AMOUNT",
-                                        help="Visits per day needed to reach AMOUNT, and the gap."),
+                                        help="Visits per day needed to reach AMOUNT (60万, 600000), and the gap."),
     window: int = typer.Option(core.DEFAULT_WINDOW, "--window", metavar="DAYS", max=36_500,
                                help="Working days of history the formula measures."),
     calibrate: bool = typer.Option(False, "--calibrate", help="Your stage-to-win rates beside the configured ones."),
@@ -59,7 +62,7 @@ def forecast(
     s = session(ctx)
     check_format(fmt, FORMATS)
     if window < 1:
-        raise InvalidValue("--window must be at least 1 working day")
+        raise InvalidValue(_("--window must be at least 1 working day"))
     chosen = _month(s, month)
     customers = s.customers()
     rates = core.calibrate(customers, s.config.probabilities) if calibrate or use_history else []
@@ -83,7 +86,7 @@ def _month(s: Session, text: str | None) -> Month:
     try:
         return Month.parse(text)
     except ValueError:
-        raise InvalidValue(f"'{text}' is not a month; write it as YYYY-MM (e.g. 2026-12)") from None
+        raise InvalidValue(_("'{text}' is not a month; write it as YYYY-MM (e.g. 2026-12)").format(text=text)) from None
 
 
 class _Plan:
@@ -104,8 +107,8 @@ class _Plan:
         calendar = self.s.config.calendar
         start = min(month.first, self.s.today)
         for year in calendar.unknown_years(start, month.last):
-            self.s.warn_once(f"China's official holidays for {year} are not in salescli's calendar yet; "
-                       "counting Monday–Friday (add days off under `calendar:` in salescli.yaml)")
+            self.s.warn_once(_("China's official holidays for {year} are not in salescli's calendar yet; counting "
+                               "Monday–Friday (add days off under `calendar:` in salescli.yaml)").format(year=year))
 
     def show_month(self, month: Month, quota: Decimal | None) -> None:
         result = self.month(month)
@@ -118,11 +121,12 @@ class _Plan:
 
     def show_months(self, month: Month, count: int) -> None:
         if count < 1:
-            raise InvalidValue("--months must be at least 1")
+            raise InvalidValue(_("--months must be at least 1"))
         records = [_month_summary(self.month(month.next(offset))) for offset in range(count)]
         self._emit(records, ["month", "working_days", "won", "weighted", "best_case", "expected", "capacity",
                              "omitted_deals", "omitted"],
-                   title="Months (omitted: open deals left out; those overdue or undated in the current month's row)")
+                   title=_("Months (omitted: open deals left out; those overdue or undated in the current month's "
+                           "row)"), counts=["omitted_deals"])
 
     def show_breakdown(self, month: Month, by: str) -> None:
         dimension = find_dimension(by, self.s.config.team)
@@ -135,7 +139,9 @@ class _Plan:
                                                                if k != "key"}}
                    for group in groups]
         self._emit(records, [by, "deals", "won", "weighted", "best_case", "omitted"],
-                   title=f"Forecast {month} by {by} (as of {self.s.today})")
+                   title=_("Forecast {month} by {dimension} (as of {today})").format(
+                       month=month, today=self.s.today,
+                       dimension=by if self.s.language == "en" else titles([by], self.s.language)[by]))
 
     def show_calibration(self, rates: list[core.StageRate]) -> None:
         records = [{"stage": rate.stage.value, "中文": rate.stage.zh, "reached": rate.reached,
@@ -144,11 +150,12 @@ class _Plan:
                     "configured": _rate_text(rate.configured) if self.fmt == "table" else rate.configured}
                    for rate in rates]
         self._emit(records, ["stage", "中文", "reached", "decided", "won", "history", "configured"],
-                   title=f"Stage-to-win rates from your history (a stage needs {core.MIN_HISTORY} decided deals)")
+                   title=_("Stage-to-win rates from your history (a stage needs {count} decided deals)").format(
+                       count=core.MIN_HISTORY), counts=["won"])
 
     def show_backtest(self, month: Month, count: int) -> None:
         if count < 1:
-            raise InvalidValue("--backtest must be at least 1 month")
+            raise InvalidValue(_("--backtest must be at least 1 month"))
         config = self.s.config
         months = [month.next(-offset) for offset in range(count, 0, -1)]
         rows = core.backtest(self.customers, months, today=self.s.today, calendar=config.calendar,
@@ -156,29 +163,35 @@ class _Plan:
         table = self.fmt == "table"
         records = [{"month": str(row.month), "deals": row.deals, "forecast": row.forecast,
                     "best_case": row.best_case, "actual": row.actual,
-                    "error": "partial" if table and row.partial else row.error,
+                    "error": _("partial") if table and row.partial else row.error,
                     "error_pct": _percent(row.error_share) if table else row.error_share, "partial": row.partial}
                    for row in rows]
         self._emit(records, ["month", "deals", "forecast", "best_case", "actual", "error", "error_pct"]
                    + ([] if table else ["partial"]),
-                   title="Backtest: the weighted forecast on the 1st of each month, as the log stood then, "
-                         "beside what was won")
+                   title=_("Backtest: the weighted forecast on the 1st of each month, as the log stood then, "
+                           "beside what was won"))
         if table:
             months_over, error = core.mean_absolute_error(rows)
             partial = sum(row.partial for row in rows)
-            typer.echo(f"Mean absolute error over {months_over} months that are over: {_money(error) if error is not None else '—'}"
-                       + (f" ({partial} month{'s' if partial != 1 else ''} not over yet: partial, left out)"
-                          if partial else ""))
+            typer.echo(_("Mean absolute error over {count} months that are over: {error}").format(
+                count=months_over, error=_money(error) if error is not None else "—")
+                + (ngettext(" ({count} month not over yet: partial, left out)",
+                            " ({count} months not over yet: partial, left out)", partial).format(count=partial)
+                   if partial else ""))
 
-    def _emit(self, records: list[dict[str, Any]], keys: list[str], *, title: str | None = None) -> None:
-        headers = {key: key.replace("_", " ") for key in keys}
+    def _emit(self, records: list[dict[str, Any]], keys: list[str], *, title: str | None = None,
+              counts: Sequence[str] = ()) -> None:
+        if self.fmt == "table":
+            records, keys = stages_in_chinese(records, keys, self.s.language)
+        headers = titles(keys, self.s.language, counts=counts) if self.fmt == "table" else \
+            {key: key.replace("_", " ") for key in keys}
         if self.fmt == "table" and title:
             typer.echo(title)
         typer.echo(render(records, headers, self.fmt), nl=False)
 
     def _label(self, dimension: str, key: str | None) -> str:
         if key is None:
-            return "(none)"
+            return _("(none)")
         if dimension in self.s.config.vocabularies:
             return self.s.config.vocabulary(dimension).label(key, self.s.language)
         return key
@@ -256,16 +269,19 @@ def _month_json(result: core.MonthForecast, s: Session, probabilities: dict[Any,
 
 def _month_text(result: core.MonthForecast, s: Session, quota: Decimal | None) -> list[str]:
     currency = s.config.currency
-    lines = [f"Forecast {result.month} · as of {result.today} · {result.working_days} working days", ""]
-    lines += _section(f"Won in {result.month}", result.won, s, won=True)
-    lines.append(f"  total won {_money(result.won_total)} {currency}")
+    lines = [_("Forecast {month} · as of {today} · {days} working days").format(
+        month=result.month, today=result.today, days=result.working_days), ""]
+    lines += _section(_("Won in {month}").format(month=result.month), result.won, s, won=True)
+    lines.append(_("  total won {value} {currency}").format(value=_money(result.won_total), currency=currency))
     lines.append("")
-    lines += _section(f"Pipeline due in {result.month} (open deals, target date in the month)", result.pipeline, s)
-    lines.append(f"  weighted {_money(result.weighted_total)} · best case {_money(result.best_case_total)} · "
-                 f"expected (won + weighted) {_money(result.expected_total)} {currency}")
+    lines += _section(_("Pipeline due in {month} (open deals, target date in the month)").format(month=result.month),
+                      result.pipeline, s)
+    lines.append(_("  weighted {weighted} · best case {best_case} · expected (won + weighted) {expected} {currency}")
+                 .format(weighted=_money(result.weighted_total), best_case=_money(result.best_case_total),
+                         expected=_money(result.expected_total), currency=currency))
     categories = result.by_category()
-    lines.append("  categories: " + " · ".join(f"{name.replace('_', ' ')} {_money(total)}"
-                                               for name, total in categories.items()))
+    lines.append(_("  categories: {categories}").format(
+        categories=" · ".join(f"{_category(name)} {_money(total)}" for name, total in categories.items())))
     lines.append("")
     lines += _omitted_text(result, s)
     lines.append("")
@@ -279,27 +295,47 @@ SHOWN_DEALS = 30  # a table longer than this is cut; --format csv or json lists 
 
 
 _WHAT_TO_DO = {
-    core.OVERDUE: "the target date passed: move the target or close the deal",
-    core.NO_DATE: "set a target date with `salescli target CUSTOMER --by DATE`",
-    core.NO_VALUE: "set a target value with `salescli target CUSTOMER --value AMOUNT`",
-    core.NO_WON_EVENT: "record the close with `salescli advance CUSTOMER close --value AMOUNT`",
+    core.OVERDUE: N_("the target date passed: move the target or close the deal"),
+    core.NO_DATE: N_("set a target date with `salescli target CUSTOMER --by DATE`"),
+    core.NO_VALUE: N_("set a target value with `salescli target CUSTOMER --value AMOUNT`"),
+    core.NO_WON_EVENT: N_("record the close with `salescli advance CUSTOMER close --value AMOUNT`"),
 }
+_REASONS = {  # why an open deal is left out, as the table and the text say it (JSON and CSV: the core's key)
+    core.OVERDUE: N_("overdue"),
+    core.NO_DATE: N_("no target date"),
+    core.NO_VALUE: N_("no value"),
+    core.NO_WON_EVENT: N_("at the close without a won event"),
+}
+_CATEGORIES = {"closed": C_("category", "closed"), "commit": C_("category", "commit"),
+               "best_case": C_("category", "best case"), "pipeline": C_("category", "pipeline")}
+
+
+def _reason(reason: str) -> str:
+    return _(_REASONS[reason]) if reason in _REASONS else reason
+
+
+def _category(name: str) -> str:
+    return pgettext("category", _CATEGORIES[name]) if name in _CATEGORIES else name.replace("_", " ")
 
 
 def _omitted_text(result: core.MonthForecast, s: Session) -> list[str]:
     """The open deals the month does not weight, by reason, with their count and value."""
     currency = s.config.currency
-    elsewhere = (f"; {result.elsewhere} open deal{'s are' if result.elsewhere != 1 else ' is'} overdue or without a "
-                 f"target date: the forecast of {Month.of(result.today)} lists them") if result.elsewhere else ""
+    elsewhere = ngettext("; {count} open deal is overdue or without a target date: the forecast of {month} lists "
+                         "them", "; {count} open deals are overdue or without a target date: the forecast of {month} "
+                         "lists them", result.elsewhere).format(count=result.elsewhere, month=Month.of(result.today)) \
+        if result.elsewhere else ""
     if not result.omitted:
-        return [f"Left out (open deals not weighted): none{elsewhere}"]
+        return [_("Left out (open deals not weighted): none") + elsewhere]
     count = len(result.omitted)
-    lines = [f"Left out (open deals not weighted): {count} deal{'s' if count != 1 else ''}, "
-             f"{_worth(result.omitted, currency)}{elsewhere}"]
-    for reason, (number, _) in result.by_reason().items():
+    lines = [ngettext("Left out (open deals not weighted): {count} deal, {worth}",
+                      "Left out (open deals not weighted): {count} deals, {worth}", count).format(
+        count=count, worth=_worth(result.omitted, currency)) + elsewhere]
+    for reason, (number, _value) in result.by_reason().items():
         those = [line for line in result.omitted if line.reason == reason]
-        lines.append(f"  {reason}: {number} deal{'s' if number != 1 else ''}, {_worth(those, currency)} — "
-                     f"{_WHAT_TO_DO[reason]}")
+        lines.append(ngettext("  {reason}: {count} deal, {worth} — {what_to_do}",
+                              "  {reason}: {count} deals, {worth} — {what_to_do}", number).format(
+            reason=_reason(reason), count=number, worth=_worth(those, currency), what_to_do=_(_WHAT_TO_DO[reason])))
     return lines + _section("", result.omitted, s, omitted=True)[1:]
 
 
@@ -307,30 +343,38 @@ def _worth(deal_lines: Sequence[core.DealLine], currency: str) -> str:
     """What deals left out are worth, saying how many have no value to count."""
     unknown = sum(1 for line in deal_lines if not line.deal.target_value)
     if unknown == len(deal_lines):
-        return "no value set"
-    total = f"{_money(sum((line.value for line in deal_lines), Decimal(0)))} {currency}"
-    return total + (f" and {unknown} without a value" if unknown else "")
+        return _("no value set")
+    total = _money(sum((line.value for line in deal_lines), Decimal(0)))
+    if unknown:
+        return _("{value} {currency} and {count} without a value").format(value=total, currency=currency,
+                                                                          count=unknown)
+    return f"{total} {currency}"
 
 
 def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won: bool = False,
              omitted: bool = False) -> list[str]:
     if not deal_lines:
-        return [f"{title}: none"]
+        return [_("{title}: none").format(title=title)]
     count = len(deal_lines)
     deal_lines = deal_lines[:SHOWN_DEALS]
     rows = [[_customer(line), line.deal.stage.label(s.language),
              _money(line.value) if line.value or not omitted else "", str(line.when or ""),
-             *([] if won else [line.reason or ""] if omitted else
-               [f"{line.probability:.0%}", _money(line.weighted), line.category.replace("_", " ")])]
+             *([] if won else [_reason(line.reason) if line.reason else ""] if omitted else
+               [f"{line.probability:.0%}", _money(line.weighted), _category(line.category)])]
             for line in deal_lines]
-    headers = ["customer", "stage", "value" if won else "target", "won on" if won else "by",
-               *([] if won else ["why"] if omitted else ["chance", "weighted", "category"])]
+    headers = [C_("column", "customer"), C_("column", "stage"),
+               C_("column", "value") if won else C_("column", "target"),
+               C_("column", "won on") if won else C_("column", "by"),
+               *([] if won else [C_("column", "why")] if omitted else
+                 [C_("column", "chance"), C_("column", "weighted"), C_("column", "category")])]
     from salescli.render import table
 
-    body = table(rows, headers, align=["left", "left", "right", "left", "right", "right", "left"][:len(headers)]
+    body = table(rows, [pgettext("column", header) for header in headers],
+                 align=["left", "left", "right", "left", "right", "right", "left"][:len(headers)]
                  if not omitted else ["left", "left", "right", "left", "left"])
-    more = [f"  … and {count - SHOWN_DEALS} more (--format csv lists them all)"] if count > SHOWN_DEALS else []
-    return [f"{title}: {count} deal{'s' if count != 1 else ''}",
+    more = [_("  … and {count} more (--format csv lists them all)").format(count=count - SHOWN_DEALS)] \
+        if count > SHOWN_DEALS else []
+    return [ngettext("{title}: {count} deal", "{title}: {count} deals", count).format(title=title, count=count),
             *("  " + row for row in body.rstrip("\n").splitlines()), *more]
 
 
@@ -339,50 +383,68 @@ def _customer(line: core.DealLine) -> str:
     return f"{line.customer.name} [{line.deal.name}]" if several else line.customer.name
 
 
+_LABEL_WIDTH = 31  # the formula's labels, in terminal columns (a Chinese character takes two)
+
+
+def _factor(label: str, value: str, explanation: str) -> str:
+    """A line of the formula: the factor's name, its value right-aligned, what it is made of."""
+    return f"  {label}{' ' * max(1, _LABEL_WIDTH - text_width(label))}{value:>10}   {explanation}"
+
+
 def _formula_text(result: core.MonthForecast, s: Session) -> list[str]:
     f = result.formula
     probability = "—" if f.close_probability is None else f"{f.close_probability:.3f}"
     average = "—" if f.average_value is None else _money(f.average_value)
     capacity = f.capacity
-    window = f"  window: {f.start} … {f.end}, {f.window_days} working days" + (
-        " (from the folder's first event: no history before it)" if f.clamped else "")
-    days = (f"  working days (月工作日)        {f.days:>10}   left from today to the end of {result.month} "
-            f"(of {f.working_days})" if f.days_left is not None else
-            f"  working days (月工作日)        {f.working_days:>10}   {result.month}")
+    said = {"start": f.start, "end": f.end, "days": f.window_days}
+    window = (_("  window: {start} … {end}, {days} working days (from the folder's first event: no history "
+                "before it)") if f.clamped else _("  window: {start} … {end}, {days} working days")).format(**said)
+    working_days = _("working days (月工作日)")
+    days = _factor(working_days, str(f.days), _("left from today to the end of {month} (of {days})").format(
+        month=result.month, days=f.working_days)) if f.days_left is not None else \
+        _factor(working_days, str(f.working_days), str(result.month))
     lines = [
-        "Output formula 产值 = visits/day × working days × close probability × average deal value",
+        _("Output formula 产值 = visits/day × working days × close probability × average deal value"),
         window,
-        f"  visits/day (日客户拜访量)      {f.visits_per_day:>10.2f}   {f.visits} visits ÷ {f.window_days} working days; "
-        f"your target {f.target_visits_per_day:g}",
+        _factor(_("visits/day (日客户拜访量)"), f"{f.visits_per_day:.2f}",
+                _("{visits} visits ÷ {days} working days; your target {target}").format(
+                    visits=f.visits, days=f.window_days, target=f"{f.target_visits_per_day:g}")),
         days,
-        f"  close probability (成交概率)   {probability:>10}   {len(f.customers_won)} of the {len(f.customers_visited)} "
-        "customers visited won a deal",
-        f"  average deal value (件均产值)  {average:>10}   {_money(f.won_value)} won ÷ {f.won_deals} deals",
+        _factor(_("close probability (成交概率)"), probability,
+                _("{won} of the {visited} customers visited won a deal").format(won=len(f.customers_won),
+                                                                              visited=len(f.customers_visited))),
+        _factor(_("average deal value (件均产值)"), average,
+                _("{value} won ÷ {deals} deals").format(value=_money(f.won_value), deals=f.won_deals)),
     ]
     if capacity is None:
-        lines.append(f"  capacity (产值)                         —   {f.missing}")
+        lines.append(_factor(_("capacity (产值)"), "—", f"{f.missing}"))
     else:
-        won = f"{_money(f.won_so_far)} won so far + " if f.days_left is not None else ""
-        lines.append(f"  capacity (产值)                {_money(capacity):>10}   "
-                     f"= {won}{f.visits_per_day:.2f} × {f.days} × {probability} × {average}")
-    lines.append(f"  beside the pipeline: expected {_money(result.expected_total)}, "
-                 f"best case {_money(result.won_total + result.best_case_total)} {s.config.currency}")
+        product = f"{f.visits_per_day:.2f} × {f.days} × {probability} × {average}"
+        lines.append(_factor(_("capacity (产值)"), _money(capacity),
+                             _("= {won} won so far + {product}").format(won=_money(f.won_so_far), product=product)
+                             if f.days_left is not None else f"= {product}"))
+    lines.append(_("  beside the pipeline: expected {expected}, best case {best_case} {currency}").format(
+        expected=_money(result.expected_total), best_case=_money(result.won_total + result.best_case_total),
+        currency=s.config.currency))
     return lines
 
 
 def _quota_text(result: core.MonthForecast, quota: Decimal, currency: str) -> list[str]:
     f = result.formula
     needed = f.visits_needed(quota)
-    lines = ["", f"Quota {_money(quota)} {currency}:"]
+    lines = ["", _("Quota {amount} {currency}:").format(amount=_money(quota), currency=currency)]
     if needed is None:
-        lines.append(f"  visits per day needed: — ({f.no_rate})")
+        lines.append(_("  visits per day needed: — ({reason})").format(reason=f.no_rate))
+    elif f.days_left is not None:
+        lines.append(_("  visits per day needed: {needed} (you make {rate}), over the {days} working days left, for "
+                       "the {amount} not yet won, the other factors as they are").format(
+            needed=f"{needed:.2f}", rate=f"{f.visits_per_day:.2f}", days=f.days,
+            amount=_money(max(quota - f.won_so_far, Decimal(0)))))
     else:
-        rest = (f", over the {f.days} working days left, for the {_money(max(quota - f.won_so_far, Decimal(0)))} "
-                "not yet won" if f.days_left is not None else "")
-        lines.append(f"  visits per day needed: {needed:.2f} (you make {f.visits_per_day:.2f}){rest}, "
-                     "the other factors as they are")
-    lines.append(f"  gap: {_money(core.gap(result, quota))} {currency} beyond won + weighted pipeline "
-                 f"({_money(result.expected_total)})")
+        lines.append(_("  visits per day needed: {needed} (you make {rate}), the other factors as they are").format(
+            needed=f"{needed:.2f}", rate=f"{f.visits_per_day:.2f}"))
+    lines.append(_("  gap: {gap} {currency} beyond won + weighted pipeline ({expected})").format(
+        gap=_money(core.gap(result, quota)), currency=currency, expected=_money(result.expected_total)))
     return lines
 
 
@@ -391,7 +453,7 @@ def _money(amount: Decimal | None) -> str:
 
 
 def _rate_text(rate: float | None) -> str:
-    return "not enough history" if rate is None else f"{rate:.0%}"
+    return _("not enough history") if rate is None else f"{rate:.0%}"
 
 
 def _percent(share: float | None) -> str:

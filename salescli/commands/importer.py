@@ -14,6 +14,7 @@ from salescli import importer as core
 from salescli import store, yamlfile
 from salescli.commands import add, session
 from salescli.errors import DataError, InvalidValue
+from salescli.i18n import _, ngettext
 from salescli.session import Session
 
 
@@ -59,9 +60,9 @@ def import_file(
     """
     s = session(ctx)
     if deals and team:
-        raise InvalidValue("choose --deals or --team, not both")
+        raise InvalidValue(_("choose --deals or --team, not both"))
     if stage_dates and not deals:
-        raise InvalidValue("--stage-dates dates the stages of deals: add --deals")
+        raise InvalidValue(_("--stage-dates dates the stages of deals: add --deals"))
     headers, rows = _read(path, sheet)
     overrides = core.parse_pairs(mapping, "--map")
     if team:
@@ -98,22 +99,24 @@ def _import_team(s: Session, path: Path, headers: list[str], rows: list[dict[str
     plan = core.plan_team(rows, columns, s.config.team)
     if plan.added and not dry_run:
         store.update_config(s.folder, lambda text: yamlfile.put_entries(text, "team", plan.added))
-        s.wrote(s.folder.config_path, f"import the team table from {path.name}")
+        s.wrote(s.folder.config_path, _("import the team table from {file}").format(file=path.name))
     lines = _skipped(plan.skips)
     if plan.kept:
-        lines.append(f"kept the team table's entries of {', '.join(plan.kept)}, which differ from the file "
-                     "(edit `team:` in salescli.yaml to change them)")
+        lines.append(_("kept the team table's entries of {reps}, which differ from the file (edit `team:` in "
+                       "salescli.yaml to change them)").format(reps=_(", ").join(plan.kept)))
     lines += _unused(core.unused_columns(headers, columns))
-    verb = "to add" if dry_run else "added"
-    lines.append(f"{s.shown(path)}: {len(plan.added)} reps {verb} to the team table in salescli.yaml, "
-                 f"{len(plan.same)} there already, {len(plan.kept)} kept as they were, {len(plan.skips)} rows skipped"
-                 + (" — dry run, nothing written" if dry_run else ""))
+    counts = {"file": s.shown(path), "added": len(plan.added), "same": len(plan.same), "kept": len(plan.kept),
+              "skipped": len(plan.skips)}
+    lines.append((_("{file}: {added} reps to add to the team table in salescli.yaml, {same} there already, {kept} "
+                    "kept as they were, {skipped} rows skipped — dry run, nothing written") if dry_run else
+                  _("{file}: {added} reps added to the team table in salescli.yaml, {same} there already, {kept} "
+                    "kept as they were, {skipped} rows skipped")).format(**counts))
     typer.echo("\n".join(lines))
 
 
 def _read(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Any]]]:
     if not path.is_file():
-        raise InvalidValue(f"{path}: no such file")
+        raise InvalidValue(_("{file}: no such file").format(file=path))
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(path, sheet)
@@ -122,15 +125,16 @@ def _read(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Any]
         try:
             records = json.loads(text)
         except json.JSONDecodeError as error:
-            raise DataError(f"not valid JSON: {error.msg}", path=path, line=error.lineno, column=error.colno) from None
+            raise DataError(_("not valid JSON: {problem}").format(problem=error.msg), path=path, line=error.lineno,
+                            column=error.colno) from None
         if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
-            raise DataError("a JSON import is a list of objects, one per row", path=path)
+            raise DataError(_("a JSON import is a list of objects, one per row"), path=path)
         headers = list(dict.fromkeys(key for record in records for key in record))
         if core.is_full_records(records):  # our own export: kept as it is, profile and log
             return headers, records
         return headers, [{key: _cell(value) for key, value in record.items()} for record in records]
     if suffix not in (".csv", ".tsv", ".txt"):
-        raise InvalidValue(f"{path}: import reads .csv, .xlsx or .json files")
+        raise InvalidValue(_("{file}: import reads .csv, .xlsx or .json files").format(file=path))
     reader = csv.DictReader(text.splitlines(), delimiter="\t" if suffix == ".tsv" else ",")
     return list(reader.fieldnames or []), list(reader)
 
@@ -141,9 +145,10 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str,
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise DataError(f"not an .xlsx workbook ({error})", path=path) from None
+        raise DataError(_("not an .xlsx workbook ({problem})").format(problem=error), path=path) from None
     if sheet is not None and sheet not in book.sheetnames:
-        raise InvalidValue(f"{path} has no sheet '{sheet}'; it has: {', '.join(book.sheetnames)}")
+        raise InvalidValue(_("{file} has no sheet '{sheet}'; it has: {sheets}").format(
+            file=path, sheet=sheet, sheets=", ".join(book.sheetnames)))
     rows = list((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True))
     if not rows:
         return [], []
@@ -169,7 +174,8 @@ def _cell(value: Any) -> str:
 def _require(columns: dict[str, str], needed: tuple[str, ...], path: Path) -> None:
     missing = [field for field in needed if field not in columns.values()]
     if missing:
-        raise InvalidValue(f"{path}: no column for {', '.join(missing)}; name it with --map COLUMN={missing[0]}")
+        raise InvalidValue(_("{file}: no column for {fields}; name it with --map COLUMN={field}").format(
+            file=path, fields=", ".join(missing), field=missing[0]))
 
 
 def _apply(s: Session, plan: core.Plan, customers: list[Any], *, total: int) -> None:
@@ -197,10 +203,10 @@ def _write_all(s: Session, plan: core.Plan, customers: list[Any], progress: _Pro
                 progress.step(len(update.rows))
                 continue
             for key in skipped:
-                update.kept.append(f"{key} (no such key in the file)")
+                update.kept.append(_("{key} (no such key in the file)").format(key=key))
                 del update.values[key]
             if update.values or update.items:  # something was written
-                s.wrote(path, f"import into {update.customer.name}")
+                s.wrote(path, _("import into {customer}").format(customer=update.customer.name))
         progress.step(len(update.rows))
     progress.done()
 
@@ -215,7 +221,8 @@ class _Progress:
     def step(self, count: int = 1) -> None:
         self.count += count
         if self.shown and (self.count % 100 == 0 or self.count >= self.total):
-            print(f"\rimporting {self.count}/{self.total} rows", end="", file=sys.stderr, flush=True)
+            print("\r" + _("importing {count}/{total} rows").format(count=self.count, total=self.total), end="",
+                  file=sys.stderr, flush=True)
 
     def done(self) -> None:
         if self.shown:
@@ -223,35 +230,49 @@ class _Progress:
 
 
 def _report(s: Session, plan: core.Plan, path: Path, *, dry_run: bool, deals: bool, unused: list[str]) -> None:
-    def say(done: str, would: str) -> str:
-        return would if dry_run else done
-
     lines = []
     for create in plan.creates:
-        lines.append(f"{say('created', 'would create')} {create.name} (row {create.row})")
+        lines.append((_("would create {customer} (row {row})") if dry_run else _("created {customer} (row {row})"))
+                     .format(customer=create.name, row=create.row))
     for update in plan.updates.values():
-        what = ", ".join([*update.values, *([f"{len(update.items)} events"] if update.items else [])]) or "nothing new"
-        kept = f"; kept the file's {', '.join(update.kept)}" if update.kept else ""
-        rows = f"rows {update.rows[0]}–{update.rows[-1]}" if len(update.rows) > 1 else f"row {update.rows[0]}"
-        lines.append(f"{say('updated', 'would update')} {update.customer.name} ({rows}): {what}{kept}")
+        what = ", ".join([*update.values, *([_("{count} events").format(count=len(update.items))]
+                                            if update.items else [])]) or _("nothing new")
+        rows = _("rows {first}–{last}").format(first=update.rows[0], last=update.rows[-1]) if len(update.rows) > 1 \
+            else _("row {row}").format(row=update.rows[0])
+        said = {"customer": update.customer.name, "rows": rows, "what": what, "kept": ", ".join(update.kept)}
+        if dry_run:
+            line = _("would update {customer} ({rows}): {what}; kept the file's {kept}") if update.kept else \
+                _("would update {customer} ({rows}): {what}")
+        else:
+            line = _("updated {customer} ({rows}): {what}; kept the file's {kept}") if update.kept else \
+                _("updated {customer} ({rows}): {what}")
+        lines.append(line.format(**said))
     if len(lines) > 40 and not dry_run:
-        lines = lines[:15] + [f"… {len(lines) - 30} more …"] + lines[-15:]
+        lines = lines[:15] + [_("… {count} more …").format(count=len(lines) - 30)] + lines[-15:]
     lines += _skipped(plan.skips)
     lines += plan.notes + _unused(unused)
     for line in lines:
         typer.echo(line)
-    deal_count = sum(1 for u in plan.updates.values() for i in u.items if i.get("event") == "open")
-    summary = (f"{s.shown(path)}: {len(plan.creates)} customers {say('created', 'to create')}, "
-               f"{len(plan.updates)} {say('updated', 'to update')}"
-               + (f" ({deal_count} deals)" if deals else "") + f", {len(plan.skips)} rows skipped"
-               + (" — dry run, nothing written" if dry_run else ""))
-    typer.echo(summary)
+    counts = {"file": s.shown(path), "created": len(plan.creates), "updated": len(plan.updates),
+              "skipped": len(plan.skips),
+              "deals": sum(1 for u in plan.updates.values() for item in u.items if item.get("event") == "open")}
+    if dry_run:
+        summary = _("{file}: {created} customers to create, {updated} to update ({deals} deals), {skipped} rows "
+                    "skipped — dry run, nothing written") if deals else \
+            _("{file}: {created} customers to create, {updated} to update, {skipped} rows skipped — dry run, "
+              "nothing written")
+    else:
+        summary = _("{file}: {created} customers created, {updated} updated ({deals} deals), {skipped} rows "
+                    "skipped") if deals else \
+            _("{file}: {created} customers created, {updated} updated, {skipped} rows skipped")
+    typer.echo(summary.format(**counts))
 
 
 def _unused(columns: list[str]) -> list[str]:
     if not columns:
         return []
-    return [f"columns not imported: {', '.join(columns)} (name a place for them with --map COLUMN=FIELD)"]
+    return [_("columns not imported: {columns} (name a place for them with --map COLUMN=FIELD)").format(
+        columns=", ".join(columns))]
 
 
 def _skipped(skips: list[core.Skip]) -> list[str]:
@@ -261,6 +282,8 @@ def _skipped(skips: list[core.Skip]) -> list[str]:
         by_reason.setdefault(skip.reason, []).append(skip.row)
     lines = []
     for reason, rows in by_reason.items():
-        shown = ", ".join(map(str, rows[:10])) + (f" … ({len(rows)} rows)" if len(rows) > 10 else "")
-        lines.append(f"skipped row{'s' if len(rows) > 1 else ''} {shown}: {reason}")
+        shown = ", ".join(map(str, rows[:10])) + (_(" … ({count} rows)").format(count=len(rows))
+                                                  if len(rows) > 10 else "")
+        lines.append(ngettext("skipped row {rows}: {reason}", "skipped rows {rows}: {reason}", len(rows)).format(
+            rows=shown, reason=reason))
     return lines

@@ -26,7 +26,7 @@ def init(
     user: Optional[str] = typer.Option(None, "--user", help="Your name: the owner of new customers."),
     language: Optional[str] = typer.Option(None, "--language", help="Output language: en or zh (default: the "
                                                                     "locale's, zh in a Chinese one)."),
-    currency: str = typer.Option("CNY", "--currency"),
+    currency: str = typer.Option("CNY", "--currency", help="The currency of amounts, shown beside totals."),
     git: bool = typer.Option(True, "--git/--no-git", help="Make a git repository if there is none, with a first commit."),
 ) -> None:
     """Make a new data folder: customers/, templates/, a commented salescli.yaml, and a git repo with
@@ -42,7 +42,7 @@ def init(
     session(ctx)
     language = language or i18n.from_locale() or "en"
     if language not in LANGUAGES:
-        raise InvalidValue(f"--language must be one of {', '.join(LANGUAGES)}")
+        raise InvalidValue(_("--language must be one of {languages}").format(languages=", ".join(LANGUAGES)))
     made: list[str] = []
     path.mkdir(parents=True, exist_ok=True)
     for folder in (store.CUSTOMERS, store.TEMPLATES):
@@ -68,23 +68,23 @@ def init(
         made.append(".gitignore")
     new_repository = git and _make_git_repo(path)
     if new_repository:
-        made.append("a git repository")
+        made.append(_("a git repository"))
     if git and shutil.which("git") and not (path / ".gitattributes").exists():
         from salescli.commands.merge import setup_merge_driver
 
         try:
             setup_merge_driver(path)
-            made.append("the merge driver for customers/*.yaml")
+            made.append(_("the merge driver for customers/*.yaml"))
         except DataError:
             pass  # not a repository (git init failed or --no-git): nothing to register
     where = path.resolve()
     if made:
-        typer.echo(f"Made in {where}: {', '.join(made)}.")
+        typer.echo(_("Made in {folder}: {made}.").format(folder=where, made=_(", ").join(made)))
     else:
-        typer.echo(f"{where} is already a salescli data folder; nothing to do.")
+        typer.echo(_("{folder} is already a salescli data folder; nothing to do.").format(folder=where))
     if new_repository:
         _first_commit(path)
-    typer.echo("Next: salescli add NAME  (salescli add --help lists the fields)")
+    typer.echo(_("Next: salescli add NAME  (salescli add --help lists the fields)"))
 
 
 def _first_commit(path: Path) -> None:
@@ -104,12 +104,12 @@ def _first_commit(path: Path) -> None:
 
 def _make_git_repo(path: Path) -> bool:
     if shutil.which("git") is None:
-        typer.echo("git is not installed: the folder is not versioned (install git, then `git init`).", err=True)
+        typer.echo(_("git is not installed: the folder is not versioned (install git, then `git init`)."), err=True)
         return False
     inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=path, capture_output=True, text=True)
     if inside.returncode == 0:
         return False
     made = subprocess.run(["git", "init", "--quiet"], cwd=path, capture_output=True, text=True)
     if made.returncode != 0:
-        raise DataError(f"git init failed: {made.stderr.strip()}", path=path)
+        raise DataError(_("git init failed: {problem}").format(problem=made.stderr.strip()), path=path)
     return True

@@ -10,6 +10,7 @@ from salescli import exchange, i18n, listing
 from salescli.commands import session, terminal_fit
 from salescli.customer import Status
 from salescli.errors import EXIT_DATA, InvalidValue
+from salescli.i18n import _, ngettext
 from salescli.parsing import format_money, parse_money
 from salescli.pipeline import parse_target
 from salescli.render import check_format, render_columns, text_width
@@ -45,15 +46,17 @@ def list_customers(
     stale: Optional[int] = typer.Option(None, "--stale", metavar="DAYS", min=0, max=36_500,
                                         help="Only open customers with no activity for DAYS days."),
     due: Optional[str] = typer.Option(None, "--due", metavar="DATE",
-                                      help="Only targets to close on or before DATE (e.g. +30d, 2026-12-31)."),
+                                      help="Only targets to close on or before DATE (e.g. +30d, 月底, 2026-12-31)."),
     min_value: Optional[str] = typer.Option(None, "--min-value", metavar="AMOUNT",
                                             help="Only targets worth at least AMOUNT (e.g. 10万)."),
-    sort: str = typer.Option("stage", "--sort", help=f"Order by {', '.join(listing.SORT_KEYS)}; -KEY reverses "
-                                                     "(with --deals also opened, closed, product)."),
+    sort: str = typer.Option("stage", "--sort", help="Order by stage, id, name, value, date, last, field, area, owner; "
+                                                    "-KEY reverses (with --deals also opened, closed, product)."),
     deals: bool = typer.Option(False, "--deals", help="One row per deal (every deal, not each customer's current one)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv, json or markdown."),
     columns_wanted: Optional[str] = typer.Option(None, "--columns", metavar="A,B,…",
-                                                 help=f"Only these columns, in this order: {', '.join(ALL_COLUMNS)}."),
+                                                 help="Only these columns, in this order: id, name, stage, status, "
+                                                      "deals, field, size, role, channel, area, owner, target_value, "
+                                                      "target_date, won_value, last_activity."),
     wide: bool = typer.Option(False, "--wide", help="In a terminal, every column however wide the table."),
 ) -> None:
     """List customers: one row each, for its current deal; or, with --deals, every deal: customer,
@@ -90,8 +93,8 @@ def list_customers(
     rows = listing.sort_rows(_selected(s, every, filters), sort)
     display = fmt in ("table", "markdown")
     if display and not len(every) and not s.problems:
-        typer.echo("No customers yet: add the first with `salescli add NAME` (`salescli add --help` lists the "
-                   "fields), or bring a spreadsheet in with `salescli import FILE`.")
+        typer.echo(_("No customers yet: add the first with `salescli add NAME` (`salescli add --help` lists the "
+                     "fields), or bring a spreadsheet in with `salescli import FILE`."))
         return
     columns = _columns(columns_wanted, language) or (COLUMNS if display else DATA_COLUMNS)
     cells = _display_cells(rows, s, columns) if display else _data_cells(rows, columns)
@@ -112,11 +115,15 @@ def _columns(text: str | None, language: str) -> list[str]:
     known = {key: key for key in ALL_COLUMNS}
     for key in ALL_COLUMNS:
         known.setdefault(i18n.word(key, "en").casefold(), key)
+        known.setdefault(i18n.column(key, "zh"), key)  # the table's own title
         known.setdefault(i18n.word(key, "zh"), key)
     chosen = []
     for part in (part.strip() for part in text.replace("，", ",").split(",")):
         if part.casefold() not in known:
-            raise InvalidValue(f"unknown column '{part}'; use some of: {', '.join(ALL_COLUMNS)}")
+            names = ", ".join(ALL_COLUMNS) if language == "en" else \
+                _(", ").join(i18n.column(key, language) for key in ALL_COLUMNS)  # (either is understood)
+            raise InvalidValue(_("unknown column '{column}'; use some of: {columns}").format(column=part,
+                                                                                           columns=names))
         chosen.append(known[part.casefold()])
     return chosen
 
@@ -136,8 +143,7 @@ def _list_deals(s: Session, filters: listing.Filters, sort: str, fmt: str, *, wi
     fit = terminal_fit(drop=("owner", "product", "opened", "closed"), cut=("customer", "deal"), wide=wide)
     typer.echo(render_columns(columns, headers, fmt, fit=fit), nl=False)
     if display:
-        typer.echo(_summary_line(listing.summarize_deals(found), s, nouns=("deal", "deals_noun"),
-                                 width=fit.width if fit else None))
+        typer.echo(_summary_line(listing.summarize_deals(found), s, deals=True, width=fit.width if fit else None))
     if s.problems:
         raise typer.Exit(EXIT_DATA)
 
@@ -156,14 +162,14 @@ def _stage(text: str | None) -> Stage | None:
         return None
     target = parse_target(text)
     if not isinstance(target, Stage):
-        raise InvalidValue("--stage takes a stage; for lost deals use --lost")
+        raise InvalidValue(_("--stage takes a stage; for lost deals use --lost"))
     return target
 
 
 def _status(open_only: bool, won: bool, lost: bool) -> Status | None:
     chosen = [status for flag, status in ((open_only, Status.OPEN), (won, Status.WON), (lost, Status.LOST)) if flag]
     if len(chosen) > 1:
-        raise InvalidValue("use one of --open, --won, --lost")
+        raise InvalidValue(_("use one of --open, --won, --lost"))
     return chosen[0] if chosen else None
 
 
@@ -196,17 +202,20 @@ def _stage_label(stage: Stage, status: Status, language: str) -> str:
     return label if status is Status.OPEN else f"{label} ({i18n.word(status.value, language)})"
 
 
-def _summary_line(summary: listing.Summary, s: Session, *, nouns: tuple[str, str] = ("customer", "customers"),
-                  width: int | None = None) -> str:
+def _summary_line(summary: listing.Summary, s: Session, *, deals: bool = False, width: int | None = None) -> str:
+    """`35 customers | prospect 4 · demo 6 | won 7 (679,800) | lost 4 | open pipeline 2,170,500 CNY` (the
+    count is of deals with --deals)."""
     language = s.language
     stages = " · ".join(f"{stage.label(language)} {count}" for stage, count in summary.open_by_stage.items())
-    noun = i18n.word(nouns[0] if summary.customers == 1 else nouns[1], language)
+    count = summary.customers
     parts = [
-        f"{summary.customers} {noun}",
+        (ngettext("{count} deal", "{count} deals", count) if deals else
+         ngettext("{count} customer", "{count} customers", count)).format(count=count),
         *([stages] if stages else []),
-        f"{i18n.word('won', language)} {summary.won} ({format_money(summary.won_value) or 0})",
-        f"{i18n.word('lost', language)} {summary.lost}",
-        f"{i18n.word('pipeline', language)} {format_money(summary.open_value) or 0} {s.config.currency}",
+        _("won {count} ({value})").format(count=summary.won, value=format_money(summary.won_value) or 0),
+        _("lost {count}").format(count=summary.lost),
+        _("open pipeline {value} {currency}").format(value=format_money(summary.open_value) or 0,
+                                                      currency=s.config.currency),
     ]
     if width is None:
         return " | ".join(parts)

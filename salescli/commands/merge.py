@@ -13,6 +13,7 @@ from salescli import store, yamlfile
 from salescli.commands import session
 from salescli.errors import DataError
 from salescli.gitops import ATTRIBUTES_LINE, register_merge_driver
+from salescli.i18n import N_, _
 from salescli.merge import UnsafeMerge, merge_texts
 
 
@@ -23,6 +24,7 @@ def register(app: typer.Typer) -> None:
 
 
 def merge_file(
+    ctx: typer.Context,  # (unused: it marks a command, whose docstring the catalog takes)
     base: Path = typer.Argument(..., metavar="BASE", help="The common ancestor (git's %O)."),
     ours: Path = typer.Argument(..., metavar="OURS", help="Our version; the result is written here (%A)."),
     theirs: Path = typer.Argument(..., metavar="THEIRS", help="Their version (%B)."),
@@ -44,21 +46,22 @@ def merge_file(
     name = pathname or str(ours)
     data = [store.read_bytes(path) for path in (base, ours, theirs)]
     try:
-        texts = [_utf8(content, side) for content, side in zip(data, ("the common ancestor", "ours", "theirs"))]
+        texts = [_utf8(content, side) for content, side in zip(data, _SIDES)]
         result = merge_texts(*texts, line_merge=_line_merge)
     except (yamlfile.YamlProblem, UnsafeMerge, DataError) as reason:
         problem = reason.message if isinstance(reason, (yamlfile.YamlProblem, DataError)) else str(reason)
-        typer.echo(f"salescli merge: {name}: {problem}; merged line by line instead", err=True)
+        typer.echo(_("salescli merge: {file}: {problem}; merged line by line instead").format(
+            file=name, problem=problem), err=True)
         conflicted = _git_merge_file(base, ours, theirs, name)
         if not isinstance(reason, _NotUtf8):
             raise typer.Exit(conflicted)
-        typer.echo(f"salescli merge: {name}: save it as UTF-8 text, check it with `salescli check`, then "
-                   "`git add` it", err=True)
+        typer.echo(_("salescli merge: {file}: save it as UTF-8 text, check it with `salescli check`, then `git add` "
+                     "it").format(file=name), err=True)
         raise typer.Exit(1)  # mixed encodings are never a clean merge
     store.write_file(ours, result.text.encode("utf-8"))
     if result.conflicts:
-        typer.echo(f"salescli merge: conflict in {name}: {'; '.join(result.conflicts)} "
-                   "(changed differently on both sides); `salescli check` lists them", err=True)
+        typer.echo(_("salescli merge: conflict in {file}: {conflicts} (changed differently on both sides); `salescli "
+                     "check` lists them").format(file=name, conflicts="; ".join(result.conflicts)), err=True)
         raise typer.Exit(1)
 
 
@@ -66,11 +69,14 @@ class _NotUtf8(DataError):
     """One version of the file is not UTF-8 text (an editor saved it as GBK, say)."""
 
 
+_SIDES = (N_("the common ancestor"), N_("ours"), N_("theirs"))  # the three versions, as a message names them
+
+
 def _utf8(data: bytes, side: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise _NotUtf8(f"{side} is not UTF-8 text (byte {error.start})") from None
+        raise _NotUtf8(_("{side} is not UTF-8 text (byte {byte})").format(side=_(side), byte=error.start)) from None
 
 
 def _line_merge(base: str, ours: str, theirs: str) -> str | None:
@@ -111,11 +117,12 @@ def setup_merge_driver(root: Path) -> str:
     """Write .gitattributes and the git config for the merge driver; say what was done."""
     inside = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"], capture_output=True)
     if inside.returncode != 0:
-        raise DataError("not in a git repository: run `git init` first", path=root)
+        raise DataError(_("not in a git repository: run `git init` first"), path=root)
     attributes = root / ".gitattributes"
     existing = store.read_text(attributes) if attributes.exists() else ""
     if ATTRIBUTES_LINE not in existing.splitlines():
         separator = "" if not existing or existing.endswith("\n") else "\n"
         store.write_file(attributes, (existing + separator + ATTRIBUTES_LINE + "\n").encode("utf-8"))
     register_merge_driver(root)
-    return f"git merges customers/*.yaml with salescli now ({attributes.name}: {ATTRIBUTES_LINE})."
+    return _("git merges customers/*.yaml with salescli now ({file}: {line}).").format(file=attributes.name,
+                                                                                       line=ATTRIBUTES_LINE)

@@ -8,9 +8,9 @@ from typing import Any, Mapping, Optional
 import typer
 
 from salescli import network, reports
-from salescli.commands import session, terminal_fit
-from salescli.dimensions import CHOICES, Dimension, dimension as find_dimension, unmatched
-from salescli.errors import InvalidValue
+from salescli.commands import session, stages_in_chinese, terminal_fit, titles
+from salescli.dimensions import Dimension, dimension as find_dimension, unmatched
+from salescli.i18n import _
 from salescli.render import check_format, plain, render
 from salescli.session import Session
 from salescli.vocab import ROLES
@@ -35,7 +35,9 @@ FORMAT = typer.Option("table", "--format", "-f", help="table, json or csv.")
 
 @report_app.command("funnel")
 def funnel(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] = TO,
-           by: Optional[str] = typer.Option(None, "--by", metavar="DIM", help=f"A funnel for each {CHOICES}."),
+           by: Optional[str] = typer.Option(None, "--by", metavar="DIM",
+                                            help="A funnel for each owner, product, manager, office or a profile "
+                                                 "key (channel, field, area, needs.scope …)."),
            fmt: str = FORMAT) -> None:
     """Customers, deals and value that reached each of the eight stages, with stage-to-stage
     conversion. The period counts deals opened in it. --by gives a funnel per manager, office,
@@ -65,7 +67,9 @@ def funnel(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] =
 @report_app.command("winrate")
 def winrate(
     ctx: typer.Context,
-    by: str = typer.Option("channel", "--by", metavar="DIM", help=f"Group by {CHOICES}."),
+    by: str = typer.Option("channel", "--by", metavar="DIM",
+                           help="Group by owner, product, manager, office or a profile key (channel, field, area, "
+                                "needs.scope …)."),
     start: Optional[str] = FROM, end: Optional[str] = TO, fmt: str = FORMAT,
 ) -> None:
     """Win rate (won ÷ (won + lost)), average won value and the mean and median cycle time (the
@@ -91,7 +95,7 @@ def winrate(
                 "median_cycle_days": rate.median_cycle}
                for rate in rates]
     _emit(s, fmt, records, [by, "won", "lost", "win_rate", "avg_won_value", "avg_cycle_days", "median_cycle_days"],
-          chart=("win_rate", 1.0))
+          chart=("win_rate", 1.0), counts=["won", "lost"])
 
 
 @report_app.command("stale")
@@ -138,7 +142,7 @@ def sources(
     records = [{by: _label(s, dimension.key, row.key), "customers": row.customers, "won": row.won,
                 "won_value": row.won_value} for row in rows]
     _emit(s, fmt, records, [by, "customers", "won", "won_value"],
-          chart=("won_value", float(max((row.won_value for row in rows), default=0))))
+          chart=("won_value", float(max((row.won_value for row in rows), default=0))), counts=["won"])
 
 
 @report_app.command("parties")
@@ -153,13 +157,15 @@ def parties(ctx: typer.Context, fmt: str = FORMAT) -> None:
     """
     s = session(ctx)
     found = network.missing_parties(s.customers())
+    chinese = s.language == "zh" and fmt == "table"  # the roles' Chinese names alone, as 甲方、监理
     records = [{"customer_id": item.customer.id, "customer": item.customer.name, "project": item.project,
-                "missing": ", ".join(f"{role} {ROLES.label(role, 'zh')}" for role in item.missing)}
+                "missing": "、".join(ROLES.label(role, "zh") for role in item.missing) if chinese else
+                ", ".join(f"{role} {ROLES.label(role, 'zh')}" for role in item.missing)}
                for item in found]
     _emit(s, fmt, records, ["customer", "project", "missing"])
     if fmt == "table" and records:
-        typer.echo("Record them from the site's sign board: salescli site PROJECT --owner … --contractor … "
-                   "--supervisor …")
+        typer.echo(_("Record them from the site's sign board: salescli site PROJECT --client … --contractor … "
+                     "--supervisor …"))
 
 
 def _dimension(s: Session, by: str) -> Dimension:
@@ -174,14 +180,14 @@ def _warn_unmatched(s: Session, dimension: Dimension, groups: Mapping[str | None
 
 def _label(s: Session, dimension: str, key: str | None) -> str:
     if key is None:
-        return "(none)"
+        return _("(none)")
     if dimension in s.config.vocabularies:
         return s.config.vocabulary(dimension).label(key, s.language)
     return key
 
 
 def _emit(s: Session, fmt: str, records: list[dict[str, Any]], keys: list[str],
-          chart: tuple[str, float] | None = None) -> None:
+          chart: tuple[str, float] | None = None, counts: list[str] | None = None) -> None:
     check_format(fmt, FORMATS)
     if fmt == "json":
         typer.echo(json.dumps(plain(records), ensure_ascii=False, indent=2))
@@ -189,15 +195,15 @@ def _emit(s: Session, fmt: str, records: list[dict[str, Any]], keys: list[str],
     if fmt == "csv":
         typer.echo(render(records, {key: key for key in keys}, "csv"), nl=False)
         return
-    shown = [_display(record) for record in records]
-    headers = {key: key.replace("_", " ") for key in keys}
+    shown, keys = stages_in_chinese([_display(record) for record in records], keys, s.language)
+    headers = titles(keys, s.language, counts=counts or [])
     if chart is not None:
         column, largest = chart
         for record, original in zip(shown, records):
             record["chart"] = reports.bar(float(original[column] or 0), float(largest))
         headers["chart"] = ""
     fit = terminal_fit(drop=("chart",), cut=("customer", "why", "missing", "project"))
-    typer.echo(render(shown, headers, "table", fit=fit) if records else "nothing to report\n", nl=False)
+    typer.echo(render(shown, headers, "table", fit=fit) if records else _("nothing to report") + "\n", nl=False)
 
 
 def _display(record: dict[str, Any]) -> dict[str, Any]:

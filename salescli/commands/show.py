@@ -57,7 +57,7 @@ def _text(customer: Customer, s: Session) -> list[str]:
         value = _term(s, field.key, customer.get(field.key)) if field.kind is profile.Kind.TERM else customer.get(field.key)
         lines.append(_field(field.label(language), value, language))
     for number, group in enumerate(GROUPS, start=1):
-        lines += ["", f"{number}. {group.label(language)} ({group.zh if language == 'en' else group.en})"]
+        lines += ["", f"{number}. {group.zh}" if language == "zh" else f"{number}. {group.en} ({group.zh})"]
         if group.key == "trust":
             lines += [f"  · {_person(person, language)}" for person in people(customer)]
         lines += [_field(item.label(language), item_value(customer, group, item), language) for item in group.items]

@@ -10,6 +10,7 @@ import typer
 from salescli import store
 from salescli.commands import CUSTOMER_HELP, changed_lines, complete_customer, referral_reminder, session
 from salescli.customer import FIRST_DEAL, Customer, EventKind
+from salescli.i18n import _
 from salescli.parsing import format_money, parse_money
 from salescli.pipeline import Move, advance, choose_deal, event_item, parse_target
 from salescli.session import Session
@@ -26,16 +27,20 @@ def visit(
     when: Optional[str] = typer.Option(None, "--date", help="When (default: today)."),
     goal: Optional[str] = typer.Option(None, "--goal", help="What the visit was for (拜访目标)."),
     note: Optional[str] = typer.Option(None, "--note", help="What came of it."),
-    next_visit: Optional[str] = typer.Option(None, "--next", metavar="DATE", help="The next visit agreed."),
+    next_visit: Optional[str] = typer.Option(None, "--next", metavar="DATE",
+                                             help="The next visit agreed (下周一, 周五, +7d, 2026-12-03)."),
     stage: Optional[str] = typer.Option(None, "--stage", metavar="STAGE",
                                         help="The stage the deal reached (as `advance`: close takes --value, "
                                              "lost takes --reason)."),
     learned: list[str] = typer.Option([], "--learned", metavar="KEY=VALUE",
                                       help="What the visit taught, as `set` takes it (repeatable)."),
     custom: bool = typer.Option(False, "--custom", help="Allow --learned keys of your own (kept as text)."),
-    target: Optional[str] = typer.Option(None, "--target", metavar="AMOUNT", help="Set the close target's value."),
-    by: Optional[str] = typer.Option(None, "--by", metavar="DATE", help="Set the close target's date."),
-    value: Optional[str] = typer.Option(None, "--value", help="With --stage close: the value won (default: the target)."),
+    target: Optional[str] = typer.Option(None, "--target", metavar="AMOUNT",
+                                         help="Set the close target's value (12万, 五万, 120000)."),
+    by: Optional[str] = typer.Option(None, "--by", metavar="DATE",
+                                     help="Set the close target's date (月底, 下个月, 2026-12-20)."),
+    value: Optional[str] = typer.Option(None, "--value",
+                                        help="With --stage close: the value won (4.8万, 五万; default: the target)."),
     reason: Optional[str] = typer.Option(None, "--reason", help="With --stage lost: why."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
     future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
@@ -73,7 +78,9 @@ def visit(
 
     planned, updated = store.change_profile(s.path_of(found), changes, plan)
     assert planned is not None
-    s.wrote(s.path_of(found), f"visit {found.name} on {day}" + (f": {goal}" if goal else ""))
+    said = {"customer": found.name, "date": day, "goal": goal}
+    s.wrote(s.path_of(found), (_("visit {customer} on {date}: {goal}") if goal else
+                               _("visit {customer} on {date}")).format(**said))
     _report(s, planned.before, updated, planned.item, planned.move, changes, planned.deal)
 
 
@@ -99,16 +106,22 @@ def _move(customer: Customer, stage: str | None, deal_name: str, *, day: Any, va
 
 def _report(s: Session, before: Customer, after: Customer, item: dict[str, Any], move: Move | None,
             changes: dict[str, Any], deal_name: str) -> None:
-    planned = f"; next visit {item['next']}" if "next" in item else ""
-    typer.echo(f"Logged a visit to {before.name} on {item['date']}{planned}.")
+    said = {"customer": before.name, "date": item["date"], "next": item.get("next")}
+    typer.echo((_("Logged a visit to {customer} on {date}; next visit {next}.") if "next" in item else
+                _("Logged a visit to {customer} on {date}.")).format(**said))
     if move is not None:
+        chinese = s.language == "zh"
         was, now = move.before, move.after
-        outcome = f"won {format_money(now.won_value)}" if move.won else \
-            f"lost ({now.lost_reason})" if now.status.value == "lost" else f"{now.stage.value} {now.stage.zh}"
-        typer.echo(f"  stage: {was.stage.value if was else 'new deal'} → {outcome}")
+        stage = {"before": (was.stage.zh if chinese else was.stage.value) if was else _("new deal"),
+                 "value": format_money(now.won_value), "reason": now.lost_reason,
+                 "stage": now.stage.zh if chinese else f"{now.stage.value} {now.stage.zh}"}
+        typer.echo((_("  stage: {before} → won {value}") if move.won else
+                    _("  stage: {before} → lost ({reason})") if now.status.value == "lost" else
+                    _("  stage: {before} → {stage}")).format(**stage))
     old, new = before.deal(deal_name), after.deal(deal_name)
     if new is not None and (old is None or (old.target_value, old.target_date) != (new.target_value, new.target_date)):
-        typer.echo(f"  target: {format_money(new.target_value) or '?'} {s.config.currency} by {new.target_date or '?'}")
+        typer.echo(_("  target: {value} {currency} by {date}").format(
+            value=format_money(new.target_value) or "?", currency=s.config.currency, date=new.target_date or "?"))
     for line in changed_lines(s, before, after, changes):
         typer.echo(line)
     if move is not None and move.won:

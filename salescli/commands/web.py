@@ -10,9 +10,7 @@ import typer
 
 from salescli.commands import session
 from salescli.errors import InvalidValue
-
-WEB_EXTRA = "pip install 'salescli[web]' (in a clone of salescli: pip install '.[web]')"
-
+from salescli.i18n import _
 
 def register(app: typer.Typer) -> None:
     app.command("web")(web)
@@ -49,9 +47,10 @@ def web(
     """
     s = session(ctx)
     if find_spec("flask") is None:
-        raise InvalidValue(f"`salescli web` needs Flask, which is not installed; install it with: {WEB_EXTRA}")
+        raise InvalidValue(_("`salescli web` needs Flask, which is not installed; install it with: pip install "
+                             "'salescli[web]' (in a clone of salescli: pip install '.[web]')"))
     if not 0 <= port <= 65535:
-        raise InvalidValue("--port must be from 0 to 65535")
+        raise InvalidValue(_("--port must be from 0 to 65535"))
     s.language  # noqa: B018 - a wrong --lang or a broken salescli.yaml is reported now, not on the page
     from salescli.web.serve import Options, serve
 
