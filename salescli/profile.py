@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from salescli.errors import InvalidValue
-from salescli.i18n import _, language
+from salescli.i18n import N_, _, language
 from salescli.vocab import Vocabulary
 
 
@@ -136,15 +136,15 @@ def _term(key: str, en: str, zh: str, help_text: str, *headers: str) -> Field:
 # The profile in the order of the template (templates/customer.yaml).
 PROFILE: tuple[Field, ...] = (
     Field("name", "name", "名称", headers=("客户名称", "客户", "单位名称", "公司名称", "名称", "account", "company")),
-    _term("field", "field", "领域", "领域: real-estate 房地产, bank 银行, construction 建筑, military, telecom, finance, "
-          "power, petrochemical, railway, pharma, metallurgy, highway, aviation, municipal, industrial, college.",
+    _term("field", "field", "领域", N_("领域: real-estate 房地产, bank 银行, construction 建筑, military, telecom, finance, "
+          "power, petrochemical, railway, pharma, metallurgy, highway, aviation, municipal, industrial, college."),
           "行业"),
-    _term("size", "size", "规模", "规模: system 系统, small 散户, individual 个人."),
-    _term("role", "role", "角色", "招投标角色: owner 甲方, intermediary 中介, contractor 乙方, supervisor 监理, "
-          "designer 设计.", "招投标角色"),
-    _term("channel", "channel", "渠道", "渠道: cold 陌拜, acquaintance 缘故, referral 转介绍."),
-    _term("source", "source", "来源", "来源: street, statistics, directory, press, web, site-sign, board, passing, "
-          "referral, acquaintance, other (default: from the channel where it implies one)."),
+    _term("size", "size", "规模", N_("规模: system 系统, small 散户, individual 个人.")),
+    _term("role", "role", "角色", N_("招投标角色: owner 甲方, intermediary 中介, contractor 乙方, supervisor 监理, "
+          "designer 设计."), "招投标角色"),
+    _term("channel", "channel", "渠道", N_("渠道: cold 陌拜, acquaintance 缘故, referral 转介绍.")),
+    _term("source", "source", "来源", N_("来源: street, statistics, directory, press, web, site-sign, board, passing, "
+          "referral, acquaintance, other (default: from the channel where it implies one).")),
     Field("referred_by", "referred by", "转介绍人", Kind.CUSTOMER, option="--referred-by",
           help="The customer who referred this one (sets channel referral)."),
     Field("area", "area", "区域", option="--area", headers=("地区",),
