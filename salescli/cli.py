@@ -23,6 +23,7 @@ class _Group(TyperGroup):
         arguments = list(sys.argv[1:] if args is None else args)
         language = early_language(arguments)
         i18n.use(language)
+        name_values(self)
         if language != "en":
             translate_help(self)
         return super().main(arguments, *more, **options)
@@ -160,6 +161,16 @@ def _global_value(args: list[str], names: tuple[str, ...]) -> str | None:
         elif not arg.startswith("-"):
             return None  # the command: what follows is its own
     return None
+
+
+def name_values(command: Any) -> None:
+    """Each option's value named after the option (`--date DATE`, `--format FORMAT`) where the command
+    gives no name: Typer would show the Python type (`--date <str>`), which says nothing in any language."""
+    for parameter in command.params:
+        if parameter.param_type_name == "option" and not parameter.is_flag and parameter.metavar is None:
+            parameter.metavar = max(parameter.opts, key=len).lstrip("-").upper().replace("-", "_")
+    for child in getattr(command, "commands", {}).values():
+        name_values(child)
 
 
 def translate_help(command: Any) -> None:

@@ -26,7 +26,7 @@ _PATTERNS = [(re.compile(pattern), message) for pattern, message in (
     (r"Missing parameter (?P<name>'[^']*'(?: / '[^']*')*)\.", N_("Missing parameter {name}.")),
     (r"Missing command\.", N_("Missing command.")),
     (r"No such command (?P<name>'[^']*')\.", N_("No such command {name}.")),
-    (r"Got unexpected extra arguments? \((?P<arguments>.*)\)", N_("Got unexpected extra arguments ({arguments})")),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((?P<arguments>.*)\)", N_("Got unexpected extra arguments ({arguments})")),
     (r"Option (?P<name>'[^']*') requires an argument\.", N_("Option {name} requires an argument.")),
     (r"Option (?P<name>'[^']*') requires (?P<count>\d+) arguments\.", N_("Option {name} requires {count} arguments.")),
     (r"Option (?P<name>'[^']*') does not take a value\.", N_("Option {name} does not take a value.")),

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING, Mapping, Sequence
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -131,8 +131,8 @@ _WORDS = {"source": N_("source"), "referred_by": N_("referred by"), "project": N
 
 
 def word(key: str, language: str) -> str:
-    """A label's word for `key`, in `language`."""
-    return translated(_WORDS.get(key, _COLUMNS.get(key, key)), language)
+    """A label's word for `key`, in `language` (a column's title where no label has the key)."""
+    return translated(_WORDS[key], language) if key in _WORDS else column(key, language)
 
 
 def headers(keys: list[str], language: str) -> dict[str, str]:
@@ -141,5 +141,50 @@ def headers(keys: list[str], language: str) -> dict[str, str]:
 
 
 def column(key: str, language: str) -> str:
-    english = _COLUMNS.get(key) or _WORDS.get(key, key)
+    """A table title for `key` (a label's word where no column has the key)."""
+    if key not in _COLUMNS:
+        return translated(_WORDS.get(key, key), language)
+    english = _COLUMNS[key]
     return english if language == "en" else _catalog(language).pgettext(COLUMN, english)
+
+
+# Titles of the forecast's and the reports' table columns, by key (in English: the key, `_` a space).
+# A count (how many deals were won) and an amount (the value won) can share an English title: the
+# context tells them apart for the catalog.
+_TITLES = {
+    "month": C_("column", "month"), "working_days": C_("column", "working days"), "won": C_("column", "won"),
+    "weighted": C_("column", "weighted"), "best_case": C_("column", "best case"),
+    "expected": C_("column", "expected"), "capacity": C_("column", "capacity"),
+    "omitted_deals": C_("column", "omitted deals"), "omitted": C_("column", "omitted"),
+    "deals": C_("column", "deals"), "stage": C_("column", "stage"), "中文": C_("column", "中文"),
+    "history": C_("column", "history"), "configured": C_("column", "configured"),
+    "forecast": C_("column", "forecast"), "reached": C_("column", "reached"), "decided": C_("column", "decided"),
+    "actual": C_("column", "actual"), "error": C_("column", "error"), "error_pct": C_("column", "error pct"),
+    "customers": C_("column", "customers"), "value": C_("column", "value"),
+    "conversion": C_("column", "conversion"), "win_rate": C_("column", "win rate"),
+    "avg_won_value": C_("column", "avg won value"), "avg_cycle_days": C_("column", "avg cycle days"),
+    "median_cycle_days": C_("column", "median cycle days"), "customer": C_("column", "customer"),
+    "deal": C_("column", "deal"), "since": C_("column", "since"), "days": C_("column", "days"),
+    "limit": C_("column", "limit"), "next_visit": C_("column", "next visit"), "why": C_("column", "why"),
+    "project": C_("column", "project"), "missing": C_("column", "missing"), "won_value": C_("column", "won value"),
+    "product": C_("column", "product"), "manager": C_("column", "manager"), "office": C_("column", "office"),
+}
+_COUNT_TITLES = {"won": C_("count", "won"), "lost": C_("count", "lost")}
+
+
+def titles(keys: Sequence[str], language: str, *, counts: Sequence[str] = ()) -> dict[str, str]:
+    """Table titles for column keys (`counts`: the keys whose column counts deals rather than sums
+    their value). A key of no table of ours (a profile key a report groups by) gets the field's label."""
+    if language == "en":
+        return {key: key.replace("_", " ") for key in keys}
+    found = {}
+    for key in keys:
+        if key in counts and key in _COUNT_TITLES:
+            found[key] = pgettext("count", _COUNT_TITLES[key])
+        elif key in _TITLES:
+            found[key] = pgettext("column", _TITLES[key])
+        else:
+            from salescli.profile import BY_KEY  # (profile's labels speak through this module)
+
+            found[key] = BY_KEY[key].label(language) if key in BY_KEY else key
+    return found

@@ -11,7 +11,8 @@ import typer
 
 from salescli import i18n, listing
 from salescli.cli import app
-from salescli.commands import list_customers, stages_in_chinese, titles
+from salescli.commands import list_customers, stages_in_chinese
+from salescli.i18n import titles
 from salescli.dimensions import CHOICES
 from salescli.profile import BY_KEY
 from tests.conftest import invoke, steps

@@ -8,8 +8,8 @@ from typing import Any, Optional, Sequence
 
 import typer
 
-from salescli import forecast as core
-from salescli.commands import session, stages_in_chinese, titles
+from salescli import forecast as core, i18n
+from salescli.commands import session, stages_in_chinese
 from salescli.dimensions import dimension as find_dimension, unmatched
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext
@@ -141,7 +141,7 @@ class _Plan:
         self._emit(records, [by, "deals", "won", "weighted", "best_case", "omitted"],
                    title=_("Forecast {month} by {dimension} (as of {today})").format(
                        month=month, today=self.s.today,
-                       dimension=by if self.s.language == "en" else titles([by], self.s.language)[by]))
+                       dimension=by if self.s.language == "en" else i18n.titles([by], self.s.language)[by]))
 
     def show_calibration(self, rates: list[core.StageRate]) -> None:
         records = [{"stage": rate.stage.value, "中文": rate.stage.zh, "reached": rate.reached,
@@ -183,7 +183,7 @@ class _Plan:
               counts: Sequence[str] = ()) -> None:
         if self.fmt == "table":
             records, keys = stages_in_chinese(records, keys, self.s.language)
-        headers = titles(keys, self.s.language, counts=counts) if self.fmt == "table" else \
+        headers = i18n.titles(keys, self.s.language, counts=counts) if self.fmt == "table" else \
             {key: key.replace("_", " ") for key in keys}
         if self.fmt == "table" and title:
             typer.echo(title)

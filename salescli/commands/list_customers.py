@@ -139,7 +139,7 @@ def _list_deals(s: Session, filters: listing.Filters, sort: str, fmt: str, *, wi
             record["stage"] = _stage_label(Stage(record["stage"]), Status(record["status"]), language)
     keys = DEAL_DISPLAY if display else list(exchange.DEAL_COLUMNS)
     columns = [[record[key] for record in records] for key in keys]
-    headers = {key: i18n.word(key, s.language) for key in keys}
+    headers = i18n.headers(keys, s.language)
     fit = terminal_fit(drop=("owner", "product", "opened", "closed"), cut=("customer", "deal"), wide=wide)
     typer.echo(render_columns(columns, headers, fmt, fit=fit), nl=False)
     if display:

@@ -7,8 +7,8 @@ from typing import Any, Mapping, Optional
 
 import typer
 
-from salescli import network, reports
-from salescli.commands import session, stages_in_chinese, terminal_fit, titles
+from salescli import i18n, network, reports
+from salescli.commands import session, stages_in_chinese, terminal_fit
 from salescli.dimensions import Dimension, dimension as find_dimension, unmatched
 from salescli.i18n import _
 from salescli.render import check_format, plain, render
@@ -196,7 +196,7 @@ def _emit(s: Session, fmt: str, records: list[dict[str, Any]], keys: list[str],
         typer.echo(render(records, {key: key for key in keys}, "csv"), nl=False)
         return
     shown, keys = stages_in_chinese([_display(record) for record in records], keys, s.language)
-    headers = titles(keys, s.language, counts=counts or [])
+    headers = i18n.titles(keys, s.language, counts=counts or [])
     if chart is not None:
         column, largest = chart
         for record, original in zip(shown, records):
