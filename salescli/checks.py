@@ -11,7 +11,7 @@ from salescli.config import Config
 from salescli.customer import EventKind, LogProblem, event_from_item, fold_name
 from salescli.profile import PEOPLE_KEY, PERSON, PROFILE, Kind
 from salescli.errors import InvalidValue
-from salescli.i18n import _
+from salescli.i18n import _, joined
 from salescli.stages import stage_words
 from salescli.vocab import resolve_word
 
@@ -118,7 +118,7 @@ def _event(item: Mapping[str, Any], where: Where, today: date) -> list[Finding]:
             day=day, today=today), (*where, "date")))
     kind = str(item.get("event", ""))
     if kind not in {k.value for k in EventKind}:
-        kinds = ", ".join(k.value for k in EventKind)
+        kinds = joined(k.value for k in EventKind)
         findings.append(Finding("event", _("unknown event '{event}'; use one of: {kinds}").format(
             event=item.get("event"), kinds=kinds), (*where, "event")))
     if item.get("stage") not in (None, ""):
@@ -182,11 +182,11 @@ def across(documents: Mapping[str, Identifying | None]) -> dict[str, list[Findin
         if twins and document.name:
             findings[file_id].append(Finding("duplicate-name", _("the name '{name}' is also in {files}; merge them or "
                                                                   "tell them apart").format(
-                name=document.name, files=", ".join(twins)), ("name",)))
+                name=document.name, files=joined(twins)), ("name",)))
         same_id = [other for other in by_id.get(document.id, []) if other != file_id]
         if same_id:
             findings[file_id].append(Finding("duplicate-id", _("the id is also used by {files}").format(
-                files=", ".join(same_id)), ("id",)))
+                files=joined(same_id)), ("id",)))
         if document.referrer is not None and document.referrer not in documents:
             findings[file_id].append(Finding("referrer", _("referred_by '{id}' is not a customer id here").format(
                 id=document.referrer), ("referred_by",)))

@@ -12,7 +12,7 @@ from typer.exceptions import TyperException
 
 from salescli import __version__, i18n
 from salescli.errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, InvalidValue, SalesError
-from salescli.i18n import _
+from salescli.i18n import _, joined
 from salescli.session import Session
 
 
@@ -90,7 +90,7 @@ def interrupted_message() -> str:
     if not written:
         return _("Interrupted; nothing was half-written.")
     return _("Interrupted; nothing was half-written, and the change to {files} was saved.").format(
-        files=", ".join(written))
+        files=joined(written))
 
 
 def _refuse_undecodable(arg: str) -> None:

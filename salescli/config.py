@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping, TypeVar
 
 from salescli.customer import fold_name
-from salescli.i18n import N_, _
+from salescli.i18n import N_, _, joined
 from salescli.stages import Stage
 from salescli.vocab import BUILTIN, Vocabulary
 from salescli.workdays import WorkCalendar
@@ -113,7 +113,7 @@ def config_from_document(document: Any) -> Config:
     language = str(document.get("language") or "").strip().lower() or None
     if language is not None and language not in LANGUAGES:
         raise ConfigProblem(_("language must be one of {languages}, not '{language}'").format(
-            languages=", ".join(LANGUAGES), language=language), ("language",))
+            languages=joined(LANGUAGES), language=language), ("language",))
     return Config(
         user=str(document.get("user") or ""),
         language=language,
@@ -150,7 +150,7 @@ def _vocabularies(section: Any) -> Mapping[str, Vocabulary]:
         plural = str(name).rstrip("s") if str(name).rstrip("s") in BUILTIN else str(name)
         if plural not in BUILTIN:
             raise ConfigProblem(_("unknown vocabulary '{name}'; use {names}").format(
-                name=name, names=", ".join(BUILTIN)), ("vocabulary", str(name)))
+                name=name, names=joined(BUILTIN)), ("vocabulary", str(name)))
         if extra is None:
             continue
         if not isinstance(extra, Mapping):

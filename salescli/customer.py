@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
 
 from salescli.errors import InvalidValue
-from salescli.i18n import C_, _, pgettext
+from salescli.i18n import C_, _, joined, pgettext
 from salescli.parsing import FIRST_DAY, LAST_DAY, MAX_AMOUNT, YEARS, parse_money, too_large
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
@@ -276,7 +276,7 @@ def _kind(value: Any, index: int) -> EventKind:
     try:
         return EventKind(str(value if value is not None else "").strip())
     except ValueError:
-        kinds = ", ".join(kind.value for kind in EventKind)
+        kinds = joined(kind.value for kind in EventKind)
         raise LogProblem(_("unknown event '{event}'; use one of: {kinds}").format(event=value, kinds=kinds),
                          ("log", index, "event")) from None
 

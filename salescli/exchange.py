@@ -9,7 +9,7 @@ from typing import Any, Sequence
 
 from salescli.customer import Customer, Deal, Event, Status, deal_owner
 from salescli.errors import InvalidValue
-from salescli.i18n import _
+from salescli.i18n import _, joined
 from salescli.information import GROUPS, item_value
 from salescli.listing import row
 
@@ -40,7 +40,7 @@ def profile_key(text: str) -> str:
         raise InvalidValue(_("`log` is the customer's log, not a profile key"))
     if key in _GROUP_KEYS:
         raise InvalidValue(_("`{key}` holds keys; name one of them: {keys}").format(
-            key=key, keys=", ".join(_GROUP_KEYS[key])))
+            key=key, keys=joined(_GROUP_KEYS[key])))
     if key in ("trust", "trust.people") or key.startswith("trust.people."):
         raise InvalidValue(_("`trust.people` is the list of key people, not one value"))
     return key

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from salescli.errors import DataError
-from salescli.i18n import N_, _, ngettext
+from salescli.i18n import N_, _, joined, ngettext
 
 ATTRIBUTES_LINE = "customers/*.yaml merge=salescli"
 _SECTION = '[merge "salescli"]'
@@ -165,7 +165,7 @@ def sync(root: Path, *, message: str | None, push: bool) -> Synced:
                 "Conflict in {files}: both sides changed the same value. The file has <<<<<<< ours ======= theirs "
                 ">>>>>>> around it (`salescli check` names it): keep one side, delete the marker lines, then `git "
                 "add {paths}`, `git commit --no-edit` and `salescli sync` again. Nothing was pushed.").format(
-                files=", ".join(conflicts), paths=" ".join(conflicts))], conflicts)
+                files=joined(conflicts), paths=" ".join(conflicts))], conflicts)
         if pulled.returncode != 0:
             if _no_identity(pulled.stderr):
                 raise DataError(_(NO_IDENTITY))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -51,6 +51,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     if language == "en":
         return singular if count == 1 else plural
     return _catalog(language).ngettext(singular, plural, count)
+
+
+def joined(items: Iterable[str]) -> str:
+    """Items listed as the language lists them: 'a, b, c'; 甲、乙、丙."""
+    return _(", ").join(items)
 
 
 def N_(message: str) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
 from salescli import profile
-from salescli.i18n import _, language, ngettext
+from salescli.i18n import _, joined, language, ngettext
 from salescli.config import TEAM_KEYS, Config, Team, TeamMember
 from salescli.customer import FIRST_DEAL, Customer, EventKind, LogProblem, Status, event_from_item, fold_name
 from salescli.errors import InvalidValue, NotFound
@@ -127,7 +127,7 @@ def column_map(headers: Sequence[str], overrides: Mapping[str, str], known: Mapp
             continue
         if not profile_keys:
             raise InvalidValue(_("--map {source}={target}: '{target}' is not something to import into; use one of: "
-                                 "{targets}").format(source=source, target=target, targets=", ".join(targets)))
+                                 "{targets}").format(source=source, target=target, targets=joined(targets)))
         try:
             profile_key(target)
         except InvalidValue as error:

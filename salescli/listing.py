@@ -11,7 +11,7 @@ from typing import Any, Callable, Iterable, NamedTuple, Sequence
 
 from salescli.customer import Customer, Deal, Status, amount_text, deal_owner, event_notes
 from salescli.errors import InvalidValue
-from salescli.i18n import N_, _
+from salescli.i18n import N_, _, joined
 from salescli.stages import Stage
 
 
@@ -216,7 +216,7 @@ def _sort_key(key: str, allowed: Sequence[str], refusal: str) -> tuple[str, bool
     """A --sort KEY's name, and whether it is reversed (-KEY); `refusal` (an N_ message) says why not."""
     name = key.lstrip("-+")
     if name not in allowed:
-        raise InvalidValue(_(refusal).format(key=key, keys=", ".join(allowed)))
+        raise InvalidValue(_(refusal).format(key=key, keys=joined(allowed)))
     return name, key.startswith("-")
 
 

@@ -9,7 +9,7 @@ from typing import Any, Mapping, Sequence
 
 from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, Status, appended, status_name
 from salescli.errors import Ambiguous, InvalidValue, NotFound
-from salescli.i18n import _, language
+from salescli.i18n import _, joined, language
 from salescli.parsing import format_money
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
@@ -46,13 +46,13 @@ def choose_deal(customer: Customer, name: str | None) -> Deal | None:
     if name:
         deal = customer.deal(name)
         if deal is None:
-            known = ", ".join(d.name for d in customer.deals) or _("none yet")
+            known = joined(d.name for d in customer.deals) or _("none yet")
             raise NotFound(_("{customer} has no deal '{deal}' (its deals: {deals})").format(
                 customer=customer.name, deal=name, deals=known))
         return deal
     open_deals = customer.open_deals
     if len(open_deals) > 1:
-        names = ", ".join(deal.name for deal in open_deals)
+        names = joined(deal.name for deal in open_deals)
         raise Ambiguous(_("{customer} has {count} open deals ({deals}); choose one with --deal").format(
             customer=customer.name, count=len(open_deals), deals=names))
     return open_deals[0] if open_deals else customer.current_deal

@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from salescli.errors import InvalidValue
-from salescli.i18n import N_, _, language
+from salescli.i18n import N_, _, joined, language
 from salescli.vocab import Vocabulary
 
 
@@ -269,7 +269,7 @@ def field_for(text: str, *, fields: Sequence[Field] = PROFILE, what: str = "fiel
         return found[0]
     if len(found) > 1:
         raise InvalidValue(_("'{text}' could be {keys}; write the whole key").format(
-            text=text, keys=", ".join(field.key for field in found)))
+            text=text, keys=joined(field.key for field in found)))
     close = _closest(wanted, names)
     if what == "detail":
         message = _("unknown detail '{text}' (did you mean '{close}'?)") if close else _("unknown detail '{text}'")

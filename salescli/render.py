@@ -15,14 +15,14 @@ from enum import Enum
 from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from salescli.errors import InvalidValue
-from salescli.i18n import _, ngettext
+from salescli.i18n import _, joined, ngettext
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
 
 def check_format(name: str, allowed: Sequence[str] = FORMATS) -> str:
     if name not in allowed:
-        raise InvalidValue(_("unknown format '{name}'; use one of: {formats}").format(name=name, formats=", ".join(allowed)))
+        raise InvalidValue(_("unknown format '{name}'; use one of: {formats}").format(name=name, formats=joined(allowed)))
     return name
 
 
@@ -128,7 +128,7 @@ def _hidden_note(hidden: Sequence[str], width: int) -> str:
     count = len(hidden)
     note = ngettext("({count} column hidden: {names}; --wide shows all)",
                     "({count} columns hidden: {names}; --wide shows all)", count)
-    names = clip(", ".join(hidden), max(SHORTEST_CUT, width - text_width(note.format(count=count, names=""))))
+    names = clip(joined(hidden), max(SHORTEST_CUT, width - text_width(note.format(count=count, names=""))))
     return note.format(count=count, names=names) + "\n"
 
 

@@ -10,7 +10,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from salescli.customer import Customer, Deal, Status
 from salescli.errors import InvalidValue
-from salescli.i18n import C_, N_, _, pgettext
+from salescli.i18n import C_, N_, _, joined, pgettext
 from salescli.information import GROUPS, Item, missing, people
 from salescli.stages import Stage
 from salescli.workdays import WorkCalendar
@@ -100,7 +100,7 @@ class Visit:
         text = self.goal[1] if language == "zh" else self.goal[0]
         if self.collect:
             items = self.collect if most is None else self.collect[:most]
-            labels = ", ".join(item.label(language) for item in items)
+            labels = joined(item.label(language) for item in items)
             if len(items) < len(self.collect):
                 labels += f" +{len(self.collect) - len(items)}"
             text += f"；补充：{labels}" if language == "zh" else f"; find out: {labels}"

@@ -12,7 +12,7 @@ from typing import Any, Mapping, Sequence
 
 from salescli import i18n, matching, store
 from salescli.config import Config
-from salescli.i18n import _
+from salescli.i18n import _, joined
 from salescli.customer import Customer
 from salescli.listing import Columns
 from salescli.errors import DataError, InvalidValue, display_path
@@ -56,7 +56,7 @@ class Session:
         language = i18n.choose(self.language_option, self.config.language)
         if language not in i18n.LANGUAGES:
             raise InvalidValue(_("--lang must be one of {languages}, not '{language}'").format(
-                languages=", ".join(i18n.LANGUAGES), language=language))
+                languages=joined(i18n.LANGUAGES), language=language))
         i18n.use(language)
         return language
 

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 import yaml
 
 from salescli.errors import BrokenFile, DataError, InvalidValue, UnsafeWrite
-from salescli.i18n import N_, _
+from salescli.i18n import N_, _, joined
 from salescli.profile import UNSET
 
 try:
@@ -539,12 +539,13 @@ def _profile_alone(profile_text: str) -> bool:
 def _first_later_line(lines: list[str], item_lines: list[int], day: Any) -> int | None:
     """`_first_later` for the item lines: the index of the first of the items at the end dated after
     `day`, or None for the very end."""
-    if not isinstance(day, date):
+    day = _day(day)
+    if day is None:
         return None
     position = len(item_lines)
     for index in range(len(item_lines) - 1, -1, -1):
-        other = _line_item(lines[item_lines[index]]).get("date")
-        if isinstance(other, date) and other > day:
+        other = _day(_line_item(lines[item_lines[index]]).get("date"))
+        if other is not None and other > day:
             position = index
         else:
             break
@@ -702,7 +703,14 @@ def _with_gaps(original: list[Any], gaps: Mapping[int, Sequence[Mapping[str, Any
 
 def _by_date(items: Sequence[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
     """Stable: items of one day keep the order they were given in."""
-    return sorted(items, key=lambda item: item.get("date") or date.min)
+    return sorted(items, key=lambda item: _day(item.get("date")) or date.min)
+
+
+def _day(value: Any) -> date | None:
+    """The day a log's `date:` holds (a hand-written `2026-11-26 10:00` is a datetime: its day)."""
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
 
 
 def _insert_lines(text: str, offset: int, items: Sequence[Mapping[str, Any]], indent: str, newline: str) -> str:
@@ -716,12 +724,13 @@ def _insert_lines(text: str, offset: int, items: Sequence[Mapping[str, Any]], in
 def _first_later(log: Any, day: Any) -> int | None:
     """Where an event dated `day` goes: the index of the first of the events at the end of the log
     dated after it, or None for the very end."""
-    if not isinstance(log, list) or not isinstance(day, date):
+    day = _day(day)
+    if not isinstance(log, list) or day is None:
         return None
     position = len(log)
     for index in range(len(log) - 1, -1, -1):
-        other = log[index].get("date") if isinstance(log[index], Mapping) else None
-        if isinstance(other, date) and other > day:
+        other = _day(log[index].get("date")) if isinstance(log[index], Mapping) else None
+        if other is not None and other > day:
             position = index
         else:
             break
@@ -850,7 +859,7 @@ def _verify_values(text: str, values: Mapping[str, Any]) -> None:
     try:
         document = load(text)
     except YamlProblem:
-        raise UnsafeWrite(_("could not set {keys} safely").format(keys=", ".join(f"`{path}`" for path in values))) \
+        raise UnsafeWrite(_("could not set {keys} safely").format(keys=joined(f"`{path}`" for path in values))) \
             from None
     for path, value in values.items():
         found: Any = document

@@ -21,6 +21,15 @@ from tests.conftest import REPO, invoke
 def _words(key: str) -> list[str]:
     return re.findall(r"[A-Za-z]+", key)
 
+def _command_paths(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    yield path
+    for name, child in getattr(command, "commands", {}).items():
+        yield from _command_paths(child, (*path, name))
+
+
+COMMANDS = list(_command_paths(typer.main.get_command(app)))
+
+
 # Words a Chinese rep meets as they are: formats, tools, and the keys the files store and the
 # commands take (`advance 中建三局 demo`, `--by office`, `set field=房地产`) — each also accepted in
 # Chinese where it is a value. Built from the code's own lists, so a new key needs no entry here.
@@ -32,14 +41,16 @@ ALLOWED = {
     *listing.SORT_KEYS, *listing.DEAL_SORT_KEYS, *config.TEAM_KEYS,
 }
 ALLOWED |= {word for vocabulary in vocab.BUILTIN.values() for term in vocabulary.terms for word in _words(term.key)}
+ALLOWED |= {"Prospecting", "Engaging"}  # a foreign CRM's stages, in import --stage-map's example
+ALLOWED |= {word for path in COMMANDS for name in path for word in _words(name)}  # the commands' names
 ALLOWED |= {word for key in (*profile.KEYS, *(field.key for field in profile.PERSON), *list_customers.ALL_COLUMNS)
             for word in _words(key)}
 
-CODE = re.compile(r"`[^`\n]*`")  # a command, key or file quoted in a message
-COMMAND_LINE = re.compile(r"(?:salescli|git|pip|jq)(?: [^\s`#，。；）]+)*")  # up to a comment or Chinese punctuation
+CODE = re.compile(r"`[^`\n]*`|\[默认：[^]]*\]")  # a command, key or file quoted; an option's default
+COMMAND_LINE = re.compile(r"(?<![.\w-])(?:salescli|git|pip|jq)(?![.\w-])(?: [^\s`#，。；）]+)*")  # up to a comment or Chinese punctuation
 OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*(=\S*)?")
 PLACEHOLDER = re.compile(r"\b[A-Z][A-Z0-9_]+\b")  # CUSTOMER, STAGE, YYYY-MM-DD's pieces
-FILE = re.compile(r"[\w~.-]*[/\\][\w./\\~-]*|[\w-]*\.(?:yaml|yml|csv|xlsx|json|ics|po|mo|md|gitattributes)\b|\$\w+")
+FILE = re.compile(r"[\w~.-]*[/\\][\w./\\~-]*|[\w-]*\.(?:yaml|yml|csv|xlsx|json|ics|po|mo|md|gitattributes|gitignore)\b|\$\w+")
 KEY = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)+\b|\b[a-z]+_[a-z_]+\b")  # contact.phone, visits_per_day
 WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -57,13 +68,6 @@ def _ids(root: Path) -> set[str]:
     return {path.stem for path in (root / "customers").glob("*.yaml")} | {"zhongjiansanju"}
 
 
-def _command_paths(command: click.Command, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    yield path
-    for name, child in getattr(command, "commands", {}).items():
-        yield from _command_paths(child, (*path, name))
-
-
-COMMANDS = list(_command_paths(typer.main.get_command(app)))
 
 # Every read command on the bundled folder, at the sample's date.
 READS = [
@@ -78,7 +82,7 @@ READS = [
     # errors on the way
     ["show", "nobody"], ["advance", "天河", "bogus"], ["list", "--bogus"], ["show"], ["forecast", "--month", "十三月"],
     ["add", "天河建设集团"], ["visit", "天河", "--stage", "飞"], ["target", "天河", "很多"], ["list", "--channel", "朋友"],
-    ["report", "nonsense"], ["list", "--format", "pdf"],
+    ["report", "nonsense"], ["list", "--format", "pdf"], ["forecast", "--months", "x"], ["list", "--stale", "-1"],
 ]
 
 
@@ -144,5 +148,5 @@ def test_the_allow_list_does_not_hide_english() -> None:
                                                                                       "matches"}
     assert english_words("用 salescli advance CUSTOMER demo --value 5万，见 customers/zjsj.yaml、`git add`",
                          {"zjsj"}) == set()
-    assert english_words("用法： salescli list [OPTIONS]\n  Show this message and exit.", set()) == {
-        "Show", "this", "message", "and", "exit"}
+    assert english_words("用法： salescli list [OPTIONS]\n  Show this message and exit. [默认：push]", set()) == {
+        "this", "message", "and", "exit"}  # (show: a command's name)

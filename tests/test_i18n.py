@@ -102,12 +102,12 @@ def test_the_option_beats_the_environment_which_beats_the_folder_which_beats_the
     assert i18n.choose(None, None, {}) == "en"
 
 
-def test_the_locale_alone_speaks_chinese(sample: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
-    result = invoke(sample, "advance", "无此客户", "demo")
+def test_the_locale_alone_speaks_chinese(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")  # (the folder has no salescli.yaml to say otherwise)
+    result = invoke(folder, "advance", "无此客户", "demo")
     assert result.exit_code == 2
     assert result.stderr.startswith("错误：")
-    usage = invoke(sample, "list", "--bogus")
+    usage = invoke(folder, "list", "--bogus")
     assert "用法：" in usage.stderr and "没有这个选项" in usage.stderr
 
 

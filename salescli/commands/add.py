@@ -11,7 +11,7 @@ from salescli import matching, profile, store, yamlfile
 from salescli.commands import field_values, session, with_field_options
 from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.errors import InvalidValue
-from salescli.i18n import _
+from salescli.i18n import _, joined
 from salescli.ids import slug, unique_id, validate_id
 from salescli.parsing import parse_money
 from salescli.pipeline import event_item, parse_target
@@ -197,7 +197,7 @@ def _ask_essentials(s: Session, values: dict[str, Any]) -> None:
 def _ask_term(s: Session, key: str) -> str | None:
     vocabulary = s.config.vocabulary(key)
     choices = "、".join(term.zh for term in vocabulary.terms) if s.language == "zh" else \
-        ", ".join(f"{term.key} {term.zh}" for term in vocabulary.terms)
+        joined(f"{term.key} {term.zh}" for term in vocabulary.terms)
     while True:
         question = _("{field} ({label}) [{choices}]").format(field=key, label=vocabulary.zh, choices=choices)
         answer = typer.prompt(question, default="", show_default=False)

@@ -14,7 +14,7 @@ from salescli import importer as core
 from salescli import store, yamlfile
 from salescli.commands import add, session
 from salescli.errors import DataError, InvalidValue
-from salescli.i18n import _, ngettext
+from salescli.i18n import _, joined, ngettext
 from salescli.session import Session
 
 
@@ -148,7 +148,7 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str,
         raise DataError(_("not an .xlsx workbook ({problem})").format(problem=error), path=path) from None
     if sheet is not None and sheet not in book.sheetnames:
         raise InvalidValue(_("{file} has no sheet '{sheet}'; it has: {sheets}").format(
-            file=path, sheet=sheet, sheets=", ".join(book.sheetnames)))
+            file=path, sheet=sheet, sheets=joined(book.sheetnames)))
     rows = list((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True))
     if not rows:
         return [], []
@@ -175,7 +175,7 @@ def _require(columns: dict[str, str], needed: tuple[str, ...], path: Path) -> No
     missing = [field for field in needed if field not in columns.values()]
     if missing:
         raise InvalidValue(_("{file}: no column for {fields}; name it with --map COLUMN={field}").format(
-            file=path, fields=", ".join(missing), field=missing[0]))
+            file=path, fields=joined(missing), field=missing[0]))
 
 
 def _apply(s: Session, plan: core.Plan, customers: list[Any], *, total: int) -> None:
@@ -235,11 +235,11 @@ def _report(s: Session, plan: core.Plan, path: Path, *, dry_run: bool, deals: bo
         lines.append((_("would create {customer} (row {row})") if dry_run else _("created {customer} (row {row})"))
                      .format(customer=create.name, row=create.row))
     for update in plan.updates.values():
-        what = ", ".join([*update.values, *([_("{count} events").format(count=len(update.items))]
+        what = joined([*update.values, *([_("{count} events").format(count=len(update.items))]
                                             if update.items else [])]) or _("nothing new")
         rows = _("rows {first}–{last}").format(first=update.rows[0], last=update.rows[-1]) if len(update.rows) > 1 \
             else _("row {row}").format(row=update.rows[0])
-        said = {"customer": update.customer.name, "rows": rows, "what": what, "kept": ", ".join(update.kept)}
+        said = {"customer": update.customer.name, "rows": rows, "what": what, "kept": joined(update.kept)}
         if dry_run:
             line = _("would update {customer} ({rows}): {what}; kept the file's {kept}") if update.kept else \
                 _("would update {customer} ({rows}): {what}")
@@ -272,7 +272,7 @@ def _unused(columns: list[str]) -> list[str]:
     if not columns:
         return []
     return [_("columns not imported: {columns} (name a place for them with --map COLUMN=FIELD)").format(
-        columns=", ".join(columns))]
+        columns=joined(columns))]
 
 
 def _skipped(skips: list[core.Skip]) -> list[str]:
@@ -282,7 +282,7 @@ def _skipped(skips: list[core.Skip]) -> list[str]:
         by_reason.setdefault(skip.reason, []).append(skip.row)
     lines = []
     for reason, rows in by_reason.items():
-        shown = ", ".join(map(str, rows[:10])) + (_(" … ({count} rows)").format(count=len(rows))
+        shown = joined(map(str, rows[:10])) + (_(" … ({count} rows)").format(count=len(rows))
                                                   if len(rows) > 10 else "")
         lines.append(ngettext("skipped row {rows}: {reason}", "skipped rows {rows}: {reason}", len(rows)).format(
             rows=shown, reason=reason))

@@ -10,7 +10,7 @@ from typing import Optional
 import typer
 
 from salescli import i18n, store, yamlfile
-from salescli.i18n import _
+from salescli.i18n import _, joined
 from salescli.commands import session
 from salescli.config import LANGUAGES
 from salescli.errors import DataError, InvalidValue
@@ -24,8 +24,8 @@ def init(
     ctx: typer.Context,
     path: Path = typer.Argument(Path("."), metavar="PATH", help="Where to make the data folder (default: here)."),
     user: Optional[str] = typer.Option(None, "--user", help="Your name: the owner of new customers."),
-    language: Optional[str] = typer.Option(None, "--language", help="Output language: en or zh (default: the "
-                                                                    "locale's, zh in a Chinese one)."),
+    language: Optional[str] = typer.Option(None, "--language", help="The folder's language, en or zh (default: "
+                                         "--lang, $SALESCLI_LANG or the locale's, zh in a Chinese one)."),
     currency: str = typer.Option("CNY", "--currency", help="The currency of amounts, shown beside totals."),
     git: bool = typer.Option(True, "--git/--no-git", help="Make a git repository if there is none, with a first commit."),
 ) -> None:
@@ -39,10 +39,10 @@ def init(
     \b
       salescli init ~/sales --user 李明 --language zh
     """
-    session(ctx)
-    language = language or i18n.from_locale() or "en"
+    s = session(ctx)
+    language = language or i18n.choose(s.language_option, None)  # (not the settings of a folder it is run in)
     if language not in LANGUAGES:
-        raise InvalidValue(_("--language must be one of {languages}").format(languages=", ".join(LANGUAGES)))
+        raise InvalidValue(_("--language must be one of {languages}").format(languages=joined(LANGUAGES)))
     made: list[str] = []
     path.mkdir(parents=True, exist_ok=True)
     for folder in (store.CUSTOMERS, store.TEMPLATES):
@@ -99,7 +99,7 @@ def _first_commit(path: Path) -> None:
                    err=True)
         return
     if committed:
-        typer.echo(_("First commit: {files}.").format(files=", ".join(committed)))
+        typer.echo(_("First commit: {files}.").format(files=joined(committed)))
 
 
 def _make_git_repo(path: Path) -> bool:

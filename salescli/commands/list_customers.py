@@ -10,7 +10,7 @@ from salescli import exchange, i18n, listing
 from salescli.commands import session, terminal_fit
 from salescli.customer import Status
 from salescli.errors import EXIT_DATA, InvalidValue
-from salescli.i18n import _, ngettext
+from salescli.i18n import _, joined, ngettext
 from salescli.parsing import format_money, parse_money
 from salescli.pipeline import parse_target
 from salescli.render import check_format, render_columns, text_width
@@ -120,7 +120,7 @@ def _columns(text: str | None, language: str) -> list[str]:
     chosen = []
     for part in (part.strip() for part in text.replace("，", ",").split(",")):
         if part.casefold() not in known:
-            names = ", ".join(ALL_COLUMNS) if language == "en" else \
+            names = joined(ALL_COLUMNS) if language == "en" else \
                 _(", ").join(i18n.column(key, language) for key in ALL_COLUMNS)  # (either is understood)
             raise InvalidValue(_("unknown column '{column}'; use some of: {columns}").format(column=part,
                                                                                            columns=names))

@@ -10,7 +10,7 @@ import typer
 from salescli import i18n, network, reports
 from salescli.commands import session, stages_in_chinese, terminal_fit
 from salescli.dimensions import Dimension, dimension as find_dimension, unmatched
-from salescli.i18n import _
+from salescli.i18n import _, joined
 from salescli.render import check_format, plain, render
 from salescli.session import Session
 from salescli.vocab import ROLES
@@ -160,7 +160,7 @@ def parties(ctx: typer.Context, fmt: str = FORMAT) -> None:
     chinese = s.language == "zh" and fmt == "table"  # the roles' Chinese names alone, as 甲方、监理
     records = [{"customer_id": item.customer.id, "customer": item.customer.name, "project": item.project,
                 "missing": "、".join(ROLES.label(role, "zh") for role in item.missing) if chinese else
-                ", ".join(f"{role} {ROLES.label(role, 'zh')}" for role in item.missing)}
+                joined(f"{role} {ROLES.label(role, 'zh')}" for role in item.missing)}
                for item in found]
     _emit(s, fmt, records, ["customer", "project", "missing"])
     if fmt == "table" and records:

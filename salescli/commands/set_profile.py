@@ -9,7 +9,7 @@ import typer
 from salescli import store
 from salescli.commands import CUSTOMER_HELP, changed_lines, complete_customer, session
 from salescli.errors import InvalidValue
-from salescli.i18n import _
+from salescli.i18n import _, joined
 
 
 def register(app: typer.Typer) -> None:
@@ -50,7 +50,7 @@ def set_values(
     wanted = s.profile_changes(assignments or [], unset, custom=custom)
     updated = store.change_profile(s.path_of(found), wanted)[1]
     lines = changed_lines(s, found, updated, wanted)
-    s.wrote(s.path_of(found), _("set {keys} of {customer}").format(keys=", ".join(wanted), customer=found.name))
+    s.wrote(s.path_of(found), _("set {keys} of {customer}").format(keys=joined(wanted), customer=found.name))
     typer.echo((_("{customer} ({id}):") if lines else _("{customer} ({id}): nothing changed.")).format(
         customer=found.name, id=found.id))
     for line in lines:

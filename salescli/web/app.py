@@ -271,7 +271,7 @@ def reports_page() -> Any:
     by = request.args.get("by") or "channel"
     sources_by = request.args.get("sources_by") or "source"
     if by not in WIN_DIMENSIONS:
-        raise InvalidValue(_("--by takes one of: {choices}").format(choices=", ".join(WIN_DIMENSIONS)))
+        raise InvalidValue(_("--by takes one of: {choices}").format(choices=i18n.joined(WIN_DIMENSIONS)))
     if sources_by not in ("source", "channel"):
         raise InvalidValue(_("--by takes source or channel"))
     start, end = (request.args.get(name) or "" for name in ("from", "to"))
