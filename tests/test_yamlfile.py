@@ -618,3 +618,9 @@ def test_a_new_customers_empty_log_takes_the_quick_append_too() -> None:
     assert quick is not None and quick == yamlfile._append_composed(template, items)
     assert quick.endswith("log:\n- {date: 2026-11-26, event: added, stage: demo}\n"
                           "- {date: 2026-11-26, event: won, value: 48000}\n")
+
+
+def test_an_event_dated_before_a_hand_written_datetime_goes_before_it() -> None:
+    text = "name: A\nlog:\n- {date: 2026-11-26 10:00:00, event: note}\n"
+    after = yamlfile.append_to_log(text, [{"date": date(2026, 11, 25), "event": "note"}])
+    assert after == "name: A\nlog:\n- {date: 2026-11-25, event: note}\n- {date: 2026-11-26 10:00:00, event: note}\n"
