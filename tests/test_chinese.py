@@ -150,3 +150,15 @@ def test_the_allow_list_does_not_hide_english() -> None:
                          {"zjsj"}) == set()
     assert english_words("用法： salescli list [OPTIONS]\n  Show this message and exit. [默认：push]", set()) == {
         "this", "message", "and", "exit"}  # (show: a command's name)
+
+
+@pytest.mark.parametrize("url", ["/", "/customers", "/customer/tianhejichangkuojianzhihuibu", "/forecast",
+                                 "/forecast?month=2027-01", "/reports", "/reports?by=field", "/route", "/customer/nobody"])
+def test_every_web_page_is_chinese(bundled: Path, url: str) -> None:
+    pytest.importorskip("flask")
+    from tests.test_web import BASE, app_for, text_of
+
+    response = app_for(bundled, language="zh").test_client().get(url, base_url=BASE)
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)  # code, not words
+    assert english_words(text_of(html), _ids(bundled), tuple(url.split("/"))) == set()
