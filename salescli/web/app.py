@@ -259,7 +259,7 @@ def forecast_page() -> Any:
         [charts.MonthColumn(str(m.month), m.won_total, m.weighted_total, m.best_case_total, m.formula.capacity)
          for m in view.ahead],
         title=_("The coming months: won, weighted pipeline and best case"), quota=view.quota, language=f.language,
-        tip=_("%(month)s: won %(won)s, won + weighted %(weighted)s, best case %(best_case)s"))
+        tip=_("%(month)s: won %(won)s, weighted %(weighted)s, best case %(best_case)s"))
     formula = view.month.formula
     return render_template("forecast.html", view=view, formula=formula, chart=chart, quota=quota_text,
                            window=f"{formula.start} … {formula.end}" if formula.window_days else _("no working days"),
