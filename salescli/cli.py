@@ -11,7 +11,7 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from salescli import __version__, i18n
-from salescli.errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_USAGE, InvalidValue, SalesError
+from salescli.errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_PIPE, EXIT_USAGE, InvalidValue, SalesError
 from salescli.i18n import _, joined
 from salescli.session import Session
 
@@ -43,6 +43,9 @@ class _Group(TyperGroup):
         except KeyboardInterrupt:
             typer.echo(interrupted_message(), err=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
+        except BrokenPipeError:  # `salescli list | head`: the reader has what it wanted and left
+            _silence_stdout()
+            raise typer.Exit(EXIT_PIPE) from None
         except (typer.Exit, typer.Abort, TyperException):  # click's own ways out: usage errors, --help
             raise
         except Exception as error:  # the last resort: one line, never a traceback (--debug shows it)
@@ -189,6 +192,15 @@ def translate_help(command: Any) -> None:
             parameter.help = _(parameter.help)
     for child in getattr(command, "commands", {}).values():
         translate_help(child)
+
+
+def _silence_stdout() -> None:
+    """What is still buffered for a reader that has gone goes nowhere (else the exit's flush fails too)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # (a stdout without a file descriptor: a test's)
+        pass
 
 
 def _debugging(ctx: Any) -> bool:

@@ -14,12 +14,12 @@ import importlib
 import re
 from typing import IO, Any, Callable
 
-from salescli.i18n import N_, _
+from salescli.i18n import N_, _, joined
 
 # Click's messages, longest pattern first where one is the start of another.
 _PATTERNS = [(re.compile(pattern), message) for pattern, message in (
     (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
-    (r"\(Possible options: (?P<names>[^)]*)\)", N_("(Possible options: {names})")),
+    (r" \(Possible options: (?P<names>[^)]*)\)", N_(" (Possible options: {names})")),
     (r"Did you mean (?P<name>\S+)\?", N_("Did you mean {name}?")),
     (r"Missing argument (?P<name>'[^']*'(?: / '[^']*')*)\.", N_("Missing argument {name}.")),
     (r"Missing option (?P<name>'[^']*'(?: / '[^']*')*)\.", N_("Missing option {name}.")),
@@ -48,7 +48,9 @@ def translate(message: str) -> str:
 
 
 def _saying(english: str) -> Callable[[re.Match[str]], str]:
-    return lambda match: _(english).format(**match.groupdict())
+    """The match said from the catalog; a list (`names`) joined as the language joins one."""
+    return lambda match: _(english).format(**{key: joined(value.split(", ")) if key == "names" else value
+                                              for key, value in match.groupdict().items()})
 
 
 def install(packages: list[str]) -> None:

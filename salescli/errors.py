@@ -20,6 +20,7 @@ EXIT_OK = 0
 EXIT_DATA = 1  # a file is broken, a write was refused
 EXIT_USAGE = 2  # an argument or option is wrong, or names nothing
 EXIT_INTERRUPTED = 130
+EXIT_PIPE = 141  # the reader of the output left (`salescli list | head`), as a program killed by SIGPIPE
 
 
 class SalesError(Exception):

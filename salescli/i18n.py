@@ -53,9 +53,14 @@ def ngettext(singular: str, plural: str, count: int) -> str:
     return _catalog(language).ngettext(singular, plural, count)
 
 
-def joined(items: Iterable[str]) -> str:
-    """Items listed as the language lists them: 'a, b, c'; 甲、乙、丙."""
-    return _(", ").join(items)
+def joined(items: Iterable[str], separator: str = ", ") -> str:
+    """Items listed as the language lists them: 'a, b, c'; 甲、乙、丙 (`separator`: ", " or "; ")."""
+    return _(separator).join(items)
+
+
+def beside(text: str, note: str) -> str:
+    """`text (note)`, as the language brackets a note: 'Acme (acme)'; 中建三局（zhongjiansanju）."""
+    return _("{text} ({note})").format(text=text, note=note)
 
 
 def N_(message: str) -> str:

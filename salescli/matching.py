@@ -12,7 +12,7 @@ import unicodedata
 from typing import Callable, Protocol, Sequence, TypeVar
 
 from salescli.errors import Ambiguous, InvalidValue, NotFound
-from salescli.i18n import _
+from salescli.i18n import _, beside, joined
 
 SHOWN = 10  # candidates listed when a reference is ambiguous
 _COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "co., ltd.", "co.,ltd.", "co. ltd",
@@ -138,7 +138,7 @@ def _initials(name: str) -> str:
 
 
 def _listed(matches: Sequence[Named]) -> str:
-    shown = "; ".join(f"{c.id} ({c.name})" for c in sorted(matches, key=lambda c: c.id)[:SHOWN])
+    shown = joined((beside(c.id, c.name) for c in sorted(matches, key=lambda c: c.id)[:SHOWN]), "; ")
     return shown + (_(" and {count} more").format(count=len(matches) - SHOWN) if len(matches) > SHOWN else "")
 
 

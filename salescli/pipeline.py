@@ -9,7 +9,7 @@ from typing import Any, Mapping, Sequence
 
 from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, Status, appended, status_name
 from salescli.errors import Ambiguous, InvalidValue, NotFound
-from salescli.i18n import _, joined, language
+from salescli.i18n import _, beside, joined, language
 from salescli.parsing import format_money
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
@@ -218,16 +218,17 @@ def describe(move: Move) -> str:
     before = (move.before.stage.label(language()) if chinese else move.before.stage.value) if move.before \
         else _("new deal")
     if move.before and not move.before.is_open:
-        before += f" ({status_name(move.before.status)})"
+        before = beside(before, status_name(move.before.status))
     deal = _(" [deal {deal}]").format(deal=move.deal) if len(move.customer.deals) > 1 or move.deal != "1" else ""
     stage = after.stage.zh if chinese else f"{after.stage.value} {after.stage.zh}"
     if after.status.value == "won":
         outcome = _("{stage} — won {value}").format(stage=stage, value=format_money(after.won_value))
     elif after.status.value == "lost":
-        outcome = _("lost at {stage} ({reason})").format(stage=after.stage.label(language()), reason=after.lost_reason)
+        outcome = _("lost ({reason})").format(reason=after.lost_reason)  # (at the stage it was in: said before the arrow)
     else:
         outcome = stage
-    return f"{move.customer.name}{deal}: {before} → {outcome}"
+    return _("{customer}{deal}: {before} → {outcome}").format(customer=move.customer.name, deal=deal, before=before,
+                                                              outcome=outcome)
 
 
 def target_summary(customer: Customer, deal: str, currency: str) -> str:

@@ -103,7 +103,7 @@ class Visit:
             labels = joined(item.label(language) for item in items)
             if len(items) < len(self.collect):
                 labels += f" +{len(self.collect) - len(items)}"
-            text += f"；补充：{labels}" if language == "zh" else f"; find out: {labels}"
+            text = _("{goal}; find out: {items}").format(goal=text, items=labels)
         return text
 
 

@@ -14,11 +14,13 @@ import textwrap
 from wcwidth import wcswidth
 
 _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
-# A chunk: a run of spaces, one wide character (with the closing punctuation that must follow it),
-# or a run of anything else up to and including its spaces.
+# A chunk: a run of spaces; one wide character, with the opening punctuation that must precede it
+# and the closing punctuation that must follow it; or a run of anything else up to its spaces.
 _WIDE = "\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef"
-_CLOSING = "，。、；：？！）》」』】〕…％"
-_CHUNKS = re.compile(rf"\s+|[{_WIDE}][{_CLOSING}]*|[^\s{_WIDE}]+[{_CLOSING}]*")
+_OPENING = "（《「『【〔“‘"
+_CLOSING = "，。、；：？！）》」』】〕…％”’"
+_CHUNKS = re.compile(rf"\s+|[{_OPENING}]+[^\s{_WIDE}]+[{_CLOSING}]*|[{_OPENING}]*[{_WIDE}][{_CLOSING}]*"
+                     rf"|[^\s{_WIDE}]+[{_CLOSING}]*")
 
 
 def width(text: str) -> int:

@@ -53,7 +53,7 @@ def test_close_without_value_or_target_is_a_clear_error(folder: Path, run) -> No
 def test_lost_then_reopen(folder: Path, run) -> None:
     path = _added(folder, run)
     assert run("advance", "zj", "lost").stderr == "Error: say why the deal was lost: --reason TEXT\n"
-    assert run("advance", "zj", "丢单", "--reason", "选了别家").stdout == "中建三局: prospect → lost at prospect (选了别家)\n"
+    assert run("advance", "zj", "丢单", "--reason", "选了别家").stdout == "中建三局: prospect → lost (选了别家)\n"
     refused = run("advance", "zj", "demo")
     assert refused.exit_code == 2
     assert "is lost; add --reopen to move it again" in refused.stderr

@@ -71,10 +71,11 @@ def test_the_readme_walk_through_runs_and_git_diff_shows_what_it_wrote(tmp_path:
         "+- {date: 2026-11-26, event: stage, stage: approach}",
         "+- {date: 2026-11-26, event: won, value: 50000}",
     ]
-    assert outputs["salescli sync"] == ("Committed 1 changed file.\nNo remote to pull from or push to: add the "
-                                        "team's with `git remote add origin URL`.\n")
+    # the folder speaks Chinese (init --language zh)
+    assert outputs["salescli sync"] == ("已提交 1 个改动的文件。\n"
+                                        "没有可拉取或推送的远程仓库：用 `git remote add origin URL` 添加团队的仓库。\n")
     shown = salescli("show", "中建三局", cwd=cwd).stdout
-    assert "won 50,000 on 2026-11-26" in shown and "  · 王强 · 职务 预算科长 · 手机 13900000000" in shown  # zh folder
+    assert "2026-11-26 成交 50,000" in shown and "  · 王强 · 职务 预算科长 · 手机 13900000000" in shown
 
 
 def test_errors_are_one_line_without_traceback(tmp_path: Path) -> None:
@@ -323,3 +324,14 @@ def test_a_crm_export_through_the_installed_command(tmp_path: Path) -> None:
         "office,won,lost,win_rate,avg_won_value,avg_cycle_days,median_cycle_days"
     future = salescli("visit", "cancity", "--deal", "WW1WV7IT", "--date", "2018-01-02", cwd=tmp_path, env=today)
     assert future.returncode == 2 and future.stderr.startswith("Error: 2018-01-02 is after today (2017-12-31)")
+
+
+def test_a_reader_that_leaves_early_gets_no_error(tmp_path: Path) -> None:
+    """`salescli list | head -1`: the pipe closes under the writer, which leaves quietly (as git does)."""
+    read, write = os.pipe()
+    os.close(read)  # the reader is gone before a byte is written: the first write fails with EPIPE
+    repository = Path(__file__).resolve().parent.parent
+    done = subprocess.run([SALESCLI, "--today", SAMPLE_TODAY, "list"], cwd=repository, stdout=write,
+                          stderr=subprocess.PIPE, text=True, timeout=60)
+    os.close(write)
+    assert (done.returncode, done.stderr) == (141, "")

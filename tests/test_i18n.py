@@ -147,4 +147,6 @@ def test_chinese_is_wrapped_by_the_columns_it_takes() -> None:
     assert lines == ["  把单推进到下一阶", "  段，或推进到指定阶", "  段。Run salescli", "  advance 中建三局",
                      "  close to record", "  it，然后索取转介", "  绍。"]
     assert all(width(line) <= 20 for line in lines)
+    brackets = WideTextWrapper(12).wrap("分类用语（中英文均可）或“demo”")
+    assert brackets == ["分类用语（中", "英文均可）或", "“demo”"]  # an opening bracket stays with what it opens
     assert width("中建三局 ok") == 11 and width("\033[1m用法\033[0m") == 4

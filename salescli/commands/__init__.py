@@ -84,10 +84,12 @@ def changed_lines(s: Session, before: Customer, after: Customer, keys: Iterable[
         if old == new:
             continue
         field = BY_KEY.get(key)
-        label = f" ({field.label('zh')})" if field else ""  # the course's word, beside the key
         shown = [_shown(s, field, value) for value in (old, new)]
         change = f"{shown[0]} → {_('(empty)')}" if new is None else shown[1] if old is None else " → ".join(shown)
-        lines.append(f"  {key}{label}: {change}")
+        if field is None:
+            lines.append("  " + _("{key}: {change}").format(key=key, change=change))
+        else:  # the course's word beside the key
+            lines.append("  " + _("{key} ({label}): {change}").format(key=key, label=field.label("zh"), change=change))
     return lines
 
 

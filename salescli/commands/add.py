@@ -11,7 +11,7 @@ from salescli import matching, profile, store, yamlfile
 from salescli.commands import field_values, session, with_field_options
 from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.errors import InvalidValue
-from salescli.i18n import _, joined
+from salescli.i18n import _, beside, joined
 from salescli.ids import slug, unique_id, validate_id
 from salescli.parsing import parse_money
 from salescli.pipeline import event_item, parse_target
@@ -150,7 +150,7 @@ def _refuse_duplicate_name(customers: Sequence[Named], name: str, *, ask: bool, 
             customer=same[0].name, id=same[0].id))
     if not near or new:
         return
-    listed = "; ".join(f"{c.name} ({c.id})" for c in near[:5])
+    listed = joined((beside(c.name, c.id) for c in near[:5]), "; ")
     if ask:
         if typer.confirm(_("{name} may already be in the folder as {listed}. Add it as a new customer anyway?").format(
                 name=name, listed=listed), default=False):

@@ -199,7 +199,7 @@ def _labelled(keys: list[str | None], labels: dict[str | None, str]) -> list[str
 
 def _stage_label(stage: Stage, status: Status, language: str) -> str:
     label = stage.label(language)
-    return label if status is Status.OPEN else f"{label} ({i18n.word(status.value, language)})"
+    return label if status is Status.OPEN else i18n.beside(label, i18n.word(status.value, language))
 
 
 def _summary_line(summary: listing.Summary, s: Session, *, deals: bool = False, width: int | None = None) -> str:

@@ -12,7 +12,7 @@ from salescli import matching, network, store
 from salescli.commands import CUSTOMER_HELP, add, complete_customer, field_values, session, with_field_options
 from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.errors import EXIT_DATA, InvalidValue
-from salescli.i18n import _, pgettext
+from salescli.i18n import _, beside, joined, pgettext
 from salescli.pipeline import event_item
 from salescli.session import Session
 from salescli.matching import Named
@@ -144,7 +144,7 @@ def _existing(customers: list[Named], name: str, *, ask: bool) -> tuple[Named | 
                 return candidate, True
         return None, False
     if len(near) > 1:
-        listed = "; ".join(f"{c.name} ({c.id})" for c in near[:5])
+        listed = joined((beside(c.name, c.id) for c in near[:5]), "; ")
         raise _Unclear(_("{typed} is like several customers ({listed}): nothing recorded for it — name it exactly, "
                          "or add it with `salescli add NAME --new`").format(typed=name, listed=listed))
     return near[0], True
@@ -192,17 +192,17 @@ def related(
 
 
 def _network_lines(s: Session, customer: Customer, customers: list[Customer]) -> list[str]:
-    lines = [f"{customer.name} ({customer.id})"]
+    lines = [beside(customer.name, customer.id)]
     for project in customer.projects:
         lines.append(_("├─ project {project}").format(project=project))
         for party in network.parties(customers, project):
             role = party.role_in(project)
             label = _role(role, s.language) if role else _("role unknown")
             marker = _(" ← this customer") if party.id == customer.id else ""
-            lines.append(f"│   · {label}: {party.name} ({party.id}){marker}")
+            lines.append("│   · " + _("{role}: {name}").format(role=label, name=beside(party.name, party.id)) + marker)
     chain, loops = network.referral_chain(customer, customers)
     if chain:
-        lines.append(_("├─ referred by {chain}").format(chain=" ← ".join(f"{c.name} ({c.id})" for c in chain))
+        lines.append(_("├─ referred by {chain}").format(chain=" ← ".join(beside(c.name, c.id) for c in chain))
                      + (_(" ← … (a referral cycle)") if loops else ""))
     tree = network.referral_tree(customer, customers)
     if tree.children:
@@ -218,7 +218,7 @@ def _tree_lines(node: network.ReferralNode, indent: str) -> list[str]:
     for index, child in enumerate(node.children):
         last = index == len(node.children) - 1
         cycle = _(" ↺ already above: a referral cycle") if child.cycle else ""
-        lines.append(f"{indent}{'└─' if last else '├─'} {child.customer.name} ({child.customer.id}){cycle}")
+        lines.append(f"{indent}{'└─' if last else '├─'} {beside(child.customer.name, child.customer.id)}{cycle}")
         lines += _tree_lines(child, indent + ("   " if last else "│  "))
     return lines
 

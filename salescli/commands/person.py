@@ -70,8 +70,8 @@ def person(
     if added:
         typer.echo(_("Added {person} to the key people of {customer}.").format(**said))
     else:
-        typer.echo(_("Updated {person} of {customer}:").format(**said) +
-                   _changes(_entry(found, name), _entry(updated, name), s.language))
+        typer.echo(_("Updated {person} of {customer}: {changes}").format(
+            **said, changes=_changes(_entry(found, name), _entry(updated, name), s.language)))
 
 
 def _entry(customer: Any, name: str) -> Mapping[str, Any]:
@@ -85,7 +85,7 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any], language: str)
     changed = [f"{labels.get(key, key)} {display_value(before.get(key)) or empty} → "
                f"{display_value(after.get(key)) or empty}"
                for key in dict.fromkeys([*before, *after]) if before.get(key) != after.get(key)]
-    return " " + _("; ").join(changed) + _(".") if changed else " " + _("nothing changed.")
+    return _("; ").join(changed) + _(".") if changed else _("nothing changed.")
 
 
 def _list(s: Session, customer: Any) -> None:

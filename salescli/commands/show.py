@@ -46,7 +46,7 @@ def show(
 
 def _text(customer: Customer, s: Session) -> list[str]:
     language = s.language
-    lines = [f"{customer.name}  ({customer.id})"]
+    lines = [_("{name}  ({id})").format(name=customer.name, id=customer.id)]
     lines += [f"  {_deal_line(deal, s)}" for deal in customer.deals] or ["  " + _("no deal yet")]
     lines += ["", i18n.word("classification", language)]
     for field in profile.PROFILE:
