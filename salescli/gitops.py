@@ -213,3 +213,19 @@ def _no_identity(stderr: str) -> bool:
 def _last_line(done: Any) -> str:
     lines = (done.stderr or done.stdout).strip().splitlines()
     return lines[-1] if lines else _("exit status {code}").format(code=done.returncode)
+
+
+def setup_merge_driver(root: Path) -> str:
+    """Write .gitattributes and the git config for the merge driver; say what was done."""
+    from salescli.store import read_text, write_file
+
+    if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
+        raise DataError(_("not in a git repository: run `git init` first"), path=root)
+    attributes = root / ".gitattributes"
+    existing = read_text(attributes) if attributes.exists() else ""
+    if ATTRIBUTES_LINE not in existing.splitlines():
+        separator = "" if not existing or existing.endswith("\n") else "\n"
+        write_file(attributes, (existing + separator + ATTRIBUTES_LINE + "\n").encode("utf-8"))
+    register_merge_driver(root)
+    return _("git merges customers/*.yaml with salescli now ({file}: {line}).").format(file=attributes.name,
+                                                                                       line=ATTRIBUTES_LINE)

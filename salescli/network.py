@@ -78,3 +78,21 @@ def missing_parties(customers: Sequence[Customer]) -> list[MissingParties]:
             if lacking:
                 found.append(MissingParties(customer, project, lacking))
     return found
+
+
+@dataclass(frozen=True)
+class Related:
+    """A customer's network: its projects' other parties, who referred it, and whom it referred."""
+
+    customer: Customer
+    projects: tuple[tuple[str, tuple[Customer, ...]], ...]
+    referrers: tuple[Customer, ...]  # nearest first
+    referral_loop: bool
+    referred: ReferralNode
+
+
+def related(customer: Customer, customers: Sequence[Customer]) -> Related:
+    chain, loop = referral_chain(customer, customers)
+    projects = tuple((project, tuple(party for party in parties(customers, project) if party.id != customer.id))
+                     for project in customer.projects)
+    return Related(customer, projects, tuple(chain), loop, referral_tree(customer, customers))

@@ -81,9 +81,10 @@ def customer_names(folder: Path) -> list[str]:
     return sorted(name for name in names if name.endswith(".yaml") and not name.startswith("."))
 
 
-def find_data_folder(explicit: str | None, *, start: Path | None = None) -> DataFolder:
-    """`--dir`, else $SALESCLI_DIR, else the working directory or the nearest parent with `customers/`."""
-    chosen = explicit or os.environ.get(DIR_VARIABLE)
+def find_data_folder(explicit: str | None, *, start: Path | None = None, environment: bool = True) -> DataFolder:
+    """`--dir`, else $SALESCLI_DIR (unless not `environment`: the Python API's path), else `start`
+    (default: the working directory) or the nearest parent with `customers/`."""
+    chosen = explicit or (os.environ.get(DIR_VARIABLE) if environment else None)
     if chosen:
         path = Path(chosen).expanduser()
         try:

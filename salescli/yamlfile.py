@@ -68,7 +68,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
 
     def _note_duplicates(self, node: Any) -> None:
         seen = set()
-        for key_node, _ in node.value:
+        for key_node, _value in node.value:
             key = self._build(key_node)
             if key in seen:
                 mark = key_node.start_mark

@@ -12,8 +12,9 @@ from typing import Any, Callable, Iterable, Optional, Sequence, TypeVar
 import typer
 
 from salescli.customer import Customer
-from salescli.i18n import C_, N_, _, pgettext
-from salescli.profile import BY_KEY, Field, Kind
+from salescli.errors import InvalidValue
+from salescli.i18n import N_, _, beside, joined
+from salescli.profile import BY_KEY, PROFILE, Field, Kind
 from salescli.render import Fit
 from salescli.stages import Stage
 from salescli.session import Session
@@ -74,6 +75,80 @@ def field_values(fields: Sequence[Field], options: dict[str, Any]) -> dict[Field
     """The fields given on the command line (by `with_field_options`) and the text typed for each."""
     return {field: options[field.parameter] for field in fields
             if field.option and options.get(field.parameter) is not None}
+
+
+# ---- adding a customer: `add` and `refer` ----------------------------------------------------
+
+# Every profile field with an option of its own (the registry's): `add`'s and `refer`'s options.
+ADD_FIELDS = tuple(field for field in PROFILE if field.option)
+ESSENTIALS = ("field", "size", "role", "channel", "area")  # asked for in a terminal when left out
+
+# The options `add` and `refer` have beside the profile's.
+CUSTOMER_ID = typer.Option(None, "--id", help="The id (file name); default: the name in pinyin.", show_default=False)
+STAGE = typer.Option("prospect", "--stage", help="The stage it starts at (key or 中文).")
+VALUE = typer.Option(None, "--value", help="Close target: the value (48000, 4.8万, 五万, 48k).", show_default=False)
+BY = typer.Option(None, "--by", help="Close target: the date (2026-12-31, 月底, 下个月, +30d).",
+                  show_default=False)
+WHEN = typer.Option(None, "--date", help="The date it was added (default: today).", show_default=False)
+NOTE = typer.Option(None, "--note", help="A note for the log.", show_default=False)
+NO_INPUT = typer.Option(False, "--no-input", help="Never prompt, even in a terminal.")
+NEW = typer.Option(False, "--new", help="Add it even though a customer of a similar name is in the folder.")
+FUTURE = typer.Option(False, "--future", help="Record it even if dated after today (normally refused).")
+
+
+def add_customer(s: Session, name: str, given: dict[Field, str], *, customer_id: str | None, stage: str,
+                 value: str | None, by: str | None, when: str | None, note: str | None, ask: bool,
+                 new: bool, future: bool = False) -> Customer:
+    """What `add` and `refer` do: in a terminal (`ask`), ask whether a name like one in the folder
+    is another customer, and for the essentials left out; then Folder.add."""
+    from salescli.api import NearName
+
+    try:
+        s.check_name(name, new=new)
+    except NearName as near:
+        if not ask:
+            raise
+        if not typer.confirm(_("{name} may already be in the folder as {listed}. Add it as a new customer "
+                               "anyway?").format(name=name, listed=joined((beside(c.name, c.id)
+                                                                          for c in near.matches[:5]), "; ")),
+                             default=False):
+            raise InvalidValue(_("nothing added")) from None
+        new = True
+    fields = {field.key: text for field, text in given.items()}
+    if ask:
+        _ask_essentials(s, fields)
+    return s.add(name, id=customer_id, stage=stage, value=value, by=by, date=when, note=note, new=new,
+                 future=future, **fields)
+
+
+def say_added(s: Session, customer: Customer) -> None:
+    first = customer.deals[0].stage
+    typer.echo(_("Added {customer} as {id} ({file}), stage {stage}.").format(
+        customer=customer.name, id=customer.id, file=s.shown(s.path_of(customer)),
+        stage=first.zh if s.language == "zh" else f"{first.value} {first.zh}"))
+
+
+def _ask_essentials(s: Session, fields: dict[str, Any]) -> None:
+    for key in ESSENTIALS:
+        if fields.get(key):
+            continue
+        if key == "area":
+            fields["area"] = typer.prompt(_("area (区域)"), default="", show_default=False) or None
+        else:
+            fields[key] = _ask_term(s, key)
+
+
+def _ask_term(s: Session, key: str) -> str | None:
+    vocabulary = s.config.vocabulary(key)
+    choices = "、".join(term.zh for term in vocabulary.terms) if s.language == "zh" else \
+        joined(f"{term.key} {term.zh}" for term in vocabulary.terms)
+    while True:
+        question = _("{field} ({label}) [{choices}]").format(field=key, label=vocabulary.zh, choices=choices)
+        answer = typer.prompt(question, default="", show_default=False)
+        try:
+            return s.vocabulary_key(key, answer)
+        except InvalidValue as error:
+            typer.echo(error.message, err=True)
 
 
 def changed_lines(s: Session, before: Customer, after: Customer, keys: Iterable[str]) -> list[str]:

@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 
-from salescli import store
 from salescli.commands import CUSTOMER_HELP, complete_customer, referral_reminder, session
-from salescli.customer import Customer
-from salescli.i18n import _
-from salescli.parsing import parse_money
-from salescli.pipeline import Move, advance as plan_advance, describe, parse_target
+from salescli.pipeline import describe
 
 
 def register(app: typer.Typer) -> None:
@@ -52,18 +48,8 @@ def advance(
       salescli advance 中建 needs --new-deal 2027升级
     """
     s = session(ctx)
-    found = s.customer(customer)
-    target, day, amount = parse_target(stage), s.date(when), parse_money(value) if value is not None else None
-
-    def plan(current: Customer) -> tuple[Move, tuple[dict[str, Any], ...]]:
-        move = plan_advance(current, target, when=day, deal_name=deal, value=amount, reason=reason, note=note,
-                            reopen=reopen, new_deal=new_deal)
-        s.question(move.events, customer=current, future=future)
-        return move, move.events
-
-    move = store.append_planned(s.path_of(found), plan)[0]  # worked out under the file's lock: never twice
-    summary = describe(move)
-    s.wrote(s.path_of(found), _("advance {summary}").format(summary=summary))
-    typer.echo(summary)
+    move = s.advance(customer, stage, value=value, reason=reason, note=note, date=when, deal=deal, reopen=reopen,
+                     new_deal=new_deal, future=future)
+    typer.echo(describe(move))
     if move.won:
         typer.echo(referral_reminder(move.customer))

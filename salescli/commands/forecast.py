@@ -63,9 +63,9 @@ def forecast(
     check_format(fmt, FORMATS)
     if window < 1:
         raise InvalidValue(_("--window must be at least 1 working day"))
-    chosen = _month(s, month)
+    chosen = s.month(month)
     customers = s.customers()
-    rates = core.calibrate(customers, s.config.probabilities) if calibrate or use_history else []
+    rates = s.calibration() if calibrate or use_history else []
     probabilities = core.historical_probabilities(rates) if use_history else dict(s.config.probabilities)
     plan = _Plan(s, customers, probabilities, window, fmt)
     if calibrate:
@@ -80,15 +80,6 @@ def forecast(
         plan.show_month(chosen, parse_money(quota) if quota else None)
 
 
-def _month(s: Session, text: str | None) -> Month:
-    if text is None or text == "current":
-        return Month.of(s.today)
-    try:
-        return Month.parse(text)
-    except ValueError:
-        raise InvalidValue(_("'{text}' is not a month; write it as YYYY-MM (e.g. 2026-12)").format(text=text)) from None
-
-
 class _Plan:
     """Computes what was asked and prints it in the chosen format."""
 
@@ -97,18 +88,8 @@ class _Plan:
         self.s, self.customers, self.probabilities, self.window, self.fmt = s, customers, probabilities, window, fmt
 
     def month(self, month: Month) -> core.MonthForecast:
-        config = self.s.config
-        self._warn_unknown_years(month)
-        return core.month_forecast(self.customers, month, today=self.s.today, calendar=config.calendar,
-                                   probabilities=self.probabilities, categories=config.categories,
-                                   target_visits_per_day=config.visits_per_day, window_days=self.window)
-
-    def _warn_unknown_years(self, month: Month) -> None:
-        calendar = self.s.config.calendar
-        start = min(month.first, self.s.today)
-        for year in calendar.unknown_years(start, month.last):
-            self.s.warn_once(_("China's official holidays for {year} are not in salescli's calendar yet; counting "
-                               "Monday–Friday (add days off under `calendar:` in salescli.yaml)").format(year=year))
+        return self.s.forecast(month, probabilities=self.probabilities, window=self.window,
+                               customers=self.customers).month
 
     def show_month(self, month: Month, quota: Decimal | None) -> None:
         result = self.month(month)
@@ -120,9 +101,8 @@ class _Plan:
             typer.echo("\n".join(_month_text(result, self.s, quota)))
 
     def show_months(self, month: Month, count: int) -> None:
-        if count < 1:
-            raise InvalidValue(_("--months must be at least 1"))
-        records = [_month_summary(self.month(month.next(offset))) for offset in range(count)]
+        records = [_month_summary(one.month) for one in self.s.forecasts(
+            month, count, probabilities=self.probabilities, window=self.window, customers=self.customers)]
         self._emit(records, ["month", "working_days", "won", "weighted", "best_case", "expected", "capacity",
                              "omitted_deals", "omitted"],
                    title=_("Months (omitted: open deals left out; those overdue or undated in the current month's "
@@ -154,12 +134,7 @@ class _Plan:
                        count=core.MIN_HISTORY), counts=["won"])
 
     def show_backtest(self, month: Month, count: int) -> None:
-        if count < 1:
-            raise InvalidValue(_("--backtest must be at least 1 month"))
-        config = self.s.config
-        months = [month.next(-offset) for offset in range(count, 0, -1)]
-        rows = core.backtest(self.customers, months, today=self.s.today, calendar=config.calendar,
-                             probabilities=self.probabilities, categories=config.categories)
+        rows = self.s.backtest(month, count, probabilities=self.probabilities, customers=self.customers)
         table = self.fmt == "table"
         records = [{"month": str(row.month), "deals": row.deals, "forecast": row.forecast,
                     "best_case": row.best_case, "actual": row.actual,

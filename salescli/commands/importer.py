@@ -12,7 +12,7 @@ import typer
 
 from salescli import importer as core
 from salescli import store, yamlfile
-from salescli.commands import add, session
+from salescli.commands import session
 from salescli.errors import DataError, InvalidValue
 from salescli.i18n import _, joined, ngettext
 from salescli.session import Session
@@ -186,8 +186,8 @@ def _apply(s: Session, plan: core.Plan, customers: list[Any], *, total: int) -> 
 def _write_all(s: Session, plan: core.Plan, customers: list[Any], progress: _Progress) -> None:
     for create in list(plan.creates):
         try:
-            customers.append(add.create(s, create.name, create.values, create.items, customers=customers,
-                                        chosen_id=create.chosen_id))
+            customers.append(s.create(create.name, create.values, create.items, customers=customers,
+                                      chosen_id=create.chosen_id))
         except (DataError, InvalidValue) as error:
             plan.skips.append(core.Skip(create.row, error.message))
             plan.creates.remove(create)  # reported as skipped, not as created

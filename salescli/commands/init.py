@@ -70,7 +70,7 @@ def init(
     if new_repository:
         made.append(_("a git repository"))
     if git and shutil.which("git") and not (path / ".gitattributes").exists():
-        from salescli.commands.merge import setup_merge_driver
+        from salescli.gitops import setup_merge_driver
 
         try:
             setup_merge_driver(path)

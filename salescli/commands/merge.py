@@ -12,7 +12,7 @@ import typer
 from salescli import store, yamlfile
 from salescli.commands import session
 from salescli.errors import DataError
-from salescli.gitops import ATTRIBUTES_LINE, register_merge_driver
+from salescli.gitops import setup_merge_driver
 from salescli.i18n import N_, _
 from salescli.merge import UnsafeMerge, merge_texts
 
@@ -111,18 +111,3 @@ def git_setup(ctx: typer.Context) -> None:
     """
     s = session(ctx)
     typer.echo(setup_merge_driver(s.folder.root))
-
-
-def setup_merge_driver(root: Path) -> str:
-    """Write .gitattributes and the git config for the merge driver; say what was done."""
-    inside = subprocess.run(["git", "-C", str(root), "rev-parse", "--is-inside-work-tree"], capture_output=True)
-    if inside.returncode != 0:
-        raise DataError(_("not in a git repository: run `git init` first"), path=root)
-    attributes = root / ".gitattributes"
-    existing = store.read_text(attributes) if attributes.exists() else ""
-    if ATTRIBUTES_LINE not in existing.splitlines():
-        separator = "" if not existing or existing.endswith("\n") else "\n"
-        store.write_file(attributes, (existing + separator + ATTRIBUTES_LINE + "\n").encode("utf-8"))
-    register_merge_driver(root)
-    return _("git merges customers/*.yaml with salescli now ({file}: {line}).").format(file=attributes.name,
-                                                                                       line=ATTRIBUTES_LINE)

@@ -9,7 +9,8 @@ from typing import Any, Optional
 import typer
 
 from salescli import matching, network, store
-from salescli.commands import CUSTOMER_HELP, add, complete_customer, field_values, session, with_field_options
+from salescli.commands import (ADD_FIELDS, BY, CUSTOMER_HELP, CUSTOMER_ID, FUTURE, NEW, NO_INPUT, NOTE, STAGE, VALUE,
+                               WHEN, add_customer, say_added, complete_customer, field_values, session, with_field_options)
 from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.errors import EXIT_DATA, InvalidValue
 from salescli.i18n import _, beside, joined, pgettext
@@ -118,7 +119,7 @@ def _record_party(s: Session, customers: list[Named], name: str, *, role: str | 
     values = {"role": role, "channel": "cold", "source": source, "project": project, "area": area,
               "contact.address": address, "owner": s.config.user}
     # no stage: a party seen on a sign is a customer, not yet a deal (see customer.derive_deals)
-    created = add.create(s, name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL)], customers=customers)
+    created = s.create(name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL)], customers=customers)
     customers.append(created)
     return _("  added {name} as {id} ({role})").format(name=created.name, id=created.id, role=_role(role, s.language))
 
@@ -223,22 +224,22 @@ def _tree_lines(node: network.ReferralNode, indent: str) -> list[str]:
     return lines
 
 
-@with_field_options(tuple(field for field in add.FIELDS if field.key != "referred_by"), after="customer_id")
+@with_field_options(tuple(field for field in ADD_FIELDS if field.key != "referred_by"), after="customer_id")
 def refer(
     ctx: typer.Context,
     referrer: str = typer.Argument(..., metavar="REFERRER", help="Who referred it: its id, the start of its id, or "
                                                                  "part of its name (中文 too).",
                                    autocompletion=complete_customer),
     name: str = typer.Argument(..., metavar="NAME", help="The referred customer's name."),
-    customer_id: Optional[str] = add.CUSTOMER_ID,
-    stage: str = add.STAGE,
-    value: Optional[str] = add.VALUE,
-    by: Optional[str] = add.BY,
-    when: Optional[str] = add.WHEN,
-    note: Optional[str] = add.NOTE,
-    no_input: bool = add.NO_INPUT,
-    new: bool = add.NEW,
-    future: bool = add.FUTURE,
+    customer_id: Optional[str] = CUSTOMER_ID,
+    stage: str = STAGE,
+    value: Optional[str] = VALUE,
+    by: Optional[str] = BY,
+    when: Optional[str] = WHEN,
+    note: Optional[str] = NOTE,
+    no_input: bool = NO_INPUT,
+    new: bool = NEW,
+    future: bool = FUTURE,
     **fields: Optional[str],
 ) -> None:
     """Add a customer that REFERRER referred (转介绍), in one step: `add NAME --referred-by REFERRER`.
@@ -249,10 +250,12 @@ def refer(
     \b
       salescli refer 江城建工 楚天造价咨询 --contact 王强 --phone 13900000000
     """
-    given = field_values(add.FIELDS, fields)
+    s = session(ctx)
+    given = field_values(ADD_FIELDS, fields)
     given[profile_field("referred_by")] = referrer
-    add.add(ctx, name, customer_id, stage, value, by, when, note, no_input, new, future,
-            **{field.parameter: text for field, text in given.items()})
+    customer = add_customer(s, name, given, customer_id=customer_id, stage=stage, value=value, by=by, when=when,
+                            note=note, ask=sys.stdin.isatty() and not no_input, new=new, future=future)
+    say_added(s, customer)
 
 
 def profile_field(key: str) -> Any:

@@ -13,7 +13,6 @@ from salescli import schedule as core
 from salescli.commands import complete_customer, session, terminal_fit
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext
-from salescli.pipeline import choose_deal
 from salescli.render import check_format, plain, render
 from salescli.session import Session
 
@@ -70,18 +69,8 @@ def schedule(
 
 
 def _customer_plan(s: Session, reference: str, deal_name: str | None, fmt: str) -> list[core.Visit]:
-    found = s.customer(reference)
-    deal = choose_deal(found, deal_name)
-    if deal is None:
-        raise InvalidValue(_("{customer} has no deal to plan").format(customer=found.name))
-    visits = core.customer_plan(found, deal, today=s.today, calendar=s.config.calendar)
-    late = [visit for visit in visits if visit.kind == "plan" and deal.target_date and visit.day >= deal.target_date]
-    if late:
-        s.warn_once(ngettext("{count} visit falls on or after the target date {date}: too few working days left "
-                             "— move the target with `salescli target`",
-                             "{count} visits fall on or after the target date {date}: too few working days left "
-                             "— move the target with `salescli target`", len(late)).format(
-            count=len(late), date=deal.target_date))
+    planned = s.visit_plan(reference, deal=deal_name)
+    found, deal, visits = planned.customer, planned.deal, list(planned.visits)
     if fmt == "table":
         heading = _("Visit plan for {customer} — deal {deal}, {stage}, target {date}") if deal.target_date else \
             _("Visit plan for {customer} — deal {deal}, {stage}, won {date}")
@@ -92,12 +81,8 @@ def _customer_plan(s: Session, reference: str, deal_name: str | None, fmt: str) 
 
 
 def _route(s: Session, first: date, count: int, fmt: str) -> list[core.Visit]:
-    if count < 1:
-        raise InvalidValue(_("--days must be at least 1"))
-    last = first + timedelta(days=count - 1)
-    per_day = max(1, int(s.config.visits_per_day))
-    result = core.route(s.customers(), start=first, end=last, today=s.today, calendar=s.config.calendar,
-                        per_day=per_day)
+    result = s.schedule(first, count)
+    last, per_day = first + timedelta(days=count - 1), max(1, int(s.config.visits_per_day))
     if fmt == "json":
         typer.echo(json.dumps(_route_json(result, s), ensure_ascii=False, indent=2))
         return result.visits

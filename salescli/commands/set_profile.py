@@ -6,10 +6,8 @@ from typing import Optional
 
 import typer
 
-from salescli import store
 from salescli.commands import CUSTOMER_HELP, changed_lines, complete_customer, session
-from salescli.errors import InvalidValue
-from salescli.i18n import _, joined
+from salescli.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -44,13 +42,9 @@ def set_values(
       salescli set 天河机场 tender.no=ZB-2026-7 --custom
     """
     s = session(ctx)
-    if not assignments and not unset:
-        raise InvalidValue(_("give KEY=VALUE pairs to set, or --unset KEY"))
-    found = s.customer(customer)
-    wanted = s.profile_changes(assignments or [], unset, custom=custom)
-    updated = store.change_profile(s.path_of(found), wanted)[1]
-    lines = changed_lines(s, found, updated, wanted)
-    s.wrote(s.path_of(found), _("set {keys} of {customer}").format(keys=joined(wanted), customer=found.name))
+    changed = s.set(customer, assignments or [], unset=unset, custom=custom)
+    found = changed.before
+    lines = changed_lines(s, found, changed.after, changed.keys)
     typer.echo((_("{customer} ({id}):") if lines else _("{customer} ({id}): nothing changed.")).format(
         customer=found.name, id=found.id))
     for line in lines:

@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Optional
 
 import typer
 
-from salescli import store
 from salescli.commands import CUSTOMER_HELP, complete_customer, session
-from salescli.customer import Customer, EventKind
-from salescli.errors import InvalidValue
 from salescli.i18n import _
-from salescli.parsing import parse_money
-from salescli.pipeline import deal_name, event_item, target_summary
+from salescli.pipeline import target_summary
 
 
 def register(app: typer.Typer) -> None:
@@ -39,19 +35,6 @@ def target(
       salescli target 中建三局 --value 12万 --by 2026-12-20
       salescli target 中建三局 --by 2027-01-15 --note 甲方推迟
     """
-    if value is None and by is None:
-        raise InvalidValue(_("give --value, --by or both"))
     s = session(ctx)
-    found = s.customer(customer)
-    amount, day, until = parse_money(value) if value else None, s.date(when), s.date(by) if by else None
-
-    def plan(current: Customer) -> tuple[str, list[dict[str, Any]]]:
-        chosen = deal_name(current, deal)
-        items = [event_item(EventKind.TARGET, day, chosen, value=amount, by=until, note=note)]
-        s.question(items, customer=current, future=future)
-        return chosen, items
-
-    chosen, updated = store.append_planned(s.path_of(found), plan)
-    summary = target_summary(updated, chosen, s.config.currency)
-    s.wrote(s.path_of(found), _("target {summary}").format(summary=summary))
-    typer.echo(_("{summary}.").format(summary=summary))
+    done = s.target(customer, value, by, note=note, date=when, deal=deal, future=future)
+    typer.echo(_("{summary}.").format(summary=target_summary(done.customer, done.deal, s.config.currency)))

@@ -3,18 +3,16 @@ its goal and outcome, the next appointment, the stage it reached, what it taught
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple, Optional
+from typing import Any, Optional
 
 import typer
 
-from salescli import store
 from salescli.commands import CUSTOMER_HELP, changed_lines, complete_customer, referral_reminder, session
-from salescli.customer import FIRST_DEAL, Customer, EventKind
+from salescli.customer import Customer
 from salescli.i18n import _
-from salescli.parsing import format_money, parse_money
-from salescli.pipeline import Move, advance, choose_deal, event_item, parse_target
+from salescli.parsing import format_money
+from salescli.pipeline import Move
 from salescli.session import Session
-from salescli.stages import Stage
 
 
 def register(app: typer.Typer) -> None:
@@ -58,50 +56,9 @@ def visit(
       salescli visit 中建三局 --stage close --value 4.8万 --note 签了合同
     """
     s = session(ctx)
-    found = s.customer(customer)
-    day = s.date(when)
-    next_day = s.date(next_visit) if next_visit else None
-    target_value, target_day = parse_money(target) if target else None, s.date(by) if by else None
-    changes = s.profile_changes(learned, [], custom=custom)
-
-    def plan(current: Customer) -> tuple[_Visit, list[dict[str, Any]]]:
-        """The visit's events, worked out under the file's lock from the customer as it is then."""
-        chosen = choose_deal(current, deal)
-        name = chosen.name if chosen else FIRST_DEAL
-        items = [event_item(EventKind.VISIT, day, name, goal=goal, note=note, next=next_day)]
-        if target_value is not None or target_day is not None:
-            items.append(event_item(EventKind.TARGET, day, name, value=target_value, by=target_day))
-        move = _move(current, stage, name, day=day, value=value, target_value=target_value, reason=reason)
-        items += list(move.events if move else ())
-        s.question(items, customer=current, future=future)
-        return _Visit(current, name, items[0], move), items
-
-    planned, updated = store.change_profile(s.path_of(found), changes, plan)
-    assert planned is not None
-    said = {"customer": found.name, "date": day, "goal": goal}
-    s.wrote(s.path_of(found), (_("visit {customer} on {date}: {goal}") if goal else
-                               _("visit {customer} on {date}")).format(**said))
-    _report(s, planned.before, updated, planned.item, planned.move, changes, planned.deal)
-
-
-class _Visit(NamedTuple):
-    before: Customer  # as the file said when the visit was written
-    deal: str
-    item: dict[str, Any]  # the visit event
-    move: Move | None
-
-
-def _move(customer: Customer, stage: str | None, deal_name: str, *, day: Any, value: str | None,
-          target_value: Any, reason: str | None) -> Move | None:
-    """The stage move the visit reached, as `advance` would append it (None: no move)."""
-    wanted = parse_target(stage) if stage else None
-    if wanted is None:
-        return None
-    current = customer.deal(deal_name)
-    if isinstance(wanted, Stage) and current is not None and current.is_open and current.stage is wanted:
-        return None  # a further visit at the same stage
-    won = parse_money(value) if value else target_value
-    return advance(customer, wanted, when=day, deal_name=deal_name if current else None, value=won, reason=reason)
+    logged = s.visit(customer, goal=goal, note=note, next=next_visit, date=when, stage=stage, learned=learned,
+                     custom=custom, target=target, by=by, value=value, reason=reason, deal=deal, future=future)
+    _report(s, logged.before, logged.after, logged.event, logged.move, logged.changes, logged.deal)
 
 
 def _report(s: Session, before: Customer, after: Customer, item: dict[str, Any], move: Move | None,

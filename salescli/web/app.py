@@ -25,16 +25,15 @@ from urllib.parse import urlencode
 from flask import Flask, Response, abort, flash, g, redirect, render_template, request, session, url_for
 from werkzeug.exceptions import HTTPException
 
-from salescli import i18n
+from salescli import i18n, network
 from salescli.customer import Event, Status
 from salescli.errors import SalesError, InvalidValue
 from salescli.forecast import NO_DATE, NO_VALUE, NO_WON_EVENT, OVERDUE
 from salescli.information import GROUPS, item_value, people
 from salescli.parsing import format_money, parse_money
-from salescli.reports import Period
 from salescli.stages import Stage
 from salescli.web import charts, pages
-from salescli.web.data import Folder
+from salescli.web.data import Folder, forecast_view, given
 from salescli.web.text import _, gettext, ngettext
 from salescli.workdays import Month
 
@@ -242,7 +241,7 @@ def customer_page(reference: str, *, error: str | None = None, form: Mapping[str
         items = [(item, item_value(found, group, item)) for item in group.items]
         groups.append((group, items, sum(1 for _item, value in items if value in (None, ""))))
     return render_template(
-        "customer.html", customer=found, groups=groups, people=people(found), related=f.related(found, customers),
+        "customer.html", customer=found, groups=groups, people=people(found), related=network.related(found, customers),
         names={c.id: c.name for c in customers}, error=error, form=form or {}, stages=list(Stage),
         details=lambda event: _event_details(f, event),
         classification=[(name, _classified(f, name, found.get(name)))
@@ -254,7 +253,7 @@ def forecast_page() -> Any:
     f = folder()
     month = _month(request.args.get("month"), f.today)
     quota_text = (request.args.get("quota") or "").strip()
-    view = f.forecast(month, quota=parse_money(quota_text) if quota_text else None)
+    view = forecast_view(f, month, quota=parse_money(quota_text) if quota_text else None)
     chart = charts.months(
         [charts.MonthColumn(str(m.month), m.won_total, m.weighted_total, m.best_case_total, m.formula.capacity)
          for m in view.ahead],
@@ -275,8 +274,8 @@ def reports_page() -> Any:
     if sources_by not in ("source", "channel"):
         raise InvalidValue(_("--by takes source or channel"))
     start, end = (request.args.get(name) or "" for name in ("from", "to"))
-    period = Period(f.day(start) if start.strip() else None, f.day(end) if end.strip() else None)
-    found = f.report(period, by=by, sources_by=sources_by, parties=request.args.get("parties") == "1")
+    found = f.reports(given(start), given(end), by=by, sources_by=sources_by,
+                      parties=request.args.get("parties") == "1")
     language = f.language
     funnel_chart = charts.bars([charts.Bar(step.stage.label(language), step.deals, f"{step.deals} · {money(step.value)}")
                                 for step in found.funnel], title=_("Funnel: deals that reached each stage"))
@@ -296,7 +295,7 @@ def reports_page() -> Any:
 
 
 def _route_request(f: Folder) -> tuple[date, int]:
-    start = f.day(request.args.get("from"))
+    start = f.date(given(request.args.get("from")))
     days_text = (request.args.get("days") or str(ROUTE_DAYS)).strip()
     if not days_text.isdigit() or not 1 <= int(days_text) <= 92:
         raise InvalidValue(_("Days must be a whole number from 1 to 92."))
@@ -315,7 +314,9 @@ def route_page() -> Any:
 def route_calendar() -> Response:
     f = folder()
     start, days = _route_request(f)
-    return Response(f.calendar_file(start, days), mimetype="text/calendar",
+    from salescli.calendar_file import ics
+
+    return Response(ics(f.schedule(start, days).visits, today=f.today, language=f.language), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="salescli-visits-{start}.ics"'})
 
 
@@ -331,8 +332,8 @@ def advance(reference: str) -> Any:
     form = request.form
 
     def write(f: Folder) -> str:
-        move = f.advance(reference, form.get("stage"), deal=form.get("deal"), value=form.get("value"),
-                         reason=form.get("reason"), note=form.get("note"))
+        move = f.advance(reference, given(form.get("stage")), deal=given(form.get("deal")),
+                         value=given(form.get("value")), reason=given(form.get("reason")), note=given(form.get("note")))
         after, name = move.after, move.customer.name
         stage = after.stage.label(f.language)
         if after.status is Status.WON:
@@ -350,10 +351,10 @@ def visit(reference: str) -> Any:
     form = request.form
 
     def write(f: Folder) -> str:
-        updated = f.visit(reference, when=form.get("date"), goal=form.get("goal"), note=form.get("note"),
-                          next_visit=form.get("next"), deal=form.get("deal"))
-        last = updated.events[-1]
-        return _("Logged a visit to %(customer)s on %(date)s.") % {"customer": updated.name, "date": last.date}
+        logged = f.visit(reference, date=given(form.get("date")), goal=given(form.get("goal")),
+                         note=given(form.get("note")), next=given(form.get("next")), deal=given(form.get("deal")))
+        return _("Logged a visit to %(customer)s on %(date)s.") % {"customer": logged.after.name,
+                                                                    "date": logged.event["date"]}
 
     return _write(reference, write)
 
@@ -362,12 +363,11 @@ def target(reference: str) -> Any:
     form = request.form
 
     def write(f: Folder) -> str:
-        updated = f.target(reference, value=form.get("value"), by=form.get("by"), note=form.get("note"),
-                           deal=form.get("deal"))
-        deal = updated.deal(updated.events[-1].deal)
+        done = f.target(reference, given(form.get("value")), given(form.get("by")), note=given(form.get("note")),
+                        deal=given(form.get("deal")))
         return _("%(customer)s: target %(value)s %(currency)s by %(date)s.") % {
-            "customer": updated.name, "value": money(deal.target_value) if deal else "?",
-            "currency": f.config.currency, "date": (deal.target_date if deal else None) or "?"}
+            "customer": done.customer.name, "value": money(done.value) if done.value is not None else "?",
+            "currency": f.config.currency, "date": done.date or "?"}
 
     return _write(reference, write)
 

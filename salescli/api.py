@@ -1,0 +1,737 @@
+"""salescli's Python API: `salescli.Folder`, a data folder of customer files.
+
+    import salescli
+
+    folder = salescli.Folder("~/sales", today="2026-11-26")
+    folder.forecast("2026-12").weighted                  # Decimal('424250')
+    folder.visit("中建三局", goal="演示计价", next="下周一", learned={"funds.vendor": "广联达"})
+    folder.advance("中建三局", "close", value="5万")
+    [customer.name for customer in folder.customers() if customer.get("channel") == "referral"]
+
+The command line is built on it: a command parses its options, calls one method, prints what comes
+back. Values go in as a rep types them (amounts `4.8万`, dates `下周一`, stages `产品展示`, customers
+by id, id prefix or part of a name) or as Python values (Decimal, int, date, Stage). What comes out
+is the core's plain dataclasses (Customer, Deal, Move, MonthForecast, Route, FunnelStep …) and
+errors are `salescli.errors` exceptions — NotFound, Ambiguous, InvalidValue, BrokenFile,
+UnsafeWrite — with the file and line where there is one. A write is the commands' write: under the
+file's lock, checked, atomic, read back; committed to git when `commit=True` or, by default, when
+salescli.yaml's `git.autocommit` says so.
+
+Unreadable customer files do not stop a read: each is skipped and kept in `Folder.problems`
+(`warnings` has what the command line prints about them and other odd things).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
+
+from salescli import i18n, matching, profile, store
+from salescli.config import Config
+from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind
+from salescli.errors import DataError, InvalidValue
+from salescli.i18n import _
+from salescli.listing import Columns
+from salescli.parsing import parse_date, parse_money
+from salescli.stages import Stage
+
+if TYPE_CHECKING:  # (a call imports the part of the core it needs, when it is made)
+    from salescli import forecast as forecasting, network, reports, schedule as scheduling
+    from salescli.pipeline import Move
+    from salescli.workdays import Month
+
+Day = Union[date, str]
+Amount = Union[Decimal, int, float, str]
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """A month's forecast (`salescli forecast --month`): `month` has every deal line; the totals,
+    the formula's factors and, with a quota, what reaching it takes are here too."""
+
+    month: "forecasting.MonthForecast"
+    quota: Decimal | None = None
+
+    @property
+    def won(self) -> Decimal:
+        return self.month.won_total
+
+    @property
+    def weighted(self) -> Decimal:
+        return self.month.weighted_total
+
+    @property
+    def best_case(self) -> Decimal:
+        return self.month.best_case_total
+
+    @property
+    def expected(self) -> Decimal:
+        return self.month.won_total + self.month.weighted_total
+
+    @property
+    def overdue(self) -> tuple["forecasting.DealLine", ...]:
+        return self.month.overdue
+
+    @property
+    def omitted(self) -> tuple["forecasting.DealLine", ...]:
+        """Open deals the figures leave out, each with its `reason` (forecast.REASONS)."""
+        return self.month.omitted
+
+    @property
+    def formula(self) -> "forecasting.Formula":
+        """产值 = visits per day × working days × close probability × average deal value, measured."""
+        return self.month.formula
+
+    @property
+    def gap(self) -> Decimal | None:
+        from salescli import forecast as forecasting
+
+        return None if self.quota is None else forecasting.gap(self.month, self.quota)
+
+    @property
+    def visits_needed(self) -> float | None:
+        return None if self.quota is None else self.month.formula.visits_needed(self.quota)
+
+
+@dataclass(frozen=True)
+class Visit:
+    """A logged visit: the customer before and after the write, the deal it was for, the visit
+    event, the stage move it reached (None: none) and the profile values it changed."""
+
+    before: Customer
+    after: Customer
+    deal: str
+    event: dict[str, Any]
+    move: "Move | None"
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Change:
+    """Profile values set: the customer before and after, and the keys asked for."""
+
+    before: Customer
+    after: Customer
+    keys: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Target:
+    """A close target set: the customer after the write and the deal's name."""
+
+    customer: Customer
+    deal: str
+
+    @property
+    def value(self) -> Decimal | None:
+        found = self.customer.deal(self.deal)
+        return found.target_value if found else None
+
+    @property
+    def date(self) -> date | None:
+        found = self.customer.deal(self.deal)
+        return found.target_date if found else None
+
+
+@dataclass(frozen=True)
+class VisitPlan:
+    """A deal's planned visits (`salescli schedule CUSTOMER`)."""
+
+    customer: Customer
+    deal: Deal
+    visits: tuple["scheduling.Visit", ...]
+
+
+@dataclass(frozen=True)
+class Reports:
+    """Every report of `salescli report`, for the web page's one view of them."""
+
+    funnel: tuple["reports.FunnelStep", ...]
+    win_rates: tuple["reports.WinRate", ...]
+    sources: tuple["reports.SourceRow", ...]
+    stale: tuple["reports.StaleDeal", ...]
+    parties: tuple["network.MissingParties", ...] | None  # None: not asked for
+
+
+class NearName(InvalidValue):
+    """`add` of a name like one already in the folder (保利华中 beside 保利华中房地产有限公司): pass
+    new=True if it is another customer."""
+
+    def __init__(self, message: str, matches: Sequence[matching.Named]) -> None:
+        super().__init__(message)
+        self.matches = tuple(matches)
+
+
+class Folder:
+    """A data folder: `customers/` with one YAML file per customer, `templates/`, `salescli.yaml`.
+
+    `path` is the folder or any folder inside it (found as git finds its repository); `today`
+    fixes the date that relative dates and forecasts count from (default: the real one);
+    `language` the language of messages (default: $SALESCLI_LANG, salescli.yaml's, the locale's);
+    `commit` whether each write is committed to git (default: salescli.yaml's git.autocommit).
+    """
+
+    def __init__(self, path: str | os.PathLike[str] | None = ".", today: Day | None = None, *,
+                 language: str | None = None, commit: bool | None = None) -> None:
+        self._path = None if path is None else os.fspath(path)
+        self._today = today
+        self._language = language
+        self.commit = commit
+        self.problems: list[DataError] = []  # the unreadable files met, each once
+        self.warnings: list[str] = []  # what was odd (a skipped file, a year without holidays), each once
+
+    # ---- the folder and its settings --------------------------------------------------------
+
+    @cached_property
+    def data_folder(self) -> store.DataFolder:
+        from salescli.gitops import ensure_merge_driver
+
+        found = self.find()
+        registered = ensure_merge_driver(found.root)  # a fresh clone: .gitattributes names it, the config lacks it
+        if registered:
+            self.tell(registered)
+        return found
+
+    def find(self) -> store.DataFolder:
+        """The folder at or above `path` that holds customers/."""
+        return store.find_data_folder(None, start=Path(self._path or ".").expanduser(), environment=False)
+
+    def tell(self, message: str) -> None:
+        """Something done on the way that the user should know of (kept with the warnings)."""
+        self.warn(message)
+
+    @property
+    def root(self) -> Path:
+        return self.data_folder.root
+
+    @cached_property
+    def settings(self) -> Config:
+        """salescli.yaml, read and checked."""
+        return store.load_config(self.data_folder)
+
+    @property
+    def config(self) -> Config:  # (the name the commands know it by)
+        return self.settings
+
+    @cached_property
+    def today(self) -> date:
+        given = self._today
+        if isinstance(given, date):
+            return given
+        return parse_date(given, today=date.today()) if given else date.today()
+
+    @cached_property
+    def language(self) -> str:
+        """The option, $SALESCLI_LANG, salescli.yaml's language, the locale's, English (see i18n);
+        messages from here on are in it."""
+        language = i18n.choose(self._language, self.settings.language)
+        if language not in i18n.LANGUAGES:
+            raise InvalidValue(_("--lang must be one of {languages}, not '{language}'").format(
+                languages=i18n.joined(i18n.LANGUAGES), language=language))
+        i18n.use(language)
+        return language
+
+    def date(self, value: Day | None) -> date:
+        """A date as given (2026-12-01, +7d, 下周一, a `date`); None means today."""
+        if value is None:
+            return self.today
+        return value if isinstance(value, date) else parse_date(value, today=self.today)
+
+    def warn(self, message: str) -> bool:
+        """Keep a warning (once); whether it is new. The command line also prints it."""
+        if message in self.warnings:
+            return False
+        self.warnings.append(message)
+        return True
+
+    # ---- reading ----------------------------------------------------------------------------
+
+    def customers(self) -> list[Customer]:
+        """Every readable customer; an unreadable file is skipped and kept in `problems`."""
+        read = store.read_all(self.data_folder)
+        self._skipped(read.problems)
+        return read.customers
+
+    def rows(self) -> Columns:
+        """Every readable customer's list row (quick: no customer is built when the cache has it)."""
+        read = store.read_rows(self.data_folder)
+        self._skipped(read.problems)
+        return read.rows
+
+    def customer(self, reference: str) -> Customer:
+        """The customer an id, the start of an id, or part of a name (中文, pinyin, initials) names;
+        NotFound or Ambiguous (with the candidates) otherwise."""
+        exact = self.data_folder.customers / f"{reference.strip()}.yaml"
+        if not (_plain_id(reference) and exact.is_file()):
+            exact = self.data_folder.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
+        return store.load_customer(self.data_folder, exact)
+
+    def named(self) -> list[matching.Named]:
+        """Every readable customer's id and name (its list row), for finding one."""
+        return [*self.rows().rows()]
+
+    def path_of(self, customer: Customer) -> Path:
+        return customer.path or self.data_folder.customer_path(customer.id)
+
+    def related(self, customer: Customer | str) -> "network.Related":
+        """A customer's network: its projects' other parties, who referred it, whom it referred."""
+        from salescli import network
+
+        customers = self.customers()
+        found = self.customer(customer) if isinstance(customer, str) else customer
+        return network.related(found, customers)
+
+    def _skipped(self, problems: Iterable[DataError]) -> None:
+        for problem in problems:
+            if self.warn(_("skipped {problem}").format(problem=problem)):
+                self.problems.append(problem)
+
+    # ---- writing ----------------------------------------------------------------------------
+
+    def add(self, name: str, *, id: str | None = None, stage: str | Stage = "prospect",
+            value: Amount | None = None, by: Day | None = None, date: Day | None = None, note: str | None = None,
+            new: bool = False, future: bool = False, **fields: Any) -> Customer:
+        """A new customer file from templates/customer.yaml (`salescli add`). `fields` are profile
+        values by key or option name (field="建筑", area="洪山", contact="王强", referred_by="中建三局");
+        a name like one in the folder raises NearName unless `new`."""
+        customers = self.named()  # ids and names from the list rows: no customer's whole file is read
+        self.check_name(name, new=new, customers=customers)
+        values = {"owner": self.settings.user or None, **self.profile_values(fields)}
+        implied = profile.implied_source(values.get("channel"))
+        if implied and not values.get("source"):
+            values["source"] = implied
+        items = self._first_events(stage, value, by, date, note)
+        self.question(items, future=future)
+        return self.create(name, values, items, customers=customers, chosen_id=id)
+
+    def check_name(self, name: str, *, new: bool = False,
+                   customers: Sequence[matching.Named] | None = None) -> None:
+        """Refuse an empty name or one already in the folder (InvalidValue), and one like a name in
+        the folder (NearName, with the matches) unless `new`."""
+        _refuse_duplicate_name(self.named() if customers is None else customers, name, new=new)
+
+    def create(self, name: str, values: Mapping[str, Any], items: list[dict[str, Any]], *,
+               customers: Sequence[matching.Named] | None = None, chosen_id: str | None = None) -> Customer:
+        """Write a new customer from the folder's template: profile `values` by dotted key (as the
+        file stores them), `items` for its log; the id is `chosen_id` or made from the name."""
+        from salescli import yamlfile
+
+        known = self.named() if customers is None else customers
+        new_id = self._new_id(known, name, chosen_id)
+        present = {key: value for key, value in {"id": new_id, "name": name.strip(), **values}.items()
+                   if value not in (None, "")}
+        text = yamlfile.filled_template(self.data_folder.template("customer.yaml"), present, items)
+        path = self.data_folder.customer_path(new_id)
+        customer = store.create_customer(path, text)
+        self.wrote(path, _("add {customer} ({id})").format(customer=customer.name, id=customer.id))
+        return customer
+
+    def advance(self, customer: str, stage: str | Stage | None = None, *, value: Amount | None = None,
+                reason: str | None = None, note: str | None = None, date: Day | None = None,
+                deal: str | None = None, reopen: bool = False, new_deal: str | None = None,
+                future: bool = False) -> "Move":
+        """Move a deal to the next stage or to `stage`; "close" (促成) records it won (`value`, by
+        default the target), "lost" (丢单) lost (`reason` required) — `salescli advance`."""
+        from salescli.pipeline import advance as plan_advance, describe, parse_target
+
+        found = self.customer(customer)
+        wanted = stage if isinstance(stage, Stage) else parse_target(stage)
+        day, amount = self.date(date), _amount(value)
+
+        def plan(current: Customer) -> tuple["Move", tuple[dict[str, Any], ...]]:
+            move = plan_advance(current, wanted, when=day, deal_name=deal, value=amount, reason=reason, note=note,
+                                reopen=reopen, new_deal=new_deal)
+            self.question(move.events, customer=current, future=future)
+            return move, move.events
+
+        path = self.path_of(found)
+        move = store.append_planned(path, plan)[0]  # worked out under the file's lock: never twice
+        self.wrote(path, _("advance {summary}").format(summary=describe(move)))
+        return move
+
+    def visit(self, customer: str, *, goal: str | None = None, note: str | None = None, next: Day | None = None,
+              date: Day | None = None, stage: str | Stage | None = None,
+              learned: Mapping[str, Any] | Sequence[str] = (), custom: bool = False, target: Amount | None = None,
+              by: Day | None = None, value: Amount | None = None, reason: str | None = None,
+              deal: str | None = None, future: bool = False) -> Visit:
+        """Log a visit and, in the same write, what it changed: the stage reached (`stage`, with
+        `value` for close or `reason` for lost), what it taught (`learned`: {key: value} or
+        "KEY=VALUE" strings, as `set` takes them), the close target (`target`, `by`) and the
+        next appointment (`next`) — `salescli visit`."""
+        from salescli.pipeline import choose_deal, event_item
+
+        found = self.customer(customer)
+        day = self.date(date)
+        next_day = self.date(next) if next is not None else None
+        target_value, target_day = _amount(target), self.date(by) if by is not None else None
+        changes = self.profile_changes(_assignments(learned), [], custom=custom)
+        planned: dict[str, Any] = {}
+
+        def plan(current: Customer) -> tuple[None, list[dict[str, Any]]]:
+            """The visit's events, worked out under the file's lock from the customer as it is then."""
+            chosen = choose_deal(current, deal)
+            name = chosen.name if chosen else FIRST_DEAL
+            items = [event_item(EventKind.VISIT, day, name, goal=goal, note=note, next=next_day)]
+            if target_value is not None or target_day is not None:
+                items.append(event_item(EventKind.TARGET, day, name, value=target_value, by=target_day))
+            move = _visit_move(current, stage, name, day=day, value=_amount(value), target_value=target_value,
+                               reason=reason)
+            items += list(move.events if move else ())
+            self.question(items, customer=current, future=future)
+            planned.update(before=current, deal=name, event=items[0], move=move)
+            return None, items
+
+        path = self.path_of(found)
+        updated = store.change_profile(path, changes, plan)[1]
+        said = {"customer": found.name, "date": day, "goal": goal}
+        self.wrote(path, (_("visit {customer} on {date}: {goal}") if goal else
+                          _("visit {customer} on {date}")).format(**said))
+        return Visit(after=updated, changes=changes, **planned)
+
+    def target(self, customer: str, value: Amount | None = None, by: Day | None = None, *,
+               note: str | None = None, date: Day | None = None, deal: str | None = None,
+               future: bool = False) -> Target:
+        """Set or adjust a deal's close target: a value, a date or both — `salescli target`."""
+        from salescli.pipeline import deal_name, event_item, target_summary
+
+        if value is None and by is None:
+            raise InvalidValue(_("give --value, --by or both"))
+        found = self.customer(customer)
+        amount, day, until = _amount(value), self.date(date), self.date(by) if by is not None else None
+
+        def plan(current: Customer) -> tuple[str, list[dict[str, Any]]]:
+            chosen = deal_name(current, deal)
+            items = [event_item(EventKind.TARGET, day, chosen, value=amount, by=until, note=note)]
+            self.question(items, customer=current, future=future)
+            return chosen, items
+
+        path = self.path_of(found)
+        chosen, updated = store.append_planned(path, plan)
+        self.wrote(path, _("target {summary}").format(summary=target_summary(updated, chosen,
+                                                                            self.settings.currency)))
+        return Target(updated, chosen)
+
+    def set(self, customer: str, values: Mapping[str, Any] | Sequence[str] = (), *, unset: Sequence[str] = (),
+            custom: bool = False) -> Change:
+        """Set profile values by key — the dotted key (contact.phone), its last part (phone) or its
+        Chinese label (联系电话) — checked as the file's kinds say; a None value empties the key
+        (as `unset`). Only those lines change — `salescli set`."""
+        if not values and not unset:
+            raise InvalidValue(_("give KEY=VALUE pairs to set, or --unset KEY"))
+        found = self.customer(customer)
+        wanted = self.profile_changes(_assignments(values), [*unset, *_emptied(values)], custom=custom)
+        path = self.path_of(found)
+        updated = store.change_profile(path, wanted)[1]
+        self.wrote(path, _("set {keys} of {customer}").format(keys=i18n.joined(wanted), customer=found.name))
+        return Change(found, updated, tuple(wanted))
+
+    # ---- figures ----------------------------------------------------------------------------
+
+    def forecast(self, month: "Month | str | None" = None, *, quota: Amount | None = None,
+                 probabilities: Mapping[Stage, float] | None = None, window: int | None = None,
+                 customers: Sequence[Customer] | None = None) -> Forecast:
+        """A month's forecast (default: this month): won, the weighted pipeline and best case, the
+        open deals left out and why, the output formula measured over `window` working days, and
+        with a `quota` the gap and the visits a day it takes — `salescli forecast --month`."""
+        from salescli import forecast as forecasting
+
+        chosen = self.month(month)
+        self._warn_unknown_years(chosen)
+        settings = self.settings
+        found = forecasting.month_forecast(
+            self.customers() if customers is None else customers, chosen, today=self.today,
+            calendar=settings.calendar,
+            probabilities=dict(settings.probabilities if probabilities is None else probabilities),
+            categories=settings.categories, target_visits_per_day=settings.visits_per_day,
+            window_days=forecasting.DEFAULT_WINDOW if window is None else window)
+        return Forecast(found, _amount(quota))
+
+    def forecasts(self, month: "Month | str | None" = None, count: int = 6, *, quota: Amount | None = None,
+                  probabilities: Mapping[Stage, float] | None = None, window: int | None = None,
+                  customers: Sequence[Customer] | None = None) -> list[Forecast]:
+        """`count` months' forecasts from `month` (the customers read once) — `forecast --months`."""
+        if count < 1:
+            raise InvalidValue(_("--months must be at least 1"))
+        start = self.month(month)
+        customers = self.customers() if customers is None else customers
+        return [self.forecast(start.next(offset), quota=quota, probabilities=probabilities, window=window,
+                              customers=customers) for offset in range(count)]
+
+    def calibration(self) -> list["forecasting.StageRate"]:
+        """Each stage's rate of deals won from your history, beside the configured probability."""
+        from salescli import forecast as forecasting
+
+        return forecasting.calibrate(self.customers(), self.settings.probabilities)
+
+    def backtest(self, month: "Month | str | None" = None, count: int = 6, *,
+                 probabilities: Mapping[Stage, float] | None = None,
+                 customers: Sequence[Customer] | None = None) -> list["forecasting.BacktestRow"]:
+        """What the weighted forecast said on the 1st of each of the `count` months before `month`,
+        beside what was won."""
+        from salescli import forecast as forecasting
+
+        if count < 1:
+            raise InvalidValue(_("--backtest must be at least 1 month"))
+        end, settings = self.month(month), self.settings
+        return forecasting.backtest(self.customers() if customers is None else customers,
+                                    [end.next(-offset) for offset in range(count, 0, -1)],
+                                    today=self.today, calendar=settings.calendar,
+                                    probabilities=dict(settings.probabilities if probabilities is None
+                                                       else probabilities),
+                                    categories=settings.categories)
+
+    def month(self, value: "Month | str | None") -> "Month":
+        """A month as given (2026-12, a Month); None or "current": this month."""
+        from salescli.workdays import Month
+
+        if isinstance(value, Month):
+            return value
+        if value is None or value == "current":
+            return Month.of(self.today)
+        try:
+            return Month.parse(value)
+        except ValueError:
+            raise InvalidValue(_("'{text}' is not a month; write it as YYYY-MM (e.g. 2026-12)").format(
+                text=value)) from None
+
+    def _warn_unknown_years(self, month: "Month") -> None:
+        calendar = self.settings.calendar
+        for year in calendar.unknown_years(min(month.first, self.today), month.last):
+            self.warn(_("China's official holidays for {year} are not in salescli's calendar yet; counting "
+                        "Monday–Friday (add days off under `calendar:` in salescli.yaml)").format(year=year))
+
+    def schedule(self, start: Day | None = None, days: int = 7) -> "scheduling.Route":
+        """The visits of `days` days from `start` (default: today), one area a day, at most the
+        visits a day of salescli.yaml — `salescli schedule`."""
+        from salescli import schedule as scheduling
+
+        if days < 1:
+            raise InvalidValue(_("--days must be at least 1"))
+        first = self.date(start)
+        per_day = max(1, int(self.settings.visits_per_day))
+        return scheduling.route(self.customers(), start=first, end=first + timedelta(days=days - 1),
+                                today=self.today, calendar=self.settings.calendar, per_day=per_day)
+
+    def visit_plan(self, customer: str, *, deal: str | None = None) -> VisitPlan:
+        """One deal's visits from today to its target date, by the three phases of the sale (售前,
+        售中, 售后) — `salescli schedule CUSTOMER`. Visits that fall on or after the target date are
+        warned of: too few working days left."""
+        from salescli import schedule as scheduling
+        from salescli.i18n import ngettext
+        from salescli.pipeline import choose_deal
+
+        found = self.customer(customer)
+        chosen = choose_deal(found, deal)
+        if chosen is None:
+            raise InvalidValue(_("{customer} has no deal to plan").format(customer=found.name))
+        visits = scheduling.customer_plan(found, chosen, today=self.today, calendar=self.settings.calendar)
+        late = [visit for visit in visits
+                if visit.kind == "plan" and chosen.target_date and visit.day >= chosen.target_date]
+        if late:
+            self.warn(ngettext("{count} visit falls on or after the target date {date}: too few working days left "
+                               "— move the target with `salescli target`",
+                               "{count} visits fall on or after the target date {date}: too few working days left "
+                               "— move the target with `salescli target`", len(late)).format(
+                count=len(late), date=chosen.target_date))
+        return VisitPlan(found, chosen, tuple(visits))
+
+    def report(self, name: str, *, since: Day | None = None, until: Day | None = None,
+               by: str | None = None) -> list[Any]:
+        """One report of `salescli report`: "funnel" (FunnelSteps; with `by`, a dict of them per
+        group), "winrate" (WinRates by `by`, default channel), "stale" (StaleDeals), "sources"
+        (SourceRows by `by`, default source) or "parties" (MissingParties). `since`/`until` bound
+        the period."""
+        from salescli import network, reports
+        from salescli.dimensions import dimension
+
+        period = reports.Period(self.date(since) if since is not None else None,
+                                self.date(until) if until is not None else None)
+        customers = self.customers()
+        if name == "funnel":
+            if by is None:
+                return reports.funnel(customers, period)
+            return [reports.funnels(customers, dimension(by, self.settings.team), period)]
+        if name == "winrate":
+            return reports.win_rates(customers, dimension(by or "channel", self.settings.team), period)
+        if name == "sources":
+            return reports.sources(customers, period, dimension=dimension(by or "source", self.settings.team))
+        if name == "stale":
+            return reports.stale(customers, today=self.today, limits=self.settings.stale_days)
+        if name == "parties":
+            return network.missing_parties(customers)
+        raise InvalidValue(_("no report '{name}'; use one of: {names}").format(
+            name=name, names=i18n.joined(REPORTS)))
+
+    def reports(self, since: Day | None = None, until: Day | None = None, *, by: str = "channel",
+                sources_by: str = "source", parties: bool = False) -> Reports:
+        """Every report at once (the customers read once): the web page's reports view."""
+        from salescli import network, reports
+        from salescli.dimensions import dimension
+
+        period = reports.Period(self.date(since) if since is not None else None,
+                                self.date(until) if until is not None else None)
+        customers, team = self.customers(), self.settings.team
+        return Reports(
+            funnel=tuple(reports.funnel(customers, period)),
+            win_rates=tuple(reports.win_rates(customers, dimension(by, team), period)),
+            sources=tuple(reports.sources(customers, period, dimension=dimension(sources_by, team))),
+            stale=tuple(reports.stale(customers, today=self.today, limits=self.settings.stale_days)),
+            parties=tuple(network.missing_parties(customers)) if parties else None)
+
+    # ---- what the writes share --------------------------------------------------------------
+
+    def profile_values(self, fields: Mapping[str, Any]) -> dict[str, Any]:
+        """Profile values given by key, label or option name, as the file stores them: checked by
+        kind, a referrer as its id (which also means the referral channel)."""
+        values: dict[str, Any] = {}
+        for key, given in fields.items():
+            if given is None or (isinstance(given, str) and not given.strip()):
+                continue
+            field = _field(key)
+            text = given.isoformat() if isinstance(given, date) else str(given)
+            if field.kind is profile.Kind.CUSTOMER:
+                values[field.key] = self.customer(text).id
+                continue
+            try:
+                values[field.key] = field.parse(text, vocabularies=self.settings.vocabularies, today=self.today)
+            except InvalidValue as error:
+                prefix = f"{field.key}: "
+                raise InvalidValue(f"{field.option}: {error.message.removeprefix(prefix)}"
+                                   if field.option and error.message.startswith(prefix) else error.message) from None
+        if values.get("referred_by"):
+            values.setdefault("channel", "referral")
+        return values
+
+    def profile_changes(self, assignments: Sequence[str], unset: Sequence[str], *, custom: bool) -> dict[str, Any]:
+        """The profile changes KEY=VALUE pairs ask for, checked (for `set` and `visit --learned`)."""
+        return profile.changes(list(assignments), list(unset), custom=custom, vocabularies=self.settings.vocabularies,
+                               today=self.today, customer_id=lambda reference: self.customer(reference).id)
+
+    def vocabulary_key(self, name: str, text: str | None) -> str | None:
+        """The stored key for a classification value typed in either language."""
+        if text is None or text.strip() == "":
+            return None
+        return self.settings.vocabulary(name).resolve(text).key
+
+    def question(self, items: Sequence[Mapping[str, Any]], *, customer: Customer | None = None,
+                 future: bool | None = False) -> None:
+        """Before a write: refuse an event dated after today (unless `future`), warn of odd values."""
+        from salescli.pipeline import question
+
+        for warning in question(items, today=self.today, customer=customer, future=future):
+            self.warn(warning)
+
+    def wrote(self, path: Path, message: str) -> None:
+        """After a write: commit that file alone when asked to (or git.autocommit says so)."""
+        if self.commit if self.commit is not None else self.settings.autocommit:
+            from salescli.gitops import commit_file
+
+            commit_file(self.data_folder.root, path, message)
+
+    def _new_id(self, customers: Sequence[matching.Named], name: str, chosen: str | None) -> str:
+        from salescli.ids import slug, unique_id, validate_id
+
+        taken = {c.id for c in customers} | {path.stem for path in self.data_folder.customer_files()}
+        if chosen:
+            validate_id(chosen)
+            if chosen in taken:
+                raise InvalidValue(_("the id '{id}' is taken; choose another with --id").format(id=chosen))
+            return chosen
+        return unique_id(slug(name), taken)
+
+    def _first_events(self, stage: str | Stage, value: Amount | None, by: Day | None, when: Day | None,
+                      note: str | None) -> list[dict[str, Any]]:
+        from salescli.pipeline import event_item, parse_target
+
+        start = stage if isinstance(stage, Stage) else parse_target(stage)
+        if not isinstance(start, Stage) or start in (Stage.CLOSE, Stage.SERVICE):
+            raise InvalidValue(_("a new customer starts at one of the stages before close; add it, then `salescli "
+                                 "advance NAME close --value V`"))
+        day = self.date(when)
+        items = [event_item(EventKind.ADDED, day, FIRST_DEAL, stage=start.value, note=note)]
+        if value is not None or by is not None:
+            items.append(event_item(EventKind.TARGET, day, FIRST_DEAL, value=_amount(value),
+                                    by=self.date(by) if by is not None else None))
+        return items
+
+
+REPORTS = ("funnel", "winrate", "stale", "sources", "parties")
+
+
+def find_by_name(customers: Sequence[matching.AnyNamed], name: str) -> matching.AnyNamed | None:
+    """The customer of that name, ignoring case, spaces, full-width forms and a company suffix."""
+    same = matching.similar(customers, name)[0]
+    return same[0] if same else None
+
+
+def _refuse_duplicate_name(customers: Sequence[matching.Named], name: str, *, new: bool) -> None:
+    if not name.strip():
+        raise InvalidValue(_("the customer needs a name"))
+    same, near = matching.similar(customers, name)
+    if same:
+        raise InvalidValue(_("{customer} is already a customer ({id}); `salescli show {id}`").format(
+            customer=same[0].name, id=same[0].id))
+    if near and not new:
+        listed = i18n.joined((i18n.beside(c.name, c.id) for c in near[:5]), "; ")
+        raise NearName(_("{name} may already be in the folder as {listed}; if it is another customer, add it with "
+                         "--new").format(name=name, listed=listed), near)
+
+
+def _visit_move(customer: Customer, stage: str | Stage | None, deal_name: str, *, day: date,
+                value: Decimal | None, target_value: Decimal | None, reason: str | None) -> "Move | None":
+    """The stage move a visit reached, as `advance` would append it (None: no move)."""
+    from salescli.pipeline import advance, parse_target
+
+    wanted = stage if isinstance(stage, Stage) or stage is None else parse_target(stage)
+    if wanted is None:
+        return None
+    current = customer.deal(deal_name)
+    if isinstance(wanted, Stage) and current is not None and current.is_open and current.stage is wanted:
+        return None  # a further visit at the same stage
+    won = value if value is not None else target_value
+    return advance(customer, wanted, when=day, deal_name=deal_name if current else None, value=won, reason=reason)
+
+
+def _amount(value: Amount | None) -> Decimal | None:
+    """An amount as given: 48000, Decimal('4.8e4'), "4.8万", "五万"."""
+    if value is None:
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return Decimal(str(value))
+    return parse_money(str(value))
+
+
+def _assignments(values: Mapping[str, Any] | Sequence[str]) -> list[str]:
+    """KEY=VALUE strings from a mapping ({"funds.vendor": "广联达"}) or as given; None values left
+    to `_emptied`."""
+    if isinstance(values, Mapping):
+        return [f"{key}={value.isoformat() if isinstance(value, date) else value}"
+                for key, value in values.items() if value is not None]
+    return [str(item) for item in values]
+
+
+def _emptied(values: Mapping[str, Any] | Sequence[str]) -> list[str]:
+    return [key for key, value in values.items() if value is None] if isinstance(values, Mapping) else []
+
+
+def _field(key: str) -> profile.Field:
+    """A profile field by key, option name (contact, decision_maker) or label (联系人)."""
+    for field in profile.PROFILE:
+        if field.option and field.option.lstrip("-").replace("-", "_") == key:
+            return field
+    return profile.field_for(key)
+
+
+def _plain_id(reference: str) -> bool:
+    text = reference.strip()
+    return bool(text) and "/" not in text and "\\" not in text and not text.startswith(".")
+
+
+__all__ = ["Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit", "VisitPlan"]
