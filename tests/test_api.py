@@ -1,0 +1,185 @@
+"""The Python API, `salescli.Folder`, on its own: what goes in, what comes out, what it writes."""
+
+from __future__ import annotations
+
+import ast
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import salescli
+from salescli.api import Change, Forecast, NearName, Target, Visit
+from salescli.customer import Status
+from salescli.errors import Ambiguous, InvalidValue, NotFound, UnsafeWrite
+from salescli.stages import Stage
+from tests.conftest import REPO, SAMPLE_TODAY, customer_file, invoke
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture
+def new(folder: Path) -> salescli.Folder:
+    return salescli.Folder(folder, today=TODAY)
+
+
+def test_the_folder_is_found_from_inside_it(folder: Path) -> None:
+    inside = folder / "customers"
+    assert salescli.Folder(inside).root == folder
+    assert salescli.Folder(str(folder)).today == date.today()
+    assert salescli.Folder(folder, today="2026-11-26").today == TODAY
+
+
+def test_outside_a_folder_is_not_found(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SALESCLI_DIR", str(REPO))  # the command line's variable: not the API's business
+    with pytest.raises(NotFound, match="not in a salescli data folder"):
+        salescli.Folder(tmp_path).customers()
+
+
+def test_add_takes_what_a_rep_types_and_python_values(new: salescli.Folder, folder: Path) -> None:
+    added = new.add("中建三局第一建设有限公司", field="建筑", size="系统", role="乙方", channel="陌拜", area="洪山",
+                    contact="王强", value=120000, by=date(2026, 12, 20))
+    assert added.id == "zhongjiansanjudiyijianshe"
+    assert (added.get("field"), added.get("size"), added.get("role"), added.get("channel"), added.get("source"),
+            added.get("contact.person")) == ("construction", "system", "contractor", "cold", None, "王强")
+    deal = added.deals[0]
+    assert (deal.stage, deal.target_value, deal.target_date) == (Stage.PROSPECT, Decimal(120000), date(2026, 12, 20))
+    text = customer_file(folder, added.id).read_text(encoding="utf-8")
+    assert "- {date: 2026-11-26, event: target, value: 120000, by: 2026-12-20}" in text
+    assert new.customer("中建三局").id == added.id
+
+
+def test_a_name_like_one_in_the_folder_needs_new(new: salescli.Folder) -> None:
+    new.add("保利华中房地产有限公司")
+    with pytest.raises(NearName) as near:
+        new.add("保利华中")
+    assert [match.id for match in near.value.matches] == ["baolihuazhongfangdichan"]
+    assert new.add("保利华中", new=True).id == "baolihuazhong"
+    with pytest.raises(InvalidValue, match="already a customer"):
+        new.add("保利华中房地产有限公司", new=True)
+
+
+def test_advance_close_and_lost(new: salescli.Folder, folder: Path) -> None:
+    new.add("甲", id="a")
+    new.add("乙", id="b")
+    won = new.advance("a", "促成", value="五万")
+    assert (won.won, won.after.status, won.after.won_value) == (True, Status.WON, Decimal(50000))
+    lost = new.advance("b", "lost", reason="选了别家")
+    assert (lost.after.status, lost.after.lost_reason) == (Status.LOST, "选了别家")
+    assert customer_file(folder, "a").read_text(encoding="utf-8").endswith(
+        "- {date: 2026-11-26, event: won, value: 50000}\n")
+    with pytest.raises(InvalidValue, match="reason"):
+        new.advance("a", "lost", reopen=True)
+
+
+def test_visit_writes_what_it_taught_in_one_go(new: salescli.Folder) -> None:
+    new.add("中建三局", id="zj")
+    logged = new.visit("zj", goal="演示计价", next="下周一", stage="needs", target="12万", by="月底",
+                       learned={"funds.vendor": "广联达", "预算人员数量": 12, "needs.view": None})
+    assert isinstance(logged, Visit)
+    assert logged.event == {"date": TODAY, "event": "visit", "goal": "演示计价", "next": date(2026, 11, 30)}
+    assert (logged.after.get("funds.vendor"), logged.after.get("needs.estimators")) == ("广联达", 12)
+    assert logged.before.get("funds.vendor") is None
+    deal = logged.after.deals[0]
+    assert (deal.stage, deal.target_value, deal.target_date) == (Stage.NEEDS, Decimal(120000), date(2026, 11, 30))
+    assert logged.move is not None and logged.move.after.stage is Stage.NEEDS
+
+
+def test_target_and_set(new: salescli.Folder, folder: Path) -> None:
+    new.add("中建三局", id="zj")
+    target = new.target("zj", Decimal("48000"), "2027-01-15")
+    assert isinstance(target, Target) and (target.value, target.date, target.deal) == (
+        Decimal(48000), date(2027, 1, 15), "1")
+    changed = new.set("zj", {"phone": "139 0000 0000", "field": "房地产"})
+    assert isinstance(changed, Change) and changed.keys == ("contact.phone", "field")
+    assert (changed.after.get("contact.phone"), changed.after.get("field")) == ("139 0000 0000", "real-estate")
+    emptied = new.set("zj", {"field": None})
+    assert emptied.after.get("field") is None and "\nfield:" in customer_file(folder, "zj").read_text("utf-8")
+    with pytest.raises(InvalidValue, match="give --value, --by or both"):
+        new.target("zj")
+
+
+def test_the_forecast_of_the_bundled_folder(sample: Path) -> None:
+    forecast = salescli.Folder(sample, today=SAMPLE_TODAY).forecast("2026-12", quota="60万")
+    assert isinstance(forecast, Forecast)
+    # December's six open deals (target, chance): 90,000 × 0.7 + 120,000 × 0.7 + 4,500 × 0.5
+    # + 100,000 × 0.2 + 150,000 × 0.7 + 300,000 × 0.5
+    assert forecast.weighted == Decimal(63000 + 84000 + 2250 + 20000 + 105000 + 150000) == Decimal(424250)
+    assert forecast.best_case == Decimal(90000 + 120000 + 4500 + 100000 + 150000 + 300000)
+    assert (forecast.won, forecast.expected) == (Decimal(0), Decimal(424250))
+    assert forecast.gap == Decimal(600000 - 424250)
+    assert forecast.formula.working_days == 23
+    shown = invoke(sample, "forecast", "--month", "2026-12", "--format", "json", today=SAMPLE_TODAY)
+    figures = json.loads(shown.stdout)["pipeline"]
+    assert Decimal(str(figures["weighted"])) == forecast.weighted
+    assert Decimal(str(figures["best_case"])) == forecast.best_case
+
+
+def test_reports_and_schedule_are_the_commands(sample: Path) -> None:
+    folder = salescli.Folder(sample, today=SAMPLE_TODAY)
+    funnel = folder.report("funnel")
+    shown = json.loads(invoke(sample, "report", "funnel", "--format", "json", today=SAMPLE_TODAY).stdout)
+    assert [(step.stage.value, step.deals) for step in funnel] == [(row["stage"], row["deals"]) for row in shown]
+    route = folder.schedule(days=7)
+    listed = json.loads(invoke(sample, "schedule", "--week", "--format", "json", today=SAMPLE_TODAY).stdout)
+    assert [visit.customer.id for visit in route.visits] == [visit["customer_id"] for day in listed["days"]
+                                                             for visit in day["visits"]]
+    with pytest.raises(InvalidValue, match="no report 'nonsense'"):
+        folder.report("nonsense")
+
+
+def test_errors_say_what_and_where(sample: Path) -> None:
+    folder = salescli.Folder(sample, today=SAMPLE_TODAY)
+    with pytest.raises(NotFound):
+        folder.customer("nobody")
+    with pytest.raises(Ambiguous, match="matches 6 customers"):
+        folder.customer("中")
+    with pytest.raises(InvalidValue, match="not an amount"):
+        folder.target("天河", "很多")
+    (sample / "customers" / "broken.yaml").write_text("id: broken\nname: [坏\n", encoding="utf-8")
+    assert len(folder.customers()) == 35
+    assert [problem.path.name for problem in folder.problems if problem.path] == ["broken.yaml"]
+    assert folder.problems[0].line == 3  # where PyYAML finds the bracket unclosed: the end
+
+
+def test_a_refused_write_changes_nothing(new: salescli.Folder, folder: Path) -> None:
+    new.add("中建三局", id="zj")
+    path = customer_file(folder, "zj")
+    before = path.read_text(encoding="utf-8")
+    path.chmod(0o444)
+    folder.joinpath("customers").chmod(0o555)
+    try:
+        with pytest.raises(UnsafeWrite):
+            new.advance("zj")
+    finally:
+        folder.joinpath("customers").chmod(0o755)
+        path.chmod(0o644)
+    assert path.read_text(encoding="utf-8") == before
+
+
+def test_no_command_imports_another() -> None:
+    """Shared services live outside salescli/commands/; the package's __init__ holds the CLI's shared options."""
+    commands = REPO / "salescli" / "commands"
+    names = {path.stem for path in commands.glob("*.py")} - {"__init__"}
+    found = []
+    for path in sorted(commands.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                if node.module.startswith("salescli.commands."):
+                    found.append((path.name, node.module))
+                elif node.module == "salescli.commands":
+                    found += [(path.name, alias.name) for alias in node.names if alias.name in names]
+    assert found == []
+
+
+def test_the_readme_python_example_runs(sample: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    code = readme.split("## Use from Python", 1)[1].split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, object] = {}
+    exec(code.replace('"~/sales"', repr(str(sample))), namespace)  # noqa: S102 - the README's own example
+    december = namespace["december"]
+    assert isinstance(december, Forecast) and december.weighted == Decimal(424250)
+    written = customer_file(sample, "zhongjiansanju").read_text(encoding="utf-8")
+    assert "funds:\n  vendor: 广联达" in written and "- {date: 2026-11-26, event: won, value: 50000}" in written
