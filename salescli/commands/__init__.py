@@ -52,18 +52,26 @@ def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
 
 
 CUSTOMER_HELP = N_("The customer: its id, the start of its id, or part of its name (中文 too).")
+CUSTOMER = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer)
 
 
 def with_field_options(fields: Sequence[Field], *, after: str) -> Callable[[F], F]:
     """Give a command an option per field that has one (registry order), after its parameter `after`;
     the command takes them as keyword arguments (`**values`), each the text typed or None."""
+    return _with_options(_field_options(fields), after=after)
+
+
+def _field_options(fields: Sequence[Field]) -> list[inspect.Parameter]:
+    return [inspect.Parameter(field.parameter, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
+                              default=typer.Option(None, field.option, help=field.help, show_default=False))
+            for field in fields if field.option]
+
+
+def _with_options(options: Sequence[inspect.Parameter], *, after: str) -> Callable[[F], F]:
     def decorate(function: F) -> F:
         parameters = [p for p in inspect.signature(function).parameters.values()
                       if p.kind is not inspect.Parameter.VAR_KEYWORD]
         at = next(index for index, parameter in enumerate(parameters) if parameter.name == after) + 1
-        options = [inspect.Parameter(field.parameter, inspect.Parameter.KEYWORD_ONLY, annotation=Optional[str],
-                                     default=typer.Option(None, field.option, help=field.help, show_default=False))
-                   for field in fields if field.option]
         keyword_only = [parameter.replace(kind=inspect.Parameter.KEYWORD_ONLY) for parameter in parameters[at:]]
         setattr(function, "__signature__", inspect.Signature([*parameters[:at], *options, *keyword_only]))
         return function
@@ -83,26 +91,43 @@ def field_values(fields: Sequence[Field], options: dict[str, Any]) -> dict[Field
 ADD_FIELDS = tuple(field for field in PROFILE if field.option)
 ESSENTIALS = ("field", "size", "role", "channel", "area")  # asked for in a terminal when left out
 
-# The options `add` and `refer` have beside the profile's.
-CUSTOMER_ID = typer.Option(None, "--id", help="The id (file name); default: the name in pinyin.", show_default=False)
-STAGE = typer.Option("prospect", "--stage", help="The stage it starts at (key or 中文).")
-VALUE = typer.Option(None, "--value", help="Close target: the value (48000, 4.8万, 五万, 48k).", show_default=False)
-BY = typer.Option(None, "--by", help="Close target: the date (2026-12-31, 月底, 下个月, +30d).",
-                  show_default=False)
-WHEN = typer.Option(None, "--date", help="The date it was added (default: today).", show_default=False)
-NOTE = typer.Option(None, "--note", help="A note for the log.", show_default=False)
-NO_INPUT = typer.Option(False, "--no-input", help="Never prompt, even in a terminal.")
-NEW = typer.Option(False, "--new", help="Add it even though a customer of a similar name is in the folder.")
-FUTURE = typer.Option(False, "--future", help="Record it even if dated after today (normally refused).")
+def _option(name: str, annotation: Any, default: Any) -> inspect.Parameter:
+    return inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=annotation, default=default)
 
 
-def add_customer(s: Session, name: str, given: dict[Field, str], *, customer_id: str | None, stage: str,
-                 value: str | None, by: str | None, when: str | None, note: str | None, ask: bool,
-                 new: bool, future: bool = False) -> Customer:
-    """What `add` and `refer` do: in a terminal (`ask`), ask whether a name like one in the folder
-    is another customer, and for the essentials left out; then Folder.add."""
+# The options `add` and `refer` have beside the profile's: the id first, these after the fields.
+_CUSTOMER_ID = _option("customer_id", Optional[str], typer.Option(
+    None, "--id", help="The id (file name); default: the name in pinyin.", show_default=False))
+_ADD_OPTIONS = (
+    _option("stage", str, typer.Option("prospect", "--stage", help="The stage it starts at (key or 中文).")),
+    _option("value", Optional[str], typer.Option(None, "--value", help="Close target: the value (48000, 4.8万, 五万, 48k).",
+                                                 show_default=False)),
+    _option("by", Optional[str], typer.Option(None, "--by", help="Close target: the date (2026-12-31, 月底, 下个月, +30d).",
+                                              show_default=False)),
+    _option("when", Optional[str], typer.Option(None, "--date", help="The date it was added (default: today).",
+                                                show_default=False)),
+    _option("note", Optional[str], typer.Option(None, "--note", help="A note for the log.", show_default=False)),
+    _option("no_input", bool, typer.Option(False, "--no-input", help="Never prompt, even in a terminal.")),
+    _option("new", bool, typer.Option(False, "--new", help="Add it even though a customer of a similar name is in "
+                                                           "the folder.")),
+    _option("future", bool, typer.Option(False, "--future", help="Record it even if dated after today (normally "
+                                                                 "refused).")),
+)
+
+
+def with_add_options(fields: Sequence[Field], *, after: str) -> Callable[[F], F]:
+    """`add`'s options — --id, an option per profile field in `fields`, --stage, the close target,
+    --date, --note, --no-input, --new, --future — after the command's parameter `after`."""
+    return _with_options([_CUSTOMER_ID, *_field_options(fields), *_ADD_OPTIONS], after=after)
+
+
+def add_customer(s: Session, name: str, options: dict[str, Any]) -> Customer:
+    """What `add` and `refer` do with their options: in a terminal (unless --no-input), ask whether
+    a name like one in the folder is another customer, and for the essentials left out; then
+    Folder.add."""
     from salescli.api import NearName
 
+    ask, new = sys.stdin.isatty() and not options["no_input"], options["new"]
     try:
         s.check_name(name, new=new)
     except NearName as near:
@@ -114,11 +139,11 @@ def add_customer(s: Session, name: str, given: dict[Field, str], *, customer_id:
                              default=False):
             raise InvalidValue(_("nothing added")) from None
         new = True
-    fields = {field.key: text for field, text in given.items()}
+    fields = {field.key: text for field, text in field_values(ADD_FIELDS, options).items()}
     if ask:
         _ask_essentials(s, fields)
-    return s.add(name, id=customer_id, stage=stage, value=value, by=by, date=when, note=note, new=new,
-                 future=future, **fields)
+    return s.add(name, id=options["customer_id"], stage=options["stage"], value=options["value"], by=options["by"],
+                 date=options["when"], note=options["note"], new=new, future=options["future"], **fields)
 
 
 def say_added(s: Session, customer: Customer) -> None:

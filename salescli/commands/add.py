@@ -2,33 +2,22 @@
 
 from __future__ import annotations
 
-import sys
-from typing import Optional
+from typing import Any
 
 import typer
 
-from salescli.commands import (ADD_FIELDS, BY, CUSTOMER_ID, FUTURE, NEW, NO_INPUT, NOTE, STAGE, VALUE, WHEN,
-                               add_customer, say_added, field_values, session, with_field_options)
+from salescli.commands import ADD_FIELDS, add_customer, say_added, session, with_add_options
 
 
 def register(app: typer.Typer) -> None:
     app.command("add")(add)
 
 
-@with_field_options(ADD_FIELDS, after="customer_id")
+@with_add_options(ADD_FIELDS, after="name")
 def add(
     ctx: typer.Context,
     name: str = typer.Argument(..., metavar="NAME", help="The customer's name, e.g. 中建三局第一建设有限公司."),
-    customer_id: Optional[str] = CUSTOMER_ID,
-    stage: str = STAGE,
-    value: Optional[str] = VALUE,
-    by: Optional[str] = BY,
-    when: Optional[str] = WHEN,
-    note: Optional[str] = NOTE,
-    no_input: bool = NO_INPUT,
-    new: bool = NEW,
-    future: bool = FUTURE,
-    **fields: Optional[str],
+    **options: Any,
 ) -> None:
     """Add a customer: a new file in customers/, from templates/customer.yaml.
 
@@ -45,7 +34,4 @@ def add(
       salescli add "Hubei Road & Bridge" --id hubei-rb --value 15万 --by 2027-01-31 --no-input
     """
     s = session(ctx)
-    customer = add_customer(s, name, field_values(ADD_FIELDS, fields), customer_id=customer_id, stage=stage,
-                            value=value, by=by, when=when, note=note, ask=sys.stdin.isatty() and not no_input,
-                            new=new, future=future)
-    say_added(s, customer)
+    say_added(s, add_customer(s, name, options))

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from salescli.commands import CUSTOMER_HELP, complete_customer, referral_reminder, session
+from salescli.commands import CUSTOMER, referral_reminder, session
 from salescli.pipeline import describe
 
 
@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
 
 def advance(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = CUSTOMER,
     stage: Optional[str] = typer.Argument(
         None, metavar="STAGE", help="Where to: a stage (demo, 产品展示, 5 …), close/促成, or lost/丢单; default: the next stage.",
         show_default=False,

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from salescli import checks, filecheck, store
-from salescli.commands import CUSTOMER_HELP, complete_customer, session
+from salescli.commands import CUSTOMER, session
 from salescli.errors import EXIT_DATA, DataError, InvalidValue
 from salescli.i18n import _
 from salescli.session import Session
@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 
 def edit(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = CUSTOMER,
 ) -> None:
     """Edit a customer's file in $VISUAL or $EDITOR (as `git commit` and `crontab -e` do). On save
     the file is checked as `salescli check` checks it; a broken file is never saved: the editor

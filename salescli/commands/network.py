@@ -9,12 +9,13 @@ from typing import Any, Optional
 import typer
 
 from salescli import matching, network, store
-from salescli.commands import (ADD_FIELDS, BY, CUSTOMER_HELP, CUSTOMER_ID, FUTURE, NEW, NO_INPUT, NOTE, STAGE, VALUE,
-                               WHEN, add_customer, say_added, complete_customer, field_values, session, with_field_options)
+from salescli.commands import (ADD_FIELDS, CUSTOMER, add_customer, complete_customer, say_added, session,
+                               with_add_options)
 from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.errors import EXIT_DATA, InvalidValue
 from salescli.i18n import _, beside, joined, pgettext
 from salescli.pipeline import event_item
+from salescli.profile import BY_KEY
 from salescli.session import Session
 from salescli.matching import Named
 from salescli.vocab import ROLES
@@ -176,7 +177,7 @@ def board(
 
 def related(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = CUSTOMER,
 ) -> None:
     """Show a customer's network: the other parties of its projects, who referred it (and who
     referred them), and whom it referred, as a small tree. A referral cycle is reported, not followed.
@@ -224,23 +225,14 @@ def _tree_lines(node: network.ReferralNode, indent: str) -> list[str]:
     return lines
 
 
-@with_field_options(tuple(field for field in ADD_FIELDS if field.key != "referred_by"), after="customer_id")
+@with_add_options(tuple(field for field in ADD_FIELDS if field.key != "referred_by"), after="name")
 def refer(
     ctx: typer.Context,
     referrer: str = typer.Argument(..., metavar="REFERRER", help="Who referred it: its id, the start of its id, or "
                                                                  "part of its name (中文 too).",
                                    autocompletion=complete_customer),
     name: str = typer.Argument(..., metavar="NAME", help="The referred customer's name."),
-    customer_id: Optional[str] = CUSTOMER_ID,
-    stage: str = STAGE,
-    value: Optional[str] = VALUE,
-    by: Optional[str] = BY,
-    when: Optional[str] = WHEN,
-    note: Optional[str] = NOTE,
-    no_input: bool = NO_INPUT,
-    new: bool = NEW,
-    future: bool = FUTURE,
-    **fields: Optional[str],
+    **options: Any,
 ) -> None:
     """Add a customer that REFERRER referred (转介绍), in one step: `add NAME --referred-by REFERRER`.
     Takes every option of `add`.
@@ -251,14 +243,4 @@ def refer(
       salescli refer 江城建工 楚天造价咨询 --contact 王强 --phone 13900000000
     """
     s = session(ctx)
-    given = field_values(ADD_FIELDS, fields)
-    given[profile_field("referred_by")] = referrer
-    customer = add_customer(s, name, given, customer_id=customer_id, stage=stage, value=value, by=by, when=when,
-                            note=note, ask=sys.stdin.isatty() and not no_input, new=new, future=future)
-    say_added(s, customer)
-
-
-def profile_field(key: str) -> Any:
-    from salescli.profile import BY_KEY
-
-    return BY_KEY[key]
+    say_added(s, add_customer(s, name, {**options, BY_KEY["referred_by"].parameter: referrer}))

@@ -7,8 +7,7 @@ from typing import Any, Mapping, Optional
 import typer
 
 from salescli import profile, store
-from salescli.commands import (CUSTOMER_HELP, complete_customer, field_values, session, terminal_fit,
-                               with_field_options)
+from salescli.commands import CUSTOMER, field_values, session, terminal_fit, with_field_options
 from salescli.errors import InvalidValue
 from salescli.i18n import _
 from salescli.information import people
@@ -25,7 +24,7 @@ def register(app: typer.Typer) -> None:
 @with_field_options(DETAILS, after="name")
 def person(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = CUSTOMER,
     name: Optional[str] = typer.Argument(None, metavar="NAME", help="The person's name; omit to list them.",
                                          show_default=False),
     remove: bool = typer.Option(False, "--remove", help="Take the person out of the key people."),

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 import typer
 
 from salescli import i18n, schedule as plans
-from salescli.commands import CUSTOMER_HELP, complete_customer, session
+from salescli.commands import CUSTOMER, session
 from salescli.customer import Customer, Deal, EventKind
 from salescli.errors import InvalidValue
 from salescli.i18n import _, ngettext
@@ -27,7 +27,7 @@ def register(app: typer.Typer) -> None:
 
 def prep(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = CUSTOMER,
     deal: str = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
 ) -> None:
     """Prepare the next visit (访前准备): its goal, what is still missing in each of the five

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from salescli.commands import CUSTOMER_HELP, changed_lines, complete_customer, session
+from salescli.commands import CUSTOMER, changed_lines, session
 from salescli.i18n import _
 
 
@@ -16,7 +16,7 @@ def register(app: typer.Typer) -> None:
 
 def set_values(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = CUSTOMER,
     assignments: Optional[list[str]] = typer.Argument(
         None, metavar="KEY=VALUE...", help="Values to record: contact.phone=139…, 决策人=王总, field=房地产 …",
         show_default=False),

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 import typer
 
 from salescli import exchange, i18n, profile
-from salescli.commands import CUSTOMER_HELP, complete_customer, session
+from salescli.commands import CUSTOMER, session
 from salescli.customer import Customer, Deal, Event, event_name
 from salescli.i18n import _
 from salescli.information import GROUPS, item_value, people
@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
 
 def show(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = CUSTOMER,
     fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
 ) -> None:
     """Show one customer: stage and target, the five information groups with what is missing, the log.

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from salescli.commands import CUSTOMER_HELP, complete_customer, session
+from salescli.commands import CUSTOMER, session
 from salescli.i18n import _
 from salescli.pipeline import target_summary
 
@@ -17,7 +17,7 @@ def register(app: typer.Typer) -> None:
 
 def target(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = CUSTOMER,
     value: Optional[str] = typer.Option(None, "--value", help="The value to close (48000, 4.8万, 五万, 48k)."),
     by: Optional[str] = typer.Option(None, "--by", metavar="DATE",
                                     help="The date to close by (2026-12-31, 月底, 下个月, +30d)."),

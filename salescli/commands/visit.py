@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import typer
 
-from salescli.commands import CUSTOMER_HELP, changed_lines, complete_customer, referral_reminder, session
+from salescli.commands import CUSTOMER, changed_lines, referral_reminder, session
 from salescli.customer import Customer
 from salescli.i18n import _
 from salescli.parsing import format_money
@@ -21,7 +21,7 @@ def register(app: typer.Typer) -> None:
 
 def visit(
     ctx: typer.Context,
-    customer: str = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer),
+    customer: str = CUSTOMER,
     when: Optional[str] = typer.Option(None, "--date", help="When (default: today)."),
     goal: Optional[str] = typer.Option(None, "--goal", help="What the visit was for (拜访目标)."),
     note: Optional[str] = typer.Option(None, "--note", help="What came of it."),
