@@ -1,0 +1,436 @@
+"""How the parse cache keeps a customer: as plain values (what marshal stores), derived from the types.
+
+A customer is kept as three things: its `list` row (`listing.Row`, plain already), its summary
+(every field of `Customer` but the events and the path, its deals included, and how many events it
+has) and its events. Each field is stored by the rule for its declared type — a date as its ordinal,
+an amount as its decimal text, a stage or another enum by its value — so a field added to `Deal`,
+`Event` or `Customer` is kept without a line written here; a type with no rule is refused when the
+cache is first used (a developer's error, not a user's). `signature()` names every field and type:
+the cache's schema stamp is built from it, so a cache kept under other definitions is rebuilt, never
+misread.
+
+Profiles and events are unpacked only when looked at (`LazyProfile`, `LazyEvents`): a forecast never
+looks at a profile, and most commands at no event.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import marshal
+import types
+import typing
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from functools import cache
+from itertools import islice
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence, overload
+
+from salescli import customer as model, listing
+from salescli.customer import Customer, Event
+
+Encode = Callable[[Any], Any]
+Decode = Callable[[Any], Any]
+
+
+class Packed(NamedTuple):
+    """A customer as the cache keeps it (plain values: this crosses processes and goes into marshal)."""
+
+    row: tuple[Any, ...]  # its listing.Row
+    summary: tuple[Any, ...]  # see SUMMARY
+    events: bytes  # its events' rows, marshalled
+
+
+# ---- codecs derived from the declared types -----------------------------------------------------
+
+class _Layout:
+    """The fields of one record type in the order they are stored, each with how it is encoded and decoded."""
+
+    def __init__(self, kind: type, names: Sequence[str]) -> None:
+        hints = typing.get_type_hints(kind)
+        self.kind, self.names = kind, tuple(names)
+        self.codecs = [_codec(hints[name], f"{kind.__name__}.{name}") for name in self.names]
+
+    def encode(self, value: Any) -> tuple[Any, ...]:
+        return tuple(encode(getattr(value, name)) if encode else getattr(value, name)
+                     for name, (encode, _) in zip(self.names, self.codecs))
+
+    def decode_columns(self, columns: Sequence[Sequence[Any]]) -> list[list[Any]]:
+        """Stored columns (a list per field) decoded, each distinct value once: a folder repeats its dates,
+        stages and amounts thousands of times."""
+        return [list(column) if decode is None else _decoded_column(column, decode)
+                for column, (_, decode) in zip(columns, self.codecs)]
+
+    def position(self, name: str) -> int:
+        return self.names.index(name)
+
+
+def _decoded_column(column: Sequence[Any], decode: Decode) -> list[Any]:
+    known = {value: decode(value) for value in set(column)}
+    return list(map(known.__getitem__, column))
+
+
+def _codec(hint: Any, where: str) -> tuple[Encode | None, Decode | None]:
+    """How a value of type `hint` is stored and restored (None: as it is)."""
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        options = [option for option in typing.get_args(hint) if option is not type(None)]
+        if len(options) != 1:
+            raise TypeError(f"the parse cache cannot keep {where}: {hint}")
+        encode, decode = _codec(options[0], where)
+        return (None if encode is None else _or_none(encode)), (None if decode is None else _or_none(decode))
+    if hint in (str, int, float, bool):
+        return None, None
+    if hint is date:
+        return date.toordinal, date.fromordinal
+    if hint is Decimal:
+        return str, Decimal
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        by_value = {member.value: member for member in hint}
+        return _value_of, by_value.__getitem__
+    if origin is tuple and len(typing.get_args(hint)) == 2 and typing.get_args(hint)[1] is Ellipsis:
+        encode, decode = _codec(typing.get_args(hint)[0], where)
+        return (None if encode is None else _each(encode)), (None if decode is None else _each(decode))
+    raise TypeError(f"the parse cache cannot keep {where}: {hint} (add a rule for it in records.py)")
+
+
+def _value_of(member: Enum) -> Any:
+    return member.value
+
+
+def _or_none(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def converted(value: Any) -> Any:
+        return None if value is None else convert(value)
+
+    return converted
+
+
+def _each(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    def converted(values: Iterable[Any]) -> tuple[Any, ...]:
+        return tuple(map(convert, values))
+
+    return converted
+
+
+_NOT_STORED = {"index"}  # an event's position in its log: given by where it is
+_NOT_SUMMED = {"events", "path", "profile", "deals"}  # kept apart (events), given (path) or by their own rule
+
+
+# The record types are looked up when used (not bound at import), so that what the cache stores always
+# follows their definitions; each layout is worked out once per type.
+
+@cache
+def _layout(kind: type, leave_out: frozenset[str] = frozenset()) -> _Layout:
+    names = kind._fields if hasattr(kind, "_fields") else [field.name for field in dataclasses.fields(kind)]
+    return _Layout(kind, [name for name in names if name not in leave_out])
+
+
+def _deal() -> _Layout:
+    return _layout(model.Deal)
+
+
+def _event() -> _Layout:
+    return _layout(model.Event, frozenset(_NOT_STORED))
+
+
+def _customer() -> _Layout:
+    return _layout(model.Customer, frozenset(_NOT_SUMMED))
+
+
+# What a summary holds, in order: the profile (packed), the deals (a tuple of deal rows), the number of
+# events, then the other fields of Customer (see _customer).
+PROFILE, DEALS, EVENT_COUNT, FIRST_FIELD = 0, 1, 2, 3
+
+
+def signature() -> tuple[Any, ...]:
+    """Every field of every record the cache keeps, with its type: a change to any of them changes the
+    cache's schema stamp. (Annotations as written: no type is resolved for a command that needs no record.)"""
+    def fields_of(kind: Any, names: Iterable[str]) -> tuple[tuple[str, str], ...]:
+        annotations: dict[str, Any] = {}
+        for klass in reversed(kind.__mro__):
+            annotations.update(getattr(klass, "__annotations__", {}))
+        return tuple((name, str(annotations.get(name))) for name in names)
+
+    return (("row", fields_of(listing.Row, listing.Row._fields)), ("deal", fields_of(model.Deal, model.Deal._fields)),
+            ("event", fields_of(model.Event, [field.name for field in dataclasses.fields(model.Event)])),
+            ("customer", fields_of(model.Customer, [field.name for field in dataclasses.fields(model.Customer)])),
+            ("summary", (PROFILE, DEALS, EVENT_COUNT, FIRST_FIELD)))
+
+
+# ---- packing ------------------------------------------------------------------------------------
+
+def pack(customer: Customer, row: listing.Row) -> Packed:
+    """What the cache keeps of a customer (and of its `list` row)."""
+    profile = customer.profile
+    summary = (profile.packed if isinstance(profile, LazyProfile) else pack_profile(profile),
+               tuple(map(_deal().encode, customer.deals)), len(customer.events), *_customer().encode(customer))
+    return Packed(tuple(row), summary, pack_events(customer.events))
+
+
+_PLAIN, _DATED = b"p", b"d"  # a profile as marshal keeps it, or with dates to restore (see storable)
+
+
+def pack_profile(profile: Mapping[str, Any]) -> bytes:
+    plain = storable(dict(profile))
+    return (_DATED if _holds_dates(profile) else _PLAIN) + marshal.dumps(plain)
+
+
+def _holds_dates(value: Any) -> bool:
+    if isinstance(value, Mapping):
+        return any(map(_holds_dates, value.values()))
+    if isinstance(value, list):
+        return any(map(_holds_dates, value))
+    return isinstance(value, date)
+
+
+def unpack_profile(packed: bytes) -> dict[str, Any]:
+    value = marshal.loads(packed[1:])
+    if not isinstance(value, dict):
+        raise ValueError("not a profile")
+    return restored(value) if packed[:1] == _DATED else value
+
+
+def storable(value: Any) -> Any:
+    """YAML values with dates and times as tagged tuples: what marshal can store (`restored` undoes it)."""
+    if isinstance(value, dict):
+        return {key: storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [storable(item) for item in value]
+    if isinstance(value, datetime):
+        return ("datetime", value.isoformat())
+    if isinstance(value, date):
+        return ("date", value.toordinal())
+    return value
+
+
+def restored(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: restored(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [restored(item) for item in value]
+    if isinstance(value, tuple):  # YAML gives no tuples: these are storable's
+        kind, stored = value
+        return datetime.fromisoformat(stored) if kind == "datetime" else date.fromordinal(stored)
+    return value
+
+
+# ---- unpacking ----------------------------------------------------------------------------------
+
+UNPACK_ERRORS = (ValueError, TypeError, KeyError, EOFError, ArithmeticError)  # what a damaged record raises
+
+
+class Origin(Protocol):
+    """Where a cached customer's events come from, and its file read again when a part does not unpack."""
+
+    def events(self) -> bytes: ...
+
+    def again(self) -> Packed: ...
+
+
+def customer(summary: Sequence[Any], events: bytes | Origin, path: Path | None) -> Customer:
+    """One customer from its summary; raises one of UNPACK_ERRORS when the summary does not unpack."""
+    return customers(Summaries.of([summary]), [events], [path])[0]
+
+
+@dataclasses.dataclass
+class Summaries:
+    """Summaries a field at a time (as the cache's snapshot keeps them): a list per field, the deals
+    flattened (a list per deal field, and how many deals each customer has)."""
+
+    profiles: list[bytes]
+    deal_counts: list[int]
+    deal_fields: list[list[Any]]
+    event_counts: list[int]
+    fields: list[list[Any]]  # the other fields of Customer (see _customer)
+
+    @classmethod
+    def of(cls, summaries: Iterable[Sequence[Any]]) -> Summaries:
+        summaries = list(summaries)
+        width = FIRST_FIELD + len(_customer().names)
+        if any(len(summary) != width for summary in summaries):
+            raise ValueError("a summary of another layout")
+        deals = [deal for summary in summaries for deal in summary[DEALS]]
+        if any(len(deal) != len(_deal().names) for deal in deals):
+            raise ValueError("a deal of another layout")
+        deal_fields = [list(column) for column in zip(*deals)] if deals else [[] for _ in _deal().names]
+        columns = [list(column) for column in zip(*summaries)] if summaries else [[] for _ in range(width)]
+        return cls(columns[PROFILE], list(map(len, columns[DEALS])), deal_fields, columns[EVENT_COUNT],
+                   columns[FIRST_FIELD:])
+
+    def __len__(self) -> int:
+        return len(self.profiles)
+
+    def rows(self) -> list[tuple[Any, ...]]:
+        """Back to one summary per customer."""
+        deals = iter(zip(*self.deal_fields))
+        per_customer = [tuple(islice(deals, count)) for count in self.deal_counts]
+        return list(zip(self.profiles, per_customer, self.event_counts, *self.fields))
+
+    def take(self, positions: Sequence[int]) -> Summaries:
+        """The summaries at `positions`, in that order."""
+        starts, at = [], 0
+        for count in self.deal_counts:
+            starts.append(at)
+            at += count
+        picked = [index for position in positions
+                  for index in range(starts[position], starts[position] + self.deal_counts[position])]
+        return Summaries([self.profiles[p] for p in positions], [self.deal_counts[p] for p in positions],
+                         [list(map(column.__getitem__, picked)) for column in self.deal_fields],
+                         [self.event_counts[p] for p in positions],
+                         [list(map(column.__getitem__, positions)) for column in self.fields])
+
+    def extend(self, other: Summaries) -> None:
+        pairs: list[tuple[list[Any], list[Any]]] = [
+            (self.profiles, other.profiles), (self.deal_counts, other.deal_counts),
+            (self.event_counts, other.event_counts), *zip(self.deal_fields, other.deal_fields),
+            *zip(self.fields, other.fields)]
+        for mine, theirs in pairs:
+            mine.extend(theirs)
+
+
+def customers(summaries: Summaries, events: Sequence[bytes | Origin], paths: Sequence[Path | None]
+              ) -> list[Customer]:
+    """Customers from their summaries (a column at a time: each distinct date or amount made once), their
+    events (packed, or where they come from) and their paths. Raises one of UNPACK_ERRORS when a summary
+    does not unpack."""
+    deal_layout, layout = _deal(), _customer()
+    deal_iterator = iter(list(map(model.Deal._make, zip(*deal_layout.decode_columns(summaries.deal_fields)))))
+    deals = [tuple(islice(deal_iterator, count)) for count in summaries.deal_counts]
+    origins = [None if isinstance(source, bytes) else source for source in events]
+    fields = dict(zip(layout.names, layout.decode_columns(summaries.fields)))
+    fields.update(profile=list(map(LazyProfile, summaries.profiles, origins)), deals=deals, path=list(paths),
+                  events=list(map(LazyEvents, events, summaries.event_counts)))
+    names = [field.name for field in dataclasses.fields(model.Customer)]
+    return list(map(model.Customer, *(fields[name] for name in names)))
+
+
+class LazyProfile(Mapping[str, Any]):
+    """A profile kept packed as the cache stores it, unpacked when first looked at (a forecast never does)."""
+
+    __slots__ = ("_packed", "_origin", "_values")
+
+    def __init__(self, packed: bytes, origin: Origin | None = None) -> None:
+        self._packed, self._origin = packed, origin
+        self._values: dict[str, Any] | None = None
+
+    def _unpacked(self) -> dict[str, Any]:
+        if self._values is None:
+            try:
+                self._values = unpack_profile(self._packed)
+            except UNPACK_ERRORS:
+                if self._origin is None:
+                    raise
+                self._packed = self._origin.again().summary[PROFILE]
+                self._values = unpack_profile(self._packed)
+        return self._values
+
+    @property
+    def packed(self) -> bytes:
+        return self._packed
+
+    def __getitem__(self, key: str) -> Any:
+        return self._unpacked()[key]
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self._unpacked().get(key, default)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._unpacked())
+
+    def __len__(self) -> int:
+        return len(self._unpacked())
+
+
+def pack_events(events: Sequence[Event]) -> bytes:
+    """Events as the cache stores them."""
+    return events.packed() if isinstance(events, LazyEvents) else marshal.dumps(tuple(map(_event().encode, events)))
+
+
+class LazyEvents(Sequence[Event]):
+    """Events kept as the cache's plain rows (or where they come from), made into Event objects only when
+    first looked at."""
+
+    __slots__ = ("_packed", "_origin", "_count", "_events")
+
+    def __init__(self, source: bytes | Origin, count: int) -> None:
+        self._packed = source if isinstance(source, bytes) else None  # one object, not hundreds
+        self._origin = None if isinstance(source, bytes) else source
+        self._count = count
+        self._events: tuple[Event, ...] | None = None
+
+    def packed(self) -> bytes:
+        """The rows as the cache stores them."""
+        if self._packed is None:
+            assert self._origin is not None
+            self._packed = self._origin.events()
+        return self._packed
+
+    def _rows(self) -> tuple[tuple[Any, ...], ...]:
+        try:
+            return _event_rows(self.packed())
+        except UNPACK_ERRORS:
+            if self._origin is None:
+                raise
+            self._packed = self._origin.again().events
+            return _event_rows(self._packed)
+
+    def _built(self) -> tuple[Event, ...]:
+        if self._events is None:
+            try:
+                self._events = _events_of(self._rows())
+            except UNPACK_ERRORS:
+                if self._origin is None:
+                    raise
+                self._packed = self._origin.again().events
+                self._events = _events_of(_event_rows(self._packed))
+            self._count = len(self._events)
+        return self._events
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
+        return self._built()[index]
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __iter__(self) -> Iterator[Event]:
+        return iter(self._built())
+
+    def extended(self, events: Sequence[Event]) -> LazyEvents:
+        """These events and `events` after them, still packed (a long log is not made into objects)."""
+        rows = self._rows() + tuple(map(_event().encode, events))
+        return LazyEvents(marshal.dumps(rows), self._count + len(events))
+
+    def notes(self) -> list[str]:
+        """Each event's note, reason and goal that is given (what a search reads), without making the
+        events: a search through thousands of customers would otherwise make every one."""
+        if self._events is not None:
+            return [text for event in self._events for text in (event.note, event.reason, event.goal) if text]
+        where = [_event().position(name) for name in ("note", "reason", "goal")]
+        return [row[at] for row in self._rows() for at in where if row[at]]
+
+    def __eq__(self, other: object) -> bool:
+        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+def _event_rows(packed: bytes) -> tuple[tuple[Any, ...], ...]:
+    rows = marshal.loads(packed)
+    width = len(_event().names)
+    if not isinstance(rows, tuple) or any(len(row) != width for row in rows):
+        raise ValueError("events of another layout")
+    return rows
+
+
+def _events_of(rows: tuple[tuple[Any, ...], ...]) -> tuple[Event, ...]:
+    layout = _event()
+    columns = [list(column) for column in zip(*rows)] if rows else [[] for _ in layout.names]
+    values = dict(zip(layout.names, layout.decode_columns(columns)), index=range(len(rows)))
+    return tuple(map(model.Event, *(values[field.name] for field in dataclasses.fields(model.Event))))
