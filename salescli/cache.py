@@ -30,6 +30,7 @@ import marshal
 import os
 import sqlite3
 import sys
+from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter, sub
@@ -44,6 +45,8 @@ CACHE_DIR_VARIABLE = "SALESCLI_CACHE_DIR"
 MOST_CHANGES = 256  # files changed since a part of the snapshot was written (or a tenth of all) before it is rewritten
 WAIT_S = 5.0  # how long a write waits for another process's write to end (then it is skipped: speed only)
 FETCH_ONE_BY_ONE = 8  # events fetched a customer at a time before the rest are fetched at once
+DIGEST_SIZE = 16
+MAP_BYTES = 1 << 28  # of the database read through memory mapping (the snapshot of 100,000 files: about 40 MB)
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 identity: Callable[[os.stat_result], Identity] = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
@@ -52,7 +55,7 @@ _mtime_of = itemgetter(1)
 
 def digest(data: bytes) -> bytes:
     """A file's content, for telling racily clean files apart."""
-    return hashlib.blake2b(data, digest_size=16).digest()
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
 
 
 def location(root: Path) -> Path:
@@ -129,6 +132,7 @@ def _connected(path: Path) -> sqlite3.Connection:
             raise Unusable(str(error)) from error
         try:
             connection.execute("PRAGMA synchronous = NORMAL")  # (a cache: a power cut may lose the last writes, no more)
+            connection.execute(f"PRAGMA mmap_size = {MAP_BYTES}")  # the snapshot's blobs read without a copy a page
             if _stamp_of(connection) != stamp():
                 _make(connection)
             return connection
@@ -222,17 +226,17 @@ class Index:
     names: list[str] = field(default_factory=list)
     identities: list[Identity] = field(default_factory=list)
     seen: list[int] = field(default_factory=list)
-    digests: list[bytes] = field(default_factory=list)
+    digests: bytearray = field(default_factory=bytearray)  # DIGEST_SIZE bytes each
     index_changed: int = -1  # the change the index part was written at (-1: none)
     index_overlay: int = 0  # files changed since
-    data: Any = None  # the part's data: (names, columns) for ROWS, (names, records.Summaries) for SUMMARIES
+    data: _Part = field(default_factory=lambda: _Part([], None, None))  # the part of this kind, as written
     data_changed: int = -1
     overlay: dict[str, Any] = field(default_factory=dict)  # file name → its data, for files changed since the part
     _where: dict[str, int] | None = None
 
     def __post_init__(self) -> None:
-        if self.data is None:
-            self.data = ([], _no_data(self.kind))
+        if self.data.content is None:
+            self.data.content = _no_data(self.kind)
 
     def position(self, name: str) -> int | None:
         if self._where is None:
@@ -241,7 +245,10 @@ class Index:
 
     def digest_of(self, name: str) -> bytes | None:
         position = self.position(name)
-        return None if position is None else self.digests[position]
+        return None if position is None else self.digest_at(position)
+
+    def digest_at(self, position: int) -> bytes:
+        return bytes(self.digests[position * DIGEST_SIZE:(position + 1) * DIGEST_SIZE])
 
     def sort_out(self, names: list[str], identities: list[Identity], folder: Path, started: int
                  ) -> tuple[list[str], list[tuple[str, Identity]], list[str]]:
@@ -260,7 +267,7 @@ class Index:
                 stale.append((name, now))
             elif now[1] < self.seen[position] - RACY_NS:
                 kept.append(name)
-            elif _same_bytes(folder / name, self.digests[position]):
+            elif _same_bytes(folder / name, self.digest_at(position)):
                 kept.append(name)
                 if now[1] < started - RACY_NS:
                     confirmed.append(name)
@@ -271,28 +278,32 @@ class Index:
     def rows(self, kept: Sequence[str]) -> tuple[list[str], list[list[Any]], list[str]]:
         """The `list` rows of the `kept` files (a list per field), the names they are in the order of, and
         the files whose rows are missing or do not unpack (to be read again)."""
-        names, columns = self.data
-        if not self.overlay and names == kept:
-            return names, columns, []
-        positions, fresh, missing = self._sources(names, kept)
-        taken = [list(map(column.__getitem__, positions)) for column in columns]
+        part = self.data
+        if not self.overlay and part.names == kept:
+            return part.names_by_slot(), part.content, []
+        positions, fresh, missing = self._sources(kept)
+        taken = [list(map(column.__getitem__, positions)) for column in part.content]
         for values, more in zip(taken, zip(*(self.overlay[name] for name in fresh))):
             values.extend(more)
-        return [*map(names.__getitem__, positions), *fresh], taken, missing
+        by_slot = part.names_by_slot()
+        return [*map(by_slot.__getitem__, positions), *fresh], taken, missing
 
     def summaries(self, kept: Sequence[str]) -> tuple[list[str], records.Summaries, list[str]]:
         """The summaries of the `kept` files, the names they are in the order of, and the files whose
         summaries are missing or do not unpack."""
-        names, summaries = self.data
-        if not self.overlay and names == kept:
-            return names, summaries, []
-        positions, fresh, missing = self._sources(names, kept)
-        taken = summaries.take(positions)
+        part = self.data
+        if not self.overlay and part.names == kept:
+            return part.names, part.content, []
+        positions, fresh, missing = self._sources(kept)
+        taken = part.content.take(positions)
         taken.extend(records.Summaries.of(self.overlay[name] for name in fresh))
-        return [*map(names.__getitem__, positions), *fresh], taken, missing
+        return [*map(part.names.__getitem__, positions), *fresh], taken, missing
 
-    def _sources(self, names: list[str], kept: Sequence[str]) -> tuple[list[int], list[str], list[str]]:
-        where = dict(zip(names, range(len(names))))
+    def _sources(self, kept: Sequence[str]) -> tuple[list[int], list[str], list[str]]:
+        """Of the `kept` files, where the part holds the values of those it has and that have not changed
+        since (in the order they lie there), the changed ones and those missing or not unpacking."""
+        part = self.data
+        where = dict(zip(part.names, part.slots if part.slots is not None else range(len(part.names))))
         positions: list[int] = []
         fresh: list[str] = []
         missing: list[str] = []
@@ -303,10 +314,29 @@ class Index:
                 positions.append(where[name])
             else:
                 missing.append(name)
+        positions.sort()  # read in the order they lie in memory: scattered reads cost several times as much
         return positions, fresh, missing
 
 
-def _same_bytes(path: Path, file_digest: bytes) -> bool:
+@dataclass
+class _Part:
+    """A part of the snapshot as read: the files it holds (in name order) and their values (`content`: a
+    list per field, or records.Summaries); `slots` says where each file's values lie (None: in name order)."""
+
+    names: list[str]
+    slots: Sequence[int] | None
+    content: Any
+
+    def names_by_slot(self) -> list[str]:
+        if self.slots is None:
+            return self.names
+        by_slot = [""] * len(self.names)
+        for name, slot in zip(self.names, self.slots):
+            by_slot[slot] = name
+        return by_slot
+
+
+def _same_bytes(path: Path | str, file_digest: bytes) -> bool:
     """Whether a racily clean file still holds what was cached (its timestamp cannot tell)."""
     try:
         with open(path, "rb") as handle:
@@ -342,11 +372,13 @@ def _part(connection: sqlite3.Connection, name: str) -> tuple[int, Any]:
 def _read_index(connection: sqlite3.Connection, index: Index) -> None:
     changed, data = _part(connection, "index")
     try:
-        names, identities, seen, digests = data
-        if not len(names) == len(identities) == len(seen) == len(digests):
+        names_text, identities, seen, digests = data
+        names = _names(names_text)
+        if not len(names) == len(identities) == len(seen) == len(digests) // DIGEST_SIZE:
             raise ValueError("columns of different lengths")
+        digests = bytearray(digests)
     except (TypeError, ValueError):
-        changed, names, identities, seen, digests = -1, [], [], [], []
+        changed, names, identities, seen, digests = -1, [], [], [], bytearray()
     index.index_changed = changed
     overlay = connection.execute("SELECT name, size, mtime_ns, ctime_ns, inode, seen_ns, digest FROM files"
                                  " WHERE changed > ? ORDER BY name", (changed,)).fetchall()
@@ -354,40 +386,53 @@ def _read_index(connection: sqlite3.Connection, index: Index) -> None:
     if overlay:
         where = dict(zip(names, range(len(names))))
         for name, size, mtime, ctime, inode, seen_ns, file_digest in overlay:
+            if len(file_digest) != DIGEST_SIZE:
+                continue
             position = where.get(name)
             if position is None:
                 names.append(name)
                 identities.append((size, mtime, ctime, inode))
                 seen.append(seen_ns)
-                digests.append(file_digest)
+                digests += file_digest
             else:
                 identities[position] = (size, mtime, ctime, inode)
-                seen[position], digests[position] = seen_ns, file_digest
+                seen[position] = seen_ns
+                digests[position * DIGEST_SIZE:(position + 1) * DIGEST_SIZE] = file_digest
         if len(names) != len(where):  # files added: back into name order
             order = sorted(range(len(names)), key=names.__getitem__)
-            names, identities, seen, digests = ([column[at] for at in order]
-                                                 for column in (names, identities, seen, digests))
+            names, identities, seen = ([column[at] for at in order] for column in (names, identities, seen))
+            digests = bytearray(b"".join(digests[at * DIGEST_SIZE:(at + 1) * DIGEST_SIZE] for at in order))
     index.names, index.identities, index.seen, index.digests = names, identities, seen, digests
 
 
 def _read_data(connection: sqlite3.Connection, index: Index) -> None:
     changed, data = _part(connection, index.kind)
-    check = _row_of if index.kind == ROWS else _summary_of
     try:
-        names, content = data
         if index.kind == ROWS:
-            if len(content) != len(listing.Row._fields) or any(len(column) != len(names) for column in content):
+            names_text, slots, packed = data
+            content: Any = [_unpack(column) for column in packed]
+            slots = array("L", slots)
+            if len(content) != len(listing.Row._fields) or any(len(column) != len(slots) for column in content):
                 raise ValueError("columns of different lengths")
         else:
-            content = records.Summaries(*content)
-            if len(content) != len(names):
-                raise ValueError("columns of different lengths")
+            names_text, profiles, deal_counts, deal_fields, event_counts, fields = data
+            slots = None
+            content = records.Summaries(profiles, deal_counts, [_unpack(column) for column in deal_fields],
+                                        event_counts, [_unpack(column) for column in fields])
+        names = _names(names_text)
+        if len(content if slots is None else slots) != len(names):
+            raise ValueError("columns of different lengths")
     except (TypeError, ValueError):
-        changed, names, content = -1, [], _no_data(index.kind)
-    index.data, index.data_changed = (names, content), changed
+        changed, names, slots, content = -1, [], None, _no_data(index.kind)
+    index.data, index.data_changed = _Part(names, slots, content), changed
     column = "row" if index.kind == ROWS else "summary"
+    check = _row_of if index.kind == ROWS else _summary_of
     for name, packed in connection.execute(f"SELECT name, {column} FROM files WHERE changed > ?", (changed,)):
         index.overlay[name] = check(packed)
+
+
+def _names(text: str) -> list[str]:
+    return text.split("/") if text else []  # "/" is in no file name
 
 
 def _no_data(kind: str) -> Any:
@@ -404,6 +449,7 @@ def _row_of(packed: bytes) -> tuple[Any, ...] | None:
 
 
 def _summary_of(packed: bytes) -> tuple[Any, ...] | None:
+    """A file's summary, unpacked (see records.Summaries); None when it does not unpack."""
     try:
         summary = marshal.loads(packed)
         records.Summaries.of([summary])
@@ -472,32 +518,59 @@ def _write_parts(connection: sqlite3.Connection, index: Index, kept: Sequence[st
             assert position is not None, "a file kept is in the index"
             identities.append(index.identities[position])
             seen.append(started if name in confirmed else index.seen[position])
-            digests.append(index.digests[position])
-    parts = [("index", (names, identities, seen, digests))]
+            digests.append(index.digest_at(position))
+    parts: list[tuple[str, Any]] = [("index", ("/".join(names), identities, seen, b"".join(digests)))]
     fresh = sorted(by_name)
     if index.kind == ROWS:
         order, columns, missing = index.rows(kept)
-        rows = [[*values, *more] for values, more in zip(columns, zip(*(by_name[name].packed.row for name in fresh)))] \
-            if fresh else columns
-        data: Any = _in_order([*order, *fresh], rows)
+        rows = [*zip(*columns), *(by_name[name].packed.row for name in fresh)]
+        everything = [*order, *fresh]
+        by_funnel = sorted(range(len(rows)), key=lambda at: listing.funnel_order(rows[at]))  # as `list` shows them
+        slots = array("L", bytes(array("L").itemsize * len(rows)))
+        for slot, at in enumerate(by_funnel):
+            slots[at] = slot
+        by_name_order = sorted(range(len(everything)), key=everything.__getitem__)
+        columns = [list(column) for column in zip(*map(rows.__getitem__, by_funnel))] if rows else _no_data(ROWS)
+        data: Any = ("/".join(map(everything.__getitem__, by_name_order)),
+                     array("L", map(slots.__getitem__, by_name_order)).tobytes(), [_pack(column) for column in columns])
     else:
         order, summaries, missing = index.summaries(kept)
         summaries = summaries.take(range(len(summaries)))
         summaries.extend(records.Summaries.of(by_name[name].packed.summary for name in fresh))
         everything = [*order, *fresh]
         taken = summaries.take(sorted(range(len(everything)), key=everything.__getitem__))
-        data = (sorted(everything), [taken.profiles, taken.deal_counts, taken.deal_fields, taken.event_counts,
-                                     taken.fields])
+        data = ("/".join(sorted(everything)), taken.profiles, taken.deal_counts,
+                [_pack(column) for column in taken.deal_fields], taken.event_counts,
+                [_pack(column) for column in taken.fields])
     if not missing:
         parts.append((index.kind, data))
     connection.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)",
                            [(name, change, marshal.dumps(value)) for name, value in parts])
 
 
-def _in_order(names: list[str], columns: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
-    """Columns of values for `names`, reordered into name order."""
-    order = sorted(range(len(names)), key=names.__getitem__)
-    return [names[at] for at in order], [list(map(column.__getitem__, order)) for column in columns]
+# A column of texts is stored as one text (split in C when read): values joined by _SEPARATOR, None
+# written as _NONE. A column that holds anything else, or either character, is kept as a list.
+_SEPARATOR = "\x00"
+_NONE = "\x01"
+
+
+def _pack(column: Sequence[Any]) -> Any:
+    if column and all(type(value) is str or value is None for value in column):
+        texts = [_NONE if value is None else value for value in column]
+        joined = _SEPARATOR.join(texts)
+        if joined.count(_SEPARATOR) == len(texts) - 1 and joined.count(_NONE) == column.count(None):
+            return joined
+    return list(column)
+
+
+def _unpack(stored: Any) -> list[Any]:
+    if not isinstance(stored, str):
+        return list(stored)
+    values = stored.split(_SEPARATOR)
+    if _NONE in stored:
+        nones = {_NONE: None}
+        return list(map(nones.get, values, values))
+    return values
 
 
 def put(root: Path, written: Iterable[Parsed], *, seen: int) -> None:
@@ -608,28 +681,28 @@ class Memo:
     written: dict[str, tuple[Identity, int, bytes, bytes]] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
 
-    def get(self, path: Path) -> tuple[Identity | None, Any]:
-        """The file's identity now (None: it cannot be read) and its value, if certainly unchanged
-        (else None)."""
+    def get(self, path: str, name: str) -> tuple[Identity | None, Any]:
+        """The identity now of the file `name` at `path` (None: it cannot be read) and its value, if
+        certainly unchanged (else None)."""
         try:
             now = identity(os.stat(path))
         except OSError:
             return None, None
-        entry = self.entries.get(path.name)
+        entry = self.entries.get(name)
         if entry is None or entry[0] != now:
             return now, None
         if now[1] >= entry[1] - RACY_NS:
             if not _same_bytes(path, entry[2]):
                 return now, None
             if now[1] < self.started - RACY_NS:  # old enough now: next time its identity alone tells
-                self.written[path.name] = (now, self.started, *entry[2:])
+                self.written[name] = (now, self.started, *entry[2:])
         try:
             return now, marshal.loads(entry[3])
         except (EOFError, ValueError, TypeError):
             return now, None
 
-    def put(self, path: Path, now: Identity, file_digest: bytes, value: Any) -> None:
-        self.written[path.name] = (now, self.started, file_digest, marshal.dumps(value))
+    def put(self, name: str, now: Identity, file_digest: bytes, value: Any) -> None:
+        self.written[name] = (now, self.started, file_digest, marshal.dumps(value))
 
     def keep_only(self, names: Iterable[str]) -> None:
         """Forget the files that are gone."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import abc
 from dataclasses import dataclass, field, replace
 import datetime as dt
 import math
@@ -150,7 +151,7 @@ class Customer:
             value = value.get(key)
             return None if value == "" else value
         for part in key.split("."):
-            if type(value) is not dict and not isinstance(value, Mapping):
+            if type(value) is not dict and not isinstance(value, abc.Mapping):  # (typing's isinstance is slow)
                 return None
             value = value.get(part)
         return None if value == "" else value

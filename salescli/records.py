@@ -23,6 +23,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import cache
+from operator import attrgetter, itemgetter
 from itertools import islice
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence, overload
@@ -39,7 +40,7 @@ class Packed(NamedTuple):
 
     row: tuple[Any, ...]  # its listing.Row
     summary: tuple[Any, ...]  # see SUMMARY
-    events: bytes  # its events' rows, marshalled
+    events: bytes  # its events, a list per field, marshalled
 
 
 # ---- codecs derived from the declared types -----------------------------------------------------
@@ -51,10 +52,21 @@ class _Layout:
         hints = typing.get_type_hints(kind)
         self.kind, self.names = kind, tuple(names)
         self.codecs = [_codec(hints[name], f"{kind.__name__}.{name}") for name in self.names]
+        self._values = _getter(kind, self.names)
+        self._encoders = [(at, encode) for at, (encode, _) in enumerate(self.codecs) if encode is not None]
 
     def encode(self, value: Any) -> tuple[Any, ...]:
-        return tuple(encode(getattr(value, name)) if encode else getattr(value, name)
-                     for name, (encode, _) in zip(self.names, self.codecs))
+        values = list(self._values(value))
+        for at, encode in self._encoders:
+            values[at] = encode(values[at])
+        return tuple(values)
+
+    def encode_columns(self, items: Sequence[Any]) -> list[list[Any]]:
+        """Items a field at a time (a list per field), encoded, each distinct value once."""
+        columns = [list(column) for column in zip(*map(self._values, items))] if items else [[] for _ in self.names]
+        for at, encode in self._encoders:
+            columns[at] = _decoded_column(columns[at], encode)
+        return columns
 
     def decode_columns(self, columns: Sequence[Sequence[Any]]) -> list[list[Any]]:
         """Stored columns (a list per field) decoded, each distinct value once: a folder repeats its dates,
@@ -66,8 +78,19 @@ class _Layout:
         return self.names.index(name)
 
 
-def _decoded_column(column: Sequence[Any], decode: Decode) -> list[Any]:
-    known = {value: decode(value) for value in set(column)}
+def _getter(kind: type, names: tuple[str, ...]) -> Callable[[Any], tuple[Any, ...]]:
+    """What gives an item's values of these fields, as a tuple."""
+    if len(names) == 1:
+        return lambda value: (getattr(value, names[0]),)
+    if dataclasses.is_dataclass(kind):  # by key from the instance's dict: quicker than attribute by attribute
+        values = itemgetter(*names)
+        return lambda value: values(vars(value))  # type: ignore[no-any-return]
+    return attrgetter(*names)
+
+
+def _decoded_column(column: Sequence[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """Each value of a column converted (each distinct one once)."""
+    known = {value: convert(value) for value in set(column)}
     return list(map(known.__getitem__, column))
 
 
@@ -172,16 +195,9 @@ _PLAIN, _DATED = b"p", b"d"  # a profile as marshal keeps it, or with dates to r
 
 
 def pack_profile(profile: Mapping[str, Any]) -> bytes:
-    plain = storable(dict(profile))
-    return (_DATED if _holds_dates(profile) else _PLAIN) + marshal.dumps(plain)
-
-
-def _holds_dates(value: Any) -> bool:
-    if isinstance(value, Mapping):
-        return any(map(_holds_dates, value.values()))
-    if isinstance(value, list):
-        return any(map(_holds_dates, value))
-    return isinstance(value, date)
+    values = dict(profile)
+    plain = storable(values)
+    return (_PLAIN if plain == values else _DATED) + marshal.dumps(plain)  # (a date never equals its tagged tuple)
 
 
 def unpack_profile(packed: bytes) -> dict[str, Any]:
@@ -343,8 +359,8 @@ class LazyProfile(Mapping[str, Any]):
 
 
 def pack_events(events: Sequence[Event]) -> bytes:
-    """Events as the cache stores them."""
-    return events.packed() if isinstance(events, LazyEvents) else marshal.dumps(tuple(map(_event().encode, events)))
+    """Events as the cache stores them: a list per field (see _event)."""
+    return events.packed() if isinstance(events, LazyEvents) else marshal.dumps(_event().encode_columns(events))
 
 
 class LazyEvents(Sequence[Event]):
@@ -366,24 +382,24 @@ class LazyEvents(Sequence[Event]):
             self._packed = self._origin.events()
         return self._packed
 
-    def _rows(self) -> tuple[tuple[Any, ...], ...]:
+    def _columns(self) -> list[list[Any]]:
         try:
-            return _event_rows(self.packed())
+            return _event_columns(self.packed())
         except UNPACK_ERRORS:
             if self._origin is None:
                 raise
             self._packed = self._origin.again().events
-            return _event_rows(self._packed)
+            return _event_columns(self._packed)
 
     def _built(self) -> tuple[Event, ...]:
         if self._events is None:
             try:
-                self._events = _events_of(self._rows())
+                self._events = _events_of(self._columns())
             except UNPACK_ERRORS:
                 if self._origin is None:
                     raise
                 self._packed = self._origin.again().events
-                self._events = _events_of(_event_rows(self._packed))
+                self._events = _events_of(_event_columns(self._packed))
             self._count = len(self._events)
         return self._events
 
@@ -404,16 +420,17 @@ class LazyEvents(Sequence[Event]):
 
     def extended(self, events: Sequence[Event]) -> LazyEvents:
         """These events and `events` after them, still packed (a long log is not made into objects)."""
-        rows = self._rows() + tuple(map(_event().encode, events))
-        return LazyEvents(marshal.dumps(rows), self._count + len(events))
+        columns = [[*mine, *more] for mine, more in zip(self._columns(), _event().encode_columns(events))]
+        return LazyEvents(marshal.dumps(columns), len(columns[0]))
 
     def notes(self) -> list[str]:
         """Each event's note, reason and goal that is given (what a search reads), without making the
         events: a search through thousands of customers would otherwise make every one."""
         if self._events is not None:
             return [text for event in self._events for text in (event.note, event.reason, event.goal) if text]
-        where = [_event().position(name) for name in ("note", "reason", "goal")]
-        return [row[at] for row in self._rows() for at in where if row[at]]
+        columns, layout = self._columns(), _event()
+        texts = zip(*(columns[layout.position(name)] for name in ("note", "reason", "goal")))
+        return [text for each in texts for text in each if text]
 
     def __eq__(self, other: object) -> bool:
         return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
@@ -421,16 +438,15 @@ class LazyEvents(Sequence[Event]):
     __hash__ = None  # type: ignore[assignment]
 
 
-def _event_rows(packed: bytes) -> tuple[tuple[Any, ...], ...]:
-    rows = marshal.loads(packed)
-    width = len(_event().names)
-    if not isinstance(rows, tuple) or any(len(row) != width for row in rows):
+def _event_columns(packed: bytes) -> list[list[Any]]:
+    columns = marshal.loads(packed)
+    if not isinstance(columns, list) or len(columns) != len(_event().names) \
+            or any(len(column) != len(columns[0]) for column in columns):
         raise ValueError("events of another layout")
-    return rows
+    return columns
 
 
-def _events_of(rows: tuple[tuple[Any, ...], ...]) -> tuple[Event, ...]:
+def _events_of(columns: list[list[Any]]) -> tuple[Event, ...]:
     layout = _event()
-    columns = [list(column) for column in zip(*rows)] if rows else [[] for _ in layout.names]
-    values = dict(zip(layout.names, layout.decode_columns(columns)), index=range(len(rows)))
+    values = dict(zip(layout.names, layout.decode_columns(columns)), index=range(len(columns[0])))
     return tuple(map(model.Event, *(values[field.name] for field in dataclasses.fields(model.Event))))

@@ -293,7 +293,7 @@ def test_a_changed_file_costs_a_row_and_many_a_new_snapshot(folder: Path, monkey
     make(folder, "c1", customer("C1", "edited"), old=False)
     assert notes(folder) == {"c0": "edited", "c1": "edited", "c2": "x"}
     assert _parts(folder)["index"] > written["index"]  # two files changed since: a new snapshot
-    assert cache.read(folder, cache.SUMMARIES).data[0] == ["c0.yaml", "c1.yaml", "c2.yaml"]  # c3 left out
+    assert cache.read(folder, cache.SUMMARIES).data.names == ["c0.yaml", "c1.yaml", "c2.yaml"]  # c3 left out
     assert notes(folder) == {"c0": "edited", "c1": "edited", "c2": "x"}
 
 
@@ -405,3 +405,9 @@ def test_a_long_customer_named_alone_comes_from_the_cache(folder: Path, run: Run
     assert run("show", "zj").stdout.count("回访") == 1
     text = (folder / "customers" / "zj.yaml").read_text(encoding="utf-8")
     assert text == long + "- {date: 2026-11-26, event: visit, note: 回访}\n"
+
+
+@settings(max_examples=200)
+@given(st.lists(st.none() | st.text()))
+def test_a_column_of_texts_packs_and_unpacks_exactly(column: list[str | None]) -> None:
+    assert cache._unpack(cache._pack(column)) == column
