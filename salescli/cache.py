@@ -415,10 +415,11 @@ def _read_data(connection: sqlite3.Connection, index: Index) -> None:
             if len(content) != len(listing.Row._fields) or any(len(column) != len(slots) for column in content):
                 raise ValueError("columns of different lengths")
         else:
-            names_text, profiles, deal_counts, deal_fields, event_counts, fields = data
+            names_text, profiles, profile_keys, deal_counts, deal_fields, event_counts, fields = data
             slots = None
-            content = records.Summaries(profiles, deal_counts, [_unpack(column) for column in deal_fields],
-                                        event_counts, [_unpack(column) for column in fields])
+            content = records.Summaries(profiles, profile_keys, deal_counts,
+                                        [_unpack(column) for column in deal_fields], event_counts,
+                                        [_unpack(column) for column in fields])
         names = _names(names_text)
         if len(content if slots is None else slots) != len(names):
             raise ValueError("columns of different lengths")
@@ -539,13 +540,19 @@ def _write_parts(connection: sqlite3.Connection, index: Index, kept: Sequence[st
         summaries.extend(records.Summaries.of(by_name[name].packed.summary for name in fresh))
         everything = [*order, *fresh]
         taken = summaries.take(sorted(range(len(everything)), key=everything.__getitem__))
-        data = ("/".join(sorted(everything)), taken.profiles, taken.deal_counts,
+        data = ("/".join(sorted(everything)), taken.profiles, _shared(taken.profile_keys), taken.deal_counts,
                 [_pack(column) for column in taken.deal_fields], taken.event_counts,
                 [_pack(column) for column in taken.fields])
     if not missing:
         parts.append((index.kind, data))
     connection.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)",
                            [(name, change, marshal.dumps(value)) for name, value in parts])
+
+
+def _shared(column: list[Any]) -> list[Any]:
+    """Equal values made one object: marshal then stores each once, and reading makes each once."""
+    one: dict[Any, Any] = {}
+    return [one.setdefault(value, value) for value in column]
 
 
 # A column of texts is stored as one text (split in C when read): values joined by _SEPARATOR, None

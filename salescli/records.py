@@ -72,6 +72,7 @@ class _Layout:
         """Stored columns (a list per field) decoded, each distinct value once: a folder repeats its dates,
         stages and amounts thousands of times."""
         return [list(column) if decode is None else _decoded_column(column, decode)
+                if not isinstance(decode, _Each) else _decoded_tuples(column, decode.convert)
                 for column, (_, decode) in zip(columns, self.codecs)]
 
     def position(self, name: str) -> int:
@@ -129,11 +130,24 @@ def _or_none(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return converted
 
 
-def _each(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    def converted(values: Iterable[Any]) -> tuple[Any, ...]:
-        return tuple(map(convert, values))
+class _Each:
+    """A tuple's values converted each."""
 
-    return converted
+    def __init__(self, convert: Callable[[Any], Any]) -> None:
+        self.convert = convert
+
+    def __call__(self, values: Iterable[Any]) -> tuple[Any, ...]:
+        return tuple(map(self.convert, values))
+
+
+def _each(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    return _Each(convert)
+
+
+def _decoded_tuples(column: Sequence[Sequence[Any]], convert: Callable[[Any], Any]) -> list[tuple[Any, ...]]:
+    """A column of tuples converted value by value (each distinct value once, over the whole column)."""
+    values = iter(_decoded_column([value for each in column for value in each], convert))
+    return [tuple(islice(values, len(each))) for each in column]
 
 
 _NOT_STORED = {"index"}  # an event's position in its log: given by where it is
@@ -161,9 +175,10 @@ def _customer() -> _Layout:
     return _layout(model.Customer, frozenset(_NOT_SUMMED))
 
 
-# What a summary holds, in order: the profile (packed), the deals (a tuple of deal rows), the number of
-# events, then the other fields of Customer (see _customer).
-PROFILE, DEALS, EVENT_COUNT, FIRST_FIELD = 0, 1, 2, 3
+# What a summary holds, in order: the profile (packed) and its keys (a profile need not be unpacked to
+# find it has no `trust:`), the deals (a tuple of deal rows), the number of events, then the other fields
+# of Customer (see _customer).
+PROFILE, PROFILE_KEYS, DEALS, EVENT_COUNT, FIRST_FIELD = 0, 1, 2, 3, 4
 
 
 def signature() -> tuple[Any, ...]:
@@ -178,7 +193,7 @@ def signature() -> tuple[Any, ...]:
     return (("row", fields_of(listing.Row, listing.Row._fields)), ("deal", fields_of(model.Deal, model.Deal._fields)),
             ("event", fields_of(model.Event, [field.name for field in dataclasses.fields(model.Event)])),
             ("customer", fields_of(model.Customer, [field.name for field in dataclasses.fields(model.Customer)])),
-            ("summary", (PROFILE, DEALS, EVENT_COUNT, FIRST_FIELD)))
+            ("summary", (PROFILE, PROFILE_KEYS, DEALS, EVENT_COUNT, FIRST_FIELD)))
 
 
 # ---- packing ------------------------------------------------------------------------------------
@@ -186,7 +201,7 @@ def signature() -> tuple[Any, ...]:
 def pack(customer: Customer, row: listing.Row) -> Packed:
     """What the cache keeps of a customer (and of its `list` row)."""
     profile = customer.profile
-    summary = (profile.packed if isinstance(profile, LazyProfile) else pack_profile(profile),
+    summary = (profile.packed if isinstance(profile, LazyProfile) else pack_profile(profile), tuple(profile),
                tuple(map(_deal().encode, customer.deals)), len(customer.events), *_customer().encode(customer))
     return Packed(tuple(row), summary, pack_events(customer.events))
 
@@ -255,6 +270,7 @@ class Summaries:
     flattened (a list per deal field, and how many deals each customer has)."""
 
     profiles: list[bytes]
+    profile_keys: list[tuple[str, ...]]
     deal_counts: list[int]
     deal_fields: list[list[Any]]
     event_counts: list[int]
@@ -271,8 +287,8 @@ class Summaries:
             raise ValueError("a deal of another layout")
         deal_fields = [list(column) for column in zip(*deals)] if deals else [[] for _ in _deal().names]
         columns = [list(column) for column in zip(*summaries)] if summaries else [[] for _ in range(width)]
-        return cls(columns[PROFILE], list(map(len, columns[DEALS])), deal_fields, columns[EVENT_COUNT],
-                   columns[FIRST_FIELD:])
+        return cls(columns[PROFILE], columns[PROFILE_KEYS], list(map(len, columns[DEALS])), deal_fields,
+                   columns[EVENT_COUNT], columns[FIRST_FIELD:])
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -281,7 +297,7 @@ class Summaries:
         """Back to one summary per customer."""
         deals = iter(zip(*self.deal_fields))
         per_customer = [tuple(islice(deals, count)) for count in self.deal_counts]
-        return list(zip(self.profiles, per_customer, self.event_counts, *self.fields))
+        return list(zip(self.profiles, self.profile_keys, per_customer, self.event_counts, *self.fields))
 
     def take(self, positions: Sequence[int]) -> Summaries:
         """The summaries at `positions`, in that order."""
@@ -291,16 +307,17 @@ class Summaries:
             at += count
         picked = [index for position in positions
                   for index in range(starts[position], starts[position] + self.deal_counts[position])]
-        return Summaries([self.profiles[p] for p in positions], [self.deal_counts[p] for p in positions],
-                         [list(map(column.__getitem__, picked)) for column in self.deal_fields],
-                         [self.event_counts[p] for p in positions],
+        each: list[list[Any]] = [self.profiles, self.profile_keys, self.deal_counts, self.event_counts]
+        profiles, profile_keys, deal_counts, event_counts = ([column[p] for p in positions] for column in each)
+        return Summaries(profiles, profile_keys, deal_counts,
+                         [list(map(column.__getitem__, picked)) for column in self.deal_fields], event_counts,
                          [list(map(column.__getitem__, positions)) for column in self.fields])
 
     def extend(self, other: Summaries) -> None:
         pairs: list[tuple[list[Any], list[Any]]] = [
-            (self.profiles, other.profiles), (self.deal_counts, other.deal_counts),
-            (self.event_counts, other.event_counts), *zip(self.deal_fields, other.deal_fields),
-            *zip(self.fields, other.fields)]
+            (self.profiles, other.profiles), (self.profile_keys, other.profile_keys),
+            (self.deal_counts, other.deal_counts), (self.event_counts, other.event_counts),
+            *zip(self.deal_fields, other.deal_fields), *zip(self.fields, other.fields)]
         for mine, theirs in pairs:
             mine.extend(theirs)
 
@@ -315,19 +332,21 @@ def customers(summaries: Summaries, events: Sequence[bytes | Origin], paths: Seq
     deals = [tuple(islice(deal_iterator, count)) for count in summaries.deal_counts]
     origins = [None if isinstance(source, bytes) else source for source in events]
     fields = dict(zip(layout.names, layout.decode_columns(summaries.fields)))
-    fields.update(profile=list(map(LazyProfile, summaries.profiles, origins)), deals=deals, path=list(paths),
+    keys = _decoded_column(summaries.profile_keys, tuple)  # (one tuple for the customers that have the same keys)
+    fields.update(profile=list(map(LazyProfile, summaries.profiles, origins, keys)), deals=deals, path=list(paths),
                   events=list(map(LazyEvents, events, summaries.event_counts)))
     names = [field.name for field in dataclasses.fields(model.Customer)]
     return list(map(model.Customer, *(fields[name] for name in names)))
 
 
 class LazyProfile(Mapping[str, Any]):
-    """A profile kept packed as the cache stores it, unpacked when first looked at (a forecast never does)."""
+    """A profile kept packed as the cache stores it, unpacked when first looked at (a forecast never does;
+    asking for a key it does not have never does either)."""
 
-    __slots__ = ("_packed", "_origin", "_values")
+    __slots__ = ("_packed", "_origin", "_keys", "_values")
 
-    def __init__(self, packed: bytes, origin: Origin | None = None) -> None:
-        self._packed, self._origin = packed, origin
+    def __init__(self, packed: bytes, origin: Origin | None = None, keys: tuple[str, ...] | None = None) -> None:
+        self._packed, self._origin, self._keys = packed, origin, keys
         self._values: dict[str, Any] | None = None
 
     def _unpacked(self) -> dict[str, Any]:
@@ -349,6 +368,8 @@ class LazyProfile(Mapping[str, Any]):
         return self._unpacked()[key]
 
     def get(self, key: str, default: Any = None) -> Any:
+        if self._values is None and self._keys is not None and key not in self._keys:
+            return default
         return self._unpacked().get(key, default)
 
     def __iter__(self) -> Iterator[str]:

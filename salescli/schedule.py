@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from salescli.customer import Customer, Deal, Status
@@ -180,14 +181,21 @@ def _assign_missing(customer: Customer, stages: Sequence[Stage]) -> dict[Stage, 
 
 def _after_sale(customer: Customer, deal: Deal, closed: date, *, today: date,
                 calendar: WorkCalendar) -> list[Visit]:
-    ahead = calendar.workdays(closed, closed.replace(year=closed.year + 1))
     visits = []
-    for number, (offset, kind, english, chinese) in enumerate(AFTER_SALE, start=1):
-        day = ahead[min(offset, len(ahead) - 1)]
+    for number, ((_, kind, english, chinese), day) in enumerate(zip(AFTER_SALE, _after_sale_days(calendar, closed)),
+                                                                start=1):
         if day >= today:
             visits.append(Visit(customer, deal.name, day, kind, AFTER, Stage.SERVICE, (english, chinese),
                                 key=f"after-sale-{number}"))
     return visits
+
+
+@lru_cache(maxsize=4096)
+def _after_sale_days(calendar: WorkCalendar, closed: date) -> tuple[date, ...]:
+    """The days of the visits after a sale closed on `closed` (worked out once a day: a folder's sales
+    share their closing days)."""
+    ahead = calendar.workdays(closed, closed.replace(year=closed.year + 1))
+    return tuple(ahead[min(offset, len(ahead) - 1)] for offset, *_ in AFTER_SALE)
 
 
 # ---- the route across customers -------------------------------------------------------------

@@ -1,5 +1,6 @@
 """The parse cache: correct whatever happens to the files, disposable, never trusted blindly."""
 
+import marshal
 import multiprocessing
 import os
 import subprocess
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from salescli import cache, listing, store
+from salescli import cache, listing, records, store
 from tests.conftest import Run
 
 OLD = 1_600_000_000_000_000_000  # 2020: far outside the racy window
@@ -181,7 +182,7 @@ def _sql(folder: Path, statement: str, *values: object) -> None:
 
 def test_a_damaged_record_is_read_again_from_its_file(folder: Path, counted: list[Path]) -> None:
     make(folder, "a", customer("A", "kept"))
-    make(folder, "b", customer("B", "kept"))
+    make(folder, "b", customer("B", "kept") + "- {date: 2026-09-02, event: added, stage: demo}\n")
     assert notes(folder) == {"a": "kept", "b": "kept"}
     _sql(folder, "UPDATE files SET events = ? WHERE name = 'a.yaml'", b"\x00damaged")
     counted.clear()
@@ -193,8 +194,11 @@ def test_a_damaged_record_is_read_again_from_its_file(folder: Path, counted: lis
     counted.clear()
     assert notes(folder) == {"a": "kept", "b": "kept"}
     assert counted == [folder / "customers" / "b.yaml"]
+    parsed = store.read_customer(folder / "customers" / "b.yaml")
+    summary = list(records.pack(parsed, listing.row(parsed)).summary)
+    summary[records.DEALS] = ((*summary[records.DEALS][0][:1], "not a day", *summary[records.DEALS][0][2:]),)
     _sql(folder, "UPDATE files SET summary = ?, changed = 1001 WHERE name = 'b.yaml'",
-         __import__("marshal").dumps((b"p", (("1", "not a day"),), 1, "b", "B", None, None, ())))  # of the layout, not unpacking
+         marshal.dumps(tuple(summary)))  # of the layout, but not unpacking
     counted.clear()
     assert notes(folder) == {"a": "kept", "b": "kept"}
     assert counted == [folder / "customers" / "b.yaml"]
