@@ -417,7 +417,7 @@ def _read_data(connection: sqlite3.Connection, index: Index) -> None:
         else:
             names_text, profiles, profile_keys, deal_counts, deal_fields, event_counts, fields = data
             slots = None
-            content = records.Summaries(profiles, profile_keys, deal_counts,
+            content = records.Summaries(records.PackedList(profiles), profile_keys, deal_counts,
                                         [_unpack(column) for column in deal_fields], event_counts,
                                         [_unpack(column) for column in fields])
         names = _names(names_text)
@@ -540,7 +540,8 @@ def _write_parts(connection: sqlite3.Connection, index: Index, kept: Sequence[st
         summaries.extend(records.Summaries.of(by_name[name].packed.summary for name in fresh))
         everything = [*order, *fresh]
         taken = summaries.take(sorted(range(len(everything)), key=everything.__getitem__))
-        data = ("/".join(sorted(everything)), taken.profiles, _shared(taken.profile_keys), taken.deal_counts,
+        data = ("/".join(sorted(everything)), marshal.dumps(list(taken.profiles)), _shared(taken.profile_keys),
+                taken.deal_counts,
                 [_pack(column) for column in taken.deal_fields], taken.event_counts,
                 [_pack(column) for column in taken.fields])
     if not missing:

@@ -146,11 +146,12 @@ class Customer:
 
     def get(self, key: str) -> Any:
         """A profile value by dotted key (`contact.person`); None when absent or empty."""
-        value: Any = self.profile
         if "." not in key:  # the common case, and a hot path in lists of thousands
-            value = value.get(key)
+            value = self.profile.get(key)
             return None if value == "" else value
-        for part in key.split("."):
+        first, *more = key.split(".")
+        value = self.profile.get(first)
+        for part in more:
             if type(value) is not dict and not isinstance(value, abc.Mapping):  # (typing's isinstance is slow)
                 return None
             value = value.get(part)

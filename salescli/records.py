@@ -24,7 +24,7 @@ from decimal import Decimal
 from enum import Enum
 from functools import cache
 from operator import attrgetter, itemgetter
-from itertools import islice
+from itertools import islice, repeat
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence, overload
 
@@ -201,7 +201,9 @@ def signature() -> tuple[Any, ...]:
 def pack(customer: Customer, row: listing.Row) -> Packed:
     """What the cache keeps of a customer (and of its `list` row)."""
     profile = customer.profile
-    summary = (profile.packed if isinstance(profile, LazyProfile) else pack_profile(profile), tuple(profile),
+    keys = profile.keys_known if isinstance(profile, LazyProfile) else None
+    summary = (profile.packed if isinstance(profile, LazyProfile) else pack_profile(profile),
+               tuple(profile) if keys is None else keys,
                tuple(map(_deal().encode, customer.deals)), len(customer.events), *_customer().encode(customer))
     return Packed(tuple(row), summary, pack_events(customer.events))
 
@@ -248,20 +250,51 @@ def restored(value: Any) -> Any:
 
 # ---- unpacking ----------------------------------------------------------------------------------
 
-UNPACK_ERRORS = (ValueError, TypeError, KeyError, EOFError, ArithmeticError)  # what a damaged record raises
+UNPACK_ERRORS = (ValueError, TypeError, KeyError, IndexError, EOFError, ArithmeticError)  # what damage raises
 
 
 class Origin(Protocol):
-    """Where a cached customer's events come from, and its file read again when a part does not unpack."""
+    """Where the events of the customers of one read come from (by file name), and a customer's file
+    read again when a part of what the cache holds of it does not unpack."""
 
-    def events(self) -> bytes: ...
+    def events(self, name: str) -> bytes: ...
 
-    def again(self) -> Packed: ...
+    def again(self, name: str) -> Packed: ...
 
 
-def customer(summary: Sequence[Any], events: bytes | Origin, path: Path | None) -> Customer:
-    """One customer from its summary; raises one of UNPACK_ERRORS when the summary does not unpack."""
-    return customers(Summaries.of([summary]), [events], [path])[0]
+class PackedList(Sequence[bytes]):
+    """A column of packed values kept as one marshalled blob, unpacked when first looked at (the profiles
+    of 100,000 customers: a command that looks at none never makes their 100,000 objects)."""
+
+    def __init__(self, blob: bytes) -> None:
+        self._blob: bytes | None = blob
+        self._values: list[bytes] = []
+
+    def _unpacked(self) -> list[bytes]:
+        if self._blob is not None:
+            values = marshal.loads(self._blob)
+            if not isinstance(values, list):
+                raise ValueError("not a column")
+            self._values, self._blob = values, None
+        return self._values
+
+    @overload
+    def __getitem__(self, index: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
+
+    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
+        return self._unpacked()[index]
+
+    def __len__(self) -> int:
+        return len(self._unpacked())
+
+
+def customer(summary: Sequence[Any], events: bytes, path: Path | None) -> Customer:
+    """One customer from its summary and packed events; raises one of UNPACK_ERRORS when the summary does
+    not unpack."""
+    return customers(Summaries.of([summary]), [path], events=[events])[0]
 
 
 @dataclasses.dataclass
@@ -269,7 +302,7 @@ class Summaries:
     """Summaries a field at a time (as the cache's snapshot keeps them): a list per field, the deals
     flattened (a list per deal field, and how many deals each customer has)."""
 
-    profiles: list[bytes]
+    profiles: Sequence[bytes]  # a list, or a PackedList
     profile_keys: list[tuple[str, ...]]
     deal_counts: list[int]
     deal_fields: list[list[Any]]
@@ -291,7 +324,7 @@ class Summaries:
                    columns[EVENT_COUNT], columns[FIRST_FIELD:])
 
     def __len__(self) -> int:
-        return len(self.profiles)
+        return len(self.deal_counts)
 
     def rows(self) -> list[tuple[Any, ...]]:
         """Back to one summary per customer."""
@@ -307,62 +340,71 @@ class Summaries:
             at += count
         picked = [index for position in positions
                   for index in range(starts[position], starts[position] + self.deal_counts[position])]
-        each: list[list[Any]] = [self.profiles, self.profile_keys, self.deal_counts, self.event_counts]
+        each: list[Sequence[Any]] = [self.profiles, self.profile_keys, self.deal_counts, self.event_counts]
         profiles, profile_keys, deal_counts, event_counts = ([column[p] for p in positions] for column in each)
         return Summaries(profiles, profile_keys, deal_counts,
                          [list(map(column.__getitem__, picked)) for column in self.deal_fields], event_counts,
                          [list(map(column.__getitem__, positions)) for column in self.fields])
 
     def extend(self, other: Summaries) -> None:
+        self.profiles = [*self.profiles, *other.profiles]
         pairs: list[tuple[list[Any], list[Any]]] = [
-            (self.profiles, other.profiles), (self.profile_keys, other.profile_keys),
-            (self.deal_counts, other.deal_counts), (self.event_counts, other.event_counts),
-            *zip(self.deal_fields, other.deal_fields), *zip(self.fields, other.fields)]
+            (self.profile_keys, other.profile_keys), (self.deal_counts, other.deal_counts),
+            (self.event_counts, other.event_counts), *zip(self.deal_fields, other.deal_fields),
+            *zip(self.fields, other.fields)]
         for mine, theirs in pairs:
             mine.extend(theirs)
 
 
-def customers(summaries: Summaries, events: Sequence[bytes | Origin], paths: Sequence[Path | None]
-              ) -> list[Customer]:
-    """Customers from their summaries (a column at a time: each distinct date or amount made once), their
-    events (packed, or where they come from) and their paths. Raises one of UNPACK_ERRORS when a summary
-    does not unpack."""
+def customers(summaries: Summaries, paths: Sequence[Path | None], *, events: Sequence[bytes] | None = None,
+              origin: Origin | None = None, names: Sequence[str] = ()) -> list[Customer]:
+    """Customers from their summaries (a column at a time: each distinct date or amount made once) and
+    their paths; their events packed (`events`), or fetched from `origin` by their file `names` when first
+    looked at. Raises one of UNPACK_ERRORS when a summary does not unpack."""
     deal_layout, layout = _deal(), _customer()
     deal_iterator = iter(list(map(model.Deal._make, zip(*deal_layout.decode_columns(summaries.deal_fields)))))
     deals = [tuple(islice(deal_iterator, count)) for count in summaries.deal_counts]
-    origins = [None if isinstance(source, bytes) else source for source in events]
     fields = dict(zip(layout.names, layout.decode_columns(summaries.fields)))
     keys = _decoded_column(summaries.profile_keys, tuple)  # (one tuple for the customers that have the same keys)
-    fields.update(profile=list(map(LazyProfile, summaries.profiles, origins, keys)), deals=deals, path=list(paths),
-                  events=list(map(LazyEvents, events, summaries.event_counts)))
-    names = [field.name for field in dataclasses.fields(model.Customer)]
-    return list(map(model.Customer, *(fields[name] for name in names)))
+    count = len(summaries)
+    named: Sequence[str | None] = names if origin is not None else [None] * count
+    fields.update(
+        profile=list(map(LazyProfile, repeat(summaries.profiles, count), range(count), keys, repeat(origin), named)),
+        events=list(map(LazyEvents, events if events is not None else repeat(None, count), summaries.event_counts,
+                        repeat(origin), named)),
+        deals=deals, path=list(paths))
+    return list(map(model.Customer, *(fields[field.name] for field in dataclasses.fields(model.Customer))))
 
 
 class LazyProfile(Mapping[str, Any]):
-    """A profile kept packed as the cache stores it, unpacked when first looked at (a forecast never does;
-    asking for a key it does not have never does either)."""
+    """A profile kept packed as the cache stores it (the one at `at` of a column), unpacked when first
+    looked at (a forecast never does; asking for a key it does not have never does either)."""
 
-    __slots__ = ("_packed", "_origin", "_keys", "_values")
+    __slots__ = ("_column", "_at", "_keys", "_origin", "_name", "_values")
 
-    def __init__(self, packed: bytes, origin: Origin | None = None, keys: tuple[str, ...] | None = None) -> None:
-        self._packed, self._origin, self._keys = packed, origin, keys
+    def __init__(self, column: Sequence[bytes], at: int, keys: tuple[str, ...] | None = None,
+                 origin: Origin | None = None, name: str | None = None) -> None:
+        self._column, self._at, self._keys, self._origin, self._name = column, at, keys, origin, name
         self._values: dict[str, Any] | None = None
 
     def _unpacked(self) -> dict[str, Any]:
         if self._values is None:
             try:
-                self._values = unpack_profile(self._packed)
+                self._values = unpack_profile(self.packed)
             except UNPACK_ERRORS:
-                if self._origin is None:
+                if self._origin is None or self._name is None:
                     raise
-                self._packed = self._origin.again().summary[PROFILE]
-                self._values = unpack_profile(self._packed)
+                self._column, self._at = self._origin.again(self._name).summary, PROFILE
+                self._values = unpack_profile(self.packed)
         return self._values
 
     @property
     def packed(self) -> bytes:
-        return self._packed
+        return self._column[self._at]
+
+    @property
+    def keys_known(self) -> tuple[str, ...] | None:
+        return self._keys
 
     def __getitem__(self, key: str) -> Any:
         return self._unpacked()[key]
@@ -385,42 +427,43 @@ def pack_events(events: Sequence[Event]) -> bytes:
 
 
 class LazyEvents(Sequence[Event]):
-    """Events kept as the cache's plain rows (or where they come from), made into Event objects only when
-    first looked at."""
+    """Events kept as the cache stores them (or fetched from `origin` by file name when first needed),
+    made into Event objects only when first looked at."""
 
-    __slots__ = ("_packed", "_origin", "_count", "_events")
+    __slots__ = ("_packed", "_count", "_origin", "_name", "_events")
 
-    def __init__(self, source: bytes | Origin, count: int) -> None:
-        self._packed = source if isinstance(source, bytes) else None  # one object, not hundreds
-        self._origin = None if isinstance(source, bytes) else source
-        self._count = count
+    def __init__(self, packed: bytes | None, count: int, origin: Origin | None = None, name: str | None = None
+                 ) -> None:
+        self._packed = packed  # one object, not hundreds
+        self._count, self._origin, self._name = count, origin, name
         self._events: tuple[Event, ...] | None = None
 
     def packed(self) -> bytes:
-        """The rows as the cache stores them."""
+        """The events as the cache stores them."""
         if self._packed is None:
-            assert self._origin is not None
-            self._packed = self._origin.events()
+            assert self._origin is not None and self._name is not None
+            self._packed = self._origin.events(self._name)
+        return self._packed
+
+    def _again(self, error: Exception) -> bytes:
+        """The events read again from the customer's file (what the cache holds of them does not unpack)."""
+        if self._origin is None or self._name is None:
+            raise error
+        self._packed = self._origin.again(self._name).events
         return self._packed
 
     def _columns(self) -> list[list[Any]]:
         try:
             return _event_columns(self.packed())
-        except UNPACK_ERRORS:
-            if self._origin is None:
-                raise
-            self._packed = self._origin.again().events
-            return _event_columns(self._packed)
+        except UNPACK_ERRORS as error:
+            return _event_columns(self._again(error))
 
     def _built(self) -> tuple[Event, ...]:
         if self._events is None:
             try:
                 self._events = _events_of(self._columns())
-            except UNPACK_ERRORS:
-                if self._origin is None:
-                    raise
-                self._packed = self._origin.again().events
-                self._events = _events_of(_event_columns(self._packed))
+            except UNPACK_ERRORS as error:
+                self._events = _events_of(_event_columns(self._again(error)))
             self._count = len(self._events)
         return self._events
 

@@ -317,10 +317,10 @@ def _most_common_area(visits: Sequence[Visit]) -> Any:
 
 
 def _never_visited_prospect(customer: Customer) -> bool:
+    if customer.visit_days:  # (first: most customers were visited, and their current deal need not be found)
+        return False
     deal = customer.current_deal
-    visited = bool(customer.visit_days)
-    return (deal is not None and deal.is_open and deal.stage in (Stage.PROSPECT, Stage.PREPARE)
-            and not visited)
+    return deal is not None and deal.is_open and deal.stage in (Stage.PROSPECT, Stage.PREPARE)
 
 
 def _busiest_area(prospects: Sequence[Customer], planned: set[str]) -> Any:

@@ -236,48 +236,46 @@ def _customers(folder: DataFolder, index: cache.Index, names: list[str], summari
     """The customers of the cache's summaries (their events fetched when first looked at), and the files
     whose summaries do not unpack."""
     files = folder.customers
-    source = cache.Events(folder.root, index.digest_of)
+    origin = _Origin(cache.Events(folder.root, index.digest_of), files)
     paths = [files / name for name in names]
-    origins = list(map(_Origin, [source] * len(names), names, paths))
     try:
-        return records.customers(summaries, origins, paths), []
+        return records.customers(summaries, paths, origin=origin, names=names), []
     except records.UNPACK_ERRORS:  # one of them is damaged: which?
         customers, damaged = [], []
-        for name, summary, origin, path in zip(names, summaries.rows(), origins, paths):
+        for name, summary, path in zip(names, summaries.rows(), paths):
             try:
-                customers.append(records.customer(summary, origin, path))
+                customers += records.customers(records.Summaries.of([summary]), [path], origin=origin, names=[name])
             except records.UNPACK_ERRORS:
                 damaged.append(name)
         return customers, damaged
 
 
 class _Origin:
-    """A cached customer's events, from the cache (while its entry is the one read), else from its file."""
+    """The events of a read's customers, from the cache (while a file's entry is the one read), else from
+    the file; and a file read again when what the cache holds of it does not unpack."""
 
-    __slots__ = ("source", "name", "path", "_again")
+    def __init__(self, source: cache.Events, files: Path) -> None:
+        self.source, self.files = source, files
+        self._again: dict[str, records.Packed] = {}
 
-    def __init__(self, source: cache.Events, name: str, path: Path) -> None:
-        self.source, self.name, self.path = source, name, path
-        self._again: records.Packed | None = None
+    def events(self, name: str) -> bytes:
+        found = self.source.fetch(name)
+        return found if found is not None else self.again(name).events
 
-    def events(self) -> bytes:
-        found = self.source.fetch(self.name)
-        return found if found is not None else self.again().events
-
-    def again(self) -> records.Packed:
-        """The customer read again from its file (what the cache holds of it does not unpack, or has
-        changed), and the cache's entry made whole."""
-        if self._again is None:
-            seen = time.time_ns()
+    def again(self, name: str) -> records.Packed:
+        """The customer read again from its file, and the cache's entry made whole."""
+        if name not in self._again:
+            path, seen = self.files / name, time.time_ns()
             try:
-                identity = cache.identity(os.stat(self.path))
+                identity = cache.identity(os.stat(path))
             except OSError:
                 identity = _UNREADABLE
-            data = _read_bytes(self.path)
-            customer = parse_customer(_decoded(data, self.path), self.path)
-            self._again = records.pack(customer, row(customer))
-            cache.put(self.source.root, [cache.Parsed(self.name, identity, cache.digest(data), self._again)], seen=seen)
-        return self._again
+            data = _read_bytes(path)
+            customer = parse_customer(_decoded(data, path), path)
+            self._again[name] = records.pack(customer, row(customer))
+            cache.put(self.source.root, [cache.Parsed(name, identity, cache.digest(data), self._again[name])],
+                      seen=seen)
+        return self._again[name]
 
 
 def _in_name_order(names: list[str], customers: list[Customer], parsed: list[cache.Parsed], files: Path
