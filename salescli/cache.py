@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from salescli import __version__, listing, records
 
-SCHEMA = 1  # of the tables; the stamp adds the record definitions (records.signature)
+SCHEMA = 2  # of the tables and parts (bump it when their layout changes); the stamp adds the record definitions
 RACY_NS = 2_000_000_000  # coarser than any filesystem's timestamp granule (FAT: 2 s)
 CACHE_DIR_VARIABLE = "SALESCLI_CACHE_DIR"
 MOST_CHANGES = 256  # files changed since a part of the snapshot was written (or a tenth of all) before it is rewritten
@@ -416,6 +416,8 @@ def _read_data(connection: sqlite3.Connection, index: Index) -> None:
                 raise ValueError("columns of different lengths")
         else:
             names_text, profiles, profile_keys, deal_counts, deal_fields, event_counts, fields = data
+            if not isinstance(profiles, bytes):
+                raise TypeError("the profiles are one blob")
             slots = None
             content = records.Summaries(records.PackedList(profiles), profile_keys, deal_counts,
                                         [_unpack(column) for column in deal_fields], event_counts,

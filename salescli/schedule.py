@@ -114,8 +114,10 @@ class NoTarget(UsageError):
 
 # ---- one customer's plan --------------------------------------------------------------------
 
-def customer_plan(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar) -> list[Visit]:
-    """The visits from `today` to the deal's target date (one per remaining stage) and after the sale."""
+def customer_plan(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar,
+                  until: date | None = None) -> list[Visit]:
+    """The visits from `today` to the deal's target date (one per remaining stage) and after the sale
+    (none when `until` is given and the first comes after it)."""
     if deal.status is Status.LOST:
         raise UsageError(f"deal {deal.name} of {customer.name} is lost; reopen it to plan visits")
     if deal.status is Status.WON:
@@ -128,6 +130,8 @@ def customer_plan(customer: Customer, deal: Deal, *, today: date, calendar: Work
                        f"`salescli target {customer.id} --by DATE`")
     stages = _remaining(deal.stage)
     days = _spread(calendar.workdays(calendar_next(calendar, today), _day_before(deal.target_date)), len(stages))
+    if until is not None and days and days[0] > until:
+        return []  # (what each visit should find out is not worked out for a plan that is not asked for)
     still_missing = _assign_missing(customer, stages)
     visits = [
         Visit(customer, deal.name, day, "plan", PHASES[stage], stage, PURPOSES[stage], still_missing[stage],
@@ -246,22 +250,27 @@ def _requests(customers: Iterable[Customer], *, today: date, calendar: WorkCalen
     requests = []
     for customer in customers:
         for deal in customer.deals:
-            visit = _next_visit(customer, deal, today=today, calendar=calendar)
+            visit = _next_visit(customer, deal, today=today, calendar=calendar, until=until)
             if visit is not None and visit.day <= until:
                 requests.append(visit)
     return requests
 
 
-def _next_visit(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar) -> Visit | None:
+def _next_visit(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar, until: date) -> Visit | None:
+    """The deal's next visit, if it comes by `until`."""
     if deal.status is Status.LOST:
         return None
     if deal.next_visit is not None and deal.status is Status.OPEN:
+        if deal.next_visit > until:
+            return None
         stage = deal.stage.next() or deal.stage
         collect = _assign_missing(customer, [stage])[stage]
         return Visit(customer, deal.name, deal.next_visit, "next", PHASES[stage], stage, PURPOSES[stage], collect,
                      overdue=deal.next_visit < today, key=f"next-{deal.next_visit}")
+    if deal.status is Status.OPEN and (deal.target_date is None or deal.target_date <= today):
+        return None  # no plan to make (customer_plan says why)
     try:
-        plan = customer_plan(customer, deal, today=today, calendar=calendar)
+        plan = customer_plan(customer, deal, today=today, calendar=calendar, until=until)
     except UsageError:
         return None
     return plan[0] if plan else None
