@@ -381,7 +381,7 @@ def _read_index(connection: sqlite3.Connection, index: Index) -> None:
         changed, names, identities, seen, digests = -1, [], [], [], bytearray()
     index.index_changed = changed
     overlay = connection.execute("SELECT name, size, mtime_ns, ctime_ns, inode, seen_ns, digest FROM files"
-                                 " WHERE changed > ? ORDER BY name", (changed,)).fetchall()
+                                 " WHERE changed > ?", (changed,)).fetchall()
     index.index_overlay = len(overlay)
     if overlay:
         where = dict(zip(names, range(len(names))))
