@@ -415,3 +415,38 @@ def test_a_long_customer_named_alone_comes_from_the_cache(folder: Path, run: Run
 @given(st.lists(st.none() | st.text()))
 def test_a_column_of_texts_packs_and_unpacks_exactly(column: list[str | None]) -> None:
     assert cache._unpack(cache._pack(column)) == column
+
+
+def test_a_field_added_to_a_cached_record_type_rebuilds_the_cache(folder: Path, run: Run, counted: list[Path],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schema stamp is derived from the record definitions: a cache written before a field was added to
+    Event is made again (never misread, never a crash), and keeps the new field from then on."""
+    import dataclasses
+
+    from salescli import customer as model
+
+    make(folder, "a", "name: 中建三局\nlog:\n- {date: 2026-09-01, event: added, stage: demo}\n"
+                      "- {date: 2026-09-03, event: visit, note: 见王工, channel: 电话}\n")
+    make(folder, "b", customer("长江监理"))
+    listed = run("list", "--format", "json").stdout
+    assert store.read_all(store.DataFolder(folder)).customers[0].events[1].note == "见王工"
+    assert len(counted) == 2  # (the cache was made by `list` in the same process)
+
+    @dataclasses.dataclass(frozen=True)
+    class Event(model.Event):
+        channel: str | None = None  # a field added
+
+    real = model.event_from_item
+    monkeypatch.setattr(model, "Event", Event)
+    monkeypatch.setattr(model, "event_from_item",
+                        lambda item, index: dataclasses.replace(real(item, index), channel=item.get("channel")))
+    counted.clear()
+    assert run("list", "--format", "json").stdout == listed
+    assert sorted(path.name for path in counted) == ["a.yaml", "b.yaml"]  # read again, not misread
+    for _ in range(2):
+        customers = store.read_all(store.DataFolder(folder)).customers
+        assert [event.channel for event in customers[0].events] == [None, "电话"]
+        assert customers == store.read_all(store.DataFolder(folder), use_cache=False).customers
+    counted.clear()
+    assert [event.channel for event in store.read_all(store.DataFolder(folder)).customers[0].events] == [None, "电话"]
+    assert counted == []  # the new field from the cache
