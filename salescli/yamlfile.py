@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
@@ -704,6 +704,8 @@ def _first_later(log: Any, day: Any) -> int | None:
     position = len(log)
     for index in range(len(log) - 1, -1, -1):
         other = log[index].get("date") if isinstance(log[index], Mapping) else None
+        if isinstance(other, datetime):  # (a time of day written too: the log reads it as its day)
+            other = other.date()
         if isinstance(other, date) and other > day:
             position = index
         else:
