@@ -26,11 +26,12 @@ from functools import cache
 from operator import attrgetter, itemgetter
 from itertools import islice, repeat
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence, overload
+from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence, TypeVar, overload
 
 from salescli import customer as model, listing
 from salescli.customer import Customer, Event
 
+Item = TypeVar("Item")
 Encode = Callable[[Any], Any]
 Decode = Callable[[Any], Any]
 
@@ -262,15 +263,38 @@ class Origin(Protocol):
     def again(self, name: str) -> Packed: ...
 
 
-class PackedList(Sequence[bytes]):
+class _Lazy(Sequence[Item]):
+    """A sequence made when first looked at (see `_made`)."""
+
+    __slots__ = ()
+
+    def _made(self) -> Sequence[Item]:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> Item: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Item]: ...
+
+    def __getitem__(self, index: int | slice) -> Item | Sequence[Item]:
+        return self._made()[index]
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self._made())
+
+
+class PackedList(_Lazy[bytes]):
     """A column of packed values kept as one marshalled blob, unpacked when first looked at (the profiles
     of 100,000 customers: a command that looks at none never makes their 100,000 objects)."""
+
+    __slots__ = ("_blob", "_values")
 
     def __init__(self, blob: bytes) -> None:
         self._blob: bytes | None = blob
         self._values: list[bytes] = []
 
-    def _unpacked(self) -> list[bytes]:
+    def _made(self) -> list[bytes]:
         if self._blob is not None:
             values = marshal.loads(self._blob)
             if not isinstance(values, list):
@@ -278,17 +302,8 @@ class PackedList(Sequence[bytes]):
             self._values, self._blob = values, None
         return self._values
 
-    @overload
-    def __getitem__(self, index: int) -> bytes: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[bytes]: ...
-
-    def __getitem__(self, index: int | slice) -> bytes | Sequence[bytes]:
-        return self._unpacked()[index]
-
     def __len__(self) -> int:
-        return len(self._unpacked())
+        return len(self._made())
 
 
 def customer(summary: Sequence[Any], events: bytes, path: Path | None) -> Customer:
@@ -426,7 +441,7 @@ def pack_events(events: Sequence[Event]) -> bytes:
     return events.packed() if isinstance(events, LazyEvents) else marshal.dumps(_event().encode_columns(events))
 
 
-class LazyEvents(Sequence[Event]):
+class LazyEvents(_Lazy[Event]):
     """Events kept as the cache stores them (or fetched from `origin` by file name when first needed),
     made into Event objects only when first looked at."""
 
@@ -458,7 +473,7 @@ class LazyEvents(Sequence[Event]):
         except UNPACK_ERRORS as error:
             return _event_columns(self._again(error))
 
-    def _built(self) -> tuple[Event, ...]:
+    def _made(self) -> tuple[Event, ...]:
         if self._events is None:
             try:
                 self._events = _events_of(self._columns())
@@ -467,20 +482,8 @@ class LazyEvents(Sequence[Event]):
             self._count = len(self._events)
         return self._events
 
-    @overload
-    def __getitem__(self, index: int) -> Event: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Event]: ...
-
-    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
-        return self._built()[index]
-
     def __len__(self) -> int:
         return self._count
-
-    def __iter__(self) -> Iterator[Event]:
-        return iter(self._built())
 
     def extended(self, events: Sequence[Event]) -> LazyEvents:
         """These events and `events` after them, still packed (a long log is not made into objects)."""
