@@ -157,6 +157,7 @@ def _make(connection: sqlite3.Connection) -> None:
     with _writing(connection):
         if _stamp_of(connection) == stamp():
             return
+        _remove_earlier_caches(Path(connection.execute("PRAGMA database_list").fetchone()[2]).parent)
         tables = [name for name, in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
                                                        " AND name NOT LIKE 'sqlite%'")]
         for table in tables:
@@ -164,6 +165,15 @@ def _make(connection: sqlite3.Connection) -> None:
         for statement in _TABLES:
             connection.execute(statement)
         connection.executemany("INSERT INTO meta VALUES (?, ?)", [("stamp", stamp()), ("changes", 0)])
+
+
+def _remove_earlier_caches(folder: Path) -> None:
+    """The files of the cache as salescli kept it before it was an SQLite database (they would only take room)."""
+    for name in ("customers.cache", "records.cache", "changes.cache", "config.cache", "check.cache", "lock"):
+        try:
+            os.unlink(folder / name)
+        except OSError:
+            pass
 
 
 @contextmanager

@@ -450,3 +450,13 @@ def test_a_field_added_to_a_cached_record_type_rebuilds_the_cache(folder: Path, 
     counted.clear()
     assert [event.channel for event in store.read_all(store.DataFolder(folder)).customers[0].events] == [None, "电话"]
     assert counted == []  # the new field from the cache
+
+
+def test_the_files_of_an_earlier_cache_are_removed(folder: Path) -> None:
+    make(folder, "a", customer("A"))
+    place = cache.location(folder).parent
+    place.mkdir(parents=True)
+    for name in ("customers.cache", "records.cache", "changes.cache", "check.cache", "lock"):
+        (place / name).write_bytes(b"salescli-cache\n")
+    assert notes(folder) == {"a": "x"}
+    assert sorted(path.name for path in place.iterdir()) == ["cache.sqlite3"]
