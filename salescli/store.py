@@ -18,7 +18,6 @@ import sys
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
@@ -27,7 +26,7 @@ from salescli.config import Config, ConfigProblem, config_from_document
 from salescli.customer import Customer, LogProblem, customer_from_document
 from salescli.errors import DataError, UsageError, display_path
 from salescli.ids import validate_id
-from salescli.listing import Columns, Row, funnel_order, row
+from salescli.listing import Columns, row
 from salescli.profile import PEOPLE_KEY, UNSET, person_index
 
 CUSTOMERS = "customers"
