@@ -494,10 +494,7 @@ def save(root: Path, index: Index, kept: Sequence[str], parsed: Sequence[Parsed]
         with _database(root) as connection, _writing(connection):
             untouched = _changes(connection) == index.changes  # nobody wrote since the read
             change = _next_change(connection)
-            connection.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(entry.name, *entry.identity, started, entry.digest, change, marshal.dumps(entry.packed.row),
-                  marshal.dumps(entry.packed.summary), entry.packed.events) for entry in parsed])
+            _insert(connection, parsed, seen=started, change=change)
             connection.executemany("UPDATE files SET seen_ns = ?, changed = ? WHERE name = ?",
                                    [(started, change, name) for name in confirmed])
             connection.executemany("DELETE FROM files WHERE name = ?", [(name,) for name in gone])
@@ -505,6 +502,14 @@ def save(root: Path, index: Index, kept: Sequence[str], parsed: Sequence[Parsed]
                 _write_parts(connection, index, kept, parsed, started, set(confirmed), change)
     except (Unusable, OSError, ValueError, MemoryError):  # ValueError: a value marshal cannot store
         pass
+
+
+def _insert(connection: sqlite3.Connection, entries: Iterable[Parsed], *, seen: int, change: int) -> None:
+    """Record files read or written (each row made as it is inserted: a new cache of 100,000 files never
+    holds them all twice)."""
+    connection.executemany(
+        "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((entry.name, *entry.identity, seen, entry.digest, change, *entry.packed) for entry in entries))
 
 
 def _stale_parts(index: Index, kept: Sequence[str], parsed: Sequence[Parsed], more: int = 0) -> bool:
@@ -519,19 +524,21 @@ def _write_parts(connection: sqlite3.Connection, index: Index, kept: Sequence[st
     """The index part and this read's data part, as the files now are (kept and parsed); when every file
     was read afresh (a new cache), the other data part too."""
     by_name = {entry.name: entry for entry in parsed}
-    parts: list[tuple[str, Any]] = [("index", _index_part(index, kept, by_name, started, confirmed))]
+    _write_part(connection, "index", change, _index_part(index, kept, by_name, started, confirmed))
     fresh = sorted(by_name)
     if index.kind == ROWS or not kept:
         order, columns, missing = index.rows(kept) if index.kind == ROWS else ([], _no_data(ROWS), [])
         if not missing:
-            parts.append((ROWS, _rows_part(order, columns, fresh, by_name)))
+            _write_part(connection, ROWS, change, _rows_part(order, columns, fresh, by_name))
     if index.kind == SUMMARIES or not kept:
         named, summaries, missing = index.summaries(kept) if index.kind == SUMMARIES \
             else ([], _no_data(SUMMARIES), [])
         if not missing:
-            parts.append((SUMMARIES, _summaries_part(named, summaries, fresh, by_name)))
-    connection.executemany("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)",
-                           [(name, change, marshal.dumps(value)) for name, value in parts])
+            _write_part(connection, SUMMARIES, change, _summaries_part(named, summaries, fresh, by_name))
+
+
+def _write_part(connection: sqlite3.Connection, name: str, change: int, value: Any) -> None:
+    connection.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", (name, change, marshal.dumps(value)))
 
 
 def _index_part(index: Index, kept: Sequence[str], by_name: dict[str, Parsed], started: int, confirmed: set[str]
@@ -558,7 +565,7 @@ def _rows_part(order: list[str], columns: list[list[Any]], fresh: list[str], by_
                ) -> tuple[Any, ...]:
     """The `list` rows (of the files in `order`, then the `fresh` ones), lying in the order `list` shows
     them by default (reading in memory order is several times quicker), with where each file's lies."""
-    rows = [*zip(*columns), *(by_name[name].packed.row for name in fresh)]
+    rows = [*zip(*columns), *(by_name[name].packed.unpacked_row() for name in fresh)]
     everything = [*order, *fresh]
     by_funnel = sorted(range(len(rows)), key=lambda at: listing.funnel_order(rows[at]))
     slots = array("L", bytes(array("L").itemsize * len(rows)))
@@ -575,9 +582,11 @@ def _summaries_part(order: list[str], summaries: records.Summaries, fresh: list[
     """The summaries (of the files in `order`, then the `fresh` ones), in name order; the profiles one blob,
     unpacked only by a command that looks at a profile."""
     everything = [*order, *fresh]
-    summaries = summaries.take(range(len(summaries)))
-    summaries.extend(records.Summaries.of(by_name[name].packed.summary for name in fresh))
-    taken = summaries.take(sorted(range(len(everything)), key=everything.__getitem__))
+    taken = records.Summaries.of(by_name[name].packed.unpacked_summary() for name in fresh)
+    if order:
+        taken, more = summaries.take(range(len(summaries))), taken
+        taken.extend(more)
+        taken = taken.take(sorted(range(len(everything)), key=everything.__getitem__))
     return ("/".join(sorted(everything)), marshal.dumps(list(taken.profiles)), _shared(taken.profile_keys),
             taken.deal_counts, [_pack(column) for column in taken.deal_fields], taken.event_counts,
             [_pack(column) for column in taken.fields])
@@ -623,10 +632,7 @@ def put(root: Path, written: Iterable[Parsed], *, seen: int) -> None:
     try:
         with _database(root, make=False) as connection, _writing(connection):
             change = _next_change(connection)
-            connection.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(entry.name, *entry.identity, seen, entry.digest, change, marshal.dumps(entry.packed.row),
-                  marshal.dumps(entry.packed.summary), entry.packed.events) for entry in written])
+            _insert(connection, written, seen=seen, change=change)
     except (Unusable, OSError, ValueError, MemoryError):
         pass
 

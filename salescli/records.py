@@ -37,11 +37,18 @@ Decode = Callable[[Any], Any]
 
 
 class Packed(NamedTuple):
-    """A customer as the cache keeps it (plain values: this crosses processes and goes into marshal)."""
+    """A customer as the cache keeps it: three blobs (marshalled plain values), as they are stored — what a
+    process parsing files sends back is small, and goes into the cache as it is."""
 
-    row: tuple[Any, ...]  # its listing.Row
-    summary: tuple[Any, ...]  # see SUMMARY
-    events: bytes  # its events, a list per field, marshalled
+    row: bytes  # its listing.Row
+    summary: bytes  # see SUMMARY
+    events: bytes  # its events, a list per field
+
+    def unpacked_row(self) -> tuple[Any, ...]:
+        return marshal.loads(self.row)  # type: ignore[no-any-return]
+
+    def unpacked_summary(self) -> tuple[Any, ...]:
+        return marshal.loads(self.summary)  # type: ignore[no-any-return]
 
 
 # ---- codecs derived from the declared types -----------------------------------------------------
@@ -206,7 +213,7 @@ def pack(customer: Customer, row: listing.Row) -> Packed:
     summary = (profile.packed if isinstance(profile, LazyProfile) else pack_profile(profile),
                tuple(profile) if keys is None else keys,
                tuple(map(_deal().encode, customer.deals)), len(customer.events), *_customer().encode(customer))
-    return Packed(tuple(row), summary, pack_events(customer.events))
+    return Packed(marshal.dumps(tuple(row)), marshal.dumps(summary), pack_events(customer.events))
 
 
 _PLAIN, _DATED = b"p", b"d"  # a profile as marshal keeps it, or with dates to restore (see storable)
@@ -307,8 +314,8 @@ class PackedList(_Lazy[bytes]):
 
 
 def customer(summary: Sequence[Any], events: bytes, path: Path | None) -> Customer:
-    """One customer from its summary and packed events; raises one of UNPACK_ERRORS when the summary does
-    not unpack."""
+    """One customer from its summary (unpacked) and packed events; raises one of UNPACK_ERRORS when the
+    summary does not unpack."""
     return customers(Summaries.of([summary]), [path], events=[events])[0]
 
 
@@ -409,7 +416,7 @@ class LazyProfile(Mapping[str, Any]):
             except UNPACK_ERRORS:
                 if self._origin is None or self._name is None:
                     raise
-                self._column, self._at = self._origin.again(self._name).summary, PROFILE
+                self._column, self._at = self._origin.again(self._name).unpacked_summary(), PROFILE
                 self._values = unpack_profile(self.packed)
         return self._values
 

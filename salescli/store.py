@@ -222,8 +222,8 @@ def _scan(folder: DataFolder, kind: str) -> _Scan:
     problems.sort(key=lambda problem: str(problem.path))
     scan = _Scan(index, kept, parsed, problems)
     if kind == cache.ROWS:
-        scan.rows = Columns([[*values, *more] for values, more in zip(columns, zip(*(entry.packed.row for entry in parsed)))]
-                            if parsed else columns)
+        fresh = [entry.packed.unpacked_row() for entry in parsed]
+        scan.rows = Columns([[*values, *more] for values, more in zip(columns, zip(*fresh))] if fresh else columns)
     else:
         scan.customers = customers if not parsed and order == kept else \
             _in_name_order(order, customers, parsed, files)
@@ -280,7 +280,8 @@ class _Origin:
 def _in_name_order(names: list[str], customers: list[Customer], parsed: list[cache.Parsed], files: Path
                    ) -> list[Customer]:
     """The customers from the cache and those just parsed, together in file-name order."""
-    fresh = [records.customer(entry.packed.summary, entry.packed.events, files / entry.name) for entry in parsed]
+    fresh = [records.customer(entry.packed.unpacked_summary(), entry.packed.events, files / entry.name)
+             for entry in parsed]
     everything = [*names, *(entry.name for entry in parsed)]
     both = [*customers, *fresh]
     return [both[at] for at in sorted(range(len(both)), key=everything.__getitem__)]

@@ -195,7 +195,7 @@ def test_a_damaged_record_is_read_again_from_its_file(folder: Path, counted: lis
     assert notes(folder) == {"a": "kept", "b": "kept"}
     assert counted == [folder / "customers" / "b.yaml"]
     parsed = store.read_customer(folder / "customers" / "b.yaml")
-    summary = list(records.pack(parsed, listing.row(parsed)).summary)
+    summary = list(records.pack(parsed, listing.row(parsed)).unpacked_summary())
     summary[records.DEALS] = ((*summary[records.DEALS][0][:1], "not a day", *summary[records.DEALS][0][2:]),)
     _sql(folder, "UPDATE files SET summary = ?, changed = 1001 WHERE name = 'b.yaml'",
          marshal.dumps(tuple(summary)))  # of the layout, but not unpacking

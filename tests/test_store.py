@@ -276,7 +276,7 @@ def test_the_customer_a_quick_append_gives_is_the_one_the_file_gives(folder: Pat
     for items in (later, earlier):
         store.forget()
         packed = _packed(store.read_customer(path))
-        cached = records.customer(packed.summary, packed.events, path)  # as the parse cache gives it
+        cached = records.customer(packed.unpacked_summary(), packed.events, path)  # as the parse cache gives it
         store._parsed[store._key(path)] = (store._seen[store._key(path)], cached)
         written = store.append_events(path, items)
         assert _unpacked(_packed(written)) == \
@@ -290,8 +290,8 @@ def _packed(customer: Customer) -> records.Packed:
 def _unpacked(packed: records.Packed) -> tuple:
     import marshal
 
-    profile, *summary = packed.summary
-    return packed.row, (records.unpack_profile(profile), *summary), marshal.loads(packed.events)
+    profile, *summary = packed.unpacked_summary()
+    return packed.unpacked_row(), (records.unpack_profile(profile), *summary), marshal.loads(packed.events)
 
 
 def test_two_saves_in_that_instant_keep_both_versions_and_say_where(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
