@@ -23,8 +23,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from functools import cache
-from operator import attrgetter, itemgetter
 from itertools import islice, repeat
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence, TypeVar, overload
 
@@ -41,7 +41,7 @@ class Packed(NamedTuple):
     process parsing files sends back is small, and goes into the cache as it is."""
 
     row: bytes  # its listing.Row
-    summary: bytes  # see SUMMARY
+    summary: bytes  # see PROFILE … FIRST_FIELD below
     events: bytes  # its events, a list per field
 
     def unpacked_row(self) -> tuple[Any, ...]:
@@ -123,7 +123,7 @@ def _codec(hint: Any, where: str) -> tuple[Encode | None, Decode | None]:
         return _value_of, by_value.__getitem__
     if origin is tuple and len(typing.get_args(hint)) == 2 and typing.get_args(hint)[1] is Ellipsis:
         encode, decode = _codec(typing.get_args(hint)[0], where)
-        return (None if encode is None else _each(encode)), (None if decode is None else _each(decode))
+        return (None if encode is None else _Each(encode)), (None if decode is None else _Each(decode))
     raise TypeError(f"the parse cache cannot keep {where}: {hint} (add a rule for it in records.py)")
 
 
@@ -146,10 +146,6 @@ class _Each:
 
     def __call__(self, values: Iterable[Any]) -> tuple[Any, ...]:
         return tuple(map(self.convert, values))
-
-
-def _each(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    return _Each(convert)
 
 
 def _decoded_tuples(column: Sequence[Sequence[Any]], convert: Callable[[Any], Any]) -> list[tuple[Any, ...]]:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from itertools import compress, repeat
-from operator import ge
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import ge
 from typing import Iterable, Mapping, Sequence
 
 from salescli.customer import Customer, Deal, Status
