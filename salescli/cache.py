@@ -1,23 +1,26 @@
 """The parse cache: what each customer file parsed to, reused while the file is unchanged.
 
-It lives outside the data folder (the user cache dir, one folder per data folder), is versioned and
-disposable: a corrupt, foreign or old cache is ignored and rebuilt; deleting it changes only speed.
-A file counts as unchanged while its size, mtime, ctime and inode are those recorded. A file
-modified within RACY_NS of the cache being written is "racily clean" (git's word: its timestamp
+One SQLite database per data folder, outside it (the user cache dir), in WAL mode: readers never
+wait for a writer, and every write is one transaction. It is disposable: a database made under other
+record definitions (see `stamp`) is emptied and made again, a damaged one is removed, a record that
+does not unpack is read again from its file, and deleting the database changes only speed.
+
+A file counts as unchanged while its size, mtime, ctime and inode are those recorded. A file modified
+within RACY_NS of the moment its identity was taken is "racily clean" (git's word: its timestamp
 cannot tell an edit made in the same granule from the state that was cached), so its bytes are
 compared with the digest recorded instead.
 
-Three files, each checked:
-- the index (checksummed as a whole): per customer file its identity, digest and list row (all
-  that `list` needs) and where its record lies in the records file — read by every command, so
-  stored a column at a time (see `Cache`): loading it makes a few dozen objects, not a million;
-- the changes since that index was written (checksummed, naming the index it amends), so that a
-  changed file or two costs a small write, not a new index of 100,000 entries;
-- the records (each with its CRC in the index): profile, deals and events, read only by commands
-  that need them. New records are appended, so a changed file costs its own record and an entry
-  in the changes file, not a copy of everything; the file is written afresh (a new generation)
-  when more than half of it is dead. Writers take a lock; a reader whose index names another generation than the
-  records file holds re-reads those customers' files instead.
+Tables:
+- `files`: per customer file its identity, when that was taken, its digest, and what it parsed to
+  (see records.Packed: its `list` row, its summary, its events), with the change that wrote it;
+- `parts`: the snapshot — the `files` table turned on its side, a column a blob (each file's
+  identity and digest; the `list` rows; the summaries), as of a change. A read takes a part and the
+  rows changed since, so that `list` on 100,000 files loads a few dozen objects' worth of blobs
+  rather than 100,000 rows, and a changed file costs one row, not a new snapshot: a part is written
+  afresh by a reader that finds more than MOST_CHANGES (or a tenth of the files) changed since;
+- `documents`: small files' parses by content digest (salescli.yaml);
+- `memos` and `memo_keys`: what a command derived from each file (what `check` found), by the same rule.
+- `meta`: the schema stamp and the change counter.
 """
 
 from __future__ import annotations
@@ -25,217 +28,578 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import sqlite3
 import sys
-import zlib
 from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from operator import attrgetter, itemgetter
+from operator import attrgetter, itemgetter, sub
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
-from salescli import __version__
+from salescli import __version__, listing, records
 
-FORMAT = 8  # 7: dates outside 1900–2999 and amounts past 10^12 make a file unreadable; 8: deals and events
-#                carry owner and product
-MAGIC = b"salescli-cache\n"
+SCHEMA = 2  # of the tables and parts (bump it when their layout changes); the stamp adds the record definitions
 RACY_NS = 2_000_000_000  # coarser than any filesystem's timestamp granule (FAT: 2 s)
 CACHE_DIR_VARIABLE = "SALESCLI_CACHE_DIR"
-_GENERATION_SIZE = 16
-DEAD_SLACK = 1 << 20  # dead record bytes allowed beyond the live ones before the records are rewritten
-MOST_CHANGES = 256  # changed files the changes file holds (or a tenth of all) before a new full index
-_DIGEST_SIZE = 16
+MOST_CHANGES = 256  # files changed since a part of the snapshot was written (or a tenth of all) before it is rewritten
+WAIT_S = 5.0  # how long a write waits for another process's write to end (then it is skipped: speed only)
+FETCH_ONE_BY_ONE = 8  # events fetched a customer at a time before the rest are fetched at once
+DIGEST_SIZE = 16
+MAP_BYTES = 1 << 28  # of the database read through memory mapping (the snapshot of 100,000 files: about 40 MB)
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
-Span = tuple[int, int, int]  # where a record lies in the records file: offset, length, CRC-32
-Entry = tuple[Identity, bytes, tuple[Any, ...], Span]  # identity, digest, row, span: a file in the changes file
-
-
 identity: Callable[[os.stat_result], Identity] = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+_mtime_of = itemgetter(1)
 
 
 def digest(data: bytes) -> bytes:
     """A file's content, for telling racily clean files apart."""
-    return hashlib.blake2b(data, digest_size=_DIGEST_SIZE).digest()
+    return hashlib.blake2b(data, digest_size=DIGEST_SIZE).digest()
+
+
+def location(root: Path) -> Path:
+    """The cache database of the data folder at `root`."""
+    base = os.environ.get(CACHE_DIR_VARIABLE) or os.environ.get("XDG_CACHE_HOME") or _home_cache()
+    key = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:20]
+    return Path(base) / "salescli" / key / "cache.sqlite3"
+
+
+def disabled() -> bool:
+    return os.environ.get(CACHE_DIR_VARIABLE) == "off"
+
+
+def _home_cache() -> str:
+    try:
+        return str(Path.home() / ".cache")
+    except RuntimeError:  # no home directory (some service accounts): a temporary one will do
+        import tempfile
+
+        return tempfile.gettempdir()
+
+
+def stamp() -> str:
+    """What the cache's contents depend on: the tables, every record type's fields and types, salescli's
+    and Python's versions. A database of another stamp is emptied and made again."""
+    text = repr((SCHEMA, records.signature(), __version__, sys.version_info[:2], marshal.version))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---- the database -------------------------------------------------------------------------------
+
+_TABLES = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value)",
+    "CREATE TABLE files (name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,"
+    " seen_ns INTEGER, digest BLOB, changed INTEGER, row BLOB, summary BLOB, events BLOB)",
+    "CREATE INDEX files_by_change ON files (changed)",
+    "CREATE TABLE parts (name TEXT PRIMARY KEY, changed INTEGER, data BLOB)",
+    "CREATE TABLE documents (name TEXT PRIMARY KEY, digest BLOB, value BLOB)",
+    "CREATE TABLE memos (memo TEXT, name TEXT, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,"
+    " seen_ns INTEGER, digest BLOB, value BLOB, PRIMARY KEY (memo, name))",
+    "CREATE TABLE memo_keys (memo TEXT PRIMARY KEY, key BLOB)",
+)
+
+
+class Unusable(Exception):
+    """The cache cannot be used now (none yet, no room, locked too long, damaged): only speed is lost."""
+
+
+@contextmanager
+def _database(root: Path, *, make: bool = True) -> Iterator[sqlite3.Connection]:
+    """The folder's cache database, open (made when missing if `make`; emptied and made again when of
+    another stamp; removed and made again when damaged); closed on the way out. Raises Unusable."""
+    path = location(root)
+    if not make and not path.exists():
+        raise Unusable("no cache yet")
+    connection = _connected(path)
+    try:
+        yield connection
+    except sqlite3.Error as error:
+        connection.close()
+        if _damaged(error):
+            _remove(path)
+        raise Unusable(str(error)) from error
+    finally:
+        connection.close()
+
+
+def _connected(path: Path) -> sqlite3.Connection:
+    for attempt in range(2):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            connection = sqlite3.connect(path, timeout=WAIT_S, isolation_level=None)
+        except (OSError, sqlite3.Error) as error:
+            raise Unusable(str(error)) from error
+        try:
+            connection.execute("PRAGMA synchronous = NORMAL")  # (a cache: a power cut may lose the last writes, no more)
+            connection.execute(f"PRAGMA mmap_size = {MAP_BYTES}")  # the snapshot's blobs read without a copy a page
+            if _stamp_of(connection) != stamp():
+                _make(connection)
+            return connection
+        except sqlite3.Error as error:
+            connection.close()
+            if attempt or not _damaged(error):
+                raise Unusable(str(error)) from error
+            _remove(path)
+    raise AssertionError("unreachable")
+
+
+def _stamp_of(connection: sqlite3.Connection) -> str | None:
+    if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
+        return None
+    found = connection.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
+    return None if found is None else str(found[0])
+
+
+def _make(connection: sqlite3.Connection) -> None:
+    """Empty the database and make its tables (under the write lock: another process may be doing it too)."""
+    connection.execute("PRAGMA journal_mode = WAL")
+    with _writing(connection):
+        if _stamp_of(connection) == stamp():
+            return
+        _remove_earlier_caches(Path(connection.execute("PRAGMA database_list").fetchone()[2]).parent)
+        tables = [name for name, in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                                       " AND name NOT LIKE 'sqlite%'")]
+        for table in tables:
+            connection.execute(f'DROP TABLE "{table}"')
+        for statement in _TABLES:
+            connection.execute(statement)
+        connection.executemany("INSERT INTO meta VALUES (?, ?)", [("stamp", stamp()), ("changes", 0)])
+
+
+def _remove_earlier_caches(folder: Path) -> None:
+    """The files of the cache as salescli kept it before it was an SQLite database (they would only take room)."""
+    for name in ("customers.cache", "records.cache", "changes.cache", "config.cache", "check.cache", "lock"):
+        try:
+            os.unlink(folder / name)
+        except OSError:
+            pass
+
+
+@contextmanager
+def _writing(connection: sqlite3.Connection) -> Iterator[None]:
+    """One transaction, holding the write lock from its start."""
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        connection.rollback()
+        raise
+    connection.commit()
+
+
+@contextmanager
+def _reading(connection: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction: what it reads is one moment's state."""
+    connection.execute("BEGIN")
+    try:
+        yield
+    finally:
+        connection.rollback()
+
+
+def _damaged(error: sqlite3.Error) -> bool:
+    """Whether the database file itself is broken (not a database, malformed), rather than busy or unwritable."""
+    return type(error) is sqlite3.DatabaseError
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            os.unlink(f"{path}{suffix}")
+        except OSError:
+            pass
+
+
+def _changes(connection: sqlite3.Connection) -> int:
+    return int(connection.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone()[0])
+
+
+def _next_change(connection: sqlite3.Connection) -> int:
+    change = _changes(connection) + 1
+    connection.execute("UPDATE meta SET value = ? WHERE key = 'changes'", (change,))
+    return change
+
+
+# ---- what the cache holds of the customer files ---------------------------------------------------
+
+ROWS, SUMMARIES = "row", "summary"  # the kinds of data a read takes besides the index
+
+
+@dataclass
+class Index:
+    """What the cache held of a folder's customer files when read: per file (in name order) its identity,
+    when that was taken and its digest; and one kind of data per file (ROWS or SUMMARIES)."""
+
+    kind: str
+    changes: int = -1  # the change counter when read (-1: no cache)
+    names: list[str] = field(default_factory=list)
+    identities: list[Identity] = field(default_factory=list)
+    seen: list[int] = field(default_factory=list)
+    digests: bytearray = field(default_factory=bytearray)  # DIGEST_SIZE bytes each
+    index_changed: int = -1  # the change the index part was written at (-1: none)
+    index_overlay: int = 0  # files changed since
+    data: _Part = field(default_factory=lambda: _Part([], None, None))  # the part of this kind, as written
+    data_changed: int = -1
+    overlay: dict[str, Any] = field(default_factory=dict)  # file name → its data, for files changed since the part
+    _where: dict[str, int] | None = None
+
+    def __post_init__(self) -> None:
+        if self.data.content is None:
+            self.data.content = _no_data(self.kind)
+
+    def position(self, name: str) -> int | None:
+        if self._where is None:
+            self._where = dict(zip(self.names, range(len(self.names))))
+        return self._where.get(name)
+
+    def digest_of(self, name: str) -> bytes | None:
+        position = self.position(name)
+        return None if position is None else self.digest_at(position)
+
+    def digest_at(self, position: int) -> bytes:
+        return bytes(self.digests[position * DIGEST_SIZE:(position + 1) * DIGEST_SIZE])
+
+    def sort_out(self, names: list[str], identities: list[Identity], folder: Path, started: int
+                 ) -> tuple[list[str], list[tuple[str, Identity]], list[str]]:
+        """Of the files in `folder` (`names` in order, with their `identities`, taken after `started`),
+        those certainly unchanged, the others, and those of the first whose bytes were compared (racily
+        clean) and are old enough now not to be next time."""
+        if names == self.names and identities == self.identities \
+                and (not names or min(map(sub, self.seen, map(_mtime_of, identities))) > RACY_NS):
+            return names, [], []  # the usual case, in a few passes made in C
+        kept: list[str] = []
+        stale: list[tuple[str, Identity]] = []
+        confirmed: list[str] = []
+        for name, now in zip(names, identities):
+            position = self.position(name)
+            if position is None or self.identities[position] != now:
+                stale.append((name, now))
+            elif now[1] < self.seen[position] - RACY_NS:
+                kept.append(name)
+            elif _same_bytes(folder / name, self.digest_at(position)):
+                kept.append(name)
+                if now[1] < started - RACY_NS:
+                    confirmed.append(name)
+            else:
+                stale.append((name, now))
+        return kept, stale, confirmed
+
+    def rows(self, kept: Sequence[str]) -> tuple[list[str], list[list[Any]], list[str]]:
+        """The `list` rows of the `kept` files (a list per field), the names they are in the order of, and
+        the files whose rows are missing or do not unpack (to be read again)."""
+        part = self.data
+        if not self.overlay and part.names == kept:
+            return part.names_by_slot(), part.content, []
+        positions, fresh, missing = self._sources(kept)
+        taken = [list(map(column.__getitem__, positions)) for column in part.content]
+        for values, more in zip(taken, zip(*(self.overlay[name] for name in fresh))):
+            values.extend(more)
+        by_slot = part.names_by_slot()
+        return [*map(by_slot.__getitem__, positions), *fresh], taken, missing
+
+    def summaries(self, kept: Sequence[str]) -> tuple[list[str], records.Summaries, list[str]]:
+        """The summaries of the `kept` files, the names they are in the order of, and the files whose
+        summaries are missing or do not unpack."""
+        part = self.data
+        if not self.overlay and part.names == kept:
+            return part.names, part.content, []
+        positions, fresh, missing = self._sources(kept)
+        taken = part.content.take(positions)
+        taken.extend(records.Summaries.of(self.overlay[name] for name in fresh))
+        return [*map(part.names.__getitem__, positions), *fresh], taken, missing
+
+    def _sources(self, kept: Sequence[str]) -> tuple[list[int], list[str], list[str]]:
+        """Of the `kept` files, where the part holds the values of those it has and that have not changed
+        since (in the order they lie there), the changed ones and those missing or not unpacking."""
+        part = self.data
+        where = dict(zip(part.names, part.slots if part.slots is not None else range(len(part.names))))
+        positions: list[int] = []
+        fresh: list[str] = []
+        missing: list[str] = []
+        for name in kept:
+            if name in self.overlay:
+                (missing if self.overlay[name] is None else fresh).append(name)
+            elif name in where:
+                positions.append(where[name])
+            else:
+                missing.append(name)
+        positions.sort()  # read in the order they lie in memory: scattered reads cost several times as much
+        return positions, fresh, missing
+
+
+@dataclass
+class _Part:
+    """A part of the snapshot as read: the files it holds (in name order) and their values (`content`: a
+    list per field, or records.Summaries); `slots` says where each file's values lie (None: in name order)."""
+
+    names: list[str]
+    slots: Sequence[int] | None
+    content: Any
+
+    def names_by_slot(self) -> list[str]:
+        if self.slots is None:
+            return self.names
+        by_slot = [""] * len(self.names)
+        for name, slot in zip(self.names, self.slots):
+            by_slot[slot] = name
+        return by_slot
+
+
+def _same_bytes(path: Path | str, file_digest: bytes) -> bool:
+    """Whether a racily clean file still holds what was cached (its timestamp cannot tell)."""
+    try:
+        with open(path, "rb") as handle:
+            return digest(handle.read()) == file_digest
+    except OSError:
+        return False
+
+
+def read(root: Path, kind: str) -> Index:
+    """What the cache holds of the folder's files, with the data of `kind` (an empty Index when there is
+    no cache or it cannot be used)."""
+    try:
+        with _database(root) as connection, _reading(connection):
+            index = Index(kind, _changes(connection))
+            _read_index(connection, index)
+            _read_data(connection, index)
+            return index
+    except (Unusable, OSError, MemoryError):
+        return Index(kind)
+
+
+def _part(connection: sqlite3.Connection, name: str) -> tuple[int, Any]:
+    """A part of the snapshot: the change it was written at and its data (-1 and None: none usable)."""
+    found = connection.execute("SELECT changed, data FROM parts WHERE name = ?", (name,)).fetchone()
+    if found is None:
+        return -1, None
+    try:
+        return int(found[0]), marshal.loads(found[1])
+    except (EOFError, ValueError, TypeError):
+        return -1, None
+
+
+def _read_index(connection: sqlite3.Connection, index: Index) -> None:
+    changed, data = _part(connection, "index")
+    try:
+        names_text, identities, seen, digests = data
+        names = _names(names_text)
+        if not len(names) == len(identities) == len(seen) == len(digests) // DIGEST_SIZE:
+            raise ValueError("columns of different lengths")
+        digests = bytearray(digests)
+    except (TypeError, ValueError):
+        changed, names, identities, seen, digests = -1, [], [], [], bytearray()
+    index.index_changed = changed
+    overlay = connection.execute("SELECT name, size, mtime_ns, ctime_ns, inode, seen_ns, digest FROM files"
+                                 " WHERE changed > ?", (changed,)).fetchall()
+    index.index_overlay = len(overlay)
+    if overlay:
+        where = dict(zip(names, range(len(names))))
+        for name, size, mtime, ctime, inode, seen_ns, file_digest in overlay:
+            if len(file_digest) != DIGEST_SIZE:
+                continue
+            position = where.get(name)
+            if position is None:
+                names.append(name)
+                identities.append((size, mtime, ctime, inode))
+                seen.append(seen_ns)
+                digests += file_digest
+            else:
+                identities[position] = (size, mtime, ctime, inode)
+                seen[position] = seen_ns
+                digests[position * DIGEST_SIZE:(position + 1) * DIGEST_SIZE] = file_digest
+        if len(names) != len(where):  # files added: back into name order
+            order = sorted(range(len(names)), key=names.__getitem__)
+            names, identities, seen = ([column[at] for at in order] for column in (names, identities, seen))
+            digests = bytearray(b"".join(digests[at * DIGEST_SIZE:(at + 1) * DIGEST_SIZE] for at in order))
+    index.names, index.identities, index.seen, index.digests = names, identities, seen, digests
+
+
+def _read_data(connection: sqlite3.Connection, index: Index) -> None:
+    changed, data = _part(connection, index.kind)
+    try:
+        if index.kind == ROWS:
+            names_text, slots, packed = data
+            content: Any = [_unpack(column) for column in packed]
+            slots = array("L", slots)
+            if len(content) != len(listing.Row._fields) or any(len(column) != len(slots) for column in content):
+                raise ValueError("columns of different lengths")
+        else:
+            names_text, profiles, profile_keys, deal_counts, deal_fields, event_counts, fields = data
+            if not isinstance(profiles, bytes):
+                raise TypeError("the profiles are one blob")
+            slots = None
+            content = records.Summaries(records.PackedList(profiles), profile_keys, deal_counts,
+                                        [_unpack(column) for column in deal_fields], event_counts,
+                                        [_unpack(column) for column in fields])
+        names = _names(names_text)
+        if len(content if slots is None else slots) != len(names):
+            raise ValueError("columns of different lengths")
+    except (TypeError, ValueError):
+        changed, names, slots, content = -1, [], None, _no_data(index.kind)
+    index.data, index.data_changed = _Part(names, slots, content), changed
+    column = "row" if index.kind == ROWS else "summary"
+    check = _row_of if index.kind == ROWS else _summary_of
+    for name, packed in connection.execute(f"SELECT name, {column} FROM files WHERE changed > ?", (changed,)):
+        index.overlay[name] = check(packed)
+
+
+def _names(text: str) -> list[str]:
+    return text.split("/") if text else []  # "/" is in no file name
+
+
+def _no_data(kind: str) -> Any:
+    return [[] for _ in listing.Row._fields] if kind == ROWS else records.Summaries.of([])
+
+
+def _row_of(packed: bytes) -> tuple[Any, ...] | None:
+    """A file's `list` row, unpacked; None when it does not unpack."""
+    try:
+        row = marshal.loads(packed)
+    except (EOFError, ValueError, TypeError):
+        return None
+    return row if isinstance(row, tuple) and len(row) == len(listing.Row._fields) else None
+
+
+def _summary_of(packed: bytes) -> tuple[Any, ...] | None:
+    """A file's summary, unpacked (see records.Summaries); None when it does not unpack."""
+    try:
+        summary = marshal.loads(packed)
+        records.Summaries.of([summary])
+    except (EOFError, ValueError, TypeError):
+        return None
+    return summary  # type: ignore[no-any-return]
 
 
 class Parsed(NamedTuple):
     """A file just parsed: what the cache keeps of it."""
 
+    name: str
     identity: Identity
     digest: bytes
-    row: tuple[Any, ...]  # the customer's list row, as plain values
-    record: bytes  # marshalled (by the process that parsed it: parsing may run on every core)
+    packed: records.Packed
 
 
-@dataclass
-class Cache:
-    """The index: per file (a position each) its name, identity, digest, record span and row.
-
-    Held a column at a time, as it is stored: the names, identities, digests and spans in one
-    sequence each and the rows a field at a time, so that loading 100,000 entries makes a few
-    lists rather than 100,000 entries (each text column is one string, split on load).
-    The files lie in name order (the folder's listing is compared in that order); the rows lie
-    in the order they are usually listed in (`slots` says which row is whose), so that what is
-    read in that order lies in memory in that order: scattered reads cost 5 times as much.
-    """
-
-    path: Path  # the index
-    written_ns: int = 0  # when the index was last written (0: never)
-    generation: bytes = b""  # of the records file the entries point into
-    base: bytes = b""  # the checksum of the full index the entries start from (b"": none)
-    names: list[str] = field(default_factory=list)
-    identities: list[Identity | None] = field(default_factory=list)  # None: removed since the full index
-    digests: bytearray = field(default_factory=bytearray)  # _DIGEST_SIZE bytes each
-    spans: array[int] = field(default_factory=lambda: array("Q"))  # three numbers each (Span)
-    slots: array[int] = field(default_factory=lambda: array("Q"))  # where each file's row is in the rows
-    packed_rows: list[Any] = field(default_factory=list)  # a packed column per row field
-    changes: dict[str, Entry | None] = field(default_factory=dict)  # what the changes file adds (None: removes)
-    _rows: list[list[Any]] | None = None
-    _records: bytes | None = None
-    _records_read: bool = False
-
-    @property
-    def live(self) -> int:
-        """How many files the index holds."""
-        return len(self.names) - self.identities.count(None)
-
-    @property
-    def rows(self) -> list[list[Any]]:
-        """The rows, a list per field (unpacked when first asked for)."""
-        if self._rows is None:
-            self._rows = [_unpack(column) for column in self.packed_rows]
-        return self._rows
-
-    def sort_out(self, names: list[str], identities: list[Identity], folder: Path
-                 ) -> tuple[list[int], list[tuple[str, Identity]]]:
-        """Of the files in `folder` (`names` in order, with their `identities`), the positions of
-        those certainly unchanged, and the others."""
-        racy = self.written_ns - RACY_NS  # modified at or after this: too close to the cache write to tell by time
-        if names == self.names and identities == self.identities \
-                and (not names or max(map(_mtime_of, identities)) < racy):
-            return list(range(len(names))), []  # the usual case, in two comparisons made in C
-        where = dict(zip(self.names, range(len(self.names))))
-        kept: list[int] = []
-        stale: list[tuple[str, Identity]] = []
-        for name, now in zip(names, identities):
-            position = where.get(name)
-            if position is not None and self.identities[position] == now \
-                    and (now[1] < racy or _same_bytes(folder / name, self.digest_at(position))):
-                kept.append(position)
-            else:
-                stale.append((name, now))
-        kept.sort()
-        return kept, stale
-
-    def digest_at(self, position: int) -> bytes:
-        return bytes(self.digests[position * _DIGEST_SIZE:(position + 1) * _DIGEST_SIZE])
-
-    def span_at(self, position: int) -> Span:
-        offset, length, crc = self.spans[position * 3:position * 3 + 3]
-        return offset, length, crc
-
-    def entry(self, position: int) -> tuple[str, Identity, bytes, tuple[Any, ...], Span]:
-        file_identity = self.identities[position]
-        assert file_identity is not None, "a removed file has no entry"
-        return (self.names[position], file_identity, self.digest_at(position),
-                tuple(column[self.slots[position]] for column in self.rows), self.span_at(position))
-
-    def rows_at(self, positions: Sequence[int]) -> list[list[Any]]:
-        """The rows of the files at `positions`, a list per field, in the rows' order (for all the
-        rows, the cache's own lists)."""
-        rows = self.rows
-        if len(positions) == len(self.names):  # every file, so every row
-            return rows
-        slots = sorted(map(self.slots.__getitem__, positions))
-        return [list(map(column.__getitem__, slots)) for column in rows]
-
-    def record(self, position: int) -> Any | None:
-        """The full record of a file; None when it cannot be trusted (the file is parsed again)."""
-        chunk = self._chunk(self.span_at(position))
-        if chunk is None:
-            return None
-        try:
-            return marshal.loads(chunk)
-        except (EOFError, ValueError, TypeError):
-            return None
-
-    def record_alone(self, position: int) -> Any | None:
-        """Like `record`, reading that record alone (a command about one customer need not read them all)."""
-        if self._records_read:
-            return self.record(position)
-        offset, length, crc = self.span_at(position)
-        header = _stamp() + self.generation
-        try:
-            with open(records_location(self.path), "rb") as handle:
-                if not self.generation or handle.read(len(header)) != header:
-                    return None
-                handle.seek(offset)
-                chunk = handle.read(length)
-        except OSError:
-            return None
-        if len(chunk) != length or zlib.crc32(chunk) != crc:
-            return None
-        try:
-            return marshal.loads(chunk)
-        except (EOFError, ValueError, TypeError):
-            return None
-
-    def _chunk(self, span: Span) -> bytes | None:
-        if not self._records_read:
-            self._records_read = True
-            self._records = _read_records(records_location(self.path), self.generation)
-        if self._records is None:
-            return None
-        offset, length, crc = span
-        chunk = self._records[offset:offset + length]
-        return chunk if len(chunk) == length and zlib.crc32(chunk) == crc else None
-
-    def _amend(self, changes: dict[str, Entry | None]) -> None:
-        """Apply what the changes file says to the full index's entries."""
-        where = dict(zip(self.names, range(len(self.names))))
-        rows = self.rows
-        for name, entry in changes.items():
-            if entry is not None and not rows:  # the full index held no file, so no columns either
-                rows.extend([] for _ in entry[2])
-            position = where.get(name)
-            if entry is None:
-                if position is not None:
-                    self.identities[position] = None
-                continue
-            file_identity, file_digest, row, span = entry
-            if position is None:
-                where[name] = position = len(self.names)
-                self.names.append(name)
-                self.identities.append(file_identity)
-                self.digests += file_digest
-                self.spans.extend(span)
-                self.slots.append(position)  # there are as many rows as files
-                for column, value in zip(rows, row):
-                    column.append(value)
-            else:
-                self.identities[position] = file_identity
-                self.digests[position * _DIGEST_SIZE:(position + 1) * _DIGEST_SIZE] = file_digest
-                self.spans[position * 3:position * 3 + 3] = array("Q", span)
-                for column, value in zip(rows, row):
-                    column[self.slots[position]] = value
-        self.changes = changes
-
-
-def _same_bytes(path: Path, file_digest: bytes) -> bool:
-    """Whether a racily clean file still holds what was cached (its timestamp cannot tell)."""
+def save(root: Path, index: Index, kept: Sequence[str], parsed: Sequence[Parsed], *, started: int,
+         confirmed: Sequence[str] = ()) -> None:
+    """Bring the cache up to date with a read of the folder: the `parsed` files recorded (as seen at
+    `started`), the `confirmed` ones marked seen then, the files gone forgotten — one transaction; and,
+    when many files changed since the parts of the snapshot were written, those parts written afresh
+    from what the read found. A failure only costs speed next time."""
+    staying = set(kept).union(parsed_entry.name for parsed_entry in parsed)
+    gone = [name for name in index.names if name not in staying]
+    if not parsed and not confirmed and not gone and not _stale_parts(index, kept, parsed):
+        return
     try:
-        return digest(path.read_bytes()) == file_digest
-    except OSError:
-        return False
+        with _database(root) as connection, _writing(connection):
+            untouched = _changes(connection) == index.changes  # nobody wrote since the read
+            change = _next_change(connection)
+            _insert(connection, parsed, seen=started, change=change)
+            connection.executemany("UPDATE files SET seen_ns = ?, changed = ? WHERE name = ?",
+                                   [(started, change, name) for name in confirmed])
+            connection.executemany("DELETE FROM files WHERE name = ?", [(name,) for name in gone])
+            if untouched and _stale_parts(index, kept, parsed, more=len(confirmed) + len(gone)):
+                _write_parts(connection, index, kept, parsed, started, set(confirmed), change)
+    except (Unusable, OSError, ValueError, MemoryError):  # ValueError: a value marshal cannot store
+        pass
 
 
-_name_of = itemgetter(0)
-_mtime_of = itemgetter(1)
+def _insert(connection: sqlite3.Connection, entries: Iterable[Parsed], *, seen: int, change: int) -> None:
+    """Record files read or written (each row made as it is inserted: a new cache of 100,000 files never
+    holds them all twice)."""
+    connection.executemany(
+        "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ((entry.name, *entry.identity, seen, entry.digest, change, *entry.packed) for entry in entries))
 
 
-# A column of texts is stored as one text (split in C when loaded): values joined by _SEPARATOR,
-# None written as _NONE. A column that holds anything else, or either character, is kept as a list.
+def _stale_parts(index: Index, kept: Sequence[str], parsed: Sequence[Parsed], more: int = 0) -> bool:
+    """Whether the parts of the snapshot this read used are missing or far behind the files table."""
+    most = max(MOST_CHANGES, (len(kept) + len(parsed)) // 10)
+    return (index.index_changed < 0 or index.data_changed < 0
+            or max(index.index_overlay, len(index.overlay)) + len(parsed) + more > most)
+
+
+def _write_parts(connection: sqlite3.Connection, index: Index, kept: Sequence[str], parsed: Sequence[Parsed],
+                 started: int, confirmed: set[str], change: int) -> None:
+    """The index part and this read's data part, as the files now are (kept and parsed); when every file
+    was read afresh (a new cache), the other data part too."""
+    by_name = {entry.name: entry for entry in parsed}
+    _write_part(connection, "index", change, _index_part(index, kept, by_name, started, confirmed))
+    fresh = sorted(by_name)
+    if index.kind == ROWS or not kept:
+        order, columns, missing = index.rows(kept) if index.kind == ROWS else ([], _no_data(ROWS), [])
+        if not missing:
+            _write_part(connection, ROWS, change, _rows_part(order, columns, fresh, by_name))
+    if index.kind == SUMMARIES or not kept:
+        named, summaries, missing = index.summaries(kept) if index.kind == SUMMARIES \
+            else ([], _no_data(SUMMARIES), [])
+        if not missing:
+            _write_part(connection, SUMMARIES, change, _summaries_part(named, summaries, fresh, by_name))
+
+
+def _write_part(connection: sqlite3.Connection, name: str, change: int, value: Any) -> None:
+    connection.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", (name, change, marshal.dumps(value)))
+
+
+def _index_part(index: Index, kept: Sequence[str], by_name: dict[str, Parsed], started: int, confirmed: set[str]
+                ) -> tuple[Any, ...]:
+    """Each file's name, identity, when that was taken and its digest, in name order."""
+    names = sorted([*kept, *by_name])
+    identities, seen, digests = [], [], []
+    for name in names:
+        entry = by_name.get(name)
+        if entry is not None:
+            identities.append(entry.identity)
+            seen.append(started)
+            digests.append(entry.digest)
+        else:
+            position = index.position(name)
+            assert position is not None, "a file kept is in the index"
+            identities.append(index.identities[position])
+            seen.append(started if name in confirmed else index.seen[position])
+            digests.append(index.digest_at(position))
+    return "/".join(names), identities, seen, b"".join(digests)
+
+
+def _rows_part(order: list[str], columns: list[list[Any]], fresh: list[str], by_name: dict[str, Parsed]
+               ) -> tuple[Any, ...]:
+    """The `list` rows (of the files in `order`, then the `fresh` ones), lying in the order `list` shows
+    them by default (reading in memory order is several times quicker), with where each file's lies."""
+    rows = [*zip(*columns), *(by_name[name].packed.unpacked_row() for name in fresh)]
+    everything = [*order, *fresh]
+    by_funnel = sorted(range(len(rows)), key=lambda at: listing.funnel_order(rows[at]))
+    slots = array("L", bytes(array("L").itemsize * len(rows)))
+    for slot, at in enumerate(by_funnel):
+        slots[at] = slot
+    by_name_order = sorted(range(len(everything)), key=everything.__getitem__)
+    laid_out = [list(column) for column in zip(*map(rows.__getitem__, by_funnel))] if rows else _no_data(ROWS)
+    return ("/".join(map(everything.__getitem__, by_name_order)),
+            array("L", map(slots.__getitem__, by_name_order)).tobytes(), [_pack(column) for column in laid_out])
+
+
+def _summaries_part(order: list[str], summaries: records.Summaries, fresh: list[str], by_name: dict[str, Parsed]
+                    ) -> tuple[Any, ...]:
+    """The summaries (of the files in `order`, then the `fresh` ones), in name order; the profiles one blob,
+    unpacked only by a command that looks at a profile."""
+    everything = [*order, *fresh]
+    taken = records.Summaries.of(by_name[name].packed.unpacked_summary() for name in fresh)
+    if order:
+        taken, more = summaries.take(range(len(summaries))), taken
+        taken.extend(more)
+        taken = taken.take(sorted(range(len(everything)), key=everything.__getitem__))
+    return ("/".join(sorted(everything)), marshal.dumps(list(taken.profiles)), _shared(taken.profile_keys),
+            taken.deal_counts, [_pack(column) for column in taken.deal_fields], taken.event_counts,
+            [_pack(column) for column in taken.fields])
+
+
+def _shared(column: list[Any]) -> list[Any]:
+    """Equal values made one object: marshal then stores each once, and reading makes each once."""
+    one: dict[Any, Any] = {}
+    return [one.setdefault(value, value) for value in column]
+
+
+# A column of texts is stored as one text (split in C when read): values joined by _SEPARATOR, None
+# written as _NONE. A column that holds anything else, or either character, is kept as a list.
 _SEPARATOR = "\x00"
 _NONE = "\x01"
 
@@ -259,307 +623,171 @@ def _unpack(stored: Any) -> list[Any]:
     return values
 
 
-def location(root: Path) -> Path:
-    """The cache index of the data folder at `root`."""
-    base = os.environ.get(CACHE_DIR_VARIABLE) or os.environ.get("XDG_CACHE_HOME") or _home_cache()
-    key = hashlib.sha256(str(root.resolve()).encode("utf-8")).hexdigest()[:20]
-    return Path(base) / "salescli" / key / "customers.cache"
-
-
-def records_location(index: Path) -> Path:
-    return index.with_name("records.cache")
-
-
-def disabled() -> bool:
-    return os.environ.get(CACHE_DIR_VARIABLE) == "off"
-
-
-def _home_cache() -> str:
+def put(root: Path, written: Iterable[Parsed], *, seen: int) -> None:
+    """Record files salescli has just written (their identity taken at `seen`), one transaction; only
+    where a cache exists already (the next read makes one of the whole folder)."""
+    written = list(written)
+    if not written:
+        return
     try:
-        return str(Path.home() / ".cache")
-    except RuntimeError:  # no home directory (some service accounts): a temporary one will do
-        import tempfile
-
-        return tempfile.gettempdir()
-
-
-def _stamp() -> bytes:
-    version = f"{FORMAT} {__version__} {sys.version_info[0]}.{sys.version_info[1]} {marshal.version}\n"
-    return MAGIC + version.encode("ascii")
-
-
-def load(root: Path) -> Cache:
-    """The index of `root`'s cache, or an empty cache when there is none or it cannot be trusted."""
-    path = location(root)
-    full = _read_checked(path)
-    if full is None:
-        return Cache(path)
-    (generation, index), base, written_ns = full
-    try:
-        names_text, identities, digests, spans, slots, packed_rows = index
-        names = names_text.split("/") if names_text else []  # "/" is in no file name
-        spans_array, slots_array = array("Q", spans), array("Q", slots)
-        if not (len(identities) == len(names) and len(digests) == len(names) * _DIGEST_SIZE
-                and len(spans_array) == len(names) * 3 and len(slots_array) == len(names)
-                and isinstance(packed_rows, list)):
-            return Cache(path)
-    except (TypeError, ValueError):
-        return Cache(path)
-    cache = Cache(path, written_ns, generation, base, names, identities, bytearray(digests), spans_array,
-                  slots_array, packed_rows)
-    changed = _read_checked(changes_location(path))
-    if changed is not None and changed[0][0] == base and isinstance(changed[0][1], dict):  # changes made since this full index was written
-        cache._amend(changed[0][1])
-        cache.written_ns = max(written_ns, changed[2])
-    return cache
-
-
-def changes_location(index: Path) -> Path:
-    return index.with_name("changes.cache")
-
-
-def _read_checked(path: Path) -> tuple[Any, bytes, int] | None:
-    """The pair (bytes, value) stored in a checksummed cache file, its checksum and its mtime; None if
-    untrusted."""
-    try:
-        with open(path, "rb") as handle:
-            written_ns = os.fstat(handle.fileno()).st_mtime_ns
-            data = handle.read()
-    except OSError:
-        return None
-    stamp = _stamp()
-    checksum, payload = data[len(stamp):len(stamp) + 32], data[len(stamp) + 32:]
-    if not data.startswith(stamp) or hashlib.sha256(payload).digest() != checksum:
-        return None
-    try:
-        value = marshal.loads(payload)
-    except (EOFError, ValueError, TypeError):
-        return None
-    if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], bytes)):
-        return None
-    return value, checksum, written_ns
-
-
-def _write_checked(path: Path, value: Any) -> bytes:
-    payload = marshal.dumps(value)
-    checksum = hashlib.sha256(payload).digest()
-    _replace(path, _stamp() + checksum + payload)
-    return checksum
-
-
-def _read_records(path: Path, generation: bytes) -> bytes | None:
-    """The records file, if it is the generation the index points into."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None
-    header = _stamp() + generation
-    return data if generation and data.startswith(header) else None
-
-
-def save(old: Cache, kept: Sequence[int], parsed: Iterable[tuple[str, Parsed]], *,
-         order: Callable[[tuple[Any, ...]], Any] | None = None) -> None:
-    """Record the files at the `kept` positions and the `parsed` files: their records appended (or,
-    when the records file is mostly dead, all written afresh), the change noted in the small changes
-    file (or, when there are many, a new full index written, its files ordered by `order` of their
-    rows); a failure only costs speed next time."""
-    parsed = list(parsed)
-    records = records_location(old.path)
-    try:
-        old.path.parent.mkdir(parents=True, exist_ok=True)
-        with _writing(old.path):
-            size = _size_of(records, old.generation)
-            live = sum(old.spans[position * 3 + 1] for position in kept) + sum(len(new.record) for _, new in parsed)
-            if size is not None and size <= 2 * live + DEAD_SLACK:
-                new = _append(records, size, parsed)
-                staying = {old.names[position] for position in kept}.union(new)
-                removed = [name for name, file_identity in zip(old.names, old.identities)
-                           if file_identity is not None and name not in staying]
-                changes = {**old.changes, **new, **dict.fromkeys(removed)}
-                if old.base and len(changes) <= max(MOST_CHANGES, len(old.names) // 10) \
-                        and _checksum_of(old.path) == old.base:
-                    _write_checked(changes_location(old.path), (old.base, changes))
-                    return
-                generation = old.generation
-                entries = [old.entry(position) for position in kept] + [(name, *entry) for name, entry in new.items()]
-            else:
-                generation, entries = _rewrite(records, old, kept, parsed)
-            _write_checked(old.path, (generation, _index(entries, order)))
-            changes_location(old.path).unlink(missing_ok=True)
-    except OSError:
+        with _database(root, make=False) as connection, _writing(connection):
+            change = _next_change(connection)
+            _insert(connection, written, seen=seen, change=change)
+    except (Unusable, OSError, ValueError, MemoryError):
         pass
 
 
-def _index(entries: list[tuple[str, Identity, bytes, tuple[Any, ...], Span]],
-           order: Callable[[tuple[Any, ...]], Any] | None) -> tuple[Any, ...]:
-    """The full index as stored: a column each; the files by name, the rows by `order`."""
-    entries.sort(key=_name_of)
-    by_order = sorted(range(len(entries)), key=lambda position: order(entries[position][3])) if order \
-        else range(len(entries))
-    slots = array("Q", bytes(8 * len(entries)))
-    for slot, position in enumerate(by_order):
-        slots[position] = slot
-    rows = list(zip(*(entries[position][3] for position in by_order)))
-    return ("/".join(entry[0] for entry in entries), [entry[1] for entry in entries],
-            b"".join(entry[2] for entry in entries),
-            array("Q", [number for entry in entries for number in entry[4]]).tobytes(),
-            slots.tobytes(), [_pack(column) for column in rows])
+class Record(NamedTuple):
+    """One file's entry: its digest, summary and packed events."""
+
+    digest: bytes
+    summary: tuple[Any, ...]
+    events: bytes
 
 
-def _append(records: Path, size: int, parsed: list[tuple[str, Parsed]]) -> dict[str, Entry]:
-    """Add the records at the end of the records file; the new files' entries."""
-    entries: dict[str, Entry] = {}
-    offset = size
-    with open(records, "ab") as handle:
-        for name, new in parsed:
-            handle.write(new.record)
-            span = (offset, len(new.record), zlib.crc32(new.record))
-            entries[name] = (new.identity, new.digest, tuple(new.row), span)
-            offset += len(new.record)
-    return entries
-
-
-def _checksum_of(index: Path) -> bytes | None:
-    """The checksum in the full index's header (to see that nobody has replaced it meanwhile)."""
-    stamp = _stamp()
+def record(root: Path, name: str, now: Identity, read_bytes: Callable[[], bytes]) -> Record | None:
+    """The entry of the file `name` if its identity is `now` (and, when racily clean, its bytes as
+    `read_bytes` gives them are those cached); None otherwise. Reads that entry alone."""
     try:
-        with open(index, "rb") as handle:
-            header = handle.read(len(stamp) + 32)
-    except OSError:
+        with _database(root, make=False) as connection:
+            found = connection.execute("SELECT size, mtime_ns, ctime_ns, inode, seen_ns, digest, summary, events"
+                                       " FROM files WHERE name = ?", (name,)).fetchone()
+    except (Unusable, OSError, MemoryError):
         return None
-    return header[len(stamp):] if header.startswith(stamp) else None
-
-
-def _rewrite(records: Path, old: Cache, kept: Sequence[int], parsed: list[tuple[str, Parsed]]
-             ) -> tuple[bytes, list[tuple[str, Identity, bytes, tuple[Any, ...], Span]]]:
-    generation = os.urandom(_GENERATION_SIZE)
-    header = _stamp() + generation
-    pieces: list[bytes] = [header]
-    entries = []
-    offset = len(header)
-    chosen = [(*old.entry(position)[:4], old._chunk(old.span_at(position))) for position in kept]
-    chosen += [(name, new.identity, new.digest, tuple(new.row), new.record) for name, new in parsed]
-    for name, file_identity, file_digest, row, chunk in chosen:
-        if chunk is None:
-            continue  # its record is lost with the old file: that customer file is parsed again next time
-        pieces.append(chunk)
-        entries.append((name, file_identity, file_digest, row, (offset, len(chunk), zlib.crc32(chunk))))
-        offset += len(chunk)
-    _replace(records, b"".join(pieces))
-    return generation, entries
-
-
-def _size_of(records: Path, generation: bytes) -> int | None:
-    """The records file's size, if it is of `generation` (else it is written afresh)."""
-    header = _stamp() + generation
-    try:
-        with open(records, "rb") as handle:
-            if not generation or handle.read(len(header)) != header:
-                return None
-            return os.fstat(handle.fileno()).st_size
-    except OSError:
+    if found is None or tuple(found[:4]) != now:
         return None
+    seen, file_digest, summary, events = found[4:]
+    if now[1] >= seen - RACY_NS and digest(read_bytes()) != file_digest:
+        return None
+    unpacked = _summary_of(summary)
+    return None if unpacked is None else Record(file_digest, unpacked, events)
 
 
-def _replace(path: Path, data: bytes) -> None:
-    temp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        temp.write_bytes(data)
-        os.replace(temp, path)
-    except BaseException:  # a full disk, a folder where the file should be, Ctrl-C: leave no temp file
-        temp.unlink(missing_ok=True)
-        raise
+class Events:
+    """Where the events of the customers of one read come from: fetched from the cache when first
+    looked at — a few customers one at a time, then all the others at once — and only while a file's
+    entry still has the digest the read saw (None otherwise: the caller reads the file)."""
 
+    def __init__(self, root: Path, digest_of: Callable[[str], bytes | None]) -> None:
+        self.root, self.digest_of = root, digest_of
+        self.fetched: dict[str, bytes] = {}
+        self.one_by_one = 0
 
-@contextmanager
-def _writing(index: Path) -> Iterator[None]:
-    """One writer at a time (appends must not interleave); without flock (Windows), the CRCs guard."""
-    try:
-        import fcntl
-    except ImportError:
-        yield
-        return
-    with open(index.with_name("lock"), "ab") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        yield
+    def fetch(self, name: str) -> bytes | None:
+        if name in self.fetched or self.one_by_one > FETCH_ONE_BY_ONE:
+            return self.fetched.pop(name, None)
+        self.one_by_one += 1
+        try:
+            with _database(self.root, make=False) as connection:
+                if self.one_by_one <= FETCH_ONE_BY_ONE:
+                    found = connection.execute("SELECT name, digest, events FROM files WHERE name = ?", (name,))
+                else:
+                    found = connection.execute("SELECT name, digest, events FROM files")
+                for each, file_digest, events in found:
+                    if self.digest_of(each) == file_digest:
+                        self.fetched[each] = events
+        except (Unusable, OSError, MemoryError):
+            pass
+        return self.fetched.pop(name, None)
 
 
 # ---- small documents (salescli.yaml): kept by content digest ---------------------------------
 
 def load_document(root: Path, name: str, content_digest: bytes) -> Any | None:
-    """What a small file of these contents parsed to last time (as plain values), if known."""
-    stored = _read_checked(_document_path(root, name))
-    return stored[0][1] if stored is not None and stored[0][0] == content_digest else None
+    """What a small file of these contents parsed to last time, if known."""
+    try:
+        with _database(root) as connection:
+            found = connection.execute("SELECT value FROM documents WHERE name = ? AND digest = ?",
+                                       (name, content_digest)).fetchone()
+        return None if found is None else records.restored(marshal.loads(found[0]))
+    except (Unusable, OSError, EOFError, ValueError, TypeError, MemoryError):
+        return None
 
 
 def save_document(root: Path, name: str, content_digest: bytes, value: Any) -> None:
-    path = _document_path(root, name)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        _write_checked(path, (content_digest, value))
-    except (OSError, ValueError):  # ValueError: not plain values, so not kept
+        data = marshal.dumps(records.storable(value))
+        with _database(root) as connection, _writing(connection):
+            connection.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", (name, content_digest, data))
+    except (Unusable, OSError, ValueError, MemoryError):  # ValueError: not plain values, so not kept
         pass
-
-
-def _document_path(root: Path, name: str) -> Path:
-    return location(root).with_name(f"{name}.cache")
 
 
 # ---- per-file results of other kinds (what `check` found in each file) -------------------------
 
 @dataclass
 class Memo:
-    """A value derived from each file's bytes (and from `key`, e.g. the settings it was derived
-    with), kept while the file is unchanged, by the same rule as the index."""
+    """A value derived from each file's bytes (and from `key`, e.g. the settings it was derived with),
+    kept while the file is unchanged, by the same rule as the customer files."""
 
-    path: Path
-    key: Any
-    written_ns: int = 0
-    entries: dict[str, tuple[Identity, bytes, Any]] = field(default_factory=dict)  # name → identity, digest, value
-    changed: bool = False
+    root: Path
+    name: str
+    key: bytes
+    started: int  # when this memo was read, before any file's identity was taken
+    entries: dict[str, tuple[Identity, int, bytes, bytes]] = field(default_factory=dict)  # identity, seen, digest, value
+    written: dict[str, tuple[Identity, int, bytes, bytes]] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)
 
-    def get(self, path: Path) -> tuple[Identity | None, Any]:
-        """The file's identity now (None: it cannot be read) and its value, if certainly unchanged
-        (else None)."""
+    def get(self, path: str, name: str) -> tuple[Identity | None, Any]:
+        """The identity now of the file `name` at `path` (None: it cannot be read) and its value, if
+        certainly unchanged (else None)."""
         try:
             now = identity(os.stat(path))
         except OSError:
             return None, None
-        entry = self.entries.get(path.name)
-        racy = now[1] >= self.written_ns - RACY_NS
-        if entry is None or entry[0] != now or (racy and not _same_bytes(path, entry[1])):
+        entry = self.entries.get(name)
+        if entry is None or entry[0] != now:
             return now, None
-        return now, entry[2]
+        if now[1] >= entry[1] - RACY_NS:
+            if not _same_bytes(path, entry[2]):
+                return now, None
+            if now[1] < self.started - RACY_NS:  # old enough now: next time its identity alone tells
+                self.written[name] = (now, self.started, *entry[2:])
+        try:
+            return now, marshal.loads(entry[3])
+        except (EOFError, ValueError, TypeError):
+            return now, None
 
-    def put(self, path: Path, now: Identity, file_digest: bytes, value: Any) -> None:
-        self.entries[path.name] = (now, file_digest, value)
-        self.changed = True
+    def put(self, name: str, now: Identity, file_digest: bytes, value: Any) -> None:
+        self.written[name] = (now, self.started, file_digest, marshal.dumps(value))
 
     def keep_only(self, names: Iterable[str]) -> None:
         """Forget the files that are gone."""
-        kept = {name: self.entries[name] for name in names if name in self.entries}
-        self.changed = self.changed or len(kept) != len(self.entries)
-        self.entries = kept
+        self.removed = list(set(self.entries).difference(names))
 
 
-def load_memo(root: Path, name: str, key: Any) -> Memo:
-    path = location(root).with_name(f"{name}.cache")
-    stored = None if disabled() else _read_checked(path)
-    if stored is None or not isinstance(stored[0][1], tuple) or len(stored[0][1]) != 2:
-        return Memo(path, key)
-    stored_key, entries = stored[0][1]
-    if stored_key != key or not isinstance(entries, dict):  # derived with other settings
-        return Memo(path, key)
-    return Memo(path, key, stored[2], entries)
+def load_memo(root: Path, name: str, key: bytes) -> Memo:
+    import time
+
+    memo = Memo(root, name, key, time.time_ns())
+    if disabled():
+        return memo
+    try:
+        with _database(root) as connection, _reading(connection):
+            found = connection.execute("SELECT key FROM memo_keys WHERE memo = ?", (name,)).fetchone()
+            if found is None or found[0] != key:  # derived with other settings
+                return memo
+            memo.entries = {entry[0]: ((entry[1], entry[2], entry[3], entry[4]), *entry[5:]) for entry in
+                            connection.execute("SELECT name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, value"
+                                               " FROM memos WHERE memo = ?", (name,))}
+    except (Unusable, OSError, MemoryError):
+        pass
+    return memo
 
 
 def save_memo(memo: Memo) -> None:
-    """Keep the memo, if anything in it changed; a failure only costs speed next time."""
-    if not memo.changed or disabled():
+    """Keep what changed in the memo, one transaction; a failure only costs speed next time."""
+    if disabled() or (not memo.written and not memo.removed and memo.entries):
         return
     try:
-        memo.path.parent.mkdir(parents=True, exist_ok=True)
-        with _writing(memo.path):
-            _write_checked(memo.path, (b"", (memo.key, memo.entries)))
-    except (OSError, ValueError):  # ValueError: not plain values, so not kept
+        with _database(memo.root) as connection, _writing(connection):
+            if not memo.entries:
+                connection.execute("DELETE FROM memos WHERE memo = ?", (memo.name,))
+                connection.execute("INSERT OR REPLACE INTO memo_keys VALUES (?, ?)", (memo.name, memo.key))
+            connection.executemany("INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   [(memo.name, name, *now, seen, file_digest, value)
+                                    for name, (now, seen, file_digest, value) in memo.written.items()])
+            connection.executemany("DELETE FROM memos WHERE memo = ? AND name = ?",
+                                   [(memo.name, name) for name in memo.removed])
+    except (Unusable, OSError, MemoryError):
         pass

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from collections import abc
 from dataclasses import dataclass, field, replace
 import datetime as dt
-import marshal
 import math
-from operator import itemgetter
 import unicodedata
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, NamedTuple, Sequence, overload
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, _, joined, pgettext
@@ -116,7 +115,7 @@ class Customer:
     id: str
     name: str
     profile: Mapping[str, Any]
-    events: Sequence[Event]  # a tuple, or a LazyEvents from the cache
+    events: Sequence[Event]  # a tuple, or the parse cache's records.LazyEvents
     deals: tuple[Deal, ...] = field(default=())
     path: Path | None = field(default=None, compare=False)  # the file it was read from
     # Derived from the events, kept apart so that lists and forecasts need not build every event:
@@ -155,12 +154,13 @@ class Customer:
 
     def get(self, key: str) -> Any:
         """A profile value by dotted key (`contact.person`); None when absent or empty."""
-        value: Any = self.profile
         if "." not in key:  # the common case, and a hot path in lists of thousands
-            value = value.get(key)
+            value = self.profile.get(key)
             return None if value == "" else value
-        for part in key.split("."):
-            if not isinstance(value, (dict, LazyProfile)):
+        first, *more = key.split(".")
+        value = self.profile.get(first)
+        for part in more:
+            if type(value) is not dict and not isinstance(value, abc.Mapping):  # (typing's isinstance is slow)
                 return None
             value = value.get(part)
         return None if value == "" else value
@@ -228,8 +228,8 @@ def appended(customer: Customer, items: Sequence[Mapping[str, Any]]) -> Customer
             or any(event.deal not in known or event.kind is EventKind.OPEN for event in added
                    if event.kind not in _NOT_ABOUT_A_DEAL):
         return with_events(customer, (*customer.events, *added))
-    events = customer.events.extended(added) if isinstance(customer.events, LazyEvents) \
-        else (*customer.events, *added)
+    extend = getattr(customer.events, "extended", None)  # a log the parse cache keeps packed stays packed
+    events = extend(added) if extend is not None else (*customer.events, *added)
     return replace(
         customer,
         events=events,
@@ -435,187 +435,13 @@ def as_of(customer: Customer, day: date) -> Customer:
     return with_events(customer, tuple(event for event in customer.events if event.date < day))
 
 
-class LazyEvents(Sequence[Event]):
-    """Events kept as the cache's plain rows, made into Event objects only when first looked at."""
-
-    __slots__ = ("_packed", "_count", "_events")
-
-    def __init__(self, packed: bytes, count: int) -> None:
-        self._packed = packed  # the rows, marshalled: loading a cache then makes one object, not hundreds
-        self._count = count
-        self._events: tuple[Event, ...] | None = None
-
-    def _built(self) -> tuple[Event, ...]:
-        if self._events is None:
-            rows = marshal.loads(self._packed)
-            self._events = tuple(event_from_row(row, index) for index, row in enumerate(rows))
-        return self._events
-
-    @overload
-    def __getitem__(self, index: int) -> Event: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> Sequence[Event]: ...
-
-    def __getitem__(self, index: int | slice) -> Event | Sequence[Event]:
-        return self._built()[index]
-
-    def __len__(self) -> int:
-        return self._count
-
-    def __iter__(self) -> Iterator[Event]:
-        return iter(self._built())
-
-    @property
-    def packed(self) -> bytes:
-        """The rows as the cache stores them."""
-        return self._packed
-
-    def extended(self, events: Sequence[Event]) -> LazyEvents:
-        """These events and `events` after them, still packed (a long log is not made into objects)."""
-        rows = marshal.loads(self._packed) + tuple(map(event_row, events))
-        return LazyEvents(marshal.dumps(rows), self._count + len(events))
-
-    def notes(self) -> list[str]:
-        """Each event's note, reason and goal that is given (what a search reads), without making the
-        events: a search through thousands of customers would otherwise make every one."""
-        if self._events is not None:
-            return event_notes(self._events)
-        return [text for row in marshal.loads(self._packed) for text in itemgetter(*_NOTES)(row) if text]
-
-    def __eq__(self, other: object) -> bool:
-        return tuple(self) == tuple(other) if isinstance(other, Sequence) else NotImplemented
-
-    __hash__ = None  # type: ignore[assignment]
-
-
-def ordinal(day: date | None) -> int | None:
-    """A day as marshal stores it (None stays None); the cached records and rows use these."""
-    return None if day is None else day.toordinal()
-
-
-def _day(ordinal: int | None) -> date | None:
-    return None if ordinal is None else date.fromordinal(ordinal)
-
-
 def amount_text(value: Decimal | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _decimal(text: str | None) -> Decimal | None:
-    return None if text is None else Decimal(text)
-
-
 def event_notes(events: Sequence[Event]) -> list[str]:
     """Each event's note, reason and goal that is given, in the log's order."""
-    if isinstance(events, LazyEvents):
-        return events.notes()
+    notes = getattr(events, "notes", None)  # a log the parse cache keeps packed reads them without making events
+    if notes is not None:
+        return notes()  # type: ignore[no-any-return]
     return [text for event in events for text in (event.note, event.reason, event.goal) if text]
-
-
-def event_row(event: Event) -> tuple[Any, ...]:
-    """An event as plain values (the cache stores these with marshal)."""
-    return (event.date.toordinal(), event.kind.value, event.deal, event.stage.value if event.stage else None,
-            amount_text(event.value), ordinal(event.by), ordinal(event.next), event.reason, event.goal, event.note,
-            event.project, event.role, event.owner, event.product)
-
-
-_NOTES = (9, 7, 8)  # where event_row puts the note, the reason and the goal
-
-
-def event_from_row(row: Sequence[Any], index: int) -> Event:
-    day, kind, deal, stage, value, by, next_day, reason, goal, note, project, role, owner, product = row
-    return Event(date.fromordinal(day), EventKind(kind), deal, STAGE_BY_KEY[stage] if stage else None,
-                 _decimal(value), _day(by), _day(next_day), reason, goal, note, project, role, owner, product, index)
-
-
-def deal_row(deal: Deal) -> tuple[Any, ...]:
-    return (deal.name, deal.opened.toordinal(), deal.stage.value, deal.status.value, amount_text(deal.target_value),
-            ordinal(deal.target_date), amount_text(deal.won_value), ordinal(deal.won_date), deal.lost_reason,
-            ordinal(deal.lost_date), ordinal(deal.stage_since), deal.furthest.value, ordinal(deal.next_visit),
-            ordinal(deal.last_event), deal.owner, deal.product)
-
-
-def deal_from_row(row: Sequence[Any]) -> Deal:
-    (name, opened, stage, status, target_value, target_date, won_value, won_date, lost_reason, lost_date,
-     stage_since, furthest, next_visit, last_event, owner, product) = row
-    return Deal(name, date.fromordinal(opened), STAGE_BY_KEY[stage], STATUS_BY_VALUE[status], _decimal(target_value),
-                _day(target_date), _decimal(won_value), _day(won_date), lost_reason, _day(lost_date),
-                _day(stage_since), STAGE_BY_KEY[furthest], _day(next_visit), _day(last_event), owner, product)
-
-
-STATUS_BY_VALUE = {status.value: status for status in Status}
-
-
-def storable(value: Any) -> Any:
-    """YAML values with dates and times as tagged tuples: what marshal can store (`restored` undoes it)."""
-    if isinstance(value, dict):
-        return {key: storable(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [storable(item) for item in value]
-    if isinstance(value, datetime):
-        return ("datetime", value.isoformat())
-    if isinstance(value, date):
-        return ("date", value.toordinal())
-    return value
-
-
-def restored(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: restored(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [restored(item) for item in value]
-    if isinstance(value, tuple):  # YAML gives no tuples: these are storable's
-        kind, stored = value
-        return datetime.fromisoformat(stored) if kind == "datetime" else date.fromordinal(stored)
-    return value
-
-
-def to_record(customer: Customer) -> tuple[Any, ...]:
-    """Everything a command needs of a customer, as plain values; the profile and the events packed
-    apart, to be unpacked only by a command that looks at them."""
-    profile = customer.profile
-    events = customer.events
-    return (customer.id, customer.name,
-            profile.packed if isinstance(profile, LazyProfile) else marshal.dumps(storable(dict(profile))),
-            tuple(map(deal_row, customer.deals)), ordinal(customer.last_activity), ordinal(customer.first_seen),
-            tuple(day.toordinal() for day in customer.visit_days), len(events),
-            events.packed if isinstance(events, LazyEvents) else marshal.dumps(tuple(map(event_row, events))))
-
-
-def from_record(record: Sequence[Any], path: Path | None) -> Customer:
-    customer_id, name, profile, deals, last_activity, first_seen, visit_days, count, events = record
-    return Customer(customer_id, name, LazyProfile(profile), LazyEvents(events, count),
-                    tuple(map(deal_from_row, deals)), path, _day(last_activity), _day(first_seen),
-                    tuple(map(date.fromordinal, visit_days)))
-
-
-class LazyProfile(Mapping[str, Any]):
-    """A profile kept packed as the cache stores it, unpacked when first looked at (a forecast never does)."""
-
-    __slots__ = ("_packed", "_values")
-
-    def __init__(self, packed: bytes) -> None:
-        self._packed = packed
-        self._values: dict[str, Any] | None = None
-
-    def _unpacked(self) -> dict[str, Any]:
-        if self._values is None:
-            self._values = restored(marshal.loads(self._packed))
-        return self._values
-
-    @property
-    def packed(self) -> bytes:
-        return self._packed
-
-    def __getitem__(self, key: str) -> Any:
-        return self._unpacked()[key]
-
-    def get(self, key: str, default: Any = None) -> Any:
-        return self._unpacked().get(key, default)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._unpacked())
-
-    def __len__(self) -> int:
-        return len(self._unpacked())

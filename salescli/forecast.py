@@ -210,15 +210,16 @@ def month_forecast(
 ) -> MonthForecast:
     """Won, weighted pipeline, best case and the open deals left out of `month`, and the output formula."""
     current = month == Month.of(today)
+    first, last = month.first, month.last  # (a date's month compared by its bounds: no Month made per deal)
     won, pipeline, omitted = [], [], []
     elsewhere = 0
     for customer in customers:
         for deal in customer.deals:
-            if deal.status is Status.WON and deal.won_date and Month.of(deal.won_date) == month:
+            if deal.status is Status.WON and deal.won_date and first <= deal.won_date <= last:
                 won.append(_line(customer, deal, probabilities, categories))
-            elif deal.is_open:
+            elif deal.status is Status.OPEN:
                 reason = _omitted(deal, today)
-                due = deal.target_date is not None and Month.of(deal.target_date) == month
+                due = deal.target_date is not None and first <= deal.target_date <= last
                 if reason is None and due:
                     pipeline.append(_line(customer, deal, probabilities, categories))
                 elif reason == NO_VALUE:  # listed in the month it is due in
@@ -286,7 +287,9 @@ def formula(
     if clamped:
         assert first_event is not None
         start = first_event
-    visits = {(customer.id, day) for customer in customers for day in customer.visit_days if start <= day <= today}
+    visits = {(customer.id, day) for customer in customers
+              if customer.last_activity and customer.last_activity >= start  # (else no visit in the window)
+              for day in customer.visit_days if start <= day <= today}
     visited = {customer_id for customer_id, _day in visits}
     wins = [(customer.id, deal) for customer in customers for deal in customer.deals
             if deal.status is Status.WON and deal.won_date and start <= deal.won_date <= today]

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
 
 from salescli.customer import Customer, Deal, Status
@@ -113,8 +114,10 @@ class NoTarget(InvalidValue):
 
 # ---- one customer's plan --------------------------------------------------------------------
 
-def customer_plan(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar) -> list[Visit]:
-    """The visits from `today` to the deal's target date (one per remaining stage) and after the sale."""
+def customer_plan(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar,
+                  until: date | None = None) -> list[Visit]:
+    """The visits from `today` to the deal's target date (one per remaining stage) and after the sale
+    (none when `until` is given and the first comes after it)."""
     if deal.status is Status.LOST:
         raise InvalidValue(_("deal {deal} of {customer} is lost; reopen it to plan visits").format(
             deal=deal.name, customer=customer.name))
@@ -129,6 +132,8 @@ def customer_plan(customer: Customer, deal: Deal, *, today: date, calendar: Work
                                                                     id=customer.id))
     stages = _remaining(deal.stage)
     days = _spread(calendar.workdays(calendar_next(calendar, today), _day_before(deal.target_date)), len(stages))
+    if until is not None and days and days[0] > until:
+        return []  # (what each visit should find out is not worked out for a plan that is not asked for)
     still_missing = _assign_missing(customer, stages)
     visits = [
         Visit(customer, deal.name, day, "plan", PHASES[stage], stage, PURPOSES[stage], still_missing[stage],
@@ -182,14 +187,21 @@ def _assign_missing(customer: Customer, stages: Sequence[Stage]) -> dict[Stage, 
 
 def _after_sale(customer: Customer, deal: Deal, closed: date, *, today: date,
                 calendar: WorkCalendar) -> list[Visit]:
-    ahead = calendar.workdays(closed, closed.replace(year=closed.year + 1))
     visits = []
-    for number, (offset, kind, english, chinese) in enumerate(AFTER_SALE, start=1):
-        day = ahead[min(offset, len(ahead) - 1)]
+    for number, ((_, kind, english, chinese), day) in enumerate(zip(AFTER_SALE, _after_sale_days(calendar, closed)),
+                                                                start=1):
         if day >= today:
             visits.append(Visit(customer, deal.name, day, kind, AFTER, Stage.SERVICE, (english, chinese),
                                 key=f"after-sale-{number}"))
     return visits
+
+
+@lru_cache(maxsize=4096)
+def _after_sale_days(calendar: WorkCalendar, closed: date) -> tuple[date, ...]:
+    """The days of the visits after a sale closed on `closed` (worked out once a day: a folder's sales
+    share their closing days)."""
+    ahead = calendar.workdays(closed, closed.replace(year=closed.year + 1))
+    return tuple(ahead[min(offset, len(ahead) - 1)] for offset, *_ in AFTER_SALE)
 
 
 # ---- the route across customers -------------------------------------------------------------
@@ -240,22 +252,27 @@ def _requests(customers: Iterable[Customer], *, today: date, calendar: WorkCalen
     requests = []
     for customer in customers:
         for deal in customer.deals:
-            visit = _next_visit(customer, deal, today=today, calendar=calendar)
+            visit = _next_visit(customer, deal, today=today, calendar=calendar, until=until)
             if visit is not None and visit.day <= until:
                 requests.append(visit)
     return requests
 
 
-def _next_visit(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar) -> Visit | None:
+def _next_visit(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar, until: date) -> Visit | None:
+    """The deal's next visit, if it comes by `until`."""
     if deal.status is Status.LOST:
         return None
     if deal.next_visit is not None and deal.status is Status.OPEN:
+        if deal.next_visit > until:
+            return None
         stage = deal.stage.next() or deal.stage
         collect = _assign_missing(customer, [stage])[stage]
         return Visit(customer, deal.name, deal.next_visit, "next", PHASES[stage], stage, PURPOSES[stage], collect,
                      overdue=deal.next_visit < today, key=f"next-{deal.next_visit}")
+    if deal.status is Status.OPEN and (deal.target_date is None or deal.target_date <= today):
+        return None  # no plan to make (customer_plan says why)
     try:
-        plan = customer_plan(customer, deal, today=today, calendar=calendar)
+        plan = customer_plan(customer, deal, today=today, calendar=calendar, until=until)
     except InvalidValue:
         return None
     return plan[0] if plan else None
@@ -311,10 +328,10 @@ def _most_common_area(visits: Sequence[Visit]) -> Any:
 
 
 def _never_visited_prospect(customer: Customer) -> bool:
+    if customer.visit_days:  # (first: most customers were visited, and their current deal need not be found)
+        return False
     deal = customer.current_deal
-    visited = bool(customer.visit_days)
-    return (deal is not None and deal.is_open and deal.stage in (Stage.PROSPECT, Stage.PREPARE)
-            and not visited)
+    return deal is not None and deal.is_open and deal.stage in (Stage.PROSPECT, Stage.PREPARE)
 
 
 def _busiest_area(prospects: Sequence[Customer], planned: set[str]) -> Any:

@@ -10,9 +10,7 @@ Every file is opened so that a FIFO is never waited on, and only regular files a
 
 from __future__ import annotations
 
-import bisect
 import errno
-import marshal
 import os
 import re
 import stat
@@ -23,15 +21,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar
 
-from salescli import cache
+from salescli import cache, records
 from salescli.config import Config, ConfigProblem, config_from_document
-from salescli.customer import (Customer, LogProblem, customer_from_document, from_record, restored, storable,
-                               to_record)
-from salescli.errors import (BrokenFile, DataError, InvalidValue, NotFound, UnsafeWrite,
-                             display_path)
+from salescli.customer import Customer, LogProblem, customer_from_document
+from salescli.errors import BrokenFile, DataError, InvalidValue, NotFound, UnsafeWrite, display_path
 from salescli.i18n import N_, _
 from salescli.ids import validate_id
-from salescli.listing import Columns, Row, funnel_order, row
+from salescli.listing import Columns, row
 from salescli.profile import PEOPLE_KEY, UNSET, person_index
 
 CUSTOMERS = "customers"
@@ -128,7 +124,7 @@ def _config_document(folder: DataFolder, data: bytes, text: str) -> Any:
     key = cache.digest(data)
     known = None if cache.disabled() else cache.load_document(folder.root, "config", key)
     if known is not None:
-        return restored(known)
+        return known
     from salescli import yamlfile
 
     try:
@@ -136,7 +132,7 @@ def _config_document(folder: DataFolder, data: bytes, text: str) -> Any:
     except yamlfile.YamlProblem as problem:
         raise BrokenFile(problem.message, path=folder.config_path, line=problem.line, column=problem.column) from None
     if not cache.disabled():
-        cache.save_document(folder.root, "config", key, storable(document))
+        cache.save_document(folder.root, "config", key, document)
     return document
 
 
@@ -154,11 +150,9 @@ def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
     """Every customer file (by file name), parsed or (when unchanged) from the parse cache."""
     if not use_cache or cache.disabled():
         return _parse_files(folder.customer_files())
-    scan = _scan(folder, records=True)
-    files = folder.customers
-    _scans.append((files, scan))
-    customers = [from_record(scan.records[name], files / name) for name in sorted(scan.records)]
-    return Folder(customers, scan.problems)
+    scan = _scan(folder, cache.SUMMARIES)
+    _scans.append((folder.customers, scan))
+    return Folder(scan.customers, scan.problems)
 
 
 @dataclass(frozen=True)
@@ -170,56 +164,56 @@ class Rows:
 
 
 def read_rows(folder: DataFolder) -> Rows:
-    """Every customer's list row, in no particular order: from the cache's index when the file is
-    unchanged (no record is read)."""
+    """Every customer's list row, in no particular order: from the parse cache when the file is
+    unchanged (no customer is built)."""
     if cache.disabled():
         read = _parse_files(folder.customer_files())
         return Rows(Columns.of(map(row, read.customers)), read.problems)
-    scan = _scan(folder, records=False)
-    fields = scan.index.rows_at(scan.kept)
-    rows = Columns(fields) if fields else Columns.of([])
-    rows.extend(Row._make(new.row) for _, new in scan.parsed)
-    return Rows(rows, scan.problems)
+    scan = _scan(folder, cache.ROWS)
+    return Rows(scan.rows, scan.problems)
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Scan:
-    index: cache.Cache
-    kept: list[int]  # the positions in the index of the files that are unchanged
-    parsed: list[tuple[str, cache.Parsed]]  # the other files, parsed
-    records: dict[str, Any]  # file name → record (when asked for)
+    """A read of the whole folder through the cache: the customers or the rows, and the problems."""
+
+    index: cache.Index
+    kept: list[str]  # the files that were unchanged
+    parsed: list[cache.Parsed]  # the others, parsed
     problems: list[DataError]
+    customers: list[Customer] = field(default_factory=list)  # for cache.SUMMARIES
+    rows: Columns = field(default_factory=lambda: Columns.of([]))  # for cache.ROWS
+    _kept: set[str] | None = None
 
     def digest_of(self, name: str) -> bytes | None:
         """The digest of the file `name` as read (None: it was not read)."""
-        for parsed_name, parsed in self.parsed:
-            if parsed_name == name:
-                return parsed.digest
-        try:
-            position = self.index.names.index(name)
-        except ValueError:
-            return None
-        at = bisect.bisect_left(self.kept, position)
-        return self.index.digest_at(position) if at < len(self.kept) and self.kept[at] == position else None
+        for entry in self.parsed:
+            if entry.name == name:
+                return entry.digest
+        if self._kept is None:
+            self._kept = set(self.kept)
+        return self.index.digest_of(name) if name in self._kept else None
 
 
-def _scan(folder: DataFolder, *, records: bool) -> _Scan:
-    """Which customer files the cache has (and their records) and the others parsed; the cache is
-    brought up to date when anything changed."""
-    stored = cache.load(folder.root)
+def _scan(folder: DataFolder, kind: str) -> _Scan:
+    """The customers (cache.SUMMARIES) or rows (cache.ROWS) of every file: from the cache where the file is
+    unchanged, the others parsed; the cache is brought up to date when anything changed."""
+    started = time.time_ns()  # before any file's identity is taken (the racily-clean rule)
     files = folder.customers
-    kept, stale = stored.sort_out(*_listing(files), files)
-    found_records: dict[str, Any] = {}
-    if records:
-        trusted = []
-        for position in kept:
-            name, record = stored.names[position], stored.record(position)
-            if record is None:  # its record is damaged: parse the file again
-                stale.append((name, stored.identities[position]))  # type: ignore[arg-type]
-            else:
-                trusted.append(position)
-                found_records[name] = record
-        kept = trusted
+    names, identities = _listing(files)
+    index = cache.read(folder.root, kind)
+    kept, stale, confirmed = index.sort_out(names, identities, files, started)
+    if kind == cache.ROWS:
+        _order, columns, missing = index.rows(kept)
+    else:
+        order, summaries, missing = index.summaries(kept)
+        customers, more = _customers(folder, index, order, summaries)
+        missing += more
+    if missing:  # in the cache, but not whole: read again
+        now = dict(zip(names, identities))
+        stale += [(name, now[name]) for name in missing]
+        gone = set(missing)
+        kept = [name for name in kept if name not in gone]
     results = map_files(_parse_for_cache, [files / name for name, _identity in stale],
                         doing=N_("reading customer files: {number}/{count}"))
     problems, parsed = [], []
@@ -227,14 +221,75 @@ def _scan(folder: DataFolder, *, records: bool) -> _Scan:
         if isinstance(result, DataError):
             problems.append(result)
         else:
-            digest, plain_row, record = result
-            parsed.append((name, cache.Parsed(identity, digest, plain_row, record)))
-            if records:
-                found_records[name] = marshal.loads(record)
-    if parsed or len(kept) != stored.live:
-        cache.save(stored, kept, parsed, order=funnel_order)
+            parsed.append(cache.Parsed(name, identity, *result))
+    parsed.sort()
+    cache.save(folder.root, index, kept, parsed, started=started, confirmed=confirmed)
     problems.sort(key=lambda problem: str(problem.path))
-    return _Scan(stored, kept, parsed, found_records, problems)
+    scan = _Scan(index, kept, parsed, problems)
+    if kind == cache.ROWS:
+        fresh = [entry.packed.unpacked_row() for entry in parsed]
+        scan.rows = Columns([[*values, *more] for values, more in zip(columns, zip(*fresh))] if fresh else columns)
+    else:
+        scan.customers = customers if not parsed and order == kept else \
+            _in_name_order(order, customers, parsed, files)
+    return scan
+
+
+def _customers(folder: DataFolder, index: cache.Index, names: list[str], summaries: records.Summaries
+               ) -> tuple[list[Customer], list[str]]:
+    """The customers of the cache's summaries (their events fetched when first looked at), and the files
+    whose summaries do not unpack."""
+    files = folder.customers
+    origin = _Origin(cache.Events(folder.root, index.digest_of), files)
+    paths = [files / name for name in names]
+    try:
+        return records.customers(summaries, paths, origin=origin, names=names), []
+    except records.UNPACK_ERRORS:  # one of them is damaged: which?
+        customers, damaged = [], []
+        for name, summary, path in zip(names, summaries.rows(), paths):
+            try:
+                customers += records.customers(records.Summaries.of([summary]), [path], origin=origin, names=[name])
+            except records.UNPACK_ERRORS:
+                damaged.append(name)
+        return customers, damaged
+
+
+class _Origin:
+    """The events of a read's customers, from the cache (while a file's entry is the one read), else from
+    the file; and a file read again when what the cache holds of it does not unpack."""
+
+    def __init__(self, source: cache.Events, files: Path) -> None:
+        self.source, self.files = source, files
+        self._again: dict[str, records.Packed] = {}
+
+    def events(self, name: str) -> bytes:
+        found = self.source.fetch(name)
+        return found if found is not None else self.again(name).events
+
+    def again(self, name: str) -> records.Packed:
+        """The customer read again from its file, and the cache's entry made whole."""
+        if name not in self._again:
+            path, seen = self.files / name, time.time_ns()
+            try:
+                identity = cache.identity(os.stat(path))
+            except OSError:
+                identity = _UNREADABLE
+            data = _read_bytes(path)
+            customer = parse_customer(_decoded(data, path), path)
+            self._again[name] = records.pack(customer, row(customer))
+            cache.put(self.source.root, [cache.Parsed(name, identity, cache.digest(data), self._again[name])],
+                      seen=seen)
+        return self._again[name]
+
+
+def _in_name_order(names: list[str], customers: list[Customer], parsed: list[cache.Parsed], files: Path
+                   ) -> list[Customer]:
+    """The customers from the cache and those just parsed, together in file-name order."""
+    fresh = [records.customer(entry.packed.unpacked_summary(), entry.packed.events, files / entry.name)
+             for entry in parsed]
+    everything = [*names, *(entry.name for entry in parsed)]
+    both = [*customers, *fresh]
+    return [both[at] for at in sorted(range(len(both)), key=everything.__getitem__)]
 
 
 def _listing(folder: Path) -> tuple[list[str], list[cache.Identity]]:
@@ -285,11 +340,11 @@ def map_files(work: Callable[[Path], Any], paths: Sequence[Path], *, doing: str)
         return list(_progress(pool.map(work, paths, chunksize=chunk), doing, total=len(paths)))
 
 
-def _parse_for_cache(path: Path) -> Any:
+def _parse_for_cache(path: Path) -> tuple[bytes, records.Packed] | DataError:
     try:
         data = _read_bytes(path)
         customer = parse_customer(_decoded(data, path), path)
-        return cache.digest(data), tuple(row(customer)), marshal.dumps(to_record(customer))
+        return cache.digest(data), records.pack(customer, row(customer))
     except DataError as problem:
         return problem
 
@@ -345,22 +400,15 @@ def load_customer(folder: DataFolder, path: Path) -> Customer:
 
 
 def _cached_customer(folder: DataFolder, path: Path, identity: cache.Identity) -> Customer | None:
-    stored = cache.load(folder.root)
+    found = cache.record(folder.root, path.name, identity, lambda: _read_bytes(path))
+    if found is None:
+        return None
     try:
-        position = stored.names.index(path.name)
-    except ValueError:
+        customer = records.customer(found.summary, found.events, path)
+    except records.UNPACK_ERRORS:
         return None
-    if stored.identities[position] != identity:
-        return None
-    racy = identity[1] >= stored.written_ns - cache.RACY_NS  # then its bytes must match, as in Cache.sort_out
-    if racy and cache.digest(_read_bytes(path)) != stored.digest_at(position):
-        return None
-    record = stored.record_alone(position)
-    if record is None:
-        return None
-    customer = from_record(record, path)
-    _parsed[_key(path)] = (stored.digest_at(position), customer)
-    _seen[_key(path)] = stored.digest_at(position)
+    _parsed[_key(path)] = (found.digest, customer)
+    _seen[_key(path)] = found.digest
     return customer
 
 
@@ -1073,7 +1121,7 @@ def _remove_leftovers(folder: Path, names: Iterable[str]) -> None:
 
 # ---- keeping the parse cache up to date with salescli's own writes --------------------------
 
-_batches: list[dict[Path, tuple[str, cache.Parsed]]] = []
+_batches: list[dict[Path, cache.Parsed]] = []
 
 
 @contextmanager
@@ -1090,23 +1138,17 @@ def _remember(path: Path, data: bytes, customer: Customer, identity: cache.Ident
     """Put a file salescli has just written into the parse cache: the next command need not parse it."""
     if cache.disabled():
         return
-    written = {path: (path.name, cache.Parsed(identity, cache.digest(data), tuple(row(customer)),
-                                             marshal.dumps(to_record(customer))))}
+    written = {path: cache.Parsed(path.name, identity, cache.digest(data), records.pack(customer, row(customer)))}
     if _batches:
         _batches[-1].update(written)
     else:
         _flush(written)
 
 
-def _flush(written: Mapping[Path, tuple[str, cache.Parsed]]) -> None:
+def _flush(written: Mapping[Path, cache.Parsed]) -> None:
+    seen = time.time_ns()  # after the files were written: they are racily clean until two seconds later
     for files in {path.parent for path in written}:
-        stored = cache.load(files.parent)
-        if not stored.base:  # no cache yet: the next read makes one of the whole folder
-            continue
-        new = {name: parsed for path, (name, parsed) in written.items() if path.parent == files}
-        kept = [position for position, (name, identity) in enumerate(zip(stored.names, stored.identities))
-                if identity is not None and name not in new]
-        cache.save(stored, kept, new.items(), order=funnel_order)
+        cache.put(files.parent, [entry for path, entry in written.items() if path.parent == files], seen=seen)
 
 
 def _fsync_folder(folder: Path) -> None:

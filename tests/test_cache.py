@@ -1,5 +1,6 @@
 """The parse cache: correct whatever happens to the files, disposable, never trusted blindly."""
 
+import marshal
 import multiprocessing
 import os
 import subprocess
@@ -9,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from salescli import cache, listing, store
+from salescli import cache, listing, records, store
 from tests.conftest import Run
 
 OLD = 1_600_000_000_000_000_000  # 2020: far outside the racy window
@@ -106,7 +107,8 @@ def test_a_truncated_or_garbage_cache_is_ignored(folder: Path, garbage: bytes | 
     path.write_bytes(data[: len(data) // 2] if garbage is None else garbage)
     assert notes(folder) == {"a": "x"}
     assert len(counted) == 2  # parsed again, not trusted
-    assert cache.load(folder).names == ["a.yaml"]  # and rebuilt
+    assert cache.read(folder, cache.SUMMARIES).names == ["a.yaml"]  # and rebuilt
+    assert notes(folder) == {"a": "x"} and len(counted) == 2
 
 
 def test_deleting_the_cache_changes_nothing(folder: Path) -> None:
@@ -169,32 +171,65 @@ def test_salescli_s_own_writes_update_the_cache(folder: Path, run: Run, counted:
     assert counted == []  # neither the visited nor the added file was parsed again
 
 
-def test_a_damaged_record_part_is_never_trusted(folder: Path, counted: list[Path]) -> None:
+def _sql(folder: Path, statement: str, *values: object) -> None:
+    import sqlite3
+
+    connection = sqlite3.connect(cache.location(folder))
+    with connection:
+        connection.execute(statement, values)
+    connection.close()
+
+
+def test_a_damaged_record_is_read_again_from_its_file(folder: Path, counted: list[Path]) -> None:
     make(folder, "a", customer("A", "kept"))
-    assert notes(folder) == {"a": "kept"}
-    path = cache.records_location(cache.location(folder))
-    data = bytearray(path.read_bytes())
-    data[-3] ^= 0xFF  # inside the record
-    path.write_bytes(bytes(data))
+    make(folder, "b", customer("B", "kept") + "- {date: 2026-09-02, event: added, stage: demo}\n")
+    assert notes(folder) == {"a": "kept", "b": "kept"}
+    _sql(folder, "UPDATE files SET events = ? WHERE name = 'a.yaml'", b"\x00damaged")
     counted.clear()
-    assert store.read_rows(store.DataFolder(folder)).rows["id"] == ["a"]
-    assert counted == []  # the index is intact: rows come from it
-    assert notes(folder) == {"a": "kept"}
-    assert counted == [folder / "customers" / "a.yaml"]  # the records are not: the file is parsed again
+    assert sorted(store.read_rows(store.DataFolder(folder)).rows["id"]) == ["a", "b"]
+    assert counted == []  # the rows are intact
+    assert notes(folder) == {"a": "kept", "b": "kept"}
+    assert counted == [folder / "customers" / "a.yaml"]  # its events are not: its file is read again
+    _sql(folder, "UPDATE files SET summary = ?, changed = 1000 WHERE name = 'b.yaml'", b"\xffdamaged")
+    counted.clear()
+    assert notes(folder) == {"a": "kept", "b": "kept"}
+    assert counted == [folder / "customers" / "b.yaml"]
+    parsed = store.read_customer(folder / "customers" / "b.yaml")
+    summary = list(records.pack(parsed, listing.row(parsed)).unpacked_summary())
+    summary[records.DEALS] = ((*summary[records.DEALS][0][:1], "not a day", *summary[records.DEALS][0][2:]),)
+    _sql(folder, "UPDATE files SET summary = ?, changed = 1001 WHERE name = 'b.yaml'",
+         marshal.dumps(tuple(summary)))  # of the layout, but not unpacking
+    counted.clear()
+    assert notes(folder) == {"a": "kept", "b": "kept"}
+    assert counted == [folder / "customers" / "b.yaml"]
 
 
-def test_a_bulk_import_writes_the_cache_once(folder: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_damaged_snapshot_is_made_again_from_the_files_table(folder: Path, counted: list[Path]) -> None:
+    for name in "abc":
+        make(folder, name, customer(name.upper(), name))
+    assert notes(folder) == {"a": "a", "b": "b", "c": "c"}
+    assert len(store.read_rows(store.DataFolder(folder)).rows) == 3
+    _sql(folder, "UPDATE parts SET data = ?", b"junk")
+    counted.clear()
+    assert sorted(store.read_rows(store.DataFolder(folder)).rows["name"]) == ["A", "B", "C"]
+    assert notes(folder) == {"a": "a", "b": "b", "c": "c"}
+    assert counted == []  # every file's own row was whole
+
+
+def test_a_bulk_import_writes_the_cache_once(folder: Path, run: Run, monkeypatch: pytest.MonkeyPatch,
+                                             counted: list[Path]) -> None:
     make(folder, "a", customer("A"))
     assert run("list").exit_code == 0
-    saves: list[int] = []
-    real = cache.save
-    monkeypatch.setattr(cache, "save", lambda *args, **kwargs: saves.append(1) or real(*args, **kwargs))
+    puts: list[int] = []
+    real = cache.put
+    monkeypatch.setattr(cache, "put", lambda *args, **kwargs: puts.append(len(args[1])) or real(*args, **kwargs))
     table = folder / "new.csv"
     table.write_text("name,area\n" + "".join(f"客户{n},洪山\n" for n in range(5)), encoding="utf-8")
     assert run("import", str(table)).exit_code == 0
-    assert saves == [1]
+    assert puts == [5]  # the five new files, in one transaction
+    counted.clear()
     assert len(store.read_rows(store.DataFolder(folder)).rows) == 6
-    assert saves == [1]  # and the next read found everything in it
+    assert counted == []  # and the next read found everything in it
 
 
 def test_settings_are_read_again_whenever_they_change(folder: Path) -> None:
@@ -235,43 +270,34 @@ def test_a_customer_from_the_cache_is_the_customer_from_its_file(folder: Path) -
     assert "谈了报价\n见王工" in listing.searchable_text(searched)
 
 
-def test_a_changed_file_appends_its_record_and_old_records_are_dropped_in_time(
-        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in "ab":
-        make(folder, name, customer(name.upper(), "first"))
-    assert notes(folder) == {"a": "first", "b": "first"}
-    records = cache.records_location(cache.location(folder))
-    generation, size = cache.load(folder).generation, records.stat().st_size
-    make(folder, "a", customer("A", "second"), old=False)
-    assert notes(folder) == {"a": "second", "b": "first"}
-    assert cache.load(folder).generation == generation and records.stat().st_size > size  # appended
-    monkeypatch.setattr(cache, "DEAD_SLACK", 0)  # no slack: once more than half is dead, it is rewritten
-    for edit in range(5):
-        make(folder, "a", customer("A", f"edit {edit}"), old=False)
-        assert notes(folder) == {"a": f"edit {edit}", "b": "first"}
-        if cache.load(folder).generation != generation:
-            break
-    assert cache.load(folder).generation != generation and records.stat().st_size <= size + 10  # rewritten: live ones
-    assert notes(folder) == {"a": f"edit {edit}", "b": "first"}
+def _parts(folder: Path) -> dict[str, int]:
+    import sqlite3
+
+    connection = sqlite3.connect(cache.location(folder))
+    parts = dict(connection.execute("SELECT name, changed FROM parts"))
+    connection.close()
+    return parts
 
 
-def test_a_few_changes_go_to_the_changes_file_many_to_a_new_index(
-        folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_changed_file_costs_a_row_and_many_a_new_snapshot(folder: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            counted: list[Path]) -> None:
     for number in range(4):
         make(folder, f"c{number}", customer(f"C{number}"))
     assert len(notes(folder)) == 4
-    index, changes = cache.location(folder), cache.changes_location(cache.location(folder))
-    full = index.read_bytes()
+    written = _parts(folder)
+    assert set(written) == {"index", cache.ROWS, cache.SUMMARIES}  # (a new cache: both kinds of data at once)
     make(folder, "c0", customer("C0", "edited"), old=False)
     (folder / "customers" / "c3.yaml").unlink()
     assert notes(folder) == {"c0": "edited", "c1": "x", "c2": "x"}
-    assert index.read_bytes() == full and changes.exists()  # the full index untouched
-    assert set(cache.load(folder).changes) == {"c0.yaml", "c3.yaml"}
+    assert _parts(folder) == written  # the snapshot untouched: the change is one row of the files table
+    counted.clear()
     assert notes(folder) == {"c0": "edited", "c1": "x", "c2": "x"}
-    monkeypatch.setattr(cache, "MOST_CHANGES", 2)
+    assert counted == []
+    monkeypatch.setattr(cache, "MOST_CHANGES", 1)
     make(folder, "c1", customer("C1", "edited"), old=False)
     assert notes(folder) == {"c0": "edited", "c1": "edited", "c2": "x"}
-    assert index.read_bytes() != full and not changes.exists()  # three changes: a new full index
+    assert _parts(folder)["index"] > written["index"]  # two files changed since: a new snapshot
+    assert cache.read(folder, cache.SUMMARIES).data.names == ["c0.yaml", "c1.yaml", "c2.yaml"]  # c3 left out
     assert notes(folder) == {"c0": "edited", "c1": "edited", "c2": "x"}
 
 
@@ -299,14 +325,7 @@ def test_the_rows_from_the_cache_are_the_rows_of_the_files(folder: Path, monkeyp
     (folder / "customers" / "c.yaml").unlink()
     changed = [("a", "A2"), ("b", "B\x00\x01"), ("d", "D")]
     assert [row[:2] for row in _rows(folder)] == changed
-    assert cache.changes_location(cache.location(folder)).exists()
     assert [row[:2] for row in _rows(folder)] == changed
-
-
-@settings(max_examples=200)
-@given(st.lists(st.none() | st.text()))
-def test_a_column_of_texts_packs_and_unpacks_exactly(column: list[str | None]) -> None:
-    assert cache._unpack(cache._pack(column)) == column
 
 
 def test_naming_one_customer_reads_no_other_customer(folder: Path, run: Run, monkeypatch: pytest.MonkeyPatch,
@@ -315,16 +334,16 @@ def test_naming_one_customer_reads_no_other_customer(folder: Path, run: Run, mon
     make(folder, "hk", customer("华中科技大学"))
     make(folder, "cj", customer("长江监理"))
     assert run("list").exit_code == 0  # the cache is warm
-    records: list[int] = []
-    real = cache.Cache.record
-    monkeypatch.setattr(cache.Cache, "record", lambda self, position: records.append(position) or real(self, position))
+    records: list[str] = []
+    real = cache.read
+    monkeypatch.setattr(cache, "read", lambda root, kind: records.append(kind) or real(root, kind))
     counted.clear()
     shown = run("show", "华中")  # a part of the name: found among the list rows
     assert shown.exit_code == 0 and "华中科技大学" in shown.stdout
     assert run("add", "武汉地铁", "--no-input", "--referred-by", "长江").exit_code == 0
     assert run("add", "中建三局", "--no-input").stderr.startswith("Error: 中建三局 is already a customer (zj)")
     assert run("board", "光谷软件园", "长江监理", "新公司").exit_code == 0
-    assert records == []  # no other customer's record was read
+    assert cache.SUMMARIES not in records  # no other customer's record was read (only list rows)
     assert sorted(path.name for path in counted) == [  # only the files named, and the new ones as they are written
         "cj.yaml", "cj.yaml", "hk.yaml", "wuhanditie.yaml", "xin.yaml"]
 
@@ -334,19 +353,17 @@ OPERATIONS = st.lists(st.tuples(st.sampled_from(["write", "write", "delete", "re
 
 
 @settings(max_examples=60, deadline=None)
-@given(OPERATIONS, st.integers(0, 3), st.booleans())
+@given(OPERATIONS, st.integers(0, 3))
 def test_whatever_happens_to_the_files_the_cache_reads_as_the_files_do(
-        tmp_path_factory: pytest.TempPathFactory, operations: list[tuple[str, int, int, bool]], most_changes: int,
-        no_slack: bool) -> None:
+        tmp_path_factory: pytest.TempPathFactory, operations: list[tuple[str, int, int, bool]], most_changes: int
+        ) -> None:
     """Random writes, deletions and renames, each followed by a read: the rows or customers read
-    through the cache (its changes file, full index and records rewritten on the way) are those read
-    without it."""
+    through the cache (its files table and snapshot rewritten on the way) are those read without it."""
     folder = tmp_path_factory.mktemp("random") / "sales"
     (folder / "customers").mkdir(parents=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv(cache.CACHE_DIR_VARIABLE, str(folder.parent / "cache"))
         patch.setattr(cache, "MOST_CHANGES", most_changes)
-        patch.setattr(cache, "DEAD_SLACK", 0 if no_slack else cache.DEAD_SLACK)
         stages = ["prospect", "demo", "close", None]
         for step, (operation, first, second, rows) in enumerate(operations):
             path, other = (folder / "customers" / f"c{number}.yaml" for number in (first, second))
@@ -392,3 +409,54 @@ def test_a_long_customer_named_alone_comes_from_the_cache(folder: Path, run: Run
     assert run("show", "zj").stdout.count("回访") == 1
     text = (folder / "customers" / "zj.yaml").read_text(encoding="utf-8")
     assert text == long + "- {date: 2026-11-26, event: visit, note: 回访}\n"
+
+
+@settings(max_examples=200)
+@given(st.lists(st.none() | st.text()))
+def test_a_column_of_texts_packs_and_unpacks_exactly(column: list[str | None]) -> None:
+    assert cache._unpack(cache._pack(column)) == column
+
+
+def test_a_field_added_to_a_cached_record_type_rebuilds_the_cache(folder: Path, run: Run, counted: list[Path],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schema stamp is derived from the record definitions: a cache written before a field was added to
+    Event is made again (never misread, never a crash), and keeps the new field from then on."""
+    import dataclasses
+
+    from salescli import customer as model
+
+    make(folder, "a", "name: 中建三局\nlog:\n- {date: 2026-09-01, event: added, stage: demo}\n"
+                      "- {date: 2026-09-03, event: visit, note: 见王工, channel: 电话}\n")
+    make(folder, "b", customer("长江监理"))
+    listed = run("list", "--format", "json").stdout
+    assert store.read_all(store.DataFolder(folder)).customers[0].events[1].note == "见王工"
+    assert len(counted) == 2  # (the cache was made by `list` in the same process)
+
+    @dataclasses.dataclass(frozen=True)
+    class Event(model.Event):
+        channel: str | None = None  # a field added
+
+    real = model.event_from_item
+    monkeypatch.setattr(model, "Event", Event)
+    monkeypatch.setattr(model, "event_from_item",
+                        lambda item, index: dataclasses.replace(real(item, index), channel=item.get("channel")))
+    counted.clear()
+    assert run("list", "--format", "json").stdout == listed
+    assert sorted(path.name for path in counted) == ["a.yaml", "b.yaml"]  # read again, not misread
+    for _ in range(2):
+        customers = store.read_all(store.DataFolder(folder)).customers
+        assert [event.channel for event in customers[0].events] == [None, "电话"]
+        assert customers == store.read_all(store.DataFolder(folder), use_cache=False).customers
+    counted.clear()
+    assert [event.channel for event in store.read_all(store.DataFolder(folder)).customers[0].events] == [None, "电话"]
+    assert counted == []  # the new field from the cache
+
+
+def test_the_files_of_an_earlier_cache_are_removed(folder: Path) -> None:
+    make(folder, "a", customer("A"))
+    place = cache.location(folder).parent
+    place.mkdir(parents=True)
+    for name in ("customers.cache", "records.cache", "changes.cache", "check.cache", "lock"):
+        (place / name).write_bytes(b"salescli-cache\n")
+    assert notes(folder) == {"a": "x"}
+    assert sorted(path.name for path in place.iterdir()) == ["cache.sqlite3"]

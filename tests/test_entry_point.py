@@ -335,3 +335,26 @@ def test_a_reader_that_leaves_early_gets_no_error(tmp_path: Path) -> None:
                           stderr=subprocess.PIPE, text=True, timeout=60)
     os.close(write)
     assert (done.returncode, done.stderr) == (141, "")
+
+
+def test_the_quick_exit_comes_after_every_exit_handler(tmp_path: Path, sample: Path) -> None:
+    """The process ends without Python's teardown (see salescli.main), but only after the exit handlers a
+    command registered (a log handler flushing its file, say) have run, and with the status it gave."""
+    flushed = tmp_path / "flushed.txt"
+    script = ("import atexit, sys\n"
+              "import salescli.cli\n"
+              "from salescli import main\n"
+              "command, target = salescli.cli.main, sys.argv[1]\n"
+              "def with_a_handler():\n"
+              "    log = open(target, 'w', encoding='utf-8')\n"
+              "    log.write('flushed at exit')\n"  # (buffered: only the handler's close writes it)
+              "    atexit.register(log.close)\n"
+              "    command()\n"
+              "salescli.cli.main = with_a_handler\n"
+              "sys.argv[1:] = ['--today', '2026-11-26', 'check', '--format', 'json']\n"
+              "main.main()\n")
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("SALESCLI_")}
+    result = subprocess.run([sys.executable, "-c", script, str(flushed)], cwd=sample, capture_output=True,
+                            text=True, timeout=60, env=environment)
+    assert (result.returncode, result.stdout, result.stderr) == (0, "[]\n", "")
+    assert flushed.read_text(encoding="utf-8") == "flushed at exit"

@@ -5,8 +5,10 @@ from pathlib import Path
 
 import pytest
 
-from salescli import store, yamlfile
+from salescli import records, store, yamlfile
+from salescli.customer import Customer
 from salescli.errors import DataError, InvalidValue
+from salescli.listing import row
 
 CUSTOMER = "id: a\nname: 鼎盛地产\n# keep me\nlog:\n- {date: 2026-09-01, event: added}\n"
 NOTE = {"date": date(2026, 11, 26), "event": "note", "note": "hi"}
@@ -266,8 +268,6 @@ def test_leftover_temp_files_are_removed_unless_a_writer_holds_them(folder: Path
 
 
 def test_the_customer_a_quick_append_gives_is_the_one_the_file_gives(folder: Path) -> None:
-    from salescli.customer import from_record, to_record
-
     text = CUSTOMER + "- {date: 2026-10-01, event: stage, stage: demo}\n- {date: 2026-10-02, event: open, deal: b}\n"
     path = write(folder, "a.yaml", text)
     later = [{"date": date(2026, 11, 26), "event": "won", "value": 48000},
@@ -275,17 +275,23 @@ def test_the_customer_a_quick_append_gives_is_the_one_the_file_gives(folder: Pat
     earlier = [{"date": date(2026, 9, 15), "event": "note", "note": "back-dated"}]
     for items in (later, earlier):
         store.forget()
-        cached = from_record(to_record(store.read_customer(path)), path)  # as the parse cache gives it
+        packed = _packed(store.read_customer(path))
+        cached = records.customer(packed.unpacked_summary(), packed.events, path)  # as the parse cache gives it
         store._parsed[store._key(path)] = (store._seen[store._key(path)], cached)
         written = store.append_events(path, items)
-        assert _unpacked(to_record(written)) == \
-            _unpacked(to_record(store.parse_customer(path.read_text(encoding="utf-8"), path)))
+        assert _unpacked(_packed(written)) == \
+            _unpacked(_packed(store.parse_customer(path.read_text(encoding="utf-8"), path)))
 
 
-def _unpacked(record: tuple) -> tuple:
+def _packed(customer: Customer) -> records.Packed:
+    return records.pack(customer, row(customer))
+
+
+def _unpacked(packed: records.Packed) -> tuple:
     import marshal
 
-    return tuple(marshal.loads(part) if isinstance(part, bytes) else part for part in record)
+    profile, *summary = packed.unpacked_summary()
+    return packed.unpacked_row(), (records.unpack_profile(profile), *summary), marshal.loads(packed.events)
 
 
 def test_two_saves_in_that_instant_keep_both_versions_and_say_where(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:

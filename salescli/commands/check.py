@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from functools import lru_cache, partial
 from pathlib import Path
@@ -47,7 +48,7 @@ def check(
         for problem in problems:
             typer.echo(str(problem))
         files = len({problem.path for problem in problems})
-        count = len(store.DataFolder(s.folder.root).customer_files())
+        count = len(store.customer_names(s.folder.customers))
         typer.echo(ngettext("{problems} problem in {files} of {count} files", "{problems} problems in {files} of "
                             "{count} files", len(problems)).format(problems=len(problems), files=files, count=count)
                    if problems else ngettext("{count} file checked: no problems", "{count} files checked: no problems",
@@ -61,34 +62,38 @@ def _problems(folder: store.DataFolder, today: date) -> list[DataError]:
     same settings, and no event dated between that day and today), else read and checked."""
     settings = _settings_key(folder)
     _config(folder, settings)  # read here first: broken settings are reported before any file is checked
-    memo = cache.load_memo(folder.root, "check", (settings, i18n.language()))  # its messages are in a language
+    memo = cache.load_memo(folder.root, "check", settings + i18n.language().encode())  # (its messages are in a language)
     problems: list[DataError] = []
     loaded: dict[str, checks.Identifying | None] = {}  # file id → what the checks between files need
-    paths = folder.customer_files()
-    looked_up = [memo.get(path) for path in paths]
-    stale = [path for path, (_now, kept) in zip(paths, looked_up) if kept is None or not _still_true(kept, today)]
+    files = folder.customers
+    names = store.customer_names(files)  # (names, not paths: a Path is made only for a file read or reported)
+    prefix = os.path.join(files, "")
+    looked_up = [memo.get(prefix + name, name) for name in names]
+    stale = [name for name, (_now, kept) in zip(names, looked_up) if kept is None or not _still_true(kept, today)]
     work = partial(_checked_file, folder=folder, settings=settings, today=today)
-    checked = dict(zip(stale, store.map_files(work, stale, doing=N_("checking customer files: {number}/{count}"))))
-    for path, (now, kept) in zip(paths, looked_up):
-        if path in checked:
-            result = checked[path]
+    checked = dict(zip(stale, store.map_files(work, [files / name for name in stale], doing=N_("checking customer files: {number}/{count}"))))
+    for name, (now, kept) in zip(names, looked_up):
+        if name in checked:
+            result = checked[name]
             if isinstance(result, DataError):
                 problems.append(result)
                 continue
             file_digest, kept = result
             if now is not None:
-                memo.put(path, now, file_digest, kept)
+                memo.put(name, now, file_digest, kept)
         _checked_on, _latest, found, is_loaded, identifying = kept
-        problems += [filecheck.problem(message, path, line, column, code) for message, line, column, code in found]
+        if found:
+            problems += [filecheck.problem(message, files / name, line, column, code)
+                         for message, line, column, code in found]
         if is_loaded:
-            loaded[path.stem] = None if identifying is None else checks.Identifying(*identifying)
-    memo.keep_only(path.name for path in paths)
+            loaded[name[:-len(".yaml")]] = None if identifying is None else checks.Identifying(*identifying)
+    memo.keep_only(names)
     cache.save_memo(memo)
-    by_id = {path.stem: path for path in paths}
     for file_id, findings in checks.across(loaded).items():
         if findings:
-            text = store.read_text(by_id[file_id])
-            problems += [filecheck.located(finding, by_id[file_id], text) for finding in findings]
+            path = files / f"{file_id}.yaml"
+            text = store.read_text(path)
+            problems += [filecheck.located(finding, path, text) for finding in findings]
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
 
 
