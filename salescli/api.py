@@ -31,7 +31,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
 
-from salescli import i18n, matching, profile, store
+from salescli import datafolder, i18n, matching, profile, repository
 from salescli.config import Config
 from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind
 from salescli.errors import DataError, InvalidValue
@@ -188,7 +188,7 @@ class Folder:
     # ---- the folder and its settings --------------------------------------------------------
 
     @cached_property
-    def data_folder(self) -> store.DataFolder:
+    def data_folder(self) -> datafolder.DataFolder:
         from salescli.gitops import ensure_merge_driver
 
         found = self.find()
@@ -197,9 +197,9 @@ class Folder:
             self.tell(registered)
         return found
 
-    def find(self) -> store.DataFolder:
+    def find(self) -> datafolder.DataFolder:
         """The folder at or above `path` that holds customers/."""
-        return store.find_data_folder(None, start=Path(self._path or ".").expanduser(), environment=False)
+        return datafolder.find_data_folder(None, start=Path(self._path or ".").expanduser(), environment=False)
 
     def tell(self, message: str) -> None:
         """Something done on the way that the user should know of (kept with the warnings)."""
@@ -212,7 +212,7 @@ class Folder:
     @cached_property
     def settings(self) -> Config:
         """salescli.yaml, read and checked."""
-        return store.load_config(self.data_folder)
+        return datafolder.load_config(self.data_folder)
 
     @property
     def config(self) -> Config:  # (the name the commands know it by)
@@ -253,13 +253,13 @@ class Folder:
 
     def customers(self) -> list[Customer]:
         """Every readable customer; an unreadable file is skipped and kept in `problems`."""
-        read = store.read_all(self.data_folder)
+        read = repository.read_all(self.data_folder)
         self._skipped(read.problems)
         return read.customers
 
     def rows(self) -> Columns:
         """Every readable customer's list row (quick: no customer is built when the cache has it)."""
-        read = store.read_rows(self.data_folder)
+        read = repository.read_rows(self.data_folder)
         self._skipped(read.problems)
         return read.rows
 
@@ -269,7 +269,7 @@ class Folder:
         exact = self.data_folder.customers / f"{reference.strip()}.yaml"
         if not (_plain_id(reference) and exact.is_file()):
             exact = self.data_folder.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
-        return store.load_customer(self.data_folder, exact)
+        return repository.load_customer(self.data_folder, exact)
 
     def named(self) -> list[matching.Named]:
         """Every readable customer's id and name (its list row), for finding one."""
@@ -327,7 +327,7 @@ class Folder:
                    if value not in (None, "")}
         text = yamlfile.filled_template(self.data_folder.template("customer.yaml"), present, items)
         path = self.data_folder.customer_path(new_id)
-        customer = store.create_customer(path, text)
+        customer = repository.create_customer(path, text)
         self.wrote(path, _("add {customer} ({id})").format(customer=customer.name, id=customer.id))
         return customer
 
@@ -350,7 +350,7 @@ class Folder:
             return move, move.events
 
         path = self.path_of(found)
-        move = store.append_planned(path, plan)[0]  # worked out under the file's lock: never twice
+        move = repository.append_planned(path, plan)[0]  # worked out under the file's lock: never twice
         self.wrote(path, _("advance {summary}").format(summary=describe(move)))
         return move
 
@@ -387,7 +387,7 @@ class Folder:
             return None, items
 
         path = self.path_of(found)
-        updated = store.change_profile(path, changes, plan)[1]
+        updated = repository.change_profile(path, changes, plan)[1]
         said = {"customer": found.name, "date": day, "goal": goal}
         self.wrote(path, (_("visit {customer} on {date}: {goal}") if goal else
                           _("visit {customer} on {date}")).format(**said))
@@ -411,7 +411,7 @@ class Folder:
             return chosen, items
 
         path = self.path_of(found)
-        chosen, updated = store.append_planned(path, plan)
+        chosen, updated = repository.append_planned(path, plan)
         self.wrote(path, _("target {summary}").format(summary=target_summary(updated, chosen,
                                                                             self.settings.currency)))
         return Target(updated, chosen)
@@ -426,7 +426,7 @@ class Folder:
         found = self.customer(customer)
         wanted = self.profile_changes(_assignments(values), [*unset, *_emptied(values)], custom=custom)
         path = self.path_of(found)
-        updated = store.change_profile(path, wanted)[1]
+        updated = repository.change_profile(path, wanted)[1]
         self.wrote(path, _("set {keys} of {customer}").format(keys=i18n.joined(wanted), customer=found.name))
         return Change(found, updated, tuple(wanted))
 

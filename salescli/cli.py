@@ -29,10 +29,10 @@ class _Group(TyperGroup):
         return super().main(arguments, *more, **options)
 
     def invoke(self, ctx: Any) -> Any:
-        from salescli import store
+        from salescli import datafolder, safefile
 
         _interruptible()
-        store.forget()  # a command starts knowing nothing of the files (tests run many in one process)
+        safefile.forget()  # a command starts knowing nothing of the files (tests run many in one process)
         try:
             return super().invoke(ctx)
         except SalesError as error:
@@ -87,7 +87,7 @@ def interrupted_message() -> str:
     """What Ctrl-C leaves: nothing half-written, and the files written before it, so that a retry
     does not repeat them."""
     from salescli.errors import display_path
-    from salescli.store import landed
+    from salescli.safefile import landed
 
     written = list(dict.fromkeys(display_path(path) for path in landed()))
     if not written:
@@ -141,9 +141,9 @@ def early_language(args: list[str]) -> str:
         return i18n.choose(option, None)
     configured = None
     try:
-        from salescli import store
+        from salescli import datafolder, safefile
 
-        configured = store.load_config(store.find_data_folder(_global_value(args, ("--dir", "-C")))).language
+        configured = datafolder.load_config(datafolder.find_data_folder(_global_value(args, ("--dir", "-C")))).language
     except Exception:  # (never fatal here: the command reports it in the chosen language)
         pass
     return i18n.choose(None, configured)

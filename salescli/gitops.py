@@ -217,7 +217,7 @@ def _last_line(done: Any) -> str:
 
 def setup_merge_driver(root: Path) -> str:
     """Write .gitattributes and the git config for the merge driver; say what was done."""
-    from salescli.store import read_text, write_file
+    from salescli.safefile import read_text, write_file
 
     if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
         raise DataError(_("not in a git repository: run `git init` first"), path=root)

@@ -7,7 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from salescli import store
+from salescli import datafolder
 from salescli.api import Folder
 from salescli.errors import display_path
 from salescli.i18n import _
@@ -24,12 +24,12 @@ class Session(Folder):
         self.language_option, self.commit_option, self.debug = language_option, commit_option, debug
         super().__init__(None, self.today_text, language=language_option, commit=commit_option)
 
-    def find(self) -> store.DataFolder:
+    def find(self) -> datafolder.DataFolder:
         """`--dir` (which must hold customers/), else $SALESCLI_DIR, else here or the nearest parent."""
-        return store.find_data_folder(self.directory)
+        return datafolder.find_data_folder(self.directory)
 
     @property
-    def folder(self) -> store.DataFolder:
+    def folder(self) -> datafolder.DataFolder:
         return self.data_folder
 
     def warn(self, message: str) -> bool:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from salescli import cache, listing, records, store
+from salescli import cache, datafolder, listing, parallel, records, repository
 from tests.conftest import Run
 
 OLD = 1_600_000_000_000_000_000  # 2020: far outside the racy window
@@ -29,20 +29,20 @@ def make(folder: Path, file_id: str, text: str, *, old: bool = True) -> Path:
 
 
 def notes(folder: Path) -> dict[str, str]:
-    read = store.read_all(store.DataFolder(folder))
+    read = repository.read_all(datafolder.DataFolder(folder))
     return {c.id: c.events[0].note for c in read.customers}
 
 
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     parsed: list[Path] = []
-    real = store.parse_customer
+    real = repository.parse_customer
 
     def counting(text: str, path: Path):  # type: ignore[no-untyped-def]
         parsed.append(path)
         return real(text, path)
 
-    monkeypatch.setattr(store, "parse_customer", counting)
+    monkeypatch.setattr(repository, "parse_customer", counting)
     return parsed
 
 
@@ -113,9 +113,9 @@ def test_a_truncated_or_garbage_cache_is_ignored(folder: Path, garbage: bytes | 
 
 def test_deleting_the_cache_changes_nothing(folder: Path) -> None:
     make(folder, "a", customer("A"))
-    first = store.read_all(store.DataFolder(folder)).customers
+    first = repository.read_all(datafolder.DataFolder(folder)).customers
     cache.location(folder).unlink()
-    second = store.read_all(store.DataFolder(folder)).customers
+    second = repository.read_all(datafolder.DataFolder(folder)).customers
     assert first == second
     assert [c.deals for c in first] == [c.deals for c in second]
 
@@ -123,13 +123,13 @@ def test_deleting_the_cache_changes_nothing(folder: Path) -> None:
 def test_broken_files_are_reported_every_time(folder: Path) -> None:
     make(folder, "bad", "name: [\n")
     for _ in range(2):
-        read = store.read_all(store.DataFolder(folder))
+        read = repository.read_all(datafolder.DataFolder(folder))
         assert [str(p).split("/")[-1] for p in read.problems][0].startswith("bad.yaml:2:1:")
 
 
 def _reader(root: str, rounds: int) -> None:
     for number in range(rounds):
-        read = store.read_all(store.DataFolder(Path(root)))
+        read = repository.read_all(datafolder.DataFolder(Path(root)))
         assert len(read.customers) == 40 and not read.problems
         if number % 2:
             os.utime(Path(root) / "customers" / f"c{number}.yaml")  # makes the next reader write the cache
@@ -150,11 +150,11 @@ def test_processes_reading_and_writing_the_cache_at_once(folder: Path) -> None:
 def test_parsing_on_every_core_gives_the_same_customers(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for number in range(30):
         make(folder, f"c{number:02d}", customer(f"C{number}", f"n{number}"))
-    serial = store.read_all(store.DataFolder(folder), use_cache=False).customers
+    serial = repository.read_all(datafolder.DataFolder(folder), use_cache=False).customers
     cache.location(folder).unlink(missing_ok=True)
-    monkeypatch.setattr(store, "PARALLEL_FROM", 10)
-    parallel = store.read_all(store.DataFolder(folder)).customers
-    assert [(c.id, c.events[0].note) for c in parallel] == [(c.id, c.events[0].note) for c in serial]
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 10)
+    on_every_core = repository.read_all(datafolder.DataFolder(folder)).customers
+    assert [(c.id, c.events[0].note) for c in on_every_core] == [(c.id, c.events[0].note) for c in serial]
 
 
 def test_salescli_s_own_writes_update_the_cache(folder: Path, run: Run, counted: list[Path]) -> None:
@@ -186,7 +186,7 @@ def test_a_damaged_record_is_read_again_from_its_file(folder: Path, counted: lis
     assert notes(folder) == {"a": "kept", "b": "kept"}
     _sql(folder, "UPDATE files SET events = ? WHERE name = 'a.yaml'", b"\x00damaged")
     counted.clear()
-    assert sorted(store.read_rows(store.DataFolder(folder)).rows["id"]) == ["a", "b"]
+    assert sorted(repository.read_rows(datafolder.DataFolder(folder)).rows["id"]) == ["a", "b"]
     assert counted == []  # the rows are intact
     assert notes(folder) == {"a": "kept", "b": "kept"}
     assert counted == [folder / "customers" / "a.yaml"]  # its events are not: its file is read again
@@ -194,7 +194,7 @@ def test_a_damaged_record_is_read_again_from_its_file(folder: Path, counted: lis
     counted.clear()
     assert notes(folder) == {"a": "kept", "b": "kept"}
     assert counted == [folder / "customers" / "b.yaml"]
-    parsed = store.read_customer(folder / "customers" / "b.yaml")
+    parsed = repository.read_customer(folder / "customers" / "b.yaml")
     summary = list(records.pack(parsed, listing.row(parsed)).unpacked_summary())
     summary[records.DEALS] = ((*summary[records.DEALS][0][:1], "not a day", *summary[records.DEALS][0][2:]),)
     _sql(folder, "UPDATE files SET summary = ?, changed = 1001 WHERE name = 'b.yaml'",
@@ -208,10 +208,10 @@ def test_a_damaged_snapshot_is_made_again_from_the_files_table(folder: Path, cou
     for name in "abc":
         make(folder, name, customer(name.upper(), name))
     assert notes(folder) == {"a": "a", "b": "b", "c": "c"}
-    assert len(store.read_rows(store.DataFolder(folder)).rows) == 3
+    assert len(repository.read_rows(datafolder.DataFolder(folder)).rows) == 3
     _sql(folder, "UPDATE parts SET data = ?", b"junk")
     counted.clear()
-    assert sorted(store.read_rows(store.DataFolder(folder)).rows["name"]) == ["A", "B", "C"]
+    assert sorted(repository.read_rows(datafolder.DataFolder(folder)).rows["name"]) == ["A", "B", "C"]
     assert notes(folder) == {"a": "a", "b": "b", "c": "c"}
     assert counted == []  # every file's own row was whole
 
@@ -228,17 +228,17 @@ def test_a_bulk_import_writes_the_cache_once(folder: Path, run: Run, monkeypatch
     assert run("import", str(table)).exit_code == 0
     assert puts == [5]  # the five new files, in one transaction
     counted.clear()
-    assert len(store.read_rows(store.DataFolder(folder)).rows) == 6
+    assert len(repository.read_rows(datafolder.DataFolder(folder)).rows) == 6
     assert counted == []  # and the next read found everything in it
 
 
 def test_settings_are_read_again_whenever_they_change(folder: Path) -> None:
     config = folder / "salescli.yaml"
     config.write_text("language: zh\ncalendar:\n  holidays: [2026-12-31]\n", encoding="utf-8")
-    assert store.load_config(store.DataFolder(folder)).language == "zh"
-    assert store.load_config(store.DataFolder(folder)).language == "zh"  # from the cache
+    assert datafolder.load_config(datafolder.DataFolder(folder)).language == "zh"
+    assert datafolder.load_config(datafolder.DataFolder(folder)).language == "zh"  # from the cache
     config.write_text("language: en\ncalendar:\n  holidays: [2026-12-31]\n", encoding="utf-8")  # same size, same second
-    assert store.load_config(store.DataFolder(folder)).language == "en"
+    assert datafolder.load_config(datafolder.DataFolder(folder)).language == "en"
 
 
 def test_a_warm_run_needs_no_yaml(folder: Path) -> None:
@@ -258,14 +258,14 @@ def test_a_customer_from_the_cache_is_the_customer_from_its_file(folder: Path) -
             "- {date: 2026-09-03, event: target, value: 48000, by: 2026-12-01}\n"
             "- {date: 2026-09-04, event: visit, goal: 见王工, note: 谈了报价}\n")
     make(folder, "zj", text)
-    parsed = store.read_all(store.DataFolder(folder), use_cache=False).customers[0]
-    store.read_all(store.DataFolder(folder))
-    cached = store.read_all(store.DataFolder(folder)).customers[0]
+    parsed = repository.read_all(datafolder.DataFolder(folder), use_cache=False).customers[0]
+    repository.read_all(datafolder.DataFolder(folder))
+    cached = repository.read_all(datafolder.DataFolder(folder)).customers[0]
     assert cached == parsed
     assert cached.get("contact.person") == "王工" and cached.get("contact.birthday").isoformat() == "1980-05-01"
     assert cached.get("met").isoformat() == "2026-01-01T10:30:00"
     assert dict(cached.profile) == dict(parsed.profile) and list(cached.events) == list(parsed.events)
-    searched = store.read_all(store.DataFolder(folder)).customers[0]  # its events not made yet
+    searched = repository.read_all(datafolder.DataFolder(folder)).customers[0]  # its events not made yet
     assert listing.searchable_text(searched) == listing.searchable_text(parsed)
     assert "谈了报价\n见王工" in listing.searchable_text(searched)
 
@@ -302,7 +302,7 @@ def test_a_changed_file_costs_a_row_and_many_a_new_snapshot(folder: Path, monkey
 
 
 def _rows(folder: Path) -> list[tuple[object, ...]]:
-    return sorted(store.read_rows(store.DataFolder(folder)).rows.rows())
+    return sorted(repository.read_rows(datafolder.DataFolder(folder)).rows.rows())
 
 
 def test_the_rows_from_the_cache_are_the_rows_of_the_files(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -379,13 +379,13 @@ def test_whatever_happens_to_the_files_the_cache_reads_as_the_files_do(
             elif path.exists():
                 os.replace(path, other)
             if rows:
-                with_cache = sorted(store.read_rows(store.DataFolder(folder)).rows.rows())
+                with_cache = sorted(repository.read_rows(datafolder.DataFolder(folder)).rows.rows())
                 patch.setenv(cache.CACHE_DIR_VARIABLE, "off")
-                assert with_cache == sorted(store.read_rows(store.DataFolder(folder)).rows.rows())
+                assert with_cache == sorted(repository.read_rows(datafolder.DataFolder(folder)).rows.rows())
                 patch.setenv(cache.CACHE_DIR_VARIABLE, str(folder.parent / "cache"))
             else:
-                with_cache = store.read_all(store.DataFolder(folder)).customers
-                assert with_cache == store.read_all(store.DataFolder(folder), use_cache=False).customers
+                with_cache = repository.read_all(datafolder.DataFolder(folder)).customers
+                assert with_cache == repository.read_all(datafolder.DataFolder(folder), use_cache=False).customers
 
 
 def test_a_cache_file_replaced_by_a_folder_leaves_no_temp_files(folder: Path) -> None:
@@ -400,7 +400,7 @@ def test_a_cache_file_replaced_by_a_folder_leaves_no_temp_files(folder: Path) ->
 
 def test_a_long_customer_named_alone_comes_from_the_cache(folder: Path, run: Run, counted: list[Path]) -> None:
     long = customer("中建三局") + "".join(f"- {{date: 2026-09-02, event: note, note: n{number}}}\n"
-                                        for number in range(store.FROM_CACHE_AT // 40))
+                                        for number in range(repository.FROM_CACHE_AT // 40))
     make(folder, "zj", long)
     assert run("list").exit_code == 0  # the cache is warm
     counted.clear()
@@ -429,7 +429,7 @@ def test_a_field_added_to_a_cached_record_type_rebuilds_the_cache(folder: Path, 
                       "- {date: 2026-09-03, event: visit, note: 见王工, channel: 电话}\n")
     make(folder, "b", customer("长江监理"))
     listed = run("list", "--format", "json").stdout
-    assert store.read_all(store.DataFolder(folder)).customers[0].events[1].note == "见王工"
+    assert repository.read_all(datafolder.DataFolder(folder)).customers[0].events[1].note == "见王工"
     assert len(counted) == 2  # (the cache was made by `list` in the same process)
 
     @dataclasses.dataclass(frozen=True)
@@ -444,11 +444,11 @@ def test_a_field_added_to_a_cached_record_type_rebuilds_the_cache(folder: Path, 
     assert run("list", "--format", "json").stdout == listed
     assert sorted(path.name for path in counted) == ["a.yaml", "b.yaml"]  # read again, not misread
     for _ in range(2):
-        customers = store.read_all(store.DataFolder(folder)).customers
+        customers = repository.read_all(datafolder.DataFolder(folder)).customers
         assert [event.channel for event in customers[0].events] == [None, "电话"]
-        assert customers == store.read_all(store.DataFolder(folder), use_cache=False).customers
+        assert customers == repository.read_all(datafolder.DataFolder(folder), use_cache=False).customers
     counted.clear()
-    assert [event.channel for event in store.read_all(store.DataFolder(folder)).customers[0].events] == [None, "电话"]
+    assert [event.channel for event in repository.read_all(datafolder.DataFolder(folder)).customers[0].events] == [None, "电话"]
     assert counted == []  # the new field from the cache
 
 

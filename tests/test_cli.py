@@ -130,16 +130,16 @@ def test_ctrl_c_after_the_write_landed_says_it_was_saved(folder: Path, monkeypat
     import os
     import signal
 
-    from salescli import store
+    from salescli import repository
 
     invoke(folder, "add", "中建三局", "--id", "zj")
-    remember = store._remember
+    remember = repository._remember
 
     def interrupted_while_finishing(*args: object) -> None:
         os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C just after the rename: it waits until the write is done
         remember(*args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(store, "_remember", interrupted_while_finishing)
+    monkeypatch.setattr(repository, "_remember", interrupted_while_finishing)
     result = invoke(folder, "advance", "zj")
     assert (result.exit_code, result.stderr) == (
         130, f"Interrupted; nothing was half-written, and the change to {customer_file(folder, 'zj')} was saved.\n")

@@ -141,14 +141,14 @@ def test_problems_between_files_are_found_from_the_cache_too(folder: Path, run) 
 
 
 def test_checking_on_every_core_finds_the_same(folder: Path, run, monkeypatch: pytest.MonkeyPatch) -> None:
-    from salescli import store
+    from salescli import parallel
 
     for number in range(12):
         write(folder, f"c{number:02d}", GOOD.format(id=f"c{number:02d}", name=f"C{number % 10}"))  # two twins
     write(folder, "bad", "name: [\n")
     serial = run("check")
     (folder / "salescli.yaml").write_text("currency: CNY\n", encoding="utf-8")  # new settings: all again
-    monkeypatch.setattr(store, "PARALLEL_FROM", 4)
+    monkeypatch.setattr(parallel, "PARALLEL_FROM", 4)
     parallel = run("check")
     assert parallel.stdout == serial.stdout and "C0' is also in c10" in serial.stdout
     assert "bad.yaml:2:1:" in serial.stdout

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from salescli import exchange, importer, yamlfile
 from salescli.errors import InvalidValue
 from salescli.render import plain
-from salescli.store import parse_customer
+from salescli.repository import parse_customer
 from tests.conftest import REPO
 
 TEMPLATE = (REPO / "templates" / "customer.yaml").read_text(encoding="utf-8")

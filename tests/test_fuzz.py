@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from salescli import store
+from salescli import safefile
 from salescli.cli import app
 
 CUSTOMER = ("id: zj\nname: 中建三局\nfield: construction\narea: 洪山\ncontact:\n  person: 王工\n"
@@ -57,7 +57,7 @@ def _folder() -> Path:
 
 
 def _no_traceback(root: Path, *args: str) -> None:
-    store.forget()
+    safefile.forget()
     result = CliRunner().invoke(app, ["--dir", str(root), "--today", "2026-11-26", *args], input="")
     assert result.exception is None or isinstance(result.exception, SystemExit), (args, repr(result.exception))
     assert result.exit_code in (0, 1, 2), (args, result.exit_code, result.output)

@@ -3,7 +3,7 @@
 from collections import Counter
 from pathlib import Path
 
-from salescli import store
+from salescli import datafolder, repository
 from salescli.customer import Status
 from salescli.stages import Stage
 from salescli.vocab import CHANNELS, FIELDS, ROLES, SIZES
@@ -11,7 +11,7 @@ from tests.conftest import REPO
 
 
 def _sample() -> list:
-    read = store.read_all(store.DataFolder(REPO))
+    read = repository.read_all(datafolder.DataFolder(REPO))
     assert read.problems == []
     return read.customers
 
@@ -48,5 +48,5 @@ def test_targets_reach_into_next_year() -> None:
 
 
 def test_sample_config_is_valid() -> None:
-    assert store.load_config(store.DataFolder(REPO)).user == "李明"
+    assert datafolder.load_config(datafolder.DataFolder(REPO)).user == "李明"
     assert Path(REPO / "salescli.yaml").read_text(encoding="utf-8").startswith("# salescli settings")

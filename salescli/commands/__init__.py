@@ -40,7 +40,7 @@ def terminal_fit(*, drop: Sequence[str] = (), cut: Sequence[str] = (), wide: boo
 
 def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Shell completion for CUSTOMER: ids from the file names (fast: no file is parsed)."""
-    from salescli.store import find_data_folder
+    from salescli.datafolder import find_data_folder
 
     try:
         root = ctx.find_root().params.get("directory") or os.environ.get("SALESCLI_DIR")

@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import typer
 
-from salescli import cache, checks, filecheck, i18n, store
+from salescli import cache, checks, datafolder, filecheck, i18n, parallel, safefile
 from salescli.commands import session
 from salescli.errors import EXIT_DATA, DataError, display_path
 from salescli.i18n import N_, _, ngettext
@@ -48,7 +48,7 @@ def check(
         for problem in problems:
             typer.echo(str(problem))
         files = len({problem.path for problem in problems})
-        count = len(store.customer_names(s.folder.customers))
+        count = len(datafolder.customer_names(s.folder.customers))
         typer.echo(ngettext("{problems} problem in {files} of {count} files", "{problems} problems in {files} of "
                             "{count} files", len(problems)).format(problems=len(problems), files=files, count=count)
                    if problems else ngettext("{count} file checked: no problems", "{count} files checked: no problems",
@@ -57,7 +57,7 @@ def check(
         raise typer.Exit(EXIT_DATA)
 
 
-def _problems(folder: store.DataFolder, today: date) -> list[DataError]:
+def _problems(folder: datafolder.DataFolder, today: date) -> list[DataError]:
     """Every file's problems: from the cache for a file unchanged since it was last checked (with the
     same settings, and no event dated between that day and today), else read and checked."""
     settings = _settings_key(folder)
@@ -66,12 +66,12 @@ def _problems(folder: store.DataFolder, today: date) -> list[DataError]:
     problems: list[DataError] = []
     loaded: dict[str, checks.Identifying | None] = {}  # file id → what the checks between files need
     files = folder.customers
-    names = store.customer_names(files)  # (names, not paths: a Path is made only for a file read or reported)
+    names = datafolder.customer_names(files)  # (names, not paths: a Path is made only for a file read or reported)
     prefix = os.path.join(files, "")
     looked_up = [memo.get(prefix + name, name) for name in names]
     stale = [name for name, (_now, kept) in zip(names, looked_up) if kept is None or not _still_true(kept, today)]
     work = partial(_checked_file, folder=folder, settings=settings, today=today)
-    checked = dict(zip(stale, store.map_files(work, [files / name for name in stale], doing=N_("checking customer files: {number}/{count}"))))
+    checked = dict(zip(stale, parallel.map_files(work, [files / name for name in stale], doing=N_("checking customer files: {number}/{count}"))))
     for name, (now, kept) in zip(names, looked_up):
         if name in checked:
             result = checked[name]
@@ -92,12 +92,12 @@ def _problems(folder: store.DataFolder, today: date) -> list[DataError]:
     for file_id, findings in checks.across(loaded).items():
         if findings:
             path = files / f"{file_id}.yaml"
-            text = store.read_text(path)
+            text = safefile.read_text(path)
             problems += [filecheck.located(finding, path, text) for finding in findings]
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
 
 
-def _settings_key(folder: store.DataFolder) -> bytes:
+def _settings_key(folder: datafolder.DataFolder) -> bytes:
     """What the checks of one file depend on besides the file: the settings (their vocabulary)."""
     try:
         return cache.digest(folder.config_path.read_bytes())
@@ -109,21 +109,21 @@ Found = list[tuple[str, Optional[int], Optional[int], Optional[str]]]  # message
 Checked = tuple[int, int, Found, bool, Optional[tuple[Optional[str], str, Optional[str]]]]
 
 
-def _checked_file(path: Path, *, folder: store.DataFolder, settings: bytes, today: date
+def _checked_file(path: Path, *, folder: datafolder.DataFolder, settings: bytes, today: date
                   ) -> tuple[bytes, Checked] | DataError:
     """The file's digest and what its checks found (run on every core when there are many: each
     process reads the settings itself, once)."""
     try:
-        text = store.read_text(path)
+        text = safefile.read_text(path)
     except DataError as error:
         return error
     return cache.digest(text.encode("utf-8")), _check_file(path, text, _config(folder, settings), today)
 
 
 @lru_cache(maxsize=1)
-def _config(folder: store.DataFolder, settings: bytes) -> Any:
+def _config(folder: datafolder.DataFolder, settings: bytes) -> Any:
     """The folder's settings as of their digest `settings` (read once per process)."""
-    return store.load_config(folder)
+    return datafolder.load_config(folder)
 
 
 def _check_file(path: Path, text: str, config: Any, today: date) -> Checked:

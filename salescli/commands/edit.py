@@ -11,7 +11,7 @@ from pathlib import Path
 
 import typer
 
-from salescli import checks, filecheck, store
+from salescli import checks, filecheck, repository, safefile
 from salescli.commands import CUSTOMER, session
 from salescli.errors import EXIT_DATA, DataError, InvalidValue
 from salescli.i18n import _
@@ -43,7 +43,7 @@ def edit(
     s = session(ctx)
     found = s.customer(customer)
     path = s.path_of(found)
-    original = store.read_text(path)
+    original = safefile.read_text(path)
     known = set(map(_key, _problems(s, path, original)))  # what was wrong already: an edit need not mend it
     draft, note = original, ""
     for _round in range(MOST_ROUNDS):
@@ -58,7 +58,7 @@ def edit(
             _give_up(draft, path)
         problems = [problem for problem in _problems(s, path, edited) if _key(problem) not in known]
         if not problems:
-            store.replace_customer(path, original, edited)
+            repository.replace_customer(path, original, edited)
             s.wrote(path, _("edit {customer}").format(customer=found.name))
             typer.echo(_("Saved {file}.").format(file=s.shown(path)))
             return

@@ -12,7 +12,7 @@ from typing import Any, Optional, Sequence
 
 import typer
 
-from salescli import exchange, store
+from salescli import exchange, safefile
 from salescli.commands import session
 from salescli.errors import InvalidValue
 from salescli.i18n import _
@@ -58,7 +58,7 @@ def export(
     if fmt == "xlsx":
         if output is None:
             raise InvalidValue(_("--format xlsx needs --output FILE"))
-        store.write_file(output, _xlsx(records, columns, "deals" if deals else "customers"))
+        safefile.write_file(output, _xlsx(records, columns, "deals" if deals else "customers"))
     else:
         if fmt == "json":
             whole = records if deals else [exchange.full_record(customer)
@@ -69,7 +69,7 @@ def export(
         if output is None:
             typer.echo(text, nl=False)
         else:
-            store.write_file(output, text.encode("utf-8"))
+            safefile.write_file(output, text.encode("utf-8"))
     if output is not None:
         said = {"count": len(records), "file": s.shown(output)}
         typer.echo((_("Exported {count} deals to {file}.") if deals else

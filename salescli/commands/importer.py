@@ -11,7 +11,7 @@ from typing import Any, Optional
 import typer
 
 from salescli import importer as core
-from salescli import store, yamlfile
+from salescli import datafolder, repository, safefile, yamlfile
 from salescli.commands import session
 from salescli.errors import DataError, InvalidValue
 from salescli.i18n import _, joined, ngettext
@@ -98,7 +98,7 @@ def _import_team(s: Session, path: Path, headers: list[str], rows: list[dict[str
     _require(columns, ("rep",), path)
     plan = core.plan_team(rows, columns, s.config.team)
     if plan.added and not dry_run:
-        store.update_config(s.folder, lambda text: yamlfile.put_entries(text, "team", plan.added))
+        datafolder.update_config(s.folder, lambda text: yamlfile.put_entries(text, "team", plan.added))
         s.wrote(s.folder.config_path, _("import the team table from {file}").format(file=path.name))
     lines = _skipped(plan.skips)
     if plan.kept:
@@ -120,7 +120,7 @@ def _read(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Any]
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         return _read_xlsx(path, sheet)
-    text = store.read_text(path).lstrip("\ufeff")
+    text = safefile.read_text(path).lstrip("\ufeff")
     if suffix == ".json":
         try:
             records = json.loads(text)
@@ -179,7 +179,7 @@ def _require(columns: dict[str, str], needed: tuple[str, ...], path: Path) -> No
 
 
 def _apply(s: Session, plan: core.Plan, customers: list[Any], *, total: int) -> None:
-    with store.batch():  # the parse cache is brought up to date once, not after every file
+    with repository.batch():  # the parse cache is brought up to date once, not after every file
         _write_all(s, plan, customers, _Progress(total))
 
 
@@ -196,7 +196,7 @@ def _write_all(s: Session, plan: core.Plan, customers: list[Any], progress: _Pro
         if update.values or update.items:
             path = s.path_of(update.customer)
             try:
-                skipped = store.update_customer(path, update.values, update.items)
+                skipped = repository.update_customer(path, update.values, update.items)
             except DataError as error:  # e.g. changed by hand since it was read: the other rows go on
                 plan.skips.extend(core.Skip(row, str(error)) for row in update.rows)
                 del plan.updates[key]

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from salescli import i18n, store, yamlfile
+from salescli import datafolder, i18n, safefile, yamlfile
 from salescli.i18n import _, joined
 from salescli.commands import session
 from salescli.config import LANGUAGES
@@ -45,26 +45,26 @@ def init(
         raise InvalidValue(_("--language must be one of {languages}").format(languages=joined(LANGUAGES)))
     made: list[str] = []
     path.mkdir(parents=True, exist_ok=True)
-    for folder in (store.CUSTOMERS, store.TEMPLATES):
+    for folder in (datafolder.CUSTOMERS, datafolder.TEMPLATES):
         if not (path / folder).is_dir():
             (path / folder).mkdir()
             made.append(f"{folder}/")
-    keep = path / store.CUSTOMERS / ".gitkeep"  # git keeps no empty folder: a clone would have no customers/
-    if not any((path / store.CUSTOMERS).iterdir()):
+    keep = path / datafolder.CUSTOMERS / ".gitkeep"  # git keeps no empty folder: a clone would have no customers/
+    if not any((path / datafolder.CUSTOMERS).iterdir()):
         keep.touch()
-    template = path / store.TEMPLATES / "customer.yaml"
+    template = path / datafolder.TEMPLATES / "customer.yaml"
     if not template.exists():
-        store.write_new_file(template, (store.PACKAGE_TEMPLATES / "customer.yaml").read_text(encoding="utf-8"))
-        made.append(f"{store.TEMPLATES}/customer.yaml")
-    config = path / store.CONFIG
+        safefile.write_new_file(template, (datafolder.PACKAGE_TEMPLATES / "customer.yaml").read_text(encoding="utf-8"))
+        made.append(f"{datafolder.TEMPLATES}/customer.yaml")
+    config = path / datafolder.CONFIG
     if not config.exists():
-        text = (store.PACKAGE_TEMPLATES / store.CONFIG).read_text(encoding="utf-8")
+        text = (datafolder.PACKAGE_TEMPLATES / datafolder.CONFIG).read_text(encoding="utf-8")
         settings = {"language": language, "currency": currency, **({"user": user} if user else {})}
-        store.write_new_file(config, yamlfile.set_values(text, settings))
-        made.append(store.CONFIG)
+        safefile.write_new_file(config, yamlfile.set_values(text, settings))
+        made.append(datafolder.CONFIG)
     ignore = path / ".gitignore"
     if git and not ignore.exists():  # temp files of a write that was killed never reach a commit
-        store.write_new_file(ignore, store.GITIGNORE)
+        safefile.write_new_file(ignore, safefile.GITIGNORE)
         made.append(".gitignore")
     new_repository = git and _make_git_repo(path)
     if new_repository:

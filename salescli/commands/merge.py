@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from salescli import store, yamlfile
+from salescli import safefile, yamlfile
 from salescli.commands import session
 from salescli.errors import DataError
 from salescli.gitops import setup_merge_driver
@@ -44,7 +44,7 @@ def merge_file(
       salescli merge-file BASE OURS THEIRS customers/x.yaml
     """
     name = pathname or str(ours)
-    data = [store.read_bytes(path) for path in (base, ours, theirs)]
+    data = [safefile.read_bytes(path) for path in (base, ours, theirs)]
     try:
         texts = [_utf8(content, side) for content, side in zip(data, _SIDES)]
         result = merge_texts(*texts, line_merge=_line_merge)
@@ -58,7 +58,7 @@ def merge_file(
         typer.echo(_("salescli merge: {file}: save it as UTF-8 text, check it with `salescli check`, then `git add` "
                      "it").format(file=name), err=True)
         raise typer.Exit(1)  # mixed encodings are never a clean merge
-    store.write_file(ours, result.text.encode("utf-8"))
+    safefile.write_file(ours, result.text.encode("utf-8"))
     if result.conflicts:
         typer.echo(_("salescli merge: conflict in {file}: {conflicts} (changed differently on both sides); `salescli "
                      "check` lists them").format(file=name, conflicts="; ".join(result.conflicts)), err=True)

@@ -8,7 +8,7 @@ from typing import Any, Optional
 
 import typer
 
-from salescli import matching, network, store
+from salescli import matching, network, repository
 from salescli.commands import (ADD_FIELDS, CUSTOMER, add_customer, complete_customer, say_added, session,
                                with_add_options)
 from salescli.customer import FIRST_DEAL, Customer, EventKind
@@ -110,7 +110,7 @@ def _record_party(s: Session, customers: list[Named], name: str, *, role: str | 
                 line = _("  {typed} is taken as {name} ({id}), already in the folder for {project}") if taken_as else \
                     _("  {name} ({id}) is already in the folder for {project}")
             return line.format(**said)
-        store.append_events(s.path_of(existing), [event_item(EventKind.LINK, day, FIRST_DEAL,
+        repository.append_events(s.path_of(existing), [event_item(EventKind.LINK, day, FIRST_DEAL,
                                                              project=project, role=role)])
         s.wrote(s.path_of(existing), _("link {name} to {project} ({role})").format(name=existing.name,
                                                                                   project=project, role=role))

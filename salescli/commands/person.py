@@ -6,7 +6,7 @@ from typing import Any, Mapping, Optional
 
 import typer
 
-from salescli import profile, store
+from salescli import profile, repository
 from salescli.commands import CUSTOMER, field_values, session, terminal_fit, with_field_options
 from salescli.errors import InvalidValue
 from salescli.i18n import _
@@ -57,13 +57,13 @@ def person(
     if remove:
         if given:
             raise InvalidValue(_("--remove takes no other details"))
-        store.remove_person(path, name)
+        repository.remove_person(path, name)
         s.wrote(path, _("remove {person} from the key people of {customer}").format(person=name, customer=found.name))
         typer.echo(_("Removed {person} from the key people of {customer}.").format(person=name, customer=found.name))
         return
     values = {field.key: profile.UNSET if text.strip() == "" else
               field.parse(text, vocabularies=s.config.vocabularies, today=s.today) for field, text in given.items()}
-    added, updated = store.save_person(path, name.strip(), values)
+    added, updated = repository.save_person(path, name.strip(), values)
     said = {"person": name.strip(), "customer": found.name}
     s.wrote(path, (_("add {person} to {customer}") if added else _("update {person} of {customer}")).format(**said))
     if added:

@@ -61,7 +61,7 @@ def schedule(
         visits = _route(s, s.date(start), 7 if days is None else days, fmt)
     if ics is not None:
         from salescli.calendar_file import ics as to_ics
-        from salescli.store import write_file
+        from salescli.safefile import write_file
 
         write_file(ics, to_ics(visits, today=s.today, language=s.language))
         typer.echo(ngettext("Wrote {count} visit to {file}.", "Wrote {count} visits to {file}.", len(visits)).format(

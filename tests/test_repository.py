@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from salescli import records, store, yamlfile
+from salescli import datafolder, records, repository, safefile, yamlfile
 from salescli.customer import Customer
 from salescli.errors import DataError, InvalidValue
 from salescli.listing import row
@@ -24,23 +24,23 @@ def test_data_folder_is_found_here_or_above(folder: Path, monkeypatch: pytest.Mo
     monkeypatch.delenv("SALESCLI_DIR", raising=False)
     deep = folder / "customers" / "sub"
     deep.mkdir()
-    assert store.find_data_folder(None, start=deep).root == folder
-    assert store.find_data_folder(None, start=folder).root == folder
+    assert datafolder.find_data_folder(None, start=deep).root == folder
+    assert datafolder.find_data_folder(None, start=folder).root == folder
 
 
 def test_dir_and_environment_override(folder: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    assert store.find_data_folder(str(folder)).root == folder
-    assert store.find_data_folder(str(folder / "customers")).root == folder
+    assert datafolder.find_data_folder(str(folder)).root == folder
+    assert datafolder.find_data_folder(str(folder / "customers")).root == folder
     monkeypatch.setenv("SALESCLI_DIR", str(folder))
-    assert store.find_data_folder(None, start=tmp_path).root == folder
+    assert datafolder.find_data_folder(None, start=tmp_path).root == folder
 
 
 def test_outside_a_data_folder_points_to_init(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("SALESCLI_DIR", raising=False)
     with pytest.raises(InvalidValue, match="run `salescli init` to make one, or pass --dir PATH"):
-        store.find_data_folder(None, start=tmp_path)
+        datafolder.find_data_folder(None, start=tmp_path)
     with pytest.raises(InvalidValue, match="has no customers/ folder"):
-        store.find_data_folder(str(tmp_path))
+        datafolder.find_data_folder(str(tmp_path))
 
 
 def test_a_broken_file_is_reported_and_the_others_are_read(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,7 +49,7 @@ def test_a_broken_file_is_reported_and_the_others_are_read(folder: Path, monkeyp
     write(folder, "b.yaml", "name: B\nlog:\n- {date: 2026-09-01, event: added\n")
     write(folder, "c.yaml", "name: C\nlog:\n- {date: 2026-09-01, event: stage, stage: demoo}\n")
     (folder / "customers" / "d.yaml").write_bytes(b"name: \xff\n")
-    read = store.read_all(store.DataFolder(folder))
+    read = repository.read_all(datafolder.DataFolder(folder))
     assert [c.id for c in read.customers] == ["a"]
     assert [str(problem) for problem in read.problems] == [
         "customers/b.yaml:4:1: did not find expected ',' or '}' (YAML syntax: fix the file here)",
@@ -63,13 +63,13 @@ def test_hidden_and_temporary_files_are_not_customers(folder: Path) -> None:
     write(folder, "a.yaml", CUSTOMER)
     write(folder, ".a.yaml.123.tmp", "junk")
     write(folder, ".b.yaml", "junk")
-    assert [p.name for p in store.DataFolder(folder).customer_files()] == ["a.yaml"]
+    assert [p.name for p in datafolder.DataFolder(folder).customer_files()] == ["a.yaml"]
 
 
 def test_append_events_writes_atomically_and_keeps_the_mode(folder: Path) -> None:
     path = write(folder, "a.yaml", CUSTOMER)
     os.chmod(path, 0o640)
-    customer = store.append_events(path, [NOTE])
+    customer = repository.append_events(path, [NOTE])
     assert path.read_text(encoding="utf-8") == CUSTOMER + "- {date: 2026-11-26, event: note, note: hi}\n"
     assert customer.events[-1].note == "hi"
     assert path.stat().st_mode & 0o777 == 0o640
@@ -87,7 +87,7 @@ def test_a_hand_edit_saved_while_salescli_writes_is_kept_and_the_change_made_aga
         folder: Path, monkeypatch: pytest.MonkeyPatch, moment: str) -> None:
     path = write(folder, "a.yaml", CUSTOMER)
     edited_by_hand = CUSTOMER.replace("# keep me", "# typed while salescli ran")
-    owner, name = (yamlfile, "append_plain") if moment.startswith("while") else (store, "_exchange")
+    owner, name = (yamlfile, "append_plain") if moment.startswith("while") else (safefile, "_exchange")
     real = getattr(owner, name)
     edits = iter([edited_by_hand])
 
@@ -97,7 +97,7 @@ def test_a_hand_edit_saved_while_salescli_writes_is_kept_and_the_change_made_aga
         return real(*args)
 
     monkeypatch.setattr(owner, name, saved_by_an_editor)
-    store.append_events(path, [NOTE])
+    repository.append_events(path, [NOTE])
     assert path.read_text(encoding="utf-8") == edited_by_hand + "- {date: 2026-11-26, event: note, note: hi}\n"
     assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
 
@@ -113,17 +113,17 @@ def test_a_file_that_keeps_changing_is_left_to_the_other_writer(folder: Path, mo
 
     monkeypatch.setattr(yamlfile, "append_plain", append_while_someone_edits)
     with pytest.raises(DataError, match="the file kept changing while salescli was writing it .*; nothing was written"):
-        store.append_events(path, [NOTE])
+        repository.append_events(path, [NOTE])
     assert path.read_text(encoding="utf-8") == CUSTOMER + "# edit 4\n"
     assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
 
 
 def test_a_change_worked_out_from_an_earlier_read_is_refused_when_the_file_changed(folder: Path) -> None:
     path = write(folder, "a.yaml", CUSTOMER)
-    store.read_customer(path)
+    repository.read_customer(path)
     path.write_text(CUSTOMER + "# edited\n", encoding="utf-8")
     with pytest.raises(DataError, match="the file changed since salescli read it .*; nothing was written"):
-        store.append_events(path, [NOTE])
+        repository.append_events(path, [NOTE])
     assert path.read_text(encoding="utf-8") == CUSTOMER + "# edited\n"
 
 
@@ -135,7 +135,7 @@ def test_an_interrupted_write_leaves_the_file_whole(folder: Path, monkeypatch: p
 
     monkeypatch.setattr(os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        store.append_events(path, [NOTE])
+        repository.append_events(path, [NOTE])
     assert path.read_text(encoding="utf-8") == CUSTOMER
     assert sorted(p.name for p in path.parent.iterdir()) == ["a.yaml"]
 
@@ -143,7 +143,7 @@ def test_an_interrupted_write_leaves_the_file_whole(folder: Path, monkeypatch: p
 def test_create_refuses_to_replace_a_file(folder: Path) -> None:
     path = write(folder, "a.yaml", CUSTOMER)
     with pytest.raises(DataError, match="a file of that name exists already; nothing was written"):
-        store.create_customer(path, CUSTOMER.replace("鼎盛地产", "Other"))
+        repository.create_customer(path, CUSTOMER.replace("鼎盛地产", "Other"))
     assert path.read_text(encoding="utf-8") == CUSTOMER
 
 
@@ -151,13 +151,13 @@ def test_an_unsafe_edit_is_refused_with_the_file_named(folder: Path, monkeypatch
     monkeypatch.chdir(folder)
     path = write(folder, "a.yaml", "name: A\nlog: [{date: 2026-01-01, event: added}]\n")
     with pytest.raises(DataError) as error:
-        store.append_events(path, [NOTE])
+        repository.append_events(path, [NOTE])
     assert str(error.value).startswith("customers/a.yaml: `log:` is not a block list")
 
 
 def _append_many(path: str, worker: int) -> None:
     for number in range(15):
-        store.append_events(Path(path), [{"date": date(2026, 11, 26), "event": "note", "note": f"{worker}-{number}"}])
+        repository.append_events(Path(path), [{"date": date(2026, 11, 26), "event": "note", "note": f"{worker}-{number}"}])
 
 
 def test_parallel_writers_lose_no_event(folder: Path) -> None:
@@ -169,7 +169,7 @@ def test_parallel_writers_lose_no_event(folder: Path) -> None:
     for worker in workers:
         worker.join(60)
     assert [worker.exitcode for worker in workers] == [0, 0, 0]
-    notes = sorted(event.note for event in store.read_customer(path).events if event.note)
+    notes = sorted(event.note for event in repository.read_customer(path).events if event.note)
     assert notes == sorted(f"{w}-{n}" for w in range(3) for n in range(15))
 
 
@@ -179,7 +179,7 @@ def test_a_symbolic_link_inside_the_folder_is_written_through(folder: Path) -> N
     target = write(folder, "a.yaml", CUSTOMER)
     link = folder / "customers" / "alias.yaml"
     link.symlink_to("a.yaml")
-    store.append_events(link, [NOTE])
+    repository.append_events(link, [NOTE])
     assert link.is_symlink() and target.read_text(encoding="utf-8").endswith("note: hi}\n")
 
 
@@ -191,7 +191,7 @@ def test_a_symbolic_link_out_of_the_folder_is_refused(folder: Path, tmp_path: Pa
     link = folder / "customers" / "a.yaml"
     link.symlink_to(outside)
     with pytest.raises(DataError) as error:
-        store.append_events(link, [NOTE])
+        repository.append_events(link, [NOTE])
     assert str(error.value) == (f"customers/a.yaml: it is a symbolic link to {outside}, outside the data folder; "
                                 "salescli does not write through it (copy the file into the folder to change it here)")
     assert link.is_symlink() and outside.read_text(encoding="utf-8") == CUSTOMER
@@ -201,7 +201,7 @@ def test_a_read_only_file_is_left_as_it_is(folder: Path) -> None:
     path = write(folder, "a.yaml", CUSTOMER)
     os.chmod(path, 0o444)
     with pytest.raises(DataError, match=r"the file is read-only; salescli leaves it as it is \(make it writable"):
-        store.append_events(path, [NOTE])
+        repository.append_events(path, [NOTE])
     assert path.read_text(encoding="utf-8") == CUSTOMER
 
 
@@ -210,13 +210,13 @@ def test_what_is_not_a_regular_file_is_neither_read_nor_written(folder: Path) ->
     os.mkfifo(fifo)
     (folder / "customers" / "dir.yaml").mkdir()
     (folder / "customers" / "loop.yaml").symlink_to("loop.yaml")
-    read = store.read_all(store.DataFolder(folder), use_cache=False)  # never waits for a writer of the FIFO
+    read = repository.read_all(datafolder.DataFolder(folder), use_cache=False)  # never waits for a writer of the FIFO
     assert [problem.message for problem in read.problems] == [
         "cannot read: it is a folder, not a regular file; salescli reads only plain files",
         "cannot read: it is a symbolic link that loops back on itself",
         "cannot read: it is a named pipe (FIFO), not a regular file; salescli reads only plain files"]
     with pytest.raises(DataError, match="cannot write: it is a named pipe \\(FIFO\\), not a regular file"):
-        store.append_events(fifo, [NOTE])
+        repository.append_events(fifo, [NOTE])
 
 
 def test_a_full_disk_is_one_clear_error_and_leaves_nothing(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -229,7 +229,7 @@ def test_a_full_disk_is_one_clear_error_and_leaves_nothing(folder: Path, monkeyp
 
     monkeypatch.setattr(os, "write", full)
     with pytest.raises(DataError) as error:
-        store.append_events(path, [NOTE])
+        repository.append_events(path, [NOTE])
     assert error.value.message == "cannot write: the disk is full; nothing was written"
     assert path.read_text(encoding="utf-8") == CUSTOMER
     assert [p.name for p in path.parent.iterdir()] == ["a.yaml"]
@@ -238,19 +238,19 @@ def test_a_full_disk_is_one_clear_error_and_leaves_nothing(folder: Path, monkeyp
 def test_without_an_atomic_exchange_the_write_compares_then_renames(folder: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(folder, "a.yaml", CUSTOMER)
-    monkeypatch.setattr(store, "_exchange", lambda first, second: False)  # another system, a network file system
-    store.append_events(path, [NOTE])
+    monkeypatch.setattr(safefile, "_exchange", lambda first, second: False)  # another system, a network file system
+    repository.append_events(path, [NOTE])
     assert path.read_text(encoding="utf-8") == CUSTOMER + "- {date: 2026-11-26, event: note, note: hi}\n"
 
 
 def test_a_landed_write_that_reads_back_wrong_says_it_was_written(folder: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(folder, "a.yaml", CUSTOMER)
-    store.forget()
-    monkeypatch.setattr(store._TempFile, "read_back", lambda self: b"garbage")  # the disk gives back something else
+    safefile.forget()
+    monkeypatch.setattr(safefile._TempFile, "read_back", lambda self: b"garbage")  # the disk gives back something else
     with pytest.raises(DataError, match="the change was written, but the file does not read back the same"):
-        store.append_events(path, [NOTE])
-    assert path.read_text(encoding="utf-8").endswith("note: hi}\n") and store.landed() == [path]
+        repository.append_events(path, [NOTE])
+    assert path.read_text(encoding="utf-8").endswith("note: hi}\n") and safefile.landed() == [path]
 
 
 def test_leftover_temp_files_are_removed_unless_a_writer_holds_them(folder: Path) -> None:
@@ -263,7 +263,7 @@ def test_leftover_temp_files_are_removed_unless_a_writer_holds_them(folder: Path
         os.utime(path, (0, 0))
     with open(held, "rb") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # a writer at work
-        assert [p.name for p in store.DataFolder(folder).customer_files()] == ["a.yaml"]
+        assert [p.name for p in datafolder.DataFolder(folder).customer_files()] == ["a.yaml"]
     assert sorted(p.name for p in (folder / "customers").iterdir()) == sorted([held.name, young.name, "a.yaml"])
 
 
@@ -274,13 +274,13 @@ def test_the_customer_a_quick_append_gives_is_the_one_the_file_gives(folder: Pat
              {"date": date(2026, 11, 27), "event": "visit", "deal": "b", "next": date(2026, 12, 1)}]
     earlier = [{"date": date(2026, 9, 15), "event": "note", "note": "back-dated"}]
     for items in (later, earlier):
-        store.forget()
-        packed = _packed(store.read_customer(path))
+        safefile.forget()
+        packed = _packed(repository.read_customer(path))
         cached = records.customer(packed.unpacked_summary(), packed.events, path)  # as the parse cache gives it
-        store._parsed[store._key(path)] = (store._seen[store._key(path)], cached)
-        written = store.append_events(path, items)
+        repository._parsed[repository._key(path)] = (repository._seen[repository._key(path)], cached)
+        written = repository.append_events(path, items)
         assert _unpacked(_packed(written)) == \
-            _unpacked(_packed(store.parse_customer(path.read_text(encoding="utf-8"), path)))
+            _unpacked(_packed(repository.parse_customer(path.read_text(encoding="utf-8"), path)))
 
 
 def _packed(customer: Customer) -> records.Packed:
@@ -298,16 +298,16 @@ def test_two_saves_in_that_instant_keep_both_versions_and_say_where(folder: Path
     monkeypatch.chdir(folder)
     path = write(folder, "a.yaml", CUSTOMER)
     first, second = CUSTOMER + "# first save\n", CUSTOMER + "# second save\n"
-    exchange = store._exchange
+    exchange = safefile._exchange
     saves = iter([first, second])
 
     def exchange_just_after_a_save(one: Path, other: Path) -> bool:
         _editor_saves(path, next(saves))
         return exchange(one, other)
 
-    monkeypatch.setattr(store, "_exchange", exchange_just_after_a_save)
+    monkeypatch.setattr(safefile, "_exchange", exchange_just_after_a_save)
     with pytest.raises(DataError) as error:
-        store.append_events(path, [NOTE])
+        repository.append_events(path, [NOTE])
     kept = [p for p in path.parent.iterdir() if p.name.startswith("a.yaml.displaced-")]
     assert len(kept) == 1 and str(error.value) == (
         "customers/a.yaml: another program saved the file twice while salescli was writing it: the file holds one "
