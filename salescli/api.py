@@ -286,6 +286,13 @@ class Folder:
         found = self.customer(customer) if isinstance(customer, str) else customer
         return network.related(found, customers)
 
+    def check(self) -> list[DataError]:
+        """Every problem in the customer files (`salescli check`), in file and line order: each a
+        BrokenFile or DataError with its file, line, column and `code` (the check that found it)."""
+        from salescli import foldercheck
+
+        return foldercheck.problems(self.data_folder, self.today)
+
     def _skipped(self, problems: Iterable[DataError]) -> None:
         for problem in problems:
             if self.warn(_("skipped {problem}").format(problem=problem)):

@@ -144,6 +144,17 @@ def test_errors_say_what_and_where(sample: Path) -> None:
     assert folder.problems[0].line == 3  # where PyYAML finds the bracket unclosed: the end
 
 
+def test_check_finds_what_the_command_finds(new: salescli.Folder, folder: Path) -> None:
+    new.add("中建三局", id="zj")
+    assert new.check() == []
+    customer_file(folder, "zj").write_text(
+        "id: zj\nname: 中建三局\nfield: bnak\nlog:\n- {date: 2026-12-01, event: added}\n", encoding="utf-8")
+    found = [(problem.path.name if problem.path else None, problem.line, problem.code) for problem in new.check()]
+    assert found == [("zj.yaml", 3, "vocabulary"), ("zj.yaml", 5, "future-date")]
+    shown = json.loads(invoke(folder, "check", "--format", "json", today="2026-11-26").stdout)
+    assert [(Path(entry["file"]).name, entry["line"], entry["code"]) for entry in shown] == found
+
+
 def test_a_refused_write_changes_nothing(new: salescli.Folder, folder: Path) -> None:
     new.add("中建三局", id="zj")
     path = customer_file(folder, "zj")

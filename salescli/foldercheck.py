@@ -1,0 +1,108 @@
+"""Every customer file of a data folder checked (`salescli check`, `Folder.check()`): each file as
+filecheck checks it, then the checks between files (checks.across). What was found in a file is kept
+in the parse cache's memo and used again while the file, the settings and the language are the same
+and no event in it lies between the day it was checked and today; the others are checked on every core.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+from functools import lru_cache, partial
+from pathlib import Path
+from typing import Any, Optional
+
+from salescli import cache, checks, datafolder, filecheck, i18n, parallel, safefile
+from salescli.errors import DataError
+from salescli.i18n import N_
+
+
+def problems(folder: datafolder.DataFolder, today: date) -> list[DataError]:
+    """Every file's problems: from the cache for a file unchanged since it was last checked (with the
+    same settings, and no event dated between that day and today), else read and checked."""
+    settings = _settings_key(folder)
+    _config(folder, settings)  # read here first: broken settings are reported before any file is checked
+    memo = cache.load_memo(folder.root, "check", settings + i18n.language().encode())  # (its messages are in a language)
+    problems: list[DataError] = []
+    loaded: dict[str, checks.Identifying | None] = {}  # file id → what the checks between files need
+    files = folder.customers
+    names = datafolder.customer_names(files)  # (names, not paths: a Path is made only for a file read or reported)
+    prefix = os.path.join(files, "")
+    looked_up = [memo.get(prefix + name, name) for name in names]
+    stale = [name for name, (_now, kept) in zip(names, looked_up) if kept is None or not _still_true(kept, today)]
+    work = partial(_checked_file, folder=folder, settings=settings, today=today)
+    checked = dict(zip(stale, parallel.map_files(work, [files / name for name in stale],
+                                                 doing=N_("checking customer files: {number}/{count}"))))
+    for name, (now, kept) in zip(names, looked_up):
+        if name in checked:
+            result = checked[name]
+            if isinstance(result, DataError):
+                problems.append(result)
+                continue
+            file_digest, kept = result
+            if now is not None:
+                memo.put(name, now, file_digest, kept)
+        _checked_on, _latest, found, is_loaded, identifying = kept
+        if found:
+            problems += [filecheck.problem(message, files / name, line, column, code)
+                         for message, line, column, code in found]
+        if is_loaded:
+            loaded[name[:-len(".yaml")]] = None if identifying is None else checks.Identifying(*identifying)
+    memo.keep_only(names)
+    cache.save_memo(memo)
+    for file_id, findings in checks.across(loaded).items():
+        if findings:
+            path = files / f"{file_id}.yaml"
+            text = safefile.read_text(path)
+            problems += [filecheck.located(finding, path, text) for finding in findings]
+    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
+
+
+def _settings_key(folder: datafolder.DataFolder) -> bytes:
+    """What the checks of one file depend on besides the file: the settings (their vocabulary)."""
+    try:
+        return cache.digest(folder.config_path.read_bytes())
+    except OSError:
+        return b""
+
+
+Found = list[tuple[str, Optional[int], Optional[int], Optional[str]]]  # message, line, column, code
+Checked = tuple[int, int, Found, bool, Optional[tuple[Optional[str], str, Optional[str]]]]
+
+
+def _checked_file(path: Path, *, folder: datafolder.DataFolder, settings: bytes, today: date
+                  ) -> tuple[bytes, Checked] | DataError:
+    """The file's digest and what its checks found (run on every core when there are many: each
+    process reads the settings itself, once)."""
+    try:
+        text = safefile.read_text(path)
+    except DataError as error:
+        return error
+    return cache.digest(text.encode("utf-8")), _check_file(path, text, _config(folder, settings), today)
+
+
+@lru_cache(maxsize=1)
+def _config(folder: datafolder.DataFolder, settings: bytes) -> Any:
+    """The folder's settings as of their digest `settings` (read once per process)."""
+    return datafolder.load_config(folder)
+
+
+def _check_file(path: Path, text: str, config: Any, today: date) -> Checked:
+    """What one file's checks found, as the cache keeps it: the day checked, the file's latest event
+    day, its problems, whether it loaded, what `across` needs."""
+    result = filecheck.check_text(path, text, config=config, today=today)
+    found: Found = [(problem.message, problem.line, problem.column, problem.code)
+                    for problem in result.problems]
+    if result.document is None:
+        return today.toordinal(), 0, found, False, None
+    latest = checks.latest_day(result.document)
+    identifying = checks.identifying(result.document, path.stem)
+    return (today.toordinal(), latest.toordinal() if latest else 0, found, True,
+            None if identifying is None else (identifying.name, identifying.id, identifying.referrer))
+
+
+def _still_true(kept: Checked, today: date) -> bool:
+    """Whether what was found on another day holds today: it does unless an event is dated after
+    one of the two days (then whether it lies in the future may differ)."""
+    checked_on, latest = kept[0], kept[1]
+    return checked_on == today.toordinal() or latest <= min(checked_on, today.toordinal())
