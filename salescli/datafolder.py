@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from salescli import cache, safefile
 from salescli.config import Config, ConfigProblem, config_from_document
@@ -61,6 +61,36 @@ def customer_names(folder: Path) -> list[str]:
     if leftovers:
         safefile.remove_leftovers(folder, leftovers)
     return sorted(name for name in names if name.endswith(".yaml") and not name.startswith("."))
+
+
+def make(path: Path, *, settings: Mapping[str, str], gitignore: bool) -> list[str]:
+    """Make what a data folder at `path` lacks, never replacing a file: customers/ (with a .gitkeep while
+    it is empty: git keeps no empty folder, and a clone would have no customers/), templates/customer.yaml,
+    salescli.yaml from the commented one with `settings` set in it, and (`gitignore`) a .gitignore that
+    keeps the temporary files of writes out of git; what was made."""
+    from salescli import yamlfile
+
+    made: list[str] = []
+    path.mkdir(parents=True, exist_ok=True)
+    for folder in (CUSTOMERS, TEMPLATES):
+        if not (path / folder).is_dir():
+            (path / folder).mkdir()
+            made.append(f"{folder}/")
+    if not any((path / CUSTOMERS).iterdir()):
+        (path / CUSTOMERS / ".gitkeep").touch()
+    template = path / TEMPLATES / "customer.yaml"
+    if not template.exists():
+        safefile.write_new_file(template, safefile.read_text(PACKAGE_TEMPLATES / "customer.yaml"))
+        made.append(f"{TEMPLATES}/customer.yaml")
+    config = path / CONFIG
+    if not config.exists():
+        safefile.write_new_file(config, yamlfile.set_values(safefile.read_text(PACKAGE_TEMPLATES / CONFIG), settings))
+        made.append(CONFIG)
+    ignore = path / ".gitignore"
+    if gitignore and not ignore.exists():
+        safefile.write_new_file(ignore, safefile.GITIGNORE)
+        made.append(".gitignore")
+    return made
 
 
 def find_data_folder(explicit: str | None, *, start: Path | None = None, environment: bool = True) -> DataFolder:

@@ -113,6 +113,16 @@ def _git(root: Path, *args: str) -> Any:
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
 
 
+def init_repository(path: Path) -> bool:
+    """Make `path` a git repository unless it is in one already; whether it made one."""
+    if _git(path, "rev-parse", "--is-inside-work-tree").returncode == 0:
+        return False
+    made = _git(path, "init", "--quiet")
+    if made.returncode != 0:
+        raise DataError(_("git init failed: {problem}").format(problem=made.stderr.strip()), path=path)
+    return True
+
+
 # ---- the first commit and `sync` -----------------------------------------------------------------
 
 DATA_PATHS = ("customers", "templates", "salescli.yaml", ".gitattributes", ".gitignore")
@@ -229,3 +239,30 @@ def setup_merge_driver(root: Path) -> str:
     register_merge_driver(root)
     return _("git merges customers/*.yaml with salescli now ({file}: {line}).").format(file=attributes.name,
                                                                                        line=ATTRIBUTES_LINE)
+
+
+# ---- the merge driver's fallback: git's own line merge ------------------------------------------
+
+def line_merge(base: str, ours: str, theirs: str) -> str | None:
+    """git's own three-way line merge, or None when it conflicts."""
+    import subprocess
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(folder) / name
+            path.write_text(text, encoding="utf-8")
+            paths.append(str(path))
+        done = subprocess.run(["git", "merge-file", "-p", *paths], capture_output=True)
+    return done.stdout.decode("utf-8") if done.returncode == 0 else None
+
+
+def merge_file_by_lines(base: Path, ours: Path, theirs: Path, name: str) -> int:
+    """git's line merge into `ours`, its conflict markers naming the file; 1 if it conflicted."""
+    import subprocess
+
+    labels = [f"{name} ({side})" for side in ("ours", "common ancestor", "theirs")]
+    done = subprocess.run(["git", "merge-file", "-L", labels[0], "-L", labels[1], "-L", labels[2],
+                           str(ours), str(base), str(theirs)])
+    return min(done.returncode, 1) if done.returncode >= 0 else 1

@@ -40,14 +40,14 @@ def terminal_fit(*, drop: Sequence[str] = (), cut: Sequence[str] = (), wide: boo
 
 def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Shell completion for CUSTOMER: ids from the file names (fast: no file is parsed)."""
-    from salescli.datafolder import find_data_folder
+    from salescli.datafolder import customer_names, find_data_folder
 
     try:
         root = ctx.find_root().params.get("directory") or os.environ.get("SALESCLI_DIR")
         folder = find_data_folder(root)
     except Exception:  # completion must never fail loudly
         return []
-    ids = sorted(path.stem for path in Path(folder.customers).glob("*.yaml") if not path.name.startswith("."))
+    ids = [name[:-len(".yaml")] for name in customer_names(folder.customers)]
     return [(customer_id, "") for customer_id in ids if customer_id.startswith(incomplete)]
 
 

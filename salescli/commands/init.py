@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from salescli import datafolder, i18n, safefile, yamlfile
+from salescli import datafolder, gitops, i18n
 from salescli.i18n import _, joined
 from salescli.commands import session
 from salescli.config import LANGUAGES
@@ -43,37 +42,14 @@ def init(
     language = language or i18n.choose(s.language_option, None)  # (not the settings of a folder it is run in)
     if language not in LANGUAGES:
         raise InvalidValue(_("--language must be one of {languages}").format(languages=joined(LANGUAGES)))
-    made: list[str] = []
-    path.mkdir(parents=True, exist_ok=True)
-    for folder in (datafolder.CUSTOMERS, datafolder.TEMPLATES):
-        if not (path / folder).is_dir():
-            (path / folder).mkdir()
-            made.append(f"{folder}/")
-    keep = path / datafolder.CUSTOMERS / ".gitkeep"  # git keeps no empty folder: a clone would have no customers/
-    if not any((path / datafolder.CUSTOMERS).iterdir()):
-        keep.touch()
-    template = path / datafolder.TEMPLATES / "customer.yaml"
-    if not template.exists():
-        safefile.write_new_file(template, (datafolder.PACKAGE_TEMPLATES / "customer.yaml").read_text(encoding="utf-8"))
-        made.append(f"{datafolder.TEMPLATES}/customer.yaml")
-    config = path / datafolder.CONFIG
-    if not config.exists():
-        text = (datafolder.PACKAGE_TEMPLATES / datafolder.CONFIG).read_text(encoding="utf-8")
-        settings = {"language": language, "currency": currency, **({"user": user} if user else {})}
-        safefile.write_new_file(config, yamlfile.set_values(text, settings))
-        made.append(datafolder.CONFIG)
-    ignore = path / ".gitignore"
-    if git and not ignore.exists():  # temp files of a write that was killed never reach a commit
-        safefile.write_new_file(ignore, safefile.GITIGNORE)
-        made.append(".gitignore")
+    settings = {"language": language, "currency": currency, **({"user": user} if user else {})}
+    made = datafolder.make(path, settings=settings, gitignore=git)
     new_repository = git and _make_git_repo(path)
     if new_repository:
         made.append(_("a git repository"))
     if git and shutil.which("git") and not (path / ".gitattributes").exists():
-        from salescli.gitops import setup_merge_driver
-
         try:
-            setup_merge_driver(path)
+            gitops.setup_merge_driver(path)
             made.append(_("the merge driver for customers/*.yaml"))
         except DataError:
             pass  # not a repository (git init failed or --no-git): nothing to register
@@ -90,10 +66,8 @@ def init(
 def _first_commit(path: Path) -> None:
     """The settings, the template and the git set-up as the repository's first commit, so that
     `git diff` shows every later change."""
-    from salescli.gitops import DATA_PATHS, commit_paths
-
     try:
-        committed = commit_paths(path, list(DATA_PATHS), _("salescli init: settings and template"))
+        committed = gitops.commit_paths(path, list(gitops.DATA_PATHS), _("salescli init: settings and template"))
     except DataError as error:
         typer.echo(_("{problem}; then `git add -A && git commit -m 'salescli init'`.").format(problem=error.message),
                    err=True)
@@ -106,10 +80,4 @@ def _make_git_repo(path: Path) -> bool:
     if shutil.which("git") is None:
         typer.echo(_("git is not installed: the folder is not versioned (install git, then `git init`)."), err=True)
         return False
-    inside = subprocess.run(["git", "rev-parse", "--is-inside-work-tree"], cwd=path, capture_output=True, text=True)
-    if inside.returncode == 0:
-        return False
-    made = subprocess.run(["git", "init", "--quiet"], cwd=path, capture_output=True, text=True)
-    if made.returncode != 0:
-        raise DataError(_("git init failed: {problem}").format(problem=made.stderr.strip()), path=path)
-    return True
+    return gitops.init_repository(path)

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from salescli import safefile, yamlfile
+from salescli import gitops, safefile, yamlfile
 from salescli.commands import session
 from salescli.errors import DataError
-from salescli.gitops import setup_merge_driver
 from salescli.i18n import N_, _
 from salescli.merge import UnsafeMerge, merge_texts
-
 
 
 def register(app: typer.Typer) -> None:
@@ -47,12 +43,12 @@ def merge_file(
     data = [safefile.read_bytes(path) for path in (base, ours, theirs)]
     try:
         texts = [_utf8(content, side) for content, side in zip(data, _SIDES)]
-        result = merge_texts(*texts, line_merge=_line_merge)
+        result = merge_texts(*texts, line_merge=gitops.line_merge)
     except (yamlfile.YamlProblem, UnsafeMerge, DataError) as reason:
         problem = reason.message if isinstance(reason, (yamlfile.YamlProblem, DataError)) else str(reason)
         typer.echo(_("salescli merge: {file}: {problem}; merged line by line instead").format(
             file=name, problem=problem), err=True)
-        conflicted = _git_merge_file(base, ours, theirs, name)
+        conflicted = gitops.merge_file_by_lines(base, ours, theirs, name)
         if not isinstance(reason, _NotUtf8):
             raise typer.Exit(conflicted)
         typer.echo(_("salescli merge: {file}: save it as UTF-8 text, check it with `salescli check`, then `git add` "
@@ -79,26 +75,6 @@ def _utf8(data: bytes, side: str) -> str:
         raise _NotUtf8(_("{side} is not UTF-8 text (byte {byte})").format(side=_(side), byte=error.start)) from None
 
 
-def _line_merge(base: str, ours: str, theirs: str) -> str | None:
-    """git's own three-way line merge, or None when it conflicts."""
-    with tempfile.TemporaryDirectory() as folder:
-        paths = []
-        for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
-            path = Path(folder) / name
-            path.write_text(text, encoding="utf-8")
-            paths.append(str(path))
-        done = subprocess.run(["git", "merge-file", "-p", *paths], capture_output=True)
-    return done.stdout.decode("utf-8") if done.returncode == 0 else None
-
-
-def _git_merge_file(base: Path, ours: Path, theirs: Path, name: str) -> int:
-    """git's line merge into `ours`, its conflict markers naming the file; 1 if it conflicted."""
-    labels = [f"{name} ({side})" for side in ("ours", "common ancestor", "theirs")]
-    done = subprocess.run(["git", "merge-file", "-L", labels[0], "-L", labels[1], "-L", labels[2],
-                           str(ours), str(base), str(theirs)])
-    return min(done.returncode, 1) if done.returncode >= 0 else 1
-
-
 def git_setup(ctx: typer.Context) -> None:
     """Register `salescli merge-file` as git's merge driver for customers/*.yaml in this data
     folder's repository (.gitattributes and the repository's git config). `salescli init` does it too,
@@ -110,4 +86,4 @@ def git_setup(ctx: typer.Context) -> None:
       salescli git-setup
     """
     s = session(ctx)
-    typer.echo(setup_merge_driver(s.folder.root))
+    typer.echo(gitops.setup_merge_driver(s.folder.root))
