@@ -1,7 +1,7 @@
-"""The web app: Flask routes over `data.Folder`, Jinja2 templates, and the rules that keep it safe.
+"""The web app: Flask routes over the Python API's Folder, Jinja2 templates, and the rules that keep it safe.
 
 - Requests are served one at a time (a lock around the app): the core, the parse cache and the
-  store were written for one command at a time.
+  repository were written for one command at a time.
 - Bound to a loopback address, a request must name a loopback host (no DNS rebinding).
 - Every POST carries the session's token (CSRF); without it: 403, nothing changed.
 - With a password, every page but the login asks for it first.
