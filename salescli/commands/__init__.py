@@ -5,7 +5,6 @@ from __future__ import annotations
 import inspect
 import os
 import sys
-from pathlib import Path
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Optional, Sequence, TypeVar
 
