@@ -7,6 +7,7 @@ from typing import Callable
 import pytest
 from typer.testing import CliRunner
 
+from salescli import i18n
 from salescli.cli import app
 
 REPO = Path(__file__).resolve().parent.parent
@@ -83,9 +84,12 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 @pytest.fixture(autouse=True)
 def _english(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests speak English unless they ask otherwise, whatever the machine's locale."""
+    """Tests speak English unless they ask otherwise, whatever the machine's locale and whatever
+    language the test before spoke (the language is the process's: a test of the core alone opens no
+    folder that would choose it again)."""
     for name in ("SALESCLI_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
+    i18n.use("en")
 
 
 GIT_IDENTITY = {"GIT_AUTHOR_NAME": "测试", "GIT_AUTHOR_EMAIL": "test@example.com",
