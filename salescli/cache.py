@@ -39,7 +39,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from salescli import __version__, listing, records
 
-SCHEMA = 2  # of the tables and parts (bump it when their layout changes); the stamp adds the record definitions
+SCHEMA = 3  # of the tables and parts (bump it when their layout changes); the stamp adds the record definitions
 RACY_NS = 2_000_000_000  # coarser than any filesystem's timestamp granule (FAT: 2 s)
 CACHE_DIR_VARIABLE = "SALESCLI_CACHE_DIR"
 MOST_CHANGES = 256  # files changed since a part of the snapshot was written (or a tenth of all) before it is rewritten
@@ -154,7 +154,7 @@ def _stamp_of(connection: sqlite3.Connection) -> str | None:
 def _make(connection: sqlite3.Connection) -> None:
     """Empty the database and make its tables (under the write lock: another process may be doing it too)."""
     connection.execute("PRAGMA journal_mode = WAL")
-    with _writing(connection):
+    with _writing(connection, stamped=False):
         if _stamp_of(connection) == stamp():
             return
         _remove_earlier_caches(Path(connection.execute("PRAGMA database_list").fetchone()[2]).parent)
@@ -177,10 +177,13 @@ def _remove_earlier_caches(folder: Path) -> None:
 
 
 @contextmanager
-def _writing(connection: sqlite3.Connection) -> Iterator[None]:
-    """One transaction, holding the write lock from its start."""
+def _writing(connection: sqlite3.Connection, *, stamped: bool = True) -> Iterator[None]:
+    """One transaction, holding the write lock from its start (on a database of this stamp, unless not
+    `stamped`: the one that makes it)."""
     connection.execute("BEGIN IMMEDIATE")
     try:
+        if stamped:
+            _same_stamp(connection)
         yield
     except BaseException:
         connection.rollback()
@@ -193,9 +196,17 @@ def _reading(connection: sqlite3.Connection) -> Iterator[None]:
     """One read transaction: what it reads is one moment's state."""
     connection.execute("BEGIN")
     try:
+        _same_stamp(connection)
         yield
     finally:
         connection.rollback()
+
+
+def _same_stamp(connection: sqlite3.Connection) -> None:
+    """The database was checked when it was opened; another salescli (another version) may have made it
+    again since, so a transaction checks once more that it is one this salescli can read and write."""
+    if _stamp_of(connection) != stamp():
+        raise Unusable("made again by another salescli meanwhile")
 
 
 def _damaged(error: sqlite3.Error) -> bool:
@@ -364,7 +375,7 @@ def read(root: Path, kind: str) -> Index:
             _read_index(connection, index)
             _read_data(connection, index)
             return index
-    except (Unusable, OSError, MemoryError):
+    except (Unusable, OSError, MemoryError, ValueError, TypeError):  # (values of the wrong kind: damage)
         return Index(kind)
 
 
@@ -396,7 +407,7 @@ def _read_index(connection: sqlite3.Connection, index: Index) -> None:
     if overlay:
         where = dict(zip(names, range(len(names))))
         for name, size, mtime, ctime, inode, seen_ns, file_digest in overlay:
-            if len(file_digest) != DIGEST_SIZE:
+            if not isinstance(file_digest, bytes) or len(file_digest) != DIGEST_SIZE:
                 continue
             position = where.get(name)
             if position is None:
@@ -488,6 +499,7 @@ def save(root: Path, index: Index, kept: Sequence[str], parsed: Sequence[Parsed]
     from what the read found. A failure only costs speed next time."""
     staying = set(kept).union(parsed_entry.name for parsed_entry in parsed)
     gone = [name for name in index.names if name not in staying]
+    parsed = [entry for entry in parsed if storable_name(entry.name)]
     if not parsed and not confirmed and not gone and not _stale_parts(index, kept, parsed):
         return
     try:
@@ -623,10 +635,19 @@ def _unpack(stored: Any) -> list[Any]:
     return values
 
 
+def storable_name(name: str) -> bool:
+    """Whether a file name can be kept (one that is not UTF-8 on disk cannot: that file is parsed each time)."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def put(root: Path, written: Iterable[Parsed], *, seen: int) -> None:
     """Record files salescli has just written (their identity taken at `seen`), one transaction; only
     where a cache exists already (the next read makes one of the whole folder)."""
-    written = list(written)
+    written = [entry for entry in written if storable_name(entry.name)]
     if not written:
         return
     try:
@@ -657,6 +678,8 @@ def record(root: Path, name: str, now: Identity, read_bytes: Callable[[], bytes]
     if found is None or tuple(found[:4]) != now:
         return None
     seen, file_digest, summary, events = found[4:]
+    if not isinstance(seen, int) or not isinstance(events, bytes):  # (damage)
+        return None
     if now[1] >= seen - RACY_NS and digest(read_bytes()) != file_digest:
         return None
     unpacked = _summary_of(summary)
@@ -749,7 +772,8 @@ class Memo:
             return now, None
 
     def put(self, name: str, now: Identity, file_digest: bytes, value: Any) -> None:
-        self.written[name] = (now, self.started, file_digest, marshal.dumps(value))
+        if storable_name(name):
+            self.written[name] = (now, self.started, file_digest, marshal.dumps(value))
 
     def keep_only(self, names: Iterable[str]) -> None:
         """Forget the files that are gone."""
@@ -764,15 +788,19 @@ def load_memo(root: Path, name: str, key: bytes) -> Memo:
         return memo
     try:
         with _database(root) as connection, _reading(connection):
-            found = connection.execute("SELECT key FROM memo_keys WHERE memo = ?", (name,)).fetchone()
-            if found is None or found[0] != key:  # derived with other settings
+            if _memo_key(connection, name) != key:  # derived with other settings
                 return memo
             memo.entries = {entry[0]: ((entry[1], entry[2], entry[3], entry[4]), *entry[5:]) for entry in
                             connection.execute("SELECT name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, value"
                                                " FROM memos WHERE memo = ?", (name,))}
-    except (Unusable, OSError, MemoryError):
-        pass
+    except (Unusable, OSError, MemoryError, ValueError, TypeError):
+        memo.entries = {}
     return memo
+
+
+def _memo_key(connection: sqlite3.Connection, name: str) -> bytes | None:
+    found = connection.execute("SELECT key FROM memo_keys WHERE memo = ?", (name,)).fetchone()
+    return None if found is None else found[0]  # type: ignore[no-any-return]
 
 
 def save_memo(memo: Memo) -> None:
@@ -781,13 +809,15 @@ def save_memo(memo: Memo) -> None:
         return
     try:
         with _database(memo.root) as connection, _writing(connection):
-            if not memo.entries:
+            if not memo.entries:  # made afresh: it replaces whatever is kept
                 connection.execute("DELETE FROM memos WHERE memo = ?", (memo.name,))
                 connection.execute("INSERT OR REPLACE INTO memo_keys VALUES (?, ?)", (memo.name, memo.key))
+            elif _memo_key(connection, memo.name) != memo.key:  # another run made it afresh since (other settings)
+                return
             connection.executemany("INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                    [(memo.name, name, *now, seen, file_digest, value)
                                     for name, (now, seen, file_digest, value) in memo.written.items()])
             connection.executemany("DELETE FROM memos WHERE memo = ? AND name = ?",
                                    [(memo.name, name) for name in memo.removed])
-    except (Unusable, OSError, MemoryError):
+    except (Unusable, OSError, MemoryError, ValueError, TypeError):
         pass

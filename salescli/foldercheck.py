@@ -17,19 +17,22 @@ from salescli.errors import DataError
 from salescli.i18n import N_
 
 
+MEMO_LAYOUT = b"checked-1"  # of what the memo keeps of a file (`Checked`): change it when that changes
+
+
 def problems(folder: datafolder.DataFolder, today: date) -> list[DataError]:
     """Every file's problems: from the cache for a file unchanged since it was last checked (with the
     same settings, and no event dated between that day and today), else read and checked."""
     settings = _settings_key(folder)
     _config(folder, settings)  # read here first: broken settings are reported before any file is checked
-    memo = cache.load_memo(folder.root, "check", settings + i18n.language().encode())  # (its messages are in a language)
+    memo = cache.load_memo(folder.root, "check", b"|".join((MEMO_LAYOUT, settings, i18n.language().encode())))
     problems: list[DataError] = []
     loaded: dict[str, checks.Identifying | None] = {}  # file id → what the checks between files need
     files = folder.customers
     names = datafolder.customer_names(files)  # (names, not paths: a Path is made only for a file read or reported)
     prefix = os.path.join(files, "")
     looked_up = [memo.get(prefix + name, name) for name in names]
-    stale = [name for name, (_now, kept) in zip(names, looked_up) if kept is None or not _still_true(kept, today)]
+    stale = [name for name, (_now, kept) in zip(names, looked_up) if not (_kept_shape(kept) and _still_true(kept, today))]
     work = partial(_checked_file, folder=folder, settings=settings, today=today)
     checked = dict(zip(stale, parallel.map_files(work, [files / name for name in stale],
                                                  doing=N_("checking customer files: {number}/{count}"))))
@@ -99,6 +102,13 @@ def _check_file(path: Path, text: str, config: Any, today: date) -> Checked:
     identifying = checks.identifying(result.document, path.stem)
     return (today.toordinal(), latest.toordinal() if latest else 0, found, True,
             None if identifying is None else (identifying.name, identifying.id, identifying.referrer))
+
+
+def _kept_shape(kept: Any) -> bool:
+    """Whether what the memo gave back is a `Checked` (anything else is checked again)."""
+    return (isinstance(kept, tuple) and len(kept) == 5 and isinstance(kept[0], int) and isinstance(kept[1], int)
+            and isinstance(kept[2], list) and all(isinstance(each, tuple) and len(each) == 4 for each in kept[2])
+            and (kept[4] is None or isinstance(kept[4], tuple) and len(kept[4]) == 3))
 
 
 def _still_true(kept: Checked, today: date) -> bool:

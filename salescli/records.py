@@ -212,13 +212,13 @@ def pack(customer: Customer, row: listing.Row) -> Packed:
     return Packed(marshal.dumps(tuple(row)), marshal.dumps(summary), pack_events(customer.events))
 
 
-_PLAIN, _DATED = b"p", b"d"  # a profile as marshal keeps it, or with dates to restore (see storable)
+_PLAIN, _DATED = b"p", b"d"  # a profile as marshal keeps it, or with values to restore (see storable)
 
 
 def pack_profile(profile: Mapping[str, Any]) -> bytes:
     values = dict(profile)
     plain = storable(values)
-    return (_PLAIN if plain == values else _DATED) + marshal.dumps(plain)  # (a date never equals its tagged tuple)
+    return (_PLAIN if plain == values else _DATED) + marshal.dumps(plain)  # (nothing equals its tagged tuple)
 
 
 def unpack_profile(packed: bytes) -> dict[str, Any]:
@@ -228,27 +228,41 @@ def unpack_profile(packed: bytes) -> dict[str, Any]:
     return restored(value) if packed[:1] == _DATED else value
 
 
+_DATE, _DATETIME, _TUPLE, _SET = "d", "dt", "t", "s"
+
+
 def storable(value: Any) -> Any:
-    """YAML values with dates and times as tagged tuples: what marshal can store (`restored` undoes it)."""
+    """YAML values as marshal can keep them (`restored` undoes it): dates and times, and the tuples
+    and sets YAML makes of `!!omap`, `!!pairs` and `!!set`, become tagged tuples, in keys as in values.
+    Every tuple stored is such a tag, so nothing YAML gives is ever taken for one."""
     if isinstance(value, dict):
-        return {key: storable(item) for key, item in value.items()}
+        return {storable(key): storable(item) for key, item in value.items()}
     if isinstance(value, list):
         return [storable(item) for item in value]
     if isinstance(value, datetime):
-        return ("datetime", value.isoformat())
+        return (_DATETIME, value.isoformat())
     if isinstance(value, date):
-        return ("date", value.toordinal())
+        return (_DATE, value.toordinal())
+    if isinstance(value, tuple):
+        return (_TUPLE, tuple(map(storable, value)))
+    if isinstance(value, (set, frozenset)):
+        return (_SET, tuple(map(storable, value)))
     return value
 
 
 def restored(value: Any) -> Any:
     if isinstance(value, dict):
-        return {key: restored(item) for key, item in value.items()}
+        return {restored(key): restored(item) for key, item in value.items()}
     if isinstance(value, list):
         return [restored(item) for item in value]
-    if isinstance(value, tuple):  # YAML gives no tuples: these are storable's
+    if isinstance(value, tuple):
         kind, stored = value
-        return datetime.fromisoformat(stored) if kind == "datetime" else date.fromordinal(stored)
+        if kind == _DATE:
+            return date.fromordinal(stored)
+        if kind == _DATETIME:
+            return datetime.fromisoformat(stored)
+        items = map(restored, stored)
+        return tuple(items) if kind == _TUPLE else set(items)
     return value
 
 

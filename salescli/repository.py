@@ -100,6 +100,9 @@ def _scan(folder: DataFolder, kind: str) -> _Scan:
     else:
         order, summaries, missing = index.summaries(kept)
         customers, more = _customers(folder, index, order, summaries)
+        if more:  # (their customers are not among those made: neither are their names)
+            damaged = set(more)
+            order = [name for name in order if name not in damaged]
         missing += more
     if missing:  # in the cache, but not whole: read again
         now = dict(zip(names, identities))
@@ -159,7 +162,8 @@ class _Origin:
         return found if found is not None else self.again(name).events
 
     def again(self, name: str) -> records.Packed:
-        """The customer read again from its file, and the cache's entry made whole."""
+        """The customer read again from its file, and the cache's entry made whole. The file must still be
+        the one the read saw (what was made of it already, its deals say, must agree with the rest)."""
         if name not in self._again:
             path, seen = self.files / name, time.time_ns()
             try:
@@ -167,6 +171,9 @@ class _Origin:
             except OSError:
                 identity = _UNREADABLE
             data = safefile.read_bytes(path)
+            if cache.digest(data) != self.source.digest_of(name):
+                raise DataError(_("the file changed while salescli was reading it; run the command again"),
+                                path=path)
             customer = parse_customer(safefile.decoded(data, path), path)
             self._again[name] = records.pack(customer, row(customer))
             cache.put(self.source.root, [cache.Parsed(name, identity, cache.digest(data), self._again[name])],
@@ -264,8 +271,10 @@ def _cached_customer(folder: DataFolder, path: Path, identity: cache.Identity) -
     found = cache.record(folder.root, path.name, identity, lambda: safefile.read_bytes(path))
     if found is None:
         return None
+    origin = _Origin(cache.Events(folder.root, lambda name: found.digest), folder.customers)  # (if a part is damaged)
     try:
-        customer = records.customer(found.summary, found.events, path)
+        customer = records.customers(records.Summaries.of([found.summary]), [path], events=[found.events],
+                                     origin=origin, names=[path.name])[0]
     except records.UNPACK_ERRORS:
         return None
     _parsed[_key(path)] = (found.digest, customer)
@@ -523,25 +532,30 @@ _batches: list[dict[Path, cache.Parsed]] = []
 @contextmanager
 def batch() -> Iterator[None]:
     """Within this, written customers reach the parse cache once, at the end (for bulk imports)."""
+    started = time.time_ns()  # (their identities are as of then or later: the racily-clean rule holds from here)
     _batches.append({})
     try:
         yield
     finally:
-        _flush(_batches.pop())
+        _flush(_batches.pop(), seen=started)
 
 
 def _remember(path: Path, data: bytes, customer: Customer, identity: cache.Identity) -> None:
-    """Put a file salescli has just written into the parse cache: the next command need not parse it."""
+    """Put a file salescli has just written into the parse cache: the next command need not parse it.
+    (The file is written: nothing here may fail the command; what is not kept is parsed next time.)"""
     if cache.disabled():
         return
-    written = {path: cache.Parsed(path.name, identity, cache.digest(data), records.pack(customer, row(customer)))}
+    try:
+        packed = records.pack(customer, row(customer))
+    except (ValueError, TypeError):  # a value marshal cannot keep
+        return
+    written = {path: cache.Parsed(path.name, identity, cache.digest(data), packed)}
     if _batches:
         _batches[-1].update(written)
     else:
-        _flush(written)
+        _flush(written, seen=time.time_ns())  # (after the file was written: racily clean for two seconds)
 
 
-def _flush(written: Mapping[Path, cache.Parsed]) -> None:
-    seen = time.time_ns()  # after the files were written: they are racily clean until two seconds later
+def _flush(written: Mapping[Path, cache.Parsed], *, seen: int) -> None:
     for files in {path.parent for path in written}:
         cache.put(files.parent, [entry for path, entry in written.items() if path.parent == files], seen=seen)

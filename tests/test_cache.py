@@ -5,6 +5,7 @@ import multiprocessing
 import os
 import subprocess
 import sys
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -460,3 +461,27 @@ def test_the_files_of_an_earlier_cache_are_removed(folder: Path) -> None:
         (place / name).write_bytes(b"salescli-cache\n")
     assert notes(folder) == {"a": "x"}
     assert sorted(path.name for path in place.iterdir()) == ["cache.sqlite3"]
+
+
+ODD_VALUES = ("name: A\nhistory: {2024-05-01: first call, 2024-06-01 09:30:00: second}\n"
+              "extras: !!omap [{seats: 12}, {since: 2020-01-02}]\npairs: !!pairs [{a: 1}, {a: 2}]\n"
+              "tags: !!set {vip, 2025-01-01}\nsigned: 2024-05-01\n"
+              "log:\n- {date: 2026-09-01, event: note, note: x}\n")
+
+
+def test_any_value_yaml_can_hold_comes_back_from_the_cache_as_it_was(folder: Path, run: Run,
+                                                                     counted: list[Path]) -> None:
+    """Dates as keys, !!omap and !!pairs (tuples), !!set: kept and restored exactly, never taken for one
+    another, and a write to such a customer updates the cache without a hitch."""
+    make(folder, "a", ODD_VALUES)
+    cold = repository.read_all(datafolder.DataFolder(folder)).customers[0].profile
+    warm = repository.read_all(datafolder.DataFolder(folder)).customers[0].profile
+    assert len(counted) == 1  # the second read came from the cache
+    expected = {"name": "A", "history": {date(2024, 5, 1): "first call", datetime(2024, 6, 1, 9, 30): "second"},
+                "extras": [("seats", 12), ("since", date(2020, 1, 2))], "pairs": [("a", 1), ("a", 2)],
+                "tags": {"vip", date(2025, 1, 1)}, "signed": date(2024, 5, 1)}
+    assert {key: cold[key] for key in expected} == expected == {key: warm[key] for key in expected}
+    visited = run("visit", "a", "--note", "met", today="2026-11-20")
+    assert (visited.exit_code, visited.stderr) == (0, "")
+    assert (folder / "customers" / "a.yaml").read_text(encoding="utf-8").count("met") == 1
+    assert run("list", "--format", "json").exit_code == 0
