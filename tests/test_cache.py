@@ -1,5 +1,6 @@
 """The parse cache: correct whatever happens to the files, disposable, never trusted blindly."""
 
+import json
 import marshal
 import multiprocessing
 import os
@@ -12,6 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from salescli import cache, datafolder, listing, parallel, records, repository
+from salescli.errors import DataError
 from tests.conftest import Run
 
 OLD = 1_600_000_000_000_000_000  # 2020: far outside the racy window
@@ -485,3 +487,92 @@ def test_any_value_yaml_can_hold_comes_back_from_the_cache_as_it_was(folder: Pat
     assert (visited.exit_code, visited.stderr) == (0, "")
     assert (folder / "customers" / "a.yaml").read_text(encoding="utf-8").count("met") == 1
     assert run("list", "--format", "json").exit_code == 0
+
+
+def test_a_damaged_summary_keeps_the_customers_in_name_order(folder: Path, counted: list[Path]) -> None:
+    for name in "abcd":
+        make(folder, name, customer(name.upper(), name) + "- {date: 2026-09-02, event: added, stage: demo}\n")
+    assert [c.id for c in repository.read_all(datafolder.DataFolder(folder)).customers] == ["a", "b", "c", "d"]
+    parsed = repository.read_customer(folder / "customers" / "a.yaml")
+    summary = list(records.pack(parsed, listing.row(parsed)).unpacked_summary())
+    summary[records.DEALS] = ((*summary[records.DEALS][0][:2], "no such stage", *summary[records.DEALS][0][3:]),)
+    _sql(folder, "UPDATE files SET summary = ?, changed = 1000 WHERE name = 'a.yaml'",
+         marshal.dumps(tuple(summary)))  # of the layout, but not unpacking
+    _sql(folder, "UPDATE files SET changed = 1001 WHERE name = 'c.yaml'")  # (changed since the snapshot too)
+    counted.clear()
+    assert [c.id for c in repository.read_all(datafolder.DataFolder(folder)).customers] == ["a", "b", "c", "d"]
+    assert counted == [folder / "customers" / "a.yaml"]
+
+
+def test_a_long_customer_whose_cached_events_are_damaged_is_read_from_its_file(
+        folder: Path, run: Run, counted: list[Path]) -> None:
+    long = customer("中建三局") + "".join(f"- {{date: 2026-09-02, event: note, note: n{number}}}\n"
+                                        for number in range(repository.FROM_CACHE_AT // 40))
+    make(folder, "zj", long)
+    assert run("list").exit_code == 0
+    _sql(folder, "UPDATE files SET events = ? WHERE name = 'zj.yaml'", b"\x00damaged")
+    counted.clear()
+    shown = run("show", "zj", "--format", "json")
+    assert shown.exit_code == 0 and len(json.loads(shown.stdout)["log"]) == 1 + repository.FROM_CACHE_AT // 40
+    assert counted == [folder / "customers" / "zj.yaml"]
+
+
+def test_a_file_changed_after_a_read_is_not_mixed_with_what_was_read(folder: Path) -> None:
+    """A customer made from the cache whose events are fetched later, when its file has changed since
+    (and the cache's entry with it): its deals and its events would be of two versions; it says so."""
+    make(folder, "a", customer("A", "first"))
+    repository.read_all(datafolder.DataFolder(folder))  # the cache is warm
+    read = repository.read_all(datafolder.DataFolder(folder)).customers[0]
+    make(folder, "a", customer("A", "first") + "- {date: 2026-09-02, event: stage, stage: demo}\n")
+    repository.read_all(datafolder.DataFolder(folder))  # another command brings the cache up to date
+    with pytest.raises(DataError, match="changed while salescli was reading it"):
+        list(read.events)
+
+
+def test_check_s_memo_is_not_saved_under_a_key_another_run_set(folder: Path) -> None:
+    path = make(folder, "a", customer("A"))
+    now = cache.identity(os.stat(path))
+    first = cache.load_memo(folder, "check", b"english")
+    first.put("a.yaml", now, b"d" * cache.DIGEST_SIZE, "found in English")
+    cache.save_memo(first)
+    english = cache.load_memo(folder, "check", b"english")  # a run in English reads it ...
+    chinese = cache.load_memo(folder, "check", b"chinese")  # ... and one in Chinese finds it of another key
+    assert english.get(str(path), "a.yaml")[1] == "found in English" and chinese.entries == {}
+    chinese.put("a.yaml", now, b"d" * cache.DIGEST_SIZE, "中文的结果")
+    cache.save_memo(chinese)  # made afresh under its key
+    english.put("a.yaml", now, b"d" * cache.DIGEST_SIZE, "found in English again")
+    cache.save_memo(english)  # too late: not saved under the other key
+    assert cache.load_memo(folder, "check", b"chinese").get(str(path), "a.yaml")[1] == "中文的结果"
+    assert cache.load_memo(folder, "check", b"english").entries == {}
+
+
+def test_check_s_memo_of_another_shape_is_checked_again(folder: Path, run: Run) -> None:
+    make(folder, "a", customer("A") + "size: huge\n")
+    first = run("check", "--format", "json")
+    _sql(folder, "UPDATE memos SET value = ?", marshal.dumps((date(2026, 11, 26).toordinal(), 0, [], True)))
+    again = run("check", "--format", "json")
+    assert (again.exit_code, again.stdout) == (first.exit_code, first.stdout) and "huge" in first.stdout
+
+
+def test_a_file_name_that_is_not_utf8_spoils_nothing(folder: Path, run: Run, counted: list[Path]) -> None:
+    make(folder, "a", customer("A"))
+    odd = os.path.join(os.fsencode(folder / "customers"), b"caf\xe9.yaml")
+    with open(odd, "wb") as file:
+        file.write(customer("Cafe").encode("utf-8"))
+    for _time in range(2):  # (cold, then warm)
+        assert run("check").stdout == "2 files checked: no problems\n"
+        assert sorted(repository.read_rows(datafolder.DataFolder(folder)).rows["name"]) == ["A", "Cafe"]
+    counted.clear()
+    assert sorted(c.name for c in repository.read_all(datafolder.DataFolder(folder)).customers) == ["A", "Cafe"]
+    assert [path.name for path in counted] == ["caf\udce9.yaml"]  # only it is parsed again: A came from the cache
+
+
+def test_a_transaction_on_a_database_another_salescli_made_afresh_is_refused(folder: Path) -> None:
+    make(folder, "a", customer("A"))
+    repository.read_all(datafolder.DataFolder(folder))
+    with cache._database(folder) as connection:
+        _sql(folder, "UPDATE meta SET value = 'another' WHERE key = 'stamp'")  # (another version, meanwhile)
+        with pytest.raises(cache.Unusable), cache._writing(connection):
+            pass
+        with pytest.raises(cache.Unusable), cache._reading(connection):
+            pass
