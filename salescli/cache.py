@@ -5,10 +5,10 @@ wait for a writer, and every write is one transaction. It is disposable: a datab
 record definitions (see `stamp`) is emptied and made again, a damaged one is removed, a record that
 does not unpack is read again from its file, and deleting the database changes only speed.
 
-A file counts as unchanged while its size, mtime, ctime and inode are those recorded. A file modified
-within RACY_NS of the moment its identity was taken is "racily clean" (git's word: its timestamp
-cannot tell an edit made in the same granule from the state that was cached), so its bytes are
-compared with the digest recorded instead.
+A file counts as unchanged while its size, mtime, ctime and inode are those recorded. A file changed
+(by its mtime or its ctime, whichever is later) within RACY_NS of the moment its identity was taken is
+"racily clean" (git's word: its timestamps cannot tell an edit made in the same granule from the state
+that was cached), so its bytes are compared with the digest recorded instead.
 
 Tables:
 - `files`: per customer file its identity, when that was taken, its digest, and what it parsed to
@@ -25,6 +25,7 @@ Tables:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import marshal
 import os
@@ -50,7 +51,13 @@ MAP_BYTES = 1 << 28  # of the database read through memory mapping (the snapshot
 
 Identity = tuple[int, int, int, int]  # size, mtime_ns, ctime_ns, inode
 identity: Callable[[os.stat_result], Identity] = attrgetter("st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
-_mtime_of = itemgetter(1)
+_mtime_of, _ctime_of = itemgetter(1), itemgetter(2)
+
+
+def _changed_at(now: Identity) -> int:
+    """When the file last changed, as far as its timestamps tell: the later of mtime and ctime (a tool that
+    keeps a file's mtime — `cp -p`, `tar`, `unzip` — still sets its ctime)."""
+    return max(now[1], now[2])
 
 
 def digest(data: bytes) -> bytes:
@@ -80,9 +87,22 @@ def _home_cache() -> str:
 
 def stamp() -> str:
     """What the cache's contents depend on: the tables, every record type's fields and types, salescli's
-    and Python's versions. A database of another stamp is emptied and made again."""
-    text = repr((SCHEMA, records.signature(), __version__, sys.version_info[:2], marshal.version))
+    code and version, Python's version. A database of another stamp is emptied and made again."""
+    text = repr((SCHEMA, records.signature(), __version__, _code(), sys.version_info[:2], marshal.version))
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@functools.cache
+def _code() -> tuple[tuple[str, int, int], ...]:
+    """The modules that turn a file into what the cache keeps, by size and modification time: another build
+    of salescli under the same version (an editable install after a `git pull`, a reinstall) may derive
+    deals or rows differently, so it starts a new cache rather than trust what the old code derived."""
+    package = os.path.dirname(os.path.abspath(__file__))
+    try:
+        return tuple(sorted((entry.name, entry.stat().st_size, entry.stat().st_mtime_ns)
+                            for entry in os.scandir(package) if entry.name.endswith(".py")))
+    except OSError:
+        return ()
 
 
 # ---- the database -------------------------------------------------------------------------------
@@ -277,7 +297,8 @@ class Index:
         those certainly unchanged, the others, and those of the first whose bytes were compared (racily
         clean) and are old enough now not to be next time."""
         if names == self.names and identities == self.identities \
-                and (not names or min(map(sub, self.seen, map(_mtime_of, identities))) > RACY_NS):
+                and (not names or min(min(map(sub, self.seen, map(_mtime_of, identities))),
+                                      min(map(sub, self.seen, map(_ctime_of, identities)))) > RACY_NS):
             return names, [], []  # the usual case, in a few passes made in C
         kept: list[str] = []
         stale: list[tuple[str, Identity]] = []
@@ -286,11 +307,11 @@ class Index:
             position = self.position(name)
             if position is None or self.identities[position] != now:
                 stale.append((name, now))
-            elif now[1] < self.seen[position] - RACY_NS:
+            elif _changed_at(now) < self.seen[position] - RACY_NS:
                 kept.append(name)
             elif _same_bytes(folder / name, self.digest_at(position)):
                 kept.append(name)
-                if now[1] < started - RACY_NS:
+                if _changed_at(now) < started - RACY_NS:
                     confirmed.append(name)
             else:
                 stale.append((name, now))
@@ -680,7 +701,7 @@ def record(root: Path, name: str, now: Identity, read_bytes: Callable[[], bytes]
     seen, file_digest, summary, events = found[4:]
     if not isinstance(seen, int) or not isinstance(events, bytes):  # (damage)
         return None
-    if now[1] >= seen - RACY_NS and digest(read_bytes()) != file_digest:
+    if _changed_at(now) >= seen - RACY_NS and digest(read_bytes()) != file_digest:
         return None
     unpacked = _summary_of(summary)
     return None if unpacked is None else Record(file_digest, unpacked, events)
@@ -761,10 +782,10 @@ class Memo:
         entry = self.entries.get(name)
         if entry is None or entry[0] != now:
             return now, None
-        if now[1] >= entry[1] - RACY_NS:
+        if _changed_at(now) >= entry[1] - RACY_NS:
             if not _same_bytes(path, entry[2]):
                 return now, None
-            if now[1] < self.started - RACY_NS:  # old enough now: next time its identity alone tells
+            if _changed_at(now) < self.started - RACY_NS:  # old enough now: next time its identity alone tells
                 self.written[name] = (now, self.started, *entry[2:])
         try:
             return now, marshal.loads(entry[3])

@@ -531,16 +531,16 @@ def test_a_file_changed_after_a_read_is_not_mixed_with_what_was_read(folder: Pat
 
 def test_check_s_memo_is_not_saved_under_a_key_another_run_set(folder: Path) -> None:
     path = make(folder, "a", customer("A"))
-    now = cache.identity(os.stat(path))
+    now, same = cache.identity(os.stat(path)), cache.digest(path.read_bytes())
     first = cache.load_memo(folder, "check", b"english")
-    first.put("a.yaml", now, b"d" * cache.DIGEST_SIZE, "found in English")
+    first.put("a.yaml", now, same, "found in English")
     cache.save_memo(first)
     english = cache.load_memo(folder, "check", b"english")  # a run in English reads it ...
     chinese = cache.load_memo(folder, "check", b"chinese")  # ... and one in Chinese finds it of another key
     assert english.get(str(path), "a.yaml")[1] == "found in English" and chinese.entries == {}
-    chinese.put("a.yaml", now, b"d" * cache.DIGEST_SIZE, "中文的结果")
+    chinese.put("a.yaml", now, same, "中文的结果")
     cache.save_memo(chinese)  # made afresh under its key
-    english.put("a.yaml", now, b"d" * cache.DIGEST_SIZE, "found in English again")
+    english.put("a.yaml", now, same, "found in English again")
     cache.save_memo(english)  # too late: not saved under the other key
     assert cache.load_memo(folder, "check", b"chinese").get(str(path), "a.yaml")[1] == "中文的结果"
     assert cache.load_memo(folder, "check", b"english").entries == {}
