@@ -140,10 +140,13 @@ def _read(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Any]
 
 
 def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Any]]]:
+    from io import BytesIO
+
     from openpyxl import load_workbook
 
+    data = safefile.read_bytes(path)  # (read as every file is: a FIFO or a folder is refused, not waited on)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
+        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
         raise DataError(_("not an .xlsx workbook ({problem})").format(problem=error), path=path) from None
     if sheet is not None and sheet not in book.sheetnames:
