@@ -34,7 +34,9 @@ class _Group(TyperGroup):
         _interruptible()
         safefile.forget()  # a command starts knowing nothing of the files (tests run many in one process)
         try:
-            return super().invoke(ctx)
+            done = super().invoke(ctx)
+            _exit_if_not_whole(ctx)
+            return done
         except SalesError as error:
             if _debugging(ctx):
                 raise
@@ -61,6 +63,17 @@ class _Group(TyperGroup):
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # in the order of a rep's day, not alphabetical
+
+
+# Commands whose output is made of the whole folder: when a file could not be read it is not whole, and
+# they exit 1 after showing the rest (a script must not take a forecast or an export without a customer
+# for the whole). A write, or a view of one customer, is whole whatever other file is broken.
+WHOLE_FOLDER_OUTPUT = {"list", "forecast", "schedule", "report", "related", "export"}
+
+
+def _exit_if_not_whole(ctx: Any) -> None:
+    if ctx.invoked_subcommand in WHOLE_FOLDER_OUTPUT and isinstance(ctx.obj, Session) and ctx.obj.problems:
+        raise typer.Exit(EXIT_DATA)
 
 
 def _unexpected(error: Exception) -> str:

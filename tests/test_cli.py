@@ -144,3 +144,22 @@ def test_ctrl_c_after_the_write_landed_says_it_was_saved(folder: Path, monkeypat
     assert (result.exit_code, result.stderr) == (
         130, f"Interrupted; nothing was half-written, and the change to {customer_file(folder, 'zj')} was saved.\n")
     assert customer_file(folder, "zj").read_text(encoding="utf-8").endswith("event: stage, stage: prepare}\n")
+
+
+def test_an_output_made_of_the_whole_folder_exits_1_when_a_file_was_skipped(sample: Path) -> None:
+    """A forecast, a report or an export without one customer is not the whole: shown, warned of, exit 1
+    (a script must not take it for the whole); a write or one customer's page is whole: exit 0."""
+    whole = {args: invoke(sample, *args) for args in WHOLE}
+    (sample / "customers" / "broken.yaml").write_text("id: broken\nname: [坏\n", encoding="utf-8")
+    warning = f"warning: skipped {sample / 'customers' / 'broken.yaml'}:3:1: did not find expected ',' or ']'"
+    for args in WHOLE:
+        result = invoke(sample, *args)
+        assert (result.exit_code, result.stdout) == (1, whole[args].stdout), args  # the rest, as before
+        assert result.stderr.startswith(warning), args
+    for args in (("show", "天河"), ("prep", "天河"), ("visit", "天河", "--note", "x")):
+        result = invoke(sample, *args)
+        assert result.exit_code == 0 and result.stderr.startswith(warning), args
+
+
+WHOLE = (("list", "--format", "json"), ("forecast", "--month", "2026-12"), ("schedule", "--week"),
+         ("report", "funnel"), ("related", "江城建工"), ("export", "--format", "json"))

@@ -9,7 +9,7 @@ import typer
 from salescli import exchange, i18n, listing
 from salescli.commands import session, terminal_fit
 from salescli.customer import Status
-from salescli.errors import EXIT_DATA, InvalidValue
+from salescli.errors import InvalidValue
 from salescli.i18n import _, joined, ngettext
 from salescli.parsing import format_money, parse_money
 from salescli.pipeline import parse_target
@@ -103,9 +103,6 @@ def list_customers(
     typer.echo(render_columns(cells, i18n.headers(columns, language), fmt, fit=fit), nl=False)
     if display:
         typer.echo(_summary_line(listing.summarize(rows), s, width=fit.width if fit else None))
-    if s.problems:
-        raise typer.Exit(EXIT_DATA)
-
 
 
 def _columns(text: str | None, language: str) -> list[str]:
@@ -144,8 +141,6 @@ def _list_deals(s: Session, filters: listing.Filters, sort: str, fmt: str, *, wi
     typer.echo(render_columns(columns, headers, fmt, fit=fit), nl=False)
     if display:
         typer.echo(_summary_line(listing.summarize_deals(found), s, deals=True, width=fit.width if fit else None))
-    if s.problems:
-        raise typer.Exit(EXIT_DATA)
 
 
 def _selected(s: Session, rows: listing.Columns, filters: listing.Filters) -> listing.Columns:
