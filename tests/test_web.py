@@ -202,6 +202,17 @@ def test_the_forecast_page_lists_the_deals_left_out_with_their_reasons(client: F
         assert name in text and reasons[reason] in text
 
 
+def test_a_cut_list_says_how_many_more_in_good_english(client: FlaskClient, sample: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    from salescli.web import app
+
+    omitted = len(cli_json(sample, "forecast", "--month", "2026-11")["omitted"]["deals"])
+    monkeypatch.setattr(app, "TABLE_ROWS", omitted - 1)
+    assert "1 more is not listed here; the command line lists them all" in text_of(page(client, "/forecast?month=2026-11"))
+    monkeypatch.setattr(app, "TABLE_ROWS", omitted - 2)
+    assert "2 more are not listed here; the command line lists them all" in text_of(page(client, "/forecast?month=2026-11"))
+
+
 def test_the_forecast_page_refuses_a_bad_month_as_the_cli_does(client: FlaskClient) -> None:
     html = page(client, "/forecast?month=December", 400)
     assert "&#39;December&#39; is not a month; write it as YYYY-MM (e.g. 2026-12)" in html
