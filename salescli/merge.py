@@ -234,8 +234,10 @@ def _merge_logs(base: list[Any], ours: list[Any], theirs: list[Any]) -> LogMerge
 
 
 def _label(item: Any) -> str:
-    if isinstance(item, Mapping):
-        return _("log: the {date} {event} event").format(date=item.get("date", "?"), event=item.get("event", "event"))
+    if isinstance(item, Mapping) and item.get("event"):
+        return _("log: the {date} {event} event").format(date=item.get("date", "?"), event=item["event"])
+    if isinstance(item, Mapping) and item.get("date"):
+        return _("log: the event of {date}").format(date=item["date"])
     return _("log: an event")
 
 

@@ -1,6 +1,7 @@
 """The merge driver: the pure merge, and real `git merge` of real branches in temporary repos."""
 
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -275,3 +276,11 @@ def test_two_clones_of_one_data_repo_merge_on_pull(clones: tuple[Path, Path]) ->
         ("2026-09-01", "added"), ("2026-09-01", "target"), ("2026-10-01", "visit"), ("2026-10-02", "visit"),
         ("2026-11-19", "visit"), ("2026-11-20", "stage"), ("2026-11-21", "visit"), ("2026-11-22", "target")]
     assert invoke(second, "check", today="2026-11-26").exit_code == 0
+
+
+def test_a_conflicting_event_is_named_by_what_it_has() -> None:
+    from salescli.merge import _label
+
+    assert _label({"date": date(2026, 9, 1), "event": "visit"}) == "log: the 2026-09-01 visit event"
+    assert _label({"date": date(2026, 9, 1), "note": "no kind given"}) == "log: the event of 2026-09-01"
+    assert _label("not a mapping") == "log: an event"
