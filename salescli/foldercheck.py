@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from salescli import cache, checks, datafolder, filecheck, i18n, parallel, safefile
 from salescli.errors import DataError
-from salescli.i18n import N_
+from salescli.i18n import N_, _
 
 
 MEMO_LAYOUT = b"checked-1"  # of what the memo keeps of a file (`Checked`): change it when that changes
@@ -36,6 +36,8 @@ def problems(folder: datafolder.DataFolder, today: date) -> list[DataError]:
     work = partial(_checked_file, folder=folder, settings=settings, today=today)
     checked = dict(zip(stale, parallel.map_files(work, [files / name for name in stale],
                                                  doing=N_("checking customer files: {number}/{count}"))))
+    if stale and _settings_key(folder) != settings:  # (each process read them: which did the files meet?)
+        raise DataError(_("the settings changed while check was running; run it again"), path=folder.config_path)
     for name, (now, kept) in zip(names, looked_up):
         if name in checked:
             result = checked[name]
