@@ -62,10 +62,35 @@ def install(packages: list[str]) -> None:
             formatting = importlib.import_module(f"{package}.formatting")
         except ImportError:  # pragma: no cover - a Click laid out otherwise
             continue
+        _describe_ranges(importlib.import_module(f"{package}.types"))
         _translate_formatter(formatting.HelpFormatter)
         _translate_help_option(core.Command)
         exceptions.ClickException.show = _show_error
         exceptions.UsageError.show = _show_usage_error
+
+
+def _describe_ranges(types: Any) -> None:
+    """A range as `≤120`, `≥1`, `0–36500` rather than Click's `x<=120` (in a language other than English):
+    no English letter, and one word wherever a message puts it."""
+    from salescli import i18n
+
+    base = getattr(types, "_NumberRangeBase", None)
+    if base is None or getattr(base, "_salescli", False):
+        return
+    english = base._describe_range
+
+    def describe(self: Any) -> str:
+        if i18n.language() == "en":
+            return english(self)  # type: ignore[no-any-return]
+        if self.min is None:
+            return f"{'<' if self.max_open else '≤'}{self.max}"
+        if self.max is None:
+            return f"{'>' if self.min_open else '≥'}{self.min}"
+        if self.min_open or self.max_open:
+            return f"{self.min}{'<' if self.min_open else '≤'}x{'<' if self.max_open else '≤'}{self.max}"
+        return f"{self.min}–{self.max}"
+
+    base._describe_range, base._salescli = describe, True
 
 
 def _translate_formatter(formatter: Any) -> None:
