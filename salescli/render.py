@@ -334,8 +334,16 @@ def _kind(column: Sequence[Any]) -> type:
     return type(next((value for value in column if value is not None), None))
 
 
+_AS_IS = frozenset((str, int, float, bool, type(None)))
+
+
 def plain(value: Any) -> Any:
     """A JSON-ready value: Decimal → int or float, date → ISO text, Enum → its value."""
+    kind = type(value)
+    if kind in _AS_IS:  # (most values of an export of thousands: no isinstance chain for them)
+        return value
+    if kind is dict:
+        return {str(key): plain(item) for key, item in value.items()}
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral() else float(value)
     if isinstance(value, date):
