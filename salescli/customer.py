@@ -122,6 +122,8 @@ class Customer:
     last_activity: date | None = field(default=None, compare=False)
     first_seen: date | None = field(default=None, compare=False)
     visit_days: tuple[date, ...] = field(default=(), compare=False)  # days with a visit, in log order
+    link_projects: tuple[str, ...] = field(default=(), compare=False)  # the projects of its link events, in order
+    link_roles: tuple[str | None, ...] = field(default=(), compare=False)  # and the role each names
 
     def deal(self, name: str) -> Deal | None:
         return next((deal for deal in self.deals if deal.name == name), None)
@@ -144,12 +146,11 @@ class Customer:
     def projects(self) -> tuple[str, ...]:
         """Its own project and those it was linked to (a site sign board naming it), in order."""
         found = [str(self.get("project"))] if self.get("project") else []
-        found += [event.project for event in self.events if event.kind is EventKind.LINK and event.project]
-        return tuple(dict.fromkeys(found))
+        return tuple(dict.fromkeys((*found, *self.link_projects)))
 
     def role_in(self, project: str) -> str | None:
         """Its tendering role on `project`: from the link event if it has one, else its profile role."""
-        linked = [event.role for event in self.events if event.kind is EventKind.LINK and event.project == project]
+        linked = [role for linked, role in zip(self.link_projects, self.link_roles) if linked == project]
         return next((role for role in reversed(linked) if role), None) or self.get("role")
 
     def get(self, key: str) -> Any:
@@ -212,7 +213,19 @@ def with_events(customer: Customer, events: tuple[Event, ...]) -> Customer:
         last_activity=max((event.date for event in events), default=None),
         first_seen=min((event.date for event in events), default=None),
         visit_days=tuple(event.date for event in events if event.kind is EventKind.VISIT),
+        link_projects=_link_projects(events),
+        link_roles=_link_roles(events),
     )
+
+
+def _link_projects(events: Sequence[Event]) -> tuple[str, ...]:
+    """The projects of the link events (a site sign board naming the customer), in log order."""
+    return tuple(event.project for event in events if event.kind is EventKind.LINK and event.project)
+
+
+def _link_roles(events: Sequence[Event]) -> tuple[str | None, ...]:
+    """The role each of those link events names."""
+    return tuple(event.role for event in events if event.kind is EventKind.LINK and event.project)
 
 
 def appended(customer: Customer, items: Sequence[Mapping[str, Any]]) -> Customer:
@@ -237,6 +250,8 @@ def appended(customer: Customer, items: Sequence[Mapping[str, Any]]) -> Customer
         last_activity=max(event.date for event in added),
         first_seen=customer.first_seen or min(event.date for event in added),
         visit_days=(*customer.visit_days, *(event.date for event in added if event.kind is EventKind.VISIT)),
+        link_projects=(*customer.link_projects, *_link_projects(added)),
+        link_roles=(*customer.link_roles, *_link_roles(added)),
     )
 
 

@@ -273,6 +273,25 @@ def test_a_customer_from_the_cache_is_the_customer_from_its_file(folder: Path) -
     assert "谈了报价\n见王工" in listing.searchable_text(searched)
 
 
+def test_a_customer_s_projects_come_from_the_cache_without_its_events(folder: Path, run: Run) -> None:
+    make(folder, "zj", "name: 中建三局\nproject: 光谷广场\nrole: contractor\nlog:\n"
+                       "- {date: 2026-09-01, event: added, stage: demo}\n"
+                       "- {date: 2026-09-02, event: link, project: 汉口站, role: design}\n"
+                       "- {date: 2026-09-03, event: link, project: 光谷广场}\n")
+    parsed = repository.read_all(datafolder.DataFolder(folder), use_cache=False).customers[0]
+    repository.read_all(datafolder.DataFolder(folder))
+    cached = repository.read_all(datafolder.DataFolder(folder)).customers[0]
+    expected = (("光谷广场", "汉口站"), "design", "contractor")
+    assert (parsed.projects, parsed.role_in("汉口站"), parsed.role_in("光谷广场")) == expected
+    assert (cached.projects, cached.role_in("汉口站"), cached.role_in("光谷广场")) == expected
+    assert cached.events._events is None  # type: ignore[attr-defined]  # (no event was made for it)
+    written = run("site", "江滩公园", "--contractor", "中建三局", today="2026-11-20")
+    assert written.exit_code == 0, written.stderr
+    after = repository.read_all(datafolder.DataFolder(folder)).customers[0]
+    assert after.projects == ("光谷广场", "汉口站", "江滩公园")
+    assert after.projects == repository.read_all(datafolder.DataFolder(folder), use_cache=False).customers[0].projects
+
+
 def _parts(folder: Path) -> dict[str, int]:
     import sqlite3
 
