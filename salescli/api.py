@@ -27,9 +27,10 @@ import os
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+import functools
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
 from salescli import datafolder, i18n, matching, profile, repository
 from salescli.config import Config
@@ -43,6 +44,7 @@ from salescli.stages import Stage
 if TYPE_CHECKING:  # (a call imports the part of the core it needs, when it is made)
     from salescli import forecast as forecasting, network, reports, schedule as scheduling
     from salescli.pipeline import Move
+    from salescli.dimensions import Dimension
     from salescli.workdays import Month
 
 Day = Union[date, str]
@@ -220,10 +222,10 @@ class Folder:
 
     @cached_property
     def today(self) -> date:
+        """The day relative dates and forecasts count from: `today` as given, else the real one when
+        first asked (a snapshot, as `settings` is: `reload()` takes them afresh)."""
         given = self._today
-        if isinstance(given, date):
-            return given
-        return parse_date(given, today=date.today()) if given else date.today()
+        return _day(given, today=date.today()) if given else date.today()
 
     @cached_property
     def language(self) -> str:
@@ -237,10 +239,18 @@ class Folder:
         return language
 
     def date(self, value: Day | None) -> date:
-        """A date as given (2026-12-01, +7d, 下周一, a `date`); None means today."""
+        """A date as given (2026-12-01, +7d, 下周一, a `date` or `datetime`); None means today."""
         if value is None:
             return self.today
-        return value if isinstance(value, date) else parse_date(value, today=self.today)
+        return _day(value, today=self.today)
+
+    def reload(self) -> None:
+        """Take salescli.yaml, today (unless given) and the language afresh, and forget the problems and
+        warnings met so far: a Folder otherwise keeps what it first read, as one command does."""
+        for name in ("settings", "today", "language"):
+            self.__dict__.pop(name, None)
+        self.problems.clear()
+        self.warnings.clear()
 
     def warn(self, message: str) -> bool:
         """Keep a warning (once); whether it is new. The command line also prints it."""
@@ -266,6 +276,7 @@ class Folder:
     def customer(self, reference: str) -> Customer:
         """The customer an id, the start of an id, or part of a name (中文, pinyin, initials) names;
         NotFound or Ambiguous (with the candidates) otherwise."""
+        reference = str(reference)
         exact = self.data_folder.customers / f"{reference.strip()}.yaml"
         if not (_plain_id(reference) and exact.is_file()):
             exact = self.data_folder.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
@@ -347,7 +358,7 @@ class Folder:
         from salescli.pipeline import advance as plan_advance, describe, parse_target
 
         found = self.customer(customer)
-        wanted = stage if isinstance(stage, Stage) else parse_target(stage)
+        wanted = stage if isinstance(stage, Stage) else parse_target(_text(stage))
         day, amount = self.date(date), _amount(value)
 
         def plan(current: Customer) -> tuple["Move", tuple[dict[str, Any], ...]]:
@@ -447,6 +458,8 @@ class Folder:
         with a `quota` the gap and the visits a day it takes — `salescli forecast --month`."""
         from salescli import forecast as forecasting
 
+        if window is not None and window < 1:
+            raise InvalidValue(_("--window must be at least 1 working day"))
         chosen = self.month(month)
         self._warn_unknown_years(chosen)
         settings = self.settings
@@ -500,8 +513,10 @@ class Folder:
             return value
         if value is None or value == "current":
             return Month.of(self.today)
+        if isinstance(value, date):
+            return Month.of(value)
         try:
-            return Month.parse(value)
+            return Month.parse(str(value))
         except ValueError:
             raise InvalidValue(_("'{text}' is not a month; write it as YYYY-MM (e.g. 2026-12)").format(
                 text=value)) from None
@@ -517,8 +532,10 @@ class Folder:
         visits a day of salescli.yaml — `salescli schedule`."""
         from salescli import schedule as scheduling
 
-        if days < 1:
+        if not isinstance(days, int) or isinstance(days, bool) or days < 1:
             raise InvalidValue(_("--days must be at least 1"))
+        if days > MOST_DAYS:
+            raise InvalidValue(_("--days must be at most {most}").format(most=MOST_DAYS))
         first = self.date(start)
         per_day = max(1, int(self.settings.visits_per_day))
         return scheduling.route(self.customers(), start=first, end=first + timedelta(days=days - 1),
@@ -548,7 +565,7 @@ class Folder:
         return VisitPlan(found, chosen, tuple(visits))
 
     def report(self, name: str, *, since: Day | None = None, until: Day | None = None,
-               by: str | None = None) -> list[Any]:
+               by: str | None = None) -> Any:
         """One report of `salescli report`: "funnel" (FunnelSteps; with `by`, a dict of them per
         group), "winrate" (WinRates by `by`, default channel), "stale" (StaleDeals), "sources"
         (SourceRows by `by`, default source) or "parties" (MissingParties). `since`/`until` bound
@@ -562,17 +579,34 @@ class Folder:
         if name == "funnel":
             if by is None:
                 return reports.funnel(customers, period)
-            return [reports.funnels(customers, dimension(by, self.settings.team), period)]
+            groups = reports.funnels(customers, self._dimension(by), period)
+            self._warn_unmatched(by, list(groups))
+            return groups
         if name == "winrate":
-            return reports.win_rates(customers, dimension(by or "channel", self.settings.team), period)
+            rates = reports.win_rates(customers, self._dimension(by or "channel"), period)
+            self._warn_unmatched(by or "channel", [rate.key for rate in rates])
+            return rates
         if name == "sources":
-            return reports.sources(customers, period, dimension=dimension(by or "source", self.settings.team))
+            return reports.sources(customers, period, dimension=self._dimension(by or "source"))
         if name == "stale":
             return reports.stale(customers, today=self.today, limits=self.settings.stale_days)
         if name == "parties":
             return network.missing_parties(customers)
         raise InvalidValue(_("no report '{name}'; use one of: {names}").format(
             name=name, names=i18n.joined(REPORTS)))
+
+    def _dimension(self, by: str) -> "Dimension":
+        from salescli.dimensions import dimension
+
+        return dimension(by, self.settings.team)
+
+    def _warn_unmatched(self, by: str, keys: list[str | None]) -> None:
+        """Warn, as the command line does, when no customer has a value for `by`."""
+        from salescli.dimensions import unmatched
+
+        warning = unmatched(self._dimension(by), keys)
+        if warning:
+            self.warn(warning)
 
     def reports(self, since: Day | None = None, until: Day | None = None, *, by: str = "channel",
                 sources_by: str = "source", parties: bool = False) -> Reports:
@@ -655,7 +689,7 @@ class Folder:
                       note: str | None) -> list[dict[str, Any]]:
         from salescli.pipeline import event_item, parse_target
 
-        start = stage if isinstance(stage, Stage) else parse_target(stage)
+        start = stage if isinstance(stage, Stage) else parse_target(str(stage))
         if not isinstance(start, Stage) or start in (Stage.CLOSE, Stage.SERVICE):
             raise InvalidValue(_("a new customer starts at one of the stages before close; add it, then `salescli "
                                  "advance NAME close --value V`"))
@@ -668,6 +702,26 @@ class Folder:
 
 
 REPORTS = ("funnel", "winrate", "stale", "sources", "parties")
+
+
+def _speaking(method: Callable[..., Any]) -> Callable[..., Any]:
+    """`method` run in its Folder's language, and the language before restored after it: the language
+    is the process's, and one Folder's must not become another's."""
+    @functools.wraps(method)
+    def speaking(self: Folder, *args: Any, **kwargs: Any) -> Any:
+        before = i18n.language()
+        i18n.use(self.language)
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            i18n.use(before)
+
+    return speaking
+
+
+for _name, _member in list(vars(Folder).items()):  # (every method a user calls; not warn, tell, find, reload)
+    if callable(_member) and not _name.startswith("_") and _name not in ("warn", "tell", "find", "reload"):
+        setattr(Folder, _name, _speaking(_member))
 
 
 def find_by_name(customers: Sequence[matching.AnyNamed], name: str) -> matching.AnyNamed | None:
@@ -694,7 +748,7 @@ def _visit_move(customer: Customer, stage: str | Stage | None, deal_name: str, *
     """The stage move a visit reached, as `advance` would append it (None: no move)."""
     from salescli.pipeline import advance, parse_target
 
-    wanted = stage if isinstance(stage, Stage) or stage is None else parse_target(stage)
+    wanted = stage if isinstance(stage, Stage) or stage is None else parse_target(str(stage))
     if wanted is None:
         return None
     current = customer.deal(deal_name)
@@ -708,10 +762,8 @@ def _amount(value: Amount | None) -> Decimal | None:
     """An amount as given: 48000, Decimal('4.8e4'), "4.8万", "五万"."""
     if value is None:
         return None
-    if isinstance(value, Decimal):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return Decimal(str(value))
+    if isinstance(value, (Decimal, float)) and not isinstance(value, bool):
+        return parse_money(format(value, "f"))  # (the checks typed amounts get: not negative, finite, in range)
     return parse_money(str(value))
 
 
@@ -719,8 +771,14 @@ def _assignments(values: Mapping[str, Any] | Sequence[str]) -> list[str]:
     """KEY=VALUE strings from a mapping ({"funds.vendor": "广联达"}) or as given; None values left
     to `_emptied`."""
     if isinstance(values, Mapping):
+        for key, value in values.items():
+            if isinstance(value, (Mapping, list, tuple, set)):
+                raise InvalidValue(_("{key}: give one value (a text, a number or a date), not several; set a "
+                                     "group's values by their dotted keys, e.g. contact.phone").format(key=key))
         return [f"{key}={value.isoformat() if isinstance(value, date) else value}"
                 for key, value in values.items() if value is not None]
+    if isinstance(values, str):
+        return [values]
     return [str(item) for item in values]
 
 
@@ -734,6 +792,21 @@ def _field(key: str) -> profile.Field:
         if field.option and field.option.lstrip("-").replace("-", "_") == key:
             return field
     return profile.field_for(key)
+
+
+MOST_DAYS = 3660  # of a schedule (as `salescli schedule --days` takes)
+
+
+def _text(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def _day(value: Any, *, today: date) -> date:
+    """A day as given — typed (2026-12-01, 下周一) or a `date` — with the range typed dates get; a
+    `datetime` is its day."""
+    if isinstance(value, date):
+        value = value.isoformat()[:10]  # (through the text: the same range as a typed date)
+    return parse_date(str(value), today=today)
 
 
 def _plain_id(reference: str) -> bool:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import ast
 import json
-from datetime import date
+import re
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -153,6 +154,65 @@ def test_check_finds_what_the_command_finds(new: salescli.Folder, folder: Path) 
     assert found == [("zj.yaml", 3, "vocabulary"), ("zj.yaml", 5, "future-date")]
     shown = json.loads(invoke(folder, "check", "--format", "json", today="2026-11-26").stdout)
     assert [(Path(entry["file"]).name, entry["line"], entry["code"]) for entry in shown] == found
+
+
+def test_each_folder_speaks_its_own_language(sample: Path) -> None:
+    chinese = salescli.Folder(sample, today=SAMPLE_TODAY, language="zh")
+    english = salescli.Folder(sample, today=SAMPLE_TODAY, language="en")
+    for _time in range(2):  # (one after the other: neither's language stays for the other)
+        with pytest.raises(NotFound, match="没有与“不存在”匹配的客户"):
+            chinese.customer("不存在")
+        with pytest.raises(NotFound, match="no customer matches '不存在'"):
+            english.customer("不存在")
+
+
+def test_python_values_get_the_checks_typed_ones_get(sample: Path) -> None:
+    """Numbers, dates and datetimes are welcome where text is; what the command line refuses is refused
+    with a salescli error, never a TypeError or a value the command line would not write."""
+    folder = salescli.Folder(sample, today=datetime(2026, 11, 26, 9, 30))
+    assert folder.today == TODAY
+    assert folder.forecast(date(2026, 12, 1)).weighted == folder.forecast(202612).weighted == Decimal(424250)
+    before = customer_file(sample, "tianhejichangkuojianzhihuibu").read_text(encoding="utf-8")
+    refused = {
+        "'-5' is not an amount": lambda: folder.target("天河", value=-5),
+        "'inf' is not an amount": lambda: folder.target("天河", value=float("inf")),
+        "'NaN' is not an amount": lambda: folder.target("天河", value=Decimal("NaN")),
+        "more than salescli takes as an amount": lambda: folder.target("天河", value=10 ** 20),
+        "outside the years salescli works with": lambda: folder.target("天河", by=date(9999, 12, 31)),
+        "'7' is not a valid date": lambda: folder.visit("天河", next=7),
+        "--days must be at least 1": lambda: folder.schedule(days="7"),  # type: ignore[arg-type]
+        "--days must be at most 3660": lambda: folder.schedule(days=10 ** 7),
+        "--window must be at least 1 working day": lambda: folder.forecast(window=0),
+        "contact: give one value": lambda: folder.set("天河", {"contact": {"phone": "1"}}),
+    }
+    for message, call in refused.items():
+        with pytest.raises(InvalidValue, match=re.escape(message)):
+            call()
+    assert customer_file(sample, "tianhejichangkuojianzhihuibu").read_text(encoding="utf-8") == before
+    with pytest.raises(NotFound):
+        folder.customer(123)  # type: ignore[arg-type]
+    moved = folder.advance("hangyujianlizixun", 3, date=datetime(2026, 11, 26, 15, 0))  # a stage by its number
+    assert (moved.events[-1]["stage"], moved.events[-1]["date"]) == ("approach", TODAY)
+
+
+def test_a_folder_keeps_what_it_read_until_reload(sample: Path) -> None:
+    folder = salescli.Folder(sample, today=SAMPLE_TODAY)
+    assert folder.settings.visits_per_day == 4
+    config = sample / "salescli.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace("visits_per_day: 4", "visits_per_day: 1"),
+                      encoding="utf-8")
+    assert folder.settings.visits_per_day == 4  # a snapshot, as one command's
+    folder.reload()
+    assert folder.settings.visits_per_day == 1
+
+
+def test_report_by_a_dimension_is_a_mapping_and_says_what_matched_nothing(sample: Path) -> None:
+    folder = salescli.Folder(sample, today=SAMPLE_TODAY)
+    funnels = folder.report("funnel", by="owner")
+    assert isinstance(funnels, dict) and set(funnels) == {"李明", "张伟", "王芳"}
+    assert sum(steps[0].deals for steps in funnels.values()) == folder.report("funnel")[0].deals
+    folder.report("winrate", by="nonsense.key")
+    assert folder.warnings == ["no customer has a value for 'nonsense.key'; every one is under (none)"]
 
 
 def test_a_refused_write_changes_nothing(new: salescli.Folder, folder: Path) -> None:
