@@ -41,8 +41,9 @@ def problems(folder: datafolder.DataFolder, today: date) -> list[DataError]:
     for name, (now, kept) in zip(names, looked_up):
         if name in checked:
             result = checked[name]
-            if isinstance(result, DataError):
-                problems.append(result)
+            if isinstance(result, DataError):  # the file cannot be read at all: its code says so
+                problems.append(type(result)(result.message, path=result.path, line=result.line,
+                                             column=result.column, code=result.code or "file"))
                 continue
             file_digest, kept = result
             if now is not None:

@@ -307,3 +307,9 @@ def test_the_readme_python_example_runs(sample: Path) -> None:
     assert isinstance(december, Forecast) and december.weighted == Decimal(424250)
     written = customer_file(sample, "zhongjiansanju").read_text(encoding="utf-8")
     assert "funds:\n  vendor: 广联达" in written and "- {date: 2026-11-26, event: won, value: 50000}" in written
+
+
+def test_check_names_an_unreadable_file_by_its_code(new: salescli.Folder, folder: Path) -> None:
+    (folder / "customers" / "bad.yaml").write_bytes(b"name: \xff\n")
+    assert [(problem.path.name if problem.path else None, problem.code) for problem in new.check()] == [
+        ("bad.yaml", "file")]
