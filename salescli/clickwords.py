@@ -104,7 +104,20 @@ def _translate_formatter(formatter: Any) -> None:
     def heading(self: Any, heading: str) -> None:
         self.write(" " * self.current_indent + _("{heading}:").format(heading=heading) + "\n")
 
+    write_dl = formatter.write_dl
+
+    def definitions(self: Any, rows: Any, *args: Any, **kwargs: Any) -> None:
+        write_dl(self, [(term, _EXTRAS.sub(_joined_extras, text)) for term, text in rows], *args, **kwargs)
+
     formatter.write_usage, formatter.write_heading, formatter._salescli = usage, heading, True
+    formatter.write_dl = definitions
+
+
+_EXTRAS = re.compile(r"\[([^\[\]]*; [^\[\]]*)\]$")  # an option's `[default: 60; x<=36500]`, as Click joins them
+
+
+def _joined_extras(match: re.Match[str]) -> str:
+    return "[" + _("; ").join(match.group(1).split("; ")) + "]"
 
 
 def _translate_help_option(command: Any) -> None:
