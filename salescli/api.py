@@ -668,11 +668,17 @@ class Folder:
             self.warn(warning)
 
     def wrote(self, path: Path, message: str) -> None:
-        """After a write: commit that file alone when asked to (or git.autocommit says so)."""
+        """After a write: commit that file alone when asked to (or git.autocommit says so). A commit that
+        fails is a warning, not an error: the write stands, and a command run again for an error would
+        make it twice; `salescli sync` commits what is pending."""
         if self.commit if self.commit is not None else self.settings.autocommit:
             from salescli.gitops import commit_file
 
-            commit_file(self.data_folder.root, path, message)
+            try:
+                commit_file(self.data_folder.root, path, message)
+            except DataError as error:
+                self.warn(_("{problem}; the change is written and stays uncommitted until `salescli sync` (or "
+                            "`git commit`)").format(problem=error))
 
     def _new_id(self, customers: Sequence[matching.Named], name: str, chosen: str | None) -> str:
         from salescli.ids import slug, unique_id, validate_id

@@ -29,6 +29,8 @@ def commit_file(root: Path, path: Path, message: str) -> None:
     relative = str(path.resolve().relative_to(_top(root)))
     for step in (("add", "--", relative), ("commit", "--quiet", "--message", message, "--only", "--", relative)):
         done = _git(root, *step)
+        if done.returncode != 0 and _no_identity(done.stderr):
+            raise DataError(_(NO_IDENTITY))
         if done.returncode != 0:
             problem = (done.stderr or done.stdout).strip().splitlines()
             raise DataError(_("the change is written, but `git {step}` failed: {problem}").format(

@@ -51,6 +51,25 @@ def test_autocommit_from_the_config(repo: Path) -> None:
 
 def test_a_folder_without_git_says_so(folder: Path) -> None:
     result = invoke(folder, "--commit", "add", "鼎盛地产", "--id", "ds")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("Error: ") and "is not in a git repository" in result.stderr
+    assert result.exit_code == 0  # (the customer is added: an error would have it added twice by a retry)
+    assert result.stderr.startswith("warning: ") and "is not in a git repository" in result.stderr
+    assert result.stderr.endswith("stays uncommitted until `salescli sync` (or `git commit`)\n")
     assert (folder / "customers" / "ds.yaml").exists()  # written all the same
+
+
+def test_a_commit_that_fails_is_a_warning_and_the_write_stands(folder: Path, tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a git identity the write is made, said, and not committed: exit 0 (a script that ran it
+    again on an error would log the visit twice); `salescli sync` commits it once git knows who you are."""
+    from tests.conftest import without_git_identity
+
+    git(folder, "init", "-q")
+    without_git_identity(monkeypatch, tmp_path)
+    assert invoke(folder, "add", "中建三局", "--id", "zj", "--no-input").exit_code == 0
+    result = invoke(folder, "--commit", "visit", "zj", "--note", "见王工")
+    assert result.exit_code == 0
+    assert result.stderr == ("warning: git does not know who you are yet, so nothing was committed: run `git config "
+                             "--global user.name \"李明\"` and `git config --global user.email you@example.com`; the "
+                             "change is written and stays uncommitted until `salescli sync` (or `git commit`)\n")
+    assert (folder / "customers" / "zj.yaml").read_text(encoding="utf-8").count("见王工") == 1
+    assert subprocess.run(["git", "-C", str(folder), "rev-parse", "HEAD"], capture_output=True).returncode != 0
