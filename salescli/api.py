@@ -571,20 +571,20 @@ class Folder:
         (SourceRows by `by`, default source) or "parties" (MissingParties). `since`/`until` bound
         the period."""
         from salescli import network, reports
-        from salescli.dimensions import dimension
 
-        period = reports.Period(self.date(since) if since is not None else None,
-                                self.date(until) if until is not None else None)
+        period = self._period(since, until)
         customers = self.customers()
         if name == "funnel":
             if by is None:
                 return reports.funnel(customers, period)
-            groups = reports.funnels(customers, self._dimension(by), period)
-            self._warn_unmatched(by, list(groups))
+            grouping = self._dimension(by)
+            groups = reports.funnels(customers, grouping, period)
+            self._warn_unmatched(grouping, list(groups))
             return groups
         if name == "winrate":
-            rates = reports.win_rates(customers, self._dimension(by or "channel"), period)
-            self._warn_unmatched(by or "channel", [rate.key for rate in rates])
+            grouping = self._dimension(by or "channel")
+            rates = reports.win_rates(customers, grouping, period)
+            self._warn_unmatched(grouping, [rate.key for rate in rates])
             return rates
         if name == "sources":
             return reports.sources(customers, period, dimension=self._dimension(by or "source"))
@@ -600,11 +600,17 @@ class Folder:
 
         return dimension(by, self.settings.team)
 
-    def _warn_unmatched(self, by: str, keys: list[str | None]) -> None:
-        """Warn, as the command line does, when no customer has a value for `by`."""
+    def _period(self, since: Day | None, until: Day | None) -> "reports.Period":
+        from salescli import reports
+
+        return reports.Period(self.date(since) if since is not None else None,
+                              self.date(until) if until is not None else None)
+
+    def _warn_unmatched(self, grouping: "Dimension", keys: list[str | None]) -> None:
+        """Warn, as the command line does, when no customer has a value for the key grouped by."""
         from salescli.dimensions import unmatched
 
-        warning = unmatched(self._dimension(by), keys)
+        warning = unmatched(grouping, keys)
         if warning:
             self.warn(warning)
 
@@ -612,15 +618,13 @@ class Folder:
                 sources_by: str = "source", parties: bool = False) -> Reports:
         """Every report at once (the customers read once): the web page's reports view."""
         from salescli import network, reports
-        from salescli.dimensions import dimension
 
-        period = reports.Period(self.date(since) if since is not None else None,
-                                self.date(until) if until is not None else None)
-        customers, team = self.customers(), self.settings.team
+        period = self._period(since, until)
+        customers = self.customers()
         return Reports(
             funnel=tuple(reports.funnel(customers, period)),
-            win_rates=tuple(reports.win_rates(customers, dimension(by, team), period)),
-            sources=tuple(reports.sources(customers, period, dimension=dimension(sources_by, team))),
+            win_rates=tuple(reports.win_rates(customers, self._dimension(by), period)),
+            sources=tuple(reports.sources(customers, period, dimension=self._dimension(sources_by))),
             stale=tuple(reports.stale(customers, today=self.today, limits=self.settings.stale_days)),
             parties=tuple(network.missing_parties(customers)) if parties else None)
 
@@ -768,7 +772,7 @@ def _amount(value: Amount | None) -> Decimal | None:
     """An amount as given: 48000, Decimal('4.8e4'), "4.8万", "五万"."""
     if value is None:
         return None
-    if isinstance(value, (Decimal, float)) and not isinstance(value, bool):
+    if isinstance(value, (Decimal, float)):
         return parse_money(format(value, "f"))  # (the checks typed amounts get: not negative, finite, in range)
     return parse_money(str(value))
 

@@ -206,6 +206,7 @@ def customer_from_document(document: Any, *, file_id: str, path: Path | None = N
 
 def with_events(customer: Customer, events: tuple[Event, ...]) -> Customer:
     """`customer` with these events and everything derived from them."""
+    projects, roles = _links(events)
     return replace(
         customer,
         events=events,
@@ -213,19 +214,16 @@ def with_events(customer: Customer, events: tuple[Event, ...]) -> Customer:
         last_activity=max((event.date for event in events), default=None),
         first_seen=min((event.date for event in events), default=None),
         visit_days=tuple(event.date for event in events if event.kind is EventKind.VISIT),
-        link_projects=_link_projects(events),
-        link_roles=_link_roles(events),
+        link_projects=projects,
+        link_roles=roles,
     )
 
 
-def _link_projects(events: Sequence[Event]) -> tuple[str, ...]:
-    """The projects of the link events (a site sign board naming the customer), in log order."""
-    return tuple(event.project for event in events if event.kind is EventKind.LINK and event.project)
-
-
-def _link_roles(events: Sequence[Event]) -> tuple[str | None, ...]:
-    """The role each of those link events names."""
-    return tuple(event.role for event in events if event.kind is EventKind.LINK and event.project)
+def _links(events: Sequence[Event]) -> tuple[tuple[str, ...], tuple[str | None, ...]]:
+    """The projects of the link events (a site sign board naming the customer), in log order, and the
+    role each names."""
+    links = [(event.project, event.role) for event in events if event.kind is EventKind.LINK and event.project]
+    return tuple(project for project, _role in links), tuple(role for _project, role in links)
 
 
 def appended(customer: Customer, items: Sequence[Mapping[str, Any]]) -> Customer:
@@ -243,6 +241,7 @@ def appended(customer: Customer, items: Sequence[Mapping[str, Any]]) -> Customer
         return with_events(customer, (*customer.events, *added))
     extend = getattr(customer.events, "extended", None)  # a log the parse cache keeps packed stays packed
     events = extend(added) if extend is not None else (*customer.events, *added)
+    projects, roles = _links(added)
     return replace(
         customer,
         events=events,
@@ -250,8 +249,8 @@ def appended(customer: Customer, items: Sequence[Mapping[str, Any]]) -> Customer
         last_activity=max(event.date for event in added),
         first_seen=customer.first_seen or min(event.date for event in added),
         visit_days=(*customer.visit_days, *(event.date for event in added if event.kind is EventKind.VISIT)),
-        link_projects=(*customer.link_projects, *_link_projects(added)),
-        link_roles=(*customer.link_roles, *_link_roles(added)),
+        link_projects=(*customer.link_projects, *projects),
+        link_roles=(*customer.link_roles, *roles),
     )
 
 

@@ -23,7 +23,7 @@ def commit_file(root: Path, path: Path, message: str) -> None:
 
     if shutil.which("git") is None:
         raise DataError(_("the change is written, but git is not installed to commit it"))
-    if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
+    if not _in_repository(root):
         raise DataError(_("the change is written, but the data folder is not in a git repository to commit it (run "
                           "`git init`, or turn auto-commit off)"), path=root)
     relative = str(path.resolve().relative_to(_top(root)))
@@ -105,6 +105,10 @@ def _config_file(root: Path) -> Path | None:
     return None
 
 
+def _in_repository(root: Path) -> bool:
+    return _git(root, "rev-parse", "--is-inside-work-tree").returncode == 0  # type: ignore[no-any-return]
+
+
 def _top(root: Path) -> Path:
     return Path(_git(root, "rev-parse", "--show-toplevel").stdout.strip()).resolve()
 
@@ -117,7 +121,7 @@ def _git(root: Path, *args: str) -> Any:
 
 def init_repository(path: Path) -> bool:
     """Make `path` a git repository unless it is in one already; whether it made one."""
-    if _git(path, "rev-parse", "--is-inside-work-tree").returncode == 0:
+    if _in_repository(path):
         return False
     made = _git(path, "init", "--quiet")
     if made.returncode != 0:
@@ -213,7 +217,7 @@ def _require_repository(root: Path) -> None:
 
     if shutil.which("git") is None:
         raise DataError(_("git is not installed: install it to share the folder"))
-    if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
+    if not _in_repository(root):
         raise DataError(_("the data folder is not in a git repository: run `salescli init` (or `git init`) first"),
                         path=root)
 
@@ -231,7 +235,7 @@ def setup_merge_driver(root: Path) -> str:
     """Write .gitattributes and the git config for the merge driver; say what was done."""
     from salescli.safefile import read_text, write_file
 
-    if _git(root, "rev-parse", "--is-inside-work-tree").returncode != 0:
+    if not _in_repository(root):
         raise DataError(_("not in a git repository: run `git init` first"), path=root)
     attributes = root / ".gitattributes"
     existing = read_text(attributes) if attributes.exists() else ""
