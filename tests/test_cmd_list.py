@@ -147,3 +147,14 @@ def test_list_deals_one_row_per_deal(folder: Path, run) -> None:
         [("cjg", "扩容"), ("zj", "1")]
     assert [d["deal"] for d in json.loads(run("list", "--deals", "--due", "2026-12-31", "--format", "json").stdout)] \
         == ["1"]  # zj's
+
+
+def test_a_date_no_calendar_holds_is_refused_with_exit_2(folder: Path, run) -> None:
+    _folder(folder, run)
+    for text in ("9999999999999999999天后", "9999999999999999999天前", "9999999999999999999周后",
+                 "9999999999999999999个月后", "9999999999999999999年后"):
+        result = run("list", "--due", text)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == f"Error: '{text}' is outside the years salescli works with (1900–2999); write a date " \
+                                f"in them\n"
+
