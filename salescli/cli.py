@@ -242,7 +242,10 @@ def _typer() -> typer.Typer:
         add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
-        context_settings={"help_option_names": ["-h", "--help"]},
+        # color: Click would strip escape sequences from what is printed to a file or a pipe, so CSV and
+        # JSON would lose bytes of the data (`A\x1b[31mB` → `AB`); a terminal's stream shows them written
+        # out instead (_Terminal), and a table shows them so wherever it goes (render).
+        context_settings={"help_option_names": ["-h", "--help"], "color": True},
     )
 
 
