@@ -265,12 +265,14 @@ class Folder:
         """Every readable customer; an unreadable file is skipped and kept in `problems`."""
         read = repository.read_all(self.data_folder)
         self._skipped(read.problems)
+        self._noticed(read.notices)
         return read.customers
 
     def rows(self) -> Columns:
         """Every readable customer's list row (quick: no customer is built when the cache has it)."""
         read = repository.read_rows(self.data_folder)
         self._skipped(read.problems)
+        self._noticed(read.notices)
         return read.rows
 
     def customer(self, reference: str) -> Customer:
@@ -280,7 +282,9 @@ class Folder:
         exact = self.data_folder.customers / f"{reference.strip()}.yaml"
         if not (_plain_id(reference) and exact.is_file()):
             exact = self.data_folder.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
-        return repository.load_customer(self.data_folder, exact)
+        customer, notices = repository.load_customer(self.data_folder, exact)
+        self._noticed(notices)
+        return customer
 
     def named(self) -> list[matching.Named]:
         """Every readable customer's id and name (its list row), for finding one."""
@@ -308,6 +312,12 @@ class Folder:
         for problem in problems:
             if self.warn(_("skipped {problem}").format(problem=problem)):
                 self.problems.append(problem)
+
+    def _noticed(self, notices: Iterable[DataError]) -> None:
+        """What readable files hold that `check` names and every read warns of: a key given twice, a
+        history that is gone."""
+        for notice in notices:
+            self.warn(str(notice))
 
     # ---- writing ----------------------------------------------------------------------------
 

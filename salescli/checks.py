@@ -38,7 +38,24 @@ def validate(document: Any, *, file_id: str, config: Config, today: date) -> lis
     findings += _profile(document, config)
     findings += _people(_value(document, PEOPLE_KEY))
     findings += _log(document.get("log"), today)
+    if history_gone(document):
+        findings.append(history_finding(file_id))
     return findings
+
+
+def history_gone(document: Mapping[str, Any]) -> bool:
+    """Whether the customer's history is gone: salescli starts every customer's log with an `added` event,
+    so a customer without any event (a file cut before `log:`, an emptied log) has lost it."""
+    log = document.get("log")
+    return log is None or log == "" or log == []
+
+
+def history_finding(file_id: str) -> Finding:
+    """What `check`, and every command that reads the file, say of a history that is gone."""
+    message = _("the customer has no log: its history is gone (salescli starts every customer's log with an "
+                "`added` event); restore it from git (`git log -p -- {file}`) or a backup").format(
+        file=f"customers/{file_id}.yaml")
+    return Finding("history", message)
 
 
 def _profile(document: Mapping[str, Any], config: Config) -> list[Finding]:

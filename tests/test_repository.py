@@ -277,7 +277,7 @@ def test_the_customer_a_quick_append_gives_is_the_one_the_file_gives(folder: Pat
         safefile.forget()
         packed = _packed(repository.read_customer(path))
         cached = records.customer(packed.unpacked_summary(), packed.events, path)  # as the parse cache gives it
-        repository._parsed[repository._key(path)] = (repository._seen[repository._key(path)], cached)
+        repository._parsed[repository._key(path)] = (repository._seen[repository._key(path)], cached, ())
         written = repository.append_events(path, items)
         assert _unpacked(_packed(written)) == \
             _unpacked(_packed(repository.parse_customer(path.read_text(encoding="utf-8"), path)))
