@@ -182,14 +182,15 @@ def _sql(folder: Path, statement: str, *values: object) -> None:
     connection = sqlite3.connect(cache.location(folder))
     with connection:
         connection.execute(statement, values)
-        for table, sealed in (("files", _FILES_SEALED), ("parts", "name, changed, data"),
-                              ("memos", "memo, name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, value")):
+        for table, sealed, seal in (
+                ("files", "name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, notices, changed, row, summary,"
+                          " events_seal", cache._row_sealed),
+                ("parts", "name, changed, data", lambda row: cache._sealed(*row[:2], blobs=row[2:])),
+                ("memos", "memo, name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, value",
+                 lambda row: cache._memo_sealed(*row))):
             for rowid, *row in connection.execute(f"SELECT rowid, {sealed} FROM {table}").fetchall():
-                connection.execute(f"UPDATE {table} SET seal = ? WHERE rowid = ?", (cache._sealed(*row), rowid))
+                connection.execute(f"UPDATE {table} SET seal = ? WHERE rowid = ?", (seal(row), rowid))
     connection.close()
-
-
-_FILES_SEALED = "name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, notices, changed, row, summary, events_seal"
 
 
 def test_a_damaged_record_is_read_again_from_its_file(folder: Path, counted: list[Path]) -> None:
