@@ -184,13 +184,13 @@ class _Origin:
                 identity = cache.identity(os.stat(path))
             except OSError:
                 identity = _UNREADABLE
-            data = safefile.read_bytes(path)
-            if cache.digest(data) != self.source.digest_of(name):
+            data = safefile.read_bytes(path, most=MOST_BYTES)
+            if _digest(data) != self.source.digest_of(name):
                 raise DataError(_("the file changed while salescli was reading it; run the command again"),
                                 path=path)
             customer, notices = parse_file(safefile.decoded(data, path), path)
             self._again[name] = records.pack(customer, row(customer))
-            cache.put(self.source.root, [cache.Parsed(name, identity, cache.digest(data), self._again[name], notices)],
+            cache.put(self.source.root, [cache.Parsed(name, identity, _digest(data), self._again[name], notices)],
                       seen=seen)
         return self._again[name]
 
@@ -241,9 +241,9 @@ def _parse_files(paths: Sequence[Path]) -> Folder:
 
 def _parse_for_cache(path: Path) -> tuple[bytes, records.Packed, Notices] | DataError:
     try:
-        data = safefile.read_bytes(path)
+        data = safefile.read_bytes(path, most=MOST_BYTES)
         customer, notices = parse_file(safefile.decoded(data, path), path)
-        return cache.digest(data), records.pack(customer, row(customer)), notices
+        return _digest(data), records.pack(customer, row(customer)), notices
     except DataError as problem:
         return problem
 
@@ -254,10 +254,10 @@ def read_customer(path: Path) -> Customer:
 
 def read_file(path: Path) -> tuple[Customer, Notices]:
     """The customer in a file, parsed, and its notices."""
-    data = safefile.read_bytes(path)
+    data = safefile.read_bytes(path, most=MOST_BYTES)
     customer, notices = parse_file(safefile.decoded(data, path), path)
-    _parsed[_key(path)] = (cache.digest(data), customer, notices)
-    _seen[_key(path)] = cache.digest(data)
+    _parsed[_key(path)] = (_digest(data), customer, notices)
+    _seen[_key(path)] = _digest(data)
     return customer, notices
 
 
@@ -268,10 +268,23 @@ _seen: dict[str, bytes] = {}
 _parsed: dict[str, tuple[bytes, Customer, Notices | None]] = {}  # (None: notices not known)
 _scans: list[tuple[Path, "_Scan"]] = []  # whole folders read (their digests are looked up when needed)
 FROM_CACHE_AT = 256 * 1024  # a customer file this big is taken from the parse cache when unchanged there
+MOST_BYTES = 100_000_000  # a customer file larger is refused (safefile.refuse_larger says why)
 
 
 def _key(path: Path) -> str:
     return os.path.abspath(path)
+
+
+def _digest(data: bytes) -> bytes:
+    """cache.digest(data), worked out once for the bytes a command holds (a write takes the digest of what
+    it read and of what it wrote several times over: 50 ms each for a file of 60 MB)."""
+    if _digested and _digested[0][0] is data:
+        return _digested[0][1]
+    _digested[:] = [(data, cache.digest(data))]
+    return _digested[0][1]
+
+
+_digested: list[tuple[bytes, bytes]] = []  # the last bytes digested and their digest (kept: `is` says they are those)
 
 
 def load_customer(folder: DataFolder, path: Path) -> tuple[Customer, list[DataError]]:
@@ -469,7 +482,8 @@ def _transact(path: Path, work: Work[Result], *, fixed: bool) -> tuple[Result, C
     for attempt in range(_ATTEMPTS):
         time.sleep(0.01 * attempt)  # (another program is writing the file: let it finish)
         with safefile.locked(target, path) as held:
-            if expected is not None and cache.digest(held.data) != expected:
+            safefile.refuse_larger(len(held.data), MOST_BYTES, path)
+            if expected is not None and _digest(held.data) != expected:
                 raise UnsafeWrite(_("the file changed since salescli read it (another command or an editor wrote "
                                     "it); nothing was written — run the command again"), path=path)
             text = safefile.decoded(held.data, path)
@@ -496,7 +510,7 @@ def _swap_in(path: Path, target: Path, held: safefile.Held, data: bytes, custome
         identity = safefile.swap_in(path, target, held, data)
         if identity is None:
             return False
-        written = (cache.digest(data), customer, notices)
+        written = (_digest(data), customer, notices)
         _parsed[_key(path)] = written
         if _read_digest(path) is not None:  # what this process knows of the file includes its own change now
             _seen[_key(path)] = written[0]
@@ -508,10 +522,10 @@ def _customer_of(path: Path, data: bytes, text: str) -> tuple[Customer, Notices 
     """The customer in these bytes, and its notices (None: not known): as read before, when they are the
     same, else parsed."""
     known = _parsed.get(_key(path))
-    if known is not None and known[0] == cache.digest(data):
+    if known is not None and known[0] == _digest(data):
         return known[1], known[2]
     customer, notices = parse_file(text, path)
-    _parsed[_key(path)] = (cache.digest(data), customer, notices)
+    _parsed[_key(path)] = (_digest(data), customer, notices)
     return customer, notices
 
 
@@ -584,14 +598,14 @@ def create_customer(path: Path, text: str) -> Customer:
     data = text.encode("utf-8")
     with safefile.interrupts_deferred():
         identity = safefile.write_whole(path, data, exclusive=True)
-        _parsed[_key(path)] = (cache.digest(data), customer, notices)
+        _parsed[_key(path)] = (_digest(data), customer, notices)
         _remember(path, data, customer, identity, notices)
     return customer
 
 
 def forget() -> None:
     """Forget what was read and written so far (a new command starts)."""
-    for kept in (_seen, _parsed, _scans):
+    for kept in (_seen, _parsed, _scans, _digested):
         kept.clear()
     safefile.forget()
 
@@ -623,7 +637,7 @@ def _remember(path: Path, data: bytes, customer: Customer, identity: cache.Ident
         packed = records.pack(customer, row(customer))
     except (ValueError, TypeError):  # a value marshal cannot keep
         return
-    written = {path: cache.Parsed(path.name, identity, cache.digest(data), packed, notices)}
+    written = {path: cache.Parsed(path.name, identity, _digest(data), packed, notices)}
     if _batches:
         _batches[-1].update(written)
     else:

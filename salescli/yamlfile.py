@@ -151,7 +151,8 @@ def _load_with_plain_log(text: str, duplicates: list[Duplicate] | None = None) -
     log_text = text[header_end + 1:]
     if _NEVER.search(log_text):  # control characters, line separators, a byte-order mark: PyYAML decides
         return None
-    log = _plain_log(log_text.split("\n"))
+    in_log: list[Duplicate] = []
+    log = _plain_log(log_text.split("\n"), text.count("\n", 0, header_end + 1) + 1, in_log)
     profile_text = text[:start]
     if log is None or _DOCUMENT_MARKER.search(profile_text):
         return None
@@ -163,37 +164,71 @@ def _load_with_plain_log(text: str, duplicates: list[Duplicate] | None = None) -
     if not isinstance(profile, dict) or LOG_KEY in profile:  # (two `log:` keys: PyYAML reads it, and says so)
         return None
     if duplicates is not None:
-        duplicates.extend(found)
+        duplicates.extend(found + in_log)
     profile[LOG_KEY] = log  # as YAML would: the last `log:` key wins
     return profile
 
 
-def _plain_log(lines: list[str]) -> list[dict[Any, Any]] | None:
+def _plain_log(lines: list[str], first: int = 1, duplicates: list[Duplicate] | None = None
+               ) -> list[dict[Any, Any]] | None:
+    """The items of log lines (the first at line `first` of the file), each line a whole item: read as
+    above, or, for an item written otherwise (an escape, a comment after it, a key given twice), by
+    PyYAML on its own (see _lone_item). None where a line is no whole item (PyYAML reads the file)."""
     items: list[dict[Any, Any]] = []
     indent = None
     known = _plain_scalars
-    for line in lines:
+    for number, line in enumerate(lines, start=first):
         match = _ITEM.fullmatch(line)
-        if match is None:
-            if _SKIPPED.fullmatch(line):
-                continue
-            return None
+        item: dict[Any, Any] | None = None
+        if match is not None:
+            item = {}
+            for key, value in [(match.group(2), match.group(3)), *_PAIRS.findall(match.group(4))]:
+                key = known[key] if key in known else _plain_scalar(key)
+                if value[0] in "\"'":
+                    value = value[1:-1]
+                else:
+                    value = known[value] if value in known else _plain_scalar(value)
+                if type(key) is not str or value is _UNUSUAL or key in item:  # (a key twice: PyYAML says where)
+                    item = None
+                    break
+                item[key] = value
+        elif _SKIPPED.fullmatch(line):
+            continue
+        if item is None:
+            match = _FLOW_ITEM.match(line)
+            item = None if match is None else _lone_item(line, number, duplicates)
+            if item is None:
+                return None
+        assert match is not None
         if indent is None:
             indent = match.group(1)
         elif match.group(1) != indent:
             return None
-        item = {}
-        for key, value in [(match.group(2), match.group(3)), *_PAIRS.findall(match.group(4))]:
-            key = known[key] if key in known else _plain_scalar(key)
-            if value[0] in "\"'":
-                value = value[1:-1]
-            else:
-                value = known[value] if value in known else _plain_scalar(value)
-            if type(key) is not str or value is _UNUSUAL or key in item:  # (a key twice: PyYAML says where)
-                return None
-            item[key] = value
         items.append(item)
     return items or None
+
+
+_FLOW_ITEM = re.compile(r"( *)- \{")  # an item whose flow mapping the quick reading leaves to PyYAML
+
+
+def _lone_item(line: str, number: int, duplicates: list[Duplicate] | None) -> dict[Any, Any] | None:
+    """A log line holding an item as a flow mapping, read by PyYAML on its own. An item whole on its line
+    reads alone as it reads within the file (a flow mapping's meaning does not depend on what is around
+    it), so one escaped note does not send a log of thousands of events to PyYAML whole (minutes, and
+    gigabytes, for the longest). None when the line is no such item alone (a flow mapping continued on
+    the next line, say), or PyYAML's two loaders read it differently (libyaml takes some plain scalars the
+    pure-Python one refuses, and edits compose with the latter): PyYAML then reads the file."""
+    found: list[Duplicate] = []
+    try:
+        value = _construct(line, _Loader, found)
+        if type(value) is not list or len(value) != 1 or type(value[0]) is not dict \
+                or yaml.load(line, Loader=_EditLoader) != value:
+            return None
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return None
+    if duplicates is not None:
+        duplicates.extend((number, column, key) for _line, column, key in found)
+    return value[0]  # type: ignore[no-any-return]
 
 
 _UNUSUAL = object()

@@ -225,3 +225,24 @@ def test_what_check_names_in_a_readable_file_every_command_reading_it_warns_of(f
             assert sorted(line for line in result.stderr.splitlines() if line.startswith("warning: ")) == sorted(shown)
     visit = run("visit", "cut", "--note", "n")  # a write is refused (where would the log go?), after the warning
     assert visit.exit_code == 1 and visit.stderr.splitlines()[0] == named["cut"][0]
+
+
+def test_a_customer_file_over_the_size_limit_is_refused_with_the_way_out(folder: Path, run,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from salescli import repository
+
+    monkeypatch.setattr(repository, "MOST_BYTES", 2_000_000)  # (100 MB: a test would write as much)
+    write(folder, "a", GOOD.format(id="a", name="A"))
+    write(folder, "big", GOOD.format(id="big", name="B") + "- {date: 2026-09-02, event: visit, note: 见了王工}\n" * 40_000)
+    size = customer_file(folder, "big").stat().st_size / 1e6
+    said = (f"{folder / 'customers' / 'big.yaml'}: {size:.1f} MB is more than salescli reads in one customer file "
+            "(2.0 MB); move "
+            "the events of deals closed long ago into a file outside customers/ (an archive salescli does not read), "
+            "keeping the rest and the customer's first event, then run `salescli check`")
+    checked = run("check")
+    assert (checked.exit_code, checked.stdout) == (1, said + "\n")
+    listed = run("list", "--format", "json")
+    assert listed.exit_code == 1 and listed.stderr == f"warning: skipped {said}\n"
+    assert [row["id"] for row in json.loads(listed.stdout)] == ["a"]
+    visited = run("visit", "big", "--note", "n")
+    assert visited.exit_code == 1 and visited.stderr == f"Error: {said}\n"
