@@ -277,8 +277,8 @@ def test_ctrl_c_at_any_moment_leaves_no_traceback_and_reports_what_was_saved(tmp
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
         written = f"note: {note}}}" in data.read_text(encoding="utf-8")
-        if _before_salescli_ran(process.returncode, stderr):
-            assert not written
+        if _before_salescli_ran(process.returncode, stderr):  # Python's: it stopped, or printed it and went on
+            assert process.returncode == 0 if written else process.returncode != 130, stderr
             continue
         assert "Traceback" not in stderr, stderr
         saved = process.returncode == 0 or "was saved" in stderr
@@ -290,17 +290,16 @@ def test_ctrl_c_at_any_moment_leaves_no_traceback_and_reports_what_was_saved(tmp
 
 def _before_salescli_ran(returncode: int, stderr: str) -> bool:
     """Whether Ctrl-C came before the first line of salescli's own code, which takes it over (salescli.main):
-    while Python starts (killed by the signal, or site's fatal error) or while the import system looks for
-    salescli — a traceback none of whose frames is salescli's."""
+    while Python starts (killed by the signal before Python takes it; or one of Python's fatal errors or
+    tracebacks as it initialises its streams, checks its script, imports site — some of which Python prints
+    and then carries on) or while the import system looks for salescli — a KeyboardInterrupt none of whose
+    frames is salescli's."""
     import signal
 
     if returncode == -signal.SIGINT and stderr == "":
         return True
-    if "Fatal Python error: init_import_site" in stderr:
-        return True
     package = os.sep + "salescli" + os.sep
-    return returncode == -signal.SIGINT and stderr.startswith("Traceback (most recent call last):") \
-        and stderr.endswith("\nKeyboardInterrupt\n") and package not in stderr
+    return "KeyboardInterrupt" in stderr and package not in stderr and "Interrupted" not in stderr
 
 
 def test_names_with_terminal_escapes_are_shown_escaped_on_a_terminal(tmp_path: Path) -> None:
