@@ -24,7 +24,7 @@ Unreadable customer files do not stop a read: each is skipped and kept in `Folde
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 import functools
@@ -32,19 +32,21 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
-from salescli import datafolder, i18n, matching, profile, repository
-from salescli.config import Config
-from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind
-from salescli.errors import DataError, InvalidValue
+from salescli import datafolder, i18n, listing, matching, profile, repository
+from salescli.config import MODELS, Config
+from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, as_of
+from salescli.errors import DataError, InvalidValue, NotFound, UnsafeWrite
 from salescli.i18n import _
 from salescli.listing import Columns
 from salescli.parsing import parse_date, parse_money
 from salescli.stages import Stage
 
 if TYPE_CHECKING:  # (a call imports the part of the core it needs, when it is made)
-    from salescli import forecast as forecasting, network, reports, schedule as scheduling
+    from salescli import backtest as testing, calibration as calibrating, forecast as forecasting, learning
+    from salescli import network, reports, schedule as scheduling
     from salescli.pipeline import Move
     from salescli.dimensions import Dimension
+    from salescli.pricelist import PriceList, Product
     from salescli.workdays import Month
 
 Day = Union[date, str]
@@ -73,7 +75,18 @@ class Forecast:
 
     @property
     def expected(self) -> Decimal:
-        return self.month.won_total + self.month.weighted_total
+        """Won so far + the weighted pipeline (+ the history model's deals not in the pipeline yet)."""
+        return self.month.expected_total
+
+    @property
+    def model(self) -> str:
+        """The model that made it: `stages` or `history` (see forecast.py)."""
+        return self.month.model
+
+    @property
+    def parts(self) -> dict[str, Decimal]:
+        """What makes the expected month: won so far, and each part's contribution."""
+        return self.month.parts()
 
     @property
     def overdue(self) -> tuple["forecasting.DealLine", ...]:
@@ -262,16 +275,33 @@ class Folder:
     # ---- reading ----------------------------------------------------------------------------
 
     def customers(self) -> list[Customer]:
-        """Every readable customer; an unreadable file is skipped and kept in `problems`."""
+        """Every readable customer as it stood at the end of `today`; an unreadable file is skipped and
+        kept in `problems`."""
         read = repository.read_all(self.data_folder)
         self._skipped(read.problems)
-        return read.customers
+        return self._as_of_today(read.customers)
 
     def rows(self) -> Columns:
-        """Every readable customer's list row (quick: no customer is built when the cache has it)."""
+        """Every readable customer's list row (quick: no customer is built when the cache has it),
+        as it stood at the end of `today`."""
         read = repository.read_rows(self.data_folder)
         self._skipped(read.problems)
-        return read.rows
+        latest = self.today.isoformat()
+        if all(last is None or last <= latest for last in read.rows["last_activity"]):
+            return read.rows
+        return Columns.of(map(listing.row, self.customers()))  # (rare: a today earlier than the log)
+
+    def _as_of_today(self, customers: list[Customer]) -> list[Customer]:
+        """The customers as the folder stood at the end of `today`: every later event left out (and
+        a customer whose every event is later), said once."""
+        today = self.today
+        if all(customer.last_activity is None or customer.last_activity <= today for customer in customers):
+            return customers
+        later = sum(1 for customer in customers for event in customer.events if event.date > today)
+        self.warn(i18n.ngettext("{count} event dated after {today} is left out: figures are as of {today}",
+                                "{count} events dated after {today} are left out: figures are as of {today}",
+                                later).format(count=later, today=today))
+        return [cut for cut in (as_of(customer, today) for customer in customers) if cut is not None]
 
     def customer(self, reference: str) -> Customer:
         """The customer an id, the start of an id, or part of a name (中文, pinyin, initials) names;
@@ -280,7 +310,11 @@ class Folder:
         exact = self.data_folder.customers / f"{reference.strip()}.yaml"
         if not (_plain_id(reference) and exact.is_file()):
             exact = self.data_folder.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
-        return repository.load_customer(self.data_folder, exact)
+        found = as_of(repository.load_customer(self.data_folder, exact), self.today)
+        if found is None:
+            raise NotFound(_("{customer} was added after {today}: as of that day it is not in the folder").format(
+                customer=exact.stem, today=self.today))
+        return found
 
     def named(self) -> list[matching.Named]:
         """Every readable customer's id and name (its list row), for finding one."""
@@ -448,62 +482,158 @@ class Folder:
         self.wrote(path, _("set {keys} of {customer}").format(keys=i18n.joined(wanted), customer=found.name))
         return Change(found, updated, tuple(wanted))
 
+    # ---- the price list ------------------------------------------------------------------------
+
+    def prices(self) -> "PriceList":
+        """The price list (`products:` in salescli.yaml): each product's list price and other names."""
+        return self.settings.products
+
+    def set_price(self, product: str, price: Amount, *, aliases: Sequence[str] = ()) -> "Product":
+        """Set a product's list price — an open deal naming it without a target value is valued at it —
+        adding the product (with other names it goes by) when the price list lacks it."""
+        from salescli import yamlfile
+        from salescli.pricelist import Product
+
+        name, amount = str(product).strip(), _amount(price)
+        if not name:
+            raise InvalidValue(_("name the product"))
+        if amount is None or amount <= 0:
+            raise InvalidValue(_("a list price is above 0, not {price}").format(price=price))
+        existing = self.prices().find(name)
+        others = [str(alias).strip() for alias in aliases if str(alias).strip()]
+        if existing is not None and any(existing is not self.prices().find(alias) for alias in others):
+            raise InvalidValue(_("{product} is in the price list already: add other names to its `aliases:` in "
+                                 "salescli.yaml").format(product=existing.name))
+        written = written_amount(amount)
+
+        def edit(text: str) -> str:
+            if existing is None:
+                return yamlfile.edit_profile(text, {("products", name): {"price": written, "aliases": others}
+                                                    if others else written})
+            try:
+                return yamlfile.edit_profile(text, {("products", existing.name): written})
+            except UnsafeWrite:  # written as {price: …, aliases: […]}: its price alone changes
+                return yamlfile.edit_profile(text, {("products", existing.name, "price"): written})
+
+        name = existing.name if existing else name
+
+        self._change_settings(edit, _("price of {product}: {price}").format(product=name, price=amount))
+        return Product(name, amount, existing.aliases if existing else tuple(others))
+
+    def add_products(self, entries: Mapping[str, Any], *, source: str) -> None:
+        """Add products to the price list (`importer.plan_products` makes the entries from a file)."""
+        from salescli import yamlfile
+
+        if entries:
+            self._change_settings(lambda text: yamlfile.edit_profile(
+                text, {("products", name): entry for name, entry in entries.items()}),
+                                  _("import the price list from {file}").format(file=source))
+
+    def _change_settings(self, edit: Callable[[str], str], message: str) -> None:
+        datafolder.update_config(self.data_folder, edit)
+        self.__dict__.pop("settings", None)
+        self.wrote(self.data_folder.config_path, message)
+
     # ---- figures ----------------------------------------------------------------------------
 
     def forecast(self, month: "Month | str | None" = None, *, quota: Amount | None = None,
                  probabilities: Mapping[Stage, float] | None = None, window: int | None = None,
-                 customers: Sequence[Customer] | None = None) -> Forecast:
-        """A month's forecast (default: this month): won, the weighted pipeline and best case, the
-        open deals left out and why, the output formula measured over `window` working days, and
-        with a `quota` the gap and the visits a day it takes — `salescli forecast --month`."""
+                 customers: Sequence[Customer] | None = None, model: str | None = None) -> Forecast:
+        """A month's forecast (default: this month) by the model salescli.yaml's `forecast:` chooses (or
+        `model`: auto, stages or history): won, the weighted pipeline and best case, each part's
+        contribution, the open deals left out and why, the output formula measured over `window`
+        working days, and with a `quota` the gap and the visits a day it takes — `salescli forecast --month`."""
         from salescli import forecast as forecasting
+        from salescli.pricelist import Valuation
 
         if window is not None and window < 1:
             raise InvalidValue(_("--window must be at least 1 working day"))
         chosen = self.month(month)
         self._warn_unknown_years(chosen)
         settings = self.settings
+        customers = self.customers() if customers is None else customers
+        weights = dict(settings.probabilities if probabilities is None else probabilities)
         found = forecasting.month_forecast(
-            self.customers() if customers is None else customers, chosen, today=self.today,
-            calendar=settings.calendar,
-            probabilities=dict(settings.probabilities if probabilities is None else probabilities),
+            customers, chosen, today=self.today, calendar=settings.calendar, probabilities=weights,
             categories=settings.categories, target_visits_per_day=settings.visits_per_day,
-            window_days=forecasting.DEFAULT_WINDOW if window is None else window)
+            window_days=forecasting.DEFAULT_WINDOW if window is None else window,
+            valuation=Valuation(settings.products), learned=self.learned(customers, weights, model=model))
         return Forecast(found, _amount(quota))
 
     def forecasts(self, month: "Month | str | None" = None, count: int = 6, *, quota: Amount | None = None,
                   probabilities: Mapping[Stage, float] | None = None, window: int | None = None,
-                  customers: Sequence[Customer] | None = None) -> list[Forecast]:
+                  customers: Sequence[Customer] | None = None, model: str | None = None) -> list[Forecast]:
         """`count` months' forecasts from `month` (the customers read once) — `forecast --months`."""
         if count < 1:
             raise InvalidValue(_("--months must be at least 1"))
         start = self.month(month)
         customers = self.customers() if customers is None else customers
         return [self.forecast(start.next(offset), quota=quota, probabilities=probabilities, window=window,
-                              customers=customers) for offset in range(count)]
+                              customers=customers, model=model) for offset in range(count)]
 
-    def calibration(self) -> list["forecasting.StageRate"]:
-        """Each stage's rate of deals won from your history, beside the configured probability."""
-        from salescli import forecast as forecasting
+    def learned(self, customers: Sequence[Customer] | None = None, probabilities: Mapping[Stage, float] | None = None,
+                *, model: str | None = None, today: Day | None = None) -> "learning.Learned":
+        """What the folder's history teaches the forecast as of `today` (default: the Folder's), and which
+        model and season it takes (learning.py) — worked out once for the same customers."""
+        from salescli import learning
+        from salescli.pricelist import Valuation
 
-        return forecasting.calibrate(self.customers(), self.settings.probabilities)
+        settings = self.settings
+        if model is not None and model not in MODELS:
+            raise InvalidValue(_("--model must be one of {models}, not '{model}'").format(
+                models=i18n.joined(MODELS), model=model))
+        customers = self.customers() if customers is None else customers
+        weights = dict(settings.probabilities if probabilities is None else probabilities)
+        day = self.date(today)
+        key = (id(customers), tuple(sorted((stage.value, p) for stage, p in weights.items())), model, day)
+        known = self.__dict__.setdefault("_learned", {})
+        if key not in known:
+            chosen = settings.forecast if model is None else replace(settings.forecast, model=model)
+            known.clear()  # (one set of customers at a time: a Folder may be long-lived)
+            known[key] = (customers, learning.learn(customers, today=day, calendar=settings.calendar,
+                                                    probabilities=weights, valuation=Valuation(settings.products),
+                                                    settings=chosen))
+        return known[key][1]  # type: ignore[no-any-return]
+
+    def calibration(self) -> list["calibrating.StageRate"]:
+        """Each stage of your history: the deals that reached it, the share that moved on, the share won,
+        the median days in it, beside the configured probability."""
+        from salescli import calibration as calibrating
+
+        return calibrating.calibrate((deal for customer in self.customers() for deal in customer.deals),
+                                     self.settings.probabilities, day=self.today)
 
     def backtest(self, month: "Month | str | None" = None, count: int = 6, *,
-                 probabilities: Mapping[Stage, float] | None = None,
-                 customers: Sequence[Customer] | None = None) -> list["forecasting.BacktestRow"]:
-        """What the weighted forecast said on the 1st of each of the `count` months before `month`,
-        beside what was won."""
-        from salescli import forecast as forecasting
+                 probabilities: Mapping[Stage, float] | None = None, customers: Sequence[Customer] | None = None,
+                 use_history: bool = False, by_owner: bool = False, model: str | None = None
+                 ) -> list["testing.BacktestRow"]:
+        """Each of the `count` months before `month` forecast as the folder stood on its eve (its rates,
+        with `use_history`, learned from the deals decided by then), beside what it won and the two naive
+        forecasts (last month; the mean of the last three) — per rep with `by_owner`."""
+        from salescli import backtest as testing, calibration as calibrating, forecast as forecasting
+        from salescli.dimensions import dimension
+        from salescli.pricelist import Valuation
 
         if count < 1:
             raise InvalidValue(_("--backtest must be at least 1 month"))
         end, settings = self.month(month), self.settings
-        return forecasting.backtest(self.customers() if customers is None else customers,
-                                    [end.next(-offset) for offset in range(count, 0, -1)],
-                                    today=self.today, calendar=settings.calendar,
-                                    probabilities=dict(settings.probabilities if probabilities is None
-                                                       else probabilities),
-                                    categories=settings.categories)
+        configured = dict(settings.probabilities if probabilities is None else probabilities)
+        owner = dimension("owner", settings.team) if by_owner else None
+
+        def predict(then: Sequence[Customer], chosen: "Month", eve: date) -> tuple[Any, Any]:
+            weights = configured
+            if use_history:
+                weights = calibrating.historical_probabilities(calibrating.calibrate(
+                    (deal for customer in then for deal in customer.deals), configured, day=eve))
+            learned = self.learned(then, weights, model=model, today=eve)
+            found = forecasting.month_forecast(then, chosen, today=eve, calendar=settings.calendar,
+                                               probabilities=weights, categories=settings.categories,
+                                               valuation=Valuation(settings.products), learned=learned)
+            return forecasting.parts_by_owner(found, owner), learned
+
+        return testing.backtest(self.customers() if customers is None else customers,
+                                [end.next(-offset) for offset in range(count, 0, -1)], today=self.today,
+                                forecast=predict, by_owner=by_owner)
 
     def month(self, value: "Month | str | None") -> "Month":
         """A month as given (2026-12, a Month); None or "current": this month."""
@@ -766,6 +896,11 @@ def _visit_move(customer: Customer, stage: str | Stage | None, deal_name: str, *
         return None  # a further visit at the same stage
     won = value if value is not None else target_value
     return advance(customer, wanted, when=day, deal_name=deal_name if current else None, value=won, reason=reason)
+
+
+def written_amount(amount: Decimal) -> int | str:
+    """An amount as salescli.yaml holds it: a whole number plainly, else its decimal text."""
+    return int(amount) if amount == amount.to_integral_value() else str(amount)
 
 
 def _amount(value: Amount | None) -> Decimal | None:

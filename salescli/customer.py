@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import abc
 from dataclasses import dataclass, field, replace
 import datetime as dt
@@ -99,6 +100,16 @@ class Deal(NamedTuple):
     last_event: date | None = None
     owner: str | None = None  # set by an event of the deal with `owner:` (the latest one counts)
     product: str | None = None
+    # Its history, in date order, so that a figure as of an earlier day needs no replay of the log
+    # (see `at`): the stages it entered (its first: the day it opened), its targets, its outcomes.
+    stage_days: tuple[date, ...] = ()
+    stages: tuple[Stage, ...] = ()
+    target_days: tuple[date, ...] = ()
+    target_values: tuple[Decimal | None, ...] = ()  # the target value and date after each target event
+    target_dates: tuple[date | None, ...] = ()
+    outcome_days: tuple[date, ...] = ()  # each won, lost and reopen event
+    outcomes: tuple[Status, ...] = ()  # the status it left the deal in
+    outcome_values: tuple[Decimal | None, ...] = ()  # the value won (None for lost and reopen)
 
     @property
     def is_open(self) -> bool:
@@ -108,6 +119,59 @@ class Deal(NamedTuple):
     def closed(self) -> date | None:
         """The day it was won or lost; None while open."""
         return self.won_date if self.status is Status.WON else self.lost_date if self.status is Status.LOST else None
+
+    def state(self) -> dict[str, Any]:
+        """What the deal is now, by field (its history left out)."""
+        return {name: value for name, value in zip(_STATE_FIELDS, self)}
+
+    def stays(self) -> list[tuple[Stage, date, date | None]]:
+        """Each stay in a stage, from its log: the stage, the day the deal entered it and the day it left
+        it — moved on, won or lost (None: it is there still). A deal opens at prospect unless its first
+        event names another stage; the move to the close that a won event makes is the decision, not a
+        stay."""
+        starts = list(zip(self.stages, self.stage_days))
+        if not starts or starts[0][1] > self.opened:
+            starts.insert(0, (Stage.PROSPECT, self.opened))
+        if self.status is Status.WON and len(starts) > 1 and starts[-1] == (Stage.CLOSE, self.won_date):
+            starts.pop()
+        ends = [start for _stage, start in starts[1:]] + [self.closed]
+        return [(stage, start, end) for (stage, start), end in zip(starts, ends)]
+
+    @property
+    def reached(self) -> tuple[Stage, ...]:
+        """The stages its log took it into, in order, each once: a deal won from approach passed
+        approach and the close, nothing between."""
+        won = (Stage.CLOSE,) if self.status is Status.WON else ()
+        return tuple(dict.fromkeys((*(stage for stage, _start, _end in self.stays()), *won)))
+
+    def at(self, day: date) -> Deal | None:
+        """The deal as it stood at the end of `day` (its events dated on or before it); None when it
+        had not opened. Quick: read off its history, as replaying the log up to `day` would give it."""
+        if day >= (self.last_event or self.opened):
+            return self
+        if day < self.opened:
+            return None
+        moves = bisect_right(self.stage_days, day)
+        targets = bisect_right(self.target_days, day)
+        outcomes = bisect_right(self.outcome_days, day)
+        stage = self.stages[moves - 1] if moves else Stage.PROSPECT
+        status = self.outcomes[outcomes - 1] if outcomes else Status.OPEN
+        won = status is Status.WON
+        lost = status is Status.LOST
+        return self._replace(
+            stage=stage, status=status,
+            target_value=self.target_values[targets - 1] if targets else None,
+            target_date=self.target_dates[targets - 1] if targets else None,
+            won_value=self.outcome_values[outcomes - 1] if won else None,
+            won_date=self.outcome_days[outcomes - 1] if won else None,
+            lost_reason=self.lost_reason if lost else None,  # (the latest reason: a reason is not history)
+            lost_date=self.outcome_days[outcomes - 1] if lost else None,
+            stage_since=self.stage_days[moves - 1] if moves else self.opened,
+            furthest=max(self.stages[:moves], key=_NUMBER.__getitem__, default=Stage.PROSPECT),
+            last_event=day, stage_days=self.stage_days[:moves], stages=self.stages[:moves],
+            target_days=self.target_days[:targets], target_values=self.target_values[:targets],
+            target_dates=self.target_dates[:targets], outcome_days=self.outcome_days[:outcomes],
+            outcomes=self.outcomes[:outcomes], outcome_values=self.outcome_values[:outcomes])
 
 
 @dataclass(frozen=True)
@@ -420,15 +484,19 @@ def _apply(deal: dict[str, Any], event: Event) -> None:
         if event.stage:
             _move(deal, event.stage, event.date)
     elif kind is EventKind.TARGET:
-        deal["target_value"] = event.value or deal.get("target_value")
-        deal["target_date"] = event.by or deal.get("target_date")
+        deal["target_value"] = value = event.value or deal.get("target_value")
+        deal["target_date"] = by = event.by or deal.get("target_date")
+        _remember(deal, target_days=event.date, target_values=value, target_dates=by)
     elif kind is EventKind.WON:
         _move(deal, Stage.CLOSE, event.date)
         deal.update(status=Status.WON, won_value=event.value, won_date=event.date)
+        _remember(deal, outcome_days=event.date, outcomes=Status.WON, outcome_values=event.value)
     elif kind is EventKind.LOST:
         deal.update(status=Status.LOST, lost_reason=event.reason, lost_date=event.date)
+        _remember(deal, outcome_days=event.date, outcomes=Status.LOST, outcome_values=None)
     elif kind is EventKind.REOPEN:
         deal.update(status=Status.OPEN, won_value=None, won_date=None, lost_reason=None, lost_date=None)
+        _remember(deal, outcome_days=event.date, outcomes=Status.OPEN, outcome_values=None)
         if event.stage:
             _move(deal, event.stage, event.date)
 
@@ -437,16 +505,31 @@ def _move(deal: dict[str, Any], stage: Stage, when: date) -> None:
     if stage is deal["stage"]:
         return
     deal["stage"], deal["stage_since"] = stage, when
+    _remember(deal, stage_days=when, stages=stage)
     if _NUMBER[stage] > _NUMBER[deal["furthest"]]:
         deal["furthest"] = stage
 
 
+def _remember(deal: dict[str, Any], **changes: Any) -> None:
+    """Add to the deal's history (a few entries a deal: tuples grown in place are cheap enough)."""
+    for name, value in changes.items():
+        deal[name] = deal.get(name, ()) + (value,)
+
+
 _NUMBER = {stage: stage.number for stage in Stage}
+_STATE_FIELDS = Deal._fields[:Deal._fields.index("stage_days")]
 
 
-def as_of(customer: Customer, day: date) -> Customer:
-    """The customer as its log stood before `day`: only events dated earlier count."""
-    return with_events(customer, tuple(event for event in customer.events if event.date < day))
+def as_of(customer: Customer, day: date) -> Customer | None:
+    """The customer as its log stood at the end of `day`: only events dated on or before it count
+    (the same customer when none is later); None when every event is later (it was not in the
+    folder yet). The profile is as it is now: a file keeps no history of it."""
+    latest = customer.last_activity
+    if latest is None or latest <= day:
+        return customer
+    if customer.first_seen is not None and customer.first_seen > day:
+        return None
+    return with_events(customer, tuple(event for event in customer.events if event.date <= day))
 
 
 def amount_text(value: Decimal | None) -> str | None:

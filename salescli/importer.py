@@ -5,6 +5,7 @@ reported, every row is imported or skipped with its reason."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -12,12 +13,13 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from salescli import profile
 from salescli.i18n import _, joined, language, ngettext
-from salescli.config import TEAM_KEYS, Config, Team, TeamMember
+from salescli.config import TEAM_KEYS, Config, ConfigProblem, Team, team_member
 from salescli.customer import FIRST_DEAL, Customer, EventKind, LogProblem, Status, event_from_item, fold_name
 from salescli.errors import InvalidValue, NotFound
 from salescli.exchange import DERIVED_COLUMNS, PROFILE_COLUMNS, profile_key
 from salescli.parsing import parse_date, parse_money
 from salescli.pipeline import LOST_WORDS, event_item
+from salescli.pricelist import PriceList, fold_product
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
 
@@ -538,9 +540,14 @@ def plan_team(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], tea
             plan.skips.append(Skip(number, _("no rep")))
             continue
         entry = {key: record[key] for key in TEAM_KEYS if record.get(key)}
+        try:
+            new = team_member(entry)
+        except ConfigProblem as problem:
+            plan.skips.append(Skip(number, str(problem)))
+            continue
         member = team.member(rep)
         if rep in plan.added or member is not None:
-            same = member == TeamMember(**entry) if member else plan.added[rep] == entry
+            same = member == new if member else plan.added[rep] == entry
             (plan.same if same else plan.kept).append(rep)
             continue
         plan.added[rep] = entry
@@ -557,3 +564,60 @@ def parse_pairs(pairs: Sequence[str], option: str) -> dict[str, str]:
         found[source.strip()] = target.strip()
     return found
 
+
+
+# ---- the price list -----------------------------------------------------------------------------
+
+PRODUCT_TARGETS = ("product", "price", "aliases")
+PRODUCT_HEADERS: Mapping[str, str] = {
+    **{column: column for column in PRODUCT_TARGETS},
+    "name": "product", "产品": "product", "产品名称": "product", "名称": "product", "sales_price": "price",
+    "list_price": "price", "unit_price": "price", "价格": "price", "单价": "price", "售价": "price", "价目": "price",
+    "标价": "price", "alias": "aliases", "别名": "aliases",
+}
+ALIAS_SEPARATORS = re.compile(r"\s*[;；|、]\s*")
+
+
+@dataclass
+class ProductPlan:
+    added: dict[str, Any] = field(default_factory=dict)  # name → price, or {price, aliases}, as salescli.yaml takes it
+    same: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # in the price list already, at another price or with other aliases
+    skips: list[Skip] = field(default_factory=list)
+
+
+def plan_products(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], prices: PriceList) -> ProductPlan:
+    """Each row a product with its list price (and other names, separated by ; | 、); a product already in
+    the price list keeps its entry. A row without a name, with a price that is not a positive amount, or
+    naming a product an earlier row named, is skipped with the reason."""
+    plan = ProductPlan()
+    first_row: dict[str, int] = {}
+    for number, record in _records(rows, mapping):
+        name = record.get("product")
+        if not name:
+            plan.skips.append(Skip(number, _("no product name")))
+            continue
+        folded = fold_product(name)
+        if folded in first_row:
+            plan.skips.append(Skip(number, _("{product} again (row {row} named it first)").format(
+                product=name, row=first_row[folded])))
+            continue
+        first_row[folded] = number
+        try:
+            price = parse_money(record.get("price") or "")
+        except InvalidValue as error:
+            plan.skips.append(Skip(number, error.message if record.get("price") else _("no price")))
+            continue
+        if price <= 0:
+            plan.skips.append(Skip(number, _("the price {price} is not above 0").format(price=record.get("price"))))
+            continue
+        aliases = [alias for alias in ALIAS_SEPARATORS.split(record.get("aliases") or "") if alias]
+        written = int(price) if price == price.to_integral_value() else str(price)
+        entry: Any = {"price": written, "aliases": aliases} if aliases else written
+        existing = prices.find(name)
+        if existing is not None:
+            same = existing.price == price and set(aliases) <= set(existing.aliases)
+            (plan.same if same else plan.kept).append(existing.name)
+            continue
+        plan.added[name] = entry
+    return plan

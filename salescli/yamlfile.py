@@ -456,7 +456,7 @@ def _reads_back_plain_checked(text: str, *, flow: bool) -> bool:
 
 def format_flow_mapping(item: Mapping[str, Any]) -> str:
     """`{date: 2026-11-26, event: won, value: 48000}`: one event, one line, easy to diff and grep."""
-    parts = (f"{key}: {format_scalar(value, flow=True)}" for key, value in item.items() if value is not None)
+    parts = (f"{key}: {_flow(value)}" for key, value in item.items() if value is not None)
     return "{" + ", ".join(parts) + "}"
 
 

@@ -14,6 +14,7 @@ from salescli import importer as core
 from salescli import datafolder, repository, safefile, yamlfile
 from salescli.commands import session
 from salescli.errors import DataError, InvalidValue
+from salescli.pricelist import PriceList, Product
 from salescli.i18n import _, joined, ngettext
 from salescli.session import Session
 
@@ -29,8 +30,10 @@ def import_file(
                                       help="Which column holds which field, e.g. 客户名称=name, 联系人=contact.person; "
                                            "for customers any profile key (company.revenue)."),
     deals: bool = typer.Option(False, "--deals", help="Rows are deals of existing customers (a CRM's opportunities)."),
-    team: bool = typer.Option(False, "--team", help="Rows are reps with their manager and office (the team table "
-                                                   "in salescli.yaml, for --by manager|office)."),
+    team: bool = typer.Option(False, "--team", help="Rows are reps with their manager, office and quota (the team "
+                                                   "table in salescli.yaml, for --by manager|office)."),
+    products: bool = typer.Option(False, "--products", help="Rows are products with their list price (the price "
+                                                           "list in salescli.yaml, which values open deals)."),
     stage_map: list[str] = typer.Option([], "--stage-map", metavar="THEIRS=OURS",
                                         help="Foreign stage values, e.g. Won=close,Lost=lost,Engaging=approach."),
     stage_dates: list[str] = typer.Option([], "--stage-dates", metavar="COLUMN=STAGE",
@@ -40,8 +43,8 @@ def import_file(
     future: bool = typer.Option(False, "--future", help="Accept events dated after today (normally refused)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be created, updated and skipped; write nothing."),
 ) -> None:
-    """Import customers (or, with --deals, their deals; with --team, the team table) from CSV,
-    Excel or JSON. Existing customers are matched by id or name, never duplicated: they only get
+    """Import customers (or, with --deals, their deals; with --team, the team table; with
+    --products, the price list) from CSV, Excel or JSON. Existing customers are matched by id or name, never duplicated: they only get
     the values they lack. Chinese and English headers are recognised (客户名称, 联系人, 电话, 领域 …);
     --map names the others, and the report lists the columns left out. Each bad row is skipped
     with its row number and reason; the other rows are imported all the same. Our own
@@ -54,19 +57,23 @@ def import_file(
       salescli import customers.csv --map 单位=name --map 手机=contact.phone
       salescli import accounts.csv --map sector=needs.scope --map office_location=area
       salescli import sales_teams.csv --team
+      salescli import products.csv --products
       salescli import sales_pipeline.csv --deals --stage-dates engage_date=approach \\
           --stage-map Prospecting=prospect,Engaging=approach,Won=close,Lost=lost
       salescli import all.json          # an `export --format json` of another folder
     """
     s = session(ctx)
-    if deals and team:
-        raise InvalidValue(_("choose --deals or --team, not both"))
+    if deals + team + products > 1:
+        raise InvalidValue(_("choose one of --deals, --team and --products"))
     if stage_dates and not deals:
         raise InvalidValue(_("--stage-dates dates the stages of deals: add --deals"))
     headers, rows = _read(path, sheet)
     overrides = core.parse_pairs(mapping, "--map")
     if team:
         _import_team(s, path, headers, rows, overrides, dry_run=dry_run)
+        return
+    if products:
+        _import_products(s, path, headers, rows, overrides, dry_run=dry_run)
         return
     stages = core.parse_pairs(stage_map, "--stage-map")
     dating = core.Dating(s.today, s.date(when), future)
@@ -112,6 +119,42 @@ def _import_team(s: Session, path: Path, headers: list[str], rows: list[dict[str
                   _("{file}: {added} reps added to the team table in salescli.yaml, {same} there already, {kept} "
                     "kept as they were, {skipped} rows skipped")).format(**counts))
     typer.echo("\n".join(lines))
+
+
+def _import_products(s: Session, path: Path, headers: list[str], rows: list[dict[str, Any]],
+                     overrides: dict[str, str], *, dry_run: bool) -> None:
+    columns = core.column_map(headers, overrides, core.PRODUCT_HEADERS, core.PRODUCT_TARGETS)
+    _require(columns, ("product", "price"), path)
+    plan = core.plan_products(rows, columns, s.prices())
+    if not dry_run:
+        s.add_products(plan.added, source=path.name)
+    lines = _skipped(plan.skips)
+    if plan.kept:
+        lines.append(_("kept the price list's entries of {products}, which differ from the file (`salescli price "
+                       "PRODUCT AMOUNT` changes a price)").format(products=_(", ").join(plan.kept)))
+    lines += _unused(core.unused_columns(headers, columns))
+    unmatched = (s.prices() if not dry_run else _with(s.prices(), plan.added)).unmatched(
+        deal.product for customer in s.customers() for deal in customer.open_deals)
+    if unmatched:
+        lines.append(_("open deals name products the price list does not have: {products} (add them with `salescli "
+                       "price PRODUCT AMOUNT`, or as aliases)").format(
+            products=_(", ").join(f"{name} ({count})" for name, count in sorted(unmatched.items()))))
+    counts = {"file": s.shown(path), "added": len(plan.added), "same": len(plan.same), "kept": len(plan.kept),
+              "skipped": len(plan.skips)}
+    lines.append((_("{file}: {added} products to add to the price list in salescli.yaml, {same} there already, "
+                    "{kept} kept as they were, {skipped} rows skipped — dry run, nothing written") if dry_run else
+                  _("{file}: {added} products added to the price list in salescli.yaml, {same} there already, "
+                    "{kept} kept as they were, {skipped} rows skipped")).format(**counts))
+    typer.echo("\n".join(lines))
+
+
+def _with(prices: PriceList, added: dict[str, Any]) -> PriceList:
+    """The price list with the entries a dry run would add."""
+    products = dict(prices.products)
+    for name, entry in added.items():
+        price, aliases = (entry["price"], entry["aliases"]) if isinstance(entry, dict) else (entry, [])
+        products[name] = Product(name, price, tuple(aliases))
+    return PriceList(products)
 
 
 def _read(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Any]]]:

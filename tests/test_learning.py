@@ -1,0 +1,107 @@
+"""What the history model learns from past months, worked out by hand."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from salescli.config import DEFAULT_PROBABILITIES, ForecastSettings
+from salescli.learning import (DUE, HISTORY, NEW, STAGES, UNDATED, Learned, MonthRecord, Tally, _chosen, _factors,
+                               _records, forecast_of, learn)
+from salescli.pricelist import PriceList, Product, Valuation
+from salescli.survival import BINS, Hazards
+from salescli.workdays import Month, WorkCalendar
+from tests.test_forecast import make
+
+D = date.fromisoformat
+CAL = WorkCalendar()
+MARCH = Month(2026, 3)
+
+
+def _march() -> list:
+    """On 28 February (March's eve): p due in March at demo, q open without a date, s due in April, t due in
+    March without a value; r opened in March."""
+    customers = [
+        make("p", "bank", ("2026-02-01", "added", {}), ("2026-02-02", "target", {"value": 100, "by": D("2026-03-15")}),
+             ("2026-02-03", "stage", {"stage": "demo"}), ("2026-03-10", "won", {"value": 80})),
+        make("q", "bank", ("2026-02-01", "added", {"stage": "approach", "product": "X"}),
+             ("2026-03-20", "won", {"value": 150})),
+        make("r", "bank", ("2026-03-05", "added", {}), ("2026-03-25", "won", {"value": 70})),
+        make("s", "bank", ("2026-02-01", "added", {}), ("2026-02-02", "target", {"value": 300, "by": D("2026-04-10")}),
+             ("2026-03-30", "lost", {"reason": "x"})),
+        make("t", "bank", ("2026-02-01", "added", {}), ("2026-02-02", "target", {"by": D("2026-03-20")})),
+    ]
+    return [(deal, None) for customer in customers for deal in customer.deals]
+
+
+def test_each_month_as_its_pipeline_stood_on_its_eve() -> None:
+    hazards = Hazards([0.01] * BINS, [0.0] * BINS, {}, {}, decided=1)  # a constant daily win hazard of 1%
+    valuation = Valuation(PriceList({"X": Product("X", Decimal(200))}), average=Decimal(100))
+    (record,) = _records(_march(), [MARCH], calendar=CAL, probabilities=DEFAULT_PROBABILITIES, hazards=hazards,
+                         valuation=valuation)
+    tally = record.total
+    # due: p 100 × 50% (demo) + t at the average 100 × 5% (prospect); the stages model counts p alone
+    assert tally.weighted[DUE] == pytest.approx(55) and tally.stages_model == pytest.approx(50)
+    # undated: q at its list price 200 × the chance of a win within March's 31 days: 1 − 0.99 ** 31
+    assert tally.weighted[UNDATED] == pytest.approx(200 * (1 - 0.99 ** 31))
+    # what each part won in March: p 80 (due), q 150 (undated), r 70 (opened in March: new); s was lost
+    assert tally.won == {DUE: 80, UNDATED: 150, NEW: 70}
+    assert record.working_days == 22
+
+
+def test_factors_are_won_over_weighted_and_a_run_rate_a_working_day() -> None:
+    records = [MonthRecord(Month(2026, month), days, _tally(won_due=due_won, due=100, won_new=new), {})
+               for month, days, due_won, new in ((1, 20, 50, 100), (2, 16, 70, 160), (3, 22, 90, 220),
+                                                 (4, 22, 60, 44))]
+    none = _factors(records, Month(2026, 5), 1)
+    # (50 + 70 + 90 + 60) / 400; the run-rate over the latest three months: (160 + 220 + 44) / (16 + 22 + 22)
+    assert (none.due, none.new_per_day, none.months) == (pytest.approx(270 / 400), pytest.approx(424 / 60), 4)
+    assert none.undated == 1.0  # nothing weighted: no evidence, no correction
+    # by month of the quarter: May is the second month of its quarter, as February was
+    quarter = _factors(records, Month(2026, 5), 3)
+    assert (quarter.due, quarter.new_per_day, quarter.months) == (0.7, 10.0, 1)
+    # June's season (the third month: March) has one past month; July's (the first: January, April) two
+    assert _factors(records, Month(2026, 7), 3).new_per_day == pytest.approx(144 / 42)
+    assert forecast_of(records[3], quarter) == pytest.approx(100 * 0.7 + 10 * 22)
+
+
+def test_the_model_and_the_season_are_what_the_history_forecasts_best() -> None:
+    # every month: 100 weighted as due, 50 of it won. The stages model says 100 (error 50); the history
+    # model, from the months before, 50 (error 0) — judged on March and April (two months before them)
+    records = tuple(MonthRecord(Month(2026, month), 20, _tally(won_due=50, due=100, stages=100), {})
+                    for month in (1, 2, 3, 4))
+    learned = _chosen(_learned(records), ForecastSettings())
+    assert (learned.model, learned.season, learned.chosen_by, learned.judged_months) == (HISTORY, "none", "backtest", 2)
+    assert learned.errors == {f"{HISTORY}:none": 0.0, f"{HISTORY}:quarter": 0.0, STAGES: 50.0}
+    # the settings decide when they say so
+    assert _chosen(_learned(records), ForecastSettings(model="stages")).model == STAGES
+    # two months of history judge nothing yet: the stages model
+    assert _chosen(_learned(records[:2]), ForecastSettings()).chosen_by == "history"
+    assert _chosen(_learned(records[:2]), ForecastSettings()).model == STAGES
+
+
+def test_learn_uses_only_what_was_known_at_the_end_of_the_day() -> None:
+    customers = [make(cid, "bank", *log) for cid, *log in (
+        ("a", ("2026-01-05", "added", {"stage": "approach"}), ("2026-01-20", "won", {"value": 100})),
+        ("b", ("2026-02-05", "added", {"stage": "approach"}), ("2026-02-20", "won", {"value": 300})),
+    )]
+    from salescli.backtest import _as_of
+
+    learned = learn([c for c in (_as_of(customer, D("2026-01-31")) for customer in customers) if c],
+                    today=D("2026-01-31"), calendar=CAL, probabilities=DEFAULT_PROBABILITIES,
+                    valuation=Valuation(), settings=ForecastSettings())
+    assert [str(record.month) for record in learned.records] == ["2026-01"]
+    assert learned.valuation.average == Decimal(100)  # b's win of 20 February is not known yet
+    assert learned.hazards.decided == 1
+
+
+def _tally(*, won_due: float = 0, due: float = 0, won_new: float = 0, stages: float = 0) -> Tally:
+    tally = Tally()
+    tally.won[DUE], tally.weighted[DUE], tally.won[NEW], tally.stages_model = won_due, due, won_new, stages
+    return tally
+
+
+def _learned(records: tuple[MonthRecord, ...]) -> Learned:
+    hazards = Hazards([0.0] * BINS, [0.0] * BINS, {}, {}, decided=0)
+    return Learned(D("2026-04-30"), hazards, Valuation(), records, STAGES, "none", "history")
+
