@@ -310,7 +310,7 @@ class Folder:
         exact = self.data_folder.customers / f"{reference.strip()}.yaml"
         if not (_plain_id(reference) and exact.is_file()):
             exact = self.data_folder.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
-        found = as_of(repository.load_customer(self.data_folder, exact), self.today)
+        found = next(iter(self._as_of_today([repository.load_customer(self.data_folder, exact)])), None)
         if found is None:
             raise NotFound(_("{customer} was added after {today}: as of that day it is not in the folder").format(
                 customer=exact.stem, today=self.today))
