@@ -249,7 +249,7 @@ def month_forecast(
     """The month's forecast by the model `learned` chose (the stages model without it), and the output
     formula: won, the weighted pipeline, best case, the open deals left out, each part's contribution."""
     history = learned is not None and learned.model == HISTORY
-    count = _Counting(month, today, probabilities, categories,
+    count = _Counting(month, today, calendar, probabilities, categories,
                       learned.valuation if history and learned else valuation, learned if history else None)
     for customer in customers:
         for deal in customer.deals:
@@ -281,9 +281,10 @@ def month_forecast(
 class _Counting:
     """Sorts a month's deals into won, weighted and left out, as the model counts them."""
 
-    def __init__(self, month: Month, today: date, probabilities: Mapping[Stage, float],
+    def __init__(self, month: Month, today: date, calendar: WorkCalendar, probabilities: Mapping[Stage, float],
                  categories: Mapping[Stage, str], valuation: Valuation, learned: Learned | None) -> None:
-        self.month, self.today, self.probabilities, self.categories = month, today, probabilities, categories
+        self.month, self.today, self.calendar = month, today, calendar
+        self.probabilities, self.categories = probabilities, categories
         self.valuation, self.learned = valuation, learned
         self.current = month == Month.of(today)
         self.start = max(month.first, today + timedelta(days=1))  # the days still to come in the month
@@ -331,12 +332,14 @@ class _Counting:
             return
         owner = deal_owner(customer, deal)
         if target is not None and target >= self.today and self.month.first <= target <= self.month.last:
-            chance = self.probabilities[deal.stage] * self.factors.due * self.learned.owner_ratio(owner, DUE)
+            chance = self.learned.weights.get(deal.stage, self.probabilities[deal.stage]) * self.factors.due \
+                * self.learned.owner_ratio(owner, DUE)
             self.pipeline.append(self._line(customer, deal, value, source, chance))
         elif target is None or target < self.today:
-            age = (self.today - deal.opened).days
-            chance = self.learned.hazards.chance(deal.stage, age, (self.start - self.today).days,
-                                                 (self.month.last - self.today).days)
+            clock = self.calendar.between
+            chance = self.learned.hazards.chance(
+                deal.stage, clock(deal.opened, self.today), clock(self.today, self.start - timedelta(days=1)) + 1,
+                clock(self.today, self.month.last))
             chance *= self.factors.undated * self.learned.owner_ratio(owner, UNDATED)
             self.pipeline.append(self._line(customer, deal, value, source, chance, part=UNDATED))  # (0%: still named)
 

@@ -11,7 +11,7 @@ forecast of that month counts them:
 
 What each part did win in the month, beside what it was weighted at, gives a factor per part (how
 often the folder's targets slip out of their month, how far the stages and ages over- or under-state);
-the new part's won value per working day gives a run-rate. Past months are grouped by season —
+the new part's won value per working day, over the latest six of them, gives a run-rate. Past months are grouped by season —
 none, the month of the quarter, or the month of the year — and the model, the season and the factors
 are those the folder's own history forecasts best: each past month forecast from the months before it
 alone (an inner backtest), beside what the plain stage-weighted forecast said of it.
@@ -26,11 +26,12 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping, Sequence
 
+from salescli.calibration import calibrate, historical_probabilities
 from salescli.config import ForecastSettings
 from salescli.customer import Customer, Deal, Status, deal_owner
 from salescli.pricelist import AVERAGE, Valuation
 from salescli.stages import Stage
-from salescli.survival import Hazards, exposure, fit
+from salescli.survival import Hazards, fit, landmarks
 from salescli.workdays import Month, WorkCalendar
 
 DUE, UNDATED, NEW = "due", "undated", "new"
@@ -39,6 +40,7 @@ STAGES, HISTORY = "stages", "history"
 SEASONS = {"none": 1, "quarter": 3, "year": 12}  # months in a season's cycle
 MIN_EARLIER = 2  # months of history a past month needs before it is forecast in the inner backtest
 JUDGED = 12  # the latest past months the inner backtest judges the candidates on
+RUN_RATE_MONTHS = 6  # the latest past months (of the season) the new deals' run-rate is measured over
 _CLOSED_STAGES = (Stage.CLOSE, Stage.SERVICE)  # open there without a won event: never weighted
 
 
@@ -87,6 +89,8 @@ class Learned:
     chosen_by: str  # "settings", "backtest" or "history" (too little of it to judge: the stages model)
     errors: Mapping[str, float | None] = field(default_factory=dict)  # each candidate's mean absolute error
     judged_months: int = 0
+    weights: Mapping[Stage, float] = field(default_factory=dict)  # the due deals' stage weights: the folder's own
+    # stage-to-win rates where enough deals decide a stage, else the configured probabilities
 
     def factors(self, month: Month, *, season: str | None = None) -> Factors:
         """The factors for `month`: learned from the past months of its season (all of them for `none`;
@@ -122,14 +126,15 @@ def learn(customers: Sequence[Customer], *, today: date, calendar: WorkCalendar,
     """The history model at the end of `today` (every customer as it stood then), and the model the
     settings choose — or, for `auto`, the one the folder's own past months show closer to what was won."""
     deals = [(deal, deal_owner(customer, deal)) for customer in customers for deal in customer.deals]
-    hazards = fit(exposure((deal for deal, _owner in deals), today))
+    weights = historical_probabilities(calibrate((deal for deal, _owner in deals), probabilities, day=today))
     valuation = Valuation(valuation.prices, _average_won(deal for deal, _owner in deals))
     first = min((deal.won_date for deal, _owner in deals if deal.status is Status.WON and deal.won_date),
                 default=None)
     months = _past_months(first, today, settings.months)
-    records = _records(deals, months, calendar=calendar, probabilities=probabilities, hazards=hazards,
-                       valuation=valuation)
-    learned = Learned(today, hazards, valuation, records, STAGES, "none", "history")
+    found = snapshots(deals, months, calendar=calendar, probabilities=probabilities, valuation=valuation)
+    hazards = fit(landmarks((snapshot.stage, snapshot.age, snapshot.days, snapshot.outcome) for snapshot in found))
+    records = _records(deals, months, found, calendar=calendar, weights=weights, hazards=hazards)
+    learned = Learned(today, hazards, valuation, records, STAGES, "none", "history", weights=weights)
     return _chosen(learned, settings)
 
 
@@ -155,66 +160,101 @@ def _past_months(first: date | None, today: date, count: int) -> list[Month]:
 
 # ---- the past months, each as its pipeline stood on its eve ------------------------------------
 
-def _records(deals: Sequence[tuple[Deal, str | None]], months: Sequence[Month], *, calendar: WorkCalendar,
-             probabilities: Mapping[Stage, float], hazards: Hazards, valuation: Valuation) -> tuple[MonthRecord, ...]:
+@dataclass(frozen=True)
+class Snapshot:
+    """A deal open on a past month's eve, as that month's forecast saw it, and what became of it in the month."""
+
+    at: int  # which past month (an index into the months)
+    owner: str | None
+    part: str  # DUE, UNDATED, or NEW (due in a later month)
+    stage: Stage
+    age: int  # working days since it opened, on the eve
+    value: float  # its value on the eve: target, list price or average
+    stages_model: float  # what the stages model counted of it: value × probability (a due deal's own value)
+    days: int  # the working days of the month it was followed: to its decision, else the whole month
+    outcome: Status | None  # won or lost in the month; None: still open at its end
+
+
+def snapshots(deals: Sequence[tuple[Deal, str | None]], months: Sequence[Month], *, calendar: WorkCalendar,
+              probabilities: Mapping[Stage, float], valuation: Valuation) -> list[Snapshot]:
+    """Every deal open on the eve of each past month (after the close without a won event: never counted)."""
     if not months:
-        return ()
-    totals = {month: Tally() for month in months}
-    owners: dict[Month, dict[str | None, Tally]] = {month: defaultdict(Tally) for month in months}
+        return []
     eves = [month.first - timedelta(days=1) for month in months]
-    for deal, owner in deals:
-        parts = _parts_by_month(deal, months, eves, probabilities=probabilities, hazards=hazards,
-                                valuation=valuation)
-        for month, part, weighted, stages_model in parts:
-            for tally in (totals[month], owners[month][owner]):
-                if part in tally.weighted:
-                    tally.weighted[part] += weighted
-                tally.stages_model += stages_model
-        won = _won_month(deal)
-        if won is not None and won[0] in totals:
-            month, value = won
-            part = next((found for at, found, _w, _s in parts if at == month), NEW)
-            for tally in (totals[month], owners[month][owner]):
-                tally.won[part] += value
-    return tuple(MonthRecord(month, calendar.count(month), totals[month], dict(owners[month])) for month in months)
-
-
-def _won_month(deal: Deal) -> tuple[Month, float] | None:
-    if deal.status is Status.WON and deal.won_date is not None:
-        return Month.of(deal.won_date), float(deal.won_value or 0)
-    return None
-
-
-def _parts_by_month(deal: Deal, months: Sequence[Month], eves: Sequence[date], *,
-                    probabilities: Mapping[Stage, float], hazards: Hazards, valuation: Valuation
-                    ) -> list[tuple[Month, str, float, float]]:
-    """For each past month whose eve found the deal open: its part, its weighted value, and what the
-    stage-weighted forecast counted of it (a due deal with a value of its own)."""
     found = []
-    start = bisect_right(eves, deal.opened - timedelta(days=1)) if eves[0] < deal.opened else 0
-    for at in range(start, len(months)):
-        eve, month = eves[at], months[at]
-        if eve < deal.opened:
-            continue
-        state = _state(deal, eve)
-        if state is None:
-            if deal.status is not Status.OPEN and deal.closed is not None and deal.closed <= eve \
-                    and len(deal.outcomes) <= 1:
-                break  # decided for good before this eve: no later month finds it open
-            continue
-        stage, target_value, target_date = state
-        if stage in _CLOSED_STAGES:
-            continue
-        value, source = valuation.of(target_value, deal.product)
-        if target_date is not None and month.first <= target_date <= month.last:
-            weighted = float(value or 0) * probabilities[stage]
-            found.append((month, DUE, weighted, weighted if source != AVERAGE else 0.0))
-        elif target_date is None or target_date < month.first:
-            chance = hazards.chance(stage, (eve - deal.opened).days, 1, (month.last - eve).days)
-            found.append((month, UNDATED, float(value or 0) * chance, 0.0))
-        else:
-            found.append((month, NEW, 0.0, 0.0))
+    for deal, owner in deals:
+        start = bisect_right(eves, deal.opened - timedelta(days=1))
+        for at in range(start, len(months)):
+            state = _state(deal, eves[at])
+            if state is None:
+                if deal.status is not Status.OPEN and deal.closed is not None and deal.closed <= eves[at] \
+                        and len(deal.outcomes) <= 1:
+                    break  # decided for good before this eve: no later month finds it open
+                continue
+            stage, target_value, target_date = state
+            if stage not in _CLOSED_STAGES:
+                found.append(_snapshot(deal, owner, at, months[at], eves[at], stage, target_value, target_date,
+                                       calendar=calendar, probabilities=probabilities, valuation=valuation))
     return found
+
+
+def _snapshot(deal: Deal, owner: str | None, at: int, month: Month, eve: date, stage: Stage,
+              target_value: Decimal | None, target_date: date | None, *, calendar: WorkCalendar,
+              probabilities: Mapping[Stage, float], valuation: Valuation) -> Snapshot:
+    value, source = valuation.of(target_value, deal.product)
+    if target_date is not None and month.first <= target_date <= month.last:
+        part = DUE
+    else:
+        part = UNDATED if target_date is None or target_date < month.first else NEW
+    stages_model = float(value or 0) * probabilities[stage] if part == DUE and source != AVERAGE else 0.0
+    later = bisect_right(deal.outcome_days, eve)
+    decided = deal.outcome_days[later] if later < len(deal.outcome_days) else None
+    if decided is not None and decided <= month.last and deal.outcomes[later] is not Status.OPEN:
+        days, outcome = max(1, calendar.between(eve, decided)), deal.outcomes[later]  # (a Sunday's: the next day's)
+    else:
+        days, outcome = calendar.between(eve, month.last), None
+    return Snapshot(at, owner, part, stage, calendar.between(deal.opened, eve), float(value or 0), stages_model, days,
+                    outcome)
+
+
+def _records(deals: Sequence[tuple[Deal, str | None]], months: Sequence[Month], found: Sequence[Snapshot], *,
+             calendar: WorkCalendar, weights: Mapping[Stage, float], hazards: Hazards) -> tuple[MonthRecord, ...]:
+    """Each past month's tally: what each part was weighted at on its eve and what it won in the month."""
+    totals = [Tally() for _month in months]
+    owners: list[dict[str | None, Tally]] = [defaultdict(Tally) for _month in months]
+    for snapshot in found:
+        if snapshot.part == DUE:
+            weighted = snapshot.value * weights[snapshot.stage]
+        elif snapshot.part == UNDATED:
+            weighted = snapshot.value * hazards.chance(snapshot.stage, snapshot.age, 1,
+                                                       calendar.count(months[snapshot.at]))
+        else:
+            weighted = 0.0
+        for tally in (totals[snapshot.at], owners[snapshot.at][snapshot.owner]):
+            if snapshot.part != NEW:
+                tally.weighted[snapshot.part] += weighted
+            tally.stages_model += snapshot.stages_model
+    index = {month: at for at, month in enumerate(months)}
+    for deal, owner in deals:
+        if deal.status is Status.WON and deal.won_date is not None and Month.of(deal.won_date) in index:
+            at = index[Month.of(deal.won_date)]
+            part = _part_on_eve(deal, months[at])
+            for tally in (totals[at], owners[at][owner]):
+                tally.won[part] += float(deal.won_value or 0)
+    return tuple(MonthRecord(month, calendar.count(month), totals[at], dict(owners[at]))
+                 for at, month in enumerate(months))
+
+
+def _part_on_eve(deal: Deal, month: Month) -> str:
+    """The part a deal won in `month` was in on the month's eve (NEW: not open then, or due later)."""
+    eve = month.first - timedelta(days=1)
+    state = _state(deal, eve)
+    if state is None or state[0] in _CLOSED_STAGES:
+        return NEW
+    _stage, _value, target_date = state
+    if target_date is not None and month.first <= target_date <= month.last:
+        return DUE
+    return UNDATED if target_date is None or target_date < month.first else NEW
 
 
 def _state(deal: Deal, day: date) -> tuple[Stage, Decimal | None, date | None] | None:
@@ -236,11 +276,11 @@ def _state(deal: Deal, day: date) -> tuple[Stage, Decimal | None, date | None] |
 
 def _factors(records: Sequence[MonthRecord], month: Month, cycle: int) -> Factors:
     """Each part's won ÷ weighted over the past months of `month`'s season (all past months when its
-    season has none), and the new part's won value a working day over the latest three of them."""
+    season has none), and the new part's won value a working day over the latest RUN_RATE_MONTHS of them."""
     same = [record for record in records if _phase(record.month, cycle) == _phase(month, cycle)] or list(records)
     if not same:
         return Factors(1.0, 1.0, 0.0, 0)
-    latest = same[-3:]
+    latest = same[-RUN_RATE_MONTHS:]
     days = sum(record.working_days for record in latest)
     return Factors(
         due=_ratio(sum(r.total.won[DUE] for r in same), sum(r.total.weighted[DUE] for r in same)) or 1.0,
@@ -290,7 +330,8 @@ def _chosen(learned: Learned, settings: ForecastSettings) -> Learned:
         model, chosen_by = (HISTORY if model_errors[name] < model_errors[STAGES] else STAGES), "backtest"
     errors = {**{f"{HISTORY}:{found}": error for found, error in season_errors.items()}, **model_errors}
     return Learned(learned.today, learned.hazards, learned.valuation, records, model, season, chosen_by, errors,
-                   _common(list(forecasts[name] for name in ([name, STAGES] if usable else [])), len(records)))
+                   _common(list(forecasts[name] for name in ([name, STAGES] if usable else [])), len(records)),
+                   learned.weights)
 
 
 MIN_JUDGED = 1  # past months a candidate must forecast to be judged

@@ -1,36 +1,38 @@
 """How soon an open deal closes: the chance that it is won within some days, given its stage and its
-age, learned from a folder's own deals. Pure: deals and a day in.
+age, learned from a folder's own deals. Pure.
 
-A survival (hazard) estimate, the way actuaries and churn models count: every deal opened by the day
-it is learned on counts, the open ones too (censored: "still open at age a" is what is known of them).
-For each age — weekly for the first half year, then every four weeks, then one last span — the hazard
-of winning is the wins at that age over the deal-days at risk at it, and likewise the hazard of
-losing. A stage multiplies both (a deal at objections wins sooner than one at approach), fitted
-together with the ages by iterative proportional scaling (a piecewise-exponential proportional-hazards
-model). The chance of a win between two later days then follows from the two hazards: the deal must
-still be open (neither won nor lost) on the days before.
+A survival (hazard) estimate by landmarks, the way actuaries and churn models count: on each landmark
+day (a past month's eve) every open deal is followed for the days after it, the ones still open at the
+end too (censored: "still open at age a" is what is known of them). For each age in working days —
+weekly for the first half year, then every four weeks, then one last span — the hazard of winning is the wins at
+that age over the deal-days at risk at it, and likewise the hazard of losing. The stage a deal had on
+the landmark multiplies both (a deal at objections is won sooner than one at approach, which must move
+on first), fitted together with the ages by iterative proportional scaling (a piecewise-exponential
+proportional-hazards model). The chance of a win between two later days then follows from the two
+hazards: the deal must still be open (neither won nor lost) on the days before.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Iterable, Mapping, Sequence
 
-from salescli.customer import Deal, Status
+from salescli.customer import Status
 from salescli.stages import Stage
 
-WEEKLY_UNTIL = 182  # days: ages binned by week up to half a year …
-MONTHLY_UNTIL = 730  # … then by four weeks up to two years; older deals share one last span
+# Ages are counted in working days (deals move on working days: a month of 春节 is a short month).
+WEEK, MONTH = 5, 20  # working days
+WEEKLY_UNTIL = 130  # ages binned by week up to half a year …
+MONTHLY_UNTIL = 520  # … then by four weeks up to two years; older deals share one last span
 _ROUNDS = 12  # of iterative scaling: the factors settle in a few
 
 
 def age_bin(age: int) -> int:
     if age < WEEKLY_UNTIL:
-        return age // 7
+        return age // WEEK
     if age < MONTHLY_UNTIL:
-        return WEEKLY_UNTIL // 7 + (age - WEEKLY_UNTIL) // 28
-    return WEEKLY_UNTIL // 7 + (MONTHLY_UNTIL - WEEKLY_UNTIL) // 28
+        return WEEKLY_UNTIL // WEEK + (age - WEEKLY_UNTIL) // MONTH
+    return WEEKLY_UNTIL // WEEK + (MONTHLY_UNTIL - WEEKLY_UNTIL) // MONTH
 
 
 BINS = age_bin(MONTHLY_UNTIL) + 1
@@ -51,44 +53,27 @@ class Exposure:
         return int(sum(sum(counts) for counts in (*self.wins.values(), *self.losses.values())))
 
 
-def exposure(deals: Iterable[Deal], day: date) -> Exposure:
-    """The deal-days at risk and the decisions of every deal opened on or before `day`, as each stood
-    at the end of it (a deal decided later is still open then)."""
+def landmarks(entries: Iterable[tuple[Stage, int, int, Status | None]]) -> Exposure:
+    """The deal-days at risk and the decisions of deals followed from a landmark day — each past month's
+    eve — for some working days: each entry is a deal's stage and age (working days since it opened) on the
+    landmark, the working days it was followed, and its outcome on the last of them (won, lost; None: still
+    open). A deal's
+    stage is the one it had on the landmark: the hazards of a deal at approach then include its moving on
+    and being won within the days followed, as a forecast made on such a day needs them."""
     starts: dict[Stage, list[int]] = {stage: [0] * (MONTHLY_UNTIL + 1) for stage in Stage}  # difference arrays
     tails: dict[Stage, int] = {stage: 0 for stage in Stage}  # deal-days at ages of MONTHLY_UNTIL and over
     wins: dict[Stage, list[float]] = {stage: [0.0] * BINS for stage in Stage}
     losses: dict[Stage, list[float]] = {stage: [0.0] * BINS for stage in Stage}
-    for deal in deals:
-        then = deal.at(day)
-        if then is None:
-            continue
-        decided = then.status is not Status.OPEN and then.closed is not None
-        segments = _segments(then, then.closed if decided and then.closed else day)
-        for stage, first, last in segments:
-            if first < MONTHLY_UNTIL:
-                starts[stage][first] += 1
-                starts[stage][min(last + 1, MONTHLY_UNTIL)] -= 1
-            if last >= MONTHLY_UNTIL:
-                tails[stage] += last - max(first, MONTHLY_UNTIL) + 1
-        if decided and segments:
-            stage, _first, last = segments[-1]
-            (wins if then.status is Status.WON else losses)[stage][_bin(last)] += 1
+    for stage, age, days, outcome in entries:
+        first, last = age + 1, age + days
+        if first < MONTHLY_UNTIL:
+            starts[stage][first] += 1
+            starts[stage][min(last + 1, MONTHLY_UNTIL)] -= 1
+        if last >= MONTHLY_UNTIL:
+            tails[stage] += last - max(first, MONTHLY_UNTIL) + 1
+        if outcome is not None and outcome is not Status.OPEN:
+            (wins if outcome is Status.WON else losses)[stage][_bin(last)] += 1
     return Exposure({stage: _binned(counts, tails[stage]) for stage, counts in starts.items()}, wins, losses)
-
-
-def _segments(deal: Deal, end: date) -> list[tuple[Stage, int, int]]:
-    """The deal's stays in each stage as ages (days since it opened), first and last day counted, up to
-    `end` (the day it moves on belongs to its next stage; the day it is decided, to its last)."""
-    stays = deal.stays()
-    found = []
-    for at, (stage, start, left) in enumerate(stays):
-        last = (min(left, end) - deal.opened).days if left is not None else (end - deal.opened).days
-        if left is not None and at + 1 < len(stays):
-            last -= 1
-        first = (start - deal.opened).days
-        if last >= first:
-            found.append((stage, first, last))
-    return found
 
 
 def _binned(starts: list[int], tail: int) -> list[float]:
@@ -117,8 +102,8 @@ class Hazards:
     decided: int  # the decisions it was learned from
 
     def chance(self, stage: Stage, age: int, first: int, last: int) -> float:
-        """The chance that a deal open at the end of the day it is `age` days old, at `stage`, is won
-        between `first` and `last` days later (both counted)."""
+        """The chance that a deal open at the end of the day it is `age` working days old, at `stage`, is
+        won between `first` and `last` working days later (both counted)."""
         if last < first or not self.decided:
             return 0.0
         curve = self._curve(stage)

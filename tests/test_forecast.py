@@ -200,10 +200,10 @@ def test_the_history_model_adds_its_parts_to_what_is_won() -> None:
     assert [(line.customer.id, line.probability, line.weighted) for line in result.due] == [
         ("a", 0.25, Decimal(25000))]
     # undated: b, overdue since 5 Dec, 200,000 at objections: the chance of a win from 11 to 31 December
-    # (21 days at 1% a day) × 2.0; d is due in January (not this month's), c's deals are won
+    # (15 working days at 1% a day) × 2.0; d is due in January (not this month's), c's deals are won
     (b,) = result.undated
     assert (b.customer.id, b.reason) == ("b", None)
-    assert b.probability == pytest.approx((1 - 0.99 ** 21) * 2.0)
+    assert b.probability == pytest.approx((1 - 0.99 ** 15) * 2.0)
     # new: 1,000 a working day × the 15 working days from 11 December
     assert (result.new, result.new_days) == (Decimal(15000), 15)
     assert result.parts() == {"won": Decimal(50000), DUE: Decimal(25000), UNDATED: b.weighted, NEW: Decimal(15000)}

@@ -14,7 +14,7 @@ from salescli.commands import session, stages_in_chinese
 from salescli.dimensions import dimension as find_dimension, unmatched
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext
-from salescli.learning import DUE, HISTORY, NEW, UNDATED, Factors
+from salescli.learning import DUE, HISTORY, NEW, RUN_RATE_MONTHS, UNDATED, Factors
 from salescli.parsing import format_money, parse_money
 from salescli.pricelist import AVERAGE, LIST_PRICE, TARGET
 from salescli.render import check_format, plain, render, table, text_width
@@ -401,7 +401,7 @@ def _history_beyond_due(result: core.MonthForecast, s: Session) -> list[str]:
     lines.append(_("Not in the pipeline yet: {new} — {rate} a working day × {days} working days to come (what deals "
                    "opened later or due later won a working day, over the latest {count} of {months})").format(
         new=_money(parts[NEW]), rate=_money(Decimal(str(round(factors.new_per_day)))), days=result.new_days,
-        count=min(3, factors.months), months=months))
+        count=min(RUN_RATE_MONTHS, factors.months), months=months))
     return lines
 
 
