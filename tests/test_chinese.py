@@ -38,7 +38,7 @@ ALLOWED = {
     "dstask", "Excel", "bash", "zsh", "fish", "powershell", "pwsh", "Tab", "Ctrl", "UTF", "id", "nano", "vi",
     "http", "localhost", "en", "zh", "CNY", "BIM",  # BIM: the bundled sample's notes
     *(stage.value for stage in stages.Stage), "won", "lost", "open", "reopen", "added", "visit", "target", "note",
-    *listing.SORT_KEYS, *listing.DEAL_SORT_KEYS, *config.TEAM_KEYS,
+    *listing.SORT_KEYS, *listing.DEAL_SORT_KEYS, *config.TEAM_KEYS, *config.MODELS, *config.SEASONALITIES,
 }
 ALLOWED |= {word for vocabulary in vocab.BUILTIN.values() for term in vocabulary.terms for word in _words(term.key)}
 ALLOWED |= {"Prospecting", "Engaging"}  # a foreign CRM's stages, in import --stage-map's example

@@ -41,7 +41,7 @@ def price(
     \b
       salescli price                                 # the list, and the products deals name without a price
       salescli price 计价软件 1.2万
-      salescli price "GTX Pro" 4821 --alias GTXPro
+      salescli price 土建算量 1.8万 --alias 算量软件
       salescli import products.csv --products        # a whole price list
     """
     s = session(ctx)
