@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
 from salescli import datafolder, i18n, listing, matching, profile, repository
-from salescli.config import MODELS, Config
+from salescli.config import MODELS, Config, ForecastSettings
 from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, as_of
 from salescli.errors import DataError, InvalidValue, NotFound, UnsafeWrite
 from salescli.i18n import _
@@ -579,21 +579,25 @@ class Folder:
         from salescli.pricelist import Valuation
 
         settings = self.settings
-        if model is not None and model not in MODELS:
-            raise InvalidValue(_("--model must be one of {models}, not '{model}'").format(
-                models=i18n.joined(MODELS), model=model))
         customers = self.customers() if customers is None else customers
         weights = dict(settings.probabilities if probabilities is None else probabilities)
         day = self.date(today)
         key = (id(customers), tuple(sorted((stage.value, p) for stage, p in weights.items())), model, day)
         known = self.__dict__.setdefault("_learned", {})
         if key not in known:
-            chosen = settings.forecast if model is None else replace(settings.forecast, model=model)
+            chosen = settings.forecast if model is None else self._model_settings(model)
             known.clear()  # (one set of customers at a time: a Folder may be long-lived)
             known[key] = (customers, learning.learn(customers, today=day, calendar=settings.calendar,
                                                     probabilities=weights, valuation=Valuation(settings.products),
                                                     settings=chosen))
         return known[key][1]  # type: ignore[no-any-return]
+
+    def _model_settings(self, model: str) -> "ForecastSettings":
+        """salescli.yaml's forecast settings with another model (--model)."""
+        if model not in MODELS:
+            raise InvalidValue(_("--model must be one of {models}, not '{model}'").format(
+                models=i18n.joined(MODELS), model=model))
+        return replace(self.settings.forecast, model=model)
 
     def calibration(self) -> list["calibrating.StageRate"]:
         """Each stage of your history: the deals that reached it, the share that moved on, the share won,
@@ -610,30 +614,30 @@ class Folder:
         """Each of the `count` months before `month` forecast as the folder stood on its eve (its rates,
         with `use_history`, learned from the deals decided by then), beside what it won and the two naive
         forecasts (last month; the mean of the last three) — per rep with `by_owner`."""
-        from salescli import backtest as testing, calibration as calibrating, forecast as forecasting
-        from salescli.dimensions import dimension
+        from salescli import backtest as testing, forecast as forecasting, history, learning
+        from salescli.customer import deal_owner
         from salescli.pricelist import Valuation
 
         if count < 1:
             raise InvalidValue(_("--backtest must be at least 1 month"))
         end, settings = self.month(month), self.settings
         configured = dict(settings.probabilities if probabilities is None else probabilities)
-        owner = dimension("owner", settings.team) if by_owner else None
+        chosen = settings.forecast if model is None else self._model_settings(model)
+        customers = self.customers() if customers is None else customers
+        months = [end.next(-offset) for offset in range(count, 0, -1)]
+        deals = [(deal, deal_owner(customer, deal)) for customer in customers for deal in customer.deals]
+        span = [months[0].next(offset) for offset in range(-max(chosen.months, 3), count)]  # (and the months learned from)
+        found = history.history(deals, span, calendar=settings.calendar, valuation=Valuation(settings.products))
 
-        def predict(then: Sequence[Customer], chosen: "Month", eve: date) -> tuple[Any, Any]:
-            weights = configured
-            if use_history:
-                weights = calibrating.historical_probabilities(calibrating.calibrate(
-                    (deal for customer in then for deal in customer.deals), configured, day=eve))
-            learned = self.learned(then, weights, model=model, today=eve)
-            found = forecasting.month_forecast(then, chosen, today=eve, calendar=settings.calendar,
-                                               probabilities=weights, categories=settings.categories,
-                                               valuation=Valuation(settings.products), learned=learned)
-            return forecasting.parts_by_owner(found, owner), learned
+        def predict(chosen_month: "Month", eve: date) -> tuple[Any, Any]:
+            weights = learning.rates(found, configured, eve) if use_history else configured
+            learned = learning.learn_from(found, today=eve, probabilities=weights, prices=settings.products,
+                                          settings=chosen)
+            return forecasting.on_eve(found, found.months.index(chosen_month), learned, weights,
+                                      by_owner=by_owner), learned
 
-        return testing.backtest(self.customers() if customers is None else customers,
-                                [end.next(-offset) for offset in range(count, 0, -1)], today=self.today,
-                                forecast=predict, by_owner=by_owner)
+        first = min((customer.first_seen for customer in customers if customer.first_seen), default=None)
+        return testing.backtest(found, months, today=self.today, first=first, forecast=predict, by_owner=by_owner)
 
     def month(self, value: "Month | str | None") -> "Month":
         """A month as given (2026-12, a Month); None or "current": this month."""

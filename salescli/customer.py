@@ -100,16 +100,47 @@ class Deal(NamedTuple):
     last_event: date | None = None
     owner: str | None = None  # set by an event of the deal with `owner:` (the latest one counts)
     product: str | None = None
-    # Its history, in date order, so that a figure as of an earlier day needs no replay of the log
-    # (see `at`): the stages it entered (its first: the day it opened), its targets, its outcomes.
-    stage_days: tuple[date, ...] = ()
-    stages: tuple[Stage, ...] = ()
-    target_days: tuple[date, ...] = ()
-    target_values: tuple[Decimal | None, ...] = ()  # the target value and date after each target event
-    target_dates: tuple[date | None, ...] = ()
-    outcome_days: tuple[date, ...] = ()  # each won, lost and reopen event
-    outcomes: tuple[Status, ...] = ()  # the status it left the deal in
-    outcome_values: tuple[Decimal | None, ...] = ()  # the value won (None for lost and reopen)
+    # Its history, in date order, so that a figure as of an earlier day needs no replay of the log (see
+    # `at`): the stages it entered, its targets, its outcomes. Kept compact — days as ordinals, stages and
+    # statuses by number, amounts as text — for reading a folder costs no more for it; the properties
+    # below read it.
+    stage_log: tuple[int, ...] = ()  # day, stage number, day, stage number …
+    target_log: tuple[int, ...] = ()  # day, `by` day (0: none) … of each target event
+    target_amounts: tuple[str, ...] = ()  # the target value after each target event ("": none)
+    outcome_log: tuple[int, ...] = ()  # day, status number … of each won, lost and reopen event
+    outcome_amounts: tuple[str, ...] = ()  # the value won ("": none; lost and reopen)
+
+    @property
+    def stage_days(self) -> tuple[date, ...]:
+        return tuple(map(_DAY, self.stage_log[::2]))
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return tuple(_STAGE_OF[number] for number in self.stage_log[1::2])
+
+    @property
+    def target_days(self) -> tuple[date, ...]:
+        return tuple(map(_DAY, self.target_log[::2]))
+
+    @property
+    def target_dates(self) -> tuple[date | None, ...]:
+        return tuple(_DAY(day) if day else None for day in self.target_log[1::2])
+
+    @property
+    def target_values(self) -> tuple[Decimal | None, ...]:
+        return tuple(Decimal(amount) if amount else None for amount in self.target_amounts)
+
+    @property
+    def outcome_days(self) -> tuple[date, ...]:
+        return tuple(map(_DAY, self.outcome_log[::2]))
+
+    @property
+    def outcomes(self) -> tuple[Status, ...]:
+        return tuple(_STATUS_OF[number] for number in self.outcome_log[1::2])
+
+    @property
+    def outcome_values(self) -> tuple[Decimal | None, ...]:
+        return tuple(Decimal(amount) if amount else None for amount in self.outcome_amounts)
 
     @property
     def is_open(self) -> bool:
@@ -151,27 +182,27 @@ class Deal(NamedTuple):
             return self
         if day < self.opened:
             return None
-        moves = bisect_right(self.stage_days, day)
-        targets = bisect_right(self.target_days, day)
-        outcomes = bisect_right(self.outcome_days, day)
-        stage = self.stages[moves - 1] if moves else Stage.PROSPECT
-        status = self.outcomes[outcomes - 1] if outcomes else Status.OPEN
-        won = status is Status.WON
-        lost = status is Status.LOST
+        moves = bisect_right(self.stage_log[::2], day.toordinal())
+        targets = bisect_right(self.target_log[::2], day.toordinal())
+        decisions = bisect_right(self.outcome_log[::2], day.toordinal())
+        stages = self.stages[:moves]
+        status = self.outcomes[decisions - 1] if decisions else Status.OPEN
+        decided = _DAY(self.outcome_log[2 * decisions - 2]) if decisions else None
+        won, lost = status is Status.WON, status is Status.LOST
+        target_on = self.target_log[2 * targets - 1] if targets else 0
         return self._replace(
-            stage=stage, status=status,
+            stage=stages[-1] if stages else Stage.PROSPECT, status=status,
             target_value=self.target_values[targets - 1] if targets else None,
-            target_date=self.target_dates[targets - 1] if targets else None,
-            won_value=self.outcome_values[outcomes - 1] if won else None,
-            won_date=self.outcome_days[outcomes - 1] if won else None,
+            target_date=_DAY(target_on) if target_on else None,
+            won_value=self.outcome_values[decisions - 1] if won else None,
+            won_date=decided if won else None,
             lost_reason=self.lost_reason if lost else None,  # (the latest reason: a reason is not history)
-            lost_date=self.outcome_days[outcomes - 1] if lost else None,
-            stage_since=self.stage_days[moves - 1] if moves else self.opened,
-            furthest=max(self.stages[:moves], key=_NUMBER.__getitem__, default=Stage.PROSPECT),
-            last_event=day, stage_days=self.stage_days[:moves], stages=self.stages[:moves],
-            target_days=self.target_days[:targets], target_values=self.target_values[:targets],
-            target_dates=self.target_dates[:targets], outcome_days=self.outcome_days[:outcomes],
-            outcomes=self.outcomes[:outcomes], outcome_values=self.outcome_values[:outcomes])
+            lost_date=decided if lost else None,
+            stage_since=_DAY(self.stage_log[2 * moves - 2]) if moves else self.opened,
+            furthest=max(stages, key=_NUMBER.__getitem__, default=Stage.PROSPECT),
+            last_event=day, stage_log=self.stage_log[:2 * moves], target_log=self.target_log[:2 * targets],
+            target_amounts=self.target_amounts[:targets], outcome_log=self.outcome_log[:2 * decisions],
+            outcome_amounts=self.outcome_amounts[:decisions])
 
 
 @dataclass(frozen=True)
@@ -486,17 +517,19 @@ def _apply(deal: dict[str, Any], event: Event) -> None:
     elif kind is EventKind.TARGET:
         deal["target_value"] = value = event.value or deal.get("target_value")
         deal["target_date"] = by = event.by or deal.get("target_date")
-        _remember(deal, target_days=event.date, target_values=value, target_dates=by)
+        _remember(deal, target_log=(event.date.toordinal(), by.toordinal() if by else 0),
+                  target_amounts=(str(value) if value is not None else "",))
     elif kind is EventKind.WON:
         _move(deal, Stage.CLOSE, event.date)
         deal.update(status=Status.WON, won_value=event.value, won_date=event.date)
-        _remember(deal, outcome_days=event.date, outcomes=Status.WON, outcome_values=event.value)
+        _remember(deal, outcome_log=(event.date.toordinal(), _STATUS_NUMBER[Status.WON]),
+                  outcome_amounts=(str(event.value) if event.value is not None else "",))
     elif kind is EventKind.LOST:
         deal.update(status=Status.LOST, lost_reason=event.reason, lost_date=event.date)
-        _remember(deal, outcome_days=event.date, outcomes=Status.LOST, outcome_values=None)
+        _remember(deal, outcome_log=(event.date.toordinal(), _STATUS_NUMBER[Status.LOST]), outcome_amounts=("",))
     elif kind is EventKind.REOPEN:
         deal.update(status=Status.OPEN, won_value=None, won_date=None, lost_reason=None, lost_date=None)
-        _remember(deal, outcome_days=event.date, outcomes=Status.OPEN, outcome_values=None)
+        _remember(deal, outcome_log=(event.date.toordinal(), _STATUS_NUMBER[Status.OPEN]), outcome_amounts=("",))
         if event.stage:
             _move(deal, event.stage, event.date)
 
@@ -505,19 +538,23 @@ def _move(deal: dict[str, Any], stage: Stage, when: date) -> None:
     if stage is deal["stage"]:
         return
     deal["stage"], deal["stage_since"] = stage, when
-    _remember(deal, stage_days=when, stages=stage)
+    _remember(deal, stage_log=(when.toordinal(), _NUMBER[stage]))
     if _NUMBER[stage] > _NUMBER[deal["furthest"]]:
         deal["furthest"] = stage
 
 
-def _remember(deal: dict[str, Any], **changes: Any) -> None:
+def _remember(deal: dict[str, Any], **entries: tuple[Any, ...]) -> None:
     """Add to the deal's history (a few entries a deal: tuples grown in place are cheap enough)."""
-    for name, value in changes.items():
-        deal[name] = deal.get(name, ()) + (value,)
+    for name, entry in entries.items():
+        deal[name] = deal.get(name, ()) + entry
 
 
 _NUMBER = {stage: stage.number for stage in Stage}
-_STATE_FIELDS = Deal._fields[:Deal._fields.index("stage_days")]
+_STAGE_OF = {stage.number: stage for stage in Stage}
+_STATUS_NUMBER = {status: number for number, status in enumerate(Status)}
+_STATUS_OF = dict(enumerate(Status))
+_DAY = date.fromordinal
+_STATE_FIELDS = Deal._fields[:Deal._fields.index("stage_log")]
 
 
 def as_of(customer: Customer, day: date) -> Customer | None:

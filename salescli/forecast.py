@@ -41,7 +41,8 @@ from typing import Mapping, Sequence
 from salescli.customer import Customer, Deal, Status, deal_owner
 from salescli.dimensions import Dimension
 from salescli.i18n import N_, _, ngettext
-from salescli.learning import DUE, HISTORY, NEW, STAGES, UNDATED, Factors, Learned
+from salescli.history import AT_AVERAGE, DUE, NEW, UNDATED, History
+from salescli.learning import HISTORY, STAGES, Factors, Learned
 from salescli.pricelist import TARGET, Valuation
 from salescli.stages import Stage
 from salescli.workdays import Month, WorkCalendar
@@ -77,7 +78,7 @@ class DealLine:
 
     @property
     def weighted(self) -> Decimal:
-        return (self.value * Decimal(str(self.probability))).quantize(CENT)
+        return weighted(self.value, self.probability)
 
 
 @dataclass(frozen=True)
@@ -289,6 +290,9 @@ class _Counting:
         self.current = month == Month.of(today)
         self.start = max(month.first, today + timedelta(days=1))  # the days still to come in the month
         self.factors = learned.factors(month) if learned else None
+        # the days still to come in the month, as working days after today (the first and the last)
+        self.window = (calendar.between(today, self.start - timedelta(days=1)) + 1, calendar.between(today, month.last))
+        self._ages: dict[date, int] = {}
         self.won: list[DealLine] = []
         self.pipeline: list[DealLine] = []
         self.omitted: list[DealLine] = []
@@ -332,21 +336,75 @@ class _Counting:
             return
         owner = deal_owner(customer, deal)
         if target is not None and target >= self.today and self.month.first <= target <= self.month.last:
-            chance = self.learned.weights.get(deal.stage, self.probabilities[deal.stage]) * self.factors.due \
-                * self.learned.owner_ratio(owner, DUE)
+            chance = due_chance(self.learned, self.factors, deal.stage, owner)
             self.pipeline.append(self._line(customer, deal, value, source, chance))
         elif target is None or target < self.today:
-            clock = self.calendar.between
-            chance = self.learned.hazards.chance(
-                deal.stage, clock(deal.opened, self.today), clock(self.today, self.start - timedelta(days=1)) + 1,
-                clock(self.today, self.month.last))
-            chance *= self.factors.undated * self.learned.owner_ratio(owner, UNDATED)
+            chance = undated_chance(self.learned, self.factors, deal.stage, owner, self._age(deal.opened), self.window)
             self.pipeline.append(self._line(customer, deal, value, source, chance, part=UNDATED))  # (0%: still named)
+
+    def _age(self, opened: date) -> int:
+        """A deal's age in working days (deals opened on one day are many)."""
+        age = self._ages.get(opened)
+        if age is None:
+            age = self._ages[opened] = self.calendar.between(opened, self.today)
+        return age
 
     def _line(self, customer: Customer, deal: Deal, value: Decimal | None, source: str | None, probability: float,
               reason: str | None = None, *, part: str = DUE) -> DealLine:
-        return DealLine(customer, deal, value or ZERO, deal.target_date, min(probability, 1.0),
+        return DealLine(customer, deal, value or ZERO, deal.target_date, probability,
                         self.categories[deal.stage], reason, part, source)
+
+
+def due_chance(learned: Learned, factors: Factors, stage: Stage, owner: str | None) -> float:
+    """The history model's weight of a deal due in the month: its stage's rate × what due deals brought
+    × how the rep's stand to the folder's (at most 1)."""
+    return min(learned.weights[stage] * factors.due * learned.owner_ratio(owner, DUE), 1.0)
+
+
+def undated_chance(learned: Learned, factors: Factors, stage: Stage, owner: str | None, age: int,
+                   window: tuple[int, int]) -> float:
+    """The history model's weight of an undated or overdue deal: its chance of a win in the `window`
+    (working days after today) × how well such chances held × the rep's standing (at most 1)."""
+    chance = learned.hazards.chance(stage, age, *window)
+    return min(chance * factors.undated * learned.owner_ratio(owner, UNDATED), 1.0)
+
+
+def weighted(value: Decimal, probability: float) -> Decimal:
+    """A deal's weighted value, to the cent, as every forecast line rounds it."""
+    return (value * Decimal(str(probability))).quantize(CENT)
+
+
+def on_eve(found: History, at: int, learned: Learned, probabilities: Mapping[Stage, float], *,
+           by_owner: bool) -> dict[str | None, dict[str, Decimal]]:
+    """What `month_forecast` says of the record's month `at` on its eve (its parts, for the folder or per
+    rep), from the record alone: a backtest asks it of a dozen months without rebuilding any customer."""
+    month, working = found.months[at], found.working[at]
+    history = learned.model == HISTORY
+    factors = learned.factors(month) if history else None
+    average = learned.valuation.average or ZERO
+    parts: dict[str | None, dict[str, Decimal]] = defaultdict(lambda: {"won": ZERO, DUE: ZERO, UNDATED: ZERO,
+                                                                       NEW: ZERO})
+    for owner, stage, _age, value in found.due[at]:
+        worth = average if value == AT_AVERAGE else Decimal(str(value))
+        if factors is not None and worth:
+            parts[owner if by_owner else None][DUE] += weighted(worth, due_chance(learned, factors, stage, owner))
+        elif factors is None and value != AT_AVERAGE and value:
+            parts[owner if by_owner else None][DUE] += weighted(worth, probabilities[stage])
+    if factors is not None:
+        for owner, stage, age, value in found.undated[at]:
+            worth = average if value == AT_AVERAGE else Decimal(str(value))
+            if worth:
+                chance = undated_chance(learned, factors, stage, owner, age, (1, working))
+                parts[owner if by_owner else None][UNDATED] += weighted(worth, chance)
+        for first, owner, stage, opened, value in found.runs:
+            worth = average if value == AT_AVERAGE else Decimal(str(value))
+            if first <= at and worth:
+                chance = undated_chance(learned, factors, stage, owner, found.eve_ages[at] - opened, (1, working))
+                parts[owner if by_owner else None][UNDATED] += weighted(worth, chance)
+        new = Decimal(str(factors.new_per_day * working)).quantize(CENT)
+        for owner, share in (_shares(new, learned, list(parts)) if by_owner else {None: new}).items():
+            parts[owner][NEW] += share
+    return dict(parts)
 
 
 def _omitted(deal: Deal, today: date, value: Decimal | None) -> str | None:
@@ -467,15 +525,18 @@ def breakdown(forecast: MonthForecast, dimension: Dimension) -> list[Group]:
 
 def _new_shares(forecast: MonthForecast, dimension: Dimension, keys: list[str | None]) -> dict[str | None, Decimal]:
     """Each rep's part of the new deals (by owner only; their shares, to the cent, add up to the whole)."""
-    learned = forecast.learned
-    if not forecast.new or learned is None or dimension.key != "owner":
+    if not forecast.new or forecast.learned is None or dimension.key != "owner":
         return {}
+    return _shares(forecast.new, forecast.learned, keys)
+
+
+def _shares(new: Decimal, learned: Learned, keys: list[str | None]) -> dict[str | None, Decimal]:
     owners = {owner for record in learned.records for owner in record.owners} | set(keys)
-    shares = {owner: (forecast.new * Decimal(str(learned.owner_share(owner)))).quantize(CENT) for owner in owners}
+    shares = {owner: (new * Decimal(str(learned.owner_share(owner)))).quantize(CENT) for owner in owners}
     shares = {owner: share for owner, share in shares.items() if share}
     if shares:  # the cents rounding leaves go to the largest share
         largest = max(shares, key=lambda owner: (shares[owner], owner or ""))
-        shares[largest] += forecast.new - sum(shares.values(), ZERO)
+        shares[largest] += new - sum(shares.values(), ZERO)
     return shares
 
 

@@ -19,29 +19,26 @@ alone (an inner backtest), beside what the plain stage-weighted forecast said of
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Callable, Iterable, Mapping, Sequence
 
-from salescli.calibration import calibrate, historical_probabilities
+from salescli.calibration import MIN_HISTORY
 from salescli.config import ForecastSettings
-from salescli.customer import Customer, Deal, Status, deal_owner
-from salescli.pricelist import AVERAGE, Valuation
+from salescli.customer import _DAY, Customer, Status, deal_owner
+from salescli.history import AT_AVERAGE, DUE, NEW, PARTS, UNDATED, History, history
+from salescli.pricelist import PriceList, Valuation
 from salescli.stages import Stage
-from salescli.survival import Hazards, fit, landmarks
+from salescli.survival import Exposure, Hazards, Landmarks, fit
 from salescli.workdays import Month, WorkCalendar
 
-DUE, UNDATED, NEW = "due", "undated", "new"
-PARTS = (DUE, UNDATED, NEW)
 STAGES, HISTORY = "stages", "history"
 SEASONS = {"none": 1, "quarter": 3, "year": 12}  # months in a season's cycle
 MIN_EARLIER = 2  # months of history a past month needs before it is forecast in the inner backtest
 JUDGED = 12  # the latest past months the inner backtest judges the candidates on
 RUN_RATE_MONTHS = 6  # the latest past months (of the season) the new deals' run-rate is measured over
-_CLOSED_STAGES = (Stage.CLOSE, Stage.SERVICE)  # open there without a won event: never weighted
 
 
 @dataclass
@@ -100,6 +97,12 @@ class Learned:
     def owner_ratio(self, owner: str | None, part: str) -> float:
         """How a rep's factor for a part stands to the folder's (1: as the folder), shrunk towards 1 by
         one average month of the rep's at the folder's factor: a rep with little history is the folder."""
+        known: dict[tuple[str | None, str], float] = self.__dict__.setdefault("_ratios", {})
+        if (owner, part) not in known:
+            known[(owner, part)] = self._owner_ratio(owner, part)  # (asked for every open deal)
+        return known[(owner, part)]
+
+    def _owner_ratio(self, owner: str | None, part: str) -> float:
         won = weighted = 0.0
         for record in self.records:
             tally = record.owners.get(owner)
@@ -126,25 +129,33 @@ def learn(customers: Sequence[Customer], *, today: date, calendar: WorkCalendar,
     """The history model at the end of `today` (every customer as it stood then), and the model the
     settings choose — or, for `auto`, the one the folder's own past months show closer to what was won."""
     deals = [(deal, deal_owner(customer, deal)) for customer in customers for deal in customer.deals]
-    weights = historical_probabilities(calibrate((deal for deal, _owner in deals), probabilities, day=today))
-    valuation = Valuation(valuation.prices, _average_won(deal for deal, _owner in deals))
     first = min((deal.won_date for deal, _owner in deals if deal.status is Status.WON and deal.won_date),
                 default=None)
-    months = _past_months(first, today, settings.months)
-    found = snapshots(deals, months, calendar=calendar, probabilities=probabilities, valuation=valuation)
-    hazards = fit(landmarks((snapshot.stage, snapshot.age, snapshot.days, snapshot.outcome) for snapshot in found))
-    records = _records(deals, months, found, calendar=calendar, weights=weights, hazards=hazards)
-    learned = Learned(today, hazards, valuation, records, STAGES, "none", "history", weights=weights)
+    found = history(deals, past_months(first, today, settings.months), calendar=calendar, valuation=valuation)
+    return learn_from(found, today=today, probabilities=probabilities, prices=valuation.prices, settings=settings)
+
+
+def learn_from(found: History, *, today: date, probabilities: Mapping[Stage, float], prices: PriceList,
+               settings: ForecastSettings) -> Learned:
+    """The history model at the end of `today`, from a record of past months that may run past it (a
+    backtest learns on many days from one record): only the months over by then, from that of the first
+    win known then, the latest `settings.months` of them; only the decisions not undone by then."""
+    day = today.toordinal()
+    over = found.index(today)
+    first = min((won for won, _value, undone in found.won_values if won <= day and _standing(undone, day)),
+                default=None)
+    start = max(over - settings.months, _month_index(found, first) if first is not None else over)
+    weights = rates(found, probabilities, today)
+    average = _average(found, day)
+    hazards = fit(_landmarks(found, start, over))
+    records = _records(found, start, over, day=day, hazards=hazards, weights=weights, probabilities=probabilities,
+                       average=average)
+    learned = Learned(today, hazards, Valuation(prices, _money(average)), records, STAGES, "none", "history",
+                      weights=weights)
     return _chosen(learned, settings)
 
 
-def _average_won(deals: Iterable[Deal]) -> Decimal | None:
-    """件均产值: the value won ÷ the deals won (each deal as it stands)."""
-    values = [deal.won_value for deal in deals if deal.status is Status.WON and deal.won_value]
-    return (sum(values, Decimal(0)) / len(values)).quantize(Decimal("0.01")) if values else None
-
-
-def _past_months(first: date | None, today: date, count: int) -> list[Month]:
+def past_months(first: date | None, today: date, count: int) -> list[Month]:
     """The months over by the end of `today` (the latest `count`), from that of the folder's first win:
     the months before it, when the pipeline filled and nothing was won yet, teach no rate."""
     if first is None:
@@ -158,118 +169,94 @@ def _past_months(first: date | None, today: date, count: int) -> list[Month]:
     return months
 
 
-# ---- the past months, each as its pipeline stood on its eve ------------------------------------
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A deal open on a past month's eve, as that month's forecast saw it, and what became of it in the month."""
-
-    at: int  # which past month (an index into the months)
-    owner: str | None
-    part: str  # DUE, UNDATED, or NEW (due in a later month)
-    stage: Stage
-    age: int  # working days since it opened, on the eve
-    value: float  # its value on the eve: target, list price or average
-    stages_model: float  # what the stages model counted of it: value × probability (a due deal's own value)
-    days: int  # the working days of the month it was followed: to its decision, else the whole month
-    outcome: Status | None  # won or lost in the month; None: still open at its end
+def _month_index(found: History, day: int) -> int:
+    """The position of the month of `day` (an ordinal) among the record's months (0 when before them)."""
+    month = Month.of(_DAY(day))
+    return next((at for at, known in enumerate(found.months) if known >= month), len(found.months))
 
 
-def snapshots(deals: Sequence[tuple[Deal, str | None]], months: Sequence[Month], *, calendar: WorkCalendar,
-              probabilities: Mapping[Stage, float], valuation: Valuation) -> list[Snapshot]:
-    """Every deal open on the eve of each past month (after the close without a won event: never counted)."""
-    if not months:
-        return []
-    eves = [month.first - timedelta(days=1) for month in months]
-    found = []
-    for deal, owner in deals:
-        start = bisect_right(eves, deal.opened - timedelta(days=1))
-        for at in range(start, len(months)):
-            state = _state(deal, eves[at])
-            if state is None:
-                if deal.status is not Status.OPEN and deal.closed is not None and deal.closed <= eves[at] \
-                        and len(deal.outcomes) <= 1:
-                    break  # decided for good before this eve: no later month finds it open
-                continue
-            stage, target_value, target_date = state
-            if stage not in _CLOSED_STAGES:
-                found.append(_snapshot(deal, owner, at, months[at], eves[at], stage, target_value, target_date,
-                                       calendar=calendar, probabilities=probabilities, valuation=valuation))
-    return found
+def _standing(undone: int, day: int) -> bool:
+    """Whether a decision or a win still stood at the end of `day` (undone later, or never)."""
+    return not 0 < undone <= day
 
 
-def _snapshot(deal: Deal, owner: str | None, at: int, month: Month, eve: date, stage: Stage,
-              target_value: Decimal | None, target_date: date | None, *, calendar: WorkCalendar,
-              probabilities: Mapping[Stage, float], valuation: Valuation) -> Snapshot:
-    value, source = valuation.of(target_value, deal.product)
-    if target_date is not None and month.first <= target_date <= month.last:
-        part = DUE
-    else:
-        part = UNDATED if target_date is None or target_date < month.first else NEW
-    stages_model = float(value or 0) * probabilities[stage] if part == DUE and source != AVERAGE else 0.0
-    later = bisect_right(deal.outcome_days, eve)
-    decided = deal.outcome_days[later] if later < len(deal.outcome_days) else None
-    if decided is not None and decided <= month.last and deal.outcomes[later] is not Status.OPEN:
-        days, outcome = max(1, calendar.between(eve, decided)), deal.outcomes[later]  # (a Sunday's: the next day's)
-    else:
-        days, outcome = calendar.between(eve, month.last), None
-    return Snapshot(at, owner, part, stage, calendar.between(deal.opened, eve), float(value or 0), stages_model, days,
-                    outcome)
+def rates(found: History, probabilities: Mapping[Stage, float], today: date) -> dict[Stage, float]:
+    """Each stage's rate of deals won of those decided there by the end of `today` (as
+    calibration.historical_rates counts them), where MIN_HISTORY decide it; else the configured one."""
+    day = today.toordinal()
+    decided = {stage: 0 for stage in Stage}
+    won = dict(decided)
+    for when, reached, was_won, undone in found.decisions:
+        if when <= day and _standing(undone, day):
+            for stage in reached:
+                decided[stage] += 1
+                won[stage] += was_won
+    return {stage: won[stage] / decided[stage] if decided[stage] >= MIN_HISTORY else probabilities[stage]
+            for stage in Stage}
 
 
-def _records(deals: Sequence[tuple[Deal, str | None]], months: Sequence[Month], found: Sequence[Snapshot], *,
-             calendar: WorkCalendar, weights: Mapping[Stage, float], hazards: Hazards) -> tuple[MonthRecord, ...]:
-    """Each past month's tally: what each part was weighted at on its eve and what it won in the month."""
-    totals = [Tally() for _month in months]
-    owners: list[dict[str | None, Tally]] = [defaultdict(Tally) for _month in months]
-    for snapshot in found:
-        if snapshot.part == DUE:
-            weighted = snapshot.value * weights[snapshot.stage]
-        elif snapshot.part == UNDATED:
-            weighted = snapshot.value * hazards.chance(snapshot.stage, snapshot.age, 1,
-                                                       calendar.count(months[snapshot.at]))
-        else:
-            weighted = 0.0
-        for tally in (totals[snapshot.at], owners[snapshot.at][snapshot.owner]):
-            if snapshot.part != NEW:
-                tally.weighted[snapshot.part] += weighted
-            tally.stages_model += snapshot.stages_model
-    index = {month: at for at, month in enumerate(months)}
-    for deal, owner in deals:
-        if deal.status is Status.WON and deal.won_date is not None and Month.of(deal.won_date) in index:
-            at = index[Month.of(deal.won_date)]
-            part = _part_on_eve(deal, months[at])
-            for tally in (totals[at], owners[at][owner]):
-                tally.won[part] += float(deal.won_value or 0)
-    return tuple(MonthRecord(month, calendar.count(month), totals[at], dict(owners[at]))
-                 for at, month in enumerate(months))
+def _average(found: History, day: int) -> float | None:
+    """件均产值 by `day`: the value won ÷ the deals won (those still won then)."""
+    values = [value for when, value, undone in found.won_values if when <= day and _standing(undone, day) and value]
+    return sum(values) / len(values) if values else None
 
 
-def _part_on_eve(deal: Deal, month: Month) -> str:
-    """The part a deal won in `month` was in on the month's eve (NEW: not open then, or due later)."""
-    eve = month.first - timedelta(days=1)
-    state = _state(deal, eve)
-    if state is None or state[0] in _CLOSED_STAGES:
-        return NEW
-    _stage, _value, target_date = state
-    if target_date is not None and month.first <= target_date <= month.last:
-        return DUE
-    return UNDATED if target_date is None or target_date < month.first else NEW
+def _money(amount: float | None) -> Decimal | None:
+    return None if amount is None else Decimal(str(amount)).quantize(Decimal("0.01"))
 
 
-def _state(deal: Deal, day: date) -> tuple[Stage, Decimal | None, date | None] | None:
-    """The deal's stage and target at the end of `day` when it was open then; None otherwise (quick:
-    `Deal.at` without building a deal)."""
-    if day < deal.opened:
-        return None
-    outcomes = bisect_right(deal.outcome_days, day)
-    if outcomes and deal.outcomes[outcomes - 1] is not Status.OPEN:
-        return None
-    moves = bisect_right(deal.stage_days, day)
-    targets = bisect_right(deal.target_days, day)
-    return (deal.stages[moves - 1] if moves else Stage.PROSPECT,
-            deal.target_values[targets - 1] if targets else None,
-            deal.target_dates[targets - 1] if targets else None)
+def _landmarks(found: History, start: int, over: int) -> Exposure:
+    """The deals open on the eves of months `start` … `over` − 1, each followed through its month."""
+    landmarks = Landmarks()
+    for at in range(start, over):
+        for entry in found.followed[at]:
+            landmarks.add(*entry)
+    if over:
+        end = found.eve_ages[over - 1] + found.working[over - 1]
+        for first, stage, opened in found.followed_runs:
+            at = max(first, start)
+            if at < over:
+                landmarks.add(stage, found.eve_ages[at] - opened, end - found.eve_ages[at], None)
+    return landmarks.exposure()
+
+
+def _records(found: History, start: int, over: int, *, day: int, hazards: Hazards, weights: Mapping[Stage, float],
+             probabilities: Mapping[Stage, float], average: float | None) -> tuple[MonthRecord, ...]:
+    """Months `start` … `over` − 1: what each part was weighted at on the eve and what it won in the month."""
+    totals = {at: Tally() for at in range(start, over)}
+    owners: dict[int, dict[str | None, Tally]] = {at: defaultdict(Tally) for at in range(start, over)}
+    at_average = average or 0.0
+    for at in range(start, over):
+        total, mine = totals[at], owners[at]
+        for owner, stage, _age, value in found.due[at]:
+            worth = at_average if value == AT_AVERAGE else value
+            model = 0.0 if value == AT_AVERAGE else value * probabilities[stage]
+            for tally in (total, mine[owner]):
+                tally.weighted[DUE] += worth * weights[stage]
+                tally.stages_model += model
+        working = found.working[at]
+        for owner, stage, age, value in found.undated[at]:
+            weighted = (at_average if value == AT_AVERAGE else value) * hazards.chance(stage, age, 1, working)
+            total.weighted[UNDATED] += weighted
+            mine[owner].weighted[UNDATED] += weighted
+    ages, working_days = found.eve_ages, found.working
+    for first, owner, stage, opened, value in found.runs:
+        worth = at_average if value == AT_AVERAGE else value
+        if not worth or max(first, start) >= over:
+            continue
+        won_by, open_at = hazards.curve(stage, ages[over - 1] + working_days[over - 1] - opened + 1)
+        for at in range(max(first, start), over):  # (Hazards.chance, inline: this runs for every month of every run)
+            age = ages[at] - opened
+            alive = open_at[age + 1]
+            weighted = worth * (won_by[age + working_days[at] + 1] - won_by[age + 1]) / alive if alive > 0 else 0.0
+            totals[at].weighted[UNDATED] += weighted
+            owners[at][owner].weighted[UNDATED] += weighted
+    for at, owner, part, value, undone in found.wins:
+        if start <= at < over and _standing(undone, day):
+            totals[at].won[part] += value
+            owners[at][owner].won[part] += value
+    return tuple(MonthRecord(found.months[at], found.working[at], totals[at], dict(owners[at]))
+                 for at in range(start, over))
 
 
 # ---- the factors ---------------------------------------------------------------------------------

@@ -53,27 +53,45 @@ class Exposure:
         return int(sum(sum(counts) for counts in (*self.wins.values(), *self.losses.values())))
 
 
-def landmarks(entries: Iterable[tuple[Stage, int, int, Status | None]]) -> Exposure:
+class Landmarks:
     """The deal-days at risk and the decisions of deals followed from a landmark day — each past month's
-    eve — for some working days: each entry is a deal's stage and age (working days since it opened) on the
-    landmark, the working days it was followed, and its outcome on the last of them (won, lost; None: still
-    open). A deal's
-    stage is the one it had on the landmark: the hazards of a deal at approach then include its moving on
-    and being won within the days followed, as a forecast made on such a day needs them."""
-    starts: dict[Stage, list[int]] = {stage: [0] * (MONTHLY_UNTIL + 1) for stage in Stage}  # difference arrays
-    tails: dict[Stage, int] = {stage: 0 for stage in Stage}  # deal-days at ages of MONTHLY_UNTIL and over
-    wins: dict[Stage, list[float]] = {stage: [0.0] * BINS for stage in Stage}
-    losses: dict[Stage, list[float]] = {stage: [0.0] * BINS for stage in Stage}
-    for stage, age, days, outcome in entries:
+    eve — for some working days. A deal's stage is the one it had on the landmark: the hazards of a deal
+    at approach then include its moving on and being won within the days followed, as a forecast made on
+    such a day needs them."""
+
+    def __init__(self) -> None:
+        self.starts = {stage: [0] * (MONTHLY_UNTIL + 1) for stage in Stage}  # difference arrays by age
+        self.tails = {stage: 0 for stage in Stage}  # deal-days at ages of MONTHLY_UNTIL and over
+        self.wins = {stage: [0.0] * BINS for stage in Stage}
+        self.losses = {stage: [0.0] * BINS for stage in Stage}
+
+    def add(self, stage: Stage, age: int, days: int, outcome: Status | None) -> None:
+        """A deal at `stage`, `age` working days old on the landmark, followed for `days` working days, and
+        its outcome on the last of them (won, lost; None: still open)."""
         first, last = age + 1, age + days
         if first < MONTHLY_UNTIL:
-            starts[stage][first] += 1
-            starts[stage][min(last + 1, MONTHLY_UNTIL)] -= 1
+            starts = self.starts[stage]
+            starts[first] += 1
+            starts[last + 1 if last < MONTHLY_UNTIL else MONTHLY_UNTIL] -= 1
         if last >= MONTHLY_UNTIL:
-            tails[stage] += last - max(first, MONTHLY_UNTIL) + 1
-        if outcome is not None and outcome is not Status.OPEN:
-            (wins if outcome is Status.WON else losses)[stage][_bin(last)] += 1
-    return Exposure({stage: _binned(counts, tails[stage]) for stage, counts in starts.items()}, wins, losses)
+            self.tails[stage] += last - (first if first > MONTHLY_UNTIL else MONTHLY_UNTIL) + 1
+        if outcome is Status.WON:
+            self.wins[stage][_bin(last)] += 1
+        elif outcome is Status.LOST:
+            self.losses[stage][_bin(last)] += 1
+
+    def exposure(self) -> Exposure:
+        return Exposure({stage: _binned(counts, self.tails[stage]) for stage, counts in self.starts.items()},
+                        self.wins, self.losses)
+
+
+def landmarks(entries: Iterable[tuple[Stage, int, int, Status | None]]) -> Exposure:
+    """The exposure of deals followed from landmarks: each entry a deal's stage and age on its landmark,
+    the working days it was followed and its outcome then (see Landmarks.add)."""
+    found = Landmarks()
+    for entry in entries:
+        found.add(*entry)
+    return found.exposure()
 
 
 def _binned(starts: list[int], tail: int) -> list[float]:
@@ -106,22 +124,20 @@ class Hazards:
         won between `first` and `last` working days later (both counted)."""
         if last < first or not self.decided:
             return 0.0
-        curve = self._curve(stage)
-        won_by, open_at = curve
-        start, stop = age + first, age + last + 1
-        end = len(open_at) - 1
-        if stop > end:  # beyond the curve: the last span's hazards hold
-            won_by, open_at = self._extended(stage, stop)
-        alive = open_at[age + 1] if age + 1 < len(open_at) else 0.0
+        won_by, open_at = self.curve(stage, age + last + 1)
+        alive = open_at[age + 1]
         if alive <= 0:
             return 0.0
-        return max(0.0, (won_by[stop] - won_by[start]) / alive)
+        chance = (won_by[age + last + 1] - won_by[age + first]) / alive
+        return chance if chance > 0 else 0.0
 
-    def _curve(self, stage: Stage) -> tuple[list[float], list[float]]:
-        cache: dict[Stage, tuple[list[float], list[float]]] = self.__dict__.setdefault("_curves", {})
-        if stage not in cache:
-            cache[stage] = self._extended(stage, MONTHLY_UNTIL + 400)
-        return cache[stage]
+    def curve(self, stage: Stage, ages: int) -> tuple[list[float], list[float]]:
+        """F and S of a deal at `stage` (see _extended) over at least `ages` ages; with no history, none."""
+        curves: dict[Stage, tuple[list[float], list[float]]] = self.__dict__.setdefault("_curves", {})
+        found = curves.get(stage)
+        if found is None or len(found[1]) <= ages:  # (the last span's hazards hold beyond the spans)
+            found = curves[stage] = self._extended(stage, max(ages, MONTHLY_UNTIL + 400))
+        return found
 
     def _extended(self, stage: Stage, days: int) -> tuple[list[float], list[float]]:
         """F (the chance of a win before each age) and S (of being still open at each age), from age 0."""

@@ -5,6 +5,7 @@ lost, visits, by several reps."""
 
 from __future__ import annotations
 
+import json
 import random
 from datetime import date, timedelta
 from pathlib import Path
@@ -93,3 +94,18 @@ def test_a_customer_added_later_is_not_found_as_of_an_earlier_day(tmp_path: Path
     result = invoke(root, "show", "c00", today="2026-03-01")
     assert result.exit_code == 2
     assert result.stderr.endswith("Error: c00 was added after 2026-03-01: as of that day it is not in the folder\n")
+
+
+@pytest.mark.parametrize("model", ["history", "stages"])
+def test_a_backtest_month_is_what_the_forecast_said_on_its_eve(tmp_path: Path, model: str) -> None:
+    """The backtest reads each month off the record of past months; the forecast of that month, run on its
+    eve, rebuilds it from the customers as they stood: the two agree to the cent."""
+    root = _write(tmp_path / "whole", _customers(5))
+    rows = json.loads(invoke(root, "forecast", "--backtest", "5", "--month", "2026-07", "--model", model,
+                             "-f", "json", today="2026-07-20").stdout)["months"]
+    assert len(rows) == 5 and any(row["forecast"] for row in rows)
+    for row in rows:
+        eve = (date.fromisoformat(row["month"] + "-01") - timedelta(days=1)).isoformat()
+        said = json.loads(invoke(root, "forecast", "--month", row["month"], "--model", model, "-f", "json",
+                                 today=eve).stdout)
+        assert said["expected"] == row["forecast"], row["month"]

@@ -190,7 +190,7 @@ def _learned(*, due: float, undated: float, new_per_day: float) -> Learned:
     tally.won[NEW] = new_per_day * days
     hazards = Hazards([0.01] * BINS, [0.0] * BINS, {}, {}, decided=10)
     return Learned(TODAY, hazards, Valuation(average=Decimal(40000)), (MonthRecord(Month(2026, 11), days, tally, {}),),
-                   HISTORY, "none", "backtest")
+                   HISTORY, "none", "backtest", weights=DEFAULT_PROBABILITIES)
 
 
 def test_the_history_model_adds_its_parts_to_what_is_won() -> None:

@@ -6,56 +6,16 @@ from decimal import Decimal
 import pytest
 
 from salescli.config import DEFAULT_PROBABILITIES, ForecastSettings
-from salescli.customer import Status
-from salescli.learning import (DUE, HISTORY, NEW, STAGES, UNDATED, Learned, MonthRecord, Tally, _chosen, _factors,
-                               _records, forecast_of, learn, snapshots)
-from salescli.stages import Stage
-from salescli.pricelist import PriceList, Product, Valuation
+from salescli.customer import as_of
+from salescli.history import DUE, NEW
+from salescli.learning import HISTORY, STAGES, Learned, MonthRecord, Tally, _chosen, _factors, forecast_of, learn
+from salescli.pricelist import Valuation
 from salescli.survival import BINS, Hazards
 from salescli.workdays import Month, WorkCalendar
 from tests.test_forecast import make
 
 D = date.fromisoformat
 CAL = WorkCalendar()
-MARCH = Month(2026, 3)
-
-
-def _march() -> list:
-    """On 28 February (March's eve): p due in March at demo, q open without a date, s due in April, t due in
-    March without a value; r opened in March."""
-    customers = [
-        make("p", "bank", ("2026-02-01", "added", {}), ("2026-02-02", "target", {"value": 100, "by": D("2026-03-15")}),
-             ("2026-02-03", "stage", {"stage": "demo"}), ("2026-03-10", "won", {"value": 80})),
-        make("q", "bank", ("2026-02-01", "added", {"stage": "approach", "product": "X"}),
-             ("2026-03-20", "won", {"value": 150})),
-        make("r", "bank", ("2026-03-05", "added", {}), ("2026-03-25", "won", {"value": 70})),
-        make("s", "bank", ("2026-02-01", "added", {}), ("2026-02-02", "target", {"value": 300, "by": D("2026-04-10")}),
-             ("2026-03-30", "lost", {"reason": "x"})),
-        make("t", "bank", ("2026-02-01", "added", {}), ("2026-02-02", "target", {"by": D("2026-03-20")})),
-    ]
-    return [(deal, None) for customer in customers for deal in customer.deals]
-
-
-def test_each_month_as_its_pipeline_stood_on_its_eve() -> None:
-    hazards = Hazards([0.01] * BINS, [0.0] * BINS, {}, {}, decided=1)  # a constant daily win hazard of 1%
-    valuation = Valuation(PriceList({"X": Product("X", Decimal(200))}), average=Decimal(100))
-    deals = _march()
-    found = snapshots(deals, [MARCH], calendar=CAL, probabilities=DEFAULT_PROBABILITIES, valuation=valuation)
-    # on the eve (Saturday 28 Feb): p and t due, q undated, s due later; r not open yet. Followed for working
-    # days: p 7 (2–6 and 9–10 March: won on the 10th), q 15 (won 20 March), s 21 (lost 30 March), t the whole
-    # month's 22 and still open
-    assert [(snapshot.part, snapshot.stage, snapshot.days, snapshot.outcome) for snapshot in found] == [
-        (DUE, Stage.DEMO, 7, Status.WON), (UNDATED, Stage.APPROACH, 15, Status.WON),
-        (NEW, Stage.PROSPECT, 21, Status.LOST), (DUE, Stage.PROSPECT, 22, None)]
-    (record,) = _records(deals, [MARCH], found, calendar=CAL, weights=DEFAULT_PROBABILITIES, hazards=hazards)
-    tally = record.total
-    # due: p 100 × 50% (demo) + t at the average 100 × 5% (prospect); the stages model counts p alone
-    assert tally.weighted[DUE] == pytest.approx(55) and tally.stages_model == pytest.approx(50)
-    # undated: q at its list price 200 × the chance of a win within March's 22 working days: 1 − 0.99 ** 22
-    assert tally.weighted[UNDATED] == pytest.approx(200 * (1 - 0.99 ** 22))
-    # what each part won in March: p 80 (due), q 150 (undated), r 70 (opened in March: new); s was lost
-    assert tally.won == {DUE: 80, UNDATED: 150, NEW: 70}
-    assert record.working_days == 22
 
 
 def test_factors_are_won_over_weighted_and_a_run_rate_a_working_day() -> None:
@@ -95,9 +55,7 @@ def test_learn_uses_only_what_was_known_at_the_end_of_the_day() -> None:
         ("a", ("2026-01-05", "added", {"stage": "approach"}), ("2026-01-20", "won", {"value": 100})),
         ("b", ("2026-02-05", "added", {"stage": "approach"}), ("2026-02-20", "won", {"value": 300})),
     )]
-    from salescli.backtest import _as_of
-
-    learned = learn([c for c in (_as_of(customer, D("2026-01-31")) for customer in customers) if c],
+    learned = learn([c for c in (as_of(customer, D("2026-01-31")) for customer in customers) if c],
                     today=D("2026-01-31"), calendar=CAL, probabilities=DEFAULT_PROBABILITIES,
                     valuation=Valuation(), settings=ForecastSettings())
     assert [str(record.month) for record in learned.records] == ["2026-01"]

@@ -14,7 +14,8 @@ from salescli.commands import session, stages_in_chinese
 from salescli.dimensions import dimension as find_dimension, unmatched
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext
-from salescli.learning import DUE, HISTORY, NEW, RUN_RATE_MONTHS, UNDATED, Factors
+from salescli.history import DUE, NEW, UNDATED
+from salescli.learning import HISTORY, RUN_RATE_MONTHS, Factors
 from salescli.parsing import format_money, parse_money
 from salescli.pricelist import AVERAGE, LIST_PRICE, TARGET
 from salescli.render import check_format, plain, render, table, text_width
