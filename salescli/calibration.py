@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from statistics import median
 from typing import Iterable, Mapping
 
 from salescli.customer import Deal, Status
@@ -51,6 +50,8 @@ class StageRate:
 
 def calibrate(deals: Iterable[Deal], probabilities: Mapping[Stage, float], *, day: date) -> list[StageRate]:
     """Each stage's conversions and time, from the deals as they stood at the end of `day`."""
+    from statistics import median  # (statistics takes a while to import: the forecast alone needs none of it)
+
     reached = {stage: 0 for stage in Stage}
     left = dict(reached)
     advanced = dict(reached)

@@ -219,6 +219,7 @@ class Customer:
     visit_days: tuple[date, ...] = field(default=(), compare=False)  # days with a visit, in log order
     link_projects: tuple[str, ...] = field(default=(), compare=False)  # the projects of its link events, in order
     link_roles: tuple[str | None, ...] = field(default=(), compare=False)  # and the role each names
+    owner: str | None = field(default=None, compare=False)  # the profile's owner (a forecast asks it of every deal)
 
     def deal(self, name: str) -> Deal | None:
         return next((deal for deal in self.deals if deal.name == name), None)
@@ -264,8 +265,7 @@ class Customer:
 
 def deal_owner(customer: Customer, deal: Deal | None) -> str | None:
     """Who owns a deal: the rep its events name (a CRM's sales agent), else the customer's owner."""
-    owner = (deal.owner if deal else None) or customer.get("owner")
-    return None if owner is None else str(owner)
+    return (deal.owner if deal else None) or customer.owner
 
 
 def fold_name(name: str) -> str:
@@ -296,7 +296,9 @@ def customer_from_document(document: Any, *, file_id: str, path: Path | None = N
     events = tuple(event_from_item(item, index) for index, item in enumerate(log))
     profile = {key: value for key, value in document.items() if key != "log"}
     # The file name is the id; an `id:` key inside is for readers (and `check`), never trusted for paths.
-    return with_events(Customer(file_id, str(name).strip(), profile, events, path=path), events)
+    owner = profile.get("owner")
+    return with_events(Customer(file_id, str(name).strip(), profile, events, path=path,
+                                owner=None if owner is None or owner == "" else str(owner)), events)
 
 
 def with_events(customer: Customer, events: tuple[Event, ...]) -> Customer:
