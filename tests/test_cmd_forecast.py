@@ -127,6 +127,20 @@ def test_breakdown_by_owner_and_field(folder: Path, run) -> None:
     assert table[4].split()[:3] == ["建筑单位", "1", "50,000"]
 
 
+def test_each_reps_quota_and_gap(folder: Path, run) -> None:
+    _folder(run)
+    (folder / "salescli.yaml").write_text("team:\n  李明: {quota: 12万}\n  王芳: {manager: 李总, quota: 10万}\n",
+                                          encoding="utf-8")
+    by_owner = json.loads(run("forecast", "--by", "owner", "--format", "json", today=TODAY).stdout)
+    # 李明: 50,000 won + 50,000 weighted = 100,000 expected, 20,000 short of 120,000; 王芳: nothing expected
+    assert [(g["owner"], g["expected"], g["quota"], g["gap"]) for g in by_owner] == [
+        ("李明", 100000, 120000, 20000), ("王芳", 0, 100000, 100000)]
+    assert run("forecast", "--by", "field", "--format", "json", today=TODAY).stdout.count('"quota"') == 0
+    (folder / "salescli.yaml").write_text("team:\n  李明: {quota: lots}\n", encoding="utf-8")
+    refused = run("forecast", "--by", "owner", today=TODAY)
+    assert refused.exit_code != 0 and "salescli.yaml" in refused.stderr and "lots" in refused.stderr
+
+
 def test_calibrate_and_use_history(folder: Path, run) -> None:
     _folder(run)
     rows = json.loads(run("forecast", "--calibrate", "--format", "json", today=TODAY).stdout)
