@@ -169,6 +169,17 @@ class NearName(InvalidValue):
         self.matches = tuple(matches)
 
 
+class ZeroValue(InvalidValue):
+    """A close for a value of 0 (`--value 0`, or a target of 0): pass force=True if the deal was won for
+    nothing (a free trial that counts as a sale)."""
+
+
+def _refuse_zero_close(events: Sequence[Mapping[str, Any]], *, force: bool) -> None:
+    if not force and any(item["event"] == EventKind.WON.value and item.get("value") == 0 for item in events):
+        raise ZeroValue(_("the value won would be 0: give what the customer pays with --value AMOUNT; to record a "
+                          "close worth nothing, add --force"))
+
+
 class Folder:
     """A data folder: `customers/` with one YAML file per customer, `templates/`, `salescli.yaml`.
 
@@ -352,9 +363,10 @@ class Folder:
     def advance(self, customer: str, stage: str | Stage | None = None, *, value: Amount | None = None,
                 reason: str | None = None, note: str | None = None, date: Day | None = None,
                 deal: str | None = None, reopen: bool = False, new_deal: str | None = None,
-                future: bool = False) -> "Move":
+                future: bool = False, force: bool = False) -> "Move":
         """Move a deal to the next stage or to `stage`; "close" (促成) records it won (`value`, by
-        default the target), "lost" (丢单) lost (`reason` required) — `salescli advance`."""
+        default the target; a value of 0 raises ZeroValue unless `force`), "lost" (丢单) lost (`reason`
+        required) — `salescli advance`."""
         from salescli.pipeline import advance as plan_advance, describe, parse_target
 
         found = self.customer(customer)
@@ -364,6 +376,7 @@ class Folder:
         def plan(current: Customer) -> tuple["Move", tuple[dict[str, Any], ...]]:
             move = plan_advance(current, wanted, when=day, deal_name=deal, value=amount, reason=reason, note=note,
                                 reopen=reopen, new_deal=new_deal)
+            _refuse_zero_close(move.events, force=force)
             self.question(move.events, customer=current, future=future)
             return move, move.events
 
@@ -376,11 +389,11 @@ class Folder:
               date: Day | None = None, stage: str | Stage | None = None,
               learned: Mapping[str, Any] | Sequence[str] = (), custom: bool = False, target: Amount | None = None,
               by: Day | None = None, value: Amount | None = None, reason: str | None = None,
-              deal: str | None = None, future: bool = False) -> Visit:
+              deal: str | None = None, future: bool = False, force: bool = False) -> Visit:
         """Log a visit and, in the same write, what it changed: the stage reached (`stage`, with
         `value` for close or `reason` for lost), what it taught (`learned`: {key: value} or
         "KEY=VALUE" strings, as `set` takes them), the close target (`target`, `by`) and the
-        next appointment (`next`) — `salescli visit`."""
+        next appointment (`next`) — `salescli visit`. A close for 0 raises ZeroValue unless `force`."""
         from salescli.pipeline import choose_deal, event_item
 
         found = self.customer(customer)
@@ -400,6 +413,7 @@ class Folder:
             move = _visit_move(current, stage, name, day=day, value=_amount(value), target_value=target_value,
                                reason=reason)
             items += list(move.events if move else ())
+            _refuse_zero_close(items, force=force)
             self.question(items, customer=current, future=future)
             planned.update(before=current, deal=name, event=items[0], move=move)
             return None, items
@@ -824,4 +838,4 @@ def _plain_id(reference: str) -> bool:
     return bool(text) and "/" not in text and "\\" not in text and not text.startswith(".")
 
 
-__all__ = ["Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit", "VisitPlan"]
+__all__ = ["Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit", "VisitPlan", "ZeroValue"]

@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from salescli.errors import InvalidValue
-from salescli.i18n import N_, _, joined, language
+from salescli.i18n import N_, _, beside, joined, language
 from salescli.vocab import Vocabulary
 
 
@@ -270,7 +270,8 @@ def field_for(text: str, *, fields: Sequence[Field] = PROFILE, what: str = "fiel
     if len(found) > 1:
         raise InvalidValue(_("'{text}' could be {keys}; write the whole key").format(
             text=text, keys=joined(field.key for field in found)))
-    close = _closest(wanted, names)
+    found_close = _closest(wanted, names)
+    close = named(found_close) if found_close else ""
     if what == "detail":
         message = _("unknown detail '{text}' (did you mean '{close}'?)") if close else _("unknown detail '{text}'")
     else:
@@ -292,11 +293,17 @@ def _folded(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold().replace("-", "_").replace(" ", "_")
 
 
-def _closest(wanted: str, names: Mapping[str, list[Field]]) -> str:
+def _closest(wanted: str, names: Mapping[str, list[Field]]) -> Field | None:
     import difflib
 
     close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.7)
-    return names[close[0]][0].key if close else ""
+    return names[close[0]][0] if close else None
+
+
+def named(field: Field) -> str:
+    """A field as a message names it: its key in English; its Chinese label first in Chinese, the key
+    (which `set` and the file take) beside it: 主要联系人（contact.person）."""
+    return beside(field.zh, field.key) if language() == "zh" and field.zh != field.key else field.key
 
 
 UNSET: Any = object()  # a change that empties a value
@@ -312,7 +319,7 @@ def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bo
     found: dict[str, Any] = {}
     for text in assignments:
         key, value = parse_assignment(text)
-        field = _settable(key, custom)
+        field = _settable(key, custom, value)
         if value == "":
             found[field.key] = UNSET
         elif field.kind is Kind.CUSTOMER:
@@ -324,10 +331,42 @@ def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bo
     return found
 
 
-def _settable(key: str, custom: bool) -> Field:
-    if _folded(key) in ("id", "log"):
-        raise InvalidValue(_("`{key}` cannot be set: the id is the file's name, and the log is written by the "
-                           "commands").format(key=key))
+# What a profile key is not: the deal's state, which the log gives. Each is set by a command; the key a
+# rep may try (in English or Chinese) → the hint naming it.
+_DERIVED = {
+    ("stage", "阶段", "status", "状态"): N_("the stage is not a profile value: the log gives it. Move the deal with "
+                                          "`salescli advance CUSTOMER {value}` (a lost deal: `advance CUSTOMER lost "
+                                          "--reason …`)"),
+    ("target", "target_value", "目标", "目标金额", "成交目标"): N_(
+        "the close target is not a profile value: the log gives it. Set it with `salescli target CUSTOMER --value "
+        "{value}`"),
+    ("target_date", "by", "目标日期"): N_(
+        "the close target is not a profile value: the log gives it. Set its date with `salescli target CUSTOMER "
+        "--by {value}`"),
+    ("won", "won_value", "value", "成交金额", "成交"): N_(
+        "the value won is not a profile value: the log gives it. Record the close with `salescli advance CUSTOMER "
+        "close --value {value}`"),
+    ("next", "next_visit", "下次拜访"): N_(
+        "the next visit is not a profile value: the log gives it. Agree it with `salescli visit CUSTOMER --next "
+        "{value}`"),
+    ("last_activity", "最近活动", "deals", "交易数"): N_(
+        "this is worked out from the log, not set: record what happened with `salescli visit`, `advance` or "
+        "`target`"),
+}
+
+
+def _settable(key: str, custom: bool, value: str = "") -> Field:
+    folded = _folded(key)
+    if folded == "id":
+        raise InvalidValue(_("the id cannot be set: it is the name of the customer's file (customers/ID.yaml); to "
+                             "change the customer's name, set name=…"))
+    if folded == "log" or folded.startswith("log."):
+        raise InvalidValue(_("the log cannot be set: it is the customer's history, which the commands add to "
+                             "(`salescli visit`, `advance`, `target`); to correct an entry, `salescli edit "
+                             "CUSTOMER`"))
+    derived = next((hint for words, hint in _DERIVED.items() if folded in words), None)
+    if derived is not None:
+        raise InvalidValue(_(derived).format(value=value or "…"))
     if _folded(key) in ("trust.people", "people", "trust", "主要人员", "关键人"):
         raise InvalidValue(_("key people are kept with `salescli person CUSTOMER NAME --title … --mobile …`"))
     detail = next((field for field in PERSON if _folded(key) in set(_names(field)) and field.key != "name"), None)

@@ -162,3 +162,13 @@ def test_every_web_page_is_chinese(bundled: Path, url: str) -> None:
     html = response.get_data(as_text=True)
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)  # code, not words
     assert english_words(text_of(html), _ids(bundled), tuple(url.split("/"))) == set()
+
+
+def test_clicks_suggestions_are_chinese_without_a_stray_stop(bundled: Path) -> None:
+    typo = invoke(bundled, "--lang", "zh", "lsit")
+    assert typo.stderr.splitlines()[-1] == "错误：没有这个命令：'lsit'。是不是要用 'site'、'list'、'visit' 中的一个？"
+    one = invoke(bundled, "--lang", "zh", "shwo")
+    assert one.stderr.splitlines()[-1] == "错误：没有这个命令：'shwo'。是不是要用 'show'？"
+    assert invoke(bundled, "lsit").stderr.splitlines()[-1] in (
+        "Error: No such command 'lsit'. Did you mean 'site', 'list', 'visit'?",  # Typer's own, before any Chinese run
+        "Error: No such command 'lsit'. Did you mean one of 'site', 'list', 'visit'?")

@@ -19,6 +19,7 @@ from salescli.stages import Stage
 from salescli.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def session(ctx: typer.Context) -> Session:
@@ -52,6 +53,47 @@ def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
 
 CUSTOMER_HELP = N_("The customer: its id, the start of its id, or part of its name (中文 too).")
 CUSTOMER = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer)
+
+
+def interactive() -> bool:
+    """Whether a person can be asked (stdin is a terminal); scripts are never asked."""
+    return sys.stdin.isatty()
+
+
+def confirm(question: str, *, default: bool) -> bool:
+    """A yes/no question in a terminal, in the language spoken: [y/N], or [是/否] taking 是, 否, y, n."""
+    from salescli import i18n
+
+    if i18n.language() == "en":
+        return typer.confirm(question, default=default)
+    choices = _("[yes/NO]") if not default else _("[YES/no]")
+    yes, no = {"y", "yes", "是", "是的", "对", "好"}, {"n", "no", "否", "不", "不是"}
+    while True:
+        answer = typer.prompt(f"{question} {choices}", default="", show_default=False, prompt_suffix=" ")
+        folded = answer.strip().casefold()
+        if folded == "":
+            return default
+        if folded in yes or folded in no:
+            return folded in yes
+        typer.echo(_("Answer yes or no."), err=True)
+
+
+def zero_close_asked(write: Callable[[bool], T], *, force: bool) -> T:
+    """`write(force)`; a close for 0 it refuses (ZeroValue) is asked about in a terminal and made when
+    confirmed, and refused in a script (unless --force)."""
+    from salescli.api import ZeroValue
+
+    try:
+        return write(force)
+    except ZeroValue:
+        if force or not interactive():
+            raise
+        if not confirm(_("The value won would be 0. Record the close all the same?"), default=False):
+            raise InvalidValue(_("nothing recorded")) from None
+        return write(True)
+
+
+FORCE_HELP = N_("Record a close worth 0 (refused otherwise: the amount was most likely left out).")
 
 
 def with_field_options(fields: Sequence[Field], *, after: str) -> Callable[[F], F]:
@@ -126,16 +168,15 @@ def add_customer(s: Session, name: str, options: dict[str, Any]) -> Customer:
     Folder.add."""
     from salescli.api import NearName
 
-    ask, new = sys.stdin.isatty() and not options["no_input"], options["new"]
+    ask, new = interactive() and not options["no_input"], options["new"]
     try:
         s.check_name(name, new=new)
     except NearName as near:
         if not ask:
             raise
-        if not typer.confirm(_("{name} may already be in the folder as {listed}. Add it as a new customer "
-                               "anyway?").format(name=name, listed=joined((beside(c.name, c.id)
-                                                                          for c in near.matches[:5]), "; ")),
-                             default=False):
+        if not confirm(_("{name} may already be in the folder as {listed}. Add it as a new customer "
+                         "anyway?").format(name=name, listed=joined((beside(c.name, c.id) for c in near.matches[:5]),
+                                                                    "; ")), default=False):
             raise InvalidValue(_("nothing added")) from None
         new = True
     fields = {field.key: text for field, text in field_values(ADD_FIELDS, options).items()}

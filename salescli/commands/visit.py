@@ -7,7 +7,7 @@ from typing import Any, Optional
 
 import typer
 
-from salescli.commands import CUSTOMER, changed_lines, referral_reminder, session
+from salescli.commands import CUSTOMER, FORCE_HELP, changed_lines, referral_reminder, session, zero_close_asked
 from salescli.customer import Customer
 from salescli.i18n import _
 from salescli.parsing import format_money
@@ -42,6 +42,7 @@ def visit(
     reason: Optional[str] = typer.Option(None, "--reason", help="With --stage lost: why."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
     future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Log a visit to a customer, and in the same write what it changed: the stage reached, what you
     learned (the five groups of information), the close target and the next appointment.
@@ -56,8 +57,9 @@ def visit(
       salescli visit 中建三局 --stage close --value 4.8万 --note 签了合同
     """
     s = session(ctx)
-    logged = s.visit(customer, goal=goal, note=note, next=next_visit, date=when, stage=stage, learned=learned,
-                     custom=custom, target=target, by=by, value=value, reason=reason, deal=deal, future=future)
+    logged = zero_close_asked(lambda forced: s.visit(
+        customer, goal=goal, note=note, next=next_visit, date=when, stage=stage, learned=learned, custom=custom,
+        target=target, by=by, value=value, reason=reason, deal=deal, future=future, force=forced), force=force)
     _report(s, logged.before, logged.after, logged.event, logged.move, logged.changes, logged.deal)
 
 
