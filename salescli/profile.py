@@ -29,6 +29,7 @@ class Kind(str, Enum):
     AMOUNT = "amount"  # money: 48000, 4.8万, 48k
     TERM = "term"  # a term of a vocabulary (field, size, role, channel, source)
     CUSTOMER = "customer"  # another customer's id (referred_by)
+    BIRTHDAY = "birthday"  # a date, or a month and day alone (03-08: the year is often not known)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Field:
                 return vocabularies[self.vocabulary].resolve(text).key
             if self.kind is Kind.DATE:
                 return parse_date(text, today=today)
+            if self.kind is Kind.BIRTHDAY:
+                return parse_birthday(text, today=today)
             if self.kind is Kind.AMOUNT:
                 return parse_money(text)
             if self.kind is Kind.INTEGER:
@@ -82,6 +85,11 @@ class Field:
                     _("`{key}` should be a single value, not a mapping")).format(key=self.key)
         if self.kind is Kind.DATE and not isinstance(value, date):
             return _("`{key}`: '{value}' is not a date; write YYYY-MM-DD").format(key=self.key, value=value)
+        if self.kind is Kind.BIRTHDAY and month_day(value) is None:
+            return _("`{key}`: '{value}' is not a birthday; write 1978-05-12, or 05-12 without the year").format(
+                key=self.key, value=value)
+        if self.kind is Kind.PHONE and _mobile_problem(str(value)):
+            return _("`{key}`: {problem}").format(key=self.key, problem=_mobile_problem(str(value)))
         if self.kind is Kind.INTEGER and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
             return _("`{key}`: '{value}' is not a whole number").format(key=self.key, value=value)
         if self.kind is Kind.AMOUNT and (isinstance(value, bool) or not isinstance(value, (int, float, str))
@@ -114,7 +122,85 @@ def _phone(text: str) -> str:
     if not _PHONE.fullmatch(text) or not re.search(r"[0-9０-９]", text):
         raise InvalidValue(_("'{text}' is not a phone number (digits, spaces, + - ( ) and 转 for an extension)").format(
             text=text))
+    problem = _mobile_problem(text)
+    if problem:
+        raise InvalidValue(problem)
     return unicodedata.normalize("NFKC", text)
+
+
+_MOBILE_DIGITS = re.compile(r"(?:\+?86[\s-]?)?(1[\d\s-]*)")
+
+
+def _mobile_problem(number: str) -> str | None:
+    """Why a number that reads as a mainland mobile (seven digits or more starting with 1, +86 before
+    them or not) is not one; None if it is, or if it is another kind of number: a landline (027-…, a
+    local 8765 4321 never starts with 1), an extension, a number abroad, a service number (10086)."""
+    found = _MOBILE_DIGITS.fullmatch(unicodedata.normalize("NFKC", number).strip())
+    digits = re.sub(r"\D", "", found.group(1)) if found else ""
+    if len(digits) < 7:
+        return None
+    if len(digits) == 11 and digits[1] in "3456789":
+        return None
+    if len(digits) == 11:
+        return _("'{text}' is not a mobile number: the second digit of a mainland mobile is 3 to 9").format(text=number)
+    return _("'{text}' has {count} digits; a mainland mobile number has 11 (a landline: with its area code, "
+             "027-8765 4321)").format(text=number, count=len(digits))
+
+
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?|([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]?")
+
+
+def parse_birthday(text: str, *, today: date) -> date | str:
+    """A birthday as typed: with its year a date (1978-05-12, 1978年5月12日); without one the month and
+    day alone, as `MM-DD` (3月8日, 03-08, 三月八日) — never this year's date."""
+    from salescli.parsing import parse_date
+
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    if re.search(r"\d{4}", cleaned):
+        return parse_date(cleaned, today=today)
+    found = _MONTH_DAY.fullmatch(cleaned)
+    if found is None:
+        raise InvalidValue(_("'{text}' is not a birthday; write 1978-05-12, or 3月8日 (03-08) without the year").format(
+            text=text))
+    month, day = (_small_number(part) for part in (found.group(1) or found.group(3), found.group(2) or found.group(4)))
+    shown = f"{month:02d}-{day:02d}"
+    if month_day(shown) is None:
+        raise InvalidValue(_("'{text}' is not a day of the year").format(text=text))
+    return shown
+
+
+def _small_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    import cn2an  # only for Chinese numerals
+
+    return int(cn2an.cn2an(text, "normal"))
+
+
+def month_day(value: Any) -> tuple[int, int] | None:
+    """A birthday's month and day: of a date, or of `MM-DD` text; None for anything else."""
+    if isinstance(value, date):
+        return value.month, value.day
+    found = re.fullmatch(r"(\d{2})-(\d{2})", value.strip()) if isinstance(value, str) else None
+    if found is None:
+        return None
+    month, day = int(found.group(1)), int(found.group(2))
+    try:
+        date(2000, month, day)  # (a leap year: 02-29 is a birthday)
+    except ValueError:
+        return None
+    return month, day
+
+
+def birthday_in(value: Any, year: int) -> date | None:
+    """The day a birthday falls on in `year` (29 February: 1 March in a common year); None when it is none."""
+    found = month_day(value)
+    if found is None:
+        return None
+    try:
+        return date(year, *found)
+    except ValueError:
+        return date(year, 3, 1)
 
 
 def _not_amount(value: Any) -> bool:
@@ -190,13 +276,14 @@ PEOPLE_KEY = "trust.people"  # the key people (trust group): a list of entries w
 PERSON: tuple[Field, ...] = (
     Field("name", "name", "姓名", group="trust"),
     Field("title", "title", "职务", group="trust", option="--title", help="职务: e.g. 预算科长."),
-    Field("mobile", "mobile", "手机", Kind.PHONE, group="trust", option="--mobile", help="手机."),
+    Field("mobile", "mobile", "手机", Kind.PHONE, group="trust", option="--mobile",
+          help="手机: 11 digits starting with 1 (checked), or another number as it is written."),
     Field("phone", "office phone", "办公电话", Kind.PHONE, group="trust", option="--phone", help="办公电话."),
     Field("home_phone", "home phone", "家庭电话", Kind.PHONE, group="trust", option="--home-phone", help="家庭电话."),
     Field("email", "email", "邮箱", group="trust", option="--email", help="邮箱."),
     Field("hobbies", "hobbies", "爱好", group="trust", option="--hobbies", help="爱好: e.g. 钓鱼, 象棋."),
-    Field("birthday", "birthday", "生日", Kind.DATE, group="trust", option="--birthday",
-          help="生日: YYYY-MM-DD (schedule lists it in its week)."),
+    Field("birthday", "birthday", "生日", Kind.BIRTHDAY, group="trust", option="--birthday",
+          help="生日: 1978-05-12, or 3月8日 without the year (reminded every year: prep, schedule)."),
     Field("family", "family", "家庭情况", group="trust", option="--family", help="家庭情况."),
     Field("friends", "circle of friends", "朋友圈子", group="trust", option="--friends", help="朋友圈子."),
     Field("note", "note", "备注", group="trust", option="--note", help="Anything else about them."),
@@ -210,7 +297,7 @@ TRUST_ITEMS: tuple[Field, ...] = (
     Field("name", "key people", "主要人员", group="trust"),
     Field("phone", "how to reach them", "联系方式", group="trust"),
     Field("hobbies", "hobbies", "爱好", group="trust"),
-    Field("birthday", "birthday", "生日", Kind.DATE, group="trust"),
+    Field("birthday", "birthday", "生日", Kind.BIRTHDAY, group="trust"),
     Field("family", "family", "家庭情况", group="trust"),
     Field("friends", "circle of friends", "朋友圈子", group="trust"),
 )

@@ -13,6 +13,7 @@ from salescli.customer import Customer, Deal, Status
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, joined, pgettext
 from salescli.information import GROUPS, Item, missing, people
+from salescli.profile import birthday_in
 from salescli.stages import Stage
 from salescli.workdays import WorkCalendar
 
@@ -359,13 +360,10 @@ def _birthdays(customers: Iterable[Customer], start: date, end: date) -> list[Bi
     for customer in customers:
         for person in people(customer):
             born = person.get("birthday")
-            if not isinstance(born, date):
-                continue
             for year in range(start.year, end.year + 1):
-                try:
-                    day = born.replace(year=year)
-                except ValueError:  # 29 February in a common year
-                    day = date(year, 3, 1)
+                day = birthday_in(born, year)  # (a date or a month and day: every year alike)
+                if day is None:
+                    break
                 if start <= day <= end:
                     found.append(Birthday(day, customer, person))
     return sorted(found, key=lambda birthday: (birthday.day, birthday.customer.id))

@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 import typer
 
-from salescli import i18n, schedule as plans
+from salescli import i18n, profile, schedule as plans
 from salescli.commands import CUSTOMER, session
 from salescli.customer import Customer, Deal, EventKind
 from salescli.errors import InvalidValue
@@ -132,11 +132,12 @@ def _person_line(person: Mapping[str, Any], today: date) -> str:
 
 
 def _birthday(born: Any, today: date) -> str:
-    if not isinstance(born, date):
+    next_one = profile.birthday_in(born, today.year)  # (a date or a month and day alone)
+    if next_one is None:
         return ""
-    next_one = born.replace(year=today.year) if (born.month, born.day) != (2, 29) else date(today.year, 3, 1)
     if next_one < today:
-        next_one = next_one.replace(year=today.year + 1)
+        next_one = profile.birthday_in(born, today.year + 1) or next_one
     days = (next_one - today).days
+    month, day = profile.month_day(born) or (next_one.month, next_one.day)
     return ngettext("birthday {day} (in {days} day)", "birthday {day} (in {days} days)", days).format(
-        day=f"{born:%m-%d}", days=days)
+        day=f"{month:02d}-{day:02d}", days=days)
