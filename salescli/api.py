@@ -310,7 +310,8 @@ class Folder:
 
     def check(self) -> list[DataError]:
         """Every problem in the customer files (`salescli check`), in file and line order: each a
-        BrokenFile or DataError with its file, line, column and `code` (the check that found it)."""
+        BrokenFile or DataError with its file, line, column and `code` (the check that found it). Those
+        of code SIMILAR_NAME are warnings: two customers whose names say they may be one."""
         from salescli import foldercheck
 
         return foldercheck.problems(self.data_folder, self.today)

@@ -73,7 +73,7 @@ class Field:
                 return _phone(text)
         except InvalidValue as error:  # a term's message names its vocabulary already
             raise InvalidValue(error.message if self.kind is Kind.TERM else _("{key}: {problem}").format(
-                key=self.key, problem=error.message)) from None
+                key=named(self), problem=error.message)) from None
         return text
 
     def problem(self, value: Any, vocabularies: Mapping[str, Vocabulary]) -> str | None:
@@ -82,19 +82,19 @@ class Field:
             return None
         if isinstance(value, (dict, list)):
             return (_("`{key}` should be a single value, not a list") if isinstance(value, list) else
-                    _("`{key}` should be a single value, not a mapping")).format(key=self.key)
+                    _("`{key}` should be a single value, not a mapping")).format(key=named(self))
         if self.kind is Kind.DATE and not isinstance(value, date):
-            return _("`{key}`: '{value}' is not a date; write YYYY-MM-DD").format(key=self.key, value=value)
+            return _("`{key}`: '{value}' is not a date; write YYYY-MM-DD").format(key=named(self), value=value)
         if self.kind is Kind.BIRTHDAY and month_day(value) is None:
             return _("`{key}`: '{value}' is not a birthday; write 1978-05-12, or 05-12 without the year").format(
-                key=self.key, value=value)
+                key=named(self), value=value)
         if self.kind is Kind.PHONE and _mobile_problem(str(value)):
-            return _("`{key}`: {problem}").format(key=self.key, problem=_mobile_problem(str(value)))
+            return _("`{key}`: {problem}").format(key=named(self), problem=_mobile_problem(str(value)))
         if self.kind is Kind.INTEGER and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            return _("`{key}`: '{value}' is not a whole number").format(key=self.key, value=value)
+            return _("`{key}`: '{value}' is not a whole number").format(key=named(self), value=value)
         if self.kind is Kind.AMOUNT and (isinstance(value, bool) or not isinstance(value, (int, float, str))
                                          or _not_amount(value)):
-            return _("`{key}`: '{value}' is not an amount").format(key=self.key, value=value)
+            return _("`{key}`: '{value}' is not an amount").format(key=named(self), value=value)
         if self.kind is Kind.TERM:
             assert self.vocabulary is not None
             vocabulary = vocabularies[self.vocabulary]

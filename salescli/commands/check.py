@@ -10,7 +10,8 @@ import typer
 from salescli import datafolder
 from salescli.commands import session
 from salescli.errors import EXIT_DATA, DataError, display_path
-from salescli.i18n import ngettext
+from salescli.checks import SIMILAR_NAME
+from salescli.i18n import _, ngettext
 from salescli.render import check_format
 
 
@@ -37,18 +38,24 @@ def check(
     """
     s = session(ctx)
     check_format(fmt, ("text", "json"))
-    problems = s.check()
+    found = s.check()
+    problems = [problem for problem in found if problem.code != SIMILAR_NAME]
+    alike = len(found) - len(problems)  # warnings: two firms may well have names alike
     if fmt == "json":
-        typer.echo(json.dumps([_json(problem) for problem in problems], ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([_json(problem) for problem in found], ensure_ascii=False, indent=2))
     else:
-        for problem in problems:
-            typer.echo(str(problem))
+        for problem in found:
+            typer.echo(str(problem) if problem.code != SIMILAR_NAME else _("{place} (a warning)").format(place=problem))
         files = len({problem.path for problem in problems})
         count = len(datafolder.customer_names(s.folder.customers))
         typer.echo(ngettext("{problems} problem in {files} of {count} files", "{problems} problems in {files} of "
                             "{count} files", len(problems)).format(problems=len(problems), files=files, count=count)
                    if problems else ngettext("{count} file checked: no problems", "{count} files checked: no problems",
                                              count).format(count=count), err=bool(problems))
+        if alike:
+            typer.echo(ngettext("{count} name is like another customer's (a warning: check exits 0 for it)",
+                                "{count} names are like other customers' (warnings: check exits 0 for them)",
+                                alike).format(count=alike), err=True)
     if problems:
         raise typer.Exit(EXIT_DATA)
 

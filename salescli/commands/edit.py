@@ -77,7 +77,8 @@ def _problems(s: Session, path: Path, text: str) -> list[DataError]:
     mine = checks.identifying(result.document, path.stem)
     if mine is not None and mine.referrer is not None and mine.referrer not in others:
         others[mine.referrer] = None  # customer files that did not load still count as existing ids
-    across = checks.across({**others, path.stem: mine})[path.stem]
+    across = [finding for finding in checks.across({**others, path.stem: mine})[path.stem]
+              if finding.code != checks.SIMILAR_NAME]  # (a warning, which `check` says: no reason to refuse a save)
     return found + [filecheck.located(finding, path, text) for finding in across]
 
 
