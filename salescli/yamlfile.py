@@ -278,8 +278,9 @@ def load(text: str, *, loader: type | None = None, duplicates: list[Duplicate] |
     except yaml.MarkedYAMLError as error:
         problem = error.problem or error.context or N_("not valid YAML")
         mark = error.problem_mark or error.context_mark
-        if problem.startswith("could not find expected ':'") and error.context_mark is not None:
-            mark = error.context_mark  # (the line that lacks the colon; PyYAML notices it a line later)
+        if error.context_mark is not None and (problem.startswith("could not find expected ':'")
+                                               or (error.context or "").startswith("while parsing a flow")):
+            mark = error.context_mark  # the line that lacks the colon, the bracket not closed: PyYAML notices later
         if mark is None:
             raise YamlProblem(_problem_text(problem)) from None
         if problem.endswith("cannot start any token") and _character_at(text, mark.line, mark.column) == "\t":

@@ -49,7 +49,7 @@ def test_each_kind_of_problem_is_named_with_its_place(folder: Path, run) -> None
         "refs.yaml:1:5: the file name says 'refs' but `id:` says 'other'; rename the file or fix the id\n"
         "refs.yaml:2:7: the name 'A' is also in a; merge them or tell them apart\n"
         "refs.yaml:3:14: referred_by 'nobody' is not a customer id here\n"
-        "syntax.yaml:4:1: a `{…}` is not closed: end it with `}` on the same line, and put a value holding a comma or "
+        "syntax.yaml:3:3: a `{…}` is not closed: end it with `}` on the same line, and put a value holding a comma or "
         "': ' in quotes\n"
         "values.yaml:2:8: unknown field 'bnak' (did you mean 'bank'?); use one of: real-estate, bank, construction, "
         "military, telecom, finance, power, petrochemical, railway, pharma, metallurgy, highway, aviation, "

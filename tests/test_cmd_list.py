@@ -100,7 +100,7 @@ def test_a_broken_file_is_named_and_the_rest_still_listed(folder: Path, run) -> 
     result = run("list", "--format", "json")
     assert result.exit_code == 1
     assert [row["id"] for row in json.loads(result.stdout)] == ["ds", "zm", "zj", "cjg"]
-    assert result.stderr == (f"warning: skipped {customer_file(folder, 'bad')}:4:1: a `{{…}}` is not closed: end it "
+    assert result.stderr == (f"warning: skipped {customer_file(folder, 'bad')}:3:3: a `{{…}}` is not closed: end it "
                              "with `}` on the same line, and put a value holding a comma or ': ' in quotes\n")
     searched = run("list", "太贵", "--format", "json")  # a search reads the folder twice: rows and texts
     assert [row["id"] for row in json.loads(searched.stdout)] == ["zm"]

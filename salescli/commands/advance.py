@@ -6,12 +6,13 @@ from typing import Optional
 
 import typer
 
-from salescli.commands import CUSTOMER, FORCE_HELP, referral_reminder, session, zero_close_asked
+from salescli.commands import (CUSTOMER, FORCE_HELP, advance_hint, hinting, referral_reminder, session,
+                               zero_close_asked)
 from salescli.pipeline import describe
 
 
 def register(app: typer.Typer) -> None:
-    app.command("advance")(advance)
+    app.command("advance", cls=hinting(advance_hint))(advance)
 
 
 def advance(

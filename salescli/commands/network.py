@@ -8,8 +8,8 @@ from typing import Any, Optional
 import typer
 
 from salescli import commands, matching, network, repository
-from salescli.commands import (ADD_FIELDS, CUSTOMER, add_customer, complete_customer, confirm, say_added, session,
-                               with_add_options)
+from salescli.commands import (ADD_FIELDS, CUSTOMER, add_customer, complete_customer, confirm, hinting, name_hint,
+                               say_added, session, with_add_options)
 from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.errors import EXIT_DATA, InvalidValue
 from salescli.i18n import _, beside, joined, pgettext
@@ -24,7 +24,7 @@ def register(app: typer.Typer) -> None:
     app.command("site")(site)
     app.command("board")(board)
     app.command("refer")(refer)
-    app.command("related")(related)
+    app.command("related", cls=hinting(name_hint))(related)
 
 
 def site(

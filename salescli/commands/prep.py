@@ -8,7 +8,7 @@ from typing import Any, Mapping
 import typer
 
 from salescli import i18n, profile, schedule as plans
-from salescli.commands import CUSTOMER, session
+from salescli.commands import CUSTOMER, hinting, name_hint, session
 from salescli.customer import Customer, Deal, EventKind
 from salescli.errors import InvalidValue
 from salescli.i18n import _, ngettext
@@ -22,7 +22,7 @@ RECENT_VISITS = 3
 
 
 def register(app: typer.Typer) -> None:
-    app.command("prep")(prep)
+    app.command("prep", cls=hinting(name_hint))(prep)
 
 
 def prep(

@@ -10,7 +10,7 @@ from typing import Any, Optional, Sequence
 import typer
 
 from salescli import schedule as core
-from salescli.commands import complete_customer, session, terminal_fit
+from salescli.commands import complete_customer, hinting, name_hint, session, terminal_fit
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext
 from salescli.render import check_format, plain, render
@@ -23,7 +23,7 @@ _WEEKDAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), "zh": ("ä¸
 
 
 def register(app: typer.Typer) -> None:
-    app.command("schedule")(schedule)
+    app.command("schedule", cls=hinting(name_hint))(schedule)
 
 
 def schedule(

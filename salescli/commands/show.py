@@ -8,7 +8,7 @@ from typing import Any, Mapping
 import typer
 
 from salescli import exchange, i18n, profile
-from salescli.commands import CUSTOMER, session
+from salescli.commands import CUSTOMER, hinting, name_hint, session
 from salescli.customer import Customer, Deal, Event, event_name
 from salescli.i18n import _
 from salescli.information import GROUPS, item_value, people
@@ -19,7 +19,7 @@ from salescli.stages import Stage
 
 
 def register(app: typer.Typer) -> None:
-    app.command("show")(show)
+    app.command("show", cls=hinting(name_hint))(show)
 
 
 def show(

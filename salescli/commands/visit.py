@@ -7,7 +7,8 @@ from typing import Any, Optional
 
 import typer
 
-from salescli.commands import CUSTOMER, FORCE_HELP, changed_lines, referral_reminder, session, zero_close_asked
+from salescli.commands import (CUSTOMER, FORCE_HELP, changed_lines, hinting, referral_reminder, session, visit_hint,
+                               zero_close_asked)
 from salescli.customer import Customer
 from salescli.i18n import _
 from salescli.parsing import format_money
@@ -16,7 +17,7 @@ from salescli.session import Session
 
 
 def register(app: typer.Typer) -> None:
-    app.command("visit")(visit)
+    app.command("visit", cls=hinting(visit_hint))(visit)
 
 
 def visit(
