@@ -65,28 +65,34 @@ def _sheet(s: Session, customer: Customer, deal: Deal | None) -> list[str]:
 
 
 def _next_visit(s: Session, customer: Customer, deal: Deal | None) -> list[str]:
+    """The next visit as `schedule` and `show` say it (schedule.next_visit): the one agreed, overdue or
+    not, before the plan's."""
     if deal is None:
         return [_("Next visit: no deal yet")]
-    try:
-        plan = plans.customer_plan(customer, deal, today=s.today, calendar=s.config.calendar)
-    except InvalidValue as problem:
-        plan, hint = [], problem.message
-    else:
-        hint = ""
-    agreed = deal.next_visit is not None and deal.next_visit >= s.today
-    if not plan:
+    visit = plans.next_visit(customer, deal, today=s.today, calendar=s.config.calendar)
+    hint = _why_no_plan(s, customer, deal)
+    if visit is None:
         stage = deal.stage.next() or deal.stage
-        heading = _("Next visit — agreed for {date}: {stage}") if agreed else _("Next visit: {stage}")
-        return [heading.format(date=deal.next_visit, stage=_stage(stage, s.language)),
+        return [_("Next visit: {stage}").format(stage=_stage(stage, s.language)),
                 _("  goal: {goal}").format(goal=plans.goal(stage, s.language)),
-                *([f"  ({hint})"] if hint else [])]
-    first = plan[0]
-    when = (_("{date} (agreed)") if agreed else _("{date} (planned)")).format(
-        date=deal.next_visit if agreed else first.day)
-    step = _stage(first.stage, s.language) if first.stage else first.kind
-    return [_("Next visit: {when} · {step} · {phase}").format(when=when, step=step,
-                                                             phase=plans.phase_name(first.phase)),
-            _("  goal: {goal}").format(goal=first.goal_text(s.language))]
+                *(["  " + _("({hint})").format(hint=hint)] if hint else [])]
+    when = (_("{date} (agreed, overdue)") if visit.overdue else _("{date} (agreed)") if visit.kind == "next" else
+            _("{date} (planned)")).format(date=visit.day)
+    step = _stage(visit.stage, s.language) if visit.stage else visit.kind
+    return [_("Next visit: {when} · {step} · {phase}").format(when=when, step=step, phase=plans.phase_name(visit.phase)),
+            _("  goal: {goal}").format(goal=visit.goal_text(s.language)),
+            *(["  " + _("({hint})").format(hint=hint)] if hint else [])]
+
+
+def _why_no_plan(s: Session, customer: Customer, deal: Deal) -> str:
+    """Why the deal's visits cannot be planned to its close (no target date, or one passed); '' if they can."""
+    if not deal.is_open or (deal.target_date is not None and deal.target_date > s.today):
+        return ""
+    try:
+        plans.customer_plan(customer, deal, today=s.today, calendar=s.config.calendar)
+    except InvalidValue as problem:
+        return problem.message
+    return ""
 
 
 def _stage(stage: Stage, language: str) -> str:

@@ -121,7 +121,7 @@ def _emit(s: Session, visits: Sequence[core.Visit], fmt: str, *, columns: list[s
     typer.echo(render(records, headers, fmt, fit=fit), nl=False)
 
 
-_COLUMNS = {"date": C_("column", "date"), "phase": C_("column", "phase"), "stage": C_("column", "stage"),
+_COLUMNS = {"date": C_("column", "date"), "phase": C_("column", "phase"), "stage": C_("column", "towards stage"),
             "kind": C_("column", "kind"), "goal": C_("column", "goal"), "area": C_("column", "area"),
             "customer": C_("column", "customer")}
 _KINDS = {"plan": C_("visit", "plan"), "next": C_("visit", "next"), "service": C_("visit", "service"),
