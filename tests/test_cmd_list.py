@@ -147,3 +147,14 @@ def test_list_deals_one_row_per_deal(folder: Path, run) -> None:
         [("cjg", "扩容"), ("zj", "1")]
     assert [d["deal"] for d in json.loads(run("list", "--deals", "--due", "2026-12-31", "--format", "json").stdout)] \
         == ["1"]  # zj's
+
+
+def test_the_summary_adds_up_to_the_rows(sample: Path) -> None:
+    """Issue 24: `list --stage demo` said 8 customers, demo 6, won 1, lost 2 — nine for eight rows, and
+    no row was won (the win was an earlier deal of a customer now at demo)."""
+    from tests.conftest import invoke
+
+    summary = invoke(sample, "--lang", "zh", "list", "--stage", "demo").stdout.splitlines()[-1]
+    assert summary == "8 个客户 | 产品展示 6 | 成交 0（0） | 丢单 2 | 在途金额 764,500 CNY | 这些客户的其他单：成交 1（180,000）"
+    rows = invoke(sample, "list", "--stage", "demo", "--format", "json").stdout
+    assert len(json.loads(rows)) == 8 == 6 + 2
