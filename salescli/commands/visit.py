@@ -47,7 +47,7 @@ def visit(
 ) -> None:
     """Log a visit to a customer, and in the same write what it changed: the stage reached, what you
     learned (the five groups of information), the close target and the next appointment.
-    Visits per day (日客户拜访量) are counted from these.
+    Visits per day (日客户拜访量) are counted from these, a customer once a day.
 
     Examples:
 
@@ -69,6 +69,9 @@ def _report(s: Session, before: Customer, after: Customer, item: dict[str, Any],
     said = {"customer": before.name, "date": item["date"], "next": item.get("next")}
     typer.echo((_("Logged a visit to {customer} on {date}; next visit {next}.") if "next" in item else
                 _("Logged a visit to {customer} on {date}.")).format(**said))
+    if item["date"] in before.visit_days:  # the rule the visits per day follow, said where it applies
+        typer.echo("  " + _("({customer} was visited on {date} already: the visits per day (日客户拜访量) count a "
+                            "customer once a day)").format(**said))
     if move is not None:
         chinese = s.language == "zh"
         was, now = move.before, move.after
