@@ -355,7 +355,8 @@ class Folder:
         new_id = self._new_id(known, name, chosen_id)
         present = {key: value for key, value in {"id": new_id, "name": name.strip(), **values}.items()
                    if value not in (None, "")}
-        text = yamlfile.filled_template(self.data_folder.template("customer.yaml"), present, items)
+        template = self.data_folder.template("customer.yaml", self.settings.language or self.language)
+        text = yamlfile.filled_template(template, present, items)
         path = self.data_folder.customer_path(new_id)
         customer = repository.create_customer(path, text)
         self.wrote(path, _("add {customer} ({id})").format(customer=customer.name, id=customer.id))
