@@ -45,7 +45,8 @@ def edit(
     path = s.path_of(found)
     original = safefile.read_text(path)
     known = set(map(_key, _problems(s, path, original)))  # what was wrong already: an edit need not mend it
-    draft, shown = original, []  # shown: the problems put above the draft in the editor
+    draft = original
+    shown: list[tuple[int | None, str]] = []  # the problems put above the draft in the editor
     for _round in range(MOST_ROUNDS):
         edited = _run_editor(_note(shown) + draft, found.id)
         if edited is None:  # saved in another encoding: the draft as it was, with the problem on top
