@@ -402,7 +402,7 @@ class Folder:
         day = self.date(date)
         next_day = self.date(next) if next is not None else None
         target_value, target_day = _amount(target), self.date(by) if by is not None else None
-        changes = self.profile_changes(_assignments(learned), [], custom=custom)
+        changes = self.profile_changes(_assignments(learned), [], custom=custom, customer=found.id)
         planned: dict[str, Any] = {}
 
         def plan(current: Customer) -> tuple[None, list[dict[str, Any]]]:
@@ -458,7 +458,8 @@ class Folder:
         if not values and not unset:
             raise InvalidValue(_("give KEY=VALUE pairs to set, or --unset KEY"))
         found = self.customer(customer)
-        wanted = self.profile_changes(_assignments(values), [*unset, *_emptied(values)], custom=custom)
+        wanted = self.profile_changes(_assignments(values), [*unset, *_emptied(values)], custom=custom,
+                                      customer=found.id)
         path = self.path_of(found)
         updated = repository.change_profile(path, wanted)[1]
         self.wrote(path, _("set {keys} of {customer}").format(keys=i18n.joined(wanted), customer=found.name))
@@ -668,10 +669,13 @@ class Folder:
             values.setdefault("channel", "referral")
         return values
 
-    def profile_changes(self, assignments: Sequence[str], unset: Sequence[str], *, custom: bool) -> dict[str, Any]:
-        """The profile changes KEY=VALUE pairs ask for, checked (for `set` and `visit --learned`)."""
+    def profile_changes(self, assignments: Sequence[str], unset: Sequence[str], *, custom: bool,
+                        customer: str = "CUSTOMER") -> dict[str, Any]:
+        """The profile changes KEY=VALUE pairs ask for, checked (for `set` and `visit --learned` of
+        `customer`, whose id a refusal's hint names)."""
         return profile.changes(list(assignments), list(unset), custom=custom, vocabularies=self.settings.vocabularies,
-                               today=self.today, customer_id=lambda reference: self.customer(reference).id)
+                               today=self.today, customer_id=lambda reference: self.customer(reference).id,
+                               customer=customer)
 
     def vocabulary_key(self, name: str, text: str | None) -> str | None:
         """The stored key for a classification value typed in either language."""

@@ -398,7 +398,7 @@ UNSET: Any = object()  # a change that empties a value
 
 def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bool = False,
             vocabularies: Mapping[str, Vocabulary], today: date,
-            customer_id: Callable[[str], str] | None = None) -> dict[str, Any]:
+            customer_id: Callable[[str], str] | None = None, customer: str = "CUSTOMER") -> dict[str, Any]:
     """What `KEY=VALUE` assignments (and keys to empty) ask of a profile: dotted key → the value as
     the file stores it, or UNSET. A key the registry does not know is refused with the closest
     known one, unless `custom` (a company's own fields, kept as text); `customer_id` turns a
@@ -406,7 +406,7 @@ def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bo
     found: dict[str, Any] = {}
     for text in assignments:
         key, value = parse_assignment(text)
-        field = _settable(key, custom, value)
+        field = _settable(key, custom, value, customer)
         if value == "":
             found[field.key] = UNSET
         elif field.kind is Kind.CUSTOMER:
@@ -414,7 +414,7 @@ def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bo
         else:
             found[field.key] = field.parse(value, vocabularies=vocabularies, today=today)
     for key in unset:
-        found[_settable(key, custom).key] = UNSET
+        found[_settable(key, custom, customer=customer).key] = UNSET
     return found
 
 
@@ -422,19 +422,19 @@ def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bo
 # rep may try (in English or Chinese) → the hint naming it.
 _DERIVED = {
     ("stage", "阶段", "status", "状态"): N_("the stage is not a profile value: the log gives it. Move the deal with "
-                                          "`salescli advance CUSTOMER {value}` (a lost deal: `advance CUSTOMER lost "
+                                          "`salescli advance {customer} {value}` (a lost deal: `advance {customer} lost "
                                           "--reason …`)"),
     ("target", "target_value", "目标", "目标金额", "成交目标"): N_(
-        "the close target is not a profile value: the log gives it. Set it with `salescli target CUSTOMER --value "
+        "the close target is not a profile value: the log gives it. Set it with `salescli target {customer} --value "
         "{value}`"),
     ("target_date", "by", "目标日期"): N_(
-        "the close target is not a profile value: the log gives it. Set its date with `salescli target CUSTOMER "
+        "the close target is not a profile value: the log gives it. Set its date with `salescli target {customer} "
         "--by {value}`"),
     ("won", "won_value", "value", "成交金额", "成交"): N_(
-        "the value won is not a profile value: the log gives it. Record the close with `salescli advance CUSTOMER "
+        "the value won is not a profile value: the log gives it. Record the close with `salescli advance {customer} "
         "close --value {value}`"),
     ("next", "next_visit", "下次拜访"): N_(
-        "the next visit is not a profile value: the log gives it. Agree it with `salescli visit CUSTOMER --next "
+        "the next visit is not a profile value: the log gives it. Agree it with `salescli visit {customer} --next "
         "{value}`"),
     ("last_activity", "最近活动", "deals", "交易数"): N_(
         "this is worked out from the log, not set: record what happened with `salescli visit`, `advance` or "
@@ -442,7 +442,7 @@ _DERIVED = {
 }
 
 
-def _settable(key: str, custom: bool, value: str = "") -> Field:
+def _settable(key: str, custom: bool, value: str = "", customer: str = "CUSTOMER") -> Field:
     folded = _folded(key)
     if folded == "id":
         raise InvalidValue(_("the id cannot be set: it is the name of the customer's file (customers/ID.yaml); to "
@@ -453,7 +453,7 @@ def _settable(key: str, custom: bool, value: str = "") -> Field:
                              "CUSTOMER`"))
     derived = next((hint for words, hint in _DERIVED.items() if folded in words), None)
     if derived is not None:
-        raise InvalidValue(_(derived).format(value=value or "…"))
+        raise InvalidValue(_(derived).format(value=value or "…", customer=customer))
     if _folded(key) in ("trust.people", "people", "trust", "主要人员", "关键人"):
         raise InvalidValue(_("key people are kept with `salescli person CUSTOMER NAME --title … --mobile …`"))
     detail = next((field for field in PERSON if _folded(key) in set(_names(field)) and field.key != "name"), None)

@@ -63,11 +63,11 @@ def test_a_key_of_your_own_needs_custom(zj: Path, run) -> None:
     (["log=1"], "Error: the log cannot be set: it is the customer's history, which the commands add to (`salescli "
                 "visit`, `advance`, `target`); to correct an entry, `salescli edit CUSTOMER`\n"),
     (["stage=促成"], "Error: the stage is not a profile value: the log gives it. Move the deal with `salescli advance "
-                   "CUSTOMER 促成` (a lost deal: `advance CUSTOMER lost --reason …`)\n"),
+                   "zj 促成` (a lost deal: `advance zj lost --reason …`)\n"),
     (["目标金额=25万"], "Error: the close target is not a profile value: the log gives it. Set it with `salescli target "
-                     "CUSTOMER --value 25万`\n"),
+                     "zj --value 25万`\n"),
     (["next=下周一"], "Error: the next visit is not a profile value: the log gives it. Agree it with `salescli visit "
-                    "CUSTOMER --next 下周一`\n"),
+                    "zj --next 下周一`\n"),
     ([], "Error: give KEY=VALUE pairs to set, or --unset KEY\n"),
 ])
 def test_bad_keys_and_values_change_nothing(zj: Path, run, args: list[str], message: str) -> None:
