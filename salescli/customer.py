@@ -414,8 +414,10 @@ def _apply(deal: dict[str, Any], event: Event) -> None:
         deal["owner"] = event.owner
     if event.product is not None:
         deal["product"] = event.product
-    if kind is EventKind.VISIT:
-        deal["next_visit"] = event.next
+    if kind is EventKind.VISIT:  # an agreed visit stands until a visit on or after its day (or a new agreement)
+        agreed = deal.get("next_visit")
+        if event.next is not None or agreed is None or event.date >= agreed:
+            deal["next_visit"] = event.next
     elif kind in (EventKind.ADDED, EventKind.OPEN, EventKind.STAGE):
         if event.stage:
             _move(deal, event.stage, event.date)

@@ -148,6 +148,7 @@ def _tests(wanted: str) -> list[Test]:
         lambda c: wanted in c.id,
     ]
     tests.append(lambda c: _in_pieces(wanted, fold(c.name)))
+    tests.append(lambda c: _abridged(core, core_name(c.name)))  # a short form, as `site` takes it: 中铁大桥局五公司
     if len(wanted) >= 3 and re.fullmatch("[a-z0-9]+", wanted):
         tests += [lambda c: _initials(c.name).startswith(wanted), lambda c: wanted in _initials(c.name),
                   lambda c: _in_pieces(wanted, _initials(c.name))]
