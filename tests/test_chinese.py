@@ -84,6 +84,12 @@ READS = [
     ["show", "nobody"], ["advance", "天河", "bogus"], ["list", "--bogus"], ["show"], ["forecast", "--month", "十三月"],
     ["add", "天河建设集团"], ["visit", "天河", "--stage", "飞"], ["target", "天河", "很多"], ["list", "--channel", "朋友"],
     ["report", "nonsense"], ["list", "--format", "pdf"], ["forecast", "--months", "x"], ["list", "--stale", "-1"],
+    # Click's words in other forms, and refusals that name what was meant (issue 24)
+    ["lsit"], ["show", "天河", "机场"], ["advance", "天河", "--value"], ["advance", "天河", "close", "5万"],
+    ["advance", "天河", "close", "--value", "0"], ["target", "天河", "25万", "月底"], ["visit", "天河", "见了王工"],
+    ["set", "天河", "stage=促成"], ["set", "天河", "log=1"], ["set", "天河", "needs.estimator=3"],
+    ["person", "天河", "李四", "--mobile", "1391234567"], ["person", "天河", "李四", "--birthday", "2月30日"],
+    ["show", "天河机厂"], ["schedule", "--days", "x"], ["edit"], ["import", "nothing.csv"], ["check", "--format", "x"],
 ]
 
 

@@ -145,8 +145,7 @@ class _SteadyZip(zipfile.ZipFile):
 
     def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
         """(openpyxl writes each worksheet to a temporary file first: its time would be the run's)"""
-        with open(filename, "rb") as file:
-            self.writestr(arcname if arcname is not None else str(filename), file.read())
+        self.writestr(arcname if arcname is not None else str(filename), safefile.read_bytes(Path(filename)))
 
 
 def _xlsx_text(value: Any) -> Any:
