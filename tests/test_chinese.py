@@ -89,7 +89,7 @@ READS = [
     ["advance", "天河", "close", "--value", "0"], ["target", "天河", "25万", "月底"], ["visit", "天河", "见了王工"],
     ["set", "天河", "stage=促成"], ["set", "天河", "log=1"], ["set", "天河", "needs.estimator=3"],
     ["person", "天河", "李四", "--mobile", "1391234567"], ["person", "天河", "李四", "--birthday", "2月30日"],
-    ["show", "天河机厂"], ["schedule", "--days", "x"], ["edit"], ["import", "nothing.csv"], ["check", "--format", "x"],
+    ["show", "天河机厂"], ["schedule", "--days", "x"], ["edit"], ["import", "nothing.csv"], ["check", "--format", "pdf"],
 ]
 
 
