@@ -87,7 +87,16 @@ def similar(customers: Sequence[AnyNamed], name: str) -> tuple[list[AnyNamed], l
 
 def _near(one: str, other: str) -> bool:
     shorter, longer = sorted((one, other), key=len)
-    return len(shorter) >= 2 and (shorter in longer or _in_pieces(shorter, longer) or _abridged(shorter, longer))
+    return len(shorter) >= 2 and _numbers_kept(shorter, longer) and (
+        shorter in longer or _in_pieces(shorter, longer) or _abridged(shorter, longer))
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _numbers_kept(shorter: str, longer: str) -> bool:
+    """Whether each number in `shorter` is a whole number of `longer`: 集团6 is not 集团6351's."""
+    return not _NUMBER.search(shorter) or set(_NUMBER.findall(shorter)) <= set(_NUMBER.findall(longer))
 
 
 LONG_PIECE = 4  # characters a short form shares in one piece with a name it abridges
@@ -98,6 +107,8 @@ def _abridged(shorter: str, longer: str) -> bool:
     whole: 中铁大桥局五 of 中铁大桥局集团第五工程 (a rep's short form of a long firm's name)."""
     if len(shorter) < LONG_PIECE + 1 or not _subsequence(shorter, longer):
         return False
+    if not _numbers_kept(shorter, longer):
+        return False  # 85 is no short form of 8325
     return any(shorter[start:start + LONG_PIECE] in longer for start in range(len(shorter) - LONG_PIECE + 1))
 
 
@@ -124,13 +135,18 @@ def similar_pairs(customers: Sequence[AnyNamed]) -> list[tuple[AnyNamed, AnyName
             starting.setdefault(core[:LONG_PIECE], []).append(index)
     sizes = sorted({len(key) for key in starting})  # (most cores are long: one size to look up)
     found: set[tuple[int, int]] = set()
+    get = starting.get
     for index, longer in enumerate(cores):
-        for at in range(len(longer) - 1):
-            for size in sizes:
-                for other in starting.get(longer[at:at + size], ()):
+        for size in sizes:
+            for at in range(len(longer) - size + 1):
+                others = get(longer[at:at + size])
+                if others is None:
+                    continue
+                for other in others:
                     core = cores[other]
                     if other != index and len(core) <= len(longer) and (len(core) < len(longer) or other < index) \
-                            and (longer.startswith(core, at) or (at == 0 and _abridged(core, longer))):
+                            and (longer.startswith(core, at) and _numbers_kept(core, longer)
+                                 or at == 0 and _abridged(core, longer)):
                         found.add((min(index, other), max(index, other)))
     same_text = {pair for pair in found if fold(customers[pair[0]].name) == fold(customers[pair[1]].name)}
     return [(customers[one], customers[other]) for one, other in sorted(found - same_text)]
