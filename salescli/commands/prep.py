@@ -9,7 +9,7 @@ import typer
 
 from salescli import i18n, profile, schedule as plans
 from salescli.commands import CUSTOMER, hinting, name_hint, session
-from salescli.customer import Customer, Deal, EventKind
+from salescli.customer import Customer, Deal, EventKind, Status
 from salescli.errors import InvalidValue
 from salescli.i18n import _, ngettext
 from salescli.information import GROUPS, missing, people
@@ -71,6 +71,9 @@ def _next_visit(s: Session, customer: Customer, deal: Deal | None) -> list[str]:
         return [_("Next visit: no deal yet")]
     visit = plans.next_visit(customer, deal, today=s.today, calendar=s.config.calendar)
     hint = _why_no_plan(s, customer, deal)
+    if visit is None and deal.status is Status.LOST:
+        return [_("Next visit: none — deal {deal} is lost (reopen it with `salescli advance {id} --reopen`)").format(
+            deal=deal.name, id=customer.id)]
     if visit is None:
         stage = deal.stage.next() or deal.stage
         return [_("Next visit: {stage}").format(stage=_stage(stage, s.language)),
@@ -104,9 +107,10 @@ def _target(s: Session, deal: Deal | None) -> list[str]:
         return [_("Target: none — set one after the first visit (salescli target CUSTOMER --value V --by DATE)")]
     target = _("Target: {value} {currency} by {date}").format(
         value=format_money(deal.target_value) or "?", currency=s.config.currency, date=deal.target_date or "?")
-    if deal.target_date:
+    if deal.target_date and deal.is_open:  # (a won or lost deal has no days left to count)
         days = (deal.target_date - s.today).days
-        target += ngettext(" ({days} day left)", " ({days} days left)", days).format(days=days)
+        target += (ngettext(" ({days} day left)", " ({days} days left)", days).format(days=days) if days >= 0 else
+                   ngettext(" (passed {days} day ago)", " (passed {days} days ago)", -days).format(days=-days))
     return [target + _(" · deal {deal}, {stage} ({status})").format(
         deal=deal.name, stage=_stage(deal.stage, s.language), status=i18n.word(deal.status.value, s.language))]
 
