@@ -82,7 +82,8 @@ def _next_visit(s: Session, customer: Customer, deal: Deal | None) -> list[str]:
     when = (_("{date} (agreed, overdue)") if visit.overdue else _("{date} (agreed)") if visit.kind == "next" else
             _("{date} (planned)")).format(date=visit.day)
     step = _stage(visit.stage, s.language) if visit.stage else visit.kind
-    return [_("Next visit: {when} · {step} · {phase}").format(when=when, step=step, phase=plans.phase_name(visit.phase)),
+    return [_("Next visit: {when} · towards {step} · {phase}").format(when=when, step=step,
+                                                                      phase=plans.phase_name(visit.phase)),
             _("  goal: {goal}").format(goal=visit.goal_text(s.language)),
             *(["  " + _("({hint})").format(hint=hint)] if hint else [])]
 
