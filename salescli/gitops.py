@@ -5,10 +5,14 @@ merge driver's registration, which costs a stat when there is nothing to do.)"""
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from subprocess import CompletedProcess
 
 from salescli.errors import DataError
 from salescli.i18n import N_, _, joined, ngettext
@@ -38,14 +42,29 @@ def commit_file(root: Path, path: Path, message: str) -> None:
                             path=path)
 
 
+CONFLICT_STATUS = 3  # `merge-file --conflict-status`: a merge with conflicts, told apart from a salescli that fails
+
+
+def driver_command(python: str) -> str:
+    """The merge driver as git runs it (with sh): salescli as installed in `python`, else the salescli
+    on PATH (a new install), else git's own line merge with conflict markers — a salescli that cannot
+    start or fails never leaves one side's version alone in the file."""
+    import shlex
+
+    run = f"merge-file --conflict-status {CONFLICT_STATUS} %O %A %B %P"
+    said = shlex.quote(_("salescli merge: salescli could not run (reinstalled?), so git merged {file} line by line; "
+                         "run any salescli command to register it again").format(file="'%P'"))
+    return (f"s=127; [ -x {shlex.quote(python)} ] && {{ {shlex.quote(python)} -m salescli {run}; s=$?; }}; "
+            f"[ $s = 0 ] || [ $s = {CONFLICT_STATUS} ] || {{ command -v salescli >/dev/null && "
+            f"{{ salescli {run}; s=$?; }}; }}; [ $s = 0 ] && exit 0; [ $s = {CONFLICT_STATUS} ] && exit 1; "
+            f"echo {said} >&2; git merge-file -L %P' (ours)' -L %P' (common ancestor)' -L %P' (theirs)' %A %O %B")
+
+
 def register_merge_driver(root: Path) -> None:
     """Name `salescli merge-file` as the `salescli` merge driver in the git config of `root`'s repository
     (the config is per clone: `git clone` does not copy it)."""
-    import shlex
-
-    driver = f"{shlex.quote(sys.executable)} -m salescli merge-file %O %A %B %P"
     for key, value in (("merge.salescli.name", "salescli semantic merge of customer files"),
-                       ("merge.salescli.driver", driver)):
+                       ("merge.salescli.driver", driver_command(sys.executable))):
         done = _git(root, "config", key, value)
         if done.returncode != 0:
             raise DataError(_("`git config {key}` failed: {problem}").format(
@@ -54,25 +73,17 @@ def register_merge_driver(root: Path) -> None:
 
 def ensure_merge_driver(root: Path) -> str | None:
     """In a clone whose .gitattributes asks for the salescli merge driver but whose git config lacks
-    it, register it (as `git lfs install` does); the line saying so, or None when nothing was done.
+    it, or holds one that cannot run (an install since removed, an older form without a fallback),
+    register it (as `git lfs install` does); the line saying so, or None when nothing was done.
     Cheap when there is nothing to do: a stat, and a read of two small files when the attribute is there."""
-    attributes = root / ".gitattributes"
-    try:
-        if not attributes.is_file() or "merge=salescli" not in attributes.read_text(encoding="utf-8", errors="replace"):
-            return None
-    except OSError:
-        return None
-    config = _config_file(root)
-    if config is None:
-        return None  # not in a git repository (or one that cannot be read): nothing to register in
-    try:
-        if _SECTION in config.read_text(encoding="utf-8", errors="replace"):
-            return None
-    except OSError:
+    asked, registered = _registration(root)
+    stale = _stale(registered) if registered is not None else None
+    if not asked or registered is not None and stale is None:
         return None
     import shutil
 
-    if shutil.which("git") is None or _git(root, "config", "--get", "merge.salescli.driver").returncode != 1:
+    if shutil.which("git") is None or \
+            registered is None and _git(root, "config", "--get", "merge.salescli.driver").returncode != 1:
         return None  # no git, or the driver is set elsewhere (the global config)
     try:
         register_merge_driver(root)
@@ -80,40 +91,109 @@ def ensure_merge_driver(root: Path) -> str | None:
         return _("warning: {message}").format(message=_(
             ".gitattributes asks for salescli's merge driver, but it could not be registered: {problem}").format(
             problem=error))
+    if stale is not None:
+        return _("salescli: registered its merge driver again in this clone's git config: {reason}.").format(
+            reason=stale)
     return _("salescli: registered its merge driver for customers/*.yaml in this clone's git config, as "
              ".gitattributes asks (a fresh clone lacks it; `salescli git-setup` does the same).")
 
 
+def _registration(root: Path) -> tuple[bool, str | None]:
+    """Whether `root`'s .gitattributes asks for salescli's merge driver in a git repository, and the
+    driver command that repository's config holds."""
+    attributes = root / ".gitattributes"
+    try:
+        if not attributes.is_file() or "merge=salescli" not in attributes.read_text(encoding="utf-8", errors="replace"):
+            return False, None
+        config = _config_file(root)
+        if config is None:
+            return False, None  # not in a git repository (or one that cannot be read): nothing to register in
+        return True, _registered_driver(config.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return False, None
+
+
+def _registered_driver(config: str) -> str | None:
+    """The `driver` of the `[merge "salescli"]` section in a git config file's text, unquoted."""
+    section = config.find(_SECTION)
+    if section < 0:
+        return None
+    for line in config[section + len(_SECTION):].splitlines():
+        stripped = line.strip()
+        if stripped.startswith("["):
+            break
+        key, equals, value = stripped.partition("=")
+        if equals and key.strip().lower() == "driver":
+            return _config_value(value.strip())
+    return None
+
+
+def _config_value(raw: str) -> str:
+    """A value as git config writes it: parts in double quotes, backslash escapes."""
+    value, escaped = [], False
+    for character in raw:
+        if escaped:
+            value.append({"n": "\n", "t": "\t", "b": "\b"}.get(character, character))
+            escaped = False
+        elif character == "\\":
+            escaped = True
+        elif character != '"':
+            value.append(character)
+    return "".join(value)
+
+
+def _stale(driver: str) -> str | None:
+    """Why a registered driver command cannot be trusted to run, or None."""
+    import shlex
+
+    if "--conflict-status" not in driver:
+        return _("the one registered had no fallback for when salescli cannot run")
+    words = driver.split("[ -x ", 1)[-1].split(" ]", 1)[0] if "[ -x " in driver else ""
+    try:
+        python = shlex.split(words)[0] if words else ""
+    except (ValueError, IndexError):
+        python = ""
+    if python and not os.access(python, os.X_OK):
+        return _("the one registered runs {program}, which is gone").format(program=python)
+    return None
+
+
 def _config_file(root: Path) -> Path | None:
     """The git config file of the repository `root` is in (a worktree's is its main repository's)."""
+    dirs = _git_dirs(root)
+    return None if dirs is None else dirs[1] / "config"
+
+
+def _git_dirs(root: Path) -> tuple[Path, Path] | None:
+    """The git directory of the work tree `root` is in, and the common one (a worktree's main
+    repository's; the same for a plain clone), found as git finds them, without running it."""
     for folder in (root, *root.resolve().parents):
         dot = folder / ".git"
         if dot.is_dir():
-            return dot / "config"
+            return dot, dot
         if dot.is_file():
             try:
                 pointer = dot.read_text(encoding="utf-8").strip()
+                if not pointer.startswith("gitdir:"):
+                    return None
+                git_dir = (folder / pointer[len("gitdir:"):].strip()).resolve()
+                common = git_dir / "commondir"
+                return git_dir, (git_dir / common.read_text(encoding="utf-8").strip()).resolve() \
+                    if common.is_file() else git_dir
             except OSError:
                 return None
-            if not pointer.startswith("gitdir:"):
-                return None
-            git_dir = (folder / pointer[len("gitdir:"):].strip()).resolve()
-            common = git_dir / "commondir"
-            if common.is_file():
-                git_dir = (git_dir / common.read_text(encoding="utf-8").strip()).resolve()
-            return git_dir / "config"
     return None
 
 
 def _in_repository(root: Path) -> bool:
-    return _git(root, "rev-parse", "--is-inside-work-tree").returncode == 0  # type: ignore[no-any-return]
+    return _git(root, "rev-parse", "--is-inside-work-tree").returncode == 0
 
 
 def _top(root: Path) -> Path:
     return Path(_git(root, "rev-parse", "--show-toplevel").stdout.strip()).resolve()
 
 
-def _git(root: Path, *args: str) -> Any:
+def _git(root: Path, *args: str) -> CompletedProcess[str]:
     import subprocess
 
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True)
@@ -226,7 +306,7 @@ def _no_identity(stderr: str) -> bool:
     return "tell me who you are" in stderr or "empty ident name" in stderr or "unable to auto-detect" in stderr
 
 
-def _last_line(done: Any) -> str:
+def _last_line(done: CompletedProcess[str]) -> str:
     lines = (done.stderr or done.stdout).strip().splitlines()
     return lines[-1] if lines else _("exit status {code}").format(code=done.returncode)
 
@@ -247,10 +327,74 @@ def setup_merge_driver(root: Path) -> str:
                                                                                        line=ATTRIBUTES_LINE)
 
 
+# ---- merges git has not finished ------------------------------------------------------------------
+
+def unmerged_files(root: Path) -> dict[str, set[int]]:
+    """The files under `root` that a merge left unmerged (relative to root), each with the stages git
+    holds of it: 1 the common ancestor, 2 ours, 3 theirs (a side missing: that side deleted it)."""
+    import shutil
+
+    found: dict[str, set[int]] = {}
+    if _config_file(root) is None or shutil.which("git") is None:
+        return found
+    for record in _git(root, "ls-files", "--unmerged", "-z", "--", ".").stdout.split("\0"):
+        info, tab, name = record.partition("\t")
+        if tab and info.split()[-1:] and info.split()[-1].isdigit():
+            found.setdefault(name, set()).add(int(info.split()[-1]))
+    return found
+
+
+def why_unmerged(root: Path, name: str, stages: set[int]) -> str:
+    """Why git left a file unmerged: the keys in conflict in it, or what else happened to it."""
+    from salescli.filecheck import conflict_markers
+    from salescli.safefile import read_text
+
+    if 2 not in stages:
+        return _("deleted here and changed by the other side")
+    if 3 not in stages:
+        return _("changed here and deleted by the other side")
+    try:
+        markers = conflict_markers(read_text(root / name))
+    except DataError:
+        markers = []
+    if not markers:
+        return _("no conflict markers are left in it")
+    return _("changed differently on both sides: {keys}").format(
+        keys=joined(_("`{key}` (line {line})").format(key=about, line=line) for line, about in markers))
+
+
+def unfinished(why: str) -> str:
+    """What to say of a file a merge left unmerged, and what to do."""
+    return _("git has not finished merging this file ({why}): make it right, then `git add` it (or `git rm` it to "
+             "delete it) and `git commit`").format(why=why)
+
+
+def unfinished_merge(root: Path) -> list[tuple[str, str]]:
+    """While a merge is under way (a stat when none is): the files under `root` it left unmerged that
+    hold no conflict marker to show it (one side deleted them, or the merge driver could not finish),
+    each with why. (Files with markers are named wherever they are read.)"""
+    dirs = _git_dirs(root)
+    if dirs is None or not any((dirs[0] / name).exists() for name in ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")):
+        return []
+    from salescli.filecheck import conflict_markers
+    from salescli.safefile import read_text
+
+    found = []
+    for name, stages in sorted(unmerged_files(root).items()):
+        try:
+            marked = {2, 3} <= stages and bool(conflict_markers(read_text(root / name)))
+        except DataError:
+            marked = False
+        if not marked:
+            found.append((name, why_unmerged(root, name, stages)))
+    return found
+
+
 # ---- the merge driver's fallback: git's own line merge ------------------------------------------
 
 def line_merge(base: str, ours: str, theirs: str) -> str | None:
-    """git's own three-way line merge, or None when it conflicts."""
+    """git's own three-way line merge (`git merge-file --diff3`): the text, with markers labelled ours,
+    base and theirs around each hunk both sides changed; None when git cannot run it."""
     import subprocess
     import tempfile
 
@@ -258,10 +402,14 @@ def line_merge(base: str, ours: str, theirs: str) -> str | None:
         paths = []
         for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
             path = Path(folder) / name
-            path.write_text(text, encoding="utf-8")
+            path.write_bytes(text.encode("utf-8"))
             paths.append(str(path))
-        done = subprocess.run(["git", "merge-file", "-p", *paths], capture_output=True)
-    return done.stdout.decode("utf-8") if done.returncode == 0 else None
+        try:
+            done = subprocess.run(["git", "merge-file", "-p", "--diff3", "-L", "ours", "-L", "base", "-L", "theirs",
+                                   *paths], capture_output=True)
+        except OSError:
+            return None
+    return done.stdout.decode("utf-8") if 0 <= done.returncode < 128 else None
 
 
 def merge_file_by_lines(base: Path, ours: Path, theirs: Path, name: str) -> int:

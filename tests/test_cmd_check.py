@@ -176,7 +176,8 @@ def test_what_would_hide_data_or_stop_a_file_being_read_is_named(folder: Path, r
         "far.yaml:3:41: 9999-12-31 is outside the years salescli works with (1900–2999)\n"
         "far.yaml:4:41: '10000000000000' is more than salescli takes as an amount (at most 999,999,999,999)\n"
         "fifo.yaml: cannot read: it is a named pipe (FIFO), not a regular file; salescli reads only plain files\n"
-        "log.yaml:4:1: unresolved merge conflict about `log`: keep one side, delete the <<<<<<< ======= >>>>>>> lines\n"
+        "log.yaml:4:1: unresolved merge conflict about `log: the 2026-01-02 note event`: keep one side, delete the "
+        "<<<<<<< ======= >>>>>>> lines\n"
         "loop.yaml: cannot read: it is a symbolic link that loops back on itself\n"
         "nul.yaml:3:43: the file holds a control character (U+0000) that YAML does not allow; delete it\n")
 
