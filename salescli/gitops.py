@@ -241,8 +241,12 @@ def commit_paths(root: Path, paths: list[str], message: str) -> list[str]:
     return staged
 
 
+PUSH_ATTEMPTS = 5  # a push refused because another rep pushed meanwhile is tried again, after a pull, this often
+
+
 def sync(root: Path, *, message: str | None, push: bool) -> Synced:
-    """Commit the data folder's pending changes, pull (merging), push."""
+    """Commit the data folder's pending changes, pull (merging), push; when the push is refused because
+    another rep pushed meanwhile, pull and push again (PUSH_ATTEMPTS times in all)."""
     _require_repository(root)
     pending = _pending(root)
     committed = commit_paths(root, list(DATA_PATHS), message or _sync_message(pending)) if pending else []
@@ -252,32 +256,82 @@ def sync(root: Path, *, message: str | None, push: bool) -> Synced:
         lines.append(_("No remote to pull from or push to: add the team's with `git remote add origin URL`."))
         return Synced(lines, [])
     upstream = _git(root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{u}").returncode == 0
-    if upstream:
-        before = _git(root, "rev-parse", "HEAD").stdout.strip()
-        pulled = _git(root, "pull", "--no-rebase", "--no-edit")
-        conflicts = _git(root, "diff", "--name-only", "--diff-filter=U").stdout.split()
-        if conflicts:
-            return Synced(lines + [_(
-                "Conflict in {files}: both sides changed the same value. The file has <<<<<<< ours ======= theirs "
-                ">>>>>>> around it (`salescli check` names it): keep one side, delete the marker lines, then `git "
-                "add {paths}`, `git commit --no-edit` and `salescli sync` again. Nothing was pushed.").format(
-                files=joined(conflicts), paths=" ".join(conflicts))], conflicts)
-        if pulled.returncode != 0:
-            if _no_identity(pulled.stderr):
-                raise DataError(_(NO_IDENTITY))
-            raise DataError(_("`git pull` failed: {problem}").format(problem=_last_line(pulled)), path=root)
-        changed = _git(root, "diff", "--name-only", before, "HEAD").stdout.split()
-        lines.append(ngettext("Pulled {count} changed file from the team.", "Pulled {count} changed files from the team.",
-                              len(changed)).format(count=len(changed)) if changed
-                     else _("Already up to date with the team."))
-    if push:
-        pushed = _git(root, "push", *([] if upstream else ["--set-upstream", "origin", "HEAD"]))
-        if pushed.returncode != 0:
-            raise DataError(_("`git push` failed: {problem} (run `salescli sync` again to pull first)").format(
-                problem=_last_line(pushed)),
-                            path=root)
-        lines.append(_("Pushed."))
-    return Synced(lines, [])
+    for _attempt in range(PUSH_ATTEMPTS):
+        conflicts = _pull(root, lines) if upstream else []
+        if conflicts or not push:
+            return Synced(lines, conflicts)
+        if _pushed(root, upstream=upstream):
+            lines.append(_("Pushed."))
+            return Synced(lines, [])
+        upstream = True
+        lines.append(_("Another rep pushed meanwhile: pulling their changes and pushing again."))
+    raise DataError(_("`git push` was refused {count} times: other reps kept pushing meanwhile. Your changes are "
+                      "committed here; run `salescli sync` again in a minute.").format(count=PUSH_ATTEMPTS), path=root)
+
+
+def _pull(root: Path, lines: list[str]) -> list[str]:
+    """Fetch and merge the team's changes (saying what came), with a merge commit in the folder's
+    language; the files left in conflict (then `lines` says why, file by file, and what to do)."""
+    before = _git(root, "rev-parse", "HEAD").stdout.strip()
+    fetched = _git(root, "fetch", "--quiet")
+    if fetched.returncode != 0:
+        raise DataError(_("`git fetch` failed: {problem}").format(problem=_last_line(fetched)), path=root)
+    merged = _git(root, "merge", "--no-edit", "--message", _("salescli sync: merged the team's changes"), "@{u}")
+    unmerged = unmerged_files(root)
+    if unmerged:
+        lines.append(_conflict_report(root, unmerged))
+        return sorted(unmerged)
+    if merged.returncode != 0:
+        if _no_identity(merged.stderr):
+            raise DataError(_(NO_IDENTITY))
+        raise DataError(_("`git merge` of the team's changes failed: {problem}").format(problem=_last_line(merged)),
+                        path=root)
+    changed = _git(root, "diff", "--name-only", before, "HEAD").stdout.split()
+    lines.append(ngettext("Pulled {count} changed file from the team.", "Pulled {count} changed files from the team.",
+                          len(changed)).format(count=len(changed)) if changed
+                 else _("Already up to date with the team."))
+    return []
+
+
+def _pushed(root: Path, *, upstream: bool) -> bool:
+    """Push; False when the push was refused because another rep pushed meanwhile (then pull again)."""
+    team = _git(root, "rev-parse", "--verify", "--quiet", "@{u}").stdout.strip() if upstream else ""
+    pushed = _git(root, "push", "--porcelain", *([] if upstream else ["--set-upstream", "origin", "HEAD"]))
+    if pushed.returncode == 0:
+        return True
+    if not (_moved(root, team) if upstream else _track(root)):
+        raise DataError(_("`git push` failed: {problem}").format(problem=_refusal(pushed)), path=root)
+    return False
+
+
+def _moved(root: Path, before: str) -> bool:
+    """Whether the team's branch moved on since `before` (another rep pushed meanwhile): a refused push
+    is then pulled and tried again, whatever words git and the remote refused it with."""
+    fetched = _git(root, "fetch", "--quiet").returncode == 0
+    return fetched and _git(root, "rev-parse", "--verify", "--quiet", "@{u}").stdout.strip() != before
+
+
+def _refusal(pushed: CompletedProcess[str]) -> str:
+    """Why `git push --porcelain` failed: the status of the refused branch, else git's last line."""
+    refused = [line.split("\t")[-1] for line in pushed.stdout.splitlines() if line.startswith("!")]
+    return refused[0] if refused else _last_line(pushed)
+
+
+def _track(root: Path) -> bool:
+    """Make origin's branch of this branch's name its upstream (a first push found it there already)."""
+    branch = _git(root, "rev-parse", "--abbrev-ref", "HEAD").stdout.strip()
+    fetched = _git(root, "fetch", "--quiet", "origin").returncode == 0
+    return fetched and _git(root, "branch", "--quiet", f"--set-upstream-to=origin/{branch}").returncode == 0
+
+
+def _conflict_report(root: Path, unmerged: dict[str, set[int]]) -> str:
+    files = [f"  {name}: {why_unmerged(root, name, stages)}" for name, stages in sorted(unmerged.items())]
+    return "\n".join([ngettext("Conflict: git could not merge {count} file with the team's version:",
+                                "Conflict: git could not merge {count} files with the team's version:",
+                                len(unmerged)).format(count=len(unmerged)), *files, _(
+        "Keep one side of each conflict (delete the <<<<<<< ======= >>>>>>> lines; `salescli check` names them; "
+        "`git rm` a file to delete it), then `git add {paths}`, `git commit --no-edit` and `salescli sync` again. "
+        "Nothing was pushed.").format(paths=" ".join(sorted(unmerged)))])
 
 
 def _pending(root: Path) -> list[str]:
@@ -287,9 +341,15 @@ def _pending(root: Path) -> list[str]:
 
 
 def _sync_message(pending: list[str]) -> str:
+    """The commit message of `sync`, in the folder's language: how many customers, the first few ids."""
     names = [Path(path.split(" -> ")[-1]).stem for path in pending if path.startswith("customers/")]
-    shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-    return f"salescli sync: {len(names)} customer{'s' if len(names) != 1 else ''}" + (f" ({shown})" if names else "")
+    if not names:
+        return _("salescli sync: settings and templates")
+    shown = joined(names[:5]) if len(names) <= 5 else ngettext(
+        "{names} and {count} more", "{names} and {count} more", len(names) - 5).format(
+        names=joined(names[:5]), count=len(names) - 5)
+    return ngettext("salescli sync: {count} customer ({names})", "salescli sync: {count} customers ({names})",
+                    len(names)).format(count=len(names), names=shown)
 
 
 def _require_repository(root: Path) -> None:
