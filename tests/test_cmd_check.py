@@ -199,3 +199,14 @@ def test_settings_changed_while_check_runs_are_said_not_mixed(folder: Path, run,
                              "run it again\n")
     monkeypatch.setattr(foldercheck, "_check_file", real)
     assert run("check").stdout == "1 file checked: no problems\n"
+
+
+def test_conflict_markers_are_named_by_what_they_are_about(folder: Path, run) -> None:
+    write(folder, "p", "name: P\ntrust:\n  people:\n<<<<<<< ours\n  - {name: 王强, title: 科长}\n=======\n"
+                       "  - {name: 王强, title: 处长}\n>>>>>>> theirs\ncontact:\n<<<<<<< ours\n=======\n"
+                       "  postcode: '430000'\n>>>>>>> theirs\nlog:\n- {date: 2026-01-01, event: added}\n")
+    result = run("check", "--format", "json")
+    assert result.exit_code == 1
+    assert [(problem["line"], problem["code"], problem["message"].split(":")[0]) for problem in
+            json.loads(result.stdout)] == [(4, "conflict", "unresolved merge conflict about `trust.people"),
+                                           (10, "conflict", "unresolved merge conflict about `contact.postcode`")]
