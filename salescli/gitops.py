@@ -325,7 +325,8 @@ def _track(root: Path) -> bool:
 
 
 def _conflict_report(root: Path, unmerged: dict[str, set[int]]) -> str:
-    files = [f"  {name}: {why_unmerged(root, name, stages)}" for name, stages in sorted(unmerged.items())]
+    files = ["  " + _("{key}: {problem}").format(key=name, problem=why_unmerged(root, name, stages))
+             for name, stages in sorted(unmerged.items())]
     return "\n".join([ngettext("Conflict: git could not merge {count} file with the team's version:",
                                 "Conflict: git could not merge {count} files with the team's version:",
                                 len(unmerged)).format(count=len(unmerged)), *files, _(

@@ -63,6 +63,7 @@ def test_two_reps_visits_are_merged(team: tuple[Path, Path]) -> None:
 def test_a_conflict_is_named_with_the_next_step(team: tuple[Path, Path]) -> None:
     a, b = team
     _shared_customer(a, b)
+    invoke(a, "sync")
     invoke(a, "set", "zj", "field=bank")
     invoke(b, "set", "zj", "field=房地产")
     invoke(a, "sync")
@@ -191,3 +192,9 @@ def test_sync_writes_its_commit_messages_in_the_folders_language(tmp_path: Path)
     assert invoke(b, "sync").stdout == "已提交 1 个改动的文件。\n从团队拉取了 7 个有改动的文件。\n已推送。\n"
     assert git(b, "log", "-2", "--format=%s").splitlines() == ["salescli sync：合并团队的改动",
                                                                "salescli sync：1 个客户（zj）"]
+    invoke(a, "sync")
+    invoke(a, "set", "zj", "field=bank")
+    invoke(b, "set", "zj", "field=房地产")
+    invoke(a, "sync")
+    assert invoke(b, "sync").stdout.splitlines()[1:3] == ["冲突：有 1 个文件 git 无法与团队的版本自动合并：",
+                                                         "  customers/zj.yaml：双方改得不一样：`field`（第 10 行）"]
