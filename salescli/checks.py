@@ -206,16 +206,3 @@ SIMILAR_NAME = "similar-name"  # a finding that is a warning: `check` says it an
 class _Named(NamedTuple):
     id: str
     name: str
-
-
-def conflict_markers(text: str) -> list[tuple[int, str]]:
-    """Lines (1-based) where an unresolved merge conflict starts, with the field it is about."""
-    found = []
-    lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        if line.startswith("<<<<<<< "):
-            following = lines[number] if number < len(lines) else ""
-            about = "log" if following.lstrip().startswith(("- ", "=======")) else following.split(":", 1)[0]
-            found.append((number, about.strip() or "?"))
-    return found
-
