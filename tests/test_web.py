@@ -33,8 +33,11 @@ def app_for(root: Path, **settings: Any) -> Flask:
     return app
 
 
-def client_for(root: Path, **settings: Any) -> FlaskClient:
-    return app_for(root, **settings).test_client()
+def client_for(root: Path, *, origin: str = BASE, **settings: Any) -> FlaskClient:
+    """A browser's client: its POSTs say they come from `origin` (a browser sends the page's own)."""
+    client = app_for(root, **settings).test_client()
+    client.environ_base["HTTP_ORIGIN"] = origin
+    return client
 
 
 @pytest.fixture
@@ -136,7 +139,7 @@ def test_the_board_filters_by_owner_field_area_and_channel(client: FlaskClient, 
 def test_in_chinese_the_columns_have_the_course_names(sample: Path) -> None:
     html = page(client_for(sample, language="zh"), "/")
     assert '<html lang="zh-CN">' in html
-    names = re.findall(r'<span class="number">\d</span> (\S+)', html)
+    names = re.findall(r"<h2 id=\"stage-\w+\">\s*<span class=\"number\">\d</span> (\S+)", html)
     assert names == STAGES_ZH
     assert "房地产企业" in html  # the field filter's labels
 
@@ -255,10 +258,25 @@ def test_the_route_page_and_its_calendar_file(client: FlaskClient, sample: Path,
     assert response.data == written.read_bytes()
 
 
-def test_the_customer_list_searches_names_and_ids(client: FlaskClient) -> None:
+def listed_ids(html: str) -> set[str]:
+    return set(re.findall(r'<a href="/customer/([^"]+)">', html.split("<tbody>")[1]))
+
+
+def cli_ids(root: Path, text: str) -> set[str]:
+    return {row["id"] for row in cli_json(root, "list", text)}
+
+
+def test_the_customer_list_searches_as_the_command_line_does(client: FlaskClient, sample: Path) -> None:
     assert "35 customers." in text_of(page(client, "/customers"))
-    html = page(client, "/customers?q=武汉")
-    assert all("武汉" in name for name in re.findall(r'<a href="/customer/[^"]+">([^<]+)</a>', html))
+    # the owner, a contact's name, a phone number, a word of an address: as `salescli list TEXT` finds them
+    for text in ("张伟", "王强", "13985822416", "金银湖"):
+        found = listed_ids(page(client, f"/customers?q={text}"))
+        assert found and found == cli_ids(sample, text), text
+    # and as a CUSTOMER argument names one: the name's pinyin initials, characters in order, the id's start
+    assert listed_ids(page(client, "/customers?q=thjc")) == {"tianhejichangkuojianzhihuibu"}
+    assert listed_ids(page(client, "/customers?q=天河扩建")) == {"tianhejichangkuojianzhihuibu"}
+    assert listed_ids(page(client, "/customers?q=tianhe")) == {"tianhejichangkuojianzhihuibu"}
+    assert listed_ids(page(client, "/customers?q=没有这个")) == set()
 
 
 def test_a_change_on_disk_shows_at_the_next_load(client: FlaskClient, sample: Path) -> None:
@@ -266,7 +284,7 @@ def test_a_change_on_disk_shows_at_the_next_load(client: FlaskClient, sample: Pa
     path = customer_file(sample, DEMO)
     path.write_text(path.read_text() + "- {date: 2026-11-26, event: stage, stage: objections}\n")
     html = page(client, "/")
-    objections = html.split('data-stage="objections"')[1].split('data-stage="close"')[0]
+    objections = html.split('<section class="column" data-stage="objections"')[1].split('<section class="column"')[0]
     assert f'data-customer="{DEMO}"' in objections
 
 
@@ -304,18 +322,25 @@ def test_closing_without_a_value_takes_the_target(client: FlaskClient, sample: P
     assert appended(client, sample, DEMO, "advance", form) == b"- {date: 2026-11-26, event: won, value: 80000}\n"
 
 
-def test_a_write_the_cli_refuses_is_refused_with_its_message(client: FlaskClient, sample: Path) -> None:
+def test_a_write_the_cli_refuses_is_refused_in_the_pages_own_words(client: FlaskClient, sample: Path) -> None:
+    """The refusal names the form's field, not the command line's flag."""
     before = files(sample)
     response = post(client, f"/customer/{PROSPECT}/advance", {"back": "board", "stage": "close", "value": ""})
     assert response.status_code == 400
-    message = "closing needs the value won: pass --value AMOUNT (or set a target with `salescli target`)"
-    assert f"Error: {message}" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "Error: Value won: give the value won (the deal has no target to take it from)" in html
+    assert "--" not in text_of(html.split('<div class="messages"')[1].split("</div>")[0])
     assert files(sample) == before
     cli = invoke(sample, "advance", PROSPECT, "close")
-    assert (cli.exit_code, cli.stderr) == (2, f"Error: {message}\n")
+    assert (cli.exit_code, cli.stderr) == (
+        2, "Error: closing needs the value won: pass --value AMOUNT (or set a target with `salescli target`)\n")
     response = post(client, f"/customer/{PROSPECT}/advance", {"stage": "lost"})
     assert response.status_code == 400
-    assert "say why the deal was lost: --reason TEXT" in response.get_data(as_text=True)
+    assert "Error: Why it was lost: say why the deal was lost" in response.get_data(as_text=True)
+    response = post(client, f"/customer/{DEMO}/visit", {"date": "2026-12-01", "note": "x"})
+    assert response.status_code == 400
+    assert ("Error: Date: 2026-12-01 is after today (2026-11-26): the log records what has happened; put a planned "
+            "visit under Next visit") in response.get_data(as_text=True)
     assert files(sample) == before
 
 
@@ -340,11 +365,12 @@ def test_a_target_needs_a_value_or_a_date_and_the_form_keeps_what_was_typed(clie
     before = files(sample)
     response = post(client, f"/customer/{PROSPECT}/target", {"value": "", "by": "", "note": "甲方推迟"})
     html = response.get_data(as_text=True)
-    assert response.status_code == 400 and "Error: give --value, --by or both" in html
+    assert response.status_code == 400 and "Error: Value: give a value, a date to close by, or both" in html
     assert 'name="note" value="甲方推迟"' in html
     response = post(client, f"/customer/{PROSPECT}/target", {"value": "很多"})
     assert response.status_code == 400
-    assert "&#39;很多&#39; is not an amount; write e.g. 48000, 48,000, 4.8万, 48k or 五万" in response.get_data(as_text=True)
+    assert ("Error: Value: &#39;很多&#39; is not an amount; write e.g. 48000, 48,000, 4.8万, 48k or 五万"
+            in response.get_data(as_text=True))
     assert files(sample) == before
 
 
@@ -365,6 +391,7 @@ def test_a_token_from_another_session_is_refused(sample: Path) -> None:
     app = app_for(sample)
     theirs = token(app.test_client())
     mine = app.test_client()
+    mine.environ_base["HTTP_ORIGIN"] = BASE
     page(mine, "/")
     response = mine.post(f"/customer/{DEMO}/advance", data={"csrf_token": theirs, "stage": "objections"},
                          base_url=BASE)
@@ -459,7 +486,7 @@ def test_pages_forbid_outside_scripts_and_framing(client: FlaskClient) -> None:
 
 def test_a_password_guards_every_page(sample: Path) -> None:
     before = files(sample)
-    client = client_for(sample, password="换个密码", loopback=False)
+    client = client_for(sample, password="换个密码", loopback=False, origin="http://192.0.2.1:8765")
     response = client.get("/forecast", base_url="http://192.0.2.1:8765")
     assert response.status_code == 302 and response.headers["Location"].startswith("/login?next=/forecast")
     assert client.post(f"/customer/{DEMO}/advance", data={"stage": "objections"},
@@ -474,7 +501,7 @@ def test_a_password_guards_every_page(sample: Path) -> None:
                         base_url="http://192.0.2.1:8765")
     assert right.status_code == 303 and right.headers["Location"] == "/forecast"
     assert client.get("/forecast", base_url="http://192.0.2.1:8765").status_code == 200
-    other = client_for(sample, password="换个密码", loopback=False)
+    other = client_for(sample, password="换个密码", loopback=False, origin="http://192.0.2.1:8765")
     assert other.get("/login?token=%E6%8D%A2%E4%B8%AA%E5%AF%86%E7%A0%81",
                      base_url="http://192.0.2.1:8765").status_code == 303
     assert other.get("/", base_url="http://192.0.2.1:8765").status_code == 200
