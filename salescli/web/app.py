@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import hmac
+import math
 import os
 import secrets
 import threading
@@ -166,7 +167,7 @@ def _guard(app: Flask, settings: Settings) -> None:
     @app.before_request
     def checks() -> Any:
         _speak(settings)
-        host = request.environ.get("HTTP_HOST", "").strip()
+        host = (request.environ.get("HTTP_HOST") or "").strip()
         if not host:
             abort(400, _("The request names no host (its Host header is missing or empty)."))
         if settings.loopback and _hostname(request.host) not in LOOPBACK_NAMES:
@@ -199,7 +200,7 @@ def _guard(app: Flask, settings: Settings) -> None:
         client = request.remote_addr or "?"
         waiting = throttle.wait(client)
         if waiting:
-            seconds = int(waiting) + 1
+            seconds = math.ceil(waiting)
             response = Response(render_template("login.html", failed=False, wait=seconds, **_common(None)), 429)
             response.headers["Retry-After"] = str(seconds)
             return response
@@ -594,11 +595,12 @@ def _write(reference: str, write: Callable[[Folder], tuple[str, int]]) -> Any:
     return _back(reference)
 
 
-def _refused(reference: str, problem: SalesError) -> Any:
+def _refused(reference: str, problem: SalesError, *, said: str | None = None) -> Any:
     status = 400 if isinstance(problem, InvalidValue) else 409
+    error = said or str(problem)
     if request.form.get("back") == "board" or reference == "":
-        return board_page(error=str(problem), status=status, fragment=bool(request.headers.get(FETCHED)))
-    return customer_page(reference, error=str(problem), form=request.form, status=status)
+        return board_page(error=error, status=status, fragment=bool(request.headers.get(FETCHED)))
+    return customer_page(reference, error=error, form=request.form, status=status)
 
 
 def _back(reference: str) -> Any:
@@ -619,8 +621,7 @@ def undo() -> Any:
     try:
         f.undo(Written(kept["customer"], kept["at"], kept["text"], kept["digest"]))
     except SalesError as problem:
-        return _refused(kept["customer"], InvalidValue(_("Cannot undo: %(problem)s") % {"problem": problem})
-                        if isinstance(problem, InvalidValue) else problem)
+        return _refused(kept["customer"], problem, said=_("Cannot undo: %(problem)s") % {"problem": problem})
     flash(_("Undone: %(what)s") % {"what": kept["said"]})
     return _back(kept["customer"])
 
