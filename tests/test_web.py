@@ -139,7 +139,7 @@ def test_the_board_filters_by_owner_field_area_and_channel(client: FlaskClient, 
 def test_in_chinese_the_columns_have_the_course_names(sample: Path) -> None:
     html = page(client_for(sample, language="zh"), "/")
     assert '<html lang="zh-CN">' in html
-    names = re.findall(r"<h2 id=\"stage-\w+\">\s*<span class=\"number\">\d</span> (\S+)", html)
+    names = re.findall(r"<h2 id=\"stage-\w+\">\s*<span class=\"step\">\d</span> (\S+)", html)
     assert names == STAGES_ZH
     assert "房地产企业" in html  # the field filter's labels
 
