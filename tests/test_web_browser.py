@@ -215,6 +215,11 @@ def test_at_1366_pixels_the_eight_columns_fit_and_dates_do_not_wrap(browser: Any
         heights = page.evaluate("""[...document.querySelectorAll('.card dd')].map(dd => {
             const line = parseFloat(getComputedStyle(dd).lineHeight); return dd.getBoundingClientRect().height / line; })""")
         assert heights and max(heights) < 1.5  # one line each
+        cut = page.evaluate("""[...document.querySelectorAll('.card dd, .card dt')].filter(cell =>
+            cell.scrollWidth > cell.clientWidth + 1 ||
+            cell.getBoundingClientRect().right > cell.closest('.card').getBoundingClientRect().right + 1
+        ).map(cell => cell.innerText)""")
+        assert cut == []  # nor cut off
     finally:
         context.close()
 

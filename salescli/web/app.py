@@ -128,6 +128,7 @@ def _serialize(app: Flask) -> None:
     serve = app.wsgi_app
 
     def one_at_a_time(environ: Any, start_response: Any) -> Any:
+        environ["salescli.asked"] = time.monotonic_ns()  # (a look at the files begun after this saw every change)
         with lock:
             repository.forget()  # a request starts knowing nothing of the files, as a command does
             return list(serve(environ, start_response))
@@ -146,7 +147,7 @@ def folder() -> Folder:
     if "folder" not in g:
         settings = settings_of(current_app)
         g.folder = Folder(current_app.extensions["salescli.snapshot"], settings.root, settings.today,
-                          language=settings.language, commit=settings.commit)
+                          language=settings.language, commit=settings.commit, asked=request.environ.get("salescli.asked"))
     found: Folder = g.folder
     return found
 

@@ -51,16 +51,21 @@ class Snapshot:
 
     root: Path | None = None
     version: int = 0
+    swept: int | None = None  # when the last look at the files began (time.monotonic_ns)
     _entries: dict[str, _Entry] = field(default_factory=dict)
     _customers: list[Customer] = field(default_factory=list)
     _problems: list[DataError] = field(default_factory=list)
     _derived: dict[Any, Any] = field(default_factory=dict)
 
-    def read(self, folder: ApiFolder) -> tuple[list[Customer], list[DataError]]:
-        """The folder's customers and unreadable files, brought up to date."""
+    def read(self, folder: ApiFolder, *, asked: int | None = None) -> tuple[list[Customer], list[DataError]]:
+        """The folder's customers and unreadable files, brought up to date — unless a look at the files
+        began after `asked` (time.monotonic_ns: when the request came), which saw every change made before."""
         files = folder.data_folder.customers
         if self.root != files:
-            self.root, self._entries = files, {}
+            self.root, self._entries, self.swept = files, {}, None
+        elif asked is not None and self.swept is not None and self.swept >= asked:
+            return self._customers, self._problems  # (requests that waited their turn behind one look share it)
+        self.swept = time.monotonic_ns()
         now = time.time_ns()
         listing = _listing(files)
         changed = [name for name, identity in listing.items()
@@ -92,11 +97,13 @@ class Snapshot:
 
 
 def _listing(files: Path) -> dict[str, cache.Identity]:
+    """Each customer file's identity (a stat each, as the parse cache takes them)."""
     found = {}
+    stat, identity = os.stat, cache.identity
     prefix = os.path.join(files, "")
     for name in datafolder.customer_names(files):
         try:
-            found[name] = cache.identity(os.stat(prefix + name))
+            found[name] = identity(stat(prefix + name))
         except OSError:
             found[name] = (-1, -1, -1, -1)  # (reading it says what is wrong)
     return found
@@ -126,21 +133,22 @@ def _whole(folder: ApiFolder, listing: dict[str, cache.Identity], now: int) -> d
 class Folder(ApiFolder):
     """The API's Folder, its customers from the server's Snapshot."""
 
-    def __init__(self, snapshot: Snapshot, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, snapshot: Snapshot, *args: Any, asked: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.snapshot = snapshot
+        self.asked = asked  # when the request came (time.monotonic_ns)
         self._read: list[Customer] | None = None
 
     def customers(self) -> list[Customer]:
         """The customers as of this Folder's first look (one request's), or since its last write."""
         if self._read is None:
-            customers, problems = self.snapshot.read(self)
+            customers, problems = self.snapshot.read(self, asked=self.asked)
             self._skipped(problems)
             self._read = customers
         return self._read
 
     def wrote(self, path: Path, message: str) -> None:
-        self._read = None  # (the next look sees the write)
+        self._read = self.asked = None  # (the next look sees the write)
         super().wrote(path, message)
 
     def named(self) -> list[matching.Named]:

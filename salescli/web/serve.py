@@ -97,16 +97,13 @@ def _server(app: Any, listening: socket.socket) -> Any:
 
 
 def _warm(app: Any) -> None:
-    """Read the folder once before serving (the parse cache built where it is missing), so that the
-    first page comes at once; a folder that cannot be read is said by the page."""
-    with app.test_request_context("/", base_url="http://127.0.0.1/"):
-        from salescli.errors import SalesError
-        from salescli.web.app import folder
-
-        try:
-            folder().customers()
-        except SalesError:
-            pass
+    """Read the folder and draw the board once before serving (the parse cache is built where it is
+    missing, the templates compiled), so that the first page comes at once; a folder that cannot be
+    read is said by the page."""
+    client = app.test_client()
+    with client.session_transaction(base_url="http://127.0.0.1/") as session:
+        session["signed_in"] = True  # (a password's page would be the login's)
+    client.get("/", base_url="http://127.0.0.1/")
 
 
 def reachable(host: str) -> list[str]:
