@@ -333,14 +333,14 @@ def _settings_key(f: Folder) -> tuple[Any, ...]:
 def _board(f: Folder, args: Mapping[str, str], more: list[str]) -> tuple[pages.Board, tuple[Any, ...]]:
     """The board the query asks for, and the key it is kept under until a file changes."""
     key = _settings_key(f)
-    customers = f.customers()
-    own = f.derived(("own", key), lambda: pages.default_owner(customers, f.config.user, today=f.today))
+    entries = [one for one in f.each(("entry", f.today), lambda customer: pages.entry(customer, today=f.today)) if one]
+    own = f.derived(("own", key), lambda: pages.default_owner(entries, f.config.user))
     filters = pages.Filters.of(args, owner=own)
     shown = {stage: pages.CARDS_SHOWN + pages.MORE_SHOWN * more.count(stage.value) for stage in Stage
              if stage.value in more}
     narrowed = own if filters.owner == own and "owner" not in args else None
     key = ("board", key, filters, tuple(sorted(shown.items())), narrowed)
-    return f.derived(key, lambda: pages.board(customers, filters, today=f.today, config=f.config, language=f.language,
+    return f.derived(key, lambda: pages.board(entries, filters, today=f.today, config=f.config, language=f.language,
                                              shown=shown, own=narrowed)), key
 
 
@@ -349,10 +349,21 @@ def board_page(*, error: str | None = None, status: int = 200, fragment: bool = 
     more = [value for value in request.args.getlist("more") if value in {stage.value for stage in Stage}]
     shown, key = _board(f, request.args, more)
     query = urlencode([(name, request.args[name]) for name in pages.FILTERS if name in request.args])
-    common = _common(f)
     settings = settings_of(current_app)
+    common = {**_common(f), "read_only": settings.read_only}
+    card_template = current_app.jinja_env.get_template("card.html")
+
+    def card_html(card: pages.Card) -> Markup:
+        """A card drawn once, and again only when it changes (a move redraws one card, not a board's)."""
+        stale = card.stale and (card.stale.days_in_stage, card.stale.limit, card.stale.visit_overdue_days)
+        drawn: Markup = f.snapshot.drawn((id(card.customer), card.deal.name, card.days_in_stage, stale, query,
+                                          f.language, f.today, settings.read_only), card.customer,
+                                         lambda: Markup(card_template.render(card=card, query=query, **common)))
+        return drawn
+
     columns = f.derived(("columns", key, query, tuple(more), settings.read_only), lambda: Markup(render_template(
-        "columns.html", board=shown, query=query, more=more, won_days=pages.WON_SHOWN_DAYS, **common)))
+        "columns.html", board=shown, query=query, more=more, won_days=pages.WON_SHOWN_DAYS, card_html=card_html,
+        **common)))
     return render_template("board_body.html" if fragment else "board.html", board=shown, query=query, error=error,
                            columns=columns, stages=list(Stage), on_board=True, cards_shown=pages.CARDS_SHOWN,
                            **common), status

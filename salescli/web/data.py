@@ -56,6 +56,8 @@ class Snapshot:
     _customers: list[Customer] = field(default_factory=list)
     _problems: list[DataError] = field(default_factory=list)
     _derived: dict[Any, Any] = field(default_factory=dict)
+    _each: dict[Any, dict[str, Any]] = field(default_factory=dict)  # per key, per file: what `each` made of it
+    _drawn: dict[Any, tuple[Customer, Any]] = field(default_factory=dict)
 
     def read(self, folder: ApiFolder, *, asked: int | None = None) -> tuple[list[Customer], list[DataError]]:
         """The folder's customers and unreadable files, brought up to date — unless a look at the files
@@ -75,17 +77,47 @@ class Snapshot:
             return self._customers, self._problems
         if len(changed) > REREAD_AT_MOST:
             self._entries = _whole(folder, listing, now)
+            self._each.clear()
         else:
             for name in gone:
                 del self._entries[name]
             for name in changed:
                 self._entries[name] = _one(files / name, listing[name], now)
+            for made in self._each.values():
+                for name in (*gone, *changed):
+                    made.pop(name, None)
         self._customers = [entry.customer for _name, entry in sorted(self._entries.items()) if entry.customer]
         self._problems = sorted((entry.problem for entry in self._entries.values() if entry.problem),
                                 key=lambda problem: str(problem.path))
         self.version += 1
         self._derived.clear()
         return self._customers, self._problems
+
+    def each(self, key: Any, make: Callable[[Customer], Any]) -> list[Any]:
+        """`make(customer)` of every customer, in file order; each kept, under `key`, until its own
+        file changes (a move then works out one customer again, not ten thousand)."""
+        if key not in self._each:
+            if len(self._each) >= 8:
+                self._each.clear()
+            self._each[key] = {}
+        made = self._each[key]
+        found = []
+        for name, entry in sorted(self._entries.items()):
+            if entry.customer is not None:
+                if name not in made:
+                    made[name] = make(entry.customer)
+                found.append(made[name])
+        return found
+
+    def drawn(self, key: Any, customer: Customer, make: Callable[[], Any]) -> Any:
+        """What `make` draws of one customer, kept under `key` (which holds the customer's id: the
+        customer is kept with it, so that the id stays its own)."""
+        found = self._drawn.get(key)
+        if found is None:
+            if len(self._drawn) >= 5000:
+                self._drawn.clear()
+            found = self._drawn[key] = (customer, make())
+        return found[1]
 
     def derived(self, key: Any, make: Callable[[], Any]) -> Any:
         """What `make` works out from the customers as they are now (kept, under `key`, until they change)."""
@@ -169,6 +201,11 @@ class Folder(ApiFolder):
         for warning in warnings:
             self.warn(warning)
         return value
+
+    def each(self, key: Any, make: Callable[[Customer], Any]) -> list[Any]:
+        """`make(customer)` of every customer as of now, each kept until its file changes (`key` as for `derived`)."""
+        self.customers()
+        return self.snapshot.each(key, make)
 
 
 @dataclass(frozen=True)

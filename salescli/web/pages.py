@@ -38,9 +38,12 @@ class Filters:
         return cls(**{name: values.get(name) or None for name in FILTERS if name != "owner"},
                    owner=values["owner"] or None if "owner" in values else owner)
 
-    def keeps(self, customer: Customer) -> bool:
-        return all(wanted is None or str(customer.get(name) or "") == wanted
-                   for name, wanted in self.items())
+    def kept(self, entries: Sequence[Entry]) -> list[Entry]:
+        """The entries whose values are those wanted."""
+        wanted = [(position, value) for position, (_name, value) in enumerate(self.items()) if value is not None]
+        if not wanted:
+            return list(entries)
+        return [one for one in entries if all(one.values[position] == value for position, value in wanted)]
 
     def items(self) -> list[tuple[str, str | None]]:
         return [(name, getattr(self, name)) for name in FILTERS]
@@ -104,37 +107,48 @@ class Board:
         return sum(column.hidden for column in self.columns)
 
 
-def board(customers: Sequence[Customer], filters: Filters, *, today: date, config: Config,
+@dataclass(frozen=True)
+class Entry:
+    """A customer with deals on the board: those deals, and its values of the FILTERS ('' for none)."""
+
+    customer: Customer
+    deals: tuple[Deal, ...]
+    values: tuple[str, ...]
+
+
+def entry(customer: Customer, *, today: date) -> Entry | None:
+    """The customer's place on the board (None: no deal of it is there). Worked out once per customer
+    and kept while its file is unchanged (see data.Snapshot.each)."""
+    since = today - timedelta(days=WON_SHOWN_DAYS)
+    deals = tuple(deal for deal in customer.deals if _on_board(deal, since))
+    return Entry(customer, deals, tuple(str(customer.get(name) or "") for name in FILTERS)) if deals else None
+
+
+def board(entries: Sequence[Entry], filters: Filters, *, today: date, config: Config,
           language: str, shown: Mapping[Stage, int] | None = None, own: str | None = None) -> Board:
     """Eight columns in the course's order: a card per open deal of the customers the filters keep,
     and per deal won in the last WON_SHOWN_DAYS days (at close, or moved on to after-sales service);
-    each column shows its first CARDS_SHOWN cards (`shown`: as many as that for some)."""
-    since = today - timedelta(days=WON_SHOWN_DAYS)
-    on_board = [(customer, deals) for customer in customers
-                if (deals := [deal for deal in customer.deals if _on_board(deal, since)])]
-    kept = [(customer, deals) for customer, deals in on_board if filters.keeps(customer)]
+    each column shows its first CARDS_SHOWN cards (`shown`: as many as that for some). `entries`:
+    each customer's `entry`."""
+    kept = filters.kept(entries)
     stale_deals = {(item.customer.id, item.deal.name): item
-                   for item in stale([customer for customer, _deals in kept], today=today, limits=config.stale_days)}
+                   for item in stale([one.customer for one in kept], today=today, limits=config.stale_days)}
     by_stage: dict[Stage, list[Card]] = {stage: [] for stage in Stage}
-    for customer, deals in kept:
-        for deal in deals:
+    for one in kept:
+        for deal in one.deals:
             days = (today - (deal.stage_since or deal.opened)).days
-            by_stage[deal.stage].append(Card(customer, deal, days, stale_deals.get((customer.id, deal.name))))
+            by_stage[deal.stage].append(Card(one.customer, deal, days, stale_deals.get((one.customer.id, deal.name))))
     return Board(tuple(_column(stage, cards, (shown or {}).get(stage, CARDS_SHOWN)) for stage, cards in by_stage.items()),
-                 filters, _choices([customer for customer, _deals in on_board], config, language), own)
+                 filters, _choices(entries, config, language), own)
 
 
-def default_owner(customers: Sequence[Customer], user: str | None, *, today: date) -> str | None:
+def default_owner(entries: Sequence[Entry], user: str | None) -> str | None:
     """Whose deals a board starts at: the rep's own (`user`, salescli.yaml's) when the whole board
     has more than OWN_DEALS_FROM cards and the rep owns some of them; else everyone's (None)."""
     if not user:
         return None
-    since = today - timedelta(days=WON_SHOWN_DAYS)
-    cards = owned = 0
-    for customer in customers:
-        count = sum(1 for deal in customer.deals if _on_board(deal, since))
-        cards += count
-        owned += count if count and str(customer.get("owner") or "") == user else 0
+    cards = sum(len(one.deals) for one in entries)
+    owned = any(one.values[0] == user for one in entries)
     return user if cards > OWN_DEALS_FROM and owned else None
 
 
@@ -158,10 +172,11 @@ def _latest_won(card: Card) -> tuple[int, str, str]:
     return (-(card.deal.won_date or date.min).toordinal(), card.customer.name, card.deal.name)
 
 
-def _choices(customers: Iterable[Customer], config: Config, language: str) -> dict[str, tuple[tuple[str, str], ...]]:
+def _choices(entries: Iterable[Entry], config: Config, language: str) -> dict[str, tuple[tuple[str, str], ...]]:
     choices = {}
-    for name in FILTERS:
-        values = sorted({str(value) for customer in customers if (value := customer.get(name)) is not None})
+    every = set(one.values for one in entries)
+    for position, name in enumerate(FILTERS):
+        values = sorted({values[position] for values in every} - {""})
         if name in config.vocabularies:
             vocabulary = config.vocabulary(name)
             order = {term.key: position for position, term in enumerate(vocabulary.terms)}
