@@ -281,12 +281,17 @@ def phone(browser: Any) -> Iterator[Any]:
     context.close()
 
 
+def sheet_of(phone: Any, site: str, customer_id: str) -> Any:
+    """The board on the phone, and the Move sheet of the customer's card, opened by a tap."""
+    phone.goto(site + "/")
+    card(phone, customer_id).locator("a.move").tap()
+    return phone.locator("#move-sheet")
+
+
 def test_on_a_phone_a_move_back_asks_first_and_undo_takes_it_back(phone: Any, site: str, sample: Path) -> None:
     path = sample / "customers" / f"{DEMO}.yaml"
     before = path.read_bytes()
-    phone.goto(site + "/")
-    card(phone, DEMO).locator("a.move").tap()
-    sheet = phone.locator("#move-sheet")
+    sheet = sheet_of(phone, site, DEMO)
     assert sheet.locator("h2").inner_text() == "Move 鼎盛房地产开发有限公司 (now demo) to:"
     sheet.locator('.choices button[data-stage="approach"]').tap()
     assert sheet.locator("h2").inner_text() == "Move 鼎盛房地产开发有限公司 back to approach?"
@@ -304,9 +309,7 @@ def test_on_a_phone_a_move_back_asks_first_and_undo_takes_it_back(phone: Any, si
 def test_on_a_phone_a_deal_is_lost_with_a_reason(phone: Any, site: str, sample: Path) -> None:
     path = sample / "customers" / f"{DEMO}.yaml"
     before = path.read_bytes()
-    phone.goto(site + "/")
-    card(phone, DEMO).locator("a.move").tap()
-    sheet = phone.locator("#move-sheet")
+    sheet = sheet_of(phone, site, DEMO)
     sheet.locator('.choices button[data-stage="lost"]').tap()
     assert sheet.locator("h2").inner_text() == "Mark the deal with 鼎盛房地产开发有限公司 lost: why?"
     sheet.locator("button.primary").tap()  # no reason yet: the browser asks for one, nothing is sent
@@ -321,9 +324,11 @@ def test_on_a_phone_the_board_stays_where_the_rep_was(phone: Any, site: str, sam
     phone.goto(site + "/")
     phone.locator('nav.stages a[data-stage="demo"]').tap()  # to the fifth column, by the strip
     until(phone, "Math.abs(document.querySelector('.board').scrollLeft - "
-                 "(document.querySelector('#col-demo').offsetLeft - document.querySelector('.board').offsetLeft)) < 2")
+                 "(document.querySelector('#col-demo').offsetLeft - document.querySelector('.board').offsetLeft)) < 3")
     phone.evaluate("window.scrollTo(0, 120)")
-    where = phone.evaluate("[document.querySelector('.board').scrollLeft, window.scrollY]")
+    where = None
+    while where != (where := phone.evaluate("[document.querySelector('.board').scrollLeft, window.scrollY]")):
+        phone.wait_for_timeout(200)  # (until the smooth scroll and its snap have settled)
     assert where[0] > 1000
     card(phone, DEMO).locator("button.next").tap()  # demo → objections, one tap
     assert done(phone) == "鼎盛房地产开发有限公司 moved to objections."

@@ -15,8 +15,7 @@ pytest.importorskip("flask", reason="the web extra is not installed: pip install
 
 from flask.testing import FlaskClient  # noqa: E402
 
-from tests.conftest import REPO  # noqa: E402
-from tests.test_chinese import _ids, english_words  # noqa: E402
+from tests.test_chinese import _ids, bundled, english_words  # noqa: E402,F401 (bundled: the fixture)
 from tests.test_web import BASE, DEMO, app_for, client_for, text_of, token  # noqa: E402
 
 ATTRIBUTES = re.compile(r'\b(?:title|aria-label|placeholder|alt|data-(?:forward|back|close|lost|choose)|data-label)="([^"]*)"')
@@ -29,15 +28,6 @@ ERRORS = {  # what each asks for, and the status it must answer
     "/reports?from=9999999999999999999天后": 400, "/reports?by=nonsense": 400, "/route?days=x": 400,
     "/route?from=明年某天": 400, "/route.ics?days=0": 400, "/static/nothing.css": 404,
 }
-
-
-@pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("bundled-web")
-    for name in ("customers", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "salescli.yaml", root / "salescli.yaml")
-    return root
 
 
 def leaks(html: str, root: Path, url: str = "") -> set[str]:

@@ -147,12 +147,17 @@ def test_other_commands_never_import_flask() -> None:
     assert done.stdout == "[]\n"
 
 
-@pytest.mark.skipif(not Path(SALESCLI).exists(), reason="salescli is not installed")
-def test_the_installed_command_serves_the_board(sample: Path) -> None:
+def _installed_server(sample: Path) -> subprocess.Popen[str]:
+    """`salescli web` as a rep starts it, in the sample folder, on any free port."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("SALESCLI_")}
     environment["SALESCLI_CACHE_DIR"] = os.environ["SALESCLI_CACHE_DIR"]
-    server = subprocess.Popen([SALESCLI, "--today", "2026-11-26", "web", "--no-open", "--port", "0"], cwd=sample,
-                              env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([SALESCLI, "--today", "2026-11-26", "web", "--no-open", "--port", "0"], cwd=sample,
+                            env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.skipif(not Path(SALESCLI).exists(), reason="salescli is not installed")
+def test_the_installed_command_serves_the_board(sample: Path) -> None:
+    server = _installed_server(sample)
     try:
         assert server.stdout is not None
         assert server.stdout.readline().startswith("Reading the customer files")
@@ -180,10 +185,7 @@ def test_the_installed_command_serves_the_board(sample: Path) -> None:
 
 @pytest.mark.skipif(not Path(SALESCLI).exists(), reason="salescli is not installed")
 def test_the_installed_command_refuses_a_request_without_a_host(sample: Path) -> None:
-    environment = {key: value for key, value in os.environ.items() if not key.startswith("SALESCLI_")}
-    environment["SALESCLI_CACHE_DIR"] = os.environ["SALESCLI_CACHE_DIR"]
-    server = subprocess.Popen([SALESCLI, "--today", "2026-11-26", "web", "--no-open", "--port", "0"], cwd=sample,
-                              env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server = _installed_server(sample)
     try:
         assert server.stdout is not None
         server.stdout.readline()
