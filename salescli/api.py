@@ -215,12 +215,14 @@ class Folder:
 
     @cached_property
     def data_folder(self) -> datafolder.DataFolder:
-        from salescli.gitops import ensure_merge_driver
+        from salescli.gitops import ensure_merge_driver, unfinished, unfinished_merge
 
         found = self.find()
         registered = ensure_merge_driver(found.root)  # a fresh clone: .gitattributes names it, the config lacks it
         if registered:
             self.tell(registered)
+        for name, why in unfinished_merge(found.customers):  # (files with conflict markers say so when read)
+            self.warn(str(DataError(unfinished(why), path=found.customers / name)))
         return found
 
     def find(self) -> datafolder.DataFolder:

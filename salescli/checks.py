@@ -191,16 +191,3 @@ def across(documents: Mapping[str, Identifying | None]) -> dict[str, list[Findin
             findings[file_id].append(Finding("referrer", _("referred_by '{id}' is not a customer id here").format(
                 id=document.referrer), ("referred_by",)))
     return findings
-
-
-def conflict_markers(text: str) -> list[tuple[int, str]]:
-    """Lines (1-based) where an unresolved merge conflict starts, with the field it is about."""
-    found = []
-    lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        if line.startswith("<<<<<<< "):
-            following = lines[number] if number < len(lines) else ""
-            about = "log" if following.lstrip().startswith(("- ", "=======")) else following.split(":", 1)[0]
-            found.append((number, about.strip() or "?"))
-    return found
-

@@ -299,7 +299,11 @@ def parse_customer(text: str, path: Path) -> Customer:
         document = yamlfile.load(text)
         return customer_from_document(document, file_id=path.stem, path=path)
     except yamlfile.YamlProblem as problem:
-        raise BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
+        from salescli.filecheck import unresolved
+
+        conflicts = unresolved(text, path)  # (a merge left markers: say so, as check does)
+        raise conflicts[0] if conflicts else \
+            BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
     except LogProblem as problem:
         raise safefile.located(problem.args[0], path, text, problem.where) from None
 

@@ -25,9 +25,9 @@ def check(
     """Check every customer file: YAML syntax, unknown stage/field/size/role/channel/source values
     (with the closest valid one), invalid or future dates, log events out of order, won events
     without a value, referrers that do not exist, duplicate ids or names, file names that do not
-    match their id, unresolved merge conflicts, keys given twice (YAML hides the first), dates and
-    amounts out of range, and files that cannot be read (not UTF-8, a FIFO, a looping link). Exits 1
-    when it finds any: use it as a git pre-commit hook or in CI.
+    match their id, unresolved merge conflicts (and files git has not finished merging), keys given
+    twice (YAML hides the first), dates and amounts out of range, and files that cannot be read (not
+    UTF-8, a FIFO, a looping link). Exits 1 when it finds any: use it as a git pre-commit hook or in CI.
 
     Examples:
 
