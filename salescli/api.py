@@ -23,6 +23,7 @@ Unreadable customer files do not stop a read: each is skipped and kept in `Folde
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -163,6 +164,29 @@ class VisitPlan:
 
 
 @dataclass(frozen=True)
+class Written:
+    """What one write put into a customer file — `text` at character `at` — and the SHA-256 (hex) of
+    the file's bytes right after it: what `Folder.undo` needs to take the write back."""
+
+    customer: str  # the customer's id
+    at: int
+    text: str
+    digest: str
+
+    @classmethod
+    def between(cls, customer: str, before: str, after: str) -> "Written | None":
+        """The one piece of text that makes `after` of `before` (None: `after` is not `before` with
+        one piece put in, so nothing here could take it back alone)."""
+        added = len(after) - len(before)
+        if added <= 0:
+            return None
+        at = next((index for index, (one, other) in enumerate(zip(before, after)) if one != other), len(before))
+        if after[at + added:] != before[at:]:
+            return None
+        return cls(customer, at, after[at:at + added], _digest(after))
+
+
+@dataclass(frozen=True)
 class Reports:
     """Every report of `salescli report`, for the web page's one view of them."""
 
@@ -180,6 +204,17 @@ class NearName(InvalidValue):
     def __init__(self, message: str, matches: Sequence[matching.Named]) -> None:
         super().__init__(message)
         self.matches = tuple(matches)
+
+
+class ZeroValue(InvalidValue):
+    """A close for a value of 0 (`--value 0`, or a target of 0): pass force=True if the deal was won for
+    nothing (a free trial that counts as a sale)."""
+
+
+def _refuse_zero_close(events: Sequence[Mapping[str, Any]], *, force: bool) -> None:
+    if not force and any(item["event"] == EventKind.WON.value and item.get("value") == 0 for item in events):
+        raise ZeroValue(_("the value won would be 0: give what the customer pays with --value AMOUNT; to record a "
+                          "close worth nothing, add --force"))
 
 
 class Folder:
@@ -204,12 +239,14 @@ class Folder:
 
     @cached_property
     def data_folder(self) -> datafolder.DataFolder:
-        from salescli.gitops import ensure_merge_driver
+        from salescli.gitops import ensure_merge_driver, unfinished, unfinished_merge
 
         found = self.find()
         registered = ensure_merge_driver(found.root)  # a fresh clone: .gitattributes names it, the config lacks it
         if registered:
             self.tell(registered)
+        for name, why in unfinished_merge(found.customers):  # (files with conflict markers say so when read)
+            self.warn(str(DataError(unfinished(why), path=found.customers / name)))
         return found
 
     def find(self) -> datafolder.DataFolder:
@@ -333,7 +370,8 @@ class Folder:
 
     def check(self) -> list[DataError]:
         """Every problem in the customer files (`salescli check`), in file and line order: each a
-        BrokenFile or DataError with its file, line, column and `code` (the check that found it)."""
+        BrokenFile or DataError with its file, line, column and `code` (the check that found it). Those
+        of code SIMILAR_NAME are warnings: two customers whose names say they may be one."""
         from salescli import foldercheck
 
         return foldercheck.problems(self.data_folder, self.today)
@@ -377,7 +415,8 @@ class Folder:
         new_id = self._new_id(known, name, chosen_id)
         present = {key: value for key, value in {"id": new_id, "name": name.strip(), **values}.items()
                    if value not in (None, "")}
-        text = yamlfile.filled_template(self.data_folder.template("customer.yaml"), present, items)
+        template = self.data_folder.template("customer.yaml", self.settings.language or self.language)
+        text = yamlfile.filled_template(template, present, items)
         path = self.data_folder.customer_path(new_id)
         customer = repository.create_customer(path, text)
         self.wrote(path, _("add {customer} ({id})").format(customer=customer.name, id=customer.id))
@@ -386,9 +425,10 @@ class Folder:
     def advance(self, customer: str, stage: str | Stage | None = None, *, value: Amount | None = None,
                 reason: str | None = None, note: str | None = None, date: Day | None = None,
                 deal: str | None = None, reopen: bool = False, new_deal: str | None = None,
-                future: bool = False) -> "Move":
+                future: bool = False, force: bool = False) -> "Move":
         """Move a deal to the next stage or to `stage`; "close" (促成) records it won (`value`, by
-        default the target), "lost" (丢单) lost (`reason` required) — `salescli advance`."""
+        default the target; a value of 0 raises ZeroValue unless `force`), "lost" (丢单) lost (`reason`
+        required) — `salescli advance`."""
         from salescli.pipeline import advance as plan_advance, describe, parse_target
 
         found = self.customer(customer)
@@ -398,6 +438,7 @@ class Folder:
         def plan(current: Customer) -> tuple["Move", tuple[dict[str, Any], ...]]:
             move = plan_advance(current, wanted, when=day, deal_name=deal, value=amount, reason=reason, note=note,
                                 reopen=reopen, new_deal=new_deal)
+            _refuse_zero_close(move.events, force=force)
             self.question(move.events, customer=current, future=future)
             return move, move.events
 
@@ -410,18 +451,18 @@ class Folder:
               date: Day | None = None, stage: str | Stage | None = None,
               learned: Mapping[str, Any] | Sequence[str] = (), custom: bool = False, target: Amount | None = None,
               by: Day | None = None, value: Amount | None = None, reason: str | None = None,
-              deal: str | None = None, future: bool = False) -> Visit:
+              deal: str | None = None, future: bool = False, force: bool = False) -> Visit:
         """Log a visit and, in the same write, what it changed: the stage reached (`stage`, with
         `value` for close or `reason` for lost), what it taught (`learned`: {key: value} or
         "KEY=VALUE" strings, as `set` takes them), the close target (`target`, `by`) and the
-        next appointment (`next`) — `salescli visit`."""
+        next appointment (`next`) — `salescli visit`. A close for 0 raises ZeroValue unless `force`."""
         from salescli.pipeline import choose_deal, event_item
 
         found = self.customer(customer)
         day = self.date(date)
         next_day = self.date(next) if next is not None else None
         target_value, target_day = _amount(target), self.date(by) if by is not None else None
-        changes = self.profile_changes(_assignments(learned), [], custom=custom)
+        changes = self.profile_changes(_assignments(learned), [], custom=custom, customer=found.id)
         planned: dict[str, Any] = {}
 
         def plan(current: Customer) -> tuple[None, list[dict[str, Any]]]:
@@ -434,6 +475,7 @@ class Folder:
             move = _visit_move(current, stage, name, day=day, value=_amount(value), target_value=target_value,
                                reason=reason)
             items += list(move.events if move else ())
+            _refuse_zero_close(items, force=force)
             self.question(items, customer=current, future=future)
             planned.update(before=current, deal=name, event=items[0], move=move)
             return None, items
@@ -476,7 +518,8 @@ class Folder:
         if not values and not unset:
             raise InvalidValue(_("give KEY=VALUE pairs to set, or --unset KEY"))
         found = self.customer(customer)
-        wanted = self.profile_changes(_assignments(values), [*unset, *_emptied(values)], custom=custom)
+        wanted = self.profile_changes(_assignments(values), [*unset, *_emptied(values)], custom=custom,
+                                      customer=found.id)
         path = self.path_of(found)
         updated = repository.change_profile(path, wanted)[1]
         self.wrote(path, _("set {keys} of {customer}").format(keys=i18n.joined(wanted), customer=found.name))
@@ -533,6 +576,32 @@ class Folder:
         datafolder.update_config(self.data_folder, edit)
         self.__dict__.pop("settings", None)
         self.wrote(self.data_folder.config_path, message)
+
+    def file_text(self, customer_id: str) -> str | None:
+        """The text of the customer's file as it is now (None: it cannot be read as text); what
+        `Written.between` compares before and after a write."""
+        from salescli import safefile
+
+        path = self.data_folder.customer_path(customer_id)
+        try:
+            return safefile.decoded(safefile.read_bytes(path), path)
+        except (OSError, DataError):
+            return None
+
+    def undo(self, written: Written) -> Customer:
+        """Take a write back (`Written.between` the file's text before and after it): the file holds
+        again what it held before, byte for byte, and the parse cache and git follow as after any
+        write. Refused (UnsafeWrite, nothing changed) when the file changed since that write."""
+        path = self.data_folder.customer_path(written.customer)
+        text = self.file_text(written.customer)
+        if text is None or _digest(text) != written.digest or \
+                text[written.at:written.at + len(written.text)] != written.text:
+            raise UnsafeWrite(_("the file changed since that write (another write, a command or an editor); "
+                                "nothing was undone"), path=path)
+        before = text[:written.at] + text[written.at + len(written.text):]
+        customer = repository.replace_customer(path, text, before)
+        self.wrote(path, _("undo a write to {customer}").format(customer=customer.name))
+        return customer
 
     # ---- figures ----------------------------------------------------------------------------
 
@@ -786,10 +855,13 @@ class Folder:
             values.setdefault("channel", "referral")
         return values
 
-    def profile_changes(self, assignments: Sequence[str], unset: Sequence[str], *, custom: bool) -> dict[str, Any]:
-        """The profile changes KEY=VALUE pairs ask for, checked (for `set` and `visit --learned`)."""
+    def profile_changes(self, assignments: Sequence[str], unset: Sequence[str], *, custom: bool,
+                        customer: str = "CUSTOMER") -> dict[str, Any]:
+        """The profile changes KEY=VALUE pairs ask for, checked (for `set` and `visit --learned` of
+        `customer`, whose id a refusal's hint names)."""
         return profile.changes(list(assignments), list(unset), custom=custom, vocabularies=self.settings.vocabularies,
-                               today=self.today, customer_id=lambda reference: self.customer(reference).id)
+                               today=self.today, customer_id=lambda reference: self.customer(reference).id,
+                               customer=customer)
 
     def vocabulary_key(self, name: str, text: str | None) -> str | None:
         """The stored key for a classification value typed in either language."""
@@ -958,9 +1030,13 @@ def _day(value: Any, *, today: date) -> date:
     return parse_date(str(value), today=today)
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _plain_id(reference: str) -> bool:
     text = reference.strip()
     return bool(text) and "/" not in text and "\\" not in text and not text.startswith(".")
 
 
-__all__ = ["Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit", "VisitPlan"]
+__all__ = ["Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit", "VisitPlan", "ZeroValue"]

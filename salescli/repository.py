@@ -23,7 +23,7 @@ from salescli import cache, datafolder, parallel, records, safefile
 from salescli.customer import Customer, LogProblem, customer_from_document
 from salescli.datafolder import DataFolder
 from salescli.errors import BrokenFile, DataError, NotFound, UnsafeWrite
-from salescli.i18n import N_, _
+from salescli.i18n import N_, _, joined
 from salescli.listing import Columns, row
 from salescli.profile import PEOPLE_KEY, UNSET, person_index
 
@@ -43,7 +43,8 @@ def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
     if not use_cache or cache.disabled():
         return _parse_files(folder.customer_files())
     scan = _scan(folder, cache.SUMMARIES)
-    _scans.append((folder.customers, scan))
+    _scans[_key(folder.customers)] = scan  # the latest read of a folder replaces the one before (a long-lived
+    # process that reads again and again, such as `salescli web`, must not keep every read it made)
     return Folder(scan.customers, scan.problems)
 
 
@@ -244,7 +245,7 @@ def read_customer(path: Path) -> Customer:
 # keeps what writes parsed, so that a second write need not parse the file again.
 _seen: dict[str, bytes] = {}
 _parsed: dict[str, tuple[bytes, Customer]] = {}
-_scans: list[tuple[Path, "_Scan"]] = []  # whole folders read (their digests are looked up when needed)
+_scans: dict[str, "_Scan"] = {}  # per folder, the last whole read of it (its digests are looked up when needed)
 FROM_CACHE_AT = 256 * 1024  # a customer file this big is taken from the parse cache when unchanged there
 
 
@@ -287,12 +288,8 @@ def _read_digest(path: Path) -> bytes | None:
     known = _seen.get(_key(path))
     if known is not None:
         return known
-    for folder, scan in reversed(_scans):
-        if _key(folder) == _key(path.parent):
-            found = scan.digest_of(path.name)
-            if found is not None:
-                return found
-    return None
+    scan = _scans.get(_key(path.parent))
+    return scan.digest_of(path.name) if scan is not None else None
 
 
 def parse_customer(text: str, path: Path) -> Customer:
@@ -302,7 +299,11 @@ def parse_customer(text: str, path: Path) -> Customer:
         document = yamlfile.load(text)
         return customer_from_document(document, file_id=path.stem, path=path)
     except yamlfile.YamlProblem as problem:
-        raise BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
+        from salescli.filecheck import unresolved
+
+        conflicts = unresolved(text, path)  # (a merge left markers: say so, as check does)
+        raise conflicts[0] if conflicts else \
+            BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
     except LogProblem as problem:
         raise safefile.located(problem.args[0], path, text, problem.where) from None
 
@@ -485,7 +486,11 @@ def remove_person(path: Path, name: str) -> Customer:
     def work(text: str, current: Customer) -> tuple[None, str, Customer | None]:
         index = person_index(current.get(PEOPLE_KEY), name)
         if index is None:
-            raise NotFound(_("no key person '{name}' to remove").format(name=name))
+            people = [str(person.get("name")) for person in current.get(PEOPLE_KEY) or ()
+                      if isinstance(person, dict) and person.get("name")]
+            raise NotFound((_("no key person '{name}' to remove; the key people: {people}") if people else
+                            _("no key person '{name}' to remove: {customer} has none yet")).format(
+                name=name, people=joined(people), customer=current.name))
         return None, _edited(path, lambda: yamlfile.remove_list_item(text, PEOPLE_PATH, index)), None
 
     return _transact(path, work, fixed=False)[1]
