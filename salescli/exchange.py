@@ -106,7 +106,7 @@ def full_record(customer: Customer) -> dict[str, Any]:
         "id": customer.id,
         "name": customer.name,
         "profile": dict(customer.profile),
-        "deals": [deal._asdict() for deal in customer.deals],
+        "deals": [deal.state() for deal in customer.deals],
         "missing": {group.key: [item.key for item in group.items if item_value(customer, group, item) in (None, "")]
                     for group in GROUPS},
         "log": [event_record(event) for event in customer.events],
