@@ -1,0 +1,110 @@
+"""A photo of a business card read as lines of text: RapidOCR with the PP-OCRv4 Chinese models that
+its package carries, on the CPU, offline. It is the optional extra `salescli[card]`, imported on the
+first card read (never at start-up) and loaded once per process.
+
+Only the photo is checked here (its size, that it is an image) and the OCR's boxes straightened;
+what the text means is `card.parse`'s.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import statistics
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+from salescli.card import Line
+from salescli.errors import InvalidValue
+from salescli.i18n import _
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
+MOST_MEGABYTES = 20  # a phone's photo is 2–8 MB
+MOST_PIXELS = 50_000_000  # more is no photo of a card, and decoding it would take the memory of a large one
+WORKING_SIDE = 1024  # the longest side the OCR reads at: a card filling the photo keeps its text 15+ pixels high; quick
+INSTALL = "pip install 'salescli[card]'"
+
+
+def available() -> bool:
+    """Whether the OCR is installed (without loading it)."""
+    from importlib.util import find_spec
+
+    return find_spec("rapidocr_onnxruntime") is not None and find_spec("PIL") is not None
+
+
+def read_lines(data: bytes, name: str) -> list[Line]:
+    """The text on the photo in `data` (`name`: how the user knows it, for messages), each piece with
+    its confidence and its box on the straightened card. InvalidValue for what is not a usable photo."""
+    image = photo(data, name)
+    import numpy
+
+    pixels = numpy.asarray(image.convert("RGB"))[:, :, ::-1]  # (RapidOCR reads OpenCV's BGR)
+    found, _elapsed = _engine()(pixels)
+    return _straightened(found or [])
+
+
+def photo(data: bytes, name: str) -> "Image":
+    """The photo as an image, turned as the camera held it and at most WORKING_SIDE pixels long."""
+    if not data:
+        raise InvalidValue(_("{file} is empty: take the photo again").format(file=name))
+    if len(data) > MOST_MEGABYTES * 1024 * 1024:
+        raise InvalidValue(_("{file} is {size:.0f} MB; a card's photo can be at most {most} MB (take it again at a "
+                             "lower resolution)").format(file=name, size=len(data) / 1024 / 1024, most=MOST_MEGABYTES))
+    try:
+        from PIL import Image, ImageOps
+    except ImportError:
+        raise InvalidValue(missing()) from None
+    Image.MAX_IMAGE_PIXELS = MOST_PIXELS
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Image.DecompressionBombError:
+        raise InvalidValue(_("{file} has more than {most} million pixels: too large for a card's photo").format(
+            file=name, most=MOST_PIXELS // 1_000_000)) from None
+    except Exception:  # Pillow says it in many ways (UnidentifiedImageError, OSError, SyntaxError …)
+        raise InvalidValue(_("{file} is not an image salescli can read (a JPEG, PNG, WebP or similar photo of the "
+                             "card)").format(file=name)) from None
+    image = ImageOps.exif_transpose(image) or image
+    if max(image.size) > WORKING_SIDE:
+        image.thumbnail((WORKING_SIDE, WORKING_SIDE))
+    return image
+
+
+def missing() -> str:
+    return _("reading a business card needs the OCR, which is not installed: {install} (Python 3.10–3.12)").format(
+        install=INSTALL)
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Any:
+    """The OCR, loaded once (about a second: its models are read from its package)."""
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError:
+        raise InvalidValue(missing()) from None
+    return RapidOCR()
+
+
+def _straightened(found: list[Any]) -> list[Line]:
+    """The OCR's results as Lines whose boxes are turned back by the card's tilt (the median slope
+    of the wide boxes), so that a row of a card photographed at an angle stays one row."""
+    slopes = [math.atan2(points[1][1] - points[0][1], points[1][0] - points[0][0])
+              for points, _text, _score in found if _width(points) > 2 * _height(points)]
+    angle = statistics.median(slopes) if slopes else 0.0
+    cos, sin = math.cos(-angle), math.sin(-angle)
+    lines = []
+    for points, text, score in found:
+        turned = [(x * cos - y * sin, x * sin + y * cos) for x, y in points]
+        xs, ys = [x for x, _y in turned], [y for _x, y in turned]
+        lines.append(Line(str(text), float(score), (min(xs), min(ys), max(xs), max(ys))))
+    return lines
+
+
+def _width(points: Any) -> float:
+    return float(math.dist(points[0], points[1]))
+
+
+def _height(points: Any) -> float:
+    return float(math.dist(points[0], points[3]))
