@@ -2,7 +2,8 @@
 
 Varied on purpose, so that the parser is not tuned to one look: six layouts (left-aligned, centred,
 two columns, a coloured band, bilingual, two values a row), every CJK font installed (Noto Sans and
-Serif CJK at least; WenQuanYi and AR PL where present), labels in Chinese, in English, as single
+Serif CJK at least; WenQuanYi and AR PL where present), the Latin lines in the CJK font's own letters
+or in a Latin font (DejaVu, Liberation), labels in Chinese, in English, as single
 letters or as icons with no word, numbers grouped by spaces, dashes or brackets, +86, extensions,
 fields left out at random, fax, web site, QQ and slogans beside them, companies split over two
 lines, names beside their titles. The photo: the card on a table, turned up to ±5°, blurred, darker
@@ -216,6 +217,16 @@ class _Style:
     ink: tuple[int, int, int]
     accent: tuple[int, int, int]
     paper: tuple[int, int, int]
+    latin: tuple[str, int] | None = None  # the font of lines without Chinese (None: the CJK font's own letters)
+
+    def font_for(self, text: str, size: int) -> ImageFont.FreeTypeFont:
+        return _font(self.latin if self.latin and text.isascii() else self.face, size)
+
+
+LATIN_FONTS = [path for path in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                                 "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf",
+                                 "/usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf")
+               if Path(path).exists()]
 
 
 def _text(draw: ImageDraw.ImageDraw, at: tuple[float, float], text: str, font: ImageFont.FreeTypeFont,
@@ -248,8 +259,8 @@ def _company_rows(company: str, rng: random.Random, split: bool) -> list[str]:
 
 def _contacts(draw: ImageDraw.ImageDraw, lines: list[tuple[str, str | None]], x: float, y: float, size: int,
               style: _Style, *, anchor: str = "la", gap: float = 1.45) -> float:
-    font = _font(style.face, size)
     for text, icon in lines:
+        font = style.font_for(text, size)
         if icon:
             _icon(draw, x, y, size, style.accent)
             _text(draw, (x + size * 1.3, y), text, font, style.ink)
@@ -304,7 +315,7 @@ def layout_centred(draw: ImageDraw.ImageDraw, card: dict[str, str | None], rng: 
     lines = contact_lines(card, rng, rng.choice(("zh", "en", "zh3", "letter2")), pairs=rng.random() < 0.5)
     size = small - 3
     for text, _icon_kind in lines:
-        _text(draw, (WIDTH / 2, y), text, _font(style.face, size), style.ink, anchor="ma")
+        _text(draw, (WIDTH / 2, y), text, style.font_for(text, size), style.ink, anchor="ma")
         y += size * 1.4
 
 
@@ -318,13 +329,16 @@ def layout_columns(draw: ImageDraw.ImageDraw, card: dict[str, str | None], rng: 
               _font(style.face, small), style.ink)
     lines = contact_lines(card, rng, rng.choice(("zh", "en", "letter", "zh2")))
     size = small - 4
-    room = int((WIDTH - 460) / size)  # characters that fit in the right column: a longer line wraps
     wrapped = []
-    for text, icon in lines:
+    for text, icon in lines:  # an address too long for the right column goes on in a second line
         text = text.strip()
-        while len(text) > room:
-            wrapped.append((text[:room], icon))
-            text, icon = text[room:], None
+        font = style.font_for(text, size)
+        while draw.textlength(text, font=font) > WIDTH - 470 - size * 1.3:
+            cut = len(text) - 1
+            while draw.textlength(text[:cut], font=font) > WIDTH - 470 - size * 1.3:
+                cut -= 1
+            wrapped.append((text[:cut], icon))
+            text, icon = text[cut:], None
         wrapped.append((text, icon))
     _contacts(draw, wrapped, 430, 60, size, style, gap=1.45)
     draw.rectangle((0, HEIGHT - 95, WIDTH, HEIGHT), fill=style.accent)
@@ -436,7 +450,8 @@ def card_image(card: dict[str, str | None], rng: random.Random, faces: list[tupl
         accent = (230, 200, 120)
     image = Image.new("RGB", (WIDTH, HEIGHT), paper)
     draw = ImageDraw.Draw(image)
-    LAYOUTS[layout](draw, card, rng, _Style(face, bold, ink, accent, paper))
+    latin = (rng.choice(LATIN_FONTS), 0) if LATIN_FONTS and rng.random() < 0.5 else None
+    LAYOUTS[layout](draw, card, rng, _Style(face, bold, ink, accent, paper, latin))
     return image, Path(face[0]).stem
 
 

@@ -188,22 +188,25 @@ def _is_label(text: str, match: re.Match[str], kind: str) -> bool:
     word = match.group()
     if not _LATIN_LABEL.fullmatch(word):
         return not (kind == "phone" and text[match.end():match.end() + 1] in ("号",))
-    if match.start() > 0 and text[match.start() - 1].isalnum() and text[match.start() - 1].isascii():
+    if match.start() > 0 and (text[match.start() - 1] in "@._-" or text[match.start() - 1].isalnum()
+                              and text[match.start() - 1].isascii()):
         return False
     after = text[match.end():]
     if re.match(r"\s*[:：]", after):
         return True
-    if kind == "email" and word == "E" and re.match(r"[a-z0-9][\w.+-]*@", after):
-        return True  # E and the address run together: the address starts in lower case
+    if kind == "email" and re.match(r"[a-z0-9][\w.+-]*@", after) and (word != "E" or not word.islower()):
+        return True  # E (E-mail) and the address run together: the address starts in lower case
     if after[:1].isalpha() and after[:1].isascii():
         return False
     value = after.lstrip(" .")
     if kind in ("mobile", "phone", "fax"):
         return bool(re.match(r"[+(]?\d", value))
     if kind == "email":
-        return bool(re.match(r"[\w.+-]+\s*@", value))
-    if word.casefold() == "ad":
-        return bool(_CJK.match(value))
+        first = value.split(" ")[0] if value else ""
+        return bool(re.match(r"[\w.+-]+\s*@", value)) or (word != "E" or bool(after[:1].isspace())) \
+            and "@" not in first and bool(_EMAIL.fullmatch(_at_mended(first.lower())))
+    if kind == "address" and _CJK.match(value):
+        return len(_ADDRESS_WORDS.findall(value)) >= 2  # A深圳市南山区…, Ad武汉市…: the address run into its label
     return len(word) > 2 and bool(value)  # Add 武汉… ; a lone A or W needs its colon
 
 
@@ -385,7 +388,7 @@ def _title_first(text: str) -> bool:
     """Whether text starts as a title does (项目经理, 高级工程师, 董事长), not with a name that looks
     like one (项, 高 and 董 are surnames too)."""
     start = _TITLE_START.match(text)
-    return bool(start) and len(start.group()) >= 2
+    return start is not None and len(start.group()) >= 2
 
 
 def _split_name(text: str) -> tuple[str, str] | None:

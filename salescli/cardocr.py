@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 MOST_MEGABYTES = 20  # a phone's photo is 2–8 MB
 MOST_PIXELS = 50_000_000  # more is no photo of a card, and decoding it would take the memory of a large one
 WORKING_SIDE = 1024  # the longest side the OCR reads at: a card filling the photo keeps its text 15+ pixels high; quick
-INSTALL = "pip install 'salescli[card]'"
+INSTALL = "`pip install 'salescli[card]'`"
 
 
 def available() -> bool:
@@ -56,20 +56,24 @@ def photo(data: bytes, name: str) -> "Image":
         from PIL import Image, ImageOps
     except ImportError:
         raise InvalidValue(missing()) from None
-    Image.MAX_IMAGE_PIXELS = MOST_PIXELS
+    too_large = InvalidValue(_("{file} has more than {most} million pixels: too large for a card's photo").format(
+        file=name, most=MOST_PIXELS // 1_000_000))
     try:
-        image = Image.open(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))  # (the header alone: the size is known before the pixels are decoded)
+        if image.width * image.height > MOST_PIXELS:
+            raise too_large
         image.load()
+    except InvalidValue:
+        raise
     except Image.DecompressionBombError:
-        raise InvalidValue(_("{file} has more than {most} million pixels: too large for a card's photo").format(
-            file=name, most=MOST_PIXELS // 1_000_000)) from None
+        raise too_large from None
     except Exception:  # Pillow says it in many ways (UnidentifiedImageError, OSError, SyntaxError …)
         raise InvalidValue(_("{file} is not an image salescli can read (a JPEG, PNG, WebP or similar photo of the "
                              "card)").format(file=name)) from None
-    image = ImageOps.exif_transpose(image) or image
-    if max(image.size) > WORKING_SIDE:
-        image.thumbnail((WORKING_SIDE, WORKING_SIDE))
-    return image
+    turned: Image.Image = ImageOps.exif_transpose(image) or image
+    if max(turned.size) > WORKING_SIDE:
+        turned.thumbnail((WORKING_SIDE, WORKING_SIDE))
+    return turned
 
 
 def missing() -> str:

@@ -9,7 +9,7 @@ import typer
 from salescli import profile, repository
 from salescli.commands import CUSTOMER, field_values, session, terminal_fit, with_field_options
 from salescli.errors import InvalidValue
-from salescli.i18n import _
+from salescli.i18n import _, beside, joined
 from salescli.information import people
 from salescli.render import display_value, render
 from salescli.session import Session
@@ -28,6 +28,13 @@ def person(
     name: Optional[str] = typer.Argument(None, metavar="NAME", help="The person's name; omit to list them.",
                                          show_default=False),
     remove: bool = typer.Option(False, "--remove", help="Take the person out of the key people."),
+    card: Optional[str] = typer.Option(None, "--card", metavar="PHOTO", show_default=False,
+                                       help="Read the person from a photo of their business card (名片); needs "
+                                            "the card extra (it says how to install it)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="With --card: write what the card says without asking."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="With --card: show what the card says, write nothing."),
+    keep_photo: bool = typer.Option(False, "--keep-photo",
+                                    help="With --card: keep the photo beside the customer file (named in its log)."),
     **details: Optional[str],
 ) -> None:
     """Add a key person of a customer (建立信任关系信息: who takes part in the purchase, how to
@@ -44,8 +51,15 @@ def person(
       salescli person 天河机场
     """
     s = session(ctx)
-    found = s.customer(customer)
     given = field_values(DETAILS, details)
+    if card is not None:
+        if remove:
+            raise InvalidValue(_("--remove takes no other details"))
+        from_card(s, card, customer=customer, name=name, given=given, yes=yes, dry_run=dry_run, keep_photo=keep_photo)
+        return
+    if yes or dry_run or keep_photo:
+        raise InvalidValue(_("--yes, --dry-run and --keep-photo go with --card PHOTO"))
+    found = s.customer(customer)
     if name is None:
         if given or remove:
             raise InvalidValue(_("name the person: salescli person CUSTOMER NAME …"))
@@ -98,3 +112,63 @@ def _list(s: Session, customer: Any) -> None:
     fit = terminal_fit(cut=("friends", "family", "note", "hobbies", "title"))
     typer.echo(render([dict(person) for person in found], {key: labels.get(key, key) for key in keys}, "table",
                       fit=fit), nl=False)
+
+
+# ---- from a business card (名片) ----------------------------------------------------------------
+
+def from_card(s: Session, photo: str, *, customer: str | None = None, company: str | None = None,
+              name: str | None = None, given: Mapping[Any, str] | None = None, yes: bool = False,
+              dry_run: bool = False, keep_photo: bool = False, new: bool = False, interactive: bool = True,
+              fields: Mapping[str, Any] | None = None) -> None:
+    """Read a card, show it, ask (in a terminal) or go by --yes/--dry-run, then write it: the person
+    to `customer`, or (`add --card`) to the customer the card's company is, or a new customer."""
+    from dataclasses import replace
+
+    from salescli.cardview import preview
+
+    reading = s.read_card(photo, customer=customer, company=company)
+    corrections: dict[str, Any] = {field.key: text.strip() for field, text in (given or {}).items()
+                                   if field.key in ("title", "mobile", "phone", "email")}
+    if name is not None and name.strip():
+        corrections["name"] = name.strip()
+    if corrections:
+        corrections["unsure"] = tuple(key for key in reading.card.unsure if key not in corrections)
+        reading = replace(reading, card=replace(reading.card, **corrections))
+    typer.echo("\n".join(preview(reading, s.language)))
+    ask = interactive and _in_terminal() and not yes and not dry_run
+    if reading.customer is None and reading.near and not new:
+        if not ask:
+            s.check_name(reading.card.company or "")  # NearName: the lines above say what was read
+        elif not typer.confirm(_("{name} may already be in the folder as {listed}. Add it as a new customer "
+                                 "anyway?").format(name=reading.card.company, listed=joined(
+                                     (beside(c.name, c.id) for c in reading.near[:5]), "; ")), default=False):
+            raise InvalidValue(_("nothing written"))
+    if dry_run:
+        typer.echo(_("Nothing written (--dry-run)."))
+        return
+    if not ask:
+        if not yes:
+            raise InvalidValue(_("nothing written: in a script, add --yes to write what the card says (or --dry-run "
+                                 "to only read it)"))
+    elif not typer.confirm(_("Write it?"), default=True):
+        raise InvalidValue(_("nothing written"))
+    saved = s.save_card(reading, keep_photo=keep_photo, new=True, **(fields or {}))
+    said = {"person": saved.person, "customer": saved.after.name, "id": saved.after.id}
+    if saved.added_customer:
+        typer.echo(_("Added {customer} as {id} ({file}), with its key person {person}.").format(
+            **said, file=s.shown(s.path_of(saved.after))))
+    elif saved.added_person:
+        typer.echo(_("Added {person} to the key people of {customer}.").format(**said))
+    else:
+        typer.echo(_("Updated {person} of {customer}: {changes}").format(
+            **said, changes=_changes(_entry(saved.before, saved.person), _entry(saved.after, saved.person),
+                                     s.language)))
+    if saved.photo is not None:
+        typer.echo(_("The photo is kept as {file}.").format(file=s.shown(saved.photo)))
+
+
+def _in_terminal() -> bool:
+    import sys
+
+    return sys.stdin.isatty()
+
