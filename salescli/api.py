@@ -493,13 +493,14 @@ class Folder:
     # ---- business cards (名片) ------------------------------------------------------------------
 
     def read_card(self, photo: str | os.PathLike[str] | bytes, *, customer: str | None = None,
-                  company: str | None = None, name: str = "") -> CardReading:
+                  company: str | None = None, person: str | None = None, name: str = "") -> CardReading:
         """Read a photo of a business card (a file, or its bytes with `name` for messages): what it
         says (`card`: name, title, mobile, office phone, e-mail, address, company, department, and the
         fields to check) and whose card it is — `customer` as named, else the customer the card's
         company (or `company`) already is in the folder (中建三局第一建设工程有限责任公司 finds
-        中建三局一公司), else None for a new one, with the customers whose names are near it. Writes
-        nothing; `save_card` writes what it read (after any corrections). Needs `salescli[card]`."""
+        中建三局一公司), else None for a new one, with the customers whose names are near it; `person`
+        is the person's name when typed (it wins over the card's). Writes nothing; `save_card` writes
+        what it read (after any corrections). Needs `salescli[card]`."""
         from salescli import card as cards, cardocr
 
         data, shown = _photo_bytes(photo, name)
@@ -507,6 +508,8 @@ class Folder:
         if not card.text:
             raise InvalidValue(_("{file}: no text found on the photo; take it again, flat, sharp and filling the "
                                  "frame").format(file=shown))
+        if person and person.strip():
+            card = replace(card, name=person.strip(), unsure=tuple(key for key in card.unsure if key != "name"))
         if not card.name:
             raise InvalidValue(_("{file}: no name found on the card (the text read: {text}); type the person in "
                                  "with `salescli person CUSTOMER NAME --title … --mobile …`").format(

@@ -124,6 +124,12 @@ def test_what_is_typed_beside_the_card_wins(folder: Path, zj: Path, photo: Path,
     assert '  - {name: 王建华, title: 科长, mobile: "13900001234"}\n' in zj.read_text(encoding="utf-8")
 
 
+def test_a_name_typed_beside_a_card_without_one_is_taken(folder: Path, zj: Path, photo: Path, ocr) -> None:
+    ocr.append(["中建三局一公司", "手机：13900001234"])
+    assert invoke(folder, "person", "zj", "王强", "--card", str(photo), "--yes").exit_code == 0
+    assert '  - {name: 王强, mobile: "13900001234"}\n' in zj.read_text(encoding="utf-8")
+
+
 def test_unsure_fields_are_named_in_the_preview(folder: Path, zj: Path, photo: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(cardocr, "read_lines", lambda data, name: [Line("王建国", 0.99), Line("手机：1390000123", 0.99)])

@@ -126,11 +126,9 @@ def from_card(s: Session, photo: str, *, customer: str | None = None, company: s
 
     from salescli.cardview import preview
 
-    reading = s.read_card(photo, customer=customer, company=company)
+    reading = s.read_card(photo, customer=customer, company=company, person=name)
     corrections: dict[str, Any] = {field.key: text.strip() for field, text in (given or {}).items()
                                    if field.key in ("title", "mobile", "phone", "email")}
-    if name is not None and name.strip():
-        corrections["name"] = name.strip()
     if corrections:
         corrections["unsure"] = tuple(key for key in reading.card.unsure if key not in corrections)
         reading = replace(reading, card=replace(reading.card, **corrections))
