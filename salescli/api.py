@@ -192,6 +192,14 @@ class CardSaved:
     added_person: bool
     photo: Path | None
 
+    @property
+    def changed(self) -> tuple[str, ...]:
+        """The person's details that the card changed (all of them for a new person)."""
+        found = [[dict(entry) for entry in customer.get(profile.PEOPLE_KEY) or () if isinstance(entry, Mapping)
+                  and profile.person_index([entry], self.person) == 0] for customer in (self.before, self.after)]
+        before, after = (entries[0] if entries else {} for entries in found)
+        return tuple(key for key in after if before.get(key) != after.get(key))
+
 
 class NearName(InvalidValue):
     """`add` of a name like one already in the folder (保利华中 beside 保利华中房地产有限公司): pass
@@ -560,16 +568,11 @@ class Folder:
         if index is None and rest:
             person["note"] = rest
         details = {key: self._person_value(key, value) for key, value in person.items()}
-        photo = self._keep_photo(reading, customer.id, card.name) if keep_photo else None
+        photo = self._photo_path(reading, customer.id, card.name) if keep_photo else None
         items = [self._photo_event(photo, card.name)] if photo else []
-        try:
-            added, after = repository.save_person(path, card.name.strip(), details, items)
-        except BaseException:
-            if photo:
-                photo.unlink(missing_ok=True)
-            raise
+        added, after = repository.save_person(path, card.name.strip(), details, items)
         said = {"person": card.name.strip(), "customer": customer.name}
-        self._commit_photo(photo, said)
+        self._keep_photo(reading, photo, said)
         self.wrote(path, (_("add {person} to {customer}") if added else _("update {person} of {customer}")).format(
             **said) + _(" (from a business card)"))
         return CardSaved(customer, after, card.name.strip(), added_customer=False, added_person=added, photo=photo)
@@ -587,16 +590,11 @@ class Folder:
                    "phone": card.mobile or card.phone}
         given = {**{key: value for key, value in contact.items() if value}, **fields}
         chosen = self._new_id(self.named(), card.company, id)
-        photo = self._keep_photo(reading, chosen, card.name) if keep_photo else None
+        photo = self._photo_path(reading, chosen, card.name) if keep_photo else None
         notes = [given.pop("note", None), self._photo_event(photo, card.name)["note"] if photo else None]
-        try:
-            customer = self._add(card.company, id=chosen, new=True, people=[{"name": card.name, **person}],
-                                 note="; ".join(note for note in notes if note) or None, fields=given)
-        except BaseException:
-            if photo:
-                photo.unlink(missing_ok=True)
-            raise
-        self._commit_photo(photo, {"person": card.name, "customer": customer.name})
+        customer = self._add(card.company, id=chosen, new=True, people=[{"name": card.name, **person}],
+                             note="; ".join(note for note in notes if note) or None, fields=given)
+        self._keep_photo(reading, photo, {"person": card.name, "customer": customer.name})
         return CardSaved(customer, customer, card.name, added_customer=True, added_person=True, photo=photo)
 
     def _person_entry(self, person: Mapping[str, Any]) -> dict[str, Any]:
@@ -612,31 +610,37 @@ class Folder:
             return value
         return field.parse(value, vocabularies=self.settings.vocabularies, today=self.today)
 
-    def _keep_photo(self, reading: CardReading, customer_id: str, person: str) -> Path:
-        """The photo written beside the customer file (never over another): customers/ID.card-NAME.jpg."""
-        from salescli import safefile
+    def _photo_path(self, reading: CardReading, customer_id: str, person: str) -> Path:
+        """Where a card's photo is kept: beside the customer file, under a name no file has yet
+        (customers/ID.card-NAME.jpg, -2, -3 …)."""
         from salescli.ids import slug
 
-        base = f"{customer_id}.card-{slug(person) or 'person'}"
-        suffix = _photo_suffix(reading.photo)
-        folder = self.data_folder.customers
-        number = 1
-        path = folder / f"{base}{suffix}"
+        base, suffix = f"{customer_id}.card-{slug(person) or 'person'}", _photo_suffix(reading.photo)
+        path, number = self.data_folder.customers / f"{base}{suffix}", 1
         while path.exists():
             number += 1
-            path = folder / f"{base}-{number}{suffix}"
-        safefile.write_whole(path, reading.photo, exclusive=True)  # (refused, not replaced, if one came meanwhile)
+            path = path.with_name(f"{base}-{number}{suffix}")
         return path
+
+    def _keep_photo(self, reading: CardReading, photo: Path | None, said: Mapping[str, str]) -> None:
+        """Write the photo, once the customer file that names it is written (a photo is never left
+        that no file names), and commit it as that file is."""
+        from salescli import safefile
+
+        if photo is None:
+            return
+        try:
+            safefile.write_whole(photo, reading.photo, exclusive=True)
+        except DataError as error:
+            raise type(error)(_("{person} is written, but the photo could not be kept: {problem}").format(
+                person=said["person"], problem=error.message), path=photo) from None
+        self.wrote(photo, _("business card of {person} ({customer})").format(**said))
 
     def _photo_event(self, photo: Path, person: str) -> dict[str, Any]:
         from salescli.pipeline import event_item
 
         return event_item(EventKind.NOTE, self.today, FIRST_DEAL, note=_("business card of {person}: {file}").format(
             person=person, file=photo.name))
-
-    def _commit_photo(self, photo: Path | None, said: Mapping[str, str]) -> None:
-        if photo is not None:
-            self.wrote(photo, _("business card of {person} ({customer})").format(**said))
 
     # ---- figures ----------------------------------------------------------------------------
 
@@ -907,6 +911,7 @@ REPORTS = ("funnel", "winrate", "stale", "sources", "parties")
 def _photo_bytes(photo: str | os.PathLike[str] | bytes, name: str) -> tuple[bytes, str]:
     """A card's photo as bytes, and how to name it in messages; a file too large is refused before
     it is read."""
+    from salescli import safefile
     from salescli.cardocr import MOST_MEGABYTES
     from salescli.errors import NotFound, display_path
 
@@ -919,7 +924,7 @@ def _photo_bytes(photo: str | os.PathLike[str] | bytes, name: str) -> tuple[byte
             raise InvalidValue(_("{file} is {size:.0f} MB; a card's photo can be at most {most} MB (take it again at "
                                  "a lower resolution)").format(file=shown, size=path.stat().st_size / 1024 / 1024,
                                                                most=MOST_MEGABYTES))
-        return path.read_bytes(), shown
+        return safefile.read_bytes(path), shown  # (a FIFO or a device is refused, not waited on)
     except FileNotFoundError:
         raise NotFound(_("no photo {file}").format(file=shown)) from None
     except IsADirectoryError:

@@ -61,7 +61,7 @@ def add_from_card(s: Session, photo: str, name: str | None, options: dict[str, A
                   keep_photo: bool) -> None:
     """`add --card`: the card's company (or NAME) and its person; the profile options given go to a new
     customer (a stage, target or date are a new customer's too, so they need one)."""
-    from salescli.commands.person import from_card
+    from salescli.cardcli import from_card
 
     fields = {field.key: text for field, text in field_values(ADD_FIELDS, options).items()}
     if options["customer_id"]:
