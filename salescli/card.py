@@ -135,6 +135,7 @@ def _overlaps_across(one: tuple[float, ...], other: tuple[float, ...]) -> bool:
 def _clean(text: str) -> str:
     """NFKC (full-width letters, digits and colons as ASCII), spaces folded."""
     text = unicodedata.normalize("NFKC", text).replace("\u3000", " ")
+    text = re.sub(r"^[^\w\u3400-\u9fff+(\[]+", "", text)  # an icon or bullet read as ● ☎ ✉ before the value
     return " ".join(text.split())
 
 
@@ -299,6 +300,17 @@ def _email(text: str) -> tuple[str, bool] | None:
     mended = re.sub(r"[＠©®]", "@", mended).replace(",", ".").replace("。", ".").rstrip(".")
     found = _EMAIL.fullmatch(mended) or _EMAIL.search(mended)
     return (found.group().lower() if found else mended.lower()), False
+
+
+def _ells_mended(address: str) -> tuple[str, bool]:
+    """An e-mail address with the OCR's 1 for l put back where a digit cannot be meant — between
+    letters (sa1es), before letters at the start (1iu), ending a word of the domain (mai1.) — and
+    whether it changed (the field is then flagged)."""
+    local, at, domain = address.partition("@")
+    local = re.sub(r"(?<=[a-z])1(?=[a-z])|^1(?=[a-z]{2})", "l", local)
+    domain = ".".join(re.sub(r"(?<=[a-z])1(?=[a-z])|(?<=[a-z]{2})1$", "l", label) for label in domain.split("."))
+    mended = local + at + domain
+    return mended, mended != address
 
 
 def _at_mended(text: str) -> str:
@@ -478,8 +490,9 @@ class _Reading:
             used |= self._chunk(kind, value, row)
         if used:
             return True
-        if self.address_row is not None and self.address_row == self.rows_seen - 1 and _ADDRESS_MORE.search(row.text) \
-                and not _is_title(row.text) and not _company_split(row.text) and _CJK.search(row.text):
+        if self.address_row is not None and self.rows_seen - self.address_row <= 2 and _ADDRESS_MORE.search(row.text) \
+                and len(row.text) <= 16 and not _is_title(row.text) and not _company_split(row.text) \
+                and not _name_at(row.text) and _CJK.search(row.text):
             self.found["address"] = self.found["address"] + row.text.replace(" ", "")
             self.address_row = self.rows_seen
             return True
@@ -494,11 +507,12 @@ class _Reading:
             mail = _email(value.replace(" ", ""))
             mail = (mail[0], mail[1] and " " not in value) if mail else None
         if mail is not None:
-            self.put("email", mail[0], score, sure=mail[1])
+            address, changed = _ells_mended(mail[0])
+            self.put("email", address, score, sure=mail[1] and not changed)
             return True
         if kind == "email":
             if value:
-                self.put("email", _at_mended(value.replace(" ", "").lower()), score, sure=False)
+                self.put("email", _ells_mended(_at_mended(value.replace(" ", "").lower()))[0], score, sure=False)
             return True
         if kind == "address":
             if value:

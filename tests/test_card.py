@@ -87,6 +87,10 @@ def test_numbers_that_are_no_phone_are_not_taken() -> None:
     ("邮箱：xmowhsz.cn.com", "xm@whsz.cn.com", False),  # the OCR's o for @
     ("E-mail:xm.jgohjjl.org.cn", "xm.jg@hjjl.org.cn", False),
     ("邮箱：infooqq.com", "infooqq.com", False),  # two places it could be: left as read, to check
+    ("E-mail:1iu.ming@mai1.163.net", "liu.ming@mail.163.net", False),  # the OCR's 1 for l
+    ("E-mail:sa1es@hbgc.cn", "sales@hbgc.cn", False),
+    ("E-mail:wang1@163.com", "wang1@163.com", True),  # a digit where one can be meant stays
+    ("E-mail:li81@126.com", "li81@126.com", True),
 ])
 def test_email_addresses_and_how_sure_they_are(line: str, email: str, sure: bool) -> None:
     card = parse(["张伟", line])
@@ -174,6 +178,9 @@ def test_an_address_and_its_second_line() -> None:
     assert card.address == "武汉市洪山区珞喻路1037号"
     assert parse(["张伟", "Add:No.1037 Luoyu Road, Wuhan"]).address == "No.1037 Luoyu Road, Wuhan"
     assert parse(["张伟", "武汉市洪山区珞喻路1037号"]).address == "武汉市洪山区珞喻路1037号"  # no label: its words say it
+    card = parse(["地址：武汉市洪山区珞喻路1037号科技园", "张伟", "36楼"])  # a column beside: the next line but one
+    assert card.address == "武汉市洪山区珞喻路1037号科技园36楼"
+    assert parse(["● 武汉市洪山区珞喻路1037号", "☎ 027-87654321"]).address == "武汉市洪山区珞喻路1037号"
 
 
 def test_what_the_card_does_not_print_stays_empty() -> None:
