@@ -501,9 +501,9 @@ class Folder:
     # ---- business cards (名片) ------------------------------------------------------------------
 
     def read_card(self, photo: str | os.PathLike[str] | bytes, *, customer: str | None = None,
-                  company: str | None = None, person: str | None = None, name: str = "") -> CardReading:
-        """Read a photo of a business card (a file, or its bytes with `name` for messages): what it
-        says (`card`: name, title, mobile, office phone, e-mail, address, company, department, and the
+                  company: str | None = None, person: str | None = None, file: str = "") -> CardReading:
+        """Read a photo of a business card (a file, or its bytes with `file` naming it in messages):
+        what it says (`card`: name, title, mobile, office phone, e-mail, address, company, department, and the
         fields to check) and whose card it is — `customer` as named, else the customer the card's
         company (or `company`) already is in the folder (中建三局第一建设工程有限责任公司 finds
         中建三局一公司), else None for a new one, with the customers whose names are near it; `person`
@@ -511,7 +511,7 @@ class Folder:
         what it read (after any corrections). Needs `salescli[card]`."""
         from salescli import card as cards, cardocr
 
-        data, shown = _photo_bytes(photo, name)
+        data, shown = _photo_bytes(photo, file)
         card = cards.parse(cardocr.read_lines(data, shown))
         if not card.text:
             raise InvalidValue(_("{file}: no text found on the photo; take it again, flat, sharp and filling the "
@@ -909,8 +909,8 @@ REPORTS = ("funnel", "winrate", "stale", "sources", "parties")
 
 
 def _photo_bytes(photo: str | os.PathLike[str] | bytes, name: str) -> tuple[bytes, str]:
-    """A card's photo as bytes, and how to name it in messages; a file too large is refused before
-    it is read."""
+    """A card's photo as bytes, and how to name it in messages (`name`, else the file's path); a
+    file too large is refused before it is read."""
     from salescli import safefile
     from salescli.cardocr import MOST_MEGABYTES
     from salescli.errors import NotFound, display_path

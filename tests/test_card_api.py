@@ -25,7 +25,7 @@ def ocr(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_a_card_read_from_bytes_corrected_and_written(folder: Path) -> None:
     invoke(folder, "add", "中建三局一公司", "--id", "zj", "--no-input")
     api = salescli.Folder(folder, today="2026-11-26")
-    reading = api.read_card(b"\xff\xd8 photo bytes", name="upload.jpg")
+    reading = api.read_card(b"\xff\xd8 photo bytes", file="upload.jpg")
     assert (reading.customer.id if reading.customer else None, reading.file) == ("zj", "upload.jpg")
     assert reading.card.values() == {"name": "王建国", "title": "预算科长", "mobile": "13900001234",
                                      "address": "武汉市洪山区珞喻路1号", "company": "中建三局第一建设工程有限责任公司"}
@@ -40,7 +40,7 @@ def test_a_card_read_from_bytes_corrected_and_written(folder: Path) -> None:
 
 def test_a_new_company_becomes_a_customer_and_a_name_is_needed(folder: Path) -> None:
     api = salescli.Folder(folder, today="2026-11-26")
-    reading = api.read_card(b"\xff\xd8 photo bytes", name="upload.jpg")
+    reading = api.read_card(b"\xff\xd8 photo bytes", file="upload.jpg")
     assert reading.customer is None and reading.near == ()
     with pytest.raises(InvalidValue, match="^the person needs a name$"):
         api.save_card(replace(reading, card=replace(reading.card, name=" ")))
