@@ -210,6 +210,17 @@ class NearName(InvalidValue):
         self.matches = tuple(matches)
 
 
+class ZeroValue(InvalidValue):
+    """A close for a value of 0 (`--value 0`, or a target of 0): pass force=True if the deal was won for
+    nothing (a free trial that counts as a sale)."""
+
+
+def _refuse_zero_close(events: Sequence[Mapping[str, Any]], *, force: bool) -> None:
+    if not force and any(item["event"] == EventKind.WON.value and item.get("value") == 0 for item in events):
+        raise ZeroValue(_("the value won would be 0: give what the customer pays with --value AMOUNT; to record a "
+                          "close worth nothing, add --force"))
+
+
 class Folder:
     """A data folder: `customers/` with one YAML file per customer, `templates/`, `salescli.yaml`.
 
@@ -232,12 +243,14 @@ class Folder:
 
     @cached_property
     def data_folder(self) -> datafolder.DataFolder:
-        from salescli.gitops import ensure_merge_driver
+        from salescli.gitops import ensure_merge_driver, unfinished, unfinished_merge
 
         found = self.find()
         registered = ensure_merge_driver(found.root)  # a fresh clone: .gitattributes names it, the config lacks it
         if registered:
             self.tell(registered)
+        for name, why in unfinished_merge(found.customers):  # (files with conflict markers say so when read)
+            self.warn(str(DataError(unfinished(why), path=found.customers / name)))
         return found
 
     def find(self) -> datafolder.DataFolder:
@@ -340,7 +353,8 @@ class Folder:
 
     def check(self) -> list[DataError]:
         """Every problem in the customer files (`salescli check`), in file and line order: each a
-        BrokenFile or DataError with its file, line, column and `code` (the check that found it)."""
+        BrokenFile or DataError with its file, line, column and `code` (the check that found it). Those
+        of code SIMILAR_NAME are warnings: two customers whose names say they may be one."""
         from salescli import foldercheck
 
         return foldercheck.problems(self.data_folder, self.today)
@@ -393,7 +407,8 @@ class Folder:
         new_id = self._new_id(known, name, chosen_id)
         present = {key: value for key, value in {"id": new_id, "name": name.strip(), **values}.items()
                    if value not in (None, "")}
-        text = yamlfile.filled_template(self.data_folder.template("customer.yaml"), present, items)
+        template = self.data_folder.template("customer.yaml", self.settings.language or self.language)
+        text = yamlfile.filled_template(template, present, items)
         path = self.data_folder.customer_path(new_id)
         customer = repository.create_customer(path, text)
         self.wrote(path, _("add {customer} ({id})").format(customer=customer.name, id=customer.id))
@@ -402,9 +417,10 @@ class Folder:
     def advance(self, customer: str, stage: str | Stage | None = None, *, value: Amount | None = None,
                 reason: str | None = None, note: str | None = None, date: Day | None = None,
                 deal: str | None = None, reopen: bool = False, new_deal: str | None = None,
-                future: bool = False) -> "Move":
+                future: bool = False, force: bool = False) -> "Move":
         """Move a deal to the next stage or to `stage`; "close" (促成) records it won (`value`, by
-        default the target), "lost" (丢单) lost (`reason` required) — `salescli advance`."""
+        default the target; a value of 0 raises ZeroValue unless `force`), "lost" (丢单) lost (`reason`
+        required) — `salescli advance`."""
         from salescli.pipeline import advance as plan_advance, describe, parse_target
 
         found = self.customer(customer)
@@ -414,6 +430,7 @@ class Folder:
         def plan(current: Customer) -> tuple["Move", tuple[dict[str, Any], ...]]:
             move = plan_advance(current, wanted, when=day, deal_name=deal, value=amount, reason=reason, note=note,
                                 reopen=reopen, new_deal=new_deal)
+            _refuse_zero_close(move.events, force=force)
             self.question(move.events, customer=current, future=future)
             return move, move.events
 
@@ -426,18 +443,18 @@ class Folder:
               date: Day | None = None, stage: str | Stage | None = None,
               learned: Mapping[str, Any] | Sequence[str] = (), custom: bool = False, target: Amount | None = None,
               by: Day | None = None, value: Amount | None = None, reason: str | None = None,
-              deal: str | None = None, future: bool = False) -> Visit:
+              deal: str | None = None, future: bool = False, force: bool = False) -> Visit:
         """Log a visit and, in the same write, what it changed: the stage reached (`stage`, with
         `value` for close or `reason` for lost), what it taught (`learned`: {key: value} or
         "KEY=VALUE" strings, as `set` takes them), the close target (`target`, `by`) and the
-        next appointment (`next`) — `salescli visit`."""
+        next appointment (`next`) — `salescli visit`. A close for 0 raises ZeroValue unless `force`."""
         from salescli.pipeline import choose_deal, event_item
 
         found = self.customer(customer)
         day = self.date(date)
         next_day = self.date(next) if next is not None else None
         target_value, target_day = _amount(target), self.date(by) if by is not None else None
-        changes = self.profile_changes(_assignments(learned), [], custom=custom)
+        changes = self.profile_changes(_assignments(learned), [], custom=custom, customer=found.id)
         planned: dict[str, Any] = {}
 
         def plan(current: Customer) -> tuple[None, list[dict[str, Any]]]:
@@ -450,6 +467,7 @@ class Folder:
             move = _visit_move(current, stage, name, day=day, value=_amount(value), target_value=target_value,
                                reason=reason)
             items += list(move.events if move else ())
+            _refuse_zero_close(items, force=force)
             self.question(items, customer=current, future=future)
             planned.update(before=current, deal=name, event=items[0], move=move)
             return None, items
@@ -492,7 +510,8 @@ class Folder:
         if not values and not unset:
             raise InvalidValue(_("give KEY=VALUE pairs to set, or --unset KEY"))
         found = self.customer(customer)
-        wanted = self.profile_changes(_assignments(values), [*unset, *_emptied(values)], custom=custom)
+        wanted = self.profile_changes(_assignments(values), [*unset, *_emptied(values)], custom=custom,
+                                      customer=found.id)
         path = self.path_of(found)
         updated = repository.change_profile(path, wanted)[1]
         self.wrote(path, _("set {keys} of {customer}").format(keys=i18n.joined(wanted), customer=found.name))
@@ -846,10 +865,13 @@ class Folder:
             values.setdefault("channel", "referral")
         return values
 
-    def profile_changes(self, assignments: Sequence[str], unset: Sequence[str], *, custom: bool) -> dict[str, Any]:
-        """The profile changes KEY=VALUE pairs ask for, checked (for `set` and `visit --learned`)."""
+    def profile_changes(self, assignments: Sequence[str], unset: Sequence[str], *, custom: bool,
+                        customer: str = "CUSTOMER") -> dict[str, Any]:
+        """The profile changes KEY=VALUE pairs ask for, checked (for `set` and `visit --learned` of
+        `customer`, whose id a refusal's hint names)."""
         return profile.changes(list(assignments), list(unset), custom=custom, vocabularies=self.settings.vocabularies,
-                               today=self.today, customer_id=lambda reference: self.customer(reference).id)
+                               today=self.today, customer_id=lambda reference: self.customer(reference).id,
+                               customer=customer)
 
     def vocabulary_key(self, name: str, text: str | None) -> str | None:
         """The stored key for a classification value typed in either language."""
@@ -1067,4 +1089,5 @@ def _plain_id(reference: str) -> bool:
     return bool(text) and "/" not in text and "\\" not in text and not text.startswith(".")
 
 
-__all__ = ["CardReading", "CardSaved", "Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit", "VisitPlan"]
+__all__ = ["CardReading", "CardSaved", "Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit",
+           "VisitPlan", "ZeroValue"]

@@ -35,7 +35,7 @@ class EventKind(str, Enum):
     LINK = "link"  # the customer is a party (`role`) to another `project` too
 
 
-_EVENT_NAMES = {EventKind.ADDED: C_("event", "added"), EventKind.OPEN: C_("event", "open"),
+EVENT_WORDS = {EventKind.ADDED: C_("event", "added"), EventKind.OPEN: C_("event", "open"),
                 EventKind.STAGE: C_("event", "stage"), EventKind.WON: C_("event", "won"),
                 EventKind.LOST: C_("event", "lost"), EventKind.REOPEN: C_("event", "reopen"),
                 EventKind.VISIT: C_("event", "visit"), EventKind.TARGET: C_("event", "target"),
@@ -44,7 +44,7 @@ _EVENT_NAMES = {EventKind.ADDED: C_("event", "added"), EventKind.OPEN: C_("event
 
 def event_name(kind: EventKind) -> str:
     """What an event is called in the log's view, in the current language (the file keeps the key)."""
-    return pgettext("event", _EVENT_NAMES[kind])
+    return pgettext("event", EVENT_WORDS[kind])
 
 
 class Status(str, Enum):
@@ -414,8 +414,10 @@ def _apply(deal: dict[str, Any], event: Event) -> None:
         deal["owner"] = event.owner
     if event.product is not None:
         deal["product"] = event.product
-    if kind is EventKind.VISIT:
-        deal["next_visit"] = event.next
+    if kind is EventKind.VISIT:  # an agreed visit stands until a visit on or after its day (or a new agreement)
+        agreed = deal.get("next_visit")
+        if event.next is not None or agreed is None or event.date >= agreed:
+            deal["next_visit"] = event.next
     elif kind in (EventKind.ADDED, EventKind.OPEN, EventKind.STAGE):
         if event.stage:
             _move(deal, event.stage, event.date)

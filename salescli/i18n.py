@@ -78,6 +78,11 @@ def translated(message: str, language: str) -> str:
     return message if language == "en" else _catalog(language).gettext(message)
 
 
+def pgettext_in(context: str, message: str, language: str) -> str:
+    """`message`, as meant in `context`, in `language` whatever the current one is."""
+    return message if language == "en" else _catalog(language).pgettext(context, message)
+
+
 def pgettext(context: str, message: str) -> str:
     """`message` in the current language, as meant in `context` (one English word, two Chinese)."""
     language = _current["language"]

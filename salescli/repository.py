@@ -23,7 +23,7 @@ from salescli import cache, datafolder, parallel, records, safefile
 from salescli.customer import Customer, LogProblem, customer_from_document
 from salescli.datafolder import DataFolder
 from salescli.errors import BrokenFile, DataError, NotFound, UnsafeWrite
-from salescli.i18n import N_, _
+from salescli.i18n import N_, _, joined
 from salescli.listing import Columns, row
 from salescli.profile import PEOPLE_KEY, UNSET, person_index
 
@@ -302,7 +302,11 @@ def parse_customer(text: str, path: Path) -> Customer:
         document = yamlfile.load(text)
         return customer_from_document(document, file_id=path.stem, path=path)
     except yamlfile.YamlProblem as problem:
-        raise BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
+        from salescli.filecheck import unresolved
+
+        conflicts = unresolved(text, path)  # (a merge left markers: say so, as check does)
+        raise conflicts[0] if conflicts else \
+            BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
     except LogProblem as problem:
         raise safefile.located(problem.args[0], path, text, problem.where) from None
 
@@ -490,7 +494,11 @@ def remove_person(path: Path, name: str) -> Customer:
     def work(text: str, current: Customer) -> tuple[None, str, Customer | None]:
         index = person_index(current.get(PEOPLE_KEY), name)
         if index is None:
-            raise NotFound(_("no key person '{name}' to remove").format(name=name))
+            people = [str(person.get("name")) for person in current.get(PEOPLE_KEY) or ()
+                      if isinstance(person, dict) and person.get("name")]
+            raise NotFound((_("no key person '{name}' to remove; the key people: {people}") if people else
+                            _("no key person '{name}' to remove: {customer} has none yet")).format(
+                name=name, people=joined(people), customer=current.name))
         return None, _edited(path, lambda: yamlfile.remove_list_item(text, PEOPLE_PATH, index)), None
 
     return _transact(path, work, fixed=False)[1]

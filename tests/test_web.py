@@ -275,8 +275,8 @@ def test_a_broken_file_is_a_warning_and_the_rest_is_shown(client: FlaskClient, s
     (sample / "customers" / "broken.yaml").write_text("name: [\n", encoding="utf-8")
     html = page(client, "/")
     broken = sample / "customers" / "broken.yaml"
-    assert (f'<p class="warning">Warning: skipped {broken}:2:1: did not find expected node content '
-            "(YAML syntax: fix the file here)</p>") in html
+    assert (f'<p class="warning">Warning: skipped {broken}:2:1: a value is missing here: write it after '
+            "the colon, or close the bracket opened before it</p>") in html
     assert html.count('<li class="card') == cards == 30
 
 
