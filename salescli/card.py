@@ -429,10 +429,23 @@ def _split_name(text: str) -> tuple[str, str] | None:
     best: tuple[int, str, str] | None = None
     for length in range(surname + 1, min(surname + 3, len(compact) - 1) + 1):
         name, rest = compact[:length], compact[length:]
-        start = _TITLE_START.match(rest)
-        if start and _is_title(rest) and (best is None or len(start.group()) > best[0]):
-            best = (len(start.group()), name, rest)
+        start = _start_length(rest)
+        if start and _is_title(rest) and (best is None or start > best[0]):
+            best = (start, name, rest)
     return (best[1], best[2]) if best else None
+
+
+_RANKS = ("副", "总", "常务", "执行", "首席", "高级")  # what a title may start with before its word: 副院长
+
+
+def _start_length(rest: str) -> int:
+    """How much of `rest` reads as the start of a title: 副院长 all three (副 and 院长), not 副 alone."""
+    start = _TITLE_START.match(rest)
+    if start is None:
+        return 0
+    length = len(start.group())
+    more = _TITLE.match(rest[length:]) if start.group() in _RANKS else None
+    return length + (len(more.group()) if more else 0)
 
 
 def _name_only(text: str) -> bool:
