@@ -304,11 +304,14 @@ def _email(text: str) -> tuple[str, bool] | None:
 
 def _ells_mended(address: str) -> tuple[str, bool]:
     """An e-mail address with the OCR's 1 for l put back where a digit cannot be meant — between
-    letters (sa1es), before letters at the start (1iu), ending a word of the domain (mai1.) — and
-    whether it changed (the field is then flagged)."""
+    letters (sa1es), before letters at the start (1iu), ending a word of the domain (mai1.) — and its
+    0 for o in the domain's later words (163.c0m.cn), and whether it changed (then it is flagged)."""
     local, at, domain = address.partition("@")
     local = re.sub(r"(?<=[a-z])1(?=[a-z])|^1(?=[a-z]{2})", "l", local)
-    domain = ".".join(re.sub(r"(?<=[a-z])1(?=[a-z])|(?<=[a-z]{2})1$", "l", label) for label in domain.split("."))
+    labels = [re.sub(r"(?<=[a-z])1(?=[a-z])|(?<=[a-z]{2})1$", "l", label) for label in domain.split(".")]
+    labels[1:] = [label.replace("0", "o") if re.fullmatch(r"[a-z0]*[a-z][a-z0]*", label) else label
+                  for label in labels[1:]]  # c0m: after the first, a domain's words hold no digit
+    domain = ".".join(labels)
     mended = local + at + domain
     return mended, mended != address
 
@@ -427,7 +430,7 @@ def _split_name(text: str) -> tuple[str, str] | None:
     if surname == 1 and compact[0] not in _SURNAMES:
         return None
     best: tuple[int, str, str] | None = None
-    for length in range(surname + 1, min(surname + 3, len(compact) - 1) + 1):
+    for length in range(surname + 1, min(surname + 2, len(compact) - 1) + 1):  # a given name of one or two
         name, rest = compact[:length], compact[length:]
         start = _start_length(rest)
         if start and _is_title(rest) and (best is None or start > best[0]):
@@ -435,7 +438,8 @@ def _split_name(text: str) -> tuple[str, str] | None:
     return (best[1], best[2]) if best else None
 
 
-_RANKS = ("副", "总", "常务", "执行", "首席", "高级")  # what a title may start with before its word: 副院长
+# What a title may start with before its word: 副院长, 注册造价师.
+_RANKS = ("副", "总", "常务", "执行", "首席", "高级", "中级", "注册", "一级", "二级")
 
 
 def _start_length(rest: str) -> int:

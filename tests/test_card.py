@@ -89,6 +89,7 @@ def test_numbers_that_are_no_phone_are_not_taken() -> None:
     ("邮箱：infooqq.com", "infooqq.com", False),  # two places it could be: left as read, to check
     ("E-mail:1iu.ming@mai1.163.net", "liu.ming@mail.163.net", False),  # the OCR's 1 for l
     ("E-mail:sa1es@hbgc.cn", "sales@hbgc.cn", False),
+    ("E-mail:jg906@mail.163.c0m.cn", "jg906@mail.163.com.cn", False),
     ("E-mail:wang1@163.com", "wang1@163.com", True),  # a digit where one can be meant stays
     ("E-mail:li81@126.com", "li81@126.com", True),
 ])
@@ -104,6 +105,7 @@ def test_email_addresses_and_how_sure_they_are(line: str, email: str, sure: bool
     (["王建国预算科长"], "王建国", "预算科长"),
     (["李强总经理"], "李强", "总经理"),
     (["方辉志副院长"], "方辉志", "副院长"),
+    (["唐平注册造价师"], "唐平", "注册造价师"),
     (["赵春副院长"], "赵春", "副院长"),
     (["欧阳明月项目经理"], "欧阳明月", "项目经理"),
     (["王  强", "经理"], "王强", "经理"),  # a two-character name set wide
