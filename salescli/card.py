@@ -307,8 +307,9 @@ def _ells_mended(address: str) -> tuple[str, bool]:
     letters (sa1es), before letters at the start (1iu), ending a word of the domain (mai1.) — and its
     0 for o in the domain's later words (163.c0m.cn), and whether it changed (then it is flagged)."""
     local, at, domain = address.partition("@")
-    local = re.sub(r"(?<=[a-z])1(?=[a-z])|^1(?=[a-z]{2})", "l", local)
+    local = re.sub(r"(?<=[a-z])1(?=[a-z])|^1(?=[a-z])", "l", local)
     labels = [re.sub(r"(?<=[a-z])1(?=[a-z])|(?<=[a-z]{2})1$", "l", label) for label in domain.split(".")]
+    labels = [re.sub(r"^l(?=\d+$)", "1", label) for label in labels]  # l63.com: 163
     labels[1:] = [label.replace("0", "o") if re.fullmatch(r"[a-z0]*[a-z][a-z0]*", label) else label
                   for label in labels[1:]]  # c0m: after the first, a domain's words hold no digit
     domain = ".".join(labels)
@@ -607,7 +608,7 @@ class _Reading:
         chinese = [row for row in rows if not _is_latin(row.text)]
         candidates = [index for index, row in enumerate(chinese)
                       if not _digits(row.text) and _company_split(row.text) is not None]
-        firm = [index for index in candidates if re.search(r"公司|集团|有限", chinese[index].text)]
+        firm = [index for index in candidates if re.search(r"(?<!分)公司|集团|有限", chinese[index].text)]
         for index in (firm or candidates)[:1]:
             row = chinese[index]
             split = _company_split(row.text)

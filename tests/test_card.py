@@ -90,6 +90,7 @@ def test_numbers_that_are_no_phone_are_not_taken() -> None:
     ("E-mail:1iu.ming@mai1.163.net", "liu.ming@mail.163.net", False),  # the OCR's 1 for l
     ("E-mail:sa1es@hbgc.cn", "sales@hbgc.cn", False),
     ("E-mail:jg906@mail.163.c0m.cn", "jg906@mail.163.com.cn", False),
+    ("E-mail:1i214@l63.com", "li214@163.com", False),
     ("E-mail:wang1@163.com", "wang1@163.com", True),  # a digit where one can be meant stays
     ("E-mail:li81@126.com", "li81@126.com", True),
 ])
@@ -169,6 +170,7 @@ def test_a_logo_above_the_company_is_not_part_of_it() -> None:
     (["武汉市政工程设计研究院有限责任公司", "造价咨询部"], "武汉市政工程设计研究院有限责任公司", "造价咨询部"),
     (["湖北金桥电力设计有限责任公司设计一所"], "湖北金桥电力设计有限责任公司", "设计一所"),
     (["武汉市政工程设计研究院有限责任公司"], "武汉市政工程设计研究院有限责任公司", None),
+    (["湖北明达建筑设计院", "安装分公司"], "湖北明达建筑设计院", "安装分公司"),
 ])
 def test_the_department_printed_with_the_company(lines: list[str], company: str, department: str | None) -> None:
     card = parse([*lines, "张伟", "经理"])
