@@ -23,6 +23,7 @@ Unreadable customer files do not stop a read: each is skipped and kept in `Folde
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Un
 from salescli import datafolder, i18n, matching, profile, repository
 from salescli.config import Config
 from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind
-from salescli.errors import DataError, InvalidValue
+from salescli.errors import DataError, InvalidValue, UnsafeWrite
 from salescli.i18n import _
 from salescli.listing import Columns
 from salescli.parsing import parse_date, parse_money
@@ -148,6 +149,29 @@ class VisitPlan:
     customer: Customer
     deal: Deal
     visits: tuple["scheduling.Visit", ...]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What one write put into a customer file — `text` at character `at` — and the SHA-256 (hex) of
+    the file's bytes right after it: what `Folder.undo` needs to take the write back."""
+
+    customer: str  # the customer's id
+    at: int
+    text: str
+    digest: str
+
+    @classmethod
+    def between(cls, customer: str, before: str, after: str) -> "Written | None":
+        """The one piece of text that makes `after` of `before` (None: `after` is not `before` with
+        one piece put in, so nothing here could take it back alone)."""
+        added = len(after) - len(before)
+        if added <= 0:
+            return None
+        at = next((index for index, (one, other) in enumerate(zip(before, after)) if one != other), len(before))
+        if after[at + added:] != before[at:]:
+            return None
+        return cls(customer, at, after[at:at + added], _digest(after))
 
 
 @dataclass(frozen=True)
@@ -661,6 +685,32 @@ class Folder:
         return event_item(EventKind.NOTE, self.today, FIRST_DEAL, note=_("business card of {person}: {file}").format(
             person=person, file=photo.name))
 
+    def file_text(self, customer_id: str) -> str | None:
+        """The text of the customer's file as it is now (None: it cannot be read as text); what
+        `Written.between` compares before and after a write."""
+        from salescli import safefile
+
+        path = self.data_folder.customer_path(customer_id)
+        try:
+            return safefile.decoded(safefile.read_bytes(path), path)
+        except (OSError, DataError):
+            return None
+
+    def undo(self, written: Written) -> Customer:
+        """Take a write back (`Written.between` the file's text before and after it): the file holds
+        again what it held before, byte for byte, and the parse cache and git follow as after any
+        write. Refused (UnsafeWrite, nothing changed) when the file changed since that write."""
+        path = self.data_folder.customer_path(written.customer)
+        text = self.file_text(written.customer)
+        if text is None or _digest(text) != written.digest or \
+                text[written.at:written.at + len(written.text)] != written.text:
+            raise UnsafeWrite(_("the file changed since that write (another write, a command or an editor); "
+                                "nothing was undone"), path=path)
+        before = text[:written.at] + text[written.at + len(written.text):]
+        customer = repository.replace_customer(path, text, before)
+        self.wrote(path, _("undo a write to {customer}").format(customer=customer.name))
+        return customer
+
     # ---- figures ----------------------------------------------------------------------------
 
     def forecast(self, month: "Month | str | None" = None, *, quota: Amount | None = None,
@@ -1082,6 +1132,10 @@ def _day(value: Any, *, today: date) -> date:
     if isinstance(value, date):
         value = value.isoformat()[:10]  # (through the text: the same range as a typed date)
     return parse_date(str(value), today=today)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _plain_id(reference: str) -> bool:

@@ -71,6 +71,13 @@ def resolve(customers: Sequence[AnyNamed], reference: str) -> AnyNamed:
         reference=reference, close=close))
 
 
+def names(customer: Named, reference: str) -> bool:
+    """Whether `reference` names `customer` in one of the ways `resolve` takes (its id or the start
+    of it, part of its name, the name's characters in order, its pinyin initials): a search box's test."""
+    wanted = fold(reference)
+    return bool(wanted) and any(test(customer) for test in _tests(wanted))
+
+
 def similar(customers: Sequence[AnyNamed], name: str) -> tuple[list[AnyNamed], list[AnyNamed]]:
     """Existing customers a new name may be: (the same name, perhaps without its company suffix;
     names near it — one holds the other, or holds it in pieces: 华建监理 and 武汉华建工程监理有限公司).

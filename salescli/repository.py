@@ -43,7 +43,8 @@ def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
     if not use_cache or cache.disabled():
         return _parse_files(folder.customer_files())
     scan = _scan(folder, cache.SUMMARIES)
-    _scans.append((folder.customers, scan))
+    _scans[_key(folder.customers)] = scan  # the latest read of a folder replaces the one before (a long-lived
+    # process that reads again and again, such as `salescli web`, must not keep every read it made)
     return Folder(scan.customers, scan.problems)
 
 
@@ -244,7 +245,7 @@ def read_customer(path: Path) -> Customer:
 # keeps what writes parsed, so that a second write need not parse the file again.
 _seen: dict[str, bytes] = {}
 _parsed: dict[str, tuple[bytes, Customer]] = {}
-_scans: list[tuple[Path, "_Scan"]] = []  # whole folders read (their digests are looked up when needed)
+_scans: dict[str, "_Scan"] = {}  # per folder, the last whole read of it (its digests are looked up when needed)
 FROM_CACHE_AT = 256 * 1024  # a customer file this big is taken from the parse cache when unchanged there
 
 
@@ -287,12 +288,8 @@ def _read_digest(path: Path) -> bytes | None:
     known = _seen.get(_key(path))
     if known is not None:
         return known
-    for folder, scan in reversed(_scans):
-        if _key(folder) == _key(path.parent):
-            found = scan.digest_of(path.name)
-            if found is not None:
-                return found
-    return None
+    scan = _scans.get(_key(path.parent))
+    return scan.digest_of(path.name) if scan is not None else None
 
 
 def parse_customer(text: str, path: Path) -> Customer:
