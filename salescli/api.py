@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 import functools
@@ -45,6 +45,7 @@ from salescli.stages import Stage
 if TYPE_CHECKING:  # (a call imports the part of the core it needs, when it is made)
     from salescli import backtest as testing, calibration as calibrating, forecast as forecasting, learning
     from salescli import network, reports, schedule as scheduling
+    from salescli.card import Card
     from salescli.pipeline import Move
     from salescli.dimensions import Dimension
     from salescli.pricelist import PriceList, Product
@@ -195,6 +196,46 @@ class Reports:
     sources: tuple["reports.SourceRow", ...]
     stale: tuple["reports.StaleDeal", ...]
     parties: tuple["network.MissingParties", ...] | None  # None: not asked for
+
+
+@dataclass(frozen=True)
+class CardReading:
+    """A business card read (`Folder.read_card`): what it says, the photo, and whose card it is —
+    the customer named, or the one its company already is (None: a new customer), with the
+    customers whose names are near the company's."""
+
+    card: "Card"
+    photo: bytes = field(repr=False)
+    file: str = ""  # the photo as the user knows it, for messages
+    customer: Customer | None = None
+    near: tuple[matching.Named, ...] = ()
+
+    @property
+    def person_known(self) -> bool:
+        """Whether the customer has a key person of the card's name already (the card updates them)."""
+        return self.customer is not None and self.card.name is not None and profile.person_index(
+            self.customer.get(profile.PEOPLE_KEY), self.card.name) is not None
+
+
+@dataclass(frozen=True)
+class CardSaved:
+    """A card written (`Folder.save_card`): the customer before and after, the person, whether the
+    customer and the person are new, and the photo kept (None: not kept)."""
+
+    before: Customer
+    after: Customer
+    person: str
+    added_customer: bool
+    added_person: bool
+    photo: Path | None
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        """The person's details that the card changed (all of them for a new person)."""
+        found = [[dict(entry) for entry in customer.get(profile.PEOPLE_KEY) or () if isinstance(entry, Mapping)
+                  and profile.person_index([entry], self.person) == 0] for customer in (self.before, self.after)]
+        before, after = (entries[0] if entries else {} for entries in found)
+        return tuple(key for key in after if before.get(key) != after.get(key))
 
 
 class NearName(InvalidValue):
@@ -389,9 +430,18 @@ class Folder:
         """A new customer file from templates/customer.yaml (`salescli add`). `fields` are profile
         values by key or option name (field="建筑", area="洪山", contact="王强", referred_by="中建三局");
         a name like one in the folder raises NearName unless `new`."""
+        return self._add(name, id=id, stage=stage, value=value, by=by, date=date, note=note, new=new, future=future,
+                         fields=fields)
+
+    def _add(self, name: str, *, id: str | None, stage: str | Stage = "prospect", value: Amount | None = None,
+             by: Day | None = None, date: Day | None = None, note: str | None, new: bool, future: bool = False,
+             fields: Mapping[str, Any], people: Sequence[Mapping[str, Any]] = ()) -> Customer:
+        """`add`, with the key people to record in the new file (`save_card`'s)."""
         customers = self.named()  # ids and names from the list rows: no customer's whole file is read
         self.check_name(name, new=new, customers=customers)
         values = {"owner": self.settings.user or None, **self.profile_values(fields)}
+        if people:
+            values[profile.PEOPLE_KEY] = [self._person_entry(person) for person in people]
         implied = profile.implied_source(values.get("channel"))
         if implied and not values.get("source"):
             values["source"] = implied
@@ -576,6 +626,150 @@ class Folder:
         datafolder.update_config(self.data_folder, edit)
         self.__dict__.pop("settings", None)
         self.wrote(self.data_folder.config_path, message)
+
+    # ---- business cards (名片) ------------------------------------------------------------------
+
+    def read_card(self, photo: str | os.PathLike[str] | bytes, *, customer: str | None = None,
+                  company: str | None = None, person: str | None = None, file: str = "") -> CardReading:
+        """Read a photo of a business card (a file, or its bytes with `file` naming it in messages):
+        what it says (`card`: name, title, mobile, office phone, e-mail, address, company, department, and the
+        fields to check) and whose card it is — `customer` as named, else the customer the card's
+        company (or `company`) already is in the folder (中建三局第一建设工程有限责任公司 finds
+        中建三局一公司), else None for a new one, with the customers whose names are near it; `person`
+        is the person's name when typed (it wins over the card's). Writes nothing; `save_card` writes
+        what it read (after any corrections). Needs `salescli[card]`."""
+        from salescli import card as cards, cardocr
+
+        data, shown = _photo_bytes(photo, file)
+        card = cards.parse(cardocr.read_lines(data, shown))
+        if not card.text:
+            raise InvalidValue(_("{file}: no text found on the photo; take it again, flat, sharp and filling the "
+                                 "frame").format(file=shown))
+        if person and person.strip():
+            card = replace(card, name=person.strip(), unsure=tuple(key for key in card.unsure if key != "name"))
+        if not card.name:
+            raise InvalidValue(_("{file}: no name found on the card (the text read: {text}); type the person in "
+                                 "with `salescli person CUSTOMER NAME --title … --mobile …`").format(
+                file=shown, text=" / ".join(card.text[:6])))
+        if company:
+            card = replace(card, company=company.strip())
+        if customer is not None:
+            return CardReading(card, data, shown, self.customer(customer))
+        found, near = self.company_customer(card.company or "")
+        return CardReading(card, data, shown, found, tuple(near))
+
+    def company_customer(self, company: str) -> tuple[Customer | None, list[matching.Named]]:
+        """The customer a company's name already is (its name, without a company suffix, or its
+        short form: 中建三局第一建设工程有限责任公司 is 中建三局一公司), and the customers whose names
+        are near it (as `add` finds them)."""
+        from salescli import card as cards
+
+        if not company.strip():
+            return None, []
+        customers = self.named()
+        same, near = matching.similar(customers, company)
+        if not same:
+            same = [c for c in customers if cards.same_company(c.name, company)]
+        if len(same) == 1:
+            return self.customer(same[0].id), []
+        return None, [*same, *near]
+
+    def save_card(self, reading: CardReading, *, keep_photo: bool = False, new: bool = False,
+                  id: str | None = None, **fields: Any) -> CardSaved:
+        """Write a card read by `read_card` (its `card` corrected with dataclasses.replace if need
+        be): the person into the customer's key people — added, or their details updated — or, when
+        the card's company is no customer yet, a new customer (`fields` and `id` as `add` takes them;
+        NearName unless `new`) with its contact details from the card and the person in it. Each is
+        one write. With `keep_photo`, the photo is kept beside the customer file and named in its log."""
+        card = reading.card
+        if not card.name or not card.name.strip():
+            raise InvalidValue(_("the person needs a name"))
+        person = {key: value for key in ("title", "mobile", "phone", "email") if (value := getattr(card, key))}
+        if reading.customer is None:
+            return self._card_customer(reading, person, keep_photo=keep_photo, new=new, id=id, fields=fields)
+        customer = reading.customer
+        if fields or id:
+            self.warn(_("{customer} is already a customer: its profile stays as it is ({options} not used)").format(
+                customer=customer.name, options=i18n.joined([*fields, *(["id"] if id else [])])))
+        path = self.path_of(customer)
+        index = profile.person_index(customer.get(profile.PEOPLE_KEY), card.name)
+        rest = _card_rest(card, customer.name)
+        if index is None and rest:
+            person["note"] = rest
+        details = {key: self._person_value(key, value) for key, value in person.items()}
+        photo = self._photo_path(reading, customer.id, card.name) if keep_photo else None
+        items = [self._photo_event(photo, card.name)] if photo else []
+        added, after = repository.save_person(path, card.name.strip(), details, items)
+        said = {"person": card.name.strip(), "customer": customer.name}
+        self._keep_photo(reading, photo, said)
+        self.wrote(path, (_("add {person} to {customer}") if added else _("update {person} of {customer}")).format(
+            **said) + _(" (from a business card)"))
+        return CardSaved(customer, after, card.name.strip(), added_customer=False, added_person=added, photo=photo)
+
+    def _card_customer(self, reading: CardReading, person: dict[str, str], *, keep_photo: bool, new: bool,
+                       id: str | None, fields: Mapping[str, Any]) -> CardSaved:
+        """A new customer from a card: its name the card's company, the person in it."""
+        card = reading.card
+        assert card.name is not None
+        if not card.company:
+            raise InvalidValue(_("the card names no company: name the customer, `salescli add NAME --card PHOTO`, or "
+                                 "add the person to one, `salescli person CUSTOMER --card PHOTO`"))
+        self.check_name(card.company, new=new)
+        contact = {"address": card.address, "department": card.department, "contact": card.name,
+                   "phone": card.mobile or card.phone}
+        given = {**{key: value for key, value in contact.items() if value}, **fields}
+        chosen = self._new_id(self.named(), card.company, id)
+        photo = self._photo_path(reading, chosen, card.name) if keep_photo else None
+        notes = [given.pop("note", None), self._photo_event(photo, card.name)["note"] if photo else None]
+        customer = self._add(card.company, id=chosen, new=True, people=[{"name": card.name, **person}],
+                             note="; ".join(note for note in notes if note) or None, fields=given)
+        self._keep_photo(reading, photo, {"person": card.name, "customer": customer.name})
+        return CardSaved(customer, customer, card.name, added_customer=True, added_person=True, photo=photo)
+
+    def _person_entry(self, person: Mapping[str, Any]) -> dict[str, Any]:
+        entry = {key: self._person_value(key, value) for key, value in person.items() if value not in (None, "")}
+        if not str(entry.get("name") or "").strip():
+            raise InvalidValue(_("a key person needs a name: `- {name: 王强, …}`"))
+        return entry
+
+    def _person_value(self, key: str, value: Any) -> Any:
+        """A key person's detail as `person` takes it (a phone checked, a birthday a date)."""
+        field = next((field for field in profile.PERSON if field.key == key), None)
+        if field is None or not isinstance(value, str):
+            return value
+        return field.parse(value, vocabularies=self.settings.vocabularies, today=self.today)
+
+    def _photo_path(self, reading: CardReading, customer_id: str, person: str) -> Path:
+        """Where a card's photo is kept: beside the customer file, under a name no file has yet
+        (customers/ID.card-NAME.jpg, -2, -3 …)."""
+        from salescli.ids import slug
+
+        base, suffix = f"{customer_id}.card-{slug(person) or 'person'}", _photo_suffix(reading.photo)
+        path, number = self.data_folder.customers / f"{base}{suffix}", 1
+        while path.exists():
+            number += 1
+            path = path.with_name(f"{base}-{number}{suffix}")
+        return path
+
+    def _keep_photo(self, reading: CardReading, photo: Path | None, said: Mapping[str, str]) -> None:
+        """Write the photo, once the customer file that names it is written (a photo is never left
+        that no file names), and commit it as that file is."""
+        from salescli import safefile
+
+        if photo is None:
+            return
+        try:
+            safefile.write_whole(photo, reading.photo, exclusive=True)
+        except DataError as error:
+            raise type(error)(_("{person} is written, but the photo could not be kept: {problem}").format(
+                person=said["person"], problem=error.message), path=photo) from None
+        self.wrote(photo, _("business card of {person} ({customer})").format(**said))
+
+    def _photo_event(self, photo: Path, person: str) -> dict[str, Any]:
+        from salescli.pipeline import event_item
+
+        return event_item(EventKind.NOTE, self.today, FIRST_DEAL, note=_("business card of {person}: {file}").format(
+            person=person, file=photo.name))
 
     def file_text(self, customer_id: str) -> str | None:
         """The text of the customer's file as it is now (None: it cannot be read as text); what
@@ -920,6 +1114,55 @@ class Folder:
 REPORTS = ("funnel", "winrate", "stale", "sources", "parties")
 
 
+def _photo_bytes(photo: str | os.PathLike[str] | bytes, name: str) -> tuple[bytes, str]:
+    """A card's photo as bytes, and how to name it in messages (`name`, else the file's path); a
+    file too large is refused before it is read."""
+    from salescli import safefile
+    from salescli.cardocr import MOST_MEGABYTES
+    from salescli.errors import NotFound, display_path
+
+    if isinstance(photo, (bytes, bytearray)):
+        return bytes(photo), name or _("the photo")
+    path = Path(photo).expanduser()
+    shown = name or display_path(path)
+    try:
+        if path.stat().st_size > MOST_MEGABYTES * 1024 * 1024:
+            raise InvalidValue(_("{file} is {size:.0f} MB; a card's photo can be at most {most} MB (take it again at "
+                                 "a lower resolution)").format(file=shown, size=path.stat().st_size / 1024 / 1024,
+                                                               most=MOST_MEGABYTES))
+        return safefile.read_bytes(path), shown  # (a FIFO or a device is refused, not waited on)
+    except FileNotFoundError:
+        raise NotFound(_("no photo {file}").format(file=shown)) from None
+    except IsADirectoryError:
+        raise InvalidValue(_("{file} is a folder, not a photo").format(file=shown)) from None
+    except OSError as error:
+        raise InvalidValue(_("{file} cannot be read: {problem}").format(file=shown, problem=error.strerror)) from None
+
+
+def _photo_suffix(data: bytes) -> str:
+    """The file ending a photo's bytes call for."""
+    for start, suffix in ((b"\xff\xd8", ".jpg"), (b"\x89PNG", ".png"), (b"GIF8", ".gif"), (b"BM", ".bmp")):
+        if data.startswith(start):
+            return suffix
+    if data[8:12] == b"WEBP":
+        return ".webp"
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
+        return ".heic"
+    return ".img"
+
+
+def _card_rest(card: "Card", customer: str) -> str | None:
+    """What a card says that a key person's entry has no field for (its department and address, the
+    company when it is not the customer's name), kept as the person's note."""
+    from salescli import card as cards
+
+    parts = [card.company if card.company and not cards.same_company(card.company, customer)
+             and matching.core_name(card.company) != matching.core_name(customer) else None,
+             card.department, card.address]
+    kept = [part for part in parts if part]
+    return _("business card: {details}").format(details="; ".join(kept)) if kept else None
+
+
 def _speaking(method: Callable[..., Any]) -> Callable[..., Any]:
     """`method` run in its Folder's language, and the language before restored after it: the language
     is the process's, and one Folder's must not become another's."""
@@ -1039,4 +1282,5 @@ def _plain_id(reference: str) -> bool:
     return bool(text) and "/" not in text and "\\" not in text and not text.startswith(".")
 
 
-__all__ = ["Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit", "VisitPlan", "ZeroValue"]
+__all__ = ["CardReading", "CardSaved", "Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit",
+           "VisitPlan", "ZeroValue"]

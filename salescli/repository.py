@@ -463,18 +463,23 @@ def change_profile(path: Path, changes: Mapping[str, Any],
     return _transact(path, work, fixed=False)
 
 
-def save_person(path: Path, name: str, details: Mapping[str, Any]) -> tuple[bool, Customer]:
+def save_person(path: Path, name: str, details: Mapping[str, Any], items: Items = ()) -> tuple[bool, Customer]:
     """Add a key person (trust.people) or change the details given of the one of that name (UNSET
-    empties one); whether the person is new, and the customer as written."""
+    empties one), and add `items` to the log, in one write; whether the person is new, and the
+    customer as written."""
     from salescli import yamlfile
 
     def work(text: str, current: Customer) -> tuple[bool, str, Customer | None]:
         index = person_index(current.get(PEOPLE_KEY), name)
         if index is None:
             entry = {"name": name, **{key: value for key, value in details.items() if value is not UNSET}}
-            return True, _edited(path, lambda: yamlfile.add_list_item(text, PEOPLE_PATH, entry)), None
-        changes: dict[yamlfile.Path, Any] = {(*PEOPLE_PATH, index, key): value for key, value in details.items()}
-        return False, _edited(path, lambda: yamlfile.edit_profile(text, changes)), None
+            new_text = _edited(path, lambda: yamlfile.add_list_item(text, PEOPLE_PATH, entry))
+        else:
+            changes: dict[yamlfile.Path, Any] = {(*PEOPLE_PATH, index, key): value for key, value in details.items()}
+            new_text = _edited(path, lambda: yamlfile.edit_profile(text, changes))
+        if items:
+            new_text = _edited(path, lambda: yamlfile.append_to_log(new_text, items))
+        return index is None, new_text, None
 
     return _transact(path, work, fixed=False)
 
