@@ -357,7 +357,9 @@ class Folder:
         kept in `problems`."""
         read = repository.read_all(self.data_folder)
         self._skipped(read.problems)
-        return self._as_of_today(read.customers)
+        customers = self._as_of_today(read.customers)
+        self.__dict__["_read"] = (customers, read.digest)  # (what a figure of them all may be kept under)
+        return customers
 
     def rows(self) -> Columns:
         """Every readable customer's list row (quick: no customer is built when the cache has it),
@@ -850,10 +852,25 @@ class Folder:
         if key not in known:
             chosen = settings.forecast if model is None else self._model_settings(model)
             known.clear()  # (one set of customers at a time: a Folder may be long-lived)
-            known[key] = (customers, learning.learn(customers, today=day, calendar=settings.calendar,
-                                                    probabilities=weights, valuation=Valuation(settings.products),
-                                                    settings=chosen))
+            kept = self._kept_as(customers, (sorted((stage.value, p) for stage, p in weights.items()), model,
+                                             day.toordinal(), repr(chosen), repr(settings.calendar),
+                                             repr(settings.products)))
+            found = None if kept is None else repository.load_figure(self.data_folder, "learned", kept)
+            learned = learning.Learned.restored(found, settings.products) if found is not None else \
+                learning.learn(customers, today=day, calendar=settings.calendar, probabilities=weights,
+                               valuation=Valuation(settings.products), settings=chosen)
+            if kept is not None and found is None:
+                repository.save_figure(self.data_folder, "learned", kept, learned.plain())
+            known[key] = (customers, learned)
         return known[key][1]  # type: ignore[no-any-return]
+
+    def _kept_as(self, customers: Sequence[Customer], inputs: Any) -> bytes | None:
+        """What a figure of all `customers` and these `inputs` is kept under in the parse cache: the files'
+        digest (when `customers` are this Folder's own read of them) and the inputs; None: not kept."""
+        read, digest = self.__dict__.get("_read", (None, None))
+        if customers is not read or digest is None:
+            return None
+        return hashlib.blake2b(digest + repr(inputs).encode("utf-8"), digest_size=16).digest()
 
     def _model_settings(self, model: str) -> "ForecastSettings":
         """salescli.yaml's forecast settings with another model (--model)."""

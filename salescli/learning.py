@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from salescli.calibration import MIN_HISTORY
 from salescli.config import ForecastSettings
@@ -89,6 +89,28 @@ class Learned:
     weights: Mapping[Stage, float] = field(default_factory=dict)  # the due deals' stage weights: the folder's own
     # stage-to-win rates where enough deals decide a stage, else the configured probabilities
 
+    def plain(self) -> tuple[Any, ...]:
+        """The model in plain values (what the parse cache keeps; `restored` reads it back)."""
+        hazards = self.hazards
+        return (self.today.toordinal(),
+                (list(hazards.win), list(hazards.lose), _by_key(hazards.win_factor), _by_key(hazards.lose_factor),
+                 hazards.decided),
+                None if self.valuation.average is None else str(self.valuation.average),
+                [(record.month.year, record.month.month, record.working_days, _tally(record.total),
+                  [(owner, _tally(tally)) for owner, tally in record.owners.items()]) for record in self.records],
+                self.model, self.season, self.chosen_by, dict(self.errors), self.judged_months, _by_key(self.weights))
+
+    @classmethod
+    def restored(cls, plain: Any, prices: PriceList) -> Learned:
+        today, (win, lose, win_factor, lose_factor, decided), average, records, *rest = plain
+        model, season, chosen_by, errors, judged, weights = rest
+        return cls(_DAY(today), Hazards(win, lose, _stages(win_factor), _stages(lose_factor), decided),
+                   Valuation(prices, None if average is None else Decimal(average)),
+                   tuple(MonthRecord(Month(year, month), working, _untally(total),
+                                     {owner: _untally(tally) for owner, tally in owners})
+                         for year, month, working, total, owners in records),
+                   model, season, chosen_by, errors, judged, _stages(weights))
+
     def factors(self, month: Month, *, season: str | None = None) -> Factors:
         """The factors for `month`: learned from the past months of its season (all of them for `none`;
         a season without a past month of its own falls back on every past month)."""
@@ -122,6 +144,23 @@ class Learned:
         if not total:
             return 0.0
         return sum(record.owners[owner].won[NEW] for record in self.records if owner in record.owners) / total
+
+
+def _by_key(values: Mapping[Stage, float]) -> dict[str, float]:
+    return {stage.value: value for stage, value in values.items()}
+
+
+def _stages(values: Mapping[str, float]) -> dict[Stage, float]:
+    return {Stage(key): value for key, value in values.items()}
+
+
+def _tally(tally: Tally) -> tuple[float, ...]:
+    return (*(tally.won[part] for part in PARTS), tally.weighted[DUE], tally.weighted[UNDATED], tally.stages_model)
+
+
+def _untally(values: Sequence[float]) -> Tally:
+    won_due, won_undated, won_new, due, undated, stages_model = values
+    return Tally({DUE: won_due, UNDATED: won_undated, NEW: won_new}, {DUE: due, UNDATED: undated}, stages_model)
 
 
 def learn(customers: Sequence[Customer], *, today: date, calendar: WorkCalendar,

@@ -11,6 +11,7 @@ read, work the change out, write a temp file beside the file, fsync, swap it in,
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import time
@@ -36,6 +37,8 @@ class Folder:
 
     customers: list[Customer]
     problems: list[DataError] = field(default_factory=list)
+    digest: bytes | None = None  # of every file read (name and content): what a figure derived from them
+    # all may be kept under in the cache (None: read without the cache)
 
 
 def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
@@ -45,7 +48,7 @@ def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
     scan = _scan(folder, cache.SUMMARIES)
     _scans[_key(folder.customers)] = scan  # the latest read of a folder replaces the one before (a long-lived
     # process that reads again and again, such as `salescli web`, must not keep every read it made)
-    return Folder(scan.customers, scan.problems)
+    return Folder(scan.customers, scan.problems, scan.content_digest())
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,17 @@ class Rows:
 
     rows: Columns
     problems: list[DataError] = field(default_factory=list)
+
+
+def load_figure(folder: DataFolder, name: str, key: bytes) -> Any | None:
+    """A figure derived from the whole folder (the forecast's learned model), kept under `key` (see
+    Folder.digest); None when not kept."""
+    return cache.load_document(folder.root, name, key)
+
+
+def save_figure(folder: DataFolder, name: str, key: bytes, value: Any) -> None:
+    """Keep one figure of this name (the one kept before is replaced)."""
+    cache.save_document(folder.root, name, key, value)
 
 
 def read_rows(folder: DataFolder) -> Rows:
@@ -77,6 +91,15 @@ class _Scan:
     customers: list[Customer] = field(default_factory=list)  # for cache.SUMMARIES
     rows: Columns = field(default_factory=lambda: Columns.of([]))  # for cache.ROWS
     _kept: set[str] | None = None
+
+    def content_digest(self) -> bytes:
+        """A digest of every file read, by name and content (what the folder held, in one value)."""
+        found = hashlib.blake2b(digest_size=16)
+        fresh = {entry.name: entry.digest for entry in self.parsed}
+        for name in sorted((*self.kept, *fresh)):
+            found.update(name.encode("utf-8", "surrogateescape") + b"\0" + (fresh.get(name) or
+                                                                          self.index.digest_of(name) or b""))
+        return found.digest()
 
     def digest_of(self, name: str) -> bytes | None:
         """The digest of the file `name` as read (None: it was not read)."""

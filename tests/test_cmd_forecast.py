@@ -3,7 +3,7 @@ import io
 import json
 from pathlib import Path
 
-from tests.conftest import steps
+from tests.conftest import invoke, steps
 
 TODAY = "2026-12-10"
 
@@ -202,3 +202,36 @@ def test_bad_arguments(folder: Path, run) -> None:
         "`team:` in salescli.yaml\n")
     assert run("forecast", "--format", "markdown").exit_code == 2
     assert run("forecast", "--window", "0").stderr == "Error: --window must be at least 1 working day\n"
+
+
+def test_the_learned_model_is_kept_while_the_files_and_settings_are_the_same(tmp_path: Path, monkeypatch) -> None:
+    """The history model is learned once for a folder's files, day and settings, and kept in the parse
+    cache: the next forecast reads it back. Any change to a file learns it again; without the cache
+    the figures are the same."""
+    from salescli import learning
+
+    root = _write_story(tmp_path)
+    monkeypatch.setenv("SALESCLI_CACHE_DIR", str(tmp_path / "cache"))
+    learned = []
+    original = learning.learn
+    monkeypatch.setattr(learning, "learn", lambda *a, **k: learned.append(1) or original(*a, **k))
+    first = invoke(root, "forecast", "--month", "--model", "history", "-f", "json", today=TODAY).stdout
+    again = invoke(root, "forecast", "--month", "--model", "history", "-f", "json", today=TODAY).stdout
+    assert first == again and len(learned) == 1
+    invoke(root, "visit", "a", "--date", "2026-12-10", today=TODAY)
+    changed = invoke(root, "forecast", "--month", "--model", "history", "-f", "json", today=TODAY).stdout
+    assert len(learned) == 2
+    monkeypatch.setenv("SALESCLI_CACHE_DIR", "off")
+    assert invoke(root, "forecast", "--month", "--model", "history", "-f", "json", today=TODAY).stdout == changed
+    assert json.loads(changed)["model"]["name"] == "history"
+
+
+def _write_story(tmp_path: Path) -> Path:
+    from tests.conftest import REPO
+    import shutil
+
+    root = tmp_path / "sales"
+    (root / "customers").mkdir(parents=True)
+    shutil.copytree(REPO / "templates", root / "templates")
+    _folder(lambda *args, **kwargs: invoke(root, *args, **kwargs))
+    return root
