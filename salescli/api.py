@@ -23,8 +23,9 @@ Unreadable customer files do not stop a read: each is skipped and kept in `Folde
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
 import functools
@@ -32,19 +33,22 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
-from salescli import datafolder, i18n, matching, profile, repository
-from salescli.config import Config
-from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind
-from salescli.errors import DataError, InvalidValue
+from salescli import datafolder, i18n, listing, matching, profile, repository
+from salescli.config import MODELS, Config, ForecastSettings
+from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, as_of
+from salescli.errors import DataError, InvalidValue, NotFound, UnsafeWrite
 from salescli.i18n import _
 from salescli.listing import Columns
 from salescli.parsing import parse_date, parse_money
 from salescli.stages import Stage
 
 if TYPE_CHECKING:  # (a call imports the part of the core it needs, when it is made)
-    from salescli import forecast as forecasting, network, reports, schedule as scheduling
+    from salescli import backtest as testing, calibration as calibrating, forecast as forecasting, learning
+    from salescli import network, reports, schedule as scheduling
+    from salescli.card import Card
     from salescli.pipeline import Move
     from salescli.dimensions import Dimension
+    from salescli.pricelist import PriceList, Product
     from salescli.workdays import Month
 
 Day = Union[date, str]
@@ -73,7 +77,18 @@ class Forecast:
 
     @property
     def expected(self) -> Decimal:
-        return self.month.won_total + self.month.weighted_total
+        """Won so far + the weighted pipeline (+ the history model's deals not in the pipeline yet)."""
+        return self.month.expected_total
+
+    @property
+    def model(self) -> str:
+        """The model that made it: `stages` or `history` (see forecast.py)."""
+        return self.month.model
+
+    @property
+    def parts(self) -> dict[str, Decimal]:
+        """What makes the expected month: won so far, and each part's contribution."""
+        return self.month.parts()
 
     @property
     def overdue(self) -> tuple["forecasting.DealLine", ...]:
@@ -150,6 +165,29 @@ class VisitPlan:
 
 
 @dataclass(frozen=True)
+class Written:
+    """What one write put into a customer file — `text` at character `at` — and the SHA-256 (hex) of
+    the file's bytes right after it: what `Folder.undo` needs to take the write back."""
+
+    customer: str  # the customer's id
+    at: int
+    text: str
+    digest: str
+
+    @classmethod
+    def between(cls, customer: str, before: str, after: str) -> "Written | None":
+        """The one piece of text that makes `after` of `before` (None: `after` is not `before` with
+        one piece put in, so nothing here could take it back alone)."""
+        added = len(after) - len(before)
+        if added <= 0:
+            return None
+        at = next((index for index, (one, other) in enumerate(zip(before, after)) if one != other), len(before))
+        if after[at + added:] != before[at:]:
+            return None
+        return cls(customer, at, after[at:at + added], _digest(after))
+
+
+@dataclass(frozen=True)
 class Reports:
     """Every report of `salescli report`, for the web page's one view of them."""
 
@@ -160,6 +198,46 @@ class Reports:
     parties: tuple["network.MissingParties", ...] | None  # None: not asked for
 
 
+@dataclass(frozen=True)
+class CardReading:
+    """A business card read (`Folder.read_card`): what it says, the photo, and whose card it is —
+    the customer named, or the one its company already is (None: a new customer), with the
+    customers whose names are near the company's."""
+
+    card: "Card"
+    photo: bytes = field(repr=False)
+    file: str = ""  # the photo as the user knows it, for messages
+    customer: Customer | None = None
+    near: tuple[matching.Named, ...] = ()
+
+    @property
+    def person_known(self) -> bool:
+        """Whether the customer has a key person of the card's name already (the card updates them)."""
+        return self.customer is not None and self.card.name is not None and profile.person_index(
+            self.customer.get(profile.PEOPLE_KEY), self.card.name) is not None
+
+
+@dataclass(frozen=True)
+class CardSaved:
+    """A card written (`Folder.save_card`): the customer before and after, the person, whether the
+    customer and the person are new, and the photo kept (None: not kept)."""
+
+    before: Customer
+    after: Customer
+    person: str
+    added_customer: bool
+    added_person: bool
+    photo: Path | None
+
+    @property
+    def changed(self) -> tuple[str, ...]:
+        """The person's details that the card changed (all of them for a new person)."""
+        found = [[dict(entry) for entry in customer.get(profile.PEOPLE_KEY) or () if isinstance(entry, Mapping)
+                  and profile.person_index([entry], self.person) == 0] for customer in (self.before, self.after)]
+        before, after = (entries[0] if entries else {} for entries in found)
+        return tuple(key for key in after if before.get(key) != after.get(key))
+
+
 class NearName(InvalidValue):
     """`add` of a name like one already in the folder (保利华中 beside 保利华中房地产有限公司): pass
     new=True if it is another customer."""
@@ -167,6 +245,17 @@ class NearName(InvalidValue):
     def __init__(self, message: str, matches: Sequence[matching.Named]) -> None:
         super().__init__(message)
         self.matches = tuple(matches)
+
+
+class ZeroValue(InvalidValue):
+    """A close for a value of 0 (`--value 0`, or a target of 0): pass force=True if the deal was won for
+    nothing (a free trial that counts as a sale)."""
+
+
+def _refuse_zero_close(events: Sequence[Mapping[str, Any]], *, force: bool) -> None:
+    if not force and any(item["event"] == EventKind.WON.value and item.get("value") == 0 for item in events):
+        raise ZeroValue(_("the value won would be 0: give what the customer pays with --value AMOUNT; to record a "
+                          "close worth nothing, add --force"))
 
 
 class Folder:
@@ -191,12 +280,14 @@ class Folder:
 
     @cached_property
     def data_folder(self) -> datafolder.DataFolder:
-        from salescli.gitops import ensure_merge_driver
+        from salescli.gitops import ensure_merge_driver, unfinished, unfinished_merge
 
         found = self.find()
         registered = ensure_merge_driver(found.root)  # a fresh clone: .gitattributes names it, the config lacks it
         if registered:
             self.tell(registered)
+        for name, why in unfinished_merge(found.customers):  # (files with conflict markers say so when read)
+            self.warn(str(DataError(unfinished(why), path=found.customers / name)))
         return found
 
     def find(self) -> datafolder.DataFolder:
@@ -262,18 +353,37 @@ class Folder:
     # ---- reading ----------------------------------------------------------------------------
 
     def customers(self) -> list[Customer]:
-        """Every readable customer; an unreadable file is skipped and kept in `problems`."""
+        """Every readable customer as it stood at the end of `today`; an unreadable file is skipped and
+        kept in `problems`."""
         read = repository.read_all(self.data_folder)
         self._skipped(read.problems)
         self._noticed(read.notices)
-        return read.customers
+        customers = self._as_of_today(read.customers)
+        self.__dict__["_read_digest"] = (customers, read.digest)  # (what a figure of them all may be kept under)
+        return customers
 
     def rows(self) -> Columns:
-        """Every readable customer's list row (quick: no customer is built when the cache has it)."""
+        """Every readable customer's list row (quick: no customer is built when the cache has it),
+        as it stood at the end of `today`."""
         read = repository.read_rows(self.data_folder)
         self._skipped(read.problems)
         self._noticed(read.notices)
-        return read.rows
+        latest = self.today.isoformat()
+        if all(last is None or last <= latest for last in read.rows["last_activity"]):
+            return read.rows
+        return Columns.of(map(listing.row, self.customers()))  # (rare: a today earlier than the log)
+
+    def _as_of_today(self, customers: list[Customer]) -> list[Customer]:
+        """The customers as the folder stood at the end of `today`: every later event left out (and
+        a customer whose every event is later), said once."""
+        today = self.today
+        if all(customer.last_activity is None or customer.last_activity <= today for customer in customers):
+            return customers
+        later = sum(1 for customer in customers for event in customer.events if event.date > today)
+        self.warn(i18n.ngettext("{count} event dated after {today} is left out: figures are as of {today}",
+                                "{count} events dated after {today} are left out: figures are as of {today}",
+                                later).format(count=later, today=today))
+        return [cut for cut in (as_of(customer, today) for customer in customers) if cut is not None]
 
     def customer(self, reference: str) -> Customer:
         """The customer an id, the start of an id, or part of a name (中文, pinyin, initials) names;
@@ -284,7 +394,11 @@ class Folder:
             exact = self.data_folder.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
         customer, notices = repository.load_customer(self.data_folder, exact)
         self._noticed(notices)
-        return customer
+        found = next(iter(self._as_of_today([customer])), None)
+        if found is None:
+            raise NotFound(_("{customer} was added after {today}: as of that day it is not in the folder").format(
+                customer=exact.stem, today=self.today))
+        return found
 
     def named(self) -> list[matching.Named]:
         """Every readable customer's id and name (its list row), for finding one."""
@@ -303,7 +417,8 @@ class Folder:
 
     def check(self) -> list[DataError]:
         """Every problem in the customer files (`salescli check`), in file and line order: each a
-        BrokenFile or DataError with its file, line, column and `code` (the check that found it)."""
+        BrokenFile or DataError with its file, line, column and `code` (the check that found it). Those
+        of code SIMILAR_NAME are warnings: two customers whose names say they may be one."""
         from salescli import foldercheck
 
         return foldercheck.problems(self.data_folder, self.today)
@@ -327,9 +442,18 @@ class Folder:
         """A new customer file from templates/customer.yaml (`salescli add`). `fields` are profile
         values by key or option name (field="建筑", area="洪山", contact="王强", referred_by="中建三局");
         a name like one in the folder raises NearName unless `new`."""
+        return self._add(name, id=id, stage=stage, value=value, by=by, date=date, note=note, new=new, future=future,
+                         fields=fields)
+
+    def _add(self, name: str, *, id: str | None, stage: str | Stage = "prospect", value: Amount | None = None,
+             by: Day | None = None, date: Day | None = None, note: str | None, new: bool, future: bool = False,
+             fields: Mapping[str, Any], people: Sequence[Mapping[str, Any]] = ()) -> Customer:
+        """`add`, with the key people to record in the new file (`save_card`'s)."""
         customers = self.named()  # ids and names from the list rows: no customer's whole file is read
         self.check_name(name, new=new, customers=customers)
         values = {"owner": self.settings.user or None, **self.profile_values(fields)}
+        if people:
+            values[profile.PEOPLE_KEY] = [self._person_entry(person) for person in people]
         implied = profile.implied_source(values.get("channel"))
         if implied and not values.get("source"):
             values["source"] = implied
@@ -353,7 +477,8 @@ class Folder:
         new_id = self._new_id(known, name, chosen_id)
         present = {key: value for key, value in {"id": new_id, "name": name.strip(), **values}.items()
                    if value not in (None, "")}
-        text = yamlfile.filled_template(self.data_folder.template("customer.yaml"), present, items)
+        template = self.data_folder.template("customer.yaml", self.settings.language or self.language)
+        text = yamlfile.filled_template(template, present, items)
         path = self.data_folder.customer_path(new_id)
         customer = repository.create_customer(path, text)
         self.wrote(path, _("add {customer} ({id})").format(customer=customer.name, id=customer.id))
@@ -362,9 +487,10 @@ class Folder:
     def advance(self, customer: str, stage: str | Stage | None = None, *, value: Amount | None = None,
                 reason: str | None = None, note: str | None = None, date: Day | None = None,
                 deal: str | None = None, reopen: bool = False, new_deal: str | None = None,
-                future: bool = False) -> "Move":
+                future: bool = False, force: bool = False) -> "Move":
         """Move a deal to the next stage or to `stage`; "close" (促成) records it won (`value`, by
-        default the target), "lost" (丢单) lost (`reason` required) — `salescli advance`."""
+        default the target; a value of 0 raises ZeroValue unless `force`), "lost" (丢单) lost (`reason`
+        required) — `salescli advance`."""
         from salescli.pipeline import advance as plan_advance, describe, parse_target
 
         found = self.customer(customer)
@@ -374,6 +500,7 @@ class Folder:
         def plan(current: Customer) -> tuple["Move", tuple[dict[str, Any], ...]]:
             move = plan_advance(current, wanted, when=day, deal_name=deal, value=amount, reason=reason, note=note,
                                 reopen=reopen, new_deal=new_deal)
+            _refuse_zero_close(move.events, force=force)
             self.question(move.events, customer=current, future=future)
             return move, move.events
 
@@ -386,18 +513,18 @@ class Folder:
               date: Day | None = None, stage: str | Stage | None = None,
               learned: Mapping[str, Any] | Sequence[str] = (), custom: bool = False, target: Amount | None = None,
               by: Day | None = None, value: Amount | None = None, reason: str | None = None,
-              deal: str | None = None, future: bool = False) -> Visit:
+              deal: str | None = None, future: bool = False, force: bool = False) -> Visit:
         """Log a visit and, in the same write, what it changed: the stage reached (`stage`, with
         `value` for close or `reason` for lost), what it taught (`learned`: {key: value} or
         "KEY=VALUE" strings, as `set` takes them), the close target (`target`, `by`) and the
-        next appointment (`next`) — `salescli visit`."""
+        next appointment (`next`) — `salescli visit`. A close for 0 raises ZeroValue unless `force`."""
         from salescli.pipeline import choose_deal, event_item
 
         found = self.customer(customer)
         day = self.date(date)
         next_day = self.date(next) if next is not None else None
         target_value, target_day = _amount(target), self.date(by) if by is not None else None
-        changes = self.profile_changes(_assignments(learned), [], custom=custom)
+        changes = self.profile_changes(_assignments(learned), [], custom=custom, customer=found.id)
         planned: dict[str, Any] = {}
 
         def plan(current: Customer) -> tuple[None, list[dict[str, Any]]]:
@@ -410,6 +537,7 @@ class Folder:
             move = _visit_move(current, stage, name, day=day, value=_amount(value), target_value=target_value,
                                reason=reason)
             items += list(move.events if move else ())
+            _refuse_zero_close(items, force=force)
             self.question(items, customer=current, future=future)
             planned.update(before=current, deal=name, event=items[0], move=move)
             return None, items
@@ -452,68 +580,354 @@ class Folder:
         if not values and not unset:
             raise InvalidValue(_("give KEY=VALUE pairs to set, or --unset KEY"))
         found = self.customer(customer)
-        wanted = self.profile_changes(_assignments(values), [*unset, *_emptied(values)], custom=custom)
+        wanted = self.profile_changes(_assignments(values), [*unset, *_emptied(values)], custom=custom,
+                                      customer=found.id)
         path = self.path_of(found)
         updated = repository.change_profile(path, wanted)[1]
         self.wrote(path, _("set {keys} of {customer}").format(keys=i18n.joined(wanted), customer=found.name))
         return Change(found, updated, tuple(wanted))
 
+    # ---- the price list ------------------------------------------------------------------------
+
+    def prices(self) -> "PriceList":
+        """The price list (`products:` in salescli.yaml): each product's list price and other names."""
+        return self.settings.products
+
+    def set_price(self, product: str, price: Amount, *, aliases: Sequence[str] = ()) -> "Product":
+        """Set a product's list price — an open deal naming it without a target value is valued at it —
+        adding the product (with other names it goes by) when the price list lacks it."""
+        from salescli import yamlfile
+        from salescli.pricelist import Product
+
+        name, amount = str(product).strip(), _amount(price)
+        if not name:
+            raise InvalidValue(_("name the product"))
+        if amount is None or amount <= 0:
+            raise InvalidValue(_("a list price is above 0, not {price}").format(price=price))
+        existing = self.prices().find(name)
+        others = [str(alias).strip() for alias in aliases if str(alias).strip()]
+        if existing is not None and any(existing is not self.prices().find(alias) for alias in others):
+            raise InvalidValue(_("{product} is in the price list already: add other names to its `aliases:` in "
+                                 "salescli.yaml").format(product=existing.name))
+        written = written_amount(amount)
+
+        def edit(text: str) -> str:
+            if existing is None:
+                return yamlfile.edit_profile(text, {("products", name): {"price": written, "aliases": others}
+                                                    if others else written})
+            try:
+                return yamlfile.edit_profile(text, {("products", existing.name): written})
+            except UnsafeWrite:  # written as {price: …, aliases: […]}: its price alone changes
+                return yamlfile.edit_profile(text, {("products", existing.name, "price"): written})
+
+        name = existing.name if existing else name
+
+        self._change_settings(edit, _("price of {product}: {price}").format(product=name, price=amount))
+        return Product(name, amount, existing.aliases if existing else tuple(others))
+
+    def add_products(self, entries: Mapping[str, Any], *, source: str) -> None:
+        """Add products to the price list (`importer.plan_products` makes the entries from a file)."""
+        from salescli import yamlfile
+
+        if entries:
+            self._change_settings(lambda text: yamlfile.edit_profile(
+                text, {("products", name): entry for name, entry in entries.items()}),
+                                  _("import the price list from {file}").format(file=source))
+
+    def _change_settings(self, edit: Callable[[str], str], message: str) -> None:
+        datafolder.update_config(self.data_folder, edit)
+        self.__dict__.pop("settings", None)
+        self.wrote(self.data_folder.config_path, message)
+
+    # ---- business cards (名片) ------------------------------------------------------------------
+
+    def read_card(self, photo: str | os.PathLike[str] | bytes, *, customer: str | None = None,
+                  company: str | None = None, person: str | None = None, file: str = "") -> CardReading:
+        """Read a photo of a business card (a file, or its bytes with `file` naming it in messages):
+        what it says (`card`: name, title, mobile, office phone, e-mail, address, company, department, and the
+        fields to check) and whose card it is — `customer` as named, else the customer the card's
+        company (or `company`) already is in the folder (中建三局第一建设工程有限责任公司 finds
+        中建三局一公司), else None for a new one, with the customers whose names are near it; `person`
+        is the person's name when typed (it wins over the card's). Writes nothing; `save_card` writes
+        what it read (after any corrections). Needs `salescli[card]`."""
+        from salescli import card as cards, cardocr
+
+        data, shown = _photo_bytes(photo, file)
+        card = cards.parse(cardocr.read_lines(data, shown))
+        if not card.text:
+            raise InvalidValue(_("{file}: no text found on the photo; take it again, flat, sharp and filling the "
+                                 "frame").format(file=shown))
+        if person and person.strip():
+            card = replace(card, name=person.strip(), unsure=tuple(key for key in card.unsure if key != "name"))
+        if not card.name:
+            raise InvalidValue(_("{file}: no name found on the card (the text read: {text}); type the person in "
+                                 "with `salescli person CUSTOMER NAME --title … --mobile …`").format(
+                file=shown, text=" / ".join(card.text[:6])))
+        if company:
+            card = replace(card, company=company.strip())
+        if customer is not None:
+            return CardReading(card, data, shown, self.customer(customer))
+        found, near = self.company_customer(card.company or "")
+        return CardReading(card, data, shown, found, tuple(near))
+
+    def company_customer(self, company: str) -> tuple[Customer | None, list[matching.Named]]:
+        """The customer a company's name already is (its name, without a company suffix, or its
+        short form: 中建三局第一建设工程有限责任公司 is 中建三局一公司), and the customers whose names
+        are near it (as `add` finds them)."""
+        from salescli import card as cards
+
+        if not company.strip():
+            return None, []
+        customers = self.named()
+        same, near = matching.similar(customers, company)
+        if not same:
+            same = [c for c in customers if cards.same_company(c.name, company)]
+        if len(same) == 1:
+            return self.customer(same[0].id), []
+        return None, [*same, *near]
+
+    def save_card(self, reading: CardReading, *, keep_photo: bool = False, new: bool = False,
+                  id: str | None = None, **fields: Any) -> CardSaved:
+        """Write a card read by `read_card` (its `card` corrected with dataclasses.replace if need
+        be): the person into the customer's key people — added, or their details updated — or, when
+        the card's company is no customer yet, a new customer (`fields` and `id` as `add` takes them;
+        NearName unless `new`) with its contact details from the card and the person in it. Each is
+        one write. With `keep_photo`, the photo is kept beside the customer file and named in its log."""
+        card = reading.card
+        if not card.name or not card.name.strip():
+            raise InvalidValue(_("the person needs a name"))
+        person = {key: value for key in ("title", "mobile", "phone", "email") if (value := getattr(card, key))}
+        if reading.customer is None:
+            return self._card_customer(reading, person, keep_photo=keep_photo, new=new, id=id, fields=fields)
+        customer = reading.customer
+        if fields or id:
+            self.warn(_("{customer} is already a customer: its profile stays as it is ({options} not used)").format(
+                customer=customer.name, options=i18n.joined([*fields, *(["id"] if id else [])])))
+        path = self.path_of(customer)
+        index = profile.person_index(customer.get(profile.PEOPLE_KEY), card.name)
+        rest = _card_rest(card, customer.name)
+        if index is None and rest:
+            person["note"] = rest
+        details = {key: self._person_value(key, value) for key, value in person.items()}
+        photo = self._photo_path(reading, customer.id, card.name) if keep_photo else None
+        items = [self._photo_event(photo, card.name)] if photo else []
+        added, after = repository.save_person(path, card.name.strip(), details, items)
+        said = {"person": card.name.strip(), "customer": customer.name}
+        self._keep_photo(reading, photo, said)
+        self.wrote(path, (_("add {person} to {customer}") if added else _("update {person} of {customer}")).format(
+            **said) + _(" (from a business card)"))
+        return CardSaved(customer, after, card.name.strip(), added_customer=False, added_person=added, photo=photo)
+
+    def _card_customer(self, reading: CardReading, person: dict[str, str], *, keep_photo: bool, new: bool,
+                       id: str | None, fields: Mapping[str, Any]) -> CardSaved:
+        """A new customer from a card: its name the card's company, the person in it."""
+        card = reading.card
+        assert card.name is not None
+        if not card.company:
+            raise InvalidValue(_("the card names no company: name the customer, `salescli add NAME --card PHOTO`, or "
+                                 "add the person to one, `salescli person CUSTOMER --card PHOTO`"))
+        self.check_name(card.company, new=new)
+        contact = {"address": card.address, "department": card.department, "contact": card.name,
+                   "phone": card.mobile or card.phone}
+        given = {**{key: value for key, value in contact.items() if value}, **fields}
+        chosen = self._new_id(self.named(), card.company, id)
+        photo = self._photo_path(reading, chosen, card.name) if keep_photo else None
+        notes = [given.pop("note", None), self._photo_event(photo, card.name)["note"] if photo else None]
+        customer = self._add(card.company, id=chosen, new=True, people=[{"name": card.name, **person}],
+                             note="; ".join(note for note in notes if note) or None, fields=given)
+        self._keep_photo(reading, photo, {"person": card.name, "customer": customer.name})
+        return CardSaved(customer, customer, card.name, added_customer=True, added_person=True, photo=photo)
+
+    def _person_entry(self, person: Mapping[str, Any]) -> dict[str, Any]:
+        entry = {key: self._person_value(key, value) for key, value in person.items() if value not in (None, "")}
+        if not str(entry.get("name") or "").strip():
+            raise InvalidValue(_("a key person needs a name: `- {name: 王强, …}`"))
+        return entry
+
+    def _person_value(self, key: str, value: Any) -> Any:
+        """A key person's detail as `person` takes it (a phone checked, a birthday a date)."""
+        field = next((field for field in profile.PERSON if field.key == key), None)
+        if field is None or not isinstance(value, str):
+            return value
+        return field.parse(value, vocabularies=self.settings.vocabularies, today=self.today)
+
+    def _photo_path(self, reading: CardReading, customer_id: str, person: str) -> Path:
+        """Where a card's photo is kept: beside the customer file, under a name no file has yet
+        (customers/ID.card-NAME.jpg, -2, -3 …)."""
+        from salescli.ids import slug
+
+        base, suffix = f"{customer_id}.card-{slug(person) or 'person'}", _photo_suffix(reading.photo)
+        path, number = self.data_folder.customers / f"{base}{suffix}", 1
+        while path.exists():
+            number += 1
+            path = path.with_name(f"{base}-{number}{suffix}")
+        return path
+
+    def _keep_photo(self, reading: CardReading, photo: Path | None, said: Mapping[str, str]) -> None:
+        """Write the photo, once the customer file that names it is written (a photo is never left
+        that no file names), and commit it as that file is."""
+        from salescli import safefile
+
+        if photo is None:
+            return
+        try:
+            safefile.write_whole(photo, reading.photo, exclusive=True)
+        except DataError as error:
+            raise type(error)(_("{person} is written, but the photo could not be kept: {problem}").format(
+                person=said["person"], problem=error.message), path=photo) from None
+        self.wrote(photo, _("business card of {person} ({customer})").format(**said))
+
+    def _photo_event(self, photo: Path, person: str) -> dict[str, Any]:
+        from salescli.pipeline import event_item
+
+        return event_item(EventKind.NOTE, self.today, FIRST_DEAL, note=_("business card of {person}: {file}").format(
+            person=person, file=photo.name))
+
+    def file_text(self, customer_id: str) -> str | None:
+        """The text of the customer's file as it is now (None: it cannot be read as text); what
+        `Written.between` compares before and after a write."""
+        from salescli import safefile
+
+        path = self.data_folder.customer_path(customer_id)
+        try:
+            return safefile.decoded(safefile.read_bytes(path), path)
+        except (OSError, DataError):
+            return None
+
+    def undo(self, written: Written) -> Customer:
+        """Take a write back (`Written.between` the file's text before and after it): the file holds
+        again what it held before, byte for byte, and the parse cache and git follow as after any
+        write. Refused (UnsafeWrite, nothing changed) when the file changed since that write."""
+        path = self.data_folder.customer_path(written.customer)
+        text = self.file_text(written.customer)
+        if text is None or _digest(text) != written.digest or \
+                text[written.at:written.at + len(written.text)] != written.text:
+            raise UnsafeWrite(_("the file changed since that write (another write, a command or an editor); "
+                                "nothing was undone"), path=path)
+        before = text[:written.at] + text[written.at + len(written.text):]
+        customer = repository.replace_customer(path, text, before)
+        self.wrote(path, _("undo a write to {customer}").format(customer=customer.name))
+        return customer
+
     # ---- figures ----------------------------------------------------------------------------
 
     def forecast(self, month: "Month | str | None" = None, *, quota: Amount | None = None,
                  probabilities: Mapping[Stage, float] | None = None, window: int | None = None,
-                 customers: Sequence[Customer] | None = None) -> Forecast:
-        """A month's forecast (default: this month): won, the weighted pipeline and best case, the
-        open deals left out and why, the output formula measured over `window` working days, and
-        with a `quota` the gap and the visits a day it takes — `salescli forecast --month`."""
+                 customers: Sequence[Customer] | None = None, model: str | None = None) -> Forecast:
+        """A month's forecast (default: this month) by the model salescli.yaml's `forecast:` chooses (or
+        `model`: auto, stages or history): won, the weighted pipeline and best case, each part's
+        contribution, the open deals left out and why, the output formula measured over `window`
+        working days, and with a `quota` the gap and the visits a day it takes — `salescli forecast --month`."""
         from salescli import forecast as forecasting
+        from salescli.pricelist import Valuation
 
         if window is not None and window < 1:
             raise InvalidValue(_("--window must be at least 1 working day"))
         chosen = self.month(month)
         self._warn_unknown_years(chosen)
         settings = self.settings
+        customers = self.customers() if customers is None else customers
+        weights = dict(settings.probabilities if probabilities is None else probabilities)
         found = forecasting.month_forecast(
-            self.customers() if customers is None else customers, chosen, today=self.today,
-            calendar=settings.calendar,
-            probabilities=dict(settings.probabilities if probabilities is None else probabilities),
+            customers, chosen, today=self.today, calendar=settings.calendar, probabilities=weights,
             categories=settings.categories, target_visits_per_day=settings.visits_per_day,
-            window_days=forecasting.DEFAULT_WINDOW if window is None else window)
+            window_days=forecasting.DEFAULT_WINDOW if window is None else window,
+            valuation=Valuation(settings.products), learned=self.learned(customers, weights, model=model))
         return Forecast(found, _amount(quota))
 
     def forecasts(self, month: "Month | str | None" = None, count: int = 6, *, quota: Amount | None = None,
                   probabilities: Mapping[Stage, float] | None = None, window: int | None = None,
-                  customers: Sequence[Customer] | None = None) -> list[Forecast]:
+                  customers: Sequence[Customer] | None = None, model: str | None = None) -> list[Forecast]:
         """`count` months' forecasts from `month` (the customers read once) — `forecast --months`."""
         if count < 1:
             raise InvalidValue(_("--months must be at least 1"))
         start = self.month(month)
         customers = self.customers() if customers is None else customers
         return [self.forecast(start.next(offset), quota=quota, probabilities=probabilities, window=window,
-                              customers=customers) for offset in range(count)]
+                              customers=customers, model=model) for offset in range(count)]
 
-    def calibration(self) -> list["forecasting.StageRate"]:
-        """Each stage's rate of deals won from your history, beside the configured probability."""
-        from salescli import forecast as forecasting
+    def learned(self, customers: Sequence[Customer] | None = None, probabilities: Mapping[Stage, float] | None = None,
+                *, model: str | None = None, today: Day | None = None) -> "learning.Learned":
+        """What the folder's history teaches the forecast as of `today` (default: the Folder's), and which
+        model and season it takes (learning.py) — worked out once for the same customers."""
+        from salescli import learning
+        from salescli.pricelist import Valuation
 
-        return forecasting.calibrate(self.customers(), self.settings.probabilities)
+        settings = self.settings
+        customers = self.customers() if customers is None else customers
+        weights = dict(settings.probabilities if probabilities is None else probabilities)
+        day = self.date(today)
+        key = (id(customers), tuple(sorted((stage.value, p) for stage, p in weights.items())), model, day)
+        known = self.__dict__.setdefault("_learned", {})
+        if key not in known:
+            chosen = settings.forecast if model is None else self._model_settings(model)
+            known.clear()  # (one set of customers at a time: a Folder may be long-lived)
+            kept = self._kept_as(customers, (sorted((stage.value, p) for stage, p in weights.items()), model,
+                                             day.toordinal(), repr(chosen), repr(settings.calendar),
+                                             repr(settings.products)))
+            found = None if kept is None else repository.load_figure(self.data_folder, "learned", kept)
+            learned = learning.Learned.restored(found, settings.products) if found is not None else \
+                learning.learn(customers, today=day, calendar=settings.calendar, probabilities=weights,
+                               valuation=Valuation(settings.products), settings=chosen)
+            if kept is not None and found is None:
+                repository.save_figure(self.data_folder, "learned", kept, learned.plain())
+            known[key] = (customers, learned)
+        return known[key][1]  # type: ignore[no-any-return]
+
+    def _kept_as(self, customers: Sequence[Customer], inputs: Any) -> bytes | None:
+        """What a figure of all `customers` and these `inputs` is kept under in the parse cache: the files'
+        digest (when `customers` are this Folder's own read of them) and the inputs; None: not kept."""
+        read, digest = self.__dict__.get("_read_digest", (None, None))  # (the web page's Folder has a `_read` of its own)
+        if customers is not read or digest is None:
+            return None
+        return hashlib.blake2b(digest + repr(inputs).encode("utf-8"), digest_size=16).digest()
+
+    def _model_settings(self, model: str) -> "ForecastSettings":
+        """salescli.yaml's forecast settings with another model (--model)."""
+        if model not in MODELS:
+            raise InvalidValue(_("--model must be one of {models}, not '{model}'").format(
+                models=i18n.joined(MODELS), model=model))
+        return replace(self.settings.forecast, model=model)
+
+    def calibration(self) -> list["calibrating.StageRate"]:
+        """Each stage of your history: the deals that reached it, the share that moved on, the share won,
+        the median days in it, beside the configured probability."""
+        from salescli import calibration as calibrating
+
+        return calibrating.calibrate((deal for customer in self.customers() for deal in customer.deals),
+                                     self.settings.probabilities, day=self.today)
 
     def backtest(self, month: "Month | str | None" = None, count: int = 6, *,
-                 probabilities: Mapping[Stage, float] | None = None,
-                 customers: Sequence[Customer] | None = None) -> list["forecasting.BacktestRow"]:
-        """What the weighted forecast said on the 1st of each of the `count` months before `month`,
-        beside what was won."""
-        from salescli import forecast as forecasting
+                 probabilities: Mapping[Stage, float] | None = None, customers: Sequence[Customer] | None = None,
+                 use_history: bool = False, by_owner: bool = False, model: str | None = None
+                 ) -> list["testing.BacktestRow"]:
+        """Each of the `count` months before `month` forecast as the folder stood on its eve (its rates,
+        with `use_history`, learned from the deals decided by then), beside what it won and the two naive
+        forecasts (last month; the mean of the last three) — per rep with `by_owner`."""
+        from salescli import backtest as testing, forecast as forecasting, history, learning
+        from salescli.customer import deal_owner
+        from salescli.pricelist import Valuation
 
         if count < 1:
             raise InvalidValue(_("--backtest must be at least 1 month"))
         end, settings = self.month(month), self.settings
-        return forecasting.backtest(self.customers() if customers is None else customers,
-                                    [end.next(-offset) for offset in range(count, 0, -1)],
-                                    today=self.today, calendar=settings.calendar,
-                                    probabilities=dict(settings.probabilities if probabilities is None
-                                                       else probabilities),
-                                    categories=settings.categories)
+        configured = dict(settings.probabilities if probabilities is None else probabilities)
+        chosen = settings.forecast if model is None else self._model_settings(model)
+        customers = self.customers() if customers is None else customers
+        months = [end.next(-offset) for offset in range(count, 0, -1)]
+        deals = [(deal, deal_owner(customer, deal)) for customer in customers for deal in customer.deals]
+        span = [months[0].next(offset) for offset in range(-max(chosen.months, 3), count)]  # (and the months learned from)
+        found = history.history(deals, span, calendar=settings.calendar, valuation=Valuation(settings.products))
+
+        def predict(chosen_month: "Month", eve: date) -> tuple[Any, Any]:
+            weights = learning.rates(found, configured, eve) if use_history else configured
+            learned = learning.learn_from(found, today=eve, probabilities=weights, prices=settings.products,
+                                          settings=chosen)
+            return forecasting.on_eve(found, found.months.index(chosen_month), learned, weights,
+                                      by_owner=by_owner), learned
+
+        first = min((customer.first_seen for customer in customers if customer.first_seen), default=None)
+        return testing.backtest(found, months, today=self.today, first=first, forecast=predict, by_owner=by_owner)
 
     def month(self, value: "Month | str | None") -> "Month":
         """A month as given (2026-12, a Month); None or "current": this month."""
@@ -662,10 +1076,13 @@ class Folder:
             values.setdefault("channel", "referral")
         return values
 
-    def profile_changes(self, assignments: Sequence[str], unset: Sequence[str], *, custom: bool) -> dict[str, Any]:
-        """The profile changes KEY=VALUE pairs ask for, checked (for `set` and `visit --learned`)."""
+    def profile_changes(self, assignments: Sequence[str], unset: Sequence[str], *, custom: bool,
+                        customer: str = "CUSTOMER") -> dict[str, Any]:
+        """The profile changes KEY=VALUE pairs ask for, checked (for `set` and `visit --learned` of
+        `customer`, whose id a refusal's hint names)."""
         return profile.changes(list(assignments), list(unset), custom=custom, vocabularies=self.settings.vocabularies,
-                               today=self.today, customer_id=lambda reference: self.customer(reference).id)
+                               today=self.today, customer_id=lambda reference: self.customer(reference).id,
+                               customer=customer)
 
     def vocabulary_key(self, name: str, text: str | None) -> str | None:
         """The stored key for a classification value typed in either language."""
@@ -724,6 +1141,55 @@ class Folder:
 REPORTS = ("funnel", "winrate", "stale", "sources", "parties")
 
 
+def _photo_bytes(photo: str | os.PathLike[str] | bytes, name: str) -> tuple[bytes, str]:
+    """A card's photo as bytes, and how to name it in messages (`name`, else the file's path); a
+    file too large is refused before it is read."""
+    from salescli import safefile
+    from salescli.cardocr import MOST_MEGABYTES
+    from salescli.errors import NotFound, display_path
+
+    if isinstance(photo, (bytes, bytearray)):
+        return bytes(photo), name or _("the photo")
+    path = Path(photo).expanduser()
+    shown = name or display_path(path)
+    try:
+        if path.stat().st_size > MOST_MEGABYTES * 1024 * 1024:
+            raise InvalidValue(_("{file} is {size:.0f} MB; a card's photo can be at most {most} MB (take it again at "
+                                 "a lower resolution)").format(file=shown, size=path.stat().st_size / 1024 / 1024,
+                                                               most=MOST_MEGABYTES))
+        return safefile.read_bytes(path), shown  # (a FIFO or a device is refused, not waited on)
+    except FileNotFoundError:
+        raise NotFound(_("no photo {file}").format(file=shown)) from None
+    except IsADirectoryError:
+        raise InvalidValue(_("{file} is a folder, not a photo").format(file=shown)) from None
+    except OSError as error:
+        raise InvalidValue(_("{file} cannot be read: {problem}").format(file=shown, problem=error.strerror)) from None
+
+
+def _photo_suffix(data: bytes) -> str:
+    """The file ending a photo's bytes call for."""
+    for start, suffix in ((b"\xff\xd8", ".jpg"), (b"\x89PNG", ".png"), (b"GIF8", ".gif"), (b"BM", ".bmp")):
+        if data.startswith(start):
+            return suffix
+    if data[8:12] == b"WEBP":
+        return ".webp"
+    if data[4:12] in (b"ftypheic", b"ftypheix", b"ftypmif1"):
+        return ".heic"
+    return ".img"
+
+
+def _card_rest(card: "Card", customer: str) -> str | None:
+    """What a card says that a key person's entry has no field for (its department and address, the
+    company when it is not the customer's name), kept as the person's note."""
+    from salescli import card as cards
+
+    parts = [card.company if card.company and not cards.same_company(card.company, customer)
+             and matching.core_name(card.company) != matching.core_name(customer) else None,
+             card.department, card.address]
+    kept = [part for part in parts if part]
+    return _("business card: {details}").format(details="; ".join(kept)) if kept else None
+
+
 def _speaking(method: Callable[..., Any]) -> Callable[..., Any]:
     """`method` run in its Folder's language, and the language before restored after it: the language
     is the process's, and one Folder's must not become another's."""
@@ -778,6 +1244,11 @@ def _visit_move(customer: Customer, stage: str | Stage | None, deal_name: str, *
     return advance(customer, wanted, when=day, deal_name=deal_name if current else None, value=won, reason=reason)
 
 
+def written_amount(amount: Decimal) -> int | str:
+    """An amount as salescli.yaml holds it: a whole number plainly, else its decimal text."""
+    return int(amount) if amount == amount.to_integral_value() else str(amount)
+
+
 def _amount(value: Amount | None) -> Decimal | None:
     """An amount as given: 48000, Decimal('4.8e4'), "4.8万", "五万"."""
     if value is None:
@@ -829,9 +1300,14 @@ def _day(value: Any, *, today: date) -> date:
     return parse_date(str(value), today=today)
 
 
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def _plain_id(reference: str) -> bool:
     text = reference.strip()
     return bool(text) and "/" not in text and "\\" not in text and not text.startswith(".")
 
 
-__all__ = ["Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit", "VisitPlan"]
+__all__ = ["CardReading", "CardSaved", "Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit",
+           "VisitPlan", "ZeroValue"]

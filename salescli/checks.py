@@ -12,6 +12,7 @@ from salescli.customer import EventKind, LogProblem, event_from_item, fold_name
 from salescli.profile import PEOPLE_KEY, PERSON, PROFILE, Kind
 from salescli.errors import InvalidValue
 from salescli.i18n import _, joined
+from salescli.matching import similar_pairs
 from salescli.stages import stage_words
 from salescli.vocab import resolve_word
 
@@ -211,17 +212,18 @@ def across(documents: Mapping[str, Identifying | None]) -> dict[str, list[Findin
         if document.referrer is not None and document.referrer not in documents:
             findings[file_id].append(Finding("referrer", _("referred_by '{id}' is not a customer id here").format(
                 id=document.referrer), ("referred_by",)))
+    for one, other in similar_pairs([_Named(file_id, document.name) for file_id, document in mappings.items()
+                                     if document.name]):
+        findings[one.id].append(Finding(SIMILAR_NAME, _(
+            "the name '{name}' is like {other}'s ({file}): if they are one customer, keep one file (move what the "
+            "other holds into it, then delete it); if two, nothing to do").format(
+            name=one.name, other=other.name, file=other.id), ("name",)))
     return findings
 
 
-def conflict_markers(text: str) -> list[tuple[int, str]]:
-    """Lines (1-based) where an unresolved merge conflict starts, with the field it is about."""
-    found = []
-    lines = text.splitlines()
-    for number, line in enumerate(lines, start=1):
-        if line.startswith("<<<<<<< "):
-            following = lines[number] if number < len(lines) else ""
-            about = "log" if following.lstrip().startswith(("- ", "=======")) else following.split(":", 1)[0]
-            found.append((number, about.strip() or "?"))
-    return found
+SIMILAR_NAME = "similar-name"  # a finding that is a warning: `check` says it and exits 0 for it alone
 
+
+class _Named(NamedTuple):
+    id: str
+    name: str

@@ -312,7 +312,7 @@ COMMAND_MODULES = {
     "list": "list_customers", "show": "show", "forecast": "forecast", "schedule": "schedule", "prep": "prep",
     "site": "network", "board": "network", "refer": "network", "related": "network", "report": "report",
     "check": "check", "import": "importer", "export": "export", "sync": "sync", "merge-file": "merge",
-    "git-setup": "merge", "web": "web",
+    "git-setup": "merge", "web": "web", "price": "price",
 }
 _GLOBAL_WITH_VALUE = {"--dir", "-C", "--today", "--lang"}
 

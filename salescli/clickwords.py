@@ -20,7 +20,6 @@ from salescli.i18n import N_, _, joined
 _PATTERNS = [(re.compile(pattern), message) for pattern, message in (
     (r"No such option: (?P<name>\S+)", N_("No such option: {name}")),
     (r" \(Possible options: (?P<names>[^)]*)\)", N_(" (Possible options: {names})")),
-    (r"Did you mean (?P<name>\S+)\?", N_("Did you mean {name}?")),
     (r"Missing argument (?P<name>'[^']*'(?: / '[^']*')*)\.", N_("Missing argument {name}.")),
     (r"Missing option (?P<name>'[^']*'(?: / '[^']*')*)\.", N_("Missing option {name}.")),
     (r"Missing parameter (?P<name>'[^']*'(?: / '[^']*')*)\.", N_("Missing parameter {name}.")),
@@ -40,11 +39,23 @@ _PATTERNS = [(re.compile(pattern), message) for pattern, message in (
 )]
 
 
+# Typer's suggestion after an unknown command (`No such command 'lsit'. Did you mean 'site', 'list'?`), and
+# Click's after an unknown option: the full stop before it is consumed, the catalog's sentence brings its own.
+_SUGGESTION = re.compile(r"[.。]?\.? ?Did you mean (?P<names>'[^']*'(?:, '[^']*')*|\S+)\?")
+
+
 def translate(message: str) -> str:
     """Click's English `message` with every part it recognises in the current language."""
     for pattern, english in _PATTERNS:
         message = pattern.sub(_saying(english), message)
-    return message
+    return _SUGGESTION.sub(_suggesting, message)
+
+
+def _suggesting(match: re.Match[str]) -> str:
+    names = re.findall(r"'[^']*'", match.group("names")) or [match.group("names")]
+    if len(names) == 1:
+        return _(". Did you mean {name}?").format(name=names[0])
+    return _(". Did you mean one of {names}?").format(names=joined(names))
 
 
 def _saying(english: str) -> Callable[[re.Match[str]], str]:

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Callable, Mapping, TypeVar
 
 from salescli.customer import fold_name
+from salescli.errors import InvalidValue
 from salescli.i18n import N_, _, joined
+from salescli.parsing import parse_money
+from salescli.pricelist import PriceList, Product
 from salescli.stages import Stage
 from salescli.vocab import BUILTIN, Vocabulary
 from salescli.workdays import WorkCalendar
@@ -50,13 +54,29 @@ DEFAULT_CATEGORIES: Mapping[Stage, str] = MappingProxyType({
 
 @dataclass(frozen=True)
 class TeamMember:
-    """A rep's place in the sales team: whom they report to, and their regional office."""
+    """A rep's place in the sales team: whom they report to, their regional office, their monthly quota."""
 
     manager: str | None = None
     office: str | None = None
+    quota: Decimal | None = None  # what the rep should win a month (forecast --by owner: each rep's gap)
 
 
-TEAM_KEYS = ("manager", "office")
+TEAM_KEYS = ("manager", "office", "quota")
+
+# The forecast's model (forecast.py): `stages` weights the deals due in the month by their stage;
+# `history` adds what the folder's own history teaches (see forecast.py); `auto` takes whichever the
+# folder's own backtest shows closer to what was won.
+MODELS = ("auto", "stages", "history")
+SEASONALITIES = ("auto", "none", "quarter", "year")
+
+
+@dataclass(frozen=True)
+class ForecastSettings:
+    """`forecast:` in salescli.yaml."""
+
+    model: str = "auto"
+    seasonality: str = "auto"  # how the history model groups past months: auto (by backtest), none, quarter, year
+    months: int = 24  # months of history the model learns from
 
 
 @dataclass(frozen=True)
@@ -93,6 +113,8 @@ class Config:
     stale_days: Mapping[Stage, int] = field(default_factory=lambda: DEFAULT_STALE_DAYS)
     autocommit: bool = False  # git.autocommit: each write becomes one commit
     team: Team = field(default_factory=Team)
+    products: PriceList = field(default_factory=PriceList)
+    forecast: ForecastSettings = field(default_factory=ForecastSettings)
 
     def vocabulary(self, name: str) -> Vocabulary:
         return self.vocabularies[name]
@@ -129,6 +151,8 @@ def config_from_document(document: Any) -> Config:
                               N_("a number of days")),
         autocommit=_autocommit(document.get("git")),
         team=_team(document.get("team")),
+        products=_products(document.get("products")),
+        forecast=_forecast(document.get("forecast")),
     )
 
 
@@ -191,10 +215,73 @@ def _team(section: Any) -> Team:
         if entry is None:
             entry = {}
         if not isinstance(entry, Mapping) or any(key not in TEAM_KEYS for key in entry):
-            raise ConfigProblem(_("write the team entry of {rep} as {{manager: NAME, office: NAME}}").format(rep=rep), where)
-        members[str(rep)] = TeamMember(*(None if entry.get(key) in (None, "") else str(entry[key])
-                                         for key in TEAM_KEYS))
+            raise ConfigProblem(_("write the team entry of {rep} as {{manager: NAME, office: NAME, quota: AMOUNT}}")
+                                .format(rep=rep), where)
+        members[str(rep)] = team_member(entry, where)
     return Team(MappingProxyType(members))
+
+
+def team_member(entry: Mapping[str, Any], where: tuple[str, ...] = ()) -> TeamMember:
+    """A team entry's values (as salescli.yaml or an imported row holds them) as a TeamMember."""
+    manager, office = (None if entry.get(key) in (None, "") else str(entry[key]) for key in ("manager", "office"))
+    return TeamMember(manager, office, _amount(entry.get("quota"), (*where, "quota")))
+
+
+def _amount(value: Any, where: tuple[str, ...]) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise ConfigProblem(_("'{value}' is not an amount").format(value=value), where)
+    try:
+        amount = parse_money(str(value))
+    except InvalidValue as error:
+        raise ConfigProblem(error.message, where) from None
+    if amount < 0:
+        raise ConfigProblem(_("'{value}' is not an amount").format(value=value), where)
+    return amount
+
+
+def _products(section: Any) -> PriceList:
+    """`products:` maps each product to its list price, or to {price: AMOUNT, aliases: [OTHER NAME, …]}."""
+    if section is None:
+        return PriceList()
+    if not isinstance(section, Mapping):
+        raise ConfigProblem(_("products: maps each product to its price, or to {{price: AMOUNT, aliases: [NAME]}}"),
+                            ("products",))
+    products = {}
+    for name, entry in section.items():
+        where = ("products", str(name))
+        if not isinstance(entry, Mapping):
+            entry = {"price": entry}
+        aliases = entry.get("aliases") or []
+        if any(key not in ("price", "aliases") for key in entry) or not isinstance(aliases, list):
+            raise ConfigProblem(_("write the product {name} as {{price: AMOUNT, aliases: [NAME]}}").format(name=name),
+                                where)
+        price = _amount(entry.get("price"), (*where, "price"))
+        if price is None:
+            raise ConfigProblem(_("the product {name} has no price").format(name=name), where)
+        products[str(name)] = Product(str(name), price, tuple(str(alias) for alias in aliases))
+    return PriceList(MappingProxyType(products))
+
+
+def _forecast(section: Any) -> ForecastSettings:
+    if section is None:
+        return ForecastSettings()
+    if not isinstance(section, Mapping) or any(key not in ("model", "seasonality", "months") for key in section):
+        raise ConfigProblem(_("forecast: takes model, seasonality and months"), ("forecast",))
+    model, seasonality = (str(section.get(key) or default).strip() for key, default in
+                          (("model", "auto"), ("seasonality", "auto")))
+    if model not in MODELS:
+        raise ConfigProblem(_("the forecast model is one of {models}, not '{model}'").format(
+            models=joined(MODELS), model=model), ("forecast", "model"))
+    if seasonality not in SEASONALITIES:
+        raise ConfigProblem(_("the forecast's seasonality is one of {choices}, not '{value}'").format(
+            choices=joined(SEASONALITIES), value=seasonality), ("forecast", "seasonality"))
+    months = int(_number(section.get("months"), 24, ("forecast", "months")))
+    if not 3 <= months <= 120:
+        raise ConfigProblem(_("the forecast learns from 3 to 120 months, not {months}").format(months=months),
+                            ("forecast", "months"))
+    return ForecastSettings(model, seasonality, months)
 
 
 def _autocommit(section: Any) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections import abc
 from dataclasses import dataclass, field, replace
 import datetime as dt
@@ -35,7 +36,7 @@ class EventKind(str, Enum):
     LINK = "link"  # the customer is a party (`role`) to another `project` too
 
 
-_EVENT_NAMES = {EventKind.ADDED: C_("event", "added"), EventKind.OPEN: C_("event", "open"),
+EVENT_WORDS = {EventKind.ADDED: C_("event", "added"), EventKind.OPEN: C_("event", "open"),
                 EventKind.STAGE: C_("event", "stage"), EventKind.WON: C_("event", "won"),
                 EventKind.LOST: C_("event", "lost"), EventKind.REOPEN: C_("event", "reopen"),
                 EventKind.VISIT: C_("event", "visit"), EventKind.TARGET: C_("event", "target"),
@@ -44,7 +45,7 @@ _EVENT_NAMES = {EventKind.ADDED: C_("event", "added"), EventKind.OPEN: C_("event
 
 def event_name(kind: EventKind) -> str:
     """What an event is called in the log's view, in the current language (the file keeps the key)."""
-    return pgettext("event", _EVENT_NAMES[kind])
+    return pgettext("event", EVENT_WORDS[kind])
 
 
 class Status(str, Enum):
@@ -99,6 +100,47 @@ class Deal(NamedTuple):
     last_event: date | None = None
     owner: str | None = None  # set by an event of the deal with `owner:` (the latest one counts)
     product: str | None = None
+    # Its history, in date order, so that a figure as of an earlier day needs no replay of the log (see
+    # `at`): the stages it entered, its targets, its outcomes. Kept compact — days as ordinals, stages and
+    # statuses by number, amounts as text — for reading a folder costs no more for it; the properties
+    # below read it.
+    stage_log: tuple[int, ...] = ()  # day, stage number, day, stage number …
+    target_log: tuple[int, ...] = ()  # day, `by` day (0: none) … of each target event
+    target_amounts: tuple[str, ...] = ()  # the target value after each target event ("": none)
+    outcome_log: tuple[int, ...] = ()  # day, status number … of each won, lost and reopen event
+    outcome_amounts: tuple[str, ...] = ()  # the value won ("": none; lost and reopen)
+
+    @property
+    def stage_days(self) -> tuple[date, ...]:
+        return tuple(map(_DAY, self.stage_log[::2]))
+
+    @property
+    def stages(self) -> tuple[Stage, ...]:
+        return tuple(STAGE_OF_NUMBER[number] for number in self.stage_log[1::2])
+
+    @property
+    def target_days(self) -> tuple[date, ...]:
+        return tuple(map(_DAY, self.target_log[::2]))
+
+    @property
+    def target_dates(self) -> tuple[date | None, ...]:
+        return tuple(_DAY(day) if day else None for day in self.target_log[1::2])
+
+    @property
+    def target_values(self) -> tuple[Decimal | None, ...]:
+        return tuple(Decimal(amount) if amount else None for amount in self.target_amounts)
+
+    @property
+    def outcome_days(self) -> tuple[date, ...]:
+        return tuple(map(_DAY, self.outcome_log[::2]))
+
+    @property
+    def outcomes(self) -> tuple[Status, ...]:
+        return tuple(_STATUS_OF[number] for number in self.outcome_log[1::2])
+
+    @property
+    def outcome_values(self) -> tuple[Decimal | None, ...]:
+        return tuple(Decimal(amount) if amount else None for amount in self.outcome_amounts)
 
     @property
     def is_open(self) -> bool:
@@ -108,6 +150,59 @@ class Deal(NamedTuple):
     def closed(self) -> date | None:
         """The day it was won or lost; None while open."""
         return self.won_date if self.status is Status.WON else self.lost_date if self.status is Status.LOST else None
+
+    def state(self) -> dict[str, Any]:
+        """What the deal is now, by field (its history left out)."""
+        return {name: value for name, value in zip(_STATE_FIELDS, self)}
+
+    def stays(self) -> list[tuple[Stage, date, date | None]]:
+        """Each stay in a stage, from its log: the stage, the day the deal entered it and the day it left
+        it — moved on, won or lost (None: it is there still). A deal opens at prospect unless its first
+        event names another stage; the move to the close that a won event makes is the decision, not a
+        stay."""
+        starts = list(zip(self.stages, self.stage_days))
+        if not starts or starts[0][1] > self.opened:
+            starts.insert(0, (Stage.PROSPECT, self.opened))
+        if self.status is Status.WON and len(starts) > 1 and starts[-1] == (Stage.CLOSE, self.won_date):
+            starts.pop()
+        ends = [start for _stage, start in starts[1:]] + [self.closed]
+        return [(stage, start, end) for (stage, start), end in zip(starts, ends)]
+
+    @property
+    def reached(self) -> tuple[Stage, ...]:
+        """The stages its log took it into, in order, each once: a deal won from approach passed
+        approach and the close, nothing between."""
+        won = (Stage.CLOSE,) if self.status is Status.WON else ()
+        return tuple(dict.fromkeys((*(stage for stage, _start, _end in self.stays()), *won)))
+
+    def at(self, day: date) -> Deal | None:
+        """The deal as it stood at the end of `day` (its events dated on or before it); None when it
+        had not opened. Quick: read off its history, as replaying the log up to `day` would give it."""
+        if day >= (self.last_event or self.opened):
+            return self
+        if day < self.opened:
+            return None
+        moves = bisect_right(self.stage_log[::2], day.toordinal())
+        targets = bisect_right(self.target_log[::2], day.toordinal())
+        decisions = bisect_right(self.outcome_log[::2], day.toordinal())
+        stages = self.stages[:moves]
+        status = self.outcomes[decisions - 1] if decisions else Status.OPEN
+        decided = _DAY(self.outcome_log[2 * decisions - 2]) if decisions else None
+        won, lost = status is Status.WON, status is Status.LOST
+        target_on = self.target_log[2 * targets - 1] if targets else 0
+        return self._replace(
+            stage=stages[-1] if stages else Stage.PROSPECT, status=status,
+            target_value=self.target_values[targets - 1] if targets else None,
+            target_date=_DAY(target_on) if target_on else None,
+            won_value=self.outcome_values[decisions - 1] if won else None,
+            won_date=decided if won else None,
+            lost_reason=self.lost_reason if lost else None,  # (the latest reason: a reason is not history)
+            lost_date=decided if lost else None,
+            stage_since=_DAY(self.stage_log[2 * moves - 2]) if moves else self.opened,
+            furthest=max(stages, key=_NUMBER.__getitem__, default=Stage.PROSPECT),
+            last_event=day, stage_log=self.stage_log[:2 * moves], target_log=self.target_log[:2 * targets],
+            target_amounts=self.target_amounts[:targets], outcome_log=self.outcome_log[:2 * decisions],
+            outcome_amounts=self.outcome_amounts[:decisions])
 
 
 @dataclass(frozen=True)
@@ -124,6 +219,7 @@ class Customer:
     visit_days: tuple[date, ...] = field(default=(), compare=False)  # days with a visit, in log order
     link_projects: tuple[str, ...] = field(default=(), compare=False)  # the projects of its link events, in order
     link_roles: tuple[str | None, ...] = field(default=(), compare=False)  # and the role each names
+    owner: str | None = field(default=None, compare=False)  # the profile's owner (a forecast asks it of every deal)
 
     def deal(self, name: str) -> Deal | None:
         return next((deal for deal in self.deals if deal.name == name), None)
@@ -169,8 +265,7 @@ class Customer:
 
 def deal_owner(customer: Customer, deal: Deal | None) -> str | None:
     """Who owns a deal: the rep its events name (a CRM's sales agent), else the customer's owner."""
-    owner = (deal.owner if deal else None) or customer.get("owner")
-    return None if owner is None else str(owner)
+    return (deal.owner if deal else None) or customer.owner
 
 
 def fold_name(name: str) -> str:
@@ -201,7 +296,9 @@ def customer_from_document(document: Any, *, file_id: str, path: Path | None = N
     events = tuple(event_from_item(item, index) for index, item in enumerate(log))
     profile = {key: value for key, value in document.items() if key != "log"}
     # The file name is the id; an `id:` key inside is for readers (and `check`), never trusted for paths.
-    return with_events(Customer(file_id, str(name).strip(), profile, events, path=path), events)
+    owner = profile.get("owner")
+    return with_events(Customer(file_id, str(name).strip(), profile, events, path=path,
+                                owner=None if owner is None or owner == "" else str(owner)), events)
 
 
 def with_events(customer: Customer, events: tuple[Event, ...]) -> Customer:
@@ -414,21 +511,29 @@ def _apply(deal: dict[str, Any], event: Event) -> None:
         deal["owner"] = event.owner
     if event.product is not None:
         deal["product"] = event.product
-    if kind is EventKind.VISIT:
-        deal["next_visit"] = event.next
+    if kind is EventKind.VISIT:  # an agreed visit stands until a visit on or after its day (or a new agreement)
+        agreed = deal.get("next_visit")
+        if event.next is not None or agreed is None or event.date >= agreed:
+            deal["next_visit"] = event.next
     elif kind in (EventKind.ADDED, EventKind.OPEN, EventKind.STAGE):
         if event.stage:
             _move(deal, event.stage, event.date)
     elif kind is EventKind.TARGET:
-        deal["target_value"] = event.value or deal.get("target_value")
-        deal["target_date"] = event.by or deal.get("target_date")
+        deal["target_value"] = value = event.value or deal.get("target_value")
+        deal["target_date"] = by = event.by or deal.get("target_date")
+        _remember(deal, target_log=(event.date.toordinal(), by.toordinal() if by else 0),
+                  target_amounts=(str(value) if value is not None else "",))
     elif kind is EventKind.WON:
         _move(deal, Stage.CLOSE, event.date)
         deal.update(status=Status.WON, won_value=event.value, won_date=event.date)
+        _remember(deal, outcome_log=(event.date.toordinal(), STATUS_NUMBER[Status.WON]),
+                  outcome_amounts=(str(event.value) if event.value is not None else "",))
     elif kind is EventKind.LOST:
         deal.update(status=Status.LOST, lost_reason=event.reason, lost_date=event.date)
+        _remember(deal, outcome_log=(event.date.toordinal(), STATUS_NUMBER[Status.LOST]), outcome_amounts=("",))
     elif kind is EventKind.REOPEN:
         deal.update(status=Status.OPEN, won_value=None, won_date=None, lost_reason=None, lost_date=None)
+        _remember(deal, outcome_log=(event.date.toordinal(), STATUS_NUMBER[Status.OPEN]), outcome_amounts=("",))
         if event.stage:
             _move(deal, event.stage, event.date)
 
@@ -437,16 +542,35 @@ def _move(deal: dict[str, Any], stage: Stage, when: date) -> None:
     if stage is deal["stage"]:
         return
     deal["stage"], deal["stage_since"] = stage, when
+    _remember(deal, stage_log=(when.toordinal(), _NUMBER[stage]))
     if _NUMBER[stage] > _NUMBER[deal["furthest"]]:
         deal["furthest"] = stage
 
 
+def _remember(deal: dict[str, Any], **entries: tuple[Any, ...]) -> None:
+    """Add to the deal's history (a few entries a deal: tuples grown in place are cheap enough)."""
+    for name, entry in entries.items():
+        deal[name] = deal.get(name, ()) + entry
+
+
 _NUMBER = {stage: stage.number for stage in Stage}
+STAGE_OF_NUMBER = {stage.number: stage for stage in Stage}  # (a deal's history keeps stages and statuses by number)
+STATUS_NUMBER = {status: number for number, status in enumerate(Status)}
+_STATUS_OF = dict(enumerate(Status))
+_DAY = date.fromordinal
+_STATE_FIELDS = Deal._fields[:Deal._fields.index("stage_log")]
 
 
-def as_of(customer: Customer, day: date) -> Customer:
-    """The customer as its log stood before `day`: only events dated earlier count."""
-    return with_events(customer, tuple(event for event in customer.events if event.date < day))
+def as_of(customer: Customer, day: date) -> Customer | None:
+    """The customer as its log stood at the end of `day`: only events dated on or before it count
+    (the same customer when none is later); None when every event is later (it was not in the
+    folder yet). The profile is as it is now: a file keeps no history of it."""
+    latest = customer.last_activity
+    if latest is None or latest <= day:
+        return customer
+    if customer.first_seen is not None and customer.first_seen > day:
+        return None
+    return with_events(customer, tuple(event for event in customer.events if event.date <= day))
 
 
 def amount_text(value: Decimal | None) -> str | None:

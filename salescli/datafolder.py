@@ -40,14 +40,19 @@ class DataFolder:
     def customer_path(self, customer_id: str) -> Path:
         return self.customers / f"{validate_id(customer_id)}.yaml"
 
-    def template(self, name: str) -> str:
-        """The folder's own template if it has one, else the built-in default."""
+    def template(self, name: str, language: str = "en") -> str:
+        """The folder's own template if it has one, else the built-in default (in `language`)."""
         own = self.root / TEMPLATES / name
-        path = own if own.is_file() else PACKAGE_TEMPLATES / name
-        return safefile.read_text(path)
+        return safefile.read_text(own if own.is_file() else package_template(name, language))
 
     def customer_files(self) -> list[Path]:
         return [self.customers / name for name in customer_names(self.customers)]
+
+
+def package_template(name: str, language: str) -> Path:
+    """A built-in template in `language` (its comments: `customer.zh.yaml`), else the English one."""
+    translated = PACKAGE_TEMPLATES / name.replace(".yaml", f".{language}.yaml")
+    return translated if language != "en" and translated.is_file() else PACKAGE_TEMPLATES / name
 
 
 def customer_names(folder: Path) -> list[str]:
@@ -78,13 +83,15 @@ def make(path: Path, *, settings: Mapping[str, str], gitignore: bool) -> list[st
             made.append(f"{folder}/")
     if not any((path / CUSTOMERS).iterdir()):
         (path / CUSTOMERS / ".gitkeep").touch()
+    language = settings.get("language", "en")  # (a Chinese folder's files have Chinese comments)
     template = path / TEMPLATES / "customer.yaml"
     if not template.exists():
-        safefile.write_new_file(template, safefile.read_text(PACKAGE_TEMPLATES / "customer.yaml"))
+        safefile.write_new_file(template, safefile.read_text(package_template("customer.yaml", language)))
         made.append(f"{TEMPLATES}/customer.yaml")
     config = path / CONFIG
     if not config.exists():
-        safefile.write_new_file(config, yamlfile.set_values(safefile.read_text(PACKAGE_TEMPLATES / CONFIG), settings))
+        safefile.write_new_file(config, yamlfile.set_values(safefile.read_text(package_template(CONFIG, language)),
+                                                            settings))
         made.append(CONFIG)
     ignore = path / ".gitignore"
     if gitignore and not ignore.exists():

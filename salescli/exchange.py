@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
-from salescli.customer import Customer, Deal, Event, Status, deal_owner
+from salescli.customer import (EVENT_WORDS, STATUS_WORDS, Customer, Deal, Event, EventKind, Status, deal_owner)
 from salescli.errors import InvalidValue
 from salescli.i18n import _, joined
 from salescli.information import GROUPS, item_value
 from salescli.listing import row
+from salescli.profile import PEOPLE_KEY, PERSON, PROFILE
+from salescli.stages import Stage, stage_words
+from salescli.vocab import Vocabulary, resolve_word
 
 PROFILE_COLUMNS = (
     "id", "name", "field", "size", "role", "channel", "source", "referred_by", "area", "project", "owner",
@@ -24,6 +29,7 @@ DEAL_COLUMNS = ("customer_id", "customer", "deal", "stage", "status", "value", "
                 "won_value", "opened", "closed", "owner", "product")
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NEUTRALIZED = (*_FORMULA_STARTS, "'")
 _KEY_PART = re.compile(r"[^\W\d]\w*(?:-\w+)*")
 _GROUP_KEYS = {group.key: [item.key for item in group.items] for group in GROUPS if group.key != "trust"}
 
@@ -100,7 +106,7 @@ def full_record(customer: Customer) -> dict[str, Any]:
         "id": customer.id,
         "name": customer.name,
         "profile": dict(customer.profile),
-        "deals": [deal._asdict() for deal in customer.deals],
+        "deals": [deal.state() for deal in customer.deals],
         "missing": {group.key: [item.key for item in group.items if item_value(customer, group, item) in (None, "")]
                     for group in GROUPS},
         "log": [event_record(event) for event in customer.events],
@@ -114,11 +120,217 @@ def event_record(event: Event) -> dict[str, Any]:
 
 
 def neutralize(value: Any) -> Any:
-    """A text a spreadsheet would run as a formula (=, +, -, @ …) gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    """A text a spreadsheet would run as a formula (=, +, -, @ …) gets a leading apostrophe (and so does
+    one that starts with an apostrophe: `unneutralized` takes exactly one off again)."""
+    if isinstance(value, str) and value.startswith(_NEUTRALIZED):
         return "'" + value
+    return value
+
+
+def unneutralized(value: Any) -> Any:
+    """A cell as it was before `neutralize`."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(_NEUTRALIZED):
+        return value[1:]
     return value
 
 
 def export_records(customers: Sequence[Customer], columns: Sequence[str] = COLUMNS) -> list[dict[str, Any]]:
     return [export_record(customer, columns) for customer in sorted(customers, key=lambda c: c.id)]
+
+
+# ---- spreadsheets for an office: titles and labels in its language, a whole workbook and back -------
+
+LOG_COLUMNS = ("customer_id", "customer", "date", "event", "deal", "stage", "value", "by", "goal", "note", "next",
+               "reason", "project", "role", "owner", "product")
+PEOPLE_COLUMNS = ("customer_id", "customer", *(field.key for field in PERSON))
+DERIVED_LABELS = {"stage", "status"}
+
+# The course's words for the columns (and sheets) of a Chinese office's spreadsheet, by sheet; the
+# profile's fields are titled by their labels (profile.py). Import reads both languages' titles back.
+_SHEET_NAMES = {"customers": "客户", "log": "日志", "people": "关键人", "deals": "单"}
+_TITLES = {
+    "customers": {"id": "编号", "stage": "阶段", "status": "状态", "deals": "单数", "target_value": "目标金额",
+                  "target_date": "目标日期", "won_value": "成交金额", "last_activity": "最近活动",
+                  **{field.key: field.zh for field in PROFILE}},
+    "deals": {"customer_id": "客户编号", "customer": "客户", "deal": "单", "stage": "阶段", "status": "状态",
+              "value": "金额", "target_value": "目标金额", "target_date": "目标日期", "won_value": "成交金额",
+              "opened": "开始日期", "closed": "结束日期", "owner": "负责人", "product": "产品"},
+    "log": {"customer_id": "客户编号", "customer": "客户", "date": "日期", "event": "事件", "deal": "单",
+            "stage": "阶段", "value": "金额", "by": "目标日期", "goal": "拜访目标", "note": "备注", "next": "下次拜访",
+            "reason": "原因", "project": "项目", "role": "角色", "owner": "负责人", "product": "产品"},
+    "people": {"customer_id": "客户编号", "customer": "客户", **{field.key: field.zh for field in PERSON}},
+}
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One worksheet (or a CSV): its name, its columns' keys and titles, and its rows of cells."""
+
+    name: str
+    keys: tuple[str, ...]
+    titles: tuple[str, ...]
+    rows: list[list[Any]]
+
+
+def sheet_name(sheet: str, language: str) -> str:
+    return _SHEET_NAMES[sheet] if language == "zh" else sheet
+
+
+def titles(sheet: str, keys: Sequence[str], language: str) -> tuple[str, ...]:
+    """The columns' titles: the keys in English; the course's words in Chinese (a key without one stays)."""
+    return tuple(keys) if language != "zh" else tuple(_TITLES[sheet].get(key, key) for key in keys)
+
+
+def column_keys(sheet: str, headers: Sequence[str]) -> dict[str, str]:
+    """Header → key, for the titles either language gives a column of `sheet` (others are left out)."""
+    known = {key: key for key in _TITLES[sheet]} | {title: key for key, title in _TITLES[sheet].items()}
+    if sheet == "log":
+        known |= {key: key for key in LOG_COLUMNS}
+    return {header: known[header.strip()] for header in headers if header.strip() in known}
+
+
+def customer_sheet(customers: Sequence[Customer], *, language: str, vocabularies: Mapping[str, Vocabulary],
+                   deals: bool = False) -> Sheet:
+    """The customers (or, with `deals`, their deals) a row each, for a spreadsheet or a CSV: in
+    Chinese, classification, stages and statuses by their labels (import reads them back)."""
+    if deals:
+        keys: tuple[str, ...] = DEAL_COLUMNS
+        records = deal_records(customers)
+    else:
+        keys = export_columns(customers)
+        records = export_records(customers, keys)
+    label = _labeller(language, vocabularies)
+    return Sheet(sheet_name("deals" if deals else "customers", language), keys,
+                 titles("deals" if deals else "customers", keys, language),
+                 [[label(key, record[key]) for key in keys] for record in records])
+
+
+def workbook(customers: Sequence[Customer], *, language: str, vocabularies: Mapping[str, Vocabulary]) -> list[Sheet]:
+    """Everything, for a spreadsheet: the customers a row each, their log an event a row, their key
+    people a person a row — `import` of it gives the same customers back, as of a JSON export."""
+    ordered = sorted(customers, key=lambda customer: customer.id)
+    label = _labeller(language, vocabularies)
+    log = [[label(key, value) for key, value in zip(LOG_COLUMNS, _event_cells(customer, event))]
+           for customer in ordered for event in customer.events]
+    people_keys = (*PEOPLE_COLUMNS, *dict.fromkeys(key for customer in ordered for person in _people(customer)
+                                                  for key in person if key not in PEOPLE_COLUMNS))
+    people = [[customer.id, customer.name, *(person.get(key) for key in people_keys[2:])]
+              for customer in ordered for person in _people(customer)]
+    return [customer_sheet(ordered, language=language, vocabularies=vocabularies),
+            Sheet(sheet_name("log", language), LOG_COLUMNS, titles("log", LOG_COLUMNS, language), log),
+            Sheet(sheet_name("people", language), people_keys, titles("people", people_keys, language), people)]
+
+
+def _event_cells(customer: Customer, event: Event) -> list[Any]:
+    record = event_record(event)
+    return [customer.id, customer.name, *(record.get(key) for key in LOG_COLUMNS[2:])]
+
+
+def _people(customer: Customer) -> list[Mapping[str, Any]]:
+    found = customer.get(PEOPLE_KEY)
+    return [person for person in found if isinstance(person, Mapping)] if isinstance(found, list) else []
+
+
+def _labeller(language: str, vocabularies: Mapping[str, Vocabulary]) -> Callable[[str, Any], Any]:
+    """What a cell shows for a stored value: the value; in Chinese, a vocabulary's, a stage's, a
+    status's or an event's key as its label."""
+    if language != "zh":
+        return lambda key, value: value
+    from salescli.i18n import pgettext_in
+
+    events = {kind.value: pgettext_in("event", english, "zh") for kind, english in EVENT_WORDS.items()}
+    statuses = {status.value: pgettext_in("status", english, "zh") for status, english in STATUS_WORDS.items()}
+    stages = {stage.value: stage.zh for stage in Stage}
+
+    def label(key: str, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        if key in vocabularies:
+            return vocabularies[key].label(value, "zh")
+        if key == "stage":
+            return stages.get(value, value)
+        if key == "status":
+            return statuses.get(value, value)
+        if key == "event":
+            return events.get(value, value)
+        return value
+
+    return label
+
+
+def workbook_records(customers: Sequence[tuple[int, Mapping[str, Any]]], log: Sequence[tuple[int, Mapping[str, Any]]],
+                     people: Sequence[tuple[int, Mapping[str, Any]]], *,
+                     vocabularies: Mapping[str, Vocabulary]) -> list[dict[str, Any]]:
+    """Whole records (as `export --format json` gives them, for importer.plan_records) from a workbook's
+    three sheets, each row by its keys (column_keys) with its typed cells: the customers' profile values
+    (the derived columns left out: the log gives them), the log's events, the key people."""
+    events: dict[str, list[dict[str, Any]]] = {}
+    for _row, cells in log:
+        events.setdefault(str(cells.get("customer_id")), []).append(_event_entry(cells, vocabularies))
+    persons: dict[str, list[dict[str, Any]]] = {}
+    for _row, cells in people:
+        person = {key: value for key, value in cells.items() if key not in ("customer_id", "customer")
+                  and value not in (None, "")}
+        persons.setdefault(str(cells.get("customer_id")), []).append(person)
+    records = []
+    for _row, cells in customers:
+        profile: dict[str, Any] = {}
+        for key, value in cells.items():
+            if key in DERIVED_COLUMNS or value in (None, ""):
+                continue
+            _put(profile, key, _term(vocabularies[key], value) if key in vocabularies and key in PROFILE_COLUMNS
+                 else value)
+        customer_id = str(cells.get("id") or "")
+        if persons.get(customer_id):
+            _put(profile, PEOPLE_KEY, persons[customer_id])
+        records.append({"id": customer_id or None, "name": cells.get("name"), "profile": profile,
+                        "log": events.get(customer_id, [])})
+    return records
+
+
+def _put(profile: dict[str, Any], key: str, value: Any) -> None:
+    *parents, last = key.split(".")
+    for part in parents:
+        profile = profile.setdefault(part, {})
+    profile[last] = value
+
+
+def _term(vocabulary: Vocabulary, value: Any) -> Any:
+    """A classification cell as the file stores it: its key (a label read back); what no term is, as it is."""
+    try:
+        return vocabulary.resolve(str(value)).key
+    except InvalidValue:
+        return value
+
+
+def _event_entry(cells: Mapping[str, Any], vocabularies: Mapping[str, Vocabulary]) -> dict[str, Any]:
+    """A log row as the JSON export has an event: its keys, the labels of a Chinese workbook read back."""
+    entry = {key: value for key, value in cells.items() if key not in ("customer_id", "customer")
+             and value not in (None, "")}
+    if "event" in entry:
+        entry["event"] = _event_keys().get(str(entry["event"]).strip(), entry["event"])
+    if "stage" in entry:
+        entry["stage"] = _stage_key(entry["stage"])
+    if "role" in entry and "role" in vocabularies:
+        entry["role"] = _term(vocabularies["role"], entry["role"])
+    if isinstance(entry.get("value"), (int, float)) and not isinstance(entry.get("value"), bool):
+        entry["value"] = Decimal(str(entry["value"]))
+    if isinstance(entry.get("deal"), (int, float)):
+        entry["deal"] = str(entry["deal"])
+    return entry
+
+
+def _stage_key(value: Any) -> Any:
+    try:
+        return resolve_word(str(value), stage_words(), what="stage").value
+    except InvalidValue:
+        return value
+
+
+@lru_cache(maxsize=1)
+def _event_keys() -> dict[str, str]:
+    """An event's name in either language → its key (the catalog read when first wanted)."""
+    from salescli.i18n import pgettext_in
+
+    return {**{kind.value: kind.value for kind in EventKind},
+            **{pgettext_in("event", english, "zh"): kind.value for kind, english in EVENT_WORDS.items()}}

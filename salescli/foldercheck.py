@@ -61,7 +61,20 @@ def problems(folder: datafolder.DataFolder, today: date) -> list[DataError]:
             path = files / f"{file_id}.yaml"
             text = safefile.read_text(path)
             problems += [filecheck.located(finding, path, text) for finding in findings]
+    problems += _unfinished_merges(folder, problems)
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
+
+
+def _unfinished_merges(folder: datafolder.DataFolder, found: list[DataError]) -> list[DataError]:
+    """The customer files git holds as unmerged without a conflict marker to show it (deleted on one
+    side and changed on the other, or a merge its driver could not finish): the file looks whole."""
+    from salescli import gitops
+
+    marked = {os.path.abspath(problem.path) for problem in found if problem.code == "conflict" and problem.path}
+    unmerged = gitops.unmerged_files(folder.customers)
+    return [DataError(gitops.unfinished(gitops.why_unmerged(folder.customers, name, stages)),
+                      path=folder.customers / name, code="unmerged")
+            for name, stages in sorted(unmerged.items()) if os.path.abspath(folder.customers / name) not in marked]
 
 
 def _settings_key(folder: datafolder.DataFolder) -> bytes:

@@ -1,6 +1,23 @@
 """The month's forecast and the output formula (产值公式). Pure: customers, settings and a date in.
 
-产值 = 日客户拜访量 × 月工作日 × 客户的成交概率 × 件均产值
+Two models (`forecast: model:` in salescli.yaml; `auto` takes the one the folder's own history
+forecasts better — learning.py says how):
+
+- **stages**: won so far + each open deal due in the month (target date in it, not passed) × its
+  stage's probability. Open deals without a target date, overdue, or at the close without a won
+  event are left out and listed with the reason (Salesforce's "omitted").
+- **history**: won so far + three parts, each learned from the folder's own past months:
+  the deals due in the month, weighted by stage × how much such deals have brought in their month
+  (targets slip); the open deals without a date or overdue, each × the chance that a deal of its
+  stage and age is won within the month (survival.py) × how well that chance held; and the deals not
+  in the pipeline yet, at the run-rate of past months (per working day, by season where the history
+  shows a season). Only deals that cannot be valued at all, and those at the close without a won
+  event, are left out.
+
+An open deal's value is its target value, else its product's list price (pricelist.py), else — in
+the history model — the folder's average won deal (件均产值); each line says which.
+
+The formula: 产值 = 日客户拜访量 × 月工作日 × 客户的成交概率 × 件均产值
 output = visits per day × working days in the month × close probability × average value per deal
 
 Definitions, over a window of working days ending today (default the last 60), which starts no
@@ -11,31 +28,29 @@ earlier than the folder's first event:
 - average deal value (件均产值): value won in the window ÷ deals won in the window.
 For the current month the working days are those left from today to the month's end, and the
 capacity adds what was already won in the month.
-
-Open deals the month does not weight are listed apart with the reason (Salesforce's "omitted"):
-overdue (the target date passed), no target date, no value, or at the close without a won event.
-The current month lists every one of them but those due in another month without a value, which
-that month lists.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
+from typing import Mapping, Sequence
 
-from salescli.customer import Customer, Deal, Status, as_of
+from salescli.customer import Customer, Deal, Status, deal_owner
 from salescli.dimensions import Dimension
 from salescli.i18n import N_, _, ngettext
+from salescli.history import AT_AVERAGE, DUE, NEW, UNDATED, History
+from salescli.learning import HISTORY, STAGES, Factors, Learned
+from salescli.pricelist import TARGET, Valuation
 from salescli.stages import Stage
 from salescli.workdays import Month, WorkCalendar
 
 DEFAULT_WINDOW = 60  # working days, about three months
-MIN_HISTORY = 5  # decided deals a stage needs before its historical rate is used
 
 ZERO = Decimal(0)
+CENT = Decimal("0.01")
 
 # Why an open deal is not weighted, in the order the forecast lists them: keys (JSON has them as they
 # are), and English words for the text, translated where shown (`_(line.reason)`).
@@ -53,15 +68,17 @@ class DealLine:
 
     customer: Customer
     deal: Deal
-    value: Decimal  # won value, else target value
+    value: Decimal  # won value, else the open deal's value (see `source`)
     when: date | None  # won date, else target date
     probability: float
     category: str
     reason: str | None = None  # why it is not weighted (omitted); None: it is
+    part: str = DUE  # the forecast's part that counts it: due (target in the month) or undated (history model)
+    source: str | None = TARGET  # where an open deal's value comes from: target, list price or average
 
     @property
     def weighted(self) -> Decimal:
-        return (self.value * Decimal(str(self.probability))).quantize(Decimal("0.01"))
+        return weighted(self.value, self.probability)
 
 
 @dataclass(frozen=True)
@@ -154,14 +171,27 @@ class MonthForecast:
     today: date
     working_days: int
     won: tuple[DealLine, ...]
-    pipeline: tuple[DealLine, ...]  # open, target date in the month and not yet passed, with a value
+    pipeline: tuple[DealLine, ...]  # open deals weighted: due in the month (and, history model, undated)
     omitted: tuple[DealLine, ...]  # open deals not weighted, each with its reason (see REASONS)
     formula: Formula
     elsewhere: int = 0  # another month: open deals not weighted that the current month's forecast lists
+    model: str = STAGES  # which model made it (learning.STAGES or HISTORY)
+    new: Decimal = ZERO  # history model: what deals not in the pipeline yet should bring (the run-rate)…
+    new_days: int = 0  # … over these working days, from the day after today (or the month's first)
+    factors: Factors | None = None  # history model: the factors it applied
+    learned: Learned | None = None  # what the folder's history taught, and why this model
 
     @property
     def overdue(self) -> tuple[DealLine, ...]:
         return tuple(line for line in self.omitted if line.reason == OVERDUE)
+
+    @property
+    def due(self) -> tuple[DealLine, ...]:
+        return tuple(line for line in self.pipeline if line.part == DUE)
+
+    @property
+    def undated(self) -> tuple[DealLine, ...]:
+        return tuple(line for line in self.pipeline if line.part == UNDATED)
 
     @property
     def won_total(self) -> Decimal:
@@ -173,7 +203,8 @@ class MonthForecast:
 
     @property
     def best_case_total(self) -> Decimal:
-        return sum((line.value for line in self.pipeline), ZERO)
+        """The deals due in the month at their full value."""
+        return sum((line.value for line in self.due), ZERO)
 
     @property
     def omitted_total(self) -> Decimal:
@@ -181,12 +212,18 @@ class MonthForecast:
 
     @property
     def expected_total(self) -> Decimal:
-        """What the month should bring: won so far plus the weighted pipeline."""
-        return self.won_total + self.weighted_total
+        """What the month should bring: won so far plus the weighted pipeline (and, history model, the
+        deals not in the pipeline yet)."""
+        return self.won_total + self.weighted_total + self.new
+
+    def parts(self) -> dict[str, Decimal]:
+        """What makes the expected month: won so far and each part's contribution."""
+        return {"won": self.won_total, DUE: sum((line.weighted for line in self.due), ZERO),
+                UNDATED: sum((line.weighted for line in self.undated), ZERO), NEW: self.new}
 
     def by_category(self) -> dict[str, Decimal]:
         totals = {"closed": self.won_total, "commit": ZERO, "best_case": ZERO, "pipeline": ZERO}
-        for line in self.pipeline:
+        for line in self.due:
             totals[line.category] += line.value
         return totals
 
@@ -207,65 +244,189 @@ def month_forecast(
     categories: Mapping[Stage, str],
     target_visits_per_day: float = 0.0,
     window_days: int = DEFAULT_WINDOW,
+    valuation: Valuation = Valuation(),
+    learned: Learned | None = None,
 ) -> MonthForecast:
-    """Won, weighted pipeline, best case and the open deals left out of `month`, and the output formula."""
-    current = month == Month.of(today)
-    first, last = month.first, month.last  # (a date's month compared by its bounds: no Month made per deal)
-    won, pipeline, omitted = [], [], []
-    elsewhere = 0
+    """The month's forecast by the model `learned` chose (the stages model without it), and the output
+    formula: won, the weighted pipeline, best case, the open deals left out, each part's contribution."""
+    history = learned is not None and learned.model == HISTORY
+    count = _Counting(month, today, calendar, probabilities, categories,
+                      learned.valuation if history and learned else valuation, learned if history else None)
     for customer in customers:
         for deal in customer.deals:
-            if deal.status is Status.WON and deal.won_date and first <= deal.won_date <= last:
-                won.append(_line(customer, deal, probabilities, categories))
-            elif deal.status is Status.OPEN:
-                reason = _omitted(deal, today)
-                due = deal.target_date is not None and first <= deal.target_date <= last
-                if reason is None and due:
-                    pipeline.append(_line(customer, deal, probabilities, categories))
-                elif reason == NO_VALUE:  # listed in the month it is due in
-                    if due:
-                        omitted.append(_line(customer, deal, probabilities, categories, reason))
-                elif reason is not None and current:
-                    omitted.append(_line(customer, deal, probabilities, categories, reason))
-                elif reason is not None:
-                    elsewhere += 1
-    won_lines = tuple(sorted(won, key=_by_date))
+            count.add(customer, deal)
+    won_lines = tuple(sorted(count.won, key=_by_date))
+    factors = learned.factors(month) if history and learned else None
+    new, days = ZERO, 0
+    if factors is not None:
+        days = len(calendar.workdays(count.start, month.last)) if count.start <= month.last else 0
+        new = Decimal(str(factors.new_per_day * days)).quantize(CENT)
     return MonthForecast(
         month=month,
         today=today,
         working_days=calendar.count(month),
         won=won_lines,
-        pipeline=tuple(sorted(pipeline, key=_by_date)),
-        omitted=tuple(sorted(omitted, key=lambda line: (REASONS.index(line.reason or ""), *_by_date(line)))),
+        pipeline=tuple(sorted(count.pipeline, key=_in_pipeline)),
+        omitted=tuple(sorted(count.omitted, key=lambda line: (REASONS.index(line.reason or ""), *_by_date(line)))),
         formula=formula(customers, month, today=today, calendar=calendar, target_visits_per_day=target_visits_per_day,
                         window_days=window_days, won_so_far=sum((line.value for line in won_lines), ZERO)),
-        elsewhere=elsewhere,
+        elsewhere=count.elsewhere,
+        model=HISTORY if history else STAGES,
+        new=new,
+        new_days=days,
+        factors=factors,
+        learned=learned,
     )
 
 
-def _omitted(deal: Deal, today: date) -> str | None:
-    """Why an open deal is not weighted; None when it is."""
+class _Counting:
+    """Sorts a month's deals into won, weighted and left out, as the model counts them."""
+
+    def __init__(self, month: Month, today: date, calendar: WorkCalendar, probabilities: Mapping[Stage, float],
+                 categories: Mapping[Stage, str], valuation: Valuation, learned: Learned | None) -> None:
+        self.month, self.today, self.calendar = month, today, calendar
+        self.probabilities, self.categories = probabilities, categories
+        self.valuation, self.learned = valuation, learned
+        self.current = month == Month.of(today)
+        self.start = max(month.first, today + timedelta(days=1))  # the days still to come in the month
+        self.factors = learned.factors(month) if learned else None
+        # the days still to come in the month, as working days after today (the first and the last)
+        self.window = (calendar.between(today, self.start - timedelta(days=1)) + 1, calendar.between(today, month.last))
+        self._ages: dict[date, int] = {}
+        self.won: list[DealLine] = []
+        self.pipeline: list[DealLine] = []
+        self.omitted: list[DealLine] = []
+        self.elsewhere = 0
+
+    def add(self, customer: Customer, deal: Deal) -> None:
+        first, last = self.month.first, self.month.last
+        if deal.status is Status.WON and deal.won_date and first <= deal.won_date <= last:
+            self.won.append(DealLine(customer, deal, deal.won_value or ZERO, deal.won_date, 1.0, "closed",
+                                     source=None))
+        elif deal.status is Status.OPEN:
+            if self.learned is None:
+                self._by_stage(customer, deal)
+            else:
+                self._by_history(customer, deal)
+
+    def _by_stage(self, customer: Customer, deal: Deal) -> None:
+        """The stages model: due deals weighted, the others listed apart (the current month lists them)."""
+        value, source = self.valuation.of(deal.target_value, deal.product)
+        reason = _omitted(deal, self.today, value)
+        due = deal.target_date is not None and self.month.first <= deal.target_date <= self.month.last
+        if reason is None and due:
+            self.pipeline.append(self._line(customer, deal, value, source, self.probabilities[deal.stage]))
+        elif reason == NO_VALUE:  # listed in the month it is due in
+            if due:
+                self.omitted.append(self._line(customer, deal, value, source, self.probabilities[deal.stage], reason))
+        elif reason is not None and self.current:
+            self.omitted.append(self._line(customer, deal, value, source, self.probabilities[deal.stage], reason))
+        elif reason is not None:
+            self.elsewhere += 1
+
+    def _by_history(self, customer: Customer, deal: Deal) -> None:
+        """The history model: due deals weighted by stage, undated and overdue ones by their chance."""
+        assert self.learned is not None and self.factors is not None
+        value, source = self.valuation.of(deal.target_value, deal.product)
+        target = deal.target_date
+        if deal.stage in _AFTER_CLOSE or not value:
+            reason = NO_WON_EVENT if deal.stage in _AFTER_CLOSE else NO_VALUE
+            if self.current or (target is not None and self.month.first <= target <= self.month.last):
+                self.omitted.append(self._line(customer, deal, value, source, self.probabilities[deal.stage], reason))
+            return
+        owner = deal_owner(customer, deal)
+        if target is not None and target >= self.today and self.month.first <= target <= self.month.last:
+            chance = due_chance(self.learned, self.factors, deal.stage, owner)
+            self.pipeline.append(self._line(customer, deal, value, source, chance))
+        elif target is None or target < self.today:
+            chance = undated_chance(self.learned, self.factors, deal.stage, owner, self._age(deal.opened), self.window)
+            self.pipeline.append(self._line(customer, deal, value, source, chance, part=UNDATED))  # (0%: still named)
+
+    def _age(self, opened: date) -> int:
+        """A deal's age in working days (deals opened on one day are many)."""
+        age = self._ages.get(opened)
+        if age is None:
+            age = self._ages[opened] = self.calendar.between(opened, self.today)
+        return age
+
+    def _line(self, customer: Customer, deal: Deal, value: Decimal | None, source: str | None, probability: float,
+              reason: str | None = None, *, part: str = DUE) -> DealLine:
+        return DealLine(customer, deal, value or ZERO, deal.target_date, probability,
+                        self.categories[deal.stage], reason, part, source)
+
+
+def due_chance(learned: Learned, factors: Factors, stage: Stage, owner: str | None) -> float:
+    """The history model's weight of a deal due in the month: its stage's rate × what due deals brought
+    × how the rep's stand to the folder's (at most 1)."""
+    return min(learned.weights[stage] * factors.due * learned.owner_ratio(owner, DUE), 1.0)
+
+
+def undated_chance(learned: Learned, factors: Factors, stage: Stage, owner: str | None, age: int,
+                   window: tuple[int, int]) -> float:
+    """The history model's weight of an undated or overdue deal: its chance of a win in the `window`
+    (working days after today) × how well such chances held × the rep's standing (at most 1)."""
+    chance = learned.hazards.chance(stage, age, *window)
+    return min(chance * factors.undated * learned.owner_ratio(owner, UNDATED), 1.0)
+
+
+def weighted(value: Decimal, probability: float) -> Decimal:
+    """A deal's weighted value, to the cent, as every forecast line rounds it."""
+    return (value * Decimal(str(probability))).quantize(CENT)
+
+
+def on_eve(found: History, at: int, learned: Learned, probabilities: Mapping[Stage, float], *,
+           by_owner: bool) -> dict[str | None, dict[str, Decimal]]:
+    """What `month_forecast` says of the record's month `at` on its eve (its parts, for the folder or per
+    rep), from the record alone: a backtest asks it of a dozen months without rebuilding any customer."""
+    month, working = found.months[at], found.working[at]
+    history = learned.model == HISTORY
+    factors = learned.factors(month) if history else None
+    average = learned.valuation.average or ZERO
+    parts: dict[str | None, dict[str, Decimal]] = defaultdict(lambda: {"won": ZERO, DUE: ZERO, UNDATED: ZERO,
+                                                                       NEW: ZERO})
+    for owner, stage, _age, value in found.due[at]:
+        worth = average if value == AT_AVERAGE else Decimal(str(value))
+        if factors is not None and worth:
+            parts[owner if by_owner else None][DUE] += weighted(worth, due_chance(learned, factors, stage, owner))
+        elif factors is None and value != AT_AVERAGE and value:
+            parts[owner if by_owner else None][DUE] += weighted(worth, probabilities[stage])
+    if factors is not None:
+        for owner, stage, age, value in found.undated[at]:
+            worth = average if value == AT_AVERAGE else Decimal(str(value))
+            if worth:
+                chance = undated_chance(learned, factors, stage, owner, age, (1, working))
+                parts[owner if by_owner else None][UNDATED] += weighted(worth, chance)
+        for first, owner, stage, opened, value in found.runs:
+            worth = average if value == AT_AVERAGE else Decimal(str(value))
+            if first <= at and worth:
+                chance = undated_chance(learned, factors, stage, owner, found.eve_ages[at] - opened, (1, working))
+                parts[owner if by_owner else None][UNDATED] += weighted(worth, chance)
+        new = Decimal(str(factors.new_per_day * working)).quantize(CENT)
+        for owner, share in (_shares(new, learned, list(parts)) if by_owner else {None: new}).items():
+            parts[owner][NEW] += share
+    return dict(parts)
+
+
+def _omitted(deal: Deal, today: date, value: Decimal | None) -> str | None:
+    """Why an open deal is not weighted by the stages model; None when it is."""
     if deal.stage in _AFTER_CLOSE:
         return NO_WON_EVENT  # never 100% without a won event
     if deal.target_date is None:
         return NO_DATE
     if deal.target_date < today:
         return OVERDUE
-    if not deal.target_value:
+    if not value:
         return NO_VALUE
     return None
 
 
+def _in_pipeline(line: DealLine) -> tuple[bool, Decimal, date, str, str]:
+    """Due deals by date, then the undated ones, the weightiest first."""
+    return (line.part != DUE, ZERO if line.part == DUE else -line.weighted, *_by_date(line))
+
+
 def _by_date(line: DealLine) -> tuple[date, str, str]:
     return (line.when or date.min, line.customer.id, line.deal.name)
-
-
-def _line(customer: Customer, deal: Deal, probabilities: Mapping[Stage, float],
-          categories: Mapping[Stage, str], reason: str | None = None) -> DealLine:
-    if deal.status is Status.WON:
-        return DealLine(customer, deal, deal.won_value or ZERO, deal.won_date, 1.0, "closed")
-    return DealLine(customer, deal, deal.target_value or ZERO, deal.target_date,
-                    probabilities[deal.stage], categories[deal.stage], reason)
 
 
 def formula(
@@ -326,104 +487,68 @@ class Group:
     best_case: Decimal
     omitted: Decimal  # the value of the open deals left out (see MonthForecast.omitted)
     deals: int
+    new: Decimal = ZERO  # history model: its share of the deals not in the pipeline yet
+    not_attributed: bool = False  # the new deals of a dimension they cannot be split by (one group of their own)
+
+    @property
+    def expected(self) -> Decimal:
+        return self.won + self.weighted + self.new
 
 
 def breakdown(forecast: MonthForecast, dimension: Dimension) -> list[Group]:
-    """The forecast's figures per value of a dimension (owner, manager, office, product, a profile key)."""
+    """The forecast's figures per value of a dimension (owner, manager, office, product, a profile key).
+    The history model's new deals are split by rep (each rep's share of them in the past months); by any
+    other dimension they are a group of their own, so that the groups still add up to the month."""
     sections: dict[str | None, dict[str, list[DealLine]]] = defaultdict(lambda: defaultdict(list))
     for name, lines in (("won", forecast.won), ("pipeline", forecast.pipeline), ("omitted", forecast.omitted)):
         for line in lines:
             sections[dimension.of(line.customer, line.deal)][name].append(line)
+    shares = _new_shares(forecast, dimension, list(sections))
     groups = [
         Group(
             key=key,
             won=sum((line.value for line in parts["won"]), ZERO),
             weighted=sum((line.weighted for line in parts["pipeline"]), ZERO),
-            best_case=sum((line.value for line in parts["pipeline"]), ZERO),
+            best_case=sum((line.value for line in parts["pipeline"] if line.part == DUE), ZERO),
             omitted=sum((line.value for line in parts["omitted"]), ZERO),
             deals=sum(len(lines) for lines in parts.values()),
+            new=shares.pop(key, ZERO),
         )
         for key, parts in sections.items()
     ]
-    return sorted(groups, key=lambda group: (-(group.won + group.weighted), group.key or "\uffff"))
+    groups += [Group(key, ZERO, ZERO, ZERO, ZERO, 0, new=share) for key, share in shares.items() if share]
+    rest = forecast.new - sum((group.new for group in groups), ZERO)
+    if rest:
+        groups.append(Group(None, ZERO, ZERO, ZERO, ZERO, 0, new=rest, not_attributed=True))
+    return sorted(groups, key=lambda group: (group.not_attributed, -group.expected, group.key or "\uffff"))
 
 
-# ---- calibration and backtest ---------------------------------------------------------------
-
-@dataclass(frozen=True)
-class StageRate:
-    """Of the decided deals (won or lost) that reached `stage`, the share that was won."""
-
-    stage: Stage
-    reached: int
-    decided: int
-    won: int
-    configured: float
-
-    @property
-    def rate(self) -> float | None:
-        """None when fewer than MIN_HISTORY deals decide it: not enough history."""
-        return self.won / self.decided if self.decided >= MIN_HISTORY else None
+def _new_shares(forecast: MonthForecast, dimension: Dimension, keys: list[str | None]) -> dict[str | None, Decimal]:
+    """Each rep's part of the new deals (by owner only; their shares, to the cent, add up to the whole)."""
+    if not forecast.new or forecast.learned is None or dimension.key != "owner":
+        return {}
+    return _shares(forecast.new, forecast.learned, keys)
 
 
-def calibrate(customers: Iterable[Customer], probabilities: Mapping[Stage, float]) -> list[StageRate]:
-    deals = [deal for customer in customers for deal in customer.deals]
-    rates = []
-    for stage in Stage:
-        reached = [deal for deal in deals if deal.furthest.number >= stage.number]
-        decided = [deal for deal in reached if not deal.is_open]
-        won = [deal for deal in decided if deal.status is Status.WON]
-        rates.append(StageRate(stage, len(reached), len(decided), len(won), probabilities[stage]))
-    return rates
+def _shares(new: Decimal, learned: Learned, keys: list[str | None]) -> dict[str | None, Decimal]:
+    owners = {owner for record in learned.records for owner in record.owners} | set(keys)
+    shares = {owner: (new * Decimal(str(learned.owner_share(owner)))).quantize(CENT) for owner in owners}
+    shares = {owner: share for owner, share in shares.items() if share}
+    if shares:  # the cents rounding leaves go to the largest share
+        largest = max(shares, key=lambda owner: (shares[owner], owner or ""))
+        shares[largest] += new - sum(shares.values(), ZERO)
+    return shares
 
 
-def historical_probabilities(rates: Iterable[StageRate]) -> dict[Stage, float]:
-    """Each stage's historical rate where there is enough history, else the configured one."""
-    return {rate.stage: rate.configured if rate.rate is None else rate.rate for rate in rates}
-
-
-@dataclass(frozen=True)
-class BacktestRow:
-    month: Month
-    forecast: Decimal  # weighted pipeline due in the month, as the log stood on its first day
-    best_case: Decimal
-    actual: Decimal  # value won in the month, as the log says now
-    deals: int
-    partial: bool = False  # the month is not over: what was won is not all it will bring
-
-    @property
-    def error(self) -> Decimal | None:
-        """Forecast − actual; None for a month not yet over (it is left out of the error)."""
-        return None if self.partial else self.forecast - self.actual
-
-    @property
-    def error_share(self) -> float | None:
-        return float(self.error / self.actual) if self.error is not None and self.actual else None
-
-
-def backtest(
-    customers: Sequence[Customer],
-    months: Sequence[Month],
-    *,
-    today: date,
-    calendar: WorkCalendar,
-    probabilities: Mapping[Stage, float],
-    categories: Mapping[Stage, str],
-) -> list[BacktestRow]:
-    """What the forecast would have said on the first day of each month, beside what was won."""
-    rows = []
-    for month in months:
-        past = [as_of(customer, month.first) for customer in customers]
-        then = month_forecast(past, month, today=month.first, calendar=calendar,
-                              probabilities=probabilities, categories=categories)
-        actual = [deal.won_value or ZERO for customer in customers for deal in customer.deals
-                  if deal.status is Status.WON and deal.won_date and Month.of(deal.won_date) == month]
-        rows.append(BacktestRow(month, then.weighted_total, then.best_case_total, sum(actual, ZERO),
-                                len(then.pipeline), partial=month.last >= today))
-    return rows
-
-
-def mean_absolute_error(rows: Iterable[BacktestRow]) -> tuple[int, Decimal | None]:
-    """Over the months that are over: how many, and the mean of |forecast − actual|."""
-    errors = [abs(row.error) for row in rows if row.error is not None]
-    return len(errors), (sum(errors, ZERO) / len(errors)).quantize(Decimal(1)) if errors else None
+def parts_by_owner(forecast: MonthForecast, owner_of: Dimension | None) -> dict[str | None, dict[str, Decimal]]:
+    """What makes the month (won so far, and each part) for the whole folder (key None), or per rep."""
+    if owner_of is None:
+        return {None: forecast.parts()}
+    found: dict[str | None, dict[str, Decimal]] = {}
+    for group in breakdown(forecast, owner_of):
+        parts = found.setdefault(group.key, {"won": ZERO, DUE: ZERO, UNDATED: ZERO, NEW: ZERO})
+        parts["won"] += group.won
+        parts[NEW] += group.new
+    for line in forecast.pipeline:
+        found[owner_of.of(line.customer, line.deal)][line.part] += line.weighted
+    return found

@@ -78,6 +78,11 @@ def translated(message: str, language: str) -> str:
     return message if language == "en" else _catalog(language).gettext(message)
 
 
+def pgettext_in(context: str, message: str, language: str) -> str:
+    """`message`, as meant in `context`, in `language` whatever the current one is."""
+    return message if language == "en" else _catalog(language).pgettext(context, message)
+
+
 def pgettext(context: str, message: str) -> str:
     """`message` in the current language, as meant in `context` (one English word, two Chinese)."""
     language = _current["language"]
@@ -178,6 +183,10 @@ _TITLES = {
     "limit": C_("column", "limit"), "next_visit": C_("column", "next visit"), "why": C_("column", "why"),
     "project": C_("column", "project"), "missing": C_("column", "missing"), "won_value": C_("column", "won value"),
     "product": C_("column", "product"), "manager": C_("column", "manager"), "office": C_("column", "office"),
+    "new": C_("column", "new"), "quota": C_("column", "quota"), "gap": C_("column", "gap"),
+    "to_next": C_("column", "to next"), "to_won": C_("column", "to won"), "median_days": C_("column", "median days"),
+    "last_month": C_("column", "last month"), "mean_of_three": C_("column", "mean of three"),
+    "model": C_("column", "model"),
 }
 _COUNT_TITLES = {"won": C_("count", "won"), "lost": C_("count", "lost")}
 

@@ -5,6 +5,7 @@ reported, every row is imported or skipped with its reason."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -12,19 +13,20 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from salescli import profile
 from salescli.i18n import _, joined, language, ngettext
-from salescli.config import TEAM_KEYS, Config, Team, TeamMember
+from salescli.config import TEAM_KEYS, Config, ConfigProblem, Team, team_member
 from salescli.customer import FIRST_DEAL, Customer, EventKind, LogProblem, Status, event_from_item, fold_name
 from salescli.errors import InvalidValue, NotFound
 from salescli.exchange import DERIVED_COLUMNS, PROFILE_COLUMNS, profile_key
 from salescli.parsing import parse_date, parse_money
 from salescli.pipeline import LOST_WORDS, event_item
+from salescli.pricelist import PriceList, fold_product
 from salescli.stages import Stage, stage_words
 from salescli.vocab import resolve_word
 
 CLASSIFICATION = ("field", "size", "role", "channel", "source")
 CUSTOMER_TARGETS = (*PROFILE_COLUMNS, *DERIVED_COLUMNS)
-DEAL_TARGETS = ("customer", "deal", "stage", "opened", "closed", "value", "target_value", "target_date", "reason",
-                "note", "owner", "product")
+DEAL_TARGETS = ("customer", "deal", "stage", "status", "opened", "closed", "value", "target_value", "target_date",
+                "reason", "note", "owner", "product")
 TEAM_TARGETS = ("rep", *TEAM_KEYS)
 
 # Headers recognised without --map: our own export's, the registry's (keys, labels in both
@@ -33,7 +35,7 @@ CUSTOMER_HEADERS: Mapping[str, str] = {
     **{column: column for column in CUSTOMER_TARGETS},
     **profile.import_headers(),
     "编号": "id", "阶段": "stage", "状态": "status", "目标金额": "target_value", "目标日期": "target_date",
-    "成交金额": "won_value", "最近活动": "last_activity",
+    "成交金额": "won_value", "最近活动": "last_activity", "单数": "deals",
 }
 DEAL_HEADERS: Mapping[str, str] = {
     **{column: column for column in DEAL_TARGETS},
@@ -42,6 +44,9 @@ DEAL_HEADERS: Mapping[str, str] = {
     "开始日期": "opened", "close_date": "closed", "成交日期": "closed", "close_value": "value", "金额": "value",
     "成交金额": "value", "lost_reason": "reason", "原因": "reason", "备注": "note", "sales_agent": "owner",
     "agent": "owner", "rep": "owner", "负责人": "owner", "业务员": "owner", "销售": "owner", "产品": "product",
+    # our own `export --deals` in Chinese
+    "客户编号": "customer", "单": "deal", "状态": "status", "结束日期": "closed", "目标金额": "target_value",
+    "目标日期": "target_date",
 }
 TEAM_HEADERS: Mapping[str, str] = {
     **{column: column for column in TEAM_TARGETS},
@@ -56,7 +61,7 @@ _STATUS_WORDS = {"open": Status.OPEN, "进行中": Status.OPEN, "跟进中": Sta
 
 @dataclass(frozen=True)
 class Skip:
-    row: int  # 1-based data row (the header is row 0 in these numbers' eyes: row 1 is the first record)
+    row: int  # the row as the spreadsheet numbers it (its header is row 1), or a JSON record's number from 1
     reason: str
 
 
@@ -185,10 +190,16 @@ def stage_dates(pairs: Mapping[str, str], headers: Sequence[str]) -> dict[str, S
     return found
 
 
-def _records(rows: Sequence[Mapping[str, Any]], mapping: Mapping[str, str]) -> Iterable[tuple[int, dict[str, str]]]:
-    for number, raw in enumerate(rows, start=1):
+def _records(rows: Sequence[Mapping[str, Any]], mapping: Mapping[str, str],
+             numbers: Sequence[int] | None = None) -> Iterable[tuple[int, dict[str, str]]]:
+    for number, raw in zip(_numbered(rows, numbers), rows):
         yield number, {mapping[key]: str(value).strip() for key, value in raw.items()
                        if key in mapping and value not in (None, "") and str(value).strip()}
+
+
+def _numbered(rows: Sequence[Any], numbers: Sequence[int] | None) -> Sequence[int]:
+    """Each row's number: as given (a spreadsheet's own), else 1, 2, 3 …"""
+    return range(1, len(rows) + 1) if numbers is None else numbers
 
 
 class _Finder:
@@ -208,14 +219,15 @@ class _Finder:
 # ---- customers ------------------------------------------------------------------------------
 
 def plan_customers(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], customers: Sequence[Customer], *,
-                   config: Config, dating: Dating, stage_map: Mapping[str, str]) -> Plan:
+                   config: Config, dating: Dating, stage_map: Mapping[str, str],
+                   numbers: Sequence[int] | None = None) -> Plan:
     """Each row a customer: new ones are created; one matching by id or name gets only the values it
-    lacks (the file wins where both have one)."""
+    lacks (the file wins where both have one). `numbers`: each row's number in the spreadsheet."""
     plan = Plan()
     finder = _Finder(customers)
     seen: dict[str, int] = {}
     several = 0
-    for number, record in _records(rows, mapping):
+    for number, record in _records(rows, mapping, numbers):
         try:
             values, items = _customer_row(record, config=config, dating=dating, stage_map=stage_map)
         except InvalidValue as error:
@@ -236,9 +248,9 @@ def plan_customers(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str]
     if several:
         plan.notes.append(ngettext(
             "{count} of the customers created had several deals: a row of one customer each keeps the current deal "
-            "and the value won in all; `export --format json` keeps every deal",
+            "and the value won in all; `export --format xlsx` (or json) keeps every deal",
             "{count} of the customers created had several deals: a row of one customer each keeps the current deal "
-            "and the value won in all; `export --format json` keeps every deal", several).format(count=several))
+            "and the value won in all; `export --format xlsx` (or json) keeps every deal", several).format(count=several))
     return plan
 
 
@@ -341,13 +353,14 @@ def is_full_records(rows: Sequence[Mapping[str, Any]]) -> bool:
                               for row in rows)
 
 
-def plan_records(records: Sequence[Mapping[str, Any]], customers: Sequence[Customer], *, dating: Dating) -> Plan:
+def plan_records(records: Sequence[Mapping[str, Any]], customers: Sequence[Customer], *, dating: Dating,
+                 numbers: Sequence[int] | None = None) -> Plan:
     """Whole records as they were: each profile value and every event. A customer already in the
     folder gets the values it lacks and the events its log does not have yet."""
     plan = Plan()
     finder = _Finder(customers)
     seen: set[str] = set()
-    for number, record in enumerate(records, start=1):
+    for number, record in zip(_numbered(records, numbers), records):
         try:
             name, values, items = _whole(record, dating)
         except (InvalidValue, LogProblem, KeyError, TypeError, ValueError) as error:
@@ -434,14 +447,15 @@ def _new_events(customer: Customer, items: Sequence[dict[str, Any]]) -> list[dic
 # ---- deals ----------------------------------------------------------------------------------
 
 def plan_deals(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], customers: Sequence[Customer], *,
-               dating: Dating, stage_map: Mapping[str, str], dated_stages: Mapping[str, Stage] | None = None) -> Plan:
+               dating: Dating, stage_map: Mapping[str, str], dated_stages: Mapping[str, Stage] | None = None,
+               numbers: Sequence[int] | None = None) -> Plan:
     """Each row a deal of a customer found by id or name; its events keyed by the deal's name, at the
     dates the row gives: opened, each stage of --stage-dates, closed."""
     plan = Plan()
     finder = _Finder(customers)
     seen: set[tuple[str, str]] = set()
     dated = dict(dated_stages or {})
-    for number, raw in enumerate(rows, start=1):
+    for number, raw in zip(_numbered(rows, numbers), rows):
         record = {mapping[key]: str(value).strip() for key, value in raw.items()
                   if key in mapping and value not in (None, "") and str(value).strip()}
         try:
@@ -482,6 +496,11 @@ def _deal_row(record: Mapping[str, str], number: int, finder: _Finder, reached: 
             reference=reference))
     name = record.get("deal") or f"import-{number}"
     stage = stage_of(record["stage"], stage_map) if record.get("stage") else Stage.PROSPECT
+    status = _status(record.get("status"), None) if record.get("status") else None
+    if status is Status.LOST:  # (our own export: a deal lost at the stage it had reached)
+        stage = "lost"
+    elif status is Status.WON and isinstance(stage, Stage) and stage.number < Stage.CLOSE.number:
+        stage = Stage.CLOSE
     opened, closed = dating.day(record.get("opened")), dating.day(record.get("closed"))
     reached.sort(key=lambda step: (step[0], step[1].number))
     _check_order(reached, closed)
@@ -529,18 +548,24 @@ class TeamPlan:
     skips: list[Skip] = field(default_factory=list)
 
 
-def plan_team(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], team: Team) -> TeamPlan:
+def plan_team(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], team: Team,
+              numbers: Sequence[int] | None = None) -> TeamPlan:
     """Each row a rep with their manager and office; a rep already in the team table keeps its entry."""
     plan = TeamPlan()
-    for number, record in _records(rows, mapping):
+    for number, record in _records(rows, mapping, numbers):
         rep = record.get("rep")
         if not rep:
             plan.skips.append(Skip(number, _("no rep")))
             continue
         entry = {key: record[key] for key in TEAM_KEYS if record.get(key)}
+        try:
+            new = team_member(entry)
+        except ConfigProblem as problem:
+            plan.skips.append(Skip(number, str(problem)))
+            continue
         member = team.member(rep)
         if rep in plan.added or member is not None:
-            same = member == TeamMember(**entry) if member else plan.added[rep] == entry
+            same = member == new if member else plan.added[rep] == entry
             (plan.same if same else plan.kept).append(rep)
             continue
         plan.added[rep] = entry
@@ -557,3 +582,61 @@ def parse_pairs(pairs: Sequence[str], option: str) -> dict[str, str]:
         found[source.strip()] = target.strip()
     return found
 
+
+
+# ---- the price list -----------------------------------------------------------------------------
+
+PRODUCT_TARGETS = ("product", "price", "aliases")
+PRODUCT_HEADERS: Mapping[str, str] = {
+    **{column: column for column in PRODUCT_TARGETS},
+    "name": "product", "产品": "product", "产品名称": "product", "名称": "product", "sales_price": "price",
+    "list_price": "price", "unit_price": "price", "价格": "price", "单价": "price", "售价": "price", "价目": "price",
+    "标价": "price", "alias": "aliases", "别名": "aliases",
+}
+ALIAS_SEPARATORS = re.compile(r"\s*[;；|、]\s*")
+
+
+@dataclass
+class ProductPlan:
+    added: dict[str, Any] = field(default_factory=dict)  # name → price, or {price, aliases}, as salescli.yaml takes it
+    same: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # in the price list already, at another price or with other aliases
+    skips: list[Skip] = field(default_factory=list)
+
+
+def plan_products(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str], prices: PriceList,
+                  numbers: Sequence[int] | None = None) -> ProductPlan:
+    """Each row a product with its list price (and other names, separated by ; | 、); a product already in
+    the price list keeps its entry. A row without a name, with a price that is not a positive amount, or
+    naming a product an earlier row named, is skipped with the reason."""
+    plan = ProductPlan()
+    first_row: dict[str, int] = {}
+    for number, record in _records(rows, mapping, numbers):
+        name = record.get("product")
+        if not name:
+            plan.skips.append(Skip(number, _("no product name")))
+            continue
+        folded = fold_product(name)
+        if folded in first_row:
+            plan.skips.append(Skip(number, _("{product} again (row {row} named it first)").format(
+                product=name, row=first_row[folded])))
+            continue
+        first_row[folded] = number
+        try:
+            price = parse_money(record.get("price") or "")
+        except InvalidValue as error:
+            plan.skips.append(Skip(number, error.message if record.get("price") else _("no price")))
+            continue
+        if price <= 0:
+            plan.skips.append(Skip(number, _("the price {price} is not above 0").format(price=record.get("price"))))
+            continue
+        aliases = [alias for alias in ALIAS_SEPARATORS.split(record.get("aliases") or "") if alias]
+        written = int(price) if price == price.to_integral_value() else str(price)
+        entry: Any = {"price": written, "aliases": aliases} if aliases else written
+        existing = prices.find(name)
+        if existing is not None:
+            same = existing.price == price and set(aliases) <= set(existing.aliases)
+            (plan.same if same else plan.kept).append(existing.name)
+            continue
+        plan.added[name] = entry
+    return plan

@@ -40,6 +40,7 @@ class Row(NamedTuple):
     open_deals: tuple[tuple[str, str | None], ...] = ()  # each open deal's stage key and target value
     won_deals: int = 0
     lost_deals: int = 0
+    deal_won_value: str | None = None  # what the current deal was won for (won_value: every deal's)
 
 
 FIELDS = Row._fields
@@ -68,6 +69,7 @@ def row(customer: Customer) -> Row:
         open_deals=tuple((d.stage.value, amount_text(d.target_value)) for d in customer.open_deals),
         won_deals=len(won),
         lost_deals=sum(1 for d in customer.deals if d.status is Status.LOST),
+        deal_won_value=amount_text(deal.won_value) if deal and deal.status is Status.WON else None,
     )
 
 
@@ -319,7 +321,8 @@ def _deal_sort_value(customer: Customer, deal: Deal, name: str) -> Any:
 
 
 def summarize_deals(deals: Sequence[tuple[Customer, Deal]]) -> Summary:
-    """The list's summary, counted over deals: open per stage, won and lost, open and won value."""
+    """The list's summary, counted over deals (each row one): open per stage, won and lost, open and won
+    value."""
     open_deals = [deal for _customer, deal in deals if deal.is_open]
     won = [deal for _customer, deal in deals if deal.status is Status.WON]
     by_stage = Counter(deal.stage for deal in open_deals)
@@ -334,26 +337,56 @@ def summarize_deals(deals: Sequence[tuple[Customer, Deal]]) -> Summary:
 
 
 @dataclass(frozen=True)
+class Others:
+    """The deals of the listed customers that are not the deals their rows show (a customer at demo
+    may have won an earlier deal): said apart, so that the summary's counts add up to the rows."""
+
+    open: int = 0
+    won: int = 0
+    lost: int = 0
+    open_value: Decimal = Decimal(0)
+    won_value: Decimal = Decimal(0)
+
+    @property
+    def count(self) -> int:
+        return self.open + self.won + self.lost
+
+
+@dataclass(frozen=True)
 class Summary:
-    customers: int  # (the deals, for a list of deals)
+    """What a list's rows add up to: each row counts once, by the deal it shows — open at a stage, won,
+    lost, or without a deal (`none`); `others`: their other deals."""
+
+    customers: int  # the rows (customers; deals for a list of deals)
     open_by_stage: dict[Stage, int]
     won: int
     lost: int
     open_value: Decimal
     won_value: Decimal
+    none: int = 0
+    others: Others = Others()
 
 
 def summarize(columns: Columns) -> Summary:
-    """Open deals per stage, won and lost deals, open pipeline value (target values) and won value."""
-    open_deals = [deal for deals in columns["open_deals"] for deal in deals]
-    by_stage = Counter(stage for stage, _value in open_deals)
+    """Each row by its current deal — open per stage, won, lost, none — with the open rows' target values
+    and the won rows' values; the customers' other deals apart (Others)."""
+    stages, statuses = columns["stage"], columns["status"]
+    by_stage = Counter(stage for stage, status in zip(stages, statuses) if status == Status.OPEN.value)
+    won = sum(1 for status in statuses if status == Status.WON.value)
+    lost = sum(1 for status in statuses if status == Status.LOST.value)
+    open_value = _total(value for value, status in zip(columns["target_value"], statuses)
+                        if status == Status.OPEN.value)
+    won_value = _total(columns["deal_won_value"])
+    every_open = [deal for deals in columns["open_deals"] for deal in deals]
+    others = Others(open=len(every_open) - sum(by_stage.values()), won=sum(columns["won_deals"]) - won,
+                    lost=sum(columns["lost_deals"]) - lost,
+                    open_value=_total(value for _stage, value in every_open) - open_value,
+                    won_value=_total(columns["won_value"]) - won_value)
     return Summary(
         customers=len(columns),
         open_by_stage={stage: by_stage[stage.value] for stage in Stage if by_stage[stage.value]},
-        won=sum(columns["won_deals"]),
-        lost=sum(columns["lost_deals"]),
-        open_value=_total(value for _stage, value in open_deals),
-        won_value=_total(columns["won_value"]),
+        won=won, lost=lost, open_value=open_value, won_value=won_value,
+        none=sum(1 for status in statuses if status is None), others=others,
     )
 
 

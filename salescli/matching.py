@@ -18,6 +18,8 @@ SHOWN = 10  # candidates listed when a reference is ambiguous
 _COMPANY_SUFFIXES = ("股份有限公司", "有限责任公司", "有限公司", "集团公司", "公司", "co., ltd.", "co.,ltd.", "co. ltd",
                      "ltd.", "ltd", "inc.", "inc")
 
+_SUFFIX_ENDINGS = tuple({suffix[-1] for suffix in _COMPANY_SUFFIXES})
+
 
 class Named(Protocol):
     """A customer as far as finding one goes (a Customer, or its list row)."""
@@ -41,6 +43,8 @@ def fold(text: str) -> str:
 def core_name(name: str) -> str:
     """The folded name without a company-form suffix (…有限公司, … Co., Ltd.)."""
     folded = fold(name)
+    if not folded.endswith(_SUFFIX_ENDINGS):
+        return folded
     for suffix in _COMPANY_SUFFIXES:
         bare = suffix.replace(" ", "")
         if folded.endswith(bare) and len(folded) > len(bare):
@@ -67,6 +71,13 @@ def resolve(customers: Sequence[AnyNamed], reference: str) -> AnyNamed:
         reference=reference, close=close))
 
 
+def names(customer: Named, reference: str) -> bool:
+    """Whether `reference` names `customer` in one of the ways `resolve` takes (its id or the start
+    of it, part of its name, the name's characters in order, its pinyin initials): a search box's test."""
+    wanted = fold(reference)
+    return bool(wanted) and any(test(customer) for test in _tests(wanted))
+
+
 def similar(customers: Sequence[AnyNamed], name: str) -> tuple[list[AnyNamed], list[AnyNamed]]:
     """Existing customers a new name may be: (the same name, perhaps without its company suffix;
     names near it — one holds the other, or holds it in pieces: 华建监理 and 武汉华建工程监理有限公司).
@@ -83,7 +94,69 @@ def similar(customers: Sequence[AnyNamed], name: str) -> tuple[list[AnyNamed], l
 
 def _near(one: str, other: str) -> bool:
     shorter, longer = sorted((one, other), key=len)
-    return len(shorter) >= 2 and (shorter in longer or _in_pieces(shorter, longer))
+    return len(shorter) >= 2 and _numbers_kept(shorter, longer) and (
+        shorter in longer or _in_pieces(shorter, longer) or _abridged(shorter, longer))
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _numbers_kept(shorter: str, longer: str) -> bool:
+    """Whether each number in `shorter` is a whole number of `longer`: 集团6 is not 集团6351's."""
+    return not _NUMBER.search(shorter) or set(_NUMBER.findall(shorter)) <= set(_NUMBER.findall(longer))
+
+
+LONG_PIECE = 4  # characters a short form shares in one piece with a name it abridges
+
+
+def _abridged(shorter: str, longer: str) -> bool:
+    """Whether `shorter` is `longer` with characters left out, keeping a piece of LONG_PIECE or more
+    whole: 中铁大桥局五 of 中铁大桥局集团第五工程 (a rep's short form of a long firm's name)."""
+    if len(shorter) < LONG_PIECE + 1 or not _subsequence(shorter, longer):
+        return False
+    if not _numbers_kept(shorter, longer):
+        return False  # 85 is no short form of 8325
+    return any(shorter[start:start + LONG_PIECE] in longer for start in range(len(shorter) - LONG_PIECE + 1))
+
+
+def _subsequence(wanted: str, text: str) -> bool:
+    position = 0
+    for character in wanted:
+        position = text.find(character, position) + 1
+        if not position:
+            return False
+    return True
+
+
+def similar_pairs(customers: Sequence[AnyNamed]) -> list[tuple[AnyNamed, AnyNamed]]:
+    """Pairs of customers that may be one: the same name but for the company suffix, one name inside
+    the other, or one a short form of the other that keeps its first LONG_PIECE characters (中铁大桥局五公司,
+    中铁大桥局集团第五工程有限公司) — as `similar` finds them, but for names written in pieces, which
+    would take comparing every two names. Pairs whose names fold to the same text are left to `check`'s
+    duplicate names. Quick on a big folder: each name is looked up by its pieces, never compared with
+    every other."""
+    cores = [core_name(customer.name) for customer in customers]
+    starting: dict[str, list[int]] = {}  # a core's first LONG_PIECE characters (or the whole of a shorter one)
+    for index, core in enumerate(cores):
+        if len(core) >= 2:
+            starting.setdefault(core[:LONG_PIECE], []).append(index)
+    sizes = sorted({len(key) for key in starting})  # (most cores are long: one size to look up)
+    found: set[tuple[int, int]] = set()
+    get = starting.get
+    for index, longer in enumerate(cores):
+        for size in sizes:
+            for at in range(len(longer) - size + 1):
+                others = get(longer[at:at + size])
+                if others is None:
+                    continue
+                for other in others:
+                    core = cores[other]
+                    if other != index and len(core) <= len(longer) and (len(core) < len(longer) or other < index) \
+                            and (longer.startswith(core, at) and _numbers_kept(core, longer)
+                                 or at == 0 and _abridged(core, longer)):
+                        found.add((min(index, other), max(index, other)))
+    same_text = {pair for pair in found if fold(customers[pair[0]].name) == fold(customers[pair[1]].name)}
+    return [(customers[one], customers[other]) for one, other in sorted(found - same_text)]
 
 
 def _tests(wanted: str) -> list[Test]:
@@ -98,6 +171,7 @@ def _tests(wanted: str) -> list[Test]:
         lambda c: wanted in c.id,
     ]
     tests.append(lambda c: _in_pieces(wanted, fold(c.name)))
+    tests.append(lambda c: _abridged(core, core_name(c.name)))  # a short form, as `site` takes it: 中铁大桥局五公司
     if len(wanted) >= 3 and re.fullmatch("[a-z0-9]+", wanted):
         tests += [lambda c: _initials(c.name).startswith(wanted), lambda c: wanted in _initials(c.name),
                   lambda c: _in_pieces(wanted, _initials(c.name))]
@@ -143,17 +217,27 @@ def _listed(matches: Sequence[Named]) -> str:
 
 
 def _did_you_mean(customers: Sequence[Named], wanted: str) -> str:
-    """The closest names and ids: the best, and any others nearly as close."""
-    import difflib
-
+    """The closest names and ids: the best, and any others nearly as close. A name is compared whole,
+    without its company suffix, and in windows as long as what was typed (保丽华中 → 保利华中房地产有限公司:
+    one character wrong)."""
     scored: dict[str, tuple[float, Named]] = {}
+    letters = set(wanted)
     for customer in customers:
-        for text in (fold(customer.name), customer.id):
-            score = difflib.SequenceMatcher(None, wanted, text).ratio()
-            if score >= 0.6 and score > scored.get(customer.id, (0.0, customer))[0]:
-                scored[customer.id] = (score, customer)
+        score = max(_closeness(wanted, text, letters) for text in (fold(customer.name), customer.id))
+        if score >= 0.6 and score > scored.get(customer.id, (0.0, customer))[0]:
+            scored[customer.id] = (score, customer)
     if not scored:
         return ""
     best = max(score for score, _ in scored.values())
     found = [customer for score, customer in sorted(scored.values(), key=lambda pair: -pair[0]) if score >= best - 0.05]
-    return _(" or ").join(f"{c.name} ({c.id})" for c in found[:3])
+    return _(" or ").join(beside(c.name, c.id) for c in found[:3])
+
+
+def _closeness(wanted: str, text: str, letters: set[str]) -> float:
+    import difflib
+
+    score = difflib.SequenceMatcher(None, wanted, text).ratio()
+    if len(text) > len(wanted) >= 3 and len(letters & set(text)) >= 0.6 * len(letters):
+        score = max(score, *(difflib.SequenceMatcher(None, wanted, text[at:at + len(wanted)]).ratio()
+                             for at in range(len(text) - len(wanted) + 1)))
+    return score

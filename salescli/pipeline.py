@@ -194,8 +194,8 @@ def question(items: Sequence[Mapping[str, Any]], *, today: date, customer: Custo
         if item.get("by") is not None and item["by"] < today:
             warnings.append(_("the target date ({date}) is in the past").format(date=item["by"]))
         if item.get("value") is not None and item["value"] == 0:
-            warnings.append(_("the {event} event records a value of 0; was the amount left out?").format(
-                event=item["event"]))
+            warnings.append(_("the value won is 0") if item["event"] == EventKind.WON.value else
+                            _("the target value is 0; was the amount left out?"))
         deal = customer.deal(str(item.get("deal", FIRST_DEAL))) if customer and item["event"] == "target" else None
         if customer and deal and not deal.is_open:
             warnings.append((_("deal {deal} of {customer} is won: its target counts in no forecast; reopen it "

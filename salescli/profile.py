@@ -17,7 +17,7 @@ from enum import Enum
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from salescli.errors import InvalidValue
-from salescli.i18n import N_, _, joined, language
+from salescli.i18n import N_, _, beside, joined, language
 from salescli.vocab import Vocabulary
 
 
@@ -29,6 +29,7 @@ class Kind(str, Enum):
     AMOUNT = "amount"  # money: 48000, 4.8万, 48k
     TERM = "term"  # a term of a vocabulary (field, size, role, channel, source)
     CUSTOMER = "customer"  # another customer's id (referred_by)
+    BIRTHDAY = "birthday"  # a date, or a month and day alone (03-08: the year is often not known)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,8 @@ class Field:
                 return vocabularies[self.vocabulary].resolve(text).key
             if self.kind is Kind.DATE:
                 return parse_date(text, today=today)
+            if self.kind is Kind.BIRTHDAY:
+                return parse_birthday(text, today=today)
             if self.kind is Kind.AMOUNT:
                 return parse_money(text)
             if self.kind is Kind.INTEGER:
@@ -70,7 +73,7 @@ class Field:
                 return _phone(text)
         except InvalidValue as error:  # a term's message names its vocabulary already
             raise InvalidValue(error.message if self.kind is Kind.TERM else _("{key}: {problem}").format(
-                key=self.key, problem=error.message)) from None
+                key=named(self), problem=error.message)) from None
         return text
 
     def problem(self, value: Any, vocabularies: Mapping[str, Vocabulary]) -> str | None:
@@ -79,14 +82,19 @@ class Field:
             return None
         if isinstance(value, (dict, list)):
             return (_("`{key}` should be a single value, not a list") if isinstance(value, list) else
-                    _("`{key}` should be a single value, not a mapping")).format(key=self.key)
+                    _("`{key}` should be a single value, not a mapping")).format(key=named(self))
         if self.kind is Kind.DATE and not isinstance(value, date):
-            return _("`{key}`: '{value}' is not a date; write YYYY-MM-DD").format(key=self.key, value=value)
+            return _("`{key}`: '{value}' is not a date; write YYYY-MM-DD").format(key=named(self), value=value)
+        if self.kind is Kind.BIRTHDAY and month_day(value) is None:
+            return _("`{key}`: '{value}' is not a birthday; write 1978-05-12, or 05-12 without the year").format(
+                key=named(self), value=value)
+        if self.kind is Kind.PHONE and _mobile_problem(str(value)):
+            return _("`{key}`: {problem}").format(key=named(self), problem=_mobile_problem(str(value)))
         if self.kind is Kind.INTEGER and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
-            return _("`{key}`: '{value}' is not a whole number").format(key=self.key, value=value)
+            return _("`{key}`: '{value}' is not a whole number").format(key=named(self), value=value)
         if self.kind is Kind.AMOUNT and (isinstance(value, bool) or not isinstance(value, (int, float, str))
                                          or _not_amount(value)):
-            return _("`{key}`: '{value}' is not an amount").format(key=self.key, value=value)
+            return _("`{key}`: '{value}' is not an amount").format(key=named(self), value=value)
         if self.kind is Kind.TERM:
             assert self.vocabulary is not None
             vocabulary = vocabularies[self.vocabulary]
@@ -114,7 +122,85 @@ def _phone(text: str) -> str:
     if not _PHONE.fullmatch(text) or not re.search(r"[0-9０-９]", text):
         raise InvalidValue(_("'{text}' is not a phone number (digits, spaces, + - ( ) and 转 for an extension)").format(
             text=text))
+    problem = _mobile_problem(text)
+    if problem:
+        raise InvalidValue(problem)
     return unicodedata.normalize("NFKC", text)
+
+
+_MOBILE_DIGITS = re.compile(r"(?:\+?86[\s-]?)?(1[\d\s-]*)")
+
+
+def _mobile_problem(number: str) -> str | None:
+    """Why a number that reads as a mainland mobile (seven digits or more starting with 1, +86 before
+    them or not) is not one; None if it is, or if it is another kind of number: a landline (027-…, a
+    local 8765 4321 never starts with 1), an extension, a number abroad, a service number (10086)."""
+    found = _MOBILE_DIGITS.fullmatch(unicodedata.normalize("NFKC", number).strip())
+    digits = re.sub(r"\D", "", found.group(1)) if found else ""
+    if len(digits) < 7:
+        return None
+    if len(digits) == 11 and digits[1] in "3456789":
+        return None
+    if len(digits) == 11:
+        return _("'{text}' is not a mobile number: the second digit of a mainland mobile is 3 to 9").format(text=number)
+    return _("'{text}' has {count} digits; a mainland mobile number has 11 (a landline: with its area code, "
+             "027-8765 4321)").format(text=number, count=len(digits))
+
+
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?|([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]?")
+
+
+def parse_birthday(text: str, *, today: date) -> date | str:
+    """A birthday as typed: with its year a date (1978-05-12, 1978年5月12日); without one the month and
+    day alone, as `MM-DD` (3月8日, 03-08, 三月八日) — never this year's date."""
+    from salescli.parsing import parse_date
+
+    cleaned = unicodedata.normalize("NFKC", text).strip()
+    if re.search(r"\d{4}", cleaned):
+        return parse_date(cleaned, today=today)
+    found = _MONTH_DAY.fullmatch(cleaned)
+    if found is None:
+        raise InvalidValue(_("'{text}' is not a birthday; write 1978-05-12, or 3月8日 (03-08) without the year").format(
+            text=text))
+    month, day = (_small_number(part) for part in (found.group(1) or found.group(3), found.group(2) or found.group(4)))
+    shown = f"{month:02d}-{day:02d}"
+    if month_day(shown) is None:
+        raise InvalidValue(_("'{text}' is not a day of the year").format(text=text))
+    return shown
+
+
+def _small_number(text: str) -> int:
+    if text.isdigit():
+        return int(text)
+    import cn2an  # only for Chinese numerals
+
+    return int(cn2an.cn2an(text, "normal"))
+
+
+def month_day(value: Any) -> tuple[int, int] | None:
+    """A birthday's month and day: of a date, or of `MM-DD` text; None for anything else."""
+    if isinstance(value, date):
+        return value.month, value.day
+    found = re.fullmatch(r"(\d{2})-(\d{2})", value.strip()) if isinstance(value, str) else None
+    if found is None:
+        return None
+    month, day = int(found.group(1)), int(found.group(2))
+    try:
+        date(2000, month, day)  # (a leap year: 02-29 is a birthday)
+    except ValueError:
+        return None
+    return month, day
+
+
+def birthday_in(value: Any, year: int) -> date | None:
+    """The day a birthday falls on in `year` (29 February: 1 March in a common year); None when it is none."""
+    found = month_day(value)
+    if found is None:
+        return None
+    try:
+        return date(year, *found)
+    except ValueError:
+        return date(year, 3, 1)
 
 
 def _not_amount(value: Any) -> bool:
@@ -190,13 +276,14 @@ PEOPLE_KEY = "trust.people"  # the key people (trust group): a list of entries w
 PERSON: tuple[Field, ...] = (
     Field("name", "name", "姓名", group="trust"),
     Field("title", "title", "职务", group="trust", option="--title", help="职务: e.g. 预算科长."),
-    Field("mobile", "mobile", "手机", Kind.PHONE, group="trust", option="--mobile", help="手机."),
+    Field("mobile", "mobile", "手机", Kind.PHONE, group="trust", option="--mobile",
+          help="手机: 11 digits starting with 1 (checked), or another number as it is written."),
     Field("phone", "office phone", "办公电话", Kind.PHONE, group="trust", option="--phone", help="办公电话."),
     Field("home_phone", "home phone", "家庭电话", Kind.PHONE, group="trust", option="--home-phone", help="家庭电话."),
     Field("email", "email", "邮箱", group="trust", option="--email", help="邮箱."),
     Field("hobbies", "hobbies", "爱好", group="trust", option="--hobbies", help="爱好: e.g. 钓鱼, 象棋."),
-    Field("birthday", "birthday", "生日", Kind.DATE, group="trust", option="--birthday",
-          help="生日: YYYY-MM-DD (schedule lists it in its week)."),
+    Field("birthday", "birthday", "生日", Kind.BIRTHDAY, group="trust", option="--birthday",
+          help="生日: 1978-05-12, or 3月8日 without the year (reminded every year: prep, schedule)."),
     Field("family", "family", "家庭情况", group="trust", option="--family", help="家庭情况."),
     Field("friends", "circle of friends", "朋友圈子", group="trust", option="--friends", help="朋友圈子."),
     Field("note", "note", "备注", group="trust", option="--note", help="Anything else about them."),
@@ -210,7 +297,7 @@ TRUST_ITEMS: tuple[Field, ...] = (
     Field("name", "key people", "主要人员", group="trust"),
     Field("phone", "how to reach them", "联系方式", group="trust"),
     Field("hobbies", "hobbies", "爱好", group="trust"),
-    Field("birthday", "birthday", "生日", Kind.DATE, group="trust"),
+    Field("birthday", "birthday", "生日", Kind.BIRTHDAY, group="trust"),
     Field("family", "family", "家庭情况", group="trust"),
     Field("friends", "circle of friends", "朋友圈子", group="trust"),
 )
@@ -270,7 +357,8 @@ def field_for(text: str, *, fields: Sequence[Field] = PROFILE, what: str = "fiel
     if len(found) > 1:
         raise InvalidValue(_("'{text}' could be {keys}; write the whole key").format(
             text=text, keys=joined(field.key for field in found)))
-    close = _closest(wanted, names)
+    found_close = _closest(wanted, names)
+    close = named(found_close) if found_close else ""
     if what == "detail":
         message = _("unknown detail '{text}' (did you mean '{close}'?)") if close else _("unknown detail '{text}'")
     else:
@@ -292,11 +380,17 @@ def _folded(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip().casefold().replace("-", "_").replace(" ", "_")
 
 
-def _closest(wanted: str, names: Mapping[str, list[Field]]) -> str:
+def _closest(wanted: str, names: Mapping[str, list[Field]]) -> Field | None:
     import difflib
 
     close = difflib.get_close_matches(wanted, list(names), n=1, cutoff=0.7)
-    return names[close[0]][0].key if close else ""
+    return names[close[0]][0] if close else None
+
+
+def named(field: Field) -> str:
+    """A field as a message names it: its key in English; its Chinese label first in Chinese, the key
+    (which `set` and the file take) beside it: 主要联系人（contact.person）."""
+    return beside(field.zh, field.key) if language() == "zh" and field.zh != field.key else field.key
 
 
 UNSET: Any = object()  # a change that empties a value
@@ -304,7 +398,7 @@ UNSET: Any = object()  # a change that empties a value
 
 def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bool = False,
             vocabularies: Mapping[str, Vocabulary], today: date,
-            customer_id: Callable[[str], str] | None = None) -> dict[str, Any]:
+            customer_id: Callable[[str], str] | None = None, customer: str = "CUSTOMER") -> dict[str, Any]:
     """What `KEY=VALUE` assignments (and keys to empty) ask of a profile: dotted key → the value as
     the file stores it, or UNSET. A key the registry does not know is refused with the closest
     known one, unless `custom` (a company's own fields, kept as text); `customer_id` turns a
@@ -312,7 +406,7 @@ def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bo
     found: dict[str, Any] = {}
     for text in assignments:
         key, value = parse_assignment(text)
-        field = _settable(key, custom)
+        field = _settable(key, custom, value, customer)
         if value == "":
             found[field.key] = UNSET
         elif field.kind is Kind.CUSTOMER:
@@ -320,14 +414,46 @@ def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bo
         else:
             found[field.key] = field.parse(value, vocabularies=vocabularies, today=today)
     for key in unset:
-        found[_settable(key, custom).key] = UNSET
+        found[_settable(key, custom, customer=customer).key] = UNSET
     return found
 
 
-def _settable(key: str, custom: bool) -> Field:
-    if _folded(key) in ("id", "log"):
-        raise InvalidValue(_("`{key}` cannot be set: the id is the file's name, and the log is written by the "
-                           "commands").format(key=key))
+# What a profile key is not: the deal's state, which the log gives. Each is set by a command; the key a
+# rep may try (in English or Chinese) → the hint naming it.
+_DERIVED = {
+    ("stage", "阶段", "status", "状态"): N_("the stage is not a profile value: the log gives it. Move the deal with "
+                                          "`salescli advance {customer} {value}` (a lost deal: `advance {customer} lost "
+                                          "--reason …`)"),
+    ("target", "target_value", "目标", "目标金额", "成交目标"): N_(
+        "the close target is not a profile value: the log gives it. Set it with `salescli target {customer} --value "
+        "{value}`"),
+    ("target_date", "by", "目标日期"): N_(
+        "the close target is not a profile value: the log gives it. Set its date with `salescli target {customer} "
+        "--by {value}`"),
+    ("won", "won_value", "value", "成交金额", "成交"): N_(
+        "the value won is not a profile value: the log gives it. Record the close with `salescli advance {customer} "
+        "close --value {value}`"),
+    ("next", "next_visit", "下次拜访"): N_(
+        "the next visit is not a profile value: the log gives it. Agree it with `salescli visit {customer} --next "
+        "{value}`"),
+    ("last_activity", "最近活动", "deals", "交易数"): N_(
+        "this is worked out from the log, not set: record what happened with `salescli visit`, `advance` or "
+        "`target`"),
+}
+
+
+def _settable(key: str, custom: bool, value: str = "", customer: str = "CUSTOMER") -> Field:
+    folded = _folded(key)
+    if folded == "id":
+        raise InvalidValue(_("the id cannot be set: it is the name of the customer's file (customers/ID.yaml); to "
+                             "change the customer's name, set name=…"))
+    if folded == "log" or folded.startswith("log."):
+        raise InvalidValue(_("the log cannot be set: it is the customer's history, which the commands add to "
+                             "(`salescli visit`, `advance`, `target`); to correct an entry, `salescli edit "
+                             "CUSTOMER`"))
+    derived = next((hint for words, hint in _DERIVED.items() if folded in words), None)
+    if derived is not None:
+        raise InvalidValue(_(derived).format(value=value or "…", customer=customer))
     if _folded(key) in ("trust.people", "people", "trust", "主要人员", "关键人"):
         raise InvalidValue(_("key people are kept with `salescli person CUSTOMER NAME --title … --mobile …`"))
     detail = next((field for field in PERSON if _folded(key) in set(_names(field)) and field.key != "name"), None)

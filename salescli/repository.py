@@ -11,6 +11,7 @@ read, work the change out, write a temp file beside the file, fsync, swap it in,
 
 from __future__ import annotations
 
+import hashlib
 import os
 import stat
 import time
@@ -23,7 +24,7 @@ from salescli import cache, datafolder, parallel, records, safefile
 from salescli.customer import Customer, LogProblem, customer_from_document
 from salescli.datafolder import DataFolder
 from salescli.errors import BrokenFile, DataError, NotFound, UnsafeWrite
-from salescli.i18n import N_, _
+from salescli.i18n import N_, _, joined
 from salescli.listing import Columns, row
 from salescli.profile import PEOPLE_KEY, UNSET, person_index
 
@@ -38,6 +39,8 @@ class Folder:
     customers: list[Customer]
     problems: list[DataError] = field(default_factory=list)
     notices: list[DataError] = field(default_factory=list)
+    digest: bytes | None = None  # of every file read (name and content): what a figure derived from them
+    # all may be kept under in the cache (None: read without the cache)
 
 
 def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
@@ -45,8 +48,9 @@ def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
     if not use_cache or cache.disabled():
         return _parse_files(folder.customer_files())
     scan = _scan(folder, cache.SUMMARIES)
-    _scans.append((folder.customers, scan))
-    return Folder(scan.customers, scan.problems, scan.notices)
+    _scans[_key(folder.customers)] = scan  # the latest read of a folder replaces the one before (a long-lived
+    # process that reads again and again, such as `salescli web`, must not keep every read it made)
+    return Folder(scan.customers, scan.problems, scan.notices, scan.content_digest())
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,17 @@ class Rows:
     rows: Columns
     problems: list[DataError] = field(default_factory=list)
     notices: list[DataError] = field(default_factory=list)
+
+
+def load_figure(folder: DataFolder, name: str, key: bytes) -> Any | None:
+    """A figure derived from the whole folder (the forecast's learned model), kept under `key` (see
+    Folder.digest); None when not kept."""
+    return cache.load_document(folder.root, name, key)
+
+
+def save_figure(folder: DataFolder, name: str, key: bytes, value: Any) -> None:
+    """Keep one figure of this name (the one kept before is replaced)."""
+    cache.save_document(folder.root, name, key, value)
 
 
 def read_rows(folder: DataFolder) -> Rows:
@@ -80,6 +95,15 @@ class _Scan:
     customers: list[Customer] = field(default_factory=list)  # for cache.SUMMARIES
     rows: Columns = field(default_factory=lambda: Columns.of([]))  # for cache.ROWS
     _kept: set[str] | None = None
+
+    def content_digest(self) -> bytes:
+        """A digest of every file read, by name and content (what the folder held, in one value)."""
+        found = hashlib.blake2b(digest_size=16)
+        fresh = {entry.name: entry.digest for entry in self.parsed}
+        for name in sorted((*self.kept, *fresh)):
+            found.update(name.encode("utf-8", "surrogateescape") + b"\0" + (fresh.get(name) or
+                                                                          self.index.digest_of(name) or b""))
+        return found.digest()
 
     def digest_of(self, name: str) -> bytes | None:
         """The digest of the file `name` as read (None: it was not read)."""
@@ -266,7 +290,7 @@ def read_file(path: Path) -> tuple[Customer, Notices]:
 # keeps what writes parsed, so that a second write need not parse the file again.
 _seen: dict[str, bytes] = {}
 _parsed: dict[str, tuple[bytes, Customer, Notices | None]] = {}  # (None: notices not known)
-_scans: list[tuple[Path, "_Scan"]] = []  # whole folders read (their digests are looked up when needed)
+_scans: dict[str, "_Scan"] = {}  # per folder, the last whole read of it (its digests are looked up when needed)
 FROM_CACHE_AT = 256 * 1024  # a customer file this big is taken from the parse cache when unchanged there
 MOST_BYTES = 100_000_000  # a customer file larger is refused (safefile.refuse_larger says why)
 
@@ -340,12 +364,8 @@ def _read_digest(path: Path) -> bytes | None:
     known = _seen.get(_key(path))
     if known is not None:
         return known
-    for folder, scan in reversed(_scans):
-        if _key(folder) == _key(path.parent):
-            found = scan.digest_of(path.name)
-            if found is not None:
-                return found
-    return None
+    scan = _scans.get(_key(path.parent))
+    return scan.digest_of(path.name) if scan is not None else None
 
 
 # What a readable customer file holds that every command reading it warns of, as `check` names it (the
@@ -367,7 +387,11 @@ def parse_file(text: str, path: Path) -> tuple[Customer, Notices]:
         document = yamlfile.load(text, duplicates=duplicates)
         customer = customer_from_document(document, file_id=path.stem, path=path)
     except yamlfile.YamlProblem as problem:
-        raise BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
+        from salescli.filecheck import unresolved
+
+        conflicts = unresolved(text, path)  # (a merge left markers: say so, as check does)
+        raise conflicts[0] if conflicts else \
+            BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
     except LogProblem as problem:
         raise safefile.located(problem.args[0], path, text, problem.where) from None
     gone = (("history",),) if checks.history_gone(document) else ()
@@ -548,18 +572,23 @@ def change_profile(path: Path, changes: Mapping[str, Any],
     return _transact(path, work, fixed=False)
 
 
-def save_person(path: Path, name: str, details: Mapping[str, Any]) -> tuple[bool, Customer]:
+def save_person(path: Path, name: str, details: Mapping[str, Any], items: Items = ()) -> tuple[bool, Customer]:
     """Add a key person (trust.people) or change the details given of the one of that name (UNSET
-    empties one); whether the person is new, and the customer as written."""
+    empties one), and add `items` to the log, in one write; whether the person is new, and the
+    customer as written."""
     from salescli import yamlfile
 
     def work(text: str, current: Customer) -> tuple[bool, str, Customer | None]:
         index = person_index(current.get(PEOPLE_KEY), name)
         if index is None:
             entry = {"name": name, **{key: value for key, value in details.items() if value is not UNSET}}
-            return True, _edited(path, lambda: yamlfile.add_list_item(text, PEOPLE_PATH, entry)), None
-        changes: dict[yamlfile.Path, Any] = {(*PEOPLE_PATH, index, key): value for key, value in details.items()}
-        return False, _edited(path, lambda: yamlfile.edit_profile(text, changes)), None
+            new_text = _edited(path, lambda: yamlfile.add_list_item(text, PEOPLE_PATH, entry))
+        else:
+            changes: dict[yamlfile.Path, Any] = {(*PEOPLE_PATH, index, key): value for key, value in details.items()}
+            new_text = _edited(path, lambda: yamlfile.edit_profile(text, changes))
+        if items:
+            new_text = _edited(path, lambda: yamlfile.append_to_log(new_text, items))
+        return index is None, new_text, None
 
     return _transact(path, work, fixed=False)
 
@@ -571,7 +600,11 @@ def remove_person(path: Path, name: str) -> Customer:
     def work(text: str, current: Customer) -> tuple[None, str, Customer | None]:
         index = person_index(current.get(PEOPLE_KEY), name)
         if index is None:
-            raise NotFound(_("no key person '{name}' to remove").format(name=name))
+            people = [str(person.get("name")) for person in current.get(PEOPLE_KEY) or ()
+                      if isinstance(person, dict) and person.get("name")]
+            raise NotFound((_("no key person '{name}' to remove; the key people: {people}") if people else
+                            _("no key person '{name}' to remove: {customer} has none yet")).format(
+                name=name, people=joined(people), customer=current.name))
         return None, _edited(path, lambda: yamlfile.remove_list_item(text, PEOPLE_PATH, index)), None
 
     return _transact(path, work, fixed=False)[1]

@@ -14,6 +14,7 @@ from salescli.customer import Customer, Deal, Status
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, joined, pgettext
 from salescli.information import GROUPS, Group, Item, item_value, people
+from salescli.profile import birthday_in
 from salescli.stages import Stage
 from salescli.workdays import WorkCalendar
 
@@ -267,18 +268,22 @@ def _requests(customers: Iterable[Customer], *, today: date, calendar: WorkCalen
     requests = []
     for customer in customers:
         for deal in customer.deals:
-            visit = _next_visit(customer, deal, today=today, calendar=calendar, until=until)
+            visit = next_visit(customer, deal, today=today, calendar=calendar, until=until)
             if visit is not None and visit.day <= until:
                 requests.append(visit)
     return requests
 
 
-def _next_visit(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar, until: date) -> Visit | None:
-    """The deal's next visit, if it comes by `until`."""
+def next_visit(customer: Customer, deal: Deal, *, today: date, calendar: WorkCalendar,
+               until: date | None = None) -> Visit | None:
+    """The deal's next visit, as `prep`, `show` and the route all say it (if it comes by `until`): the
+    one agreed (`visit --next`) before any plan — overdue when its day has passed, until a visit is
+    logged — else the first of its plan; None when there is none (a lost deal, an open one without a
+    target date to plan towards: customer_plan says why)."""
     if deal.status is Status.LOST:
         return None
     if deal.next_visit is not None and deal.status is Status.OPEN:
-        if deal.next_visit > until:
+        if until is not None and deal.next_visit > until:
             return None
         stage = deal.stage.next() or deal.stage
         collect = _assign_missing(customer, [stage])[stage]
@@ -393,13 +398,10 @@ def _birthdays(customers: Iterable[Customer], start: date, end: date) -> list[Bi
     for customer in customers:
         for person in people(customer):
             born = person.get("birthday")
-            if not isinstance(born, date):
-                continue
             for year in range(start.year, end.year + 1):
-                try:
-                    day = born.replace(year=year)
-                except ValueError:  # 29 February in a common year
-                    day = date(year, 3, 1)
+                day = birthday_in(born, year)  # (a date or a month and day: every year alike)
+                if day is None:
+                    break
                 if start <= day <= end:
                     found.append(Birthday(day, customer, person))
     return sorted(found, key=lambda birthday: (birthday.day, birthday.customer.id))

@@ -97,6 +97,14 @@ class WorkCalendar:
     def count(self, month: Month) -> int:
         return len(self.workdays(month.first, month.last))
 
+    def between(self, start: date, end: date) -> int:
+        """The working days after `start` up to and including `end` (how many working days older a deal
+        opened on `start` is on `end`); 0 when `end` is not later."""
+        if end <= start:
+            return 0
+        years = sum(len(self._year(year)) for year in range(start.year, end.year))
+        return years + bisect_right(self._year(end.year), end) - bisect_right(self._year(start.year), start)
+
     def back(self, end: date, count: int) -> list[date]:
         """The last `count` working days up to and including `end`, oldest first."""
         found: list[date] = []

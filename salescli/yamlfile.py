@@ -311,15 +311,25 @@ def load(text: str, *, loader: type | None = None, duplicates: list[Duplicate] |
     except yaml.reader.ReaderError:
         raise _bad_character(text) from None
     except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
         problem = error.problem or error.context or N_("not valid YAML")
+        mark = error.problem_mark or error.context_mark
+        if error.context_mark is not None and (problem.startswith("could not find expected ':'")
+                                               or (error.context or "").startswith("while parsing a flow")):
+            mark = error.context_mark  # the line that lacks the colon, the bracket not closed: PyYAML notices later
         if mark is None:
-            raise YamlProblem(_(problem)) from None
+            raise YamlProblem(_problem_text(problem)) from None
+        if problem.endswith("cannot start any token") and _character_at(text, mark.line, mark.column) == "\t":
+            problem = "found character '\\t' that cannot start any token"  # (libyaml does not say which character)
         raise YamlProblem(_problem_text(problem), mark.line + 1, mark.column + 1) from None
     except yaml.YAMLError as error:
         raise YamlProblem(_("not valid YAML: {problem}").format(problem=error)) from None
     except (ValueError, OverflowError):  # a scalar that looks like a date or number but is none
         raise _bad_scalar(text) from None
+
+
+def _character_at(text: str, line: int, column: int) -> str:
+    lines = text.split("\n")
+    return lines[line][column:column + 1] if line < len(lines) else ""
 
 
 def _construct(text: str, loader_class: type, duplicates: list[Duplicate] | None) -> Any:
@@ -374,24 +384,44 @@ def _bad_scalar(text: str) -> YamlProblem:
 
 
 def _problem_text(problem: str) -> str:
+    """What to fix, for what PyYAML says of a file it cannot read (its own words are a parser's)."""
     if "could not determine a constructor" in problem:
         return _("tags like !!python are not allowed in customer files; remove the tag")
-    return _("{problem} (YAML syntax: fix the file here)").format(problem=_(problem))
+    fix = next((message for pattern, message in _FIXES if pattern.match(problem)), None)
+    if fix is not None:
+        return _(fix)
+    return _("{problem} (YAML syntax: fix the file here)").format(problem=problem)
 
 
-# What PyYAML says most often of a file it cannot read (the catalog has them in Chinese too).
-_PYYAML_PROBLEMS = (N_("did not find expected ',' or '}'"), N_("did not find expected ',' or ']'"),
-                    N_("did not find expected key"), N_("did not find expected '-' indicator"),
-                    N_("mapping values are not allowed here"), N_("could not find expected ':'"),
-                    N_("found character that cannot start any token"), N_("found unexpected end of stream"),
-                    N_("found undefined alias"), N_("found unknown escape character"),
-                    N_("expected <block end>, but found '<block mapping start>'"),
-                    N_("expected <block end>, but found '<block sequence start>'"),
-                    N_("expected <block end>, but found '-'"), N_("expected <document start>, but found '<block mapping start>'"),
-                    N_("block sequence entries are not allowed in this context"),
-                    N_("found a tab character that violates indentation"),
-                    N_("found a tab character where an indentation space is expected"),
-                    N_("expected ',' or ']', but got '<stream end>'"), N_("expected ',' or '}', but got '<stream end>'"))
+# What PyYAML says most often of a file it cannot read, and what to do about it: a rep who typed
+# `area:洪山` or indented a line by one space more needs to hear that, not the parser's words.
+_INDENTATION = N_("the indentation does not fit: indent this line as the lines of the same level above it (with "
+                  "spaces), and check the line above too")
+_FIXES = [(re.compile(pattern), message) for pattern, message in (
+    (r"could not find expected ':'", N_("this line is not `key: value`: the colon, or the space after it, may be "
+                                        "missing (write `area: 洪山`)")),
+    (r"mapping values are not allowed", N_("a second ': ' on this line: put a value that holds a colon in "
+                                                 "quotes (note: '他说: 好'), or indent this line as the line above")),
+    (r"expected <block end>, but found", _INDENTATION),
+    (r"expected <document start>", _INDENTATION),
+    (r"did not find expected key", _INDENTATION),
+    (r"did not find expected '-' indicator", _INDENTATION),
+    (r"block sequence entries are not allowed", N_("a list entry (`- …`) cannot start here: indent it as the "
+                                                    "entries above it, and check the line above")),
+    (r"(did not find expected|expected) ',' or '\}'", N_("a `{…}` is not closed: end it with `}` on the same line, "
+                                                         "and put a value holding a comma or ': ' in quotes")),
+    (r"(did not find expected|expected) ',' or '\]'", N_("a `[…]` is not closed: end it with `]` on the same line, "
+                                                         "and put a value holding a comma in quotes")),
+    (r"did not find expected node content|expected the node content", N_("a value is missing here: write it after the colon, or close the "
+                                               "bracket opened before it")),
+    (r"found (a tab character|character '\\t')", N_("a tab is used to indent: indent with spaces")),
+    (r"found character (.* )?that cannot start any token", N_("a value cannot start with this character (@, `, % …): "
+                                                           "put the value in quotes")),
+    (r"found unexpected end of stream", N_("the file ends inside a quoted value: a closing quote is missing")),
+    (r"found unknown escape character", N_("a backslash inside double quotes: write it twice (\\\\), or use single "
+                                            "quotes")),
+    (r"found undefined alias", N_("`*` starts a value: put the value in quotes")),
+)]
 
 
 def _refuse_aliases(text: str, loader: type) -> None:
@@ -491,7 +521,7 @@ def _reads_back_plain_checked(text: str, *, flow: bool) -> bool:
 
 def format_flow_mapping(item: Mapping[str, Any]) -> str:
     """`{date: 2026-11-26, event: won, value: 48000}`: one event, one line, easy to diff and grep."""
-    parts = (f"{key}: {format_scalar(value, flow=True)}" for key, value in item.items() if value is not None)
+    parts = (f"{key}: {_flow(value)}" for key, value in item.items() if value is not None)
     return "{" + ", ".join(parts) + "}"
 
 

@@ -142,7 +142,7 @@ def test_errors_say_what_and_where(sample: Path) -> None:
     (sample / "customers" / "broken.yaml").write_text("id: broken\nname: [坏\n", encoding="utf-8")
     assert len(folder.customers()) == 35
     assert [problem.path.name for problem in folder.problems if problem.path] == ["broken.yaml"]
-    assert folder.problems[0].line == 3  # where PyYAML finds the bracket unclosed: the end
+    assert folder.problems[0].line == 2  # where the bracket left unclosed opens
 
 
 def test_check_finds_what_the_command_finds(new: salescli.Folder, folder: Path) -> None:

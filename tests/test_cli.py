@@ -151,7 +151,7 @@ def test_an_output_made_of_the_whole_folder_exits_1_when_a_file_was_skipped(samp
     (a script must not take it for the whole); a write or one customer's page is whole: exit 0."""
     whole = {args: invoke(sample, *args) for args in WHOLE}
     (sample / "customers" / "broken.yaml").write_text("id: broken\nname: [坏\n", encoding="utf-8")
-    warning = f"warning: skipped {sample / 'customers' / 'broken.yaml'}:3:1: did not find expected ',' or ']'"
+    warning = f"warning: skipped {sample / 'customers' / 'broken.yaml'}:2:7: a `[…]` is not closed"
     for args in WHOLE:
         result = invoke(sample, *args)
         assert (result.exit_code, result.stdout) == (1, whole[args].stdout), args  # the rest, as before

@@ -87,3 +87,16 @@ def test_add_never_prompts_in_a_script(folder: Path) -> None:
     assert result.exit_code == 0
     data = yaml.safe_load(customer_file(folder, "dingshengdichan").read_text(encoding="utf-8"))
     assert data["field"] is None and data["area"] is None
+
+
+def test_a_terminal_is_asked_in_its_language_and_answered_so(folder: Path, run, monkeypatch) -> None:
+    monkeypatch.setattr("salescli.commands.interactive", lambda: True)
+    run("add", "保利华中房地产有限公司", "--id", "bl", "--no-input")
+    asked = run("--lang", "zh", "add", "保利华中", "--field", "房地产", "--size", "系统", "--role", "甲方",
+                "--channel", "缘故", "--area", "武昌", input="否\n")
+    assert asked.stdout == "文件夹中可能已有 保利华中：保利华中房地产有限公司（bl）。仍要作为新客户添加吗？ [是/否，默认否] 否\n"
+    assert (asked.exit_code, asked.stderr) == (2, "错误：未添加任何客户\n")
+    assert sorted(path.name for path in (folder / "customers").iterdir()) == ["bl.yaml"]
+    added = run("--lang", "zh", "add", "保利华中", "--field", "房地产", "--size", "系统", "--role", "甲方",
+                "--channel", "缘故", "--area", "武昌", input="是\n")
+    assert added.exit_code == 0 and len(list((folder / "customers").iterdir())) == 2

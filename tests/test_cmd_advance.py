@@ -128,7 +128,7 @@ def test_odd_writes_are_questioned(folder: Path, run) -> None:
     assert (visit.exit_code, visit.stderr) == (0, "warning: the next visit (2026-11-20) is in the past\n")
     target = run("target", "zj", "--value", "0", "--by", "2026-11-01")
     assert target.stderr == ("warning: the target date (2026-11-01) is in the past\n"
-                             "warning: the target event records a value of 0; was the amount left out?\n")
+                             "warning: the target value is 0; was the amount left out?\n")
     assert run("advance", "zj", "close", "--value", "5000").exit_code == 0
     closed = run("target", "zj", "--by", "2026-12-31")
     assert closed.stderr == ("warning: deal 1 of 中建三局 is won: its target counts in no forecast; reopen it "
@@ -146,3 +146,32 @@ def test_a_party_from_a_site_sign_has_no_deal_beside_its_first_real_one(folder: 
     assert run("advance", "江城建工", "needs", "--new-deal", "BIM").exit_code == 0
     deals = json.loads(run("list", "--deals", "--format", "json").stdout)
     assert [(d["deal"], d["stage"]) for d in deals] == [("BIM", "needs")]
+
+
+ZERO = ("Error: the value won would be 0: give what the customer pays with --value AMOUNT; to record a close worth "
+        "nothing, add --force\n")
+
+
+def test_a_close_for_nothing_is_refused_in_a_script_unless_forced(folder: Path, run) -> None:
+    path = _added(folder, run)
+    before = path.read_bytes()
+    refused = run("advance", "zj", "close", "--value", "0")
+    assert (refused.exit_code, refused.stderr) == (2, ZERO)
+    assert run("visit", "zj", "--stage", "close", "--value", "0").stderr == ZERO
+    assert path.read_bytes() == before
+    forced = run("advance", "zj", "close", "--value", "0", "--force")
+    assert (forced.exit_code, forced.stderr) == (0, "warning: the value won is 0\n")
+    assert path.read_text(encoding="utf-8").endswith("- {date: 2026-11-26, event: won, value: 0}\n")
+
+
+def test_a_close_for_nothing_is_asked_about_in_a_terminal(folder: Path, run, monkeypatch) -> None:
+    path = _added(folder, run)
+    before = path.read_bytes()
+    monkeypatch.setattr("salescli.commands.interactive", lambda: True)
+    kept = run("--lang", "zh", "advance", "zj", "close", "--value", "0", input="否\n")
+    assert (kept.exit_code, kept.stderr) == (2, "错误：什么也没有记录\n")
+    assert kept.stdout == "成交金额将为 0。仍要记录这次成交吗？ [是/否，默认否] 否\n"  # (the runner echoes the answer)
+    assert path.read_bytes() == before
+    again = run("--lang", "zh", "advance", "zj", "close", "--value", "0", input="嗯\n是\n")
+    assert again.exit_code == 0 and "请回答 是 或 否。\n" in again.stderr
+    assert path.read_text(encoding="utf-8").endswith("- {date: 2026-11-26, event: won, value: 0}\n")

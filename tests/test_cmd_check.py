@@ -51,7 +51,8 @@ def test_each_kind_of_problem_is_named_with_its_place(folder: Path, run) -> None
         "refs.yaml:1:5: the file name says 'refs' but `id:` says 'other'; rename the file or fix the id\n"
         "refs.yaml:2:7: the name 'A' is also in a; merge them or tell them apart\n"
         "refs.yaml:3:14: referred_by 'nobody' is not a customer id here\n"
-        "syntax.yaml:4:1: did not find expected ',' or '}' (YAML syntax: fix the file here)\n"
+        "syntax.yaml:3:3: a `{…}` is not closed: end it with `}` on the same line, and put a value holding a comma or "
+        "': ' in quotes\n"
         "values.yaml:2:8: unknown field 'bnak' (did you mean 'bank'?); use one of: real-estate, bank, construction, "
         "military, telecom, finance, power, petrochemical, railway, pharma, metallurgy, highway, aviation, "
         "municipal, industrial, college\n"
@@ -178,7 +179,8 @@ def test_what_would_hide_data_or_stop_a_file_being_read_is_named(folder: Path, r
         "far.yaml:3:41: 9999-12-31 is outside the years salescli works with (1900–2999)\n"
         "far.yaml:4:41: '10000000000000' is more than salescli takes as an amount (at most 999,999,999,999)\n"
         "fifo.yaml: cannot read: it is a named pipe (FIFO), not a regular file; salescli reads only plain files\n"
-        "log.yaml:4:1: unresolved merge conflict about `log`: keep one side, delete the <<<<<<< ======= >>>>>>> lines\n"
+        "log.yaml:4:1: unresolved merge conflict about `log: the 2026-01-02 note event`: keep one side, delete the "
+        "<<<<<<< ======= >>>>>>> lines\n"
         "loop.yaml: cannot read: it is a symbolic link that loops back on itself\n"
         "nul.yaml:3:43: the file holds a control character (U+0000) that YAML does not allow; delete it\n")
 
@@ -246,3 +248,14 @@ def test_a_customer_file_over_the_size_limit_is_refused_with_the_way_out(folder:
     assert [row["id"] for row in json.loads(listed.stdout)] == ["a"]
     visited = run("visit", "big", "--note", "n")
     assert visited.exit_code == 1 and visited.stderr == f"Error: {said}\n"
+
+
+def test_conflict_markers_are_named_by_what_they_are_about(folder: Path, run) -> None:
+    write(folder, "p", "name: P\ntrust:\n  people:\n<<<<<<< ours\n  - {name: 王强, title: 科长}\n=======\n"
+                       "  - {name: 王强, title: 处长}\n>>>>>>> theirs\ncontact:\n<<<<<<< ours\n=======\n"
+                       "  postcode: '430000'\n>>>>>>> theirs\nlog:\n- {date: 2026-01-01, event: added}\n")
+    result = run("check", "--format", "json")
+    assert result.exit_code == 1
+    assert [(problem["line"], problem["code"], problem["message"].split(":")[0]) for problem in
+            json.loads(result.stdout)] == [(4, "conflict", "unresolved merge conflict about `trust.people"),
+                                           (10, "conflict", "unresolved merge conflict about `contact.postcode`")]

@@ -44,8 +44,10 @@ def test_a_broken_edit_is_never_saved(zj: Path, run, tmp_path: Path, monkeypatch
     result = run("edit", "zj")
     assert result.exit_code == 1
     assert result.stderr.startswith("Not saved: zj.yaml is as it was. Your draft is kept in ")
+    assert result.stderr.splitlines()[1:] == [  # why, at the draft's line: in a script nobody saw the editor
+        "  line 10: a `[…]` is not closed: end it with `]` on the same line, and put a value holding a comma in quotes"]
     assert zj.read_bytes() == before
-    draft = Path(result.stderr.split("kept in ")[1].rstrip(".\n"))
+    draft = Path(result.stderr.splitlines()[0].split("kept in ")[1].rstrip("."))
     assert "field: [broken" in draft.read_text(encoding="utf-8")
     draft.unlink()
 

@@ -23,10 +23,10 @@ def test_csv_with_chinese_headers_and_bad_rows(folder: Path, run, tmp_path: Path
     dry = run("import", str(source), "--dry-run")
     assert dry.exit_code == 0, dry
     assert dry.stdout.splitlines() == [
-        "would create 鼎盛地产 (row 1)",
-        "would create 华中设计院 (row 4)",
-        "skipped row 2: no name",
-        "skipped row 3: unknown size '大公司'; use one of: 系统, 散户, 个人",
+        "would create 鼎盛地产 (row 2)",
+        "would create 华中设计院 (row 5)",
+        "skipped row 3: no name",
+        "skipped row 4: unknown size '大公司'; use one of: 系统, 散户, 个人",
         f"{source}: 2 customers to create, 0 to update, 2 rows skipped — dry run, nothing written",
     ]
     assert list((folder / "customers").iterdir()) == []
@@ -45,7 +45,7 @@ def test_matching_by_name_fills_only_what_is_missing(folder: Path, run, tmp_path
     source = tmp_path / "c.csv"
     source.write_text(SHEET, encoding="utf-8")
     result = run("import", str(source), "--map", "电话=contact.phone")
-    assert "updated 鼎盛地产 (row 1): field, size, contact.person, contact.phone; kept the file's area" in result.stdout
+    assert "updated 鼎盛地产 (row 2): field, size, contact.person, contact.phone; kept the file's area" in result.stdout
     after = customer_file(folder, "ds").read_text(encoding="utf-8")
     assert yaml.safe_load(after)["area"] == "汉口"
     assert after.count("\n") == before.count("\n")  # values filled in place, no event added
@@ -123,9 +123,9 @@ def test_a_foreign_crm_export_gives_its_true_figures(folder: Path, run, tmp_path
     result = run("import", str(pipeline), "--deals", "--stage-map", "Prospecting=prospect,Engaging=approach",
                  "--stage-map", "Won=close,Lost=lost", "--date", "2017-12-31")
     assert result.stdout.splitlines()[-4:] == [
-        "skipped row 4: no customer",
-        "skipped row 6: won, but no value",
-        "skipped row 7: no customer 'Nobody' in the folder (import the customers first)",
+        "skipped row 5: no customer",
+        "skipped row 7: won, but no value",
+        "skipped row 8: no customer 'Nobody' in the folder (import the customers first)",
         f"{pipeline}: 0 customers created, 2 updated (4 deals), 3 rows skipped",
     ]
     rates = json.loads(run("report", "winrate", "--by", "area", "--format", "json").stdout)
@@ -205,7 +205,7 @@ def test_a_csv_export_keeps_stage_status_target_and_won_value(sample: Path, tmp_
     result = invoke(empty, "import", str(exported))
     assert result.stdout.splitlines()[-2:] == [
         "2 of the customers created had several deals: a row of one customer each keeps the current deal and the "
-        "value won in all; `export --format json` keeps every deal",
+        "value won in all; `export --format xlsx` (or json) keeps every deal",
         f"{exported}: 35 customers created, 0 updated, 0 rows skipped"]
     assert invoke(empty, "list", "--format", "json").stdout == invoke(sample, "list", "--format", "json").stdout
     lost = customer_file(empty, "gonghangwuhanfenhanghouqinbu").read_text(encoding="utf-8")
@@ -279,7 +279,7 @@ def test_the_team_table_comes_from_a_csv(folder: Path, run, tmp_path: Path) -> N
                                            "already, 1 kept as they were, 1 rows skipped — dry run, nothing written")
     result = run("import", str(source), "--team")
     assert result.stdout.splitlines() == [
-        "skipped row 3: no rep",
+        "skipped row 4: no rep",
         "kept the team table's entries of Anna, which differ from the file (edit `team:` in salescli.yaml to "
         "change them)",
         "columns not imported: hired (name a place for them with --map COLUMN=FIELD)",
@@ -318,9 +318,9 @@ def test_stage_dates_date_each_stage_a_deal_reached(folder: Path, run, tmp_path:
                  "Prospecting=prospect,Engaging=approach,Won=close,Lost=lost",
                  "--stage-dates", "engage_date=approach,demo_date=demo", today="2017-12-31")
     assert result.stdout.splitlines()[-4:] == [
-        "skipped row 5: it reached approach on 2017-04-01, after it closed (2017-03-01)",
-        "skipped row 6: dated 2018-01-05, after today (2017-12-31); pass --future to import it anyway",
-        "skipped row 7: '01/02/2017' is ambiguous (day or month first?); write it as YYYY-MM-DD",
+        "skipped row 6: it reached approach on 2017-04-01, after it closed (2017-03-01)",
+        "skipped row 7: dated 2018-01-05, after today (2017-12-31); pass --future to import it anyway",
+        "skipped row 8: '01/02/2017' is ambiguous (day or month first?); write it as YYYY-MM-DD",
         f"{source}: 0 customers created, 1 updated (4 deals), 3 rows skipped"]
     assert customer_file(folder, "acme").read_text(encoding="utf-8").endswith(
         "log:\n- {date: 2016-10-01, event: added, stage: prospect}\n"
@@ -376,3 +376,104 @@ def test_any_profile_key_lands_in_the_file_and_comes_back_from_our_csv(folder: P
     assert invoke(other, "import", str(exported)).stdout.splitlines()[-1].endswith("1 customers created, 0 updated, "
                                                                                     "0 rows skipped")
     assert '  revenue: "1100.04"' in customer_file(other, "acme").read_text(encoding="utf-8")
+
+
+FEW = ("jiangchengjiangongjituan", "tianhejichangkuojianzhihuibu", "dongfengqichechangjijianchu",
+       "gonghangwuhanfenhanghouqinbu", "changjiangshihuajianli")  # two deals, a referral, key people, lost, won
+
+
+def _few(sample: Path, root: Path) -> Path:
+    """A few of the sample's customers, one of them linked to a project and with a birthday of no year."""
+    from tests.conftest import invoke
+
+    _copy_templates(root)
+    for name in FEW:
+        (root / "customers" / f"{name}.yaml").write_bytes((sample / "customers" / f"{name}.yaml").read_bytes())
+    assert invoke(root, "site", "四新会展二期", "乙方=江城建工集团有限公司").exit_code == 0
+    assert invoke(root, "person", "东风汽车", "李四", "--birthday", "3月8日").exit_code == 0
+    return root
+
+
+def test_a_workbook_keeps_everything_and_comes_back_byte_for_byte(sample: Path, tmp_path: Path) -> None:
+    """Issue 24: an xlsx export imported into a new folder lost every visit, project link and stage date."""
+    from tests.conftest import invoke
+
+    few = _few(sample, tmp_path / "few")
+    for language, sheets in (("en", ["customers", "log", "people"]), ("zh", ["客户", "日志", "关键人"])):
+        first, second = tmp_path / f"{language}-1.xlsx", tmp_path / f"{language}-2.xlsx"
+        assert invoke(few, "--lang", language, "export", "--format", "xlsx", "-o", str(first)).exit_code == 0
+        book = load_workbook(first)
+        assert book.sheetnames == sheets
+        log = list(book[sheets[1]].iter_rows(values_only=True))
+        assert len(log) - 1 == sum(path.read_text(encoding="utf-8").count("\n- {date:")
+                                   for path in (few / "customers").iterdir())  # an event a row
+        empty = _copy_templates(tmp_path / f"empty-{language}")
+        result = invoke(empty, "--lang", language, "import", str(first))
+        assert result.exit_code == 0 and result.stdout.splitlines()[-1].endswith(
+            ("5 customers created, 0 updated, 0 rows skipped", "新建 5 个客户，更新 0 个，跳过 0 行"))
+        assert invoke(empty, "--lang", language, "export", "--format", "xlsx", "-o", str(second)).exit_code == 0
+        assert second.read_bytes() == first.read_bytes()
+        for path in (few / "customers").iterdir():  # visits, links, stage dates, key people: all there
+            assert (empty / "customers" / path.name).read_bytes() == path.read_bytes(), path.name
+    chinese = list(load_workbook(tmp_path / "zh-1.xlsx")["日志"].iter_rows(values_only=True))
+    assert chinese[0][:6] == ("客户编号", "客户", "日期", "事件", "单", "阶段")
+    assert {("录入", "1", "开发新客户"), ("关联", "1", None)} <= {row[3:6] for row in chinese[1:]}
+    people = list(load_workbook(tmp_path / "zh-1.xlsx")["关键人"].iter_rows(values_only=True))
+    assert ("dongfengqichechangjijianchu", "东风汽车厂基建处", "李四") + (None,) * 6 + ("03-08",) + (None,) * 3 in people
+
+
+def test_csv_for_a_chinese_office_has_chinese_titles_and_labels_and_comes_back(sample: Path, tmp_path: Path) -> None:
+    from tests.conftest import invoke
+
+    few = _few(sample, tmp_path / "few")
+    text = invoke(few, "--lang", "zh", "export").stdout
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:4] == ["编号", "名称", "领域", "规模"] and rows[0][-7:] == [
+        "阶段", "状态", "单数", "目标金额", "目标日期", "成交金额", "最近活动"]
+    tianhe = dict(zip(rows[0], next(row for row in rows if row[0] == "tianhejichangkuojianzhihuibu")))
+    assert (tianhe["领域"], tianhe["角色"], tianhe["渠道"], tianhe["阶段"], tianhe["状态"]) == (
+        "航空部门", "甲方", "转介绍", "产品展示", "进行中")
+    exported = tmp_path / "我们的客户.csv"
+    exported.write_text(text, encoding="utf-8")
+    empty = _copy_templates(tmp_path / "empty")
+    assert invoke(empty, "import", str(exported)).stdout.splitlines()[-1].endswith("5 customers created, 0 updated, "
+                                                                                    "0 rows skipped")
+    assert invoke(empty, "list", "--format", "json").stdout == invoke(few, "list", "--format", "json").stdout
+    deals = tmp_path / "单.csv"
+    deals.write_text(invoke(few, "--lang", "zh", "export", "--deals").stdout, encoding="utf-8")
+    assert next(csv.reader(io.StringIO(deals.read_text(encoding="utf-8"))))[:6] == [
+        "客户编号", "客户", "单", "阶段", "状态", "金额"]
+    dry = invoke(few, "import", str(deals), "--deals", "--dry-run")  # every deal read back, and found there
+    assert dry.stdout.count("is already there\n") == 7 and "columns not imported" not in dry.stdout
+
+
+def test_import_names_rows_as_the_spreadsheet_numbers_them(folder: Path, run, tmp_path: Path) -> None:
+    source = tmp_path / "c.csv"
+    source.write_text("客户名称,规模,备注\r\nA公司,系统,\r\n\r\nB公司,大公司,\r\nC公司,个人,\"两行\r\n的备注\"\r\n,散户,\r\n"
+                      "D公司,x,\r\n", encoding="utf-8")  # a blank line, and a cell of two lines: one row each
+    assert run("import", str(source), "--dry-run").stdout.splitlines()[:5] == [
+        "would create A公司 (row 2)", "would create C公司 (row 5)", "skipped row 4: unknown size '大公司'; use one of: "
+        "系统, 散户, 个人", "skipped row 6: no name", "skipped row 7: unknown size 'x'; use one of: system, small, "
+        "individual"]
+    book = Workbook()
+    book.active.append(["客户名称", "规模"])
+    book.active.append(["A公司", "系统"])
+    book.active.append([None, None])  # an empty row, which Excel numbers all the same
+    book.active.append(["B公司", "大公司"])
+    sheet = tmp_path / "c.xlsx"
+    book.save(sheet)
+    assert run("import", str(sheet), "--dry-run").stdout.splitlines()[:2] == [
+        "would create A公司 (row 2)", "skipped row 4: unknown size '大公司'; use one of: 系统, 散户, 个人"]
+
+
+def test_text_that_starts_like_a_formula_or_an_apostrophe_comes_back_as_it_was(folder: Path, run,
+                                                                                tmp_path: Path) -> None:
+    run("add", "=HYPERLINK(\"x\")", "--id", "f", "--contact", "'王强'", "--area", "-洪山", "--no-input")
+    before = customer_file(folder, "f").read_bytes()
+    exported = tmp_path / "all.xlsx"
+    assert run("export", "--format", "xlsx", "-o", str(exported)).exit_code == 0
+    empty = _copy_templates(tmp_path / "empty")
+    from tests.conftest import invoke
+
+    assert invoke(empty, "import", str(exported)).exit_code == 0
+    assert customer_file(empty, "f").read_bytes() == before

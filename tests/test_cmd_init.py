@@ -1,3 +1,4 @@
+import re
 import subprocess
 from pathlib import Path
 
@@ -26,11 +27,44 @@ def test_init_makes_a_data_folder_with_git(tmp_path: Path) -> None:
     assert (target / ".gitignore").read_text() == \
         "# salescli: temporary files of writes in progress (or killed), never data\n.*.tmp\n"
     assert (target / "customers").is_dir() and (target / ".git").is_dir()
-    assert (target / "templates" / "customer.yaml").read_text() == (REPO / "templates" / "customer.yaml").read_text()
+    template = (target / "templates" / "customer.yaml").read_text(encoding="utf-8")  # a Chinese folder's: in Chinese
+    assert template == (REPO / "salescli" / "templates" / "customer.zh.yaml").read_text(encoding="utf-8")
     config = (target / "salescli.yaml").read_text(encoding="utf-8")
-    assert config.startswith("# salescli settings")
+    assert config.startswith("# salescli 设置：业务员设一次就好的东西。")
     assert "user: 李明 " in config and "language: zh " in config  # filled in, comments kept
     assert yaml.safe_load(config)["probabilities"]["demo"] == 0.5
+    english = tmp_path / "english"
+    assert CliRunner().invoke(app, ["init", str(english), "--language", "en", "--no-git"]).exit_code == 0
+    assert (english / "templates" / "customer.yaml").read_text() == (REPO / "templates" / "customer.yaml").read_text()
+    assert (english / "salescli.yaml").read_text(encoding="utf-8").startswith("# salescli settings")
+
+
+def test_the_chinese_templates_are_the_english_ones_with_chinese_comments() -> None:
+    """The same keys, values and layout: only the comments differ (a template's keys are what salescli writes)."""
+    for name in ("customer", "salescli"):
+        english = (REPO / "salescli" / "templates" / f"{name}.yaml").read_text(encoding="utf-8")
+        chinese = (REPO / "salescli" / "templates" / f"{name}.zh.yaml").read_text(encoding="utf-8")
+        assert yaml.safe_load(chinese) == {**yaml.safe_load(english), **({"language": "zh"} if name == "salescli" else {})}
+        keys = [line.split("#")[0].rstrip() for line in english.splitlines() if line.split("#")[0].strip()]
+        assert keys == [line.split("#")[0].rstrip().replace("language: zh", "language: en")
+                        for line in chinese.splitlines() if line.split("#")[0].strip()]
+        words = {word for line in chinese.splitlines() if "#" in line
+                 for word in re.findall(r"[A-Za-z]{2,}", line.split("#", 1)[1])}
+        assert words <= ENGLISH_IN_CHINESE_COMMENTS, words - ENGLISH_IN_CHINESE_COMMENTS
+
+
+# The words a Chinese template's comments may hold: the keys and values the file takes, and names.
+ENGLISH_IN_CHINESE_COMMENTS = {
+    "salescli", "log", "field", "real", "estate", "bank", "construction", "military", "telecom", "finance", "power",
+    "petrochemical", "railway", "pharma", "metallurgy", "highway", "aviation", "municipal", "industrial", "college",
+    "system", "small", "individual", "owner", "intermediary", "contractor", "supervisor", "designer", "cold",
+    "acquaintance", "referral", "street", "statistics", "directory", "press", "web", "site", "sign", "board",
+    "passing", "other", "show", "name", "title", "mobile", "office", "email", "wq", "example", "com", "hobbies",
+    "birthday", "family", "friends", "date", "event", "added", "stage", "demo", "visit", "goal", "note", "next",
+    "target", "value", "by", "won", "lost", "reason", "reopen", "open", "deal", "en", "zh", "report", "stale", "git",
+    "commit", "best_case", "best", "case", "pipeline", "closed", "water", "exhibition", "team", "manager", "import",
+    "TEAM", "csv", "yaml", "CNY",
+}
 
 
 def test_init_again_changes_nothing(tmp_path: Path) -> None:

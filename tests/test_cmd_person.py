@@ -48,9 +48,34 @@ def test_people_are_listed_and_used_by_show_prep_and_schedule(zj: Path, run) -> 
 def test_person_errors_change_nothing(zj: Path, run) -> None:
     before = zj.read_bytes()
     assert run("person", "zj", "王强", "--birthday", "someday").stderr == \
-        "Error: birthday: 'someday' is not a valid date; write it as YYYY-MM-DD\n"
-    assert run("person", "zj", "赵六", "--remove").stderr == "Error: no key person '赵六' to remove\n"
+        "Error: birthday: 'someday' is not a birthday; write 1978-05-12, or 3月8日 (03-08) without the year\n"
+    assert run("person", "zj", "王强", "--birthday", "2月30日").stderr == \
+        "Error: birthday: '2月30日' is not a day of the year\n"
+    assert run("person", "zj", "王强", "--mobile", "1391234567").stderr == (
+        "Error: mobile: '1391234567' has 10 digits; a mainland mobile number has 11 (a landline: with its area code, "
+        "027-8765 4321)\n")
+    assert run("person", "zj", "王强", "--mobile", "12912345678").stderr == \
+        "Error: mobile: '12912345678' is not a mobile number: the second digit of a mainland mobile is 3 to 9\n"
+    assert run("set", "zj", "phone=139 1234 567").stderr == (
+        "Error: contact.phone: '139 1234 567' has 10 digits; a mainland mobile number has 11 (a landline: with its "
+        "area code, 027-8765 4321)\n")
+    assert run("person", "zj", "赵六", "--remove").stderr == "Error: no key person '赵六' to remove: 中建三局 has none yet\n"
     assert run("person", "zj", "--title", "x").stderr == "Error: name the person: salescli person CUSTOMER NAME …\n"
     assert zj.read_bytes() == before
     assert run("person", "zj").stdout == \
         "中建三局 has no key people yet: salescli person zj NAME --title … --mobile …\n"
+
+
+def test_a_birthday_without_its_year_is_kept_so_and_reminded_every_year(zj: Path, run) -> None:
+    assert run("person", "zj", "李四", "--birthday", "3月8日", "--mobile", "+86 139 0000 0000",
+               "--phone", "87654321").exit_code == 0
+    assert '  - {name: 李四, mobile: +86 139 0000 0000, phone: "87654321", birthday: 03-08}\n' in \
+        zj.read_text(encoding="utf-8")
+    assert "李四 · +86 139 0000 0000 / 87654321 · birthday 03-08 (in 102 days)" in run("prep", "zj").stdout
+    for year in ("2027", "2028"):
+        route = run("schedule", "--from", f"{year}-03-06", "--days", "5").stdout
+        assert f"{year}-03-08 " in route and "李四  · 中建三局" in route
+    assert run("check").exit_code == 0
+    assert run("person", "zj", "李斯", "--remove").stderr == "Error: no key person '李斯' to remove; the key people: 李四\n"
+    assert run("person", "zj", "李四", "--birthday", "二月二十九日").exit_code == 0  # a leap day: 1 March in 2027
+    assert "李四" in run("schedule", "--from", "2027-03-01", "--days", "1").stdout

@@ -78,7 +78,7 @@ def test_prep_sheet(folder: Path, run) -> None:
     _folder(run)
     out = run("prep", "h3", today=TODAY).stdout.splitlines()
     assert out[0] == "访前准备 · Pre-visit sheet: 汉阳设计院 (h3)"
-    assert out[3] == "Next visit: 2026-12-18 (planned) · close 促成 · during the sale"
+    assert out[3] == "Next visit: 2026-12-18 (planned) · towards close 促成 · during the sale"
     assert out[4].startswith("  goal: close: contract, seats, amount; find out: purchasing process")
     assert "Target: 50,000 CNY by 2026-12-21 (25 days left) · deal 1, objections 异议处理 (open)" in out
     assert "  1. Contact: address, department, main contact, phone, postcode" in out
@@ -98,3 +98,28 @@ def test_a_target_dated_past_the_years_salescli_works_with_skips_that_file_alone
                              "with (1900–2999)\n")
     visits = [visit["customer_id"] for day in json.loads(result.stdout)["days"] for visit in day["visits"]]
     assert "h1" not in visits and "g1" in visits
+
+
+def test_prep_schedule_and_show_name_the_same_next_visit(folder: Path, run) -> None:
+    """An agreed visit comes before the plan's, and once its day has passed it is overdue everywhere
+    (issue 24: prep said the plan's 2027-01-29 while schedule showed the agreed 12-22 overdue)."""
+    go = steps(run, today="2026-12-15")
+    go("add", "保利华中房地产有限公司", "--id", "bl", "--area", "洪山", "--stage", "needs")
+    go("target", "bl", "--value", "30万", "--by", "2027-02-26")
+    go("visit", "bl", "--next", "2026-12-22")
+    go("add", "中建三局第二建设", "--id", "zj2", "--area", "洪山")  # no target: no plan, but a visit agreed
+    go("visit", "zj2", "--next", "2026-12-14", "--date", "2026-12-10")
+    prep = run("--lang", "zh", "prep", "bl", today="2026-12-24").stdout.splitlines()
+    assert prep[3] == "下次拜访：2026-12-22（已约定，已逾期） · 推进到产品展示 · 售中"
+    show = run("--lang", "zh", "show", "bl", today="2026-12-24").stdout.splitlines()
+    assert show[1].endswith(" · 下次拜访 2026-12-22（已逾期）")
+    route = run("--lang", "zh", "schedule", "--week", today="2026-12-24").stdout
+    assert "推进到" in route.splitlines()[1]  # the stage the visit works towards, said so
+    assert "约定（已逾期）" in next(line for line in route.splitlines() if "保利华中" in line)
+    agreed = run("--lang", "zh", "prep", "zj2", today="2026-12-11").stdout.splitlines()
+    assert agreed[3] == "下次拜访：2026-12-14（已约定） · 推进到访前准备 · 售前"
+    assert agreed[5].startswith("  （中建三局第二建设 还没有目标日期，无法排出到成交的拜访计划")
+    assert run("show", "zj2", today="2026-12-11").stdout.splitlines()[1].endswith(" · next visit 2026-12-14")
+    assert run("visit", "bl", today="2026-12-23").exit_code == 0  # the agreed visit happened a day late: the plan's next
+    assert run("prep", "bl", today="2026-12-24").stdout.splitlines()[3].endswith("(planned) · towards demo 产品展示 · "
+                                                                                  "during the sale")

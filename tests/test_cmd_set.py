@@ -58,7 +58,16 @@ def test_a_key_of_your_own_needs_custom(zj: Path, run) -> None:
                  "fields, and --custom keeps a field of your own\n"),
     (["birthday=1980-01-01"], "Error: a key person's birthday is kept with `salescli person CUSTOMER NAME "
                               "--birthday …`\n"),
-    (["id=x"], "Error: `id` cannot be set: the id is the file's name, and the log is written by the commands\n"),
+    (["id=x"], "Error: the id cannot be set: it is the name of the customer's file (customers/ID.yaml); to change "
+               "the customer's name, set name=…\n"),
+    (["log=1"], "Error: the log cannot be set: it is the customer's history, which the commands add to (`salescli "
+                "visit`, `advance`, `target`); to correct an entry, `salescli edit CUSTOMER`\n"),
+    (["stage=促成"], "Error: the stage is not a profile value: the log gives it. Move the deal with `salescli advance "
+                   "zj 促成` (a lost deal: `advance zj lost --reason …`)\n"),
+    (["目标金额=25万"], "Error: the close target is not a profile value: the log gives it. Set it with `salescli target "
+                     "zj --value 25万`\n"),
+    (["next=下周一"], "Error: the next visit is not a profile value: the log gives it. Agree it with `salescli visit "
+                    "zj --next 下周一`\n"),
     ([], "Error: give KEY=VALUE pairs to set, or --unset KEY\n"),
 ])
 def test_bad_keys_and_values_change_nothing(zj: Path, run, args: list[str], message: str) -> None:

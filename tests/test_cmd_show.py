@@ -24,7 +24,7 @@ def test_show_in_chinese(folder: Path, run) -> None:
     run("add", "中建三局", "--id", "zj", "--field", "建筑")
     out = run("--lang", "zh", "show", "zj").stdout.splitlines()
     assert "  领域：建筑单位" in out
-    assert "  邮编：—缺" in out
+    assert "  邮编：（待了解）" in out
     assert "1. 客户通信信息" in out  # the course's name alone: no English beside it
 
 

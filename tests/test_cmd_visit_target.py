@@ -47,7 +47,8 @@ def test_one_visit_records_the_stage_what_was_learned_the_target_and_the_next_vi
           "- {date: 2026-11-26, event: target, value: 120000, by: 2026-12-20}\n"
           "- {date: 2026-11-26, event: stage, stage: demo}\n")
     again = run("visit", "zj", "--stage", "demo", "--note", "再演示一次")  # still at demo: no move
-    assert again.stdout == "Logged a visit to 中建三局 on 2026-11-26.\n"
+    assert again.stdout == ("Logged a visit to 中建三局 on 2026-11-26.\n  (中建三局 was visited on 2026-11-26 already: the "
+                            "visits per day (日客户拜访量) count a customer once a day)\n")
     assert path.read_text(encoding="utf-8").endswith("- {date: 2026-11-26, event: visit, note: 再演示一次}\n")
 
 
@@ -93,3 +94,26 @@ def test_an_amount_with_a_misplaced_separator_is_refused_with_exit_2(folder: Pat
     assert "1,2,3" not in customer_file(folder, "zj").read_text(encoding="utf-8")
     assert run("target", "zj", "--value", "12,500.50").exit_code == 0
     assert "event: target, value: 12500.5}" in customer_file(folder, "zj").read_text(encoding="utf-8")
+
+
+def test_a_value_or_date_typed_without_its_option_is_refused_naming_it(folder: Path, run) -> None:
+    assert run("add", "城建集团", "--id", "cj").exit_code == 0
+    before = customer_file(folder, "cj").read_bytes()
+    target = run("--lang", "zh", "target", "城建集团", "25万", "月底")
+    assert (target.exit_code, target.stderr.splitlines()[-1]) == (
+        2, "错误：多余的参数（25万 月底）；金额请用 --value 25万；日期请用 --by 月底")
+    advance = run("advance", "cj", "close", "5万")
+    assert advance.stderr.splitlines()[-1].endswith(" (5万); the value won is given with --value 5万")
+    visit = run("--lang", "zh", "visit", "cj", "见了王工")
+    assert visit.stderr.splitlines()[-1] == "错误：多余的参数（见了王工）；拜访的结果请用 --note '见了王工'，拜访目标用 --goal"
+    show = run("--lang", "zh", "show", "城建", "集团")
+    assert show.stderr.splitlines()[-1] == "错误：多余的参数（集团）；名称中有空格时要加引号，作为一个参数：'… 集团'"
+    assert customer_file(folder, "cj").read_bytes() == before
+
+
+def test_a_second_visit_on_one_day_says_it_counts_once(folder: Path, run) -> None:
+    run("add", "中建三局", "--id", "zj")
+    assert run("visit", "zj", "--goal", "上午见科长").stdout == "Logged a visit to 中建三局 on 2026-11-26.\n"
+    again = run("--lang", "zh", "visit", "zj", "--goal", "下午演示")
+    assert again.stdout == ("已记录 2026-11-26 拜访 中建三局。\n"
+                            "  （2026-11-26 已经拜访过中建三局：日客户拜访量中同一客户同一天只算一次）\n")

@@ -9,6 +9,9 @@ from salescli import forecast
 from salescli.config import DEFAULT_CATEGORIES, DEFAULT_PROBABILITIES
 from salescli.customer import Customer, customer_from_document
 from salescli.dimensions import Dimension
+from salescli.learning import DUE, HISTORY, NEW, UNDATED, Learned, MonthRecord, Tally
+from salescli.pricelist import PriceList, Product, Valuation
+from salescli.survival import BINS, Hazards
 from salescli.stages import Stage
 from salescli.workdays import Month, WorkCalendar
 
@@ -177,50 +180,58 @@ def test_breakdown_by_field() -> None:
     ]
 
 
-def _history() -> list[Customer]:
-    won = [make(f"w{n}", "bank", ("2026-01-01", "added", {}), ("2026-02-01", "won", {"value": 10})) for n in range(3)]
-    return won + [
-        make("l1", "bank", ("2026-01-01", "added", {}), ("2026-01-05", "stage", {"stage": "demo"}),
-             ("2026-02-01", "lost", {"reason": "x"})),
-        make("l2", "bank", ("2026-01-01", "added", {"stage": "needs"}), ("2026-02-01", "lost", {"reason": "x"})),
-        make("l3", "bank", ("2026-01-01", "added", {}), ("2026-02-01", "lost", {"reason": "x"})),
-        make("o1", "bank", ("2026-01-01", "added", {"stage": "demo"})),
-    ]
+def _learned(*, due: float, undated: float, new_per_day: float) -> Learned:
+    """A history model whose factors are these (one past month: November), with a constant daily win
+    hazard of 1%."""
+    days = CAL.count(Month(2026, 11))
+    tally = Tally()
+    tally.weighted[DUE], tally.won[DUE] = 100, 100 * due
+    tally.weighted[UNDATED], tally.won[UNDATED] = 100, 100 * undated
+    tally.won[NEW] = new_per_day * days
+    hazards = Hazards([0.01] * BINS, [0.0] * BINS, {}, {}, decided=10)
+    return Learned(TODAY, hazards, Valuation(average=Decimal(40000)), (MonthRecord(Month(2026, 11), days, tally, {}),),
+                   HISTORY, "none", "backtest", weights=DEFAULT_PROBABILITIES)
 
 
-def test_calibration_counts_decided_deals_that_reached_each_stage() -> None:
-    rates = {rate.stage: rate for rate in forecast.calibrate(_history(), DEFAULT_PROBABILITIES)}
-    # prospect: all 7 reached it, 6 are decided, 3 won
-    assert (rates[Stage.PROSPECT].reached, rates[Stage.PROSPECT].decided, rates[Stage.PROSPECT].won) == (7, 6, 3)
-    assert rates[Stage.PROSPECT].rate == 0.5
-    # needs: w1-3 (won, so through close), l1 (demo), l2 (needs), o1 (demo, open): 5 decided, 3 won
-    assert rates[Stage.NEEDS].rate == 0.6
-    # demo: w1-3, l1, o1 reached it; only 4 decided: not enough history
-    assert (rates[Stage.DEMO].decided, rates[Stage.DEMO].rate) == (4, None)
-    used = forecast.historical_probabilities(rates.values())
-    assert used[Stage.NEEDS] == 0.6 and used[Stage.DEMO] == DEFAULT_PROBABILITIES[Stage.DEMO]
+def test_the_history_model_adds_its_parts_to_what_is_won() -> None:
+    result = december(learned=_learned(due=0.5, undated=2.0, new_per_day=1000))
+    assert result.model == HISTORY
+    # due: a, 100,000 at demo: 50% × 0.5 (what due deals brought, against their weight)
+    assert [(line.customer.id, line.probability, line.weighted) for line in result.due] == [
+        ("a", 0.25, Decimal(25000))]
+    # undated: b, overdue since 5 Dec, 200,000 at objections: the chance of a win from 11 to 31 December
+    # (15 working days at 1% a day) × 2.0; d is due in January (not this month's), c's deals are won
+    (b,) = result.undated
+    assert (b.customer.id, b.reason) == ("b", None)
+    assert b.probability == pytest.approx((1 - 0.99 ** 15) * 2.0)
+    # new: 1,000 a working day × the 15 working days from 11 December
+    assert (result.new, result.new_days) == (Decimal(15000), 15)
+    assert result.parts() == {"won": Decimal(50000), DUE: Decimal(25000), UNDATED: b.weighted, NEW: Decimal(15000)}
+    assert result.expected_total == Decimal(50000 + 25000 + 15000) + b.weighted
+    assert result.omitted == ()  # nothing the history model cannot value is open this month
+    assert result.best_case_total == Decimal(100000)
 
 
-def test_backtest_rebuilds_past_forecasts_from_the_log() -> None:
-    history = [
-        # known on 1 Oct: 100,000 due 20 Oct at demo → forecast 50,000; won 90,000 on 18 Oct
-        make("x", "bank", ("2026-09-01", "added", {}), ("2026-09-15", "stage", {"stage": "demo"}),
-             ("2026-09-15", "target", {"value": 100000, "by": D("2026-10-20")}), ("2026-10-18", "won", {"value": 90000})),
-        # its target was set on 5 Oct, after the 1 Oct forecast; won 60,000 on 28 Oct
-        make("y", "bank", ("2026-09-01", "added", {}), ("2026-10-05", "target", {"value": 60000, "by": D("2026-10-25")}),
-             ("2026-10-28", "won", {"value": 60000})),
-        # known on 1 Nov: 80,000 due 15 Nov at objections → 56,000; lost on 20 Nov
-        make("z", "bank", ("2026-09-01", "added", {}), ("2026-10-10", "stage", {"stage": "objections"}),
-             ("2026-10-10", "target", {"value": 80000, "by": D("2026-11-15")}), ("2026-11-20", "lost", {"reason": "x"})),
-    ]
-    rows = forecast.backtest(history, [Month(2026, 10), Month(2026, 11), Month(2026, 12)], today=TODAY,
-                             calendar=CAL, probabilities=DEFAULT_PROBABILITIES, categories=DEFAULT_CATEGORIES)
-    assert [(str(r.month), r.forecast, r.best_case, r.actual, r.error, r.partial) for r in rows] == [
-        ("2026-10", Decimal(50000), Decimal(100000), Decimal(150000), Decimal(-100000), False),
-        ("2026-11", Decimal(56000), Decimal(80000), Decimal(0), Decimal(56000), False),
-        ("2026-12", Decimal(0), Decimal(0), Decimal(0), None, True),  # 10 Dec: not over, left out of the error
-    ]
-    assert rows[0].error_share == pytest.approx(-2 / 3)
-    assert rows[1].error_share is None
-    # |−100,000| and |56,000| over the 2 months that are over: 78,000
-    assert forecast.mean_absolute_error(rows) == (2, Decimal(78000))
+def test_the_history_model_names_every_deal_it_cannot_value() -> None:
+    odd = [make("n", "bank", ("2026-11-01", "added", {"stage": "demo"})),  # undated, valued at the average
+           make("s", "bank", ("2026-11-01", "added", {}), ("2026-11-05", "stage", {"stage": "service"}))]
+    result = forecast.month_forecast(odd, Month(2026, 12), today=TODAY, calendar=CAL,
+                                     probabilities=DEFAULT_PROBABILITIES, categories=DEFAULT_CATEGORIES,
+                                     learned=_learned(due=1, undated=1, new_per_day=0))
+    assert [(line.customer.id, line.value, line.source) for line in result.undated] == [
+        ("n", Decimal(40000), "average")]
+    assert [(line.customer.id, line.reason) for line in result.omitted] == [("s", forecast.NO_WON_EVENT)]
+
+
+def test_a_deal_without_a_target_value_is_valued_at_its_list_price() -> None:
+    priced = [make("p", "bank", ("2026-11-01", "added", {"stage": "demo", "product": "GTXPro"}),
+                   ("2026-11-02", "target", {"by": D("2026-12-28")}))]
+    prices = Valuation(PriceList({"GTX Pro": Product("GTX Pro", Decimal(4821))}))
+    result = forecast.month_forecast(priced, Month(2026, 12), today=TODAY, calendar=CAL,
+                                     probabilities=DEFAULT_PROBABILITIES, categories=DEFAULT_CATEGORIES,
+                                     valuation=prices)
+    assert [(line.value, line.source, line.weighted) for line in result.pipeline] == [
+        (Decimal(4821), "list price", Decimal("2410.50"))]
+    unpriced = forecast.month_forecast(priced, Month(2026, 12), today=TODAY, calendar=CAL,
+                                       probabilities=DEFAULT_PROBABILITIES, categories=DEFAULT_CATEGORIES)
+    assert [line.reason for line in unpriced.omitted] == [forecast.NO_VALUE]

@@ -6,7 +6,7 @@ from decimal import Decimal
 from hypothesis import given, strategies as st
 
 from salescli.customer import Status
-from salescli.listing import Columns, Filters, Row, funnel_order, select, sort_rows, summarize
+from salescli.listing import Columns, Filters, Others, Row, funnel_order, select, sort_rows, summarize
 from salescli.stages import Stage
 
 ROWS = st.builds(
@@ -59,25 +59,24 @@ def test_columns_hold_the_rows_they_were_made_of(rows: list[Row]) -> None:
 
 def _row(customer_id: str, stage: Stage | None, status: Status | None, value: str | None, *,
          open_deals: tuple[tuple[str, str | None], ...] = (), won: str | None = None,
-         won_deals: int = 0, lost_deals: int = 0, day: str | None = None) -> Row:
+         won_deals: int = 0, lost_deals: int = 0, day: str | None = None, deal_won: str | None = None) -> Row:
     return Row(customer_id, customer_id.upper(), stage.value if stage else None, status.value if status else None,
-               1, None, None, None, None, None, None, value, day, won, day, open_deals, won_deals, lost_deals)
+               1, None, None, None, None, None, None, value, day, won, day, open_deals, won_deals, lost_deals, deal_won)
 
 
-def test_the_summary_counts_open_deals_by_stage_and_sums_the_amounts() -> None:
+def test_the_summary_counts_each_row_once_and_the_other_deals_apart() -> None:
     rows = Columns.of([
         _row("a", Stage.DEMO, Status.OPEN, "48000", open_deals=(("demo", "48000"), ("needs", "2000.50"))),
         _row("b", Stage.DEMO, Status.OPEN, None, open_deals=(("demo", None),)),
-        _row("c", Stage.CLOSE, Status.WON, "9000", won="9000", won_deals=2, lost_deals=1),
+        _row("c", Stage.CLOSE, Status.WON, "9000", won="9000", won_deals=2, lost_deals=1, deal_won="6000"),
         _row("d", None, None, None),
     ])
     summary = summarize(rows)
-    assert summary.customers == 4
-    assert summary.open_by_stage == {Stage.NEEDS: 1, Stage.DEMO: 2}  # in the funnel's order
-    assert list(summary.open_by_stage) == [Stage.NEEDS, Stage.DEMO]
-    assert (summary.won, summary.lost) == (2, 1)
-    assert summary.open_value == Decimal("50000.50")  # 48,000 + 2,000.50
-    assert summary.won_value == Decimal("9000")
+    assert summary.customers == 4 == sum(summary.open_by_stage.values()) + summary.won + summary.lost + summary.none
+    assert summary.open_by_stage == {Stage.DEMO: 2}
+    assert (summary.won, summary.lost, summary.none) == (1, 0, 1)
+    assert (summary.open_value, summary.won_value) == (Decimal("48000"), Decimal("6000"))  # of the deals shown
+    assert summary.others == Others(open=1, won=1, lost=1, open_value=Decimal("2000.50"), won_value=Decimal("3000"))
 
 
 def test_filters_compare_days_and_amounts_as_such() -> None:

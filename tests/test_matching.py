@@ -65,3 +65,25 @@ def test_similar_names_before_adding_one() -> None:
     assert matching.similar(SAMPLE, "华建监理") == ([], [SAMPLE[3]])  # in pieces
     assert matching.similar(SAMPLE, "中建八局") == ([], [])  # one character apart: another firm
     assert matching.similar(SAMPLE, "长江监理") == ([], [])
+
+
+def test_a_name_with_one_character_wrong_is_suggested() -> None:
+    with pytest.raises(InvalidValue) as error:
+        matching.resolve(SAMPLE, "保丽华中")
+    assert str(error.value) == ("no customer matches '保丽华中' (did you mean 保利华中房地产有限公司 (baolihuazhong)?); "
+                                "`salescli list` shows them all")
+    with pytest.raises(InvalidValue, match=r"did you mean 武汉华建工程监理有限公司 \(wuhanhuajiangongchengjianli\)\?"):
+        matching.resolve(SAMPLE, "华建工程检理")
+
+
+def test_a_short_form_keeping_the_head_of_a_name_is_near() -> None:
+    long_name = C("zt5", "中铁大桥局集团第五工程有限公司")
+    assert matching.similar([*SAMPLE, long_name], "中铁大桥局五公司") == ([], [long_name])
+    assert matching.similar([*SAMPLE, long_name], "中铁大桥局八公司") == ([], [])  # 八 is not in the name
+
+
+def test_pairs_of_names_alike_in_a_folder() -> None:
+    folder = [*SAMPLE, C("zt5", "中铁大桥局集团第五工程有限公司"), C("zt5b", "中铁大桥局五公司"), C("zj8", "中建八局"),
+              C("zj1", "中建三局第一建设有限公司"), C("blhz", "保利华中"), C("ds2", "鼎盛地产")]
+    assert [(one.id, other.id) for one, other in matching.similar_pairs(folder)] == [
+        ("zhongjiansanju", "zj1"), ("baolihuazhong", "blhz"), ("zt5", "zt5b")]  # 鼎盛地产 twice: a duplicate name

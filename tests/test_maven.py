@@ -36,9 +36,15 @@ def _imported(source: Path, root: Path) -> Path:
                   "--date", "2016-10-01"],
                  ["sales_teams.csv", "--team"],
                  ["sales_pipeline.csv", "--deals", "--date", TODAY, "--stage-dates", "engage_date=approach",
-                  "--stage-map", STAGE_MAP]):
+                  "--stage-map", STAGE_MAP],
+                 ["products.csv", "--products"]):
         result = invoke(root, "import", str(source / args[0]), *args[1:], today=TODAY)
         assert result.exit_code == 0, result
+    # every product the open deals name is priced ("GTXPro" is products.csv's "GTX Pro")
+    shown = result.stdout.splitlines()
+    assert len(shown) == 2 and shown[0] == "columns not imported: series (name a place for them with --map COLUMN=FIELD)"
+    assert shown[1].endswith("products.csv: 7 products added to the price list in salescli.yaml, 0 there already, 0 "
+                             "kept as they were, 0 rows skipped")
     return root
 
 
@@ -91,12 +97,16 @@ def _check(source: Path, root: Path) -> None:
     assert _reported_rates(root, "owner") == _expected_rates(deals, lambda row: row["sales_agent"])
     assert _reported_rates(root, "product") == _expected_rates(deals, lambda row: row["product"])
 
-    # 2. imported history: a decided deal passed approach on its engage date
+    # 2. imported history: a decided deal passed approach on its engage date, and nothing between it and
+    # the close (a win is not credited with needs, demo and objections)
     rates = {rate["stage"]: rate for rate in json.loads(invoke(root, "forecast", "--calibrate", "--format", "json",
                                                               today=TODAY).stdout)}
     won, lost = theirs["won"], theirs["lost"]
     assert (rates["approach"]["reached"], rates["approach"]["decided"], rates["approach"]["won"]) == \
         (won + lost + theirs["approach"], won + lost, won)
+    assert [rates[stage]["reached"] for stage in ("needs", "demo", "objections")] == [0, 0, 0]
+    assert (rates["close"]["reached"], rates["close"]["won"]) == (won, won)
+    assert rates["approach"]["to_won"] == won / (won + lost)
 
     # won value per month
     by_month: dict[str, Decimal] = defaultdict(Decimal)
@@ -107,11 +117,20 @@ def _check(source: Path, root: Path) -> None:
                                today=TODAY).stdout)
     assert {row["month"]: row["won"] for row in months if row["won"]} == {m: int(v) for m, v in by_month.items()}
 
-    # 6. the forecast names every open deal it leaves out: here every one (no target dates)
-    december = json.loads(invoke(root, "forecast", "--month", "2017-12", "--format", "json", today=TODAY).stdout)
-    assert december["omitted"]["by_reason"] == {"no target date": {"deals": theirs["prospect"] + theirs["approach"],
-                                                                   "value": 0}}
+    # 6. the stage-weighted forecast names every open deal it leaves out: here every one (no target dates),
+    # each at its list price
+    prices = {row["product"].replace(" ", ""): Decimal(row["sales_price"]) for row in _rows(source / "products.csv")}
+    open_deals = [row for row in deals if row["deal_stage"] in ("Prospecting", "Engaging")]
+    december = json.loads(invoke(root, "forecast", "--month", "2017-12", "--model", "stages", "--format", "json",
+                                 today=TODAY).stdout)
+    assert december["omitted"]["by_reason"] == {"no target date": {
+        "deals": len(open_deals), "value": int(sum(prices[row["product"].replace(" ", "")] for row in open_deals))}}
     assert december["pipeline"]["deals"] == []
+    # the history model weights each of them by its chance instead (none left on 31 December: 0)
+    history = json.loads(invoke(root, "forecast", "--month", "2017-12", "--model", "history", "--format", "json",
+                                today=TODAY).stdout)
+    assert len(history["undated"]["deals"]) == len(open_deals) and history["omitted"]["deals"] == []
+    assert {deal["value_from"] for deal in history["undated"]["deals"]} == {"list price"}
 
 
 def test_the_readme_commands_on_a_slice_of_maven(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,3 +150,20 @@ def test_the_readme_commands_on_a_slice_of_maven(tmp_path: Path, monkeypatch: py
 @pytest.mark.skipif(not FULL.is_dir(), reason="the whole Maven sample is only on the project's machine")
 def test_the_readme_commands_on_the_whole_of_maven(tmp_path: Path) -> None:
     _check(FULL, tmp_path / "maven")
+    # the forecast beats both naive forecasts over June–December 2017, each made as the folder stood on its
+    # eve; the naive ones' errors are those of a count of the CSV
+    deals = [row for row in _rows(FULL / "sales_pipeline.csv") if row["account"] and row["deal_stage"] == "Won"]
+    won = {month: sum((Decimal(row["close_value"]) for row in deals if row["close_date"][:7] == month), Decimal(0))
+           for month in [f"2017-{number:02d}" for number in range(1, 13)]}
+    months = sorted(won)[5:]
+    last = statistics.mean(float(abs(won[months[at - 1] if at else "2017-05"] - won[month]) / won[month])
+                           for at, month in enumerate(months))
+    keys = sorted(won)
+    three = statistics.mean(float(abs(sum(won[keys[keys.index(month) - back]] for back in (1, 2, 3)) / 3
+                                      - won[month]) / won[month]) for month in months)
+    data = json.loads(invoke(tmp_path / "maven", "forecast", "--backtest", "7", "--month", "2018-01", "--format",
+                             "json", today="2018-01-01").stdout)
+    accuracy = data["accuracy"]["(all)"]
+    assert accuracy["last_month"]["mape"] == pytest.approx(last) and round(last, 2) == 0.39
+    assert accuracy["mean_of_three"]["mape"] == pytest.approx(three, abs=1e-6) and round(three, 2) == 0.22
+    assert accuracy["forecast"]["months"] == 7 and accuracy["forecast"]["mape"] < 0.15

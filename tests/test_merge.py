@@ -1,12 +1,20 @@
 """The merge driver: the pure merge, and real `git merge` of real branches in temporary repos."""
 
+import os
+import shutil
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
+from typing import Callable
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from salescli import gitops
+from salescli.gitops import driver_command
 from salescli.merge import MergeResult, merge_texts
 from tests.conftest import customer_file, invoke
 
@@ -109,7 +117,9 @@ def test_a_real_conflict_is_marked_and_check_names_it(repo: Path) -> None:
     merged = git(repo, "merge", "--no-edit", "rep-b")
     assert merged.returncode != 0
     text = path.read_text(encoding="utf-8")
-    assert "<<<<<<< ours\narea: 武昌" in text and "=======\narea: 汉阳\n>>>>>>> theirs\n" in text
+    assert "\n<<<<<<< ours\narea: 武昌      # 区域" in text  # their line as they wrote it, comment too
+    assert "=======\narea: 汉阳      # 区域: the part of town you visit it in; visits in one area go on one day\n" \
+           ">>>>>>> theirs\n" in text
     result = invoke(repo, "check")
     assert result.exit_code == 1 and "unresolved merge conflict about `area`" in result.stdout
 
@@ -117,7 +127,7 @@ def test_a_real_conflict_is_marked_and_check_names_it(repo: Path) -> None:
 def test_git_setup_writes_attributes_once(repo: Path) -> None:
     invoke(repo, "git-setup")
     assert (repo / ".gitattributes").read_text() == "customers/*.yaml merge=salescli\n"
-    assert "merge-file %O %A %B %P" in git(repo, "config", "merge.salescli.driver").stdout
+    assert git(repo, "config", "merge.salescli.driver").stdout == driver_command(sys.executable) + "\n"
 
 
 # ---- the log merged against the common ancestor ----------------------------------------------
@@ -220,7 +230,7 @@ def test_a_fresh_clone_registers_the_driver_and_a_pull_keeps_a_deletion(clones: 
     first = invoke(rep_c, "visit", "zj", "--note", "C 回访", today="2026-11-20")  # C's first command in the clone
     assert first.stderr.startswith("salescli: registered its merge driver for customers/*.yaml in this clone's "
                                    "git config, as .gitattributes asks")
-    assert "merge-file %O %A %B %P" in _git(rep_c, "config", "merge.salescli.driver").stdout
+    assert _git(rep_c, "config", "merge.salescli.driver").stdout == driver_command(sys.executable) + "\n"
     assert invoke(rep_c, "list").stderr == ""  # said once
     _git(rep_c, "commit", "-qam", "C visits")
     pulled = _pull(rep_c)
@@ -279,8 +289,257 @@ def test_two_clones_of_one_data_repo_merge_on_pull(clones: tuple[Path, Path]) ->
 
 
 def test_a_conflicting_event_is_named_by_what_it_has() -> None:
-    from salescli.merge import _label
+    from salescli.merge import event_label as _label
 
     assert _label({"date": date(2026, 9, 1), "event": "visit"}) == "log: the 2026-09-01 visit event"
     assert _label({"date": date(2026, 9, 1), "note": "no kind given"}) == "log: the event of 2026-09-01"
     assert _label("not a mapping") == "log: an event"
+
+
+# ---- issue 22's scenarios, through a real `git merge` and the registered driver -----------------
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _merge(repo: Path, ours: Callable[[Path], object], theirs: Callable[[Path], object], *, driver: str | None = None,
+           path: str | None = None) -> subprocess.CompletedProcess:
+    """Rep B's change on a branch, rep A's on main, then A merges B's branch (A is ours), with `driver`
+    registered (salescli's commands register their own) and `path` as PATH."""
+    git(repo, "checkout", "-qb", "rep-b")
+    theirs(repo)
+    assert git(repo, "commit", "-qam", "rep b").returncode == 0
+    git(repo, "checkout", "-q", "main")
+    ours(repo)
+    assert git(repo, "commit", "-qam", "rep a").returncode == 0
+    if driver is not None:
+        assert git(repo, "config", "merge.salescli.driver", driver).returncode == 0
+    return subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "merge", "--no-edit",
+                           "rep-b"], capture_output=True, text=True, env={**os.environ, "PATH": path or os.environ["PATH"]})
+
+
+POSTCODE = "  postcode:     # 邮编\n"
+
+
+@pytest.mark.parametrize("deleting", ["ours", "theirs"])
+def test_a_key_deleted_on_one_side_and_set_on_the_other_is_marked_and_named(repo: Path, deleting: str) -> None:
+    path = customer_file(repo, "zj")
+    delete = lambda repo: _edit(path, POSTCODE, "")  # noqa: E731
+    set_it = lambda repo: invoke(repo, "set", "zj", "contact.postcode=430000")  # noqa: E731
+    merged = _merge(repo, *((delete, set_it) if deleting == "ours" else (set_it, delete)))
+    assert merged.returncode == 1 and "conflict in customers/zj.yaml: contact.postcode" in merged.stderr
+    text = path.read_text(encoding="utf-8")
+    value = '  postcode: "430000" # 邮编\n'
+    marked = f"<<<<<<< ours\n=======\n{value}>>>>>>> theirs\n" if deleting == "ours" else \
+        f"<<<<<<< ours\n{value}=======\n>>>>>>> theirs\n"
+    assert f"  phone:        # 联系电话\n{marked}\n# ---- 2." in text  # where the key was, nothing else marked
+    check = invoke(repo, "check")
+    line = text.splitlines().index("<<<<<<< ours") + 1
+    assert check.exit_code == 1
+    assert check.stdout == (f"{path}:{line}:1: unresolved merge conflict about `contact.postcode`: keep one side, "
+                            "delete the <<<<<<< ======= >>>>>>> lines\n")
+    listed = invoke(repo, "list")  # a command that reads the file says why it skips it
+    assert listed.stderr.startswith(f"warning: skipped {path}:{line}:1: unresolved merge conflict about "
+                                    "`contact.postcode`")
+
+
+def test_comments_changed_on_both_sides_are_both_kept_and_a_comment_in_the_log_stays(repo: Path) -> None:
+    path = customer_file(repo, "zj")
+    invoke(repo, "set", "zj", "owner=李明")
+    git(repo, "commit", "-qam", "owner")
+    owner = "owner: 李明     # 负责人: the rep who owns this customer\n"
+
+    def ours(repo: Path) -> None:
+        _edit(path, owner, "owner: 李明     # 负责人：李明管到年底\n")
+        invoke(repo, "visit", "zj", "--note", "A 拜访", today="2026-11-20")
+
+    def theirs(repo: Path) -> None:
+        _edit(path, owner, "owner: 李明     # 他下月调走\n")
+        invoke(repo, "visit", "zj", "--note", "B 拜访", today="2026-11-21")
+        _edit(path, "note: B 拜访}\n", "note: B 拜访}  # a comment\n# 王工说下周定\n")
+
+    merged = _merge(repo, ours, theirs)
+    assert merged.returncode == 0, merged.stderr
+    text = path.read_text(encoding="utf-8")
+    assert "owner: 李明     # 负责人：李明管到年底  # 他下月调走\n" in text
+    assert text.endswith("- {date: 2026-11-20, event: visit, note: A 拜访}\n"
+                         "- {date: 2026-11-21, event: visit, note: B 拜访}  # a comment\n# 王工说下周定\n")
+    assert invoke(repo, "check", today="2026-11-26").exit_code == 0
+
+
+def test_a_profile_conflict_marks_that_key_alone_and_the_log_and_key_people_still_merge(repo: Path) -> None:
+    path = customer_file(repo, "zj")
+    invoke(repo, "person", "zj", "王强", "--title", "科长")
+    git(repo, "commit", "-qam", "a key person")
+
+    def ours(repo: Path) -> None:
+        invoke(repo, "person", "zj", "张伟", "--mobile", "13900000000")
+        invoke(repo, "person", "zj", "王强", "--hobbies", "钓鱼")
+        invoke(repo, "set", "zj", "field=bank")
+        invoke(repo, "visit", "zj", "--note", "A 拜访", today="2026-11-20")
+
+    def theirs(repo: Path) -> None:
+        invoke(repo, "person", "zj", "李娟", "--title", "预算员")
+        invoke(repo, "set", "zj", "field=房地产")
+        invoke(repo, "visit", "zj", "--note", "B 拜访", today="2026-11-19")
+
+    merged = _merge(repo, ours, theirs)
+    assert merged.returncode == 1
+    assert "salescli merge: conflict in customers/zj.yaml: field (changed differently on both sides)" in merged.stderr
+    text = path.read_text(encoding="utf-8")
+    assert text.count("<<<<<<< ours\n") == 1
+    assert "\n<<<<<<< ours\nfield: bank     # 领域: real-estate 房地产企业" in text
+    assert "=======\nfield: real-estate # 领域: real-estate 房地产企业" in text
+    people = ("  - {name: 王强, title: 科长, hobbies: 钓鱼}\n  - {name: 张伟, mobile: \"13900000000\"}\n"
+              "  - {name: 李娟, title: 预算员}\n")
+    assert people in text
+    assert text.endswith("- {date: 2026-11-19, event: visit, note: B 拜访}\n"
+                         "- {date: 2026-11-20, event: visit, note: A 拜访}\n")
+    resolved = text.replace(text[text.index("<<<<<<< ours\n"):text.index("=======\n") + 8], "")
+    path.write_text(resolved.replace(">>>>>>> theirs\n", ""), encoding="utf-8")  # theirs taken
+    check = invoke(repo, "check", today="2026-11-26")
+    assert check.stdout == (f"{path}: git has not finished merging this file (no conflict markers are left in it): "
+                            "make it right, then `git add` it (or `git rm` it to delete it) and `git commit`\n")
+    git(repo, "add", str(path))
+    assert invoke(repo, "check", today="2026-11-26").exit_code == 0
+
+
+def test_key_people_changed_on_both_sides_merge_person_by_person(repo: Path) -> None:
+    path = customer_file(repo, "zj")
+    for name in ("王强", "刘洋"):
+        invoke(repo, "person", "zj", name, "--title", "科长")
+    git(repo, "commit", "-qam", "key people")
+
+    def ours(repo: Path) -> None:
+        invoke(repo, "person", "zj", "王强", "--mobile", "13900000000")
+        invoke(repo, "person", "zj", "张伟")
+
+    def theirs(repo: Path) -> None:
+        invoke(repo, "person", "zj", "刘洋", "--remove")
+        invoke(repo, "person", "zj", "李娟")
+
+    merged = _merge(repo, ours, theirs)
+    assert merged.returncode == 0, merged.stderr
+    people = yaml.safe_load(path.read_text(encoding="utf-8"))["trust"]["people"]
+    assert people == [{"name": "王强", "title": "科长", "mobile": "13900000000"}, {"name": "张伟"}, {"name": "李娟"}]
+
+
+def test_a_key_person_changed_differently_on_both_sides_is_marked_alone(repo: Path) -> None:
+    path = customer_file(repo, "zj")
+    for name in ("王强", "刘洋"):
+        invoke(repo, "person", "zj", name, "--title", "科长")
+    git(repo, "commit", "-qam", "key people")
+    merged = _merge(repo, lambda repo: invoke(repo, "person", "zj", "王强", "--title", "处长"),
+                    lambda repo: invoke(repo, "person", "zj", "王强", "--title", "局长"))
+    assert merged.returncode == 1
+    text = path.read_text(encoding="utf-8")
+    assert ("<<<<<<< ours\n  - {name: 王强, title: 处长}\n=======\n  - {name: 王强, title: 局长}\n>>>>>>> theirs\n"
+            "  - {name: 刘洋, title: 科长}\n") in text
+    assert "unresolved merge conflict about `trust.people: 王强`" in invoke(repo, "check").stdout
+
+
+def _two_visits(repo: Path, **options: str) -> subprocess.CompletedProcess:
+    return _merge(repo, lambda repo: invoke(repo, "visit", "zj", "--note", "A 拜访", today="2026-11-20"),
+                  lambda repo: invoke(repo, "visit", "zj", "--note", "B 拜访", today="2026-11-21"), **options)
+
+
+def test_a_driver_whose_install_is_gone_falls_back_to_salescli_on_path(repo: Path) -> None:
+    merged = _two_visits(repo, driver=driver_command("/gone/venv/bin/python3"),
+                         path=f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}")
+    assert merged.returncode == 0, merged.stderr
+    assert customer_file(repo, "zj").read_text(encoding="utf-8").endswith(
+        "- {date: 2026-11-20, event: visit, note: A 拜访}\n- {date: 2026-11-21, event: visit, note: B 拜访}\n")
+
+
+def test_a_driver_that_cannot_run_at_all_leaves_both_sides_in_markers(repo: Path, tmp_path: Path) -> None:
+    bare = tmp_path / "bin"  # git, and no salescli
+    bare.mkdir()
+    (bare / "git").symlink_to(shutil.which("git") or "git")
+    path = f"{bare}{os.pathsep}/usr/bin{os.pathsep}/bin"
+    assert shutil.which("salescli", path=path) is None
+    merged = _two_visits(repo, driver=driver_command("/gone/venv/bin/python3"), path=path)
+    assert merged.returncode == 1
+    assert "salescli merge: salescli could not run (reinstalled?), so git merged 'customers/zj.yaml' line by line" \
+        in merged.stderr
+    text = customer_file(repo, "zj").read_text(encoding="utf-8")
+    assert ("<<<<<<< customers/zj.yaml (ours)\n- {date: 2026-11-20, event: visit, note: A 拜访}\n"
+            "=======\n- {date: 2026-11-21, event: visit, note: B 拜访}\n>>>>>>> customers/zj.yaml (theirs)\n") in text
+    assert "unresolved merge conflict about `log: the 2026-11-20 visit event`" in invoke(repo, "check").stdout
+
+
+def test_every_command_registers_again_a_driver_that_cannot_run(repo: Path) -> None:
+    git(repo, "config", "merge.salescli.driver", "'/gone/venv/bin/python3' -m salescli merge-file %O %A %B %P")
+    first = invoke(repo, "list")
+    assert first.stderr == ("salescli: registered its merge driver again in this clone's git config: the one "
+                            "registered had no fallback for when salescli cannot run.\n")
+    assert git(repo, "config", "merge.salescli.driver").stdout == driver_command(sys.executable) + "\n"
+    git(repo, "config", "merge.salescli.driver", driver_command("/gone/venv/bin/python3"))
+    assert invoke(repo, "show", "zj").stderr == ("salescli: registered its merge driver again in this clone's git "
+                                                 "config: the one registered runs /gone/venv/bin/python3, which is "
+                                                 "gone.\n")
+    assert invoke(repo, "list").stderr == ""  # said once
+    assert _two_visits(repo).returncode == 0
+
+
+# ---- any two reps' edits: nothing is lost, and the driver never falls back -------------------------
+
+RICH = """# 客户档案
+name: 中建三局
+area: 汉口           # 区域
+owner: 李明          # 负责人
+contact:
+  person: 王强       # 主要联系人
+  phone:             # 联系电话
+  postcode:          # 邮编
+trust:
+  people:            # 关键人物
+  - {name: 王强, title: 科长}
+  - {name: 刘洋}
+log:
+- {date: 2026-09-01, event: added}
+- {date: 2026-10-01, event: visit, note: 初访}
+- {date: 2026-10-05, event: note, note: 要报价}
+"""
+
+EDITS: list[tuple[str, str]] = [  # (what a rep does, as a text edit of RICH: old → new)
+    ("area: 汉口           # 区域", "area: {word}           # 区域"),
+    ("owner: 李明          # 负责人", "owner: 李明          # {word}"),
+    ("  phone:             # 联系电话\n", ""),
+    ("  postcode:          # 邮编", "  postcode: '{number}'   # 邮编"),
+    ("  - {name: 王强, title: 科长}", "  - {name: 王强, title: {word}}"),
+    ("  - {name: 刘洋}\n", ""),
+    ("  - {name: 刘洋}\n", "  - {name: 刘洋}\n  - {name: {word}}  # {word}\n"),
+    ("- {date: 2026-10-01, event: visit, note: 初访}\n", ""),
+    ("note: 要报价}", "note: {word}}"),
+    ("note: 要报价}", "note: 要报价}  # {word}"),
+    ("log:\n", "# {word}\nlog:\n"),
+]
+
+
+@st.composite
+def _side(draw: st.DrawFn) -> tuple[str, list[str]]:
+    """One rep's version of RICH: some of EDITS made, and visits appended; and the visits' notes."""
+    text = RICH
+    for old, new in draw(st.lists(st.sampled_from(EDITS), max_size=4, unique=True)):
+        if old in text:
+            text = text.replace(old, new.replace("{word}", draw(st.sampled_from(["甲", "乙", "丙"]))).replace(
+                "{number}", draw(st.sampled_from(["430000", "430070"]))), 1)
+    notes = draw(st.lists(st.text("拜访回报价", min_size=1, max_size=3), max_size=3, unique=True))
+    days = draw(st.lists(st.integers(1, 28), min_size=len(notes), max_size=len(notes)))
+    visits = sorted(zip(days, notes))
+    text += "".join(f"- {{date: 2026-11-{day:02d}, event: visit, note: {note}}}\n" for day, note in visits)
+    return text, [f"note: {note}}}" for _day, note in visits]
+
+
+@settings(max_examples=40, deadline=None)
+@given(ours=_side(), theirs=_side())
+def test_two_reps_edits_merge_without_loss(ours: tuple[str, list[str]], theirs: tuple[str, list[str]]) -> None:
+    (mine, my_visits), (other, their_visits) = ours, theirs
+    result = merge_texts(RICH, mine, other, line_merge=gitops.line_merge)  # (never UnsafeMerge: no line merge)
+    for text, visits in ((mine, my_visits), (other, their_visits)):
+        assert all(visit in result.text for visit in visits)  # every visit either rep logged
+        comments = [line.split("#", 1)[1] for line in text.splitlines() if "#" in line and line not in RICH]
+        assert all(comment in result.text for comment in comments)  # every comment either rep wrote or changed
+    assert ("<<<<<<< ours\n" in result.text) == bool(result.conflicts)

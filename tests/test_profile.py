@@ -76,14 +76,16 @@ def test_changes_from_assignments() -> None:
 def test_changes_refuse_what_cannot_be_set() -> None:
     with pytest.raises(InvalidValue, match="unknown field 'tender.no'.*--custom keeps a field of your own"):
         profile.changes(["tender.no=1"], vocabularies=BUILTIN, today=TODAY)
-    with pytest.raises(InvalidValue, match="`id` cannot be set"):
+    with pytest.raises(InvalidValue, match="the id cannot be set"):
         profile.changes(["id=x"], vocabularies=BUILTIN, today=TODAY)
     with pytest.raises(InvalidValue, match="salescli person"):
         profile.changes(["trust.people=王强"], vocabularies=BUILTIN, today=TODAY)
     with pytest.raises(InvalidValue, match="is not KEY=VALUE"):
         profile.changes(["phone"], vocabularies=BUILTIN, today=TODAY)
-    with pytest.raises(InvalidValue, match="cannot be a key"):
+    with pytest.raises(InvalidValue, match="the log cannot be set"):
         profile.changes(["log.x=1"], custom=True, vocabularies=BUILTIN, today=TODAY)
+    with pytest.raises(InvalidValue, match="cannot be a key"):
+        profile.changes(["x..y=1"], custom=True, vocabularies=BUILTIN, today=TODAY)
 
 
 def test_problems_found_in_files() -> None:

@@ -52,7 +52,8 @@ def test_a_broken_file_is_reported_and_the_others_are_read(folder: Path, monkeyp
     read = repository.read_all(datafolder.DataFolder(folder))
     assert [c.id for c in read.customers] == ["a"]
     assert [str(problem) for problem in read.problems] == [
-        "customers/b.yaml:4:1: did not find expected ',' or '}' (YAML syntax: fix the file here)",
+        "customers/b.yaml:3:3: a `{…}` is not closed: end it with `}` on the same line, and put a value holding a "
+        "comma or ': ' in quotes",
         "customers/c.yaml:3:43: unknown stage 'demoo' (did you mean 'demo'?); use one of: prospect, prepare, "
         "approach, needs, demo, objections, close, service",
         "customers/d.yaml: not UTF-8 text (byte 6); save the file as UTF-8",

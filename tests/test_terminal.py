@@ -44,8 +44,11 @@ def test_list_fits_the_terminal_and_says_what_it_left_out(columns: int) -> None:
     hidden = [line for line in lines if " hidden: " in line]
     assert len(hidden) == 1 and hidden[0].endswith("--wide shows all)")
     assert lines[0].split()[:2] == (["name", "stage"] if columns == 80 else ["id", "name"])
-    summary = " | ".join(lines[-3:] if columns == 80 else lines[-2:])  # broken into lines where it must be
-    assert summary.startswith("35 customers | prospect 4") and summary.endswith("open pipeline 2,170,500 CNY")
+    start = next(index for index, line in enumerate(lines) if line.startswith("35 customers"))
+    summary = " | ".join(lines[start:start + 4] if columns == 80 else lines[start:start + 2])  # broken where it must be
+    assert len(lines) == start + (4 if columns == 80 else 2)
+    assert summary.startswith("35 customers | prospect 4") and summary.endswith(
+        "open pipeline 2,170,500 CNY | their other deals: won 2 (290,000)")
     assert "城建职业学院造价教研室" in "\n".join(lines)
 
 

@@ -76,36 +76,57 @@ def test_a_wrong_language_is_refused_before_serving(sample: Path, started: list[
 
 
 class _Server:
-    port = 43210
-
-    def serve_forever(self) -> None:
+    def run(self) -> None:
         raise KeyboardInterrupt
 
-    def server_close(self) -> None:
+    def close(self) -> None:
         pass
 
 
 def test_what_it_says_at_start(sample: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Bound to any address, it prints the addresses a phone can open (not 0.0.0.0) and a QR code of
+    the sign-in link."""
     import webbrowser
 
-    import werkzeug.serving
-
-    bound: list[tuple[Any, ...]] = []
+    served: list[Any] = []
     opened: list[str] = []
     monkeypatch.setattr(serving, "_listen", lambda host, port: socket.create_server(("127.0.0.1", 0)))
-    monkeypatch.setattr(werkzeug.serving, "make_server", lambda *args, **kw: bound.append(args) or _Server())
+    monkeypatch.setattr(serving, "_server", lambda app, listening: served.append(listening.getsockname()) or _Server())
+    monkeypatch.setattr(serving, "_routed", lambda family: "192.168.1.23")
+    monkeypatch.setattr(serving, "_named", lambda: ["127.0.1.1", "10.0.0.5", "192.168.1.23"])
     monkeypatch.setattr(webbrowser, "open", opened.append)
     serving.serve(serving.Options(root=sample, host="0.0.0.0", port=0, read_only=True, password="t0ken",
                                   token="t0ken", loopback=False))
-    assert bound[0][0] == "0.0.0.0"
+    port = served[0][1]
+    link = f"http://192.168.1.23:{port}/login?token=t0ken"
     assert capsys.readouterr().out == (
-        f"salescli web: the pipeline of {sample} at http://0.0.0.0:43210/ (Ctrl-C stops it).\n"
+        "Reading the customer files (the first time in a big folder this takes a while)…\n"
+        f"salescli web: the pipeline of {sample} at http://192.168.1.23:{port}/ (Ctrl-C stops it).\n"
+        f"  also at http://10.0.0.5:{port}/\n"
         "Read-only: the page shows the files and writes nothing.\n"
         "Other machines can reach 0.0.0.0: every page asks for the password first.\n"
-        "No --password was given, so the password is this token: t0ken "
-        "(or open http://0.0.0.0:43210/login?token=t0ken).\n"
+        f"No --password was given, so the password is this token: t0ken (or open {link}).\n"
+        f"Scan this with the phone's camera to open {link}:\n"
+        f"{serving.qr_code(link)}\n"
         "Stopped.\n")
-    assert opened == ["http://0.0.0.0:43210/login?token=t0ken"]
+    assert opened == [link]
+
+
+def test_the_qr_code_holds_the_link() -> None:
+    import segno
+
+    code = serving.qr_code("http://192.168.1.23:8765/login?token=abc")
+    rows = code.splitlines()
+    expected = segno.make("http://192.168.1.23:8765/login?token=abc", error="m", micro=False)
+    width, height = expected.symbol_size(border=4)
+    assert len(rows) == (height + 1) // 2 and all(len(row) == width for row in rows)  # two modules a character
+    assert set(code) <= {"█", "▀", "▄", " ", "\n"}
+
+
+def test_a_loopback_host_is_printed_as_it_is() -> None:
+    assert serving.reachable("127.0.0.1") == ["127.0.0.1"]
+    assert serving.reachable("::1") == ["::1"]
+    assert serving.reachable("192.0.2.7") == ["192.0.2.7"]
 
 
 def test_a_port_in_use_is_a_clear_error(sample: Path) -> None:
@@ -126,14 +147,20 @@ def test_other_commands_never_import_flask() -> None:
     assert done.stdout == "[]\n"
 
 
-@pytest.mark.skipif(not Path(SALESCLI).exists(), reason="salescli is not installed")
-def test_the_installed_command_serves_the_board(sample: Path) -> None:
+def _installed_server(sample: Path) -> subprocess.Popen[str]:
+    """`salescli web` as a rep starts it, in the sample folder, on any free port."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("SALESCLI_")}
     environment["SALESCLI_CACHE_DIR"] = os.environ["SALESCLI_CACHE_DIR"]
-    server = subprocess.Popen([SALESCLI, "--today", "2026-11-26", "web", "--no-open", "--port", "0"], cwd=sample,
-                              env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen([SALESCLI, "--today", "2026-11-26", "web", "--no-open", "--port", "0"], cwd=sample,
+                            env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.mark.skipif(not Path(SALESCLI).exists(), reason="salescli is not installed")
+def test_the_installed_command_serves_the_board(sample: Path) -> None:
+    server = _installed_server(sample)
     try:
         assert server.stdout is not None
+        assert server.stdout.readline().startswith("Reading the customer files")
         first = server.stdout.readline()
         found = re.fullmatch(r"salescli web: the pipeline of (.+) at (http://127\.0\.0\.1:\d+/) \(Ctrl-C stops it\)\.\n",
                              first)
@@ -154,3 +181,25 @@ def test_the_installed_command_serves_the_board(sample: Path) -> None:
         server.send_signal(signal.SIGINT)
         out, err = server.communicate(timeout=20)
     assert (server.returncode, out, err) == (0, "Stopped.\n", "")
+
+
+@pytest.mark.skipif(not Path(SALESCLI).exists(), reason="salescli is not installed")
+def test_the_installed_command_refuses_a_request_without_a_host(sample: Path) -> None:
+    server = _installed_server(sample)
+    try:
+        assert server.stdout is not None
+        server.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:(\d+)/", server.stdout.readline())
+        assert found
+        for request in (b"GET / HTTP/1.1\r\nHost: \r\nConnection: close\r\n\r\n",
+                        b"GET / HTTP/1.0\r\n\r\n"):
+            with socket.create_connection(("127.0.0.1", int(found.group(1))), timeout=20) as connection:
+                connection.sendall(request)
+                answer = b""
+                while chunk := connection.recv(65536):
+                    answer += chunk
+            assert answer.split(b"\r\n")[0].upper().endswith(b"400 BAD REQUEST"), answer[:200]
+            assert b"The request names no host" in answer
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.communicate(timeout=20)

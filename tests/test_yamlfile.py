@@ -109,9 +109,9 @@ def test_load_refuses_aliases_and_python_tags(loader: type) -> None:
 def test_syntax_errors_carry_line_and_column(loader: type) -> None:
     with pytest.raises(yamlfile.YamlProblem) as problem:
         yamlfile.load("name: A\nlog:\n- {date: 2026-01-01\n", loader=loader)
-    assert problem.value.line == 4
-    assert "expected ',' or '}'" in problem.value.message
-    assert problem.value.message.endswith("(YAML syntax: fix the file here)")
+    assert (problem.value.line, problem.value.column) == (3, 3)  # where the `{` not closed opens
+    assert problem.value.message == ("a `{…}` is not closed: end it with `}` on the same line, and put a value "
+                                     "holding a comma or ': ' in quotes")
 
 
 def test_set_values_fills_a_template_and_keeps_comments() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import os
+import re
 import sys
 from decimal import Decimal
 from typing import Any, Callable, Iterable, Optional, Sequence, TypeVar
@@ -19,6 +20,7 @@ from salescli.stages import Stage
 from salescli.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 
 def session(ctx: typer.Context) -> Session:
@@ -52,6 +54,47 @@ def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, st
 
 CUSTOMER_HELP = N_("The customer: its id, the start of its id, or part of its name (中文 too).")
 CUSTOMER = typer.Argument(..., metavar="CUSTOMER", help=CUSTOMER_HELP, autocompletion=complete_customer)
+
+
+def interactive() -> bool:
+    """Whether a person can be asked (stdin is a terminal); scripts are never asked."""
+    return sys.stdin.isatty()
+
+
+def confirm(question: str, *, default: bool) -> bool:
+    """A yes/no question in a terminal, in the language spoken: [y/N], or [是/否] taking 是, 否, y, n."""
+    from salescli import i18n
+
+    if i18n.language() == "en":
+        return typer.confirm(question, default=default)
+    choices = _("[yes/NO]") if not default else _("[YES/no]")
+    yes, no = {"y", "yes", "是", "是的", "对", "好"}, {"n", "no", "否", "不", "不是"}
+    while True:
+        answer = typer.prompt(f"{question} {choices}", default="", show_default=False, prompt_suffix=" ")
+        folded = answer.strip().casefold()
+        if folded == "":
+            return default
+        if folded in yes or folded in no:
+            return folded in yes
+        typer.echo(_("Answer yes or no."), err=True)
+
+
+def zero_close_asked(write: Callable[[bool], T], *, force: bool) -> T:
+    """`write(force)`; a close for 0 it refuses (ZeroValue) is asked about in a terminal and made when
+    confirmed, and refused in a script (unless --force)."""
+    from salescli.api import ZeroValue
+
+    try:
+        return write(force)
+    except ZeroValue:
+        if force or not interactive():
+            raise
+        if not confirm(_("The value won would be 0. Record the close all the same?"), default=False):
+            raise InvalidValue(_("nothing recorded")) from None
+        return write(True)
+
+
+FORCE_HELP = N_("Record a close worth 0 (refused otherwise: the amount was most likely left out).")
 
 
 def with_field_options(fields: Sequence[Field], *, after: str) -> Callable[[F], F]:
@@ -126,16 +169,15 @@ def add_customer(s: Session, name: str, options: dict[str, Any]) -> Customer:
     Folder.add."""
     from salescli.api import NearName
 
-    ask, new = sys.stdin.isatty() and not options["no_input"], options["new"]
+    ask, new = interactive() and not options["no_input"], options["new"]
     try:
         s.check_name(name, new=new)
     except NearName as near:
         if not ask:
             raise
-        if not typer.confirm(_("{name} may already be in the folder as {listed}. Add it as a new customer "
-                               "anyway?").format(name=name, listed=joined((beside(c.name, c.id)
-                                                                          for c in near.matches[:5]), "; ")),
-                             default=False):
+        if not confirm(_("{name} may already be in the folder as {listed}. Add it as a new customer "
+                         "anyway?").format(name=name, listed=joined((beside(c.name, c.id) for c in near.matches[:5]),
+                                                                    "; ")), default=False):
             raise InvalidValue(_("nothing added")) from None
         new = True
     fields = {field.key: text for field, text in field_values(ADD_FIELDS, options).items()}
@@ -219,3 +261,79 @@ def referral_reminder(customer: Customer) -> str:
         "  · Record the project's other parties (甲方 owner, 乙方 contractor, 监理 supervisor): "
         "salescli site {project} --client … --contractor … --supervisor …"
     ).format(customer=customer.name, id=customer.id, project=customer.get("project") or "PROJECT")
+
+
+# ---- refusals that name what the rep meant ---------------------------------------------------
+
+_EXTRA = re.compile(r"Got unexpected extra arguments? ?(?:\(s\))? \((?P<arguments>.*)\)$")
+
+
+def hinting(hint: Callable[[list[str]], str | None]) -> type:
+    """A command class whose refusal of arguments it does not take ends with `hint(those arguments)`,
+    naming the option the rep meant (`target 城建集团 25万` → --value 25万)."""
+    from typer._click.exceptions import UsageError
+    from typer.core import TyperCommand
+
+    class Hinting(TyperCommand):
+        def parse_args(self, ctx: Any, args: list[str]) -> Any:
+            try:
+                return super().parse_args(ctx, args)
+            except UsageError as error:
+                found = _EXTRA.match(error.message)
+                said = hint(found.group("arguments").split(" ")) if found else None
+                if said:  # (no ASCII brackets in a hint: the message's own are matched to translate it)
+                    error.message += _("; ") + said
+                raise
+
+    return Hinting
+
+
+def _kind(word: str) -> str | None:
+    """'amount' or 'date' when `word` reads as one (as `--value` or `--by` would take it), else None."""
+    from datetime import date
+
+    from salescli.parsing import parse_date, parse_money
+
+    try:
+        parse_money(word)
+        return "amount"
+    except InvalidValue:
+        pass
+    try:
+        parse_date(word, today=date.today())
+        return "date"
+    except InvalidValue:
+        return None
+
+
+def target_hint(extra: list[str]) -> str | None:
+    """`target 城建集团 25万 月底`: the value and the date are options."""
+    said = {"amount": _("an amount is given with --value {word}"), "date": _("a date is given with --by {word}")}
+    hints = [said[kind].format(word=word) for word in extra if (kind := _kind(word))]
+    return _("; ").join(hints) or None
+
+
+def advance_hint(extra: list[str]) -> str | None:
+    """`advance 中建 close 5万`, `advance 中建 lost 选了别家`."""
+    word = extra[0]
+    if _kind(word) == "amount":
+        return _("the value won is given with --value {word}").format(word=word)
+    return _("a note is given with --note '{text}', the reason a deal was lost with --reason '{text}'").format(
+        text=" ".join(extra))
+
+
+def visit_hint(extra: list[str]) -> str | None:
+    """`visit 中建 见了王工`: what came of it is --note; a date --date or --next."""
+    kind = _kind(extra[0])
+    if kind == "amount":
+        return _("an amount is given with --target {word} for the close target, or --value {word} with --stage "
+                 "close").format(word=extra[0])
+    if kind == "date":
+        return _("the visit's day is given with --date {word}, the next visit's with --next {word}").format(
+            word=extra[0])
+    return _("what came of the visit is given with --note '{text}', its goal with --goal").format(text=" ".join(extra))
+
+
+def name_hint(extra: list[str]) -> str | None:
+    """`show 中建 三局`: a name with a space is one argument in quotes."""
+    return _("a name with spaces is one argument: put it in quotes, '… {rest}'").format(rest=" ".join(extra))

@@ -6,12 +6,13 @@ from typing import Optional
 
 import typer
 
-from salescli.commands import CUSTOMER, referral_reminder, session
+from salescli.commands import (CUSTOMER, FORCE_HELP, advance_hint, hinting, referral_reminder, session,
+                               zero_close_asked)
 from salescli.pipeline import describe
 
 
 def register(app: typer.Typer) -> None:
-    app.command("advance")(advance)
+    app.command("advance", cls=hinting(advance_hint))(advance)
 
 
 def advance(
@@ -32,6 +33,7 @@ def advance(
         None, "--new-deal", metavar="NAME", help="Start a further deal (a repeat sale); '' numbers it."
     ),
     future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Move a customer's deal to the next stage, or to the stage named; close it won, or lost.
 
@@ -48,8 +50,9 @@ def advance(
       salescli advance 中建 needs --new-deal 2027升级
     """
     s = session(ctx)
-    move = s.advance(customer, stage, value=value, reason=reason, note=note, date=when, deal=deal, reopen=reopen,
-                     new_deal=new_deal, future=future)
+    move = zero_close_asked(lambda forced: s.advance(
+        customer, stage, value=value, reason=reason, note=note, date=when, deal=deal, reopen=reopen,
+        new_deal=new_deal, future=future, force=forced), force=force)
     typer.echo(describe(move))
     if move.won:
         typer.echo(referral_reminder(move.customer))

@@ -10,7 +10,8 @@ import typer
 from salescli import datafolder
 from salescli.commands import session
 from salescli.errors import EXIT_DATA, DataError, display_path
-from salescli.i18n import ngettext
+from salescli.checks import SIMILAR_NAME
+from salescli.i18n import _, ngettext
 from salescli.render import check_format
 
 
@@ -25,9 +26,9 @@ def check(
     """Check every customer file: YAML syntax, unknown stage/field/size/role/channel/source values
     (with the closest valid one), invalid or future dates, log events out of order, won events
     without a value, referrers that do not exist, duplicate ids or names, file names that do not
-    match their id, unresolved merge conflicts, keys given twice (YAML hides the first), dates and
-    amounts out of range, and files that cannot be read (not UTF-8, a FIFO, a looping link). Exits 1
-    when it finds any: use it as a git pre-commit hook or in CI.
+    match their id, unresolved merge conflicts (and files git has not finished merging), keys given
+    twice (YAML hides the first), dates and amounts out of range, and files that cannot be read (not
+    UTF-8, a FIFO, a looping link). Exits 1 when it finds any: use it as a git pre-commit hook or in CI.
 
     Examples:
 
@@ -37,18 +38,24 @@ def check(
     """
     s = session(ctx)
     check_format(fmt, ("text", "json"))
-    problems = s.check()
+    found = s.check()
+    problems = [problem for problem in found if problem.code != SIMILAR_NAME]
+    alike = len(found) - len(problems)  # warnings: two firms may well have names alike
     if fmt == "json":
-        typer.echo(json.dumps([_json(problem) for problem in problems], ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([_json(problem) for problem in found], ensure_ascii=False, indent=2))
     else:
-        for problem in problems:
-            typer.echo(str(problem))
+        for problem in found:
+            typer.echo(str(problem) if problem.code != SIMILAR_NAME else _("{place} (a warning)").format(place=problem))
         files = len({problem.path for problem in problems})
         count = len(datafolder.customer_names(s.folder.customers))
         typer.echo(ngettext("{problems} problem in {files} of {count} files", "{problems} problems in {files} of "
                             "{count} files", len(problems)).format(problems=len(problems), files=files, count=count)
                    if problems else ngettext("{count} file checked: no problems", "{count} files checked: no problems",
                                              count).format(count=count), err=bool(problems))
+        if alike:
+            typer.echo(ngettext("{count} name is like another customer's (a warning: check exits 0 for it)",
+                                "{count} names are like other customers' (warnings: check exits 0 for them)",
+                                alike).format(count=alike), err=True)
     if problems:
         raise typer.Exit(EXIT_DATA)
 

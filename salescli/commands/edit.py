@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from salescli import checks, filecheck, repository, safefile
-from salescli.commands import CUSTOMER, session
+from salescli.commands import CUSTOMER, hinting, name_hint, session
 from salescli.errors import EXIT_DATA, DataError, InvalidValue
 from salescli.i18n import _
 from salescli.session import Session
@@ -22,7 +22,7 @@ MOST_ROUNDS = 20
 
 
 def register(app: typer.Typer) -> None:
-    app.command("edit")(edit)
+    app.command("edit", cls=hinting(name_hint))(edit)
 
 
 def edit(
@@ -45,25 +45,26 @@ def edit(
     path = s.path_of(found)
     original = safefile.read_text(path)
     known = set(map(_key, _problems(s, path, original)))  # what was wrong already: an edit need not mend it
-    draft, note = original, ""
+    draft = original
+    shown: list[tuple[int | None, str]] = []  # the problems put above the draft in the editor
     for _round in range(MOST_ROUNDS):
-        edited = _run_editor(note + draft, found.id)
+        edited = _run_editor(_note(shown) + draft, found.id)
         if edited is None:  # saved in another encoding: the draft as it was, with the problem on top
-            note = _note([(None, _("the editor saved the file in another encoding; save it as UTF-8"))])
+            shown = [(None, _("the editor saved the file in another encoding; save it as UTF-8"))]
             continue
         if edited == original:
             typer.echo(_("No changes."))
             return
-        if note and edited == draft:  # handed back as it was: the rep gives up
-            _give_up(draft, path)
+        if shown and edited == draft:  # handed back as it was: the rep gives up
+            _give_up(draft, path, shown)
         problems = [problem for problem in _problems(s, path, edited) if _key(problem) not in known]
         if not problems:
             repository.replace_customer(path, original, edited)
             s.wrote(path, _("edit {customer}").format(customer=found.name))
             typer.echo(_("Saved {file}.").format(file=s.shown(path)))
             return
-        draft, note = edited, _note([(problem.line, problem.message) for problem in problems])
-    _give_up(draft, path)
+        draft, shown = edited, [(problem.line, problem.message) for problem in problems]
+    _give_up(draft, path, shown)
 
 
 def _problems(s: Session, path: Path, text: str) -> list[DataError]:
@@ -77,7 +78,8 @@ def _problems(s: Session, path: Path, text: str) -> list[DataError]:
     mine = checks.identifying(result.document, path.stem)
     if mine is not None and mine.referrer is not None and mine.referrer not in others:
         others[mine.referrer] = None  # customer files that did not load still count as existing ids
-    across = checks.across({**others, path.stem: mine})[path.stem]
+    across = [finding for finding in checks.across({**others, path.stem: mine})[path.stem]
+              if finding.code != checks.SIMILAR_NAME]  # (a warning, which `check` says: no reason to refuse a save)
     return found + [filecheck.located(finding, path, text) for finding in across]
 
 
@@ -87,6 +89,8 @@ def _key(problem: DataError) -> tuple[str, str]:
 
 def _note(problems: list[tuple[int | None, str]]) -> str:
     """The lines put above a draft that was not saved: what is wrong, at which line of the editor."""
+    if not problems:
+        return ""
     lines = [MARK + _("NOT SAVED: fix this and save; quit without changing anything to give up.")]
     offset = len(lines) + len(problems)
     lines += [MARK + (message if line is None else _("line {line}: {problem}").format(line=line + offset,
@@ -130,10 +134,15 @@ def _editor() -> list[str]:
     raise InvalidValue(_("no editor found: set $EDITOR (e.g. export EDITOR=nano)"))
 
 
-def _give_up(draft: str, path: Path) -> None:
+def _give_up(draft: str, path: Path, problems: list[tuple[int | None, str]]) -> None:
+    """Keep the draft, and say why it was not saved: the problems the editor was last shown, at their
+    lines in the draft (in a script the editor is a program: nobody read them there)."""
     handle, name = tempfile.mkstemp(prefix=f"salescli-{path.stem}-unsaved-", suffix=".yaml")
     with os.fdopen(handle, "w", encoding="utf-8", newline="") as file:
         file.write(draft)
     typer.echo(_("Not saved: {file} is as it was. Your draft is kept in {draft}.").format(file=path.name, draft=name),
                err=True)
+    for line, message in problems:
+        typer.echo("  " + (message if line is None else _("line {line}: {problem}").format(line=line, problem=message)),
+                   err=True)
     raise typer.Exit(EXIT_DATA)

@@ -1,4 +1,5 @@
-"""`salescli forecast`: the month's won, weighted and best-case figures, the open deals left out, and 产值公式."""
+"""`salescli forecast`: the month's won, weighted and best-case figures, what each part of the model
+adds, the open deals left out, 产值公式 beside them; other views: months, breakdowns, calibration, backtest."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from typing import Any, Optional, Sequence
 
 import typer
 
-from salescli import forecast as core, i18n
+from salescli import backtest as testing, calibration as calibrating, forecast as core, i18n
 from salescli.commands import session, stages_in_chinese
 from salescli.dimensions import dimension as find_dimension, unmatched
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext
+from salescli.history import DUE, NEW, UNDATED
+from salescli.learning import HISTORY, RUN_RATE_MONTHS, Factors
 from salescli.parsing import format_money, parse_money
-from salescli.render import check_format, plain, render, text_width
+from salescli.pricelist import AVERAGE, LIST_PRICE, TARGET
+from salescli.render import check_format, plain, render, table, text_width
 from salescli.session import Session
 from salescli.workdays import Month
 
@@ -32,22 +36,31 @@ def forecast(
     months: Optional[int] = typer.Option(None, "--months", metavar="N", max=120,
                                          help="A table of N months from --month."),
     by: Optional[str] = typer.Option(None, "--by", metavar="DIM",
-                                     help="Break the month down by owner, product, manager, office or a profile "
-                                          "key (channel, field, area, needs.scope …)."),
+                                     help="Break the month (or, with --backtest, the backtest: owner only) down by "
+                                          "owner, product, manager, office or a profile key (channel, field, area, "
+                                          "needs.scope …); by owner, each rep's quota and gap."),
     quota: Optional[str] = typer.Option(None, "--quota", metavar="AMOUNT",
                                         help="Visits per day needed to reach AMOUNT (60万, 600000), and the gap."),
     window: int = typer.Option(core.DEFAULT_WINDOW, "--window", metavar="DAYS", max=36_500,
                                help="Working days of history the formula measures."),
-    calibrate: bool = typer.Option(False, "--calibrate", help="Your stage-to-win rates beside the configured ones."),
+    calibrate: bool = typer.Option(False, "--calibrate",
+                                   help="How your deals went through each stage: reached, on to the next, won, "
+                                        "median days, beside the configured probability."),
     use_history: bool = typer.Option(False, "--use-history", help="Weight deals by your historical rates."),
     backtest: Optional[int] = typer.Option(None, "--backtest", metavar="N", max=120,
-                                           help="What the forecast said on the 1st of each of the last N months."),
+                                           help="Each of the last N months forecast as the folder stood on its eve, "
+                                                "beside what it won and two naive forecasts, with the errors."),
+    model: Optional[str] = typer.Option(None, "--model", metavar="MODEL",
+                                        help="auto, stages or history (default: salescli.yaml's forecast: model, "
+                                             "else auto: the one your own backtest shows better)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
-    """Forecast a month: deals won, the weighted pipeline and best case, the open deals it leaves
-    out and why (overdue, no target date, no value, at the close without a won event), and the
-    output formula 产值 = visits/day × working days × close probability × average deal value.
-    Close probability: of the customers visited in the window, the share that won a deal.
+    """Forecast a month: deals won, what the open deals should bring, the deals left out and why,
+    and the output formula 产值 = visits/day × working days × close probability × average deal
+    value beside it. Two models: `stages` weights the deals due in the month by their stage;
+    `history` adds what your own history teaches (how often targets slip, the chance an undated
+    deal closes by its stage and age, the deals not in the pipeline yet). By default salescli uses
+    the one your own backtest shows closer to what was won, and says which.
 
     Examples:
 
@@ -55,9 +68,11 @@ def forecast(
       salescli forecast --month                 # this month
       salescli forecast --month 2026-12 --quota 60万
       salescli forecast --months 3
-      salescli forecast --by owner              # or manager, office, product, needs.scope …
+      salescli forecast --by owner              # each rep's figures, quota and gap
       salescli forecast --calibrate
-      salescli forecast --backtest 6 --format csv
+      salescli forecast --backtest 12           # how good the forecast has been
+      salescli forecast --backtest 6 --by owner --format csv
+      salescli forecast --model stages          # the stage-weighted forecast alone
     """
     s = session(ctx)
     check_format(fmt, FORMATS)
@@ -66,12 +81,12 @@ def forecast(
     chosen = s.month(month)
     customers = s.customers()
     rates = s.calibration() if calibrate or use_history else []
-    probabilities = core.historical_probabilities(rates) if use_history else dict(s.config.probabilities)
-    plan = _Plan(s, customers, probabilities, window, fmt)
+    probabilities = calibrating.historical_probabilities(rates) if use_history else dict(s.config.probabilities)
+    plan = _Plan(s, customers, probabilities, window, fmt, model)
     if calibrate:
         plan.show_calibration(rates)
     elif backtest is not None:
-        plan.show_backtest(chosen, backtest)
+        plan.show_backtest(chosen, backtest, by, use_history=use_history)
     elif months is not None:
         plan.show_months(chosen, months)
     elif by is not None:
@@ -84,12 +99,13 @@ class _Plan:
     """Computes what was asked and prints it in the chosen format."""
 
     def __init__(self, s: Session, customers: Sequence[Any], probabilities: dict[Any, float], window: int,
-                 fmt: str) -> None:
+                 fmt: str, model: str | None) -> None:
         self.s, self.customers, self.probabilities, self.window, self.fmt = s, customers, probabilities, window, fmt
+        self.model = model
 
     def month(self, month: Month) -> core.MonthForecast:
         return self.s.forecast(month, probabilities=self.probabilities, window=self.window,
-                               customers=self.customers).month
+                               customers=self.customers, model=self.model).month
 
     def show_month(self, month: Month, quota: Decimal | None) -> None:
         result = self.month(month)
@@ -101,58 +117,84 @@ class _Plan:
             typer.echo("\n".join(_month_text(result, self.s, quota)))
 
     def show_months(self, month: Month, count: int) -> None:
-        records = [_month_summary(one.month) for one in self.s.forecasts(
-            month, count, probabilities=self.probabilities, window=self.window, customers=self.customers)]
-        self._emit(records, ["month", "working_days", "won", "weighted", "best_case", "expected", "capacity",
+        results = [one.month for one in self.s.forecasts(month, count, probabilities=self.probabilities,
+                                                         window=self.window, customers=self.customers,
+                                                         model=self.model)]
+        records = [_month_summary(one) for one in results]
+        if self.fmt == "table" and results:
+            typer.echo(_model_line(results[0]))
+        self._emit(records, ["month", "working_days", "won", "weighted", "new", "best_case", "expected", "capacity",
                              "omitted_deals", "omitted"],
-                   title=_("Months (omitted: open deals left out; those overdue or undated in the current month's "
-                           "row)"), counts=["omitted_deals"])
+                   title=_("Months (new: deals not in the pipeline yet; omitted: open deals left out)"),
+                   counts=["omitted_deals"])
 
     def show_breakdown(self, month: Month, by: str) -> None:
         dimension = find_dimension(by, self.s.config.team)
         result = self.month(month)
         groups = core.breakdown(result, dimension)
-        warning = unmatched(dimension, [group.key for group in groups])
+        warning = unmatched(dimension, [group.key for group in groups if not group.not_attributed])
         if warning:
             self.s.warn_once(warning)
-        records = [{by: self._label(dimension.key, group.key), **{k: v for k, v in group.__dict__.items()
-                                                               if k != "key"}}
-                   for group in groups]
-        self._emit(records, [by, "deals", "won", "weighted", "best_case", "omitted"],
-                   title=_("Forecast {month} by {dimension} (as of {today})").format(
-                       month=month, today=self.s.today,
-                       dimension=by if self.s.language == "en" else i18n.titles([by], self.s.language)[by]))
+        quotas = dimension.key == "owner"
+        records = [self._group_record(by, dimension.key, group, quotas) for group in groups]
+        keys = [by, "deals", "won", "weighted", "new", "expected", "best_case", "omitted"] + \
+            (["quota", "gap"] if quotas else [])
+        if self.fmt == "table":
+            typer.echo(_model_line(result))
+        self._emit(records, keys, title=_("Forecast {month} by {dimension} (as of {today})").format(
+            month=month, today=self.s.today,
+            dimension=by if self.s.language == "en" else i18n.titles([by], self.s.language)[by]))
 
-    def show_calibration(self, rates: list[core.StageRate]) -> None:
+    def _group_record(self, by: str, key: str, group: core.Group, quotas: bool) -> dict[str, Any]:
+        label = _("(new deals, not by {dimension})").format(dimension=by) if group.not_attributed else \
+            self._label(key, group.key)
+        record = {by: label, "deals": group.deals, "won": group.won, "weighted": group.weighted, "new": group.new,
+                  "expected": group.expected, "best_case": group.best_case, "omitted": group.omitted}
+        if quotas:
+            member = self.s.config.team.member(group.key)
+            quota = member.quota if member else None
+            record.update(quota=quota, gap=None if quota is None else max(quota - group.expected, Decimal(0)))
+        return record
+
+    def show_calibration(self, rates: list[calibrating.StageRate]) -> None:
+        table_ = self.fmt == "table"
         records = [{"stage": rate.stage.value, "中文": rate.stage.zh, "reached": rate.reached,
+                    "to_next": _rate_text(rate.to_next, rate.left) if table_ else rate.to_next,
                     "decided": rate.decided, "won": rate.won,
-                    "history": _rate_text(rate.rate) if self.fmt == "table" else rate.rate,
-                    "configured": _rate_text(rate.configured) if self.fmt == "table" else rate.configured}
+                    "to_won": _rate_text(rate.to_won, rate.decided) if table_ else rate.to_won,
+                    "median_days": _days_text(rate.median_days) if table_ else rate.median_days,
+                    "history": _rate_text(rate.rate) if table_ else rate.rate,
+                    "configured": _rate_text(rate.configured) if table_ else rate.configured}
                    for rate in rates]
-        self._emit(records, ["stage", "中文", "reached", "decided", "won", "history", "configured"],
-                   title=_("Stage-to-win rates from your history (a stage needs {count} decided deals)").format(
-                       count=core.MIN_HISTORY), counts=["won"])
+        self._emit(records, ["stage", "中文", "reached", "to_next", "decided", "won", "to_won", "median_days", "history",
+                             "configured"],
+                   title=_("Your stages, from the logged stage events (to next: of the deals that left the stage, "
+                           "the share that moved on; history: the share won, once {count} deals decide it)").format(
+                       count=calibrating.MIN_HISTORY), counts=["won"])
 
-    def show_backtest(self, month: Month, count: int) -> None:
-        rows = self.s.backtest(month, count, probabilities=self.probabilities, customers=self.customers)
-        table = self.fmt == "table"
-        records = [{"month": str(row.month), "deals": row.deals, "forecast": row.forecast,
-                    "best_case": row.best_case, "actual": row.actual,
-                    "error": _("partial") if table and row.partial else row.error,
-                    "error_pct": _percent(row.error_share) if table else row.error_share, "partial": row.partial}
-                   for row in rows]
-        self._emit(records, ["month", "deals", "forecast", "best_case", "actual", "error", "error_pct"]
-                   + ([] if table else ["partial"]),
-                   title=_("Backtest: the weighted forecast on the 1st of each month, as the log stood then, "
-                           "beside what was won"))
-        if table:
-            months_over, error = core.mean_absolute_error(rows)
-            partial = sum(row.partial for row in rows)
-            typer.echo(_("Mean absolute error over {count} months that are over: {error}").format(
-                count=months_over, error=_money(error) if error is not None else "—")
-                + (ngettext(" ({count} month not over yet: partial, left out)",
-                            " ({count} months not over yet: partial, left out)", partial).format(count=partial)
-                   if partial else ""))
+    def show_backtest(self, month: Month, count: int, by: str | None, *, use_history: bool) -> None:
+        if by is not None and find_dimension(by, self.s.config.team).key != "owner":
+            raise InvalidValue(_("the backtest breaks down by owner only (--by owner)"))
+        rows = self.s.backtest(month, count, probabilities=self.probabilities, customers=self.customers,
+                               use_history=use_history, by_owner=by is not None, model=self.model)
+        groups = sorted({row.group for row in rows}, key=lambda group: (group is None, group or ""))
+        if self.fmt == "json":
+            typer.echo(json.dumps(plain({"months": [_backtest_record(row) for row in rows],
+                                         "accuracy": {_group_key(group): _accuracy_json(group, rows) for group in groups},
+                                         "compared": _("the months that are over and that every method forecast")}),
+                                  ensure_ascii=False, indent=2))
+            return
+        records = [_backtest_record(row, table=self.fmt == "table") for row in rows]
+        keys = (["owner"] if by else []) + ["month", "forecast", "actual", "error_pct", "last_month", "mean_of_three",
+                                            "model"] + ([] if self.fmt == "table" else [
+                                                "won", DUE, UNDATED, NEW, "partial", "why"])
+        self._emit(records, keys, title=_("Backtest: each month forecast as the folder stood on its eve (rates learned "
+                                          "from the deals decided by then), beside what it won and two naive "
+                                          "forecasts: last month, and the mean of the last three"))
+        if self.fmt == "table":
+            for group in groups:
+                typer.echo("")
+                typer.echo("\n".join(_accuracy_text(group, rows)))
 
     def _emit(self, records: list[dict[str, Any]], keys: list[str], *, title: str | None = None,
               counts: Sequence[str] = ()) -> None:
@@ -172,26 +214,66 @@ class _Plan:
         return key
 
 
-_DEAL_KEYS = ["section", "customer_id", "customer", "deal", "stage", "category", "value", "date",
+# ---- the model and its parts ----------------------------------------------------------------------
+
+_MODELS = {"stages": N_("stage-weighted"), HISTORY: N_("history")}
+_SEASONS = {"none": N_("no season"), "quarter": N_("by month of the quarter"), "year": N_("by month of the year")}
+
+
+def _model_name(result: core.MonthForecast) -> str:
+    learned = result.learned
+    name = _(_MODELS[result.model])
+    if result.model == HISTORY and learned is not None:
+        name += _(" ({season})").format(season=_(_SEASONS[learned.season]))
+    return name
+
+
+def _model_line(result: core.MonthForecast) -> str:
+    """Which model made the forecast, and why it was chosen."""
+    learned = result.learned
+    name = _model_name(result)
+    if learned is None or learned.chosen_by == "settings":
+        return _("Model: {model} (set in salescli.yaml or with --model)").format(model=name)
+    if learned.chosen_by == "history":
+        return _("Model: {model} — too little history to compare the models yet (it takes three months from your "
+                 "first win)").format(model=name)
+    errors = learned.errors
+    history = errors.get(f"{HISTORY}:{learned.season}")
+    return ngettext("Model: {model}, chosen by your own backtest over {count} month: mean error {history} a month "
+                    "for the history model, {stages} for the stage-weighted one",
+                    "Model: {model}, chosen by your own backtest over {count} months: mean error {history} a month "
+                    "for the history model, {stages} for the stage-weighted one", learned.judged_months).format(
+        model=name, count=learned.judged_months, history=_money(_decimal(history)),
+        stages=_money(_decimal(errors.get("stages"))))
+
+
+def _decimal(value: float | None) -> Decimal | None:
+    return None if value is None else Decimal(str(round(value)))
+
+
+# ---- one month ------------------------------------------------------------------------------------
+
+_DEAL_KEYS = ["section", "customer_id", "customer", "deal", "stage", "category", "value", "value_from", "date",
               "probability", "weighted", "reason"]
 
 
 def _deal_record(section: str, line: core.DealLine) -> dict[str, Any]:
     return {"section": section, "customer_id": line.customer.id, "customer": line.customer.name,
             "deal": line.deal.name, "stage": line.deal.stage.value, "category": line.category,
-            "value": line.value, "date": line.when, "probability": line.probability,
+            "value": line.value, "value_from": line.source, "date": line.when, "probability": line.probability,
             "weighted": None if line.reason else line.weighted, "reason": line.reason}
 
 
 def _deal_records(result: core.MonthForecast) -> list[dict[str, Any]]:
     return [_deal_record(section, line)
-            for section, lines in (("won", result.won), ("pipeline", result.pipeline), ("omitted", result.omitted))
+            for section, lines in (("won", result.won), ("pipeline", result.due), ("undated", result.undated),
+                                   ("omitted", result.omitted))
             for line in lines]
 
 
 def _month_summary(result: core.MonthForecast) -> dict[str, Any]:
     return {"month": str(result.month), "working_days": result.working_days, "won": result.won_total,
-            "weighted": result.weighted_total, "best_case": result.best_case_total,
+            "weighted": result.weighted_total, "new": result.new, "best_case": result.best_case_total,
             "expected": result.expected_total, "capacity": result.formula.capacity,
             "omitted_deals": len(result.omitted), "omitted": result.omitted_total}
 
@@ -217,20 +299,39 @@ def _formula_json(formula: core.Formula) -> dict[str, Any]:
     }
 
 
+def _model_json(result: core.MonthForecast) -> dict[str, Any]:
+    learned = result.learned
+    found: dict[str, Any] = {"name": result.model}
+    if learned is not None:
+        found.update(season=learned.season, chosen_by=learned.chosen_by, judged_months=learned.judged_months,
+                     errors=dict(learned.errors), learned_from_months=[str(record.month) for record in learned.records],
+                     decided_deals=learned.hazards.decided, average_won_value=learned.valuation.average)
+    if result.factors is not None:
+        found["factors"] = {DUE: round(result.factors.due, 4), UNDATED: round(result.factors.undated, 4),
+                            "new_per_working_day": round(result.factors.new_per_day, 2),
+                            "months": result.factors.months}
+    return found
+
+
 def _month_json(result: core.MonthForecast, s: Session, probabilities: dict[Any, float],
                 quota: Decimal | None) -> dict[str, Any]:
     deals = _deal_records(result)
+    parts = result.parts()
     document: dict[str, Any] = {
         "month": str(result.month), "today": result.today, "currency": s.config.currency,
         "working_days": result.working_days,
+        "model": _model_json(result),
         "won": {"deals": [d for d in deals if d["section"] == "won"], "total": result.won_total},
         "pipeline": {"deals": [d for d in deals if d["section"] == "pipeline"],
-                     "weighted": result.weighted_total, "best_case": result.best_case_total},
+                     "weighted": parts[DUE], "best_case": result.best_case_total},
+        "undated": {"deals": [d for d in deals if d["section"] == "undated"], "weighted": parts[UNDATED]},
+        "new": parts[NEW],
         "omitted": {"deals": [d for d in deals if d["section"] == "omitted"], "total": result.omitted_total,
                     "by_reason": {reason: {"deals": count, "value": value}
                                   for reason, (count, value) in result.by_reason().items()},
                     "listed_in_the_current_month": result.elsewhere},
         "expected": result.expected_total,
+        "parts": parts,
         "categories": result.by_category(),
         "probabilities": {stage.value: p for stage, p in probabilities.items()},
         "formula": _formula_json(result.formula),
@@ -245,18 +346,26 @@ def _month_json(result: core.MonthForecast, s: Session, probabilities: dict[Any,
 def _month_text(result: core.MonthForecast, s: Session, quota: Decimal | None) -> list[str]:
     currency = s.config.currency
     lines = [_("Forecast {month} · as of {today} · {days} working days").format(
-        month=result.month, today=result.today, days=result.working_days), ""]
+        month=result.month, today=result.today, days=result.working_days), _model_line(result), ""]
     lines += _section(_("Won in {month}").format(month=result.month), result.won, s, won=True)
     lines.append(_("  total won {value} {currency}").format(value=_money(result.won_total), currency=currency))
     lines.append("")
     lines += _section(_("Pipeline due in {month} (open deals, target date in the month)").format(month=result.month),
-                      result.pipeline, s)
-    lines.append(_("  weighted {weighted} · best case {best_case} · expected (won + weighted) {expected} {currency}")
+                      result.due, s)
+    parts = result.parts()
+    lines.append(_history_due(result) if result.model == HISTORY else
+                 _("  weighted {weighted} · best case {best_case} · expected (won + weighted) {expected} {currency}")
                  .format(weighted=_money(result.weighted_total), best_case=_money(result.best_case_total),
                          expected=_money(result.expected_total), currency=currency))
     categories = result.by_category()
     lines.append(_("  categories: {categories}").format(
         categories=" · ".join(f"{_category(name)} {_money(total)}" for name, total in categories.items())))
+    if result.model == HISTORY:
+        lines += ["", *_history_beyond_due(result, s), "",
+                  _("Expected {month}: {expected} {currency} = won {won} + due {due} + undated {undated} + new {new}")
+                  .format(month=result.month, expected=_money(result.expected_total), currency=currency,
+                          won=_money(parts["won"]), due=_money(parts[DUE]), undated=_money(parts[UNDATED]),
+                          new=_money(parts[NEW]))]
     lines.append("")
     lines += _omitted_text(result, s)
     lines.append("")
@@ -266,13 +375,45 @@ def _month_text(result: core.MonthForecast, s: Session, quota: Decimal | None) -
     return lines
 
 
+def _past_months(factors: Factors) -> str:
+    return ngettext("{count} past month", "{count} past months", factors.months).format(count=factors.months)
+
+
+def _history_due(result: core.MonthForecast) -> str:
+    """The due deals' line in the history model: their stage weights × how much such deals brought."""
+    assert result.factors is not None
+    return _("  weighted {weighted} · best case {best_case} — stage probability × {factor}: what deals due in a "
+             "month have brought in it, over {months}").format(
+        weighted=_money(result.parts()[DUE]), best_case=_money(result.best_case_total),
+        factor=f"{result.factors.due:.2f}", months=_past_months(result.factors))
+
+
+def _history_beyond_due(result: core.MonthForecast, s: Session) -> list[str]:
+    """What the history model adds beyond the due deals: the undated deals' chances, the new deals."""
+    factors, learned = result.factors, result.learned
+    assert factors is not None and learned is not None
+    parts, months = result.parts(), _past_months(factors)
+    lines = _section(_("Open without a target date in {month}, or overdue: the chance of a win within the month "
+                       "by stage and age").format(month=result.month), result.undated, s, undated=True)
+    lines.append(_("  weighted {weighted} — the chance learned from {decided} decided deals, × {factor} (how well "
+                   "it held over {months})").format(weighted=_money(parts[UNDATED]), decided=learned.hazards.decided,
+                                                  factor=f"{factors.undated:.2f}", months=months))
+    lines.append("")
+    lines.append(_("Not in the pipeline yet: {new} — {rate} a working day × {days} working days to come (what deals "
+                   "opened later or due later won a working day, over the latest {count} of {months})").format(
+        new=_money(parts[NEW]), rate=_money(Decimal(str(round(factors.new_per_day)))), days=result.new_days,
+        count=min(RUN_RATE_MONTHS, factors.months), months=months))
+    return lines
+
+
 SHOWN_DEALS = 30  # a table longer than this is cut; --format csv or json lists every deal
 
 
 _WHAT_TO_DO = {
     core.OVERDUE: N_("the target date passed: move the target or close the deal"),
     core.NO_DATE: N_("set a target date with `salescli target CUSTOMER --by DATE`"),
-    core.NO_VALUE: N_("set a target value with `salescli target CUSTOMER --value AMOUNT`"),
+    core.NO_VALUE: N_("set a target value with `salescli target CUSTOMER --value AMOUNT`, or the product's "
+                      "price with `salescli price`"),
     core.NO_WON_EVENT: N_("record the close with `salescli advance CUSTOMER close --value AMOUNT`"),
 }
 _REASONS = {  # why an open deal is left out, as the table and the text say it (JSON and CSV: the core's key)
@@ -283,6 +424,8 @@ _REASONS = {  # why an open deal is left out, as the table and the text say it (
 }
 _CATEGORIES = {"closed": C_("category", "closed"), "commit": C_("category", "commit"),
                "best_case": C_("category", "best case"), "pipeline": C_("category", "pipeline")}
+_SOURCES = {TARGET: C_("value from", "target"), LIST_PRICE: C_("value from", "list price"),
+            AVERAGE: C_("value from", "average won")}
 
 
 def _reason(reason: str) -> str:
@@ -291,6 +434,10 @@ def _reason(reason: str) -> str:
 
 def _category(name: str) -> str:
     return pgettext("category", _CATEGORIES[name]) if name in _CATEGORIES else name.replace("_", " ")
+
+
+def _source(source: str | None) -> str:
+    return pgettext("value from", _SOURCES[source]) if source in _SOURCES else ""
 
 
 def _omitted_text(result: core.MonthForecast, s: Session) -> list[str]:
@@ -316,7 +463,7 @@ def _omitted_text(result: core.MonthForecast, s: Session) -> list[str]:
 
 def _worth(deal_lines: Sequence[core.DealLine], currency: str) -> str:
     """What deals left out are worth, saying how many have no value to count."""
-    unknown = sum(1 for line in deal_lines if not line.deal.target_value)
+    unknown = sum(1 for line in deal_lines if not line.value)
     if unknown == len(deal_lines):
         return _("no value set")
     total = _money(sum((line.value for line in deal_lines), Decimal(0)))
@@ -327,26 +474,28 @@ def _worth(deal_lines: Sequence[core.DealLine], currency: str) -> str:
 
 
 def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won: bool = False,
-             omitted: bool = False) -> list[str]:
+             omitted: bool = False, undated: bool = False) -> list[str]:
     if not deal_lines:
         return [_("{title}: none").format(title=title)]
     count = len(deal_lines)
-    deal_lines = deal_lines[:SHOWN_DEALS]
+    sources = not won and any(line.source not in (None, TARGET) for line in deal_lines)
+    shown = deal_lines[:SHOWN_DEALS]
     rows = [[_customer(line), line.deal.stage.label(s.language),
-             _money(line.value) if line.value or not omitted else "", str(line.when or ""),
+             _money(line.value) if line.value or not omitted else "",
+             *([_source(line.source)] if sources else []),
+             str(line.when or ""),
              *([] if won else [_reason(line.reason) if line.reason else ""] if omitted else
-               [f"{line.probability:.0%}", _money(line.weighted), _category(line.category)])]
-            for line in deal_lines]
+               [f"{line.probability:.0%}", _money(line.weighted)] + ([] if undated else [_category(line.category)]))]
+            for line in shown]
     headers = [C_("column", "customer"), C_("column", "stage"),
-               C_("column", "value") if won else C_("column", "target"),
+               C_("column", "value") if won else C_("column", "target") if not undated else C_("column", "value"),
+               *([C_("column", "value from")] if sources else []),
                C_("column", "won on") if won else C_("column", "by"),
                *([] if won else [C_("column", "why")] if omitted else
-                 [C_("column", "chance"), C_("column", "weighted"), C_("column", "category")])]
-    from salescli.render import table
-
-    body = table(rows, [pgettext("column", header) for header in headers],
-                 align=["left", "left", "right", "left", "right", "right", "left"][:len(headers)]
-                 if not omitted else ["left", "left", "right", "left", "left"])
+                 [C_("column", "chance"), C_("column", "weighted")] + ([] if undated else [C_("column", "category")]))]
+    aligns = ["left", "left", "right", *(["left"] if sources else []), "left"] + \
+        ([] if won else ["left"] if omitted else ["right", "right", "left"])
+    body = table(rows, [pgettext("column", header) for header in headers], align=aligns[:len(headers)])
     more = [_("  … and {count} more (--format csv lists them all)").format(count=count - SHOWN_DEALS)] \
         if count > SHOWN_DEALS else []
     return [ngettext("{title}: {count} deal", "{title}: {count} deals", count).format(title=title, count=count),
@@ -382,7 +531,7 @@ def _formula_text(result: core.MonthForecast, s: Session) -> list[str]:
         _("Output formula 产值 = visits/day × working days × close probability × average deal value"),
         window,
         _factor(_("visits/day (日客户拜访量)"), f"{f.visits_per_day:.2f}",
-                _("{visits} visits ÷ {days} working days; your target {target}").format(
+                _("{visits} visits ÷ {days} working days (a customer counts once a day); your target {target}").format(
                     visits=f.visits, days=f.window_days, target=f"{f.target_visits_per_day:g}")),
         days,
         _factor(_("close probability (成交概率)"), probability,
@@ -396,12 +545,37 @@ def _formula_text(result: core.MonthForecast, s: Session) -> list[str]:
     else:
         product = f"{f.visits_per_day:.2f} × {f.days} × {probability} × {average}"
         lines.append(_factor(_("capacity (产值)"), _money(capacity),
-                             _("= {won} won so far + {product}").format(won=_money(f.won_so_far), product=product)
-                             if f.days_left is not None else f"= {product}"))
-    lines.append(_("  beside the pipeline: expected {expected}, best case {best_case} {currency}").format(
+                             (_("= {won} won so far + {product}").format(won=_money(f.won_so_far), product=product)
+                              if f.days_left is not None else f"= {product}")
+                             + _(" (the factors are shown rounded; the product is of the exact ones)")))
+    lines.append(_("  beside the forecast: expected {expected}, best case {best_case} {currency}").format(
         expected=_money(result.expected_total), best_case=_money(result.won_total + result.best_case_total),
         currency=s.config.currency))
-    return lines
+    sentence = _capacity_sentence(result, s.config.currency)
+    return lines + ([sentence] if sentence else [])
+
+
+CLOSE_ENOUGH = Decimal("0.10")  # the formula and the forecast agree within this share
+
+
+def _capacity_sentence(result: core.MonthForecast, currency: str) -> str | None:
+    """The formula's capacity beside the expected month, in one sentence a rep can act on."""
+    capacity, expected = result.formula.capacity, result.expected_total.quantize(Decimal(1))
+    if capacity is None or not expected:
+        return None
+    share = (capacity - expected) / expected
+    said = {"capacity": _money(capacity), "expected": _money(expected), "currency": currency,
+            "share": f"{abs(share):.0%}"}
+    if abs(share) <= CLOSE_ENOUGH:
+        return _("  → The formula's {capacity} and the expected {expected} {currency} agree within {share}: the month "
+                 "looks as your visits have been going.").format(**said)
+    if share > 0:
+        return _("  → Your visits are worth {capacity} {currency} by the formula, {share} more than the {expected} "
+                 "expected: the pipeline does not hold yet what your visits usually bring — log the new deals and "
+                 "their targets, and the expected month will follow.").format(**said)
+    return _("  → The forecast expects {expected} {currency}, {share} more than the {capacity} your visits have been "
+             "bringing: it counts on deals closing faster than your history — check the deals due this month, or "
+             "visit more.").format(**said)
 
 
 def _quota_text(result: core.MonthForecast, quota: Decimal, currency: str) -> list[str]:
@@ -418,17 +592,101 @@ def _quota_text(result: core.MonthForecast, quota: Decimal, currency: str) -> li
     else:
         lines.append(_("  visits per day needed: {needed} (you make {rate}), the other factors as they are").format(
             needed=f"{needed:.2f}", rate=f"{f.visits_per_day:.2f}"))
-    lines.append(_("  gap: {gap} {currency} beyond won + weighted pipeline ({expected})").format(
+    lines.append(_("  gap: {gap} {currency} beyond the expected month ({expected})").format(
         gap=_money(core.gap(result, quota)), currency=currency, expected=_money(result.expected_total)))
     return lines
+
+
+# ---- the backtest ---------------------------------------------------------------------------------
+
+def _group_key(group: str | None) -> str:
+    return "(all)" if group is None else group
+
+
+def _backtest_record(row: testing.BacktestRow, *, table: bool = False) -> dict[str, Any]:
+    if table:
+        partial = _("partial") if row.partial else None
+        return {"owner": row.group or _("(none)"), "month": str(row.month), "actual": row.actual,
+                "forecast": _whole(row.forecast) if row.forecast is not None else _why(row, testing.MODEL),
+                "error_pct": partial or _percent(row.error_share()),
+                "last_month": _figure_or_why(row, testing.LAST_MONTH),
+                "mean_of_three": _figure_or_why(row, testing.MEAN_OF_THREE), "model": _backtest_model(row.model)}
+    return {"owner": row.group, "month": str(row.month), "forecast": row.forecast, "actual": row.actual,
+            "error": row.error(), "error_pct": row.error_share(),
+            "last_month": row.forecasts[testing.LAST_MONTH], "mean_of_three": row.forecasts[testing.MEAN_OF_THREE],
+            "model": row.model, **{key: row.parts.get(key) for key in ("won", DUE, UNDATED, NEW)},
+            "partial": row.partial, "why": dict(row.why) or None}
+
+
+_WHY = {testing.NO_HISTORY: N_("no history yet"), testing.NO_EARLIER_MONTH: N_("no earlier month")}
+
+
+def _why(row: testing.BacktestRow, method: str) -> str:
+    return _(_WHY[row.why[method]]) if method in row.why else "—"
+
+
+def _figure_or_why(row: testing.BacktestRow, method: str) -> Any:
+    figure = row.forecasts[method]
+    return figure if figure is not None else _why(row, method)
+
+
+def _backtest_model(model: str) -> str:
+    if model == "—":
+        return model
+    name, _colon, season = model.partition(":")
+    return _(_MODELS.get(name, name)) + (_(" ({season})").format(season=_(_SEASONS[season])) if season else "")
+
+
+_METHODS = {testing.MODEL: N_("the forecast"), testing.LAST_MONTH: N_("last month"),
+            testing.MEAN_OF_THREE: N_("mean of the last three months")}
+
+
+def _accuracy_text(group: str | None, rows: Sequence[testing.BacktestRow]) -> list[str]:
+    mine = [row for row in rows if row.group == group]
+    found = testing.accuracy(mine)
+    months = found[0].months if found else 0
+    title = _("Errors over the {count} months that are over and that all three forecast").format(count=months) \
+        if group is None else _("{owner}: errors over {count} months").format(owner=group, count=months)
+    rows_ = [[_(_METHODS[one.method]), _money(one.mae) if one.mae is not None else "—",
+              f"{one.mape:.1%}" if one.mape is not None else "—",
+              _signed(one.bias)] for one in found]
+    body = table(rows_, [pgettext("column", C_("column", "method")), pgettext("column", C_("column", "MAE")),
+                         pgettext("column", C_("column", "MAPE")), pgettext("column", C_("column", "bias"))],
+                 align=["left", "right", "right", "right"])
+    partial = sum(row.partial for row in mine)
+    notes = [ngettext("  ({count} month not over yet: partial, left out)",
+                      "  ({count} months not over yet: partial, left out)", partial).format(count=partial)] \
+        if partial else []
+    return [title, *("  " + line for line in body.rstrip("\n").splitlines()), *notes]
+
+
+def _accuracy_json(group: str | None, rows: Sequence[testing.BacktestRow]) -> dict[str, Any]:
+    return {one.method: {"months": one.months, "mae": one.mae, "mape": one.mape, "bias": one.bias}
+            for one in testing.accuracy([row for row in rows if row.group == group])}
+
+
+def _signed(amount: Decimal | None) -> str:
+    if amount is None:
+        return "—"
+    return ("+" if amount > 0 else "−" if amount < 0 else "") + _money(abs(amount))
+
+
+def _whole(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal(1))
 
 
 def _money(amount: Decimal | None) -> str:
     return format_money(amount.quantize(Decimal(1)) if amount is not None else None) or "0"
 
 
-def _rate_text(rate: float | None) -> str:
-    return _("not enough history") if rate is None else f"{rate:.0%}"
+def _rate_text(rate: float | None, out_of: int | None = None) -> str:
+    if rate is None:
+        return _("not enough history") if out_of is None else "—"
+    return f"{rate:.0%}"
+
+
+def _days_text(days: float | None) -> str:
+    return "—" if days is None else f"{days:g}"
 
 
 def _percent(share: float | None) -> str:

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, NamedTuple, Optional
 
 import typer
 
 from salescli import importer as core
-from salescli import datafolder, repository, safefile, yamlfile
+from salescli import datafolder, exchange, repository, safefile, yamlfile
 from salescli.commands import session
 from salescli.errors import DataError, InvalidValue
+from salescli.pricelist import PriceList, Product
 from salescli.i18n import _, joined, ngettext
 from salescli.session import Session
 
@@ -29,8 +32,10 @@ def import_file(
                                       help="Which column holds which field, e.g. 客户名称=name, 联系人=contact.person; "
                                            "for customers any profile key (company.revenue)."),
     deals: bool = typer.Option(False, "--deals", help="Rows are deals of existing customers (a CRM's opportunities)."),
-    team: bool = typer.Option(False, "--team", help="Rows are reps with their manager and office (the team table "
-                                                   "in salescli.yaml, for --by manager|office)."),
+    team: bool = typer.Option(False, "--team", help="Rows are reps with their manager, office and quota (the team "
+                                                   "table in salescli.yaml, for --by manager|office)."),
+    products: bool = typer.Option(False, "--products", help="Rows are products with their list price (the price "
+                                                           "list in salescli.yaml, which values open deals)."),
     stage_map: list[str] = typer.Option([], "--stage-map", metavar="THEIRS=OURS",
                                         help="Foreign stage values, e.g. Won=close,Lost=lost,Engaging=approach."),
     stage_dates: list[str] = typer.Option([], "--stage-dates", metavar="COLUMN=STAGE",
@@ -40,12 +45,13 @@ def import_file(
     future: bool = typer.Option(False, "--future", help="Accept events dated after today (normally refused)."),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be created, updated and skipped; write nothing."),
 ) -> None:
-    """Import customers (or, with --deals, their deals; with --team, the team table) from CSV,
-    Excel or JSON. Existing customers are matched by id or name, never duplicated: they only get
-    the values they lack. Chinese and English headers are recognised (客户名称, 联系人, 电话, 领域 …);
+    """Import customers (or, with --deals, their deals; with --team, the team table; with
+    --products, the price list) from CSV, Excel or JSON. Existing customers are matched by id or
+    name, never duplicated: they only get the values they lack. Chinese and English headers are recognised (客户名称, 联系人, 电话, 领域 …);
     --map names the others, and the report lists the columns left out. Each bad row is skipped
-    with its row number and reason; the other rows are imported all the same. Our own
-    `export --format json` comes back whole: every profile value and every event.
+    with its row number (as the spreadsheet numbers it) and reason; the other rows are imported all
+    the same. Our own `export --format xlsx` or `--format json` comes back whole: every profile value,
+    every event, every key person.
 
     Examples:
 
@@ -54,49 +60,61 @@ def import_file(
       salescli import customers.csv --map 单位=name --map 手机=contact.phone
       salescli import accounts.csv --map sector=needs.scope --map office_location=area
       salescli import sales_teams.csv --team
+      salescli import products.csv --products
       salescli import sales_pipeline.csv --deals --stage-dates engage_date=approach \\
           --stage-map Prospecting=prospect,Engaging=approach,Won=close,Lost=lost
       salescli import all.json          # an `export --format json` of another folder
+      salescli import 我们的客户.xlsx     # an `export --format xlsx`: the log and key people too
     """
     s = session(ctx)
-    if deals and team:
-        raise InvalidValue(_("choose --deals or --team, not both"))
+    if deals + team + products > 1:
+        raise InvalidValue(_("choose one of --deals, --team and --products"))
     if stage_dates and not deals:
         raise InvalidValue(_("--stage-dates dates the stages of deals: add --deals"))
-    headers, rows = _read(path, sheet)
+    table = _read(path, sheet, whole=not (deals or team or sheet or mapping))
+    headers, rows, numbers = table.headers, table.rows, table.numbers
     overrides = core.parse_pairs(mapping, "--map")
     if team:
-        _import_team(s, path, headers, rows, overrides, dry_run=dry_run)
+        _import_team(s, path, table, overrides, dry_run=dry_run)
+        return
+    if products:
+        _import_products(s, path, table, overrides, dry_run=dry_run)
         return
     stages = core.parse_pairs(stage_map, "--stage-map")
     dating = core.Dating(s.today, s.date(when), future)
     dating.check([dating.default])
     customers = s.customers()
-    if rows and path.suffix.lower() == ".json" and not deals and core.is_full_records(rows):
-        plan, unused = core.plan_records(rows, customers, dating=dating), []
+    unused: list[str] = []
+    if table.sheets is not None:  # our own workbook: every customer whole, log and key people included
+        records = exchange.workbook_records(*table.sheets, vocabularies=s.config.vocabularies)
+        plan = core.plan_records(records, customers, dating=dating, numbers=numbers)
+    elif rows and path.suffix.lower() == ".json" and not deals and core.is_full_records(rows):
+        plan = core.plan_records(rows, customers, dating=dating)
     elif deals:
         dated = core.stage_dates(core.parse_pairs(stage_dates, "--stage-dates"), headers)
         columns = {header: target for header, target in
                    core.column_map(headers, overrides, core.DEAL_HEADERS, core.DEAL_TARGETS).items()
                    if header not in dated}
         _require(columns, ("customer",), path)
-        plan = core.plan_deals(rows, columns, customers, dating=dating, stage_map=stages, dated_stages=dated)
+        plan = core.plan_deals(rows, columns, customers, dating=dating, stage_map=stages, dated_stages=dated,
+                               numbers=numbers)
         unused = core.unused_columns(headers, [*columns, *dated])
     else:
         columns = core.column_map(headers, overrides, core.CUSTOMER_HEADERS, core.CUSTOMER_TARGETS, profile_keys=True)
         _require(columns, ("name",), path)
-        plan = core.plan_customers(rows, columns, customers, config=s.config, dating=dating, stage_map=stages)
+        plan = core.plan_customers(rows, columns, customers, config=s.config, dating=dating, stage_map=stages,
+                                   numbers=numbers)
         unused = core.unused_columns(headers, columns)
     if not dry_run:
         _apply(s, plan, customers, total=len(rows))
     _report(s, plan, path, dry_run=dry_run, deals=deals, unused=unused)
 
 
-def _import_team(s: Session, path: Path, headers: list[str], rows: list[dict[str, Any]], overrides: dict[str, str],
-                 *, dry_run: bool) -> None:
+def _import_team(s: Session, path: Path, table: _Table, overrides: dict[str, str], *, dry_run: bool) -> None:
+    headers = table.headers
     columns = core.column_map(headers, overrides, core.TEAM_HEADERS, core.TEAM_TARGETS)
     _require(columns, ("rep",), path)
-    plan = core.plan_team(rows, columns, s.config.team)
+    plan = core.plan_team(table.rows, columns, s.config.team, table.numbers)
     if plan.added and not dry_run:
         datafolder.update_config(s.folder, lambda text: yamlfile.put_entries(text, "team", plan.added))
         s.wrote(s.folder.config_path, _("import the team table from {file}").format(file=path.name))
@@ -114,12 +132,59 @@ def _import_team(s: Session, path: Path, headers: list[str], rows: list[dict[str
     typer.echo("\n".join(lines))
 
 
-def _read(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Any]]]:
+def _import_products(s: Session, path: Path, table: _Table, overrides: dict[str, str], *, dry_run: bool) -> None:
+    headers = table.headers
+    columns = core.column_map(headers, overrides, core.PRODUCT_HEADERS, core.PRODUCT_TARGETS)
+    _require(columns, ("product", "price"), path)
+    plan = core.plan_products(table.rows, columns, s.prices(), table.numbers)
+    if not dry_run:
+        s.add_products(plan.added, source=path.name)
+    lines = _skipped(plan.skips)
+    if plan.kept:
+        lines.append(_("kept the price list's entries of {products}, which differ from the file (`salescli price "
+                       "PRODUCT AMOUNT` changes a price)").format(products=_(", ").join(plan.kept)))
+    lines += _unused(core.unused_columns(headers, columns))
+    unmatched = (s.prices() if not dry_run else _with(s.prices(), plan.added)).unmatched(
+        deal.product for customer in s.customers() for deal in customer.open_deals)
+    if unmatched:
+        lines.append(_("open deals name products the price list does not have: {products} (add them with `salescli "
+                       "price PRODUCT AMOUNT`, or as aliases)").format(
+            products=_(", ").join(f"{name} ({count})" for name, count in sorted(unmatched.items()))))
+    counts = {"file": s.shown(path), "added": len(plan.added), "same": len(plan.same), "kept": len(plan.kept),
+              "skipped": len(plan.skips)}
+    lines.append((_("{file}: {added} products to add to the price list in salescli.yaml, {same} there already, "
+                    "{kept} kept as they were, {skipped} rows skipped — dry run, nothing written") if dry_run else
+                  _("{file}: {added} products added to the price list in salescli.yaml, {same} there already, "
+                    "{kept} kept as they were, {skipped} rows skipped")).format(**counts))
+    typer.echo("\n".join(lines))
+
+
+def _with(prices: PriceList, added: dict[str, Any]) -> PriceList:
+    """The price list with the entries a dry run would add."""
+    products = dict(prices.products)
+    for name, entry in added.items():
+        price, aliases = (entry["price"], entry["aliases"]) if isinstance(entry, dict) else (entry, [])
+        products[name] = Product(name, price, tuple(aliases))
+    return PriceList(products)
+
+
+class _Table(NamedTuple):
+    """A file's rows by column, each with its number as the spreadsheet shows it (the header is row 1);
+    `sheets`: the customers, the log and the key people by key, when the file is a workbook of our own
+    export (else None)."""
+
+    headers: list[str]
+    rows: list[dict[str, Any]]
+    numbers: list[int] | None  # None: a JSON list's records, numbered from 1
+    sheets: tuple[list[tuple[int, dict[str, Any]]], ...] | None = None
+
+
+def _read(path: Path, sheet: str | None, *, whole: bool) -> _Table:
     if not path.is_file():
         raise InvalidValue(_("{file}: no such file").format(file=path))
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
-        return _read_xlsx(path, sheet)
+        return _read_xlsx(path, sheet, whole=whole)
     text = safefile.read_text(path).lstrip("\ufeff")
     if suffix == ".json":
         try:
@@ -131,15 +196,23 @@ def _read(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Any]
             raise DataError(_("a JSON import is a list of objects, one per row"), path=path)
         headers = list(dict.fromkeys(key for record in records for key in record))
         if core.is_full_records(records):  # our own export: kept as it is, profile and log
-            return headers, records
-        return headers, [{key: _cell(value) for key, value in record.items()} for record in records]
+            return _Table(headers, records, None)
+        return _Table(headers, [{key: _cell(value) for key, value in record.items()} for record in records], None)
     if suffix not in (".csv", ".tsv", ".txt"):
         raise InvalidValue(_("{file}: import reads .csv, .xlsx or .json files").format(file=path))
-    reader = csv.DictReader(text.splitlines(), delimiter="\t" if suffix == ".tsv" else ",")
-    return list(reader.fieldnames or []), list(reader)
+    lines = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t" if suffix == ".tsv" else ","))
+    if not lines:
+        return _Table([], [], [])
+    headers, rows, numbers = lines[0], [], []
+    for number, values in enumerate(lines[1:], start=2):  # a spreadsheet's row numbers: blank rows count
+        if any(value.strip() for value in values):
+            rows.append({header: exchange.unneutralized(values[index]) if index < len(values) else None
+                         for index, header in enumerate(headers)})
+            numbers.append(number)
+    return _Table(headers, rows, numbers)
 
 
-def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str, Any]]]:
+def _read_xlsx(path: Path, sheet: str | None, *, whole: bool) -> _Table:
     from io import BytesIO
 
     from openpyxl import load_workbook
@@ -152,12 +225,60 @@ def _read_xlsx(path: Path, sheet: str | None) -> tuple[list[str], list[dict[str,
     if sheet is not None and sheet not in book.sheetnames:
         raise InvalidValue(_("{file} has no sheet '{sheet}'; it has: {sheets}").format(
             file=path, sheet=sheet, sheets=joined(book.sheetnames)))
-    rows = list((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True))
-    if not rows:
-        return [], []
-    headers = [str(cell).strip() if cell is not None else "" for cell in rows[0]]
-    return headers, [{h: _cell(v) for h, v in zip(headers, row) if h} for row in rows[1:]
-                     if any(v not in (None, "") for v in row)]
+    headers, rows, numbers = _sheet_rows(book[sheet] if sheet else book.worksheets[0])
+    log, people = (_our_sheet(book, "log"), _our_sheet(book, "people")) if whole and sheet is None else (None, None)
+    if log is None:
+        return _Table(headers, [{key: _cell(value) for key, value in row.items()} for row in rows], numbers)
+    return _Table(headers, [], numbers, (_keyed("customers", headers, rows, numbers), _keyed("log", *log),
+                                         _keyed("people", *(people or ([], [], [])))))
+
+
+def _our_sheet(book: Any, kind: str) -> tuple[list[str], list[dict[str, Any]], list[int]] | None:
+    """The sheet of our own export's workbook (`log`, `people`, in either language), if the book has it."""
+    for name in (kind, exchange.sheet_name(kind, "zh")):
+        if name in book.sheetnames:
+            headers, rows, numbers = _sheet_rows(book[name])
+            if {"customer_id"} <= set(exchange.column_keys(kind, headers).values()):
+                return headers, rows, numbers
+    return None
+
+
+def _sheet_rows(sheet: Any) -> tuple[list[str], list[dict[str, Any]], list[int]]:
+    """A worksheet's header and its rows that hold anything, by header, each with its row number."""
+    lines = list(sheet.iter_rows(values_only=True))
+    if not lines:
+        return [], [], []
+    headers = [str(cell).strip() if cell is not None else "" for cell in lines[0]]
+    rows, numbers = [], []
+    for number, line in enumerate(lines[1:], start=2):
+        if any(value not in (None, "") for value in line):
+            rows.append({header: value for header, value in zip(headers, line) if header})
+            numbers.append(number)
+    return headers, rows, numbers
+
+
+def _keyed(kind: str, headers: list[str], rows: list[dict[str, Any]], numbers: list[int]
+           ) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of our own workbook by the keys of their columns, each cell as the file held the value."""
+    keys = exchange.column_keys(kind, headers)
+    if kind == "customers":  # (a key of the customers' own — company.revenue — is its own title)
+        keys = {header: keys.get(header, header) for header in headers if header}
+    return [(number, {keys[header]: _typed_cell(value) for header, value in row.items() if header in keys})
+            for number, row in zip(numbers, rows)]
+
+
+def _typed_cell(value: Any) -> Any:
+    """A cell of our own workbook as the file held it: a date as a date, a text as written."""
+    from datetime import datetime
+
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return _CONTROL.sub(lambda found: chr(int(found.group(1), 16)), exchange.unneutralized(value))
+    return value
+
+
+_CONTROL = re.compile(r"_x(00[01][0-9A-F])_")  # a control character, as the export wrote it (Excel's way)
 
 
 def _cell(value: Any) -> str:
@@ -171,7 +292,7 @@ def _cell(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).lstrip("'")
+    return str(exchange.unneutralized(value))
 
 
 def _require(columns: dict[str, str], needed: tuple[str, ...], path: Path) -> None:

@@ -62,7 +62,8 @@ def list_customers(
     """List customers: one row each, for its current deal; or, with --deals, every deal: customer,
     deal, stage, status, value, target date, opened, closed, owner and product.
 
-    Table and markdown end with a summary: open deals per stage, won, lost, the open pipeline.
+    Table and markdown end with a summary that adds up to the rows: each row by the deal it shows (open
+    per stage, won, lost), the open pipeline of those, and the customers' other deals apart.
     In a terminal the table fits its width: the columns that matter least are left out (it says
     which) and long names are cut; --wide shows everything, --columns picks. Piped output is whole.
 
@@ -197,9 +198,20 @@ def _stage_label(stage: Stage, status: Status, language: str) -> str:
     return label if status is Status.OPEN else i18n.beside(label, i18n.word(status.value, language))
 
 
+def _others(others: listing.Others) -> str:
+    """The listed customers' deals that their rows do not show: `their other deals: won 1 (180,000)`."""
+    said = [*([_("open {count} ({value})").format(count=others.open, value=format_money(others.open_value) or 0)]
+              if others.open else []),
+            *([_("won {count} ({value})").format(count=others.won, value=format_money(others.won_value) or 0)]
+              if others.won else []),
+            *([_("lost {count}").format(count=others.lost)] if others.lost else [])]
+    return _("their other deals: {deals}").format(deals=" · ".join(said))
+
+
 def _summary_line(summary: listing.Summary, s: Session, *, deals: bool = False, width: int | None = None) -> str:
-    """`35 customers | prospect 4 · demo 6 | won 7 (679,800) | lost 4 | open pipeline 2,170,500 CNY` (the
-    count is of deals with --deals)."""
+    """`35 customers | prospect 4 · demo 6 | won 7 (679,800) | lost 4 | open pipeline 2,170,500 CNY | their
+    other deals: won 1 (180,000)` — each row counted once, by the deal it shows, so that the counts add up
+    to the rows; their other deals apart (the count is of deals with --deals)."""
     language = s.language
     stages = " · ".join(f"{stage.label(language)} {count}" for stage, count in summary.open_by_stage.items())
     count = summary.customers
@@ -209,8 +221,10 @@ def _summary_line(summary: listing.Summary, s: Session, *, deals: bool = False, 
         *([stages] if stages else []),
         _("won {count} ({value})").format(count=summary.won, value=format_money(summary.won_value) or 0),
         _("lost {count}").format(count=summary.lost),
+        *([_("no deal {count}").format(count=summary.none)] if summary.none else []),
         _("open pipeline {value} {currency}").format(value=format_money(summary.open_value) or 0,
                                                       currency=s.config.currency),
+        *([_others(summary.others)] if summary.others.count else []),
     ]
     if width is None:
         return " | ".join(parts)

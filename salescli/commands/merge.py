@@ -25,13 +25,18 @@ def merge_file(
     ours: Path = typer.Argument(..., metavar="OURS", help="Our version; the result is written here (%A)."),
     theirs: Path = typer.Argument(..., metavar="THEIRS", help="Their version (%B)."),
     pathname: Optional[str] = typer.Argument(None, metavar="PATH", help="The file's path in the repository (%P)."),
+    conflict_status: int = typer.Option(1, "--conflict-status", metavar="N", min=1, max=125,
+                                        help="The exit status when the merge has conflicts (the registered driver "
+                                             "asks for 3, to tell a conflict from a salescli that cannot run)."),
 ) -> None:
     """Merge two versions of a customer file, as git's merge driver, against their common ancestor:
-    log events either side added are kept (once, in date order); an event one side deleted or
-    changed and the other left alone is deleted or changed; the profile is merged key by key. A key
-    or an event changed differently on both sides gets conflict markers around it alone, and the
-    exit code is 1. A version that is not UTF-8 text or not valid YAML is merged by git's line
-    merge instead, with conflict markers that name the file.
+    log events either side added are kept (once, in date order, with their comments); an event one
+    side deleted or changed and the other left alone is deleted or changed; the profile is merged key
+    by key, and the key people person by person; comments either side changed are kept. A key, a key
+    person or an event changed differently on both sides (or changed on one and deleted on the other)
+    gets conflict markers around it alone, and the exit code is 1 (or --conflict-status). A version
+    that is not UTF-8 text or not valid YAML, or a merge that would not read back as meant, is merged
+    by git's line merge instead, with conflict markers that name the file.
 
     Examples:
 
@@ -50,15 +55,15 @@ def merge_file(
             file=name, problem=problem), err=True)
         conflicted = gitops.merge_file_by_lines(base, ours, theirs, name)
         if not isinstance(reason, _NotUtf8):
-            raise typer.Exit(conflicted)
+            raise typer.Exit(conflict_status if conflicted else 0)
         typer.echo(_("salescli merge: {file}: save it as UTF-8 text, check it with `salescli check`, then `git add` "
                      "it").format(file=name), err=True)
-        raise typer.Exit(1)  # mixed encodings are never a clean merge
+        raise typer.Exit(conflict_status)  # mixed encodings are never a clean merge
     safefile.write_file(ours, result.text.encode("utf-8"))
     if result.conflicts:
         typer.echo(_("salescli merge: conflict in {file}: {conflicts} (changed differently on both sides); `salescli "
                      "check` lists them").format(file=name, conflicts="; ".join(result.conflicts)), err=True)
-        raise typer.Exit(1)
+        raise typer.Exit(conflict_status)
 
 
 class _NotUtf8(DataError):

@@ -3,14 +3,13 @@ directory board), `refer` (a referred customer in one step) and `related` (a cus
 
 from __future__ import annotations
 
-import sys
 from typing import Any, Optional
 
 import typer
 
-from salescli import matching, network, repository
-from salescli.commands import (ADD_FIELDS, CUSTOMER, add_customer, complete_customer, say_added, session,
-                               with_add_options)
+from salescli import commands, matching, network, repository
+from salescli.commands import (ADD_FIELDS, CUSTOMER, add_customer, complete_customer, confirm, hinting, name_hint,
+                               say_added, session, with_add_options)
 from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.errors import EXIT_DATA, InvalidValue
 from salescli.i18n import _, beside, joined, pgettext
@@ -25,7 +24,7 @@ def register(app: typer.Typer) -> None:
     app.command("site")(site)
     app.command("board")(board)
     app.command("refer")(refer)
-    app.command("related")(related)
+    app.command("related", cls=hinting(name_hint))(related)
 
 
 def site(
@@ -65,7 +64,7 @@ def site(
     if not chosen:
         raise InvalidValue(_("name at least one party: --client, --contractor, --designer, --supervisor or 甲方=NAME"))
     customers = s.named()
-    ask = sys.stdin.isatty() and not no_input
+    ask = commands.interactive() and not no_input
     _record_all(s, [(name, dict(role=role, project=project, area=area, address=address, when=when,
                                 source="site-sign", ask=ask)) for role, name in chosen.items()], customers)
 
@@ -141,8 +140,8 @@ def _existing(customers: list[Named], name: str, *, ask: bool) -> tuple[Named | 
         return None, False
     if ask:
         for candidate in near[:5]:
-            if typer.confirm(_("Is {typed} the customer {name} ({id})?").format(typed=name, name=candidate.name,
-                                                                                 id=candidate.id), default=True):
+            if confirm(_("Is {typed} the customer {name} ({id})?").format(typed=name, name=candidate.name,
+                                                                           id=candidate.id), default=True):
                 return candidate, True
         return None, False
     if len(near) > 1:
@@ -170,7 +169,7 @@ def board(
       salescli board 光谷软件园C座 华中设计院 楚天造价咨询 长江监理 --area 洪山·光谷
     """
     s = session(ctx)
-    ask = sys.stdin.isatty() and not no_input
+    ask = commands.interactive() and not no_input
     _record_all(s, [(name, dict(role=None, project=None, area=area, address=building, when=when, source="board",
                                 ask=ask)) for name in names], s.named())
 

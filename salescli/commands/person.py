@@ -28,6 +28,13 @@ def person(
     name: Optional[str] = typer.Argument(None, metavar="NAME", help="The person's name; omit to list them.",
                                          show_default=False),
     remove: bool = typer.Option(False, "--remove", help="Take the person out of the key people."),
+    card: Optional[str] = typer.Option(None, "--card", metavar="PHOTO", show_default=False,
+                                       help="Read the person from a photo of their business card (名片); needs "
+                                            "the card extra (it says how to install it)."),
+    yes: bool = typer.Option(False, "--yes", "-y", help="With --card: write what the card says without asking."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="With --card: show what the card says, write nothing."),
+    keep_photo: bool = typer.Option(False, "--keep-photo",
+                                    help="With --card: keep the photo beside the customer file (named in its log)."),
     **details: Optional[str],
 ) -> None:
     """Add a key person of a customer (建立信任关系信息: who takes part in the purchase, how to
@@ -44,8 +51,17 @@ def person(
       salescli person 天河机场
     """
     s = session(ctx)
-    found = s.customer(customer)
     given = field_values(DETAILS, details)
+    if card is not None:
+        if remove:
+            raise InvalidValue(_("--remove takes no other details"))
+        from salescli.cardcli import from_card
+
+        from_card(s, card, customer=customer, name=name, given=given, yes=yes, dry_run=dry_run, keep_photo=keep_photo)
+        return
+    if yes or dry_run or keep_photo:
+        raise InvalidValue(_("--yes, --dry-run and --keep-photo go with --card PHOTO"))
+    found = s.customer(customer)
     if name is None:
         if given or remove:
             raise InvalidValue(_("name the person: salescli person CUSTOMER NAME …"))

@@ -7,9 +7,9 @@ from typing import Any, Mapping
 
 import typer
 
-from salescli import i18n, schedule as plans
-from salescli.commands import CUSTOMER, session
-from salescli.customer import Customer, Deal, EventKind
+from salescli import i18n, profile, schedule as plans
+from salescli.commands import CUSTOMER, hinting, name_hint, session
+from salescli.customer import Customer, Deal, EventKind, Status
 from salescli.errors import InvalidValue
 from salescli.i18n import _, ngettext
 from salescli.information import GROUPS, missing, people
@@ -22,7 +22,7 @@ RECENT_VISITS = 3
 
 
 def register(app: typer.Typer) -> None:
-    app.command("prep")(prep)
+    app.command("prep", cls=hinting(name_hint))(prep)
 
 
 def prep(
@@ -65,28 +65,38 @@ def _sheet(s: Session, customer: Customer, deal: Deal | None) -> list[str]:
 
 
 def _next_visit(s: Session, customer: Customer, deal: Deal | None) -> list[str]:
+    """The next visit as `schedule` and `show` say it (schedule.next_visit): the one agreed, overdue or
+    not, before the plan's."""
     if deal is None:
         return [_("Next visit: no deal yet")]
-    try:
-        plan = plans.customer_plan(customer, deal, today=s.today, calendar=s.config.calendar)
-    except InvalidValue as problem:
-        plan, hint = [], problem.message
-    else:
-        hint = ""
-    agreed = deal.next_visit is not None and deal.next_visit >= s.today
-    if not plan:
+    visit = plans.next_visit(customer, deal, today=s.today, calendar=s.config.calendar)
+    hint = _why_no_plan(s, customer, deal)
+    if visit is None and deal.status is Status.LOST:
+        return [_("Next visit: none — deal {deal} is lost (reopen it with `salescli advance {id} --reopen`)").format(
+            deal=deal.name, id=customer.id)]
+    if visit is None:
         stage = deal.stage.next() or deal.stage
-        heading = _("Next visit — agreed for {date}: {stage}") if agreed else _("Next visit: {stage}")
-        return [heading.format(date=deal.next_visit, stage=_stage(stage, s.language)),
+        return [_("Next visit: {stage}").format(stage=_stage(stage, s.language)),
                 _("  goal: {goal}").format(goal=plans.goal(stage, s.language)),
-                *([f"  ({hint})"] if hint else [])]
-    first = plan[0]
-    when = (_("{date} (agreed)") if agreed else _("{date} (planned)")).format(
-        date=deal.next_visit if agreed else first.day)
-    step = _stage(first.stage, s.language) if first.stage else first.kind
-    return [_("Next visit: {when} · {step} · {phase}").format(when=when, step=step,
-                                                             phase=plans.phase_name(first.phase)),
-            _("  goal: {goal}").format(goal=first.goal_text(s.language))]
+                *(["  " + _("({hint})").format(hint=hint)] if hint else [])]
+    when = (_("{date} (agreed, overdue)") if visit.overdue else _("{date} (agreed)") if visit.kind == "next" else
+            _("{date} (planned)")).format(date=visit.day)
+    step = _stage(visit.stage, s.language) if visit.stage else visit.kind
+    return [_("Next visit: {when} · towards {step} · {phase}").format(when=when, step=step,
+                                                                      phase=plans.phase_name(visit.phase)),
+            _("  goal: {goal}").format(goal=visit.goal_text(s.language)),
+            *(["  " + _("({hint})").format(hint=hint)] if hint else [])]
+
+
+def _why_no_plan(s: Session, customer: Customer, deal: Deal) -> str:
+    """Why the deal's visits cannot be planned to its close (no target date, or one passed); '' if they can."""
+    if not deal.is_open or (deal.target_date is not None and deal.target_date > s.today):
+        return ""
+    try:
+        plans.customer_plan(customer, deal, today=s.today, calendar=s.config.calendar)
+    except InvalidValue as problem:
+        return problem.message
+    return ""
 
 
 def _stage(stage: Stage, language: str) -> str:
@@ -98,9 +108,10 @@ def _target(s: Session, deal: Deal | None) -> list[str]:
         return [_("Target: none — set one after the first visit (salescli target CUSTOMER --value V --by DATE)")]
     target = _("Target: {value} {currency} by {date}").format(
         value=format_money(deal.target_value) or "?", currency=s.config.currency, date=deal.target_date or "?")
-    if deal.target_date:
+    if deal.target_date and deal.is_open:  # (a won or lost deal has no days left to count)
         days = (deal.target_date - s.today).days
-        target += ngettext(" ({days} day left)", " ({days} days left)", days).format(days=days)
+        target += (ngettext(" ({days} day left)", " ({days} days left)", days).format(days=days) if days >= 0 else
+                   ngettext(" (passed {days} day ago)", " (passed {days} days ago)", -days).format(days=-days))
     return [target + _(" · deal {deal}, {stage} ({status})").format(
         deal=deal.name, stage=_stage(deal.stage, s.language), status=i18n.word(deal.status.value, s.language))]
 
@@ -132,11 +143,12 @@ def _person_line(person: Mapping[str, Any], today: date) -> str:
 
 
 def _birthday(born: Any, today: date) -> str:
-    if not isinstance(born, date):
+    next_one = profile.birthday_in(born, today.year)  # (a date or a month and day alone)
+    if next_one is None:
         return ""
-    next_one = born.replace(year=today.year) if (born.month, born.day) != (2, 29) else date(today.year, 3, 1)
     if next_one < today:
-        next_one = next_one.replace(year=today.year + 1)
+        next_one = profile.birthday_in(born, today.year + 1) or next_one
     days = (next_one - today).days
+    month, day = profile.month_day(born) or (next_one.month, next_one.day)
     return ngettext("birthday {day} (in {days} day)", "birthday {day} (in {days} days)", days).format(
-        day=f"{born:%m-%d}", days=days)
+        day=f"{month:02d}-{day:02d}", days=days)

@@ -10,7 +10,7 @@ from typing import Any, Optional, Sequence
 import typer
 
 from salescli import schedule as core
-from salescli.commands import complete_customer, session, terminal_fit
+from salescli.commands import complete_customer, hinting, name_hint, session, terminal_fit
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext
 from salescli.render import check_format, plain, render
@@ -23,7 +23,7 @@ _WEEKDAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), "zh": ("ä¸
 
 
 def register(app: typer.Typer) -> None:
-    app.command("schedule")(schedule)
+    app.command("schedule", cls=hinting(name_hint))(schedule)
 
 
 def schedule(
@@ -121,7 +121,7 @@ def _emit(s: Session, visits: Sequence[core.Visit], fmt: str, *, columns: list[s
     typer.echo(render(records, headers, fmt, fit=fit), nl=False)
 
 
-_COLUMNS = {"date": C_("column", "date"), "phase": C_("column", "phase"), "stage": C_("column", "stage"),
+_COLUMNS = {"date": C_("column", "date"), "phase": C_("column", "phase"), "stage": C_("column", "towards stage"),
             "kind": C_("column", "kind"), "goal": C_("column", "goal"), "area": C_("column", "area"),
             "customer": C_("column", "customer")}
 _KINDS = {"plan": C_("visit", "plan"), "next": C_("visit", "next"), "service": C_("visit", "service"),

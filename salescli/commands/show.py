@@ -7,9 +7,9 @@ from typing import Any, Mapping
 
 import typer
 
-from salescli import exchange, i18n, profile
-from salescli.commands import CUSTOMER, session
-from salescli.customer import Customer, Deal, Event, event_name
+from salescli import exchange, i18n, profile, schedule
+from salescli.commands import CUSTOMER, hinting, name_hint, session
+from salescli.customer import Customer, Deal, Event, EventKind, event_name
 from salescli.i18n import _
 from salescli.information import GROUPS, item_value, people
 from salescli.parsing import format_money
@@ -19,7 +19,7 @@ from salescli.stages import Stage
 
 
 def register(app: typer.Typer) -> None:
-    app.command("show")(show)
+    app.command("show", cls=hinting(name_hint))(show)
 
 
 def show(
@@ -47,14 +47,15 @@ def show(
 def _text(customer: Customer, s: Session) -> list[str]:
     language = s.language
     lines = [_("{name}  ({id})").format(name=customer.name, id=customer.id)]
-    lines += [f"  {_deal_line(deal, s)}" for deal in customer.deals] or ["  " + _("no deal yet")]
+    lines += [f"  {_deal_line(customer, deal, s)}" for deal in customer.deals] or ["  " + _("no deal yet")]
     lines += ["", i18n.word("classification", language)]
     for field in profile.PROFILE:
         if field.group is not None or field.key == "name":
             continue
         if field.key == "referred_by" and customer.get("channel") != "referral" and not customer.get(field.key):
             continue
-        value = _term(s, field.key, customer.get(field.key)) if field.kind is profile.Kind.TERM else customer.get(field.key)
+        value = _term(s, field.key, customer.get(field.key)) if field.kind is profile.Kind.TERM else \
+            _referrer(s, customer.get(field.key)) if field.kind is profile.Kind.CUSTOMER else customer.get(field.key)
         lines.append(_field(field.label(language), value, language))
     for number, group in enumerate(GROUPS, start=1):
         lines += ["", f"{number}. {group.zh}" if language == "zh" else f"{number}. {group.en} ({group.zh})"]
@@ -66,8 +67,16 @@ def _text(customer: Customer, s: Session) -> list[str]:
         lines += ["", _("Other fields")]
         lines += [_field(key, value, language) for key, value in others.items()]
     lines += ["", i18n.word("log", language)]
-    lines += [f"  {_event_line(event, len(customer.deals) > 1, language)}" for event in customer.events]
+    lines += [f"  {_event_line(event, len(customer.deals) > 1, s)}" for event in customer.events]
     return lines
+
+
+def _referrer(s: Session, referrer: Any) -> str | None:
+    """Who referred the customer, by name (its id beside: what the file holds)."""
+    if referrer in (None, ""):
+        return None
+    found = next((row for row in s.named() if row.id == str(referrer)), None)
+    return i18n.beside(found.name, found.id) if found else _("{id} (not a customer in this folder)").format(id=referrer)
 
 
 def _person(person: Mapping[str, Any], language: str) -> str:
@@ -107,11 +116,11 @@ def _term(s: Session, vocabulary: str, key: Any) -> str | None:
 
 def _field(label: str, value: Any, language: str) -> str:
     if language == "zh":
-        return f"  {label}：{'—缺' if value in (None, '') else plain(value)}"
+        return f"  {label}：{'（待了解）' if value in (None, '') else plain(value)}"  # what the next visit collects
     return f"  {label:<24} {'— missing' if value in (None, '') else plain(value)}"
 
 
-def _deal_line(deal: Deal, s: Session) -> str:
+def _deal_line(customer: Customer, deal: Deal, s: Session) -> str:
     parts = [_("deal {deal}: {stage} ({status})").format(deal=deal.name, stage=_stage(deal.stage, s.language),
                                                          status=i18n.word(deal.status.value, s.language))]
     if deal.target_value or deal.target_date:
@@ -121,8 +130,10 @@ def _deal_line(deal: Deal, s: Session) -> str:
         parts.append(_("won {value} on {date}").format(value=format_money(deal.won_value), date=deal.won_date))
     if deal.lost_reason:
         parts.append(_("lost on {date}: {reason}").format(date=deal.lost_date, reason=deal.lost_reason))
-    if deal.next_visit:
-        parts.append(_("next visit {date}").format(date=deal.next_visit))
+    visit = schedule.next_visit(customer, deal, today=s.today, calendar=s.config.calendar)
+    if visit is not None:  # as prep and the route say it: the visit agreed before the plan's
+        parts.append((_("next visit {date} (overdue)") if visit.overdue else _("next visit {date}")
+                      if visit.kind == "next" else _("next visit {date} (planned)")).format(date=visit.day))
     if deal.owner:
         parts.append(_("owner {owner}").format(owner=deal.owner))
     if deal.product:
@@ -135,7 +146,8 @@ def _stage(stage: Stage, language: str) -> str:
     return stage.zh if language == "zh" else f"{stage.value} {stage.zh}"
 
 
-def _event_line(event: Event, several_deals: bool, language: str) -> str:
+def _event_line(event: Event, several_deals: bool, s: Session) -> str:
+    language = s.language
     details = [
         text for text in (
             event.stage.label(language) if event.stage else None,
@@ -143,11 +155,13 @@ def _event_line(event: Event, several_deals: bool, language: str) -> str:
             _("by {date}").format(date=event.by) if event.by else None,
             _("goal: {goal}").format(goal=event.goal) if event.goal else None,
             _("next {date}").format(date=event.next) if event.next else None,
+            _("project {project}").format(project=event.project) if event.project else None,
+            s.config.vocabulary("role").label(event.role, language) if event.role else None,
             event.reason,
             event.note,
         ) if text
     ]
-    deal = f"[{event.deal}] " if several_deals else ""
+    deal = f"[{event.deal}] " if several_deals and event.kind is not EventKind.LINK else ""
     kind = event_name(event.kind)
     return f"{event.date}  {deal}{kind}{' ' * max(1, 8 - text_width(kind))}{' · '.join(details)}".rstrip()
 

@@ -20,9 +20,11 @@ def sync(
     message: Optional[str] = typer.Option(None, "--message", "-m", help="The commit message (default: what changed)."),
     push: bool = typer.Option(True, "--push/--no-push", help="Push after pulling (default: push)."),
 ) -> None:
-    """Share the folder with the team, as `dstask sync` does: commit every pending change to the
-    customers, templates and settings; pull from the remote (salescli's merge driver combines two
-    reps' logs); push. A conflict is named with the next step; nothing is pushed until it is fixed.
+    """Share the folder with the team: commit every pending change to the customers, templates and
+    settings; pull from the remote (salescli's merge driver combines two reps' logs); push. When
+    another rep pushed meanwhile, it pulls and pushes again (5 tries). A conflict is named file by
+    file, with the keys in it, and the next step; nothing is pushed until it is fixed. Its commit
+    messages are in the folder's language.
 
     Examples:
 

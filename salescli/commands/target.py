@@ -6,13 +6,13 @@ from typing import Optional
 
 import typer
 
-from salescli.commands import CUSTOMER, session
+from salescli.commands import CUSTOMER, hinting, session, target_hint
 from salescli.i18n import _
 from salescli.pipeline import target_summary
 
 
 def register(app: typer.Typer) -> None:
-    app.command("target")(target)
+    app.command("target", cls=hinting(target_hint))(target)
 
 
 def target(

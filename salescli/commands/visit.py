@@ -7,7 +7,8 @@ from typing import Any, Optional
 
 import typer
 
-from salescli.commands import CUSTOMER, changed_lines, referral_reminder, session
+from salescli.commands import (CUSTOMER, FORCE_HELP, changed_lines, hinting, referral_reminder, session, visit_hint,
+                               zero_close_asked)
 from salescli.customer import Customer
 from salescli.i18n import _
 from salescli.parsing import format_money
@@ -16,7 +17,7 @@ from salescli.session import Session
 
 
 def register(app: typer.Typer) -> None:
-    app.command("visit")(visit)
+    app.command("visit", cls=hinting(visit_hint))(visit)
 
 
 def visit(
@@ -42,10 +43,11 @@ def visit(
     reason: Optional[str] = typer.Option(None, "--reason", help="With --stage lost: why."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
     future: bool = typer.Option(False, "--future", help="Record it even if dated after today (normally refused)."),
+    force: bool = typer.Option(False, "--force", help=FORCE_HELP),
 ) -> None:
     """Log a visit to a customer, and in the same write what it changed: the stage reached, what you
     learned (the five groups of information), the close target and the next appointment.
-    Visits per day (日客户拜访量) are counted from these.
+    Visits per day (日客户拜访量) are counted from these, a customer once a day.
 
     Examples:
 
@@ -56,8 +58,9 @@ def visit(
       salescli visit 中建三局 --stage close --value 4.8万 --note 签了合同
     """
     s = session(ctx)
-    logged = s.visit(customer, goal=goal, note=note, next=next_visit, date=when, stage=stage, learned=learned,
-                     custom=custom, target=target, by=by, value=value, reason=reason, deal=deal, future=future)
+    logged = zero_close_asked(lambda forced: s.visit(
+        customer, goal=goal, note=note, next=next_visit, date=when, stage=stage, learned=learned, custom=custom,
+        target=target, by=by, value=value, reason=reason, deal=deal, future=future, force=forced), force=force)
     _report(s, logged.before, logged.after, logged.event, logged.move, logged.changes, logged.deal)
 
 
@@ -66,6 +69,9 @@ def _report(s: Session, before: Customer, after: Customer, item: dict[str, Any],
     said = {"customer": before.name, "date": item["date"], "next": item.get("next")}
     typer.echo((_("Logged a visit to {customer} on {date}; next visit {next}.") if "next" in item else
                 _("Logged a visit to {customer} on {date}.")).format(**said))
+    if item["date"] in before.visit_days:  # the rule the visits per day follow, said where it applies
+        typer.echo("  " + _("({customer} was visited on {date} already: the visits per day (日客户拜访量) count a "
+                            "customer once a day)").format(**said))
     if move is not None:
         chinese = s.language == "zh"
         was, now = move.before, move.after

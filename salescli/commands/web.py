@@ -19,7 +19,8 @@ def register(app: typer.Typer) -> None:
 def web(
     ctx: typer.Context,
     host: str = typer.Option("127.0.0.1", "--host", help="The address to listen on; another than this machine's "
-                                                          "own (127.0.0.1) needs --password."),
+                                                          "own (127.0.0.1) asks for a password (0.0.0.0: prints "
+                                                          "the addresses a phone can open, and a QR code)."),
     port: int = typer.Option(8765, "--port", help="The port (0: any free one)."),
     read_only: bool = typer.Option(False, "--read-only", help="Show, never write: no form, no write route."),
     no_open: bool = typer.Option(False, "--no-open", help="Do not open the browser."),
@@ -29,12 +30,12 @@ def web(
              "printed at start).",
     ),
 ) -> None:
-    """Open the pipeline in the browser: the board (deals as cards in the eight stages, dragged
-    forward as they progress), customer pages, the month's forecast, reports and the week's route,
-    over the same files as every command. Stop it with Ctrl-C.
+    """Open the pipeline in the browser, on a laptop or a phone: the board (deals as cards in the
+    eight stages, moved with a tap or a drag), customer pages, the month's forecast, reports and the
+    week's route, over the same files as every command. Stop it with Ctrl-C.
 
     Each write (a card moved, a visit logged, a target set) appends one event to the customer's
-    log, as `advance`, `visit` and `target` do; --commit commits it.
+    log, as `advance`, `visit` and `target` do, and can be undone on the page; --commit commits it.
 
     Needs the web extra: pip install 'salescli[web]' (in a clone: pip install '.[web]').
 

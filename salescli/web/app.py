@@ -1,39 +1,49 @@
 """The web app: Flask routes over the Python API's Folder, Jinja2 templates, and the rules that keep it safe.
 
 - Requests are served one at a time (a lock around the app): the core, the parse cache and the
-  repository were written for one command at a time.
-- Bound to a loopback address, a request must name a loopback host (no DNS rebinding).
-- Every POST carries the session's token (CSRF); without it: 403, nothing changed.
-- With a password, every page but the login asks for it first.
+  repository were written for one command at a time. The customers are kept between requests
+  (data.Snapshot): a request reads again only the files changed since the last one.
+- A request must name a host (an empty or missing Host is refused); bound to a loopback address, a
+  loopback host (no DNS rebinding).
+- Every POST carries the session's token (CSRF), and its Origin (or else its Referer) is this site;
+  without them: 403, nothing changed.
+- With a password, every page but the login asks for it first; wrong passwords from one client make
+  it wait, longer after each (`Throttle`).
 - `read_only`: no write route exists and no form is shown.
 - Jinja2 escapes every value in the templates; the charts escape their own text.
+- A form field the parsers refuse is a 400 naming the field, in the page's language.
 """
 
 from __future__ import annotations
 
 import hmac
+import math
+import os
 import secrets
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Mapping
-from urllib.parse import urlencode
+from typing import Any, Callable, Mapping, TypeVar
+from urllib.parse import urlencode, urlsplit
 
-from flask import Flask, Response, abort, flash, g, redirect, render_template, request, session, url_for
+from flask import Flask, Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from salescli import i18n, network
-from salescli.customer import Event, Status
-from salescli.errors import SalesError, InvalidValue
+from salescli import cache, i18n, network, repository
+from salescli.api import Written
+from salescli.customer import Customer, Event, Status, event_name
+from salescli.errors import InvalidValue, SalesError
 from salescli.forecast import NO_DATE, NO_VALUE, NO_WON_EVENT, OVERDUE
 from salescli.information import GROUPS, item_value, people
 from salescli.parsing import format_money, parse_money
+from salescli.pipeline import choose_deal, parse_target
 from salescli.stages import Stage
 from salescli.web import charts, pages
-from salescli.web.data import Folder, forecast_view, given
+from salescli.web.data import Folder, Snapshot, forecast_view, given
 from salescli.web.text import _, gettext, ngettext
 from salescli.workdays import Month
 
@@ -41,14 +51,16 @@ LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 WIN_DIMENSIONS = ("channel", "field", "size", "role", "owner", "source", "area")
 ROUTE_DAYS = 7
 TABLE_ROWS = 200  # a longer list of deals is cut (the command line's csv has them all)
+FETCHED = "X-Salescli"  # the board's script asks with this header: the answer is the board alone, not a page
 _SECURITY_HEADERS = {
     "Content-Security-Policy": ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
-                                "form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
+                                "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"),
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # (so that a POST's Origin is sent: with no-referrer it would be "null")
     "Cache-Control": "no-store",
 }
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -63,6 +75,34 @@ class Settings:
     cookie: str = "salescli"  # the session cookie's name (cookies do not tell ports apart)
 
 
+@dataclass
+class Throttle:
+    """Sign-in attempts per client: after FREE wrong passwords, each further attempt must wait
+    2, 4, 8 … seconds (at most LONGEST) since the last wrong one; a right password clears it."""
+
+    FREE = 3
+    LONGEST = 300.0
+    KEPT = 10_000  # clients remembered (the oldest forgotten first)
+    clock: Callable[[], float] = time.monotonic
+    failures: dict[str, tuple[int, float]] = field(default_factory=dict)
+
+    def wait(self, client: str) -> float:
+        """Seconds `client` must still wait before its next attempt (0: none)."""
+        count, last = self.failures.get(client, (0, 0.0))
+        if count < self.FREE:
+            return 0.0
+        return max(0.0, last + min(self.LONGEST, 2.0 ** (count - self.FREE + 1)) - self.clock())
+
+    def failed(self, client: str) -> None:
+        count = self.failures.pop(client, (0, 0.0))[0]
+        if len(self.failures) >= self.KEPT:
+            del self.failures[next(iter(self.failures))]
+        self.failures[client] = (count + 1, self.clock())
+
+    def passed(self, client: str) -> None:
+        self.failures.pop(client, None)
+
+
 def create_app(settings: Settings) -> Flask:
     app = Flask(__name__)
     app.secret_key = secrets.token_bytes(32)  # a new server starts new sessions
@@ -73,6 +113,8 @@ def create_app(settings: Settings) -> Flask:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["shown"] = shown
     app.extensions["salescli"] = settings
+    app.extensions["salescli.snapshot"] = Snapshot()
+    app.extensions["salescli.throttle"] = Throttle()
     _guard(app, settings)
     _pages(app)
     if not settings.read_only:
@@ -86,7 +128,9 @@ def _serialize(app: Flask) -> None:
     serve = app.wsgi_app
 
     def one_at_a_time(environ: Any, start_response: Any) -> Any:
+        environ["salescli.asked"] = time.monotonic_ns()  # (a look at the files begun after this saw every change)
         with lock:
+            repository.forget()  # a request starts knowing nothing of the files, as a command does
             return list(serve(environ, start_response))
 
     app.wsgi_app = one_at_a_time  # type: ignore[method-assign]
@@ -98,12 +142,12 @@ def settings_of(app: Flask) -> Settings:
 
 
 def folder() -> Folder:
-    """This request's view of the data folder (settings, language and today read afresh)."""
+    """This request's view of the data folder (settings, language and today read afresh; the
+    customers from the server's snapshot)."""
     if "folder" not in g:
-        from flask import current_app
-
         settings = settings_of(current_app)
-        g.folder = Folder(settings.root, settings.today, language=settings.language, commit=settings.commit)
+        g.folder = Folder(current_app.extensions["salescli.snapshot"], settings.root, settings.today,
+                          language=settings.language, commit=settings.commit, asked=request.environ.get("salescli.asked"))
     found: Folder = g.folder
     return found
 
@@ -119,13 +163,20 @@ def _speak(settings: Settings) -> None:
 # ---- safety -----------------------------------------------------------------------------------
 
 def _guard(app: Flask, settings: Settings) -> None:
+    throttle: Throttle = app.extensions["salescli.throttle"]
+
     @app.before_request
     def checks() -> Any:
         _speak(settings)
+        host = (request.environ.get("HTTP_HOST") or "").strip()
+        if not host:
+            abort(400, _("The request names no host (its Host header is missing or empty)."))
         if settings.loopback and _hostname(request.host) not in LOOPBACK_NAMES:
             abort(400, _("This page answers only to 127.0.0.1 and localhost."))
         if request.routing_exception is not None:  # no such page (or, read-only, no write): say so first
             raise request.routing_exception
+        if request.method == "POST" and not _from_this_site():
+            abort(403, _("The form was not sent from this site's own page; nothing was changed."))
         if settings.password and not session.get("signed_in") and request.endpoint not in ("login", "static"):
             if request.method != "GET":
                 abort(403, _("Sign in first."))
@@ -145,31 +196,58 @@ def _guard(app: Flask, settings: Settings) -> None:
         if not settings.password:
             return redirect(url_for("board"))
         offered = request.form.get("password") if request.method == "POST" else request.args.get("token")
-        if offered is not None:
-            if hmac.compare_digest(offered.encode(), settings.password.encode()):
-                session["signed_in"] = True
-                return redirect(_local(request.args.get("next")) or url_for("board"), 303)
-            time.sleep(0.5)  # guessing is slow
-            return render_template("login.html", failed=True), 403
-        return render_template("login.html", failed=False)
+        if offered is None:
+            return render_template("login.html", failed=False, **_common(None))
+        client = request.remote_addr or "?"
+        waiting = throttle.wait(client)
+        if waiting:
+            seconds = math.ceil(waiting)
+            response = Response(render_template("login.html", failed=False, wait=seconds, **_common(None)), 429)
+            response.headers["Retry-After"] = str(seconds)
+            return response
+        if hmac.compare_digest(offered.encode(), settings.password.encode()):
+            throttle.passed(client)
+            session["signed_in"] = True
+            return redirect(_local(request.args.get("next")) or url_for("board"), 303)
+        throttle.failed(client)
+        return render_template("login.html", failed=True, **_common(None)), 403
 
     @app.context_processor
     def context() -> dict[str, Any]:
-        return {"csrf_token": csrf_token, "read_only": settings.read_only, "signed_in": session.get("signed_in")}
+        return {"csrf_token": csrf_token, "read_only": settings.read_only, "signed_in": session.get("signed_in"),
+                "undoable": bool(session.get("undo")) and not settings.read_only}
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
-        return _error_page(error.description or error.name, error.code or 500)
+        return _error_page(_http_message(error), error.code or 500)
 
     @app.errorhandler(SalesError)
     def sales_error(error: SalesError) -> Any:
         return _error_page(str(error), 400 if isinstance(error, InvalidValue) else 500)
 
 
+def _http_message(error: HTTPException) -> str:
+    """What went wrong, in the page's language (Werkzeug's own descriptions are English)."""
+    if error.description and error.description != type(error).description:
+        return error.description
+    return {404: _("There is no such page here."), 405: _("This page does not take that kind of request."),
+            413: _("What was sent is too large."), 400: _("The request could not be read.")}.get(
+        error.code or 500, _("Something went wrong (HTTP %(code)s).") % {"code": error.code})
+
+
 def _hostname(host: str) -> str:
     if host.startswith("["):
         return host[:host.find("]") + 1]
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+def _from_this_site() -> bool:
+    """Whether a POST came from a page of this site: its Origin, or without one its Referer, names
+    this host (a browser sends one of them with every form; "null" is no site)."""
+    sent = request.headers.get("Origin") or request.headers.get("Referer")
+    if not sent or sent == "null":
+        return False
+    return urlsplit(sent).netloc.casefold() == request.host.casefold()
 
 
 def csrf_token() -> str:
@@ -185,10 +263,14 @@ def _token_matches(offered: str | None) -> bool:
 
 
 def _local(target: str | None) -> str | None:
-    """A path on this site to go back to, never another site's."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
-        return target
-    return None
+    """A path on this site to go back to, never another site's: no scheme, no host, and nothing a
+    browser would drop or turn into one (control characters, spaces, backslashes)."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if any(character <= " " or character in "\\\x7f" for character in target):
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
 
 
 def _error_page(message: str, status: int) -> Any:
@@ -197,6 +279,34 @@ def _error_page(message: str, status: int) -> Any:
     except SalesError:  # the folder or its settings cannot be read: the page without them
         common = _common(None)
     return render_template("error.html", message=message, status=status, **common), status
+
+
+# ---- form fields ------------------------------------------------------------------------------
+
+def _field(label: str, text: str | None, parse: Callable[[str], T]) -> T | None:
+    """A form field read with `parse` (None when left empty); what it refuses — or any value it
+    cannot hold — is an InvalidValue naming the field."""
+    value = given(text)
+    if value is None:
+        return None
+    try:
+        return parse(value)
+    except InvalidValue as problem:
+        raise _about(label, str(problem)) from None
+    except (ValueError, OverflowError, ArithmeticError):
+        raise _about(label, _("'%(text)s' cannot be read") % {"text": value}) from None
+
+
+def _about(label: str, problem: str) -> InvalidValue:
+    return InvalidValue(_("%(field)s: %(problem)s") % {"field": label, "problem": problem})
+
+
+def _day(f: Folder, label: str, text: str | None) -> date | None:
+    return _field(label, text, f.date)
+
+
+def _amount(label: str, text: str | None) -> Decimal | None:
+    return _field(label, text, parse_money)
 
 
 # ---- the pages --------------------------------------------------------------------------------
@@ -211,21 +321,59 @@ def _pages(app: Flask) -> None:
     app.add_url_rule("/route.ics", "route_ics", route_calendar)
 
 
-def board_page(*, error: str | None = None, status: int = 200) -> Any:
+def _settings_key(f: Folder) -> tuple[Any, ...]:
+    """What a page worked out from the customers depends on beyond them: the day, the language and salescli.yaml."""
+    try:
+        identity: Any = cache.identity(os.stat(f.data_folder.config_path))
+    except OSError:
+        identity = None
+    return (f.today, f.language, identity)
+
+
+def _board(f: Folder, args: Mapping[str, str], more: list[str]) -> tuple[pages.Board, tuple[Any, ...]]:
+    """The board the query asks for, and the key it is kept under until a file changes."""
+    key = _settings_key(f)
+    entries = [one for one in f.each(("entry", f.today), lambda customer: pages.entry(customer, today=f.today)) if one]
+    own = f.derived(("own", key), lambda: pages.default_owner(entries, f.config.user))
+    filters = pages.Filters.of(args, owner=own)
+    shown = {stage: pages.CARDS_SHOWN + pages.MORE_SHOWN * more.count(stage.value) for stage in Stage
+             if stage.value in more}
+    narrowed = own if filters.owner == own and "owner" not in args else None
+    key = ("board", key, filters, tuple(sorted(shown.items())), narrowed)
+    return f.derived(key, lambda: pages.board(entries, filters, today=f.today, config=f.config, language=f.language,
+                                             shown=shown, own=narrowed)), key
+
+
+def board_page(*, error: str | None = None, status: int = 200, fragment: bool = False) -> Any:
     f = folder()
-    filters = pages.Filters.of(request.args)
-    shown = pages.board(f.customers(), filters, today=f.today, config=f.config, language=f.language)
-    query = urlencode([(name, value) for name, value in filters.items() if value])
-    return render_template("board.html", board=shown, query=query, error=error, stages=list(Stage),
-                           won_days=pages.WON_SHOWN_DAYS,
-                           **_common(f)), status
+    more = [value for value in request.args.getlist("more") if value in {stage.value for stage in Stage}]
+    shown, key = _board(f, request.args, more)
+    query = urlencode([(name, request.args[name]) for name in pages.FILTERS if name in request.args])
+    settings = settings_of(current_app)
+    common = {**_common(f), "read_only": settings.read_only}
+    card_template = current_app.jinja_env.get_template("card.html")
+
+    def card_html(card: pages.Card) -> Markup:
+        """A card drawn once, and again only when it changes (a move redraws one card, not a board's)."""
+        stale = card.stale and (card.stale.days_in_stage, card.stale.limit, card.stale.visit_overdue_days)
+        drawn: Markup = f.snapshot.drawn((id(card.customer), card.deal.name, card.days_in_stage, stale, query,
+                                          f.language, f.today, settings.read_only), card.customer,
+                                         lambda: Markup(card_template.render(card=card, query=query, **common)))
+        return drawn
+
+    columns = f.derived(("columns", key, query, tuple(more), settings.read_only), lambda: Markup(render_template(
+        "columns.html", board=shown, query=query, more=more, won_days=pages.WON_SHOWN_DAYS, card_html=card_html,
+        **common)))
+    return render_template("board_body.html" if fragment else "board.html", board=shown, query=query, error=error,
+                           columns=columns, stages=list(Stage), on_board=True, cards_shown=pages.CARDS_SHOWN,
+                           **common), status
 
 
 def customers_page() -> Any:
     f = folder()
     text = request.args.get("q")
-    return render_template("customers.html", listed=pages.listed(f.customers(), text), q=text or "",
-                           shown_most=pages.ROWS_SHOWN, **_common(f))
+    found = f.derived(("listed", _settings_key(f), text), lambda: pages.listed(f.customers(), text))
+    return render_template("customers.html", listed=found, q=text or "", shown_most=pages.ROWS_SHOWN, **_common(f))
 
 
 def customer_page(reference: str, *, error: str | None = None, form: Mapping[str, str] | None = None,
@@ -243,17 +391,39 @@ def customer_page(reference: str, *, error: str | None = None, form: Mapping[str
     return render_template(
         "customer.html", customer=found, groups=groups, people=people(found), related=network.related(found, customers),
         names={c.id: c.name for c in customers}, error=error, form=form or {}, stages=list(Stage),
-        details=lambda event: _event_details(f, event),
-        classification=[(name, _classified(f, name, found.get(name)))
-                        for name in ("field", "size", "role", "channel", "source")],
+        details=lambda event: _event_details(f, event), event_name=event_name,
+        contact=_contact(found), classification=[(name, _classified(f, name, found.get(name)))
+                                                 for name in ("field", "size", "role", "channel", "source")],
         **_common(f)), status
+
+
+def _contact(customer: Customer) -> dict[str, str]:
+    """The main contact's phone and address, for a tap-to-call and a map link."""
+    return {key: str(value) for key in ("phone", "address", "person")
+            if (value := customer.get(f"contact.{key}")) not in (None, "")}
+
+
+def move_page(reference: str) -> Any:
+    """The Move form of one card, for a board without JavaScript."""
+    f = folder()
+    try:
+        found = f.customer(reference)
+    except InvalidValue as problem:
+        abort(404, str(problem))
+    deal = found.deal(request.args.get("deal") or "") or found.current_deal
+    if deal is None:
+        abort(404, _("%(customer)s has no deal to move.") % {"customer": found.name})
+    query = urlencode([(name, value) for name, value in request.args.items() if name in pages.FILTERS])
+    return render_template("move.html", customer=found, deal=deal, stages=list(Stage), query=query,
+                           wanted=request.args.get("stage") or "", **_common(f))
 
 
 def forecast_page() -> Any:
     f = folder()
-    month = _month(request.args.get("month"), f.today)
+    month = _field(_("Month"), request.args.get("month"), _month) or Month.of(f.today)
     quota_text = (request.args.get("quota") or "").strip()
-    view = forecast_view(f, month, quota=parse_money(quota_text) if quota_text else None)
+    quota = _amount(_("Quota"), quota_text)
+    view = f.derived(("forecast", _settings_key(f), str(month), quota), lambda: forecast_view(f, month, quota=quota))
     chart = charts.months(
         [charts.MonthColumn(str(m.month), m.won_total, m.weighted_total, m.best_case_total, m.formula.capacity)
          for m in view.ahead],
@@ -270,12 +440,16 @@ def reports_page() -> Any:
     by = request.args.get("by") or "channel"
     sources_by = request.args.get("sources_by") or "source"
     if by not in WIN_DIMENSIONS:
-        raise InvalidValue(_("--by takes one of: {choices}").format(choices=i18n.joined(WIN_DIMENSIONS)))
+        raise _about(_("Win rate by"), _("choose one of: %(choices)s") % {
+            "choices": i18n.joined(i18n.word(name, f.language) for name in WIN_DIMENSIONS)})
     if sources_by not in ("source", "channel"):
-        raise InvalidValue(_("--by takes source or channel"))
+        raise _about(_("Sources by"), _("choose one of: %(choices)s") % {
+            "choices": i18n.joined(i18n.word(name, f.language) for name in ("source", "channel"))})
     start, end = (request.args.get(name) or "" for name in ("from", "to"))
-    found = f.reports(given(start), given(end), by=by, sources_by=sources_by,
-                      parties=request.args.get("parties") == "1")
+    since, until = _day(f, _("From"), start), _day(f, _("To"), end)
+    parties = request.args.get("parties") == "1"
+    found = f.derived(("reports", _settings_key(f), since, until, by, sources_by, parties),
+                      lambda: f.reports(since, until, by=by, sources_by=sources_by, parties=parties))
     language = f.language
     funnel_chart = charts.bars([charts.Bar(step.stage.label(language), step.deals, f"{step.deals} · {money(step.value)}")
                                 for step in found.funnel], title=_("Funnel: deals that reached each stage"))
@@ -295,19 +469,19 @@ def reports_page() -> Any:
 
 
 def _route_request(f: Folder) -> tuple[date, int]:
-    start = f.date(given(request.args.get("from")))
+    start = _day(f, _("From"), request.args.get("from")) or f.today
     days_text = (request.args.get("days") or str(ROUTE_DAYS)).strip()
     if not days_text.isdigit() or not 1 <= int(days_text) <= 92:
-        raise InvalidValue(_("Days must be a whole number from 1 to 92."))
+        raise _about(_("Days"), _("a whole number from 1 to 92"))
     return start, int(days_text)
 
 
 def route_page() -> Any:
     f = folder()
     start, days = _route_request(f)
-    planned = f.schedule(start, days)
+    planned = f.derived(("route", _settings_key(f), start, days), lambda: f.schedule(start, days))
     query = urlencode({"from": start.isoformat(), "days": days})
-    return render_template("route.html", route=planned, start=start, days=days, query=query,
+    return render_template("route.html", route=planned, start=start, days=days, query=query, contact=_contact,
                            per_day=max(1, int(f.config.visits_per_day)), **_common(f))
 
 
@@ -323,38 +497,73 @@ def route_calendar() -> Response:
 # ---- the writes -------------------------------------------------------------------------------
 
 def _writes(app: Flask) -> None:
+    app.add_url_rule("/customer/<reference>/move", "move", move_page)
     app.add_url_rule("/customer/<reference>/advance", "advance", advance, methods=["POST"])
     app.add_url_rule("/customer/<reference>/visit", "visit", visit, methods=["POST"])
     app.add_url_rule("/customer/<reference>/target", "target", target, methods=["POST"])
+    app.add_url_rule("/undo", "undo", undo, methods=["POST"])
+
+
+def _asked(name: str) -> str | None:
+    """A field of the form, or else of the address (a card's one-tap button sends its stage there)."""
+    return given(request.form.get(name)) or given(request.args.get(name))
 
 
 def advance(reference: str) -> Any:
-    form = request.form
-
-    def write(f: Folder) -> str:
-        move = f.advance(reference, given(form.get("stage")), deal=given(form.get("deal")),
-                         value=given(form.get("value")), reason=given(form.get("reason")), note=given(form.get("note")))
+    def write(f: Folder) -> tuple[str, int]:
+        wanted = _field(_("To stage"), _asked("stage"), parse_target)
+        value = _amount(_("Value won"), _asked("value"))
+        reason, deal = _asked("reason"), _asked("deal")
+        current = f.customer(reference)
+        chosen = _deal(current, deal)
+        if wanted == "lost" and not reason:
+            raise _about(_("Why it was lost"), _("say why the deal was lost"))
+        closing = wanted is Stage.CLOSE or (wanted is Stage.SERVICE and chosen is not None and chosen.is_open)
+        if closing and value is None and (chosen is None or chosen.target_value is None):
+            raise _about(_("Value won"), _("give the value won (the deal has no target to take it from)"))
+        move = f.advance(reference, wanted, deal=deal, value=value, reason=reason, note=_asked("note"))
         after, name = move.after, move.customer.name
         stage = after.stage.label(f.language)
-        if after.status is Status.WON:
-            return _("%(customer)s: won %(value)s %(currency)s. Now ask for referrals: every closed customer "
+        if after.status is Status.WON and move.won:
+            said = _("%(customer)s: won %(value)s %(currency)s. Now ask for referrals: every closed customer "
                      "should bring three.") % {"customer": name, "value": money(after.won_value),
                                                "currency": f.config.currency}
-        if after.status is Status.LOST:
-            return _("%(customer)s: lost at %(stage)s.") % {"customer": name, "stage": stage}
-        return _("%(customer)s moved to %(stage)s.") % {"customer": name, "stage": stage}
+        elif after.status is Status.LOST:
+            said = _("%(customer)s: lost at %(stage)s.") % {"customer": name, "stage": stage}
+        elif move.before is not None and after.stage.number < move.before.stage.number:
+            said = _("%(customer)s moved back to %(stage)s.") % {"customer": name, "stage": stage}
+        else:
+            said = _("%(customer)s moved to %(stage)s.") % {"customer": name, "stage": stage}
+        return said, len(move.events)
 
     return _write(reference, write)
+
+
+def _deal(customer: Customer, name: str | None) -> Any:
+    if name is None and len(customer.open_deals) > 1:
+        raise _about(i18n.word("deal", i18n.language()).capitalize(), _("%(customer)s has several open deals; choose one")
+                     % {"customer": customer.name})
+    try:
+        return choose_deal(customer, name)
+    except InvalidValue as problem:
+        raise _about(i18n.word("deal", i18n.language()).capitalize(), str(problem)) from None
 
 
 def visit(reference: str) -> Any:
     form = request.form
 
-    def write(f: Folder) -> str:
-        logged = f.visit(reference, date=given(form.get("date")), goal=given(form.get("goal")),
-                         note=given(form.get("note")), next=given(form.get("next")), deal=given(form.get("deal")))
+    def write(f: Folder) -> tuple[str, int]:
+        day = _day(f, _("Date"), form.get("date"))
+        following = _day(f, _("Next visit"), form.get("next"))
+        if day is not None and day > f.today:
+            raise _about(_("Date"), _("%(date)s is after today (%(today)s): the log records what has happened; "
+                                      "put a planned visit under Next visit") % {"date": day, "today": f.today})
+        current = f.customer(reference)
+        _deal(current, given(form.get("deal")))
+        logged = f.visit(reference, date=day, goal=given(form.get("goal")), note=given(form.get("note")),
+                         next=following, deal=given(form.get("deal")))
         return _("Logged a visit to %(customer)s on %(date)s.") % {"customer": logged.after.name,
-                                                                    "date": logged.event["date"]}
+                                                                    "date": logged.event["date"]}, 1
 
     return _write(reference, write)
 
@@ -362,34 +571,71 @@ def visit(reference: str) -> Any:
 def target(reference: str) -> Any:
     form = request.form
 
-    def write(f: Folder) -> str:
-        done = f.target(reference, given(form.get("value")), given(form.get("by")), note=given(form.get("note")),
-                        deal=given(form.get("deal")))
+    def write(f: Folder) -> tuple[str, int]:
+        value, by = _amount(_("Value"), form.get("value")), _day(f, _("Close by"), form.get("by"))
+        if value is None and by is None:
+            raise _about(_("Value"), _("give a value, a date to close by, or both"))
+        current = f.customer(reference)
+        _deal(current, given(form.get("deal")))
+        done = f.target(reference, value, by, note=given(form.get("note")), deal=given(form.get("deal")))
         return _("%(customer)s: target %(value)s %(currency)s by %(date)s.") % {
             "customer": done.customer.name, "value": money(done.value) if done.value is not None else "?",
-            "currency": f.config.currency, "date": done.date or "?"}
+            "currency": f.config.currency, "date": done.date or "?"}, 1
 
     return _write(reference, write)
 
 
-def _write(reference: str, write: Callable[[Folder], str]) -> Any:
+def _write(reference: str, write: Callable[[Folder], tuple[str, int]]) -> Any:
     """Do one write; then back to the page it came from (the board or the customer), with what was
-    done, or that page again with the refusal (400 for what the CLI calls a usage error, 409 for a
-    refused write)."""
-    from_board = request.form.get("back") == "board"
+    done and a way to undo it, or that page again with the refusal (400 for what the CLI calls a usage
+    error, 409 for a refused write). The board's script gets the board alone."""
     f = folder()
     try:
-        done = write(f)
+        customer_id = f.path_of(f.customer(reference)).stem
+        before = f.file_text(customer_id)
+        done, events = write(f)
     except SalesError as problem:
-        status = 400 if isinstance(problem, InvalidValue) else 409
-        if from_board:
-            return board_page(error=str(problem), status=status)
-        return customer_page(reference, error=str(problem), form=request.form, status=status)
+        return _refused(reference, problem)
+    after = f.file_text(customer_id)
+    written = Written.between(customer_id, before, after) if before is not None and after is not None else None
+    if written is not None and written.text.count("\n") == events:  # (no other program's change among it)
+        session["undo"] = {"customer": written.customer, "at": written.at, "text": written.text,
+                           "digest": written.digest, "said": done}
+    else:
+        session.pop("undo", None)
     flash(done)
-    if from_board:
+    return _back(reference)
+
+
+def _refused(reference: str, problem: SalesError, *, said: str | None = None) -> Any:
+    status = 400 if isinstance(problem, InvalidValue) else 409
+    error = said or str(problem)
+    if request.form.get("back") == "board" or reference == "":
+        return board_page(error=error, status=status, fragment=bool(request.headers.get(FETCHED)))
+    return customer_page(reference, error=error, form=request.form, status=status)
+
+
+def _back(reference: str) -> Any:
+    if request.headers.get(FETCHED):
+        return board_page(fragment=True)
+    if request.form.get("back") == "board":
         filters: dict[str, Any] = {k: v for k, v in request.args.items() if k in pages.FILTERS}
         return redirect(url_for("board", **filters), 303)
-    return redirect(url_for("customer", reference=f.customer(reference).id), 303)
+    return redirect(url_for("customer", reference=folder().customer(reference).id), 303)
+
+
+def undo() -> Any:
+    """Take back the page's last write, while its file is as that write left it."""
+    kept = session.pop("undo", None)
+    f = folder()
+    if not kept:
+        return _refused(request.form.get("customer") or "", InvalidValue(_("There is no write to undo.")))
+    try:
+        f.undo(Written(kept["customer"], kept["at"], kept["text"], kept["digest"]))
+    except SalesError as problem:
+        return _refused(kept["customer"], problem, said=_("Cannot undo: %(problem)s") % {"problem": problem})
+    flash(_("Undone: %(what)s") % {"what": kept["said"]})
+    return _back(kept["customer"])
 
 
 # ---- shared helpers ---------------------------------------------------------------------------
@@ -403,9 +649,7 @@ def _percent(share: float | None) -> str:
     return "—" if share is None else f"{share:.0%}"
 
 
-def _month(text: str | None, today: date) -> Month:
-    if not text or not text.strip():
-        return Month.of(today)
+def _month(text: str) -> Month:
     try:
         return Month.parse(text)
     except ValueError:
@@ -478,14 +722,15 @@ _WEEKDAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), "zh": ("�
 
 def _common(f: Folder | None) -> dict[str, Any]:
     """What every template uses: the language, the labels the core has in both languages, the
-    folder and the day; `f` None when the folder itself could not be read."""
-    language = f.language if f is not None else "en"
+    folder and the day; `f` None when the folder itself could not be read (or is not needed)."""
+    language = f.language if f is not None else i18n.language()
     return {
         "language": language,
         "html_language": "zh-CN" if language == "zh" else "en",
         "word": lambda key: i18n.word(key, language),
         "heading": lambda key: _capitalized(i18n.word(key, language)),
         "stage_label": lambda stage: stage.label(language),
+        "stage_title": lambda stage: stage.zh if language == "zh" else stage.en,
         "label": lambda thing: thing.label(language),
         "term": (lambda name, key: _term(f, name, key)) if f is not None else (lambda name, key: shown(key)),
         "most": TABLE_ROWS,

@@ -1,5 +1,9 @@
 """Charts drawn on the server as inline SVG: no JavaScript, nothing fetched, readable offline and
-printable. Every text in them is escaped; colours come from the stylesheet (by class)."""
+printable. Every text in them is escaped; colours come from the stylesheet (by class).
+
+They are drawn about as wide as a phone's screen (MONTHS_WIDTH, BARS_WIDTH units), so that a phone
+shows them near their own size and their text stays legible (at least 11 px as rendered); the
+stylesheet shows them no wider than 30rem on a computer."""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from markupsafe import Markup, escape
 
 from salescli.parsing import format_money
 
-WIDTH = 640
+MONTHS_WIDTH = 360
+BARS_WIDTH = 400
 
 
 @dataclass(frozen=True)
@@ -26,8 +31,8 @@ def bars(rows: Sequence[Bar], *, title: str) -> Markup:
     """A horizontal bar chart: one labelled bar a row, its figure beside it."""
     if not rows:
         return Markup("")
-    label_width, figure_width, height, gap = 180, 100, 18, 8
-    room = WIDTH - label_width - figure_width
+    label_width, figure_width, height, gap = 150, 96, 20, 8
+    room = BARS_WIDTH - label_width - figure_width
     largest = max((row.value for row in rows), default=0.0)
     parts = []
     for number, row in enumerate(rows):
@@ -37,14 +42,14 @@ def bars(rows: Sequence[Bar], *, title: str) -> Markup:
         shape = (
             f'<title>{escape(row.label)}: {escape(row.text)}</title>'
             f'<text class="label" x="{label_width - 6}" y="{middle:.1f}" text-anchor="end" '
-            f'dominant-baseline="central">{escape(_shortened(row.label))}</text>'
+            f'dominant-baseline="central">{escape(_shortened(row.label, 22))}</text>'
             f'<rect class="bar" x="{label_width}" y="{top}" width="{length:.1f}" height="{height}" rx="2"/>'
             f'<text class="figure" x="{label_width + length + 6:.1f}" y="{middle:.1f}" '
             f'dominant-baseline="central">{escape(row.text)}</text>'
         )
         parts.append(f'<a href="{escape(row.href)}">{shape}</a>' if row.href else f"<g>{shape}</g>")
     total = len(rows) * (height + gap) - gap
-    return _svg(title, total, "".join(parts))
+    return _svg(title, BARS_WIDTH, total, "".join(parts))
 
 
 @dataclass(frozen=True)
@@ -64,12 +69,12 @@ def months(columns: Sequence[MonthColumn], *, title: str, quota: Decimal | None,
     `tip` formats each column's tooltip: `%(month)s`, `%(won)s`, `%(weighted)s`, `%(best_case)s`."""
     if not columns:
         return Markup("")
-    left, top, bottom, height = 64, 10, 24, 210
+    left, top, bottom, height = 46, 10, 40, 230
     plot = height - bottom
     top_value = max([float(c.won + max(c.best_case, c.weighted)) for c in columns]
                     + [float(c.capacity or 0) for c in columns] + [float(quota or 0)])
     scale = _nice(top_value * 1.05)
-    step = (WIDTH - left) / len(columns)
+    step = (MONTHS_WIDTH - left) / len(columns)
 
     def y(value: Decimal | float) -> float:
         return plot - (plot - top) * float(value) / scale
@@ -86,25 +91,37 @@ def months(columns: Sequence[MonthColumn], *, title: str, quota: Decimal | None,
             f'<rect class="weighted" x="{x:.1f}" y="{y(stacked):.1f}" width="{width:.1f}" '
             f'height="{y(column.won) - y(stacked):.1f}"/>'
             f'<rect class="won" x="{x:.1f}" y="{y(column.won):.1f}" width="{width:.1f}" height="{plot - y(column.won):.1f}"/>'
-            f'<text class="axis" x="{x + width / 2:.1f}" y="{height - 6}" text-anchor="middle">{escape(column.label)}</text>'
-            '</g>'
+            f'<text class="axis" x="{x + width / 2:.1f}" y="{plot + 17}" text-anchor="middle">'
+            f'{escape(_month_label(column.label, language))}</text>'
+            + (f'<text class="year" x="{x + width / 2:.1f}" y="{plot + 33}" text-anchor="middle">{column.label[:4]}</text>'
+               if number == 0 or column.label.endswith("-01") else "")
+            + '</g>'
         )
         if column.capacity is not None:
             parts.append(f'<line class="capacity" x1="{x - 4:.1f}" x2="{x + width + 4:.1f}" '
                          f'y1="{y(column.capacity):.1f}" y2="{y(column.capacity):.1f}"/>')
     if quota is not None:
-        parts.append(f'<line class="quota" x1="{left}" x2="{WIDTH}" y1="{y(quota):.1f}" y2="{y(quota):.1f}"/>')
-    return _svg(title, height, "".join(parts))
+        parts.append(f'<line class="quota" x1="{left}" x2="{MONTHS_WIDTH}" y1="{y(quota):.1f}" y2="{y(quota):.1f}"/>')
+    return _svg(title, MONTHS_WIDTH, height, "".join(parts))
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _month_label(month: str, language: str) -> str:
+    """2026-12 as an axis says it under its column: 12月, Dec (the year is written below the first)."""
+    number = int(month[5:7])
+    return f"{number}月" if language == "zh" else _MONTHS[number - 1]
 
 
 def _gridline(at: float, left: int, label: str) -> str:
-    return (f'<line class="grid" x1="{left}" x2="{WIDTH}" y1="{at:.1f}" y2="{at:.1f}"/>'
+    return (f'<line class="grid" x1="{left}" x2="{MONTHS_WIDTH}" y1="{at:.1f}" y2="{at:.1f}"/>'
             f'<text class="axis" x="{left - 6}" y="{at:.1f}" text-anchor="end" dominant-baseline="central">'
             f'{escape(label)}</text>')
 
 
-def _svg(title: str, height: float, body: str) -> Markup:
-    return Markup(f'<svg class="chart" viewBox="0 0 {WIDTH} {height:.0f}" role="img" aria-label="{escape(title)}" '
+def _svg(title: str, width: int, height: float, body: str) -> Markup:
+    return Markup(f'<svg class="chart" viewBox="0 0 {width} {height:.0f}" role="img" aria-label="{escape(title)}" '
                   f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>{body}</svg>')
 
 

@@ -7,12 +7,16 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable, Mapping, Sequence
 
+from salescli import matching
 from salescli.config import Config
 from salescli.customer import Customer, Deal, Status
+from salescli.listing import searchable_text
 from salescli.reports import StaleDeal, stale
 from salescli.stages import Stage
 
-CARDS_SHOWN = 60  # per column: a bigger folder is narrowed with the filters
+CARDS_SHOWN = 20  # per column, the most urgent first ("show more" adds MORE_SHOWN at a time)
+MORE_SHOWN = 100
+OWN_DEALS_FROM = 200  # a board with more cards than this starts at the rep's own deals (salescli.yaml's user)
 WON_SHOWN_DAYS = 90  # a won deal stays on the board (at close, or moved on to service) this long
 ROWS_SHOWN = 500  # on the customer list
 FILTERS = ("owner", "field", "area", "channel")
@@ -29,12 +33,17 @@ class Filters:
     channel: str | None = None
 
     @classmethod
-    def of(cls, values: Mapping[str, str]) -> Filters:
-        return cls(**{name: values.get(name) or None for name in FILTERS})
+    def of(cls, values: Mapping[str, str], *, owner: str | None = None) -> Filters:
+        """The filters a query asks for; `owner` when it does not name one (an empty one: any)."""
+        return cls(**{name: values.get(name) or None for name in FILTERS if name != "owner"},
+                   owner=values["owner"] or None if "owner" in values else owner)
 
-    def keeps(self, customer: Customer) -> bool:
-        return all(wanted is None or str(customer.get(name) or "") == wanted
-                   for name, wanted in self.items())
+    def kept(self, entries: Sequence[Entry]) -> list[Entry]:
+        """The entries whose values are those wanted."""
+        wanted = [(position, value) for position, (_name, value) in enumerate(self.items()) if value is not None]
+        if not wanted:
+            return list(entries)
+        return [one for one in entries if all(one.values[position] == value for position, value in wanted)]
 
     def items(self) -> list[tuple[str, str | None]]:
         return [(name, getattr(self, name)) for name in FILTERS]
@@ -65,11 +74,15 @@ class Card:
 @dataclass(frozen=True)
 class Column:
     stage: Stage
-    cards: tuple[Card, ...]  # the first CARDS_SHOWN: open deals, soonest target first, then the latest won
+    cards: tuple[Card, ...]  # the first few: open deals, soonest target first, then the latest won
     count: int
     total: Decimal  # the target values of its open deals and the values of its won ones
     won: int = 0  # of `count`, won deals
     won_total: Decimal = ZERO
+
+    @property
+    def hidden(self) -> int:
+        return self.count - len(self.cards)
 
 
 @dataclass(frozen=True)
@@ -77,6 +90,7 @@ class Board:
     columns: tuple[Column, ...]
     filters: Filters
     choices: Mapping[str, tuple[tuple[str, str], ...]]  # filter → (value, label), in order
+    own: str | None = None  # the owner the board was narrowed to by default (a big board: the rep's own deals)
 
     @property
     def count(self) -> int:
@@ -88,36 +102,66 @@ class Board:
         """Their target values."""
         return sum((column.total - column.won_total for column in self.columns), ZERO)
 
+    @property
+    def hidden(self) -> int:
+        return sum(column.hidden for column in self.columns)
 
-def board(customers: Sequence[Customer], filters: Filters, *, today: date, config: Config,
-          language: str) -> Board:
-    """Eight columns in the course's order: a card per open deal of the customers the filters keep,
-    and per deal won in the last WON_SHOWN_DAYS days (at close, or moved on to after-sales service)."""
+
+@dataclass(frozen=True)
+class Entry:
+    """A customer with deals on the board: those deals, and its values of the FILTERS ('' for none)."""
+
+    customer: Customer
+    deals: tuple[Deal, ...]
+    values: tuple[str, ...]
+
+
+def entry(customer: Customer, *, today: date) -> Entry | None:
+    """The customer's place on the board (None: no deal of it is there). Worked out once per customer
+    and kept while its file is unchanged (see data.Snapshot.each)."""
     since = today - timedelta(days=WON_SHOWN_DAYS)
-    shown = {customer.id: [deal for deal in customer.deals if _on_board(deal, since)] for customer in customers}
-    on_board = [customer for customer in customers if shown[customer.id]]
-    kept = [customer for customer in on_board if filters.keeps(customer)]
+    deals = tuple(deal for deal in customer.deals if _on_board(deal, since))
+    return Entry(customer, deals, tuple(str(customer.get(name) or "") for name in FILTERS)) if deals else None
+
+
+def board(entries: Sequence[Entry], filters: Filters, *, today: date, config: Config,
+          language: str, shown: Mapping[Stage, int] | None = None, own: str | None = None) -> Board:
+    """Eight columns in the course's order: a card per open deal of the customers the filters keep,
+    and per deal won in the last WON_SHOWN_DAYS days (at close, or moved on to after-sales service);
+    each column shows its first CARDS_SHOWN cards (`shown`: as many as that for some). `entries`:
+    each customer's `entry`."""
+    kept = filters.kept(entries)
     stale_deals = {(item.customer.id, item.deal.name): item
-                   for item in stale(kept, today=today, limits=config.stale_days)}
+                   for item in stale([one.customer for one in kept], today=today, limits=config.stale_days)}
     by_stage: dict[Stage, list[Card]] = {stage: [] for stage in Stage}
-    for customer in kept:
-        for deal in shown[customer.id]:
+    for one in kept:
+        for deal in one.deals:
             days = (today - (deal.stage_since or deal.opened)).days
-            by_stage[deal.stage].append(Card(customer, deal, days, stale_deals.get((customer.id, deal.name))))
-    return Board(tuple(_column(stage, cards) for stage, cards in by_stage.items()), filters,
-                 _choices(on_board, config, language))
+            by_stage[deal.stage].append(Card(one.customer, deal, days, stale_deals.get((one.customer.id, deal.name))))
+    return Board(tuple(_column(stage, cards, (shown or {}).get(stage, CARDS_SHOWN)) for stage, cards in by_stage.items()),
+                 filters, _choices(entries, config, language), own)
+
+
+def default_owner(entries: Sequence[Entry], user: str | None) -> str | None:
+    """Whose deals a board starts at: the rep's own (`user`, salescli.yaml's) when the whole board
+    has more than OWN_DEALS_FROM cards and the rep owns some of them; else everyone's (None)."""
+    if not user:
+        return None
+    cards = sum(len(one.deals) for one in entries)
+    owned = any(one.values[0] == user for one in entries)
+    return user if cards > OWN_DEALS_FROM and owned else None
 
 
 def _on_board(deal: Deal, since: date) -> bool:
     return deal.is_open or (deal.status is Status.WON and deal.won_date is not None and deal.won_date >= since)
 
 
-def _column(stage: Stage, cards: list[Card]) -> Column:
+def _column(stage: Stage, cards: list[Card], shown: int) -> Column:
     open_cards = sorted((card for card in cards if not card.won), key=_soonest)
     won_cards = sorted((card for card in cards if card.won), key=_latest_won)
     won_total = sum((card.deal.won_value or ZERO for card in won_cards), ZERO)
     total = sum((card.deal.target_value or ZERO for card in open_cards), ZERO) + won_total
-    return Column(stage, tuple((open_cards + won_cards)[:CARDS_SHOWN]), len(cards), total, len(won_cards), won_total)
+    return Column(stage, tuple((open_cards + won_cards)[:shown]), len(cards), total, len(won_cards), won_total)
 
 
 def _soonest(card: Card) -> tuple[date, str, str]:
@@ -128,10 +172,11 @@ def _latest_won(card: Card) -> tuple[int, str, str]:
     return (-(card.deal.won_date or date.min).toordinal(), card.customer.name, card.deal.name)
 
 
-def _choices(customers: Iterable[Customer], config: Config, language: str) -> dict[str, tuple[tuple[str, str], ...]]:
+def _choices(entries: Iterable[Entry], config: Config, language: str) -> dict[str, tuple[tuple[str, str], ...]]:
     choices = {}
-    for name in FILTERS:
-        values = sorted({str(value) for customer in customers if (value := customer.get(name)) is not None})
+    every = set(one.values for one in entries)
+    for position, name in enumerate(FILTERS):
+        values = sorted({values[position] for values in every} - {""})
         if name in config.vocabularies:
             vocabulary = config.vocabulary(name)
             order = {term.key: position for position, term in enumerate(vocabulary.terms)}
@@ -151,10 +196,13 @@ class Listed:
 
 
 def listed(customers: Sequence[Customer], text: str | None) -> Listed:
-    """Customers whose name or id holds `text` (all without), in funnel order then by name."""
-    folded = (text or "").strip().casefold()
+    """Customers `text` finds (all without), in funnel order then by name: as `salescli list TEXT`
+    finds them (anything in the file or the log's notes: the owner, a contact, a phone number) and as
+    a CUSTOMER argument names them (the name's characters in order, its pinyin initials)."""
+    wanted = (text or "").strip()
+    folded = wanted.casefold()
     found = [customer for customer in customers
-             if not folded or folded in customer.name.casefold() or folded in customer.id]
+             if not wanted or matching.names(customer, wanted) or folded in searchable_text(customer)]
     found.sort(key=_funnel)
     return Listed(tuple(found[:ROWS_SHOWN]), len(found))
 

@@ -1,0 +1,53 @@
+"""What a business card was read as, shown before it is written (`person --card`, `add --card`):
+whose card it is, each field (or that the card does not print it) and the fields to check."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from salescli import profile
+from salescli.card import FIELDS
+from salescli.i18n import _, joined
+from salescli.widewrap import width
+
+if TYPE_CHECKING:
+    from salescli.api import CardReading
+
+# The card's fields by the names the customer file gives them (a person's details, the contact group's).
+_LABELS = {**{field.key: (field.en, field.zh) for field in profile.PERSON},
+           "address": (profile.BY_KEY["contact.address"].en, profile.BY_KEY["contact.address"].zh),
+           "department": (profile.BY_KEY["contact.department"].en, profile.BY_KEY["contact.department"].zh),
+           "company": ("company", "单位")}
+
+
+def label(key: str, language: str) -> str:
+    en, zh = _LABELS[key]
+    return zh if language == "zh" else en
+
+
+def preview(reading: "CardReading", language: str) -> list[str]:
+    """The lines that show a card read: a headline, a line a field, what to check."""
+    card = reading.card
+    labels = {key: label(key, language) for key in FIELDS}
+    column = max(width(text) for text in labels.values()) + 2
+    lines = [_headline(reading)]
+    for key in FIELDS:
+        value = getattr(card, key)
+        shown = value if value else _("(not on the card)")
+        mark = "  " + _("← check") if key in card.unsure else ""
+        lines.append(f"  {labels[key]}{' ' * (column - width(labels[key]))}{shown}{mark}")
+    if card.unsure:
+        lines.append(_("Check {fields} against the card: the reading is unsure.").format(
+            fields=joined(labels[key] for key in card.unsure)))
+    return lines
+
+
+def _headline(reading: "CardReading") -> str:
+    card, customer = reading.card, reading.customer
+    said = {"file": reading.file, "person": card.name, "company": card.company or "?"}
+    if customer is None:
+        return _("{file}: a new customer, {company}, with its key person {person}:").format(**said)
+    said.update(customer=customer.name, id=customer.id)
+    if reading.person_known:
+        return _("{file}: updates {person}, a key person of {customer} ({id}):").format(**said)
+    return _("{file}: {person}, a new key person of {customer} ({id}):").format(**said)
