@@ -443,7 +443,9 @@ def test_a_long_customer_named_alone_comes_from_the_cache(folder: Path, run: Run
     assert text == long + "- {date: 2026-11-26, event: visit, note: 回访}\n"
 
 
-def test_a_long_customer_from_the_cache_is_warned_of_as_its_file_is(folder: Path, run: Run, counted: list[Path]) -> None:
+def test_a_long_customer_from_the_cache_is_warned_of_as_its_file_is(folder: Path, run: Run, counted: list[Path],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(repository, "FROM_CACHE_AT", 2000)  # (long enough to be taken from the cache alone)
     long = "name: 中建三局\nvalue: 1\nvalue: 2\nlog:\n" + "".join(
         f"- {{date: 2026-09-02, event: note, note: n{number}}}\n" for number in range(repository.FROM_CACHE_AT // 40))
     make(folder, "zj", long)
@@ -661,7 +663,7 @@ def test_bytes_flipped_in_the_cache_never_change_what_a_command_says(folder: Pat
     pristine = database.read_bytes()
     where = [at for at in range(100, len(pristine)) if pristine[at]]  # past the header: rows, not free space
     chance = random.Random(20261126)
-    for _seed in range(8):  # (hundreds of seeds, and up to 20 bytes each, pass too: too slow to run each time)
+    for _seed in range(6):  # (hundreds of seeds, and up to 20 bytes each, pass too: too slow to run each time)
         damaged = bytearray(pristine)
         for at in chance.sample(where, chance.randint(1, 6)):
             damaged[at] ^= 1 << chance.randrange(8)
