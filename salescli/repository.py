@@ -400,6 +400,8 @@ def parse_file(text: str, path: Path) -> tuple[Customer, Notices]:
 
 def noticed(path: Path, notices: Notices) -> list[DataError]:
     """A file's notices as warnings, worded as `check` words them."""
+    if not notices:
+        return []  # (the usual case: a command need not load check's modules)
     from salescli import checks, filecheck
 
     said = []
@@ -473,10 +475,12 @@ def _appended(text: str, current: Customer, items: Items, path: Path) -> tuple[s
 
     if not items:
         return text, current
-    quick = _edited(path, lambda: yamlfile.append_plain(text, items))
+    shaped = any(known is text for known in _shaped)
+    quick = _edited(path, lambda: yamlfile.append_plain(text, items, shaped=shaped))
     if quick is None:
         return _edited(path, lambda: yamlfile.append_to_log(text, items)), None
     new_text, written = quick
+    _shaped.append(new_text)
     try:
         return new_text, appended(current, written) if written is not None else None
     except LogProblem:
@@ -512,6 +516,7 @@ def _transact(path: Path, work: Work[Result], *, fixed: bool) -> tuple[Result, C
                                     "it); nothing was written — run the command again"), path=path)
             text = safefile.decoded(held.data, path)
             current, notices = _customer_of(path, held.data, text)
+            _shaped[:] = [text] if _shape_known(path, held.data) else []
             result, new_text, after = work(text, current)
             if new_text == text:
                 return result, current  # nothing to write: the file keeps its bytes and its mtime
@@ -521,9 +526,30 @@ def _transact(path: Path, work: Work[Result], *, fixed: bool) -> tuple[Result, C
                 notices = None
             data = new_text.encode("utf-8")
             if _swap_in(path, target, held, data, after, notices):
+                if any(known is new_text for known in _shaped):
+                    _note_shape(path, data)
                 return result, after
     raise UnsafeWrite(_("the file kept changing while salescli was writing it (is another program writing it?); "
                         "nothing was written — try again"), path=path)
+
+
+# A long log's lines are checked against the shape salescli writes before events are spliced in (see
+# yamlfile.append_plain); the text such an append made is of that shape, which the parse cache keeps by the
+# file's digest, so that the next write to it only finds its lines. `_shaped`: the texts of this write known
+# to be of that shape (by identity).
+_shaped: list[str] = []
+SHAPE_KEPT_AT = FROM_CACHE_AT  # (below it, checking the lines costs less than keeping the verdict)
+
+
+def _shape_known(path: Path, data: bytes) -> bool:
+    if len(data) < SHAPE_KEPT_AT or cache.disabled():
+        return False
+    return cache.load_document(path.parent.parent, f"shape/{path.name}", _digest(data)) is True
+
+
+def _note_shape(path: Path, data: bytes) -> None:
+    if len(data) >= SHAPE_KEPT_AT and not cache.disabled():
+        cache.save_document(path.parent.parent, f"shape/{path.name}", _digest(data), True)
 
 
 def _swap_in(path: Path, target: Path, held: safefile.Held, data: bytes, customer: Customer,
@@ -638,7 +664,7 @@ def create_customer(path: Path, text: str) -> Customer:
 
 def forget() -> None:
     """Forget what was read and written so far (a new command starts)."""
-    for kept in (_seen, _parsed, _scans, _digested):
+    for kept in (_seen, _parsed, _scans, _digested, _shaped):
         kept.clear()
     safefile.forget()
 

@@ -251,7 +251,7 @@ def route(customers: Sequence[Customer], *, start: date, end: date, today: date,
     pending = sorted(_requests(customers, today=today, calendar=calendar, until=end), key=_urgency)
     prospects = [c for c in customers if _never_visited_prospect(c)]
     planned_ids = {visit.customer.id for visit in pending}
-    areas = {id(customer): customer.get("area") for customer in customers}  # (asked of each visit each day)
+    areas = {id(visit.customer): visit.customer.get("area") for visit in pending}  # (asked of each visit each day)
     days: list[tuple[date, tuple[Visit, ...]]] = []
     for day in calendar.workdays(start, end):
         days.append((day, tuple(_plan_day(day, pending, prospects, planned_ids, per_day, areas))))

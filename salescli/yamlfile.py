@@ -541,18 +541,21 @@ _PAIR_ANY = f"(?:{_SCALAR}|{_QUOTED_ANY}): (?:{_SCALAR}|{_QUOTED_ANY})"
 _ITEM_SHAPE = re.compile(f"( *)- {{{_PAIR_ANY}(?:, {_PAIR_ANY})*}} *")
 
 
-def append_plain(text: str, items: Sequence[Mapping[str, Any]]) -> tuple[str, list[dict[str, Any]] | None] | None:
+def append_plain(text: str, items: Sequence[Mapping[str, Any]], *, shaped: bool = False
+                 ) -> tuple[str, list[dict[str, Any]] | None] | None:
     """`append_to_log(text, items)` the quick way, for a valid file of the shape salescli writes; None
     for any other (append_to_log reads it whole). With it, the items as the file now reads them, in
-    file order, when they all went at the end (None when some went before later events)."""
+    file order, when they all went at the end (None when some went before later events). `shaped`: this
+    very text is known to be of that shape (an earlier append made it, or checked it), so its lines are
+    only found, not checked again (one regular expression a line: 0.75 s for a log of 400,000 events)."""
     header = _log_header(text)
     if not items or header is None or _DOCUMENT_MARKER.search(text, 0, header[0]):
         return None
     start, header_end = header
     lines = text[header_end + 1:].split("\n")
-    if _NEVER.search(text, header_end):
+    if not shaped and _NEVER.search(text, header_end):
         return None
-    item_lines, indent = _item_lines(lines)
+    item_lines, indent = _item_starts(lines) if shaped else _item_lines(lines)
     if not item_lines or not _profile_alone(text[:start]):
         return None
     gaps: dict[int, list[Mapping[str, Any]]] = {}
@@ -590,6 +593,16 @@ def _item_lines(lines: list[str]) -> tuple[list[int], str]:
             return [], ""
         found.append(number)
     return found, indent or ""
+
+
+def _item_starts(lines: list[str]) -> tuple[list[int], str]:
+    """`_item_lines` for lines known to pass it: where the items are, found by how they start."""
+    first = next((line for line in lines if not _SKIPPED.fullmatch(line)), None)
+    match = None if first is None else _FLOW_ITEM.match(first)
+    if match is None:
+        return [], ""
+    start = match.group(0)
+    return [number for number, line in enumerate(lines) if line.startswith(start)], match.group(1)
 
 
 def _profile_alone(profile_text: str) -> bool:
