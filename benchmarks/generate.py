@@ -7,6 +7,7 @@ import random
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Callable
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 CITIES = ["武汉", "长沙", "郑州", "南昌", "合肥", "成都", "重庆", "西安"]
@@ -67,19 +68,20 @@ def customer(number: int, rng: random.Random) -> tuple[str, str]:
     return cid, "\n".join(lines) + "\n"
 
 
-def generate(root: Path, count: int, seed: int = 20261126) -> Path:
-    """A data folder of `count` customers at `root` (made once; reused when complete)."""
+def generate(root: Path, count: int, seed: int = 20261126, *,
+             make: Callable[[int, random.Random], tuple[str, str]] = customer, kind: str = "") -> Path:
+    """A data folder of `count` customers at `root`, each made by `make` (made once; reused when complete)."""
     folder = root / "customers"
     marker = root / ".complete"
-    if marker.exists() and marker.read_text() == f"{count} {VERSION}":
+    if marker.exists() and marker.read_text() == f"{kind}{count} {VERSION}":
         return root
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     for number in range(count):
-        cid, text = customer(number, rng)
+        cid, text = make(number, rng)
         (folder / f"{cid}.yaml").write_text(text, encoding="utf-8")
     (root / "salescli.yaml").write_text("user: 李明\nvisits_per_day: 4\n", encoding="utf-8")
-    marker.write_text(f"{count} {VERSION}")
+    marker.write_text(f"{kind}{count} {VERSION}")
     return root
 
 
@@ -115,18 +117,7 @@ def dense_customer(number: int, rng: random.Random) -> tuple[str, str]:
 def generate_dense(root: Path, count: int, seed: int = 20261126) -> Path:
     """A data folder of `count` customers, every one with an open deal with a target and about a dozen
     visits (the heaviest case for `schedule`, `forecast` and `report`), made once and reused."""
-    folder = root / "customers"
-    marker = root / ".complete"
-    if marker.exists() and marker.read_text() == f"dense {count} {VERSION}":
-        return root
-    folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
-    for number in range(count):
-        cid, text = dense_customer(number, rng)
-        (folder / f"{cid}.yaml").write_text(text, encoding="utf-8")
-    (root / "salescli.yaml").write_text("user: 李明\nvisits_per_day: 4\n", encoding="utf-8")
-    marker.write_text(f"dense {count} {VERSION}")
-    return root
+    return generate(root, count, seed, make=dense_customer, kind="dense ")
 
 
 def generate_long(root: Path, size: int, seed: int = 20261126, *, notes: list[str] = NOTES) -> Path:
