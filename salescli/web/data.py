@@ -169,18 +169,18 @@ class Folder(ApiFolder):
         super().__init__(*args, **kwargs)
         self.snapshot = snapshot
         self.asked = asked  # when the request came (time.monotonic_ns)
-        self._read: list[Customer] | None = None
+        self._seen: list[Customer] | None = None  # (not `_read`: the API's Folder keeps its own read under that name)
 
     def customers(self) -> list[Customer]:
         """The customers as of this Folder's first look (one request's), or since its last write."""
-        if self._read is None:
+        if self._seen is None:
             customers, problems = self.snapshot.read(self, asked=self.asked)
             self._skipped(problems)
-            self._read = customers
-        return self._read
+            self._seen = customers
+        return self._seen
 
     def wrote(self, path: Path, message: str) -> None:
-        self._read = self.asked = None  # (the next look sees the write)
+        self._seen = self.asked = None  # (the next look sees the write)
         super().wrote(path, message)
 
     def named(self) -> list[matching.Named]:
