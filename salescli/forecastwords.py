@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from salescli import backtest as testing
 from salescli.forecast import MonthForecast
 from salescli.history import DUE, NEW, UNDATED
 from salescli.i18n import C_, N_, _, ngettext, pgettext
@@ -134,3 +135,49 @@ def capacity_sentence(result: MonthForecast, currency: str) -> str | None:
     return _("  → The forecast expects {expected} {currency}, {share} more than the {capacity} your visits have been "
              "bringing: it counts on deals closing faster than your history — check the deals due this month, or "
              "visit more.").format(**said)
+
+
+# ---- the backtest ---------------------------------------------------------------------------------
+
+METHODS = {testing.MODEL: N_("the forecast"), testing.LAST_MONTH: N_("last month"),
+           testing.MEAN_OF_THREE: N_("mean of the last three months")}
+WHY = {testing.NO_HISTORY: N_("no history yet"), testing.NO_EARLIER_MONTH: N_("no earlier month")}
+
+
+def method(name: str) -> str:
+    """A forecast the backtest compares: the forecast, or one of the two naive ones."""
+    return _(METHODS[name])
+
+
+def why(row: testing.BacktestRow, name: str) -> str:
+    """Why the backtest has no figure of method `name` for the row's month ("—" when it has one)."""
+    return _(WHY[row.why[name]]) if name in row.why else "—"
+
+
+def backtest_model(model: str) -> str:
+    """The model a backtest row was made by (stages, history:quarter …), in words."""
+    if model == "—":
+        return model
+    name, _colon, season = model.partition(":")
+    return _(MODELS.get(name, name)) + (_(" ({season})").format(season=_(SEASONS[season])) if season else "")
+
+
+def accuracy_title(months: int) -> str:
+    return _("Errors over the {count} months that are over and that all three forecast").format(count=months)
+
+
+def partial_note(count: int) -> str:
+    return ngettext("  ({count} month not over yet: partial, left out)",
+                    "  ({count} months not over yet: partial, left out)", count).format(count=count)
+
+
+def accuracy_headers() -> list[str]:
+    return [pgettext("column", C_("column", "method")), pgettext("column", C_("column", "MAE")),
+            pgettext("column", C_("column", "MAPE")), pgettext("column", C_("column", "bias"))]
+
+
+def signed(amount: Decimal | None) -> str:
+    """An error with its sign: +1,200, −800, 0 (— for none)."""
+    if amount is None:
+        return "—"
+    return ("+" if amount > 0 else "−" if amount < 0 else "") + money(abs(amount))

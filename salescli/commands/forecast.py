@@ -503,10 +503,10 @@ def _backtest_record(row: testing.BacktestRow, *, table: bool = False) -> dict[s
     if table:
         partial = _("partial") if row.partial else None
         return {"owner": row.group or _("(none)"), "month": str(row.month), "actual": row.actual,
-                "forecast": _whole(row.forecast) if row.forecast is not None else _why(row, testing.MODEL),
+                "forecast": _whole(row.forecast) if row.forecast is not None else words.why(row, testing.MODEL),
                 "error_pct": partial or _percent(row.error_share()),
                 "last_month": _figure_or_why(row, testing.LAST_MONTH),
-                "mean_of_three": _figure_or_why(row, testing.MEAN_OF_THREE), "model": _backtest_model(row.model)}
+                "mean_of_three": _figure_or_why(row, testing.MEAN_OF_THREE), "model": words.backtest_model(row.model)}
     return {"owner": row.group, "month": str(row.month), "forecast": row.forecast, "actual": row.actual,
             "error": row.error(), "error_pct": row.error_share(),
             "last_month": row.forecasts[testing.LAST_MONTH], "mean_of_three": row.forecasts[testing.MEAN_OF_THREE],
@@ -514,57 +514,28 @@ def _backtest_record(row: testing.BacktestRow, *, table: bool = False) -> dict[s
             "partial": row.partial, "why": dict(row.why) or None}
 
 
-_WHY = {testing.NO_HISTORY: N_("no history yet"), testing.NO_EARLIER_MONTH: N_("no earlier month")}
-
-
-def _why(row: testing.BacktestRow, method: str) -> str:
-    return _(_WHY[row.why[method]]) if method in row.why else "—"
-
-
 def _figure_or_why(row: testing.BacktestRow, method: str) -> Any:
     figure = row.forecasts[method]
-    return figure if figure is not None else _why(row, method)
-
-
-def _backtest_model(model: str) -> str:
-    if model == "—":
-        return model
-    name, _colon, season = model.partition(":")
-    return _(words.MODELS.get(name, name)) + (_(" ({season})").format(season=_(words.SEASONS[season])) if season else "")
-
-
-_METHODS = {testing.MODEL: N_("the forecast"), testing.LAST_MONTH: N_("last month"),
-            testing.MEAN_OF_THREE: N_("mean of the last three months")}
+    return figure if figure is not None else words.why(row, method)
 
 
 def _accuracy_text(group: str | None, rows: Sequence[testing.BacktestRow]) -> list[str]:
     mine = [row for row in rows if row.group == group]
     found = testing.accuracy(mine)
     months = found[0].months if found else 0
-    title = _("Errors over the {count} months that are over and that all three forecast").format(count=months) \
-        if group is None else _("{owner}: errors over {count} months").format(owner=group, count=months)
-    rows_ = [[_(_METHODS[one.method]), words.money(one.mae) if one.mae is not None else "—",
+    title = words.accuracy_title(months) if group is None else _("{owner}: errors over {count} months").format(owner=group, count=months)
+    rows_ = [[words.method(one.method), words.money(one.mae) if one.mae is not None else "—",
               f"{one.mape:.1%}" if one.mape is not None else "—",
-              _signed(one.bias)] for one in found]
-    body = table(rows_, [pgettext("column", C_("column", "method")), pgettext("column", C_("column", "MAE")),
-                         pgettext("column", C_("column", "MAPE")), pgettext("column", C_("column", "bias"))],
-                 align=["left", "right", "right", "right"])
+              words.signed(one.bias)] for one in found]
+    body = table(rows_, words.accuracy_headers(), align=["left", "right", "right", "right"])
     partial = sum(row.partial for row in mine)
-    notes = [ngettext("  ({count} month not over yet: partial, left out)",
-                      "  ({count} months not over yet: partial, left out)", partial).format(count=partial)] \
-        if partial else []
+    notes = [words.partial_note(partial)] if partial else []
     return [title, *("  " + line for line in body.rstrip("\n").splitlines()), *notes]
 
 
 def _accuracy_json(group: str | None, rows: Sequence[testing.BacktestRow]) -> dict[str, Any]:
     return {one.method: {"months": one.months, "mae": one.mae, "mape": one.mape, "bias": one.bias}
             for one in testing.accuracy([row for row in rows if row.group == group])}
-
-
-def _signed(amount: Decimal | None) -> str:
-    if amount is None:
-        return "—"
-    return ("+" if amount > 0 else "−" if amount < 0 else "") + words.money(abs(amount))
 
 
 def _whole(amount: Decimal) -> Decimal:

@@ -26,21 +26,25 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from salescli import cache, i18n, network, repository
+from salescli import cache, forecastwords as words, i18n, network, repository
 from salescli.api import Written
 from salescli.customer import Customer, Event, Status, event_name
 from salescli.errors import InvalidValue, SalesError
-from salescli.forecast import NO_DATE, NO_VALUE, NO_WON_EVENT, OVERDUE
+from salescli.backtest import LAST_MONTH, MEAN_OF_THREE, MODEL, accuracy
+from salescli.config import MODELS
+from salescli.forecast import NO_DATE, NO_VALUE, NO_WON_EVENT, OVERDUE, DealLine, MonthForecast
 from salescli.information import GROUPS, item_value, people
+from salescli.learning import HISTORY
 from salescli.parsing import format_money, parse_money
 from salescli.pipeline import choose_deal, parse_target
+from salescli.pricelist import TARGET
 from salescli.stages import Stage
 from salescli.web import charts, pages
 from salescli.web.data import Folder, Snapshot, forecast_view, given
@@ -50,6 +54,7 @@ from salescli.workdays import Month
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 WIN_DIMENSIONS = ("channel", "field", "size", "role", "owner", "source", "area")
 ROUTE_DAYS = 7
+BACKTEST_MONTHS = 6  # the forecast's accuracy page: the months before the one shown
 TABLE_ROWS = 200  # a longer list of deals is cut (the command line's csv has them all)
 FETCHED = "X-Salescli"  # the board's script asks with this header: the answer is the board alone, not a page
 _SECURITY_HEADERS = {
@@ -112,6 +117,7 @@ def create_app(settings: Settings) -> Flask:
     app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["shown"] = shown
+    app.jinja_env.filters["capitalized"] = _capitalized
     app.extensions["salescli"] = settings
     app.extensions["salescli.snapshot"] = Snapshot()
     app.extensions["salescli.throttle"] = Throttle()
@@ -316,6 +322,7 @@ def _pages(app: Flask) -> None:
     app.add_url_rule("/customers", "customers", customers_page)
     app.add_url_rule("/customer/<reference>", "customer", lambda reference: customer_page(reference))
     app.add_url_rule("/forecast", "forecast", forecast_page)
+    app.add_url_rule("/forecast/accuracy", "forecast_accuracy", forecast_accuracy)
     app.add_url_rule("/reports", "reports", reports_page)
     app.add_url_rule("/route", "route", route_page)
     app.add_url_rule("/route.ics", "route_ics", route_calendar)
@@ -423,16 +430,65 @@ def forecast_page() -> Any:
     month = _field(_("Month"), request.args.get("month"), _month) or Month.of(f.today)
     quota_text = (request.args.get("quota") or "").strip()
     quota = _amount(_("Quota"), quota_text)
-    view = f.derived(("forecast", _settings_key(f), str(month), quota), lambda: forecast_view(f, month, quota=quota))
+    model = _model(f)
+    view = f.derived(("forecast", _settings_key(f), str(month), quota, model),
+                     lambda: forecast_view(f, month, quota=quota, model=model))
+    history = view.month.model == HISTORY
     chart = charts.months(
-        [charts.MonthColumn(str(m.month), m.won_total, m.weighted_total, m.best_case_total, m.formula.capacity)
+        [charts.MonthColumn(str(m.month), m.won_total, m.weighted_total, m.best_case_total, m.formula.capacity, m.new)
          for m in view.ahead],
         title=_("The coming months: won, weighted pipeline and best case"), quota=view.quota, language=f.language,
-        tip=_("%(month)s: won %(won)s, weighted %(weighted)s, best case %(best_case)s"))
+        tip=_("%(month)s: won %(won)s, weighted %(weighted)s, not in the pipeline yet %(new)s, best case %(best_case)s")
+        if history else _("%(month)s: won %(won)s, weighted %(weighted)s, best case %(best_case)s"))
     formula = view.month.formula
-    return render_template("forecast.html", view=view, formula=formula, chart=chart, quota=quota_text,
+    return render_template("forecast.html", view=view, formula=formula, chart=chart, quota=quota_text, model=model,
+                           models=_model_choices(), history=history, parts=view.month.parts(),
+                           said=_forecast_words(view.month, f.config.currency), backtest_months=BACKTEST_MONTHS,
+                           valued=_valued, source=words.source,
                            window=f"{formula.start} … {formula.end}" if formula.window_days else _("no working days"),
                            previous=str(month.next(-1)), following=str(month.next()), **_common(f))
+
+
+def _model(f: Folder) -> str | None:
+    """The model the address asks for (None: salescli.yaml's)."""
+    model = given(request.args.get("model"))
+    if model is not None and model not in MODELS:
+        raise _about(_("Model"), _("choose one of: %(choices)s") % {"choices": i18n.joined(
+            name for _key, name in _model_choices())})
+    return model
+
+
+def _model_choices() -> list[tuple[str, str]]:
+    return [("auto", _("the better of the two by your own backtest")),
+            *((key, _capitalized(_(name))) for key, name in words.MODELS.items())]
+
+
+def _forecast_words(month: MonthForecast, currency: str) -> dict[str, str | None]:
+    """What the command line says of the month beside its tables (forecastwords), for the page."""
+    said: dict[str, str | None] = {"model": words.model_line(month),
+                                   "capacity": (words.capacity_sentence(month, currency) or "").strip() or None}
+    if month.model == HISTORY:
+        said.update(due=words.due_line(month).strip(), undated_title=words.undated_title(month),
+                    undated=words.undated_line(month).strip(), new=words.new_line(month),
+                    expected=words.expected_line(month, currency))
+    return said
+
+
+def _valued(lines: Sequence[DealLine]) -> bool:
+    """Whether some of these deals take their value from elsewhere than their target (a "value from" column)."""
+    return any(line.source not in (None, TARGET) for line in lines)
+
+
+def forecast_accuracy() -> Any:
+    """The forecast's backtest: loaded on demand (at 10,000 customers it takes a second or two)."""
+    f = folder()
+    month = _field(_("Month"), request.args.get("month"), _month) or Month.of(f.today)
+    model = _model(f)
+    rows = f.derived(("backtest", _settings_key(f), str(month), model),
+                     lambda: f.backtest(month, BACKTEST_MONTHS, model=model))
+    return render_template("accuracy.html", month=month, model=model, rows=rows, accuracy=accuracy(rows),
+                           partial=sum(row.partial for row in rows), words=words, backtest_months=BACKTEST_MONTHS,
+                           **_common(f))
 
 
 def reports_page() -> Any:
@@ -702,11 +758,6 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def _category(name: str) -> str:
-    return {"closed": _("closed"), "commit": _("commit"), "best_case": _("best case"),
-            "pipeline": _("pipeline")}.get(name, name)
-
-
 def _omitted(reason: str) -> str:
     return {OVERDUE: _("the target date has passed"), NO_DATE: _("no target date"), NO_VALUE: _("no value"),
             NO_WON_EVENT: _("at the close without a won event")}.get(reason, reason)
@@ -734,7 +785,7 @@ def _common(f: Folder | None) -> dict[str, Any]:
         "label": lambda thing: thing.label(language),
         "term": (lambda name, key: _term(f, name, key)) if f is not None else (lambda name, key: shown(key)),
         "most": TABLE_ROWS,
-        "category": _category,
+        "category": words.category,
         "omitted": _omitted,
         "kind": _kind,
         "weekday": lambda day: _WEEKDAYS[language][day.weekday()],

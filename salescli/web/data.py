@@ -225,9 +225,11 @@ class ForecastView:
         return tuple((line, line.reason or "") for line in self.month.omitted)
 
 
-def forecast_view(folder: ApiFolder, month: Month, *, quota: Decimal | None = None) -> ForecastView:
-    """The month (configured probabilities, the default window) and the MONTHS_AHEAD months from it."""
-    months = folder.forecasts(month, MONTHS_AHEAD, quota=quota)
+def forecast_view(folder: ApiFolder, month: Month, *, quota: Decimal | None = None,
+                  model: str | None = None) -> ForecastView:
+    """The month (configured probabilities, the default window; the model salescli.yaml's, or `model`)
+    and the MONTHS_AHEAD months from it."""
+    months = folder.forecasts(month, MONTHS_AHEAD, quota=quota, model=model)
     shown = months[0]
     return ForecastView(shown.month, tuple(one.month for one in months), quota, shown.gap, shown.visits_needed)
 
