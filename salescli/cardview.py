@@ -1,5 +1,6 @@
-"""What a business card was read as, shown before it is written (`person --card`, `add --card`):
-whose card it is, each field (or that the card does not print it) and the fields to check."""
+"""What a business card was read as, shown before it is written (`person --card`, `add --card`, the
+web page's card): whose card it is, each field (or that the card does not print it) and the fields
+to check; and what the write did to a customer's key people."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from salescli.i18n import _, joined
 from salescli.widewrap import width
 
 if TYPE_CHECKING:
-    from salescli.api import CardReading
+    from salescli.api import CardReading, CardSaved
 
 # The card's fields by the names the customer file gives them (a person's details, the contact group's).
 _LABELS = {**{field.key: (field.en, field.zh) for field in profile.PERSON},
@@ -51,3 +52,17 @@ def _headline(reading: "CardReading") -> str:
     if reading.person_known:
         return _("{file}: updates {person}, a key person of {customer} ({id}):").format(**said)
     return _("{file}: {person}, a new key person of {customer} ({id}):").format(**said)
+
+
+def written(saved: "CardSaved", language: str) -> str:
+    """What writing a card did to the key people of a customer already in the folder, in a sentence."""
+    said = {"person": saved.person, "customer": saved.after.name}
+    if saved.added_person:
+        return _("Added {person} to the key people of {customer}.").format(**said)
+    changed = [label(key, language) for key in FIELDS if key in saved.changed]
+    return (_("Updated {person} of {customer}: {fields}.") if changed else
+            _("{person} of {customer} already had these details.")).format(**said, fields=joined(changed))
+
+
+def photo_kept(file: str) -> str:
+    return _("The photo is kept as {file}.").format(file=file)
