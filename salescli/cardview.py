@@ -13,6 +13,7 @@ from salescli.widewrap import width
 
 if TYPE_CHECKING:
     from salescli.api import CardReading, CardSaved
+    from salescli.card import Card
 
 # The card's fields by the names the customer file gives them (a person's details, the contact group's).
 _LABELS = {**{field.key: (field.en, field.zh) for field in profile.PERSON},
@@ -37,10 +38,16 @@ def preview(reading: "CardReading", language: str) -> list[str]:
         shown = value if value else _("(not on the card)")
         mark = "  " + _("← check") if key in card.unsure else ""
         lines.append(f"  {labels[key]}{' ' * (column - width(labels[key]))}{shown}{mark}")
-    if card.unsure:
-        lines.append(_("Check {fields} against the card: the reading is unsure.").format(
-            fields=joined(labels[key] for key in card.unsure)))
-    return lines
+    sentence = check_sentence(reading.card, language)
+    return lines + ([sentence] if sentence else [])
+
+
+def check_sentence(card: "Card", language: str) -> str | None:
+    """Which fields to check against the card (None: the reading is sure of them all)."""
+    if not card.unsure:
+        return None
+    return _("Check {fields} against the card: the reading is unsure.").format(
+        fields=joined(label(key, language) for key in card.unsure))
 
 
 def _headline(reading: "CardReading") -> str:

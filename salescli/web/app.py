@@ -33,11 +33,12 @@ from flask import Flask, Response, abort, current_app, flash, g, redirect, rende
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from salescli import cache, forecastwords as words, i18n, network, repository
-from salescli.api import Written
+from salescli import cache, cardocr, cardview, forecastwords as words, i18n, network, repository
+from salescli.api import CardReading, Written
 from salescli.customer import Customer, Event, Status, event_name
 from salescli.errors import InvalidValue, SalesError
-from salescli.backtest import LAST_MONTH, MEAN_OF_THREE, MODEL, accuracy
+from salescli.backtest import accuracy
+from salescli.card import FIELDS, Card
 from salescli.config import MODELS
 from salescli.forecast import NO_DATE, NO_VALUE, NO_WON_EVENT, OVERDUE, DealLine, MonthForecast
 from salescli.information import GROUPS, item_value, people
@@ -47,13 +48,14 @@ from salescli.pipeline import choose_deal, parse_target
 from salescli.pricelist import TARGET
 from salescli.stages import Stage
 from salescli.web import charts, pages
-from salescli.web.data import Folder, Snapshot, forecast_view, given
+from salescli.web.data import Folder, HeldPhotos, Snapshot, forecast_view, given
 from salescli.web.text import _, gettext, ngettext
 from salescli.workdays import Month
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 WIN_DIMENSIONS = ("channel", "field", "size", "role", "owner", "source", "area")
 ROUTE_DAYS = 7
+CARD_UPLOAD = (cardocr.MOST_MEGABYTES << 20) + 64 * 1024  # a card's photo and the form's other fields
 BACKTEST_MONTHS = 6  # the forecast's accuracy page: the months before the one shown
 TABLE_ROWS = 200  # a longer list of deals is cut (the command line's csv has them all)
 FETCHED = "X-Salescli"  # the board's script asks with this header: the answer is the board alone, not a page
@@ -121,6 +123,7 @@ def create_app(settings: Settings) -> Flask:
     app.extensions["salescli"] = settings
     app.extensions["salescli.snapshot"] = Snapshot()
     app.extensions["salescli.throttle"] = Throttle()
+    app.extensions["salescli.photos"] = HeldPhotos()
     _guard(app, settings)
     _pages(app)
     if not settings.read_only:
@@ -181,6 +184,8 @@ def _guard(app: Flask, settings: Settings) -> None:
             abort(400, _("This page answers only to 127.0.0.1 and localhost."))
         if request.routing_exception is not None:  # no such page (or, read-only, no write): say so first
             raise request.routing_exception
+        if request.endpoint == "read_card":
+            request.max_content_length = CARD_UPLOAD  # (every other form is small: 64 KiB)
         if request.method == "POST" and not _from_this_site():
             abort(403, _("The form was not sent from this site's own page; nothing was changed."))
         if settings.password and not session.get("signed_in") and request.endpoint not in ("login", "static"):
@@ -225,6 +230,9 @@ def _guard(app: Flask, settings: Settings) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
+        if error.code == 413 and request.endpoint == "read_card" and request.view_args:
+            return customer_page(request.view_args["reference"], status=413, error=_too_large(
+                _("the photo"), request.content_length or CARD_UPLOAD))
         return _error_page(_http_message(error), error.code or 500)
 
     @app.errorhandler(SalesError)
@@ -401,6 +409,7 @@ def customer_page(reference: str, *, error: str | None = None, form: Mapping[str
         details=lambda event: _event_details(f, event), event_name=event_name,
         contact=_contact(found), classification=[(name, _classified(f, name, found.get(name)))
                                                  for name in ("field", "size", "role", "channel", "source")],
+        card_reader=cardocr.available(), card_missing=cardocr.missing(), card_most=cardocr.MOST_MEGABYTES,
         **_common(f)), status
 
 
@@ -557,6 +566,8 @@ def _writes(app: Flask) -> None:
     app.add_url_rule("/customer/<reference>/advance", "advance", advance, methods=["POST"])
     app.add_url_rule("/customer/<reference>/visit", "visit", visit, methods=["POST"])
     app.add_url_rule("/customer/<reference>/target", "target", target, methods=["POST"])
+    app.add_url_rule("/customer/<reference>/card", "read_card", read_card, methods=["POST"])
+    app.add_url_rule("/customer/<reference>/card/save", "save_card", save_card, methods=["POST"])
     app.add_url_rule("/undo", "undo", undo, methods=["POST"])
 
 
@@ -641,26 +652,119 @@ def target(reference: str) -> Any:
     return _write(reference, write)
 
 
-def _write(reference: str, write: Callable[[Folder], tuple[str, int]]) -> Any:
+def _write(reference: str, write: Callable[[Folder], tuple[str, int | None]],
+           refused: Callable[[SalesError], Any] | None = None) -> Any:
     """Do one write; then back to the page it came from (the board or the customer), with what was
     done and a way to undo it, or that page again with the refusal (400 for what the CLI calls a usage
-    error, 409 for a refused write). The board's script gets the board alone."""
+    error, 409 for a refused write; `refused` draws another page). The board's script gets the board
+    alone. `write` says what it did and the lines it put in the file (None: no undo for it)."""
     f = folder()
     try:
         customer_id = f.path_of(f.customer(reference)).stem
         before = f.file_text(customer_id)
-        done, events = write(f)
+        done, lines = write(f)
     except SalesError as problem:
-        return _refused(reference, problem)
+        return refused(problem) if refused else _refused(reference, problem)
     after = f.file_text(customer_id)
     written = Written.between(customer_id, before, after) if before is not None and after is not None else None
-    if written is not None and written.text.count("\n") == events:  # (no other program's change among it)
+    if written is not None and written.text.count("\n") == lines:  # (no other program's change among it)
         session["undo"] = {"customer": written.customer, "at": written.at, "text": written.text,
                            "digest": written.digest, "said": done}
     else:
         session.pop("undo", None)
     flash(done)
     return _back(reference)
+
+
+# ---- a business card (名片) --------------------------------------------------------------------
+
+def read_card(reference: str) -> Any:
+    """A photo of a business card read: a page with what it says, each field to check and correct
+    before it is written (nothing is written yet). The photo is held for the write only when the rep
+    asked to keep it."""
+    f = folder()
+    try:
+        customer = f.customer(reference)
+        photo, name = _uploaded_photo()
+        reading = f.read_card(photo, customer=customer.id, file=name)
+    except _TooLarge as problem:
+        return customer_page(reference, error=str(problem), status=413)
+    except SalesError as problem:
+        return _refused(reference, problem)
+    held = _photos().hold(csrf_token(), photo) if request.form.get("keep_photo") else None
+    return _card_page(f, reading.customer or customer, reading.card, name, held=held)
+
+
+class _TooLarge(InvalidValue):
+    pass
+
+
+def _too_large(name: str, size: int) -> str:
+    return _("{file} is {size:.0f} MB; a card's photo can be at most {most} MB (take it again at a lower "
+             "resolution)").format(file=name, size=size / 1024 / 1024, most=cardocr.MOST_MEGABYTES)
+
+
+def _uploaded_photo() -> tuple[bytes, str]:
+    """The photo sent (its bytes, and its name as the phone gave it), refused when none was chosen or
+    when it is larger than a card's photo can be, before it is read whole."""
+    upload = request.files.get("card")
+    if upload is None or not upload.filename:
+        raise _about(_("Photo of the card"), _("choose a photo of the card, or take one"))
+    name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:80] or _("the photo")
+    upload.stream.seek(0, os.SEEK_END)
+    size = upload.stream.tell()
+    if size > cardocr.MOST_MEGABYTES << 20:
+        raise _TooLarge(_too_large(name, size))
+    upload.stream.seek(0)
+    return upload.stream.read(), name
+
+
+def _photos() -> HeldPhotos:
+    held: HeldPhotos = current_app.extensions["salescli.photos"]
+    return held
+
+
+def _card_page(f: Folder, customer: Customer, card: Card, file: str, *, held: str | None,
+               error: str | None = None, status: int = 200) -> Any:
+    """The card read, as a form: each field filled in with what was read (empty where the card has
+    none), the unsure ones marked; sent, it writes the key person."""
+    reading = CardReading(card, b"", file, customer)
+    fields = [(key, cardview.label(key, f.language), getattr(card, key) or "", key in card.unsure) for key in FIELDS]
+    return render_template("namecard.html", customer=customer, fields=fields, file=file, held=held, error=error,
+                           headline=cardview.preview(reading, f.language)[0] if card.name else None,
+                           check=cardview.check_sentence(card, f.language), unsure=" ".join(card.unsure),
+                           **_common(f)), status
+
+
+def save_card(reference: str) -> Any:
+    """The key person of a card, as the rep checked it, written in one transaction (and the photo
+    kept beside the customer file when asked). A new person without a kept photo can be undone."""
+    form = request.form
+    unsure = tuple(key for key in (form.get("unsure") or "").split() if key in FIELDS)
+    card = Card(**{key: given(form.get(key)) for key in FIELDS}, unsure=unsure)  # type: ignore[arg-type]
+    file, token, keep = form.get("file") or _("the photo"), given(form.get("photo")), form.get("keep_photo") == "1"
+
+    def write(f: Folder) -> tuple[str, int | None]:
+        customer = f.customer(reference)
+        photo = _photos().get(token, csrf_token()) if keep and token else None
+        if keep and photo is None:
+            raise InvalidValue(_("The photo is no longer here (the page keeps the last few for an hour): read the "
+                                 "card again, or untick Keep the photo."))
+        saved = f.save_card(CardReading(card, photo or b"", file, customer), keep_photo=keep)
+        if token:
+            _photos().drop(token)
+        said = cardview.written(saved, f.language)
+        if saved.photo is not None:
+            said += " " + cardview.photo_kept(f"{saved.photo.parent.name}/{saved.photo.name}")
+            return said, None  # (two writes: the file and the photo; no undo)
+        return said, 1 if saved.added_person else 0
+
+    def refused(problem: SalesError) -> Any:
+        f = folder()
+        return _card_page(f, f.customer(reference), card, file, held=token if keep else None, error=str(problem),
+                          status=400 if isinstance(problem, InvalidValue) else 409)
+
+    return _write(reference, write, refused)
 
 
 def _refused(reference: str, problem: SalesError, *, said: str | None = None) -> Any:

@@ -27,7 +27,7 @@ from salescli.workdays import Month
 MONTHS_AHEAD = 6  # the forecast chart's months, from the month shown
 REREAD_AT_MOST = 64  # files changed since the last request that are read one by one; more: the whole folder again
 
-__all__ = ["Folder", "ForecastView", "MONTHS_AHEAD", "Snapshot", "forecast_view", "given"]
+__all__ = ["Folder", "ForecastView", "HeldPhotos", "MONTHS_AHEAD", "Snapshot", "forecast_view", "given"]
 
 
 @dataclass
@@ -232,6 +232,44 @@ def forecast_view(folder: ApiFolder, month: Month, *, quota: Decimal | None = No
     months = folder.forecasts(month, MONTHS_AHEAD, quota=quota, model=model)
     shown = months[0]
     return ForecastView(shown.month, tuple(one.month for one in months), quota, shown.gap, shown.visits_needed)
+
+
+@dataclass
+class HeldPhotos:
+    """Photos of business cards read and waiting for the rep to check the fields, kept only when the
+    rep asked to keep the photo (`--keep-photo`): the write then stores it. At most KEPT of them, each
+    for HELD_SECONDS (a photo is up to 20 MB: the server's memory stays bounded), each for the
+    browser session that sent it."""
+
+    KEPT = 4
+    HELD_SECONDS = 3600.0
+    clock: Callable[[], float] = time.monotonic
+    _photos: dict[str, tuple[str, float, bytes]] = field(default_factory=dict)  # token → (session, when, photo)
+
+    def hold(self, session: str, photo: bytes) -> str:
+        """Keep `photo` for `session`; the token that fetches it back."""
+        import secrets
+
+        self._forget_old()
+        while len(self._photos) >= self.KEPT:
+            del self._photos[next(iter(self._photos))]
+        token = secrets.token_urlsafe(16)
+        self._photos[token] = (session, self.clock(), photo)
+        return token
+
+    def get(self, token: str, session: str) -> bytes | None:
+        """The photo held under `token` for `session` (None: none, another session's, or forgotten)."""
+        self._forget_old()
+        found = self._photos.get(token)
+        return found[2] if found is not None and found[0] == session else None
+
+    def drop(self, token: str) -> None:
+        self._photos.pop(token, None)
+
+    def _forget_old(self) -> None:
+        oldest = self.clock() - self.HELD_SECONDS
+        for token in [token for token, (_session, when, _photo) in self._photos.items() if when < oldest]:
+            del self._photos[token]
 
 
 def given(text: str | None) -> str | None:
