@@ -478,7 +478,7 @@ def test_read_only_serves_no_write(sample: Path) -> None:
         html = page(client, url)
         assert "<form" not in html.replace('<form class="filters"', "") and "draggable" not in html
         assert "board.js" not in html and "Read-only" in html
-    for action in ("advance", "visit", "target"):
+    for action in ("advance", "visit", "target", "card", "card/save"):
         response = client.post(f"/customer/{DEMO}/{action}", data={"stage": "objections"}, base_url=BASE)
         assert response.status_code in (404, 405)
     assert files(sample) == before

@@ -477,7 +477,9 @@ def _forecast_words(month: MonthForecast, currency: str) -> dict[str, str | None
     said: dict[str, str | None] = {"model": words.model_line(month),
                                    "capacity": (words.capacity_sentence(month, currency) or "").strip() or None}
     if month.model == HISTORY:
-        said.update(due=words.due_line(month).strip(), undated_title=words.undated_title(month),
+        said.update(due=words.due_line(month).strip(), undated_title=ngettext(
+            "{title}: {count} deal", "{title}: {count} deals", len(month.undated)).format(
+                title=words.undated_title(month), count=len(month.undated)),
                     undated=words.undated_line(month).strip(), new=words.new_line(month),
                     expected=words.expected_line(month, currency))
     return said
