@@ -3,9 +3,12 @@
     python docs/generate.py            # write both pages
     python docs/generate.py --check    # exit 1, naming the page, when either is not what --help says now
 
-Every command's `--help`, run through the same app as `salescli` (Typer's test runner, at 80 columns,
-in each language), is laid into one page per language, so the reference cannot say what the command
-line does not. `tests/test_docs.py` runs the check, as sqlite-utils checks its reference with cog.
+Every command's `--help`, run through the same app as `salescli` (Typer's test runner, at 80 columns),
+is laid into one page per language, so the reference cannot say what the command line does not. Each
+language's page is made in a process of its own, as `salescli --lang LANGUAGE` would run: once Chinese
+has been spoken in a process, Click measures help text by the columns it takes on screen, which would
+change the English page. `tests/test_docs.py` runs the check, as sqlite-utils checks its reference
+with cog.
 
 It lives here, beside the pages it writes, and not in the package: it is a maintainer's tool over the
 documentation, of no use to a rep, so it is not installed with salescli and not on the layer map.
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -75,6 +79,20 @@ def help_text(path: str, language: str) -> str:
     return result.stdout
 
 
+def pages() -> dict[str, str]:
+    """Each language's reference, each made in a fresh process (see above), the two at once."""
+    children = {language: subprocess.Popen([sys.executable, __file__, "--print", language], stdout=subprocess.PIPE,
+                                           cwd=DOCS.parent)
+                for language in PAGES}
+    made = {}
+    for language, child in children.items():
+        output, _errors = child.communicate(timeout=300)
+        if child.returncode != 0:
+            raise SystemExit(f"making the {language} reference failed (exit {child.returncode})")
+        made[language] = output.decode("utf-8")
+    return made
+
+
 def page(language: str) -> str:
     """The reference in LANGUAGE: a contents list, then each command's help under its own heading."""
     listed = commands()
@@ -94,21 +112,27 @@ def _anchor(path: str) -> str:
 
 def stale() -> list[Path]:
     """The pages that differ from what --help says now."""
+    made = pages()
     return [path for language, path in PAGES.items()
-            if not path.exists() or path.read_text(encoding="utf-8") != page(language)]
+            if not path.exists() or path.read_text(encoding="utf-8") != made[language]]
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write the command reference from --help.")
     parser.add_argument("--check", action="store_true", help="only say whether the pages are current")
-    check = parser.parse_args(argv).check
-    if check:
+    parser.add_argument("--print", choices=sorted(PAGES), help="print one language's page (what pages() runs)")
+    arguments = parser.parse_args(argv)
+    if arguments.print:
+        sys.stdout.buffer.write(page(arguments.print).encode("utf-8"))
+        return 0
+    if arguments.check:
         out_of_date = stale()
         for path in out_of_date:
             print(f"{path.relative_to(DOCS.parent)} is out of date: run python docs/generate.py", file=sys.stderr)
         return 1 if out_of_date else 0
-    for language, path in PAGES.items():
-        path.write_text(page(language), encoding="utf-8", newline="\n")
+    for language, text in pages().items():
+        path = PAGES[language]
+        path.write_text(text, encoding="utf-8", newline="\n")
         print(f"wrote {path.relative_to(DOCS.parent)}")
     return 0
 

@@ -41,9 +41,9 @@ generate = _generator()
 
 
 def test_the_reference_is_what_help_says_now() -> None:
-    for language, path in generate.PAGES.items():
-        assert path.read_text(encoding="utf-8") == generate.page(language), \
-            f"{path.name} is out of date: run python docs/generate.py"
+    for language, text in generate.pages().items():
+        assert generate.PAGES[language].read_text(encoding="utf-8") == text, \
+            f"{generate.PAGES[language].name} is out of date: run python docs/generate.py"
 
 
 def _section(page: str, path: str) -> str:
