@@ -81,24 +81,6 @@ def calibrate(deals: Iterable[Deal], probabilities: Mapping[Stage, float], *, da
             for stage in Stage]
 
 
-def historical_rates(deals: Iterable[Deal], probabilities: Mapping[Stage, float], *, day: date) -> dict[Stage, float]:
-    """`historical_probabilities(calibrate(…))` the quick way (a forecast asks it of every deal): only the
-    deals decided by the end of `day` make a stage's rate."""
-    decided = {stage: 0 for stage in Stage}
-    won = dict(decided)
-    for deal in deals:
-        if deal.status is Status.OPEN and (deal.last_event or deal.opened) <= day:
-            continue  # open, and nothing in its log after `day`: it decides no rate
-        then = _at(deal, day)
-        if then is None or then.status is Status.OPEN:
-            continue
-        for stage in then.reached:
-            decided[stage] += 1
-            won[stage] += then.status is Status.WON
-    return {stage: won[stage] / decided[stage] if decided[stage] >= MIN_HISTORY else probabilities[stage]
-            for stage in Stage}
-
-
 def _at(deal: Deal, day: date) -> Deal | None:
     return deal if (deal.last_event or deal.opened) <= day else deal.at(day)
 

@@ -116,7 +116,7 @@ class Deal(NamedTuple):
 
     @property
     def stages(self) -> tuple[Stage, ...]:
-        return tuple(_STAGE_OF[number] for number in self.stage_log[1::2])
+        return tuple(STAGE_OF_NUMBER[number] for number in self.stage_log[1::2])
 
     @property
     def target_days(self) -> tuple[date, ...]:
@@ -526,14 +526,14 @@ def _apply(deal: dict[str, Any], event: Event) -> None:
     elif kind is EventKind.WON:
         _move(deal, Stage.CLOSE, event.date)
         deal.update(status=Status.WON, won_value=event.value, won_date=event.date)
-        _remember(deal, outcome_log=(event.date.toordinal(), _STATUS_NUMBER[Status.WON]),
+        _remember(deal, outcome_log=(event.date.toordinal(), STATUS_NUMBER[Status.WON]),
                   outcome_amounts=(str(event.value) if event.value is not None else "",))
     elif kind is EventKind.LOST:
         deal.update(status=Status.LOST, lost_reason=event.reason, lost_date=event.date)
-        _remember(deal, outcome_log=(event.date.toordinal(), _STATUS_NUMBER[Status.LOST]), outcome_amounts=("",))
+        _remember(deal, outcome_log=(event.date.toordinal(), STATUS_NUMBER[Status.LOST]), outcome_amounts=("",))
     elif kind is EventKind.REOPEN:
         deal.update(status=Status.OPEN, won_value=None, won_date=None, lost_reason=None, lost_date=None)
-        _remember(deal, outcome_log=(event.date.toordinal(), _STATUS_NUMBER[Status.OPEN]), outcome_amounts=("",))
+        _remember(deal, outcome_log=(event.date.toordinal(), STATUS_NUMBER[Status.OPEN]), outcome_amounts=("",))
         if event.stage:
             _move(deal, event.stage, event.date)
 
@@ -554,8 +554,8 @@ def _remember(deal: dict[str, Any], **entries: tuple[Any, ...]) -> None:
 
 
 _NUMBER = {stage: stage.number for stage in Stage}
-_STAGE_OF = {stage.number: stage for stage in Stage}
-_STATUS_NUMBER = {status: number for number, status in enumerate(Status)}
+STAGE_OF_NUMBER = {stage.number: stage for stage in Stage}  # (a deal's history keeps stages and statuses by number)
+STATUS_NUMBER = {status: number for number, status in enumerate(Status)}
 _STATUS_OF = dict(enumerate(Status))
 _DAY = date.fromordinal
 _STATE_FIELDS = Deal._fields[:Deal._fields.index("stage_log")]

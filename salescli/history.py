@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Sequence
 
-from salescli.customer import _DAY, _STAGE_OF, _STATUS_NUMBER, Deal, Status
+from salescli.customer import STAGE_OF_NUMBER, STATUS_NUMBER, Deal, Status
 from salescli.pricelist import AVERAGE, Valuation
 from salescli.stages import Stage
 from salescli.workdays import Month, WorkCalendar
@@ -32,7 +32,7 @@ DUE, UNDATED, NEW = "due", "undated", "new"
 PARTS = (DUE, UNDATED, NEW)
 AT_AVERAGE = -1.0  # a value that is the folder's average won deal, known only on the day learned on
 _CLOSED_STAGES = (Stage.CLOSE, Stage.SERVICE)  # open there without a won event: never weighted
-_WON, _LOST, _OPEN = (_STATUS_NUMBER[status] for status in (Status.WON, Status.LOST, Status.OPEN))
+_WON, _LOST, _OPEN = (STATUS_NUMBER[status] for status in (Status.WON, Status.LOST, Status.OPEN))
 _STATUS = {_WON: Status.WON, _LOST: Status.LOST}
 
 
@@ -128,7 +128,7 @@ class _Walk:
                 amount = deal.outcome_amounts[at // 2]
                 value = float(amount) if amount else 0.0
                 self.found.won_values.append((day, value, undone))
-                month = self._month_of.get(Month.of(_DAY(day)))
+                month = self._month_of.get(Month.of(date.fromordinal(day)))
                 if month is not None:
                     self.found.wins.append((month, owner, parts.get(month, NEW), value, undone))
 
@@ -157,7 +157,7 @@ class _Walk:
                 if decisions == len(outcome_log):
                     break  # decided for good: no later eve finds it open
                 continue
-            stage = _STAGE_OF[stage_log[moves - 1]] if moves else Stage.PROSPECT
+            stage = STAGE_OF_NUMBER[stage_log[moves - 1]] if moves else Stage.PROSPECT
             if stage in _CLOSED_STAGES:
                 continue
             due_on = target_log[targets - 1] if targets else 0
@@ -168,7 +168,7 @@ class _Walk:
             decided = decisions < len(outcome_log) and outcome_log[decisions] <= lasts[at] \
                 and outcome_log[decisions + 1] != _OPEN
             found.followed[at].append(
-                (stage, age, max(1, self.clock[_DAY(outcome_log[decisions])] - found.eve_ages[at]),
+                (stage, age, max(1, self.clock[date.fromordinal(outcome_log[decisions])] - found.eve_ages[at]),
                  _STATUS[outcome_log[decisions + 1]]) if decided else (stage, age, found.working[at], None))
             if part != NEW:
                 (found.due if part == DUE else found.undated)[at].append((owner, stage, age, value))
@@ -207,7 +207,7 @@ def _reached(deal: Deal, day: int, *, won: bool) -> tuple[Stage, ...]:
     numbers = [log[at + 1] for at in range(0, len(log), 2) if log[at] <= day]
     prospect = not numbers or log[0] > deal.opened.toordinal() or numbers[0] == Stage.PROSPECT.number
     stages = [Stage.PROSPECT] if prospect else []
-    stages += [_STAGE_OF[number] for number in numbers]
+    stages += [STAGE_OF_NUMBER[number] for number in numbers]
     if won:
         stages.append(Stage.CLOSE)
     return tuple(dict.fromkeys(stages))

@@ -27,7 +27,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from salescli.calibration import MIN_HISTORY
 from salescli.config import ForecastSettings
-from salescli.customer import _DAY, Customer, Status, deal_owner
+from salescli.customer import Customer, Status, deal_owner
 from salescli.history import AT_AVERAGE, DUE, NEW, PARTS, UNDATED, History, history
 from salescli.pricelist import PriceList, Valuation
 from salescli.stages import Stage
@@ -104,7 +104,7 @@ class Learned:
     def restored(cls, plain: Any, prices: PriceList) -> Learned:
         today, (win, lose, win_factor, lose_factor, decided), average, records, *rest = plain
         model, season, chosen_by, errors, judged, weights = rest
-        return cls(_DAY(today), Hazards(win, lose, _stages(win_factor), _stages(lose_factor), decided),
+        return cls(date.fromordinal(today), Hazards(win, lose, _stages(win_factor), _stages(lose_factor), decided),
                    Valuation(prices, None if average is None else Decimal(average)),
                    tuple(MonthRecord(Month(year, month), working, _untally(total),
                                      {owner: _untally(tally) for owner, tally in owners})
@@ -210,7 +210,7 @@ def past_months(first: date | None, today: date, count: int) -> list[Month]:
 
 def _month_index(found: History, day: int) -> int:
     """The position of the month of `day` (an ordinal) among the record's months (0 when before them)."""
-    month = Month.of(_DAY(day))
+    month = Month.of(date.fromordinal(day))
     return next((at for at, known in enumerate(found.months) if known >= month), len(found.months))
 
 
@@ -220,8 +220,9 @@ def _standing(undone: int, day: int) -> bool:
 
 
 def rates(found: History, probabilities: Mapping[Stage, float], today: date) -> dict[Stage, float]:
-    """Each stage's rate of deals won of those decided there by the end of `today` (as
-    calibration.historical_rates counts them), where MIN_HISTORY decide it; else the configured one."""
+    """Each stage's rate of deals won of those decided there by the end of `today` (as `forecast
+    --calibrate` counts them: the stages each deal's log took it into), where MIN_HISTORY decide it;
+    else the configured one."""
     day = today.toordinal()
     decided = {stage: 0 for stage in Stage}
     won = dict(decided)
