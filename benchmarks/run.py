@@ -1,5 +1,5 @@
 """Time salescli as whole processes on generated folders of 1,000, 10,000 (and 100,000) customers,
-and the README's import of a CRM export (the Maven sample: 85 accounts, 8,800 opportunities).
+and the guide's import of a CRM export (docs/guide.en.md) (the Maven sample: 85 accounts, 8,800 opportunities).
 
     python benchmarks/run.py                     # 1,000 and 10,000 customers, and the import
     python benchmarks/run.py --sizes 100000 --runs 3 --cold-runs 1 --only "list,check"
@@ -164,7 +164,7 @@ def main() -> None:
 
 
 def time_import(salescli: str, crm: Path, work: Path, runs: int) -> list[tuple[Any, str, str, str, str]]:
-    """The README's deals import, each run into a fresh copy of a folder with the accounts and team in it."""
+    """The guide's deals import, each run into a fresh copy of a folder with the accounts and team in it."""
     source = crm if (crm / "sales_pipeline.csv").is_file() else crm_export(work / "crm-lookalike")
     base, folder, cache = work / "import-base", work / "import-run", work / "import-cache"
     env = {**os.environ, "SALESCLI_CACHE_DIR": str(cache), "SALESCLI_TODAY": "2017-12-31"}
