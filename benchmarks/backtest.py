@@ -2,7 +2,7 @@
 forecasts (last month; the mean of the last three months), on data this project did not write and on
 synthetic folders of several seeds (benchmarks/synthetic.py):
 
-- the public Maven CRM sample, imported as the README says with its price list, June–December 2017;
+- the public Maven CRM sample, imported as docs/guide.en.md says, with its price list, June–December 2017;
 - synthetic folders: the last 12 months before 1 December 2026.
 
     python benchmarks/backtest.py                    # Maven (where it is) and seeds 1–5
@@ -44,7 +44,7 @@ def salescli(root: Path, *args: str, today: str) -> str:
 
 
 def maven(work: Path) -> Path:
-    """The Maven sample imported as the README says, and its price list."""
+    """The Maven sample imported as the guide says (docs/guide.en.md, Import), and its price list."""
     root = work / "maven"
     if (root / ".complete").exists():
         return root

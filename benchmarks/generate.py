@@ -149,7 +149,7 @@ if __name__ == "__main__":
 
 def crm_export(root: Path, seed: int = 20171231) -> Path:
     """A CRM export shaped as the Maven sample (85 accounts, 35 agents, 8,800 opportunities, 1,425 of
-    them without an account), for timing the README's import where the sample itself is not at hand."""
+    them without an account), for timing the guide's import where the sample itself is not at hand."""
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     accounts = [f"Account {number:02d}" for number in range(85)]

@@ -1,6 +1,6 @@
 """Time salescli as whole processes on generated folders of 1,000, 10,000 (and 100,000) customers, a
 dense folder of 10,000 (every customer with an open deal, a target and about a dozen visits), and the
-README's import of a CRM export (the Maven sample: 85 accounts, 8,800 opportunities).
+guide's import of a CRM export (docs/guide.en.md) (the Maven sample: 85 accounts, 8,800 opportunities).
 
     python benchmarks/run.py                     # 1,000 and 10,000 customers, the dense 10,000, the import
     python benchmarks/run.py --sizes "" --dense 10000 --only "schedule --week,report funnel"
@@ -203,7 +203,7 @@ def time_commands(salescli: str, commands: list[list[str]], root: Path, cache: P
 
 
 def time_import(salescli: str, crm: Path, work: Path, runs: int) -> list[tuple[Any, str, str, str, str]]:
-    """The README's deals import, each run into a fresh copy of a folder with the accounts and team in it."""
+    """The guide's deals import, each run into a fresh copy of a folder with the accounts and team in it."""
     source = crm if (crm / "sales_pipeline.csv").is_file() else crm_export(work / "crm-lookalike")
     base, folder, cache = work / "import-base", work / "import-run", work / "import-cache"
     env = {**os.environ, "SALESCLI_CACHE_DIR": str(cache), "SALESCLI_TODAY": "2017-12-31"}

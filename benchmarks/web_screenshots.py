@@ -1,4 +1,4 @@
-"""The README's screenshots of `salescli web` on a phone (390 × 844, in Chinese, the bundled sample
+"""The guides' screenshots (docs/screenshots) of `salescli web` on a phone (390 × 844, in Chinese, the bundled sample
 at 2026-11-26), taken with headless Chromium: docs/screenshots/{board,customer,forecast}-phone.png.
 
     python benchmarks/web_screenshots.py

@@ -312,9 +312,23 @@ def _ells_mended(address: str) -> tuple[str, bool]:
     labels = [re.sub(r"^l(?=\d+$)", "1", label) for label in labels]  # l63.com: 163
     labels[1:] = [label.replace("0", "o") if re.fullmatch(r"[a-z0]*[a-z][a-z0]*", label) else label
                   for label in labels[1:]]  # c0m: after the first, a domain's words hold no digit
-    domain = ".".join(labels)
+    domain = _dots_mended(".".join(labels))
     mended = local + at + domain
     return mended, mended != address
+
+
+_TOP_WORDS = ("com", "net", "org", "edu", "gov", "cn")
+
+
+def _dots_mended(domain: str) -> str:
+    """A domain with the dot the OCR lost before its last word put back (hjjlcom: hjjl.com; 163.comcn:
+    163.com.cn) — only where a domain without it could not be an address."""
+    if "." not in domain:
+        ending = next((word for word in _TOP_WORDS if domain.endswith(word) and len(domain) > len(word)), None)
+        return domain[:-len(ending)] + "." + ending if ending else domain
+    head, _dot, last = domain.rpartition(".")
+    joined = next((word for word in _TOP_WORDS[:-1] if last == word + "cn"), None)
+    return f"{head}.{joined}.cn" if joined else domain
 
 
 def _at_mended(text: str) -> str:
@@ -326,6 +340,8 @@ def _at_mended(text: str) -> str:
     mended = [text[:place] + "@" + text[place + 1:] for place, ch in enumerate(text)
               if ch in "o0" and not text[place:place + 4] in ("org.", "com.") and text[place:] not in ("org", "com")]
     valid = [candidate for candidate in mended if _EMAIL.fullmatch(candidate)]
+    if len(valid) > 1:  # of several, the one whose domain reads as a mail server's (info2360mai1.…: @mai1)
+        valid = [candidate for candidate in valid if re.match(r"mai[l1]|qq\.|163\.|126\.|sina|vip", candidate.split("@")[1])]
     return valid[0] if len(valid) == 1 else text
 
 

@@ -8,7 +8,6 @@ from typing import Any, Mapping
 
 import typer
 
-from salescli.card import FIELDS
 from salescli.errors import InvalidValue
 from salescli.i18n import _, beside, joined
 from salescli.session import Session
@@ -20,7 +19,7 @@ def from_card(s: Session, photo: str, *, customer: str | None = None, company: s
               fields: Mapping[str, Any] | None = None) -> None:
     """The person on the card to `customer`, or (`add --card`) to the customer the card's company
     is, or to a new customer with `fields`; NAME and the details `given` win over what was read."""
-    from salescli.cardview import label, preview
+    from salescli.cardview import photo_kept, preview, written
 
     reading = s.read_card(photo, customer=customer, company=company, person=name)
     corrections: dict[str, Any] = {field.key: text.strip() for field, text in (given or {}).items()
@@ -51,14 +50,10 @@ def from_card(s: Session, photo: str, *, customer: str | None = None, company: s
     if saved.added_customer:
         typer.echo(_("Added {customer} as {id} ({file}), with its key person {person}.").format(
             **said, file=s.shown(s.path_of(saved.after))))
-    elif saved.added_person:
-        typer.echo(_("Added {person} to the key people of {customer}.").format(**said))
     else:
-        changed = [label(key, s.language) for key in FIELDS if key in saved.changed]
-        typer.echo((_("Updated {person} of {customer}: {fields}.") if changed else
-                    _("{person} of {customer} already had these details.")).format(**said, fields=joined(changed)))
+        typer.echo(written(saved, s.language))
     if saved.photo is not None:
-        typer.echo(_("The photo is kept as {file}.").format(file=s.shown(saved.photo)))
+        typer.echo(photo_kept(s.shown(saved.photo)))
 
 
 def _in_terminal() -> bool:

@@ -67,14 +67,30 @@ def _emails_reread(engine: Any, whole: "Image", scale: float, found: list[Any]) 
     try:
         crops = engine.get_crop_img_list(pixels, [numpy.array(found[index][0], dtype=numpy.float32) * scale
                                                   for index in chosen])
-        again, _elapsed = engine.text_rec([cv2.resize(crop, None, fx=EMAIL_STRETCH, fy=1.0) for crop in crops])
+        readings = [engine.text_rec([cv2.resize(crop, None, fx=stretch, fy=1.0) for crop in crops])[0]
+                    for stretch in EMAIL_STRETCHES]
     except (AttributeError, TypeError, ValueError):  # another RapidOCR: the first reading stands
         return found
     found = list(found)
-    for index, (text, score) in zip(chosen, again):
+    for at, index in enumerate(chosen):
+        text, score = readings[0][at]
+        for other, _score in (reading[at] for reading in readings[1:]):
+            if _doubled(other, text):  # wider still, a doubled letter came apart: the recogniser merges, never splits
+                text = other
         if "@" in text:
             found[index] = [found[index][0], text, score]
     return found
+
+
+EMAIL_STRETCHES = (EMAIL_STRETCH, 2.4)
+
+
+def _doubled(longer: str, shorter: str) -> bool:
+    """Whether `longer` is `shorter` with one letter written twice (hjjl for hjl)."""
+    if len(longer) != len(shorter) + 1:
+        return False
+    at = next((at for at, (one, two) in enumerate(zip(longer, shorter)) if one != two), len(shorter))
+    return longer[:at] + longer[at + 1:] == shorter and at > 0 and longer[at] == longer[at - 1] and longer[at].isalpha()
 
 
 def photo(data: bytes, name: str, *, working: bool = True) -> "Image":

@@ -1,4 +1,4 @@
-"""The five groups of information to collect about a customer (DOMAIN.md §4), as far as a
+"""The five groups of information to collect about a customer (docs/domain.md §4), as far as a
 customer's file holds them. What is still missing is what the next visit must find out.
 
 The groups and their items are declared once, in `profile`.

@@ -1,4 +1,4 @@
-"""The prospecting network (DOMAIN.md §5–6): project parties, referrals, the three-party rule. Pure."""
+"""The prospecting network (docs/domain.md §5–6): project parties, referrals, the three-party rule. Pure."""
 
 from __future__ import annotations
 

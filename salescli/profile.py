@@ -1,5 +1,5 @@
 """The customer profile, declared once: every field above `log:` in a customer file and every
-detail of a key person (DOMAIN.md §3–4). Pure: no files here.
+detail of a key person (docs/domain.md §3–4). Pure: no files here.
 
 Each field has its key (a dotted path in the file), its information group, its labels in English
 and in the course's Chinese, and its kind (text, phone, date, integer, amount, a vocabulary term
@@ -272,7 +272,7 @@ PROFILE: tuple[Field, ...] = (
 
 PEOPLE_KEY = "trust.people"  # the key people (trust group): a list of entries with PERSON's keys
 
-# A key person's details (DOMAIN.md §4.5): how to reach them, and what builds trust.
+# A key person's details (docs/domain.md §4.5): how to reach them, and what builds trust.
 PERSON: tuple[Field, ...] = (
     Field("name", "name", "姓名", group="trust"),
     Field("title", "title", "职务", group="trust", option="--title", help="职务: e.g. 预算科长."),
@@ -309,7 +309,7 @@ KEYS = tuple(BY_KEY)
 
 @dataclass(frozen=True)
 class Group:
-    """One of the five groups of information to collect (DOMAIN.md §4)."""
+    """One of the five groups of information to collect (docs/domain.md §4)."""
 
     key: str
     en: str

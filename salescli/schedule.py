@@ -1,4 +1,4 @@
-"""Visit planning (DOMAIN.md §6–7): one customer's visits to its target date and after the sale,
+"""Visit planning (docs/domain.md §6–7): one customer's visits to its target date and after the sale,
 and a day-by-day route across customers. Pure: customers, a calendar and dates in.
 """
 
@@ -59,7 +59,7 @@ PURPOSES: Mapping[Stage, tuple[str, str]] = {
     Stage.SERVICE: ("after-sales service", "售后服务"),
 }
 
-# Which information groups (DOMAIN.md §4) a visit at each stage should complete.
+# Which information groups (docs/domain.md §4) a visit at each stage should complete.
 COLLECTS: Mapping[Stage, tuple[str, ...]] = {
     Stage.PROSPECT: ("contact",),
     Stage.PREPARE: ("contact",),

@@ -1,4 +1,4 @@
-"""Classification vocabularies (DOMAIN.md §3, §5): field, size, role, channel, source.
+"""Classification vocabularies (docs/domain.md §3, §5): field, size, role, channel, source.
 
 Each term has an English key (what files store) and a Chinese label (what reps type and read).
 The built-in lists follow the course; `salescli.yaml` can add terms for other industries.

@@ -86,13 +86,18 @@ def test_numbers_that_are_no_phone_are_not_taken() -> None:
     ("邮箱：wangjg@cscec3b,com", "wangjg@cscec3b.com", False),
     ("邮箱：xmowhsz.cn.com", "xm@whsz.cn.com", False),  # the OCR's o for @
     ("E-mail:xm.jgohjjl.org.cn", "xm.jg@hjjl.org.cn", False),
-    ("邮箱：infooqq.com", "infooqq.com", False),  # two places it could be: left as read, to check
+    ("邮箱：infooqq.com", "info@qq.com", False),  # two places it could be: before a mail server's name
+    ("邮箱：xoyoo.cn", "xoyoo.cn", False),  # several, none before a mail server's name: left as read, to check
     ("E-mail:1iu.ming@mai1.163.net", "liu.ming@mail.163.net", False),  # the OCR's 1 for l
     ("E-mail:sa1es@hbgc.cn", "sales@hbgc.cn", False),
     ("E-mail:jg906@mail.163.c0m.cn", "jg906@mail.163.com.cn", False),
     ("E-mail:1i214@l63.com", "li214@163.com", False),
     ("E-mail:wang1@163.com", "wang1@163.com", True),  # a digit where one can be meant stays
     ("E-mail:li81@126.com", "li81@126.com", True),
+    ("邮箱:info31@hjjlcom", "info31@hjjl.com", False),  # the dot before com lost
+    ("E-mail:zt@ztjs.comcn", "zt@ztjs.com.cn", False),
+    ("E-mail:info2360mai1.hbgc.cn", "info236@mail.hbgc.cn", False),  # 0 for @, before a mail server's name
+    ("E-mail:wang@telecom.cn", "wang@telecom.cn", True),  # a domain that has its dots keeps its words
 ])
 def test_email_addresses_and_how_sure_they_are(line: str, email: str, sure: bool) -> None:
     card = parse(["张伟", line])

@@ -30,12 +30,12 @@ def test_version(tmp_path: Path) -> None:
 
 
 def readme_walk_through() -> list[list[str]]:
-    """The README's "folder of your own" commands, one argument list each (comments dropped, `\\`
-    continuations joined, `&&` split)."""
+    """The README's first day, one argument list each (comments dropped, `\\` continuations joined, `&&`
+    split)."""
     import shlex
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
-    block = readme.split("and for a folder of your own", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    block = readme.split("## A first day", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
     lines = block.replace("\\\n", " ").splitlines()
     return [shlex.split(part) for line in lines for part in line.split("#", 1)[0].split("&&") if part.strip()]
 

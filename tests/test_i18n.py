@@ -45,7 +45,7 @@ def test_every_message_in_the_code_is_translated(tmp_path: Path) -> None:
     catalog = _catalog()
     missing = [message.id for message in _code_messages(tmp_path)
                if message.id and catalog.get(message.id, message.context) is None]
-    assert missing == [], "run `python -m salescli.locale.refresh` and translate (README, Translating)"
+    assert missing == [], "run `python -m salescli.locale.refresh` and translate (docs/development.md, Translating)"
     unfinished = [message.id for message in catalog
                   if message.id and (message.fuzzy or not all(_strings(message)))]
     assert unfinished == []

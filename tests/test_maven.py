@@ -1,4 +1,4 @@
-"""The Maven CRM sample imported as the README says, against counts made from its CSV files here.
+"""The Maven CRM sample imported as docs/guide.en.md says, against counts made from its CSV files here.
 
 A slice of it is in tests/data/maven (every run); the whole of it, where the project's machine has
 it, in /work/shared/datasets/maven-crm (skipped elsewhere)."""
@@ -30,7 +30,7 @@ def _rows(path: Path) -> list[dict[str, str]]:
 
 
 def _imported(source: Path, root: Path) -> Path:
-    """A new folder with the README's three commands run on `source`."""
+    """A new folder with the guide's import commands run on `source`."""
     (root / "customers").mkdir(parents=True)
     for args in (["accounts.csv", "--map", "sector=needs.scope", "--map", "office_location=area",
                   "--date", "2016-10-01"],

@@ -7,6 +7,7 @@ import json
 import re
 import subprocess
 from datetime import date
+from html import unescape
 from pathlib import Path
 from typing import Any
 
@@ -193,6 +194,78 @@ def test_the_forecast_page_has_the_figures_of_salescli_forecast(client: FlaskCli
     assert "Visits per day for the quota 1.78" in text
     assert html.count('<svg class="chart"') == 1
     assert "Left out of the figures: 0 deals" in text
+
+
+def test_the_forecast_page_says_the_model_and_each_part_as_salescli_forecast_does(sample: Path) -> None:
+    # on 2026-11-28 鼎盛's target (11-27) has passed: the history model weights it among the undated deals
+    client = create_app(Settings(root=sample, today=date(2026, 11, 28))).test_client()
+    response = client.get("/forecast?month=2026-12&model=history", base_url=BASE)
+    assert response.status_code == 200
+    text = text_of(unescape(response.get_data(as_text=True)))
+    cli = json.loads(invoke(sample, "forecast", "--month", "2026-12", "--model", "history", "--format", "json",
+                            today="2026-11-28").stdout)
+    parts = {name: round(value) for name, value in cli["parts"].items()}
+    assert cli["model"]["name"] == "history" and all(parts[name] > 0 for name in ("due", "undated", "new"))
+    assert sum(cli["parts"].values()) == pytest.approx(cli["expected"])
+    assert (f"Won 0 Due in the month, weighted {parts['due']:,} Undated or overdue, weighted {parts['undated']:,} "
+            f"Not in the pipeline yet {parts['new']:,} Expected (the sum of the parts) {round(cli['expected']):,}") in text
+    said = invoke(sample, "forecast", "--month", "2026-12", "--model", "history", today="2026-11-28").stdout.splitlines()
+    sentences = [line.strip() for line in said if line.startswith(("Model:", "  weighted", "Not in the pipeline yet:",
+                                                                  "Expected 2026-12:", "  →"))]
+    assert len(sentences) == 6  # the model, the due and the undated deals' lines, the new deals, the sum, the capacity
+    for sentence in sentences:
+        assert sentence in text, sentence
+    assert "Expected 2026-12: 606,261 CNY = won 0 + due 515,919 + undated 27,614 + new 62,727" in sentences
+    undated = text[text.index("Open without a target date in 2026-12"):]
+    assert undated.startswith("Open without a target date in 2026-12, or overdue: the chance of a win within the month "
+                              f"by stage and age: {len(cli['undated']['deals'])} deals Customer Stage Value Value from By "
+                              "Chance Weighted 鼎盛房地产开发有限公司 demo 80,000 target 2026-11-27 35 % 27,614 "
+                              "城建职业学院造价教研室 prospect 97,114 average won 0 % 0")
+    months = cli_json_on(sample, "2026-11-28", "forecast", "--months", "6", "--month", "2026-12", "--model", "history")
+    html = response.get_data(as_text=True)
+    assert re.findall(r'data-label="New">([\d,]+)<', html) == [f"{round(month['new']):,}" for month in months]
+
+
+def cli_json_on(root: Path, today: str, *args: str) -> Any:
+    result = invoke(root, *args, "--format", "json", today=today)
+    assert result.exit_code == 0, result
+    return json.loads(result.stdout)
+
+
+def test_the_forecast_page_says_which_model_the_backtest_chose(client: FlaskClient, sample: Path) -> None:
+    text = text_of(page(client, "/forecast?month=2026-12"))
+    said = invoke(sample, "forecast", "--month", "2026-12").stdout.splitlines()
+    assert said[1].startswith("Model: stage-weighted, chosen by your own backtest over 1 month") and said[1] in text
+    assert "Due in the month" not in text and "The expected month" not in text  # (the stages model has no parts)
+    capacity = next(line.strip() for line in said if line.startswith("  →"))
+    assert capacity.startswith("→ Your visits are worth 490,121 CNY by the formula, 16% more than the 424,250 expected")
+    assert capacity in text
+
+
+def test_a_model_the_page_does_not_know_is_refused(client: FlaskClient) -> None:
+    html = page(client, "/forecast?model=best", 400)
+    assert ("Model: choose one of: the better of the two by your own backtest, Stage-weighted, History"
+            in text_of(html).replace("&#39;", "'"))
+
+
+def test_the_accuracy_page_has_the_figures_of_salescli_forecast_backtest(client: FlaskClient, sample: Path) -> None:
+    forecast = text_of(page(client, "/forecast?month=2026-12"))
+    assert "How good has the forecast been? Each of the last 6 months forecast" in forecast  # a link, not computed
+    text = text_of(unescape(page(client, "/forecast/accuracy?month=2026-12")))
+    cli = cli_json(sample, "forecast", "--backtest", "6", "--month", "2026-12")
+    errors = cli["accuracy"]["(all)"]
+    assert errors["forecast"]["months"] == 4
+    assert "Errors over the 4 months that are over and that all three forecast Method MAE MAPE Bias" in text
+    for method, name in (("forecast", "The forecast"), ("last_month", "Last month"),
+                         ("mean_of_three", "Mean of the last three months")):
+        one = errors[method]
+        bias = f"{'−' if one['bias'] < 0 else '+' if one['bias'] > 0 else ''}{abs(round(one['bias'])):,}"
+        assert f"{name} {round(one['mae']):,} {one['mape'] * 100:.1f} % {bias}" in text
+    for month in cli["months"]:
+        figures = [f"{round(month[key]):,}" if month[key] is not None else month["why"][key]
+                   for key in ("forecast", "actual")]
+        assert f"{month['month']} {figures[0]} {figures[1]}" in text
+    assert "2026-11 112,500 116,800 partial" in text and "(1 month not over yet: partial, left out)" in text
 
 
 def test_the_forecast_page_lists_the_deals_left_out_with_their_reasons(client: FlaskClient, sample: Path) -> None:
@@ -405,7 +478,7 @@ def test_read_only_serves_no_write(sample: Path) -> None:
         html = page(client, url)
         assert "<form" not in html.replace('<form class="filters"', "") and "draggable" not in html
         assert "board.js" not in html and "Read-only" in html
-    for action in ("advance", "visit", "target"):
+    for action in ("advance", "visit", "target", "card", "card/save"):
         response = client.post(f"/customer/{DEMO}/{action}", data={"stage": "objections"}, base_url=BASE)
         assert response.status_code in (404, 405)
     assert files(sample) == before

@@ -228,7 +228,8 @@ STAGES = ["prospect", "prepare", "approach", "needs", "demo", "objections", "clo
 
 
 def test_every_page_fits_a_phones_width(phone: Any, site: str) -> None:
-    for url in ("/", f"/customer/{DEMO}", "/forecast", "/reports", "/route", "/customers", f"/customer/{DEMO}/move"):
+    for url in ("/", f"/customer/{DEMO}", "/forecast", "/forecast?month=2026-12&model=history", "/forecast/accuracy",
+                "/reports", "/route", "/customers", f"/customer/{DEMO}/move"):
         phone.goto(site + url)
         assert phone.evaluate("document.documentElement.scrollWidth") <= 390, url
     phone.goto(site + "/")
@@ -241,7 +242,8 @@ def test_every_page_fits_a_phones_width(phone: Any, site: str) -> None:
 
 
 def test_no_table_wraps_a_character_a_line_on_a_phone(phone: Any, site: str) -> None:
-    for url in ("/customers", f"/customer/{DEMO}", "/forecast?month=2026-12"):
+    for url in ("/customers", f"/customer/{DEMO}", "/forecast?month=2026-12", "/forecast?month=2026-12&model=history",
+                "/forecast/accuracy"):
         phone.goto(site + url)
         narrow = phone.evaluate("""[...document.querySelectorAll('td, th')].filter(cell => {
             const box = cell.getBoundingClientRect(); const text = cell.innerText.trim();
@@ -376,3 +378,30 @@ def test_on_a_phone_a_visit_is_logged(phone: Any, site: str, sample: Path) -> No
     assert phone.locator("p.done span").inner_text() == "Logged a visit to 鼎盛房地产开发有限公司 on 2026-11-26."
     assert path.read_bytes() == before + "- {date: 2026-11-26, event: visit, goal: 谈价格, note: 科长同意, next: 2026-12-03}\n".encode()
     assert phone.locator('a.call[href^="tel:"]').count() <= 1
+
+
+def test_on_a_phone_a_business_card_becomes_a_key_person(phone: Any, site: str, sample: Path,
+                                                          monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from salescli import cardocr
+    from salescli.card import Line
+
+    lines = ["鼎盛房地产开发有限公司", "王建国", "预算科长", "手机：13900001234"]
+    monkeypatch.setattr(cardocr, "read_lines", lambda data, name: [  # (the server runs in this process)
+        Line(text, 0.5 if text == "预算科长" else 0.99) for text in lines])
+    photo = tmp_path / "card.jpg"
+    photo.write_bytes(b"\xff\xd8\xff\xe0 a photo")
+    path = sample / "customers" / f"{DEMO}.yaml"
+    phone.goto(site + f"/customer/{DEMO}")
+    upload = phone.locator("form.namecard")
+    upload.locator('input[type="file"]').set_input_files(str(photo))  # (a phone offers its camera here)
+    with phone.expect_navigation():
+        upload.locator("button").tap()
+    checking = phone.locator("form.namecard")
+    assert checking.locator("label.unsure").inner_text().startswith("title ← check")
+    assert checking.locator('input[name="phone"]').input_value() == ""
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    checking.locator('input[name="title"]').fill("预算部经理")
+    with phone.expect_navigation():
+        checking.locator("button").tap()
+    assert phone.locator("p.done span").inner_text() == "Added 王建国 to the key people of 鼎盛房地产开发有限公司."
+    assert '{name: 王建国, title: 预算部经理, mobile: "13900001234"}' in path.read_text(encoding="utf-8")

@@ -4,6 +4,7 @@ aria-label, placeholder) — but the words the command line's leak test allows (
 
 from __future__ import annotations
 
+import io
 import re
 import shutil
 from pathlib import Path
@@ -21,7 +22,9 @@ from tests.test_web import BASE, DEMO, app_for, client_for, text_of, token  # no
 ATTRIBUTES = re.compile(r'\b(?:title|aria-label|placeholder|alt|data-(?:forward|back|close|lost|choose)|data-label)="([^"]*)"')
 PAGES = ["/", "/?owner=", "/?owner=王芳&field=construction", "/?more=prospect", "/customers", "/customers?q=王强",
          "/customer/tianhejichangkuojianzhihuibu", "/customer/jiangchengjiangongjituan", f"/customer/{DEMO}/move",
-         f"/customer/{DEMO}/move?stage=lost", "/forecast", "/forecast?month=2027-01&quota=60万", "/reports",
+         f"/customer/{DEMO}/move?stage=lost", "/forecast", "/forecast?month=2027-01&quota=60万",
+         "/forecast?month=2026-12&model=history", "/forecast?month=2026-11&model=auto", "/forecast/accuracy",
+         "/forecast/accuracy?month=2026-12&model=history", "/reports",
          "/reports?by=field&parties=1", "/route", "/route?days=30"]
 ERRORS = {  # what each asks for, and the status it must answer
     "/nowhere": 404, "/customer/nobody": 404, "/forecast?month=十三月": 400, "/forecast?quota=很多": 400,
@@ -30,10 +33,10 @@ ERRORS = {  # what each asks for, and the status it must answer
 }
 
 
-def leaks(html: str, root: Path, url: str = "") -> set[str]:
+def leaks(html: str, root: Path, url: str = "", *typed: str) -> set[str]:
     html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)  # code, not words
     shown = text_of(html) + " " + " ".join(ATTRIBUTES.findall(html))
-    return english_words(shown.replace("&#39;", "'"), _ids(root), tuple(re.split(r"[/?&=]", url)))
+    return english_words(shown.replace("&#39;", "'"), _ids(root), (*re.split(r"[/?&=]", url), *typed))
 
 
 def chinese(root: Path, **settings: Any) -> FlaskClient:
@@ -108,3 +111,40 @@ def test_the_log_names_its_events_in_chinese(bundled: Path) -> None:
     events = re.findall(r'<td data-label="事件">([^<]*)</td>', html)
     assert events and not any(re.search("[A-Za-z]", event) for event in events)
     assert {"录入", "拜访"} <= set(events)
+
+
+def test_the_business_card_pages_are_chinese(bundled: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from salescli import cardocr
+    from salescli.card import Line
+
+    root = tmp_path / "copy"
+    shutil.copytree(bundled, root)
+    lines = [["鼎盛房地产开发有限公司", "王建国", "预算科长", "手机：13900001234"]]
+    monkeypatch.setattr(cardocr, "read_lines", lambda data, name: [Line(text, 0.5) for text in lines[-1]])
+    client = chinese(root)
+    path = f"/customer/{DEMO}"
+    csrf = token(client, path)
+
+    def upload(photo: bytes, name: str = "名片.jpg", **form: str) -> Any:
+        return client.post(f"{path}/card", data={"csrf_token": csrf, "card": (io.BytesIO(photo), name), **form},
+                           base_url=BASE, content_type="multipart/form-data")
+
+    read = upload(b"\xff\xd8 photo", keep_photo="1")
+    html = read.get_data(as_text=True)
+    assert read.status_code == 200 and "请核对" in html
+    assert leaks(html, root, "名片.jpg") == set()
+    sent = dict(re.findall(r'<input[^>]*name="(\w+)"[^>]*value="([^"]*)"', html))
+    refused = client.post(f"{path}/card/save", data={**sent, "mobile": "1390000123"}, base_url=BASE)
+    assert refused.status_code == 400 and leaks(refused.get_data(as_text=True), root, "1390000123", "名片.jpg") == set()
+    saved = client.post(f"{path}/card/save", data=sent, base_url=BASE, follow_redirects=True)
+    assert saved.status_code == 200 and "照片已保存为" in saved.get_data(as_text=True)
+    assert leaks(saved.get_data(as_text=True), root) == set()
+    for photo, name, status in ((b"", "", 400), (b"x" * ((20 << 20) + 1), "名片.jpg", 413)):
+        answer = upload(photo, name)
+        assert answer.status_code == status and leaks(answer.get_data(as_text=True), root, "名片.jpg") == set()
+    lines.append([])
+    assert leaks(upload(b"\xff\xd8 photo").get_data(as_text=True), root, "名片.jpg") == set()
+    lines.append(["鼎盛房地产开发有限公司"])
+    assert leaks(upload(b"\xff\xd8 photo").get_data(as_text=True), root, "名片.jpg") == set()
+    monkeypatch.setattr(cardocr, "available", lambda: False)
+    assert leaks(client.get(path, base_url=BASE).get_data(as_text=True), root) == set()

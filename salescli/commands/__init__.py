@@ -254,7 +254,7 @@ def stages_in_chinese(records: list[dict[str, Any]], keys: list[str], language: 
 
 
 def referral_reminder(customer: Customer) -> str:
-    """After a close: every closed customer should bring three (DOMAIN.md §6)."""
+    """After a close: every closed customer should bring three (docs/domain.md §6)."""
     return _(
         "Next (售后服务、索取转介绍): every closed customer should bring three.\n"
         "  · Ask {customer} for referrals: salescli add NAME --referred-by {id}\n"

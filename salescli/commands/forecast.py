@@ -9,15 +9,15 @@ from typing import Any, Optional, Sequence
 
 import typer
 
-from salescli import backtest as testing, calibration as calibrating, forecast as core, i18n
+from salescli import backtest as testing, calibration as calibrating, forecast as core, forecastwords as words, i18n
 from salescli.commands import session, stages_in_chinese
 from salescli.dimensions import dimension as find_dimension, unmatched
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext
 from salescli.history import DUE, NEW, UNDATED
-from salescli.learning import HISTORY, RUN_RATE_MONTHS, Factors
-from salescli.parsing import format_money, parse_money
-from salescli.pricelist import AVERAGE, LIST_PRICE, TARGET
+from salescli.learning import HISTORY
+from salescli.parsing import parse_money
+from salescli.pricelist import TARGET
 from salescli.render import check_format, plain, render, table, text_width
 from salescli.session import Session
 from salescli.workdays import Month
@@ -122,7 +122,7 @@ class _Plan:
                                                          model=self.model)]
         records = [_month_summary(one) for one in results]
         if self.fmt == "table" and results:
-            typer.echo(_model_line(results[0]))
+            typer.echo(words.model_line(results[0]))
         self._emit(records, ["month", "working_days", "won", "weighted", "new", "best_case", "expected", "capacity",
                              "omitted_deals", "omitted"],
                    title=_("Months (new: deals not in the pipeline yet; omitted: open deals left out)"),
@@ -140,7 +140,7 @@ class _Plan:
         keys = [by, "deals", "won", "weighted", "new", "expected", "best_case", "omitted"] + \
             (["quota", "gap"] if quotas else [])
         if self.fmt == "table":
-            typer.echo(_model_line(result))
+            typer.echo(words.model_line(result))
         self._emit(records, keys, title=_("Forecast {month} by {dimension} (as of {today})").format(
             month=month, today=self.s.today,
             dimension=by if self.s.language == "en" else i18n.titles([by], self.s.language)[by]))
@@ -212,43 +212,6 @@ class _Plan:
         if dimension in self.s.config.vocabularies:
             return self.s.config.vocabulary(dimension).label(key, self.s.language)
         return key
-
-
-# ---- the model and its parts ----------------------------------------------------------------------
-
-_MODELS = {"stages": N_("stage-weighted"), HISTORY: N_("history")}
-_SEASONS = {"none": N_("no season"), "quarter": N_("by month of the quarter"), "year": N_("by month of the year")}
-
-
-def _model_name(result: core.MonthForecast) -> str:
-    learned = result.learned
-    name = _(_MODELS[result.model])
-    if result.model == HISTORY and learned is not None:
-        name += _(" ({season})").format(season=_(_SEASONS[learned.season]))
-    return name
-
-
-def _model_line(result: core.MonthForecast) -> str:
-    """Which model made the forecast, and why it was chosen."""
-    learned = result.learned
-    name = _model_name(result)
-    if learned is None or learned.chosen_by == "settings":
-        return _("Model: {model} (set in salescli.yaml or with --model)").format(model=name)
-    if learned.chosen_by == "history":
-        return _("Model: {model} — too little history to compare the models yet (it takes three months from your "
-                 "first win)").format(model=name)
-    errors = learned.errors
-    history = errors.get(f"{HISTORY}:{learned.season}")
-    return ngettext("Model: {model}, chosen by your own backtest over {count} month: mean error {history} a month "
-                    "for the history model, {stages} for the stage-weighted one",
-                    "Model: {model}, chosen by your own backtest over {count} months: mean error {history} a month "
-                    "for the history model, {stages} for the stage-weighted one", learned.judged_months).format(
-        model=name, count=learned.judged_months, history=_money(_decimal(history)),
-        stages=_money(_decimal(errors.get("stages"))))
-
-
-def _decimal(value: float | None) -> Decimal | None:
-    return None if value is None else Decimal(str(round(value)))
 
 
 # ---- one month ------------------------------------------------------------------------------------
@@ -346,26 +309,21 @@ def _month_json(result: core.MonthForecast, s: Session, probabilities: dict[Any,
 def _month_text(result: core.MonthForecast, s: Session, quota: Decimal | None) -> list[str]:
     currency = s.config.currency
     lines = [_("Forecast {month} · as of {today} · {days} working days").format(
-        month=result.month, today=result.today, days=result.working_days), _model_line(result), ""]
+        month=result.month, today=result.today, days=result.working_days), words.model_line(result), ""]
     lines += _section(_("Won in {month}").format(month=result.month), result.won, s, won=True)
-    lines.append(_("  total won {value} {currency}").format(value=_money(result.won_total), currency=currency))
+    lines.append(_("  total won {value} {currency}").format(value=words.money(result.won_total), currency=currency))
     lines.append("")
     lines += _section(_("Pipeline due in {month} (open deals, target date in the month)").format(month=result.month),
                       result.due, s)
-    parts = result.parts()
-    lines.append(_history_due(result) if result.model == HISTORY else
+    lines.append(words.due_line(result) if result.model == HISTORY else
                  _("  weighted {weighted} · best case {best_case} · expected (won + weighted) {expected} {currency}")
-                 .format(weighted=_money(result.weighted_total), best_case=_money(result.best_case_total),
-                         expected=_money(result.expected_total), currency=currency))
+                 .format(weighted=words.money(result.weighted_total), best_case=words.money(result.best_case_total),
+                         expected=words.money(result.expected_total), currency=currency))
     categories = result.by_category()
     lines.append(_("  categories: {categories}").format(
-        categories=" · ".join(f"{_category(name)} {_money(total)}" for name, total in categories.items())))
+        categories=" · ".join(f"{words.category(name)} {words.money(total)}" for name, total in categories.items())))
     if result.model == HISTORY:
-        lines += ["", *_history_beyond_due(result, s), "",
-                  _("Expected {month}: {expected} {currency} = won {won} + due {due} + undated {undated} + new {new}")
-                  .format(month=result.month, expected=_money(result.expected_total), currency=currency,
-                          won=_money(parts["won"]), due=_money(parts[DUE]), undated=_money(parts[UNDATED]),
-                          new=_money(parts[NEW]))]
+        lines += ["", *_history_beyond_due(result, s), "", words.expected_line(result, currency)]
     lines.append("")
     lines += _omitted_text(result, s)
     lines.append("")
@@ -375,35 +333,10 @@ def _month_text(result: core.MonthForecast, s: Session, quota: Decimal | None) -
     return lines
 
 
-def _past_months(factors: Factors) -> str:
-    return ngettext("{count} past month", "{count} past months", factors.months).format(count=factors.months)
-
-
-def _history_due(result: core.MonthForecast) -> str:
-    """The due deals' line in the history model: their stage weights × how much such deals brought."""
-    assert result.factors is not None
-    return _("  weighted {weighted} · best case {best_case} — stage probability × {factor}: what deals due in a "
-             "month have brought in it, over {months}").format(
-        weighted=_money(result.parts()[DUE]), best_case=_money(result.best_case_total),
-        factor=f"{result.factors.due:.2f}", months=_past_months(result.factors))
-
-
 def _history_beyond_due(result: core.MonthForecast, s: Session) -> list[str]:
     """What the history model adds beyond the due deals: the undated deals' chances, the new deals."""
-    factors, learned = result.factors, result.learned
-    assert factors is not None and learned is not None
-    parts, months = result.parts(), _past_months(factors)
-    lines = _section(_("Open without a target date in {month}, or overdue: the chance of a win within the month "
-                       "by stage and age").format(month=result.month), result.undated, s, undated=True)
-    lines.append(_("  weighted {weighted} — the chance learned from {decided} decided deals, × {factor} (how well "
-                   "it held over {months})").format(weighted=_money(parts[UNDATED]), decided=learned.hazards.decided,
-                                                  factor=f"{factors.undated:.2f}", months=months))
-    lines.append("")
-    lines.append(_("Not in the pipeline yet: {new} — {rate} a working day × {days} working days to come (what deals "
-                   "opened later or due later won a working day, over the latest {count} of {months})").format(
-        new=_money(parts[NEW]), rate=_money(Decimal(str(round(factors.new_per_day)))), days=result.new_days,
-        count=min(RUN_RATE_MONTHS, factors.months), months=months))
-    return lines
+    return [*_section(words.undated_title(result), result.undated, s, undated=True), words.undated_line(result), "",
+            words.new_line(result)]
 
 
 SHOWN_DEALS = 30  # a table longer than this is cut; --format csv or json lists every deal
@@ -422,22 +355,8 @@ _REASONS = {  # why an open deal is left out, as the table and the text say it (
     core.NO_VALUE: N_("no value"),
     core.NO_WON_EVENT: N_("at the close without a won event"),
 }
-_CATEGORIES = {"closed": C_("category", "closed"), "commit": C_("category", "commit"),
-               "best_case": C_("category", "best case"), "pipeline": C_("category", "pipeline")}
-_SOURCES = {TARGET: C_("value from", "target"), LIST_PRICE: C_("value from", "list price"),
-            AVERAGE: C_("value from", "average won")}
-
-
 def _reason(reason: str) -> str:
     return _(_REASONS[reason]) if reason in _REASONS else reason
-
-
-def _category(name: str) -> str:
-    return pgettext("category", _CATEGORIES[name]) if name in _CATEGORIES else name.replace("_", " ")
-
-
-def _source(source: str | None) -> str:
-    return pgettext("value from", _SOURCES[source]) if source in _SOURCES else ""
 
 
 def _omitted_text(result: core.MonthForecast, s: Session) -> list[str]:
@@ -466,7 +385,7 @@ def _worth(deal_lines: Sequence[core.DealLine], currency: str) -> str:
     unknown = sum(1 for line in deal_lines if not line.value)
     if unknown == len(deal_lines):
         return _("no value set")
-    total = _money(sum((line.value for line in deal_lines), Decimal(0)))
+    total = words.money(sum((line.value for line in deal_lines), Decimal(0)))
     if unknown:
         return _("{value} {currency} and {count} without a value").format(value=total, currency=currency,
                                                                           count=unknown)
@@ -481,11 +400,11 @@ def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won
     sources = not won and any(line.source not in (None, TARGET) for line in deal_lines)
     shown = deal_lines[:SHOWN_DEALS]
     rows = [[_customer(line), line.deal.stage.label(s.language),
-             _money(line.value) if line.value or not omitted else "",
-             *([_source(line.source)] if sources else []),
+             words.money(line.value) if line.value or not omitted else "",
+             *([words.source(line.source)] if sources else []),
              str(line.when or ""),
              *([] if won else [_reason(line.reason) if line.reason else ""] if omitted else
-               [f"{line.probability:.0%}", _money(line.weighted)] + ([] if undated else [_category(line.category)]))]
+               [f"{line.probability:.0%}", words.money(line.weighted)] + ([] if undated else [words.category(line.category)]))]
             for line in shown]
     headers = [C_("column", "customer"), C_("column", "stage"),
                C_("column", "value") if won else C_("column", "target") if not undated else C_("column", "value"),
@@ -518,7 +437,7 @@ def _factor(label: str, value: str, explanation: str) -> str:
 def _formula_text(result: core.MonthForecast, s: Session) -> list[str]:
     f = result.formula
     probability = "—" if f.close_probability is None else f"{f.close_probability:.3f}"
-    average = "—" if f.average_value is None else _money(f.average_value)
+    average = "—" if f.average_value is None else words.money(f.average_value)
     capacity = f.capacity
     said = {"start": f.start, "end": f.end, "days": f.window_days}
     window = (_("  window: {start} … {end}, {days} working days (from the folder's first event: no history "
@@ -538,62 +457,39 @@ def _formula_text(result: core.MonthForecast, s: Session) -> list[str]:
                 _("{won} of the {visited} customers visited won a deal").format(won=len(f.customers_won),
                                                                               visited=len(f.customers_visited))),
         _factor(_("average deal value (件均产值)"), average,
-                _("{value} won ÷ {deals} deals").format(value=_money(f.won_value), deals=f.won_deals)),
+                _("{value} won ÷ {deals} deals").format(value=words.money(f.won_value), deals=f.won_deals)),
     ]
     if capacity is None:
         lines.append(_factor(_("capacity (产值)"), "—", f"{f.missing}"))
     else:
         product = f"{f.visits_per_day:.2f} × {f.days} × {probability} × {average}"
-        lines.append(_factor(_("capacity (产值)"), _money(capacity),
-                             (_("= {won} won so far + {product}").format(won=_money(f.won_so_far), product=product)
+        lines.append(_factor(_("capacity (产值)"), words.money(capacity),
+                             (_("= {won} won so far + {product}").format(won=words.money(f.won_so_far), product=product)
                               if f.days_left is not None else f"= {product}")
                              + _(" (the factors are shown rounded; the product is of the exact ones)")))
     lines.append(_("  beside the forecast: expected {expected}, best case {best_case} {currency}").format(
-        expected=_money(result.expected_total), best_case=_money(result.won_total + result.best_case_total),
+        expected=words.money(result.expected_total), best_case=words.money(result.won_total + result.best_case_total),
         currency=s.config.currency))
-    sentence = _capacity_sentence(result, s.config.currency)
+    sentence = words.capacity_sentence(result, s.config.currency)
     return lines + ([sentence] if sentence else [])
-
-
-CLOSE_ENOUGH = Decimal("0.10")  # the formula and the forecast agree within this share
-
-
-def _capacity_sentence(result: core.MonthForecast, currency: str) -> str | None:
-    """The formula's capacity beside the expected month, in one sentence a rep can act on."""
-    capacity, expected = result.formula.capacity, result.expected_total.quantize(Decimal(1))
-    if capacity is None or not expected:
-        return None
-    share = (capacity - expected) / expected
-    said = {"capacity": _money(capacity), "expected": _money(expected), "currency": currency,
-            "share": f"{abs(share):.0%}"}
-    if abs(share) <= CLOSE_ENOUGH:
-        return _("  → The formula's {capacity} and the expected {expected} {currency} agree within {share}: the month "
-                 "looks as your visits have been going.").format(**said)
-    if share > 0:
-        return _("  → Your visits are worth {capacity} {currency} by the formula, {share} more than the {expected} "
-                 "expected: the pipeline does not hold yet what your visits usually bring — log the new deals and "
-                 "their targets, and the expected month will follow.").format(**said)
-    return _("  → The forecast expects {expected} {currency}, {share} more than the {capacity} your visits have been "
-             "bringing: it counts on deals closing faster than your history — check the deals due this month, or "
-             "visit more.").format(**said)
 
 
 def _quota_text(result: core.MonthForecast, quota: Decimal, currency: str) -> list[str]:
     f = result.formula
     needed = f.visits_needed(quota)
-    lines = ["", _("Quota {amount} {currency}:").format(amount=_money(quota), currency=currency)]
+    lines = ["", _("Quota {amount} {currency}:").format(amount=words.money(quota), currency=currency)]
     if needed is None:
         lines.append(_("  visits per day needed: — ({reason})").format(reason=f.no_rate))
     elif f.days_left is not None:
         lines.append(_("  visits per day needed: {needed} (you make {rate}), over the {days} working days left, for "
                        "the {amount} not yet won, the other factors as they are").format(
             needed=f"{needed:.2f}", rate=f"{f.visits_per_day:.2f}", days=f.days,
-            amount=_money(max(quota - f.won_so_far, Decimal(0)))))
+            amount=words.money(max(quota - f.won_so_far, Decimal(0)))))
     else:
         lines.append(_("  visits per day needed: {needed} (you make {rate}), the other factors as they are").format(
             needed=f"{needed:.2f}", rate=f"{f.visits_per_day:.2f}"))
     lines.append(_("  gap: {gap} {currency} beyond the expected month ({expected})").format(
-        gap=_money(core.gap(result, quota)), currency=currency, expected=_money(result.expected_total)))
+        gap=words.money(core.gap(result, quota)), currency=currency, expected=words.money(result.expected_total)))
     return lines
 
 
@@ -607,10 +503,10 @@ def _backtest_record(row: testing.BacktestRow, *, table: bool = False) -> dict[s
     if table:
         partial = _("partial") if row.partial else None
         return {"owner": row.group or _("(none)"), "month": str(row.month), "actual": row.actual,
-                "forecast": _whole(row.forecast) if row.forecast is not None else _why(row, testing.MODEL),
+                "forecast": _whole(row.forecast) if row.forecast is not None else words.why(row, testing.MODEL),
                 "error_pct": partial or _percent(row.error_share()),
                 "last_month": _figure_or_why(row, testing.LAST_MONTH),
-                "mean_of_three": _figure_or_why(row, testing.MEAN_OF_THREE), "model": _backtest_model(row.model)}
+                "mean_of_three": _figure_or_why(row, testing.MEAN_OF_THREE), "model": words.backtest_model(row.model)}
     return {"owner": row.group, "month": str(row.month), "forecast": row.forecast, "actual": row.actual,
             "error": row.error(), "error_pct": row.error_share(),
             "last_month": row.forecasts[testing.LAST_MONTH], "mean_of_three": row.forecasts[testing.MEAN_OF_THREE],
@@ -618,45 +514,22 @@ def _backtest_record(row: testing.BacktestRow, *, table: bool = False) -> dict[s
             "partial": row.partial, "why": dict(row.why) or None}
 
 
-_WHY = {testing.NO_HISTORY: N_("no history yet"), testing.NO_EARLIER_MONTH: N_("no earlier month")}
-
-
-def _why(row: testing.BacktestRow, method: str) -> str:
-    return _(_WHY[row.why[method]]) if method in row.why else "—"
-
-
 def _figure_or_why(row: testing.BacktestRow, method: str) -> Any:
     figure = row.forecasts[method]
-    return figure if figure is not None else _why(row, method)
-
-
-def _backtest_model(model: str) -> str:
-    if model == "—":
-        return model
-    name, _colon, season = model.partition(":")
-    return _(_MODELS.get(name, name)) + (_(" ({season})").format(season=_(_SEASONS[season])) if season else "")
-
-
-_METHODS = {testing.MODEL: N_("the forecast"), testing.LAST_MONTH: N_("last month"),
-            testing.MEAN_OF_THREE: N_("mean of the last three months")}
+    return figure if figure is not None else words.why(row, method)
 
 
 def _accuracy_text(group: str | None, rows: Sequence[testing.BacktestRow]) -> list[str]:
     mine = [row for row in rows if row.group == group]
     found = testing.accuracy(mine)
     months = found[0].months if found else 0
-    title = _("Errors over the {count} months that are over and that all three forecast").format(count=months) \
-        if group is None else _("{owner}: errors over {count} months").format(owner=group, count=months)
-    rows_ = [[_(_METHODS[one.method]), _money(one.mae) if one.mae is not None else "—",
+    title = words.accuracy_title(months) if group is None else _("{owner}: errors over {count} months").format(owner=group, count=months)
+    rows_ = [[words.method(one.method), words.money(one.mae) if one.mae is not None else "—",
               f"{one.mape:.1%}" if one.mape is not None else "—",
-              _signed(one.bias)] for one in found]
-    body = table(rows_, [pgettext("column", C_("column", "method")), pgettext("column", C_("column", "MAE")),
-                         pgettext("column", C_("column", "MAPE")), pgettext("column", C_("column", "bias"))],
-                 align=["left", "right", "right", "right"])
+              words.signed(one.bias)] for one in found]
+    body = table(rows_, words.accuracy_headers(), align=["left", "right", "right", "right"])
     partial = sum(row.partial for row in mine)
-    notes = [ngettext("  ({count} month not over yet: partial, left out)",
-                      "  ({count} months not over yet: partial, left out)", partial).format(count=partial)] \
-        if partial else []
+    notes = [words.partial_note(partial)] if partial else []
     return [title, *("  " + line for line in body.rstrip("\n").splitlines()), *notes]
 
 
@@ -665,18 +538,8 @@ def _accuracy_json(group: str | None, rows: Sequence[testing.BacktestRow]) -> di
             for one in testing.accuracy([row for row in rows if row.group == group])}
 
 
-def _signed(amount: Decimal | None) -> str:
-    if amount is None:
-        return "—"
-    return ("+" if amount > 0 else "−" if amount < 0 else "") + _money(abs(amount))
-
-
 def _whole(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal(1))
-
-
-def _money(amount: Decimal | None) -> str:
-    return format_money(amount.quantize(Decimal(1)) if amount is not None else None) or "0"
 
 
 def _rate_text(rate: float | None, out_of: int | None = None) -> str:

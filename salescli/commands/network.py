@@ -1,4 +1,4 @@
-"""Prospecting commands (DOMAIN.md §5–6): `site` (a construction-site sign board), `board` (a lobby
+"""Prospecting commands (docs/domain.md §5–6): `site` (a construction-site sign board), `board` (a lobby
 directory board), `refer` (a referred customer in one step) and `related` (a customer's network)."""
 
 from __future__ import annotations

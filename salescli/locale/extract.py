@@ -2,7 +2,7 @@
 Babel's own finds, and the help texts Typer shows — each command's docstring and every `help="…"`
 argument — which are translated when the command line is built (cli.translate_help).
 
-Used by `pybabel extract -F salescli/locale/babel.cfg` (see README, "Translating"); Babel is a
+Used by `pybabel extract -F salescli/locale/babel.cfg` (see docs/development.md, "Translating"); Babel is a
 test extra, imported only here.
 """
 

@@ -1,4 +1,4 @@
-"""Bring the catalog up to date with the code: `python -m salescli.locale.refresh` (README, "Translating").
+"""Bring the catalog up to date with the code: `python -m salescli.locale.refresh` (docs/development.md, "Translating").
 
 1. extract every message — salescli's, its web page's, and Typer's own words (Options, [required] …,
    which it looks up with gettext; its copy of Click's are in salescli/clickwords.py) — into

@@ -26,30 +26,37 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from flask import Flask, Response, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from salescli import cache, i18n, network, repository
-from salescli.api import Written
+from salescli import cache, cardocr, cardview, forecastwords as words, i18n, network, repository
+from salescli.api import CardReading, Written
 from salescli.customer import Customer, Event, Status, event_name
 from salescli.errors import InvalidValue, SalesError
-from salescli.forecast import NO_DATE, NO_VALUE, NO_WON_EVENT, OVERDUE
+from salescli.backtest import accuracy
+from salescli.card import FIELDS, Card
+from salescli.config import MODELS
+from salescli.forecast import NO_DATE, NO_VALUE, NO_WON_EVENT, OVERDUE, DealLine, MonthForecast
 from salescli.information import GROUPS, item_value, people
+from salescli.learning import HISTORY
 from salescli.parsing import format_money, parse_money
 from salescli.pipeline import choose_deal, parse_target
+from salescli.pricelist import TARGET
 from salescli.stages import Stage
 from salescli.web import charts, pages
-from salescli.web.data import Folder, Snapshot, forecast_view, given
+from salescli.web.data import Folder, HeldPhotos, Snapshot, forecast_view, given
 from salescli.web.text import _, gettext, ngettext
 from salescli.workdays import Month
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 WIN_DIMENSIONS = ("channel", "field", "size", "role", "owner", "source", "area")
 ROUTE_DAYS = 7
+CARD_UPLOAD = (cardocr.MOST_MEGABYTES << 20) + 64 * 1024  # a card's photo and the form's other fields
+BACKTEST_MONTHS = 6  # the forecast's accuracy page: the months before the one shown
 TABLE_ROWS = 200  # a longer list of deals is cut (the command line's csv has them all)
 FETCHED = "X-Salescli"  # the board's script asks with this header: the answer is the board alone, not a page
 _SECURITY_HEADERS = {
@@ -112,9 +119,11 @@ def create_app(settings: Settings) -> Flask:
     app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["shown"] = shown
+    app.jinja_env.filters["capitalized"] = _capitalized
     app.extensions["salescli"] = settings
     app.extensions["salescli.snapshot"] = Snapshot()
     app.extensions["salescli.throttle"] = Throttle()
+    app.extensions["salescli.photos"] = HeldPhotos()
     _guard(app, settings)
     _pages(app)
     if not settings.read_only:
@@ -175,6 +184,8 @@ def _guard(app: Flask, settings: Settings) -> None:
             abort(400, _("This page answers only to 127.0.0.1 and localhost."))
         if request.routing_exception is not None:  # no such page (or, read-only, no write): say so first
             raise request.routing_exception
+        if request.endpoint == "read_card":
+            request.max_content_length = CARD_UPLOAD  # (every other form is small: 64 KiB)
         if request.method == "POST" and not _from_this_site():
             abort(403, _("The form was not sent from this site's own page; nothing was changed."))
         if settings.password and not session.get("signed_in") and request.endpoint not in ("login", "static"):
@@ -219,6 +230,9 @@ def _guard(app: Flask, settings: Settings) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
+        if error.code == 413 and request.endpoint == "read_card" and request.view_args:
+            return customer_page(request.view_args["reference"], status=413, error=_too_large(
+                _("the photo"), request.content_length or CARD_UPLOAD))
         return _error_page(_http_message(error), error.code or 500)
 
     @app.errorhandler(SalesError)
@@ -316,6 +330,7 @@ def _pages(app: Flask) -> None:
     app.add_url_rule("/customers", "customers", customers_page)
     app.add_url_rule("/customer/<reference>", "customer", lambda reference: customer_page(reference))
     app.add_url_rule("/forecast", "forecast", forecast_page)
+    app.add_url_rule("/forecast/accuracy", "forecast_accuracy", forecast_accuracy)
     app.add_url_rule("/reports", "reports", reports_page)
     app.add_url_rule("/route", "route", route_page)
     app.add_url_rule("/route.ics", "route_ics", route_calendar)
@@ -394,6 +409,7 @@ def customer_page(reference: str, *, error: str | None = None, form: Mapping[str
         details=lambda event: _event_details(f, event), event_name=event_name,
         contact=_contact(found), classification=[(name, _classified(f, name, found.get(name)))
                                                  for name in ("field", "size", "role", "channel", "source")],
+        card_reader=cardocr.available(), card_missing=cardocr.missing(), card_most=cardocr.MOST_MEGABYTES,
         **_common(f)), status
 
 
@@ -423,16 +439,67 @@ def forecast_page() -> Any:
     month = _field(_("Month"), request.args.get("month"), _month) or Month.of(f.today)
     quota_text = (request.args.get("quota") or "").strip()
     quota = _amount(_("Quota"), quota_text)
-    view = f.derived(("forecast", _settings_key(f), str(month), quota), lambda: forecast_view(f, month, quota=quota))
+    model = _model(f)
+    view = f.derived(("forecast", _settings_key(f), str(month), quota, model),
+                     lambda: forecast_view(f, month, quota=quota, model=model))
+    history = view.month.model == HISTORY
     chart = charts.months(
-        [charts.MonthColumn(str(m.month), m.won_total, m.weighted_total, m.best_case_total, m.formula.capacity)
+        [charts.MonthColumn(str(m.month), m.won_total, m.weighted_total, m.best_case_total, m.formula.capacity, m.new)
          for m in view.ahead],
         title=_("The coming months: won, weighted pipeline and best case"), quota=view.quota, language=f.language,
-        tip=_("%(month)s: won %(won)s, weighted %(weighted)s, best case %(best_case)s"))
+        tip=_("%(month)s: won %(won)s, weighted %(weighted)s, not in the pipeline yet %(new)s, best case %(best_case)s")
+        if history else _("%(month)s: won %(won)s, weighted %(weighted)s, best case %(best_case)s"))
     formula = view.month.formula
-    return render_template("forecast.html", view=view, formula=formula, chart=chart, quota=quota_text,
+    return render_template("forecast.html", view=view, formula=formula, chart=chart, quota=quota_text, model=model,
+                           models=_model_choices(), history=history, parts=view.month.parts(),
+                           said=_forecast_words(view.month, f.config.currency), backtest_months=BACKTEST_MONTHS,
+                           valued=_valued, source=words.source,
                            window=f"{formula.start} … {formula.end}" if formula.window_days else _("no working days"),
                            previous=str(month.next(-1)), following=str(month.next()), **_common(f))
+
+
+def _model(f: Folder) -> str | None:
+    """The model the address asks for (None: salescli.yaml's)."""
+    model = given(request.args.get("model"))
+    if model is not None and model not in MODELS:
+        raise _about(_("Model"), _("choose one of: %(choices)s") % {"choices": i18n.joined(
+            name for _key, name in _model_choices())})
+    return model
+
+
+def _model_choices() -> list[tuple[str, str]]:
+    return [("auto", _("the better of the two by your own backtest")),
+            *((key, _capitalized(_(name))) for key, name in words.MODELS.items())]
+
+
+def _forecast_words(month: MonthForecast, currency: str) -> dict[str, str | None]:
+    """What the command line says of the month beside its tables (forecastwords), for the page."""
+    said: dict[str, str | None] = {"model": words.model_line(month),
+                                   "capacity": (words.capacity_sentence(month, currency) or "").strip() or None}
+    if month.model == HISTORY:
+        said.update(due=words.due_line(month).strip(), undated_title=ngettext(
+            "{title}: {count} deal", "{title}: {count} deals", len(month.undated)).format(
+                title=words.undated_title(month), count=len(month.undated)),
+                    undated=words.undated_line(month).strip(), new=words.new_line(month),
+                    expected=words.expected_line(month, currency))
+    return said
+
+
+def _valued(lines: Sequence[DealLine]) -> bool:
+    """Whether some of these deals take their value from elsewhere than their target (a "value from" column)."""
+    return any(line.source not in (None, TARGET) for line in lines)
+
+
+def forecast_accuracy() -> Any:
+    """The forecast's backtest: loaded on demand (at 10,000 customers it takes a second or two)."""
+    f = folder()
+    month = _field(_("Month"), request.args.get("month"), _month) or Month.of(f.today)
+    model = _model(f)
+    rows = f.derived(("backtest", _settings_key(f), str(month), model),
+                     lambda: f.backtest(month, BACKTEST_MONTHS, model=model))
+    return render_template("accuracy.html", month=month, model=model, rows=rows, accuracy=accuracy(rows),
+                           partial=sum(row.partial for row in rows), words=words, backtest_months=BACKTEST_MONTHS,
+                           **_common(f))
 
 
 def reports_page() -> Any:
@@ -501,6 +568,8 @@ def _writes(app: Flask) -> None:
     app.add_url_rule("/customer/<reference>/advance", "advance", advance, methods=["POST"])
     app.add_url_rule("/customer/<reference>/visit", "visit", visit, methods=["POST"])
     app.add_url_rule("/customer/<reference>/target", "target", target, methods=["POST"])
+    app.add_url_rule("/customer/<reference>/card", "read_card", read_card, methods=["POST"])
+    app.add_url_rule("/customer/<reference>/card/save", "save_card", save_card, methods=["POST"])
     app.add_url_rule("/undo", "undo", undo, methods=["POST"])
 
 
@@ -585,26 +654,119 @@ def target(reference: str) -> Any:
     return _write(reference, write)
 
 
-def _write(reference: str, write: Callable[[Folder], tuple[str, int]]) -> Any:
+def _write(reference: str, write: Callable[[Folder], tuple[str, int | None]],
+           refused: Callable[[SalesError], Any] | None = None) -> Any:
     """Do one write; then back to the page it came from (the board or the customer), with what was
     done and a way to undo it, or that page again with the refusal (400 for what the CLI calls a usage
-    error, 409 for a refused write). The board's script gets the board alone."""
+    error, 409 for a refused write; `refused` draws another page). The board's script gets the board
+    alone. `write` says what it did and the lines it put in the file (None: no undo for it)."""
     f = folder()
     try:
         customer_id = f.path_of(f.customer(reference)).stem
         before = f.file_text(customer_id)
-        done, events = write(f)
+        done, lines = write(f)
     except SalesError as problem:
-        return _refused(reference, problem)
+        return refused(problem) if refused else _refused(reference, problem)
     after = f.file_text(customer_id)
     written = Written.between(customer_id, before, after) if before is not None and after is not None else None
-    if written is not None and written.text.count("\n") == events:  # (no other program's change among it)
+    if written is not None and written.text.count("\n") == lines:  # (no other program's change among it)
         session["undo"] = {"customer": written.customer, "at": written.at, "text": written.text,
                            "digest": written.digest, "said": done}
     else:
         session.pop("undo", None)
     flash(done)
     return _back(reference)
+
+
+# ---- a business card (名片) --------------------------------------------------------------------
+
+def read_card(reference: str) -> Any:
+    """A photo of a business card read: a page with what it says, each field to check and correct
+    before it is written (nothing is written yet). The photo is held for the write only when the rep
+    asked to keep it."""
+    f = folder()
+    try:
+        customer = f.customer(reference)
+        photo, name = _uploaded_photo()
+        reading = f.read_card(photo, customer=customer.id, file=name)
+    except _TooLarge as problem:
+        return customer_page(reference, error=str(problem), status=413)
+    except SalesError as problem:
+        return _refused(reference, problem)
+    held = _photos().hold(csrf_token(), photo) if request.form.get("keep_photo") else None
+    return _card_page(f, reading.customer or customer, reading.card, name, held=held)
+
+
+class _TooLarge(InvalidValue):
+    pass
+
+
+def _too_large(name: str, size: int) -> str:
+    return _("{file} is {size:.0f} MB; a card's photo can be at most {most} MB (take it again at a lower "
+             "resolution)").format(file=name, size=size / 1024 / 1024, most=cardocr.MOST_MEGABYTES)
+
+
+def _uploaded_photo() -> tuple[bytes, str]:
+    """The photo sent (its bytes, and its name as the phone gave it), refused when none was chosen or
+    when it is larger than a card's photo can be, before it is read whole."""
+    upload = request.files.get("card")
+    if upload is None or not upload.filename:
+        raise _about(_("Photo of the card"), _("choose a photo of the card, or take one"))
+    name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:80] or _("the photo")
+    upload.stream.seek(0, os.SEEK_END)
+    size = upload.stream.tell()
+    if size > cardocr.MOST_MEGABYTES << 20:
+        raise _TooLarge(_too_large(name, size))
+    upload.stream.seek(0)
+    return upload.stream.read(), name
+
+
+def _photos() -> HeldPhotos:
+    held: HeldPhotos = current_app.extensions["salescli.photos"]
+    return held
+
+
+def _card_page(f: Folder, customer: Customer, card: Card, file: str, *, held: str | None,
+               error: str | None = None, status: int = 200) -> Any:
+    """The card read, as a form: each field filled in with what was read (empty where the card has
+    none), the unsure ones marked; sent, it writes the key person."""
+    reading = CardReading(card, b"", file, customer)
+    fields = [(key, cardview.label(key, f.language), getattr(card, key) or "", key in card.unsure) for key in FIELDS]
+    return render_template("namecard.html", customer=customer, fields=fields, file=file, held=held, error=error,
+                           headline=cardview.preview(reading, f.language)[0] if card.name else None,
+                           check=cardview.check_sentence(card, f.language), unsure=" ".join(card.unsure),
+                           **_common(f)), status
+
+
+def save_card(reference: str) -> Any:
+    """The key person of a card, as the rep checked it, written in one transaction (and the photo
+    kept beside the customer file when asked). A new person without a kept photo can be undone."""
+    form = request.form
+    unsure = tuple(key for key in (form.get("unsure") or "").split() if key in FIELDS)
+    card = Card(**{key: given(form.get(key)) for key in FIELDS}, unsure=unsure)  # type: ignore[arg-type]
+    file, token, keep = form.get("file") or _("the photo"), given(form.get("photo")), form.get("keep_photo") == "1"
+
+    def write(f: Folder) -> tuple[str, int | None]:
+        customer = f.customer(reference)
+        photo = _photos().get(token, csrf_token()) if keep and token else None
+        if keep and photo is None:
+            raise InvalidValue(_("The photo is no longer here (the page keeps the last few for an hour): read the "
+                                 "card again, or untick Keep the photo."))
+        saved = f.save_card(CardReading(card, photo or b"", file, customer), keep_photo=keep)
+        if token:
+            _photos().drop(token)
+        said = cardview.written(saved, f.language)
+        if saved.photo is not None:
+            said += " " + cardview.photo_kept(f"{saved.photo.parent.name}/{saved.photo.name}")
+            return said, None  # (two writes: the file and the photo; no undo)
+        return said, 1 if saved.added_person else 0
+
+    def refused(problem: SalesError) -> Any:
+        f = folder()
+        return _card_page(f, f.customer(reference), card, file, held=token if keep else None, error=str(problem),
+                          status=400 if isinstance(problem, InvalidValue) else 409)
+
+    return _write(reference, write, refused)
 
 
 def _refused(reference: str, problem: SalesError, *, said: str | None = None) -> Any:
@@ -702,11 +864,6 @@ def shown(value: Any) -> str:
     return str(value)
 
 
-def _category(name: str) -> str:
-    return {"closed": _("closed"), "commit": _("commit"), "best_case": _("best case"),
-            "pipeline": _("pipeline")}.get(name, name)
-
-
 def _omitted(reason: str) -> str:
     return {OVERDUE: _("the target date has passed"), NO_DATE: _("no target date"), NO_VALUE: _("no value"),
             NO_WON_EVENT: _("at the close without a won event")}.get(reason, reason)
@@ -734,7 +891,7 @@ def _common(f: Folder | None) -> dict[str, Any]:
         "label": lambda thing: thing.label(language),
         "term": (lambda name, key: _term(f, name, key)) if f is not None else (lambda name, key: shown(key)),
         "most": TABLE_ROWS,
-        "category": _category,
+        "category": words.category,
         "omitted": _omitted,
         "kind": _kind,
         "weekday": lambda day: _WEEKDAYS[language][day.weekday()],

@@ -59,19 +59,21 @@ class MonthColumn:
     weighted: Decimal
     best_case: Decimal  # the open deals due in the month at full value
     capacity: Decimal | None  # what the output formula says the month can bring
+    new: Decimal = Decimal(0)  # the history model: deals not in the pipeline yet
 
 
 def months(columns: Sequence[MonthColumn], *, title: str, quota: Decimal | None, language: str,
            tip: str) -> Markup:
-    """Columns per month: won with the weighted pipeline on top, the best case as an outline
-    around them, the formula's capacity as a tick, the quota as a dashed line.
+    """Columns per month: won with the weighted pipeline on top (and the deals not in the pipeline yet
+    on top of that), the best case as an outline around them, the formula's capacity as a tick, the
+    quota as a dashed line.
 
-    `tip` formats each column's tooltip: `%(month)s`, `%(won)s`, `%(weighted)s`, `%(best_case)s`."""
+    `tip` formats each column's tooltip: `%(month)s`, `%(won)s`, `%(weighted)s`, `%(new)s`, `%(best_case)s`."""
     if not columns:
         return Markup("")
     left, top, bottom, height = 46, 10, 40, 230
     plot = height - bottom
-    top_value = max([float(c.won + max(c.best_case, c.weighted)) for c in columns]
+    top_value = max([float(c.won + max(c.best_case, c.weighted + c.new)) for c in columns]
                     + [float(c.capacity or 0) for c in columns] + [float(quota or 0)])
     scale = _nice(top_value * 1.05)
     step = (MONTHS_WIDTH - left) / len(columns)
@@ -85,9 +87,14 @@ def months(columns: Sequence[MonthColumn], *, title: str, quota: Decimal | None,
         width = step * 0.6
         outline = column.won + column.best_case
         stacked = column.won + column.weighted
+        said = {"month": column.label, "won": format_money(_whole(column.won)),
+                "weighted": format_money(_whole(column.weighted)), "new": format_money(_whole(column.new)),
+                "best_case": format_money(_whole(outline))}
         parts.append(
-            f'<g><title>{escape(tip % {"month": column.label, "won": format_money(_whole(column.won)), "weighted": format_money(_whole(column.weighted)), "best_case": format_money(_whole(outline))})}</title>'
+            f'<g><title>{escape(tip % said)}</title>'
             f'<rect class="best" x="{x:.1f}" y="{y(outline):.1f}" width="{width:.1f}" height="{plot - y(outline):.1f}"/>'
+            + (f'<rect class="new" x="{x:.1f}" y="{y(stacked + column.new):.1f}" width="{width:.1f}" '
+               f'height="{y(stacked) - y(stacked + column.new):.1f}"/>' if column.new > 0 else "") +
             f'<rect class="weighted" x="{x:.1f}" y="{y(stacked):.1f}" width="{width:.1f}" '
             f'height="{y(column.won) - y(stacked):.1f}"/>'
             f'<rect class="won" x="{x:.1f}" y="{y(column.won):.1f}" width="{width:.1f}" height="{plot - y(column.won):.1f}"/>'

@@ -27,7 +27,7 @@ from salescli.workdays import Month
 MONTHS_AHEAD = 6  # the forecast chart's months, from the month shown
 REREAD_AT_MOST = 64  # files changed since the last request that are read one by one; more: the whole folder again
 
-__all__ = ["Folder", "ForecastView", "MONTHS_AHEAD", "Snapshot", "forecast_view", "given"]
+__all__ = ["Folder", "ForecastView", "HeldPhotos", "MONTHS_AHEAD", "Snapshot", "forecast_view", "given"]
 
 
 @dataclass
@@ -169,18 +169,18 @@ class Folder(ApiFolder):
         super().__init__(*args, **kwargs)
         self.snapshot = snapshot
         self.asked = asked  # when the request came (time.monotonic_ns)
-        self._read: list[Customer] | None = None
+        self._seen: list[Customer] | None = None  # (not `_read`: the API's Folder keeps its own read under that name)
 
     def customers(self) -> list[Customer]:
         """The customers as of this Folder's first look (one request's), or since its last write."""
-        if self._read is None:
+        if self._seen is None:
             customers, problems = self.snapshot.read(self, asked=self.asked)
             self._skipped(problems)
-            self._read = customers
-        return self._read
+            self._seen = customers
+        return self._seen
 
     def wrote(self, path: Path, message: str) -> None:
-        self._read = self.asked = None  # (the next look sees the write)
+        self._seen = self.asked = None  # (the next look sees the write)
         super().wrote(path, message)
 
     def named(self) -> list[matching.Named]:
@@ -225,11 +225,51 @@ class ForecastView:
         return tuple((line, line.reason or "") for line in self.month.omitted)
 
 
-def forecast_view(folder: ApiFolder, month: Month, *, quota: Decimal | None = None) -> ForecastView:
-    """The month (configured probabilities, the default window) and the MONTHS_AHEAD months from it."""
-    months = folder.forecasts(month, MONTHS_AHEAD, quota=quota)
+def forecast_view(folder: ApiFolder, month: Month, *, quota: Decimal | None = None,
+                  model: str | None = None) -> ForecastView:
+    """The month (configured probabilities, the default window; the model salescli.yaml's, or `model`)
+    and the MONTHS_AHEAD months from it."""
+    months = folder.forecasts(month, MONTHS_AHEAD, quota=quota, model=model)
     shown = months[0]
     return ForecastView(shown.month, tuple(one.month for one in months), quota, shown.gap, shown.visits_needed)
+
+
+@dataclass
+class HeldPhotos:
+    """Photos of business cards read and waiting for the rep to check the fields, kept only when the
+    rep asked to keep the photo (`--keep-photo`): the write then stores it. At most KEPT of them, each
+    for HELD_SECONDS (a photo is up to 20 MB: the server's memory stays bounded), each for the
+    browser session that sent it."""
+
+    KEPT = 4
+    HELD_SECONDS = 3600.0
+    clock: Callable[[], float] = time.monotonic
+    _photos: dict[str, tuple[str, float, bytes]] = field(default_factory=dict)  # token → (session, when, photo)
+
+    def hold(self, session: str, photo: bytes) -> str:
+        """Keep `photo` for `session`; the token that fetches it back."""
+        import secrets
+
+        self._forget_old()
+        while len(self._photos) >= self.KEPT:
+            del self._photos[next(iter(self._photos))]
+        token = secrets.token_urlsafe(16)
+        self._photos[token] = (session, self.clock(), photo)
+        return token
+
+    def get(self, token: str, session: str) -> bytes | None:
+        """The photo held under `token` for `session` (None: none, another session's, or forgotten)."""
+        self._forget_old()
+        found = self._photos.get(token)
+        return found[2] if found is not None and found[0] == session else None
+
+    def drop(self, token: str) -> None:
+        self._photos.pop(token, None)
+
+    def _forget_old(self) -> None:
+        oldest = self.clock() - self.HELD_SECONDS
+        for token in [token for token, (_session, when, _photo) in self._photos.items() if when < oldest]:
+            del self._photos[token]
 
 
 def given(text: str | None) -> str | None:
