@@ -7,6 +7,7 @@ import random
 import sys
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Callable
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 CITIES = ["武汉", "长沙", "郑州", "南昌", "合肥", "成都", "重庆", "西安"]
@@ -67,27 +68,63 @@ def customer(number: int, rng: random.Random) -> tuple[str, str]:
     return cid, "\n".join(lines) + "\n"
 
 
-def generate(root: Path, count: int, seed: int = 20261126) -> Path:
-    """A data folder of `count` customers at `root` (made once; reused when complete)."""
+def generate(root: Path, count: int, seed: int = 20261126, *,
+             make: Callable[[int, random.Random], tuple[str, str]] = customer, kind: str = "") -> Path:
+    """A data folder of `count` customers at `root`, each made by `make` (made once; reused when complete)."""
     folder = root / "customers"
     marker = root / ".complete"
-    if marker.exists() and marker.read_text() == f"{count} {VERSION}":
+    if marker.exists() and marker.read_text() == f"{kind}{count} {VERSION}":
         return root
     folder.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
     for number in range(count):
-        cid, text = customer(number, rng)
+        cid, text = make(number, rng)
         (folder / f"{cid}.yaml").write_text(text, encoding="utf-8")
     (root / "salescli.yaml").write_text("user: 李明\nvisits_per_day: 4\n", encoding="utf-8")
-    marker.write_text(f"{count} {VERSION}")
+    marker.write_text(f"{kind}{count} {VERSION}")
     return root
 
 
-def generate_long(root: Path, size: int, seed: int = 20261126) -> Path:
+# Notes as a rep writes them after a long visit (about 150 bytes a line with the rest of the event)
+LONG_NOTES = ["见到了预算科科长，谈了算量软件的价格和培训安排，下周带报价单和案例再来一次", "演示了钢筋算量和计价软件，"
+              "预算员五人都在，反映界面好用，担心和现有广联达数据不兼容", "客户担心价格，领导要看同类单位的用户名单，约了月底再谈"]
+
+
+def dense_customer(number: int, rng: random.Random) -> tuple[str, str]:
+    """A customer of a busy rep's folder: one open deal with a target, and about a dozen visits."""
+    name = f"{rng.choice(CITIES)}{rng.choice(SURNAMES)}{rng.choice(SURNAMES)}{rng.choice(KINDS)}{number}"
+    cid = f"d{number:06d}"
+    day = TODAY - timedelta(days=rng.randint(120, 400))
+    lines = ["# salescli customer file (benchmark: a dense folder)", f"id: {cid}", f"name: {name}", "",
+             f"field: {rng.choice(FIELDS)}", f"size: {rng.choice(['system', 'small', 'individual'])}",
+             f"area: {rng.choice(AREAS)}", f"owner: {rng.choice(['李明', '张伟', '王芳'])}", "",
+             "contact:", f"  person: {rng.choice(SURNAMES)}工", f"  phone: \"139{rng.randint(10000000, 99999999)}\"", "",
+             "log:", f"- {{date: {day}, event: added, stage: prospect}}"]
+    stage = 0
+    for visit in range(rng.randint(10, 14)):
+        day = min(TODAY, day + timedelta(days=rng.randint(3, 25)))
+        following = day + timedelta(days=rng.randint(5, 30))
+        lines.append(f"- {{date: {day}, event: visit, note: {rng.choice(NOTES)}, next: {following}}}")
+        if visit == 1:
+            by = TODAY + timedelta(days=rng.randint(-20, 150))
+            lines.append(f"- {{date: {day}, event: target, value: {rng.randint(1, 40) * 5000}, by: {by}}}")
+        if rng.random() < 0.3 and stage < len(STAGES) - 1:
+            stage += 1
+            lines.append(f"- {{date: {day}, event: stage, stage: {STAGES[stage]}}}")
+    return cid, "\n".join(lines) + "\n"
+
+
+def generate_dense(root: Path, count: int, seed: int = 20261126) -> Path:
+    """A data folder of `count` customers, every one with an open deal with a target and about a dozen
+    visits (the heaviest case for `schedule`, `forecast` and `report`), made once and reused."""
+    return generate(root, count, seed, make=dense_customer, kind="dense ")
+
+
+def generate_long(root: Path, size: int, seed: int = 20261126, *, notes: list[str] = NOTES) -> Path:
     """A data folder holding one customer whose log has grown to about `size` bytes (years of visits)."""
     path = root / "customers" / "long.yaml"
     marker = root / ".complete"
-    if marker.exists() and marker.read_text() == f"long {size} {VERSION}":
+    if marker.exists() and marker.read_text() == f"long {size} {len(notes)} {VERSION}":
         return root
     path.parent.mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed)
@@ -97,12 +134,12 @@ def generate_long(root: Path, size: int, seed: int = 20261126) -> Path:
     day, total = date(1990, 1, 2), sum(len(line.encode()) + 1 for line in lines)
     while total < size:
         day += timedelta(days=rng.randint(0, 1))
-        line = f"- {{date: {min(day, TODAY - timedelta(days=1))}, event: visit, note: {rng.choice(NOTES)}}}"
+        line = f"- {{date: {min(day, TODAY - timedelta(days=1))}, event: visit, note: {rng.choice(notes)}}}"
         lines.append(line)
         total += len(line.encode()) + 1
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     (root / "salescli.yaml").write_text("user: 李明\n", encoding="utf-8")
-    marker.write_text(f"long {size} {VERSION}")
+    marker.write_text(f"long {size} {len(notes)} {VERSION}")
     return root
 
 

@@ -1,7 +1,12 @@
-"""Time salescli as whole processes on generated folders of 1,000, 10,000 (and 100,000) customers,
-and the guide's import of a CRM export (docs/guide.en.md) (the Maven sample: 85 accounts, 8,800 opportunities).
+"""Time salescli as whole processes on generated folders of 1,000, 10,000 (and 100,000) customers, a
+dense folder of 10,000 (every customer with an open deal, a target and about a dozen visits), and the
+guide's import of a CRM export (docs/guide.en.md) (the Maven sample: 85 accounts, 8,800 opportunities).
 
-    python benchmarks/run.py                     # 1,000 and 10,000 customers, and the import
+    python benchmarks/run.py                     # 1,000 and 10,000 customers, the dense 10,000, the import
+    python benchmarks/run.py --sizes "" --dense 10000 --only "schedule --week,report funnel"
+                                                 # the dense folder alone
+    python benchmarks/run.py --sizes "" --dense "" --only big --big 60000000 --runs 3 --cold-runs 1
+                                                 # one customer file of 60 MB (400,000 events): list, check, a visit
     python benchmarks/run.py --sizes 100000 --runs 3 --cold-runs 1 --only "list,check"
                                                  # the large one (generating it takes a while)
     python benchmarks/run.py --sizes 1000 --only visit --runs 10
@@ -27,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import crm_export, generate, generate_long  # noqa: E402
+from generate import LONG_NOTES, crm_export, generate, generate_dense, generate_long  # noqa: E402
 
 MAVEN = Path("/work/shared/datasets/maven-crm")  # the real sample, where the machine has it
 STAGE_MAP = "Prospecting=prospect,Engaging=approach,Won=close,Lost=lost"
@@ -104,6 +109,9 @@ def _compile_bytecode() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--dense", default="10000", help="sizes of the dense folder ('' for none)")
+    parser.add_argument("--big", type=int, default=0, help="bytes of one long customer file to time list, check "
+                                                            "and a visit on (e.g. 60000000; 0: none)")
     parser.add_argument("--runs", type=int, default=5, help="warm runs per command")
     parser.add_argument("--cold-runs", type=int, default=2, help="cold runs per command")
     parser.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "salescli-bench"))
@@ -117,27 +125,20 @@ def main() -> None:
     rows = []
     if not args.only or "import" in args.only.split(","):
         rows += time_import(salescli, Path(args.crm), Path(args.dir), args.runs)
+    for size in (int(text) for text in args.dense.split(",") if text):
+        root = generate_dense(Path(args.dir) / f"dense-{size}", size)
+        rows += time_commands(salescli, commands, root, Path(args.dir) / f"cache-dense-{size}", args,
+                              f"{size // 1000}k dense" if size >= 1000 else f"{size} dense")
     for size in (int(text) for text in args.sizes.split(",") if text):
         root = generate(Path(args.dir) / str(size), size)
         cache = Path(args.dir) / f"cache-{size}"
-        env = {**os.environ, "SALESCLI_CACHE_DIR": str(cache), "SALESCLI_TODAY": TODAY}
-        env.pop("SALESCLI_DIR", None)
-        env.pop("PYTHONDONTWRITEBYTECODE", None)  # time what users run: compiled modules
+        env = environment(cache)
         files = root / "customers"
         floor, _ = series(["sh", "-c", f"find {files} -name '*.yaml' -exec cat {{}} + > /dev/null"], env, root, args.runs)
         rows.append((size, "floor: cat every file", "", cell(floor), ""))
         loop, memory = series([sys.executable, "-c", YAML_LOOP, str(files)], env, root, 1)
         rows.append((size, "plain PyYAML loop (C loader)", cell(loop), "", f"{memory}"))
-        for command in commands:
-            def forget() -> None:
-                shutil.rmtree(cache, ignore_errors=True)
-
-            cold, cold_memory = series([salescli, *command], env, root, args.cold_runs, before=forget)
-            series([salescli, *command], env, root, 1)  # warm the cache
-            time.sleep(2.1)  # past the racy window, as a rep's next command would be
-            warm, warm_memory = series([salescli, *command], env, root, args.runs)
-            rows.append((size, "salescli " + " ".join(command), cell(cold), cell(warm),
-                         f"{max(cold_memory, warm_memory)}"))
+        rows += time_commands(salescli, commands, root, cache, args, size)
         edit = files / "c000001.yaml"
         original = edit.read_text(encoding="utf-8")
         edits = iter(range(args.runs))
@@ -160,7 +161,45 @@ def main() -> None:
         env = {**os.environ, "SALESCLI_CACHE_DIR": str(Path(args.dir) / "cache-long"), "SALESCLI_TODAY": TODAY}
         env.pop("SALESCLI_DIR", None)
         rows.append(_write_row(salescli, long.parent.parent, long, env, args, 1, "one customer of 1 MB"))
+    if args.big:
+        rows += time_big(salescli, args)
     _print(rows)
+
+
+def time_big(salescli: str, args: argparse.Namespace) -> list[tuple[Any, str, str, str, str]]:
+    """`list`, `check` and a visit on a folder of one customer whose file has `args.big` bytes of long notes."""
+    root = generate_long(Path(args.dir) / f"big-{args.big}", args.big, notes=LONG_NOTES)
+    path = root / "customers" / "long.yaml"
+    events = path.read_bytes().count(b"\n- {")
+    label = f"{path.stat().st_size / 1e6:.0f} MB"
+    rows = time_commands(salescli, [["list"], ["check"]], root, Path(args.dir) / "cache-big", args, label)
+    rows.append(_write_row(salescli, root, path, environment(Path(args.dir) / "cache-big"), args, 1,
+                           f"one customer, {events:,} events"))
+    return [(label, *row[1:]) for row in rows]
+
+
+def environment(cache: Path) -> dict[str, str]:
+    env = {**os.environ, "SALESCLI_CACHE_DIR": str(cache), "SALESCLI_TODAY": TODAY}
+    env.pop("SALESCLI_DIR", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # time what users run: compiled modules
+    return env
+
+
+def time_commands(salescli: str, commands: list[list[str]], root: Path, cache: Path, args: argparse.Namespace,
+                  label: Any) -> list[tuple[Any, str, str, str, str]]:
+    """Each command cold (no parse cache) and warm, on the folder at `root`."""
+    env = environment(cache)
+    rows = []
+    for command in commands:
+        def forget() -> None:
+            shutil.rmtree(cache, ignore_errors=True)
+
+        cold, cold_memory = series([salescli, *command], env, root, args.cold_runs, before=forget)
+        series([salescli, *command], env, root, 1)  # warm the cache
+        time.sleep(2.1)  # past the racy window, as a rep's next command would be
+        warm, warm_memory = series([salescli, *command], env, root, args.runs)
+        rows.append((label, "salescli " + " ".join(command), cell(cold), cell(warm), f"{max(cold_memory, warm_memory)}"))
+    return rows
 
 
 def time_import(salescli: str, crm: Path, work: Path, runs: int) -> list[tuple[Any, str, str, str, str]]:

@@ -9,11 +9,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 __version__ = "0.1.0"
 
+# Nothing is imported here at run time: the console script imports this package before salescli can
+# take Ctrl-C over (salescli.main), and every import meanwhile would be a moment where Ctrl-C prints a
+# traceback. (mypy reads `TYPE_CHECKING` by its name.)
+TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from typing import Any
+
     from salescli.api import Folder
 
 __all__ = ["Folder", "__version__"]

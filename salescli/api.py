@@ -357,8 +357,9 @@ class Folder:
         kept in `problems`."""
         read = repository.read_all(self.data_folder)
         self._skipped(read.problems)
+        self._noticed(read.notices)
         customers = self._as_of_today(read.customers)
-        self.__dict__["_read"] = (customers, read.digest)  # (what a figure of them all may be kept under)
+        self.__dict__["_read_digest"] = (customers, read.digest)  # (what a figure of them all may be kept under)
         return customers
 
     def rows(self) -> Columns:
@@ -366,6 +367,7 @@ class Folder:
         as it stood at the end of `today`."""
         read = repository.read_rows(self.data_folder)
         self._skipped(read.problems)
+        self._noticed(read.notices)
         latest = self.today.isoformat()
         if all(last is None or last <= latest for last in read.rows["last_activity"]):
             return read.rows
@@ -390,7 +392,9 @@ class Folder:
         exact = self.data_folder.customers / f"{reference.strip()}.yaml"
         if not (_plain_id(reference) and exact.is_file()):
             exact = self.data_folder.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
-        found = next(iter(self._as_of_today([repository.load_customer(self.data_folder, exact)])), None)
+        customer, notices = repository.load_customer(self.data_folder, exact)
+        self._noticed(notices)
+        found = next(iter(self._as_of_today([customer])), None)
         if found is None:
             raise NotFound(_("{customer} was added after {today}: as of that day it is not in the folder").format(
                 customer=exact.stem, today=self.today))
@@ -423,6 +427,12 @@ class Folder:
         for problem in problems:
             if self.warn(_("skipped {problem}").format(problem=problem)):
                 self.problems.append(problem)
+
+    def _noticed(self, notices: Iterable[DataError]) -> None:
+        """What readable files hold that `check` names and every read warns of: a key given twice, a
+        history that is gone."""
+        for notice in notices:
+            self.warn(str(notice))
 
     # ---- writing ----------------------------------------------------------------------------
 
@@ -867,7 +877,7 @@ class Folder:
     def _kept_as(self, customers: Sequence[Customer], inputs: Any) -> bytes | None:
         """What a figure of all `customers` and these `inputs` is kept under in the parse cache: the files'
         digest (when `customers` are this Folder's own read of them) and the inputs; None: not kept."""
-        read, digest = self.__dict__.get("_read", (None, None))
+        read, digest = self.__dict__.get("_read_digest", (None, None))  # (the web page's Folder has a `_read` of its own)
         if customers is not read or digest is None:
             return None
         return hashlib.blake2b(digest + repr(inputs).encode("utf-8"), digest_size=16).digest()

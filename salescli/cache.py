@@ -30,7 +30,9 @@ import hashlib
 import marshal
 import os
 import sqlite3
+import struct
 import sys
+import zlib
 from array import array
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -40,7 +42,7 @@ from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from salescli import __version__, listing, records
 
-SCHEMA = 3  # of the tables and parts (bump it when their layout changes); the stamp adds the record definitions
+SCHEMA = 4  # of the tables and parts (bump it when their layout changes); the stamp adds the record definitions
 RACY_NS = 2_000_000_000  # coarser than any filesystem's timestamp granule (FAT: 2 s)
 CACHE_DIR_VARIABLE = "SALESCLI_CACHE_DIR"
 MOST_CHANGES = 256  # files changed since a part of the snapshot was written (or a tenth of all) before it is rewritten
@@ -107,21 +109,67 @@ def _code() -> tuple[tuple[str, int, int], ...]:
 
 # ---- the database -------------------------------------------------------------------------------
 
+# Every row ends in its seal (see _sealed): a row whose seal does not match its values is damaged, and is
+# treated as missing — its file is read again and the row written afresh. A file's events have a seal of
+# their own, so that fetching them needs no other column (the row's seal covers that seal).
 _TABLES = (
-    "CREATE TABLE meta (key TEXT PRIMARY KEY, value)",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value, seal INTEGER)",
     "CREATE TABLE files (name TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,"
-    " seen_ns INTEGER, digest BLOB, changed INTEGER, row BLOB, summary BLOB, events BLOB)",
+    " seen_ns INTEGER, digest BLOB, notices BLOB, changed INTEGER, row BLOB, summary BLOB, events BLOB,"
+    " events_seal INTEGER, seal INTEGER)",
     "CREATE INDEX files_by_change ON files (changed)",
-    "CREATE TABLE parts (name TEXT PRIMARY KEY, changed INTEGER, data BLOB)",
-    "CREATE TABLE documents (name TEXT PRIMARY KEY, digest BLOB, value BLOB)",
+    "CREATE TABLE parts (name TEXT PRIMARY KEY, changed INTEGER, data BLOB, seal INTEGER)",
+    "CREATE TABLE documents (name TEXT PRIMARY KEY, digest BLOB, value BLOB, seal INTEGER)",
     "CREATE TABLE memos (memo TEXT, name TEXT, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER, inode INTEGER,"
-    " seen_ns INTEGER, digest BLOB, value BLOB, PRIMARY KEY (memo, name))",
-    "CREATE TABLE memo_keys (memo TEXT PRIMARY KEY, key BLOB)",
+    " seen_ns INTEGER, digest BLOB, value BLOB, seal INTEGER, PRIMARY KEY (memo, name))",
+    "CREATE TABLE memo_keys (memo TEXT PRIMARY KEY, key BLOB, seal INTEGER)",
 )
+
+
+def _sealed(*values: Any, blobs: Sequence[bytes] = ()) -> int:
+    """The seal of a row: a CRC-32 of its values as `repr` writes them (so 5, 5.0, '5' and b'5' differ) and
+    of its long `blobs` as they are, lengths included. SQLite keeps no check of its own on what it stores,
+    and a flipped bit in a row is read back as another value — an id, a date, another file's row — so each
+    row is verified against its seal when read. (A cache guards against accidents, not against someone who
+    can write to it, so a CRC does: it catches every burst of damage up to 32 bits, and any other with a
+    chance of 2^-32 of missing it, at a fraction of a cryptographic digest's cost on the megabytes of the
+    snapshot and the events.)"""
+    lengths = [len(blob) if type(blob) is bytes else -1 for blob in blobs]
+    seal = zlib.crc32(repr((values, lengths)).encode("utf-8", "surrogateescape"))
+    for blob in blobs:
+        if type(blob) is not bytes:
+            return -1  # (damage made it another type: no row has this seal)
+        seal = zlib.crc32(blob, seal)
+    return seal
+
+
+_MEMO_IDENTITY = struct.Struct("<5q").pack
+
+
+def _memo_sealed(memo: Any, name: Any, size: Any, mtime: Any, ctime: Any, inode: Any, seen: Any, digest: Any,
+                 value: Any) -> int:
+    """The seal of a row of a memo, as _sealed's but quicker (`check` reads one for every file): -1 when a
+    value is not of its column's type (as damage to a row can make it)."""
+    try:
+        head = b"%b\0%b\0%b%d\0" % (memo.encode("utf-8", "surrogateescape"), name.encode("utf-8", "surrogateescape"),
+                                     _MEMO_IDENTITY(size, mtime, ctime, inode, seen), len(value))
+        return zlib.crc32(value, zlib.crc32(digest, zlib.crc32(head)))
+    except (AttributeError, TypeError, struct.error):
+        return -1
+
+
+def _text(data: bytes) -> str:
+    """A text column as read: damage may leave bytes that are not UTF-8, which must not stop a whole
+    query (the row's seal then fails, as it should)."""
+    return data.decode("utf-8", "surrogateescape")
 
 
 class Unusable(Exception):
     """The cache cannot be used now (none yet, no room, locked too long, damaged): only speed is lost."""
+
+
+class Damaged(Unusable):
+    """The database's own bookkeeping (its change counter) does not match its seal: it is made again."""
 
 
 @contextmanager
@@ -134,11 +182,15 @@ def _database(root: Path, *, make: bool = True) -> Iterator[sqlite3.Connection]:
     connection = _connected(path)
     try:
         yield connection
-    except sqlite3.Error as error:
+    except (sqlite3.Error, UnicodeDecodeError) as error:
         connection.close()
         if _damaged(error):
             _remove(path)
         raise Unusable(str(error)) from error
+    except Damaged:
+        connection.close()
+        _remove(path)
+        raise
     finally:
         connection.close()
 
@@ -150,13 +202,14 @@ def _connected(path: Path) -> sqlite3.Connection:
             connection = sqlite3.connect(path, timeout=WAIT_S, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
             raise Unusable(str(error)) from error
+        connection.text_factory = _text
         try:
             connection.execute("PRAGMA synchronous = NORMAL")  # (a cache: a power cut may lose the last writes, no more)
             connection.execute(f"PRAGMA mmap_size = {MAP_BYTES}")  # the snapshot's blobs read without a copy a page
-            if _stamp_of(connection) != stamp():
+            if not _usable(connection):
                 _make(connection)
             return connection
-        except sqlite3.Error as error:
+        except (sqlite3.Error, UnicodeDecodeError) as error:
             connection.close()
             if attempt or not _damaged(error):
                 raise Unusable(str(error)) from error
@@ -167,15 +220,30 @@ def _connected(path: Path) -> sqlite3.Connection:
 def _stamp_of(connection: sqlite3.Connection) -> str | None:
     if connection.execute("SELECT 1 FROM sqlite_master WHERE name = 'meta'").fetchone() is None:
         return None
-    found = connection.execute("SELECT value FROM meta WHERE key = 'stamp'").fetchone()
-    return None if found is None else str(found[0])
+    found = _meta(connection, "stamp")
+    return found if isinstance(found, str) else None
+
+
+def _meta(connection: sqlite3.Connection, key: str) -> Any:
+    """A value of the meta table (None: missing, or not matching its seal)."""
+    found = connection.execute("SELECT key, value, seal FROM meta WHERE key = ?", (key,)).fetchone()
+    return found[1] if found is not None and found[0] == key and _sealed(*found[:2]) == found[2] else None
+
+
+def _usable(connection: sqlite3.Connection) -> bool:
+    """Whether the database is of this stamp, and its tables are as made (damage to SQLite's own list of
+    them can rename a column, which no query could then read)."""
+    if _stamp_of(connection) != stamp():
+        return False
+    made = [sql for sql, in connection.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")]
+    return all(type(sql) is str for sql in made) and sorted(made) == sorted(_TABLES)
 
 
 def _make(connection: sqlite3.Connection) -> None:
     """Empty the database and make its tables (under the write lock: another process may be doing it too)."""
     connection.execute("PRAGMA journal_mode = WAL")
     with _writing(connection, stamped=False):
-        if _stamp_of(connection) == stamp():
+        if _usable(connection):
             return
         _remove_earlier_caches(Path(connection.execute("PRAGMA database_list").fetchone()[2]).parent)
         tables = [name for name, in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
@@ -184,7 +252,8 @@ def _make(connection: sqlite3.Connection) -> None:
             connection.execute(f'DROP TABLE "{table}"')
         for statement in _TABLES:
             connection.execute(statement)
-        connection.executemany("INSERT INTO meta VALUES (?, ?)", [("stamp", stamp()), ("changes", 0)])
+        connection.executemany("INSERT INTO meta VALUES (?, ?, ?)",
+                               [(key, value, _sealed(key, value)) for key, value in (("stamp", stamp()), ("changes", 0))])
 
 
 def _remove_earlier_caches(folder: Path) -> None:
@@ -229,9 +298,10 @@ def _same_stamp(connection: sqlite3.Connection) -> None:
         raise Unusable("made again by another salescli meanwhile")
 
 
-def _damaged(error: sqlite3.Error) -> bool:
-    """Whether the database file itself is broken (not a database, malformed), rather than busy or unwritable."""
-    return type(error) is sqlite3.DatabaseError
+def _damaged(error: Exception) -> bool:
+    """Whether the database file itself is broken (not a database, malformed), rather than busy or unwritable.
+    (SQLite's message about a damaged list of tables quotes them: bytes that may not be UTF-8.)"""
+    return type(error) is sqlite3.DatabaseError or isinstance(error, UnicodeDecodeError)
 
 
 def _remove(path: Path) -> None:
@@ -243,12 +313,15 @@ def _remove(path: Path) -> None:
 
 
 def _changes(connection: sqlite3.Connection) -> int:
-    return int(connection.execute("SELECT value FROM meta WHERE key = 'changes'").fetchone()[0])
+    changes = _meta(connection, "changes")
+    if type(changes) is not int:
+        raise Damaged("the change counter does not match its seal")
+    return changes
 
 
 def _next_change(connection: sqlite3.Connection) -> int:
     change = _changes(connection) + 1
-    connection.execute("UPDATE meta SET value = ? WHERE key = 'changes'", (change,))
+    connection.execute("UPDATE meta SET value = ?, seal = ? WHERE key = 'changes'", (change, _sealed("changes", change)))
     return change
 
 
@@ -268,6 +341,8 @@ class Index:
     identities: list[Identity] = field(default_factory=list)
     seen: list[int] = field(default_factory=list)
     digests: bytearray = field(default_factory=bytearray)  # DIGEST_SIZE bytes each
+    notices: dict[str, Any] = field(default_factory=dict)  # file name → its notices (files that have some)
+    damaged: list[int] = field(default_factory=list)  # rows of the files table that do not match their seal
     index_changed: int = -1  # the change the index part was written at (-1: none)
     index_overlay: int = 0  # files changed since
     data: _Part = field(default_factory=lambda: _Part([], None, None))  # the part of this kind, as written
@@ -393,62 +468,40 @@ def read(root: Path, kind: str) -> Index:
     try:
         with _database(root) as connection, _reading(connection):
             index = Index(kind, _changes(connection))
-            _read_index(connection, index)
-            _read_data(connection, index)
+            _read_index(index, *_part(connection, "index"))
+            _read_data(index, *_part(connection, kind))
+            _read_overlay(connection, index)
             return index
-    except (Unusable, OSError, MemoryError, ValueError, TypeError):  # (values of the wrong kind: damage)
+    except (Unusable, OSError, MemoryError, ValueError, TypeError, EOFError):  # (values of the wrong kind: damage)
         return Index(kind)
 
 
 def _part(connection: sqlite3.Connection, name: str) -> tuple[int, Any]:
     """A part of the snapshot: the change it was written at and its data (-1 and None: none usable)."""
-    found = connection.execute("SELECT changed, data FROM parts WHERE name = ?", (name,)).fetchone()
-    if found is None:
+    found = connection.execute("SELECT name, changed, data, seal FROM parts WHERE name = ?", (name,)).fetchone()
+    if found is None or found[0] != name or _sealed(*found[:2], blobs=found[2:3]) != found[3]:
         return -1, None
     try:
-        return int(found[0]), marshal.loads(found[1])
+        return int(found[1]), marshal.loads(found[2])
     except (EOFError, ValueError, TypeError):
         return -1, None
 
 
-def _read_index(connection: sqlite3.Connection, index: Index) -> None:
-    changed, data = _part(connection, "index")
+def _read_index(index: Index, changed: int, data: Any) -> None:
     try:
-        names_text, identities, seen, digests = data
+        names_text, identities, seen, digests, notices = data
         names = _names(names_text)
-        if not len(names) == len(identities) == len(seen) == len(digests) // DIGEST_SIZE:
+        if not len(names) == len(identities) == len(seen) == len(digests) // DIGEST_SIZE \
+                or not isinstance(notices, dict):
             raise ValueError("columns of different lengths")
         digests = bytearray(digests)
     except (TypeError, ValueError):
-        changed, names, identities, seen, digests = -1, [], [], [], bytearray()
+        changed, names, identities, seen, digests, notices = -1, [], [], [], bytearray(), {}
     index.index_changed = changed
-    overlay = connection.execute("SELECT name, size, mtime_ns, ctime_ns, inode, seen_ns, digest FROM files"
-                                 " WHERE changed > ?", (changed,)).fetchall()
-    index.index_overlay = len(overlay)
-    if overlay:
-        where = dict(zip(names, range(len(names))))
-        for name, size, mtime, ctime, inode, seen_ns, file_digest in overlay:
-            if not isinstance(file_digest, bytes) or len(file_digest) != DIGEST_SIZE:
-                continue
-            position = where.get(name)
-            if position is None:
-                names.append(name)
-                identities.append((size, mtime, ctime, inode))
-                seen.append(seen_ns)
-                digests += file_digest
-            else:
-                identities[position] = (size, mtime, ctime, inode)
-                seen[position] = seen_ns
-                digests[position * DIGEST_SIZE:(position + 1) * DIGEST_SIZE] = file_digest
-        if len(names) != len(where):  # files added: back into name order
-            order = sorted(range(len(names)), key=names.__getitem__)
-            names, identities, seen = ([column[at] for at in order] for column in (names, identities, seen))
-            digests = bytearray(b"".join(digests[at * DIGEST_SIZE:(at + 1) * DIGEST_SIZE] for at in order))
-    index.names, index.identities, index.seen, index.digests = names, identities, seen, digests
+    index.names, index.identities, index.seen, index.digests, index.notices = names, identities, seen, digests, notices
 
 
-def _read_data(connection: sqlite3.Connection, index: Index) -> None:
-    changed, data = _part(connection, index.kind)
+def _read_data(index: Index, changed: int, data: Any) -> None:
     try:
         if index.kind == ROWS:
             names_text, slots, packed = data
@@ -470,10 +523,63 @@ def _read_data(connection: sqlite3.Connection, index: Index) -> None:
     except (TypeError, ValueError):
         changed, names, slots, content = -1, [], None, _no_data(index.kind)
     index.data, index.data_changed = _Part(names, slots, content), changed
-    column = "row" if index.kind == ROWS else "summary"
+
+
+# A files row as a read of the folder takes it: all but its events, which a customer fetches when first
+# looked at (the row's seal covers the events' seal). The columns up to the events' seal are those sealed.
+_ROW = "rowid, name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, notices, changed, row, summary, events_seal, seal"
+
+
+def _read_overlay(connection: sqlite3.Connection, index: Index) -> None:
+    """The files changed since the parts were written, over them. When one of those rows does not match
+    its seal, which file it was cannot be told (its name is one of its values), so neither part is used:
+    the index and the data are made of the files table alone, row by row, each verified."""
+    since = min(index.index_changed, index.data_changed)
+    overlay = connection.execute(f"SELECT {_ROW} FROM files WHERE changed > ?", (since,)).fetchall()
+    index.damaged = [found[0] for found in overlay if _row_sealed(found[1:-1]) != found[-1]]
+    if index.damaged and since >= 0:
+        _read_index(index, -1, None)
+        _read_data(index, -1, None)
+        _read_overlay(connection, index)
+        return
+    damaged = set(index.damaged)
+    rows = [found[1:] for found in overlay if found[0] not in damaged]
+    _overlay_index(index, [found for found in rows if found[8] > index.index_changed])
     check = _row_of if index.kind == ROWS else _summary_of
-    for name, packed in connection.execute(f"SELECT name, {column} FROM files WHERE changed > ?", (changed,)):
-        index.overlay[name] = check(packed)
+    at = 9 if index.kind == ROWS else 10
+    for found in rows:
+        if found[8] > index.data_changed:
+            index.overlay[found[0]] = check(found[at])
+
+
+def _overlay_index(index: Index, rows: list[tuple[Any, ...]]) -> None:
+    """The files changed since the index part was written, into it (in name order)."""
+    index.index_overlay = len(rows)
+    if not rows:
+        return
+    names, identities, seen, digests = index.names, index.identities, index.seen, index.digests
+    where = dict(zip(names, range(len(names))))
+    for name, size, mtime, ctime, inode, seen_ns, file_digest, notices, *_rest in rows:
+        if not isinstance(file_digest, bytes) or len(file_digest) != DIGEST_SIZE:
+            continue
+        index.notices.pop(name, None)
+        if notices is not None:
+            index.notices[name] = marshal.loads(notices)
+        position = where.get(name)
+        if position is None:
+            names.append(name)
+            identities.append((size, mtime, ctime, inode))
+            seen.append(seen_ns)
+            digests += file_digest
+        else:
+            identities[position] = (size, mtime, ctime, inode)
+            seen[position] = seen_ns
+            digests[position * DIGEST_SIZE:(position + 1) * DIGEST_SIZE] = file_digest
+    if len(names) != len(where):  # files added: back into name order
+        order = sorted(range(len(names)), key=names.__getitem__)
+        names, identities, seen = [names[at] for at in order], [identities[at] for at in order], [seen[at] for at in order]
+        digests = bytearray(b"".join(digests[at * DIGEST_SIZE:(at + 1) * DIGEST_SIZE] for at in order))
+    index.names, index.identities, index.seen, index.digests = names, identities, seen, digests
 
 
 def _names(text: str) -> list[str]:
@@ -510,6 +616,7 @@ class Parsed(NamedTuple):
     identity: Identity
     digest: bytes
     packed: records.Packed
+    notices: tuple[Any, ...] = ()  # what a read of the file warns of (see repository.Notices)
 
 
 def save(root: Path, index: Index, kept: Sequence[str], parsed: Sequence[Parsed], *, started: int,
@@ -521,16 +628,16 @@ def save(root: Path, index: Index, kept: Sequence[str], parsed: Sequence[Parsed]
     staying = set(kept).union(parsed_entry.name for parsed_entry in parsed)
     gone = [name for name in index.names if name not in staying]
     parsed = [entry for entry in parsed if storable_name(entry.name)]
-    if not parsed and not confirmed and not gone and not _stale_parts(index, kept, parsed):
+    if not parsed and not confirmed and not gone and not index.damaged and not _stale_parts(index, kept, parsed):
         return
     try:
         with _database(root) as connection, _writing(connection):
             untouched = _changes(connection) == index.changes  # nobody wrote since the read
             change = _next_change(connection)
             _insert(connection, parsed, seen=started, change=change)
-            connection.executemany("UPDATE files SET seen_ns = ?, changed = ? WHERE name = ?",
-                                   [(started, change, name) for name in confirmed])
+            _confirm(connection, confirmed, seen=started, change=change)
             connection.executemany("DELETE FROM files WHERE name = ?", [(name,) for name in gone])
+            connection.executemany("DELETE FROM files WHERE rowid = ?", [(rowid,) for rowid in index.damaged])
             if untouched and _stale_parts(index, kept, parsed, more=len(confirmed) + len(gone)):
                 _write_parts(connection, index, kept, parsed, started, set(confirmed), change)
     except (Unusable, OSError, ValueError, MemoryError):  # ValueError: a value marshal cannot store
@@ -540,9 +647,31 @@ def save(root: Path, index: Index, kept: Sequence[str], parsed: Sequence[Parsed]
 def _insert(connection: sqlite3.Connection, entries: Iterable[Parsed], *, seen: int, change: int) -> None:
     """Record files read or written (each row made as it is inserted: a new cache of 100,000 files never
     holds them all twice)."""
-    connection.executemany(
-        "INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        ((entry.name, *entry.identity, seen, entry.digest, change, *entry.packed) for entry in entries))
+    connection.executemany("INSERT OR REPLACE INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                           (_file_row(entry, seen, change) for entry in entries))
+
+
+def _file_row(entry: Parsed, seen: int, change: int) -> tuple[Any, ...]:
+    events_seal = _sealed(entry.name, entry.digest, blobs=(entry.packed.events,))
+    notices = marshal.dumps(entry.notices) if entry.notices else None
+    values = (entry.name, *entry.identity, seen, entry.digest, notices, change, entry.packed.row, entry.packed.summary)
+    return (*values, entry.packed.events, events_seal, _row_sealed((*values, events_seal)))
+
+
+def _row_sealed(values: Sequence[Any]) -> int:
+    """The seal of a files row (of its columns `name` to `events_seal`: see _ROW)."""
+    return _sealed(*values[:9], values[11], blobs=values[9:11])
+
+
+def _confirm(connection: sqlite3.Connection, names: Sequence[str], *, seen: int, change: int) -> None:
+    """Mark files seen at `seen` (racily clean until now, old enough from now on), their rows sealed again."""
+    for name in names:
+        found = connection.execute(f"SELECT {_ROW} FROM files WHERE name = ?", (name,)).fetchone()
+        if found is None or found[1] != name or _row_sealed(found[1:-1]) != found[-1]:
+            continue  # (damaged: left for the next read to find)
+        values = (*found[1:6], seen, *found[7:9], change, *found[10:-1])
+        connection.execute("UPDATE files SET seen_ns = ?, changed = ?, seal = ? WHERE rowid = ?",
+                           (seen, change, _row_sealed(values), found[0]))
 
 
 def _stale_parts(index: Index, kept: Sequence[str], parsed: Sequence[Parsed], more: int = 0) -> bool:
@@ -557,6 +686,7 @@ def _write_parts(connection: sqlite3.Connection, index: Index, kept: Sequence[st
     """The index part and this read's data part, as the files now are (kept and parsed); when every file
     was read afresh (a new cache), the other data part too."""
     by_name = {entry.name: entry for entry in parsed}
+    connection.execute("DELETE FROM parts WHERE name NOT IN (?, ?, ?)", ("index", ROWS, SUMMARIES))  # (damaged names)
     _write_part(connection, "index", change, _index_part(index, kept, by_name, started, confirmed))
     fresh = sorted(by_name)
     if index.kind == ROWS or not kept:
@@ -571,27 +701,34 @@ def _write_parts(connection: sqlite3.Connection, index: Index, kept: Sequence[st
 
 
 def _write_part(connection: sqlite3.Connection, name: str, change: int, value: Any) -> None:
-    connection.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?)", (name, change, marshal.dumps(value)))
+    data = marshal.dumps(value)
+    connection.execute("INSERT OR REPLACE INTO parts VALUES (?, ?, ?, ?)",
+                       (name, change, data, _sealed(name, change, blobs=(data,))))
 
 
 def _index_part(index: Index, kept: Sequence[str], by_name: dict[str, Parsed], started: int, confirmed: set[str]
                 ) -> tuple[Any, ...]:
-    """Each file's name, identity, when that was taken and its digest, in name order."""
+    """Each file's name, identity, when that was taken and its digest, in name order, and the notices of
+    those that have some."""
     names = sorted([*kept, *by_name])
-    identities, seen, digests = [], [], []
+    identities, seen, digests, notices = [], [], [], {}
     for name in names:
         entry = by_name.get(name)
         if entry is not None:
             identities.append(entry.identity)
             seen.append(started)
             digests.append(entry.digest)
+            if entry.notices:
+                notices[name] = entry.notices
         else:
             position = index.position(name)
             assert position is not None, "a file kept is in the index"
             identities.append(index.identities[position])
             seen.append(started if name in confirmed else index.seen[position])
             digests.append(index.digest_at(position))
-    return "/".join(names), identities, seen, b"".join(digests)
+            if name in index.notices:
+                notices[name] = index.notices[name]
+    return "/".join(names), identities, seen, b"".join(digests), notices
 
 
 def _rows_part(order: list[str], columns: list[list[Any]], fresh: list[str], by_name: dict[str, Parsed]
@@ -680,59 +817,67 @@ def put(root: Path, written: Iterable[Parsed], *, seen: int) -> None:
 
 
 class Record(NamedTuple):
-    """One file's entry: its digest, summary and packed events."""
+    """One file's entry: its digest, summary, packed events and notices."""
 
     digest: bytes
     summary: tuple[Any, ...]
     events: bytes
+    notices: tuple[Any, ...]
 
 
 def record(root: Path, name: str, now: Identity, read_bytes: Callable[[], bytes]) -> Record | None:
     """The entry of the file `name` if its identity is `now` (and, when racily clean, its bytes as
-    `read_bytes` gives them are those cached); None otherwise. Reads that entry alone."""
+    `read_bytes` gives them are those cached); None otherwise (or when it does not match its seal).
+    Reads that entry alone."""
     try:
         with _database(root, make=False) as connection:
-            found = connection.execute("SELECT size, mtime_ns, ctime_ns, inode, seen_ns, digest, summary, events"
-                                       " FROM files WHERE name = ?", (name,)).fetchone()
+            found = connection.execute(f"SELECT {_ROW}, events FROM files WHERE name = ?", (name,)).fetchone()
     except (Unusable, OSError, MemoryError):
         return None
-    if found is None or tuple(found[:4]) != now:
+    if found is None or found[1] != name or _row_sealed(found[1:-2]) != found[-2] \
+            or _sealed(name, found[7], blobs=found[-1:]) != found[-3]:
         return None
-    seen, file_digest, summary, events = found[4:]
-    if not isinstance(seen, int) or not isinstance(events, bytes):  # (damage)
+    size, mtime, ctime, inode, seen, file_digest, notices, _changed, _row, summary, _seals, _seal, events = found[2:]
+    if (size, mtime, ctime, inode) != now:
         return None
     if _changed_at(now) >= seen - RACY_NS and digest(read_bytes()) != file_digest:
         return None
     unpacked = _summary_of(summary)
-    return None if unpacked is None else Record(file_digest, unpacked, events)
+    return None if unpacked is None else Record(file_digest, unpacked, events,
+                                                () if notices is None else marshal.loads(notices))
 
 
 class Events:
     """Where the events of the customers of one read come from: fetched from the cache when first
     looked at — a few customers one at a time, then all the others at once — and only while a file's
-    entry still has the digest the read saw (None otherwise: the caller reads the file)."""
+    entry still has the digest the read saw and its events match their seal (None otherwise: the caller
+    reads the file). A customer's events are verified when it asks for them: a command may look at few."""
 
     def __init__(self, root: Path, digest_of: Callable[[str], bytes | None]) -> None:
         self.root, self.digest_of = root, digest_of
-        self.fetched: dict[str, bytes] = {}
+        self.fetched: dict[str, tuple[bytes, bytes, int]] = {}  # name → digest, events, their seal
         self.one_by_one = 0
 
     def fetch(self, name: str) -> bytes | None:
-        if name in self.fetched or self.one_by_one > FETCH_ONE_BY_ONE:
-            return self.fetched.pop(name, None)
-        self.one_by_one += 1
-        try:
-            with _database(self.root, make=False) as connection:
-                if self.one_by_one <= FETCH_ONE_BY_ONE:
-                    found = connection.execute("SELECT name, digest, events FROM files WHERE name = ?", (name,))
-                else:
-                    found = connection.execute("SELECT name, digest, events FROM files")
-                for each, file_digest, events in found:
-                    if self.digest_of(each) == file_digest:
-                        self.fetched[each] = events
-        except (Unusable, OSError, MemoryError):
-            pass
-        return self.fetched.pop(name, None)
+        if name not in self.fetched and self.one_by_one <= FETCH_ONE_BY_ONE:
+            self.one_by_one += 1
+            try:
+                with _database(self.root, make=False) as connection:
+                    if self.one_by_one <= FETCH_ONE_BY_ONE:
+                        rows = connection.execute("SELECT name, digest, events, events_seal FROM files WHERE name = ?",
+                                                  (name,))
+                    else:
+                        rows = connection.execute("SELECT name, digest, events, events_seal FROM files")
+                    self.fetched.update((each, (file_digest, events, seal)) for each, file_digest, events, seal in rows)
+            except (Unusable, OSError, MemoryError):
+                pass
+        found = self.fetched.pop(name, None)
+        if found is None:
+            return None
+        file_digest, events, seal = found
+        if self.digest_of(name) != file_digest or _sealed(name, file_digest, blobs=(events,)) != seal:
+            return None
+        return bytes(events)
 
 
 # ---- small documents (salescli.yaml): kept by content digest ---------------------------------
@@ -741,9 +886,11 @@ def load_document(root: Path, name: str, content_digest: bytes) -> Any | None:
     """What a small file of these contents parsed to last time, if known."""
     try:
         with _database(root) as connection:
-            found = connection.execute("SELECT value FROM documents WHERE name = ? AND digest = ?",
+            found = connection.execute("SELECT name, digest, value, seal FROM documents WHERE name = ? AND digest = ?",
                                        (name, content_digest)).fetchone()
-        return None if found is None else records.restored(marshal.loads(found[0]))
+        if found is None or tuple(found[:2]) != (name, content_digest) or _sealed(*found[:2], blobs=found[2:3]) != found[3]:
+            return None
+        return records.restored(marshal.loads(found[2]))
     except (Unusable, OSError, EOFError, ValueError, TypeError, MemoryError):
         return None
 
@@ -752,7 +899,8 @@ def save_document(root: Path, name: str, content_digest: bytes, value: Any) -> N
     try:
         data = marshal.dumps(records.storable(value))
         with _database(root) as connection, _writing(connection):
-            connection.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?)", (name, content_digest, data))
+            connection.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
+                               (name, content_digest, data, _sealed(name, content_digest, blobs=(data,))))
     except (Unusable, OSError, ValueError, MemoryError):  # ValueError: not plain values, so not kept
         pass
 
@@ -771,6 +919,7 @@ class Memo:
     entries: dict[str, tuple[Identity, int, bytes, bytes]] = field(default_factory=dict)  # identity, seen, digest, value
     written: dict[str, tuple[Identity, int, bytes, bytes]] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
+    damaged: list[int] = field(default_factory=list)  # rows that do not match their seal
 
     def get(self, path: str, name: str) -> tuple[Identity | None, Any]:
         """The identity now of the file `name` at `path` (None: it cannot be read) and its value, if
@@ -811,34 +960,43 @@ def load_memo(root: Path, name: str, key: bytes) -> Memo:
         with _database(root) as connection, _reading(connection):
             if _memo_key(connection, name) != key:  # derived with other settings
                 return memo
-            memo.entries = {entry[0]: ((entry[1], entry[2], entry[3], entry[4]), *entry[5:]) for entry in
-                            connection.execute("SELECT name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, value"
-                                               " FROM memos WHERE memo = ?", (name,))}
+            for rowid, *values, seal in connection.execute(
+                    "SELECT rowid, memo, name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, value, seal FROM memos"
+                    " WHERE memo = ?", (name,)):
+                if values[0] != name or _memo_sealed(*values) != seal:
+                    memo.damaged.append(rowid)
+                else:
+                    memo.entries[values[1]] = (tuple(values[2:6]), *values[6:])  # type: ignore[assignment]
     except (Unusable, OSError, MemoryError, ValueError, TypeError):
-        memo.entries = {}
+        memo.entries, memo.damaged = {}, []
     return memo
 
 
 def _memo_key(connection: sqlite3.Connection, name: str) -> bytes | None:
-    found = connection.execute("SELECT key FROM memo_keys WHERE memo = ?", (name,)).fetchone()
-    return None if found is None else found[0]  # type: ignore[no-any-return]
+    found = connection.execute("SELECT memo, key, seal FROM memo_keys WHERE memo = ?", (name,)).fetchone()
+    if found is None or found[0] != name or _sealed(*found[:2]) != found[2]:
+        return None
+    return found[1]  # type: ignore[no-any-return]
 
 
 def save_memo(memo: Memo) -> None:
     """Keep what changed in the memo, one transaction; a failure only costs speed next time."""
-    if disabled() or (not memo.written and not memo.removed and memo.entries):
+    if disabled() or (not memo.written and not memo.removed and not memo.damaged and memo.entries):
         return
     try:
         with _database(memo.root) as connection, _writing(connection):
             if not memo.entries:  # made afresh: it replaces whatever is kept
                 connection.execute("DELETE FROM memos WHERE memo = ?", (memo.name,))
-                connection.execute("INSERT OR REPLACE INTO memo_keys VALUES (?, ?)", (memo.name, memo.key))
+                connection.execute("INSERT OR REPLACE INTO memo_keys VALUES (?, ?, ?)",
+                                   (memo.name, memo.key, _sealed(memo.name, memo.key)))
             elif _memo_key(connection, memo.name) != memo.key:  # another run made it afresh since (other settings)
                 return
-            connection.executemany("INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                                   [(memo.name, name, *now, seen, file_digest, value)
-                                    for name, (now, seen, file_digest, value) in memo.written.items()])
+            rows = [(memo.name, name, *now, seen, file_digest, value)
+                    for name, (now, seen, file_digest, value) in memo.written.items()]
+            connection.executemany("INSERT OR REPLACE INTO memos VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                   [(*row, _memo_sealed(*row)) for row in rows])
             connection.executemany("DELETE FROM memos WHERE memo = ? AND name = ?",
                                    [(memo.name, name) for name in memo.removed])
+            connection.executemany("DELETE FROM memos WHERE rowid = ?", [(rowid,) for rowid in memo.damaged])
     except (Unusable, OSError, MemoryError, ValueError, TypeError):
         pass

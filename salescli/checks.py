@@ -39,7 +39,24 @@ def validate(document: Any, *, file_id: str, config: Config, today: date) -> lis
     findings += _profile(document, config)
     findings += _people(_value(document, PEOPLE_KEY))
     findings += _log(document.get("log"), today)
+    if history_gone(document):
+        findings.append(history_finding(file_id))
     return findings
+
+
+def history_gone(document: Mapping[str, Any]) -> bool:
+    """Whether the customer's history is gone: salescli starts every customer's log with an `added` event,
+    so a customer without any event (a file cut before `log:`, an emptied log) has lost it."""
+    log = document.get("log")
+    return log is None or log == "" or log == []
+
+
+def history_finding(file_id: str) -> Finding:
+    """What `check`, and every command that reads the file, say of a history that is gone."""
+    message = _("the customer has no log: its history is gone (salescli starts every customer's log with an "
+                "`added` event); restore it from git (`git log -p -- {file}`) or a backup").format(
+        file=f"customers/{file_id}.yaml")
+    return Finding("history", message)
 
 
 def _profile(document: Mapping[str, Any], config: Config) -> list[Finding]:
@@ -86,7 +103,7 @@ def _log(log: Any, today: date) -> list[Finding]:
     previous: date | None = None
     for index, item in enumerate(log):
         where: Where = ("log", index)
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):  # (typing's isinstance is slow: dicts first)
             findings.append(Finding("event", _("a log event must be a mapping like {date: 2026-11-26, event: note}"),
                                     where))
             continue
@@ -106,6 +123,9 @@ def _log(log: Any, today: date) -> list[Finding]:
     return findings
 
 
+_EVENT_KINDS = frozenset(kind.value for kind in EventKind)
+
+
 def _event(item: Mapping[str, Any], where: Where, today: date) -> list[Finding]:
     findings = []
     day = _as_date(item.get("date"))
@@ -118,7 +138,7 @@ def _event(item: Mapping[str, Any], where: Where, today: date) -> list[Finding]:
         findings.append(Finding("future-date", _("the event is dated {day}, after today ({today})").format(
             day=day, today=today), (*where, "date")))
     kind = str(item.get("event", ""))
-    if kind not in {k.value for k in EventKind}:
+    if kind not in _EVENT_KINDS:
         kinds = joined(k.value for k in EventKind)
         findings.append(Finding("event", _("unknown event '{event}'; use one of: {kinds}").format(
             event=item.get("event"), kinds=kinds), (*where, "event")))
@@ -141,7 +161,8 @@ def _event(item: Mapping[str, Any], where: Where, today: date) -> list[Finding]:
 def latest_day(document: Any) -> date | None:
     """The latest day an event in the document is dated (whether any is in the future depends on it)."""
     log = document.get("log") if isinstance(document, Mapping) else None
-    days = [_as_date(item.get("date")) for item in log if isinstance(item, Mapping)] if isinstance(log, list) else []
+    days = [_as_date(item.get("date")) for item in log if type(item) is dict or isinstance(item, Mapping)] \
+        if isinstance(log, list) else []
     return max((day for day in days if day is not None), default=None)
 
 

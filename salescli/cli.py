@@ -32,9 +32,12 @@ class _Group(TyperGroup):
         from salescli import datafolder, safefile
 
         _interruptible()
+        _swallowed.clear()
         safefile.forget()  # a command starts knowing nothing of the files (tests run many in one process)
         try:
             done = super().invoke(ctx)
+            if _swallowed:
+                raise _swallowed.pop()
             _exit_if_not_whole(ctx)
             return done
         except SalesError as error:
@@ -93,7 +96,30 @@ def _interruptible() -> None:
     try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
     except ValueError:  # not the main thread: signals are not ours to set
-        pass
+        return
+    if not isinstance(sys.unraisablehook, _InterruptAgain):
+        sys.unraisablehook = _InterruptAgain(sys.unraisablehook)
+
+
+class _InterruptAgain:
+    """Ctrl-C can come while Python runs code whose exceptions it only prints, as "Exception ignored in …"
+    with a traceback (a weak reference's callback, such as the import system's module locks: any import
+    during a command), and the command carries on as if it had not been interrupted. That KeyboardInterrupt
+    is noted instead, and raised when the command's own work ends (see _Group.invoke): Ctrl-C then ends it
+    as any other, without a traceback. (Raising it here, or delivering the signal again, would only raise
+    it inside this hook, where it is printed and lost just the same.)"""
+
+    def __init__(self, hook: Any) -> None:
+        self.hook = hook
+
+    def __call__(self, unraisable: Any) -> None:
+        if isinstance(unraisable.exc_value, KeyboardInterrupt):
+            _swallowed.append(unraisable.exc_value)
+            return
+        self.hook(unraisable)
+
+
+_swallowed: list[KeyboardInterrupt] = []  # Ctrl-C that Python would have printed and dropped (see _InterruptAgain)
 
 
 def interrupted_message() -> str:
@@ -242,7 +268,10 @@ def _typer() -> typer.Typer:
         add_completion=True,
         pretty_exceptions_enable=False,
         rich_markup_mode=None,
-        context_settings={"help_option_names": ["-h", "--help"]},
+        # color: Click would strip escape sequences from what is printed to a file or a pipe, so CSV and
+        # JSON would lose bytes of the data (`A\x1b[31mB` → `AB`); a terminal's stream shows them written
+        # out instead (_Terminal), and a table shows them so wherever it goes (render).
+        context_settings={"help_option_names": ["-h", "--help"], "color": True},
     )
 
 

@@ -31,11 +31,15 @@ def check_text(path: Path, text: str, *, config: Config, today: date) -> FileChe
         document = yamlfile.load(text, duplicates=duplicates)
     except yamlfile.YamlProblem as error:
         return FileCheck([problem(error.message, path, error.line, error.column, None)], None)
-    found = [problem(_("`{key}` is given twice here; YAML keeps only the last one, so the earlier is hidden — "
-                       "merge the two or delete one").format(key=key), path, line, column, "duplicate-key")
-             for line, column, key in duplicates]
+    found = [duplicate_key(path, line, column, key) for line, column, key in duplicates]
     findings = checks.validate(document, file_id=path.stem, config=config, today=today)
     return FileCheck(found + [located(finding, path, text) for finding in findings], document)
+
+
+def duplicate_key(path: Path, line: int, column: int, key: str) -> DataError:
+    """A key given twice in one mapping (what `check`, and every command that reads the file, say of it)."""
+    return problem(_("`{key}` is given twice here; YAML keeps only the last one, so the earlier is hidden — "
+                     "merge the two or delete one").format(key=key), path, line, column, "duplicate-key")
 
 
 def problem(message: str, path: Path, line: int | None, column: int | None, code: str | None) -> DataError:

@@ -93,8 +93,10 @@ def _checked_file(path: Path, *, folder: datafolder.DataFolder, settings: bytes,
                   ) -> tuple[bytes, Checked] | DataError:
     """The file's digest and what its checks found (run on every core when there are many: each
     process reads the settings itself, once)."""
+    from salescli.repository import MOST_BYTES
+
     try:
-        text = safefile.read_text(path)
+        text = safefile.read_text(path, most=MOST_BYTES)
     except DataError as error:
         return error
     return cache.digest(text.encode("utf-8")), _check_file(path, text, _config(folder, settings), today)

@@ -1,16 +1,39 @@
-"""The console entry point: answers `--version` before importing anything heavy (Typer, tables)."""
+"""The console entry point: answers `--version` before importing anything heavy (Typer, tables).
+
+Importing this module takes Ctrl-C over (see _interrupted_early): it is the console script's and
+`python -m salescli`'s, not a library's."""
 
 from __future__ import annotations
 
 import sys
 
+import _signal  # type: ignore[import-not-found]  # (signal itself takes a millisecond to load: its enums)
+
+
+def _interrupted_early(signum: int, frame: object) -> None:
+    """Until a command runs (Python, Typer and the command's modules load first: a tenth of a second or
+    more), Ctrl-C has nothing to clean up: leave at once, in one line, without a traceback."""
+    import os
+
+    message = "Interrupted."
+    i18n = sys.modules.get("salescli.i18n")  # loaded: the language may be known by now (see cli._Group.main)
+    if i18n is not None:
+        try:
+            message = i18n._("Interrupted.")
+        except Exception:  # (the catalog could not be read: English it is, and leave all the same)
+            pass
+    os.write(2, (message + "\n").encode("utf-8", "backslashreplace"))
+    os._exit(130)
+
+
+# As the module loads, not when main() is called: the console script imports salescli and this module
+# first, and the fewer steps before this line, the shorter the moment in which Ctrl-C is Python's
+# (a KeyboardInterrupt traceback). Before it, only Python's own start and the import system's search
+# for this module remain.
+_signal.signal(_signal.SIGINT, _interrupted_early)
+
 
 def main() -> None:
-    import signal
-
-    # Until a command runs (Python, Typer and the command's modules load first: a tenth of a second
-    # or more), Ctrl-C has nothing to clean up: leave at once, in one line, without a traceback.
-    signal.signal(signal.SIGINT, _interrupted_early)
     if sys.argv[1:] in (["--version"], ["-V"]):
         from salescli import __version__
 
@@ -36,20 +59,6 @@ def main() -> None:
 
         _leave(interrupted_message(), status=130)
     _leave(0)
-
-
-def _interrupted_early(signum: int, frame: object) -> None:
-    import os
-
-    message = "Interrupted."
-    i18n = sys.modules.get("salescli.i18n")  # loaded: the language may be known by now (see cli._Group.main)
-    if i18n is not None:
-        try:
-            message = i18n._("Interrupted.")
-        except Exception:  # (the catalog could not be read: English it is, and leave all the same)
-            pass
-    os.write(2, (message + "\n").encode("utf-8", "backslashreplace"))
-    os._exit(130)
 
 
 def _leave(code: object, *, status: int | None = None) -> None:

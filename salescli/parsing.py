@@ -16,11 +16,11 @@ _RELATIVE_DAYS = {
     "tomorrow": 1, "明天": 1, "明日": 1,
     "前天": -2, "后天": 2,
 }
-_OFFSET = re.compile(r"^([+-])(\d+)\s*([dwmy天周月年])$")
-_YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
-_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_MONTH_DAY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})$")
-_NUMERIC_OTHER = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$")
+_OFFSET = re.compile(r"^([+-])(\d+)\s*([dwmy天周月年])$", re.ASCII)
+_YEAR_FIRST = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$", re.ASCII)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$", re.ASCII)
+_MONTH_DAY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})$", re.ASCII)
+_NUMERIC_OTHER = re.compile(r"^\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}$", re.ASCII)
 
 # The years salescli computes with: schedules and forecasts reach a year or two past a date, and
 # Python's dates end in 9999, so a date far out would break them; no sales record needs more.
@@ -37,25 +37,32 @@ def parse_date(text: str, *, today: date) -> date:
     """
     raw = text
     text = unicodedata.normalize("NFKC", text).strip().casefold()
-    if text in _RELATIVE_DAYS:
-        return today + timedelta(days=_RELATIVE_DAYS[text])
-    spoken = _spoken_date(text.replace(" ", ""), today)
-    if spoken is not None:
-        return spoken
-    text = re.sub(r"(\d)\s*[年月]\s*", r"\1-", text).replace("日", "").replace("号", "").rstrip("-")
     if not text:
         raise InvalidValue(_("a date is empty; write it as YYYY-MM-DD"))
     try:
-        day = today + timedelta(days=_RELATIVE_DAYS[text]) if text in _RELATIVE_DAYS \
-            else _parse_date_forms(text, today=today)
+        day = _parsed_date(text, today)
     except ValueError:
         raise InvalidValue(_("'{text}' is not a valid date; write it as YYYY-MM-DD").format(text=raw)) from None
-    except OverflowError:
+    except OverflowError:  # (a count of days, weeks, months or years no calendar holds: 9999999999999999999天后)
         day = LAST_DAY + timedelta(days=1)
     if not in_range(day):
         raise InvalidValue(_("'{text}' is outside the years salescli works with ({years}); write a date in them").format(
             text=raw, years=YEARS))
     return day
+
+
+def _parsed_date(text: str, today: date) -> date:
+    """The date `text` (normalised) says; ValueError when it says none, OverflowError when it is out
+    of any calendar's reach."""
+    if text in _RELATIVE_DAYS:
+        return today + timedelta(days=_RELATIVE_DAYS[text])
+    spoken = _spoken_date(text.replace(" ", ""), today)
+    if spoken is not None:
+        return spoken
+    text = re.sub(r"([0-9])\s*[年月]\s*", r"\1-", text).replace("日", "").replace("号", "").rstrip("-")
+    if text in _RELATIVE_DAYS:
+        return today + timedelta(days=_RELATIVE_DAYS[text])
+    return _parse_date_forms(text, today=today)
 
 
 def in_range(day: date) -> bool:
@@ -90,7 +97,7 @@ def _parse_date_forms(text: str, *, today: date) -> date:
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _WEEKDAY = re.compile(r"^(上上|下下|上|下|本|这|这个|下个|上个)?(?:周|星期|礼拜)([一二三四五六日天])$")
 _MONTH_EDGE = re.compile(r"^(本|这个|这|下个|下|上个|上)?月(底|末|初)$")
-_SPOKEN_OFFSET = re.compile(r"^([\d一二两三四五六七八九十百]+)\s*(?:个)?(天|日|周|星期|礼拜|月|年)(后|以后|之后|前|以前|之前)$")
+_SPOKEN_OFFSET = re.compile(r"^([\d一二两三四五六七八九十百]+)\s*(?:个)?(天|日|周|星期|礼拜|月|年)(后|以后|之后|前|以前|之前)$", re.ASCII)
 _SPOKEN_MONTH = {"下个月": 1, "下月": 1, "上个月": -1, "上月": -1, "下下个月": 2}
 _SPOKEN_DAYS = {"大后天": 3, "大前天": -3}
 _SPOKEN_YEAR_EDGE = {"年底": (12, 31), "年末": (12, 31), "年初": (1, 1)}
@@ -158,24 +165,25 @@ def _midnight(day: date):  # type: ignore[no-untyped-def]
     return datetime(day.year, day.month, day.day)
 
 
-_MONEY = re.compile(r"^(\d+(?:\.\d+)?)\s*(万|w|k|千|m|百万)?$")
+# A number as reps write it: digits (ASCII: 48000), or grouped by threes with commas (48,000, 1,234,567.50);
+# a comma elsewhere (1,2,3), an underscore (Python's 1_000) or another script's digits (٣٣) is refused.
+_MONEY = re.compile(r"^([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?\s*(万|w|k|千|m|百万)?$", re.ASCII)
 _MULTIPLIERS = {None: 1, "万": 10_000, "w": 10_000, "k": 1_000, "千": 1_000, "m": 1_000_000, "百万": 1_000_000}
+_CURRENCY = re.compile(r"[¥$元]|rmb|cny|人民币|块钱|块")
 
 
 def parse_money(text: str) -> Decimal:
     """An amount from 48000, 48,000, ¥48,000, 4.8万, 4.8w, 48k, or in Chinese numerals as reps say
     amounts: 五万, 十二万五 (125,000), 一万二 (12,000), 两千, 5万块."""
-    cleaned = unicodedata.normalize("NFKC", text).strip().casefold()
-    cleaned = re.sub(r"[,_\s¥$元]|rmb|cny|人民币|块钱|块", "", cleaned)
+    cleaned = _CURRENCY.sub("", unicodedata.normalize("NFKC", text).strip().casefold()).strip()
     match = _MONEY.match(cleaned)
     if match:
-        if len(match.group(1)) > 30:  # more digits than a Decimal holds exactly
+        digits = match.group(1).replace(",", "") + (match.group(2) or "")
+        if len(digits) > 30:  # more digits than a Decimal holds exactly
             raise InvalidValue(too_large(text))
-        try:
-            amount = Decimal(match.group(1)) * _MULTIPLIERS[match.group(2)]
-        except InvalidOperation:
-            raise InvalidValue(_("'{text}' is not an amount").format(text=text)) from None
-    elif re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿点]*[十百千万亿][零〇一二两三四五六七八九十百千万亿点]*", cleaned):
+        amount = Decimal(digits) * _MULTIPLIERS[match.group(3)]
+    elif re.fullmatch(r"[零〇一二两三四五六七八九十百千万亿点]*[十百千万亿][零〇一二两三四五六七八九十百千万亿点]*",
+                      cleaned := re.sub(r"\s", "", cleaned)):
         amount = _chinese_amount(cleaned, text)  # said with units, as amounts are (一二三四 is no amount)
     else:
         raise InvalidValue(_("'{text}' is not an amount; write e.g. 48000, 48,000, 4.8万, 48k or 五万").format(text=text))

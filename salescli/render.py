@@ -241,8 +241,9 @@ def _tabulate(rows: Sequence[Sequence[str]], headers: Sequence[str], *, markdown
 
 
 # Characters whose terminal width is certain (wcwidth agrees on every one of them: the tests check):
-# Latin, Greek, general punctuation are one column; CJK ideographs, kana, hangul and full-width forms two.
-_NARROW = "\u00a0-\u02ff\u0370-\u03ff\u2010-\u2027\u2030-\u205e"
+# Latin, Greek, general punctuation and block elements (report's bars) are one column; CJK ideographs,
+# kana, hangul and full-width forms two.
+_NARROW = "\u00a0-\u02ff\u0370-\u03ff\u2010-\u2027\u2030-\u205e\u2580-\u259f"
 _WIDE = ("\u3000-\u3029\u3030-\u303e\u3041-\u3096\u309b-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
          "\uac00-\ud7a3\uf900-\ufaff\uff01-\uff60\uffe0-\uffe6")
 _KNOWN_WIDTHS = f"[\\x20-\\x7e{_NARROW}{_WIDE}]*"

@@ -33,10 +33,12 @@ from salescli.profile import PEOPLE_KEY, UNSET, person_index
 
 @dataclass(frozen=True)
 class Folder:
-    """What a read of the whole folder gives: the customers, and a problem per unreadable file."""
+    """What a read of the whole folder gives: the customers, a problem per unreadable file, and what
+    readable files hold that a read warns of (see Notices)."""
 
     customers: list[Customer]
     problems: list[DataError] = field(default_factory=list)
+    notices: list[DataError] = field(default_factory=list)
     digest: bytes | None = None  # of every file read (name and content): what a figure derived from them
     # all may be kept under in the cache (None: read without the cache)
 
@@ -48,15 +50,16 @@ def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
     scan = _scan(folder, cache.SUMMARIES)
     _scans[_key(folder.customers)] = scan  # the latest read of a folder replaces the one before (a long-lived
     # process that reads again and again, such as `salescli web`, must not keep every read it made)
-    return Folder(scan.customers, scan.problems, scan.content_digest())
+    return Folder(scan.customers, scan.problems, scan.notices, scan.content_digest())
 
 
 @dataclass(frozen=True)
 class Rows:
-    """What a read of the whole folder for `list` gives: each customer's row, and the problems."""
+    """What a read of the whole folder for `list` gives: each customer's row, the problems and notices."""
 
     rows: Columns
     problems: list[DataError] = field(default_factory=list)
+    notices: list[DataError] = field(default_factory=list)
 
 
 def load_figure(folder: DataFolder, name: str, key: bytes) -> Any | None:
@@ -75,9 +78,9 @@ def read_rows(folder: DataFolder) -> Rows:
     unchanged (no customer is built)."""
     if cache.disabled():
         read = _parse_files(folder.customer_files())
-        return Rows(Columns.of(map(row, read.customers)), read.problems)
+        return Rows(Columns.of(map(row, read.customers)), read.problems, read.notices)
     scan = _scan(folder, cache.ROWS)
-    return Rows(scan.rows, scan.problems)
+    return Rows(scan.rows, scan.problems, scan.notices)
 
 
 @dataclass
@@ -88,6 +91,7 @@ class _Scan:
     kept: list[str]  # the files that were unchanged
     parsed: list[cache.Parsed]  # the others, parsed
     problems: list[DataError]
+    notices: list[DataError] = field(default_factory=list)
     customers: list[Customer] = field(default_factory=list)  # for cache.SUMMARIES
     rows: Columns = field(default_factory=lambda: Columns.of([]))  # for cache.ROWS
     _kept: set[str] | None = None
@@ -144,7 +148,7 @@ def _scan(folder: DataFolder, kind: str) -> _Scan:
     parsed.sort()
     cache.save(folder.root, index, kept, parsed, started=started, confirmed=confirmed)
     problems.sort(key=lambda problem: str(problem.path))
-    scan = _Scan(index, kept, parsed, problems)
+    scan = _Scan(index, kept, parsed, problems, _noticed_in(files, index, kept, parsed))
     if kind == cache.ROWS:
         fresh = [entry.packed.unpacked_row() for entry in parsed]
         scan.rows = Columns([[*values, *more] for values, more in zip(columns, zip(*fresh))] if fresh else columns)
@@ -152,6 +156,16 @@ def _scan(folder: DataFolder, kind: str) -> _Scan:
         scan.customers = customers if not parsed and order == kept else \
             _in_name_order(order, customers, parsed, files)
     return scan
+
+
+def _noticed_in(files: Path, index: cache.Index, kept: list[str], parsed: list[cache.Parsed]) -> list[DataError]:
+    """The notices of the files read: those the cache holds of the unchanged ones, those just found."""
+    found = {name: notices for name, notices in index.notices.items() if notices}
+    if found:
+        staying = set(kept)
+        found = {name: notices for name, notices in found.items() if name in staying}
+    found.update((entry.name, entry.notices) for entry in parsed if entry.notices)
+    return [notice for name in sorted(found) for notice in noticed(files / name, found[name])]
 
 
 def _customers(folder: DataFolder, index: cache.Index, names: list[str], summaries: records.Summaries
@@ -194,13 +208,13 @@ class _Origin:
                 identity = cache.identity(os.stat(path))
             except OSError:
                 identity = _UNREADABLE
-            data = safefile.read_bytes(path)
-            if cache.digest(data) != self.source.digest_of(name):
+            data = safefile.read_bytes(path, most=MOST_BYTES)
+            if _digest(data) != self.source.digest_of(name):
                 raise DataError(_("the file changed while salescli was reading it; run the command again"),
                                 path=path)
-            customer = parse_customer(safefile.decoded(data, path), path)
+            customer, notices = parse_file(safefile.decoded(data, path), path)
             self._again[name] = records.pack(customer, row(customer))
-            cache.put(self.source.root, [cache.Parsed(name, identity, cache.digest(data), self._again[name])],
+            cache.put(self.source.root, [cache.Parsed(name, identity, _digest(data), self._again[name], notices)],
                       seen=seen)
         return self._again[name]
 
@@ -237,48 +251,70 @@ _UNREADABLE: cache.Identity = (-1, -1, -1, -1)  # matches no file the cache hold
 
 
 def _parse_files(paths: Sequence[Path]) -> Folder:
-    customers, problems = [], []
+    customers, problems, notices = [], [], []
     for path in paths:
         try:
-            customers.append(read_customer(path))
+            customer, found = read_file(path)
         except DataError as problem:
             problems.append(problem)
-    return Folder(customers, problems)
+        else:
+            customers.append(customer)
+            notices += noticed(path, found)
+    return Folder(customers, problems, notices)
 
 
-def _parse_for_cache(path: Path) -> tuple[bytes, records.Packed] | DataError:
+def _parse_for_cache(path: Path) -> tuple[bytes, records.Packed, Notices] | DataError:
     try:
-        data = safefile.read_bytes(path)
-        customer = parse_customer(safefile.decoded(data, path), path)
-        return cache.digest(data), records.pack(customer, row(customer))
+        data = safefile.read_bytes(path, most=MOST_BYTES)
+        customer, notices = parse_file(safefile.decoded(data, path), path)
+        return _digest(data), records.pack(customer, row(customer)), notices
     except DataError as problem:
         return problem
 
 
 def read_customer(path: Path) -> Customer:
-    data = safefile.read_bytes(path)
-    customer = parse_customer(safefile.decoded(data, path), path)
-    _parsed[_key(path)] = (cache.digest(data), customer)
-    _seen[_key(path)] = cache.digest(data)
-    return customer
+    return read_file(path)[0]
+
+
+def read_file(path: Path) -> tuple[Customer, Notices]:
+    """The customer in a file, parsed, and its notices."""
+    data = safefile.read_bytes(path, most=MOST_BYTES)
+    customer, notices = parse_file(safefile.decoded(data, path), path)
+    _parsed[_key(path)] = (_digest(data), customer, notices)
+    _seen[_key(path)] = _digest(data)
+    return customer, notices
 
 
 # What this process read of each customer file (a digest of its bytes, and the customer they gave): a
 # change worked out from it is written only while the file still holds those bytes. `_parsed` also
 # keeps what writes parsed, so that a second write need not parse the file again.
 _seen: dict[str, bytes] = {}
-_parsed: dict[str, tuple[bytes, Customer]] = {}
+_parsed: dict[str, tuple[bytes, Customer, Notices | None]] = {}  # (None: notices not known)
 _scans: dict[str, "_Scan"] = {}  # per folder, the last whole read of it (its digests are looked up when needed)
 FROM_CACHE_AT = 256 * 1024  # a customer file this big is taken from the parse cache when unchanged there
+MOST_BYTES = 100_000_000  # a customer file larger is refused (safefile.refuse_larger says why)
 
 
 def _key(path: Path) -> str:
     return os.path.abspath(path)
 
 
-def load_customer(folder: DataFolder, path: Path) -> Customer:
-    """The customer in one file (what a CUSTOMER argument names): a long one from the parse cache
-    while unchanged there, else the file parsed. A write to it later checks it still holds what was read."""
+def _digest(data: bytes) -> bytes:
+    """cache.digest(data), worked out once for the bytes a command holds (a write takes the digest of what
+    it read and of what it wrote several times over: 50 ms each for a file of 60 MB)."""
+    if _digested and _digested[0][0] is data:
+        return _digested[0][1]
+    _digested[:] = [(data, cache.digest(data))]
+    return _digested[0][1]
+
+
+_digested: list[tuple[bytes, bytes]] = []  # the last bytes digested and their digest (kept: `is` says they are those)
+
+
+def load_customer(folder: DataFolder, path: Path) -> tuple[Customer, list[DataError]]:
+    """The customer in one file (what a CUSTOMER argument names), and what the file holds that a read
+    warns of: a long one from the parse cache while unchanged there, else the file parsed. A write to
+    it later checks it still holds what was read."""
     if not cache.disabled():
         try:
             status = os.stat(path)
@@ -287,11 +323,28 @@ def load_customer(folder: DataFolder, path: Path) -> Customer:
         if status is not None and status.st_size >= FROM_CACHE_AT and stat.S_ISREG(status.st_mode):
             found = _cached_customer(folder, path, cache.identity(status))
             if found is not None:
-                return found
-    return read_customer(path)
+                return found[0], noticed(path, found[1])
+            return _read_into_cache(folder, path)
+    customer, notices = read_file(path)
+    return customer, noticed(path, notices)
 
 
-def _cached_customer(folder: DataFolder, path: Path, identity: cache.Identity) -> Customer | None:
+def _read_into_cache(folder: DataFolder, path: Path) -> tuple[Customer, list[DataError]]:
+    """A long customer's file read, and put in the parse cache (where there is one): its entry there was
+    missing, of another version of the file, or damaged, and the next command would read it all again."""
+    seen = time.time_ns()  # (before its identity is taken: the racily-clean rule)
+    identity = cache.identity(os.stat(path))
+    customer, notices = read_file(path)
+    known = _parsed[_key(path)][0]
+    try:
+        packed = records.pack(customer, row(customer))
+    except (ValueError, TypeError):  # a value marshal cannot keep
+        return customer, noticed(path, notices)
+    cache.put(folder.root, [cache.Parsed(path.name, identity, known, packed, notices)], seen=seen)
+    return customer, noticed(path, notices)
+
+
+def _cached_customer(folder: DataFolder, path: Path, identity: cache.Identity) -> tuple[Customer, Notices] | None:
     found = cache.record(folder.root, path.name, identity, lambda: safefile.read_bytes(path))
     if found is None:
         return None
@@ -301,9 +354,9 @@ def _cached_customer(folder: DataFolder, path: Path, identity: cache.Identity) -
                                      origin=origin, names=[path.name])[0]
     except records.UNPACK_ERRORS:
         return None
-    _parsed[_key(path)] = (found.digest, customer)
+    _parsed[_key(path)] = (found.digest, customer, found.notices)
     _seen[_key(path)] = found.digest
-    return customer
+    return customer, found.notices
 
 
 def _read_digest(path: Path) -> bytes | None:
@@ -315,12 +368,24 @@ def _read_digest(path: Path) -> bytes | None:
     return scan.digest_of(path.name) if scan is not None else None
 
 
-def parse_customer(text: str, path: Path) -> Customer:
-    from salescli import yamlfile
+# What a readable customer file holds that every command reading it warns of, as `check` names it (the
+# cache keeps it with the file, in this language-free form): a key given twice, ("duplicate-key", line,
+# column, key); a history that is gone (no event at all), ("history",).
+Notices = tuple[tuple[Any, ...], ...]
 
+
+def parse_customer(text: str, path: Path) -> Customer:
+    return parse_file(text, path)[0]
+
+
+def parse_file(text: str, path: Path) -> tuple[Customer, Notices]:
+    """The customer in a file's text, and its notices; BrokenFile where it cannot be read."""
+    from salescli import checks, yamlfile
+
+    duplicates: list[yamlfile.Duplicate] = []
     try:
-        document = yamlfile.load(text)
-        return customer_from_document(document, file_id=path.stem, path=path)
+        document = yamlfile.load(text, duplicates=duplicates)
+        customer = customer_from_document(document, file_id=path.stem, path=path)
     except yamlfile.YamlProblem as problem:
         from salescli.filecheck import unresolved
 
@@ -329,6 +394,24 @@ def parse_customer(text: str, path: Path) -> Customer:
             BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
     except LogProblem as problem:
         raise safefile.located(problem.args[0], path, text, problem.where) from None
+    gone = (("history",),) if checks.history_gone(document) else ()
+    return customer, (*(("duplicate-key", *duplicate) for duplicate in duplicates), *gone)
+
+
+def noticed(path: Path, notices: Notices) -> list[DataError]:
+    """A file's notices as warnings, worded as `check` words them."""
+    if not notices:
+        return []  # (the usual case: a command need not load check's modules)
+    from salescli import checks, filecheck
+
+    said = []
+    for notice in notices:
+        if notice[0] == "duplicate-key":
+            said.append(filecheck.duplicate_key(path, *notice[1:]))
+        elif notice[0] == "history":
+            finding = checks.history_finding(path.stem)
+            said.append(DataError(finding.message, path=path, code=finding.code))
+    return said
 
 
 # ---- writing --------------------------------------------------------------------------------
@@ -392,10 +475,12 @@ def _appended(text: str, current: Customer, items: Items, path: Path) -> tuple[s
 
     if not items:
         return text, current
-    quick = _edited(path, lambda: yamlfile.append_plain(text, items))
+    shaped = any(known is text for known in _shaped)
+    quick = _edited(path, lambda: yamlfile.append_plain(text, items, shaped=shaped))
     if quick is None:
         return _edited(path, lambda: yamlfile.append_to_log(text, items)), None
     new_text, written = quick
+    _shaped.append(new_text)
     try:
         return new_text, appended(current, written) if written is not None else None
     except LogProblem:
@@ -425,46 +510,73 @@ def _transact(path: Path, work: Work[Result], *, fixed: bool) -> tuple[Result, C
     for attempt in range(_ATTEMPTS):
         time.sleep(0.01 * attempt)  # (another program is writing the file: let it finish)
         with safefile.locked(target, path) as held:
-            if expected is not None and cache.digest(held.data) != expected:
+            safefile.refuse_larger(len(held.data), MOST_BYTES, path)
+            if expected is not None and _digest(held.data) != expected:
                 raise UnsafeWrite(_("the file changed since salescli read it (another command or an editor wrote "
                                     "it); nothing was written — run the command again"), path=path)
             text = safefile.decoded(held.data, path)
-            current = _customer_of(path, held.data, text)
+            current, notices = _customer_of(path, held.data, text)
+            _shaped[:] = [text] if _shape_known(path, held.data) else []
             result, new_text, after = work(text, current)
             if new_text == text:
                 return result, current  # nothing to write: the file keeps its bytes and its mtime
             if after is None:
-                after = parse_customer(new_text, path)
+                after, notices = parse_file(new_text, path)
+            elif notices:  # (events appended to a file without notices add none; to one with them, not known)
+                notices = None
             data = new_text.encode("utf-8")
-            if _swap_in(path, target, held, data, after):
+            if _swap_in(path, target, held, data, after, notices):
+                if any(known is new_text for known in _shaped):
+                    _note_shape(path, data)
                 return result, after
     raise UnsafeWrite(_("the file kept changing while salescli was writing it (is another program writing it?); "
                         "nothing was written — try again"), path=path)
 
 
-def _swap_in(path: Path, target: Path, held: safefile.Held, data: bytes, customer: Customer) -> bool:
+# A long log's lines are checked against the shape salescli writes before events are spliced in (see
+# yamlfile.append_plain); the text such an append made is of that shape, which the parse cache keeps by the
+# file's digest, so that the next write to it only finds its lines. `_shaped`: the texts of this write known
+# to be of that shape (by identity).
+_shaped: list[str] = []
+SHAPE_KEPT_AT = FROM_CACHE_AT  # (below it, checking the lines costs less than keeping the verdict)
+
+
+def _shape_known(path: Path, data: bytes) -> bool:
+    if len(data) < SHAPE_KEPT_AT or cache.disabled():
+        return False
+    return cache.load_document(path.parent.parent, f"shape/{path.name}", _digest(data)) is True
+
+
+def _note_shape(path: Path, data: bytes) -> None:
+    if len(data) >= SHAPE_KEPT_AT and not cache.disabled():
+        cache.save_document(path.parent.parent, f"shape/{path.name}", _digest(data), True)
+
+
+def _swap_in(path: Path, target: Path, held: safefile.Held, data: bytes, customer: Customer,
+             notices: Notices | None) -> bool:
     """Write `data` over the locked file and note what it now holds (False: another program changed it
     since it was read under the lock, and nothing was written)."""
     with safefile.interrupts_deferred():
         identity = safefile.swap_in(path, target, held, data)
         if identity is None:
             return False
-        written = (cache.digest(data), customer)
+        written = (_digest(data), customer, notices)
         _parsed[_key(path)] = written
         if _read_digest(path) is not None:  # what this process knows of the file includes its own change now
             _seen[_key(path)] = written[0]
-        _remember(path, data, customer, identity)
+        _remember(path, data, customer, identity, notices)
     return True
 
 
-def _customer_of(path: Path, data: bytes, text: str) -> Customer:
-    """The customer in these bytes: as read before, when they are the same, else parsed."""
+def _customer_of(path: Path, data: bytes, text: str) -> tuple[Customer, Notices | None]:
+    """The customer in these bytes, and its notices (None: not known): as read before, when they are the
+    same, else parsed."""
     known = _parsed.get(_key(path))
-    if known is not None and known[0] == cache.digest(data):
-        return known[1]
-    customer = parse_customer(text, path)
-    _parsed[_key(path)] = (cache.digest(data), customer)
-    return customer
+    if known is not None and known[0] == _digest(data):
+        return known[1], known[2]
+    customer, notices = parse_file(text, path)
+    _parsed[_key(path)] = (_digest(data), customer, notices)
+    return customer, notices
 
 
 def change_profile(path: Path, changes: Mapping[str, Any],
@@ -541,18 +653,18 @@ def replace_customer(path: Path, expected: str, text: str) -> Customer:
 
 def create_customer(path: Path, text: str) -> Customer:
     """Write a new customer file; refuses to replace one that exists."""
-    customer = parse_customer(text, path)
+    customer, notices = parse_file(text, path)
     data = text.encode("utf-8")
     with safefile.interrupts_deferred():
         identity = safefile.write_whole(path, data, exclusive=True)
-        _parsed[_key(path)] = (cache.digest(data), customer)
-        _remember(path, data, customer, identity)
+        _parsed[_key(path)] = (_digest(data), customer, notices)
+        _remember(path, data, customer, identity, notices)
     return customer
 
 
 def forget() -> None:
     """Forget what was read and written so far (a new command starts)."""
-    for kept in (_seen, _parsed, _scans):
+    for kept in (_seen, _parsed, _scans, _digested, _shaped):
         kept.clear()
     safefile.forget()
 
@@ -573,16 +685,18 @@ def batch() -> Iterator[None]:
         _flush(_batches.pop(), seen=started)
 
 
-def _remember(path: Path, data: bytes, customer: Customer, identity: cache.Identity) -> None:
+def _remember(path: Path, data: bytes, customer: Customer, identity: cache.Identity, notices: Notices | None
+              ) -> None:
     """Put a file salescli has just written into the parse cache: the next command need not parse it.
-    (The file is written: nothing here may fail the command; what is not kept is parsed next time.)"""
-    if cache.disabled():
+    (The file is written: nothing here may fail the command; what is not kept — a customer whose notices
+    are not known, a value marshal cannot keep — is parsed next time.)"""
+    if cache.disabled() or notices is None:
         return
     try:
         packed = records.pack(customer, row(customer))
     except (ValueError, TypeError):  # a value marshal cannot keep
         return
-    written = {path: cache.Parsed(path.name, identity, cache.digest(data), packed)}
+    written = {path: cache.Parsed(path.name, identity, _digest(data), packed, notices)}
     if _batches:
         _batches[-1].update(written)
     else:

@@ -4,6 +4,7 @@ and a day-by-day route across customers. Pure: customers, a calendar and dates i
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
@@ -12,7 +13,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from salescli.customer import Customer, Deal, Status
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, joined, pgettext
-from salescli.information import GROUPS, Item, missing, people
+from salescli.information import GROUPS, Group, Item, item_value, people
 from salescli.profile import birthday_in
 from salescli.stages import Stage
 from salescli.workdays import WorkCalendar
@@ -176,14 +177,27 @@ def _spread(days: Sequence[date], count: int) -> list[date]:
 
 
 def _assign_missing(customer: Customer, stages: Sequence[Stage]) -> dict[Stage, tuple[Item, ...]]:
-    """Each missing item goes to the first planned visit whose stage collects its group."""
-    gaps = missing(customer)
+    """Each missing item goes to the first planned visit whose stage collects its group. (Only the groups
+    the stages collect are looked at: a schedule asks this of every open deal of the folder.)"""
     assigned: dict[Stage, tuple[Item, ...]] = {stage: () for stage in stages}
-    for group in GROUPS:
+    for group, items in _GROUP_ITEMS:
         stage = next((s for s in stages if group.key in COLLECTS[s]), None)
         if stage is not None:
-            assigned[stage] += tuple(gaps[group.key])
+            assigned[stage] += _gaps(customer, group, items)
     return assigned
+
+
+def _gaps(customer: Customer, group: Group, items: tuple[Item, ...]) -> tuple[Item, ...]:
+    """The `items` of `group` the customer's file does not tell (as information.item_value says, quicker
+    where the file has no section for the group, or no key people, at all: then it tells none of them)."""
+    if not (people(customer) if group.key == "trust" else customer.get(group.key)):
+        return items
+    return tuple(item for item in items if item_value(customer, group, item) in (None, ""))
+
+
+_GROUP_ITEMS = tuple((group, group.items) for group in GROUPS)  # (each group's items worked out once)
+assert all(item.key.startswith(f"{group.key}.") for group, items in _GROUP_ITEMS if group.key != "trust"
+           for item in items), "an item outside its group's section: _gaps would miss it"
 
 
 def _after_sale(customer: Customer, deal: Deal, closed: date, *, today: date,
@@ -237,9 +251,10 @@ def route(customers: Sequence[Customer], *, start: date, end: date, today: date,
     pending = sorted(_requests(customers, today=today, calendar=calendar, until=end), key=_urgency)
     prospects = [c for c in customers if _never_visited_prospect(c)]
     planned_ids = {visit.customer.id for visit in pending}
+    areas = {id(visit.customer): visit.customer.get("area") for visit in pending}  # (asked of each visit each day)
     days: list[tuple[date, tuple[Visit, ...]]] = []
     for day in calendar.workdays(start, end):
-        days.append((day, tuple(_plan_day(day, pending, prospects, planned_ids, per_day))))
+        days.append((day, tuple(_plan_day(day, pending, prospects, planned_ids, per_day, areas))))
     unplaced = tuple(visit for visit in pending if visit.day <= end)
     return Route(tuple(days), tuple(_birthdays(customers, start, end)), unplaced)
 
@@ -287,25 +302,41 @@ PULL_FORWARD_DAYS = 7  # a visit due within a week may move up to join its area'
 
 
 def _plan_day(day: date, pending: list[Visit], prospects: list[Customer], planned: set[str],
-              per_day: int) -> list[Visit]:
+              per_day: int, areas: Mapping[int, Any]) -> list[Visit]:
+    """One day's visits (`areas`: each customer's area, by the customer's id())."""
     due = [visit for visit in pending if visit.day <= day]
     agreed = [visit for visit in due if visit.kind == "next" and visit.day == day]
     leading = agreed or due
-    area = _most_common_area(leading) if leading else _busiest_area(prospects, planned)
+    area = _most_common_area(leading, areas) if leading else _busiest_area(prospects, planned)
     soon = day + timedelta(days=PULL_FORWARD_DAYS)
-    here = [visit for visit in pending if visit.customer.get("area") == area
+    here = [visit for visit in pending if areas[id(visit.customer)] == area
             and (visit.day <= day or visit.kind != "next" and visit.day <= soon)]  # appointments keep their day
     chosen = _take(pending, _unique(agreed + here), per_day)
     chosen += _drop_ins(day, area, prospects, planned, per_day - len(chosen))
     taken = {id(visit) for visit in chosen}
     waiting = [visit for visit in due if id(visit) not in taken]
-    per_area: dict[Any, int] = {}
-    for visit in waiting:
-        per_area[visit.customer.get("area")] = per_area.get(visit.customer.get("area"), 0) + 1
-    elsewhere = sorted(waiting, key=lambda v: (-per_area[v.customer.get("area")], str(v.customer.get("area")),
-                                               _urgency(v)))
-    chosen += _take(pending, elsewhere, per_day - len(chosen))
+    chosen += _take(pending, _elsewhere(waiting, areas, per_day - len(chosen)), per_day - len(chosen))
     return [replace(visit, day=day) for visit in chosen]
+
+
+def _elsewhere(waiting: list[Visit], areas: Mapping[int, Any], slots: int) -> list[Visit]:
+    """The first `slots` of the visits still waiting, an area at a time (the areas with most first), each
+    area's most urgent first: what sorting them all by (area's count, area, urgency) would put first, without
+    sorting thousands of overdue visits each day for a few slots."""
+    if slots <= 0:
+        return []
+    by_area: dict[Any, list[Visit]] = {}
+    for visit in waiting:
+        by_area.setdefault(areas[id(visit.customer)], []).append(visit)
+    ranked: dict[tuple[int, str], list[Visit]] = {}
+    for area, visits in by_area.items():  # (areas that show alike and count alike are one: their visits interleave)
+        ranked.setdefault((-len(visits), str(area)), []).extend(visits)
+    taken: list[Visit] = []
+    for key in sorted(ranked):
+        taken += heapq.nsmallest(slots - len(taken), ranked[key], key=_urgency)
+        if len(taken) >= slots:
+            break
+    return taken
 
 
 def _take(pending: list[Visit], wanted: list[Visit], slots: int) -> list[Visit]:
@@ -326,10 +357,13 @@ def _unique(visits: list[Visit]) -> list[Visit]:
     return unique
 
 
-def _most_common_area(visits: Sequence[Visit]) -> Any:
-    """The area most of `visits` are in; a tie goes to the one holding the most urgent visit."""
-    areas = [visit.customer.get("area") for visit in visits]
-    return max(areas, key=lambda area: (areas.count(area), -areas.index(area)))
+def _most_common_area(visits: Sequence[Visit], areas: Mapping[int, Any]) -> Any:
+    """The area most of `visits` are in; a tie goes to the one holding the most urgent visit (the first)."""
+    counts: dict[Any, int] = {}
+    for visit in visits:
+        area = areas[id(visit.customer)]
+        counts[area] = counts.get(area, 0) + 1
+    return max(counts, key=counts.__getitem__)  # (the first of those with most: dicts keep the order met)
 
 
 def _never_visited_prospect(customer: Customer) -> bool:

@@ -151,7 +151,8 @@ def _load_with_plain_log(text: str, duplicates: list[Duplicate] | None = None) -
     log_text = text[header_end + 1:]
     if _NEVER.search(log_text):  # control characters, line separators, a byte-order mark: PyYAML decides
         return None
-    log = _plain_log(log_text.split("\n"))
+    in_log: list[Duplicate] = []
+    log = _plain_log(log_text.split("\n"), text.count("\n", 0, header_end + 1) + 1, in_log)
     profile_text = text[:start]
     if log is None or _DOCUMENT_MARKER.search(profile_text):
         return None
@@ -163,37 +164,71 @@ def _load_with_plain_log(text: str, duplicates: list[Duplicate] | None = None) -
     if not isinstance(profile, dict) or LOG_KEY in profile:  # (two `log:` keys: PyYAML reads it, and says so)
         return None
     if duplicates is not None:
-        duplicates.extend(found)
+        duplicates.extend(found + in_log)
     profile[LOG_KEY] = log  # as YAML would: the last `log:` key wins
     return profile
 
 
-def _plain_log(lines: list[str]) -> list[dict[Any, Any]] | None:
+def _plain_log(lines: list[str], first: int = 1, duplicates: list[Duplicate] | None = None
+               ) -> list[dict[Any, Any]] | None:
+    """The items of log lines (the first at line `first` of the file), each line a whole item: read as
+    above, or, for an item written otherwise (an escape, a comment after it, a key given twice), by
+    PyYAML on its own (see _lone_item). None where a line is no whole item (PyYAML reads the file)."""
     items: list[dict[Any, Any]] = []
     indent = None
     known = _plain_scalars
-    for line in lines:
+    for number, line in enumerate(lines, start=first):
         match = _ITEM.fullmatch(line)
-        if match is None:
-            if _SKIPPED.fullmatch(line):
-                continue
-            return None
+        item: dict[Any, Any] | None = None
+        if match is not None:
+            item = {}
+            for key, value in [(match.group(2), match.group(3)), *_PAIRS.findall(match.group(4))]:
+                key = known[key] if key in known else _plain_scalar(key)
+                if value[0] in "\"'":
+                    value = value[1:-1]
+                else:
+                    value = known[value] if value in known else _plain_scalar(value)
+                if type(key) is not str or value is _UNUSUAL or key in item:  # (a key twice: PyYAML says where)
+                    item = None
+                    break
+                item[key] = value
+        elif _SKIPPED.fullmatch(line):
+            continue
+        if item is None:
+            match = _FLOW_ITEM.match(line)
+            item = None if match is None else _lone_item(line, number, duplicates)
+            if item is None:
+                return None
+        assert match is not None
         if indent is None:
             indent = match.group(1)
         elif match.group(1) != indent:
             return None
-        item = {}
-        for key, value in [(match.group(2), match.group(3)), *_PAIRS.findall(match.group(4))]:
-            key = known[key] if key in known else _plain_scalar(key)
-            if value[0] in "\"'":
-                value = value[1:-1]
-            else:
-                value = known[value] if value in known else _plain_scalar(value)
-            if type(key) is not str or value is _UNUSUAL or key in item:  # (a key twice: PyYAML says where)
-                return None
-            item[key] = value
         items.append(item)
     return items or None
+
+
+_FLOW_ITEM = re.compile(r"( *)- \{")  # an item whose flow mapping the quick reading leaves to PyYAML
+
+
+def _lone_item(line: str, number: int, duplicates: list[Duplicate] | None) -> dict[Any, Any] | None:
+    """A log line holding an item as a flow mapping, read by PyYAML on its own. An item whole on its line
+    reads alone as it reads within the file (a flow mapping's meaning does not depend on what is around
+    it), so one escaped note does not send a log of thousands of events to PyYAML whole (minutes, and
+    gigabytes, for the longest). None when the line is no such item alone (a flow mapping continued on
+    the next line, say), or PyYAML's two loaders read it differently (libyaml takes some plain scalars the
+    pure-Python one refuses, and edits compose with the latter): PyYAML then reads the file."""
+    found: list[Duplicate] = []
+    try:
+        value = _construct(line, _Loader, found)
+        if type(value) is not list or len(value) != 1 or type(value[0]) is not dict \
+                or yaml.load(line, Loader=_EditLoader) != value:
+            return None
+    except (yaml.YAMLError, ValueError, OverflowError):
+        return None
+    if duplicates is not None:
+        duplicates.extend((number, column, key) for _line, column, key in found)
+    return value[0]  # type: ignore[no-any-return]
 
 
 _UNUSUAL = object()
@@ -506,18 +541,21 @@ _PAIR_ANY = f"(?:{_SCALAR}|{_QUOTED_ANY}): (?:{_SCALAR}|{_QUOTED_ANY})"
 _ITEM_SHAPE = re.compile(f"( *)- {{{_PAIR_ANY}(?:, {_PAIR_ANY})*}} *")
 
 
-def append_plain(text: str, items: Sequence[Mapping[str, Any]]) -> tuple[str, list[dict[str, Any]] | None] | None:
+def append_plain(text: str, items: Sequence[Mapping[str, Any]], *, shaped: bool = False
+                 ) -> tuple[str, list[dict[str, Any]] | None] | None:
     """`append_to_log(text, items)` the quick way, for a valid file of the shape salescli writes; None
     for any other (append_to_log reads it whole). With it, the items as the file now reads them, in
-    file order, when they all went at the end (None when some went before later events)."""
+    file order, when they all went at the end (None when some went before later events). `shaped`: this
+    very text is known to be of that shape (an earlier append made it, or checked it), so its lines are
+    only found, not checked again (one regular expression a line: 0.75 s for a log of 400,000 events)."""
     header = _log_header(text)
     if not items or header is None or _DOCUMENT_MARKER.search(text, 0, header[0]):
         return None
     start, header_end = header
     lines = text[header_end + 1:].split("\n")
-    if _NEVER.search(text, header_end):
+    if not shaped and _NEVER.search(text, header_end):
         return None
-    item_lines, indent = _item_lines(lines)
+    item_lines, indent = _item_starts(lines) if shaped else _item_lines(lines)
     if not item_lines or not _profile_alone(text[:start]):
         return None
     gaps: dict[int, list[Mapping[str, Any]]] = {}
@@ -555,6 +593,16 @@ def _item_lines(lines: list[str]) -> tuple[list[int], str]:
             return [], ""
         found.append(number)
     return found, indent or ""
+
+
+def _item_starts(lines: list[str]) -> tuple[list[int], str]:
+    """`_item_lines` for lines known to pass it: where the items are, found by how they start."""
+    first = next((line for line in lines if not _SKIPPED.fullmatch(line)), None)
+    match = None if first is None else _FLOW_ITEM.match(first)
+    if match is None:
+        return [], ""
+    start = match.group(0)
+    return [number for number, line in enumerate(lines) if line.startswith(start)], match.group(1)
 
 
 def _profile_alone(profile_text: str) -> bool:

@@ -39,13 +39,13 @@ def notes(folder: Path) -> dict[str, str]:
 @pytest.fixture
 def counted(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     parsed: list[Path] = []
-    real = repository.parse_customer
+    real = repository.parse_file
 
     def counting(text: str, path: Path):  # type: ignore[no-untyped-def]
         parsed.append(path)
         return real(text, path)
 
-    monkeypatch.setattr(repository, "parse_customer", counting)
+    monkeypatch.setattr(repository, "parse_file", counting)
     return parsed
 
 
@@ -175,11 +175,21 @@ def test_salescli_s_own_writes_update_the_cache(folder: Path, run: Run, counted:
 
 
 def _sql(folder: Path, statement: str, *values: object) -> None:
+    """Change the cache's rows as a faulty salescli would (their seals made again to match: what is tested is
+    what a read makes of rows that are whole but wrong; a byte flipped on disk is another test)."""
     import sqlite3
 
     connection = sqlite3.connect(cache.location(folder))
     with connection:
         connection.execute(statement, values)
+        for table, sealed, seal in (
+                ("files", "name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, notices, changed, row, summary,"
+                          " events_seal", cache._row_sealed),
+                ("parts", "name, changed, data", lambda row: cache._sealed(*row[:2], blobs=row[2:])),
+                ("memos", "memo, name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, value",
+                 lambda row: cache._memo_sealed(*row))):
+            for rowid, *row in connection.execute(f"SELECT rowid, {sealed} FROM {table}").fetchall():
+                connection.execute(f"UPDATE {table} SET seal = ? WHERE rowid = ?", (seal(row), rowid))
     connection.close()
 
 
@@ -433,6 +443,24 @@ def test_a_long_customer_named_alone_comes_from_the_cache(folder: Path, run: Run
     assert text == long + "- {date: 2026-11-26, event: visit, note: 回访}\n"
 
 
+def test_a_long_customer_from_the_cache_is_warned_of_as_its_file_is(folder: Path, run: Run, counted: list[Path],
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(repository, "FROM_CACHE_AT", 2000)  # (long enough to be taken from the cache alone)
+    long = "name: 中建三局\nvalue: 1\nvalue: 2\nlog:\n" + "".join(
+        f"- {{date: 2026-09-02, event: note, note: n{number}}}\n" for number in range(repository.FROM_CACHE_AT // 40))
+    make(folder, "zj", long)
+    warning = f"warning: {folder / 'customers' / 'zj.yaml'}:3:1: `value` is given twice here"
+    assert run("list").stderr.startswith(warning)  # the cache is warm
+    counted.clear()
+    shown = run("show", "zj")
+    assert shown.exit_code == 0 and shown.stderr.startswith(warning) and counted == []
+    _sql(folder, "UPDATE files SET events_seal = ?", b"damaged")
+    for _time in range(2):  # the file read again (its events are damaged) and its entry made whole, then from it
+        shown = run("show", "zj")
+        assert shown.exit_code == 0 and shown.stderr.startswith(warning)
+    assert counted == [folder / "customers" / "zj.yaml"]
+
+
 @settings(max_examples=200)
 @given(st.lists(st.none() | st.text()))
 def test_a_column_of_texts_packs_and_unpacks_exactly(column: list[str | None]) -> None:
@@ -595,3 +623,53 @@ def test_a_transaction_on_a_database_another_salescli_made_afresh_is_refused(fol
             pass
         with pytest.raises(cache.Unusable), cache._reading(connection):
             pass
+
+
+def _corruption_folder(folder: Path) -> None:
+    """Customers of every kind the cache keeps: deals, people, notices, a long log (read from the cache alone)."""
+    (folder / "salescli.yaml").write_text("user: 李明\nvisits_per_day: 4\n", encoding="utf-8")
+    for number in range(8):
+        stage = ["prospect", "demo", "close", "objections"][number % 4]
+        make(folder, f"c{number}", f"id: c{number}\nname: 客户{number}\narea: 洪山\ntrust:\n  people:\n"
+                                   f"  - {{name: 王工{number}, birthday: 1980-12-0{number + 1}}}\nlog:\n"
+                                   f"- {{date: 2026-0{number + 1}-01, event: added, stage: prospect}}\n"
+                                   f"- {{date: 2026-10-01, event: target, value: {number + 1}0000, by: 2026-12-20}}\n"
+                                   f"- {{date: 2026-10-02, event: stage, stage: {stage}}}\n"
+                                   f"- {{date: 2026-11-0{number + 1}, event: visit, note: 见了{number}, next: 2026-12-0{number + 1}}}\n")
+    make(folder, "cut", "id: cut\nname: 截断\n")
+    make(folder, "dup", "name: 重复\nvalue: 1\nvalue: 2\nlog:\n- {date: 2026-09-01, event: added}\n")
+    make(folder, "long", customer("长江") + "".join(f"- {{date: 2026-09-02, event: visit, note: n{number}}}\n"
+                                                   for number in range(repository.FROM_CACHE_AT // 40 + 1)))
+
+
+def test_bytes_flipped_in_the_cache_never_change_what_a_command_says(folder: Path, run: Run,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Random bytes of the database's rows flipped (not its header): the commands say what they say without a
+    cache, on the first run after the damage and on the next (the damage is repaired, or at least never read)."""
+    import random
+
+    monkeypatch.setattr(repository, "FROM_CACHE_AT", 2000)  # (a long customer, read from the cache alone, kept short)
+    _corruption_folder(folder)
+    commands = [["list", "--format", "json"], ["check", "--format", "json"], ["show", "long", "--format", "json"],
+                ["schedule", "--week", "--format", "json"]]  # rows; check's memo; one long customer; summaries, events
+    cache_dir = os.environ[cache.CACHE_DIR_VARIABLE]
+    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, "off")
+    expected = [run(*command) for command in commands]
+    monkeypatch.setenv(cache.CACHE_DIR_VARIABLE, cache_dir)
+    for command in commands:
+        run(*command)  # the cache is warm: rows, snapshot, check's memo, the settings
+    database = cache.location(folder)
+    assert not Path(f"{database}-wal").exists()  # (all of it in the database file)
+    pristine = database.read_bytes()
+    where = [at for at in range(100, len(pristine)) if pristine[at]]  # past the header: rows, not free space
+    chance = random.Random(20261126)
+    for _seed in range(6):  # (hundreds of seeds, and up to 20 bytes each, pass too: too slow to run each time)
+        damaged = bytearray(pristine)
+        for at in chance.sample(where, chance.randint(1, 6)):
+            damaged[at] ^= 1 << chance.randrange(8)
+        database.write_bytes(damaged)
+        for _time in range(2):
+            for command, wanted in zip(commands, expected):
+                said = run(*command)
+                assert (said.exit_code, said.stdout, said.stderr) == (wanted.exit_code, wanted.stdout, wanted.stderr), \
+                    (command, said.stderr)

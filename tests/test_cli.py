@@ -163,3 +163,33 @@ def test_an_output_made_of_the_whole_folder_exits_1_when_a_file_was_skipped(samp
 
 WHOLE = (("list", "--format", "json"), ("forecast", "--month", "2026-12"), ("schedule", "--week"),
          ("report", "funnel"), ("related", "江城建工"), ("export", "--format", "json"))
+
+
+def test_ctrl_c_that_python_would_print_and_drop_still_ends_the_command(folder: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl-C during a weak reference's callback (the import system's module locks: any import in a
+    command) is printed by Python as "Exception ignored" and lost; the command then says it was interrupted."""
+    import weakref
+
+    from salescli import repository
+
+    invoke(folder, "add", "中建三局", "--id", "zj")
+    remember = repository._remember
+
+    def interrupted_in_a_callback(*args: object) -> None:
+        class Lock:
+            pass
+
+        def released(_reference: object) -> None:
+            raise KeyboardInterrupt
+
+        lock = Lock()
+        kept = weakref.ref(lock, released)
+        del lock  # (the callback runs here: Python hands what it raises to sys.unraisablehook)
+        assert kept() is None
+        remember(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(repository, "_remember", interrupted_in_a_callback)
+    result = invoke(folder, "advance", "zj")
+    assert (result.exit_code, result.stderr) == (
+        130, f"Interrupted; nothing was half-written, and the change to {customer_file(folder, 'zj')} was saved.\n")

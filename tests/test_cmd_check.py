@@ -46,6 +46,8 @@ def test_each_kind_of_problem_is_named_with_its_place(folder: Path, run) -> None
         "keep the log oldest first\n"
         "order.yaml:6:3: a won event needs the value: add `value: …`\n"
         "order.yaml:7:42: 'soon' is not a date; write YYYY-MM-DD\n"
+        "refs.yaml: the customer has no log: its history is gone (salescli starts every customer's log with an "
+        "`added` event); restore it from git (`git log -p -- customers/refs.yaml`) or a backup\n"
         "refs.yaml:1:5: the file name says 'refs' but `id:` says 'other'; rename the file or fix the id\n"
         "refs.yaml:2:7: the name 'A' is also in a; merge them or tell them apart\n"
         "refs.yaml:3:14: referred_by 'nobody' is not a customer id here\n"
@@ -59,13 +61,13 @@ def test_each_kind_of_problem_is_named_with_its_place(folder: Path, run) -> None
         "values.yaml:6:43: unknown stage 'demoo' (did you mean 'demo'?); use one of: prospect, prepare, approach, "
         "needs, demo, objections, close, service\n"
     )
-    assert result.stderr == "15 problems in 7 of 7 files\n"
+    assert result.stderr == "16 problems in 7 of 7 files\n"
     again = run("check")  # every file from the check cache this time: the same report
     assert (again.exit_code, again.stdout, again.stderr) == (result.exit_code, result.stdout, result.stderr)
 
 
 def test_json_for_tools(folder: Path, run) -> None:
-    write(folder, "v", "name: V\nchannel: walk-in\nlog:\n")
+    write(folder, "v", "name: V\nchannel: walk-in\nlog:\n- {date: 2026-09-01, event: added}\n")
     result = run("check", "--format", "json")
     assert result.exit_code == 1
     (problem,) = json.loads(result.stdout)
@@ -97,19 +99,19 @@ def _names(texts: list[str]) -> list[str]:
 
 def test_an_unchanged_file_is_not_checked_again(folder: Path, run, parsed: list[str]) -> None:
     write(folder, "a", GOOD.format(id="a", name="A"))
-    write(folder, "b", "id: b\nname: B\nfield: bnak\nlog:\n")
+    write(folder, "b", "id: b\nname: B\nfield: bnak\nlog:\n- {date: 2026-09-01, event: added}\n")
     first = run("check", "--format", "json")
     assert _names(parsed) == ["A", "B"]
     parsed.clear()
     assert run("check", "--format", "json").stdout == first.stdout
     assert parsed == []
-    write(folder, "b", "id: b\nname: B\nfield: bank\nlog:\n")  # fixed, within the same second
+    write(folder, "b", "id: b\nname: B\nfield: bank\nlog:\n- {date: 2026-09-01, event: added}\n")  # fixed, within the same second
     assert run("check").stdout == "2 files checked: no problems\n"
     assert _names(parsed) == ["B"]
 
 
 def test_new_settings_check_every_file_again(folder: Path, run, parsed: list[str]) -> None:
-    write(folder, "a", "id: a\nname: A\nfield: water\nlog:\n")
+    write(folder, "a", "id: a\nname: A\nfield: water\nlog:\n- {date: 2026-09-01, event: added}\n")
     assert run("check").exit_code == 1  # 'water' is no field yet
     parsed.clear()
     (folder / "salescli.yaml").write_text("vocabulary:\n  field:\n    water: 水利部门\n", encoding="utf-8")
@@ -128,9 +130,9 @@ def test_an_event_that_was_ahead_is_checked_again_the_next_day(folder: Path, run
 
 def test_problems_between_files_are_found_from_the_cache_too(folder: Path, run) -> None:
     write(folder, "a", GOOD.format(id="a", name="中建三局"))
-    write(folder, "b", "id: b\nname: 中建三局\nreferred_by: a\nlog:\n")
+    write(folder, "b", "id: b\nname: 中建三局\nreferred_by: a\nlog:\n- {date: 2026-09-01, event: added}\n")
     assert run("check").exit_code == 1
-    write(folder, "c", "id: c\nname: C\nreferred_by: zz\nlog:\n")
+    write(folder, "c", "id: c\nname: C\nreferred_by: zz\nlog:\n- {date: 2026-09-01, event: added}\n")
     result = run("check")
     assert result.stdout.replace(str(folder / "customers") + "/", "") == (
         "a.yaml:2:7: the name '中建三局' is also in b; merge them or tell them apart\n"
@@ -200,6 +202,52 @@ def test_settings_changed_while_check_runs_are_said_not_mixed(folder: Path, run,
                              "run it again\n")
     monkeypatch.setattr(foldercheck, "_check_file", real)
     assert run("check").stdout == "1 file checked: no problems\n"
+
+
+def test_what_check_names_in_a_readable_file_every_command_reading_it_warns_of(folder: Path, run) -> None:
+    write(folder, "a", GOOD.format(id="a", name="A"))
+    write(folder, "cut", "id: cut\nname: 截断\nfield: bank\n")  # cut before `log:`
+    write(folder, "dup", "id: dup\nname: 重复\nlog:\n- {date: 2026-09-01, event: added}\n"
+                         "- {date: 2026-10-01, event: won, value: 5000, value: 6000}\n"
+                         "log:\n- {date: 2026-09-01, event: added}\n")
+    checked = run("check")
+    named = {file_id: ["warning: " + line for line in checked.stdout.splitlines() if f"/{file_id}.yaml" in line]
+             for file_id in ("cut", "dup")}
+    assert [line.split(": ", 2)[2] for line in named["cut"]] == [
+        "the customer has no log: its history is gone (salescli starts every customer's log with an `added` event); "
+        "restore it from git (`git log -p -- customers/cut.yaml`) or a backup"]
+    assert [line.split(": ", 2)[1].rsplit("/", 1)[1] for line in named["dup"]] == ["dup.yaml:5:47", "dup.yaml:6:1"]
+    assert all("is given twice here" in line for line in named["dup"])
+    for command in (["list"], ["list", "--format", "json"], ["forecast", "--month"], ["schedule", "--week"],
+                    ["report", "funnel"], ["show", "dup"], ["show", "cut"]):
+        shown = named["dup"] if "dup" in command else named["cut"] if "cut" in command else named["cut"] + named["dup"]
+        for _time in range(2):  # read, then from the parse cache
+            result = run(*command)
+            assert result.exit_code == 0, result
+            assert sorted(line for line in result.stderr.splitlines() if line.startswith("warning: ")) == sorted(shown)
+    visit = run("visit", "cut", "--note", "n")  # a write is refused (where would the log go?), after the warning
+    assert visit.exit_code == 1 and visit.stderr.splitlines()[0] == named["cut"][0]
+
+
+def test_a_customer_file_over_the_size_limit_is_refused_with_the_way_out(folder: Path, run,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from salescli import repository
+
+    monkeypatch.setattr(repository, "MOST_BYTES", 2_000_000)  # (100 MB: a test would write as much)
+    write(folder, "a", GOOD.format(id="a", name="A"))
+    write(folder, "big", GOOD.format(id="big", name="B") + "- {date: 2026-09-02, event: visit, note: 见了王工}\n" * 40_000)
+    size = customer_file(folder, "big").stat().st_size / 1e6
+    said = (f"{folder / 'customers' / 'big.yaml'}: {size:.1f} MB is more than salescli reads in one customer file "
+            "(2.0 MB); move "
+            "the events of deals closed long ago into a file outside customers/ (an archive salescli does not read), "
+            "keeping the rest and the customer's first event, then run `salescli check`")
+    checked = run("check")
+    assert (checked.exit_code, checked.stdout) == (1, said + "\n")
+    listed = run("list", "--format", "json")
+    assert listed.exit_code == 1 and listed.stderr == f"warning: skipped {said}\n"
+    assert [row["id"] for row in json.loads(listed.stdout)] == ["a"]
+    visited = run("visit", "big", "--note", "n")
+    assert visited.exit_code == 1 and visited.stderr == f"Error: {said}\n"
 
 
 def test_conflict_markers_are_named_by_what_they_are_about(folder: Path, run) -> None:

@@ -149,6 +149,29 @@ def test_list_deals_one_row_per_deal(folder: Path, run) -> None:
         == ["1"]  # zj's
 
 
+def test_a_date_no_calendar_holds_is_refused_with_exit_2(folder: Path, run) -> None:
+    _folder(folder, run)
+    for text in ("9999999999999999999天后", "9999999999999999999天前", "9999999999999999999周后",
+                 "9999999999999999999个月后", "9999999999999999999年后"):
+        result = run("list", "--due", text)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert result.stderr == f"Error: '{text}' is outside the years salescli works with (1900–2999); write a date " \
+                                f"in them\n"
+
+
+
+def test_csv_tsv_and_json_keep_a_value_byte_for_byte_and_a_table_shows_its_controls(folder: Path, run) -> None:
+    name = "A\x1b[31mB\x07C\x7fD\x9b2JE\tF"
+    (folder / "customers" / "esc.yaml").write_text(
+        'name: "A\\e[31mB\\aC\\x7fD\\x9b2JE\\tF"\nlog:\n- {date: 2026-11-01, event: added}\n', encoding="utf-8")
+    assert json.loads(run("list", "--format", "json").stdout)[0]["name"] == name
+    for fmt, delimiter in (("csv", ","), ("tsv", "\t")):
+        rows = list(csv.reader(io.StringIO(run("list", "--format", fmt).stdout), delimiter=delimiter))
+        assert rows[1][:2] == ["esc", name]
+    table = run("list").stdout
+    assert "A\\x1b[31mB\\x07C\\x7fD\\x9b2JE\\tF" in table and "\x1b" not in table and "\x07" not in table
+
+
 def test_the_summary_adds_up_to_the_rows(sample: Path) -> None:
     """Issue 24: `list --stage demo` said 8 customers, demo 6, won 1, lost 2 — nine for eight rows, and
     no row was won (the win was an earlier deal of a customer now at demo)."""

@@ -86,6 +86,16 @@ def test_a_visit_with_commit_is_one_commit(folder: Path, run) -> None:
                           text=True).stdout == ""
 
 
+def test_an_amount_with_a_misplaced_separator_is_refused_with_exit_2(folder: Path, run) -> None:
+    run("add", "中建三局", "--id", "zj", "--date", "2026-10-01")
+    for text in ("1,2,3", "٣٣", "1_000"):
+        result = run("target", "zj", "--value", text)
+        assert result.exit_code == 2 and result.stderr.startswith(f"Error: '{text}' is not an amount"), result
+    assert "1,2,3" not in customer_file(folder, "zj").read_text(encoding="utf-8")
+    assert run("target", "zj", "--value", "12,500.50").exit_code == 0
+    assert "event: target, value: 12500.5}" in customer_file(folder, "zj").read_text(encoding="utf-8")
+
+
 def test_a_value_or_date_typed_without_its_option_is_refused_naming_it(folder: Path, run) -> None:
     assert run("add", "城建集团", "--id", "cj").exit_code == 0
     before = customer_file(folder, "cj").read_bytes()

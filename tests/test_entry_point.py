@@ -267,20 +267,39 @@ def test_ctrl_c_at_any_moment_leaves_no_traceback_and_reports_what_was_saved(tmp
     folder = _folder(tmp_path)
     data = folder / "customers" / "zj.yaml"
     chance = random.Random(13)
-    for number in range(16):
+    # the start (Python, then salescli's imports) every 8 ms, then any moment of the write
+    delays = [0.008 * step for step in range(10)] + [chance.uniform(0.02, 0.4) for _ in range(12)]
+    for number, delay in enumerate(delays):
         note = f"n{number}x"
         process = subprocess.Popen([SALESCLI, "visit", "zj", "--note", note], cwd=folder, env=_environment(),
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        time.sleep(chance.uniform(0.02, 0.4))
+        time.sleep(delay)
         process.send_signal(signal.SIGINT)
         _, stderr = process.communicate(timeout=60)
-        if "Fatal Python error: init_import_site" in stderr:
-            continue  # Python's own start, before any of salescli runs
+        written = f"note: {note}}}" in data.read_text(encoding="utf-8")
+        if _before_salescli_ran(process.returncode, stderr):  # Python's: it stopped, or printed it and went on
+            assert process.returncode == 0 if written else process.returncode != 130, stderr
+            continue
         assert "Traceback" not in stderr, stderr
         saved = process.returncode == 0 or "was saved" in stderr
-        assert saved == (f"note: {note}}}" in data.read_text(encoding="utf-8")), stderr
-        assert process.returncode in (0, 130, -signal.SIGINT), stderr
+        assert saved == written, stderr
+        assert process.returncode in (0, 130), stderr
+        assert process.returncode == 0 or stderr.startswith("Interrupted"), stderr
     assert sorted(os.listdir(folder / "customers")) == [".gitkeep", "zj.yaml"]
+
+
+def _before_salescli_ran(returncode: int, stderr: str) -> bool:
+    """Whether Ctrl-C came before the first line of salescli's own code, which takes it over (salescli.main):
+    while Python starts (killed by the signal before Python takes it; or one of Python's fatal errors or
+    tracebacks as it initialises its streams, checks its script, imports site — some of which Python prints
+    and then carries on) or while the import system looks for salescli — a KeyboardInterrupt none of whose
+    frames is salescli's."""
+    import signal
+
+    if returncode == -signal.SIGINT and stderr == "":
+        return True
+    package = os.sep + "salescli" + os.sep
+    return "KeyboardInterrupt" in stderr and package not in stderr and "Interrupted" not in stderr
 
 
 def test_names_with_terminal_escapes_are_shown_escaped_on_a_terminal(tmp_path: Path) -> None:

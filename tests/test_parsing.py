@@ -2,7 +2,9 @@ import re
 from datetime import date
 from decimal import Decimal
 
+import cn2an
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from salescli.errors import InvalidValue
 from salescli.parsing import format_money, parse_date, parse_money
@@ -129,3 +131,45 @@ def test_months_outside_the_years_are_refused() -> None:
     assert Month(2999, 12).last == date(2999, 12, 31)
     with pytest.raises(InvalidValue, match="outside the years"):
         Month(2999, 12).next(13)
+
+
+@pytest.mark.parametrize("unit", ["天后", "天前", "周后", "个月后", "年后", "日之前", "星期以后", "礼拜前", "月后"])
+def test_huge_chinese_relative_dates_are_refused(unit: str) -> None:
+    text = f"9999999999999999999{unit}"
+    with pytest.raises(InvalidValue, match=rf"^'{text}' is outside the years salescli works with"):
+        parse_date(text, today=TODAY)
+
+
+_COUNTS = st.one_of(st.integers(min_value=0, max_value=10 ** 40).map(str),
+                    st.text("0123456789", min_size=1, max_size=6000),
+                    st.integers(min_value=1, max_value=10 ** 16 - 1).map(lambda number: cn2an.an2cn(number, "low")))
+
+
+@settings(max_examples=300, deadline=None)
+@given(count=_COUNTS, unit=st.sampled_from(["天", "日", "周", "星期", "礼拜", "个月", "月", "年", "个年"]),
+       direction=st.sampled_from(["后", "以后", "之后", "前", "以前", "之前"]), space=st.sampled_from(["", " ", "\u3000"]))
+def test_chinese_relative_dates_of_any_size_give_a_date_in_range_or_a_clear_refusal(count: str, unit: str,
+                                                                                      direction: str, space: str) -> None:
+    text = f"{count}{space}{unit}{direction}"
+    try:
+        day = parse_date(text, today=TODAY)
+    except InvalidValue as error:
+        assert error.message.startswith(f"'{text}' is ")
+    else:
+        assert date(1900, 1, 1) <= day <= date(2999, 12, 31)
+
+
+@pytest.mark.parametrize("text", ["1,2,3", "1,00", ",100", "100,", "1234,567", "12,500,50", "٣٣", "١٠٠٠", "1_000",
+                                  "1__0", "4_8万", "1 000", "1.000,5", "1..5", "1.5.5"])
+def test_amounts_that_are_not_plainly_written_are_refused(text: str) -> None:
+    with pytest.raises(InvalidValue, match=rf"^'{re.escape(text)}' is not an amount"):
+        parse_money(text)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1,000", Decimal(1000)), ("12,500.50", Decimal("12500.5")), ("1,234,567", Decimal(1234567)),
+    ("五万五千", Decimal(55000)), ("4.8万", Decimal(48000)), ("4.8 万元", Decimal(48000)), ("¥ 48,000", Decimal(48000)),
+    ("４８０００", Decimal(48000)), ("48,000 元", Decimal(48000)), ("五 万", Decimal(50000)),
+])
+def test_amounts_as_reps_write_them_are_taken(text: str, expected: Decimal) -> None:
+    assert parse_money(text) == expected

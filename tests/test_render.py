@@ -8,7 +8,7 @@ from salescli.render import table, text_width
 from salescli.stages import Stage
 
 # ASCII, Latin-1, CJK, kana, hangul, full-width forms, and some the width tables must decide (emoji, ZWJ).
-ALPHABET = st.sampled_from(list("ab Z09-.,:/()") + list("éüñ¥·—…")
+ALPHABET = st.sampled_from(list("ab Z09-.,:/()") + list("éüñ¥·—…█▌▎")
                            + list("中建三局华科武汉（）：，。")
                            + list("カナ한국ＡＢ１") + ["👍", "\u0301", "\u200d"])
 CELL = st.text(ALPHABET, max_size=8)

@@ -92,10 +92,10 @@ def test_a_hand_edit_saved_while_salescli_writes_is_kept_and_the_change_made_aga
     real = getattr(owner, name)
     edits = iter([edited_by_hand])
 
-    def saved_by_an_editor(*args: object) -> object:
+    def saved_by_an_editor(*args: object, **options: object) -> object:
         for edit in edits:  # the first time only: an editor saves (a new file renamed over it)
             _editor_saves(path, edit)
-        return real(*args)
+        return real(*args, **options)
 
     monkeypatch.setattr(owner, name, saved_by_an_editor)
     repository.append_events(path, [NOTE])
@@ -108,9 +108,9 @@ def test_a_file_that_keeps_changing_is_left_to_the_other_writer(folder: Path, mo
     real_append = yamlfile.append_plain
     edits = iter(range(100))
 
-    def append_while_someone_edits(text: str, items: list) -> object:
+    def append_while_someone_edits(text: str, items: list, **options: object) -> object:
         path.write_text(CUSTOMER + f"# edit {next(edits)}\n", encoding="utf-8")  # in place, every time
-        return real_append(text, items)
+        return real_append(text, items, **options)
 
     monkeypatch.setattr(yamlfile, "append_plain", append_while_someone_edits)
     with pytest.raises(DataError, match="the file kept changing while salescli was writing it .*; nothing was written"):
@@ -278,7 +278,7 @@ def test_the_customer_a_quick_append_gives_is_the_one_the_file_gives(folder: Pat
         safefile.forget()
         packed = _packed(repository.read_customer(path))
         cached = records.customer(packed.unpacked_summary(), packed.events, path)  # as the parse cache gives it
-        repository._parsed[repository._key(path)] = (repository._seen[repository._key(path)], cached)
+        repository._parsed[repository._key(path)] = (repository._seen[repository._key(path)], cached, ())
         written = repository.append_events(path, items)
         assert _unpacked(_packed(written)) == \
             _unpacked(_packed(repository.parse_customer(path.read_text(encoding="utf-8"), path)))
@@ -315,3 +315,22 @@ def test_two_saves_in_that_instant_keep_both_versions_and_say_where(folder: Path
         f"of its versions, and the other (perhaps with salescli's change) is kept as customers/{kept[0].name}; "
         "compare the two and merge them by hand")
     assert {path.read_text(encoding="utf-8"), kept[0].read_text(encoding="utf-8")} == {first, second}
+
+
+def test_a_long_log_an_append_made_is_not_checked_line_by_line_again(folder: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(repository, "SHAPE_KEPT_AT", 1000)
+    log = "".join(f"- {{date: 2026-09-02, event: note, note: n{number}}}\n" for number in range(60))
+    path = write(folder, "a.yaml", CUSTOMER + log)
+    checked: list[int] = []
+    real = yamlfile._item_lines
+    monkeypatch.setattr(yamlfile, "_item_lines", lambda lines: checked.append(len(lines)) or real(lines))
+    notes = [dict(NOTE, note=f"hi {number}") for number in range(3)]
+    for number, note in enumerate(notes):
+        repository.forget()
+        repository.append_events(path, [note])
+        if number == 1:  # an editor changes the file: its lines are checked again
+            path.write_text(path.read_text(encoding="utf-8").replace("n7}", "n7 改}"), encoding="utf-8")
+    assert len(checked) == 2  # the first append, and the one after the edit
+    assert path.read_text(encoding="utf-8") == (CUSTOMER + log.replace("n7}", "n7 改}") + "".join(
+        f"- {{date: 2026-11-26, event: note, note: hi {number}}}\n" for number in range(3)))

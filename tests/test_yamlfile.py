@@ -624,3 +624,19 @@ def test_an_event_dated_before_a_hand_written_datetime_goes_before_it() -> None:
     text = "name: A\nlog:\n- {date: 2026-11-26 10:00:00, event: note}\n"
     after = yamlfile.append_to_log(text, [{"date": date(2026, 11, 25), "event": "note"}])
     assert after == "name: A\nlog:\n- {date: 2026-11-25, event: note}\n- {date: 2026-11-26 10:00:00, event: note}\n"
+
+
+def test_a_log_line_written_otherwise_is_read_alone_not_with_the_whole_file(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = [f"- {{date: 2026-11-0{number}, event: note, note: n{number}}}" for number in range(1, 8)]
+    lines[2] = '- {date: 2026-11-03, event: note, note: "tab\\there"}  # a comment'
+    lines[4] = "- {date: 2026-11-05, event: note, note: a, note: b}"
+    text = "name: A\nlog:\n" + "\n".join(lines) + "\n"
+    parsed: list[str] = []
+    real = yamlfile._construct
+    monkeypatch.setattr(yamlfile, "_construct", lambda part, loader, found: parsed.append(part) or real(part, loader, found))
+    duplicates: list[yamlfile.Duplicate] = []
+    assert yamlfile.load(text, duplicates=duplicates) == yaml.load(text, Loader=yaml.SafeLoader)
+    assert parsed == [lines[2], lines[4], "name: A\n"]  # the two lines alone, and the profile: never the whole file
+    assert duplicates == [(7, lines[4].rindex("note:") + 1, "note")]
+    continued = text.replace(lines[2], '- {date: 2026-11-03, event: note,\n   note: "tab\\there"}')
+    assert yamlfile.load(continued) == yaml.load(continued, Loader=yaml.SafeLoader)  # (the whole file, then)
