@@ -279,7 +279,7 @@ class Folder:
     # ---- the folder and its settings --------------------------------------------------------
 
     @cached_property
-    def data_folder(self) -> datafolder.DataFolder:
+    def paths(self) -> datafolder.FolderPaths:
         from salescli.gitops import ensure_merge_driver, unfinished, unfinished_merge
 
         found = self.find()
@@ -290,7 +290,7 @@ class Folder:
             self.warn(str(DataError(unfinished(why), path=found.customers / name)))
         return found
 
-    def find(self) -> datafolder.DataFolder:
+    def find(self) -> datafolder.FolderPaths:
         """The folder at or above `path` that holds customers/."""
         return datafolder.find_data_folder(None, start=Path(self._path or ".").expanduser(), environment=False)
 
@@ -300,12 +300,12 @@ class Folder:
 
     @property
     def root(self) -> Path:
-        return self.data_folder.root
+        return self.paths.root
 
     @cached_property
     def settings(self) -> Config:
         """salescli.yaml, read and checked."""
-        return datafolder.load_config(self.data_folder)
+        return datafolder.load_config(self.paths)
 
     @property
     def config(self) -> Config:  # (the name the commands know it by)
@@ -355,7 +355,7 @@ class Folder:
     def customers(self) -> list[Customer]:
         """Every readable customer as it stood at the end of `today`; an unreadable file is skipped and
         kept in `problems`."""
-        read = repository.read_all(self.data_folder)
+        read = repository.read_all(self.paths)
         self._skipped(read.problems)
         self._noticed(read.notices)
         customers = self._as_of_today(read.customers)
@@ -365,7 +365,7 @@ class Folder:
     def rows(self) -> Columns:
         """Every readable customer's list row (quick: no customer is built when the cache has it),
         as it stood at the end of `today`."""
-        read = repository.read_rows(self.data_folder)
+        read = repository.read_rows(self.paths)
         self._skipped(read.problems)
         self._noticed(read.notices)
         latest = self.today.isoformat()
@@ -389,10 +389,10 @@ class Folder:
         """The customer an id, the start of an id, or part of a name (中文, pinyin, initials) names;
         NotFound or Ambiguous (with the candidates) otherwise."""
         reference = str(reference)
-        exact = self.data_folder.customers / f"{reference.strip()}.yaml"
+        exact = self.paths.customers / f"{reference.strip()}.yaml"
         if not (_plain_id(reference) and exact.is_file()):
-            exact = self.data_folder.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
-        customer, notices = repository.load_customer(self.data_folder, exact)
+            exact = self.paths.customers / f"{matching.resolve(self.named(), reference).id}.yaml"
+        customer, notices = repository.load_customer(self.paths, exact)
         self._noticed(notices)
         found = next(iter(self._as_of_today([customer])), None)
         if found is None:
@@ -405,7 +405,7 @@ class Folder:
         return [*self.rows().rows()]
 
     def path_of(self, customer: Customer) -> Path:
-        return customer.path or self.data_folder.customer_path(customer.id)
+        return customer.path or self.paths.customer_path(customer.id)
 
     def related(self, customer: Customer | str) -> "network.Related":
         """A customer's network: its projects' other parties, who referred it, whom it referred."""
@@ -419,9 +419,9 @@ class Folder:
         """Every problem in the customer files (`salescli check`), in file and line order: each a
         BrokenFile or DataError with its file, line, column and `code` (the check that found it). Those
         of code SIMILAR_NAME are warnings: two customers whose names say they may be one."""
-        from salescli import foldercheck
+        from salescli.check import infolder
 
-        return foldercheck.problems(self.data_folder, self.today)
+        return infolder.problems(self.paths, self.today)
 
     def _skipped(self, problems: Iterable[DataError]) -> None:
         for problem in problems:
@@ -477,9 +477,9 @@ class Folder:
         new_id = self._new_id(known, name, chosen_id)
         present = {key: value for key, value in {"id": new_id, "name": name.strip(), **values}.items()
                    if value not in (None, "")}
-        template = self.data_folder.template("customer.yaml", self.settings.language or self.language)
+        template = self.paths.template("customer.yaml", self.settings.language or self.language)
         text = yamlfile.filled_template(template, present, items)
-        path = self.data_folder.customer_path(new_id)
+        path = self.paths.customer_path(new_id)
         customer = repository.create_customer(path, text)
         self.wrote(path, _("add {customer} ({id})").format(customer=customer.name, id=customer.id))
         return customer
@@ -635,9 +635,9 @@ class Folder:
                                   _("import the price list from {file}").format(file=source))
 
     def _change_settings(self, edit: Callable[[str], str], message: str) -> None:
-        datafolder.update_config(self.data_folder, edit)
+        datafolder.update_config(self.paths, edit)
         self.__dict__.pop("settings", None)
-        self.wrote(self.data_folder.config_path, message)
+        self.wrote(self.paths.config_path, message)
 
     # ---- business cards (名片) ------------------------------------------------------------------
 
@@ -757,7 +757,7 @@ class Folder:
         from salescli.ids import slug
 
         base, suffix = f"{customer_id}.card-{slug(person) or 'person'}", _photo_suffix(reading.photo)
-        path, number = self.data_folder.customers / f"{base}{suffix}", 1
+        path, number = self.paths.customers / f"{base}{suffix}", 1
         while path.exists():
             number += 1
             path = path.with_name(f"{base}-{number}{suffix}")
@@ -788,7 +788,7 @@ class Folder:
         `Written.between` compares before and after a write."""
         from salescli import safefile
 
-        path = self.data_folder.customer_path(customer_id)
+        path = self.paths.customer_path(customer_id)
         try:
             return safefile.decoded(safefile.read_bytes(path), path)
         except (OSError, DataError):
@@ -798,7 +798,7 @@ class Folder:
         """Take a write back (`Written.between` the file's text before and after it): the file holds
         again what it held before, byte for byte, and the parse cache and git follow as after any
         write. Refused (UnsafeWrite, nothing changed) when the file changed since that write."""
-        path = self.data_folder.customer_path(written.customer)
+        path = self.paths.customer_path(written.customer)
         text = self.file_text(written.customer)
         if text is None or _digest(text) != written.digest or \
                 text[written.at:written.at + len(written.text)] != written.text:
@@ -865,12 +865,12 @@ class Folder:
             kept = self._kept_as(customers, (sorted((stage.value, p) for stage, p in weights.items()), model,
                                              day.toordinal(), repr(chosen), repr(settings.calendar),
                                              repr(settings.products)))
-            found = None if kept is None else repository.load_figure(self.data_folder, "learned", kept)
+            found = None if kept is None else repository.load_figure(self.paths, "learned", kept)
             learned = learning.Learned.restored(found, settings.products) if found is not None else \
                 learning.learn(customers, today=day, calendar=settings.calendar, probabilities=weights,
                                valuation=Valuation(settings.products), settings=chosen)
             if kept is not None and found is None:
-                repository.save_figure(self.data_folder, "learned", kept, learned.plain())
+                repository.save_figure(self.paths, "learned", kept, learned.plain())
             known[key] = (customers, learned)
         return known[key][1]  # type: ignore[no-any-return]
 
@@ -1106,7 +1106,7 @@ class Folder:
             from salescli.gitops import commit_file
 
             try:
-                commit_file(self.data_folder.root, path, message)
+                commit_file(self.paths.root, path, message)
             except DataError as error:
                 self.warn(_("{problem}; the change is written and stays uncommitted until `salescli sync` (or "
                             "`git commit`)").format(problem=error))
@@ -1114,7 +1114,7 @@ class Folder:
     def _new_id(self, customers: Sequence[matching.Named], name: str, chosen: str | None) -> str:
         from salescli.ids import slug, unique_id, validate_id
 
-        taken = {c.id for c in customers} | {path.stem for path in self.data_folder.customer_files()}
+        taken = {c.id for c in customers} | {path.stem for path in self.paths.customer_files()}
         if chosen:
             validate_id(chosen)
             if chosen in taken:

@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, NamedTuple, Sequence
 
 from salescli import __version__, listing, records
+from salescli.errors import CacheDamaged, CacheUnusable
 
 SCHEMA = 4  # of the tables and parts (bump it when their layout changes); the stamp adds the record definitions
 RACY_NS = 2_000_000_000  # coarser than any filesystem's timestamp granule (FAT: 2 s)
@@ -164,21 +165,13 @@ def _text(data: bytes) -> str:
     return data.decode("utf-8", "surrogateescape")
 
 
-class Unusable(Exception):
-    """The cache cannot be used now (none yet, no room, locked too long, damaged): only speed is lost."""
-
-
-class Damaged(Unusable):
-    """The database's own bookkeeping (its change counter) does not match its seal: it is made again."""
-
-
 @contextmanager
 def _database(root: Path, *, make: bool = True) -> Iterator[sqlite3.Connection]:
     """The folder's cache database, open (made when missing if `make`; emptied and made again when of
-    another stamp; removed and made again when damaged); closed on the way out. Raises Unusable."""
+    another stamp; removed and made again when damaged); closed on the way out. Raises CacheUnusable."""
     path = location(root)
     if not make and not path.exists():
-        raise Unusable("no cache yet")
+        raise CacheUnusable("no cache yet")
     connection = _connected(path)
     try:
         yield connection
@@ -186,8 +179,8 @@ def _database(root: Path, *, make: bool = True) -> Iterator[sqlite3.Connection]:
         connection.close()
         if _damaged(error):
             _remove(path)
-        raise Unusable(str(error)) from error
-    except Damaged:
+        raise CacheUnusable(str(error)) from error
+    except CacheDamaged:
         connection.close()
         _remove(path)
         raise
@@ -201,7 +194,7 @@ def _connected(path: Path) -> sqlite3.Connection:
             path.parent.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(path, timeout=WAIT_S, isolation_level=None)
         except (OSError, sqlite3.Error) as error:
-            raise Unusable(str(error)) from error
+            raise CacheUnusable(str(error)) from error
         connection.text_factory = _text
         try:
             connection.execute("PRAGMA synchronous = NORMAL")  # (a cache: a power cut may lose the last writes, no more)
@@ -212,7 +205,7 @@ def _connected(path: Path) -> sqlite3.Connection:
         except (sqlite3.Error, UnicodeDecodeError) as error:
             connection.close()
             if attempt or not _damaged(error):
-                raise Unusable(str(error)) from error
+                raise CacheUnusable(str(error)) from error
             _remove(path)
     raise AssertionError("unreachable")
 
@@ -295,7 +288,7 @@ def _same_stamp(connection: sqlite3.Connection) -> None:
     """The database was checked when it was opened; another salescli (another version) may have made it
     again since, so a transaction checks once more that it is one this salescli can read and write."""
     if _stamp_of(connection) != stamp():
-        raise Unusable("made again by another salescli meanwhile")
+        raise CacheUnusable("made again by another salescli meanwhile")
 
 
 def _damaged(error: Exception) -> bool:
@@ -315,7 +308,7 @@ def _remove(path: Path) -> None:
 def _changes(connection: sqlite3.Connection) -> int:
     changes = _meta(connection, "changes")
     if type(changes) is not int:
-        raise Damaged("the change counter does not match its seal")
+        raise CacheDamaged("the change counter does not match its seal")
     return changes
 
 
@@ -472,7 +465,7 @@ def read(root: Path, kind: str) -> Index:
             _read_data(index, *_part(connection, kind))
             _read_overlay(connection, index)
             return index
-    except (Unusable, OSError, MemoryError, ValueError, TypeError, EOFError):  # (values of the wrong kind: damage)
+    except (CacheUnusable, OSError, MemoryError, ValueError, TypeError, EOFError):  # (values of the wrong kind: damage)
         return Index(kind)
 
 
@@ -640,7 +633,7 @@ def save(root: Path, index: Index, kept: Sequence[str], parsed: Sequence[Parsed]
             connection.executemany("DELETE FROM files WHERE rowid = ?", [(rowid,) for rowid in index.damaged])
             if untouched and _stale_parts(index, kept, parsed, more=len(confirmed) + len(gone)):
                 _write_parts(connection, index, kept, parsed, started, set(confirmed), change)
-    except (Unusable, OSError, ValueError, MemoryError):  # ValueError: a value marshal cannot store
+    except (CacheUnusable, OSError, ValueError, MemoryError):  # ValueError: a value marshal cannot store
         pass
 
 
@@ -812,7 +805,7 @@ def put(root: Path, written: Iterable[Parsed], *, seen: int) -> None:
         with _database(root, make=False) as connection, _writing(connection):
             change = _next_change(connection)
             _insert(connection, written, seen=seen, change=change)
-    except (Unusable, OSError, ValueError, MemoryError):
+    except (CacheUnusable, OSError, ValueError, MemoryError):
         pass
 
 
@@ -832,7 +825,7 @@ def record(root: Path, name: str, now: Identity, read_bytes: Callable[[], bytes]
     try:
         with _database(root, make=False) as connection:
             found = connection.execute(f"SELECT {_ROW}, events FROM files WHERE name = ?", (name,)).fetchone()
-    except (Unusable, OSError, MemoryError):
+    except (CacheUnusable, OSError, MemoryError):
         return None
     if found is None or found[1] != name or _row_sealed(found[1:-2]) != found[-2] \
             or _sealed(name, found[7], blobs=found[-1:]) != found[-3]:
@@ -869,7 +862,7 @@ class Events:
                     else:
                         rows = connection.execute("SELECT name, digest, events, events_seal FROM files")
                     self.fetched.update((each, (file_digest, events, seal)) for each, file_digest, events, seal in rows)
-            except (Unusable, OSError, MemoryError):
+            except (CacheUnusable, OSError, MemoryError):
                 pass
         found = self.fetched.pop(name, None)
         if found is None:
@@ -891,7 +884,7 @@ def load_document(root: Path, name: str, content_digest: bytes) -> Any | None:
         if found is None or tuple(found[:2]) != (name, content_digest) or _sealed(*found[:2], blobs=found[2:3]) != found[3]:
             return None
         return records.restored(marshal.loads(found[2]))
-    except (Unusable, OSError, EOFError, ValueError, TypeError, MemoryError):
+    except (CacheUnusable, OSError, EOFError, ValueError, TypeError, MemoryError):
         return None
 
 
@@ -901,7 +894,7 @@ def save_document(root: Path, name: str, content_digest: bytes, value: Any) -> N
         with _database(root) as connection, _writing(connection):
             connection.execute("INSERT OR REPLACE INTO documents VALUES (?, ?, ?, ?)",
                                (name, content_digest, data, _sealed(name, content_digest, blobs=(data,))))
-    except (Unusable, OSError, ValueError, MemoryError):  # ValueError: not plain values, so not kept
+    except (CacheUnusable, OSError, ValueError, MemoryError):  # ValueError: not plain values, so not kept
         pass
 
 
@@ -967,7 +960,7 @@ def load_memo(root: Path, name: str, key: bytes) -> Memo:
                     memo.damaged.append(rowid)
                 else:
                     memo.entries[values[1]] = (tuple(values[2:6]), *values[6:])  # type: ignore[assignment]
-    except (Unusable, OSError, MemoryError, ValueError, TypeError):
+    except (CacheUnusable, OSError, MemoryError, ValueError, TypeError):
         memo.entries, memo.damaged = {}, []
     return memo
 
@@ -998,5 +991,5 @@ def save_memo(memo: Memo) -> None:
             connection.executemany("DELETE FROM memos WHERE memo = ? AND name = ?",
                                    [(memo.name, name) for name in memo.removed])
             connection.executemany("DELETE FROM memos WHERE rowid = ?", [(rowid,) for rowid in memo.damaged])
-    except (Unusable, OSError, MemoryError, ValueError, TypeError):
+    except (CacheUnusable, OSError, MemoryError, ValueError, TypeError):
         pass

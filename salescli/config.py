@@ -9,7 +9,7 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping, TypeVar
 
 from salescli.customer import fold_name
-from salescli.errors import InvalidValue
+from salescli.errors import ConfigProblem, InvalidValue
 from salescli.i18n import N_, _, joined
 from salescli.parsing import parse_money
 from salescli.pricelist import PriceList, Product
@@ -118,12 +118,6 @@ class Config:
 
     def vocabulary(self, name: str) -> Vocabulary:
         return self.vocabularies[name]
-
-
-class ConfigProblem(ValueError):
-    def __init__(self, message: str, where: tuple[str, ...]) -> None:
-        super().__init__(message)
-        self.where = where
 
 
 def config_from_document(document: Any) -> Config:

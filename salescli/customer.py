@@ -14,7 +14,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
-from salescli.errors import InvalidValue
+from salescli.errors import InvalidValue, LogProblem
 from salescli.i18n import C_, _, joined, pgettext
 from salescli.parsing import FIRST_DAY, LAST_DAY, MAX_AMOUNT, YEARS, parse_money, too_large
 from salescli.stages import Stage, stage_words
@@ -271,14 +271,6 @@ def deal_owner(customer: Customer, deal: Deal | None) -> str | None:
 def fold_name(name: str) -> str:
     """A name as duplicates are spotted: case, spaces and full-width forms ignored."""
     return "".join(unicodedata.normalize("NFKC", name).casefold().split())
-
-
-class LogProblem(ValueError):
-    """A problem in one place of a customer document; `where` is the key path to it."""
-
-    def __init__(self, message: str, where: tuple[str | int, ...]) -> None:
-        super().__init__(message)
-        self.where = where
 
 
 def customer_from_document(document: Any, *, file_id: str, path: Path | None = None) -> Customer:

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from salescli import cache, safefile
-from salescli.config import Config, ConfigProblem, config_from_document
-from salescli.errors import BrokenFile, InvalidValue, NotFound, UnsafeWrite
+from salescli.config import Config, config_from_document
+from salescli.errors import BrokenFile, ConfigProblem, InvalidValue, NotFound, UnsafeWrite, YamlProblem
 from salescli.i18n import _
 from salescli.ids import validate_id
 
@@ -24,8 +24,9 @@ PACKAGE_TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclass(frozen=True)
-class DataFolder:
-    """A folder holding `customers/` (one YAML file per customer), `templates/` and `salescli.yaml`."""
+class FolderPaths:
+    """Where a data folder's parts are: `customers/` (one YAML file per customer), `templates/` and
+    `salescli.yaml`. (The folder as the program works with it is `salescli.Folder`.)"""
 
     root: Path
 
@@ -100,7 +101,7 @@ def make(path: Path, *, settings: Mapping[str, str], gitignore: bool) -> list[st
     return made
 
 
-def find_data_folder(explicit: str | None, *, start: Path | None = None, environment: bool = True) -> DataFolder:
+def find_data_folder(explicit: str | None, *, start: Path | None = None, environment: bool = True) -> FolderPaths:
     """`--dir`, else $SALESCLI_DIR (unless not `environment`: the Python API's path), else `start`
     (default: the working directory) or the nearest parent with `customers/`."""
     chosen = explicit or (os.environ.get(DIR_VARIABLE) if environment else None)
@@ -115,12 +116,12 @@ def find_data_folder(explicit: str | None, *, start: Path | None = None, environ
         if not found:
             raise NotFound(_("{path} has no customers/ folder; run `salescli init {path}` to make one").format(
                 path=path))
-        return DataFolder(path)
+        return FolderPaths(path)
     try:
         here = (start or Path.cwd()).resolve()
         for folder in (here, *here.parents):
             if (folder / CUSTOMERS).is_dir():
-                return DataFolder(folder)
+                return FolderPaths(folder)
     except OSError as error:  # the working folder was removed, or a folder above cannot be looked into
         raise InvalidValue(_("cannot look for the data folder here ({reason}); pass --dir PATH").format(
             reason=safefile.reason(error))) from None
@@ -130,7 +131,7 @@ def find_data_folder(explicit: str | None, *, start: Path | None = None, environ
     ))
 
 
-def load_config(folder: DataFolder) -> Config:
+def load_config(folder: FolderPaths) -> Config:
     """salescli.yaml's settings (its parse is kept in the cache: most runs need no YAML at all)."""
     path = folder.config_path
     if not path.is_file():
@@ -143,7 +144,7 @@ def load_config(folder: DataFolder) -> Config:
         raise safefile.located(problem.args[0], path, text, problem.where) from None
 
 
-def _config_document(folder: DataFolder, data: bytes, text: str) -> Any:
+def _config_document(folder: FolderPaths, data: bytes, text: str) -> Any:
     key = cache.digest(data)
     known = None if cache.disabled() else cache.load_document(folder.root, "config", key)
     if known is not None:
@@ -152,14 +153,14 @@ def _config_document(folder: DataFolder, data: bytes, text: str) -> Any:
 
     try:
         document = yamlfile.load(text)
-    except yamlfile.YamlProblem as problem:
+    except YamlProblem as problem:
         raise BrokenFile(problem.message, path=folder.config_path, line=problem.line, column=problem.column) from None
     if not cache.disabled():
         cache.save_document(folder.root, "config", key, document)
     return document
 
 
-def update_config(folder: DataFolder, edit: Callable[[str], str]) -> Config:
+def update_config(folder: FolderPaths, edit: Callable[[str], str]) -> Config:
     """Change salescli.yaml (made when missing) by `edit` of its text: locked, checked to be unchanged
     since read, parsed as settings, written atomically; the settings it then holds."""
     path = folder.config_path
@@ -185,7 +186,7 @@ def _settings(text: str, path: Path) -> Config:
 
     try:
         return config_from_document(yamlfile.load(text))
-    except (ConfigProblem, yamlfile.YamlProblem) as problem:
+    except (ConfigProblem, YamlProblem) as problem:
         raise UnsafeWrite(_("the change would break the settings ({problem}); nothing was written").format(
             problem=problem.args[0]),
                         path=path) from None

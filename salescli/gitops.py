@@ -407,7 +407,7 @@ def unmerged_files(root: Path) -> dict[str, set[int]]:
 
 def why_unmerged(root: Path, name: str, stages: set[int]) -> str:
     """Why git left a file unmerged: the keys in conflict in it, or what else happened to it."""
-    from salescli.filecheck import conflict_markers
+    from salescli.check.infile import conflict_markers
     from salescli.safefile import read_text
 
     if 2 not in stages:
@@ -437,7 +437,7 @@ def unfinished_merge(root: Path) -> list[tuple[str, str]]:
     dirs = _git_dirs(root)
     if dirs is None or not any((dirs[0] / name).exists() for name in ("MERGE_HEAD", "CHERRY_PICK_HEAD", "REVERT_HEAD")):
         return []
-    from salescli.filecheck import conflict_markers
+    from salescli.check.infile import conflict_markers
     from salescli.safefile import read_text
 
     found = []

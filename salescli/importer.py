@@ -13,9 +13,9 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from salescli import profile
 from salescli.i18n import _, joined, language, ngettext
-from salescli.config import TEAM_KEYS, Config, ConfigProblem, Team, team_member
-from salescli.customer import FIRST_DEAL, Customer, EventKind, LogProblem, Status, event_from_item, fold_name
-from salescli.errors import InvalidValue, NotFound
+from salescli.config import TEAM_KEYS, Config, Team, team_member
+from salescli.customer import FIRST_DEAL, Customer, EventKind, Status, event_from_item, fold_name
+from salescli.errors import ConfigProblem, InvalidValue, LogProblem, NotFound
 from salescli.exchange import DERIVED_COLUMNS, PROFILE_COLUMNS, profile_key
 from salescli.parsing import parse_date, parse_money
 from salescli.pipeline import LOST_WORDS, event_item

@@ -25,14 +25,14 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple, Sequence
 import yaml
 
 from salescli import mergetext, yamlfile
-from salescli.errors import SalesError
+from salescli.errors import SalesError, UnsafeMerge, YamlProblem
 from salescli.i18n import _
-from salescli.mergetext import MISSING, Name, Path, UnsafeMerge, Version, event_key
+from salescli.mergetext import MISSING, Name, Path, Version, event_key
 
 LOG = yamlfile.LOG_KEY
 LineMerge = Callable[[str, str, str], "str | None"]  # git merge-file --diff3: markers where it conflicts
 
-__all__ = ["LineMerge", "MergeResult", "UnsafeMerge", "event_label", "label", "merge_texts"]
+__all__ = ["LineMerge", "MergeResult", "event_label", "label", "merge_texts"]
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class MergeResult:
 
 
 def merge_texts(base: str, ours: str, theirs: str, *, line_merge: LineMerge | None = None) -> MergeResult:
-    """Merge three versions of a customer file; raises yamlfile.YamlProblem if one is not YAML (an
+    """Merge three versions of a customer file; raises YamlProblem if one is not YAML (an
     empty base, as git gives when both sides added the file, is an empty customer), UnsafeMerge when
     no text reads back as the merge means (the driver then merges line by line).
 
@@ -53,7 +53,7 @@ def merge_texts(base: str, ours: str, theirs: str, *, line_merge: LineMerge | No
         try:
             text = _made(start, plan, versions[1], versions[2])
             _verify(text, plan, versions[1], versions[2])
-        except (UnsafeMerge, yamlfile.YamlProblem, SalesError, yaml.YAMLError):
+        except (UnsafeMerge, YamlProblem, SalesError, yaml.YAMLError):
             continue  # the next start (our text), or the line merge
         return MergeResult(text, plan.labels())
     raise UnsafeMerge(_("the merged file would not read back as meant"))

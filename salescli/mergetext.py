@@ -15,15 +15,11 @@ from typing import Any, Mapping, NamedTuple
 import yaml
 
 from salescli import yamlfile
+from salescli.errors import UnsafeMerge, YamlProblem
 from salescli.i18n import _
 
 LOG = yamlfile.LOG_KEY
 OURS, SEPARATOR, THEIRS = "<<<<<<< ours\n", "=======\n", ">>>>>>> theirs\n"
-
-
-class UnsafeMerge(Exception):
-    """The text would not read as the merge means: start from another text, or merge line by line.
-    (Its message is for a developer: the driver says merge.merge_texts's, translated, to the user.)"""
 
 
 class Name(NamedTuple):
@@ -53,7 +49,7 @@ _FLAT = {str, int, float, bool, type(None), date, datetime}
 
 def mapping(document: Any) -> dict[str, Any]:
     if not isinstance(document, dict):
-        raise yamlfile.YamlProblem(_("a customer file must be a mapping"))
+        raise YamlProblem(_("a customer file must be a mapping"))
     return document
 
 

@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence, TypeVar
 
 from salescli import cache, datafolder, parallel, records, safefile
-from salescli.customer import Customer, LogProblem, customer_from_document
-from salescli.datafolder import DataFolder
-from salescli.errors import BrokenFile, DataError, NotFound, UnsafeWrite
+from salescli.customer import Customer, customer_from_document
+from salescli.datafolder import FolderPaths
+from salescli.errors import BrokenFile, DataError, LogProblem, NotFound, UnsafeWrite, YamlProblem
 from salescli.i18n import N_, _, joined
 from salescli.listing import Columns, row
 from salescli.profile import PEOPLE_KEY, UNSET, person_index
@@ -43,7 +43,7 @@ class Folder:
     # all may be kept under in the cache (None: read without the cache)
 
 
-def read_all(folder: DataFolder, *, use_cache: bool = True) -> Folder:
+def read_all(folder: FolderPaths, *, use_cache: bool = True) -> Folder:
     """Every customer file (by file name), parsed or (when unchanged) from the parse cache."""
     if not use_cache or cache.disabled():
         return _parse_files(folder.customer_files())
@@ -62,18 +62,18 @@ class Rows:
     notices: list[DataError] = field(default_factory=list)
 
 
-def load_figure(folder: DataFolder, name: str, key: bytes) -> Any | None:
+def load_figure(folder: FolderPaths, name: str, key: bytes) -> Any | None:
     """A figure derived from the whole folder (the forecast's learned model), kept under `key` (see
     Folder.digest); None when not kept."""
     return cache.load_document(folder.root, name, key)
 
 
-def save_figure(folder: DataFolder, name: str, key: bytes, value: Any) -> None:
+def save_figure(folder: FolderPaths, name: str, key: bytes, value: Any) -> None:
     """Keep one figure of this name (the one kept before is replaced)."""
     cache.save_document(folder.root, name, key, value)
 
 
-def read_rows(folder: DataFolder) -> Rows:
+def read_rows(folder: FolderPaths) -> Rows:
     """Every customer's list row, in no particular order: from the parse cache when the file is
     unchanged (no customer is built)."""
     if cache.disabled():
@@ -115,7 +115,7 @@ class _Scan:
         return self.index.digest_of(name) if name in self._kept else None
 
 
-def _scan(folder: DataFolder, kind: str) -> _Scan:
+def _scan(folder: FolderPaths, kind: str) -> _Scan:
     """The customers (cache.SUMMARIES) or rows (cache.ROWS) of every file: from the cache where the file is
     unchanged, the others parsed; the cache is brought up to date when anything changed."""
     started = time.time_ns()  # before any file's identity is taken (the racily-clean rule)
@@ -168,7 +168,7 @@ def _noticed_in(files: Path, index: cache.Index, kept: list[str], parsed: list[c
     return [notice for name in sorted(found) for notice in noticed(files / name, found[name])]
 
 
-def _customers(folder: DataFolder, index: cache.Index, names: list[str], summaries: records.Summaries
+def _customers(folder: FolderPaths, index: cache.Index, names: list[str], summaries: records.Summaries
                ) -> tuple[list[Customer], list[str]]:
     """The customers of the cache's summaries (their events fetched when first looked at), and the files
     whose summaries do not unpack."""
@@ -311,7 +311,7 @@ def _digest(data: bytes) -> bytes:
 _digested: list[tuple[bytes, bytes]] = []  # the last bytes digested and their digest (kept: `is` says they are those)
 
 
-def load_customer(folder: DataFolder, path: Path) -> tuple[Customer, list[DataError]]:
+def load_customer(folder: FolderPaths, path: Path) -> tuple[Customer, list[DataError]]:
     """The customer in one file (what a CUSTOMER argument names), and what the file holds that a read
     warns of: a long one from the parse cache while unchanged there, else the file parsed. A write to
     it later checks it still holds what was read."""
@@ -329,7 +329,7 @@ def load_customer(folder: DataFolder, path: Path) -> tuple[Customer, list[DataEr
     return customer, noticed(path, notices)
 
 
-def _read_into_cache(folder: DataFolder, path: Path) -> tuple[Customer, list[DataError]]:
+def _read_into_cache(folder: FolderPaths, path: Path) -> tuple[Customer, list[DataError]]:
     """A long customer's file read, and put in the parse cache (where there is one): its entry there was
     missing, of another version of the file, or damaged, and the next command would read it all again."""
     seen = time.time_ns()  # (before its identity is taken: the racily-clean rule)
@@ -344,7 +344,7 @@ def _read_into_cache(folder: DataFolder, path: Path) -> tuple[Customer, list[Dat
     return customer, noticed(path, notices)
 
 
-def _cached_customer(folder: DataFolder, path: Path, identity: cache.Identity) -> tuple[Customer, Notices] | None:
+def _cached_customer(folder: FolderPaths, path: Path, identity: cache.Identity) -> tuple[Customer, Notices] | None:
     found = cache.record(folder.root, path.name, identity, lambda: safefile.read_bytes(path))
     if found is None:
         return None
@@ -380,21 +380,22 @@ def parse_customer(text: str, path: Path) -> Customer:
 
 def parse_file(text: str, path: Path) -> tuple[Customer, Notices]:
     """The customer in a file's text, and its notices; BrokenFile where it cannot be read."""
-    from salescli import checks, yamlfile
+    from salescli import yamlfile
+    from salescli.check import rules
 
     duplicates: list[yamlfile.Duplicate] = []
     try:
         document = yamlfile.load(text, duplicates=duplicates)
         customer = customer_from_document(document, file_id=path.stem, path=path)
-    except yamlfile.YamlProblem as problem:
-        from salescli.filecheck import unresolved
+    except YamlProblem as problem:
+        from salescli.check.infile import unresolved
 
         conflicts = unresolved(text, path)  # (a merge left markers: say so, as check does)
         raise conflicts[0] if conflicts else \
             BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
     except LogProblem as problem:
         raise safefile.located(problem.args[0], path, text, problem.where) from None
-    gone = (("history",),) if checks.history_gone(document) else ()
+    gone = (("history",),) if rules.history_gone(document) else ()
     return customer, (*(("duplicate-key", *duplicate) for duplicate in duplicates), *gone)
 
 
@@ -402,14 +403,14 @@ def noticed(path: Path, notices: Notices) -> list[DataError]:
     """A file's notices as warnings, worded as `check` words them."""
     if not notices:
         return []  # (the usual case: a command need not load check's modules)
-    from salescli import checks, filecheck
+    from salescli.check import infile, rules
 
     said = []
     for notice in notices:
         if notice[0] == "duplicate-key":
-            said.append(filecheck.duplicate_key(path, *notice[1:]))
+            said.append(infile.duplicate_key(path, *notice[1:]))
         elif notice[0] == "history":
-            finding = checks.history_finding(path.stem)
+            finding = rules.history_finding(path.stem)
             said.append(DataError(finding.message, path=path, code=finding.code))
     return said
 
@@ -495,7 +496,7 @@ def _edited(path: Path, edit: Callable[[], Result]) -> Result:
         return edit()
     except DataError as error:
         raise type(error)(error.message, path=path) from None
-    except yamlfile.YamlProblem as problem:
+    except YamlProblem as problem:
         raise BrokenFile(problem.message, path=path, line=problem.line, column=problem.column) from None
 
 

@@ -24,13 +24,13 @@ class Session(Folder):
         self.language_option, self.commit_option, self.debug = language_option, commit_option, debug
         super().__init__(None, self.today_text, language=language_option, commit=commit_option)
 
-    def find(self) -> datafolder.DataFolder:
+    def find(self) -> datafolder.FolderPaths:
         """`--dir` (which must hold customers/), else $SALESCLI_DIR, else here or the nearest parent."""
         return datafolder.find_data_folder(self.directory)
 
     @property
-    def folder(self) -> datafolder.DataFolder:
-        return self.data_folder
+    def folder(self) -> datafolder.FolderPaths:
+        return self.paths
 
     def warn(self, message: str) -> bool:
         new = super().warn(message)

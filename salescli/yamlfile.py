@@ -16,7 +16,7 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from salescli.errors import BrokenFile, DataError, InvalidValue, UnsafeWrite
+from salescli.errors import BrokenFile, DataError, InvalidValue, UnsafeWrite, YamlProblem
 from salescli.i18n import N_, _, joined
 from salescli.profile import UNSET
 
@@ -281,16 +281,6 @@ _PLAIN_KEYS = {_STR, *_SCALARS}
 _EditLoader = yaml.SafeLoader
 
 LOG_KEY = "log"
-
-
-class YamlProblem(Exception):
-    """Text that is not acceptable YAML; line and column are 1-based."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
 
 
 Duplicate = tuple[int, int, str]  # line, column (1-based) and the key repeated there

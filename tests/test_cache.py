@@ -13,7 +13,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from salescli import cache, datafolder, listing, parallel, records, repository
-from salescli.errors import DataError
+from salescli.errors import CacheUnusable, DataError
 from tests.conftest import Run
 
 OLD = 1_600_000_000_000_000_000  # 2020: far outside the racy window
@@ -32,7 +32,7 @@ def make(folder: Path, file_id: str, text: str, *, old: bool = True) -> Path:
 
 
 def notes(folder: Path) -> dict[str, str]:
-    read = repository.read_all(datafolder.DataFolder(folder))
+    read = repository.read_all(datafolder.FolderPaths(folder))
     return {c.id: c.events[0].note for c in read.customers}
 
 
@@ -116,9 +116,9 @@ def test_a_truncated_or_garbage_cache_is_ignored(folder: Path, garbage: bytes | 
 
 def test_deleting_the_cache_changes_nothing(folder: Path) -> None:
     make(folder, "a", customer("A"))
-    first = repository.read_all(datafolder.DataFolder(folder)).customers
+    first = repository.read_all(datafolder.FolderPaths(folder)).customers
     cache.location(folder).unlink()
-    second = repository.read_all(datafolder.DataFolder(folder)).customers
+    second = repository.read_all(datafolder.FolderPaths(folder)).customers
     assert first == second
     assert [c.deals for c in first] == [c.deals for c in second]
 
@@ -126,13 +126,13 @@ def test_deleting_the_cache_changes_nothing(folder: Path) -> None:
 def test_broken_files_are_reported_every_time(folder: Path) -> None:
     make(folder, "bad", "name: [\n")
     for _ in range(2):
-        read = repository.read_all(datafolder.DataFolder(folder))
+        read = repository.read_all(datafolder.FolderPaths(folder))
         assert [str(p).split("/")[-1] for p in read.problems][0].startswith("bad.yaml:2:1:")
 
 
 def _reader(root: str, rounds: int) -> None:
     for number in range(rounds):
-        read = repository.read_all(datafolder.DataFolder(Path(root)))
+        read = repository.read_all(datafolder.FolderPaths(Path(root)))
         assert len(read.customers) == 40 and not read.problems
         if number % 2:
             os.utime(Path(root) / "customers" / f"c{number}.yaml")  # makes the next reader write the cache
@@ -153,10 +153,10 @@ def test_processes_reading_and_writing_the_cache_at_once(folder: Path) -> None:
 def test_parsing_on_every_core_gives_the_same_customers(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for number in range(30):
         make(folder, f"c{number:02d}", customer(f"C{number}", f"n{number}"))
-    serial = repository.read_all(datafolder.DataFolder(folder), use_cache=False).customers
+    serial = repository.read_all(datafolder.FolderPaths(folder), use_cache=False).customers
     cache.location(folder).unlink(missing_ok=True)
     monkeypatch.setattr(parallel, "PARALLEL_FROM", 10)
-    on_every_core = repository.read_all(datafolder.DataFolder(folder)).customers
+    on_every_core = repository.read_all(datafolder.FolderPaths(folder)).customers
     assert [(c.id, c.events[0].note) for c in on_every_core] == [(c.id, c.events[0].note) for c in serial]
 
 
@@ -199,7 +199,7 @@ def test_a_damaged_record_is_read_again_from_its_file(folder: Path, counted: lis
     assert notes(folder) == {"a": "kept", "b": "kept"}
     _sql(folder, "UPDATE files SET events = ? WHERE name = 'a.yaml'", b"\x00damaged")
     counted.clear()
-    assert sorted(repository.read_rows(datafolder.DataFolder(folder)).rows["id"]) == ["a", "b"]
+    assert sorted(repository.read_rows(datafolder.FolderPaths(folder)).rows["id"]) == ["a", "b"]
     assert counted == []  # the rows are intact
     assert notes(folder) == {"a": "kept", "b": "kept"}
     assert counted == [folder / "customers" / "a.yaml"]  # its events are not: its file is read again
@@ -221,10 +221,10 @@ def test_a_damaged_snapshot_is_made_again_from_the_files_table(folder: Path, cou
     for name in "abc":
         make(folder, name, customer(name.upper(), name))
     assert notes(folder) == {"a": "a", "b": "b", "c": "c"}
-    assert len(repository.read_rows(datafolder.DataFolder(folder)).rows) == 3
+    assert len(repository.read_rows(datafolder.FolderPaths(folder)).rows) == 3
     _sql(folder, "UPDATE parts SET data = ?", b"junk")
     counted.clear()
-    assert sorted(repository.read_rows(datafolder.DataFolder(folder)).rows["name"]) == ["A", "B", "C"]
+    assert sorted(repository.read_rows(datafolder.FolderPaths(folder)).rows["name"]) == ["A", "B", "C"]
     assert notes(folder) == {"a": "a", "b": "b", "c": "c"}
     assert counted == []  # every file's own row was whole
 
@@ -241,17 +241,17 @@ def test_a_bulk_import_writes_the_cache_once(folder: Path, run: Run, monkeypatch
     assert run("import", str(table)).exit_code == 0
     assert puts == [5]  # the five new files, in one transaction
     counted.clear()
-    assert len(repository.read_rows(datafolder.DataFolder(folder)).rows) == 6
+    assert len(repository.read_rows(datafolder.FolderPaths(folder)).rows) == 6
     assert counted == []  # and the next read found everything in it
 
 
 def test_settings_are_read_again_whenever_they_change(folder: Path) -> None:
     config = folder / "salescli.yaml"
     config.write_text("language: zh\ncalendar:\n  holidays: [2026-12-31]\n", encoding="utf-8")
-    assert datafolder.load_config(datafolder.DataFolder(folder)).language == "zh"
-    assert datafolder.load_config(datafolder.DataFolder(folder)).language == "zh"  # from the cache
+    assert datafolder.load_config(datafolder.FolderPaths(folder)).language == "zh"
+    assert datafolder.load_config(datafolder.FolderPaths(folder)).language == "zh"  # from the cache
     config.write_text("language: en\ncalendar:\n  holidays: [2026-12-31]\n", encoding="utf-8")  # same size, same second
-    assert datafolder.load_config(datafolder.DataFolder(folder)).language == "en"
+    assert datafolder.load_config(datafolder.FolderPaths(folder)).language == "en"
 
 
 def test_a_warm_run_needs_no_yaml(folder: Path) -> None:
@@ -271,14 +271,14 @@ def test_a_customer_from_the_cache_is_the_customer_from_its_file(folder: Path) -
             "- {date: 2026-09-03, event: target, value: 48000, by: 2026-12-01}\n"
             "- {date: 2026-09-04, event: visit, goal: 见王工, note: 谈了报价}\n")
     make(folder, "zj", text)
-    parsed = repository.read_all(datafolder.DataFolder(folder), use_cache=False).customers[0]
-    repository.read_all(datafolder.DataFolder(folder))
-    cached = repository.read_all(datafolder.DataFolder(folder)).customers[0]
+    parsed = repository.read_all(datafolder.FolderPaths(folder), use_cache=False).customers[0]
+    repository.read_all(datafolder.FolderPaths(folder))
+    cached = repository.read_all(datafolder.FolderPaths(folder)).customers[0]
     assert cached == parsed
     assert cached.get("contact.person") == "王工" and cached.get("contact.birthday").isoformat() == "1980-05-01"
     assert cached.get("met").isoformat() == "2026-01-01T10:30:00"
     assert dict(cached.profile) == dict(parsed.profile) and list(cached.events) == list(parsed.events)
-    searched = repository.read_all(datafolder.DataFolder(folder)).customers[0]  # its events not made yet
+    searched = repository.read_all(datafolder.FolderPaths(folder)).customers[0]  # its events not made yet
     assert listing.searchable_text(searched) == listing.searchable_text(parsed)
     assert "谈了报价\n见王工" in listing.searchable_text(searched)
 
@@ -288,18 +288,18 @@ def test_a_customer_s_projects_come_from_the_cache_without_its_events(folder: Pa
                        "- {date: 2026-09-01, event: added, stage: demo}\n"
                        "- {date: 2026-09-02, event: link, project: 汉口站, role: design}\n"
                        "- {date: 2026-09-03, event: link, project: 光谷广场}\n")
-    parsed = repository.read_all(datafolder.DataFolder(folder), use_cache=False).customers[0]
-    repository.read_all(datafolder.DataFolder(folder))
-    cached = repository.read_all(datafolder.DataFolder(folder)).customers[0]
+    parsed = repository.read_all(datafolder.FolderPaths(folder), use_cache=False).customers[0]
+    repository.read_all(datafolder.FolderPaths(folder))
+    cached = repository.read_all(datafolder.FolderPaths(folder)).customers[0]
     expected = (("光谷广场", "汉口站"), "design", "contractor")
     assert (parsed.projects, parsed.role_in("汉口站"), parsed.role_in("光谷广场")) == expected
     assert (cached.projects, cached.role_in("汉口站"), cached.role_in("光谷广场")) == expected
     assert cached.events._events is None  # type: ignore[attr-defined]  # (no event was made for it)
     written = run("site", "江滩公园", "--contractor", "中建三局", today="2026-11-20")
     assert written.exit_code == 0, written.stderr
-    after = repository.read_all(datafolder.DataFolder(folder)).customers[0]
+    after = repository.read_all(datafolder.FolderPaths(folder)).customers[0]
     assert after.projects == ("光谷广场", "汉口站", "江滩公园")
-    assert after.projects == repository.read_all(datafolder.DataFolder(folder), use_cache=False).customers[0].projects
+    assert after.projects == repository.read_all(datafolder.FolderPaths(folder), use_cache=False).customers[0].projects
 
 
 def _parts(folder: Path) -> dict[str, int]:
@@ -334,7 +334,7 @@ def test_a_changed_file_costs_a_row_and_many_a_new_snapshot(folder: Path, monkey
 
 
 def _rows(folder: Path) -> list[tuple[object, ...]]:
-    return sorted(repository.read_rows(datafolder.DataFolder(folder)).rows.rows())
+    return sorted(repository.read_rows(datafolder.FolderPaths(folder)).rows.rows())
 
 
 def test_the_rows_from_the_cache_are_the_rows_of_the_files(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -411,13 +411,13 @@ def test_whatever_happens_to_the_files_the_cache_reads_as_the_files_do(
             elif path.exists():
                 os.replace(path, other)
             if rows:
-                with_cache = sorted(repository.read_rows(datafolder.DataFolder(folder)).rows.rows())
+                with_cache = sorted(repository.read_rows(datafolder.FolderPaths(folder)).rows.rows())
                 patch.setenv(cache.CACHE_DIR_VARIABLE, "off")
-                assert with_cache == sorted(repository.read_rows(datafolder.DataFolder(folder)).rows.rows())
+                assert with_cache == sorted(repository.read_rows(datafolder.FolderPaths(folder)).rows.rows())
                 patch.setenv(cache.CACHE_DIR_VARIABLE, str(folder.parent / "cache"))
             else:
-                with_cache = repository.read_all(datafolder.DataFolder(folder)).customers
-                assert with_cache == repository.read_all(datafolder.DataFolder(folder), use_cache=False).customers
+                with_cache = repository.read_all(datafolder.FolderPaths(folder)).customers
+                assert with_cache == repository.read_all(datafolder.FolderPaths(folder), use_cache=False).customers
 
 
 def test_a_cache_file_replaced_by_a_folder_leaves_no_temp_files(folder: Path) -> None:
@@ -479,7 +479,7 @@ def test_a_field_added_to_a_cached_record_type_rebuilds_the_cache(folder: Path, 
                       "- {date: 2026-09-03, event: visit, note: 见王工, channel: 电话}\n")
     make(folder, "b", customer("长江监理"))
     listed = run("list", "--format", "json").stdout
-    assert repository.read_all(datafolder.DataFolder(folder)).customers[0].events[1].note == "见王工"
+    assert repository.read_all(datafolder.FolderPaths(folder)).customers[0].events[1].note == "见王工"
     assert len(counted) == 2  # (the cache was made by `list` in the same process)
 
     @dataclasses.dataclass(frozen=True)
@@ -494,11 +494,11 @@ def test_a_field_added_to_a_cached_record_type_rebuilds_the_cache(folder: Path, 
     assert run("list", "--format", "json").stdout == listed
     assert sorted(path.name for path in counted) == ["a.yaml", "b.yaml"]  # read again, not misread
     for _ in range(2):
-        customers = repository.read_all(datafolder.DataFolder(folder)).customers
+        customers = repository.read_all(datafolder.FolderPaths(folder)).customers
         assert [event.channel for event in customers[0].events] == [None, "电话"]
-        assert customers == repository.read_all(datafolder.DataFolder(folder), use_cache=False).customers
+        assert customers == repository.read_all(datafolder.FolderPaths(folder), use_cache=False).customers
     counted.clear()
-    assert [event.channel for event in repository.read_all(datafolder.DataFolder(folder)).customers[0].events] == [None, "电话"]
+    assert [event.channel for event in repository.read_all(datafolder.FolderPaths(folder)).customers[0].events] == [None, "电话"]
     assert counted == []  # the new field from the cache
 
 
@@ -523,8 +523,8 @@ def test_any_value_yaml_can_hold_comes_back_from_the_cache_as_it_was(folder: Pat
     """Dates as keys, !!omap and !!pairs (tuples), !!set: kept and restored exactly, never taken for one
     another, and a write to such a customer updates the cache without a hitch."""
     make(folder, "a", ODD_VALUES)
-    cold = repository.read_all(datafolder.DataFolder(folder)).customers[0].profile
-    warm = repository.read_all(datafolder.DataFolder(folder)).customers[0].profile
+    cold = repository.read_all(datafolder.FolderPaths(folder)).customers[0].profile
+    warm = repository.read_all(datafolder.FolderPaths(folder)).customers[0].profile
     assert len(counted) == 1  # the second read came from the cache
     expected = {"name": "A", "history": {date(2024, 5, 1): "first call", datetime(2024, 6, 1, 9, 30): "second"},
                 "extras": [("seats", 12), ("since", date(2020, 1, 2))], "pairs": [("a", 1), ("a", 2)],
@@ -539,7 +539,7 @@ def test_any_value_yaml_can_hold_comes_back_from_the_cache_as_it_was(folder: Pat
 def test_a_damaged_summary_keeps_the_customers_in_name_order(folder: Path, counted: list[Path]) -> None:
     for name in "abcd":
         make(folder, name, customer(name.upper(), name) + "- {date: 2026-09-02, event: added, stage: demo}\n")
-    assert [c.id for c in repository.read_all(datafolder.DataFolder(folder)).customers] == ["a", "b", "c", "d"]
+    assert [c.id for c in repository.read_all(datafolder.FolderPaths(folder)).customers] == ["a", "b", "c", "d"]
     parsed = repository.read_customer(folder / "customers" / "a.yaml")
     summary = list(records.pack(parsed, listing.row(parsed)).unpacked_summary())
     summary[records.DEALS] = ((*summary[records.DEALS][0][:2], "no such stage", *summary[records.DEALS][0][3:]),)
@@ -547,7 +547,7 @@ def test_a_damaged_summary_keeps_the_customers_in_name_order(folder: Path, count
          marshal.dumps(tuple(summary)))  # of the layout, but not unpacking
     _sql(folder, "UPDATE files SET changed = 1001 WHERE name = 'c.yaml'")  # (changed since the snapshot too)
     counted.clear()
-    assert [c.id for c in repository.read_all(datafolder.DataFolder(folder)).customers] == ["a", "b", "c", "d"]
+    assert [c.id for c in repository.read_all(datafolder.FolderPaths(folder)).customers] == ["a", "b", "c", "d"]
     assert counted == [folder / "customers" / "a.yaml"]
 
 
@@ -568,10 +568,10 @@ def test_a_file_changed_after_a_read_is_not_mixed_with_what_was_read(folder: Pat
     """A customer made from the cache whose events are fetched later, when its file has changed since
     (and the cache's entry with it): its deals and its events would be of two versions; it says so."""
     make(folder, "a", customer("A", "first"))
-    repository.read_all(datafolder.DataFolder(folder))  # the cache is warm
-    read = repository.read_all(datafolder.DataFolder(folder)).customers[0]
+    repository.read_all(datafolder.FolderPaths(folder))  # the cache is warm
+    read = repository.read_all(datafolder.FolderPaths(folder)).customers[0]
     make(folder, "a", customer("A", "first") + "- {date: 2026-09-02, event: stage, stage: demo}\n")
-    repository.read_all(datafolder.DataFolder(folder))  # another command brings the cache up to date
+    repository.read_all(datafolder.FolderPaths(folder))  # another command brings the cache up to date
     with pytest.raises(DataError, match="changed while salescli was reading it"):
         list(read.events)
 
@@ -608,20 +608,20 @@ def test_a_file_name_that_is_not_utf8_spoils_nothing(folder: Path, run: Run, cou
         file.write(customer("Cafe").encode("utf-8"))
     for _time in range(2):  # (cold, then warm)
         assert run("check").stdout == "2 files checked: no problems\n"
-        assert sorted(repository.read_rows(datafolder.DataFolder(folder)).rows["name"]) == ["A", "Cafe"]
+        assert sorted(repository.read_rows(datafolder.FolderPaths(folder)).rows["name"]) == ["A", "Cafe"]
     counted.clear()
-    assert sorted(c.name for c in repository.read_all(datafolder.DataFolder(folder)).customers) == ["A", "Cafe"]
+    assert sorted(c.name for c in repository.read_all(datafolder.FolderPaths(folder)).customers) == ["A", "Cafe"]
     assert [path.name for path in counted] == ["caf\udce9.yaml"]  # only it is parsed again: A came from the cache
 
 
 def test_a_transaction_on_a_database_another_salescli_made_afresh_is_refused(folder: Path) -> None:
     make(folder, "a", customer("A"))
-    repository.read_all(datafolder.DataFolder(folder))
+    repository.read_all(datafolder.FolderPaths(folder))
     with cache._database(folder) as connection:
         _sql(folder, "UPDATE meta SET value = 'another' WHERE key = 'stamp'")  # (another version, meanwhile)
-        with pytest.raises(cache.Unusable), cache._writing(connection):
+        with pytest.raises(CacheUnusable), cache._writing(connection):
             pass
-        with pytest.raises(cache.Unusable), cache._reading(connection):
+        with pytest.raises(CacheUnusable), cache._reading(connection):
             pass
 
 

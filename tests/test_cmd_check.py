@@ -186,21 +186,21 @@ def test_what_would_hide_data_or_stop_a_file_being_read_is_named(folder: Path, r
 
 
 def test_settings_changed_while_check_runs_are_said_not_mixed(folder: Path, run, monkeypatch) -> None:
-    from salescli import foldercheck
+    from salescli.check import infolder
 
     write(folder, "a", GOOD.format(id="a", name="A"))
-    real = foldercheck._check_file
+    real = infolder._check_file
 
     def meanwhile(*args, **kwargs):  # type: ignore[no-untyped-def]
         (folder / "salescli.yaml").write_text("user: 李明\nvisits_per_day: 5\n", encoding="utf-8")
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(foldercheck, "_check_file", meanwhile)
+    monkeypatch.setattr(infolder, "_check_file", meanwhile)
     result = run("check")
     assert result.exit_code == 1
     assert result.stderr == (f"Error: {folder / 'salescli.yaml'}: the settings changed while check was running; "
                              "run it again\n")
-    monkeypatch.setattr(foldercheck, "_check_file", real)
+    monkeypatch.setattr(infolder, "_check_file", real)
     assert run("check").stdout == "1 file checked: no problems\n"
 
 

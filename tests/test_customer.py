@@ -3,7 +3,8 @@ from decimal import Decimal
 
 import pytest
 
-from salescli.customer import LogProblem, Status, customer_from_document, event_from_item
+from salescli.customer import Status, customer_from_document, event_from_item
+from salescli.errors import LogProblem
 from salescli.stages import Stage
 
 

@@ -49,7 +49,7 @@ def test_a_broken_file_is_reported_and_the_others_are_read(folder: Path, monkeyp
     write(folder, "b.yaml", "name: B\nlog:\n- {date: 2026-09-01, event: added\n")
     write(folder, "c.yaml", "name: C\nlog:\n- {date: 2026-09-01, event: stage, stage: demoo}\n")
     (folder / "customers" / "d.yaml").write_bytes(b"name: \xff\n")
-    read = repository.read_all(datafolder.DataFolder(folder))
+    read = repository.read_all(datafolder.FolderPaths(folder))
     assert [c.id for c in read.customers] == ["a"]
     assert [str(problem) for problem in read.problems] == [
         "customers/b.yaml:3:3: a `{…}` is not closed: end it with `}` on the same line, and put a value holding a "
@@ -64,7 +64,7 @@ def test_hidden_and_temporary_files_are_not_customers(folder: Path) -> None:
     write(folder, "a.yaml", CUSTOMER)
     write(folder, ".a.yaml.123.tmp", "junk")
     write(folder, ".b.yaml", "junk")
-    assert [p.name for p in datafolder.DataFolder(folder).customer_files()] == ["a.yaml"]
+    assert [p.name for p in datafolder.FolderPaths(folder).customer_files()] == ["a.yaml"]
 
 
 def test_append_events_writes_atomically_and_keeps_the_mode(folder: Path) -> None:
@@ -211,7 +211,7 @@ def test_what_is_not_a_regular_file_is_neither_read_nor_written(folder: Path) ->
     os.mkfifo(fifo)
     (folder / "customers" / "dir.yaml").mkdir()
     (folder / "customers" / "loop.yaml").symlink_to("loop.yaml")
-    read = repository.read_all(datafolder.DataFolder(folder), use_cache=False)  # never waits for a writer of the FIFO
+    read = repository.read_all(datafolder.FolderPaths(folder), use_cache=False)  # never waits for a writer of the FIFO
     assert [problem.message for problem in read.problems] == [
         "cannot read: it is a folder, not a regular file; salescli reads only plain files",
         "cannot read: it is a symbolic link that loops back on itself",
@@ -264,7 +264,7 @@ def test_leftover_temp_files_are_removed_unless_a_writer_holds_them(folder: Path
         os.utime(path, (0, 0))
     with open(held, "rb") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # a writer at work
-        assert [p.name for p in datafolder.DataFolder(folder).customer_files()] == ["a.yaml"]
+        assert [p.name for p in datafolder.FolderPaths(folder).customer_files()] == ["a.yaml"]
     assert sorted(p.name for p in (folder / "customers").iterdir()) == sorted([held.name, young.name, "a.yaml"])
 
 

@@ -11,7 +11,7 @@ from tests.conftest import REPO
 
 
 def _sample() -> list:
-    read = repository.read_all(datafolder.DataFolder(REPO))
+    read = repository.read_all(datafolder.FolderPaths(REPO))
     assert read.problems == []
     return read.customers
 
@@ -48,5 +48,5 @@ def test_targets_reach_into_next_year() -> None:
 
 
 def test_sample_config_is_valid() -> None:
-    assert datafolder.load_config(datafolder.DataFolder(REPO)).user == "李明"
+    assert datafolder.load_config(datafolder.FolderPaths(REPO)).user == "李明"
     assert Path(REPO / "salescli.yaml").read_text(encoding="utf-8").startswith("# salescli settings")

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from salescli import yamlfile
-from salescli.errors import DataError, InvalidValue
+from salescli.errors import DataError, InvalidValue, YamlProblem
 
 LOADERS = [yaml.SafeLoader, yaml.CSafeLoader]
 
@@ -98,16 +98,16 @@ def test_values_that_need_quotes_get_them() -> None:
 
 @pytest.mark.parametrize("loader", LOADERS)
 def test_load_refuses_aliases_and_python_tags(loader: type) -> None:
-    with pytest.raises(yamlfile.YamlProblem) as alias:
+    with pytest.raises(YamlProblem) as alias:
         yamlfile.load("a: &x [1]\nb: *x\n", loader=loader)
     assert (alias.value.line, alias.value.column) == (1, 4)
-    with pytest.raises(yamlfile.YamlProblem, match="tags like !!python are not allowed"):
+    with pytest.raises(YamlProblem, match="tags like !!python are not allowed"):
         yamlfile.load("a: !!python/object/apply:os.system [ls]\n", loader=loader)
 
 
 @pytest.mark.parametrize("loader", LOADERS)
 def test_syntax_errors_carry_line_and_column(loader: type) -> None:
-    with pytest.raises(yamlfile.YamlProblem) as problem:
+    with pytest.raises(YamlProblem) as problem:
         yamlfile.load("name: A\nlog:\n- {date: 2026-01-01\n", loader=loader)
     assert (problem.value.line, problem.value.column) == (3, 3)  # where the `{` not closed opens
     assert problem.value.message == ("a `{…}` is not closed: end it with `}` on the same line, and put a value "
@@ -490,7 +490,7 @@ def test_the_quick_append_writes_what_the_full_edit_writes(file: tuple[str, list
 def test_the_quick_append_agrees_on_odd_files_too(text: str, new: list[dict]) -> None:
     try:
         slow = yamlfile.append_to_log(text, new)
-    except (DataError, yamlfile.YamlProblem):
+    except (DataError, YamlProblem):
         return  # the quick way is only asked about files salescli can edit
     quick = yamlfile.append_plain(text, new)
     assert quick is None or quick[0] == slow
@@ -525,7 +525,7 @@ def test_keys_given_twice_are_found_at_any_level() -> None:
      "a number of 5000 characters is more than salescli reads; shorten it", (3, 41)),
 ])
 def test_unreadable_values_are_located(text: str, message: str, place: tuple[int, int]) -> None:
-    with pytest.raises(yamlfile.YamlProblem) as error:
+    with pytest.raises(YamlProblem) as error:
         yamlfile.load(text)
     assert (error.value.message, (error.value.line, error.value.column)) == (message, place)
 
@@ -545,7 +545,7 @@ def test_a_day_in_a_quick_log_reads_as_pyyaml_reads_it(text: str) -> None:
 def _quick_or_error(text: str) -> object:
     try:
         return _typed(yamlfile.load(text))
-    except yamlfile.YamlProblem:
+    except YamlProblem:
         return ("error", "ValueError")
 
 

@@ -10,7 +10,7 @@ import typer
 from salescli import datafolder
 from salescli.commands import session
 from salescli.errors import EXIT_DATA, DataError, display_path
-from salescli.checks import SIMILAR_NAME
+from salescli.check.rules import SIMILAR_NAME
 from salescli.i18n import _, ngettext
 from salescli.render import check_format
 

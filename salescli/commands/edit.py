@@ -11,7 +11,8 @@ from pathlib import Path
 
 import typer
 
-from salescli import checks, filecheck, repository, safefile
+from salescli import repository, safefile
+from salescli.check import infile, rules
 from salescli.commands import CUSTOMER, hinting, name_hint, session
 from salescli.errors import EXIT_DATA, DataError, InvalidValue
 from salescli.i18n import _
@@ -69,18 +70,18 @@ def edit(
 
 def _problems(s: Session, path: Path, text: str) -> list[DataError]:
     """What `check` would find in `text` as that file (the checks between files included)."""
-    result = filecheck.check_text(path, text, config=s.config, today=s.today)
+    result = infile.check_text(path, text, config=s.config, today=s.today)
     if result.document is None:
         return result.problems
     found = result.problems
-    others: dict[str, checks.Identifying | None] = {row.id: checks.Identifying(row.name, row.id, None)
+    others: dict[str, rules.Identifying | None] = {row.id: rules.Identifying(row.name, row.id, None)
                                                     for row in s.named() if row.id != path.stem}
-    mine = checks.identifying(result.document, path.stem)
+    mine = rules.identifying(result.document, path.stem)
     if mine is not None and mine.referrer is not None and mine.referrer not in others:
         others[mine.referrer] = None  # customer files that did not load still count as existing ids
-    across = [finding for finding in checks.across({**others, path.stem: mine})[path.stem]
-              if finding.code != checks.SIMILAR_NAME]  # (a warning, which `check` says: no reason to refuse a save)
-    return found + [filecheck.located(finding, path, text) for finding in across]
+    across = [finding for finding in rules.across({**others, path.stem: mine})[path.stem]
+              if finding.code != rules.SIMILAR_NAME]  # (a warning, which `check` says: no reason to refuse a save)
+    return found + [infile.located(finding, path, text) for finding in across]
 
 
 def _key(problem: DataError) -> tuple[str, str]:

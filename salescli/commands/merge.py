@@ -9,9 +9,9 @@ import typer
 
 from salescli import gitops, safefile, yamlfile
 from salescli.commands import session
-from salescli.errors import DataError
+from salescli.errors import DataError, UnsafeMerge, YamlProblem
 from salescli.i18n import N_, _
-from salescli.merge import UnsafeMerge, merge_texts
+from salescli.merge import merge_texts
 
 
 def register(app: typer.Typer) -> None:
@@ -49,8 +49,8 @@ def merge_file(
     try:
         texts = [_utf8(content, side) for content, side in zip(data, _SIDES)]
         result = merge_texts(*texts, line_merge=gitops.line_merge)
-    except (yamlfile.YamlProblem, UnsafeMerge, DataError) as reason:
-        problem = reason.message if isinstance(reason, (yamlfile.YamlProblem, DataError)) else str(reason)
+    except (YamlProblem, UnsafeMerge, DataError) as reason:
+        problem = reason.message if isinstance(reason, (YamlProblem, DataError)) else str(reason)
         typer.echo(_("salescli merge: {file}: {problem}; merged line by line instead").format(
             file=name, problem=problem), err=True)
         conflicted = gitops.merge_file_by_lines(base, ours, theirs, name)

@@ -339,7 +339,7 @@ def _pages(app: Flask) -> None:
 def _settings_key(f: Folder) -> tuple[Any, ...]:
     """What a page worked out from the customers depends on beyond them: the day, the language and salescli.yaml."""
     try:
-        identity: Any = cache.identity(os.stat(f.data_folder.config_path))
+        identity: Any = cache.identity(os.stat(f.paths.config_path))
     except OSError:
         identity = None
     return (f.today, f.language, identity)

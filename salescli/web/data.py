@@ -62,7 +62,7 @@ class Snapshot:
     def read(self, folder: ApiFolder, *, asked: int | None = None) -> tuple[list[Customer], list[DataError]]:
         """The folder's customers and unreadable files, brought up to date — unless a look at the files
         began after `asked` (time.monotonic_ns: when the request came), which saw every change made before."""
-        files = folder.data_folder.customers
+        files = folder.paths.customers
         if self.root != files:
             self.root, self._entries, self.swept = files, {}, None
         elif asked is not None and self.swept is not None and self.swept >= asked:
@@ -155,7 +155,7 @@ def _one(path: Path, identity: cache.Identity, now: int) -> _Entry:
 def _whole(folder: ApiFolder, listing: dict[str, cache.Identity], now: int) -> dict[str, _Entry]:
     """Every file, through the parse cache (the identities were taken before: a file changed while
     it was read is read again next time)."""
-    read = repository.read_all(folder.data_folder)
+    read = repository.read_all(folder.paths)
     entries = {customer.path.name if customer.path else f"{customer.id}.yaml": customer for customer in read.customers}
     problems = {problem.path.name: problem for problem in read.problems if problem.path is not None}
     return {name: _Entry(identity, entries.get(name), problems.get(name), _settled(identity, now))

@@ -1,5 +1,5 @@
 """Every customer file of a data folder checked (`salescli check`, `Folder.check()`): each file as
-filecheck checks it, then the checks between files (checks.across). What was found in a file is kept
+filecheck checks it, then the checks between files (rules.across). What was found in a file is kept
 in the parse cache's memo and used again while the file, the settings and the language are the same
 and no event in it lies between the day it was checked and today; the others are checked on every core.
 """
@@ -12,7 +12,8 @@ from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any, Optional
 
-from salescli import cache, checks, datafolder, filecheck, i18n, parallel, safefile
+from salescli import cache, datafolder, i18n, parallel, safefile
+from salescli.check import infile, rules
 from salescli.errors import DataError
 from salescli.i18n import N_, _
 
@@ -20,14 +21,14 @@ from salescli.i18n import N_, _
 MEMO_LAYOUT = b"checked-1"  # of what the memo keeps of a file (`Checked`): change it when that changes
 
 
-def problems(folder: datafolder.DataFolder, today: date) -> list[DataError]:
+def problems(folder: datafolder.FolderPaths, today: date) -> list[DataError]:
     """Every file's problems: from the cache for a file unchanged since it was last checked (with the
     same settings, and no event dated between that day and today), else read and checked."""
     settings = _settings_key(folder)
     _config(folder, settings)  # read here first: broken settings are reported before any file is checked
     memo = cache.load_memo(folder.root, "check", b"|".join((MEMO_LAYOUT, settings, i18n.language().encode())))
     problems: list[DataError] = []
-    loaded: dict[str, checks.Identifying | None] = {}  # file id → what the checks between files need
+    loaded: dict[str, rules.Identifying | None] = {}  # file id → what the checks between files need
     files = folder.customers
     names = datafolder.customer_names(files)  # (names, not paths: a Path is made only for a file read or reported)
     prefix = os.path.join(files, "")
@@ -50,22 +51,22 @@ def problems(folder: datafolder.DataFolder, today: date) -> list[DataError]:
                 memo.put(name, now, file_digest, kept)
         _checked_on, _latest, found, is_loaded, identifying = kept
         if found:
-            problems += [filecheck.problem(message, files / name, line, column, code)
+            problems += [infile.problem(message, files / name, line, column, code)
                          for message, line, column, code in found]
         if is_loaded:
-            loaded[name[:-len(".yaml")]] = None if identifying is None else checks.Identifying(*identifying)
+            loaded[name[:-len(".yaml")]] = None if identifying is None else rules.Identifying(*identifying)
     memo.keep_only(names)
     cache.save_memo(memo)
-    for file_id, findings in checks.across(loaded).items():
+    for file_id, findings in rules.across(loaded).items():
         if findings:
             path = files / f"{file_id}.yaml"
             text = safefile.read_text(path)
-            problems += [filecheck.located(finding, path, text) for finding in findings]
+            problems += [infile.located(finding, path, text) for finding in findings]
     problems += _unfinished_merges(folder, problems)
     return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
 
 
-def _unfinished_merges(folder: datafolder.DataFolder, found: list[DataError]) -> list[DataError]:
+def _unfinished_merges(folder: datafolder.FolderPaths, found: list[DataError]) -> list[DataError]:
     """The customer files git holds as unmerged without a conflict marker to show it (deleted on one
     side and changed on the other, or a merge its driver could not finish): the file looks whole."""
     from salescli import gitops
@@ -77,7 +78,7 @@ def _unfinished_merges(folder: datafolder.DataFolder, found: list[DataError]) ->
             for name, stages in sorted(unmerged.items()) if os.path.abspath(folder.customers / name) not in marked]
 
 
-def _settings_key(folder: datafolder.DataFolder) -> bytes:
+def _settings_key(folder: datafolder.FolderPaths) -> bytes:
     """What the checks of one file depend on besides the file: the settings (their vocabulary)."""
     try:
         return cache.digest(folder.config_path.read_bytes())
@@ -89,7 +90,7 @@ Found = list[tuple[str, Optional[int], Optional[int], Optional[str]]]  # message
 Checked = tuple[int, int, Found, bool, Optional[tuple[Optional[str], str, Optional[str]]]]
 
 
-def _checked_file(path: Path, *, folder: datafolder.DataFolder, settings: bytes, today: date
+def _checked_file(path: Path, *, folder: datafolder.FolderPaths, settings: bytes, today: date
                   ) -> tuple[bytes, Checked] | DataError:
     """The file's digest and what its checks found (run on every core when there are many: each
     process reads the settings itself, once)."""
@@ -103,7 +104,7 @@ def _checked_file(path: Path, *, folder: datafolder.DataFolder, settings: bytes,
 
 
 @lru_cache(maxsize=1)
-def _config(folder: datafolder.DataFolder, settings: bytes) -> Any:
+def _config(folder: datafolder.FolderPaths, settings: bytes) -> Any:
     """The folder's settings as of their digest `settings` (read once per process)."""
     return datafolder.load_config(folder)
 
@@ -111,13 +112,13 @@ def _config(folder: datafolder.DataFolder, settings: bytes) -> Any:
 def _check_file(path: Path, text: str, config: Any, today: date) -> Checked:
     """What one file's checks found, as the cache keeps it: the day checked, the file's latest event
     day, its problems, whether it loaded, what `across` needs."""
-    result = filecheck.check_text(path, text, config=config, today=today)
+    result = infile.check_text(path, text, config=config, today=today)
     found: Found = [(problem.message, problem.line, problem.column, problem.code)
                     for problem in result.problems]
     if result.document is None:
         return today.toordinal(), 0, found, False, None
-    latest = checks.latest_day(result.document)
-    identifying = checks.identifying(result.document, path.stem)
+    latest = rules.latest_day(result.document)
+    identifying = rules.identifying(result.document, path.stem)
     return (today.toordinal(), latest.toordinal() if latest else 0, found, True,
             None if identifying is None else (identifying.name, identifying.id, identifying.referrer))
 

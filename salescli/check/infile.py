@@ -1,5 +1,5 @@
 """One customer file's text checked as `salescli check` checks it: unresolved merge conflicts,
-YAML, and everything `checks` finds in the document, each problem at its line and column."""
+YAML, and everything `rules` finds in the document, each problem at its line and column."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from salescli import checks
+from salescli.check import rules
 from salescli.config import Config
-from salescli.errors import BrokenFile, DataError
+from salescli.errors import BrokenFile, DataError, YamlProblem
 from salescli.i18n import _
 
 
@@ -29,10 +29,10 @@ def check_text(path: Path, text: str, *, config: Config, today: date) -> FileChe
     duplicates: list[yamlfile.Duplicate] = []
     try:
         document = yamlfile.load(text, duplicates=duplicates)
-    except yamlfile.YamlProblem as error:
+    except YamlProblem as error:
         return FileCheck([problem(error.message, path, error.line, error.column, None)], None)
     found = [duplicate_key(path, line, column, key) for line, column, key in duplicates]
-    findings = checks.validate(document, file_id=path.stem, config=config, today=today)
+    findings = rules.validate(document, file_id=path.stem, config=config, today=today)
     return FileCheck(found + [located(finding, path, text) for finding in findings], document)
 
 
@@ -46,7 +46,7 @@ def problem(message: str, path: Path, line: int | None, column: int | None, code
     return DataError(message, path=path, line=line, column=column, code=code)
 
 
-def located(finding: checks.Finding, path: Path, text: str) -> DataError:
+def located(finding: rules.Finding, path: Path, text: str) -> DataError:
     """A finding as a problem at the line and column of the place it names."""
     from salescli import yamlfile
 
@@ -120,7 +120,7 @@ def _entry(keys: list[str], item: str) -> str:
 
     try:
         value = yamlfile.load(item)
-    except yamlfile.YamlProblem:
+    except YamlProblem:
         value = None
     if keys == [yamlfile.LOG_KEY]:
         return event_label(value)
