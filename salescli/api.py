@@ -307,10 +307,6 @@ class Folder:
         """salescli.yaml, read and checked."""
         return datafolder.load_config(self.paths)
 
-    @property
-    def config(self) -> Config:  # (the name the commands know it by)
-        return self.settings
-
     @cached_property
     def today(self) -> date:
         """The day relative dates and forecasts count from: `today` as given, else the real one when

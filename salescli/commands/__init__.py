@@ -205,7 +205,7 @@ def _ask_essentials(s: Session, fields: dict[str, Any]) -> None:
 
 
 def _ask_term(s: Session, key: str) -> str | None:
-    vocabulary = s.config.vocabulary(key)
+    vocabulary = s.settings.vocabulary(key)
     choices = "、".join(term.zh for term in vocabulary.terms) if s.language == "zh" else \
         joined(f"{term.key} {term.zh}" for term in vocabulary.terms)
     while True:
@@ -239,7 +239,7 @@ def _shown(s: Session, field: Field | None, value: Any) -> str:
     from salescli.render import display_value
 
     if field is not None and field.kind is Kind.TERM and field.vocabulary:
-        return s.config.vocabulary(field.vocabulary).label(str(value), s.language)
+        return s.settings.vocabulary(field.vocabulary).label(str(value), s.language)
     if field is not None and field.kind is Kind.AMOUNT and isinstance(value, (int, float)):
         return format_money(Decimal(str(value)))
     return display_value(value)

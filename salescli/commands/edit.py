@@ -70,7 +70,7 @@ def edit(
 
 def _problems(s: Session, path: Path, text: str) -> list[DataError]:
     """What `check` would find in `text` as that file (the checks between files included)."""
-    result = infile.check_text(path, text, config=s.config, today=s.today)
+    result = infile.check_text(path, text, config=s.settings, today=s.today)
     if result.document is None:
         return result.problems
     found = result.problems

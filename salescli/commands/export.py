@@ -63,9 +63,9 @@ def export(
     said: dict[str, Any] = {"count": sum(len(customer.deals) for customer in customers) if deals else len(customers)}
     if fmt == "xlsx":
         assert output is not None
-        sheets = [exchange.customer_sheet(customers, language=s.language, vocabularies=s.config.vocabularies,
+        sheets = [exchange.customer_sheet(customers, language=s.language, vocabularies=s.settings.vocabularies,
                                           deals=True)] if deals else \
-            exchange.workbook(customers, language=s.language, vocabularies=s.config.vocabularies)
+            exchange.workbook(customers, language=s.language, vocabularies=s.settings.vocabularies)
         safefile.write_file(output, _xlsx(sheets, _as_of(customers)))
     else:
         if fmt == "json":
@@ -73,7 +73,7 @@ def export(
                 exchange.full_record(customer) for customer in sorted(customers, key=lambda c: c.id)]
             text = json.dumps(plain(whole), ensure_ascii=False, indent=2) + "\n"
         else:
-            sheet = exchange.customer_sheet(customers, language=s.language, vocabularies=s.config.vocabularies,
+            sheet = exchange.customer_sheet(customers, language=s.language, vocabularies=s.settings.vocabularies,
                                             deals=deals)
             text = (BOM if bom else "") + _csv(sheet)
         if output is None:

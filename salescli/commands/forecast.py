@@ -81,7 +81,7 @@ def forecast(
     chosen = s.month(month)
     customers = s.customers()
     rates = s.calibration() if calibrate or use_history else []
-    probabilities = calibrating.historical_probabilities(rates) if use_history else dict(s.config.probabilities)
+    probabilities = calibrating.historical_probabilities(rates) if use_history else dict(s.settings.probabilities)
     plan = _Plan(s, customers, probabilities, window, fmt, model)
     if calibrate:
         plan.show_calibration(rates)
@@ -129,7 +129,7 @@ class _Plan:
                    counts=["omitted_deals"])
 
     def show_breakdown(self, month: Month, by: str) -> None:
-        dimension = find_dimension(by, self.s.config.team)
+        dimension = find_dimension(by, self.s.settings.team)
         result = self.month(month)
         groups = core.breakdown(result, dimension)
         warning = unmatched(dimension, [group.key for group in groups if not group.not_attributed])
@@ -151,7 +151,7 @@ class _Plan:
         record = {by: label, "deals": group.deals, "won": group.won, "weighted": group.weighted, "new": group.new,
                   "expected": group.expected, "best_case": group.best_case, "omitted": group.omitted}
         if quotas:
-            member = self.s.config.team.member(group.key)
+            member = self.s.settings.team.member(group.key)
             quota = member.quota if member else None
             record.update(quota=quota, gap=None if quota is None else max(quota - group.expected, Decimal(0)))
         return record
@@ -173,7 +173,7 @@ class _Plan:
                        count=calibrating.MIN_HISTORY), counts=["won"])
 
     def show_backtest(self, month: Month, count: int, by: str | None, *, use_history: bool) -> None:
-        if by is not None and find_dimension(by, self.s.config.team).key != "owner":
+        if by is not None and find_dimension(by, self.s.settings.team).key != "owner":
             raise InvalidValue(_("the backtest breaks down by owner only (--by owner)"))
         rows = self.s.backtest(month, count, probabilities=self.probabilities, customers=self.customers,
                                use_history=use_history, by_owner=by is not None, model=self.model)
@@ -209,8 +209,8 @@ class _Plan:
     def _label(self, dimension: str, key: str | None) -> str:
         if key is None:
             return _("(none)")
-        if dimension in self.s.config.vocabularies:
-            return self.s.config.vocabulary(dimension).label(key, self.s.language)
+        if dimension in self.s.settings.vocabularies:
+            return self.s.settings.vocabulary(dimension).label(key, self.s.language)
         return key
 
 
@@ -281,7 +281,7 @@ def _month_json(result: core.MonthForecast, s: Session, probabilities: dict[Any,
     deals = _deal_records(result)
     parts = result.parts()
     document: dict[str, Any] = {
-        "month": str(result.month), "today": result.today, "currency": s.config.currency,
+        "month": str(result.month), "today": result.today, "currency": s.settings.currency,
         "working_days": result.working_days,
         "model": _model_json(result),
         "won": {"deals": [d for d in deals if d["section"] == "won"], "total": result.won_total},
@@ -307,7 +307,7 @@ def _month_json(result: core.MonthForecast, s: Session, probabilities: dict[Any,
 
 
 def _month_text(result: core.MonthForecast, s: Session, quota: Decimal | None) -> list[str]:
-    currency = s.config.currency
+    currency = s.settings.currency
     lines = [_("Forecast {month} · as of {today} · {days} working days").format(
         month=result.month, today=result.today, days=result.working_days), words.model_line(result), ""]
     lines += _section(_("Won in {month}").format(month=result.month), result.won, s, won=True)
@@ -361,7 +361,7 @@ def _reason(reason: str) -> str:
 
 def _omitted_text(result: core.MonthForecast, s: Session) -> list[str]:
     """The open deals the month does not weight, by reason, with their count and value."""
-    currency = s.config.currency
+    currency = s.settings.currency
     elsewhere = ngettext("; {count} open deal is overdue or without a target date: the forecast of {month} lists "
                          "them", "; {count} open deals are overdue or without a target date: the forecast of {month} "
                          "lists them", result.elsewhere).format(count=result.elsewhere, month=Month.of(result.today)) \
@@ -469,8 +469,8 @@ def _formula_text(result: core.MonthForecast, s: Session) -> list[str]:
                              + _(" (the factors are shown rounded; the product is of the exact ones)")))
     lines.append(_("  beside the forecast: expected {expected}, best case {best_case} {currency}").format(
         expected=words.money(result.expected_total), best_case=words.money(result.won_total + result.best_case_total),
-        currency=s.config.currency))
-    sentence = words.capacity_sentence(result, s.config.currency)
+        currency=s.settings.currency))
+    sentence = words.capacity_sentence(result, s.settings.currency)
     return lines + ([sentence] if sentence else [])
 
 

@@ -86,7 +86,7 @@ def import_file(
     customers = s.customers()
     unused: list[str] = []
     if table.sheets is not None:  # our own workbook: every customer whole, log and key people included
-        records = exchange.workbook_records(*table.sheets, vocabularies=s.config.vocabularies)
+        records = exchange.workbook_records(*table.sheets, vocabularies=s.settings.vocabularies)
         plan = core.plan_records(records, customers, dating=dating, numbers=numbers)
     elif rows and path.suffix.lower() == ".json" and not deals and core.is_full_records(rows):
         plan = core.plan_records(rows, customers, dating=dating)
@@ -102,7 +102,7 @@ def import_file(
     else:
         columns = core.column_map(headers, overrides, core.CUSTOMER_HEADERS, core.CUSTOMER_TARGETS, profile_keys=True)
         _require(columns, ("name",), path)
-        plan = core.plan_customers(rows, columns, customers, config=s.config, dating=dating, stage_map=stages,
+        plan = core.plan_customers(rows, columns, customers, config=s.settings, dating=dating, stage_map=stages,
                                    numbers=numbers)
         unused = core.unused_columns(headers, columns)
     if not dry_run:
@@ -114,7 +114,7 @@ def _import_team(s: Session, path: Path, table: _Table, overrides: dict[str, str
     headers = table.headers
     columns = core.column_map(headers, overrides, core.TEAM_HEADERS, core.TEAM_TARGETS)
     _require(columns, ("rep",), path)
-    plan = core.plan_team(table.rows, columns, s.config.team, table.numbers)
+    plan = core.plan_team(table.rows, columns, s.settings.team, table.numbers)
     if plan.added and not dry_run:
         datafolder.update_config(s.folder, lambda text: yamlfile.put_entries(text, "team", plan.added))
         s.wrote(s.folder.config_path, _("import the team table from {file}").format(file=path.name))

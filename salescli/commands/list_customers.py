@@ -178,7 +178,7 @@ def _display_cells(rows: listing.Columns, s: Session, columns: list[str]) -> lis
     """The table's columns: classification keys and stages as labels in the output language."""
     language = s.language
     stages = {(stage.value, status.value): _stage_label(stage, status, language) for stage in Stage for status in Status}
-    cells = {name: _labelled(rows[name], s.config.vocabulary(name).labels(language))
+    cells = {name: _labelled(rows[name], s.settings.vocabulary(name).labels(language))
              for name in ("field", "size", "role", "channel")}
     cells["stage"] = list(map(stages.get, zip(rows["stage"], rows["status"])))
     statuses = {status.value: i18n.word(status.value, language) for status in Status}
@@ -223,7 +223,7 @@ def _summary_line(summary: listing.Summary, s: Session, *, deals: bool = False, 
         _("lost {count}").format(count=summary.lost),
         *([_("no deal {count}").format(count=summary.none)] if summary.none else []),
         _("open pipeline {value} {currency}").format(value=format_money(summary.open_value) or 0,
-                                                      currency=s.config.currency),
+                                                      currency=s.settings.currency),
         *([_others(summary.others)] if summary.others.count else []),
     ]
     if width is None:

@@ -117,7 +117,7 @@ def _record_party(s: Session, customers: list[Named], name: str, *, role: str | 
             _("  {name} ({id}) is already in the folder: linked to {project}")
         return line.format(**said)
     values = {"role": role, "channel": "cold", "source": source, "project": project, "area": area,
-              "contact.address": address, "owner": s.config.user}
+              "contact.address": address, "owner": s.settings.user}
     # no stage: a party seen on a sign is a customer, not yet a deal (see customer.derive_deals)
     created = s.create(name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL)], customers=customers)
     customers.append(created)

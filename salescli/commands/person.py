@@ -78,7 +78,7 @@ def person(
         typer.echo(_("Removed {person} from the key people of {customer}.").format(person=name, customer=found.name))
         return
     values = {field.key: profile.UNSET if text.strip() == "" else
-              field.parse(text, vocabularies=s.config.vocabularies, today=s.today) for field, text in given.items()}
+              field.parse(text, vocabularies=s.settings.vocabularies, today=s.today) for field, text in given.items()}
     added, updated = repository.save_person(path, name.strip(), values)
     said = {"person": name.strip(), "customer": found.name}
     s.wrote(path, (_("add {person} to {customer}") if added else _("update {person} of {customer}")).format(**said))

@@ -69,7 +69,7 @@ def _next_visit(s: Session, customer: Customer, deal: Deal | None) -> list[str]:
     not, before the plan's."""
     if deal is None:
         return [_("Next visit: no deal yet")]
-    visit = plans.next_visit(customer, deal, today=s.today, calendar=s.config.calendar)
+    visit = plans.next_visit(customer, deal, today=s.today, calendar=s.settings.calendar)
     hint = _why_no_plan(s, customer, deal)
     if visit is None and deal.status is Status.LOST:
         return [_("Next visit: none — deal {deal} is lost (reopen it with `salescli advance {id} --reopen`)").format(
@@ -93,7 +93,7 @@ def _why_no_plan(s: Session, customer: Customer, deal: Deal) -> str:
     if not deal.is_open or (deal.target_date is not None and deal.target_date > s.today):
         return ""
     try:
-        plans.customer_plan(customer, deal, today=s.today, calendar=s.config.calendar)
+        plans.customer_plan(customer, deal, today=s.today, calendar=s.settings.calendar)
     except InvalidValue as problem:
         return problem.message
     return ""
@@ -107,7 +107,7 @@ def _target(s: Session, deal: Deal | None) -> list[str]:
     if deal is None or (deal.target_value is None and deal.target_date is None):
         return [_("Target: none — set one after the first visit (salescli target CUSTOMER --value V --by DATE)")]
     target = _("Target: {value} {currency} by {date}").format(
-        value=format_money(deal.target_value) or "?", currency=s.config.currency, date=deal.target_date or "?")
+        value=format_money(deal.target_value) or "?", currency=s.settings.currency, date=deal.target_date or "?")
     if deal.target_date and deal.is_open:  # (a won or lost deal has no days left to count)
         days = (deal.target_date - s.today).days
         target += (ngettext(" ({days} day left)", " ({days} days left)", days).format(days=days) if days >= 0 else

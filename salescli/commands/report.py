@@ -109,7 +109,7 @@ def stale(ctx: typer.Context, fmt: str = FORMAT) -> None:
       salescli report stale
     """
     s = session(ctx)
-    found = reports.stale(s.customers(), today=s.today, limits=s.config.stale_days)
+    found = reports.stale(s.customers(), today=s.today, limits=s.settings.stale_days)
     records = [{"customer_id": item.customer.id, "customer": item.customer.name, "deal": item.deal.name,
                 "stage": item.deal.stage.value, "since": item.deal.stage_since, "days": item.days_in_stage,
                 "limit": item.limit, "next_visit": item.deal.next_visit, "why": "; ".join(item.reasons)}
@@ -169,7 +169,7 @@ def parties(ctx: typer.Context, fmt: str = FORMAT) -> None:
 
 
 def _dimension(s: Session, by: str) -> Dimension:
-    return find_dimension(by, s.config.team)
+    return find_dimension(by, s.settings.team)
 
 
 def _warn_unmatched(s: Session, dimension: Dimension, groups: Mapping[str | None, object]) -> None:
@@ -181,8 +181,8 @@ def _warn_unmatched(s: Session, dimension: Dimension, groups: Mapping[str | None
 def _label(s: Session, dimension: str, key: str | None) -> str:
     if key is None:
         return _("(none)")
-    if dimension in s.config.vocabularies:
-        return s.config.vocabulary(dimension).label(key, s.language)
+    if dimension in s.settings.vocabularies:
+        return s.settings.vocabulary(dimension).label(key, s.language)
     return key
 
 

@@ -82,7 +82,7 @@ def _customer_plan(s: Session, reference: str, deal_name: str | None, fmt: str) 
 
 def _route(s: Session, first: date, count: int, fmt: str) -> list[core.Visit]:
     result = s.schedule(first, count)
-    last, per_day = first + timedelta(days=count - 1), max(1, int(s.config.visits_per_day))
+    last, per_day = first + timedelta(days=count - 1), max(1, int(s.settings.visits_per_day))
     if fmt == "json":
         typer.echo(json.dumps(_route_json(result, s), ensure_ascii=False, indent=2))
         return result.visits

@@ -108,7 +108,7 @@ def _term(s: Session, vocabulary: str, key: Any) -> str | None:
     """A classification value as `construction (建筑单位)` in English, `建筑单位` in Chinese."""
     if key in (None, ""):
         return None
-    term = s.config.vocabulary(vocabulary).get(str(key))
+    term = s.settings.vocabulary(vocabulary).get(str(key))
     if term is None:
         return f"{key} (?)"
     return term.zh if s.language == "zh" else f"{term.key} ({term.zh})"
@@ -125,12 +125,12 @@ def _deal_line(customer: Customer, deal: Deal, s: Session) -> str:
                                                          status=i18n.word(deal.status.value, s.language))]
     if deal.target_value or deal.target_date:
         parts.append(_("target {value} {currency} by {date}").format(
-            value=format_money(deal.target_value) or "?", currency=s.config.currency, date=deal.target_date or "?"))
+            value=format_money(deal.target_value) or "?", currency=s.settings.currency, date=deal.target_date or "?"))
     if deal.won_value is not None:
         parts.append(_("won {value} on {date}").format(value=format_money(deal.won_value), date=deal.won_date))
     if deal.lost_reason:
         parts.append(_("lost on {date}: {reason}").format(date=deal.lost_date, reason=deal.lost_reason))
-    visit = schedule.next_visit(customer, deal, today=s.today, calendar=s.config.calendar)
+    visit = schedule.next_visit(customer, deal, today=s.today, calendar=s.settings.calendar)
     if visit is not None:  # as prep and the route say it: the visit agreed before the plan's
         parts.append((_("next visit {date} (overdue)") if visit.overdue else _("next visit {date}")
                       if visit.kind == "next" else _("next visit {date} (planned)")).format(date=visit.day))
@@ -156,7 +156,7 @@ def _event_line(event: Event, several_deals: bool, s: Session) -> str:
             _("goal: {goal}").format(goal=event.goal) if event.goal else None,
             _("next {date}").format(date=event.next) if event.next else None,
             _("project {project}").format(project=event.project) if event.project else None,
-            s.config.vocabulary("role").label(event.role, language) if event.role else None,
+            s.settings.vocabulary("role").label(event.role, language) if event.role else None,
             event.reason,
             event.note,
         ) if text

@@ -37,4 +37,4 @@ def target(
     """
     s = session(ctx)
     done = s.target(customer, value, by, note=note, date=when, deal=deal, future=future)
-    typer.echo(_("{summary}.").format(summary=target_summary(done.customer, done.deal, s.config.currency)))
+    typer.echo(_("{summary}.").format(summary=target_summary(done.customer, done.deal, s.settings.currency)))

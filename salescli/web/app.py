@@ -349,13 +349,13 @@ def _board(f: Folder, args: Mapping[str, str], more: list[str]) -> tuple[pages.B
     """The board the query asks for, and the key it is kept under until a file changes."""
     key = _settings_key(f)
     entries = [one for one in f.each(("entry", f.today), lambda customer: pages.entry(customer, today=f.today)) if one]
-    own = f.derived(("own", key), lambda: pages.default_owner(entries, f.config.user))
+    own = f.derived(("own", key), lambda: pages.default_owner(entries, f.settings.user))
     filters = pages.Filters.of(args, owner=own)
     shown = {stage: pages.CARDS_SHOWN + pages.MORE_SHOWN * more.count(stage.value) for stage in Stage
              if stage.value in more}
     narrowed = own if filters.owner == own and "owner" not in args else None
     key = ("board", key, filters, tuple(sorted(shown.items())), narrowed)
-    return f.derived(key, lambda: pages.board(entries, filters, today=f.today, config=f.config, language=f.language,
+    return f.derived(key, lambda: pages.board(entries, filters, today=f.today, settings=f.settings, language=f.language,
                                              shown=shown, own=narrowed)), key
 
 
@@ -452,7 +452,7 @@ def forecast_page() -> Any:
     formula = view.month.formula
     return render_template("forecast.html", view=view, formula=formula, chart=chart, quota=quota_text, model=model,
                            models=_model_choices(), history=history, parts=view.month.parts(),
-                           said=_forecast_words(view.month, f.config.currency), backtest_months=BACKTEST_MONTHS,
+                           said=_forecast_words(view.month, f.settings.currency), backtest_months=BACKTEST_MONTHS,
                            valued=_valued, source=words.source,
                            window=f"{formula.start} … {formula.end}" if formula.window_days else _("no working days"),
                            previous=str(month.next(-1)), following=str(month.next()), **_common(f))
@@ -549,7 +549,7 @@ def route_page() -> Any:
     planned = f.derived(("route", _settings_key(f), start, days), lambda: f.schedule(start, days))
     query = urlencode({"from": start.isoformat(), "days": days})
     return render_template("route.html", route=planned, start=start, days=days, query=query, contact=_contact,
-                           per_day=max(1, int(f.config.visits_per_day)), **_common(f))
+                           per_day=max(1, int(f.settings.visits_per_day)), **_common(f))
 
 
 def route_calendar() -> Response:
@@ -596,7 +596,7 @@ def advance(reference: str) -> Any:
         if after.status is Status.WON and move.won:
             said = _("%(customer)s: won %(value)s %(currency)s. Now ask for referrals: every closed customer "
                      "should bring three.") % {"customer": name, "value": money(after.won_value),
-                                               "currency": f.config.currency}
+                                               "currency": f.settings.currency}
         elif after.status is Status.LOST:
             said = _("%(customer)s: lost at %(stage)s.") % {"customer": name, "stage": stage}
         elif move.before is not None and after.stage.number < move.before.stage.number:
@@ -649,7 +649,7 @@ def target(reference: str) -> Any:
         done = f.target(reference, value, by, note=given(form.get("note")), deal=given(form.get("deal")))
         return _("%(customer)s: target %(value)s %(currency)s by %(date)s.") % {
             "customer": done.customer.name, "value": money(done.value) if done.value is not None else "?",
-            "currency": f.config.currency, "date": done.date or "?"}, 1
+            "currency": f.settings.currency, "date": done.date or "?"}, 1
 
     return _write(reference, write)
 
@@ -822,8 +822,8 @@ def _term(f: Folder, vocabulary: str, key: Any) -> str:
     """A classification value in the page's language; none given: a dash."""
     if key in (None, ""):
         return "—"
-    if vocabulary in f.config.vocabularies:
-        return f.config.vocabulary(vocabulary).label(str(key), f.language)
+    if vocabulary in f.settings.vocabularies:
+        return f.settings.vocabulary(vocabulary).label(str(key), f.language)
     return str(key)
 
 
@@ -847,7 +847,7 @@ def _classified(f: Folder, vocabulary: str, key: Any) -> str:
     """As `salescli show` has it: `construction (建筑单位)` in English, `建筑单位` in Chinese."""
     if key in (None, ""):
         return "—"
-    term = f.config.vocabulary(vocabulary).get(str(key))
+    term = f.settings.vocabulary(vocabulary).get(str(key))
     if term is None:
         return str(key)
     return term.zh if f.language == "zh" else f"{term.key} ({term.zh})"
@@ -897,6 +897,6 @@ def _common(f: Folder | None) -> dict[str, Any]:
         "weekday": lambda day: _WEEKDAYS[language][day.weekday()],
         "folder_root": str(f.root) if f is not None else None,
         "today": f.today if f is not None else None,
-        "currency": f.config.currency if f is not None else "",
+        "currency": f.settings.currency if f is not None else "",
         "warnings": f.warnings if f is not None else [],
     }

@@ -124,7 +124,7 @@ def entry(customer: Customer, *, today: date) -> Entry | None:
     return Entry(customer, deals, tuple(str(customer.get(name) or "") for name in FILTERS)) if deals else None
 
 
-def board(entries: Sequence[Entry], filters: Filters, *, today: date, config: Config,
+def board(entries: Sequence[Entry], filters: Filters, *, today: date, settings: Config,
           language: str, shown: Mapping[Stage, int] | None = None, own: str | None = None) -> Board:
     """Eight columns in the course's order: a card per open deal of the customers the filters keep,
     and per deal won in the last WON_SHOWN_DAYS days (at close, or moved on to after-sales service);
@@ -132,14 +132,14 @@ def board(entries: Sequence[Entry], filters: Filters, *, today: date, config: Co
     each customer's `entry`."""
     kept = filters.kept(entries)
     stale_deals = {(item.customer.id, item.deal.name): item
-                   for item in stale([one.customer for one in kept], today=today, limits=config.stale_days)}
+                   for item in stale([one.customer for one in kept], today=today, limits=settings.stale_days)}
     by_stage: dict[Stage, list[Card]] = {stage: [] for stage in Stage}
     for one in kept:
         for deal in one.deals:
             days = (today - (deal.stage_since or deal.opened)).days
             by_stage[deal.stage].append(Card(one.customer, deal, days, stale_deals.get((one.customer.id, deal.name))))
     return Board(tuple(_column(stage, cards, (shown or {}).get(stage, CARDS_SHOWN)) for stage, cards in by_stage.items()),
-                 filters, _choices(entries, config, language), own)
+                 filters, _choices(entries, settings, language), own)
 
 
 def default_owner(entries: Sequence[Entry], user: str | None) -> str | None:
@@ -172,13 +172,13 @@ def _latest_won(card: Card) -> tuple[int, str, str]:
     return (-(card.deal.won_date or date.min).toordinal(), card.customer.name, card.deal.name)
 
 
-def _choices(entries: Iterable[Entry], config: Config, language: str) -> dict[str, tuple[tuple[str, str], ...]]:
+def _choices(entries: Iterable[Entry], settings: Config, language: str) -> dict[str, tuple[tuple[str, str], ...]]:
     choices = {}
     every = set(one.values for one in entries)
     for position, name in enumerate(FILTERS):
         values = sorted({values[position] for values in every} - {""})
-        if name in config.vocabularies:
-            vocabulary = config.vocabulary(name)
+        if name in settings.vocabularies:
+            vocabulary = settings.vocabulary(name)
             order = {term.key: position for position, term in enumerate(vocabulary.terms)}
             values.sort(key=lambda key: (order.get(key, len(order)), key))
             choices[name] = tuple((value, vocabulary.label(value, language)) for value in values)
