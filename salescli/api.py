@@ -38,6 +38,7 @@ from salescli.config import MODELS, Config, ForecastSettings
 from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, as_of
 from salescli.errors import DataError, InvalidValue, NotFound, UnsafeWrite
 from salescli.i18n import _
+from salescli.information import people as _people
 from salescli.listing import Columns
 from salescli.parsing import parse_date, parse_money
 from salescli.stages import Stage
@@ -236,6 +237,34 @@ class CardSaved:
                   and profile.person_index([entry], self.person) == 0] for customer in (self.before, self.after)]
         before, after = (entries[0] if entries else {} for entries in found)
         return tuple(key for key in after if before.get(key) != after.get(key))
+
+
+@dataclass(frozen=True)
+class PersonSaved:
+    """A key person written (`Folder.person`): the customer before and after, the person's name, and
+    whether they are new to the customer."""
+
+    before: Customer
+    after: Customer
+    person: str
+    added: bool
+
+    def entry(self, customer: Customer) -> Mapping[str, Any]:
+        """The person's entry in `customer` (`before` or `after`; empty: not there)."""
+        index = profile.person_index(customer.get(profile.PEOPLE_KEY), self.person)
+        return {} if index is None else _people(customer)[index]
+
+
+@dataclass(frozen=True)
+class Made:
+    """A data folder made (`Folder.init`): where, what was made in it, whether a git repository was
+    made, the files of its first commit, and what could not be done (each a sentence to tell)."""
+
+    root: Path
+    made: tuple[str, ...]
+    repository: bool
+    committed: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
 
 
 class NearName(InvalidValue):
@@ -582,6 +611,40 @@ class Folder:
         updated = repository.change_profile(path, wanted)[1]
         self.wrote(path, _("set {keys} of {customer}").format(keys=i18n.joined(wanted), customer=found.name))
         return Change(found, updated, tuple(wanted))
+
+    # ---- key people ---------------------------------------------------------------------------
+
+    def people(self, customer: Customer | str) -> list[Mapping[str, Any]]:
+        """A customer's key people (建立信任关系信息), each a mapping of their details — `salescli person
+        CUSTOMER`."""
+        return _people(self.customer(customer) if isinstance(customer, str) else customer)
+
+    def person(self, customer: str, name: str, details: Mapping[str, Any] | None = None) -> PersonSaved:
+        """Add a key person to a customer, or update the details given of one already there (by key:
+        title, mobile, birthday, hobbies …; typed values are checked as `person` checks them, and an empty
+        text or None empties that detail) — `salescli person CUSTOMER NAME --title …`."""
+        found = self.customer(customer)
+        if not name.strip():
+            raise InvalidValue(_("the person needs a name"))
+        values = {field.key: profile.UNSET if value is None or (isinstance(value, str) and value.strip() == "") else
+                  self._person_value(field.key, value) for field, value in _person_details(details or {}).items()}
+        path = self.path_of(found)
+        added, updated = repository.save_person(path, name.strip(), values)
+        said = {"person": name.strip(), "customer": found.name}
+        self.wrote(path, (_("add {person} to {customer}") if added else _("update {person} of {customer}")).format(
+            **said))
+        return PersonSaved(found, updated, name.strip(), added)
+
+    def remove_person(self, customer: str, name: str) -> Customer:
+        """Take a person out of a customer's key people — `salescli person CUSTOMER NAME --remove`."""
+        found = self.customer(customer)
+        if not name.strip():
+            raise InvalidValue(_("the person needs a name"))
+        path = self.path_of(found)
+        updated = repository.remove_person(path, name)
+        self.wrote(path, _("remove {person} from the key people of {customer}").format(person=name,
+                                                                                      customer=found.name))
+        return updated
 
     # ---- the price list ------------------------------------------------------------------------
 
@@ -1281,6 +1344,16 @@ def _field(key: str) -> profile.Field:
     return profile.field_for(key)
 
 
+def _person_details(details: Mapping[str, Any]) -> dict[profile.Field, Any]:
+    """A key person's details by key (title, mobile …), each with its field."""
+    fields = {field.key: field for field in profile.PERSON}
+    unknown = [key for key in details if key not in fields or key == "name"]
+    if unknown:
+        raise InvalidValue(_("a key person has no detail {keys}; the details are {known}").format(
+            keys=i18n.joined(unknown), known=i18n.joined(key for key in fields if key != "name")))
+    return {fields[key]: value for key, value in details.items()}
+
+
 MOST_DAYS = 3660  # of a schedule (as `salescli schedule --days` takes)
 
 
@@ -1305,5 +1378,17 @@ def _plain_id(reference: str) -> bool:
     return bool(text) and "/" not in text and "\\" not in text and not text.startswith(".")
 
 
-__all__ = ["CardReading", "CardSaved", "Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit",
-           "VisitPlan", "ZeroValue"]
+# ---- the core's types and helpers, for the command line and the web page ----------------------
+# (a deliberate public surface, as sqlite-utils exposes its types: the layers above import them from here)
+
+from salescli.customer import Event, Status, event_name  # noqa: E402
+from salescli.profile import BY_KEY, GROUPS, PERSON, PROFILE, Field, Kind  # noqa: E402
+
+__all__ = [
+    # the API's own
+    "CardReading", "CardSaved", "Change", "Folder", "Forecast", "Made", "NearName", "PersonSaved", "Reports", "Target",
+    "Visit", "VisitPlan", "ZeroValue",
+    # the core's, for the layers above
+    "BY_KEY", "Customer", "Deal", "Event", "EventKind", "FIRST_DEAL", "Field", "GROUPS", "Kind", "PERSON", "PROFILE",
+    "Stage", "Status", "event_name",
+]
