@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
 
 from salescli import datafolder, i18n, listing, matching, profile, repository
-from salescli.config import MODELS, Config, ForecastSettings
+from salescli.config import LANGUAGES, MODELS, Config, ForecastSettings
 from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, as_of
 from salescli.errors import DataError, InvalidValue, NotFound, UnsafeWrite
 from salescli.i18n import _
@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # (a call imports the part of the core it needs, when it is m
     from salescli.card import Card
     from salescli.pipeline import Move
     from salescli.dimensions import Dimension
+    from salescli.gitops import Synced
     from salescli.pricelist import PriceList, Product
     from salescli.workdays import Month
 
@@ -374,6 +375,54 @@ class Folder:
             return False
         self.warnings.append(message)
         return True
+
+    @classmethod
+    def init(cls, path: str | os.PathLike[str], *, language: str = "en", currency: str = "CNY",
+             user: str | None = None, git: bool = True) -> Made:
+        """Make a data folder at `path` — customers/, templates/, a commented salescli.yaml with these
+        settings and, with `git`, a git repository with salescli's merge driver, a .gitignore and a
+        first commit — never replacing a file: run again, it adds only what is missing (`salescli init`)."""
+        import shutil
+
+        from salescli import gitops
+
+        if language not in LANGUAGES:
+            raise InvalidValue(_("--language must be one of {languages}").format(languages=i18n.joined(LANGUAGES)))
+        where = Path(path).expanduser()
+        settings = {"language": language, "currency": currency, **({"user": user} if user else {})}
+        made = datafolder.make(where, settings=settings, gitignore=git)
+        problems: list[str] = []
+        new_repository = False
+        if git and shutil.which("git") is None:
+            problems.append(_("git is not installed: the folder is not versioned (install git, then `git init`)."))
+        elif git:
+            new_repository = gitops.init_repository(where)
+        if new_repository:
+            made.append(_("a git repository"))
+        if git and shutil.which("git") and not (where / ".gitattributes").exists():
+            try:
+                gitops.setup_merge_driver(where)
+                made.append(_("the merge driver for customers/*.yaml"))
+            except DataError:
+                pass  # not a repository (git init failed): nothing to register
+        committed: list[str] = []
+        if new_repository:  # the settings, the template and the git set-up: `git diff` shows every later change
+            try:
+                committed = gitops.commit_paths(where, list(gitops.DATA_PATHS),
+                                                _("salescli init: settings and template"))
+            except DataError as error:
+                problems.append(_("{problem}; then `git add -A && git commit -m 'salescli init'`.").format(
+                    problem=error.message))
+        return Made(where.resolve(), tuple(made), new_repository, tuple(committed), tuple(problems))
+
+    def sync(self, *, message: str | None = None, push: bool = True) -> "Synced":
+        """Share the folder with the team (`salescli sync`): commit every pending change to the customers,
+        templates and settings; pull (salescli's merge driver combines two reps' logs); push, pulling and
+        pushing again when another rep pushed meanwhile. `lines` says what was done; `conflicts` names the
+        files left with conflict markers (then nothing was pushed)."""
+        from salescli import gitops
+
+        return gitops.sync(self.root, message=message, push=push)
 
     # ---- reading ----------------------------------------------------------------------------
 

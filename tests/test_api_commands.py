@@ -3,6 +3,7 @@ import, export, edit, init, sync (each asserted on the files it writes)."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -38,3 +39,26 @@ def test_person_adds_updates_and_removes_a_key_person(new: salescli.Folder, fold
         new.person("天河机场", "李四", {"birthday": "soon"})
     new.remove_person("天河机场", "王强")
     assert "  - {name: 王强" not in path.read_text(encoding="utf-8") and new.people("天河机场") == []
+
+
+def test_init_makes_a_folder_and_sync_commits_what_is_pending(tmp_path: Path) -> None:
+    made = salescli.Folder.init(tmp_path / "sales", language="zh", user="李明")
+    root = tmp_path / "sales"
+    assert made.root == root.resolve() and made.repository and made.problems == ()
+    assert made.made == ("customers/", "templates/", "templates/customer.yaml", "salescli.yaml", ".gitignore",
+                         "a git repository", "the merge driver for customers/*.yaml")
+    assert made.committed == (".gitattributes", ".gitignore", "customers/.gitkeep", "salescli.yaml",
+                              "templates/customer.yaml")
+    settings = (root / "salescli.yaml").read_text(encoding="utf-8")
+    assert "language: zh" in settings and "user: 李明" in settings and "currency: CNY" in settings
+    again = salescli.Folder.init(root)
+    assert (again.made, again.repository, again.committed) == ((), False, ())
+    folder = salescli.Folder(root, today=TODAY, commit=False)
+    folder.add("天河机场")
+    synced = folder.sync(message="本周拜访")
+    assert synced.conflicts == [] and synced.lines[0] == "已提交 1 个改动的文件。"
+    log = subprocess.run(["git", "-C", str(root), "log", "--format=%s", "--name-only", "-1"], capture_output=True,
+                         text=True, check=True).stdout
+    assert log.split() == ["本周拜访", "customers/tianhejichang.yaml"]
+    with pytest.raises(InvalidValue, match="--language must be one of en, zh"):
+        salescli.Folder.init(tmp_path / "other", language="fr")
