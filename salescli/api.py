@@ -478,6 +478,10 @@ class Folder:
         """Every readable customer's id and name (its list row), for finding one."""
         return [*self.rows().rows()]
 
+    def files(self) -> list[Path]:
+        """The customer files, in name order (readable or not)."""
+        return self.paths.customer_files()
+
     def path_of(self, customer: Customer) -> Path:
         return customer.path or self.paths.customer_path(customer.id)
 
@@ -1431,7 +1435,31 @@ def _plain_id(reference: str) -> bool:
 # (a deliberate public surface, as sqlite-utils exposes its types: the layers above import them from here)
 
 from salescli.customer import Event, Status, event_name  # noqa: E402
+from salescli.datafolder import FolderPaths, customer_names, find_data_folder  # noqa: E402
+from salescli.matching import Named  # noqa: E402
+from salescli.parsing import format_money  # noqa: E402
 from salescli.profile import BY_KEY, GROUPS, PERSON, PROFILE, Field, Kind  # noqa: E402
+
+# The core's parts a command of its own needs, imported when first asked for (`from salescli.api import
+# MonthForecast`): a run imports only the modules its command uses.
+LAZY = {
+    "check.rules": ("SIMILAR_NAME",),
+}
+
+if TYPE_CHECKING:
+    from salescli.check.rules import SIMILAR_NAME
+
+
+def __getattr__(name: str) -> object:
+    for module, names in LAZY.items():
+        if name in names:
+            from importlib import import_module
+
+            value = getattr(import_module(f"salescli.{module}"), name)
+            globals()[name] = value
+            return value
+    raise AttributeError(f"module 'salescli.api' has no attribute '{name}'")
+
 
 __all__ = [
     # the API's own
@@ -1439,5 +1467,8 @@ __all__ = [
     "Visit", "VisitPlan", "ZeroValue",
     # the core's, for the layers above
     "BY_KEY", "Customer", "Deal", "Event", "EventKind", "FIRST_DEAL", "Field", "GROUPS", "Kind", "PERSON", "PROFILE",
-    "Stage", "Status", "event_name",
+    "Config", "FolderPaths", "Named", "Stage", "Status", "customer_names", "event_name", "find_data_folder",
+    "format_money",
+    # the core's, imported when first asked for (LAZY)
+    "SIMILAR_NAME",
 ]
