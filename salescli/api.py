@@ -1113,17 +1113,17 @@ class Folder:
         if name == "funnel":
             if by is None:
                 return reports.funnel(customers, period)
-            grouping = self._dimension(by)
+            grouping = self.dimension(by)
             groups = reports.funnels(customers, grouping, period)
             self._warn_unmatched(grouping, list(groups))
             return groups
         if name == "winrate":
-            grouping = self._dimension(by or "channel")
+            grouping = self.dimension(by or "channel")
             rates = reports.win_rates(customers, grouping, period)
             self._warn_unmatched(grouping, [rate.key for rate in rates])
             return rates
         if name == "sources":
-            return reports.sources(customers, period, dimension=self._dimension(by or "source"))
+            return reports.sources(customers, period, dimension=self.dimension(by or "source"))
         if name == "stale":
             return reports.stale(customers, today=self.today, limits=self.settings.stale_days)
         if name == "parties":
@@ -1131,7 +1131,9 @@ class Folder:
         raise InvalidValue(_("no report '{name}'; use one of: {names}").format(
             name=name, names=i18n.joined(REPORTS)))
 
-    def _dimension(self, by: str) -> "Dimension":
+    def dimension(self, by: str) -> "Dimension":
+        """What a report or a forecast groups by (`--by`): owner, product, manager, office or a profile key
+        (by key or label); `key` is the profile key whose vocabulary labels its groups."""
         from salescli.dimensions import dimension
 
         return dimension(by, self.settings.team)
@@ -1139,8 +1141,8 @@ class Folder:
     def _period(self, since: Day | None, until: Day | None) -> "reports.Period":
         from salescli import reports
 
-        return reports.Period(self.date(since) if since is not None else None,
-                              self.date(until) if until is not None else None)
+        return reports.Period(self.date(since) if since not in (None, "") else None,
+                              self.date(until) if until not in (None, "") else None)
 
     def _warn_unmatched(self, grouping: "Dimension", keys: list[str | None]) -> None:
         """Warn, as the command line does, when no customer has a value for the key grouped by."""
@@ -1159,8 +1161,8 @@ class Folder:
         customers = self.customers()
         return Reports(
             funnel=tuple(reports.funnel(customers, period)),
-            win_rates=tuple(reports.win_rates(customers, self._dimension(by), period)),
-            sources=tuple(reports.sources(customers, period, dimension=self._dimension(sources_by))),
+            win_rates=tuple(reports.win_rates(customers, self.dimension(by), period)),
+            sources=tuple(reports.sources(customers, period, dimension=self.dimension(sources_by))),
             stale=tuple(reports.stale(customers, today=self.today, limits=self.settings.stale_days)),
             parties=tuple(network.missing_parties(customers)) if parties else None)
 
@@ -1438,16 +1440,22 @@ from salescli.customer import Event, Status, event_name  # noqa: E402
 from salescli.datafolder import FolderPaths, customer_names, find_data_folder  # noqa: E402
 from salescli.matching import Named  # noqa: E402
 from salescli.parsing import format_money  # noqa: E402
+from salescli.vocab import ROLES  # noqa: E402
 from salescli.profile import BY_KEY, GROUPS, PERSON, PROFILE, Field, Kind  # noqa: E402
 
 # The core's parts a command of its own needs, imported when first asked for (`from salescli.api import
 # MonthForecast`): a run imports only the modules its command uses.
 LAZY = {
     "check.rules": ("SIMILAR_NAME",),
+    "network": ("MissingParties", "ReferralNode", "Related"),
+    "reports": ("FunnelStep", "SourceRow", "StaleDeal", "WinRate"),
 }
 
 if TYPE_CHECKING:
-    from salescli.check.rules import SIMILAR_NAME
+    from salescli.check.rules import SIMILAR_NAME as SIMILAR_NAME
+    from salescli.network import MissingParties as MissingParties, ReferralNode as ReferralNode, Related as Related
+    from salescli.reports import (FunnelStep as FunnelStep, SourceRow as SourceRow, StaleDeal as StaleDeal,
+                                  WinRate as WinRate)
 
 
 def __getattr__(name: str) -> object:
@@ -1467,8 +1475,8 @@ __all__ = [
     "Visit", "VisitPlan", "ZeroValue",
     # the core's, for the layers above
     "BY_KEY", "Customer", "Deal", "Event", "EventKind", "FIRST_DEAL", "Field", "GROUPS", "Kind", "PERSON", "PROFILE",
-    "Config", "FolderPaths", "Named", "Stage", "Status", "customer_names", "event_name", "find_data_folder",
+    "Config", "FolderPaths", "Named", "ROLES", "Stage", "Status", "customer_names", "event_name", "find_data_folder",
     "format_money",
     # the core's, imported when first asked for (LAZY)
-    "SIMILAR_NAME",
+    "FunnelStep", "MissingParties", "ReferralNode", "Related", "SIMILAR_NAME", "SourceRow", "StaleDeal", "WinRate",
 ]

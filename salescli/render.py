@@ -168,6 +168,17 @@ def _layout(columns: Sequence[Sequence[str]], headers: Sequence[str], *, markdow
     return "\n".join(lines) + "\n"
 
 
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(value: float, largest: float, width: int = 30) -> str:
+    """A horizontal bar of Unicode blocks, readable without colour."""
+    if largest <= 0 or value <= 0:
+        return ""
+    eighths = round(value / largest * width * 8)
+    return "█" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
+
+
 # Control characters: a terminal obeys them (ESC starts a command: colours, a new title, even keys
 # typed back), so what a file or an argument holds is never printed raw: `\x1b`, `\x07`, `\t`.
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab and line breaks aside
