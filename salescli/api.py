@@ -45,7 +45,7 @@ from salescli.stages import Stage
 
 if TYPE_CHECKING:  # (a call imports the part of the core it needs, when it is made)
     from salescli import backtest as testing, calibration as calibrating, forecast as forecasting, learning
-    from salescli import network, reports, schedule as scheduling
+    from salescli import network, reports, schedule
     from salescli.card import Card
     from salescli.pipeline import Move
     from salescli.dimensions import Dimension
@@ -163,7 +163,7 @@ class VisitPlan:
 
     customer: Customer
     deal: Deal
-    visits: tuple["scheduling.Visit", ...]
+    visits: tuple["PlannedVisit", ...]
 
 
 @dataclass(frozen=True)
@@ -1063,10 +1063,10 @@ class Folder:
             self.warn(_("China's official holidays for {year} are not in salescli's calendar yet; counting "
                         "Monday–Friday (add days off under `calendar:` in salescli.yaml)").format(year=year))
 
-    def schedule(self, start: Day | None = None, days: int = 7) -> "scheduling.Route":
+    def schedule(self, start: Day | None = None, days: int = 7) -> "Route":
         """The visits of `days` days from `start` (default: today), one area a day, at most the
         visits a day of salescli.yaml — `salescli schedule`."""
-        from salescli import schedule as scheduling
+        from salescli import schedule
 
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
             raise InvalidValue(_("--days must be at least 1"))
@@ -1074,14 +1074,14 @@ class Folder:
             raise InvalidValue(_("--days must be at most {most}").format(most=MOST_DAYS))
         first = self.date(start)
         per_day = max(1, int(self.settings.visits_per_day))
-        return scheduling.route(self.customers(), start=first, end=first + timedelta(days=days - 1),
+        return schedule.route(self.customers(), start=first, end=first + timedelta(days=days - 1),
                                 today=self.today, calendar=self.settings.calendar, per_day=per_day)
 
     def visit_plan(self, customer: str, *, deal: str | None = None) -> VisitPlan:
         """One deal's visits from today to its target date, by the three phases of the sale (售前,
         售中, 售后) — `salescli schedule CUSTOMER`. Visits that fall on or after the target date are
         warned of: too few working days left."""
-        from salescli import schedule as scheduling
+        from salescli import schedule
         from salescli.i18n import ngettext
         from salescli.pipeline import choose_deal
 
@@ -1089,7 +1089,7 @@ class Folder:
         chosen = choose_deal(found, deal)
         if chosen is None:
             raise InvalidValue(_("{customer} has no deal to plan").format(customer=found.name))
-        visits = scheduling.customer_plan(found, chosen, today=self.today, calendar=self.settings.calendar)
+        visits = schedule.customer_plan(found, chosen, today=self.today, calendar=self.settings.calendar)
         late = [visit for visit in visits
                 if visit.kind == "plan" and chosen.target_date and visit.day >= chosen.target_date]
         if late:
@@ -1099,6 +1099,13 @@ class Folder:
                                "— move the target with `salescli target`", len(late)).format(
                 count=len(late), date=chosen.target_date))
         return VisitPlan(found, chosen, tuple(visits))
+
+    def next_visit(self, customer: Customer, deal: Deal) -> "PlannedVisit | None":
+        """A deal's next visit, as `show`, `prep` and the route say it: the one agreed (overdue or not)
+        before the plan's; None when there is none to make."""
+        from salescli import schedule
+
+        return schedule.next_visit(customer, deal, today=self.today, calendar=self.settings.calendar)
 
     def report(self, name: str, *, since: Day | None = None, until: Day | None = None,
                by: str | None = None) -> Any:
@@ -1441,32 +1448,41 @@ from salescli.datafolder import FolderPaths, customer_names, find_data_folder  #
 from salescli.matching import Named  # noqa: E402
 from salescli.parsing import format_money  # noqa: E402
 from salescli.vocab import ROLES  # noqa: E402
-from salescli.profile import BY_KEY, GROUPS, PERSON, PROFILE, Field, Kind  # noqa: E402
+from salescli.information import item_value, missing  # noqa: E402
+from salescli.pipeline import choose_deal  # noqa: E402
+from salescli.profile import (BY_KEY, GROUPS, KEYS, PEOPLE_KEY, PERSON, PROFILE, Field, Kind, birthday_in,  # noqa: E402
+                              month_day)
 
 # The core's parts a command of its own needs, imported when first asked for (`from salescli.api import
 # MonthForecast`): a run imports only the modules its command uses.
-LAZY = {
-    "check.rules": ("SIMILAR_NAME",),
-    "network": ("MissingParties", "ReferralNode", "Related"),
-    "reports": ("FunnelStep", "SourceRow", "StaleDeal", "WinRate"),
+LAZY = {  # the name here: its module, and its name there (the schedule's Visit is a PlannedVisit here)
+    "SIMILAR_NAME": ("check.rules", "SIMILAR_NAME"),
+    **{name: ("network", name) for name in ("MissingParties", "ReferralNode", "Related")},
+    **{name: ("reports", name) for name in ("FunnelStep", "SourceRow", "StaleDeal", "WinRate")},
+    **{name: ("schedule", name) for name in ("Route", "goal", "phase_name", "phase_word")},
+    "PlannedVisit": ("schedule", "Visit"),
+    "full_record": ("exchange", "full_record"),
 }
 
 if TYPE_CHECKING:
     from salescli.check.rules import SIMILAR_NAME as SIMILAR_NAME
+    from salescli.exchange import full_record as full_record
     from salescli.network import MissingParties as MissingParties, ReferralNode as ReferralNode, Related as Related
     from salescli.reports import (FunnelStep as FunnelStep, SourceRow as SourceRow, StaleDeal as StaleDeal,
                                   WinRate as WinRate)
+    from salescli.schedule import (Route as Route, Visit as PlannedVisit, goal as goal, phase_name as phase_name,
+                                   phase_word as phase_word)
 
 
 def __getattr__(name: str) -> object:
-    for module, names in LAZY.items():
-        if name in names:
-            from importlib import import_module
+    if name not in LAZY:
+        raise AttributeError(f"module 'salescli.api' has no attribute '{name}'")
+    from importlib import import_module
 
-            value = getattr(import_module(f"salescli.{module}"), name)
-            globals()[name] = value
-            return value
-    raise AttributeError(f"module 'salescli.api' has no attribute '{name}'")
+    module, attribute = LAZY[name]
+    value = getattr(import_module(f"salescli.{module}"), attribute)
+    globals()[name] = value
+    return value
 
 
 __all__ = [
@@ -1475,8 +1491,10 @@ __all__ = [
     "Visit", "VisitPlan", "ZeroValue",
     # the core's, for the layers above
     "BY_KEY", "Customer", "Deal", "Event", "EventKind", "FIRST_DEAL", "Field", "GROUPS", "Kind", "PERSON", "PROFILE",
-    "Config", "FolderPaths", "Named", "ROLES", "Stage", "Status", "customer_names", "event_name", "find_data_folder",
+    "Config", "FolderPaths", "KEYS", "Named", "PEOPLE_KEY", "ROLES", "birthday_in", "choose_deal", "item_value",
+    "missing", "month_day", "Stage", "Status", "customer_names", "event_name", "find_data_folder",
     "format_money",
     # the core's, imported when first asked for (LAZY)
-    "FunnelStep", "MissingParties", "ReferralNode", "Related", "SIMILAR_NAME", "SourceRow", "StaleDeal", "WinRate",
+    "FunnelStep", "MissingParties", "PlannedVisit", "ReferralNode", "Related", "Route", "SIMILAR_NAME", "SourceRow",
+    "StaleDeal", "WinRate", "full_record", "goal", "phase_name", "phase_word",
 ]

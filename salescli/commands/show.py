@@ -7,15 +7,13 @@ from typing import Any, Mapping
 
 import typer
 
-from salescli import exchange, i18n, profile, schedule
+from salescli import i18n
+from salescli.api import (GROUPS, KEYS, PEOPLE_KEY, PERSON, PROFILE, Customer, Deal, Event, EventKind, Kind, Stage,
+                          event_name, format_money, full_record, item_value)
 from salescli.commands import CUSTOMER, hinting, name_hint, session
-from salescli.customer import Customer, Deal, Event, EventKind, event_name
 from salescli.i18n import _
-from salescli.information import GROUPS, item_value, people
-from salescli.parsing import format_money
 from salescli.render import check_format, plain, text_width
 from salescli.session import Session
-from salescli.stages import Stage
 
 
 def register(app: typer.Typer) -> None:
@@ -49,18 +47,18 @@ def _text(customer: Customer, s: Session) -> list[str]:
     lines = [_("{name}  ({id})").format(name=customer.name, id=customer.id)]
     lines += [f"  {_deal_line(customer, deal, s)}" for deal in customer.deals] or ["  " + _("no deal yet")]
     lines += ["", i18n.word("classification", language)]
-    for field in profile.PROFILE:
+    for field in PROFILE:
         if field.group is not None or field.key == "name":
             continue
         if field.key == "referred_by" and customer.get("channel") != "referral" and not customer.get(field.key):
             continue
-        value = _term(s, field.key, customer.get(field.key)) if field.kind is profile.Kind.TERM else \
-            _referrer(s, customer.get(field.key)) if field.kind is profile.Kind.CUSTOMER else customer.get(field.key)
+        value = _term(s, field.key, customer.get(field.key)) if field.kind is Kind.TERM else \
+            _referrer(s, customer.get(field.key)) if field.kind is Kind.CUSTOMER else customer.get(field.key)
         lines.append(_field(field.label(language), value, language))
     for number, group in enumerate(GROUPS, start=1):
         lines += ["", f"{number}. {group.zh}" if language == "zh" else f"{number}. {group.en} ({group.zh})"]
         if group.key == "trust":
-            lines += [f"  · {_person(person, language)}" for person in people(customer)]
+            lines += [f"  · {_person(person, language)}" for person in s.people(customer)]
         lines += [_field(item.label(language), item_value(customer, group, item), language) for item in group.items]
     others = _other_values(customer)
     if others:
@@ -81,7 +79,7 @@ def _referrer(s: Session, referrer: Any) -> str | None:
 
 def _person(person: Mapping[str, Any], language: str) -> str:
     """A key person on one line: the name, then each detail known, labelled."""
-    labels = {field.key: field.label(language) for field in profile.PERSON}
+    labels = {field.key: field.label(language) for field in PERSON}
     details = [f"{labels.get(key, key)} {plain(value)}" for key, value in person.items()
                if key != "name" and value not in (None, "")]
     return " · ".join([str(person.get("name") or "?"), *details])
@@ -89,7 +87,7 @@ def _person(person: Mapping[str, Any], language: str) -> str:
 
 def _other_values(customer: Customer) -> dict[str, Any]:
     """Values the registry does not know (a company's own fields), by dotted key."""
-    known = set(profile.KEYS) | {"id", profile.PEOPLE_KEY}
+    known = set(KEYS) | {"id", PEOPLE_KEY}
     found: dict[str, Any] = {}
 
     def walk(value: Any, prefix: str) -> None:
@@ -130,7 +128,7 @@ def _deal_line(customer: Customer, deal: Deal, s: Session) -> str:
         parts.append(_("won {value} on {date}").format(value=format_money(deal.won_value), date=deal.won_date))
     if deal.lost_reason:
         parts.append(_("lost on {date}: {reason}").format(date=deal.lost_date, reason=deal.lost_reason))
-    visit = schedule.next_visit(customer, deal, today=s.today, calendar=s.settings.calendar)
+    visit = s.next_visit(customer, deal)
     if visit is not None:  # as prep and the route say it: the visit agreed before the plan's
         parts.append((_("next visit {date} (overdue)") if visit.overdue else _("next visit {date}")
                       if visit.kind == "next" else _("next visit {date} (planned)")).format(date=visit.day))
@@ -167,5 +165,5 @@ def _event_line(event: Event, several_deals: bool, s: Session) -> str:
 
 
 def _as_json(customer: Customer) -> dict[str, Any]:
-    document: dict[str, Any] = plain(exchange.full_record(customer))
+    document: dict[str, Any] = plain(full_record(customer))
     return document
