@@ -54,6 +54,7 @@ if TYPE_CHECKING:  # (a call imports the part of the core it needs, when it is m
     from salescli.workdays import Month
 
 Day = Union[date, str]
+Confirm = Callable[[str, matching.Named], bool]  # is this name (as typed) that customer?
 Amount = Union[Decimal, int, float, str]
 
 
@@ -266,6 +267,24 @@ class Made:
     repository: bool
     committed: tuple[str, ...] = ()
     problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Party:
+    """A firm of a sign board recorded (`Folder.site`, `Folder.board`): the name as given and its role, and
+    what became of it — `customer` is the one `added`, or the one already in the folder (by its name, or
+    `taken_as` a name like it), `linked` to the project when it was not yet; or, when the name is like
+    several customers and nobody was asked which, nothing was recorded (`customer` None, `unclear`: those
+    customers)."""
+
+    name: str
+    role: str | None
+    project: str | None
+    customer: Customer | None
+    added: bool = False
+    linked: bool = False
+    taken_as: bool = False
+    unclear: tuple[matching.Named, ...] = ()
 
 
 class NearName(InvalidValue):
@@ -698,6 +717,84 @@ class Folder:
         self.wrote(path, _("remove {person} from the key people of {customer}").format(person=name,
                                                                                       customer=found.name))
         return updated
+
+    # ---- project parties and referrals -----------------------------------------------------------
+
+    def site(self, project: str, parties: Mapping[str, str], *, area: str | None = None, address: str | None = None,
+             date: Day | None = None, confirm: "Confirm | None" = None,
+             each: Callable[[Party], None] | None = None) -> list[Party]:
+        """Record a construction-site sign board (施工标志牌), `parties` by role (甲方/owner, 乙方/contractor,
+        设计/designer, 监理/supervisor): each becomes a prospect linked to the project (channel cold, source
+        site-sign); one already in the folder gets the link instead of a duplicate — a name like one in the
+        folder is asked about with `confirm(name, customer)` (without it, taken when it is like one customer,
+        left out when like several) — `salescli site`. `each` hears of every party as it is recorded."""
+        from salescli.vocab import ROLES
+
+        chosen = {ROLES.resolve(role).key: name.strip() for role, name in parties.items() if name and name.strip()}
+        if not chosen:
+            raise InvalidValue(_("name at least one party: --client, --contractor, --designer, --supervisor or "
+                                 "甲方=NAME"))
+        return self._sighted([(name, role) for role, name in chosen.items()], project=project, area=area,
+                             address=address, date=date, source="site-sign", confirm=confirm, each=each)
+
+    def board(self, building: str, names: Sequence[str], *, area: str | None = None, date: Day | None = None,
+              confirm: "Confirm | None" = None, each: Callable[[Party], None] | None = None) -> list[Party]:
+        """Record a lobby directory board (水牌): each firm listed becomes a cold prospect at that address
+        (source board); one already in the folder is left as it is (a near name as `site` takes it) —
+        `salescli board`."""
+        return self._sighted([(name, None) for name in names], project=None, area=area, address=building, date=date,
+                             source="board", confirm=confirm, each=each)
+
+    def refer(self, referrer: str, name: str, **fields: Any) -> Customer:
+        """Add a customer that `referrer` referred (转介绍): `add(name, referred_by=referrer, …)`, which also
+        makes its channel referral — `salescli refer`."""
+        return self.add(name, referred_by=referrer, **fields)
+
+    def _sighted(self, names: Sequence[tuple[str, str | None]], *, project: str | None, area: str | None,
+                 address: str | None, date: Day | None, source: str, confirm: "Confirm | None",
+                 each: Callable[[Party], None] | None) -> list[Party]:
+        from salescli.pipeline import event_item
+
+        day = self.date(date)
+        customers = self.named()
+        found = []
+        for name, role in names:
+            self.question([{"date": day, "event": EventKind.LINK.value}], future=None)
+            party = self._party(customers, name, role=role, project=project, area=area, address=address, day=day,
+                                source=source, confirm=confirm, event_item=event_item)
+            found.append(party)
+            if each is not None:
+                each(party)
+        return found
+
+    def _party(self, customers: list[matching.Named], name: str, *, role: str | None, project: str | None,
+               area: str | None, address: str | None, day: Day, source: str, confirm: "Confirm | None",
+               event_item: Callable[..., dict[str, Any]]) -> Party:
+        same, near = matching.similar(customers, name)
+        taken_as = not same
+        named = same[0] if same else None
+        if named is None and near:
+            if confirm is not None:
+                named = next((candidate for candidate in near[:5] if confirm(name, candidate)), None)
+            elif len(near) > 1:
+                return Party(name, role, project, None, unclear=tuple(near[:5]))
+            else:
+                named = near[0]
+        if named is not None:
+            existing = self.customer(named.id)
+            if project is None or project in existing.projects:
+                return Party(name, role, project, existing, taken_as=taken_as)
+            path = self.path_of(existing)
+            repository.append_events(path, [event_item(EventKind.LINK, day, FIRST_DEAL, project=project, role=role)])
+            self.wrote(path, _("link {name} to {project} ({role})").format(name=existing.name, project=project,
+                                                                          role=role))
+            return Party(name, role, project, existing, linked=True, taken_as=taken_as)
+        values = {"role": role, "channel": "cold", "source": source, "project": project, "area": area,
+                  "contact.address": address, "owner": self.settings.user}
+        # no stage: a party seen on a sign is a customer, not yet a deal (see customer.derive_deals)
+        created = self.create(name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL)], customers=customers)
+        customers.append(created)
+        return Party(name, role, project, created, added=True)
 
     # ---- the price list ------------------------------------------------------------------------
 
@@ -1487,7 +1584,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     # the API's own
-    "CardReading", "CardSaved", "Change", "Folder", "Forecast", "Made", "NearName", "PersonSaved", "Reports", "Target",
+    "CardReading", "CardSaved", "Change", "Folder", "Forecast", "Made", "NearName", "Party", "PersonSaved", "Reports", "Target",
     "Visit", "VisitPlan", "ZeroValue",
     # the core's, for the layers above
     "BY_KEY", "Customer", "Deal", "Event", "EventKind", "FIRST_DEAL", "Field", "GROUPS", "Kind", "PERSON", "PROFILE",
