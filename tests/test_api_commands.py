@@ -62,3 +62,42 @@ def test_init_makes_a_folder_and_sync_commits_what_is_pending(tmp_path: Path) ->
     assert log.split() == ["本周拜访", "customers/tianhejichang.yaml"]
     with pytest.raises(InvalidValue, match="--language must be one of en, zh"):
         salescli.Folder.init(tmp_path / "other", language="fr")
+
+
+def test_site_and_board_add_link_or_leave_each_party(new: salescli.Folder, folder: Path) -> None:
+    new.add("保利华中房地产有限公司")
+    heard: list[str] = []
+    parties = new.site("光谷国际中心", {"甲方": "保利华中", "contractor": "江城建工"}, area="洪山", date="2026-11-20",
+                       each=lambda party: heard.append(party.name))
+    assert heard == ["保利华中", "江城建工"]
+    linked, added = parties
+    assert (linked.customer and linked.customer.id, linked.linked, linked.taken_as, linked.added) == (
+        "baolihuazhongfangdichan", True, True, False)
+    assert (added.customer and added.customer.id, added.added, added.role) == ("jiangchengjiangong", True, "contractor")
+    assert customer_file(folder, "baolihuazhongfangdichan").read_text(encoding="utf-8").endswith(
+        "log:\n- {date: 2026-11-20, event: link, project: 光谷国际中心, role: owner}\n"
+        "- {date: 2026-11-26, event: added, stage: prospect}\n")  # (in date order)
+    text = customer_file(folder, "jiangchengjiangong").read_text(encoding="utf-8")
+    assert "role: contractor" in text and "channel: cold" in text and "source: site-sign" in text
+    assert "project: 光谷国际中心" in text and text.endswith("log:\n- {date: 2026-11-20, event: added}\n")
+    again = new.site("光谷国际中心", {"乙方": "江城建工"})[0]
+    assert (again.linked, again.added, again.customer and again.customer.id) == (False, False, "jiangchengjiangong")
+    new.add("江城建工集团", new=True)
+    asked: list[tuple[str, str]] = []
+    unclear, = new.board("光谷软件园C座", ["江城建"])
+    assert unclear.customer is None and {one.id for one in unclear.unclear} == {"jiangchengjiangong",
+                                                                                 "jiangchengjiangongjituan"}
+    taken, = new.board("光谷软件园C座", ["江城建"],
+                       confirm=lambda typed, one: asked.append((typed, one.id)) or one.id == "jiangchengjiangongjituan")
+    assert taken.customer and taken.customer.id == "jiangchengjiangongjituan" and len(asked) == 2
+    with pytest.raises(InvalidValue, match="name at least one party"):
+        new.site("光谷国际中心", {"监理": " "})
+
+
+def test_refer_adds_a_referred_customer(new: salescli.Folder) -> None:
+    new.add("江城建工")
+    referred = new.refer("江城建工", "楚天造价咨询", contact="王强")
+    assert (referred.get("referred_by"), referred.get("channel"), referred.get("contact.person")) == (
+        "jiangchengjiangong", "referral", "王强")
+    assert [one.id for one in new.related("江城建工").referred.children[0:1] for one in [one.customer]] == [
+        "chutianzaojiazixun"]
