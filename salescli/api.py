@@ -1003,6 +1003,44 @@ class Folder:
         except (OSError, DataError):
             return None
 
+    def source(self, customer: Customer | str) -> str:
+        """The text of a customer's file, as it is now — what `salescli edit` opens in the editor."""
+        from salescli import safefile
+
+        found = self.customer(customer) if isinstance(customer, str) else customer
+        return safefile.read_text(self.path_of(found))
+
+    def check_text(self, customer_id: str, text: str) -> list[DataError]:
+        """What `check` would find in `text` as that customer's file — the checks between files included
+        (a referrer that does not exist, an id or a name taken), not the warning of a name like another's."""
+        from salescli.check import infile, rules
+
+        path = self.paths.customer_path(customer_id)
+        result = infile.check_text(path, text, config=self.settings, today=self.today)
+        if result.document is None:
+            return result.problems
+        others: dict[str, rules.Identifying | None] = {row.id: rules.Identifying(row.name, row.id, None)
+                                                        for row in self.named() if row.id != customer_id}
+        mine = rules.identifying(result.document, customer_id)
+        if mine is not None and mine.referrer is not None and mine.referrer not in others:
+            others[mine.referrer] = None  # customer files that did not load still count as existing ids
+        across = [finding for finding in rules.across({**others, customer_id: mine})[customer_id]
+                  if finding.code != rules.SIMILAR_NAME]  # (a warning, which `check` says: no reason to refuse a save)
+        return result.problems + [infile.located(finding, path, text) for finding in across]
+
+    def save_text(self, customer_id: str, before: str, text: str) -> Customer:
+        """Save `text` as a customer's whole file (`salescli edit` on save), in place of `before` — refused
+        (UnsafeWrite, nothing changed) when the file no longer holds `before`, and (DataError, the first
+        problem, with its line) when `text` has a problem `check_text` finds that `before` did not have."""
+        known = {(problem.code, problem.message) for problem in self.check_text(customer_id, before)}
+        new = [problem for problem in self.check_text(customer_id, text) if (problem.code, problem.message) not in known]
+        if new:
+            raise new[0]
+        path = self.paths.customer_path(customer_id)
+        customer = repository.replace_customer(path, before, text)
+        self.wrote(path, _("edit {customer}").format(customer=customer.name))
+        return customer
+
     def undo(self, written: Written) -> Customer:
         """Take a write back (`Written.between` the file's text before and after it): the file holds
         again what it held before, byte for byte, and the parse cache and git follow as after any

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import salescli
-from salescli.errors import InvalidValue
+from salescli.errors import DataError, InvalidValue, UnsafeWrite
 from tests.conftest import customer_file
 
 TODAY = date(2026, 11, 26)
@@ -101,3 +101,22 @@ def test_refer_adds_a_referred_customer(new: salescli.Folder) -> None:
         "jiangchengjiangong", "referral", "王强")
     assert [one.id for one in new.related("江城建工").referred.children[0:1] for one in [one.customer]] == [
         "chutianzaojiazixun"]
+
+
+def test_edit_checks_a_text_then_saves_it(new: salescli.Folder, folder: Path) -> None:
+    new.add("天河机场")
+    before = new.source("天河机场")
+    path = customer_file(folder, "tianhejichang")
+    assert before == path.read_text(encoding="utf-8") and new.check_text("tianhejichang", before) == []
+    broken = before.replace("event: added, stage: prospect", "event: added, stage: demoo")
+    problems = new.check_text("tianhejichang", broken)
+    assert [(problem.line, problem.code) for problem in problems] == [(before.count("\n"), "vocabulary")]
+    assert "unknown stage 'demoo'" in problems[0].message
+    with pytest.raises(DataError, match="demoo"):
+        new.save_text("tianhejichang", before, broken)
+    assert path.read_text(encoding="utf-8") == before
+    edited = before.replace("area:         ", "area: 洪山     ")
+    assert new.save_text("tianhejichang", before, edited).get("area") == "洪山"
+    assert path.read_text(encoding="utf-8") == edited
+    with pytest.raises(UnsafeWrite):
+        new.save_text("tianhejichang", before, edited)  # the file holds `before` no more
