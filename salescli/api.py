@@ -287,6 +287,14 @@ class Party:
     unclear: tuple[matching.Named, ...] = ()
 
 
+@dataclass(frozen=True)
+class Exported:
+    """An export (`Folder.export`): its bytes, and how many customers (or deals) it holds."""
+
+    data: bytes = field(repr=False)
+    count: int
+
+
 class NearName(InvalidValue):
     """`add` of a name like one already in the folder (保利华中 beside 保利华中房地产有限公司): pass
     new=True if it is another customer."""
@@ -795,6 +803,40 @@ class Folder:
         created = self.create(name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL)], customers=customers)
         customers.append(created)
         return Party(name, role, project, created, added=True)
+
+    # ---- import and export --------------------------------------------------------------------
+
+    def export(self, format: str = "csv", *, deals: bool = False, bom: bool = False,
+               to: str | os.PathLike[str] | None = None) -> Exported:
+        """Every customer — or, with `deals`, every deal — as `format` (`salescli export`): "csv" (in the
+        folder's language; `bom` starts it with a UTF-8 byte-order mark, for Excel), "xlsx" (a workbook of
+        the customers, their log and their key people, a sheet each) or "json" (each customer's whole
+        record). The same customers give the same bytes; `to` writes them to that file as well."""
+        from salescli import exchange, safefile
+        import json
+
+        if format not in EXPORTS:
+            raise InvalidValue(_("unknown format '{name}'; use one of: {formats}").format(
+                name=format, formats=i18n.joined(EXPORTS)))
+        if bom and format != "csv":
+            raise InvalidValue(_("--bom is for CSV (xlsx and JSON need none)"))
+        customers = self.customers()
+        vocabularies = self.settings.vocabularies
+        if format == "xlsx":
+            sheets = [exchange.customer_sheet(customers, language=self.language, vocabularies=vocabularies,
+                                              deals=True)] if deals else \
+                exchange.workbook(customers, language=self.language, vocabularies=vocabularies)
+            data = exchange.xlsx_bytes(sheets, exchange.as_of(customers))
+        elif format == "json":
+            whole = exchange.deal_records(customers) if deals else [
+                exchange.full_record(customer) for customer in sorted(customers, key=lambda c: c.id)]
+            data = (json.dumps(exchange.plain(whole), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        else:
+            sheet = exchange.customer_sheet(customers, language=self.language, vocabularies=vocabularies, deals=deals)
+            data = (("\ufeff" if bom else "") + exchange.csv_text(sheet)).encode("utf-8")
+        if to is not None:
+            safefile.write_file(Path(to), data)
+        return Exported(data, sum(len(customer.deals) for customer in customers) if deals else len(customers))
 
     # ---- the price list ------------------------------------------------------------------------
 
@@ -1395,6 +1437,7 @@ class Folder:
 
 
 REPORTS = ("funnel", "winrate", "stale", "sources", "parties")
+EXPORTS = ("csv", "xlsx", "json")
 
 
 def _photo_bytes(photo: str | os.PathLike[str] | bytes, name: str) -> tuple[bytes, str]:
@@ -1622,7 +1665,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     # the API's own
-    "CardReading", "CardSaved", "Change", "Folder", "Forecast", "Made", "NearName", "Party", "PersonSaved", "Reports", "Target",
+    "CardReading", "CardSaved", "Change", "Exported", "Folder", "Forecast", "Made", "NearName", "Party", "PersonSaved", "Reports", "Target",
     "Visit", "VisitPlan", "ZeroValue",
     # the core's, for the layers above
     "BY_KEY", "Customer", "Deal", "Event", "EventKind", "FIRST_DEAL", "Field", "GROUPS", "Kind", "PERSON", "PROFILE",

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import zipfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from enum import Enum
 from functools import lru_cache
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Callable, Mapping, Sequence
 
 from salescli.customer import (EVENT_WORDS, STATUS_WORDS, Customer, Deal, Event, EventKind, Status, deal_owner)
@@ -334,3 +339,103 @@ def _event_keys() -> dict[str, str]:
 
     return {**{kind.value: kind.value for kind in EventKind},
             **{pgettext_in("event", english, "zh"): kind.value for kind, english in EVENT_WORDS.items()}}
+
+
+# ---- files for a spreadsheet -------------------------------------------------------------------
+
+_AS_IS = frozenset((str, int, float, bool, type(None)))
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value: Decimal → int or float, date → ISO text, Enum → its value."""
+    kind = type(value)
+    if kind in _AS_IS:  # (most values of an export of thousands: no isinstance chain for them)
+        return value
+    if kind is dict:
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    return value
+
+
+def csv_text(sheet: Sheet) -> str:
+    """A sheet as CSV: its titles, then its rows, cells a spreadsheet would run as a formula neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(sheet.titles)
+    for row in sheet.rows:
+        writer.writerow(["" if value is None else neutralize(value) for value in map(plain, row)])
+    return buffer.getvalue()
+
+
+def as_of(customers: Sequence[Customer]) -> datetime:
+    """The day the data is of (its latest event): what the workbook says it was made on, so that the
+    same customers give the same bytes (a timestamp of the run would differ every time)."""
+    latest = max((customer.last_activity for customer in customers if customer.last_activity), default=None)
+    return datetime(*(latest or date(2000, 1, 1)).timetuple()[:3])
+
+
+def xlsx_bytes(sheets: Sequence[Sheet], as_of: datetime) -> bytes:
+    """The sheets as an Excel workbook, the same bytes for the same sheets (made on `as_of`)."""
+    from zipfile import ZIP_DEFLATED
+
+    from openpyxl import Workbook  # only export and import of spreadsheets need it
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = Workbook()
+    for number, table in enumerate(sheets):
+        sheet = book.active if number == 0 else book.create_sheet()
+        sheet.title = table.name
+        sheet.append(list(table.titles))
+        for row_number, row in enumerate(table.rows, start=2):
+            for column, value in enumerate(row, start=1):
+                _put_cell(sheet, row_number, column, value)
+    book.properties.created = book.properties.modified = as_of
+    buffer = io.BytesIO()
+    archive = _SteadyZip(buffer, "w", ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(book, archive).save()  # (openpyxl's save_workbook would stamp the time of the run)
+    return buffer.getvalue()
+
+
+def _put_cell(sheet: Any, row: int, column: int, value: Any) -> None:
+    if isinstance(value, Decimal):  # a number a spreadsheet can sum
+        value = int(value) if value == value.to_integral() else float(value)
+    cell = sheet.cell(row=row, column=column, value=_xlsx_text(neutralize(value)))
+    if isinstance(value, str):
+        cell.data_type = "s"  # text stays text: never a formula
+    elif isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+
+
+class _SteadyZip(zipfile.ZipFile):
+    """A zip whose entries carry one fixed time, not the time they were written: the same workbook, the
+    same bytes."""
+
+    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        if isinstance(zinfo_or_arcname, str):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=(1980, 1, 1, 0, 0, 0))
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+        """(openpyxl writes each worksheet to a temporary file first: its time would be the run's)"""
+        from salescli import safefile
+
+        self.writestr(arcname if arcname is not None else str(filename), safefile.read_bytes(Path(filename)))
+
+
+def _xlsx_text(value: Any) -> Any:
+    """Control characters, which a worksheet cannot hold, written as Excel writes them (`_x001B_`)."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub(lambda found: f"_x{ord(found.group()):04X}_", value)
+    return value

@@ -11,7 +11,7 @@ import pytest
 
 import salescli
 from salescli.errors import DataError, InvalidValue, UnsafeWrite
-from tests.conftest import customer_file
+from tests.conftest import customer_file, invoke
 
 TODAY = date(2026, 11, 26)
 
@@ -120,3 +120,20 @@ def test_edit_checks_a_text_then_saves_it(new: salescli.Folder, folder: Path) ->
     assert path.read_text(encoding="utf-8") == edited
     with pytest.raises(UnsafeWrite):
         new.save_text("tianhejichang", before, edited)  # the file holds `before` no more
+
+
+def test_export_gives_the_bytes_of_salescli_export(sample: Path, tmp_path: Path) -> None:
+    folder = salescli.Folder(sample, today=TODAY)
+    csv = folder.export(bom=True)
+    lines = csv.data.decode("utf-8").splitlines()
+    assert lines[0].startswith("\ufeffid,name,") and csv.count == len(lines) - 1 == len(folder.customers())
+    deals = folder.export("json", deals=True)
+    assert deals.count == sum(len(customer.deals) for customer in folder.customers()) and deals.data.startswith(b"[\n")
+    target = tmp_path / "all.xlsx"
+    book = folder.export("xlsx", to=target)
+    assert target.read_bytes() == book.data == folder.export("xlsx").data and book.data.startswith(b"PK")
+    assert invoke(sample, "export", "--format", "json").stdout.encode("utf-8") == folder.export("json").data
+    with pytest.raises(InvalidValue, match="--bom is for CSV"):
+        folder.export("json", bom=True)
+    with pytest.raises(InvalidValue, match="unknown format 'pdf'"):
+        folder.export("pdf")
