@@ -31,7 +31,7 @@ from decimal import Decimal
 import functools
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Mapping, Sequence, TypeVar, Union
 
 from salescli import datafolder, i18n, listing, matching, profile, repository
 from salescli.config import LANGUAGES, MODELS, Config, ForecastSettings
@@ -49,11 +49,16 @@ if TYPE_CHECKING:  # (a call imports the part of the core it needs, when it is m
     from salescli.card import Card
     from salescli.pipeline import Move
     from salescli.dimensions import Dimension
+    from salescli.exchange import Table
     from salescli.gitops import Synced
+    from salescli.importer import Dating
     from salescli.pricelist import PriceList, Product
     from salescli.workdays import Month
 
 Day = Union[date, str]
+Pairs = Union[Mapping[str, str], Sequence[str]]  # {"单位": "name"}, or "单位=name" texts as --map takes them
+P = TypeVar("P")
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
 Confirm = Callable[[str, matching.Named], bool]  # is this name (as typed) that customer?
 Amount = Union[Decimal, int, float, str]
 
@@ -293,6 +298,28 @@ class Exported:
 
     data: bytes = field(repr=False)
     count: int
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An import of customers or deals (`Folder.import_customers`, `import_deals`): the `plan` — the
+    customers created and updated, the rows skipped with their reasons, what else to say (as written,
+    when it was not a dry run) — the file's columns left out, and how many rows it had."""
+
+    plan: "Plan"
+    unused: tuple[str, ...]
+    rows: int
+
+
+@dataclass(frozen=True)
+class SettingsImported(Generic[P]):
+    """An import into salescli.yaml (`Folder.import_team`, `import_products`): the `plan` (the entries
+    added, those there already, those kept as they were, the rows skipped), the file's columns left out,
+    and (products) the products open deals name that the price list lacks, with how many deals."""
+
+    plan: P
+    unused: tuple[str, ...]
+    unmatched: dict[str, int] = field(default_factory=dict)
 
 
 class NearName(InvalidValue):
@@ -838,6 +865,154 @@ class Folder:
             safefile.write_file(Path(to), data)
         return Exported(data, sum(len(customer.deals) for customer in customers) if deals else len(customers))
 
+    def import_customers(self, file: str | os.PathLike[str], *, mapping: Pairs = (), stage_map: Pairs = (),
+                         sheet: str | None = None, date: Day | None = None, future: bool = False,
+                         dry_run: bool = False, progress: Progress | None = None) -> Imported:
+        """Import customers from a CSV, Excel or JSON file (`salescli import`): a customer already in the folder
+        (by id or name) gets only the values it lacks; each bad row is skipped with its reason. `mapping`
+        names the columns salescli does not recognise ({"单位": "name"}), `stage_map` foreign stage values
+        ({"Won": "close"}); `date` dates events the rows leave undated. Our own `export` (xlsx or json)
+        comes back whole. `progress(done, total)` hears of the rows written as they are."""
+        from salescli import exchange, importer
+
+        table = self._table(file, sheet, whole=not (sheet or mapping))
+        overrides, stages = _pairs(mapping, "--map"), _pairs(stage_map, "--stage-map")
+        dating, customers = self._dating(date, future), self.customers()
+        unused: list[str] = []
+        if table.sheets is not None:  # our own workbook: every customer whole, log and key people included
+            records = exchange.workbook_records(*table.sheets, vocabularies=self.settings.vocabularies)
+            plan = importer.plan_records(records, customers, dating=dating, numbers=table.numbers)
+        elif table.rows and Path(file).suffix.lower() == ".json" and importer.is_full_records(table.rows):
+            plan = importer.plan_records(table.rows, customers, dating=dating)
+        else:
+            columns = importer.column_map(table.headers, overrides, importer.CUSTOMER_HEADERS,
+                                          importer.CUSTOMER_TARGETS, profile_keys=True)
+            _require(columns, ("name",), file)
+            plan = importer.plan_customers(table.rows, columns, customers, config=self.settings, dating=dating,
+                                           stage_map=stages, numbers=table.numbers)
+            unused = importer.unused_columns(table.headers, columns)
+        if not dry_run:
+            self._apply(plan, customers, progress, total=len(table.rows))
+        return Imported(plan, tuple(unused), len(table.rows))
+
+    def import_deals(self, file: str | os.PathLike[str], *, mapping: Pairs = (), stage_map: Pairs = (),
+                     stage_dates: Pairs = (), sheet: str | None = None, date: Day | None = None,
+                     future: bool = False, dry_run: bool = False,
+                     progress: Progress | None = None) -> Imported:
+        """Import deals of customers in the folder (a CRM's opportunities, `salescli import --deals`): each row a
+        deal, its customer by id or name; `stage_dates` names the columns that date a stage
+        ({"engage_date": "approach"}). As `import_customers` otherwise."""
+        from salescli import importer
+
+        table = self._table(file, sheet, whole=False)
+        overrides, stages = _pairs(mapping, "--map"), _pairs(stage_map, "--stage-map")
+        dating, customers = self._dating(date, future), self.customers()
+        dated = importer.stage_dates(_pairs(stage_dates, "--stage-dates"), table.headers)
+        columns = {header: target for header, target in importer.column_map(
+            table.headers, overrides, importer.DEAL_HEADERS, importer.DEAL_TARGETS).items() if header not in dated}
+        _require(columns, ("customer",), file)
+        plan = importer.plan_deals(table.rows, columns, customers, dating=dating, stage_map=stages,
+                                   dated_stages=dated, numbers=table.numbers)
+        if not dry_run:
+            self._apply(plan, customers, progress, total=len(table.rows))
+        return Imported(plan, tuple(importer.unused_columns(table.headers, [*columns, *dated])), len(table.rows))
+
+    def import_team(self, file: str | os.PathLike[str], *, mapping: Pairs = (), sheet: str | None = None,
+                    dry_run: bool = False) -> "SettingsImported[TeamPlan]":
+        """Import the team table (`salescli import --team`): each row a rep with their manager, office and
+        quota, added to `team:` in salescli.yaml; a rep already there keeps the entry it has."""
+        from salescli import importer
+
+        table = self._table(file, sheet, whole=False)
+        columns = importer.column_map(table.headers, _pairs(mapping, "--map"), importer.TEAM_HEADERS,
+                                      importer.TEAM_TARGETS)
+        _require(columns, ("rep",), file)
+        plan = importer.plan_team(table.rows, columns, self.settings.team, table.numbers)
+        if plan.added and not dry_run:
+            self.add_team(plan.added, source=Path(file).name)
+        return SettingsImported(plan, tuple(importer.unused_columns(table.headers, columns)))
+
+    def import_products(self, file: str | os.PathLike[str], *, mapping: Pairs = (), sheet: str | None = None,
+                        dry_run: bool = False) -> "SettingsImported[ProductPlan]":
+        """Import the price list (`salescli import --products`): each row a product with its list price (and
+        other names), added to `products:` in salescli.yaml; a product already there keeps its entry.
+        `unmatched` counts the products open deals name that the price list (as it would be) lacks."""
+        from salescli import importer
+        from salescli.pricelist import PriceList, Product
+
+        table = self._table(file, sheet, whole=False)
+        columns = importer.column_map(table.headers, _pairs(mapping, "--map"), importer.PRODUCT_HEADERS,
+                                      importer.PRODUCT_TARGETS)
+        _require(columns, ("product", "price"), file)
+        plan = importer.plan_products(table.rows, columns, self.prices(), table.numbers)
+        if not dry_run:
+            self.add_products(plan.added, source=Path(file).name)
+        prices = self.prices()
+        if dry_run:  # the price list with the entries the import would add
+            products = dict(prices.products)
+            for name, entry in plan.added.items():
+                price, aliases = (entry["price"], entry["aliases"]) if isinstance(entry, dict) else (entry, [])
+                products[name] = Product(name, price, tuple(aliases))
+            prices = PriceList(products)
+        unmatched = prices.unmatched(deal.product for customer in self.customers() for deal in customer.open_deals)
+        return SettingsImported(plan, tuple(importer.unused_columns(table.headers, columns)), dict(unmatched))
+
+    def _table(self, file: str | os.PathLike[str], sheet: str | None, *, whole: bool) -> "Table":
+        from salescli import exchange, safefile
+
+        path = Path(file)
+        if not path.is_file():
+            raise InvalidValue(_("{file}: no such file").format(file=path))
+        # (read as every file is: a FIFO or a folder is refused, not waited on)
+        content = safefile.read_bytes(path) if path.suffix.lower() == ".xlsx" else safefile.read_text(path)
+        return exchange.read_table(path, content, sheet, whole=whole)
+
+    def _dating(self, date: Day | None, future: bool) -> "Dating":
+        from salescli.importer import Dating
+
+        dating = Dating(self.today, self.date(date), future)
+        dating.check([dating.default])
+        return dating
+
+    def _apply(self, plan: "Plan", customers: list[Customer], progress: Progress | None, *, total: int) -> None:
+        """Write what an import plans — each new customer, then each update — the parse cache brought up to date
+        once; a row that cannot be written is skipped (and said so in the plan), the others go on."""
+        from salescli.importer import Skip
+
+        done = 0
+
+        def step(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress is not None:
+                progress(done, total)
+
+        with repository.batch():
+            for create in list(plan.creates):
+                try:
+                    customers.append(self.create(create.name, create.values, create.items, customers=customers,
+                                                 chosen_id=create.chosen_id))
+                except (DataError, InvalidValue) as error:
+                    plan.skips.append(Skip(create.row, error.message))
+                    plan.creates.remove(create)  # reported as skipped, not as created
+                step(1)
+            for key, update in list(plan.updates.items()):
+                if update.values or update.items:
+                    path = self.path_of(update.customer)
+                    try:
+                        skipped = repository.update_customer(path, update.values, update.items)
+                    except DataError as error:  # e.g. changed by hand since it was read: the other rows go on
+                        plan.skips.extend(Skip(row, str(error)) for row in update.rows)
+                        del plan.updates[key]
+                        step(len(update.rows))
+                        continue
+                    for name in skipped:
+                        update.kept.append(_("{key} (no such key in the file)").format(key=name))
+                        del update.values[name]
+                    if update.values or update.items:  # something was written
+                        self.wrote(path, _("import into {customer}").format(customer=update.customer.name))
+                step(len(update.rows))
+
     # ---- the price list ------------------------------------------------------------------------
 
     def prices(self) -> "PriceList":
@@ -884,6 +1059,15 @@ class Folder:
             self._change_settings(lambda text: yamlfile.edit_profile(
                 text, {("products", name): entry for name, entry in entries.items()}),
                                   _("import the price list from {file}").format(file=source))
+
+    def add_team(self, entries: Mapping[str, Mapping[str, Any]], *, source: str) -> None:
+        """Add reps to the team table (`team:` in salescli.yaml), each with its manager, office and quota
+        (`import_team` makes the entries from a file)."""
+        from salescli import yamlfile
+
+        if entries:
+            self._change_settings(lambda text: yamlfile.put_entries(text, "team", dict(entries)),
+                                  _("import the team table from {file}").format(file=source))
 
     def _change_settings(self, edit: Callable[[str], str], message: str) -> None:
         datafolder.update_config(self.paths, edit)
@@ -1584,6 +1768,20 @@ def _field(key: str) -> profile.Field:
     return profile.field_for(key)
 
 
+def _pairs(pairs: Pairs, option: str) -> dict[str, str]:
+    from salescli.importer import parse_pairs
+
+    return dict(pairs) if isinstance(pairs, Mapping) else parse_pairs([pairs] if isinstance(pairs, str) else
+                                                                       list(pairs), option)
+
+
+def _require(columns: Mapping[str, str], needed: tuple[str, ...], file: str | os.PathLike[str]) -> None:
+    missing = [field for field in needed if field not in columns.values()]
+    if missing:
+        raise InvalidValue(_("{file}: no column for {fields}; name it with --map COLUMN={field}").format(
+            file=Path(file), fields=i18n.joined(missing), field=missing[0]))
+
+
 def _person_details(details: Mapping[str, Any]) -> dict[profile.Field, Any]:
     """A key person's details by key (title, mobile …), each with its field."""
     fields = {field.key: field for field in profile.PERSON}
@@ -1640,11 +1838,13 @@ LAZY = {  # the name here: its module, and its name there (the schedule's Visit 
     **{name: ("schedule", name) for name in ("Route", "goal", "phase_name", "phase_word")},
     "PlannedVisit": ("schedule", "Visit"),
     "full_record": ("exchange", "full_record"),
+    **{name: ("importer", name) for name in ("Plan", "ProductPlan", "Skip", "TeamPlan")},
 }
 
 if TYPE_CHECKING:
     from salescli.check.rules import SIMILAR_NAME as SIMILAR_NAME
     from salescli.exchange import full_record as full_record
+    from salescli.importer import Plan as Plan, ProductPlan as ProductPlan, Skip as Skip, TeamPlan as TeamPlan
     from salescli.network import MissingParties as MissingParties, ReferralNode as ReferralNode, Related as Related
     from salescli.reports import (FunnelStep as FunnelStep, SourceRow as SourceRow, StaleDeal as StaleDeal,
                                   WinRate as WinRate)
@@ -1665,7 +1865,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     # the API's own
-    "CardReading", "CardSaved", "Change", "Exported", "Folder", "Forecast", "Made", "NearName", "Party", "PersonSaved", "Reports", "Target",
+    "CardReading", "CardSaved", "Change", "Exported", "Folder", "Forecast", "Imported", "Made", "NearName", "Party", "PersonSaved", "SettingsImported", "Reports", "Target",
     "Visit", "VisitPlan", "ZeroValue",
     # the core's, for the layers above
     "BY_KEY", "Customer", "Deal", "Event", "EventKind", "FIRST_DEAL", "Field", "GROUPS", "Kind", "PERSON", "PROFILE",
@@ -1674,5 +1874,6 @@ __all__ = [
     "format_money",
     # the core's, imported when first asked for (LAZY)
     "FunnelStep", "MissingParties", "PlannedVisit", "ReferralNode", "Related", "Route", "SIMILAR_NAME", "SourceRow",
-    "StaleDeal", "WinRate", "full_record", "goal", "phase_name", "phase_word",
+    "StaleDeal", "WinRate", "full_record", "goal", "phase_name", "phase_word", "Plan", "ProductPlan", "Skip",
+    "TeamPlan",
 ]

@@ -137,3 +137,35 @@ def test_export_gives_the_bytes_of_salescli_export(sample: Path, tmp_path: Path)
         folder.export("json", bom=True)
     with pytest.raises(InvalidValue, match="unknown format 'pdf'"):
         folder.export("pdf")
+
+
+def test_import_customers_deals_team_and_products(new: salescli.Folder, folder: Path, tmp_path: Path) -> None:
+    rows = tmp_path / "customers.csv"
+    rows.write_text("单位,联系人,领域,备注\n中建三局,王强,建筑,x\n,李四,银行,\n", encoding="utf-8")
+    dry = new.import_customers(rows, mapping={"单位": "name"}, dry_run=True)
+    assert [create.name for create in dry.plan.creates] == ["中建三局"]
+    assert list((folder / "customers").glob("*.yaml")) == []
+    assert (dry.unused, dry.rows) == (("备注",), 2) and [(skip.row, skip.reason) for skip in dry.plan.skips] == [
+        (3, "no name")]
+    seen: list[tuple[int, int]] = []
+    done = new.import_customers(rows, mapping=["单位=name"], date="2026-11-20", progress=lambda *at: seen.append(at))
+    assert [create.name for create in done.plan.creates] == ["中建三局"] and seen == [(1, 2)]
+    text = customer_file(folder, "zhongjiansanju").read_text(encoding="utf-8")
+    assert "field: construction" in text and "  person: 王强" in text
+    assert text.endswith("log:\n- {date: 2026-11-20, event: added}\n")
+    deals = tmp_path / "deals.csv"
+    deals.write_text("account,opportunity,stage,close_value,close_date\n中建三局,2027扩容,Won,50000,2026-11-24\n",
+                     encoding="utf-8")
+    imported = new.import_deals(deals, stage_map={"Won": "close"}, mapping={"account": "customer"})
+    assert imported.plan.skips == [] and "2027扩容" in customer_file(folder, "zhongjiansanju").read_text(encoding="utf-8")
+    assert [deal.name for deal in new.customer("中建三局").deals if deal.won_value == 50000] == ["2027扩容"]
+    team = tmp_path / "team.csv"
+    team.write_text("rep,manager,office\n李明,张经理,武汉\n", encoding="utf-8")
+    assert list(new.import_team(team).plan.added) == ["李明"]
+    assert "李明: {manager: 张经理, office: 武汉}" in (folder / "salescli.yaml").read_text(encoding="utf-8")
+    products = tmp_path / "products.csv"
+    products.write_text("产品,价格\n广联达计价,48000\n", encoding="utf-8")
+    priced = new.import_products(products, dry_run=True)
+    assert priced.plan.added == {"广联达计价": 48000} and new.prices().find("广联达计价") is None
+    new.import_products(products)
+    assert new.prices().find("广联达计价") is not None
