@@ -39,7 +39,8 @@ from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, as_of
 from salescli.errors import DataError, InvalidValue, NotFound, UnsafeWrite
 from salescli.i18n import _
 from salescli.information import people as _people
-from salescli.listing import Columns
+from salescli.listing import (AMOUNTS, Columns, Filters, Others, Row, Summary, decimals, keeps as filter_rows, row,
+                              summarize, summarize_deals)
 from salescli.parsing import parse_date, parse_money
 from salescli.stages import Stage
 
@@ -500,6 +501,35 @@ class Folder:
         if all(last is None or last <= latest for last in read.rows["last_activity"]):
             return read.rows
         return Columns.of(map(listing.row, self.customers()))  # (rare: a today earlier than the log)
+
+    def select(self, filters: "Filters | None" = None, *, sort: str = "stage", rows: Columns | None = None) -> Columns:
+        """The list rows `filters` keep (a customer a row, for its current deal), in `sort` order: stage, id,
+        name, value, date, last, field, area, owner, -KEY reversed — `salescli list` (`rows`: the folder's,
+        when read already). A search (`filters.search`) reads the customers: the text anywhere in a file or
+        its log's notes, as `search` finds it."""
+        chosen = filters or listing.NO_FILTERS
+        every = self.rows() if rows is None else rows
+        customers = {customer.id: customer for customer in self.customers()} if chosen.search else None
+        return listing.sort_rows(listing.select(every, chosen, today=self.today, customers=customers), sort)
+
+    def select_deals(self, filters: "Filters | None" = None, *, sort: str = "stage") -> list[tuple[Customer, Deal]]:
+        """Each deal `filters` keep, with its customer, in `sort` order (also opened, closed, product) —
+        `salescli list --deals`."""
+        return listing.sort_deals(listing.select_deals(self.customers(), filters or listing.NO_FILTERS,
+                                                       today=self.today), sort)
+
+    def search(self, text: str | None, customers: Sequence[Customer] | None = None, *,
+               names: bool = False) -> list[Customer]:
+        """The customers `text` finds, as `salescli list TEXT` does: anywhere in the file (the owner, a
+        contact, a phone number, a word of an address) or in the log's notes; with `names`, also those it
+        names as a CUSTOMER argument does (the name's characters in order, its pinyin initials, the id's
+        start). No text: every customer."""
+        wanted = (text or "").strip()
+        every = self.customers() if customers is None else customers
+        if not wanted:
+            return list(every)
+        return [customer for customer in every
+                if (names and matching.names(customer, wanted)) or listing.mentions(customer, wanted)]
 
     def _as_of_today(self, customers: list[Customer]) -> list[Customer]:
         """The customers as the folder stood at the end of `today`: every later event left out (and
@@ -1825,7 +1855,9 @@ from salescli.matching import Named  # noqa: E402
 from salescli.parsing import format_money  # noqa: E402
 from salescli.vocab import ROLES  # noqa: E402
 from salescli.information import item_value, missing  # noqa: E402
-from salescli.pipeline import choose_deal  # noqa: E402
+from salescli.pipeline import Move, choose_deal, describe, parse_target, target_summary  # noqa: E402
+from salescli.pricelist import TARGET, PriceList, Product  # noqa: E402
+from salescli.workdays import Month  # noqa: E402
 from salescli.profile import (BY_KEY, GROUPS, KEYS, PEOPLE_KEY, PERSON, PROFILE, Field, Kind, birthday_in,  # noqa: E402
                               month_day)
 
@@ -1834,20 +1866,20 @@ from salescli.profile import (BY_KEY, GROUPS, KEYS, PEOPLE_KEY, PERSON, PROFILE,
 LAZY = {  # the name here: its module, and its name there (the schedule's Visit is a PlannedVisit here)
     "SIMILAR_NAME": ("check.rules", "SIMILAR_NAME"),
     **{name: ("network", name) for name in ("MissingParties", "ReferralNode", "Related")},
-    **{name: ("reports", name) for name in ("FunnelStep", "SourceRow", "StaleDeal", "WinRate")},
+    **{name: ("reports", name) for name in ("FunnelStep", "SourceRow", "StaleDeal", "WinRate", "stale")},
     **{name: ("schedule", name) for name in ("Route", "goal", "phase_name", "phase_word")},
     "PlannedVisit": ("schedule", "Visit"),
-    "full_record": ("exchange", "full_record"),
+    **{name: ("exchange", name) for name in ("DEAL_COLUMNS", "deal_record", "full_record")},
     **{name: ("importer", name) for name in ("Plan", "ProductPlan", "Skip", "TeamPlan")},
 }
 
 if TYPE_CHECKING:
     from salescli.check.rules import SIMILAR_NAME as SIMILAR_NAME
-    from salescli.exchange import full_record as full_record
+    from salescli.exchange import DEAL_COLUMNS as DEAL_COLUMNS, deal_record as deal_record, full_record as full_record
     from salescli.importer import Plan as Plan, ProductPlan as ProductPlan, Skip as Skip, TeamPlan as TeamPlan
     from salescli.network import MissingParties as MissingParties, ReferralNode as ReferralNode, Related as Related
     from salescli.reports import (FunnelStep as FunnelStep, SourceRow as SourceRow, StaleDeal as StaleDeal,
-                                  WinRate as WinRate)
+                                  WinRate as WinRate, stale as stale)
     from salescli.schedule import (Route as Route, Visit as PlannedVisit, goal as goal, phase_name as phase_name,
                                    phase_word as phase_word)
 
@@ -1869,11 +1901,12 @@ __all__ = [
     "Visit", "VisitPlan", "ZeroValue",
     # the core's, for the layers above
     "BY_KEY", "Customer", "Deal", "Event", "EventKind", "FIRST_DEAL", "Field", "GROUPS", "Kind", "PERSON", "PROFILE",
-    "Config", "FolderPaths", "KEYS", "Named", "PEOPLE_KEY", "ROLES", "birthday_in", "choose_deal", "item_value",
-    "missing", "month_day", "Stage", "Status", "customer_names", "event_name", "find_data_folder",
+    "AMOUNTS", "Columns", "Config", "Filters", "Others", "Row", "Summary", "filter_rows", "row", "decimals", "summarize", "summarize_deals", "FolderPaths", "KEYS", "Named", "PEOPLE_KEY", "ROLES", "birthday_in", "choose_deal", "item_value",
+    "missing", "month_day", "Move", "describe", "parse_target", "target_summary", "TARGET", "PriceList", "Product",
+    "Month", "parse_date", "parse_money", "Stage", "Status", "customer_names", "event_name", "find_data_folder",
     "format_money",
     # the core's, imported when first asked for (LAZY)
     "FunnelStep", "MissingParties", "PlannedVisit", "ReferralNode", "Related", "Route", "SIMILAR_NAME", "SourceRow",
-    "StaleDeal", "WinRate", "full_record", "goal", "phase_name", "phase_word", "Plan", "ProductPlan", "Skip",
+    "StaleDeal", "WinRate", "stale", "DEAL_COLUMNS", "deal_record", "full_record", "goal", "phase_name", "phase_word", "Plan", "ProductPlan", "Skip",
     "TeamPlan",
 ]

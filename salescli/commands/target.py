@@ -8,7 +8,7 @@ import typer
 
 from salescli.commands import CUSTOMER, hinting, session, target_hint
 from salescli.i18n import _
-from salescli.pipeline import target_summary
+from salescli.api import target_summary
 
 
 def register(app: typer.Typer) -> None:

@@ -9,10 +9,8 @@ import typer
 
 from salescli.commands import (CUSTOMER, FORCE_HELP, changed_lines, hinting, referral_reminder, session, visit_hint,
                                zero_close_asked)
-from salescli.customer import Customer
+from salescli.api import Customer, Move, format_money
 from salescli.i18n import _
-from salescli.parsing import format_money
-from salescli.pipeline import Move
 from salescli.session import Session
 
 

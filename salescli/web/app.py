@@ -350,7 +350,7 @@ def _board(f: Folder, args: Mapping[str, str], more: list[str]) -> tuple[pages.B
     key = _settings_key(f)
     entries = [one for one in f.each(("entry", f.today), lambda customer: pages.entry(customer, today=f.today)) if one]
     own = f.derived(("own", key), lambda: pages.default_owner(entries, f.settings.user))
-    filters = pages.Filters.of(args, owner=own)
+    filters = pages.filters_of(args, owner=own)
     shown = {stage: pages.CARDS_SHOWN + pages.MORE_SHOWN * more.count(stage.value) for stage in Stage
              if stage.value in more}
     narrowed = own if filters.owner == own and "owner" not in args else None
@@ -387,7 +387,7 @@ def board_page(*, error: str | None = None, status: int = 200, fragment: bool = 
 def customers_page() -> Any:
     f = folder()
     text = request.args.get("q")
-    found = f.derived(("listed", _settings_key(f), text), lambda: pages.listed(f.customers(), text))
+    found = f.derived(("listed", _settings_key(f), text), lambda: pages.listed(f.search(text, names=True)))
     return render_template("customers.html", listed=found, q=text or "", shown_most=pages.ROWS_SHOWN, **_common(f))
 
 
