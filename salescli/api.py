@@ -470,6 +470,13 @@ class Folder:
                     problem=error.message))
         return Made(where.resolve(), tuple(made), new_repository, tuple(committed), tuple(problems))
 
+    def git_setup(self) -> str:
+        """Register salescli's merge driver for customers/*.yaml in the folder's repository (.gitattributes
+        and the repository's git config) — `salescli git-setup`; what was done, to tell."""
+        from salescli import gitops
+
+        return gitops.setup_merge_driver(self.root)
+
     def sync(self, *, message: str | None = None, push: bool = True) -> "Synced":
         """Share the folder with the team (`salescli sync`): commit every pending change to the customers,
         templates and settings; pull (salescli's merge driver combines two reps' logs); push, pulling and
@@ -1491,6 +1498,16 @@ class Folder:
                 count=len(late), date=chosen.target_date))
         return VisitPlan(found, chosen, tuple(visits))
 
+    def calendar(self, visits: Sequence["PlannedVisit"], *, to: str | os.PathLike[str] | None = None) -> bytes:
+        """Visits as an iCalendar file (`salescli schedule --ics FILE`): an all-day event each, with a UID that
+        stays the same, so that importing a newer plan updates the events; `to` writes it to that file."""
+        from salescli import calendar_file, safefile
+
+        data = calendar_file.ics(visits, today=self.today, language=self.language)
+        if to is not None:
+            safefile.write_file(Path(to), data)
+        return data
+
     def next_visit(self, customer: Customer, deal: Deal) -> "PlannedVisit | None":
         """A deal's next visit, as `show`, `prep` and the route say it: the one agreed (overdue or not)
         before the plan's; None when there is none to make."""
@@ -1723,6 +1740,61 @@ for _name, _member in list(vars(Folder).items()):  # (every method a user calls;
         setattr(Folder, _name, _speaking(_member))
 
 
+@dataclass(frozen=True)
+class Merged:
+    """A customer file merged (`merge_versions`): `conflicts` names what both sides changed differently (its
+    markers are in the file); or, when salescli could not merge it (`problem`: a version not UTF-8 text
+    — `not_utf8`, never a clean merge — not valid YAML, or a merge that would not read back as meant), git's
+    line merge did, leaving conflict markers (`line_conflicts`) or not."""
+
+    conflicts: tuple[str, ...] = ()
+    problem: str | None = None
+    line_conflicts: bool = False
+    not_utf8: bool = False
+
+    @property
+    def clean(self) -> bool:
+        return not (self.conflicts or self.line_conflicts or self.not_utf8)
+
+
+def merge_versions(base: str | os.PathLike[str], ours: str | os.PathLike[str], theirs: str | os.PathLike[str],
+                   name: str | None = None) -> Merged:
+    """Merge two versions of a customer file against their common ancestor, as git's merge driver
+    (`salescli merge-file`), into `ours`: log events either side added are kept, the profile merged
+    key by key and the key people person by person; what both sides changed differently gets conflict
+    markers around it alone. `name` is the file as messages name it (default: `ours`)."""
+    from salescli import gitops, safefile
+    from salescli.errors import UnsafeMerge, YamlProblem
+    from salescli.merge import merge_texts
+
+    paths = [Path(base), Path(ours), Path(theirs)]
+    shown = name or str(ours)
+    data = [safefile.read_bytes(path) for path in paths]
+    try:
+        texts = [_utf8(content, side) for content, side in zip(data, _SIDES)]
+        result = merge_texts(*texts, line_merge=gitops.line_merge)
+    except (YamlProblem, UnsafeMerge, DataError) as reason:
+        problem = reason.message if isinstance(reason, (YamlProblem, DataError)) else str(reason)
+        conflicted = gitops.merge_file_by_lines(paths[0], paths[1], paths[2], shown)
+        return Merged(problem=problem, line_conflicts=bool(conflicted), not_utf8=isinstance(reason, _NotUtf8))
+    safefile.write_file(paths[1], result.text.encode("utf-8"))
+    return Merged(tuple(result.conflicts))
+
+
+class _NotUtf8(DataError):
+    """One version of the file is not UTF-8 text (an editor saved it as GBK, say)."""
+
+
+_SIDES = (i18n.N_("the common ancestor"), i18n.N_("ours"), i18n.N_("theirs"))  # the three versions, as a message names them
+
+
+def _utf8(data: bytes, side: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _NotUtf8(_("{side} is not UTF-8 text (byte {byte})").format(side=_(side), byte=error.start)) from None
+
+
 def find_by_name(customers: Sequence[matching.AnyNamed], name: str) -> matching.AnyNamed | None:
     """The customer of that name, ignoring case, spaces, full-width forms and a company suffix."""
     same = matching.similar(customers, name)[0]
@@ -1897,8 +1969,9 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     # the API's own
-    "CardReading", "CardSaved", "Change", "Exported", "Folder", "Forecast", "Imported", "Made", "NearName", "Party", "PersonSaved", "SettingsImported", "Reports", "Target",
+    "CardReading", "CardSaved", "Change", "Exported", "Folder", "Forecast", "Imported", "Made", "Merged", "NearName", "Party", "PersonSaved", "SettingsImported", "Reports", "Target",
     "Visit", "VisitPlan", "ZeroValue",
+    "merge_versions",
     # the core's, for the layers above
     "BY_KEY", "Customer", "Deal", "Event", "EventKind", "FIRST_DEAL", "Field", "GROUPS", "Kind", "PERSON", "PROFILE",
     "AMOUNTS", "Columns", "Config", "Filters", "Others", "Row", "Summary", "filter_rows", "row", "decimals", "summarize", "summarize_deals", "FolderPaths", "KEYS", "Named", "PEOPLE_KEY", "ROLES", "birthday_in", "choose_deal", "item_value",

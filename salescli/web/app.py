@@ -555,9 +555,7 @@ def route_page() -> Any:
 def route_calendar() -> Response:
     f = folder()
     start, days = _route_request(f)
-    from salescli.calendar_file import ics
-
-    return Response(ics(f.schedule(start, days).visits, today=f.today, language=f.language), mimetype="text/calendar",
+    return Response(f.calendar(f.schedule(start, days).visits), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="salescli-visits-{start}.ics"'})
 
 
