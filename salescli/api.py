@@ -45,7 +45,7 @@ from salescli.parsing import parse_date, parse_money
 from salescli.stages import Stage
 
 if TYPE_CHECKING:  # (a call imports the part of the core it needs, when it is made)
-    from salescli import backtest as testing, calibration as calibrating, forecast as forecasting, learning
+    from salescli import learning
     from salescli import network, reports, schedule
     from salescli.card import Card
     from salescli.pipeline import Move
@@ -69,7 +69,7 @@ class Forecast:
     """A month's forecast (`salescli forecast --month`): `month` has every deal line; the totals,
     the formula's factors and, with a quota, what reaching it takes are here too."""
 
-    month: "forecasting.MonthForecast"
+    month: "MonthForecast"
     quota: Decimal | None = None
 
     @property
@@ -100,24 +100,24 @@ class Forecast:
         return self.month.parts()
 
     @property
-    def overdue(self) -> tuple["forecasting.DealLine", ...]:
+    def overdue(self) -> tuple["DealLine", ...]:
         return self.month.overdue
 
     @property
-    def omitted(self) -> tuple["forecasting.DealLine", ...]:
+    def omitted(self) -> tuple["DealLine", ...]:
         """Open deals the figures leave out, each with its `reason` (forecast.REASONS)."""
         return self.month.omitted
 
     @property
-    def formula(self) -> "forecasting.Formula":
+    def formula(self) -> "Formula":
         """产值 = visits per day × working days × close probability × average deal value, measured."""
         return self.month.formula
 
     @property
     def gap(self) -> Decimal | None:
-        from salescli import forecast as forecasting
+        from salescli import forecast
 
-        return None if self.quota is None else forecasting.gap(self.month, self.quota)
+        return None if self.quota is None else forecast.gap(self.month, self.quota)
 
     @property
     def visits_needed(self) -> float | None:
@@ -1328,7 +1328,7 @@ class Folder:
         `model`: auto, stages or history): won, the weighted pipeline and best case, each part's
         contribution, the open deals left out and why, the output formula measured over `window`
         working days, and with a `quota` the gap and the visits a day it takes — `salescli forecast --month`."""
-        from salescli import forecast as forecasting
+        from salescli import forecast
         from salescli.pricelist import Valuation
 
         if window is not None and window < 1:
@@ -1338,10 +1338,10 @@ class Folder:
         settings = self.settings
         customers = self.customers() if customers is None else customers
         weights = dict(settings.probabilities if probabilities is None else probabilities)
-        found = forecasting.month_forecast(
+        found = forecast.month_forecast(
             customers, chosen, today=self.today, calendar=settings.calendar, probabilities=weights,
             categories=settings.categories, target_visits_per_day=settings.visits_per_day,
-            window_days=forecasting.DEFAULT_WINDOW if window is None else window,
+            window_days=forecast.DEFAULT_WINDOW if window is None else window,
             valuation=Valuation(settings.products), learned=self.learned(customers, weights, model=model))
         return Forecast(found, _amount(quota))
 
@@ -1399,22 +1399,40 @@ class Folder:
                 models=i18n.joined(MODELS), model=model))
         return replace(self.settings.forecast, model=model)
 
-    def calibration(self) -> list["calibrating.StageRate"]:
+    def calibration(self) -> list["StageRate"]:
         """Each stage of your history: the deals that reached it, the share that moved on, the share won,
         the median days in it, beside the configured probability."""
-        from salescli import calibration as calibrating
+        from salescli import calibration
 
-        return calibrating.calibrate((deal for customer in self.customers() for deal in customer.deals),
+        return calibration.calibrate((deal for customer in self.customers() for deal in customer.deals),
                                      self.settings.probabilities, day=self.today)
+
+    def probabilities(self, rates: Sequence["StageRate"] | None = None) -> dict[Stage, float]:
+        """The chance of a close by stage that a forecast weights deals by: salescli.yaml's, or — given the
+        `calibration()` rates — your history's (`forecast --use-history`)."""
+        from salescli import calibration
+
+        return calibration.historical_probabilities(rates) if rates is not None else dict(self.settings.probabilities)
+
+    def breakdown(self, result: "MonthForecast", by: str) -> list["Group"]:
+        """A month's forecast by owner, product, manager, office or a profile key (`forecast --by`): each
+        group's deals, won, weighted, new, expected, best case and omitted; warned of when no customer has
+        a value for the key."""
+        from salescli import forecast
+
+        grouping = self.dimension(by)
+        groups = forecast.breakdown(result, grouping)
+        self._warn_unmatched(grouping, [group.key for group in groups if not group.not_attributed])
+        return groups
 
     def backtest(self, month: "Month | str | None" = None, count: int = 6, *,
                  probabilities: Mapping[Stage, float] | None = None, customers: Sequence[Customer] | None = None,
                  use_history: bool = False, by_owner: bool = False, model: str | None = None
-                 ) -> list["testing.BacktestRow"]:
+                 ) -> list["BacktestRow"]:
         """Each of the `count` months before `month` forecast as the folder stood on its eve (its rates,
         with `use_history`, learned from the deals decided by then), beside what it won and the two naive
         forecasts (last month; the mean of the last three) — per rep with `by_owner`."""
-        from salescli import backtest as testing, forecast as forecasting, history, learning
+        from salescli import backtest, forecast, history, learning
         from salescli.customer import deal_owner
         from salescli.pricelist import Valuation
 
@@ -1433,11 +1451,11 @@ class Folder:
             weights = learning.rates(found, configured, eve) if use_history else configured
             learned = learning.learn_from(found, today=eve, probabilities=weights, prices=settings.products,
                                           settings=chosen)
-            return forecasting.on_eve(found, found.months.index(chosen_month), learned, weights,
+            return forecast.on_eve(found, found.months.index(chosen_month), learned, weights,
                                       by_owner=by_owner), learned
 
         first = min((customer.first_seen for customer in customers if customer.first_seen), default=None)
-        return testing.backtest(found, months, today=self.today, first=first, forecast=predict, by_owner=by_owner)
+        return backtest.backtest(found, months, today=self.today, first=first, forecast=predict, by_owner=by_owner)
 
     def month(self, value: "Month | str | None") -> "Month":
         """A month as given (2026-12, a Month); None or "current": this month."""
@@ -1941,12 +1959,26 @@ LAZY = {  # the name here: its module, and its name there (the schedule's Visit 
     **{name: ("reports", name) for name in ("FunnelStep", "SourceRow", "StaleDeal", "WinRate", "stale")},
     **{name: ("schedule", name) for name in ("Route", "goal", "phase_name", "phase_word")},
     "PlannedVisit": ("schedule", "Visit"),
+    **{name: ("forecast", name) for name in ("DEFAULT_WINDOW", "DealLine", "Formula", "Group", "MonthForecast",
+                                             "NO_DATE", "NO_VALUE", "NO_WON_EVENT", "OVERDUE", "gap")},
+    **{name: ("history", name) for name in ("DUE", "NEW", "UNDATED")},
+    "HISTORY": ("learning", "HISTORY"),
+    **{name: ("calibration", name) for name in ("MIN_HISTORY", "StageRate")},
+    **{name: ("backtest", name) for name in ("BacktestRow", "LAST_MONTH", "MEAN_OF_THREE", "MODEL", "accuracy")},
     **{name: ("exchange", name) for name in ("DEAL_COLUMNS", "deal_record", "full_record")},
     **{name: ("importer", name) for name in ("Plan", "ProductPlan", "Skip", "TeamPlan")},
 }
 
 if TYPE_CHECKING:
+    from salescli.backtest import (LAST_MONTH as LAST_MONTH, MEAN_OF_THREE as MEAN_OF_THREE, MODEL as MODEL,
+                                   BacktestRow as BacktestRow, accuracy as accuracy)
+    from salescli.calibration import MIN_HISTORY as MIN_HISTORY, StageRate as StageRate
     from salescli.check.rules import SIMILAR_NAME as SIMILAR_NAME
+    from salescli.forecast import (DEFAULT_WINDOW as DEFAULT_WINDOW, NO_DATE as NO_DATE, NO_VALUE as NO_VALUE,
+                                   NO_WON_EVENT as NO_WON_EVENT, OVERDUE as OVERDUE, DealLine as DealLine,
+                                   Formula as Formula, Group as Group, MonthForecast as MonthForecast, gap as gap)
+    from salescli.history import DUE as DUE, NEW as NEW, UNDATED as UNDATED
+    from salescli.learning import HISTORY as HISTORY
     from salescli.exchange import DEAL_COLUMNS as DEAL_COLUMNS, deal_record as deal_record, full_record as full_record
     from salescli.importer import Plan as Plan, ProductPlan as ProductPlan, Skip as Skip, TeamPlan as TeamPlan
     from salescli.network import MissingParties as MissingParties, ReferralNode as ReferralNode, Related as Related
@@ -1981,5 +2013,7 @@ __all__ = [
     # the core's, imported when first asked for (LAZY)
     "FunnelStep", "MissingParties", "PlannedVisit", "ReferralNode", "Related", "Route", "SIMILAR_NAME", "SourceRow",
     "StaleDeal", "WinRate", "stale", "DEAL_COLUMNS", "deal_record", "full_record", "goal", "phase_name", "phase_word", "Plan", "ProductPlan", "Skip",
-    "TeamPlan",
+    "TeamPlan", "DEFAULT_WINDOW", "DealLine", "Formula", "Group", "MonthForecast", "NO_DATE", "NO_VALUE",
+    "NO_WON_EVENT", "OVERDUE", "gap", "DUE", "NEW", "UNDATED", "HISTORY", "MIN_HISTORY", "StageRate", "BacktestRow",
+    "LAST_MONTH", "MEAN_OF_THREE", "MODEL", "accuracy",
 ]
