@@ -410,6 +410,16 @@ class Folder:
         i18n.use(language)
         return language
 
+    def settings_stamp(self) -> Any:
+        """What changes whenever salescli.yaml does (its size, times and inode; None: it cannot be looked at):
+        what a figure kept between reads depends on, besides the customers."""
+        from salescli import cache
+
+        try:
+            return cache.identity(os.stat(self.paths.config_path))
+        except OSError:
+            return None
+
     def date(self, value: Day | None) -> date:
         """A date as given (2026-12-01, +7d, 下周一, a `date` or `datetime`); None means today."""
         if value is None:
@@ -1946,6 +1956,7 @@ from salescli.parsing import format_money  # noqa: E402
 from salescli.vocab import ROLES  # noqa: E402
 from salescli.information import item_value, missing  # noqa: E402
 from salescli.pipeline import Move, choose_deal, describe, parse_target, target_summary  # noqa: E402
+from salescli.repository import forget  # noqa: E402  (what a long-lived process calls between requests)
 from salescli.pricelist import TARGET, PriceList, Product  # noqa: E402
 from salescli.workdays import Month  # noqa: E402
 from salescli.profile import (BY_KEY, GROUPS, KEYS, PEOPLE_KEY, PERSON, PROFILE, Field, Kind, birthday_in,  # noqa: E402
@@ -1963,6 +1974,12 @@ LAZY = {  # the name here: its module, and its name there (the schedule's Visit 
                                              "NO_DATE", "NO_VALUE", "NO_WON_EVENT", "OVERDUE", "gap")},
     **{name: ("history", name) for name in ("DUE", "NEW", "UNDATED")},
     "HISTORY": ("learning", "HISTORY"),
+    "Snapshot": ("snapshot", "Snapshot"),
+    "Card": ("card", "Card"),
+    "CARD_FIELDS": ("card", "FIELDS"),  # (a card's fields; the card reader's below)
+    "CARD_MOST_MEGABYTES": ("cardocr", "MOST_MEGABYTES"),
+    "card_reader": ("cardocr", "available"),
+    "card_reader_missing": ("cardocr", "missing"),
     **{name: ("calibration", name) for name in ("MIN_HISTORY", "StageRate")},
     **{name: ("backtest", name) for name in ("BacktestRow", "LAST_MONTH", "MEAN_OF_THREE", "MODEL", "accuracy")},
     **{name: ("exchange", name) for name in ("DEAL_COLUMNS", "deal_record", "full_record")},
@@ -1979,6 +1996,10 @@ if TYPE_CHECKING:
                                    Formula as Formula, Group as Group, MonthForecast as MonthForecast, gap as gap)
     from salescli.history import DUE as DUE, NEW as NEW, UNDATED as UNDATED
     from salescli.learning import HISTORY as HISTORY
+    from salescli.snapshot import Snapshot as Snapshot
+    from salescli.card import FIELDS as CARD_FIELDS, Card as Card
+    from salescli.cardocr import (MOST_MEGABYTES as CARD_MOST_MEGABYTES, available as card_reader,
+                                  missing as card_reader_missing)
     from salescli.exchange import DEAL_COLUMNS as DEAL_COLUMNS, deal_record as deal_record, full_record as full_record
     from salescli.importer import Plan as Plan, ProductPlan as ProductPlan, Skip as Skip, TeamPlan as TeamPlan
     from salescli.network import MissingParties as MissingParties, ReferralNode as ReferralNode, Related as Related
@@ -2006,14 +2027,15 @@ __all__ = [
     "merge_versions",
     # the core's, for the layers above
     "BY_KEY", "Customer", "Deal", "Event", "EventKind", "FIRST_DEAL", "Field", "GROUPS", "Kind", "PERSON", "PROFILE",
-    "AMOUNTS", "Columns", "Config", "Filters", "Others", "Row", "Summary", "filter_rows", "row", "decimals", "summarize", "summarize_deals", "FolderPaths", "KEYS", "Named", "PEOPLE_KEY", "ROLES", "birthday_in", "choose_deal", "item_value",
+    "AMOUNTS", "Columns", "Config", "MODELS", "Filters", "Others", "Row", "Summary", "filter_rows", "row", "decimals", "summarize", "summarize_deals", "FolderPaths", "KEYS", "Named", "PEOPLE_KEY", "ROLES", "birthday_in", "choose_deal", "item_value",
     "missing", "month_day", "Move", "describe", "parse_target", "target_summary", "TARGET", "PriceList", "Product",
-    "Month", "parse_date", "parse_money", "Stage", "Status", "customer_names", "event_name", "find_data_folder",
+    "Month", "parse_date", "parse_money", "forget", "Stage", "Status", "customer_names", "event_name", "find_data_folder",
     "format_money",
     # the core's, imported when first asked for (LAZY)
     "FunnelStep", "MissingParties", "PlannedVisit", "ReferralNode", "Related", "Route", "SIMILAR_NAME", "SourceRow",
     "StaleDeal", "WinRate", "stale", "DEAL_COLUMNS", "deal_record", "full_record", "goal", "phase_name", "phase_word", "Plan", "ProductPlan", "Skip",
     "TeamPlan", "DEFAULT_WINDOW", "DealLine", "Formula", "Group", "MonthForecast", "NO_DATE", "NO_VALUE",
     "NO_WON_EVENT", "OVERDUE", "gap", "DUE", "NEW", "UNDATED", "HISTORY", "MIN_HISTORY", "StageRate", "BacktestRow",
-    "LAST_MONTH", "MEAN_OF_THREE", "MODEL", "accuracy",
+    "LAST_MONTH", "MEAN_OF_THREE", "MODEL", "accuracy", "Snapshot", "Card", "CARD_FIELDS",
+    "CARD_MOST_MEGABYTES", "card_reader", "card_reader_missing",
 ]
