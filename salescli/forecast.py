@@ -182,45 +182,49 @@ class MonthForecast:
     factors: Factors | None = None  # history model: the factors it applied
     learned: Learned | None = None  # what the folder's history taught, and why this model
 
-    @property
+    @cached_property
     def overdue(self) -> tuple[DealLine, ...]:
         return tuple(line for line in self.omitted if line.reason == OVERDUE)
 
-    @property
+    @cached_property
     def due(self) -> tuple[DealLine, ...]:
         return tuple(line for line in self.pipeline if line.part == DUE)
 
-    @property
+    @cached_property
     def undated(self) -> tuple[DealLine, ...]:
         return tuple(line for line in self.pipeline if line.part == UNDATED)
 
-    @property
+    @cached_property
     def won_total(self) -> Decimal:
         return sum((line.value for line in self.won), ZERO)
 
-    @property
+    @cached_property
     def weighted_total(self) -> Decimal:
         return sum((line.weighted for line in self.pipeline), ZERO)
 
-    @property
+    @cached_property
     def best_case_total(self) -> Decimal:
         """The deals due in the month at their full value."""
         return sum((line.value for line in self.due), ZERO)
 
-    @property
+    @cached_property
     def omitted_total(self) -> Decimal:
         return sum((line.value for line in self.omitted), ZERO)
 
-    @property
+    @cached_property
     def expected_total(self) -> Decimal:
         """What the month should bring: won so far plus the weighted pipeline (and, history model, the
         deals not in the pipeline yet)."""
         return self.won_total + self.weighted_total + self.new
 
-    def parts(self) -> dict[str, Decimal]:
-        """What makes the expected month: won so far and each part's contribution."""
+    @cached_property  # (the totals are asked for by several lines of a report: each summed once)
+    def _parts(self) -> dict[str, Decimal]:
         return {"won": self.won_total, DUE: sum((line.weighted for line in self.due), ZERO),
                 UNDATED: sum((line.weighted for line in self.undated), ZERO), NEW: self.new}
+
+    def parts(self) -> dict[str, Decimal]:
+        """What makes the expected month: won so far and each part's contribution."""
+        return dict(self._parts)
 
     def by_category(self) -> dict[str, Decimal]:
         totals = {"closed": self.won_total, "commit": ZERO, "best_case": ZERO, "pipeline": ZERO}
