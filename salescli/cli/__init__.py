@@ -30,8 +30,9 @@ def _speak_click(language: str) -> None:
     Why `typer<0.29` (pyproject.toml): Typer 0.29 drops `typer._click.types` (the number ranges that
     clickwords says as `≥0`, `1–36500`), and checks values with pydantic, whose errors ("Input should
     be a valid integer, unable to parse string as an integer") are English sentences that come from
-    neither Click nor gettext; it also imports pydantic and builds a validator per option, +0.2 s on
-    every run and every Tab."""
+    neither Click nor gettext; and it imports pydantic to build a validator per option, which every run
+    and every Tab pays: `list` of the sample folder took 0.27 s against 0.20 s with 0.28 (whole
+    processes, median of 7 paired runs)."""
     typer.core._ = _  # type: ignore[attr-defined]
     packages: list[str] = [package for package in ("typer._click", "click") if package in sys.modules]
     clickwords.install(packages)
