@@ -457,19 +457,10 @@ def formula(
 ) -> Formula:
     """The four factors, measured over the `window_days` working days up to `today` (from the
     folder's first event, when that is later)."""
-    back = calendar.back(today, window_days)
-    start = back[0] if back else today
-    first_event = min((customer.first_seen for customer in customers if customer.first_seen), default=None)
-    clamped = first_event is not None and first_event > start
-    if clamped:
-        assert first_event is not None
-        start = first_event
-    visits = {(customer.id, day) for customer in customers
-              if customer.last_activity and customer.last_activity >= start  # (else no visit in the window)
-              for day in customer.visit_days if start <= day <= today}
+    start, clamped = _window_start(customers, today=today, calendar=calendar, window_days=window_days)
+    visits = _visits(customers, start, today)
     visited = {customer_id for customer_id, _day in visits}
-    wins = [(customer.id, deal) for customer in customers for deal in customer.deals
-            if deal.status is Status.WON and deal.won_date and start <= deal.won_date <= today]
+    wins = _wins(customers, start, today)
     current = month == Month.of(today)
     return Formula(
         start=start,
@@ -486,6 +477,31 @@ def formula(
         won_so_far=won_so_far if current else ZERO,
         clamped=clamped,
     )
+
+
+def _window_start(customers: Sequence[Customer], *, today: date, calendar: WorkCalendar,
+                  window_days: int) -> tuple[date, bool]:
+    """The window's first day: `window_days` working days back from `today`, or the folder's first
+    event when that is later (then True: the window is clamped)."""
+    back = calendar.back(today, window_days)
+    start = back[0] if back else today
+    first_event = min((customer.first_seen for customer in customers if customer.first_seen), default=None)
+    if first_event is not None and first_event > start:
+        return first_event, True
+    return start, False
+
+
+def _visits(customers: Sequence[Customer], start: date, today: date) -> set[tuple[str, date]]:
+    """Each (customer, day) visited from `start` to `today`."""
+    return {(customer.id, day) for customer in customers
+            if customer.last_activity and customer.last_activity >= start  # (else no visit in the window)
+            for day in customer.visit_days if start <= day <= today}
+
+
+def _wins(customers: Sequence[Customer], start: date, today: date) -> list[tuple[str, Deal]]:
+    """Each deal won from `start` to `today`, with its customer's id."""
+    return [(customer.id, deal) for customer in customers for deal in customer.deals
+            if deal.status is Status.WON and deal.won_date and start <= deal.won_date <= today]
 
 
 def gap(forecast: MonthForecast, quota: Decimal) -> Decimal:
