@@ -44,6 +44,7 @@ COMMANDS = [
     ["list", "--format", "json"],
     ["list", "--stage", "demo", "--format", "json"],
     ["forecast", "--month"],
+    ["forecast", "--backtest", "12"],  # twelve past months, each forecast on its eve, beside the baselines
     ["schedule", "--week"],
     ["report", "funnel"],
     ["check"],

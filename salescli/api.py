@@ -1006,13 +1006,14 @@ class Folder:
 
     def _table(self, file: str | os.PathLike[str], sheet: str | None, *, whole: bool) -> "Table":
         from salescli import exchange, safefile
+        from salescli.importer import is_full_records
 
         path = Path(file)
         if not path.is_file():
             raise InvalidValue(_("{file}: no such file").format(file=path))
         # (read as every file is: a FIFO or a folder is refused, not waited on)
         content = safefile.read_bytes(path) if path.suffix.lower() == ".xlsx" else safefile.read_text(path)
-        return exchange.read_table(path, content, sheet, whole=whole)
+        return exchange.read_table(path, content, sheet, whole=whole, is_full_records=is_full_records)
 
     def _dating(self, date: Day | None, future: bool) -> "Dating":
         from salescli.importer import Dating

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from salescli import profile
 from salescli.card import FIELDS
 from salescli.i18n import _, joined
-from salescli.widewrap import width
+from salescli.render import text_width
 
 if TYPE_CHECKING:
     from salescli.api import CardReading, CardSaved
@@ -31,13 +31,13 @@ def preview(reading: "CardReading", language: str) -> list[str]:
     """The lines that show a card read: a headline, a line a field, what to check."""
     card = reading.card
     labels = {key: label(key, language) for key in FIELDS}
-    column = max(width(text) for text in labels.values()) + 2
+    column = max(text_width(text) for text in labels.values()) + 2
     lines = [_headline(reading)]
     for key in FIELDS:
         value = getattr(card, key)
         shown = value if value else _("(not on the card)")
         mark = "  " + _("← check") if key in card.unsure else ""
-        lines.append(f"  {labels[key]}{' ' * (column - width(labels[key]))}{shown}{mark}")
+        lines.append(f"  {labels[key]}{' ' * (column - text_width(labels[key]))}{shown}{mark}")
     sentence = check_sentence(reading.card, language)
     return lines + ([sentence] if sentence else [])
 

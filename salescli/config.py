@@ -13,43 +13,20 @@ from salescli.errors import ConfigProblem, InvalidValue
 from salescli.i18n import N_, _, joined
 from salescli.parsing import parse_money
 from salescli.pricelist import PriceList, Product
-from salescli.stages import Stage
+from salescli.stages import Stage, each_stage
 from salescli.vocab import BUILTIN, Vocabulary
 from salescli.workdays import WorkCalendar
 
-# Days a deal may sit in a stage before `report stale` lists it (Pipedrive's "rotting" deals).
-DEFAULT_STALE_DAYS: Mapping[Stage, int] = MappingProxyType({
-    Stage.PROSPECT: 30, Stage.PREPARE: 14, Stage.APPROACH: 30, Stage.NEEDS: 30,
-    Stage.DEMO: 21, Stage.OBJECTIONS: 21, Stage.CLOSE: 14, Stage.SERVICE: 180,
-})
+# The settings' defaults for each stage, from its record (stages.RECORDS): the days a deal may sit in it
+# before `report stale` lists it, the chance that a deal in it is won, its forecast category.
+DEFAULT_STALE_DAYS: Mapping[Stage, int] = each_stage(lambda record: record.stale_days)
+DEFAULT_PROBABILITIES: Mapping[Stage, float] = each_stage(lambda record: record.probability)
+DEFAULT_CATEGORIES: Mapping[Stage, str] = each_stage(lambda record: record.category)
 
 LANGUAGES = ("en", "zh")  # (i18n.LANGUAGES: a setting of this module needs no catalog)
 
-# Chance that a deal now in this stage is won: a starting point, meant to be tuned.
-DEFAULT_PROBABILITIES: Mapping[Stage, float] = MappingProxyType({
-    Stage.PROSPECT: 0.05,
-    Stage.PREPARE: 0.10,
-    Stage.APPROACH: 0.20,
-    Stage.NEEDS: 0.30,
-    Stage.DEMO: 0.50,
-    Stage.OBJECTIONS: 0.70,
-    Stage.CLOSE: 1.0,
-    Stage.SERVICE: 1.0,
-})
-
-
 # Forecast categories as Salesforce users know them; a won deal is always `closed`.
 CATEGORIES = ("closed", "commit", "best_case", "pipeline")
-DEFAULT_CATEGORIES: Mapping[Stage, str] = MappingProxyType({
-    Stage.PROSPECT: "pipeline",
-    Stage.PREPARE: "pipeline",
-    Stage.APPROACH: "pipeline",
-    Stage.NEEDS: "best_case",
-    Stage.DEMO: "best_case",
-    Stage.OBJECTIONS: "commit",
-    Stage.CLOSE: "commit",
-    Stage.SERVICE: "commit",
-})
 
 
 @dataclass(frozen=True)

@@ -455,11 +455,11 @@ class Table(NamedTuple):
     sheets: tuple[list[tuple[int, dict[str, Any]]], ...] | None = None
 
 
-def read_table(path: Path, content: str | bytes, sheet: str | None, *, whole: bool) -> Table:
+def read_table(path: Path, content: str | bytes, sheet: str | None, *, whole: bool,
+               is_full_records: Callable[[list[dict[str, Any]]], bool]) -> Table:
     """The rows of a file to import: `content` is an .xlsx file's bytes (its first sheet, or `sheet`;
-    `whole`: our own export's workbook, its log and key people too), or a CSV, TSV or JSON file's text."""
-    from salescli.importer import is_full_records
-
+    `whole`: our own export's workbook, its log and key people too), or a CSV, TSV or JSON file's text (a
+    JSON list that `is_full_records` — our own export — kept as it is)."""
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         assert isinstance(content, bytes)

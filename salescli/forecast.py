@@ -34,6 +34,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Mapping, Sequence
@@ -76,7 +77,7 @@ class DealLine:
     part: str = DUE  # the forecast's part that counts it: due (target in the month) or undated (history model)
     source: str | None = TARGET  # where an open deal's value comes from: target, list price or average
 
-    @property
+    @cached_property  # (asked for by every total and table of a forecast: worked out once)
     def weighted(self) -> Decimal:
         return weighted(self.value, self.probability)
 
@@ -181,45 +182,49 @@ class MonthForecast:
     factors: Factors | None = None  # history model: the factors it applied
     learned: Learned | None = None  # what the folder's history taught, and why this model
 
-    @property
+    @cached_property
     def overdue(self) -> tuple[DealLine, ...]:
         return tuple(line for line in self.omitted if line.reason == OVERDUE)
 
-    @property
+    @cached_property
     def due(self) -> tuple[DealLine, ...]:
         return tuple(line for line in self.pipeline if line.part == DUE)
 
-    @property
+    @cached_property
     def undated(self) -> tuple[DealLine, ...]:
         return tuple(line for line in self.pipeline if line.part == UNDATED)
 
-    @property
+    @cached_property
     def won_total(self) -> Decimal:
         return sum((line.value for line in self.won), ZERO)
 
-    @property
+    @cached_property
     def weighted_total(self) -> Decimal:
         return sum((line.weighted for line in self.pipeline), ZERO)
 
-    @property
+    @cached_property
     def best_case_total(self) -> Decimal:
         """The deals due in the month at their full value."""
         return sum((line.value for line in self.due), ZERO)
 
-    @property
+    @cached_property
     def omitted_total(self) -> Decimal:
         return sum((line.value for line in self.omitted), ZERO)
 
-    @property
+    @cached_property
     def expected_total(self) -> Decimal:
         """What the month should bring: won so far plus the weighted pipeline (and, history model, the
         deals not in the pipeline yet)."""
         return self.won_total + self.weighted_total + self.new
 
-    def parts(self) -> dict[str, Decimal]:
-        """What makes the expected month: won so far and each part's contribution."""
+    @cached_property  # (the totals are asked for by several lines of a report: each summed once)
+    def _parts(self) -> dict[str, Decimal]:
         return {"won": self.won_total, DUE: sum((line.weighted for line in self.due), ZERO),
                 UNDATED: sum((line.weighted for line in self.undated), ZERO), NEW: self.new}
+
+    def parts(self) -> dict[str, Decimal]:
+        """What makes the expected month: won so far and each part's contribution."""
+        return dict(self._parts)
 
     def by_category(self) -> dict[str, Decimal]:
         totals = {"closed": self.won_total, "commit": ZERO, "best_case": ZERO, "pipeline": ZERO}
@@ -288,18 +293,20 @@ class _Counting:
         self.probabilities, self.categories = probabilities, categories
         self.valuation, self.learned = valuation, learned
         self.current = month == Month.of(today)
+        self.first, self.last = month.first, month.last
         self.start = max(month.first, today + timedelta(days=1))  # the days still to come in the month
         self.factors = learned.factors(month) if learned else None
         # the days still to come in the month, as working days after today (the first and the last)
         self.window = (calendar.between(today, self.start - timedelta(days=1)) + 1, calendar.between(today, month.last))
         self._ages: dict[date, int] = {}
+        self._chances: dict[tuple[Stage, str | None, int], float] = {}
         self.won: list[DealLine] = []
         self.pipeline: list[DealLine] = []
         self.omitted: list[DealLine] = []
         self.elsewhere = 0
 
     def add(self, customer: Customer, deal: Deal) -> None:
-        first, last = self.month.first, self.month.last
+        first, last = self.first, self.last
         if deal.status is Status.WON and deal.won_date and first <= deal.won_date <= last:
             self.won.append(DealLine(customer, deal, deal.won_value or ZERO, deal.won_date, 1.0, "closed",
                                      source=None))
@@ -313,7 +320,7 @@ class _Counting:
         """The stages model: due deals weighted, the others listed apart (the current month lists them)."""
         value, source = self.valuation.of(deal.target_value, deal.product)
         reason = _omitted(deal, self.today, value)
-        due = deal.target_date is not None and self.month.first <= deal.target_date <= self.month.last
+        due = deal.target_date is not None and self.first <= deal.target_date <= self.last
         if reason is None and due:
             self.pipeline.append(self._line(customer, deal, value, source, self.probabilities[deal.stage]))
         elif reason == NO_VALUE:  # listed in the month it is due in
@@ -331,16 +338,25 @@ class _Counting:
         target = deal.target_date
         if deal.stage in _AFTER_CLOSE or not value:
             reason = NO_WON_EVENT if deal.stage in _AFTER_CLOSE else NO_VALUE
-            if self.current or (target is not None and self.month.first <= target <= self.month.last):
+            if self.current or (target is not None and self.first <= target <= self.last):
                 self.omitted.append(self._line(customer, deal, value, source, self.probabilities[deal.stage], reason))
             return
         owner = deal_owner(customer, deal)
-        if target is not None and target >= self.today and self.month.first <= target <= self.month.last:
+        if target is not None and target >= self.today and self.first <= target <= self.last:
             chance = due_chance(self.learned, self.factors, deal.stage, owner)
             self.pipeline.append(self._line(customer, deal, value, source, chance))
         elif target is None or target < self.today:
-            chance = undated_chance(self.learned, self.factors, deal.stage, owner, self._age(deal.opened), self.window)
+            chance = self._undated_chance(deal.stage, owner, self._age(deal.opened))
             self.pipeline.append(self._line(customer, deal, value, source, chance, part=UNDATED))  # (0%: still named)
+
+    def _undated_chance(self, stage: Stage, owner: str | None, age: int) -> float:
+        """`undated_chance`, once for each stage, rep and age (thousands of deals share a few hundred)."""
+        key = (stage, owner, age)
+        chance = self._chances.get(key)
+        if chance is None:
+            assert self.learned is not None and self.factors is not None
+            chance = self._chances[key] = undated_chance(self.learned, self.factors, stage, owner, age, self.window)
+        return chance
 
     def _age(self, opened: date) -> int:
         """A deal's age in working days (deals opened on one day are many)."""
@@ -441,19 +457,10 @@ def formula(
 ) -> Formula:
     """The four factors, measured over the `window_days` working days up to `today` (from the
     folder's first event, when that is later)."""
-    back = calendar.back(today, window_days)
-    start = back[0] if back else today
-    first_event = min((customer.first_seen for customer in customers if customer.first_seen), default=None)
-    clamped = first_event is not None and first_event > start
-    if clamped:
-        assert first_event is not None
-        start = first_event
-    visits = {(customer.id, day) for customer in customers
-              if customer.last_activity and customer.last_activity >= start  # (else no visit in the window)
-              for day in customer.visit_days if start <= day <= today}
+    start, clamped = _window_start(customers, today=today, calendar=calendar, window_days=window_days)
+    visits = _visits(customers, start, today)
     visited = {customer_id for customer_id, _day in visits}
-    wins = [(customer.id, deal) for customer in customers for deal in customer.deals
-            if deal.status is Status.WON and deal.won_date and start <= deal.won_date <= today]
+    wins = _wins(customers, start, today)
     current = month == Month.of(today)
     return Formula(
         start=start,
@@ -470,6 +477,31 @@ def formula(
         won_so_far=won_so_far if current else ZERO,
         clamped=clamped,
     )
+
+
+def _window_start(customers: Sequence[Customer], *, today: date, calendar: WorkCalendar,
+                  window_days: int) -> tuple[date, bool]:
+    """The window's first day: `window_days` working days back from `today`, or the folder's first
+    event when that is later (then True: the window is clamped)."""
+    back = calendar.back(today, window_days)
+    start = back[0] if back else today
+    first_event = min((customer.first_seen for customer in customers if customer.first_seen), default=None)
+    if first_event is not None and first_event > start:
+        return first_event, True
+    return start, False
+
+
+def _visits(customers: Sequence[Customer], start: date, today: date) -> set[tuple[str, date]]:
+    """Each (customer, day) visited from `start` to `today`."""
+    return {(customer.id, day) for customer in customers
+            if customer.last_activity and customer.last_activity >= start  # (else no visit in the window)
+            for day in customer.visit_days if start <= day <= today}
+
+
+def _wins(customers: Sequence[Customer], start: date, today: date) -> list[tuple[str, Deal]]:
+    """Each deal won from `start` to `today`, with its customer's id."""
+    return [(customer.id, deal) for customer in customers for deal in customer.deals
+            if deal.status is Status.WON and deal.won_date and start <= deal.won_date <= today]
 
 
 def gap(forecast: MonthForecast, quota: Decimal) -> Decimal:

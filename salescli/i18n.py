@@ -3,8 +3,9 @@
 Every message is an English sentence in the code, marked `_("…")` (`ngettext` where English has a
 plural, `N_` where the text is translated later, as help texts are); the Chinese comes from
 `locale/zh_CN/LC_MESSAGES/salescli.mo`, read the first time a message is wanted in Chinese — an
-English run never opens it. Click's and Typer's own words (Usage:, Options:, Error: No such option)
-go through the same catalog.
+English run never opens it. This module knows gettext alone: the command line (`salescli/cli/`)
+puts Click's and Typer's own words (Usage:, Options:, Error: No such option) through the same
+catalog, told of each change of language by `follow`.
 
 Which language: `--lang`, else $SALESCLI_LANG, else `language:` in salescli.yaml, else the locale
 ($LC_ALL, $LC_MESSAGES, $LANG, $LANGUAGE starting with zh), else English.
@@ -15,7 +16,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Sequence
 
 if TYPE_CHECKING:
     from gettext import NullTranslations
@@ -26,13 +27,22 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 _CATALOGS = {"zh": "zh_CN"}  # a language → its catalog's locale name
 
 _current = {"language": "en"}
+_followers: list[Callable[[str], None]] = []  # told of each language other than English (see `follow`)
 
 
 def use(language: str) -> None:
-    """Speak `language` from now on (Click's and Typer's words included)."""
+    """Speak `language` from now on (and so do the followers: Click's and Typer's words, on the command line)."""
     _current["language"] = language
     if language != "en":
-        _translate_click()
+        for follower in _followers:
+            follower(language)
+
+
+def follow(follower: Callable[[str], None]) -> None:
+    """Call `follower(language)` whenever a language other than English is spoken from now on (once
+    for each follower): how a layer above — the command line — puts its libraries' words into it."""
+    if follower not in _followers:
+        _followers.append(follower)
 
 
 def language() -> str:
@@ -111,22 +121,6 @@ def from_locale(environ: Mapping[str, str] = os.environ) -> str | None:
     return "zh" if preferred.lower().startswith("zh") else None
 
 
-def _translate_click() -> None:
-    """Typer's words (Options, Commands, [required]) come from `gettext.gettext`, the process's
-    default domain: point typer.core at this catalog instead. Its copy of Click says its own
-    (Usage:, Error: No such option) in English f-strings: clickwords translates those."""
-    import sys
-
-    import typer.core
-
-    typer.core._ = _  # type: ignore[attr-defined]
-    from salescli import clickwords, widewrap
-
-    packages: list[str] = [package for package in ("typer._click", "click") if package in sys.modules]
-    clickwords.install(packages)
-    widewrap.install(packages)  # Chinese help wrapped by the columns it takes, not by characters
-
-
 # ---- words of tables and labels ------------------------------------------------------------
 
 COLUMN = "column"  # the context of table titles: `won` is 成交 as a status, 成交金额 as a column
@@ -203,7 +197,14 @@ def titles(keys: Sequence[str], language: str, *, counts: Sequence[str] = ()) ->
         elif key in _TITLES:
             found[key] = pgettext("column", _TITLES[key])
         else:
-            from salescli.profile import BY_KEY  # (profile's labels speak through this module)
-
-            found[key] = BY_KEY[key].label(language) if key in BY_KEY else key
+            found[key] = _labels[key](language) if key in _labels else key
     return found
+
+
+_labels: dict[str, Callable[[str], str]] = {}  # a key beyond our tables → its label in a language
+
+
+def name_keys(labels: Mapping[str, Callable[[str], str]]) -> None:
+    """Title the columns of these keys by their labels (profile.py names its fields as it loads: this
+    module imports nothing of salescli's, so that everything else can import it)."""
+    _labels.update(labels)

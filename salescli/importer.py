@@ -287,12 +287,18 @@ def _history(record: Mapping[str, str], dating: Dating, stage_map: Mapping[str, 
     if stage is None and status is None and won is None and target is None and by is None:
         return [event_item(EventKind.ADDED, day, FIRST_DEAL)]
     assert stage is None or isinstance(stage, Stage)
-    items = []
-    deal = FIRST_DEAL
     if won is not None and status is not Status.WON:  # the value won before the current deal
-        items += [event_item(EventKind.ADDED, day, deal, stage=Stage.PROSPECT.value),
-                  event_item(EventKind.WON, day, deal, value=won)]
-        deal = "2"
+        return [event_item(EventKind.ADDED, day, FIRST_DEAL, stage=Stage.PROSPECT.value),
+                event_item(EventKind.WON, day, FIRST_DEAL, value=won),
+                *_current_deal(day, "2", stage, status, won=won, target=target, by=by)]
+    return _current_deal(day, FIRST_DEAL, stage, status, won=won, target=target, by=by)
+
+
+def _current_deal(day: date, deal: str, stage: Stage | None, status: Status | None, *, won: Decimal | None,
+                  target: Decimal | None, by: date | None) -> list[dict[str, Any]]:
+    """The events of a row's current deal, all on `day`: added (the first deal) or opened, at its stage
+    if open; its stage; its target; won or lost."""
+    items = []
     opening = stage if stage and stage.number < Stage.CLOSE.number else Stage.PROSPECT
     kind = EventKind.ADDED if deal == FIRST_DEAL else EventKind.OPEN
     items.append(event_item(kind, day, deal, stage=opening.value))
@@ -487,36 +493,17 @@ def _has_deal(customer: Customer, name: str) -> bool:
 
 def _deal_row(record: Mapping[str, str], number: int, finder: _Finder, reached: list[tuple[date, Stage]], *,
               dating: Dating, stage_map: Mapping[str, str]) -> tuple[Customer, str, list[dict[str, Any]]]:
-    reference = record.get("customer")
-    if not reference:
-        raise InvalidValue(_("no customer"))
-    customer = finder.find(reference)
-    if customer is None:
-        raise NotFound(_("no customer '{reference}' in the folder (import the customers first)").format(
-            reference=reference))
+    """A row's customer, deal name and events: opened, the stages reached (each dated in `reached`, or
+    the row's stage when no date says it), its target, and won or lost."""
+    customer = _row_customer(record, finder)
     name = record.get("deal") or f"import-{number}"
-    stage = stage_of(record["stage"], stage_map) if record.get("stage") else Stage.PROSPECT
-    status = _status(record.get("status"), None) if record.get("status") else None
-    if status is Status.LOST:  # (our own export: a deal lost at the stage it had reached)
-        stage = "lost"
-    elif status is Status.WON and isinstance(stage, Stage) and stage.number < Stage.CLOSE.number:
-        stage = Stage.CLOSE
+    stage = _row_stage(record, stage_map)
     opened, closed = dating.day(record.get("opened")), dating.day(record.get("closed"))
     reached.sort(key=lambda step: (step[0], step[1].number))
     _check_order(reached, closed)
     dating.check([opened, closed, *(day for day, _ in reached)])
     start = min([day for day in (opened, *(day for day, _ in reached)) if day] or [closed or dating.default])
-    open_deal = isinstance(stage, Stage) and stage.number < Stage.CLOSE.number
-    first = reached.pop(0)[1] if reached and reached[0][0] == start else (
-        stage if open_deal and not reached else Stage.PROSPECT)
-    assert isinstance(first, Stage)
-    items = [event_item(EventKind.OPEN, start, name, stage=first.value, owner=record.get("owner"),
-                        product=record.get("product"), note=record.get("note"))]
-    items += [event_item(EventKind.STAGE, day, name, stage=step.value) for day, step in reached]
-    last = (reached[-1][1] if reached else first)
-    if isinstance(stage, Stage) and open_deal and stage is not last:  # the row's stage, beyond the dates
-        items.append(event_item(EventKind.STAGE, max(dating.default, reached[-1][0] if reached else start), name,
-                                stage=stage.value))
+    items = _stage_items(record, name, stage, start, reached, dating.default)
     if record.get("target_value") or record.get("target_date"):
         items.append(event_item(EventKind.TARGET, start, name,
                                 value=parse_money(record["target_value"]) if record.get("target_value") else None,
@@ -529,6 +516,48 @@ def _deal_row(record: Mapping[str, str], number: int, finder: _Finder, reached: 
     elif stage == "lost":
         items.append(event_item(EventKind.LOST, closed or start, name, reason=record.get("reason") or "lost"))
     return customer, name, items
+
+
+def _row_customer(record: Mapping[str, str], finder: _Finder) -> Customer:
+    reference = record.get("customer")
+    if not reference:
+        raise InvalidValue(_("no customer"))
+    customer = finder.find(reference)
+    if customer is None:
+        raise NotFound(_("no customer '{reference}' in the folder (import the customers first)").format(
+            reference=reference))
+    return customer
+
+
+def _row_stage(record: Mapping[str, str], stage_map: Mapping[str, str]) -> Stage | str:
+    """The stage a row's deal is at: its `stage` (prospect if none), close when its status says won,
+    "lost" when it says lost."""
+    stage = stage_of(record["stage"], stage_map) if record.get("stage") else Stage.PROSPECT
+    status = _status(record.get("status"), None) if record.get("status") else None
+    if status is Status.LOST:  # (our own export: a deal lost at the stage it had reached)
+        return "lost"
+    if status is Status.WON and isinstance(stage, Stage) and stage.number < Stage.CLOSE.number:
+        return Stage.CLOSE
+    return stage
+
+
+def _stage_items(record: Mapping[str, str], name: str, stage: Stage | str, start: date,
+                 reached: list[tuple[date, Stage]], default: date) -> list[dict[str, Any]]:
+    """The deal opened on `start` (at the first stage reached then, else at the row's stage if it is
+    open and no date says otherwise, else at prospect), then each stage reached, in order; then the row's
+    stage of an open deal, on `default` (or after the last date), when the dates stop short of it."""
+    open_deal = isinstance(stage, Stage) and stage.number < Stage.CLOSE.number
+    first = reached.pop(0)[1] if reached and reached[0][0] == start else (
+        stage if open_deal and not reached else Stage.PROSPECT)
+    assert isinstance(first, Stage)
+    items = [event_item(EventKind.OPEN, start, name, stage=first.value, owner=record.get("owner"),
+                        product=record.get("product"), note=record.get("note"))]
+    items += [event_item(EventKind.STAGE, day, name, stage=step.value) for day, step in reached]
+    last = (reached[-1][1] if reached else first)
+    if isinstance(stage, Stage) and open_deal and stage is not last:  # the row's stage, beyond the dates
+        items.append(event_item(EventKind.STAGE, max(default, reached[-1][0] if reached else start), name,
+                                stage=stage.value))
+    return items
 
 
 def _check_order(reached: Sequence[tuple[date, Stage]], closed: date | None) -> None:

@@ -151,6 +151,19 @@ def _merge_logs(base: Version, ours: Version, theirs: Version) -> list[_Slot]:
     """The merged log: ours, with what they did to the ancestor's events done to it, conflicts where
     both sides did something different, and the events they added in date order."""
     mine, other = _Side(base.keys, ours.keys), _Side(base.keys, theirs.keys)
+    slots, at = _our_slots(mine, other, base, ours, theirs)
+    for position in reversed(mine.deleted):  # deleted by us, changed by them
+        if position in other.changed:
+            anchor = max((slot for earlier, slot in at.items() if earlier < position), default=-1)
+            slots.insert(anchor + 1, _Slot(None, other.changed[position], event_label(base.log[position])))
+    _add_theirs(slots, other.added, ours, theirs)
+    return slots
+
+
+def _our_slots(mine: _Side, other: _Side, base: Version, ours: Version, theirs: Version
+               ) -> tuple[list[_Slot], dict[int, int]]:
+    """A slot for each of our events (those they deleted dropped), and each ancestor event's slot
+    (where it was dropped: the slot before)."""
     slots: list[_Slot] = []
     at: dict[int, int] = {}  # ancestor index → its slot
     for index in range(len(ours.log)):
@@ -159,18 +172,18 @@ def _merge_logs(base: Version, ours: Version, theirs: Version) -> list[_Slot]:
         if slot is not None:
             slots.append(slot)
         if position is not None:
-            at[position] = len(slots) - 1  # (where it was dropped: the slot before)
-    for position in reversed(mine.deleted):  # deleted by us, changed by them
-        if position in other.changed:
-            anchor = max((slot for earlier, slot in at.items() if earlier < position), default=-1)
-            slots.insert(anchor + 1, _Slot(None, other.changed[position], event_label(base.log[position])))
+            at[position] = len(slots) - 1
+    return slots, at
+
+
+def _add_theirs(slots: list[_Slot], added: list[int], ours: Version, theirs: Version) -> None:
+    """The events they added put in date order among the slots (an event both sides added is kept once)."""
     present = Counter(_held(slot, ours, theirs, "keys") for slot in slots)
-    for index in other.added:  # (an event both sides added is kept once)
+    for index in added:
         if present[theirs.keys[index]] > 0:
             present[theirs.keys[index]] -= 1
         else:
             slots.insert(_date_place(slots, theirs.log[index], ours, theirs), _Slot(None, index))
-    return slots
 
 
 def _our_event(position: int, index: int, mine: _Side, other: _Side, base: Version, ours: Version,

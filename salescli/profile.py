@@ -16,6 +16,7 @@ from datetime import date
 from enum import Enum
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from salescli import i18n
 from salescli.errors import InvalidValue
 from salescli.i18n import N_, _, beside, joined, language
 from salescli.vocab import Vocabulary
@@ -303,6 +304,7 @@ TRUST_ITEMS: tuple[Field, ...] = (
 )
 
 BY_KEY: Mapping[str, Field] = {field.key: field for field in PROFILE}
+i18n.name_keys({key: field.label for key, field in BY_KEY.items()})  # a report by a field titles its column so
 CLASSIFICATION = tuple(field.key for field in PROFILE if field.kind is Kind.TERM)
 KEYS = tuple(BY_KEY)
 

@@ -98,12 +98,15 @@ class _Scan:
 
     def content_digest(self) -> bytes:
         """A digest of every file read, by name and content (what the folder held, in one value)."""
-        found = hashlib.blake2b(digest_size=16)
         fresh = {entry.name: entry.digest for entry in self.parsed}
-        for name in sorted((*self.kept, *fresh)):
-            found.update(name.encode("utf-8", "surrogateescape") + b"\0" + (fresh.get(name) or
-                                                                          self.index.digest_of(name) or b""))
-        return found.digest()
+        names = sorted((*self.kept, *fresh))
+        if not fresh and names == self.index.names:  # the usual warm read: the index's digests, in its order
+            digests = bytes(self.index.digests)
+        else:
+            digests = b"".join(fresh.get(name) or self.index.digest_of(name) or bytes(cache.DIGEST_SIZE)
+                               for name in names)
+        listed = "\0".join(names).encode("utf-8", "surrogateescape")
+        return hashlib.blake2b(listed + b"\1" + digests, digest_size=16).digest()
 
     def digest_of(self, name: str) -> bytes | None:
         """The digest of the file `name` as read (None: it was not read)."""

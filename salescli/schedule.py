@@ -15,10 +15,8 @@ from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, joined, pgettext
 from salescli.information import GROUPS, Group, Item, item_value, people
 from salescli.profile import birthday_in
-from salescli.stages import Stage
+from salescli.stages import AFTER, BEFORE, DURING, Stage, each_stage
 from salescli.workdays import WorkCalendar
-
-BEFORE, DURING, AFTER = "before", "during", "after"  # the three phases of selling (销售前、中、后)
 
 _PHASE_NAMES = {BEFORE: N_("before the sale"), DURING: N_("during the sale"), AFTER: N_("after the sale")}
 
@@ -42,34 +40,11 @@ def goal(stage: Stage, language: str) -> str:
     return chinese if language == "zh" else english
 
 
-PHASES: Mapping[Stage, str] = {
-    Stage.PROSPECT: BEFORE, Stage.PREPARE: BEFORE, Stage.APPROACH: BEFORE, Stage.NEEDS: BEFORE,
-    Stage.DEMO: DURING, Stage.OBJECTIONS: DURING, Stage.CLOSE: DURING, Stage.SERVICE: AFTER,
-}
-
-# What each visit is for: (English, 中文)
-PURPOSES: Mapping[Stage, tuple[str, str]] = {
-    Stage.PROSPECT: ("open the customer: who buys software here", "开发新客户：找到采购软件的人"),
-    Stage.PREPARE: ("prepared visit: set its goal, bring materials", "访前准备：定目标、备资料"),
-    Stage.APPROACH: ("first visit: build rapport", "接近：建立关系"),
-    Stage.NEEDS: ("develop needs: workload, estimators, views", "开发需求：了解工作量、人员和看法"),
-    Stage.DEMO: ("show the product on their own drawings", "产品展示：用客户的图纸演示"),
-    Stage.OBJECTIONS: ("answer objections: price, compatibility, approval", "异议处理：价格、兼容、审批"),
-    Stage.CLOSE: ("close: contract, seats, amount", "促成：合同、套数、金额"),
-    Stage.SERVICE: ("after-sales service", "售后服务"),
-}
-
-# Which information groups (docs/domain.md §4) a visit at each stage should complete.
-COLLECTS: Mapping[Stage, tuple[str, ...]] = {
-    Stage.PROSPECT: ("contact",),
-    Stage.PREPARE: ("contact",),
-    Stage.APPROACH: ("contact", "decision"),
-    Stage.NEEDS: ("needs", "funds"),
-    Stage.DEMO: ("decision", "trust"),
-    Stage.OBJECTIONS: ("funds", "trust"),
-    Stage.CLOSE: ("decision", "trust"),
-    Stage.SERVICE: ("trust",),
-}
+# Each stage's visit, from its record (stages.RECORDS): its phase; what it is for, (English, 中文); which
+# information groups (docs/domain.md §4) it should complete.
+PHASES: Mapping[Stage, str] = each_stage(lambda record: record.phase)
+PURPOSES: Mapping[Stage, tuple[str, str]] = each_stage(lambda record: record.purpose)
+COLLECTS: Mapping[Stage, tuple[str, ...]] = each_stage(lambda record: record.collects)
 
 # After the sale: (working days after the close, kind, English goal, 中文目标)
 AFTER_SALE = (

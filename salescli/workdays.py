@@ -7,6 +7,7 @@ to Friday; `salescli.yaml` adds holidays and extra working days on top of either
 
 from __future__ import annotations
 
+from calendar import monthrange
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -49,7 +50,7 @@ class Month(NamedTuple):
 
     @property
     def last(self) -> date:
-        return self.next().first - timedelta(days=1)
+        return date(self.year, self.month, monthrange(self.year, self.month)[1])
 
     def next(self, count: int = 1) -> Month:
         """The month `count` months on (or back); a InvalidValue past the years salescli works with."""

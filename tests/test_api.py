@@ -314,7 +314,7 @@ def test_every_module_is_on_the_map() -> None:
 # (i18n), the editor `edit` runs, the browser `web` opens and the terminal (cli.py's /dev/null for a
 # reader that left).
 TOUCH_FILES = {"datafolder.py", "repository.py", "safefile.py", "yamlfile.py", "cache.py", "check/infolder.py",
-               "parallel.py", "gitops.py", "i18n.py", "cli.py", "commands/edit.py", "web/serve.py",
+               "parallel.py", "gitops.py", "i18n.py", "cli/__init__.py", "commands/edit.py", "web/serve.py",
                "locale/refresh.py", "locale/extract.py"}
 STORAGE = {name.split(".")[0] for name in TOUCH_FILES if "/" not in name}
 PATH_CALLS = {"read_text", "read_bytes", "write_text", "write_bytes", "mkdir", "iterdir", "glob", "rglob", "touch",
@@ -363,6 +363,61 @@ def test_the_api_page_s_table_covers_every_command() -> None:
     methods = {name for name in dir(salescli.Folder) if not name.startswith("_")}
     named = set(re.findall(r"`(?:Folder\.)?([a-z_]+)\(", " ".join(line.split(" | ")[0] for line in rows)))
     assert named - methods <= {"merge_versions"} and len(named) > 40
+
+
+def test_the_core_imports_in_no_circle() -> None:
+    """The modules below the command line and the web page (the API, the core, storage) import one another
+    in layers: no module imports, however indirectly, one that imports it (a function's own imports count;
+    `if TYPE_CHECKING:` ones do not). The package's __init__, `salescli.Folder`'s facade, stands above them."""
+    imports = _core_imports()
+    assert len(imports) > 40 and "salescli.i18n" in imports
+    assert imports["salescli.i18n"] == set()  # gettext alone
+    assert _circles(imports) == []
+
+
+def _core_imports() -> dict[str, set[str]]:
+    """Each module outside cli/, commands/ and web/ → the modules of salescli it imports."""
+    package = REPO / "salescli"
+    paths = {"salescli." + ".".join(path.relative_to(package).with_suffix("").parts): path
+             for path in package.rglob("*.py") if path.relative_to(package).parts[0] not in ("cli", "commands", "web")
+             and path.name not in ("__init__.py", "__main__.py")}
+    imports = {}
+    for module, path in paths.items():
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        typing_only = {id(node) for block in ast.walk(tree) if isinstance(block, ast.If)
+                       and ast.unparse(block.test) == "TYPE_CHECKING" for node in ast.walk(block)}
+        names = set()
+        for node in ast.walk(tree):
+            if id(node) in typing_only:
+                continue
+            if isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names |= {f"{node.module}.{alias.name}" if f"{node.module}.{alias.name}" in paths else node.module
+                          for alias in node.names}
+        imports[module] = {name for name in names if name in paths and name != module}
+    return imports
+
+
+def _circles(imports: dict[str, set[str]]) -> list[list[str]]:
+    """Each circle found by a depth-first walk, as the modules around it."""
+    circles, done, path = [], set(), []
+
+    def walk(module: str) -> None:
+        if module in path:
+            circles.append(path[path.index(module):] + [module])
+            return
+        if module in done:
+            return
+        path.append(module)
+        for imported in sorted(imports[module]):
+            walk(imported)
+        path.pop()
+        done.add(module)
+
+    for module in sorted(imports):
+        walk(module)
+    return circles
 
 
 def test_the_api_page_s_example_runs(sample: Path) -> None:

@@ -139,7 +139,7 @@ def test_english_never_opens_the_catalog() -> None:
 
 
 def test_chinese_is_wrapped_by_the_columns_it_takes() -> None:
-    from salescli.widewrap import WideTextWrapper, width
+    from salescli.cli.widewrap import WideTextWrapper, width
 
     text = "把单推进到下一阶段，或推进到指定阶段。Run salescli advance 中建三局 close to record it，然后索取转介绍。"
     lines = WideTextWrapper(20, initial_indent="  ", subsequent_indent="  ").wrap(text)

@@ -1,3 +1,5 @@
+import itertools
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -108,3 +110,23 @@ def test_a_person_is_found_by_name() -> None:
     assert profile.person_index(people, " 王 强 ") == 0
     assert profile.person_index(people, "li si") == 2
     assert profile.person_index(people, "赵六") is None and profile.person_index(None, "x") is None
+
+
+TEMPLATES = ["templates/customer.yaml", "salescli/templates/customer.yaml", "salescli/templates/customer.zh.yaml"]
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_the_customer_template_lists_the_registry_s_fields(template: str) -> None:
+    """A new customer's file holds every field of the registry, in its order, and nothing else (besides the
+    id, the key people and the log); each classification's comment names its vocabulary's terms, in order."""
+    from salescli.yamlfile import fields_of
+    from tests.conftest import REPO
+
+    text = (REPO / template).read_text(encoding="utf-8")
+    assert fields_of(text) == ["id", *profile.KEYS, profile.PEOPLE_KEY, "log"]
+    for key in profile.CLASSIFICATION:
+        vocabulary = BUILTIN[profile.BY_KEY[key].vocabulary or ""]
+        comment = text.split(f"\n{key}:", 1)[1].split("\n", 1)[0]
+        following = text.split(f"\n{key}:", 1)[1].split("\n")[1:]
+        comment += " ".join(line for line in itertools.takewhile(lambda line: line.startswith(" " * 16 + "#"), following))
+        assert re.findall(r"\b([a-z][a-z-]*) [^\x00-\x7f]", comment) == [term.key for term in vocabulary.terms], key

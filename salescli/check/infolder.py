@@ -27,18 +27,38 @@ def problems(folder: datafolder.FolderPaths, today: date) -> list[DataError]:
     settings = _settings_key(folder)
     _config(folder, settings)  # read here first: broken settings are reported before any file is checked
     memo = cache.load_memo(folder.root, "check", b"|".join((MEMO_LAYOUT, settings, i18n.language().encode())))
-    problems: list[DataError] = []
-    loaded: dict[str, rules.Identifying | None] = {}  # file id → what the checks between files need
     files = folder.customers
     names = datafolder.customer_names(files)  # (names, not paths: a Path is made only for a file read or reported)
     prefix = os.path.join(files, "")
     looked_up = [memo.get(prefix + name, name) for name in names]
     stale = [name for name, (_now, kept) in zip(names, looked_up) if not (_kept_shape(kept) and _still_true(kept, today))]
+    checked = _checked_files(folder, stale, settings=settings, today=today)
+    problems, loaded = _found(files, names, looked_up, checked, memo)
+    memo.keep_only(names)
+    cache.save_memo(memo)
+    problems += _between_files(files, loaded)
+    problems += _unfinished_merges(folder, problems)
+    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
+
+
+def _checked_files(folder: datafolder.FolderPaths, stale: list[str], *, settings: bytes, today: date
+                   ) -> dict[str, tuple[bytes, Checked] | DataError]:
+    """The files of `stale` read and checked, on every core when there are many."""
     work = partial(_checked_file, folder=folder, settings=settings, today=today)
-    checked = dict(zip(stale, parallel.map_files(work, [files / name for name in stale],
+    checked = dict(zip(stale, parallel.map_files(work, [folder.customers / name for name in stale],
                                                  doing=N_("checking customer files: {number}/{count}"))))
     if stale and _settings_key(folder) != settings:  # (each process read them: which did the files meet?)
         raise DataError(_("the settings changed while check was running; run it again"), path=folder.config_path)
+    return checked
+
+
+def _found(files: Path, names: list[str], looked_up: list[tuple[Any, Any]],
+           checked: dict[str, tuple[bytes, Checked] | DataError], memo: cache.Memo
+           ) -> tuple[list[DataError], dict[str, rules.Identifying | None]]:
+    """Each file's problems, as checked now or kept in the memo (which keeps what was checked now), and
+    what the checks between files need of each file loaded (by file id)."""
+    problems: list[DataError] = []
+    loaded: dict[str, rules.Identifying | None] = {}
     for name, (now, kept) in zip(names, looked_up):
         if name in checked:
             result = checked[name]
@@ -55,15 +75,18 @@ def problems(folder: datafolder.FolderPaths, today: date) -> list[DataError]:
                          for message, line, column, code in found]
         if is_loaded:
             loaded[name[:-len(".yaml")]] = None if identifying is None else rules.Identifying(*identifying)
-    memo.keep_only(names)
-    cache.save_memo(memo)
+    return problems, loaded
+
+
+def _between_files(files: Path, loaded: dict[str, rules.Identifying | None]) -> list[DataError]:
+    """What the checks between files find (rules.across), located in each file it concerns."""
+    problems: list[DataError] = []
     for file_id, findings in rules.across(loaded).items():
         if findings:
             path = files / f"{file_id}.yaml"
             text = safefile.read_text(path)
             problems += [infile.located(finding, path, text) for finding in findings]
-    problems += _unfinished_merges(folder, problems)
-    return sorted(problems, key=lambda p: (str(p.path), p.line or 0, p.column or 0))
+    return problems
 
 
 def _unfinished_merges(folder: datafolder.FolderPaths, found: list[DataError]) -> list[DataError]:

@@ -1,7 +1,7 @@
 """Bring the catalog up to date with the code: `python -m salescli.locale.refresh` (docs/development.md, "Translating").
 
 1. extract every message — salescli's, its web page's, and Typer's own words (Options, [required] …,
-   which it looks up with gettext; its copy of Click's are in salescli/clickwords.py) — into
+   which it looks up with gettext; its copy of Click's are in salescli/cli/clickwords.py) — into
    `salescli.pot`;
 2. update `zh_CN/LC_MESSAGES/salescli.po` from it (new messages come in untranslated, never guessed:
    no fuzzy matching; messages gone from the code leave);

@@ -2,8 +2,8 @@
 
 Typer (≥ 0.26) carries its own copy of Click, `typer._click`, whose messages are English f-strings,
 not gettext calls: `Usage: `, `Try '… -h' for help.`, `Error: No such option: --x`, `Missing
-argument 'CUSTOMER'.`, `Show this message and exit.`. `install()` (run by `i18n.use` for a language
-other than English) routes them through the catalog: the help formatter's usage prefix and
+argument 'CUSTOMER'.`, `Show this message and exit.`. `install()` (run by the command line whenever
+it speaks a language other than English: salescli.cli._speak_click) routes them through the catalog: the help formatter's usage prefix and
 headings, the help option's text, and the errors Click shows — their text matched against the
 patterns below, each an English message of Click with its variable parts named.
 """

@@ -3,7 +3,8 @@
 Click wraps `--help` by counting characters, and breaks only at spaces: a Chinese paragraph (no
 spaces, every character two columns wide) comes out as one line twice the terminal's width. This
 wrapper breaks between any two Chinese characters, measures by display width, and keeps closing
-punctuation (，。）…) off the start of a line. `i18n.use("zh")` puts it into Click.
+punctuation (，。）…) off the start of a line. The command line puts it into Click when it speaks
+Chinese (salescli.cli._speak_click).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 
-from wcwidth import wcswidth
+from salescli.render import text_width
 
 _ANSI = re.compile(r"\033\[[;?0-9]*[a-zA-Z]")
 # A chunk: a run of spaces; one wide character, with the opening punctuation that must precede it
@@ -26,7 +27,7 @@ _CHUNKS = re.compile(rf"\s+|[{_OPENING}]+[^\s{_WIDE}]+[{_CLOSING}]*|[{_OPENING}]
 def width(text: str) -> int:
     """Columns `text` takes in a terminal (ANSI colours take none)."""
     plain = _ANSI.sub("", text)
-    columns = wcswidth(plain)
+    columns = text_width(plain)
     return columns if columns >= 0 else len(plain)
 
 

@@ -1,4 +1,8 @@
-"""The command line: global options, one error handler, and the commands (each in commands/)."""
+"""The command line: global options, one error handler, and the commands (each in commands/).
+
+This package is the one layer that knows Typer and Click: it puts their own words (clickwords.py) and
+their help's wrapping (widewrap.py) into the language salescli speaks, which the core's i18n tells it
+of (`i18n.follow`)."""
 
 from __future__ import annotations
 
@@ -12,8 +16,30 @@ from typer.exceptions import TyperException
 
 from salescli import __version__, i18n
 from salescli.errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_PIPE, EXIT_USAGE, InvalidValue, SalesError
+from salescli.cli import clickwords, widewrap
 from salescli.i18n import _, joined
 from salescli.session import Session
+
+
+def _speak_click(language: str) -> None:
+    """Typer's words (Options, Commands, [required]) come from `gettext.gettext`, the process's default
+    domain: point typer.core at salescli's catalog instead. Its copy of Click says its own (Usage:,
+    Error: No such option) in English f-strings, with no gettext call to hook into: clickwords
+    translates those, and widewrap wraps the help by the columns Chinese takes.
+
+    Why `typer<0.29` (pyproject.toml): Typer 0.29 drops `typer._click.types` (the number ranges that
+    clickwords says as `≥0`, `1–36500`), and checks values with pydantic, whose errors ("Input should
+    be a valid integer, unable to parse string as an integer") are English sentences that come from
+    neither Click nor gettext; and it imports pydantic to build a validator per option, which every run
+    and every Tab pays: `list` of the sample folder took 0.27 s against 0.20 s with 0.28 (whole
+    processes, median of 7 paired runs)."""
+    typer.core._ = _  # type: ignore[attr-defined]
+    packages: list[str] = [package for package in ("typer._click", "click") if package in sys.modules]
+    clickwords.install(packages)
+    widewrap.install(packages)
+
+
+i18n.follow(_speak_click)
 
 
 class _Group(TyperGroup):
@@ -218,8 +244,6 @@ def name_values(command: Any) -> None:
 def translate_help(command: Any) -> None:
     """Put the command's help texts — its own, its options', its subcommands' — into the current
     language (the catalog has them: the extractor takes docstrings and `help=` arguments)."""
-    from salescli import widewrap
-
     if getattr(command, "help", None):
         command.help = _(command.help)
     if getattr(command, "short_help", None):
