@@ -1133,10 +1133,11 @@ class Folder:
         中建三局一公司), else None for a new one, with the customers whose names are near it; `person`
         is the person's name when typed (it wins over the card's). Writes nothing; `save_card` writes
         what it read (after any corrections). Needs `salescli[card]`."""
-        from salescli import card as cards, cardocr
+        from salescli import cardocr
+        from salescli.card import parse
 
         data, shown = _photo_bytes(photo, file)
-        card = cards.parse(cardocr.read_lines(data, shown))
+        card = parse(cardocr.read_lines(data, shown))
         if not card.text:
             raise InvalidValue(_("{file}: no text found on the photo; take it again, flat, sharp and filling the "
                                  "frame").format(file=shown))
@@ -1157,14 +1158,14 @@ class Folder:
         """The customer a company's name already is (its name, without a company suffix, or its
         short form: 中建三局第一建设工程有限责任公司 is 中建三局一公司), and the customers whose names
         are near it (as `add` finds them)."""
-        from salescli import card as cards
+        from salescli.card import same_company
 
         if not company.strip():
             return None, []
         customers = self.named()
         same, near = matching.similar(customers, company)
         if not same:
-            same = [c for c in customers if cards.same_company(c.name, company)]
+            same = [c for c in customers if same_company(c.name, company)]
         if len(same) == 1:
             return self.customer(same[0].id), []
         return None, [*same, *near]
@@ -1740,9 +1741,9 @@ def _photo_suffix(data: bytes) -> str:
 def _card_rest(card: "Card", customer: str) -> str | None:
     """What a card says that a key person's entry has no field for (its department and address, the
     company when it is not the customer's name), kept as the person's note."""
-    from salescli import card as cards
+    from salescli.card import same_company
 
-    parts = [card.company if card.company and not cards.same_company(card.company, customer)
+    parts = [card.company if card.company and not same_company(card.company, customer)
              and matching.core_name(card.company) != matching.core_name(customer) else None,
              card.department, card.address]
     kept = [part for part in parts if part]
