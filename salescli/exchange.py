@@ -6,7 +6,6 @@ import csv
 import io
 import json
 import re
-import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import Enum
@@ -384,6 +383,29 @@ def as_of(customers: Sequence[Customer]) -> datetime:
     return datetime(*(latest or date(2000, 1, 1)).timetuple()[:3])
 
 
+def _steady_zip() -> Any:
+    """The zip file class of a workbook (zipfile imported only when a workbook is written)."""
+    import zipfile
+
+    class _SteadyZip(zipfile.ZipFile):
+        """A zip whose entries carry one fixed time, not the time they were written: the same workbook, the
+        same bytes."""
+
+        def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+            if isinstance(zinfo_or_arcname, str):
+                zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=(1980, 1, 1, 0, 0, 0))
+                zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+            super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+        def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+            """(openpyxl writes each worksheet to a temporary file first: its time would be the run's)"""
+            from salescli import safefile
+
+            self.writestr(arcname if arcname is not None else str(filename), safefile.read_bytes(Path(filename)))
+
+    return _SteadyZip
+
+
 def xlsx_bytes(sheets: Sequence[Sheet], as_of: datetime) -> bytes:
     """The sheets as an Excel workbook, the same bytes for the same sheets (made on `as_of`)."""
     from zipfile import ZIP_DEFLATED
@@ -401,7 +423,7 @@ def xlsx_bytes(sheets: Sequence[Sheet], as_of: datetime) -> bytes:
                 _put_cell(sheet, row_number, column, value)
     book.properties.created = book.properties.modified = as_of
     buffer = io.BytesIO()
-    archive = _SteadyZip(buffer, "w", ZIP_DEFLATED, allowZip64=True)
+    archive = _steady_zip()(buffer, "w", ZIP_DEFLATED, allowZip64=True)
     ExcelWriter(book, archive).save()  # (openpyxl's save_workbook would stamp the time of the run)
     return buffer.getvalue()
 
@@ -414,23 +436,6 @@ def _put_cell(sheet: Any, row: int, column: int, value: Any) -> None:
         cell.data_type = "s"  # text stays text: never a formula
     elif isinstance(value, date):
         cell.number_format = "yyyy-mm-dd"
-
-
-class _SteadyZip(zipfile.ZipFile):
-    """A zip whose entries carry one fixed time, not the time they were written: the same workbook, the
-    same bytes."""
-
-    def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        if isinstance(zinfo_or_arcname, str):
-            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=(1980, 1, 1, 0, 0, 0))
-            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
-        super().writestr(zinfo_or_arcname, data, *args, **kwargs)
-
-    def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
-        """(openpyxl writes each worksheet to a temporary file first: its time would be the run's)"""
-        from salescli import safefile
-
-        self.writestr(arcname if arcname is not None else str(filename), safefile.read_bytes(Path(filename)))
 
 
 def _xlsx_text(value: Any) -> Any:
