@@ -28,7 +28,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from salescli import card as cards_module, cardocr  # noqa: E402
+from salescli import card as cards_module  # noqa: E402
+from salescli import cardocr  # noqa: E402
 
 FIELDS = ("name", "title", "mobile", "phone", "email", "company", "department", "address")
 GOALS = {"mobile": 0.95, "phone": 0.95, "email": 0.95, "name": 0.90, "title": 0.90}

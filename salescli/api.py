@@ -23,12 +23,12 @@ Unreadable customer files do not stop a read: each is skipped and kept in `Folde
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from decimal import Decimal
-import functools
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Mapping, Sequence, TypeVar, Union
@@ -39,20 +39,19 @@ from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, as_of
 from salescli.errors import DataError, InvalidValue, NotFound, UnsafeWrite
 from salescli.i18n import _
 from salescli.information import people as _people
-from salescli.listing import (AMOUNTS, Columns, Filters, Others, Row, Summary, decimals, keeps as filter_rows, row,
-                              summarize, summarize_deals)
+from salescli.listing import AMOUNTS, Columns, Filters, Others, Row, Summary, decimals, row, summarize, summarize_deals
+from salescli.listing import keeps as filter_rows
 from salescli.parsing import parse_date, parse_money
 from salescli.stages import Stage
 
 if TYPE_CHECKING:  # (a call imports the part of the core it needs, when it is made)
-    from salescli import learning
-    from salescli import network, reports, schedule
+    from salescli import learning, network, reports
     from salescli.card import Card
-    from salescli.pipeline import Move
     from salescli.dimensions import Dimension
     from salescli.exchange import Table
     from salescli.gitops import Synced
     from salescli.importer import Dating
+    from salescli.pipeline import Move
     from salescli.pricelist import PriceList, Product
     from salescli.workdays import Month
 
@@ -670,7 +669,8 @@ class Folder:
         """Move a deal to the next stage or to `stage`; "close" (促成) records it won (`value`, by
         default the target; a value of 0 raises ZeroValue unless `force`), "lost" (丢单) lost (`reason`
         required) — `salescli advance`."""
-        from salescli.pipeline import advance as plan_advance, describe, parse_target
+        from salescli.pipeline import advance as plan_advance
+        from salescli.pipeline import describe, parse_target
 
         found = self.customer(customer)
         wanted = stage if isinstance(stage, Stage) else parse_target(_text(stage))
@@ -886,8 +886,9 @@ class Folder:
         folder's language; `bom` starts it with a UTF-8 byte-order mark, for Excel), "xlsx" (a workbook of
         the customers, their log and their key people, a sheet each) or "json" (each customer's whole
         record). The same customers give the same bytes; `to` writes them to that file as well."""
-        from salescli import exchange, safefile
         import json
+
+        from salescli import exchange, safefile
 
         if format not in EXPORTS:
             raise InvalidValue(_("unknown format '{name}'; use one of: {formats}").format(
@@ -1894,9 +1895,9 @@ def _emptied(values: Mapping[str, Any] | Sequence[str]) -> list[str]:
 
 def _field(key: str) -> profile.Field:
     """A profile field by key, option name (contact, decision_maker) or label (联系人)."""
-    for field in profile.PROFILE:
-        if field.option and field.option.lstrip("-").replace("-", "_") == key:
-            return field
+    for known in profile.PROFILE:
+        if known.option and known.option.lstrip("-").replace("-", "_") == key:
+            return known
     return profile.field_for(key)
 
 
@@ -1953,16 +1954,15 @@ def _plain_id(reference: str) -> bool:
 
 from salescli.customer import Event, Status, event_name  # noqa: E402
 from salescli.datafolder import FolderPaths, customer_names, find_data_folder  # noqa: E402
+from salescli.information import item_value, missing  # noqa: E402
 from salescli.matching import Named  # noqa: E402
 from salescli.parsing import format_money  # noqa: E402
-from salescli.vocab import ROLES  # noqa: E402
-from salescli.information import item_value, missing  # noqa: E402
 from salescli.pipeline import Move, choose_deal, describe, parse_target, target_summary  # noqa: E402
-from salescli.repository import forget  # noqa: E402  (what a long-lived process calls between requests)
 from salescli.pricelist import TARGET, PriceList, Product  # noqa: E402
+from salescli.profile import BY_KEY, GROUPS, KEYS, PEOPLE_KEY, PERSON, PROFILE, Field, Kind, birthday_in, month_day  # noqa: E402
+from salescli.repository import forget  # noqa: E402  (what a long-lived process calls between requests)
+from salescli.vocab import ROLES  # noqa: E402
 from salescli.workdays import Month  # noqa: E402
-from salescli.profile import (BY_KEY, GROUPS, KEYS, PEOPLE_KEY, PERSON, PROFILE, Field, Kind, birthday_in,  # noqa: E402
-                              month_day)
 
 # The core's parts a command of its own needs, imported when first asked for (`from salescli.api import
 # MonthForecast`): a run imports only the modules its command uses.
@@ -1989,26 +1989,54 @@ LAZY = {  # the name here: its module, and its name there (the schedule's Visit 
 }
 
 if TYPE_CHECKING:
-    from salescli.backtest import (LAST_MONTH as LAST_MONTH, MEAN_OF_THREE as MEAN_OF_THREE, MODEL as MODEL,
-                                   BacktestRow as BacktestRow, accuracy as accuracy)
-    from salescli.calibration import MIN_HISTORY as MIN_HISTORY, StageRate as StageRate
+    from salescli.backtest import LAST_MONTH as LAST_MONTH
+    from salescli.backtest import MEAN_OF_THREE as MEAN_OF_THREE
+    from salescli.backtest import MODEL as MODEL
+    from salescli.backtest import BacktestRow as BacktestRow
+    from salescli.backtest import accuracy as accuracy
+    from salescli.calibration import MIN_HISTORY as MIN_HISTORY
+    from salescli.calibration import StageRate as StageRate
+    from salescli.card import FIELDS as CARD_FIELDS
+    from salescli.card import Card as Card
+    from salescli.cardocr import MOST_MEGABYTES as CARD_MOST_MEGABYTES
+    from salescli.cardocr import available as card_reader
+    from salescli.cardocr import missing as card_reader_missing
     from salescli.check.rules import SIMILAR_NAME as SIMILAR_NAME
-    from salescli.forecast import (DEFAULT_WINDOW as DEFAULT_WINDOW, NO_DATE as NO_DATE, NO_VALUE as NO_VALUE,
-                                   NO_WON_EVENT as NO_WON_EVENT, OVERDUE as OVERDUE, DealLine as DealLine,
-                                   Formula as Formula, Group as Group, MonthForecast as MonthForecast, gap as gap)
-    from salescli.history import DUE as DUE, NEW as NEW, UNDATED as UNDATED
+    from salescli.exchange import DEAL_COLUMNS as DEAL_COLUMNS
+    from salescli.exchange import deal_record as deal_record
+    from salescli.exchange import full_record as full_record
+    from salescli.forecast import DEFAULT_WINDOW as DEFAULT_WINDOW
+    from salescli.forecast import NO_DATE as NO_DATE
+    from salescli.forecast import NO_VALUE as NO_VALUE
+    from salescli.forecast import NO_WON_EVENT as NO_WON_EVENT
+    from salescli.forecast import OVERDUE as OVERDUE
+    from salescli.forecast import DealLine as DealLine
+    from salescli.forecast import Formula as Formula
+    from salescli.forecast import Group as Group
+    from salescli.forecast import MonthForecast as MonthForecast
+    from salescli.forecast import gap as gap
+    from salescli.history import DUE as DUE
+    from salescli.history import NEW as NEW
+    from salescli.history import UNDATED as UNDATED
+    from salescli.importer import Plan as Plan
+    from salescli.importer import ProductPlan as ProductPlan
+    from salescli.importer import Skip as Skip
+    from salescli.importer import TeamPlan as TeamPlan
     from salescli.learning import HISTORY as HISTORY
+    from salescli.network import MissingParties as MissingParties
+    from salescli.network import ReferralNode as ReferralNode
+    from salescli.network import Related as Related
+    from salescli.reports import FunnelStep as FunnelStep
+    from salescli.reports import SourceRow as SourceRow
+    from salescli.reports import StaleDeal as StaleDeal
+    from salescli.reports import WinRate as WinRate
+    from salescli.reports import stale as stale
+    from salescli.schedule import Route as Route
+    from salescli.schedule import Visit as PlannedVisit
+    from salescli.schedule import goal as goal
+    from salescli.schedule import phase_name as phase_name
+    from salescli.schedule import phase_word as phase_word
     from salescli.snapshot import Snapshot as Snapshot
-    from salescli.card import FIELDS as CARD_FIELDS, Card as Card
-    from salescli.cardocr import (MOST_MEGABYTES as CARD_MOST_MEGABYTES, available as card_reader,
-                                  missing as card_reader_missing)
-    from salescli.exchange import DEAL_COLUMNS as DEAL_COLUMNS, deal_record as deal_record, full_record as full_record
-    from salescli.importer import Plan as Plan, ProductPlan as ProductPlan, Skip as Skip, TeamPlan as TeamPlan
-    from salescli.network import MissingParties as MissingParties, ReferralNode as ReferralNode, Related as Related
-    from salescli.reports import (FunnelStep as FunnelStep, SourceRow as SourceRow, StaleDeal as StaleDeal,
-                                  WinRate as WinRate, stale as stale)
-    from salescli.schedule import (Route as Route, Visit as PlannedVisit, goal as goal, phase_name as phase_name,
-                                   phase_word as phase_word)
 
 
 def __getattr__(name: str) -> object:

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections import abc
-from dataclasses import dataclass, field, replace
 import datetime as dt
 import math
 import unicodedata
+from bisect import bisect_right
+from collections import abc
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum

@@ -15,7 +15,6 @@ from salescli.errors import BrokenFile, ConfigProblem, InvalidValue, NotFound, U
 from salescli.i18n import _
 from salescli.ids import validate_id
 
-
 CUSTOMERS = "customers"
 TEMPLATES = "templates"
 CONFIG = "salescli.yaml"

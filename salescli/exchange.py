@@ -8,13 +8,13 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
-from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
-from salescli.customer import (EVENT_WORDS, STATUS_WORDS, Customer, Deal, Event, EventKind, Status, deal_owner)
+from salescli.customer import EVENT_WORDS, STATUS_WORDS, Customer, Deal, Event, EventKind, Status, deal_owner
 from salescli.errors import DataError, InvalidValue
 from salescli.i18n import _, joined
 from salescli.information import GROUPS, item_value
@@ -371,8 +371,8 @@ def csv_text(sheet: Sheet) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(sheet.titles)
-    for row in sheet.rows:
-        writer.writerow(["" if value is None else neutralize(value) for value in map(plain, row)])
+    for values in sheet.rows:
+        writer.writerow(["" if value is None else neutralize(value) for value in map(plain, values)])
     return buffer.getvalue()
 
 
@@ -418,8 +418,8 @@ def xlsx_bytes(sheets: Sequence[Sheet], as_of: datetime) -> bytes:
         sheet = book.active if number == 0 else book.create_sheet()
         sheet.title = table.name
         sheet.append(list(table.titles))
-        for row_number, row in enumerate(table.rows, start=2):
-            for column, value in enumerate(row, start=1):
+        for row_number, values in enumerate(table.rows, start=2):
+            for column, value in enumerate(values, start=1):
                 _put_cell(sheet, row_number, column, value)
     book.properties.created = book.properties.modified = as_of
     buffer = io.BytesIO()

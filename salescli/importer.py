@@ -12,11 +12,11 @@ from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
 from salescli import profile
-from salescli.i18n import _, joined, language, ngettext
 from salescli.config import TEAM_KEYS, Config, Team, team_member
 from salescli.customer import FIRST_DEAL, Customer, EventKind, Status, event_from_item, fold_name
 from salescli.errors import ConfigProblem, InvalidValue, LogProblem, NotFound
 from salescli.exchange import DERIVED_COLUMNS, PROFILE_COLUMNS, profile_key
+from salescli.i18n import _, joined, language, ngettext
 from salescli.parsing import parse_date, parse_money
 from salescli.pipeline import LOST_WORDS, event_item
 from salescli.pricelist import PriceList, fold_product

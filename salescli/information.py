@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from salescli.customer import Customer
-from salescli.profile import GROUPS, PEOPLE_KEY, REACH_KEYS, Field as Item, Group
+from salescli.profile import GROUPS, PEOPLE_KEY, REACH_KEYS, Group
+from salescli.profile import Field as Item
 
 __all__ = ["GROUPS", "Group", "Item", "item_value", "missing", "people"]
 

@@ -5,9 +5,8 @@ Importing this module takes Ctrl-C over (see _interrupted_early): it is the cons
 
 from __future__ import annotations
 
-import sys
-
 import _signal  # type: ignore[import-not-found]  # (signal itself takes a millisecond to load: its enums)
+import sys
 
 
 def _interrupted_early(signum: int, frame: object) -> None:

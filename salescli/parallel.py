@@ -10,7 +10,6 @@ from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from salescli.i18n import _
 
-
 PARALLEL_FROM = 400  # files to parse before a second process pays for itself
 
 

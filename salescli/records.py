@@ -28,7 +28,8 @@ from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, NamedTuple, Protocol, Sequence, TypeVar, overload
 
-from salescli import customer as model, listing
+from salescli import customer as model
+from salescli import listing
 from salescli.customer import Customer, Event
 
 Item = TypeVar("Item")

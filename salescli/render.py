@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import json
-from json.encoder import encode_basestring  # type: ignore[attr-defined]
 import re
 from dataclasses import dataclass
-from itertools import repeat
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from itertools import repeat
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from salescli.errors import InvalidValue

@@ -28,7 +28,6 @@ from salescli.i18n import N_, _, joined
 from salescli.listing import Columns, row
 from salescli.profile import PEOPLE_KEY, UNSET, person_index
 
-
 # ---- reading customers ----------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -493,7 +492,6 @@ def _appended(text: str, current: Customer, items: Items, path: Path) -> tuple[s
 
 def _edited(path: Path, edit: Callable[[], Result]) -> Result:
     """An edit's result, its problems named with the file."""
-    from salescli import yamlfile
 
     try:
         return edit()

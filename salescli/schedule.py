@@ -178,7 +178,7 @@ assert all(item.key.startswith(f"{group.key}.") for group, items in _GROUP_ITEMS
 def _after_sale(customer: Customer, deal: Deal, closed: date, *, today: date,
                 calendar: WorkCalendar) -> list[Visit]:
     visits = []
-    for number, ((_, kind, english, chinese), day) in enumerate(zip(AFTER_SALE, _after_sale_days(calendar, closed)),
+    for number, ((_stage, kind, english, chinese), day) in enumerate(zip(AFTER_SALE, _after_sale_days(calendar, closed)),
                                                                 start=1):
         if day >= today:
             visits.append(Visit(customer, deal.name, day, kind, AFTER, Stage.SERVICE, (english, chinese),

@@ -7,11 +7,11 @@ to Friday; `salescli.yaml` adds holidays and extra working days on top of either
 
 from __future__ import annotations
 
-from calendar import monthrange
 from bisect import bisect_left, bisect_right
+from calendar import monthrange
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Iterator, NamedTuple
 
 

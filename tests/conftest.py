@@ -47,6 +47,17 @@ class Result:
         return f"Result(exit={self.exit_code}, stdout={self.stdout!r}, stderr={self.stderr!r})"
 
 
+@pytest.fixture(scope="module")
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the repository's own data folder: the sample customers, templates and settings (one a
+    test module)."""
+    root = tmp_path_factory.mktemp("bundled")
+    for name in ("customers", "templates"):
+        shutil.copytree(REPO / name, root / name)
+    shutil.copy(REPO / "salescli.yaml", root / "salescli.yaml")
+    return root
+
+
 def invoke(root: Path, *args: str, today: str = TODAY, input: str | None = None) -> Result:
     result = CliRunner().invoke(app, ["--dir", str(root), "--today", today, *args], input=input)
     if result.exception and not isinstance(result.exception, SystemExit):

@@ -10,7 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salescli import cache, datafolder, listing, parallel, records, repository
 from salescli.errors import CacheUnusable, DataError

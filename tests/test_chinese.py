@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -14,9 +13,9 @@ import pytest
 import typer
 
 from salescli import config, listing, profile, stages, vocab
-from salescli.commands import list_customers
 from salescli.cli import app
-from tests.conftest import REPO, invoke
+from salescli.commands import list_customers
+from tests.conftest import invoke
 
 
 def _words(key: str) -> list[str]:
@@ -91,15 +90,6 @@ READS = [
     ["person", "天河", "李四", "--mobile", "1391234567"], ["person", "天河", "李四", "--birthday", "2月30日"],
     ["show", "天河机厂"], ["schedule", "--days", "x"], ["edit"], ["import", "nothing.csv"], ["check", "--format", "pdf"],
 ]
-
-
-@pytest.fixture(scope="module")
-def bundled(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = tmp_path_factory.mktemp("bundled")
-    for name in ("customers", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "salescli.yaml", root / "salescli.yaml")
-    return root
 
 
 def _leaks(root: Path, *args: str) -> set[str]:

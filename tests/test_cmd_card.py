@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from salescli import cardocr
+from salescli import cardcli, cardocr
 from salescli.card import Line
-from salescli import cardcli
 from tests.conftest import REPO, customer_file, invoke
 
 CARD = ["中建三局第一建设工程有限责任公司", "安装分公司 预算部", "王建国", "预算科长 高级工程师",

@@ -227,8 +227,9 @@ def test_the_learned_model_is_kept_while_the_files_and_settings_are_the_same(tmp
 
 
 def _write_story(tmp_path: Path) -> Path:
-    from tests.conftest import REPO
     import shutil
+
+    from tests.conftest import REPO
 
     root = tmp_path / "sales"
     (root / "customers").mkdir(parents=True)

@@ -12,8 +12,8 @@ import typer
 from salescli import i18n, listing
 from salescli.cli import app
 from salescli.commands import list_customers, stages_in_chinese
-from salescli.i18n import titles
 from salescli.dimensions import CHOICES
+from salescli.i18n import titles
 from salescli.profile import BY_KEY
 from tests.conftest import invoke, steps
 

@@ -3,7 +3,8 @@
 from datetime import date
 from decimal import Decimal
 
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from salescli.customer import Status
 from salescli.listing import Columns, Filters, Others, Row, funnel_order, select, sort_rows, summarize

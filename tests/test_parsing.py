@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import cn2an
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from salescli.errors import InvalidValue
 from salescli.parsing import format_money, parse_date, parse_money

@@ -1,6 +1,7 @@
 """The table layout: the same bytes tabulate gives, for the text customers hold."""
 
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from tabulate import tabulate
 from wcwidth import wcswidth
 

@@ -5,8 +5,7 @@ from datetime import date
 from decimal import Decimal
 
 from salescli import reports
-from salescli.config import DEFAULT_STALE_DAYS
-from salescli.config import Team, TeamMember
+from salescli.config import DEFAULT_STALE_DAYS, Team, TeamMember
 from salescli.customer import Customer, customer_from_document
 from salescli.dimensions import Dimension
 from salescli.stages import Stage

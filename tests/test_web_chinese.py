@@ -16,8 +16,8 @@ pytest.importorskip("flask", reason="the web extra is not installed: pip install
 
 from flask.testing import FlaskClient  # noqa: E402
 
-from tests.test_chinese import _ids, bundled, english_words  # noqa: E402,F401 (bundled: the fixture)
-from tests.test_web import BASE, DEMO, app_for, client_for, text_of, token  # noqa: E402
+from tests.test_chinese import _ids, english_words  # noqa: E402
+from tests.test_web import BASE, DEMO, client_for, text_of, token  # noqa: E402
 
 ATTRIBUTES = re.compile(r'\b(?:title|aria-label|placeholder|alt|data-(?:forward|back|close|lost|choose)|data-label)="([^"]*)"')
 PAGES = ["/", "/?owner=", "/?owner=王芳&field=construction", "/?more=prospect", "/customers", "/customers?q=王强",

@@ -17,7 +17,6 @@ from salescli.check import infile, rules
 from salescli.errors import DataError
 from salescli.i18n import N_, _
 
-
 MEMO_LAYOUT = b"checked-1"  # of what the memo keeps of a file (`Checked`): change it when that changes
 
 

@@ -15,8 +15,8 @@ from typer.core import TyperGroup
 from typer.exceptions import TyperException
 
 from salescli import __version__, i18n
-from salescli.errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_PIPE, EXIT_USAGE, InvalidValue, SalesError
 from salescli.cli import clickwords, widewrap
+from salescli.errors import EXIT_DATA, EXIT_INTERRUPTED, EXIT_PIPE, EXIT_USAGE, InvalidValue, SalesError
 from salescli.i18n import _, joined
 from salescli.session import Session
 
@@ -55,7 +55,7 @@ class _Group(TyperGroup):
         return super().main(arguments, *more, **options)
 
     def invoke(self, ctx: Any) -> Any:
-        from salescli import datafolder, safefile
+        from salescli import safefile
 
         _interruptible()
         _swallowed.clear()
@@ -206,7 +206,7 @@ def early_language(args: list[str]) -> str:
         return i18n.choose(option, None)
     configured = None
     try:
-        from salescli import datafolder, safefile
+        from salescli import datafolder
 
         configured = datafolder.load_config(datafolder.find_data_folder(_global_value(args, ("--dir", "-C")))).language
     except Exception:  # (never fatal here: the command reports it in the chosen language)

@@ -6,9 +6,8 @@ from typing import Optional
 
 import typer
 
-from salescli.commands import (CUSTOMER, FORCE_HELP, advance_hint, hinting, referral_reminder, session,
-                               zero_close_asked)
 from salescli.api import describe
+from salescli.commands import CUSTOMER, FORCE_HELP, advance_hint, hinting, referral_reminder, session, zero_close_asked
 
 
 def register(app: typer.Typer) -> None:

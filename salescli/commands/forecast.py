@@ -10,9 +10,32 @@ from typing import Any, Optional, Sequence
 import typer
 
 from salescli import forecastwords, i18n
-from salescli.api import (DEFAULT_WINDOW, DUE, HISTORY, LAST_MONTH, MEAN_OF_THREE, MIN_HISTORY, MODEL, NEW, NO_DATE,
-                          NO_VALUE, NO_WON_EVENT, OVERDUE, TARGET, UNDATED, BacktestRow, DealLine, Formula, Group, Month,
-                          MonthForecast, StageRate, accuracy, gap, parse_money)
+from salescli.api import (
+    DEFAULT_WINDOW,
+    DUE,
+    HISTORY,
+    LAST_MONTH,
+    MEAN_OF_THREE,
+    MIN_HISTORY,
+    MODEL,
+    NEW,
+    NO_DATE,
+    NO_VALUE,
+    NO_WON_EVENT,
+    OVERDUE,
+    TARGET,
+    UNDATED,
+    BacktestRow,
+    DealLine,
+    Formula,
+    Group,
+    Month,
+    MonthForecast,
+    StageRate,
+    accuracy,
+    gap,
+    parse_money,
+)
 from salescli.commands import session, stages_in_chinese
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext

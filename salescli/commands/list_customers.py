@@ -7,8 +7,23 @@ from typing import Any, Optional
 import typer
 
 from salescli import i18n
-from salescli.api import (AMOUNTS, DEAL_COLUMNS, Columns, Filters, Others, Stage, Status, Summary, deal_record, decimals,
-                          format_money, parse_money, parse_target, summarize, summarize_deals)
+from salescli.api import (
+    AMOUNTS,
+    DEAL_COLUMNS,
+    Columns,
+    Filters,
+    Others,
+    Stage,
+    Status,
+    Summary,
+    deal_record,
+    decimals,
+    format_money,
+    parse_money,
+    parse_target,
+    summarize,
+    summarize_deals,
+)
 from salescli.commands import session, terminal_fit
 from salescli.errors import InvalidValue
 from salescli.i18n import _, joined, ngettext

@@ -9,8 +9,18 @@ import typer
 
 from salescli import commands
 from salescli.api import BY_KEY, ROLES, Named, Party, ReferralNode, Related
-from salescli.commands import (ADD_FIELDS, CUSTOMER, add_customer, complete_customer, confirm, hinting, name_hint,
-                               say_added, session, with_add_options)
+from salescli.commands import (
+    ADD_FIELDS,
+    CUSTOMER,
+    add_customer,
+    complete_customer,
+    confirm,
+    hinting,
+    name_hint,
+    say_added,
+    session,
+    with_add_options,
+)
 from salescli.errors import EXIT_DATA, InvalidValue
 from salescli.i18n import _, beside, joined, pgettext
 from salescli.session import Session

@@ -8,8 +8,21 @@ from typing import Any, Mapping
 import typer
 
 from salescli import i18n
-from salescli.api import (GROUPS, Customer, Deal, EventKind, Stage, Status, birthday_in, choose_deal, format_money, goal,
-                          missing, month_day, phase_name)
+from salescli.api import (
+    GROUPS,
+    Customer,
+    Deal,
+    EventKind,
+    Stage,
+    Status,
+    birthday_in,
+    choose_deal,
+    format_money,
+    goal,
+    missing,
+    month_day,
+    phase_name,
+)
 from salescli.commands import CUSTOMER, hinting, name_hint, session
 from salescli.errors import InvalidValue
 from salescli.i18n import _, ngettext

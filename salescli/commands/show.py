@@ -8,8 +8,23 @@ from typing import Any, Mapping
 import typer
 
 from salescli import i18n
-from salescli.api import (GROUPS, KEYS, PEOPLE_KEY, PERSON, PROFILE, Customer, Deal, Event, EventKind, Kind, Stage,
-                          event_name, format_money, full_record, item_value)
+from salescli.api import (
+    GROUPS,
+    KEYS,
+    PEOPLE_KEY,
+    PERSON,
+    PROFILE,
+    Customer,
+    Deal,
+    Event,
+    EventKind,
+    Kind,
+    Stage,
+    event_name,
+    format_money,
+    full_record,
+    item_value,
+)
 from salescli.commands import CUSTOMER, hinting, name_hint, session
 from salescli.i18n import _
 from salescli.render import check_format, plain, text_width

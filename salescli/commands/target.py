@@ -6,9 +6,9 @@ from typing import Optional
 
 import typer
 
+from salescli.api import target_summary
 from salescli.commands import CUSTOMER, hinting, session, target_hint
 from salescli.i18n import _
-from salescli.api import target_summary
 
 
 def register(app: typer.Typer) -> None:

@@ -7,9 +7,17 @@ from typing import Any, Optional
 
 import typer
 
-from salescli.commands import (CUSTOMER, FORCE_HELP, changed_lines, hinting, referral_reminder, session, visit_hint,
-                               zero_close_asked)
 from salescli.api import Customer, Move, format_money
+from salescli.commands import (
+    CUSTOMER,
+    FORCE_HELP,
+    changed_lines,
+    hinting,
+    referral_reminder,
+    session,
+    visit_hint,
+    zero_close_asked,
+)
 from salescli.i18n import _
 from salescli.session import Session
 

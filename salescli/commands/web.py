@@ -12,6 +12,7 @@ from salescli.commands import session
 from salescli.errors import InvalidValue
 from salescli.i18n import _
 
+
 def register(app: typer.Typer) -> None:
     app.command("web")(web)
 

@@ -34,10 +34,38 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from salescli import cardview, forecastwords, i18n
-from salescli.api import (CARD_FIELDS, CARD_MOST_MEGABYTES, GROUPS, HISTORY, MODELS, NO_DATE, NO_VALUE, NO_WON_EVENT,
-                          OVERDUE, TARGET, Card, CardReading, Customer, DealLine, Event, Month, MonthForecast, Stage,
-                          Status, Written, accuracy, card_reader, card_reader_missing, choose_deal, event_name, forget,
-                          format_money, item_value, parse_money, parse_target)
+from salescli.api import (
+    CARD_FIELDS,
+    CARD_MOST_MEGABYTES,
+    GROUPS,
+    HISTORY,
+    MODELS,
+    NO_DATE,
+    NO_VALUE,
+    NO_WON_EVENT,
+    OVERDUE,
+    TARGET,
+    Card,
+    CardReading,
+    Customer,
+    DealLine,
+    Event,
+    Month,
+    MonthForecast,
+    Stage,
+    Status,
+    Written,
+    accuracy,
+    card_reader,
+    card_reader_missing,
+    choose_deal,
+    event_name,
+    forget,
+    format_money,
+    item_value,
+    parse_money,
+    parse_target,
+)
 from salescli.errors import InvalidValue, SalesError
 from salescli.web import charts, pages
 from salescli.web.data import Folder, HeldPhotos, Snapshot, forecast_view, given
@@ -163,8 +191,14 @@ def _speak(settings: Settings) -> None:
 # ---- safety -----------------------------------------------------------------------------------
 
 def _guard(app: Flask, settings: Settings) -> None:
-    throttle: Throttle = app.extensions["salescli.throttle"]
+    """Every request checked before it is served (host, origin, sign-in, token), the pages' security
+    headers, the sign-in page and the error pages."""
+    _check_requests(app, settings)
+    _sign_in(app, settings)
+    _error_pages(app)
 
+
+def _check_requests(app: Flask, settings: Settings) -> None:
     @app.before_request
     def checks() -> Any:
         _speak(settings)
@@ -193,6 +227,16 @@ def _guard(app: Flask, settings: Settings) -> None:
         response.headers.update(_SECURITY_HEADERS)
         return response
 
+    @app.context_processor
+    def context() -> dict[str, Any]:
+        return {"csrf_token": csrf_token, "read_only": settings.read_only, "signed_in": session.get("signed_in"),
+                "undoable": bool(session.get("undo")) and not settings.read_only}
+
+
+def _sign_in(app: Flask, settings: Settings) -> None:
+    """The sign-in page: the password from the form or the link's token, slowed after failures."""
+    throttle: Throttle = app.extensions["salescli.throttle"]
+
     @app.route("/login", methods=["GET", "POST"])
     def login() -> Any:
         if not settings.password:
@@ -214,11 +258,8 @@ def _guard(app: Flask, settings: Settings) -> None:
         throttle.failed(client)
         return render_template("login.html", failed=True, **_common(None)), 403
 
-    @app.context_processor
-    def context() -> dict[str, Any]:
-        return {"csrf_token": csrf_token, "read_only": settings.read_only, "signed_in": session.get("signed_in"),
-                "undoable": bool(session.get("undo")) and not settings.read_only}
 
+def _error_pages(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Any:
         if error.code == 413 and request.endpoint == "read_card" and request.view_args:

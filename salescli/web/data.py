@@ -17,7 +17,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from salescli.api import Customer, DealLine, Folder as ApiFolder, Month, MonthForecast, Named, Snapshot
+from salescli.api import Customer, DealLine, Month, MonthForecast, Named, Snapshot
+from salescli.api import Folder as ApiFolder
 
 MONTHS_AHEAD = 6  # the forecast chart's months, from the month shown
 
