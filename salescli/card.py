@@ -186,19 +186,23 @@ def _labelled_chunks(text: str) -> list[tuple[str | None, str]]:
 def _is_label(text: str, match: re.Match[str], kind: str) -> bool:
     """Whether the word found stands as a label: a Chinese label anywhere; a Latin one at the start of
     a word and followed by a colon, or by a value of its kind."""
-    word = match.group()
+    word, after = match.group(), text[match.end():]
     if not _LATIN_LABEL.fullmatch(word):
-        return not (kind == "phone" and text[match.end():match.end() + 1] in ("号",))
+        return not (kind == "phone" and after[:1] == "号")
     if match.start() > 0 and (text[match.start() - 1] in "@._-" or text[match.start() - 1].isalnum()
                               and text[match.start() - 1].isascii()):
         return False
-    after = text[match.end():]
     if re.match(r"\s*[:：]", after):
         return True
     if kind == "email" and re.match(r"[a-z0-9][\w.+-]*@", after) and (word != "E" or not word.islower()):
         return True  # E (E-mail) and the address run together: the address starts in lower case
     if after[:1].isalpha() and after[:1].isascii():
         return False
+    return _value_follows(word, after, kind)
+
+
+def _value_follows(word: str, after: str, kind: str) -> bool:
+    """Whether what follows a Latin label without its colon reads as a value of its kind."""
     value = after.lstrip(" .")
     if kind in ("mobile", "phone", "fax"):
         return bool(re.match(r"[+(]?\d", value))
