@@ -428,23 +428,42 @@ def _title_first(text: str) -> bool:
 
 
 def _split_name(text: str) -> tuple[str, str] | None:
-    """A name and the title after it in one piece of text (王建国 预算科长, 李强总经理): the name
-    whose rest starts with the longest title word."""
+    """A name and its title in one piece of text, either first (王建国 预算科长, 李强总经理, 副总经理苏秀): the
+    name and the title."""
     compact = text.strip()
-    if " " in compact:
-        head, tail = compact.split(" ", 1)
-        if _name_only(head) and _is_title(tail):
-            return head, tail.strip()
-        head, tail = compact.rsplit(" ", 1)
-        if _name_only(tail) and _is_title(head) and not _name_at(head.replace(" ", "")):
-            return tail, head.strip()
+    if " " in compact and (spaced := _split_at_space(compact)):
+        return spaced
     compact = compact.replace(" ", "")
-    ends_as_title = re.compile(f"(?:{_TITLE.pattern})$")
-    for length in (2, 3, 4):  # a title, then the name (副总经理苏秀)
+    return _title_then_name(compact) or _name_then_title(compact)
+
+
+def _split_at_space(text: str) -> tuple[str, str] | None:
+    """A name and a title a space apart (王建国 预算科长, 预算科长 王建国)."""
+    head, tail = text.split(" ", 1)
+    if _name_only(head) and _is_title(tail):
+        return head, tail.strip()
+    head, tail = text.rsplit(" ", 1)
+    if _name_only(tail) and _is_title(head) and not _name_at(head.replace(" ", "")):
+        return tail, head.strip()
+    return None
+
+
+_ENDS_AS_TITLE = re.compile(f"(?:{_TITLE.pattern})$")
+
+
+def _title_then_name(compact: str) -> tuple[str, str] | None:
+    """A title run into the name after it (副总经理苏秀)."""
+    if _ENDS_AS_TITLE.search(compact):
+        return None
+    for length in (2, 3, 4):
         name, rest = compact[-length:], compact[:-length]
-        if len(rest) >= 2 and not ends_as_title.search(compact) and _name_only(name) and _is_title(rest) \
-                and ends_as_title.search(rest):
+        if len(rest) >= 2 and _name_only(name) and _is_title(rest) and _ENDS_AS_TITLE.search(rest):
             return name, rest
+    return None
+
+
+def _name_then_title(compact: str) -> tuple[str, str] | None:
+    """A name run into the title after it (李强总经理): the name whose rest starts with the longest title word."""
     if not compact or not _CJK.match(compact[0]) or _title_first(compact):
         return None
     surname = 2 if compact[:2] in _COMPOUND_SURNAMES else 1
