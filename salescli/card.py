@@ -556,9 +556,21 @@ class _Reading:
         return False
 
     def _chunk(self, kind: str | None, value: str, row: _Row) -> bool:
-        score = row.score
+        """Take what one chunk of a row says (`kind`: its label; None for text before any); whether it is used up."""
         if kind in ("web", "postcode", "other", "fax"):
             return True
+        if self._mail(kind, value, row.score):
+            return True
+        if kind in ("address", "name", "title", "company", "department"):
+            if value:
+                self.put(kind, value if _is_latin(value) else value.replace(" ", ""), row.score)
+                if kind == "address":
+                    self.address_row = self.rows_seen
+            return True
+        return self._phone_numbers(kind, value, row.score)
+
+    def _mail(self, kind: str | None, value: str, score: float) -> bool:
+        """Take the e-mail address in a chunk: labelled as one, or found by its @; whether the chunk was one."""
         mail = _email(value) if "@" in value or re.search(r"[©＠]", value) else None
         if kind == "email" and value:
             mail = _email(value.replace(" ", ""))
@@ -571,15 +583,11 @@ class _Reading:
             if value:
                 self.put("email", _ells_mended(_at_mended(value.replace(" ", "").lower()))[0], score, sure=False)
             return True
-        if kind == "address":
-            if value:
-                self.put("address", value if _is_latin(value) else value.replace(" ", ""), score)
-                self.address_row = self.rows_seen
-            return True
-        if kind in ("name", "title", "company", "department"):
-            if value:
-                self.put(kind, value.replace(" ", "") if not _is_latin(value) else value, score)
-            return True
+        return False
+
+    def _phone_numbers(self, kind: str | None, value: str, score: float) -> bool:
+        """Take the phone numbers in a chunk: a labelled one's all (which is the mobile is chosen later), an
+        unlabelled one's mobile and office numbers when little else is printed with them; whether it is used up."""
         numbers = _numbers(value)
         if kind in ("mobile", "phone"):
             if not numbers and _digits(value):
