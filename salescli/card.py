@@ -607,32 +607,38 @@ class _Reading:
         self._numbers()
         self._company(rows)
         pieces = [(row, segment) for row in rows if id(row) not in self.used_rows for segment in row.segments]
-        names: list[tuple[float, str, float, int]] = []
-        for order, (row, segment) in enumerate(pieces):
-            text = segment.text
-            if _is_latin(text) or self._taken(text):
-                continue
-            if re.search(r"[A-Za-z]{2}", text):  # 王建国 Wang Jianguo: the Chinese is the name
-                text = " ".join(re.sub(r"[A-Za-z][A-Za-z .,'&-]*", " ", text).split())
-            split = _split_name(text)
-            if split and not _name_only(text.replace(" ", "")):
-                names.append((segment.height, split[0], segment.score, order))
-                self.put("title", _titles(split[1]), segment.score)
-                continue
-            name = _name_at(text)
+        names: list[tuple[float, str, float]] = []
+        for _row, segment in pieces:
+            name = self._piece(segment.text, segment.score)
             if name:
-                names.append((segment.height, name, segment.score, order))
-            elif _is_title(text):
-                self.put("title", _titles(text), segment.score)
-            elif "address" not in self.found and _is_address(text):
-                self.put("address", text.replace(" ", ""), segment.score)
-        if names:
+                names.append((segment.height, name, segment.score))
+        if names:  # the tallest printed is the person's (another within a tenth of its height: to be checked)
             tallest = max(height for height, *_ in names)
             best = [entry for entry in names if entry[0] >= tallest * 0.9]
-            height, name, score, _order = best[0]
+            _height, name, score = best[0]
             self.put("name", name, score, sure=len({entry[1] for entry in best}) == 1)
         if "title" not in self.found:
             self._latin_title(pieces)
+
+    def _piece(self, text: str, score: float) -> str | None:
+        """Take the title or the address a piece of text is; the name it holds, if any (the names are compared
+        once all are found)."""
+        if _is_latin(text) or self._taken(text):
+            return None
+        if re.search(r"[A-Za-z]{2}", text):  # 王建国 Wang Jianguo: the Chinese is the name
+            text = " ".join(re.sub(r"[A-Za-z][A-Za-z .,'&-]*", " ", text).split())
+        split = _split_name(text)
+        if split and not _name_only(text.replace(" ", "")):
+            self.put("title", _titles(split[1]), score)
+            return split[0]
+        name = _name_at(text)
+        if name:
+            return name
+        if _is_title(text):
+            self.put("title", _titles(text), score)
+        elif "address" not in self.found and _is_address(text):
+            self.put("address", text.replace(" ", ""), score)
+        return None
 
     def _latin_title(self, pieces: list[tuple[_Row, Line]]) -> None:
         for _row, segment in pieces:
