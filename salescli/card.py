@@ -654,42 +654,48 @@ class _Reading:
                    for key, value in self.found.items() if key in ("company", "department", "address"))
 
     def _company(self, rows: list[_Row]) -> None:
-        """The company (and department) among the rows: the first that ends as a company does, joined
-        with the row above when the name was split over two lines."""
+        """The company (and department) among the rows: a Chinese row that ends as a company does, else a Latin
+        row that names one."""
         if "company" in self.found:
             return
         chinese = [row for row in rows if not _is_latin(row.text)]
-        candidates = [index for index, row in enumerate(chinese)
-                      if not _digits(row.text) and _company_split(row.text) is not None]
-        firm = [index for index in candidates if re.search(r"(?<!分)公司|集团|有限", chinese[index].text)]
-        for index in (firm or candidates)[:1]:
-            row = chinese[index]
-            split = _company_split(row.text)
-            assert split is not None
-            company, department = split
-            above = chinese[index - 1] if index else None
-            if above is not None and self._continues(above, row, company):
-                company = above.text.replace(" ", "") + company
-                self.used_rows.add(id(above))
-            below = chinese[index + 1] if index + 1 < len(chinese) else None
-            if below is not None and _SUFFIX_LINE.fullmatch(below.text.replace(" ", "")):
-                company += below.text.replace(" ", "")
-                self.used_rows.add(id(below))
-            self.put("company", company, row.score)
-            if department:
-                self.put("department", department, row.score)
-            self.used_rows.add(id(row))
-            for after in chinese[index + 1:index + 3]:
-                text = after.text.replace(" ", "")
-                if "department" not in self.found and _DEPARTMENT_END.search(text) and len(text) <= 16 \
-                        and not _is_title(after.text) and not _digits(text) and not _name_at(text):
-                    self.put("department", text, after.score)
-                    self.used_rows.add(id(after))
-            break
-        if "company" not in self.found:
-            latin = next((row for row in rows if _is_latin(row.text) and _LATIN_COMPANY.search(row.text)), None)
-            if latin is not None:
-                self.put("company", latin.text, latin.score, sure=False)
+        index = _company_row(chinese)
+        if index is not None:
+            self._company_at(index, chinese)
+            return
+        latin = next((row for row in rows if _is_latin(row.text) and _LATIN_COMPANY.search(row.text)), None)
+        if latin is not None:
+            self.put("company", latin.text, latin.score, sure=False)
+
+    def _company_at(self, index: int, chinese: list[_Row]) -> None:
+        """The company in row `index` of the Chinese rows, joined with the row above when the name was split over
+        two lines and with a company form (有限公司) on the row below; a department beside it or under it."""
+        row = chinese[index]
+        split = _company_split(row.text)
+        assert split is not None
+        company, department = split
+        above = chinese[index - 1] if index else None
+        if above is not None and self._continues(above, row, company):
+            company = above.text.replace(" ", "") + company
+            self.used_rows.add(id(above))
+        below = chinese[index + 1] if index + 1 < len(chinese) else None
+        if below is not None and _SUFFIX_LINE.fullmatch(below.text.replace(" ", "")):
+            company += below.text.replace(" ", "")
+            self.used_rows.add(id(below))
+        self.put("company", company, row.score)
+        if department:
+            self.put("department", department, row.score)
+        self.used_rows.add(id(row))
+        self._department_below(chinese[index + 1:index + 3])
+
+    def _department_below(self, rows: list[_Row]) -> None:
+        """A department printed on one of the two rows under the company, when none was beside it."""
+        for after in rows:
+            text = after.text.replace(" ", "")
+            if "department" not in self.found and _DEPARTMENT_END.search(text) and len(text) <= 16 \
+                    and not _is_title(after.text) and not _digits(text) and not _name_at(text):
+                self.put("department", text, after.score)
+                self.used_rows.add(id(after))
 
     def _continues(self, above: _Row, row: _Row, company: str) -> bool:
         """Whether the row above holds the start of the company's name (a name split over two lines)."""
@@ -725,6 +731,15 @@ class _Reading:
         found = dict(self.found)
         return Card(**{key: found.get(key) for key in FIELDS}, unsure=tuple(key for key in FIELDS if key in self.unsure
                                                                            and key in found), text=text)
+
+
+def _company_row(chinese: list[_Row]) -> int | None:
+    """Which of the Chinese rows names the company: the first that ends as a company does, one naming a firm
+    (公司, 集团, 有限) before one ending in 局 or 院."""
+    candidates = [index for index, row in enumerate(chinese)
+                  if not _digits(row.text) and _company_split(row.text) is not None]
+    firm = [index for index in candidates if re.search(r"(?<!分)公司|集团|有限", chinese[index].text)]
+    return (firm or candidates)[0] if candidates else None
 
 
 def _titles(text: str) -> str:
