@@ -603,8 +603,10 @@ class _Reading:
         return False
 
     def texts(self, rows: list[_Row]) -> None:
-        """Name, title, company and department from the rows no label or number took."""
-        self._numbers()
+        """Name, title, company and department from the rows no label or number took (the numbers found are
+        settled first)."""
+        self._mobile()
+        self._office_number()
         self._company(rows)
         pieces = [(row, segment) for row in rows if id(row) not in self.used_rows for segment in row.segments]
         names: list[tuple[float, str, float]] = []
@@ -710,22 +712,27 @@ class _Reading:
         core = re.sub(_COMPANY_END.pattern.rstrip("$"), "", company)
         return len(core) < 4 or company.startswith(("有限", "股份", "工程", "建设", "集团", "分", "第")) or len(text) >= 4
 
-    def _numbers(self) -> None:
-        """The mobile and the office number among the numbers found: by their shape, the label
-        deciding only what the shape leaves open."""
-        mobiles = [(kind, number, score) for kind, number, score in self.numbers if number.kind == "mobile"]
+    def _mobile(self) -> None:
+        """The mobile among the numbers found: by its shape, the label deciding only what the shape leaves open
+        (every mobile-shaped number is put: a second marks the first for checking; else the first labelled as
+        one, to be checked)."""
+        mobiles = [(number, score) for _kind, number, score in self.numbers if number.kind == "mobile"]
+        for number, score in mobiles:
+            self.put("mobile", number.text, score)
+        odd = [(number, score) for kind, number, score in self.numbers if kind == "mobile" and number.kind != "mobile"]
+        if odd and not mobiles:
+            self.put("mobile", odd[0][0].text, odd[0][1], sure=False)
+
+    def _office_number(self) -> None:
+        """The office number among the numbers found: the first office-shaped one, a labelled one first (a
+        hotline or a local number only when labelled); sure when it is labelled, or the only one."""
         offices = [(kind, number, score) for kind, number, score in self.numbers
                    if number.kind == "office" or (kind == "phone" and number.kind in ("local", "hotline"))]
-        for kind, number, score in mobiles:  # a second one marks the first for checking
-            self.put("mobile", number.text, score)
         if offices:
             labelled = [entry for entry in offices if entry[0] == "phone"] or offices
             kind, number, score = labelled[0]
             sure = number.kind == "office" and (kind == "phone" or len({e[1].text for e in offices}) == 1)
             self.put("phone", number.text, score, sure=sure)
-        odd = [entry for entry in self.numbers if entry[0] == "mobile" and entry[1].kind != "mobile"]
-        if odd and not mobiles:
-            self.put("mobile", odd[0][1].text, odd[0][2], sure=False)
 
     def card(self, text: tuple[str, ...]) -> Card:
         found = dict(self.found)
