@@ -31,27 +31,36 @@ from decimal import Decimal
 import functools
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, Sequence, Union
+from typing import TYPE_CHECKING, Any, Callable, Generic, Iterable, Mapping, Sequence, TypeVar, Union
 
 from salescli import datafolder, i18n, listing, matching, profile, repository
-from salescli.config import MODELS, Config, ForecastSettings
+from salescli.config import LANGUAGES, MODELS, Config, ForecastSettings
 from salescli.customer import FIRST_DEAL, Customer, Deal, EventKind, as_of
 from salescli.errors import DataError, InvalidValue, NotFound, UnsafeWrite
 from salescli.i18n import _
-from salescli.listing import Columns
+from salescli.information import people as _people
+from salescli.listing import (AMOUNTS, Columns, Filters, Others, Row, Summary, decimals, keeps as filter_rows, row,
+                              summarize, summarize_deals)
 from salescli.parsing import parse_date, parse_money
 from salescli.stages import Stage
 
 if TYPE_CHECKING:  # (a call imports the part of the core it needs, when it is made)
-    from salescli import backtest as testing, calibration as calibrating, forecast as forecasting, learning
-    from salescli import network, reports, schedule as scheduling
+    from salescli import learning
+    from salescli import network, reports, schedule
     from salescli.card import Card
     from salescli.pipeline import Move
     from salescli.dimensions import Dimension
+    from salescli.exchange import Table
+    from salescli.gitops import Synced
+    from salescli.importer import Dating
     from salescli.pricelist import PriceList, Product
     from salescli.workdays import Month
 
 Day = Union[date, str]
+Pairs = Union[Mapping[str, str], Sequence[str]]  # {"单位": "name"}, or "单位=name" texts as --map takes them
+P = TypeVar("P")
+Progress = Callable[[int, int], None]  # (rows done, rows in all)
+Confirm = Callable[[str, matching.Named], bool]  # is this name (as typed) that customer?
 Amount = Union[Decimal, int, float, str]
 
 
@@ -60,7 +69,7 @@ class Forecast:
     """A month's forecast (`salescli forecast --month`): `month` has every deal line; the totals,
     the formula's factors and, with a quota, what reaching it takes are here too."""
 
-    month: "forecasting.MonthForecast"
+    month: "MonthForecast"
     quota: Decimal | None = None
 
     @property
@@ -91,24 +100,24 @@ class Forecast:
         return self.month.parts()
 
     @property
-    def overdue(self) -> tuple["forecasting.DealLine", ...]:
+    def overdue(self) -> tuple["DealLine", ...]:
         return self.month.overdue
 
     @property
-    def omitted(self) -> tuple["forecasting.DealLine", ...]:
+    def omitted(self) -> tuple["DealLine", ...]:
         """Open deals the figures leave out, each with its `reason` (forecast.REASONS)."""
         return self.month.omitted
 
     @property
-    def formula(self) -> "forecasting.Formula":
+    def formula(self) -> "Formula":
         """产值 = visits per day × working days × close probability × average deal value, measured."""
         return self.month.formula
 
     @property
     def gap(self) -> Decimal | None:
-        from salescli import forecast as forecasting
+        from salescli import forecast
 
-        return None if self.quota is None else forecasting.gap(self.month, self.quota)
+        return None if self.quota is None else forecast.gap(self.month, self.quota)
 
     @property
     def visits_needed(self) -> float | None:
@@ -161,7 +170,7 @@ class VisitPlan:
 
     customer: Customer
     deal: Deal
-    visits: tuple["scheduling.Visit", ...]
+    visits: tuple["PlannedVisit", ...]
 
 
 @dataclass(frozen=True)
@@ -238,6 +247,82 @@ class CardSaved:
         return tuple(key for key in after if before.get(key) != after.get(key))
 
 
+@dataclass(frozen=True)
+class PersonSaved:
+    """A key person written (`Folder.person`): the customer before and after, the person's name, and
+    whether they are new to the customer."""
+
+    before: Customer
+    after: Customer
+    person: str
+    added: bool
+
+    def entry(self, customer: Customer) -> Mapping[str, Any]:
+        """The person's entry in `customer` (`before` or `after`; empty: not there)."""
+        index = profile.person_index(customer.get(profile.PEOPLE_KEY), self.person)
+        return {} if index is None else _people(customer)[index]
+
+
+@dataclass(frozen=True)
+class Made:
+    """A data folder made (`Folder.init`): where, what was made in it, whether a git repository was
+    made, the files of its first commit, and what could not be done (each a sentence to tell)."""
+
+    root: Path
+    made: tuple[str, ...]
+    repository: bool
+    committed: tuple[str, ...] = ()
+    problems: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Party:
+    """A firm of a sign board recorded (`Folder.site`, `Folder.board`): the name as given and its role, and
+    what became of it — `customer` is the one `added`, or the one already in the folder (by its name, or
+    `taken_as` a name like it), `linked` to the project when it was not yet; or, when the name is like
+    several customers and nobody was asked which, nothing was recorded (`customer` None, `unclear`: those
+    customers)."""
+
+    name: str
+    role: str | None
+    project: str | None
+    customer: Customer | None
+    added: bool = False
+    linked: bool = False
+    taken_as: bool = False
+    unclear: tuple[matching.Named, ...] = ()
+
+
+@dataclass(frozen=True)
+class Exported:
+    """An export (`Folder.export`): its bytes, and how many customers (or deals) it holds."""
+
+    data: bytes = field(repr=False)
+    count: int
+
+
+@dataclass(frozen=True)
+class Imported:
+    """An import of customers or deals (`Folder.import_customers`, `import_deals`): the `plan` — the
+    customers created and updated, the rows skipped with their reasons, what else to say (as written,
+    when it was not a dry run) — the file's columns left out, and how many rows it had."""
+
+    plan: "Plan"
+    unused: tuple[str, ...]
+    rows: int
+
+
+@dataclass(frozen=True)
+class SettingsImported(Generic[P]):
+    """An import into salescli.yaml (`Folder.import_team`, `import_products`): the `plan` (the entries
+    added, those there already, those kept as they were, the rows skipped), the file's columns left out,
+    and (products) the products open deals name that the price list lacks, with how many deals."""
+
+    plan: P
+    unused: tuple[str, ...]
+    unmatched: dict[str, int] = field(default_factory=dict)
+
+
 class NearName(InvalidValue):
     """`add` of a name like one already in the folder (保利华中 beside 保利华中房地产有限公司): pass
     new=True if it is another customer."""
@@ -307,10 +392,6 @@ class Folder:
         """salescli.yaml, read and checked."""
         return datafolder.load_config(self.paths)
 
-    @property
-    def config(self) -> Config:  # (the name the commands know it by)
-        return self.settings
-
     @cached_property
     def today(self) -> date:
         """The day relative dates and forecasts count from: `today` as given, else the real one when
@@ -328,6 +409,16 @@ class Folder:
                 languages=i18n.joined(i18n.LANGUAGES), language=language))
         i18n.use(language)
         return language
+
+    def settings_stamp(self) -> Any:
+        """What changes whenever salescli.yaml does (its size, times and inode; None: it cannot be looked at):
+        what a figure kept between reads depends on, besides the customers."""
+        from salescli import cache
+
+        try:
+            return cache.identity(os.stat(self.paths.config_path))
+        except OSError:
+            return None
 
     def date(self, value: Day | None) -> date:
         """A date as given (2026-12-01, +7d, 下周一, a `date` or `datetime`); None means today."""
@@ -349,6 +440,61 @@ class Folder:
             return False
         self.warnings.append(message)
         return True
+
+    @classmethod
+    def init(cls, path: str | os.PathLike[str], *, language: str = "en", currency: str = "CNY",
+             user: str | None = None, git: bool = True) -> Made:
+        """Make a data folder at `path` — customers/, templates/, a commented salescli.yaml with these
+        settings and, with `git`, a git repository with salescli's merge driver, a .gitignore and a
+        first commit — never replacing a file: run again, it adds only what is missing (`salescli init`)."""
+        import shutil
+
+        from salescli import gitops
+
+        if language not in LANGUAGES:
+            raise InvalidValue(_("--language must be one of {languages}").format(languages=i18n.joined(LANGUAGES)))
+        where = Path(path).expanduser()
+        settings = {"language": language, "currency": currency, **({"user": user} if user else {})}
+        made = datafolder.make(where, settings=settings, gitignore=git)
+        problems: list[str] = []
+        new_repository = False
+        if git and shutil.which("git") is None:
+            problems.append(_("git is not installed: the folder is not versioned (install git, then `git init`)."))
+        elif git:
+            new_repository = gitops.init_repository(where)
+        if new_repository:
+            made.append(_("a git repository"))
+        if git and shutil.which("git") and not (where / ".gitattributes").exists():
+            try:
+                gitops.setup_merge_driver(where)
+                made.append(_("the merge driver for customers/*.yaml"))
+            except DataError:
+                pass  # not a repository (git init failed): nothing to register
+        committed: list[str] = []
+        if new_repository:  # the settings, the template and the git set-up: `git diff` shows every later change
+            try:
+                committed = gitops.commit_paths(where, list(gitops.DATA_PATHS),
+                                                _("salescli init: settings and template"))
+            except DataError as error:
+                problems.append(_("{problem}; then `git add -A && git commit -m 'salescli init'`.").format(
+                    problem=error.message))
+        return Made(where.resolve(), tuple(made), new_repository, tuple(committed), tuple(problems))
+
+    def git_setup(self) -> str:
+        """Register salescli's merge driver for customers/*.yaml in the folder's repository (.gitattributes
+        and the repository's git config) — `salescli git-setup`; what was done, to tell."""
+        from salescli import gitops
+
+        return gitops.setup_merge_driver(self.root)
+
+    def sync(self, *, message: str | None = None, push: bool = True) -> "Synced":
+        """Share the folder with the team (`salescli sync`): commit every pending change to the customers,
+        templates and settings; pull (salescli's merge driver combines two reps' logs); push, pulling and
+        pushing again when another rep pushed meanwhile. `lines` says what was done; `conflicts` names the
+        files left with conflict markers (then nothing was pushed)."""
+        from salescli import gitops
+
+        return gitops.sync(self.root, message=message, push=push)
 
     # ---- reading ----------------------------------------------------------------------------
 
@@ -372,6 +518,35 @@ class Folder:
         if all(last is None or last <= latest for last in read.rows["last_activity"]):
             return read.rows
         return Columns.of(map(listing.row, self.customers()))  # (rare: a today earlier than the log)
+
+    def select(self, filters: "Filters | None" = None, *, sort: str = "stage", rows: Columns | None = None) -> Columns:
+        """The list rows `filters` keep (a customer a row, for its current deal), in `sort` order: stage, id,
+        name, value, date, last, field, area, owner, -KEY reversed — `salescli list` (`rows`: the folder's,
+        when read already). A search (`filters.search`) reads the customers: the text anywhere in a file or
+        its log's notes, as `search` finds it."""
+        chosen = filters or listing.NO_FILTERS
+        every = self.rows() if rows is None else rows
+        customers = {customer.id: customer for customer in self.customers()} if chosen.search else None
+        return listing.sort_rows(listing.select(every, chosen, today=self.today, customers=customers), sort)
+
+    def select_deals(self, filters: "Filters | None" = None, *, sort: str = "stage") -> list[tuple[Customer, Deal]]:
+        """Each deal `filters` keep, with its customer, in `sort` order (also opened, closed, product) —
+        `salescli list --deals`."""
+        return listing.sort_deals(listing.select_deals(self.customers(), filters or listing.NO_FILTERS,
+                                                       today=self.today), sort)
+
+    def search(self, text: str | None, customers: Sequence[Customer] | None = None, *,
+               names: bool = False) -> list[Customer]:
+        """The customers `text` finds, as `salescli list TEXT` does: anywhere in the file (the owner, a
+        contact, a phone number, a word of an address) or in the log's notes; with `names`, also those it
+        names as a CUSTOMER argument does (the name's characters in order, its pinyin initials, the id's
+        start). No text: every customer."""
+        wanted = (text or "").strip()
+        every = self.customers() if customers is None else customers
+        if not wanted:
+            return list(every)
+        return [customer for customer in every
+                if (names and matching.names(customer, wanted)) or listing.mentions(customer, wanted)]
 
     def _as_of_today(self, customers: list[Customer]) -> list[Customer]:
         """The customers as the folder stood at the end of `today`: every later event left out (and
@@ -403,6 +578,10 @@ class Folder:
     def named(self) -> list[matching.Named]:
         """Every readable customer's id and name (its list row), for finding one."""
         return [*self.rows().rows()]
+
+    def files(self) -> list[Path]:
+        """The customer files, in name order (readable or not)."""
+        return self.paths.customer_files()
 
     def path_of(self, customer: Customer) -> Path:
         return customer.path or self.paths.customer_path(customer.id)
@@ -587,6 +766,301 @@ class Folder:
         self.wrote(path, _("set {keys} of {customer}").format(keys=i18n.joined(wanted), customer=found.name))
         return Change(found, updated, tuple(wanted))
 
+    # ---- key people ---------------------------------------------------------------------------
+
+    def people(self, customer: Customer | str) -> list[Mapping[str, Any]]:
+        """A customer's key people (建立信任关系信息), each a mapping of their details — `salescli person
+        CUSTOMER`."""
+        return _people(self.customer(customer) if isinstance(customer, str) else customer)
+
+    def person(self, customer: str, name: str, details: Mapping[str, Any] | None = None) -> PersonSaved:
+        """Add a key person to a customer, or update the details given of one already there (by key:
+        title, mobile, birthday, hobbies …; typed values are checked as `person` checks them, and an empty
+        text or None empties that detail) — `salescli person CUSTOMER NAME --title …`."""
+        found = self.customer(customer)
+        if not name.strip():
+            raise InvalidValue(_("the person needs a name"))
+        values = {field.key: profile.UNSET if value is None or (isinstance(value, str) and value.strip() == "") else
+                  self._person_value(field.key, value) for field, value in _person_details(details or {}).items()}
+        path = self.path_of(found)
+        added, updated = repository.save_person(path, name.strip(), values)
+        said = {"person": name.strip(), "customer": found.name}
+        self.wrote(path, (_("add {person} to {customer}") if added else _("update {person} of {customer}")).format(
+            **said))
+        return PersonSaved(found, updated, name.strip(), added)
+
+    def remove_person(self, customer: str, name: str) -> Customer:
+        """Take a person out of a customer's key people — `salescli person CUSTOMER NAME --remove`."""
+        found = self.customer(customer)
+        if not name.strip():
+            raise InvalidValue(_("the person needs a name"))
+        path = self.path_of(found)
+        updated = repository.remove_person(path, name)
+        self.wrote(path, _("remove {person} from the key people of {customer}").format(person=name,
+                                                                                      customer=found.name))
+        return updated
+
+    # ---- project parties and referrals -----------------------------------------------------------
+
+    def site(self, project: str, parties: Mapping[str, str], *, area: str | None = None, address: str | None = None,
+             date: Day | None = None, confirm: "Confirm | None" = None,
+             each: Callable[[Party], None] | None = None) -> list[Party]:
+        """Record a construction-site sign board (施工标志牌), `parties` by role (甲方/owner, 乙方/contractor,
+        设计/designer, 监理/supervisor): each becomes a prospect linked to the project (channel cold, source
+        site-sign); one already in the folder gets the link instead of a duplicate — a name like one in the
+        folder is asked about with `confirm(name, customer)` (without it, taken when it is like one customer,
+        left out when like several) — `salescli site`. `each` hears of every party as it is recorded."""
+        from salescli.vocab import ROLES
+
+        chosen = {ROLES.resolve(role).key: name.strip() for role, name in parties.items() if name and name.strip()}
+        if not chosen:
+            raise InvalidValue(_("name at least one party: --client, --contractor, --designer, --supervisor or "
+                                 "甲方=NAME"))
+        return self._sighted([(name, role) for role, name in chosen.items()], project=project, area=area,
+                             address=address, date=date, source="site-sign", confirm=confirm, each=each)
+
+    def board(self, building: str, names: Sequence[str], *, area: str | None = None, date: Day | None = None,
+              confirm: "Confirm | None" = None, each: Callable[[Party], None] | None = None) -> list[Party]:
+        """Record a lobby directory board (水牌): each firm listed becomes a cold prospect at that address
+        (source board); one already in the folder is left as it is (a near name as `site` takes it) —
+        `salescli board`."""
+        return self._sighted([(name, None) for name in names], project=None, area=area, address=building, date=date,
+                             source="board", confirm=confirm, each=each)
+
+    def refer(self, referrer: str, name: str, **fields: Any) -> Customer:
+        """Add a customer that `referrer` referred (转介绍): `add(name, referred_by=referrer, …)`, which also
+        makes its channel referral — `salescli refer`."""
+        return self.add(name, referred_by=referrer, **fields)
+
+    def _sighted(self, names: Sequence[tuple[str, str | None]], *, project: str | None, area: str | None,
+                 address: str | None, date: Day | None, source: str, confirm: "Confirm | None",
+                 each: Callable[[Party], None] | None) -> list[Party]:
+        from salescli.pipeline import event_item
+
+        day = self.date(date)
+        customers = self.named()
+        found = []
+        for name, role in names:
+            self.question([{"date": day, "event": EventKind.LINK.value}], future=None)
+            party = self._party(customers, name, role=role, project=project, area=area, address=address, day=day,
+                                source=source, confirm=confirm, event_item=event_item)
+            found.append(party)
+            if each is not None:
+                each(party)
+        return found
+
+    def _party(self, customers: list[matching.Named], name: str, *, role: str | None, project: str | None,
+               area: str | None, address: str | None, day: Day, source: str, confirm: "Confirm | None",
+               event_item: Callable[..., dict[str, Any]]) -> Party:
+        same, near = matching.similar(customers, name)
+        taken_as = not same
+        named = same[0] if same else None
+        if named is None and near:
+            if confirm is not None:
+                named = next((candidate for candidate in near[:5] if confirm(name, candidate)), None)
+            elif len(near) > 1:
+                return Party(name, role, project, None, unclear=tuple(near[:5]))
+            else:
+                named = near[0]
+        if named is not None:
+            existing = self.customer(named.id)
+            if project is None or project in existing.projects:
+                return Party(name, role, project, existing, taken_as=taken_as)
+            path = self.path_of(existing)
+            repository.append_events(path, [event_item(EventKind.LINK, day, FIRST_DEAL, project=project, role=role)])
+            self.wrote(path, _("link {name} to {project} ({role})").format(name=existing.name, project=project,
+                                                                          role=role))
+            return Party(name, role, project, existing, linked=True, taken_as=taken_as)
+        values = {"role": role, "channel": "cold", "source": source, "project": project, "area": area,
+                  "contact.address": address, "owner": self.settings.user}
+        # no stage: a party seen on a sign is a customer, not yet a deal (see customer.derive_deals)
+        created = self.create(name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL)], customers=customers)
+        customers.append(created)
+        return Party(name, role, project, created, added=True)
+
+    # ---- import and export --------------------------------------------------------------------
+
+    def export(self, format: str = "csv", *, deals: bool = False, bom: bool = False,
+               to: str | os.PathLike[str] | None = None) -> Exported:
+        """Every customer — or, with `deals`, every deal — as `format` (`salescli export`): "csv" (in the
+        folder's language; `bom` starts it with a UTF-8 byte-order mark, for Excel), "xlsx" (a workbook of
+        the customers, their log and their key people, a sheet each) or "json" (each customer's whole
+        record). The same customers give the same bytes; `to` writes them to that file as well."""
+        from salescli import exchange, safefile
+        import json
+
+        if format not in EXPORTS:
+            raise InvalidValue(_("unknown format '{name}'; use one of: {formats}").format(
+                name=format, formats=i18n.joined(EXPORTS)))
+        if bom and format != "csv":
+            raise InvalidValue(_("--bom is for CSV (xlsx and JSON need none)"))
+        customers = self.customers()
+        vocabularies = self.settings.vocabularies
+        if format == "xlsx":
+            sheets = [exchange.customer_sheet(customers, language=self.language, vocabularies=vocabularies,
+                                              deals=True)] if deals else \
+                exchange.workbook(customers, language=self.language, vocabularies=vocabularies)
+            data = exchange.xlsx_bytes(sheets, exchange.as_of(customers))
+        elif format == "json":
+            whole = exchange.deal_records(customers) if deals else [
+                exchange.full_record(customer) for customer in sorted(customers, key=lambda c: c.id)]
+            data = (json.dumps(exchange.plain(whole), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+        else:
+            sheet = exchange.customer_sheet(customers, language=self.language, vocabularies=vocabularies, deals=deals)
+            data = (("\ufeff" if bom else "") + exchange.csv_text(sheet)).encode("utf-8")
+        if to is not None:
+            safefile.write_file(Path(to), data)
+        return Exported(data, sum(len(customer.deals) for customer in customers) if deals else len(customers))
+
+    def import_customers(self, file: str | os.PathLike[str], *, mapping: Pairs = (), stage_map: Pairs = (),
+                         sheet: str | None = None, date: Day | None = None, future: bool = False,
+                         dry_run: bool = False, progress: Progress | None = None) -> Imported:
+        """Import customers from a CSV, Excel or JSON file (`salescli import`): a customer already in the folder
+        (by id or name) gets only the values it lacks; each bad row is skipped with its reason. `mapping`
+        names the columns salescli does not recognise ({"单位": "name"}), `stage_map` foreign stage values
+        ({"Won": "close"}); `date` dates events the rows leave undated. Our own `export` (xlsx or json)
+        comes back whole. `progress(done, total)` hears of the rows written as they are."""
+        from salescli import exchange, importer
+
+        table = self._table(file, sheet, whole=not (sheet or mapping))
+        overrides, stages = _pairs(mapping, "--map"), _pairs(stage_map, "--stage-map")
+        dating, customers = self._dating(date, future), self.customers()
+        unused: list[str] = []
+        if table.sheets is not None:  # our own workbook: every customer whole, log and key people included
+            records = exchange.workbook_records(*table.sheets, vocabularies=self.settings.vocabularies)
+            plan = importer.plan_records(records, customers, dating=dating, numbers=table.numbers)
+        elif table.rows and Path(file).suffix.lower() == ".json" and importer.is_full_records(table.rows):
+            plan = importer.plan_records(table.rows, customers, dating=dating)
+        else:
+            columns = importer.column_map(table.headers, overrides, importer.CUSTOMER_HEADERS,
+                                          importer.CUSTOMER_TARGETS, profile_keys=True)
+            _require(columns, ("name",), file)
+            plan = importer.plan_customers(table.rows, columns, customers, config=self.settings, dating=dating,
+                                           stage_map=stages, numbers=table.numbers)
+            unused = importer.unused_columns(table.headers, columns)
+        if not dry_run:
+            self._apply(plan, customers, progress, total=len(table.rows))
+        return Imported(plan, tuple(unused), len(table.rows))
+
+    def import_deals(self, file: str | os.PathLike[str], *, mapping: Pairs = (), stage_map: Pairs = (),
+                     stage_dates: Pairs = (), sheet: str | None = None, date: Day | None = None,
+                     future: bool = False, dry_run: bool = False,
+                     progress: Progress | None = None) -> Imported:
+        """Import deals of customers in the folder (a CRM's opportunities, `salescli import --deals`): each row a
+        deal, its customer by id or name; `stage_dates` names the columns that date a stage
+        ({"engage_date": "approach"}). As `import_customers` otherwise."""
+        from salescli import importer
+
+        table = self._table(file, sheet, whole=False)
+        overrides, stages = _pairs(mapping, "--map"), _pairs(stage_map, "--stage-map")
+        dating, customers = self._dating(date, future), self.customers()
+        dated = importer.stage_dates(_pairs(stage_dates, "--stage-dates"), table.headers)
+        columns = {header: target for header, target in importer.column_map(
+            table.headers, overrides, importer.DEAL_HEADERS, importer.DEAL_TARGETS).items() if header not in dated}
+        _require(columns, ("customer",), file)
+        plan = importer.plan_deals(table.rows, columns, customers, dating=dating, stage_map=stages,
+                                   dated_stages=dated, numbers=table.numbers)
+        if not dry_run:
+            self._apply(plan, customers, progress, total=len(table.rows))
+        return Imported(plan, tuple(importer.unused_columns(table.headers, [*columns, *dated])), len(table.rows))
+
+    def import_team(self, file: str | os.PathLike[str], *, mapping: Pairs = (), sheet: str | None = None,
+                    dry_run: bool = False) -> "SettingsImported[TeamPlan]":
+        """Import the team table (`salescli import --team`): each row a rep with their manager, office and
+        quota, added to `team:` in salescli.yaml; a rep already there keeps the entry it has."""
+        from salescli import importer
+
+        table = self._table(file, sheet, whole=False)
+        columns = importer.column_map(table.headers, _pairs(mapping, "--map"), importer.TEAM_HEADERS,
+                                      importer.TEAM_TARGETS)
+        _require(columns, ("rep",), file)
+        plan = importer.plan_team(table.rows, columns, self.settings.team, table.numbers)
+        if plan.added and not dry_run:
+            self.add_team(plan.added, source=Path(file).name)
+        return SettingsImported(plan, tuple(importer.unused_columns(table.headers, columns)))
+
+    def import_products(self, file: str | os.PathLike[str], *, mapping: Pairs = (), sheet: str | None = None,
+                        dry_run: bool = False) -> "SettingsImported[ProductPlan]":
+        """Import the price list (`salescli import --products`): each row a product with its list price (and
+        other names), added to `products:` in salescli.yaml; a product already there keeps its entry.
+        `unmatched` counts the products open deals name that the price list (as it would be) lacks."""
+        from salescli import importer
+        from salescli.pricelist import PriceList, Product
+
+        table = self._table(file, sheet, whole=False)
+        columns = importer.column_map(table.headers, _pairs(mapping, "--map"), importer.PRODUCT_HEADERS,
+                                      importer.PRODUCT_TARGETS)
+        _require(columns, ("product", "price"), file)
+        plan = importer.plan_products(table.rows, columns, self.prices(), table.numbers)
+        if not dry_run:
+            self.add_products(plan.added, source=Path(file).name)
+        prices = self.prices()
+        if dry_run:  # the price list with the entries the import would add
+            products = dict(prices.products)
+            for name, entry in plan.added.items():
+                price, aliases = (entry["price"], entry["aliases"]) if isinstance(entry, dict) else (entry, [])
+                products[name] = Product(name, price, tuple(aliases))
+            prices = PriceList(products)
+        unmatched = prices.unmatched(deal.product for customer in self.customers() for deal in customer.open_deals)
+        return SettingsImported(plan, tuple(importer.unused_columns(table.headers, columns)), dict(unmatched))
+
+    def _table(self, file: str | os.PathLike[str], sheet: str | None, *, whole: bool) -> "Table":
+        from salescli import exchange, safefile
+        from salescli.importer import is_full_records
+
+        path = Path(file)
+        if not path.is_file():
+            raise InvalidValue(_("{file}: no such file").format(file=path))
+        # (read as every file is: a FIFO or a folder is refused, not waited on)
+        content = safefile.read_bytes(path) if path.suffix.lower() == ".xlsx" else safefile.read_text(path)
+        return exchange.read_table(path, content, sheet, whole=whole, is_full_records=is_full_records)
+
+    def _dating(self, date: Day | None, future: bool) -> "Dating":
+        from salescli.importer import Dating
+
+        dating = Dating(self.today, self.date(date), future)
+        dating.check([dating.default])
+        return dating
+
+    def _apply(self, plan: "Plan", customers: list[Customer], progress: Progress | None, *, total: int) -> None:
+        """Write what an import plans — each new customer, then each update — the parse cache brought up to date
+        once; a row that cannot be written is skipped (and said so in the plan), the others go on."""
+        from salescli.importer import Skip
+
+        done = 0
+
+        def step(count: int) -> None:
+            nonlocal done
+            done += count
+            if progress is not None:
+                progress(done, total)
+
+        with repository.batch():
+            for create in list(plan.creates):
+                try:
+                    customers.append(self.create(create.name, create.values, create.items, customers=customers,
+                                                 chosen_id=create.chosen_id))
+                except (DataError, InvalidValue) as error:
+                    plan.skips.append(Skip(create.row, error.message))
+                    plan.creates.remove(create)  # reported as skipped, not as created
+                step(1)
+            for key, update in list(plan.updates.items()):
+                if update.values or update.items:
+                    path = self.path_of(update.customer)
+                    try:
+                        skipped = repository.update_customer(path, update.values, update.items)
+                    except DataError as error:  # e.g. changed by hand since it was read: the other rows go on
+                        plan.skips.extend(Skip(row, str(error)) for row in update.rows)
+                        del plan.updates[key]
+                        step(len(update.rows))
+                        continue
+                    for name in skipped:
+                        update.kept.append(_("{key} (no such key in the file)").format(key=name))
+                        del update.values[name]
+                    if update.values or update.items:  # something was written
+                        self.wrote(path, _("import into {customer}").format(customer=update.customer.name))
+                step(len(update.rows))
+
     # ---- the price list ------------------------------------------------------------------------
 
     def prices(self) -> "PriceList":
@@ -634,6 +1108,15 @@ class Folder:
                 text, {("products", name): entry for name, entry in entries.items()}),
                                   _("import the price list from {file}").format(file=source))
 
+    def add_team(self, entries: Mapping[str, Mapping[str, Any]], *, source: str) -> None:
+        """Add reps to the team table (`team:` in salescli.yaml), each with its manager, office and quota
+        (`import_team` makes the entries from a file)."""
+        from salescli import yamlfile
+
+        if entries:
+            self._change_settings(lambda text: yamlfile.put_entries(text, "team", dict(entries)),
+                                  _("import the team table from {file}").format(file=source))
+
     def _change_settings(self, edit: Callable[[str], str], message: str) -> None:
         datafolder.update_config(self.paths, edit)
         self.__dict__.pop("settings", None)
@@ -650,10 +1133,11 @@ class Folder:
         中建三局一公司), else None for a new one, with the customers whose names are near it; `person`
         is the person's name when typed (it wins over the card's). Writes nothing; `save_card` writes
         what it read (after any corrections). Needs `salescli[card]`."""
-        from salescli import card as cards, cardocr
+        from salescli import cardocr
+        from salescli.card import parse
 
         data, shown = _photo_bytes(photo, file)
-        card = cards.parse(cardocr.read_lines(data, shown))
+        card = parse(cardocr.read_lines(data, shown))
         if not card.text:
             raise InvalidValue(_("{file}: no text found on the photo; take it again, flat, sharp and filling the "
                                  "frame").format(file=shown))
@@ -674,14 +1158,14 @@ class Folder:
         """The customer a company's name already is (its name, without a company suffix, or its
         short form: 中建三局第一建设工程有限责任公司 is 中建三局一公司), and the customers whose names
         are near it (as `add` finds them)."""
-        from salescli import card as cards
+        from salescli.card import same_company
 
         if not company.strip():
             return None, []
         customers = self.named()
         same, near = matching.similar(customers, company)
         if not same:
-            same = [c for c in customers if cards.same_company(c.name, company)]
+            same = [c for c in customers if same_company(c.name, company)]
         if len(same) == 1:
             return self.customer(same[0].id), []
         return None, [*same, *near]
@@ -794,6 +1278,44 @@ class Folder:
         except (OSError, DataError):
             return None
 
+    def source(self, customer: Customer | str) -> str:
+        """The text of a customer's file, as it is now — what `salescli edit` opens in the editor."""
+        from salescli import safefile
+
+        found = self.customer(customer) if isinstance(customer, str) else customer
+        return safefile.read_text(self.path_of(found))
+
+    def check_text(self, customer_id: str, text: str) -> list[DataError]:
+        """What `check` would find in `text` as that customer's file — the checks between files included
+        (a referrer that does not exist, an id or a name taken), not the warning of a name like another's."""
+        from salescli.check import infile, rules
+
+        path = self.paths.customer_path(customer_id)
+        result = infile.check_text(path, text, config=self.settings, today=self.today)
+        if result.document is None:
+            return result.problems
+        others: dict[str, rules.Identifying | None] = {row.id: rules.Identifying(row.name, row.id, None)
+                                                        for row in self.named() if row.id != customer_id}
+        mine = rules.identifying(result.document, customer_id)
+        if mine is not None and mine.referrer is not None and mine.referrer not in others:
+            others[mine.referrer] = None  # customer files that did not load still count as existing ids
+        across = [finding for finding in rules.across({**others, customer_id: mine})[customer_id]
+                  if finding.code != rules.SIMILAR_NAME]  # (a warning, which `check` says: no reason to refuse a save)
+        return result.problems + [infile.located(finding, path, text) for finding in across]
+
+    def save_text(self, customer_id: str, before: str, text: str) -> Customer:
+        """Save `text` as a customer's whole file (`salescli edit` on save), in place of `before` — refused
+        (UnsafeWrite, nothing changed) when the file no longer holds `before`, and (DataError, the first
+        problem, with its line) when `text` has a problem `check_text` finds that `before` did not have."""
+        known = {(problem.code, problem.message) for problem in self.check_text(customer_id, before)}
+        new = [problem for problem in self.check_text(customer_id, text) if (problem.code, problem.message) not in known]
+        if new:
+            raise new[0]
+        path = self.paths.customer_path(customer_id)
+        customer = repository.replace_customer(path, before, text)
+        self.wrote(path, _("edit {customer}").format(customer=customer.name))
+        return customer
+
     def undo(self, written: Written) -> Customer:
         """Take a write back (`Written.between` the file's text before and after it): the file holds
         again what it held before, byte for byte, and the parse cache and git follow as after any
@@ -818,7 +1340,7 @@ class Folder:
         `model`: auto, stages or history): won, the weighted pipeline and best case, each part's
         contribution, the open deals left out and why, the output formula measured over `window`
         working days, and with a `quota` the gap and the visits a day it takes — `salescli forecast --month`."""
-        from salescli import forecast as forecasting
+        from salescli import forecast
         from salescli.pricelist import Valuation
 
         if window is not None and window < 1:
@@ -828,10 +1350,10 @@ class Folder:
         settings = self.settings
         customers = self.customers() if customers is None else customers
         weights = dict(settings.probabilities if probabilities is None else probabilities)
-        found = forecasting.month_forecast(
+        found = forecast.month_forecast(
             customers, chosen, today=self.today, calendar=settings.calendar, probabilities=weights,
             categories=settings.categories, target_visits_per_day=settings.visits_per_day,
-            window_days=forecasting.DEFAULT_WINDOW if window is None else window,
+            window_days=forecast.DEFAULT_WINDOW if window is None else window,
             valuation=Valuation(settings.products), learned=self.learned(customers, weights, model=model))
         return Forecast(found, _amount(quota))
 
@@ -889,22 +1411,40 @@ class Folder:
                 models=i18n.joined(MODELS), model=model))
         return replace(self.settings.forecast, model=model)
 
-    def calibration(self) -> list["calibrating.StageRate"]:
+    def calibration(self) -> list["StageRate"]:
         """Each stage of your history: the deals that reached it, the share that moved on, the share won,
         the median days in it, beside the configured probability."""
-        from salescli import calibration as calibrating
+        from salescli import calibration
 
-        return calibrating.calibrate((deal for customer in self.customers() for deal in customer.deals),
+        return calibration.calibrate((deal for customer in self.customers() for deal in customer.deals),
                                      self.settings.probabilities, day=self.today)
+
+    def probabilities(self, rates: Sequence["StageRate"] | None = None) -> dict[Stage, float]:
+        """The chance of a close by stage that a forecast weights deals by: salescli.yaml's, or — given the
+        `calibration()` rates — your history's (`forecast --use-history`)."""
+        from salescli import calibration
+
+        return calibration.historical_probabilities(rates) if rates is not None else dict(self.settings.probabilities)
+
+    def breakdown(self, result: "MonthForecast", by: str) -> list["Group"]:
+        """A month's forecast by owner, product, manager, office or a profile key (`forecast --by`): each
+        group's deals, won, weighted, new, expected, best case and omitted; warned of when no customer has
+        a value for the key."""
+        from salescli import forecast
+
+        grouping = self.dimension(by)
+        groups = forecast.breakdown(result, grouping)
+        self._warn_unmatched(grouping, [group.key for group in groups if not group.not_attributed])
+        return groups
 
     def backtest(self, month: "Month | str | None" = None, count: int = 6, *,
                  probabilities: Mapping[Stage, float] | None = None, customers: Sequence[Customer] | None = None,
                  use_history: bool = False, by_owner: bool = False, model: str | None = None
-                 ) -> list["testing.BacktestRow"]:
+                 ) -> list["BacktestRow"]:
         """Each of the `count` months before `month` forecast as the folder stood on its eve (its rates,
         with `use_history`, learned from the deals decided by then), beside what it won and the two naive
         forecasts (last month; the mean of the last three) — per rep with `by_owner`."""
-        from salescli import backtest as testing, forecast as forecasting, history, learning
+        from salescli import backtest, forecast, history, learning
         from salescli.customer import deal_owner
         from salescli.pricelist import Valuation
 
@@ -923,11 +1463,11 @@ class Folder:
             weights = learning.rates(found, configured, eve) if use_history else configured
             learned = learning.learn_from(found, today=eve, probabilities=weights, prices=settings.products,
                                           settings=chosen)
-            return forecasting.on_eve(found, found.months.index(chosen_month), learned, weights,
+            return forecast.on_eve(found, found.months.index(chosen_month), learned, weights,
                                       by_owner=by_owner), learned
 
         first = min((customer.first_seen for customer in customers if customer.first_seen), default=None)
-        return testing.backtest(found, months, today=self.today, first=first, forecast=predict, by_owner=by_owner)
+        return backtest.backtest(found, months, today=self.today, first=first, forecast=predict, by_owner=by_owner)
 
     def month(self, value: "Month | str | None") -> "Month":
         """A month as given (2026-12, a Month); None or "current": this month."""
@@ -951,10 +1491,10 @@ class Folder:
             self.warn(_("China's official holidays for {year} are not in salescli's calendar yet; counting "
                         "Monday–Friday (add days off under `calendar:` in salescli.yaml)").format(year=year))
 
-    def schedule(self, start: Day | None = None, days: int = 7) -> "scheduling.Route":
+    def schedule(self, start: Day | None = None, days: int = 7) -> "Route":
         """The visits of `days` days from `start` (default: today), one area a day, at most the
         visits a day of salescli.yaml — `salescli schedule`."""
-        from salescli import schedule as scheduling
+        from salescli import schedule
 
         if not isinstance(days, int) or isinstance(days, bool) or days < 1:
             raise InvalidValue(_("--days must be at least 1"))
@@ -962,14 +1502,14 @@ class Folder:
             raise InvalidValue(_("--days must be at most {most}").format(most=MOST_DAYS))
         first = self.date(start)
         per_day = max(1, int(self.settings.visits_per_day))
-        return scheduling.route(self.customers(), start=first, end=first + timedelta(days=days - 1),
+        return schedule.route(self.customers(), start=first, end=first + timedelta(days=days - 1),
                                 today=self.today, calendar=self.settings.calendar, per_day=per_day)
 
     def visit_plan(self, customer: str, *, deal: str | None = None) -> VisitPlan:
         """One deal's visits from today to its target date, by the three phases of the sale (售前,
         售中, 售后) — `salescli schedule CUSTOMER`. Visits that fall on or after the target date are
         warned of: too few working days left."""
-        from salescli import schedule as scheduling
+        from salescli import schedule
         from salescli.i18n import ngettext
         from salescli.pipeline import choose_deal
 
@@ -977,7 +1517,7 @@ class Folder:
         chosen = choose_deal(found, deal)
         if chosen is None:
             raise InvalidValue(_("{customer} has no deal to plan").format(customer=found.name))
-        visits = scheduling.customer_plan(found, chosen, today=self.today, calendar=self.settings.calendar)
+        visits = schedule.customer_plan(found, chosen, today=self.today, calendar=self.settings.calendar)
         late = [visit for visit in visits
                 if visit.kind == "plan" and chosen.target_date and visit.day >= chosen.target_date]
         if late:
@@ -987,6 +1527,23 @@ class Folder:
                                "— move the target with `salescli target`", len(late)).format(
                 count=len(late), date=chosen.target_date))
         return VisitPlan(found, chosen, tuple(visits))
+
+    def calendar(self, visits: Sequence["PlannedVisit"], *, to: str | os.PathLike[str] | None = None) -> bytes:
+        """Visits as an iCalendar file (`salescli schedule --ics FILE`): an all-day event each, with a UID that
+        stays the same, so that importing a newer plan updates the events; `to` writes it to that file."""
+        from salescli import calendar_file, safefile
+
+        data = calendar_file.ics(visits, today=self.today, language=self.language)
+        if to is not None:
+            safefile.write_file(Path(to), data)
+        return data
+
+    def next_visit(self, customer: Customer, deal: Deal) -> "PlannedVisit | None":
+        """A deal's next visit, as `show`, `prep` and the route say it: the one agreed (overdue or not)
+        before the plan's; None when there is none to make."""
+        from salescli import schedule
+
+        return schedule.next_visit(customer, deal, today=self.today, calendar=self.settings.calendar)
 
     def report(self, name: str, *, since: Day | None = None, until: Day | None = None,
                by: str | None = None) -> Any:
@@ -1001,17 +1558,17 @@ class Folder:
         if name == "funnel":
             if by is None:
                 return reports.funnel(customers, period)
-            grouping = self._dimension(by)
+            grouping = self.dimension(by)
             groups = reports.funnels(customers, grouping, period)
             self._warn_unmatched(grouping, list(groups))
             return groups
         if name == "winrate":
-            grouping = self._dimension(by or "channel")
+            grouping = self.dimension(by or "channel")
             rates = reports.win_rates(customers, grouping, period)
             self._warn_unmatched(grouping, [rate.key for rate in rates])
             return rates
         if name == "sources":
-            return reports.sources(customers, period, dimension=self._dimension(by or "source"))
+            return reports.sources(customers, period, dimension=self.dimension(by or "source"))
         if name == "stale":
             return reports.stale(customers, today=self.today, limits=self.settings.stale_days)
         if name == "parties":
@@ -1019,7 +1576,9 @@ class Folder:
         raise InvalidValue(_("no report '{name}'; use one of: {names}").format(
             name=name, names=i18n.joined(REPORTS)))
 
-    def _dimension(self, by: str) -> "Dimension":
+    def dimension(self, by: str) -> "Dimension":
+        """What a report or a forecast groups by (`--by`): owner, product, manager, office or a profile key
+        (by key or label); `key` is the profile key whose vocabulary labels its groups."""
         from salescli.dimensions import dimension
 
         return dimension(by, self.settings.team)
@@ -1027,8 +1586,8 @@ class Folder:
     def _period(self, since: Day | None, until: Day | None) -> "reports.Period":
         from salescli import reports
 
-        return reports.Period(self.date(since) if since is not None else None,
-                              self.date(until) if until is not None else None)
+        return reports.Period(self.date(since) if since not in (None, "") else None,
+                              self.date(until) if until not in (None, "") else None)
 
     def _warn_unmatched(self, grouping: "Dimension", keys: list[str | None]) -> None:
         """Warn, as the command line does, when no customer has a value for the key grouped by."""
@@ -1047,8 +1606,8 @@ class Folder:
         customers = self.customers()
         return Reports(
             funnel=tuple(reports.funnel(customers, period)),
-            win_rates=tuple(reports.win_rates(customers, self._dimension(by), period)),
-            sources=tuple(reports.sources(customers, period, dimension=self._dimension(sources_by))),
+            win_rates=tuple(reports.win_rates(customers, self.dimension(by), period)),
+            sources=tuple(reports.sources(customers, period, dimension=self.dimension(sources_by))),
             stale=tuple(reports.stale(customers, today=self.today, limits=self.settings.stale_days)),
             parties=tuple(network.missing_parties(customers)) if parties else None)
 
@@ -1139,6 +1698,7 @@ class Folder:
 
 
 REPORTS = ("funnel", "winrate", "stale", "sources", "parties")
+EXPORTS = ("csv", "xlsx", "json")
 
 
 def _photo_bytes(photo: str | os.PathLike[str] | bytes, name: str) -> tuple[bytes, str]:
@@ -1181,9 +1741,9 @@ def _photo_suffix(data: bytes) -> str:
 def _card_rest(card: "Card", customer: str) -> str | None:
     """What a card says that a key person's entry has no field for (its department and address, the
     company when it is not the customer's name), kept as the person's note."""
-    from salescli import card as cards
+    from salescli.card import same_company
 
-    parts = [card.company if card.company and not cards.same_company(card.company, customer)
+    parts = [card.company if card.company and not same_company(card.company, customer)
              and matching.core_name(card.company) != matching.core_name(customer) else None,
              card.department, card.address]
     kept = [part for part in parts if part]
@@ -1208,6 +1768,61 @@ def _speaking(method: Callable[..., Any]) -> Callable[..., Any]:
 for _name, _member in list(vars(Folder).items()):  # (every method a user calls; not warn, tell, find, reload)
     if callable(_member) and not _name.startswith("_") and _name not in ("warn", "tell", "find", "reload"):
         setattr(Folder, _name, _speaking(_member))
+
+
+@dataclass(frozen=True)
+class Merged:
+    """A customer file merged (`merge_versions`): `conflicts` names what both sides changed differently (its
+    markers are in the file); or, when salescli could not merge it (`problem`: a version not UTF-8 text
+    — `not_utf8`, never a clean merge — not valid YAML, or a merge that would not read back as meant), git's
+    line merge did, leaving conflict markers (`line_conflicts`) or not."""
+
+    conflicts: tuple[str, ...] = ()
+    problem: str | None = None
+    line_conflicts: bool = False
+    not_utf8: bool = False
+
+    @property
+    def clean(self) -> bool:
+        return not (self.conflicts or self.line_conflicts or self.not_utf8)
+
+
+def merge_versions(base: str | os.PathLike[str], ours: str | os.PathLike[str], theirs: str | os.PathLike[str],
+                   name: str | None = None) -> Merged:
+    """Merge two versions of a customer file against their common ancestor, as git's merge driver
+    (`salescli merge-file`), into `ours`: log events either side added are kept, the profile merged
+    key by key and the key people person by person; what both sides changed differently gets conflict
+    markers around it alone. `name` is the file as messages name it (default: `ours`)."""
+    from salescli import gitops, safefile
+    from salescli.errors import UnsafeMerge, YamlProblem
+    from salescli.merge import merge_texts
+
+    paths = [Path(base), Path(ours), Path(theirs)]
+    shown = name or str(ours)
+    data = [safefile.read_bytes(path) for path in paths]
+    try:
+        texts = [_utf8(content, side) for content, side in zip(data, _SIDES)]
+        result = merge_texts(*texts, line_merge=gitops.line_merge)
+    except (YamlProblem, UnsafeMerge, DataError) as reason:
+        problem = reason.message if isinstance(reason, (YamlProblem, DataError)) else str(reason)
+        conflicted = gitops.merge_file_by_lines(paths[0], paths[1], paths[2], shown)
+        return Merged(problem=problem, line_conflicts=bool(conflicted), not_utf8=isinstance(reason, _NotUtf8))
+    safefile.write_file(paths[1], result.text.encode("utf-8"))
+    return Merged(tuple(result.conflicts))
+
+
+class _NotUtf8(DataError):
+    """One version of the file is not UTF-8 text (an editor saved it as GBK, say)."""
+
+
+_SIDES = (i18n.N_("the common ancestor"), i18n.N_("ours"), i18n.N_("theirs"))  # the three versions, as a message names them
+
+
+def _utf8(data: bytes, side: str) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise _NotUtf8(_("{side} is not UTF-8 text (byte {byte})").format(side=_(side), byte=error.start)) from None
 
 
 def find_by_name(customers: Sequence[matching.AnyNamed], name: str) -> matching.AnyNamed | None:
@@ -1285,6 +1900,30 @@ def _field(key: str) -> profile.Field:
     return profile.field_for(key)
 
 
+def _pairs(pairs: Pairs, option: str) -> dict[str, str]:
+    from salescli.importer import parse_pairs
+
+    return dict(pairs) if isinstance(pairs, Mapping) else parse_pairs([pairs] if isinstance(pairs, str) else
+                                                                       list(pairs), option)
+
+
+def _require(columns: Mapping[str, str], needed: tuple[str, ...], file: str | os.PathLike[str]) -> None:
+    missing = [field for field in needed if field not in columns.values()]
+    if missing:
+        raise InvalidValue(_("{file}: no column for {fields}; name it with --map COLUMN={field}").format(
+            file=Path(file), fields=i18n.joined(missing), field=missing[0]))
+
+
+def _person_details(details: Mapping[str, Any]) -> dict[profile.Field, Any]:
+    """A key person's details by key (title, mobile …), each with its field."""
+    fields = {field.key: field for field in profile.PERSON}
+    unknown = [key for key in details if key not in fields or key == "name"]
+    if unknown:
+        raise InvalidValue(_("a key person has no detail {keys}; the details are {known}").format(
+            keys=i18n.joined(unknown), known=i18n.joined(key for key in fields if key != "name")))
+    return {fields[key]: value for key, value in details.items()}
+
+
 MOST_DAYS = 3660  # of a schedule (as `salescli schedule --days` takes)
 
 
@@ -1309,5 +1948,96 @@ def _plain_id(reference: str) -> bool:
     return bool(text) and "/" not in text and "\\" not in text and not text.startswith(".")
 
 
-__all__ = ["CardReading", "CardSaved", "Change", "Folder", "Forecast", "NearName", "Reports", "Target", "Visit",
-           "VisitPlan", "ZeroValue"]
+# ---- the core's types and helpers, for the command line and the web page ----------------------
+# (a deliberate public surface, as sqlite-utils exposes its types: the layers above import them from here)
+
+from salescli.customer import Event, Status, event_name  # noqa: E402
+from salescli.datafolder import FolderPaths, customer_names, find_data_folder  # noqa: E402
+from salescli.matching import Named  # noqa: E402
+from salescli.parsing import format_money  # noqa: E402
+from salescli.vocab import ROLES  # noqa: E402
+from salescli.information import item_value, missing  # noqa: E402
+from salescli.pipeline import Move, choose_deal, describe, parse_target, target_summary  # noqa: E402
+from salescli.repository import forget  # noqa: E402  (what a long-lived process calls between requests)
+from salescli.pricelist import TARGET, PriceList, Product  # noqa: E402
+from salescli.workdays import Month  # noqa: E402
+from salescli.profile import (BY_KEY, GROUPS, KEYS, PEOPLE_KEY, PERSON, PROFILE, Field, Kind, birthday_in,  # noqa: E402
+                              month_day)
+
+# The core's parts a command of its own needs, imported when first asked for (`from salescli.api import
+# MonthForecast`): a run imports only the modules its command uses.
+LAZY = {  # the name here: its module, and its name there (the schedule's Visit is a PlannedVisit here)
+    "SIMILAR_NAME": ("check.rules", "SIMILAR_NAME"),
+    **{name: ("network", name) for name in ("MissingParties", "ReferralNode", "Related")},
+    **{name: ("reports", name) for name in ("FunnelStep", "SourceRow", "StaleDeal", "WinRate", "stale")},
+    **{name: ("schedule", name) for name in ("Route", "goal", "phase_name", "phase_word")},
+    "PlannedVisit": ("schedule", "Visit"),
+    **{name: ("forecast", name) for name in ("DEFAULT_WINDOW", "DealLine", "Formula", "Group", "MonthForecast",
+                                             "NO_DATE", "NO_VALUE", "NO_WON_EVENT", "OVERDUE", "gap")},
+    **{name: ("history", name) for name in ("DUE", "NEW", "UNDATED")},
+    "HISTORY": ("learning", "HISTORY"),
+    "Snapshot": ("snapshot", "Snapshot"),
+    "Card": ("card", "Card"),
+    "CARD_FIELDS": ("card", "FIELDS"),  # (a card's fields; the card reader's below)
+    "CARD_MOST_MEGABYTES": ("cardocr", "MOST_MEGABYTES"),
+    "card_reader": ("cardocr", "available"),
+    "card_reader_missing": ("cardocr", "missing"),
+    **{name: ("calibration", name) for name in ("MIN_HISTORY", "StageRate")},
+    **{name: ("backtest", name) for name in ("BacktestRow", "LAST_MONTH", "MEAN_OF_THREE", "MODEL", "accuracy")},
+    **{name: ("exchange", name) for name in ("DEAL_COLUMNS", "deal_record", "full_record")},
+    **{name: ("importer", name) for name in ("Plan", "ProductPlan", "Skip", "TeamPlan")},
+}
+
+if TYPE_CHECKING:
+    from salescli.backtest import (LAST_MONTH as LAST_MONTH, MEAN_OF_THREE as MEAN_OF_THREE, MODEL as MODEL,
+                                   BacktestRow as BacktestRow, accuracy as accuracy)
+    from salescli.calibration import MIN_HISTORY as MIN_HISTORY, StageRate as StageRate
+    from salescli.check.rules import SIMILAR_NAME as SIMILAR_NAME
+    from salescli.forecast import (DEFAULT_WINDOW as DEFAULT_WINDOW, NO_DATE as NO_DATE, NO_VALUE as NO_VALUE,
+                                   NO_WON_EVENT as NO_WON_EVENT, OVERDUE as OVERDUE, DealLine as DealLine,
+                                   Formula as Formula, Group as Group, MonthForecast as MonthForecast, gap as gap)
+    from salescli.history import DUE as DUE, NEW as NEW, UNDATED as UNDATED
+    from salescli.learning import HISTORY as HISTORY
+    from salescli.snapshot import Snapshot as Snapshot
+    from salescli.card import FIELDS as CARD_FIELDS, Card as Card
+    from salescli.cardocr import (MOST_MEGABYTES as CARD_MOST_MEGABYTES, available as card_reader,
+                                  missing as card_reader_missing)
+    from salescli.exchange import DEAL_COLUMNS as DEAL_COLUMNS, deal_record as deal_record, full_record as full_record
+    from salescli.importer import Plan as Plan, ProductPlan as ProductPlan, Skip as Skip, TeamPlan as TeamPlan
+    from salescli.network import MissingParties as MissingParties, ReferralNode as ReferralNode, Related as Related
+    from salescli.reports import (FunnelStep as FunnelStep, SourceRow as SourceRow, StaleDeal as StaleDeal,
+                                  WinRate as WinRate, stale as stale)
+    from salescli.schedule import (Route as Route, Visit as PlannedVisit, goal as goal, phase_name as phase_name,
+                                   phase_word as phase_word)
+
+
+def __getattr__(name: str) -> object:
+    if name not in LAZY:
+        raise AttributeError(f"module 'salescli.api' has no attribute '{name}'")
+    from importlib import import_module
+
+    module, attribute = LAZY[name]
+    value = getattr(import_module(f"salescli.{module}"), attribute)
+    globals()[name] = value
+    return value
+
+
+__all__ = [
+    # the API's own
+    "CardReading", "CardSaved", "Change", "Exported", "Folder", "Forecast", "Imported", "Made", "Merged", "NearName", "Party", "PersonSaved", "SettingsImported", "Reports", "Target",
+    "Visit", "VisitPlan", "ZeroValue",
+    "merge_versions",
+    # the core's, for the layers above
+    "BY_KEY", "Customer", "Deal", "Event", "EventKind", "FIRST_DEAL", "Field", "GROUPS", "Kind", "PERSON", "PROFILE",
+    "AMOUNTS", "Columns", "Config", "MODELS", "Filters", "Others", "Row", "Summary", "filter_rows", "row", "decimals", "summarize", "summarize_deals", "FolderPaths", "KEYS", "Named", "PEOPLE_KEY", "ROLES", "birthday_in", "choose_deal", "item_value",
+    "missing", "month_day", "Move", "describe", "parse_target", "target_summary", "TARGET", "PriceList", "Product",
+    "Month", "parse_date", "parse_money", "forget", "Stage", "Status", "customer_names", "event_name", "find_data_folder",
+    "format_money",
+    # the core's, imported when first asked for (LAZY)
+    "FunnelStep", "MissingParties", "PlannedVisit", "ReferralNode", "Related", "Route", "SIMILAR_NAME", "SourceRow",
+    "StaleDeal", "WinRate", "stale", "DEAL_COLUMNS", "deal_record", "full_record", "goal", "phase_name", "phase_word", "Plan", "ProductPlan", "Skip",
+    "TeamPlan", "DEFAULT_WINDOW", "DealLine", "Formula", "Group", "MonthForecast", "NO_DATE", "NO_VALUE",
+    "NO_WON_EVENT", "OVERDUE", "gap", "DUE", "NEW", "UNDATED", "HISTORY", "MIN_HISTORY", "StageRate", "BacktestRow",
+    "LAST_MONTH", "MEAN_OF_THREE", "MODEL", "accuracy", "Snapshot", "Card", "CARD_FIELDS",
+    "CARD_MOST_MEGABYTES", "card_reader", "card_reader_missing",
+]

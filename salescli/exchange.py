@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from enum import Enum
 from functools import lru_cache
 from decimal import Decimal
-from typing import Any, Callable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from salescli.customer import (EVENT_WORDS, STATUS_WORDS, Customer, Deal, Event, EventKind, Status, deal_owner)
-from salescli.errors import InvalidValue
+from salescli.errors import DataError, InvalidValue
 from salescli.i18n import _, joined
 from salescli.information import GROUPS, item_value
 from salescli.listing import row
@@ -334,3 +339,237 @@ def _event_keys() -> dict[str, str]:
 
     return {**{kind.value: kind.value for kind in EventKind},
             **{pgettext_in("event", english, "zh"): kind.value for kind, english in EVENT_WORDS.items()}}
+
+
+# ---- files for a spreadsheet -------------------------------------------------------------------
+
+_AS_IS = frozenset((str, int, float, bool, type(None)))
+
+
+def plain(value: Any) -> Any:
+    """A JSON-ready value: Decimal → int or float, date → ISO text, Enum → its value."""
+    kind = type(value)
+    if kind in _AS_IS:  # (most values of an export of thousands: no isinstance chain for them)
+        return value
+    if kind is dict:
+        return {str(key): plain(item) for key, item in value.items()}
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral() else float(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (list, tuple)):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {str(key): plain(item) for key, item in value.items()}
+    return value
+
+
+def csv_text(sheet: Sheet) -> str:
+    """A sheet as CSV: its titles, then its rows, cells a spreadsheet would run as a formula neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(sheet.titles)
+    for row in sheet.rows:
+        writer.writerow(["" if value is None else neutralize(value) for value in map(plain, row)])
+    return buffer.getvalue()
+
+
+def as_of(customers: Sequence[Customer]) -> datetime:
+    """The day the data is of (its latest event): what the workbook says it was made on, so that the
+    same customers give the same bytes (a timestamp of the run would differ every time)."""
+    latest = max((customer.last_activity for customer in customers if customer.last_activity), default=None)
+    return datetime(*(latest or date(2000, 1, 1)).timetuple()[:3])
+
+
+def _steady_zip() -> Any:
+    """The zip file class of a workbook (zipfile imported only when a workbook is written)."""
+    import zipfile
+
+    class _SteadyZip(zipfile.ZipFile):
+        """A zip whose entries carry one fixed time, not the time they were written: the same workbook, the
+        same bytes."""
+
+        def writestr(self, zinfo_or_arcname: Any, data: Any, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+            if isinstance(zinfo_or_arcname, str):
+                zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=(1980, 1, 1, 0, 0, 0))
+                zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+            super().writestr(zinfo_or_arcname, data, *args, **kwargs)
+
+        def write(self, filename: Any, arcname: Any = None, *args: Any, **kwargs: Any) -> None:  # type: ignore[override]
+            """(openpyxl writes each worksheet to a temporary file first: its time would be the run's)"""
+            from salescli import safefile
+
+            self.writestr(arcname if arcname is not None else str(filename), safefile.read_bytes(Path(filename)))
+
+    return _SteadyZip
+
+
+def xlsx_bytes(sheets: Sequence[Sheet], as_of: datetime) -> bytes:
+    """The sheets as an Excel workbook, the same bytes for the same sheets (made on `as_of`)."""
+    from zipfile import ZIP_DEFLATED
+
+    from openpyxl import Workbook  # only export and import of spreadsheets need it
+    from openpyxl.writer.excel import ExcelWriter
+
+    book = Workbook()
+    for number, table in enumerate(sheets):
+        sheet = book.active if number == 0 else book.create_sheet()
+        sheet.title = table.name
+        sheet.append(list(table.titles))
+        for row_number, row in enumerate(table.rows, start=2):
+            for column, value in enumerate(row, start=1):
+                _put_cell(sheet, row_number, column, value)
+    book.properties.created = book.properties.modified = as_of
+    buffer = io.BytesIO()
+    archive = _steady_zip()(buffer, "w", ZIP_DEFLATED, allowZip64=True)
+    ExcelWriter(book, archive).save()  # (openpyxl's save_workbook would stamp the time of the run)
+    return buffer.getvalue()
+
+
+def _put_cell(sheet: Any, row: int, column: int, value: Any) -> None:
+    if isinstance(value, Decimal):  # a number a spreadsheet can sum
+        value = int(value) if value == value.to_integral() else float(value)
+    cell = sheet.cell(row=row, column=column, value=_xlsx_text(neutralize(value)))
+    if isinstance(value, str):
+        cell.data_type = "s"  # text stays text: never a formula
+    elif isinstance(value, date):
+        cell.number_format = "yyyy-mm-dd"
+
+
+def _xlsx_text(value: Any) -> Any:
+    """Control characters, which a worksheet cannot hold, written as Excel writes them (`_x001B_`)."""
+    if isinstance(value, str):
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        return ILLEGAL_CHARACTERS_RE.sub(lambda found: f"_x{ord(found.group()):04X}_", value)
+    return value
+
+
+# ---- files to import ----------------------------------------------------------------------------
+
+class Table(NamedTuple):
+    """A file's rows by column, each with its number as the spreadsheet shows it (the header is row 1);
+    `sheets`: the customers, the log and the key people by key, when the file is a workbook of our own
+    export (else None)."""
+
+    headers: list[str]
+    rows: list[dict[str, Any]]
+    numbers: list[int] | None  # None: a JSON list's records, numbered from 1
+    sheets: tuple[list[tuple[int, dict[str, Any]]], ...] | None = None
+
+
+def read_table(path: Path, content: str | bytes, sheet: str | None, *, whole: bool,
+               is_full_records: Callable[[list[dict[str, Any]]], bool]) -> Table:
+    """The rows of a file to import: `content` is an .xlsx file's bytes (its first sheet, or `sheet`;
+    `whole`: our own export's workbook, its log and key people too), or a CSV, TSV or JSON file's text (a
+    JSON list that `is_full_records` — our own export — kept as it is)."""
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        assert isinstance(content, bytes)
+        return _read_xlsx(path, content, sheet, whole=whole)
+    assert isinstance(content, str)
+    text = content.lstrip("\ufeff")
+    if suffix == ".json":
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise DataError(_("not valid JSON: {problem}").format(problem=error.msg), path=path, line=error.lineno,
+                            column=error.colno) from None
+        if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+            raise DataError(_("a JSON import is a list of objects, one per row"), path=path)
+        headers = list(dict.fromkeys(key for record in records for key in record))
+        if is_full_records(records):  # our own export: kept as it is, profile and log
+            return Table(headers, records, None)
+        return Table(headers, [{key: _cell(value) for key, value in record.items()} for record in records], None)
+    if suffix not in (".csv", ".tsv", ".txt"):
+        raise InvalidValue(_("{file}: import reads .csv, .xlsx or .json files").format(file=path))
+    lines = list(csv.reader(io.StringIO(text, newline=""), delimiter="\t" if suffix == ".tsv" else ","))
+    if not lines:
+        return Table([], [], [])
+    headers, rows, numbers = lines[0], [], []
+    for number, values in enumerate(lines[1:], start=2):  # a spreadsheet's row numbers: blank rows count
+        if any(value.strip() for value in values):
+            rows.append({header: unneutralized(values[index]) if index < len(values) else None
+                         for index, header in enumerate(headers)})
+            numbers.append(number)
+    return Table(headers, rows, numbers)
+
+
+def _read_xlsx(path: Path, data: bytes, sheet: str | None, *, whole: bool) -> Table:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise DataError(_("not an .xlsx workbook ({problem})").format(problem=error), path=path) from None
+    if sheet is not None and sheet not in book.sheetnames:
+        raise InvalidValue(_("{file} has no sheet '{sheet}'; it has: {sheets}").format(
+            file=path, sheet=sheet, sheets=joined(book.sheetnames)))
+    headers, rows, numbers = _sheet_rows(book[sheet] if sheet else book.worksheets[0])
+    log, people = (_our_sheet(book, "log"), _our_sheet(book, "people")) if whole and sheet is None else (None, None)
+    if log is None:
+        return Table(headers, [{key: _cell(value) for key, value in row.items()} for row in rows], numbers)
+    return Table(headers, [], numbers, (_keyed("customers", headers, rows, numbers), _keyed("log", *log),
+                                         _keyed("people", *(people or ([], [], [])))))
+
+
+def _our_sheet(book: Any, kind: str) -> tuple[list[str], list[dict[str, Any]], list[int]] | None:
+    """The sheet of our own export's workbook (`log`, `people`, in either language), if the book has it."""
+    for name in (kind, sheet_name(kind, "zh")):
+        if name in book.sheetnames:
+            headers, rows, numbers = _sheet_rows(book[name])
+            if {"customer_id"} <= set(column_keys(kind, headers).values()):
+                return headers, rows, numbers
+    return None
+
+
+def _sheet_rows(sheet: Any) -> tuple[list[str], list[dict[str, Any]], list[int]]:
+    """A worksheet's header and its rows that hold anything, by header, each with its row number."""
+    lines = list(sheet.iter_rows(values_only=True))
+    if not lines:
+        return [], [], []
+    headers = [str(cell).strip() if cell is not None else "" for cell in lines[0]]
+    rows, numbers = [], []
+    for number, line in enumerate(lines[1:], start=2):
+        if any(value not in (None, "") for value in line):
+            rows.append({header: value for header, value in zip(headers, line) if header})
+            numbers.append(number)
+    return headers, rows, numbers
+
+
+def _keyed(kind: str, headers: list[str], rows: list[dict[str, Any]], numbers: list[int]
+           ) -> list[tuple[int, dict[str, Any]]]:
+    """Rows of our own workbook by the keys of their columns, each cell as the file held the value."""
+    keys = column_keys(kind, headers)
+    if kind == "customers":  # (a key of the customers' own — company.revenue — is its own title)
+        keys = {header: keys.get(header, header) for header in headers if header}
+    return [(number, {keys[header]: _typed_cell(value) for header, value in row.items() if header in keys})
+            for number, row in zip(numbers, rows)]
+
+
+def _typed_cell(value: Any) -> Any:
+    """A cell of our own workbook as the file held it: a date as a date, a text as written."""
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, str):
+        return _CONTROL.sub(lambda found: chr(int(found.group(1), 16)), unneutralized(value))
+    return value
+
+
+_CONTROL = re.compile(r"_x(00[01][0-9A-F])_")  # a control character, as the export wrote it (Excel's way)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(unneutralized(value))

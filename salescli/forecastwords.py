@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from salescli import backtest as testing
+from salescli import backtest
 from salescli.forecast import MonthForecast
 from salescli.history import DUE, NEW, UNDATED
 from salescli.i18n import C_, N_, _, ngettext, pgettext
@@ -139,9 +139,9 @@ def capacity_sentence(result: MonthForecast, currency: str) -> str | None:
 
 # ---- the backtest ---------------------------------------------------------------------------------
 
-METHODS = {testing.MODEL: N_("the forecast"), testing.LAST_MONTH: N_("last month"),
-           testing.MEAN_OF_THREE: N_("mean of the last three months")}
-WHY = {testing.NO_HISTORY: N_("no history yet"), testing.NO_EARLIER_MONTH: N_("no earlier month")}
+METHODS = {backtest.MODEL: N_("the forecast"), backtest.LAST_MONTH: N_("last month"),
+           backtest.MEAN_OF_THREE: N_("mean of the last three months")}
+WHY = {backtest.NO_HISTORY: N_("no history yet"), backtest.NO_EARLIER_MONTH: N_("no earlier month")}
 
 
 def method(name: str) -> str:
@@ -149,7 +149,7 @@ def method(name: str) -> str:
     return _(METHODS[name])
 
 
-def why(row: testing.BacktestRow, name: str) -> str:
+def why(row: backtest.BacktestRow, name: str) -> str:
     """Why the backtest has no figure of method `name` for the row's month ("—" when it has one)."""
     return _(WHY[row.why[name]]) if name in row.why else "—"
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from enum import Enum
-from typing import Any, Callable, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Mapping, NamedTuple, Sequence
 
 from salescli.customer import Customer, Deal, Status, amount_text, deal_owner, event_notes
 from salescli.errors import InvalidValue
@@ -149,19 +149,22 @@ NO_FILTERS = Filters()
 
 
 def select(columns: Columns, filters: Filters, *, today: date,
-           text_of: Callable[[str], str] | None = None) -> Columns:
-    """The rows `filters` keep; `text_of(id)` gives a customer's searchable text (for --search)."""
+           customers: Mapping[str, Customer] | None = None) -> Columns:
+    """The rows `filters` keep; a search (`filters.search`: what `mentions` finds) needs the `customers`
+    by id (a row without one is not found)."""
     if filters == NO_FILTERS:
         return columns
-    if filters.search and text_of is None:
-        raise ValueError("searching needs the customers' text")
-    wanted = filters.search.casefold() if filters.search else None
-    test = _test(filters, today)
+    search = filters.search
+    if search and customers is None:
+        raise ValueError("searching needs the customers")
+    test = keeps(filters, today=today)
     return columns.take([position for position, line in enumerate(columns.rows()) if test(line)
-                         and (wanted is None or wanted in text_of(line.id))])  # type: ignore[misc]
+                         and (not search or (line.id in customers and  # type: ignore[operator]
+                                             mentions(customers[line.id], search)))])  # type: ignore[index]
 
 
-def _test(f: Filters, today: date) -> Callable[[Row], bool]:
+def keeps(f: Filters, *, today: date) -> Callable[[Row], bool]:
+    """Whether `filters` keep a row (all but `search`: that is the customers' text, `mentions`)."""
     exact = [(name, wanted.value if isinstance(wanted, Enum) else wanted) for name, wanted in
              (("stage", f.stage), ("field", f.field), ("size", f.size), ("role", f.role),
               ("channel", f.channel), ("status", f.status)) if wanted is not None]
@@ -183,6 +186,12 @@ def _test(f: Filters, today: date) -> Callable[[Row], bool]:
         return f.min_value is None or (line.target_value is not None and Decimal(line.target_value) >= f.min_value)
 
     return keeps
+
+
+def mentions(customer: Customer, text: str) -> bool:
+    """What `list TEXT` finds: `text` anywhere in the customer's file (the id, the name, every profile
+    value) or its log's notes, whatever the case."""
+    return text.casefold() in searchable_text(customer)
 
 
 def searchable_text(customer: Customer) -> str:
@@ -263,11 +272,10 @@ DEAL_SORT_KEYS = ("stage", "id", "name", "value", "date", "last", "field", "area
                   "product")
 
 
-def select_deals(customers: Iterable[Customer], filters: Filters, *, today: date,
-                 text_of: Callable[[Customer], str] | None = None) -> list[tuple[Customer, Deal]]:
+def select_deals(customers: Iterable[Customer], filters: Filters, *, today: date) -> list[tuple[Customer, Deal]]:
     """Each deal `filters` keep (stage, status, owner, target and staleness are the deal's own; the
     classification, area and TEXT its customer's)."""
-    wanted = filters.search.casefold() if filters.search else None
+    search = filters.search
     quiet_since = None if filters.stale_days is None else today - timedelta(days=filters.stale_days)
     exact = [(name, value) for name, value in (("field", filters.field), ("size", filters.size), ("role", filters.role),
                                                ("channel", filters.channel)) if value is not None]
@@ -275,7 +283,7 @@ def select_deals(customers: Iterable[Customer], filters: Filters, *, today: date
     for customer in customers:
         if any(_text(customer.get(name)) != value for name, value in exact) \
                 or (filters.area and filters.area.casefold() not in str(customer.get("area") or "").casefold()) \
-                or (wanted is not None and text_of is not None and wanted not in text_of(customer)):
+                or (search and not mentions(customer, search)):
             continue
         found += [(customer, deal) for deal in customer.deals
                   if _keeps_deal(customer, deal, filters, quiet_since)]

@@ -82,7 +82,8 @@ def missing_parties(customers: Sequence[Customer]) -> list[MissingParties]:
 
 @dataclass(frozen=True)
 class Related:
-    """A customer's network: its projects' other parties, who referred it, and whom it referred."""
+    """A customer's network: its projects with every party of each (the customer among them), who referred
+    it, and whom it referred."""
 
     customer: Customer
     projects: tuple[tuple[str, tuple[Customer, ...]], ...]
@@ -93,6 +94,5 @@ class Related:
 
 def related(customer: Customer, customers: Sequence[Customer]) -> Related:
     chain, loop = referral_chain(customer, customers)
-    projects = tuple((project, tuple(party for party in parties(customers, project) if party.id != customer.id))
-                     for project in customer.projects)
+    projects = tuple((project, tuple(parties(customers, project))) for project in customer.projects)
     return Related(customer, projects, tuple(chain), loop, referral_tree(customer, customers))

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Any, Callable, Mapping, NamedTuple, Sequence
 
 from salescli.errors import InvalidValue
+from salescli.exchange import plain as plain  # (JSON-ready values: the renderer's and an export's alike)
 from salescli.i18n import _, joined, ngettext
 
 FORMATS = ("table", "csv", "tsv", "json", "markdown")
@@ -166,6 +167,17 @@ def _layout(columns: Sequence[Sequence[str]], headers: Sequence[str], *, markdow
         lines = ["  ".join(titles).rstrip(), "  ".join("-" * size for size in sizes)]
         lines += map(str.rstrip, map("  ".join(formats).__mod__, zip(*cells)))
     return "\n".join(lines) + "\n"
+
+
+_EIGHTHS = " ▏▎▍▌▋▊▉"
+
+
+def bar(value: float, largest: float, width: int = 30) -> str:
+    """A horizontal bar of Unicode blocks, readable without colour."""
+    if largest <= 0 or value <= 0:
+        return ""
+    eighths = round(value / largest * width * 8)
+    return "█" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")
 
 
 # Control characters: a terminal obeys them (ESC starts a command: colours, a new title, even keys
@@ -333,29 +345,6 @@ def _json_text(value: Any) -> str:
 def _kind(column: Sequence[Any]) -> type:
     """The type of a column's values: its first value's that is not None."""
     return type(next((value for value in column if value is not None), None))
-
-
-_AS_IS = frozenset((str, int, float, bool, type(None)))
-
-
-def plain(value: Any) -> Any:
-    """A JSON-ready value: Decimal → int or float, date → ISO text, Enum → its value."""
-    kind = type(value)
-    if kind in _AS_IS:  # (most values of an export of thousands: no isinstance chain for them)
-        return value
-    if kind is dict:
-        return {str(key): plain(item) for key, item in value.items()}
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral() else float(value)
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, (list, tuple)):
-        return [plain(item) for item in value]
-    if isinstance(value, Mapping):
-        return {str(key): plain(item) for key, item in value.items()}
-    return value
 
 
 def _cells(column: Sequence[Any]) -> Sequence[str]:

@@ -205,15 +205,3 @@ def sources(customers: Sequence[Customer], period: Period = Period(), *,
         rows.append(SourceRow(key, len(members), len(wins), sum((d.won_value or ZERO for d in wins), ZERO)))
     return sorted(rows, key=lambda r: (-r.won_value, -r.customers, r.key or "\uffff"))
 
-
-# ---- a bar chart for the terminal -----------------------------------------------------------
-
-_EIGHTHS = " ▏▎▍▌▋▊▉"
-
-
-def bar(value: float, largest: float, width: int = 30) -> str:
-    """A horizontal bar of Unicode blocks, readable without colour."""
-    if largest <= 0 or value <= 0:
-        return ""
-    eighths = round(value / largest * width * 8)
-    return "█" * (eighths // 8) + (_EIGHTHS[eighths % 8] if eighths % 8 else "")

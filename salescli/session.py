@@ -7,8 +7,7 @@ import os
 import sys
 from pathlib import Path
 
-from salescli import datafolder
-from salescli.api import Folder
+from salescli.api import Folder, FolderPaths, find_data_folder
 from salescli.errors import display_path
 from salescli.i18n import _
 
@@ -24,12 +23,12 @@ class Session(Folder):
         self.language_option, self.commit_option, self.debug = language_option, commit_option, debug
         super().__init__(None, self.today_text, language=language_option, commit=commit_option)
 
-    def find(self) -> datafolder.FolderPaths:
+    def find(self) -> FolderPaths:
         """`--dir` (which must hold customers/), else $SALESCLI_DIR, else here or the nearest parent."""
-        return datafolder.find_data_folder(self.directory)
+        return find_data_folder(self.directory)
 
     @property
-    def folder(self) -> datafolder.FolderPaths:
+    def folder(self) -> FolderPaths:
         return self.paths
 
     def warn(self, message: str) -> bool:

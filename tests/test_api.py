@@ -245,6 +245,60 @@ def test_no_command_imports_another() -> None:
     assert found == []
 
 
+# What a command and a web module may import of salescli: the API, its errors, the renderer and the i18n layer
+# (with the words both front ends say alike: the month forecast's sentences, a business card's preview), and its
+# own layer (the command line's shared options, session and card prompts; the web page's modules).
+ABOVE_THE_API = {"salescli.api", "salescli.errors", "salescli.render", "salescli.i18n", "salescli.forecastwords",
+                 "salescli.cardview"}
+OWN_LAYER = {"commands": ("salescli.commands", "salescli.session", "salescli.cardcli", "salescli.cli",
+                          "salescli.web.serve"),  # (`salescli web` starts the page's server)
+             "web": ("salescli.web",)}
+
+
+def _layer_of(path: Path) -> str:
+    return "web" if path.parent.name == "web" else "commands"
+
+
+def _imported(path: Path) -> list[str]:
+    """The salescli modules (or names of the package) that a module imports."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "salescli":
+            found += [f"salescli.{alias.name}" for alias in node.names] if node.module == "salescli" else [node.module]
+        elif isinstance(node, ast.Import):
+            found += [alias.name for alias in node.names if alias.name.split(".")[0] == "salescli"]
+    return found
+
+
+def test_commands_and_web_modules_import_only_the_api() -> None:
+    """A command or a web handler parses its input, calls a Folder method, renders what comes back: the core's
+    types and helpers it needs come from salescli.api (its `__all__`), never from the core itself."""
+    package = REPO / "salescli"
+    modules = [*sorted((package / "commands").glob("*.py")), *sorted((package / "web").glob("*.py")),
+               package / "session.py", package / "cardcli.py"]
+    found = []
+    for path in modules:
+        allowed = (*ABOVE_THE_API, *OWN_LAYER[_layer_of(path)])
+        found += [(str(path.relative_to(package)), module) for module in _imported(path)
+                  if not any(module == one or module.startswith(one + ".") for one in allowed)]
+    assert len(modules) > 25 and found == []
+
+
+def test_the_api_exports_what_it_names() -> None:
+    """Every name of `__all__` is there; those of LAZY are imported when first asked for, so that a command's
+    run imports only the parts of the core it uses."""
+    import subprocess
+    import sys
+
+    import salescli.api as api
+
+    assert set(api.LAZY) <= set(api.__all__) and [name for name in api.__all__ if not hasattr(api, name)] == []
+    modules = sorted({f"salescli.{module}" for module, _name in api.LAZY.values()})
+    loaded = subprocess.run([sys.executable, "-c", "import sys, salescli.api; print(' '.join(sorted(sys.modules)))"],
+                            capture_output=True, text=True, check=True).stdout.split()
+    assert [module for module in modules if module in loaded] == []
+
+
 def test_every_module_is_on_the_map() -> None:
     """docs/architecture.md names every module of the package (the map stays true)."""
     layout = (REPO / "docs" / "architecture.md").read_text(encoding="utf-8")
@@ -295,6 +349,20 @@ def _touches(func: ast.expr) -> bool:
     if owner == "shutil":
         return func.attr != "which"
     return func.attr in PATH_CALLS and owner not in STORAGE
+
+
+def test_the_api_page_s_table_covers_every_command() -> None:
+    """Every command of the command line is in docs/api.md's table, beside the Folder methods it is built on."""
+    from salescli.cli import COMMAND_MODULES
+
+    page = (REPO / "docs" / "api.md").read_text(encoding="utf-8")
+    rows = [line for line in page.splitlines() if line.startswith("| `")]
+    said = " ".join(line.split(" | ")[1] for line in rows)  # (the command column)
+    assert [command for command in COMMAND_MODULES if f"`{command}" not in said] == ["web"]  # (the page: below)
+    assert "`web` serves the web page, itself a layer over the same Folder" in page
+    methods = {name for name in dir(salescli.Folder) if not name.startswith("_")}
+    named = set(re.findall(r"`(?:Folder\.)?([a-z_]+)\(", " ".join(line.split(" | ")[0] for line in rows)))
+    assert named - methods <= {"merge_versions"} and len(named) > 40
 
 
 def test_the_core_imports_in_no_circle() -> None:

@@ -4,7 +4,7 @@ from hypothesis import example, given, settings, strategies as st
 from tabulate import tabulate
 from wcwidth import wcswidth
 
-from salescli.render import table, text_width
+from salescli.render import bar, table, text_width
 from salescli.stages import Stage
 
 # ASCII, Latin-1, CJK, kana, hangul, full-width forms, and some the width tables must decide (emoji, ZWJ).
@@ -97,3 +97,10 @@ def test_json_lines_are_what_json_dumps_writes(rows):
     lines = render_rows(rows, keys, "json").split("\n")[:-1]  # (splitlines would split at U+0085 too)
     expected = [json.dumps(dict(zip(keys, row)), ensure_ascii=False, default=plain) for row in rows]
     assert lines == (["[", *[line + "," for line in expected[:-1]], *expected[-1:], "]"] if rows else ["[]"])
+
+
+def test_bar() -> None:
+    assert bar(10, 10, width=4) == "████"
+    assert bar(5, 10, width=4) == "██"
+    assert bar(1, 8, width=1) == "▏"
+    assert bar(0, 10) == ""

@@ -90,13 +90,6 @@ def test_sources() -> None:
         ("referral", 2, 2, Decimal(80000)), ("street", 2, 1, Decimal(10000)), ("web", 1, 0, Decimal(0))]
 
 
-def test_bar() -> None:
-    assert reports.bar(10, 10, width=4) == "████"
-    assert reports.bar(5, 10, width=4) == "██"
-    assert reports.bar(1, 8, width=1) == "▏"
-    assert reports.bar(0, 10) == ""
-
-
 def test_the_median_cycle_beside_the_mean() -> None:
     deals = [make(f"m{days}", {"channel": "cold"}, ("2026-01-01", "added", {}),
                   (str(D("2026-01-01").fromordinal(D("2026-01-01").toordinal() + days)), "won", {"value": 1}))

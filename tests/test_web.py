@@ -168,6 +168,8 @@ def test_the_customer_page_shows_people_projects_and_referrals(client: FlaskClie
     for customer_id in referred:
         assert f'href="/customer/{customer_id}"' in html
     assert "Project 光谷国际中心" in text
+    section = html.split("<h3>Project 光谷国际中心</h3>", 1)[1].split("</ul>", 1)[0]  # the other parties, not itself
+    assert 'href="/customer/jiangchengjiangongjituan"' not in section and section.count("<li>") == 4
 
 
 def test_a_customer_is_found_as_the_cli_finds_it_and_an_unknown_one_is_404(client: FlaskClient) -> None:

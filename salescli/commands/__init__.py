@@ -11,12 +11,10 @@ from typing import Any, Callable, Iterable, Optional, Sequence, TypeVar
 
 import typer
 
-from salescli.customer import Customer
+from salescli.api import BY_KEY, PROFILE, Customer, Field, Kind, Stage
 from salescli.errors import InvalidValue
 from salescli.i18n import N_, _, beside, joined
-from salescli.profile import BY_KEY, PROFILE, Field, Kind
 from salescli.render import Fit
-from salescli.stages import Stage
 from salescli.session import Session
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -41,7 +39,7 @@ def terminal_fit(*, drop: Sequence[str] = (), cut: Sequence[str] = (), wide: boo
 
 def complete_customer(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     """Shell completion for CUSTOMER: ids from the file names (fast: no file is parsed)."""
-    from salescli.datafolder import customer_names, find_data_folder
+    from salescli.api import customer_names, find_data_folder
 
     try:
         root = ctx.find_root().params.get("directory") or os.environ.get("SALESCLI_DIR")
@@ -205,7 +203,7 @@ def _ask_essentials(s: Session, fields: dict[str, Any]) -> None:
 
 
 def _ask_term(s: Session, key: str) -> str | None:
-    vocabulary = s.config.vocabulary(key)
+    vocabulary = s.settings.vocabulary(key)
     choices = "、".join(term.zh for term in vocabulary.terms) if s.language == "zh" else \
         joined(f"{term.key} {term.zh}" for term in vocabulary.terms)
     while True:
@@ -235,11 +233,11 @@ def changed_lines(s: Session, before: Customer, after: Customer, keys: Iterable[
 
 
 def _shown(s: Session, field: Field | None, value: Any) -> str:
-    from salescli.parsing import format_money
+    from salescli.api import format_money
     from salescli.render import display_value
 
     if field is not None and field.kind is Kind.TERM and field.vocabulary:
-        return s.config.vocabulary(field.vocabulary).label(str(value), s.language)
+        return s.settings.vocabulary(field.vocabulary).label(str(value), s.language)
     if field is not None and field.kind is Kind.AMOUNT and isinstance(value, (int, float)):
         return format_money(Decimal(str(value)))
     return display_value(value)
@@ -292,7 +290,7 @@ def _kind(word: str) -> str | None:
     """'amount' or 'date' when `word` reads as one (as `--value` or `--by` would take it), else None."""
     from datetime import date
 
-    from salescli.parsing import parse_date, parse_money
+    from salescli.api import parse_date, parse_money
 
     try:
         parse_money(word)

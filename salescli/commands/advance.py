@@ -8,7 +8,7 @@ import typer
 
 from salescli.commands import (CUSTOMER, FORCE_HELP, advance_hint, hinting, referral_reminder, session,
                                zero_close_asked)
-from salescli.pipeline import describe
+from salescli.api import describe
 
 
 def register(app: typer.Typer) -> None:

@@ -7,10 +7,9 @@ from typing import Any
 
 import typer
 
-from salescli import datafolder
+from salescli.api import SIMILAR_NAME
 from salescli.commands import session
 from salescli.errors import EXIT_DATA, DataError, display_path
-from salescli.check.rules import SIMILAR_NAME
 from salescli.i18n import _, ngettext
 from salescli.render import check_format
 
@@ -47,7 +46,7 @@ def check(
         for problem in found:
             typer.echo(str(problem) if problem.code != SIMILAR_NAME else _("{place} (a warning)").format(place=problem))
         files = len({problem.path for problem in problems})
-        count = len(datafolder.customer_names(s.folder.customers))
+        count = len(s.files())
         typer.echo(ngettext("{problems} problem in {files} of {count} files", "{problems} problems in {files} of "
                             "{count} files", len(problems)).format(problems=len(problems), files=files, count=count)
                    if problems else ngettext("{count} file checked: no problems", "{count} files checked: no problems",

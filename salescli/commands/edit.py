@@ -11,12 +11,9 @@ from pathlib import Path
 
 import typer
 
-from salescli import repository, safefile
-from salescli.check import infile, rules
 from salescli.commands import CUSTOMER, hinting, name_hint, session
 from salescli.errors import EXIT_DATA, DataError, InvalidValue
 from salescli.i18n import _
-from salescli.session import Session
 
 MARK = "# salescli edit: "  # starts the lines of the note put above a draft that was not saved
 MOST_ROUNDS = 20
@@ -44,8 +41,8 @@ def edit(
     s = session(ctx)
     found = s.customer(customer)
     path = s.path_of(found)
-    original = safefile.read_text(path)
-    known = set(map(_key, _problems(s, path, original)))  # what was wrong already: an edit need not mend it
+    original = s.source(found)
+    known = set(map(_key, s.check_text(found.id, original)))  # what was wrong already: an edit need not mend it
     draft = original
     shown: list[tuple[int | None, str]] = []  # the problems put above the draft in the editor
     for _round in range(MOST_ROUNDS):
@@ -58,30 +55,13 @@ def edit(
             return
         if shown and edited == draft:  # handed back as it was: the rep gives up
             _give_up(draft, path, shown)
-        problems = [problem for problem in _problems(s, path, edited) if _key(problem) not in known]
+        problems = [problem for problem in s.check_text(found.id, edited) if _key(problem) not in known]
         if not problems:
-            repository.replace_customer(path, original, edited)
-            s.wrote(path, _("edit {customer}").format(customer=found.name))
+            s.save_text(found.id, original, edited)
             typer.echo(_("Saved {file}.").format(file=s.shown(path)))
             return
         draft, shown = edited, [(problem.line, problem.message) for problem in problems]
     _give_up(draft, path, shown)
-
-
-def _problems(s: Session, path: Path, text: str) -> list[DataError]:
-    """What `check` would find in `text` as that file (the checks between files included)."""
-    result = infile.check_text(path, text, config=s.config, today=s.today)
-    if result.document is None:
-        return result.problems
-    found = result.problems
-    others: dict[str, rules.Identifying | None] = {row.id: rules.Identifying(row.name, row.id, None)
-                                                    for row in s.named() if row.id != path.stem}
-    mine = rules.identifying(result.document, path.stem)
-    if mine is not None and mine.referrer is not None and mine.referrer not in others:
-        others[mine.referrer] = None  # customer files that did not load still count as existing ids
-    across = [finding for finding in rules.across({**others, path.stem: mine})[path.stem]
-              if finding.code != rules.SIMILAR_NAME]  # (a warning, which `check` says: no reason to refuse a save)
-    return found + [infile.located(finding, path, text) for finding in across]
 
 
 def _key(problem: DataError) -> tuple[str, str]:

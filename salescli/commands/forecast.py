@@ -9,18 +9,15 @@ from typing import Any, Optional, Sequence
 
 import typer
 
-from salescli import backtest as testing, calibration as calibrating, forecast as core, forecastwords as words, i18n
+from salescli import forecastwords, i18n
+from salescli.api import (DEFAULT_WINDOW, DUE, HISTORY, LAST_MONTH, MEAN_OF_THREE, MIN_HISTORY, MODEL, NEW, NO_DATE,
+                          NO_VALUE, NO_WON_EVENT, OVERDUE, TARGET, UNDATED, BacktestRow, DealLine, Formula, Group, Month,
+                          MonthForecast, StageRate, accuracy, gap, parse_money)
 from salescli.commands import session, stages_in_chinese
-from salescli.dimensions import dimension as find_dimension, unmatched
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext
-from salescli.history import DUE, NEW, UNDATED
-from salescli.learning import HISTORY
-from salescli.parsing import parse_money
-from salescli.pricelist import TARGET
 from salescli.render import check_format, plain, render, table, text_width
 from salescli.session import Session
-from salescli.workdays import Month
 
 FORMATS = ("table", "json", "csv")
 
@@ -41,7 +38,7 @@ def forecast(
                                           "needs.scope …); by owner, each rep's quota and gap."),
     quota: Optional[str] = typer.Option(None, "--quota", metavar="AMOUNT",
                                         help="Visits per day needed to reach AMOUNT (60万, 600000), and the gap."),
-    window: int = typer.Option(core.DEFAULT_WINDOW, "--window", metavar="DAYS", max=36_500,
+    window: int = typer.Option(DEFAULT_WINDOW, "--window", metavar="DAYS", max=36_500,
                                help="Working days of history the formula measures."),
     calibrate: bool = typer.Option(False, "--calibrate",
                                    help="How your deals went through each stage: reached, on to the next, won, "
@@ -81,7 +78,7 @@ def forecast(
     chosen = s.month(month)
     customers = s.customers()
     rates = s.calibration() if calibrate or use_history else []
-    probabilities = calibrating.historical_probabilities(rates) if use_history else dict(s.config.probabilities)
+    probabilities = s.probabilities(rates if use_history else None)
     plan = _Plan(s, customers, probabilities, window, fmt, model)
     if calibrate:
         plan.show_calibration(rates)
@@ -103,7 +100,7 @@ class _Plan:
         self.s, self.customers, self.probabilities, self.window, self.fmt = s, customers, probabilities, window, fmt
         self.model = model
 
-    def month(self, month: Month) -> core.MonthForecast:
+    def month(self, month: Month) -> MonthForecast:
         return self.s.forecast(month, probabilities=self.probabilities, window=self.window,
                                customers=self.customers, model=self.model).month
 
@@ -122,41 +119,38 @@ class _Plan:
                                                          model=self.model)]
         records = [_month_summary(one) for one in results]
         if self.fmt == "table" and results:
-            typer.echo(words.model_line(results[0]))
+            typer.echo(forecastwords.model_line(results[0]))
         self._emit(records, ["month", "working_days", "won", "weighted", "new", "best_case", "expected", "capacity",
                              "omitted_deals", "omitted"],
                    title=_("Months (new: deals not in the pipeline yet; omitted: open deals left out)"),
                    counts=["omitted_deals"])
 
     def show_breakdown(self, month: Month, by: str) -> None:
-        dimension = find_dimension(by, self.s.config.team)
+        dimension = self.s.dimension(by)
         result = self.month(month)
-        groups = core.breakdown(result, dimension)
-        warning = unmatched(dimension, [group.key for group in groups if not group.not_attributed])
-        if warning:
-            self.s.warn_once(warning)
+        groups = self.s.breakdown(result, by)
         quotas = dimension.key == "owner"
         records = [self._group_record(by, dimension.key, group, quotas) for group in groups]
         keys = [by, "deals", "won", "weighted", "new", "expected", "best_case", "omitted"] + \
             (["quota", "gap"] if quotas else [])
         if self.fmt == "table":
-            typer.echo(words.model_line(result))
+            typer.echo(forecastwords.model_line(result))
         self._emit(records, keys, title=_("Forecast {month} by {dimension} (as of {today})").format(
             month=month, today=self.s.today,
             dimension=by if self.s.language == "en" else i18n.titles([by], self.s.language)[by]))
 
-    def _group_record(self, by: str, key: str, group: core.Group, quotas: bool) -> dict[str, Any]:
+    def _group_record(self, by: str, key: str, group: Group, quotas: bool) -> dict[str, Any]:
         label = _("(new deals, not by {dimension})").format(dimension=by) if group.not_attributed else \
             self._label(key, group.key)
         record = {by: label, "deals": group.deals, "won": group.won, "weighted": group.weighted, "new": group.new,
                   "expected": group.expected, "best_case": group.best_case, "omitted": group.omitted}
         if quotas:
-            member = self.s.config.team.member(group.key)
+            member = self.s.settings.team.member(group.key)
             quota = member.quota if member else None
             record.update(quota=quota, gap=None if quota is None else max(quota - group.expected, Decimal(0)))
         return record
 
-    def show_calibration(self, rates: list[calibrating.StageRate]) -> None:
+    def show_calibration(self, rates: list[StageRate]) -> None:
         table_ = self.fmt == "table"
         records = [{"stage": rate.stage.value, "中文": rate.stage.zh, "reached": rate.reached,
                     "to_next": _rate_text(rate.to_next, rate.left) if table_ else rate.to_next,
@@ -170,10 +164,10 @@ class _Plan:
                              "configured"],
                    title=_("Your stages, from the logged stage events (to next: of the deals that left the stage, "
                            "the share that moved on; history: the share won, once {count} deals decide it)").format(
-                       count=calibrating.MIN_HISTORY), counts=["won"])
+                       count=MIN_HISTORY), counts=["won"])
 
     def show_backtest(self, month: Month, count: int, by: str | None, *, use_history: bool) -> None:
-        if by is not None and find_dimension(by, self.s.config.team).key != "owner":
+        if by is not None and self.s.dimension(by).key != "owner":
             raise InvalidValue(_("the backtest breaks down by owner only (--by owner)"))
         rows = self.s.backtest(month, count, probabilities=self.probabilities, customers=self.customers,
                                use_history=use_history, by_owner=by is not None, model=self.model)
@@ -209,8 +203,8 @@ class _Plan:
     def _label(self, dimension: str, key: str | None) -> str:
         if key is None:
             return _("(none)")
-        if dimension in self.s.config.vocabularies:
-            return self.s.config.vocabulary(dimension).label(key, self.s.language)
+        if dimension in self.s.settings.vocabularies:
+            return self.s.settings.vocabulary(dimension).label(key, self.s.language)
         return key
 
 
@@ -220,28 +214,28 @@ _DEAL_KEYS = ["section", "customer_id", "customer", "deal", "stage", "category",
               "probability", "weighted", "reason"]
 
 
-def _deal_record(section: str, line: core.DealLine) -> dict[str, Any]:
+def _deal_record(section: str, line: DealLine) -> dict[str, Any]:
     return {"section": section, "customer_id": line.customer.id, "customer": line.customer.name,
             "deal": line.deal.name, "stage": line.deal.stage.value, "category": line.category,
             "value": line.value, "value_from": line.source, "date": line.when, "probability": line.probability,
             "weighted": None if line.reason else line.weighted, "reason": line.reason}
 
 
-def _deal_records(result: core.MonthForecast) -> list[dict[str, Any]]:
+def _deal_records(result: MonthForecast) -> list[dict[str, Any]]:
     return [_deal_record(section, line)
             for section, lines in (("won", result.won), ("pipeline", result.due), ("undated", result.undated),
                                    ("omitted", result.omitted))
             for line in lines]
 
 
-def _month_summary(result: core.MonthForecast) -> dict[str, Any]:
+def _month_summary(result: MonthForecast) -> dict[str, Any]:
     return {"month": str(result.month), "working_days": result.working_days, "won": result.won_total,
             "weighted": result.weighted_total, "new": result.new, "best_case": result.best_case_total,
             "expected": result.expected_total, "capacity": result.formula.capacity,
             "omitted_deals": len(result.omitted), "omitted": result.omitted_total}
 
 
-def _formula_json(formula: core.Formula) -> dict[str, Any]:
+def _formula_json(formula: Formula) -> dict[str, Any]:
     return {
         "window": {"start": formula.start, "end": formula.end, "working_days": formula.window_days,
                    "from_first_event": formula.clamped},
@@ -262,7 +256,7 @@ def _formula_json(formula: core.Formula) -> dict[str, Any]:
     }
 
 
-def _model_json(result: core.MonthForecast) -> dict[str, Any]:
+def _model_json(result: MonthForecast) -> dict[str, Any]:
     learned = result.learned
     found: dict[str, Any] = {"name": result.model}
     if learned is not None:
@@ -276,12 +270,12 @@ def _model_json(result: core.MonthForecast) -> dict[str, Any]:
     return found
 
 
-def _month_json(result: core.MonthForecast, s: Session, probabilities: dict[Any, float],
+def _month_json(result: MonthForecast, s: Session, probabilities: dict[Any, float],
                 quota: Decimal | None) -> dict[str, Any]:
     deals = _deal_records(result)
     parts = result.parts()
     document: dict[str, Any] = {
-        "month": str(result.month), "today": result.today, "currency": s.config.currency,
+        "month": str(result.month), "today": result.today, "currency": s.settings.currency,
         "working_days": result.working_days,
         "model": _model_json(result),
         "won": {"deals": [d for d in deals if d["section"] == "won"], "total": result.won_total},
@@ -301,29 +295,29 @@ def _month_json(result: core.MonthForecast, s: Session, probabilities: dict[Any,
     }
     if quota is not None:
         document["quota"] = {"amount": quota, "visits_per_day_needed": result.formula.visits_needed(quota),
-                             "gap": core.gap(result, quota)}
+                             "gap": gap(result, quota)}
     result_json: dict[str, Any] = plain(document)
     return result_json
 
 
-def _month_text(result: core.MonthForecast, s: Session, quota: Decimal | None) -> list[str]:
-    currency = s.config.currency
+def _month_text(result: MonthForecast, s: Session, quota: Decimal | None) -> list[str]:
+    currency = s.settings.currency
     lines = [_("Forecast {month} · as of {today} · {days} working days").format(
-        month=result.month, today=result.today, days=result.working_days), words.model_line(result), ""]
+        month=result.month, today=result.today, days=result.working_days), forecastwords.model_line(result), ""]
     lines += _section(_("Won in {month}").format(month=result.month), result.won, s, won=True)
-    lines.append(_("  total won {value} {currency}").format(value=words.money(result.won_total), currency=currency))
+    lines.append(_("  total won {value} {currency}").format(value=forecastwords.money(result.won_total), currency=currency))
     lines.append("")
     lines += _section(_("Pipeline due in {month} (open deals, target date in the month)").format(month=result.month),
                       result.due, s)
-    lines.append(words.due_line(result) if result.model == HISTORY else
+    lines.append(forecastwords.due_line(result) if result.model == HISTORY else
                  _("  weighted {weighted} · best case {best_case} · expected (won + weighted) {expected} {currency}")
-                 .format(weighted=words.money(result.weighted_total), best_case=words.money(result.best_case_total),
-                         expected=words.money(result.expected_total), currency=currency))
+                 .format(weighted=forecastwords.money(result.weighted_total), best_case=forecastwords.money(result.best_case_total),
+                         expected=forecastwords.money(result.expected_total), currency=currency))
     categories = result.by_category()
     lines.append(_("  categories: {categories}").format(
-        categories=" · ".join(f"{words.category(name)} {words.money(total)}" for name, total in categories.items())))
+        categories=" · ".join(f"{forecastwords.category(name)} {forecastwords.money(total)}" for name, total in categories.items())))
     if result.model == HISTORY:
-        lines += ["", *_history_beyond_due(result, s), "", words.expected_line(result, currency)]
+        lines += ["", *_history_beyond_due(result, s), "", forecastwords.expected_line(result, currency)]
     lines.append("")
     lines += _omitted_text(result, s)
     lines.append("")
@@ -333,35 +327,35 @@ def _month_text(result: core.MonthForecast, s: Session, quota: Decimal | None) -
     return lines
 
 
-def _history_beyond_due(result: core.MonthForecast, s: Session) -> list[str]:
+def _history_beyond_due(result: MonthForecast, s: Session) -> list[str]:
     """What the history model adds beyond the due deals: the undated deals' chances, the new deals."""
-    return [*_section(words.undated_title(result), result.undated, s, undated=True), words.undated_line(result), "",
-            words.new_line(result)]
+    return [*_section(forecastwords.undated_title(result), result.undated, s, undated=True), forecastwords.undated_line(result), "",
+            forecastwords.new_line(result)]
 
 
 SHOWN_DEALS = 30  # a table longer than this is cut; --format csv or json lists every deal
 
 
 _WHAT_TO_DO = {
-    core.OVERDUE: N_("the target date passed: move the target or close the deal"),
-    core.NO_DATE: N_("set a target date with `salescli target CUSTOMER --by DATE`"),
-    core.NO_VALUE: N_("set a target value with `salescli target CUSTOMER --value AMOUNT`, or the product's "
+    OVERDUE: N_("the target date passed: move the target or close the deal"),
+    NO_DATE: N_("set a target date with `salescli target CUSTOMER --by DATE`"),
+    NO_VALUE: N_("set a target value with `salescli target CUSTOMER --value AMOUNT`, or the product's "
                       "price with `salescli price`"),
-    core.NO_WON_EVENT: N_("record the close with `salescli advance CUSTOMER close --value AMOUNT`"),
+    NO_WON_EVENT: N_("record the close with `salescli advance CUSTOMER close --value AMOUNT`"),
 }
 _REASONS = {  # why an open deal is left out, as the table and the text say it (JSON and CSV: the core's key)
-    core.OVERDUE: N_("overdue"),
-    core.NO_DATE: N_("no target date"),
-    core.NO_VALUE: N_("no value"),
-    core.NO_WON_EVENT: N_("at the close without a won event"),
+    OVERDUE: N_("overdue"),
+    NO_DATE: N_("no target date"),
+    NO_VALUE: N_("no value"),
+    NO_WON_EVENT: N_("at the close without a won event"),
 }
 def _reason(reason: str) -> str:
     return _(_REASONS[reason]) if reason in _REASONS else reason
 
 
-def _omitted_text(result: core.MonthForecast, s: Session) -> list[str]:
+def _omitted_text(result: MonthForecast, s: Session) -> list[str]:
     """The open deals the month does not weight, by reason, with their count and value."""
-    currency = s.config.currency
+    currency = s.settings.currency
     elsewhere = ngettext("; {count} open deal is overdue or without a target date: the forecast of {month} lists "
                          "them", "; {count} open deals are overdue or without a target date: the forecast of {month} "
                          "lists them", result.elsewhere).format(count=result.elsewhere, month=Month.of(result.today)) \
@@ -380,19 +374,19 @@ def _omitted_text(result: core.MonthForecast, s: Session) -> list[str]:
     return lines + _section("", result.omitted, s, omitted=True)[1:]
 
 
-def _worth(deal_lines: Sequence[core.DealLine], currency: str) -> str:
+def _worth(deal_lines: Sequence[DealLine], currency: str) -> str:
     """What deals left out are worth, saying how many have no value to count."""
     unknown = sum(1 for line in deal_lines if not line.value)
     if unknown == len(deal_lines):
         return _("no value set")
-    total = words.money(sum((line.value for line in deal_lines), Decimal(0)))
+    total = forecastwords.money(sum((line.value for line in deal_lines), Decimal(0)))
     if unknown:
         return _("{value} {currency} and {count} without a value").format(value=total, currency=currency,
                                                                           count=unknown)
     return f"{total} {currency}"
 
 
-def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won: bool = False,
+def _section(title: str, deal_lines: Sequence[DealLine], s: Session, *, won: bool = False,
              omitted: bool = False, undated: bool = False) -> list[str]:
     if not deal_lines:
         return [_("{title}: none").format(title=title)]
@@ -400,11 +394,11 @@ def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won
     sources = not won and any(line.source not in (None, TARGET) for line in deal_lines)
     shown = deal_lines[:SHOWN_DEALS]
     rows = [[_customer(line), line.deal.stage.label(s.language),
-             words.money(line.value) if line.value or not omitted else "",
-             *([words.source(line.source)] if sources else []),
+             forecastwords.money(line.value) if line.value or not omitted else "",
+             *([forecastwords.source(line.source)] if sources else []),
              str(line.when or ""),
              *([] if won else [_reason(line.reason) if line.reason else ""] if omitted else
-               [f"{line.probability:.0%}", words.money(line.weighted)] + ([] if undated else [words.category(line.category)]))]
+               [f"{line.probability:.0%}", forecastwords.money(line.weighted)] + ([] if undated else [forecastwords.category(line.category)]))]
             for line in shown]
     headers = [C_("column", "customer"), C_("column", "stage"),
                C_("column", "value") if won else C_("column", "target") if not undated else C_("column", "value"),
@@ -421,7 +415,7 @@ def _section(title: str, deal_lines: Sequence[core.DealLine], s: Session, *, won
             *("  " + row for row in body.rstrip("\n").splitlines()), *more]
 
 
-def _customer(line: core.DealLine) -> str:
+def _customer(line: DealLine) -> str:
     several = len(line.customer.deals) > 1
     return f"{line.customer.name} [{line.deal.name}]" if several else line.customer.name
 
@@ -434,10 +428,10 @@ def _factor(label: str, value: str, explanation: str) -> str:
     return f"  {label}{' ' * max(1, _LABEL_WIDTH - text_width(label))}{value:>10}   {explanation}"
 
 
-def _formula_text(result: core.MonthForecast, s: Session) -> list[str]:
+def _formula_text(result: MonthForecast, s: Session) -> list[str]:
     f = result.formula
     probability = "—" if f.close_probability is None else f"{f.close_probability:.3f}"
-    average = "—" if f.average_value is None else words.money(f.average_value)
+    average = "—" if f.average_value is None else forecastwords.money(f.average_value)
     capacity = f.capacity
     said = {"start": f.start, "end": f.end, "days": f.window_days}
     window = (_("  window: {start} … {end}, {days} working days (from the folder's first event: no history "
@@ -457,39 +451,39 @@ def _formula_text(result: core.MonthForecast, s: Session) -> list[str]:
                 _("{won} of the {visited} customers visited won a deal").format(won=len(f.customers_won),
                                                                               visited=len(f.customers_visited))),
         _factor(_("average deal value (件均产值)"), average,
-                _("{value} won ÷ {deals} deals").format(value=words.money(f.won_value), deals=f.won_deals)),
+                _("{value} won ÷ {deals} deals").format(value=forecastwords.money(f.won_value), deals=f.won_deals)),
     ]
     if capacity is None:
         lines.append(_factor(_("capacity (产值)"), "—", f"{f.missing}"))
     else:
         product = f"{f.visits_per_day:.2f} × {f.days} × {probability} × {average}"
-        lines.append(_factor(_("capacity (产值)"), words.money(capacity),
-                             (_("= {won} won so far + {product}").format(won=words.money(f.won_so_far), product=product)
+        lines.append(_factor(_("capacity (产值)"), forecastwords.money(capacity),
+                             (_("= {won} won so far + {product}").format(won=forecastwords.money(f.won_so_far), product=product)
                               if f.days_left is not None else f"= {product}")
                              + _(" (the factors are shown rounded; the product is of the exact ones)")))
     lines.append(_("  beside the forecast: expected {expected}, best case {best_case} {currency}").format(
-        expected=words.money(result.expected_total), best_case=words.money(result.won_total + result.best_case_total),
-        currency=s.config.currency))
-    sentence = words.capacity_sentence(result, s.config.currency)
+        expected=forecastwords.money(result.expected_total), best_case=forecastwords.money(result.won_total + result.best_case_total),
+        currency=s.settings.currency))
+    sentence = forecastwords.capacity_sentence(result, s.settings.currency)
     return lines + ([sentence] if sentence else [])
 
 
-def _quota_text(result: core.MonthForecast, quota: Decimal, currency: str) -> list[str]:
+def _quota_text(result: MonthForecast, quota: Decimal, currency: str) -> list[str]:
     f = result.formula
     needed = f.visits_needed(quota)
-    lines = ["", _("Quota {amount} {currency}:").format(amount=words.money(quota), currency=currency)]
+    lines = ["", _("Quota {amount} {currency}:").format(amount=forecastwords.money(quota), currency=currency)]
     if needed is None:
         lines.append(_("  visits per day needed: — ({reason})").format(reason=f.no_rate))
     elif f.days_left is not None:
         lines.append(_("  visits per day needed: {needed} (you make {rate}), over the {days} working days left, for "
                        "the {amount} not yet won, the other factors as they are").format(
             needed=f"{needed:.2f}", rate=f"{f.visits_per_day:.2f}", days=f.days,
-            amount=words.money(max(quota - f.won_so_far, Decimal(0)))))
+            amount=forecastwords.money(max(quota - f.won_so_far, Decimal(0)))))
     else:
         lines.append(_("  visits per day needed: {needed} (you make {rate}), the other factors as they are").format(
             needed=f"{needed:.2f}", rate=f"{f.visits_per_day:.2f}"))
     lines.append(_("  gap: {gap} {currency} beyond the expected month ({expected})").format(
-        gap=words.money(core.gap(result, quota)), currency=currency, expected=words.money(result.expected_total)))
+        gap=forecastwords.money(gap(result, quota)), currency=currency, expected=forecastwords.money(result.expected_total)))
     return lines
 
 
@@ -499,43 +493,43 @@ def _group_key(group: str | None) -> str:
     return "(all)" if group is None else group
 
 
-def _backtest_record(row: testing.BacktestRow, *, table: bool = False) -> dict[str, Any]:
+def _backtest_record(row: BacktestRow, *, table: bool = False) -> dict[str, Any]:
     if table:
         partial = _("partial") if row.partial else None
         return {"owner": row.group or _("(none)"), "month": str(row.month), "actual": row.actual,
-                "forecast": _whole(row.forecast) if row.forecast is not None else words.why(row, testing.MODEL),
+                "forecast": _whole(row.forecast) if row.forecast is not None else forecastwords.why(row, MODEL),
                 "error_pct": partial or _percent(row.error_share()),
-                "last_month": _figure_or_why(row, testing.LAST_MONTH),
-                "mean_of_three": _figure_or_why(row, testing.MEAN_OF_THREE), "model": words.backtest_model(row.model)}
+                "last_month": _figure_or_why(row, LAST_MONTH),
+                "mean_of_three": _figure_or_why(row, MEAN_OF_THREE), "model": forecastwords.backtest_model(row.model)}
     return {"owner": row.group, "month": str(row.month), "forecast": row.forecast, "actual": row.actual,
             "error": row.error(), "error_pct": row.error_share(),
-            "last_month": row.forecasts[testing.LAST_MONTH], "mean_of_three": row.forecasts[testing.MEAN_OF_THREE],
+            "last_month": row.forecasts[LAST_MONTH], "mean_of_three": row.forecasts[MEAN_OF_THREE],
             "model": row.model, **{key: row.parts.get(key) for key in ("won", DUE, UNDATED, NEW)},
             "partial": row.partial, "why": dict(row.why) or None}
 
 
-def _figure_or_why(row: testing.BacktestRow, method: str) -> Any:
+def _figure_or_why(row: BacktestRow, method: str) -> Any:
     figure = row.forecasts[method]
-    return figure if figure is not None else words.why(row, method)
+    return figure if figure is not None else forecastwords.why(row, method)
 
 
-def _accuracy_text(group: str | None, rows: Sequence[testing.BacktestRow]) -> list[str]:
+def _accuracy_text(group: str | None, rows: Sequence[BacktestRow]) -> list[str]:
     mine = [row for row in rows if row.group == group]
-    found = testing.accuracy(mine)
+    found = accuracy(mine)
     months = found[0].months if found else 0
-    title = words.accuracy_title(months) if group is None else _("{owner}: errors over {count} months").format(owner=group, count=months)
-    rows_ = [[words.method(one.method), words.money(one.mae) if one.mae is not None else "—",
+    title = forecastwords.accuracy_title(months) if group is None else _("{owner}: errors over {count} months").format(owner=group, count=months)
+    rows_ = [[forecastwords.method(one.method), forecastwords.money(one.mae) if one.mae is not None else "—",
               f"{one.mape:.1%}" if one.mape is not None else "—",
-              words.signed(one.bias)] for one in found]
-    body = table(rows_, words.accuracy_headers(), align=["left", "right", "right", "right"])
+              forecastwords.signed(one.bias)] for one in found]
+    body = table(rows_, forecastwords.accuracy_headers(), align=["left", "right", "right", "right"])
     partial = sum(row.partial for row in mine)
-    notes = [words.partial_note(partial)] if partial else []
+    notes = [forecastwords.partial_note(partial)] if partial else []
     return [title, *("  " + line for line in body.rstrip("\n").splitlines()), *notes]
 
 
-def _accuracy_json(group: str | None, rows: Sequence[testing.BacktestRow]) -> dict[str, Any]:
+def _accuracy_json(group: str | None, rows: Sequence[BacktestRow]) -> dict[str, Any]:
     return {one.method: {"months": one.months, "mae": one.mae, "mape": one.mape, "bias": one.bias}
-            for one in testing.accuracy([row for row in rows if row.group == group])}
+            for one in accuracy([row for row in rows if row.group == group])}
 
 
 def _whole(amount: Decimal) -> Decimal:

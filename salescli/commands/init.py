@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from salescli import datafolder, gitops, i18n
-from salescli.i18n import _, joined
+from salescli.api import Folder
 from salescli.commands import session
-from salescli.config import LANGUAGES
-from salescli.errors import DataError, InvalidValue
+from salescli.i18n import _, choose, joined
 
 
 def register(app: typer.Typer) -> None:
@@ -39,45 +36,14 @@ def init(
       salescli init ~/sales --user 李明 --language zh
     """
     s = session(ctx)
-    language = language or i18n.choose(s.language_option, None)  # (not the settings of a folder it is run in)
-    if language not in LANGUAGES:
-        raise InvalidValue(_("--language must be one of {languages}").format(languages=joined(LANGUAGES)))
-    settings = {"language": language, "currency": currency, **({"user": user} if user else {})}
-    made = datafolder.make(path, settings=settings, gitignore=git)
-    new_repository = git and _make_git_repo(path)
-    if new_repository:
-        made.append(_("a git repository"))
-    if git and shutil.which("git") and not (path / ".gitattributes").exists():
-        try:
-            gitops.setup_merge_driver(path)
-            made.append(_("the merge driver for customers/*.yaml"))
-        except DataError:
-            pass  # not a repository (git init failed or --no-git): nothing to register
-    where = path.resolve()
-    if made:
-        typer.echo(_("Made in {folder}: {made}.").format(folder=where, made=_(", ").join(made)))
+    done = Folder.init(path, language=language or choose(s.language_option, None), currency=currency, user=user,
+                       git=git)  # (the language: not the settings of a folder it is run in)
+    if done.made:
+        typer.echo(_("Made in {folder}: {made}.").format(folder=done.root, made=_(", ").join(done.made)))
     else:
-        typer.echo(_("{folder} is already a salescli data folder; nothing to do.").format(folder=where))
-    if new_repository:
-        _first_commit(path)
+        typer.echo(_("{folder} is already a salescli data folder; nothing to do.").format(folder=done.root))
+    for problem in done.problems:
+        typer.echo(problem, err=True)
+    if done.committed:
+        typer.echo(_("First commit: {files}.").format(files=joined(done.committed)))
     typer.echo(_("Next: salescli add NAME  (salescli add --help lists the fields)"))
-
-
-def _first_commit(path: Path) -> None:
-    """The settings, the template and the git set-up as the repository's first commit, so that
-    `git diff` shows every later change."""
-    try:
-        committed = gitops.commit_paths(path, list(gitops.DATA_PATHS), _("salescli init: settings and template"))
-    except DataError as error:
-        typer.echo(_("{problem}; then `git add -A && git commit -m 'salescli init'`.").format(problem=error.message),
-                   err=True)
-        return
-    if committed:
-        typer.echo(_("First commit: {files}.").format(files=joined(committed)))
-
-
-def _make_git_repo(path: Path) -> bool:
-    if shutil.which("git") is None:
-        typer.echo(_("git is not installed: the folder is not versioned (install git, then `git init`)."), err=True)
-        return False
-    return gitops.init_repository(path)

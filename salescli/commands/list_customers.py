@@ -6,16 +6,14 @@ from typing import Any, Optional
 
 import typer
 
-from salescli import exchange, i18n, listing
+from salescli import i18n
+from salescli.api import (AMOUNTS, DEAL_COLUMNS, Columns, Filters, Others, Stage, Status, Summary, deal_record, decimals,
+                          format_money, parse_money, parse_target, summarize, summarize_deals)
 from salescli.commands import session, terminal_fit
-from salescli.customer import Status
 from salescli.errors import InvalidValue
 from salescli.i18n import _, joined, ngettext
-from salescli.parsing import format_money, parse_money
-from salescli.pipeline import parse_target
 from salescli.render import check_format, render_columns, text_width
 from salescli.session import Session
-from salescli.stages import Stage
 
 COLUMNS = ["id", "name", "stage", "field", "size", "role", "channel", "area",
            "target_value", "target_date", "last_activity"]
@@ -81,7 +79,7 @@ def list_customers(
     s = session(ctx)
     check_format(fmt)
     language = s.language  # (reads the settings: a broken salescli.yaml is said before anything else)
-    filters = listing.Filters(
+    filters = Filters(
         stage=_stage(stage), field=s.vocabulary_key("field", field), size=s.vocabulary_key("size", size),
         role=s.vocabulary_key("role", role), channel=s.vocabulary_key("channel", channel),
         area=area, owner=owner, status=_status(open_only, won, lost), stale_days=stale,
@@ -91,7 +89,7 @@ def list_customers(
         _list_deals(s, filters, sort, fmt, wide=wide)
         return
     every = s.rows()
-    rows = listing.sort_rows(_selected(s, every, filters), sort)
+    rows = s.select(filters, sort=sort, rows=every)
     display = fmt in ("table", "markdown")
     if display and not len(every) and not s.problems:
         typer.echo(_("No customers yet: add the first with `salescli add NAME` (`salescli add --help` lists the "
@@ -103,7 +101,7 @@ def list_customers(
                        wide=wide)
     typer.echo(render_columns(cells, i18n.headers(columns, language), fmt, fit=fit), nl=False)
     if display:
-        typer.echo(_summary_line(listing.summarize(rows), s, width=fit.width if fit else None))
+        typer.echo(_summary_line(summarize(rows), s, width=fit.width if fit else None))
 
 
 def _columns(text: str | None, language: str) -> list[str]:
@@ -126,31 +124,21 @@ def _columns(text: str | None, language: str) -> list[str]:
     return chosen
 
 
-def _list_deals(s: Session, filters: listing.Filters, sort: str, fmt: str, *, wide: bool) -> None:
-    text_of = listing.searchable_text if filters.search else None
-    found = listing.sort_deals(listing.select_deals(s.customers(), filters, today=s.today, text_of=text_of), sort)
-    records = [exchange.deal_record(customer, deal) for customer, deal in found]
+def _list_deals(s: Session, filters: Filters, sort: str, fmt: str, *, wide: bool) -> None:
+    found = s.select_deals(filters, sort=sort)
+    records = [deal_record(customer, deal) for customer, deal in found]
     display = fmt in ("table", "markdown")
     if display:
         language = s.language
         for record in records:
             record["stage"] = _stage_label(Stage(record["stage"]), Status(record["status"]), language)
-    keys = DEAL_DISPLAY if display else list(exchange.DEAL_COLUMNS)
+    keys = DEAL_DISPLAY if display else list(DEAL_COLUMNS)
     columns = [[record[key] for record in records] for key in keys]
     headers = i18n.headers(keys, s.language)
     fit = terminal_fit(drop=("owner", "product", "opened", "closed"), cut=("customer", "deal"), wide=wide)
     typer.echo(render_columns(columns, headers, fmt, fit=fit), nl=False)
     if display:
-        typer.echo(_summary_line(listing.summarize_deals(found), s, deals=True, width=fit.width if fit else None))
-
-
-def _selected(s: Session, rows: listing.Columns, filters: listing.Filters) -> listing.Columns:
-    """The rows to show; searching the text of the files needs the customers, the rest only rows."""
-    if not filters.search:
-        return listing.select(rows, filters, today=s.today)
-    customers = {customer.id: customer for customer in s.customers()}
-    return listing.select(rows, filters, today=s.today, text_of=lambda customer_id: listing.searchable_text(
-        customers[customer_id]) if customer_id in customers else "")  # (a file that broke between the reads)
+        typer.echo(_summary_line(summarize_deals(found), s, deals=True, width=fit.width if fit else None))
 
 
 def _stage(text: str | None) -> Stage | None:
@@ -169,21 +157,21 @@ def _status(open_only: bool, won: bool, lost: bool) -> Status | None:
     return chosen[0] if chosen else None
 
 
-def _data_cells(rows: listing.Columns, columns: list[str]) -> list[list[Any]]:
+def _data_cells(rows: Columns, columns: list[str]) -> list[list[Any]]:
     """The columns for scripts: raw values, amounts as numbers."""
-    return [listing.decimals(rows[name]) if name in listing.AMOUNTS else rows[name] for name in columns]
+    return [decimals(rows[name]) if name in AMOUNTS else rows[name] for name in columns]
 
 
-def _display_cells(rows: listing.Columns, s: Session, columns: list[str]) -> list[list[Any]]:
+def _display_cells(rows: Columns, s: Session, columns: list[str]) -> list[list[Any]]:
     """The table's columns: classification keys and stages as labels in the output language."""
     language = s.language
     stages = {(stage.value, status.value): _stage_label(stage, status, language) for stage in Stage for status in Status}
-    cells = {name: _labelled(rows[name], s.config.vocabulary(name).labels(language))
+    cells = {name: _labelled(rows[name], s.settings.vocabulary(name).labels(language))
              for name in ("field", "size", "role", "channel")}
     cells["stage"] = list(map(stages.get, zip(rows["stage"], rows["status"])))
     statuses = {status.value: i18n.word(status.value, language) for status in Status}
     cells["status"] = [statuses.get(status, status) for status in rows["status"]]
-    return [cells[name] if name in cells else listing.decimals(rows[name]) if name in listing.AMOUNTS else rows[name]
+    return [cells[name] if name in cells else decimals(rows[name]) if name in AMOUNTS else rows[name]
             for name in columns]
 
 
@@ -198,7 +186,7 @@ def _stage_label(stage: Stage, status: Status, language: str) -> str:
     return label if status is Status.OPEN else i18n.beside(label, i18n.word(status.value, language))
 
 
-def _others(others: listing.Others) -> str:
+def _others(others: Others) -> str:
     """The listed customers' deals that their rows do not show: `their other deals: won 1 (180,000)`."""
     said = [*([_("open {count} ({value})").format(count=others.open, value=format_money(others.open_value) or 0)]
               if others.open else []),
@@ -208,7 +196,7 @@ def _others(others: listing.Others) -> str:
     return _("their other deals: {deals}").format(deals=" · ".join(said))
 
 
-def _summary_line(summary: listing.Summary, s: Session, *, deals: bool = False, width: int | None = None) -> str:
+def _summary_line(summary: Summary, s: Session, *, deals: bool = False, width: int | None = None) -> str:
     """`35 customers | prospect 4 · demo 6 | won 7 (679,800) | lost 4 | open pipeline 2,170,500 CNY | their
     other deals: won 1 (180,000)` — each row counted once, by the deal it shows, so that the counts add up
     to the rows; their other deals apart (the count is of deals with --deals)."""
@@ -223,7 +211,7 @@ def _summary_line(summary: listing.Summary, s: Session, *, deals: bool = False, 
         _("lost {count}").format(count=summary.lost),
         *([_("no deal {count}").format(count=summary.none)] if summary.none else []),
         _("open pipeline {value} {currency}").format(value=format_money(summary.open_value) or 0,
-                                                      currency=s.config.currency),
+                                                      currency=s.settings.currency),
         *([_others(summary.others)] if summary.others.count else []),
     ]
     if width is None:

@@ -7,11 +7,9 @@ from typing import Optional
 
 import typer
 
-from salescli import gitops, safefile, yamlfile
+from salescli.api import merge_versions
 from salescli.commands import session
-from salescli.errors import DataError, UnsafeMerge, YamlProblem
-from salescli.i18n import N_, _
-from salescli.merge import merge_texts
+from salescli.i18n import _
 
 
 def register(app: typer.Typer) -> None:
@@ -45,39 +43,18 @@ def merge_file(
       salescli merge-file BASE OURS THEIRS customers/x.yaml
     """
     name = pathname or str(ours)
-    data = [safefile.read_bytes(path) for path in (base, ours, theirs)]
-    try:
-        texts = [_utf8(content, side) for content, side in zip(data, _SIDES)]
-        result = merge_texts(*texts, line_merge=gitops.line_merge)
-    except (YamlProblem, UnsafeMerge, DataError) as reason:
-        problem = reason.message if isinstance(reason, (YamlProblem, DataError)) else str(reason)
+    merged = merge_versions(base, ours, theirs, name)
+    if merged.problem is not None:
         typer.echo(_("salescli merge: {file}: {problem}; merged line by line instead").format(
-            file=name, problem=problem), err=True)
-        conflicted = gitops.merge_file_by_lines(base, ours, theirs, name)
-        if not isinstance(reason, _NotUtf8):
-            raise typer.Exit(conflict_status if conflicted else 0)
-        typer.echo(_("salescli merge: {file}: save it as UTF-8 text, check it with `salescli check`, then `git add` "
-                     "it").format(file=name), err=True)
-        raise typer.Exit(conflict_status)  # mixed encodings are never a clean merge
-    safefile.write_file(ours, result.text.encode("utf-8"))
-    if result.conflicts:
+            file=name, problem=merged.problem), err=True)
+        if merged.not_utf8:
+            typer.echo(_("salescli merge: {file}: save it as UTF-8 text, check it with `salescli check`, then `git "
+                         "add` it").format(file=name), err=True)
+    elif merged.conflicts:
         typer.echo(_("salescli merge: conflict in {file}: {conflicts} (changed differently on both sides); `salescli "
-                     "check` lists them").format(file=name, conflicts="; ".join(result.conflicts)), err=True)
-        raise typer.Exit(conflict_status)
-
-
-class _NotUtf8(DataError):
-    """One version of the file is not UTF-8 text (an editor saved it as GBK, say)."""
-
-
-_SIDES = (N_("the common ancestor"), N_("ours"), N_("theirs"))  # the three versions, as a message names them
-
-
-def _utf8(data: bytes, side: str) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise _NotUtf8(_("{side} is not UTF-8 text (byte {byte})").format(side=_(side), byte=error.start)) from None
+                     "check` lists them").format(file=name, conflicts="; ".join(merged.conflicts)), err=True)
+    if not merged.clean:
+        raise typer.Exit(conflict_status)  # (mixed encodings are never a clean merge)
 
 
 def git_setup(ctx: typer.Context) -> None:
@@ -91,4 +68,4 @@ def git_setup(ctx: typer.Context) -> None:
       salescli git-setup
     """
     s = session(ctx)
-    typer.echo(gitops.setup_merge_driver(s.folder.root))
+    typer.echo(s.git_setup())

@@ -3,21 +3,17 @@ directory board), `refer` (a referred customer in one step) and `related` (a cus
 
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import typer
 
-from salescli import commands, matching, network, repository
+from salescli import commands
+from salescli.api import BY_KEY, ROLES, Named, Party, ReferralNode, Related
 from salescli.commands import (ADD_FIELDS, CUSTOMER, add_customer, complete_customer, confirm, hinting, name_hint,
                                say_added, session, with_add_options)
-from salescli.customer import FIRST_DEAL, Customer, EventKind
 from salescli.errors import EXIT_DATA, InvalidValue
 from salescli.i18n import _, beside, joined, pgettext
-from salescli.pipeline import event_item
-from salescli.profile import BY_KEY
 from salescli.session import Session
-from salescli.matching import Named
-from salescli.vocab import ROLES
 
 
 def register(app: typer.Typer) -> None:
@@ -60,30 +56,40 @@ def site(
     for pair in parties or []:
         role, name = _role_and_name(pair)
         named[role] = name
-    chosen = {role: name for role, name in named.items() if name}
-    if not chosen:
-        raise InvalidValue(_("name at least one party: --client, --contractor, --designer, --supervisor or 甲方=NAME"))
-    customers = s.named()
-    ask = commands.interactive() and not no_input
-    _record_all(s, [(name, dict(role=role, project=project, area=area, address=address, when=when,
-                                source="site-sign", ask=ask)) for role, name in chosen.items()], customers)
+    said = _Said(s)
+    s.site(project, {role: name for role, name in named.items() if name}, area=area, address=address, date=when,
+           confirm=_asking(no_input), each=said)
+    said.done()
 
 
-def _record_all(s: Session, parties: list[tuple[str, dict[str, Any]]], customers: list[Named]) -> None:
-    """Record each party; one too like several customers is left out (and the exit status says so)."""
-    unclear = False
-    for name, options in parties:
-        try:
-            typer.echo(_record_party(s, customers, name, **options))
-        except _Unclear as problem:
-            typer.echo(f"  {problem}", err=True)
-            unclear = True
-    if unclear:
-        raise typer.Exit(EXIT_DATA)
+class _Said:
+    """Each party said as it is recorded; one too like several customers is left out (and the exit status
+    says so)."""
+
+    def __init__(self, s: Session) -> None:
+        self.s, self.unclear = s, False
+
+    def __call__(self, party: Party) -> None:
+        if party.customer is None:
+            listed = joined((beside(c.name, c.id) for c in party.unclear), "; ")
+            typer.echo("  " + _("{typed} is like several customers ({listed}): nothing recorded for it — name it "
+                                "exactly, or add it with `salescli add NAME --new`").format(typed=party.name,
+                                                                                           listed=listed), err=True)
+            self.unclear = True
+            return
+        typer.echo(_party_line(self.s, party))
+
+    def done(self) -> None:
+        if self.unclear:
+            raise typer.Exit(EXIT_DATA)
 
 
-class _Unclear(Exception):
-    """A party's name is like several customers: which one it is, only the rep can tell."""
+def _asking(no_input: bool) -> Callable[[str, Named], bool] | None:
+    """In a terminal (unless --no-input): whether a name like a customer's is that customer, asked."""
+    if no_input or not commands.interactive():
+        return None
+    return lambda typed, candidate: confirm(_("Is {typed} the customer {name} ({id})?").format(
+        typed=typed, name=candidate.name, id=candidate.id), default=True)
 
 
 def _role_and_name(pair: str) -> tuple[str, str]:
@@ -93,35 +99,23 @@ def _role_and_name(pair: str) -> tuple[str, str]:
     return ROLES.resolve(role).key, name.strip()
 
 
-def _record_party(s: Session, customers: list[Named], name: str, *, role: str | None, project: str | None,
-                  area: str | None, address: str | None, when: str | None, source: str, ask: bool) -> str:
-    day = s.date(when)
-    s.question([{"date": day, "event": EventKind.LINK.value}], future=None)
-    named, taken_as = _existing(customers, name, ask=ask)
-    if named is not None:
-        existing = s.customer(named.id)
-        said = {"typed": name, "name": existing.name, "id": existing.id, "project": project}
-        if project is None or project in existing.projects:
-            if project is None:
-                line = _("  {typed} is taken as {name} ({id}), already in the folder") if taken_as else \
-                    _("  {name} ({id}) is already in the folder")
-            else:
-                line = _("  {typed} is taken as {name} ({id}), already in the folder for {project}") if taken_as else \
-                    _("  {name} ({id}) is already in the folder for {project}")
-            return line.format(**said)
-        repository.append_events(s.path_of(existing), [event_item(EventKind.LINK, day, FIRST_DEAL,
-                                                             project=project, role=role)])
-        s.wrote(s.path_of(existing), _("link {name} to {project} ({role})").format(name=existing.name,
-                                                                                  project=project, role=role))
-        line = _("  {typed} is taken as {name} ({id}), already in the folder: linked to {project}") if taken_as else \
-            _("  {name} ({id}) is already in the folder: linked to {project}")
-        return line.format(**said)
-    values = {"role": role, "channel": "cold", "source": source, "project": project, "area": area,
-              "contact.address": address, "owner": s.config.user}
-    # no stage: a party seen on a sign is a customer, not yet a deal (see customer.derive_deals)
-    created = s.create(name, values, [event_item(EventKind.ADDED, day, FIRST_DEAL)], customers=customers)
-    customers.append(created)
-    return _("  added {name} as {id} ({role})").format(name=created.name, id=created.id, role=_role(role, s.language))
+def _party_line(s: Session, party: Party) -> str:
+    existing = party.customer
+    assert existing is not None
+    if party.added:
+        return _("  added {name} as {id} ({role})").format(name=existing.name, id=existing.id,
+                                                           role=_role(party.role, s.language))
+    said = {"typed": party.name, "name": existing.name, "id": existing.id, "project": party.project}
+    if party.linked:
+        line = _("  {typed} is taken as {name} ({id}), already in the folder: linked to {project}") if party.taken_as \
+            else _("  {name} ({id}) is already in the folder: linked to {project}")
+    elif party.project is None:
+        line = _("  {typed} is taken as {name} ({id}), already in the folder") if party.taken_as else \
+            _("  {name} ({id}) is already in the folder")
+    else:
+        line = _("  {typed} is taken as {name} ({id}), already in the folder for {project}") if party.taken_as else \
+            _("  {name} ({id}) is already in the folder for {project}")
+    return line.format(**said)
 
 
 def _role(role: str | None, language: str) -> str:
@@ -129,26 +123,6 @@ def _role(role: str | None, language: str) -> str:
     if not role:
         return pgettext("role", "prospect")
     return ROLES.label(role, "zh") if language == "zh" else f"{ROLES.label(role, 'zh')} {role}"
-
-
-def _existing(customers: list[Named], name: str, *, ask: bool) -> tuple[Named | None, bool]:
-    """The customer a party's name is, if any, and whether that was a near match (not the name)."""
-    same, near = matching.similar(customers, name)
-    if same:
-        return same[0], False
-    if not near:
-        return None, False
-    if ask:
-        for candidate in near[:5]:
-            if confirm(_("Is {typed} the customer {name} ({id})?").format(typed=name, name=candidate.name,
-                                                                           id=candidate.id), default=True):
-                return candidate, True
-        return None, False
-    if len(near) > 1:
-        listed = joined((beside(c.name, c.id) for c in near[:5]), "; ")
-        raise _Unclear(_("{typed} is like several customers ({listed}): nothing recorded for it — name it exactly, "
-                         "or add it with `salescli add NAME --new`").format(typed=name, listed=listed))
-    return near[0], True
 
 
 def board(
@@ -169,9 +143,9 @@ def board(
       salescli board 光谷软件园C座 华中设计院 楚天造价咨询 长江监理 --area 洪山·光谷
     """
     s = session(ctx)
-    ask = commands.interactive() and not no_input
-    _record_all(s, [(name, dict(role=None, project=None, area=area, address=building, when=when, source="board",
-                                ask=ask)) for name in names], s.named())
+    said = _Said(s)
+    s.board(building, names, area=area, date=when, confirm=_asking(no_input), each=said)
+    said.done()
 
 
 def related(
@@ -187,25 +161,24 @@ def related(
       salescli related 江城建工
     """
     s = session(ctx)
-    customers = s.customers()
-    found = matching.resolve(customers, customer)
-    typer.echo("\n".join(_network_lines(s, found, customers)))
+    typer.echo("\n".join(_network_lines(s, s.related(customer))))
 
 
-def _network_lines(s: Session, customer: Customer, customers: list[Customer]) -> list[str]:
+def _network_lines(s: Session, related: Related) -> list[str]:
+    customer = related.customer
     lines = [beside(customer.name, customer.id)]
-    for project in customer.projects:
+    for project, parties in related.projects:
         lines.append(_("├─ project {project}").format(project=project))
-        for party in network.parties(customers, project):
+        for party in parties:
             role = party.role_in(project)
             label = _role(role, s.language) if role else _("role unknown")
             marker = _(" ← this customer") if party.id == customer.id else ""
             lines.append("│   · " + _("{role}: {name}").format(role=label, name=beside(party.name, party.id)) + marker)
-    chain, loops = network.referral_chain(customer, customers)
+    chain, loops = related.referrers, related.referral_loop
     if chain:
         lines.append(_("├─ referred by {chain}").format(chain=" ← ".join(beside(c.name, c.id) for c in chain))
                      + (_(" ← … (a referral cycle)") if loops else ""))
-    tree = network.referral_tree(customer, customers)
+    tree = related.referred
     if tree.children:
         lines.append(_("└─ referred"))
         lines += _tree_lines(tree, "    ")
@@ -214,7 +187,7 @@ def _network_lines(s: Session, customer: Customer, customers: list[Customer]) ->
     return lines
 
 
-def _tree_lines(node: network.ReferralNode, indent: str) -> list[str]:
+def _tree_lines(node: ReferralNode, indent: str) -> list[str]:
     lines = []
     for index, child in enumerate(node.children):
         last = index == len(node.children) - 1

@@ -6,15 +6,14 @@ from typing import Any, Mapping, Optional
 
 import typer
 
-from salescli import profile, repository
+from salescli.api import PERSON, Customer
 from salescli.commands import CUSTOMER, field_values, session, terminal_fit, with_field_options
 from salescli.errors import InvalidValue
 from salescli.i18n import _
-from salescli.information import people
 from salescli.render import display_value, render
 from salescli.session import Session
 
-DETAILS = tuple(field for field in profile.PERSON if field.option)
+DETAILS = tuple(field for field in PERSON if field.option)
 
 
 def register(app: typer.Typer) -> None:
@@ -61,41 +60,30 @@ def person(
         return
     if yes or dry_run or keep_photo:
         raise InvalidValue(_("--yes, --dry-run and --keep-photo go with --card PHOTO"))
-    found = s.customer(customer)
     if name is None:
         if given or remove:
             raise InvalidValue(_("name the person: salescli person CUSTOMER NAME …"))
-        _list(s, found)
+        _list(s, s.customer(customer))
         return
     if not name.strip():
         raise InvalidValue(_("the person needs a name"))
-    path = s.path_of(found)
     if remove:
         if given:
             raise InvalidValue(_("--remove takes no other details"))
-        repository.remove_person(path, name)
-        s.wrote(path, _("remove {person} from the key people of {customer}").format(person=name, customer=found.name))
+        found = s.remove_person(customer, name)
         typer.echo(_("Removed {person} from the key people of {customer}.").format(person=name, customer=found.name))
         return
-    values = {field.key: profile.UNSET if text.strip() == "" else
-              field.parse(text, vocabularies=s.config.vocabularies, today=s.today) for field, text in given.items()}
-    added, updated = repository.save_person(path, name.strip(), values)
-    said = {"person": name.strip(), "customer": found.name}
-    s.wrote(path, (_("add {person} to {customer}") if added else _("update {person} of {customer}")).format(**said))
-    if added:
+    done = s.person(customer, name, {field.key: text for field, text in given.items()})
+    said = {"person": done.person, "customer": done.after.name}
+    if done.added:
         typer.echo(_("Added {person} to the key people of {customer}.").format(**said))
     else:
         typer.echo(_("Updated {person} of {customer}: {changes}").format(
-            **said, changes=_changes(_entry(found, name), _entry(updated, name), s.language)))
-
-
-def _entry(customer: Any, name: str) -> Mapping[str, Any]:
-    index = profile.person_index(customer.get(profile.PEOPLE_KEY), name)
-    return {} if index is None else people(customer)[index]
+            **said, changes=_changes(done.entry(done.before), done.entry(done.after), s.language)))
 
 
 def _changes(before: Mapping[str, Any], after: Mapping[str, Any], language: str) -> str:
-    labels = {field.key: field.label(language) for field in profile.PERSON}
+    labels = {field.key: field.label(language) for field in PERSON}
     empty = _("(empty)")
     changed = [f"{labels.get(key, key)} {display_value(before.get(key)) or empty} → "
                f"{display_value(after.get(key)) or empty}"
@@ -103,14 +91,14 @@ def _changes(before: Mapping[str, Any], after: Mapping[str, Any], language: str)
     return _("; ").join(changed) + _(".") if changed else _("nothing changed.")
 
 
-def _list(s: Session, customer: Any) -> None:
-    found = people(customer)
+def _list(s: Session, customer: Customer) -> None:
+    found = s.people(customer)
     if not found:
         typer.echo(_("{customer} has no key people yet: salescli person {id} NAME --title … --mobile …").format(
             customer=customer.name, id=customer.id))
         return
     keys = ["name", *dict.fromkeys(key for person in found for key in person if key != "name")]
-    labels = {field.key: field.label(s.language) for field in profile.PERSON}
+    labels = {field.key: field.label(s.language) for field in PERSON}
     fit = terminal_fit(cut=("friends", "family", "note", "hobbies", "title"))
     typer.echo(render([dict(person) for person in found], {key: labels.get(key, key) for key in keys}, "table",
                       fit=fit), nl=False)

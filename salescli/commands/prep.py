@@ -7,16 +7,13 @@ from typing import Any, Mapping
 
 import typer
 
-from salescli import i18n, profile, schedule as plans
+from salescli import i18n
+from salescli.api import (GROUPS, Customer, Deal, EventKind, Stage, Status, birthday_in, choose_deal, format_money, goal,
+                          missing, month_day, phase_name)
 from salescli.commands import CUSTOMER, hinting, name_hint, session
-from salescli.customer import Customer, Deal, EventKind, Status
 from salescli.errors import InvalidValue
 from salescli.i18n import _, ngettext
-from salescli.information import GROUPS, missing, people
-from salescli.parsing import format_money
-from salescli.pipeline import choose_deal
 from salescli.session import Session
-from salescli.stages import Stage
 
 RECENT_VISITS = 3
 
@@ -60,7 +57,7 @@ def _sheet(s: Session, customer: Customer, deal: Deal | None) -> list[str]:
         items = _(", ").join(item.label(language) for item in gaps[group.key]) or _("complete ✓")
         lines.append(_("  {number}. {group}: {items}").format(number=number, group=group.label(language), items=items))
     lines += ["", _("Last visits (最近拜访):"), *_last_visits(customer)]
-    lines += ["", _("People (关键人):"), *_people(customer, s.today)]
+    lines += ["", _("People (关键人):"), *_people(s, customer)]
     return lines
 
 
@@ -69,7 +66,7 @@ def _next_visit(s: Session, customer: Customer, deal: Deal | None) -> list[str]:
     not, before the plan's."""
     if deal is None:
         return [_("Next visit: no deal yet")]
-    visit = plans.next_visit(customer, deal, today=s.today, calendar=s.config.calendar)
+    visit = s.next_visit(customer, deal)
     hint = _why_no_plan(s, customer, deal)
     if visit is None and deal.status is Status.LOST:
         return [_("Next visit: none — deal {deal} is lost (reopen it with `salescli advance {id} --reopen`)").format(
@@ -77,13 +74,13 @@ def _next_visit(s: Session, customer: Customer, deal: Deal | None) -> list[str]:
     if visit is None:
         stage = deal.stage.next() or deal.stage
         return [_("Next visit: {stage}").format(stage=_stage(stage, s.language)),
-                _("  goal: {goal}").format(goal=plans.goal(stage, s.language)),
+                _("  goal: {goal}").format(goal=goal(stage, s.language)),
                 *(["  " + _("({hint})").format(hint=hint)] if hint else [])]
     when = (_("{date} (agreed, overdue)") if visit.overdue else _("{date} (agreed)") if visit.kind == "next" else
             _("{date} (planned)")).format(date=visit.day)
     step = _stage(visit.stage, s.language) if visit.stage else visit.kind
     return [_("Next visit: {when} · towards {step} · {phase}").format(when=when, step=step,
-                                                                      phase=plans.phase_name(visit.phase)),
+                                                                      phase=phase_name(visit.phase)),
             _("  goal: {goal}").format(goal=visit.goal_text(s.language)),
             *(["  " + _("({hint})").format(hint=hint)] if hint else [])]
 
@@ -93,7 +90,7 @@ def _why_no_plan(s: Session, customer: Customer, deal: Deal) -> str:
     if not deal.is_open or (deal.target_date is not None and deal.target_date > s.today):
         return ""
     try:
-        plans.customer_plan(customer, deal, today=s.today, calendar=s.config.calendar)
+        s.visit_plan(customer.id, deal=deal.name)
     except InvalidValue as problem:
         return problem.message
     return ""
@@ -107,7 +104,7 @@ def _target(s: Session, deal: Deal | None) -> list[str]:
     if deal is None or (deal.target_value is None and deal.target_date is None):
         return [_("Target: none — set one after the first visit (salescli target CUSTOMER --value V --by DATE)")]
     target = _("Target: {value} {currency} by {date}").format(
-        value=format_money(deal.target_value) or "?", currency=s.config.currency, date=deal.target_date or "?")
+        value=format_money(deal.target_value) or "?", currency=s.settings.currency, date=deal.target_date or "?")
     if deal.target_date and deal.is_open:  # (a won or lost deal has no days left to count)
         days = (deal.target_date - s.today).days
         target += (ngettext(" ({days} day left)", " ({days} days left)", days).format(days=days) if days >= 0 else
@@ -123,10 +120,11 @@ def _last_visits(customer: Customer) -> list[str]:
     return [f"  {event.date}  " + " — ".join(text for text in (event.goal, event.note) if text) for event in visits]
 
 
-def _people(customer: Customer, today: date) -> list[str]:
-    found = [_person_line(person, today) for person in people(customer)]
+def _people(s: Session, customer: Customer) -> list[str]:
+    people = s.people(customer)
+    found = [_person_line(person, s.today) for person in people]
     main = customer.get("contact.person")
-    if main and not any(person.get("name") == main for person in people(customer)):
+    if main and not any(person.get("name") == main for person in people):
         phone = customer.get("contact.phone")
         found.insert(0, (_("  {name} (main contact) · {phone}") if phone else _("  {name} (main contact) · no phone"))
                      .format(name=main, phone=phone))
@@ -143,12 +141,12 @@ def _person_line(person: Mapping[str, Any], today: date) -> str:
 
 
 def _birthday(born: Any, today: date) -> str:
-    next_one = profile.birthday_in(born, today.year)  # (a date or a month and day alone)
+    next_one = birthday_in(born, today.year)  # (a date or a month and day alone)
     if next_one is None:
         return ""
     if next_one < today:
-        next_one = profile.birthday_in(born, today.year + 1) or next_one
+        next_one = birthday_in(born, today.year + 1) or next_one
     days = (next_one - today).days
-    month, day = profile.month_day(born) or (next_one.month, next_one.day)
+    month, day = month_day(born) or (next_one.month, next_one.day)
     return ngettext("birthday {day} (in {days} day)", "birthday {day} (in {days} days)", days).format(
         day=f"{month:02d}-{day:02d}", days=days)

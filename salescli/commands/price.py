@@ -10,11 +10,10 @@ from typing import Any, Optional
 import typer
 
 from salescli import i18n
+from salescli.api import PriceList, format_money
 from salescli.commands import session
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, _, pgettext
-from salescli.parsing import format_money
-from salescli.pricelist import PriceList
 from salescli.render import check_format, plain, render
 
 FORMATS = ("table", "json", "csv")

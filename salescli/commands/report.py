@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Mapping, Optional
+from typing import Any, Optional
 
 import typer
 
-from salescli import i18n, network, reports
+from salescli import i18n
+from salescli.api import ROLES, FunnelStep, MissingParties, SourceRow, StaleDeal, WinRate
 from salescli.commands import session, stages_in_chinese, terminal_fit
-from salescli.dimensions import Dimension, dimension as find_dimension, unmatched
 from salescli.i18n import _, joined
-from salescli.render import check_format, plain, render
+from salescli.render import bar, check_format, plain, render
 from salescli.session import Session
-from salescli.vocab import ROLES
 
 FORMATS = ("table", "json", "csv")
 
@@ -22,10 +21,6 @@ report_app = typer.Typer(help="Reports: funnel, winrate, stale, sources, parties
 
 def register(app: typer.Typer) -> None:
     app.add_typer(report_app, name="report")
-
-
-def _period(s: Session, start: str | None, end: str | None) -> reports.Period:
-    return reports.Period(s.date(start) if start else None, s.date(end) if end else None)
 
 
 FROM = typer.Option(None, "--from", metavar="DATE", help="Period start (included).")
@@ -51,12 +46,9 @@ def funnel(ctx: typer.Context, start: Optional[str] = FROM, end: Optional[str] =
       salescli report funnel --by office
     """
     s = session(ctx)
-    period = _period(s, start, end)
-    dimension = _dimension(s, by) if by else None
-    groups: dict[str | None, list[reports.FunnelStep]] = reports.funnels(s.customers(), dimension, period) \
-        if dimension else {None: reports.funnel(s.customers(), period)}
-    if dimension:
-        _warn_unmatched(s, dimension, groups)
+    dimension = s.dimension(by) if by else None
+    groups: dict[str | None, list[FunnelStep]] = s.report("funnel", since=start, until=end, by=by) if by else \
+        {None: s.report("funnel", since=start, until=end)}
     records = [{**({by: _label(s, dimension.key, key)} if dimension and by else {}), "stage": step.stage.value,
                 "中文": step.stage.zh, "customers": step.customers, "deals": step.deals, "value": step.value,
                 "conversion": step.conversion} for key, steps in groups.items() for step in steps]
@@ -86,9 +78,8 @@ def winrate(
       salescli report winrate --by office
     """
     s = session(ctx)
-    dimension = _dimension(s, by)
-    rates = reports.win_rates(s.customers(), dimension, _period(s, start, end))
-    _warn_unmatched(s, dimension, {rate.key: None for rate in rates})
+    dimension = s.dimension(by)
+    rates: list[WinRate] = s.report("winrate", since=start, until=end, by=by)
     records = [{by: _label(s, dimension.key, rate.key), "won": rate.won, "lost": rate.lost, "win_rate": rate.rate,
                 "avg_won_value": rate.average_value,
                 "avg_cycle_days": None if rate.average_cycle is None else round(rate.average_cycle, 1),
@@ -109,7 +100,7 @@ def stale(ctx: typer.Context, fmt: str = FORMAT) -> None:
       salescli report stale
     """
     s = session(ctx)
-    found = reports.stale(s.customers(), today=s.today, limits=s.config.stale_days)
+    found: list[StaleDeal] = s.report("stale")
     records = [{"customer_id": item.customer.id, "customer": item.customer.name, "deal": item.deal.name,
                 "stage": item.deal.stage.value, "since": item.deal.stage_since, "days": item.days_in_stage,
                 "limit": item.limit, "next_visit": item.deal.next_visit, "why": "; ".join(item.reasons)}
@@ -136,9 +127,8 @@ def sources(
       salescli report sources --by channel
     """
     s = session(ctx)
-    dimension = _dimension(s, by)
-    rows = reports.sources(s.customers(), _period(s, start, end), dimension=dimension)
-    _warn_unmatched(s, dimension, {row.key: None for row in rows})
+    dimension = s.dimension(by)
+    rows: list[SourceRow] = s.report("sources", since=start, until=end, by=by)
     records = [{by: _label(s, dimension.key, row.key), "customers": row.customers, "won": row.won,
                 "won_value": row.won_value} for row in rows]
     _emit(s, fmt, records, [by, "customers", "won", "won_value"],
@@ -156,7 +146,7 @@ def parties(ctx: typer.Context, fmt: str = FORMAT) -> None:
       salescli report parties
     """
     s = session(ctx)
-    found = network.missing_parties(s.customers())
+    found: list[MissingParties] = s.report("parties")
     chinese = s.language == "zh" and fmt == "table"  # the roles' Chinese names alone, as 甲方、监理
     records = [{"customer_id": item.customer.id, "customer": item.customer.name, "project": item.project,
                 "missing": "、".join(ROLES.label(role, "zh") for role in item.missing) if chinese else
@@ -168,21 +158,11 @@ def parties(ctx: typer.Context, fmt: str = FORMAT) -> None:
                      "--supervisor …"))
 
 
-def _dimension(s: Session, by: str) -> Dimension:
-    return find_dimension(by, s.config.team)
-
-
-def _warn_unmatched(s: Session, dimension: Dimension, groups: Mapping[str | None, object]) -> None:
-    warning = unmatched(dimension, list(groups))
-    if warning:
-        s.warn_once(warning)
-
-
 def _label(s: Session, dimension: str, key: str | None) -> str:
     if key is None:
         return _("(none)")
-    if dimension in s.config.vocabularies:
-        return s.config.vocabulary(dimension).label(key, s.language)
+    if dimension in s.settings.vocabularies:
+        return s.settings.vocabulary(dimension).label(key, s.language)
     return key
 
 
@@ -200,7 +180,7 @@ def _emit(s: Session, fmt: str, records: list[dict[str, Any]], keys: list[str],
     if chart is not None:
         column, largest = chart
         for record, original in zip(shown, records):
-            record["chart"] = reports.bar(float(original[column] or 0), float(largest))
+            record["chart"] = bar(float(original[column] or 0), float(largest))
         headers["chart"] = ""
     fit = terminal_fit(drop=("chart",), cut=("customer", "why", "missing", "project"))
     typer.echo(render(shown, headers, "table", fit=fit) if records else _("nothing to report") + "\n", nl=False)

@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 
 import typer
 
-from salescli import schedule as core
+from salescli.api import PlannedVisit, Route, phase_word
 from salescli.commands import complete_customer, hinting, name_hint, session, terminal_fit
 from salescli.errors import InvalidValue
 from salescli.i18n import C_, N_, _, ngettext, pgettext
@@ -60,15 +60,12 @@ def schedule(
             raise InvalidValue(_("use --week or --days N, not both"))
         visits = _route(s, s.date(start), 7 if days is None else days, fmt)
     if ics is not None:
-        from salescli.calendar_file import ics as to_ics
-        from salescli.safefile import write_file
-
-        write_file(ics, to_ics(visits, today=s.today, language=s.language))
+        s.calendar(visits, to=ics)
         typer.echo(ngettext("Wrote {count} visit to {file}.", "Wrote {count} visits to {file}.", len(visits)).format(
             count=len(visits), file=s.shown(ics)), err=fmt != "table")
 
 
-def _customer_plan(s: Session, reference: str, deal_name: str | None, fmt: str) -> list[core.Visit]:
+def _customer_plan(s: Session, reference: str, deal_name: str | None, fmt: str) -> list[PlannedVisit]:
     planned = s.visit_plan(reference, deal=deal_name)
     found, deal, visits = planned.customer, planned.deal, list(planned.visits)
     if fmt == "table":
@@ -80,9 +77,9 @@ def _customer_plan(s: Session, reference: str, deal_name: str | None, fmt: str) 
     return visits
 
 
-def _route(s: Session, first: date, count: int, fmt: str) -> list[core.Visit]:
+def _route(s: Session, first: date, count: int, fmt: str) -> list[PlannedVisit]:
     result = s.schedule(first, count)
-    last, per_day = first + timedelta(days=count - 1), max(1, int(s.config.visits_per_day))
+    last, per_day = first + timedelta(days=count - 1), max(1, int(s.settings.visits_per_day))
     if fmt == "json":
         typer.echo(json.dumps(_route_json(result, s), ensure_ascii=False, indent=2))
         return result.visits
@@ -96,7 +93,7 @@ def _route(s: Session, first: date, count: int, fmt: str) -> list[core.Visit]:
     return result.visits
 
 
-def _print_extras(s: Session, result: core.Route) -> None:
+def _print_extras(s: Session, result: Route) -> None:
     if result.birthdays:
         typer.echo("\n" + _("Birthdays (生日):"))
         for birthday in result.birthdays:
@@ -110,7 +107,7 @@ def _print_extras(s: Session, result: core.Route) -> None:
                                                                                   visits=shown + more))
 
 
-def _emit(s: Session, visits: Sequence[core.Visit], fmt: str, *, columns: list[str]) -> None:
+def _emit(s: Session, visits: Sequence[PlannedVisit], fmt: str, *, columns: list[str]) -> None:
     records = [_record(visit, s, display=fmt == "table") for visit in visits]
     if fmt == "json":
         typer.echo(json.dumps(plain([{key: record[key] for key in columns + ["customer_id", "deal"]}
@@ -128,20 +125,20 @@ _KINDS = {"plan": C_("visit", "plan"), "next": C_("visit", "next"), "service": C
           "referral": C_("visit", "referral"), "drop-in": C_("visit", "drop-in")}
 
 
-def _kind(visit: core.Visit) -> str:
+def _kind(visit: PlannedVisit) -> str:
     """What kind of visit, as the table shows it: `next (overdue)`, 约定 (已逾期)."""
     kind = pgettext("visit", _KINDS.get(visit.kind, visit.kind))
     return _("{kind} (overdue)").format(kind=kind) if visit.overdue else kind
 
 
-def _record(visit: core.Visit, s: Session, *, display: bool) -> dict[str, Any]:
+def _record(visit: PlannedVisit, s: Session, *, display: bool) -> dict[str, Any]:
     return {
         "date": _day(visit.day, s) if display else visit.day,
         "customer_id": visit.customer.id,
         "customer": visit.customer.name,
         "deal": visit.deal,
         "area": visit.customer.get("area"),
-        "phase": core.phase_word(visit.phase) if display else visit.phase,
+        "phase": phase_word(visit.phase) if display else visit.phase,
         "stage": (visit.stage.label(s.language) if display else visit.stage.value) if visit.stage else None,
         "kind": _kind(visit) if display else visit.kind,
         "overdue": visit.overdue,
@@ -154,8 +151,8 @@ def _day(day: date, s: Session) -> str:
     return f"{day} {_WEEKDAYS[s.language][day.weekday()]}"
 
 
-def _route_json(result: core.Route, s: Session) -> Any:
-    def visit_json(visit: core.Visit) -> dict[str, Any]:
+def _route_json(result: Route, s: Session) -> Any:
+    def visit_json(visit: PlannedVisit) -> dict[str, Any]:
         record = _record(visit, s, display=False)
         return {key: record[key] for key in ("customer_id", "customer", "deal", "area", "kind", "overdue",
                                              "stage", "goal", "uid")}

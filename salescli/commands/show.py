@@ -7,15 +7,13 @@ from typing import Any, Mapping
 
 import typer
 
-from salescli import exchange, i18n, profile, schedule
+from salescli import i18n
+from salescli.api import (GROUPS, KEYS, PEOPLE_KEY, PERSON, PROFILE, Customer, Deal, Event, EventKind, Kind, Stage,
+                          event_name, format_money, full_record, item_value)
 from salescli.commands import CUSTOMER, hinting, name_hint, session
-from salescli.customer import Customer, Deal, Event, EventKind, event_name
 from salescli.i18n import _
-from salescli.information import GROUPS, item_value, people
-from salescli.parsing import format_money
 from salescli.render import check_format, plain, text_width
 from salescli.session import Session
-from salescli.stages import Stage
 
 
 def register(app: typer.Typer) -> None:
@@ -49,18 +47,18 @@ def _text(customer: Customer, s: Session) -> list[str]:
     lines = [_("{name}  ({id})").format(name=customer.name, id=customer.id)]
     lines += [f"  {_deal_line(customer, deal, s)}" for deal in customer.deals] or ["  " + _("no deal yet")]
     lines += ["", i18n.word("classification", language)]
-    for field in profile.PROFILE:
+    for field in PROFILE:
         if field.group is not None or field.key == "name":
             continue
         if field.key == "referred_by" and customer.get("channel") != "referral" and not customer.get(field.key):
             continue
-        value = _term(s, field.key, customer.get(field.key)) if field.kind is profile.Kind.TERM else \
-            _referrer(s, customer.get(field.key)) if field.kind is profile.Kind.CUSTOMER else customer.get(field.key)
+        value = _term(s, field.key, customer.get(field.key)) if field.kind is Kind.TERM else \
+            _referrer(s, customer.get(field.key)) if field.kind is Kind.CUSTOMER else customer.get(field.key)
         lines.append(_field(field.label(language), value, language))
     for number, group in enumerate(GROUPS, start=1):
         lines += ["", f"{number}. {group.zh}" if language == "zh" else f"{number}. {group.en} ({group.zh})"]
         if group.key == "trust":
-            lines += [f"  · {_person(person, language)}" for person in people(customer)]
+            lines += [f"  · {_person(person, language)}" for person in s.people(customer)]
         lines += [_field(item.label(language), item_value(customer, group, item), language) for item in group.items]
     others = _other_values(customer)
     if others:
@@ -81,7 +79,7 @@ def _referrer(s: Session, referrer: Any) -> str | None:
 
 def _person(person: Mapping[str, Any], language: str) -> str:
     """A key person on one line: the name, then each detail known, labelled."""
-    labels = {field.key: field.label(language) for field in profile.PERSON}
+    labels = {field.key: field.label(language) for field in PERSON}
     details = [f"{labels.get(key, key)} {plain(value)}" for key, value in person.items()
                if key != "name" and value not in (None, "")]
     return " · ".join([str(person.get("name") or "?"), *details])
@@ -89,7 +87,7 @@ def _person(person: Mapping[str, Any], language: str) -> str:
 
 def _other_values(customer: Customer) -> dict[str, Any]:
     """Values the registry does not know (a company's own fields), by dotted key."""
-    known = set(profile.KEYS) | {"id", profile.PEOPLE_KEY}
+    known = set(KEYS) | {"id", PEOPLE_KEY}
     found: dict[str, Any] = {}
 
     def walk(value: Any, prefix: str) -> None:
@@ -108,7 +106,7 @@ def _term(s: Session, vocabulary: str, key: Any) -> str | None:
     """A classification value as `construction (建筑单位)` in English, `建筑单位` in Chinese."""
     if key in (None, ""):
         return None
-    term = s.config.vocabulary(vocabulary).get(str(key))
+    term = s.settings.vocabulary(vocabulary).get(str(key))
     if term is None:
         return f"{key} (?)"
     return term.zh if s.language == "zh" else f"{term.key} ({term.zh})"
@@ -125,12 +123,12 @@ def _deal_line(customer: Customer, deal: Deal, s: Session) -> str:
                                                          status=i18n.word(deal.status.value, s.language))]
     if deal.target_value or deal.target_date:
         parts.append(_("target {value} {currency} by {date}").format(
-            value=format_money(deal.target_value) or "?", currency=s.config.currency, date=deal.target_date or "?"))
+            value=format_money(deal.target_value) or "?", currency=s.settings.currency, date=deal.target_date or "?"))
     if deal.won_value is not None:
         parts.append(_("won {value} on {date}").format(value=format_money(deal.won_value), date=deal.won_date))
     if deal.lost_reason:
         parts.append(_("lost on {date}: {reason}").format(date=deal.lost_date, reason=deal.lost_reason))
-    visit = schedule.next_visit(customer, deal, today=s.today, calendar=s.config.calendar)
+    visit = s.next_visit(customer, deal)
     if visit is not None:  # as prep and the route say it: the visit agreed before the plan's
         parts.append((_("next visit {date} (overdue)") if visit.overdue else _("next visit {date}")
                       if visit.kind == "next" else _("next visit {date} (planned)")).format(date=visit.day))
@@ -156,7 +154,7 @@ def _event_line(event: Event, several_deals: bool, s: Session) -> str:
             _("goal: {goal}").format(goal=event.goal) if event.goal else None,
             _("next {date}").format(date=event.next) if event.next else None,
             _("project {project}").format(project=event.project) if event.project else None,
-            s.config.vocabulary("role").label(event.role, language) if event.role else None,
+            s.settings.vocabulary("role").label(event.role, language) if event.role else None,
             event.reason,
             event.note,
         ) if text
@@ -167,5 +165,5 @@ def _event_line(event: Event, several_deals: bool, s: Session) -> str:
 
 
 def _as_json(customer: Customer) -> dict[str, Any]:
-    document: dict[str, Any] = plain(exchange.full_record(customer))
+    document: dict[str, Any] = plain(full_record(customer))
     return document

@@ -6,7 +6,6 @@ from typing import Optional
 
 import typer
 
-from salescli import gitops
 from salescli.commands import session
 from salescli.errors import EXIT_DATA
 
@@ -33,7 +32,7 @@ def sync(
       salescli sync -m "本周拜访" --no-push
     """
     s = session(ctx)
-    result = gitops.sync(s.folder.root, message=message, push=push)
+    result = s.sync(message=message, push=push)
     for line in result.lines:
         typer.echo(line)
     if result.conflicts:

@@ -8,7 +8,7 @@ import typer
 
 from salescli.commands import CUSTOMER, hinting, session, target_hint
 from salescli.i18n import _
-from salescli.pipeline import target_summary
+from salescli.api import target_summary
 
 
 def register(app: typer.Typer) -> None:
@@ -37,4 +37,4 @@ def target(
     """
     s = session(ctx)
     done = s.target(customer, value, by, note=note, date=when, deal=deal, future=future)
-    typer.echo(_("{summary}.").format(summary=target_summary(done.customer, done.deal, s.config.currency)))
+    typer.echo(_("{summary}.").format(summary=target_summary(done.customer, done.deal, s.settings.currency)))

@@ -9,10 +9,8 @@ import typer
 
 from salescli.commands import (CUSTOMER, FORCE_HELP, changed_lines, hinting, referral_reminder, session, visit_hint,
                                zero_close_asked)
-from salescli.customer import Customer
+from salescli.api import Customer, Move, format_money
 from salescli.i18n import _
-from salescli.parsing import format_money
-from salescli.pipeline import Move
 from salescli.session import Session
 
 
@@ -84,7 +82,7 @@ def _report(s: Session, before: Customer, after: Customer, item: dict[str, Any],
     old, new = before.deal(deal_name), after.deal(deal_name)
     if new is not None and (old is None or (old.target_value, old.target_date) != (new.target_value, new.target_date)):
         typer.echo(_("  target: {value} {currency} by {date}").format(
-            value=format_money(new.target_value) or "?", currency=s.config.currency, date=new.target_date or "?"))
+            value=format_money(new.target_value) or "?", currency=s.settings.currency, date=new.target_date or "?"))
     for line in changed_lines(s, before, after, changes):
         typer.echo(line)
     if move is not None and move.won:

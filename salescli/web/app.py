@@ -33,29 +33,20 @@ from flask import Flask, Response, abort, current_app, flash, g, redirect, rende
 from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
-from salescli import cache, cardocr, cardview, forecastwords as words, i18n, network, repository
-from salescli.api import CardReading, Written
-from salescli.customer import Customer, Event, Status, event_name
+from salescli import cardview, forecastwords, i18n
+from salescli.api import (CARD_FIELDS, CARD_MOST_MEGABYTES, GROUPS, HISTORY, MODELS, NO_DATE, NO_VALUE, NO_WON_EVENT,
+                          OVERDUE, TARGET, Card, CardReading, Customer, DealLine, Event, Month, MonthForecast, Stage,
+                          Status, Written, accuracy, card_reader, card_reader_missing, choose_deal, event_name, forget,
+                          format_money, item_value, parse_money, parse_target)
 from salescli.errors import InvalidValue, SalesError
-from salescli.backtest import accuracy
-from salescli.card import FIELDS, Card
-from salescli.config import MODELS
-from salescli.forecast import NO_DATE, NO_VALUE, NO_WON_EVENT, OVERDUE, DealLine, MonthForecast
-from salescli.information import GROUPS, item_value, people
-from salescli.learning import HISTORY
-from salescli.parsing import format_money, parse_money
-from salescli.pipeline import choose_deal, parse_target
-from salescli.pricelist import TARGET
-from salescli.stages import Stage
 from salescli.web import charts, pages
 from salescli.web.data import Folder, HeldPhotos, Snapshot, forecast_view, given
 from salescli.web.text import _, gettext, ngettext
-from salescli.workdays import Month
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1", "[::1]")
 WIN_DIMENSIONS = ("channel", "field", "size", "role", "owner", "source", "area")
 ROUTE_DAYS = 7
-CARD_UPLOAD = (cardocr.MOST_MEGABYTES << 20) + 64 * 1024  # a card's photo and the form's other fields
+CARD_UPLOAD = (CARD_MOST_MEGABYTES << 20) + 64 * 1024  # a card's photo and the form's other fields
 BACKTEST_MONTHS = 6  # the forecast's accuracy page: the months before the one shown
 TABLE_ROWS = 200  # a longer list of deals is cut (the command line's csv has them all)
 FETCHED = "X-Salescli"  # the board's script asks with this header: the answer is the board alone, not a page
@@ -139,7 +130,7 @@ def _serialize(app: Flask) -> None:
     def one_at_a_time(environ: Any, start_response: Any) -> Any:
         environ["salescli.asked"] = time.monotonic_ns()  # (a look at the files begun after this saw every change)
         with lock:
-            repository.forget()  # a request starts knowing nothing of the files, as a command does
+            forget()  # a request starts knowing nothing of the files, as a command does
             return list(serve(environ, start_response))
 
     app.wsgi_app = one_at_a_time  # type: ignore[method-assign]
@@ -338,24 +329,20 @@ def _pages(app: Flask) -> None:
 
 def _settings_key(f: Folder) -> tuple[Any, ...]:
     """What a page worked out from the customers depends on beyond them: the day, the language and salescli.yaml."""
-    try:
-        identity: Any = cache.identity(os.stat(f.paths.config_path))
-    except OSError:
-        identity = None
-    return (f.today, f.language, identity)
+    return (f.today, f.language, f.settings_stamp())
 
 
 def _board(f: Folder, args: Mapping[str, str], more: list[str]) -> tuple[pages.Board, tuple[Any, ...]]:
     """The board the query asks for, and the key it is kept under until a file changes."""
     key = _settings_key(f)
     entries = [one for one in f.each(("entry", f.today), lambda customer: pages.entry(customer, today=f.today)) if one]
-    own = f.derived(("own", key), lambda: pages.default_owner(entries, f.config.user))
-    filters = pages.Filters.of(args, owner=own)
+    own = f.derived(("own", key), lambda: pages.default_owner(entries, f.settings.user))
+    filters = pages.filters_of(args, owner=own)
     shown = {stage: pages.CARDS_SHOWN + pages.MORE_SHOWN * more.count(stage.value) for stage in Stage
              if stage.value in more}
     narrowed = own if filters.owner == own and "owner" not in args else None
     key = ("board", key, filters, tuple(sorted(shown.items())), narrowed)
-    return f.derived(key, lambda: pages.board(entries, filters, today=f.today, config=f.config, language=f.language,
+    return f.derived(key, lambda: pages.board(entries, filters, today=f.today, settings=f.settings, language=f.language,
                                              shown=shown, own=narrowed)), key
 
 
@@ -387,7 +374,7 @@ def board_page(*, error: str | None = None, status: int = 200, fragment: bool = 
 def customers_page() -> Any:
     f = folder()
     text = request.args.get("q")
-    found = f.derived(("listed", _settings_key(f), text), lambda: pages.listed(f.customers(), text))
+    found = f.derived(("listed", _settings_key(f), text), lambda: pages.listed(f.search(text, names=True)))
     return render_template("customers.html", listed=found, q=text or "", shown_most=pages.ROWS_SHOWN, **_common(f))
 
 
@@ -404,12 +391,12 @@ def customer_page(reference: str, *, error: str | None = None, form: Mapping[str
         items = [(item, item_value(found, group, item)) for item in group.items]
         groups.append((group, items, sum(1 for _item, value in items if value in (None, ""))))
     return render_template(
-        "customer.html", customer=found, groups=groups, people=people(found), related=network.related(found, customers),
+        "customer.html", customer=found, groups=groups, people=f.people(found), related=f.related(found),
         names={c.id: c.name for c in customers}, error=error, form=form or {}, stages=list(Stage),
         details=lambda event: _event_details(f, event), event_name=event_name,
         contact=_contact(found), classification=[(name, _classified(f, name, found.get(name)))
                                                  for name in ("field", "size", "role", "channel", "source")],
-        card_reader=cardocr.available(), card_missing=cardocr.missing(), card_most=cardocr.MOST_MEGABYTES,
+        card_reader=card_reader(), card_missing=card_reader_missing(), card_most=CARD_MOST_MEGABYTES,
         **_common(f)), status
 
 
@@ -452,8 +439,8 @@ def forecast_page() -> Any:
     formula = view.month.formula
     return render_template("forecast.html", view=view, formula=formula, chart=chart, quota=quota_text, model=model,
                            models=_model_choices(), history=history, parts=view.month.parts(),
-                           said=_forecast_words(view.month, f.config.currency), backtest_months=BACKTEST_MONTHS,
-                           valued=_valued, source=words.source,
+                           said=_forecast_words(view.month, f.settings.currency), backtest_months=BACKTEST_MONTHS,
+                           valued=_valued, source=forecastwords.source,
                            window=f"{formula.start} … {formula.end}" if formula.window_days else _("no working days"),
                            previous=str(month.next(-1)), following=str(month.next()), **_common(f))
 
@@ -469,19 +456,19 @@ def _model(f: Folder) -> str | None:
 
 def _model_choices() -> list[tuple[str, str]]:
     return [("auto", _("the better of the two by your own backtest")),
-            *((key, _capitalized(_(name))) for key, name in words.MODELS.items())]
+            *((key, _capitalized(_(name))) for key, name in forecastwords.MODELS.items())]
 
 
 def _forecast_words(month: MonthForecast, currency: str) -> dict[str, str | None]:
     """What the command line says of the month beside its tables (forecastwords), for the page."""
-    said: dict[str, str | None] = {"model": words.model_line(month),
-                                   "capacity": (words.capacity_sentence(month, currency) or "").strip() or None}
+    said: dict[str, str | None] = {"model": forecastwords.model_line(month),
+                                   "capacity": (forecastwords.capacity_sentence(month, currency) or "").strip() or None}
     if month.model == HISTORY:
-        said.update(due=words.due_line(month).strip(), undated_title=ngettext(
+        said.update(due=forecastwords.due_line(month).strip(), undated_title=ngettext(
             "{title}: {count} deal", "{title}: {count} deals", len(month.undated)).format(
-                title=words.undated_title(month), count=len(month.undated)),
-                    undated=words.undated_line(month).strip(), new=words.new_line(month),
-                    expected=words.expected_line(month, currency))
+                title=forecastwords.undated_title(month), count=len(month.undated)),
+                    undated=forecastwords.undated_line(month).strip(), new=forecastwords.new_line(month),
+                    expected=forecastwords.expected_line(month, currency))
     return said
 
 
@@ -498,7 +485,7 @@ def forecast_accuracy() -> Any:
     rows = f.derived(("backtest", _settings_key(f), str(month), model),
                      lambda: f.backtest(month, BACKTEST_MONTHS, model=model))
     return render_template("accuracy.html", month=month, model=model, rows=rows, accuracy=accuracy(rows),
-                           partial=sum(row.partial for row in rows), words=words, backtest_months=BACKTEST_MONTHS,
+                           partial=sum(row.partial for row in rows), words=forecastwords, backtest_months=BACKTEST_MONTHS,
                            **_common(f))
 
 
@@ -549,15 +536,13 @@ def route_page() -> Any:
     planned = f.derived(("route", _settings_key(f), start, days), lambda: f.schedule(start, days))
     query = urlencode({"from": start.isoformat(), "days": days})
     return render_template("route.html", route=planned, start=start, days=days, query=query, contact=_contact,
-                           per_day=max(1, int(f.config.visits_per_day)), **_common(f))
+                           per_day=max(1, int(f.settings.visits_per_day)), **_common(f))
 
 
 def route_calendar() -> Response:
     f = folder()
     start, days = _route_request(f)
-    from salescli.calendar_file import ics
-
-    return Response(ics(f.schedule(start, days).visits, today=f.today, language=f.language), mimetype="text/calendar",
+    return Response(f.calendar(f.schedule(start, days).visits), mimetype="text/calendar",
                     headers={"Content-Disposition": f'attachment; filename="salescli-visits-{start}.ics"'})
 
 
@@ -596,7 +581,7 @@ def advance(reference: str) -> Any:
         if after.status is Status.WON and move.won:
             said = _("%(customer)s: won %(value)s %(currency)s. Now ask for referrals: every closed customer "
                      "should bring three.") % {"customer": name, "value": money(after.won_value),
-                                               "currency": f.config.currency}
+                                               "currency": f.settings.currency}
         elif after.status is Status.LOST:
             said = _("%(customer)s: lost at %(stage)s.") % {"customer": name, "stage": stage}
         elif move.before is not None and after.stage.number < move.before.stage.number:
@@ -649,7 +634,7 @@ def target(reference: str) -> Any:
         done = f.target(reference, value, by, note=given(form.get("note")), deal=given(form.get("deal")))
         return _("%(customer)s: target %(value)s %(currency)s by %(date)s.") % {
             "customer": done.customer.name, "value": money(done.value) if done.value is not None else "?",
-            "currency": f.config.currency, "date": done.date or "?"}, 1
+            "currency": f.settings.currency, "date": done.date or "?"}, 1
 
     return _write(reference, write)
 
@@ -703,7 +688,7 @@ class _TooLarge(InvalidValue):
 
 def _too_large(name: str, size: int) -> str:
     return _("{file} is {size:.0f} MB; a card's photo can be at most {most} MB (take it again at a lower "
-             "resolution)").format(file=name, size=size / 1024 / 1024, most=cardocr.MOST_MEGABYTES)
+             "resolution)").format(file=name, size=size / 1024 / 1024, most=CARD_MOST_MEGABYTES)
 
 
 def _uploaded_photo() -> tuple[bytes, str]:
@@ -715,7 +700,7 @@ def _uploaded_photo() -> tuple[bytes, str]:
     name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:80] or _("the photo")
     upload.stream.seek(0, os.SEEK_END)
     size = upload.stream.tell()
-    if size > cardocr.MOST_MEGABYTES << 20:
+    if size > CARD_MOST_MEGABYTES << 20:
         raise _TooLarge(_too_large(name, size))
     upload.stream.seek(0)
     return upload.stream.read(), name
@@ -731,7 +716,7 @@ def _card_page(f: Folder, customer: Customer, card: Card, file: str, *, held: st
     """The card read, as a form: each field filled in with what was read (empty where the card has
     none), the unsure ones marked; sent, it writes the key person."""
     reading = CardReading(card, b"", file, customer)
-    fields = [(key, cardview.label(key, f.language), getattr(card, key) or "", key in card.unsure) for key in FIELDS]
+    fields = [(key, cardview.label(key, f.language), getattr(card, key) or "", key in card.unsure) for key in CARD_FIELDS]
     return render_template("namecard.html", customer=customer, fields=fields, file=file, held=held, error=error,
                            headline=cardview.preview(reading, f.language)[0] if card.name else None,
                            check=cardview.check_sentence(card, f.language), unsure=" ".join(card.unsure),
@@ -742,8 +727,8 @@ def save_card(reference: str) -> Any:
     """The key person of a card, as the rep checked it, written in one transaction (and the photo
     kept beside the customer file when asked). A new person without a kept photo can be undone."""
     form = request.form
-    unsure = tuple(key for key in (form.get("unsure") or "").split() if key in FIELDS)
-    card = Card(**{key: given(form.get(key)) for key in FIELDS}, unsure=unsure)  # type: ignore[arg-type]
+    unsure = tuple(key for key in (form.get("unsure") or "").split() if key in CARD_FIELDS)
+    card = Card(**{key: given(form.get(key)) for key in CARD_FIELDS}, unsure=unsure)  # type: ignore[arg-type]
     file, token, keep = form.get("file") or _("the photo"), given(form.get("photo")), form.get("keep_photo") == "1"
 
     def write(f: Folder) -> tuple[str, int | None]:
@@ -822,8 +807,8 @@ def _term(f: Folder, vocabulary: str, key: Any) -> str:
     """A classification value in the page's language; none given: a dash."""
     if key in (None, ""):
         return "—"
-    if vocabulary in f.config.vocabularies:
-        return f.config.vocabulary(vocabulary).label(str(key), f.language)
+    if vocabulary in f.settings.vocabularies:
+        return f.settings.vocabulary(vocabulary).label(str(key), f.language)
     return str(key)
 
 
@@ -847,7 +832,7 @@ def _classified(f: Folder, vocabulary: str, key: Any) -> str:
     """As `salescli show` has it: `construction (建筑单位)` in English, `建筑单位` in Chinese."""
     if key in (None, ""):
         return "—"
-    term = f.config.vocabulary(vocabulary).get(str(key))
+    term = f.settings.vocabulary(vocabulary).get(str(key))
     if term is None:
         return str(key)
     return term.zh if f.language == "zh" else f"{term.key} ({term.zh})"
@@ -891,12 +876,12 @@ def _common(f: Folder | None) -> dict[str, Any]:
         "label": lambda thing: thing.label(language),
         "term": (lambda name, key: _term(f, name, key)) if f is not None else (lambda name, key: shown(key)),
         "most": TABLE_ROWS,
-        "category": words.category,
+        "category": forecastwords.category,
         "omitted": _omitted,
         "kind": _kind,
         "weekday": lambda day: _WEEKDAYS[language][day.weekday()],
         "folder_root": str(f.root) if f is not None else None,
         "today": f.today if f is not None else None,
-        "currency": f.config.currency if f is not None else "",
+        "currency": f.settings.currency if f is not None else "",
         "warnings": f.warnings if f is not None else [],
     }

@@ -13,7 +13,7 @@ from typing import Sequence
 
 from markupsafe import Markup, escape
 
-from salescli.parsing import format_money
+from salescli.api import format_money
 
 MONTHS_WIDTH = 360
 BARS_WIDTH = 400

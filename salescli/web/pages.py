@@ -7,12 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Iterable, Mapping, Sequence
 
-from salescli import matching
-from salescli.config import Config
-from salescli.customer import Customer, Deal, Status
-from salescli.listing import searchable_text
-from salescli.reports import StaleDeal, stale
-from salescli.stages import Stage
+from salescli.api import Config, Customer, Deal, Filters, Row, Stage, StaleDeal, Status, filter_rows, row, stale
 
 CARDS_SHOWN = 20  # per column, the most urgent first ("show more" adds MORE_SHOWN at a time)
 MORE_SHOWN = 100
@@ -23,34 +18,12 @@ FILTERS = ("owner", "field", "area", "channel")
 ZERO = Decimal(0)
 
 
-@dataclass(frozen=True)
-class Filters:
-    """The board's filters: a profile value each (None: any)."""
-
-    owner: str | None = None
-    field: str | None = None
-    area: str | None = None
-    channel: str | None = None
-
-    @classmethod
-    def of(cls, values: Mapping[str, str], *, owner: str | None = None) -> Filters:
-        """The filters a query asks for; `owner` when it does not name one (an empty one: any)."""
-        return cls(**{name: values.get(name) or None for name in FILTERS if name != "owner"},
+def filters_of(values: Mapping[str, str], *, owner: str | None = None) -> Filters:
+    """The board's filters a query asks for (FILTERS: a profile value each, as `salescli list` takes them;
+    none: any); `owner` when it does not name one (an empty one: any)."""
+    return Filters(field=values.get("field") or None, area=values.get("area") or None,
+                   channel=values.get("channel") or None,
                    owner=values["owner"] or None if "owner" in values else owner)
-
-    def kept(self, entries: Sequence[Entry]) -> list[Entry]:
-        """The entries whose values are those wanted."""
-        wanted = [(position, value) for position, (_name, value) in enumerate(self.items()) if value is not None]
-        if not wanted:
-            return list(entries)
-        return [one for one in entries if all(one.values[position] == value for position, value in wanted)]
-
-    def items(self) -> list[tuple[str, str | None]]:
-        return [(name, getattr(self, name)) for name in FILTERS]
-
-    @property
-    def active(self) -> bool:
-        return any(value is not None for _, value in self.items())
 
 
 @dataclass(frozen=True)
@@ -93,6 +66,16 @@ class Board:
     own: str | None = None  # the owner the board was narrowed to by default (a big board: the rep's own deals)
 
     @property
+    def chosen(self) -> list[tuple[str, str | None]]:
+        """Each filter with its value (None: any)."""
+        return [(name, getattr(self.filters, name)) for name in FILTERS]
+
+    @property
+    def narrowed(self) -> bool:
+        """Whether a filter leaves deals out."""
+        return any(value is not None for _name, value in self.chosen)
+
+    @property
     def count(self) -> int:
         """Open deals on the board (shown or not)."""
         return sum(column.count - column.won for column in self.columns)
@@ -109,11 +92,16 @@ class Board:
 
 @dataclass(frozen=True)
 class Entry:
-    """A customer with deals on the board: those deals, and its values of the FILTERS ('' for none)."""
+    """A customer with deals on the board: those deals, and its list row (what the filters test)."""
 
     customer: Customer
     deals: tuple[Deal, ...]
-    values: tuple[str, ...]
+    row: Row
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """Its values of the FILTERS ('' for none)."""
+        return tuple(str(getattr(self.row, name) or "") for name in FILTERS)
 
 
 def entry(customer: Customer, *, today: date) -> Entry | None:
@@ -121,25 +109,26 @@ def entry(customer: Customer, *, today: date) -> Entry | None:
     and kept while its file is unchanged (see data.Snapshot.each)."""
     since = today - timedelta(days=WON_SHOWN_DAYS)
     deals = tuple(deal for deal in customer.deals if _on_board(deal, since))
-    return Entry(customer, deals, tuple(str(customer.get(name) or "") for name in FILTERS)) if deals else None
+    return Entry(customer, deals, row(customer)) if deals else None
 
 
-def board(entries: Sequence[Entry], filters: Filters, *, today: date, config: Config,
+def board(entries: Sequence[Entry], filters: Filters, *, today: date, settings: Config,
           language: str, shown: Mapping[Stage, int] | None = None, own: str | None = None) -> Board:
     """Eight columns in the course's order: a card per open deal of the customers the filters keep,
     and per deal won in the last WON_SHOWN_DAYS days (at close, or moved on to after-sales service);
     each column shows its first CARDS_SHOWN cards (`shown`: as many as that for some). `entries`:
     each customer's `entry`."""
-    kept = filters.kept(entries)
+    keeps = filter_rows(filters, today=today)
+    kept = [one for one in entries if keeps(one.row)]
     stale_deals = {(item.customer.id, item.deal.name): item
-                   for item in stale([one.customer for one in kept], today=today, limits=config.stale_days)}
+                   for item in stale([one.customer for one in kept], today=today, limits=settings.stale_days)}
     by_stage: dict[Stage, list[Card]] = {stage: [] for stage in Stage}
     for one in kept:
         for deal in one.deals:
             days = (today - (deal.stage_since or deal.opened)).days
             by_stage[deal.stage].append(Card(one.customer, deal, days, stale_deals.get((one.customer.id, deal.name))))
     return Board(tuple(_column(stage, cards, (shown or {}).get(stage, CARDS_SHOWN)) for stage, cards in by_stage.items()),
-                 filters, _choices(entries, config, language), own)
+                 filters, _choices(entries, settings, language), own)
 
 
 def default_owner(entries: Sequence[Entry], user: str | None) -> str | None:
@@ -172,13 +161,13 @@ def _latest_won(card: Card) -> tuple[int, str, str]:
     return (-(card.deal.won_date or date.min).toordinal(), card.customer.name, card.deal.name)
 
 
-def _choices(entries: Iterable[Entry], config: Config, language: str) -> dict[str, tuple[tuple[str, str], ...]]:
+def _choices(entries: Iterable[Entry], settings: Config, language: str) -> dict[str, tuple[tuple[str, str], ...]]:
     choices = {}
     every = set(one.values for one in entries)
     for position, name in enumerate(FILTERS):
         values = sorted({values[position] for values in every} - {""})
-        if name in config.vocabularies:
-            vocabulary = config.vocabulary(name)
+        if name in settings.vocabularies:
+            vocabulary = settings.vocabulary(name)
             order = {term.key: position for position, term in enumerate(vocabulary.terms)}
             values.sort(key=lambda key: (order.get(key, len(order)), key))
             choices[name] = tuple((value, vocabulary.label(value, language)) for value in values)
@@ -195,15 +184,9 @@ class Listed:
     count: int
 
 
-def listed(customers: Sequence[Customer], text: str | None) -> Listed:
-    """Customers `text` finds (all without), in funnel order then by name: as `salescli list TEXT`
-    finds them (anything in the file or the log's notes: the owner, a contact, a phone number) and as
-    a CUSTOMER argument names them (the name's characters in order, its pinyin initials)."""
-    wanted = (text or "").strip()
-    folded = wanted.casefold()
-    found = [customer for customer in customers
-             if not wanted or matching.names(customer, wanted) or folded in searchable_text(customer)]
-    found.sort(key=_funnel)
+def listed(customers: Sequence[Customer]) -> Listed:
+    """The customers a search found (Folder.search), in funnel order then by name."""
+    found = sorted(customers, key=_funnel)
     return Listed(tuple(found[:ROWS_SHOWN]), len(found))
 
 
