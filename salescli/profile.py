@@ -84,6 +84,13 @@ class Field:
         if isinstance(value, (dict, list)):
             return (_("`{key}` should be a single value, not a list") if isinstance(value, list) else
                     _("`{key}` should be a single value, not a mapping")).format(key=named(self))
+        if self.kind is Kind.TERM:
+            assert self.vocabulary is not None
+            return _term_problem(str(value), vocabularies[self.vocabulary], self.vocabulary)
+        return self._value_problem(value)
+
+    def _value_problem(self, value: Any) -> str | None:
+        """What is wrong with a single value of a kind other than a term; None when it is fine."""
         if self.kind is Kind.DATE and not isinstance(value, date):
             return _("`{key}`: '{value}' is not a date; write YYYY-MM-DD").format(key=named(self), value=value)
         if self.kind is Kind.BIRTHDAY and month_day(value) is None:
@@ -96,17 +103,18 @@ class Field:
         if self.kind is Kind.AMOUNT and (isinstance(value, bool) or not isinstance(value, (int, float, str))
                                          or _not_amount(value)):
             return _("`{key}`: '{value}' is not an amount").format(key=named(self), value=value)
-        if self.kind is Kind.TERM:
-            assert self.vocabulary is not None
-            vocabulary = vocabularies[self.vocabulary]
-            if vocabulary.get(str(value)) is None:
-                try:
-                    term = vocabulary.resolve(str(value))
-                except InvalidValue as error:
-                    return error.message
-                return _("'{value}' is not a {vocabulary} key; write '{key}'").format(
-                    value=value, vocabulary=self.vocabulary, key=term.key)
         return None
+
+
+def _term_problem(value: str, vocabulary: Vocabulary, name: str) -> str | None:
+    """Why a value is not a key of its vocabulary (the key to write, when it is one of its words); None if it is."""
+    if vocabulary.get(value) is not None:
+        return None
+    try:
+        term = vocabulary.resolve(value)
+    except InvalidValue as error:
+        return error.message
+    return _("'{value}' is not a {vocabulary} key; write '{key}'").format(value=value, vocabulary=name, key=term.key)
 
 
 def _count(text: str) -> int:

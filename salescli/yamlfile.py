@@ -301,20 +301,25 @@ def load(text: str, *, loader: type | None = None, duplicates: list[Duplicate] |
     except yaml.reader.ReaderError:
         raise _bad_character(text) from None
     except yaml.MarkedYAMLError as error:
-        problem = error.problem or error.context or N_("not valid YAML")
-        mark = error.problem_mark or error.context_mark
-        if error.context_mark is not None and (problem.startswith("could not find expected ':'")
-                                               or (error.context or "").startswith("while parsing a flow")):
-            mark = error.context_mark  # the line that lacks the colon, the bracket not closed: PyYAML notices later
-        if mark is None:
-            raise YamlProblem(_problem_text(problem)) from None
-        if problem.endswith("cannot start any token") and _character_at(text, mark.line, mark.column) == "\t":
-            problem = "found character '\\t' that cannot start any token"  # (libyaml does not say which character)
-        raise YamlProblem(_problem_text(problem), mark.line + 1, mark.column + 1) from None
+        raise _placed_problem(text, error) from None
     except yaml.YAMLError as error:
         raise YamlProblem(_("not valid YAML: {problem}").format(problem=error)) from None
     except (ValueError, OverflowError):  # a scalar that looks like a date or number but is none
         raise _bad_scalar(text) from None
+
+
+def _placed_problem(text: str, error: yaml.MarkedYAMLError) -> YamlProblem:
+    """A PyYAML error that knows its place, in the rep's words (_problem_text), at the line to fix."""
+    problem = error.problem or error.context or N_("not valid YAML")
+    mark = error.problem_mark or error.context_mark
+    if error.context_mark is not None and (problem.startswith("could not find expected ':'")
+                                           or (error.context or "").startswith("while parsing a flow")):
+        mark = error.context_mark  # the line that lacks the colon, the bracket not closed: PyYAML notices later
+    if mark is None:
+        return YamlProblem(_problem_text(problem))
+    if problem.endswith("cannot start any token") and _character_at(text, mark.line, mark.column) == "\t":
+        problem = "found character '\\t' that cannot start any token"  # (libyaml does not say which character)
+    return YamlProblem(_problem_text(problem), mark.line + 1, mark.column + 1)
 
 
 def _character_at(text: str, line: int, column: int) -> str:
