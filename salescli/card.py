@@ -142,10 +142,11 @@ def _clean(text: str) -> str:
 # ---- labels: 手机 13900001234, Tel: 027-…, E-mail: …, 地址：… -----------------------------------------
 
 _LABELS: tuple[tuple[str, str], ...] = (
-    ("mobile", r"手机号码|手机号|手机|移动电话|移动|Mobi[l1I]e\s*Phone|Mobi[l1I]e|Mob|Ce[l1I]{2}\s*Phone|Ce[l1I]{2}|H/P|HP|"
-               r"MP|M"),
+    ("mobile", r"手机号码|手机号|手机|移动电话|移动|Mobi[l1I]e\s*Phone|Mobi[l1I]e|Mob|Ce[l1I]{2}\s*Phone|"
+               r"Ce[l1I]{2}|H/P|HP|MP|M"),
     ("fax", r"传真号码|传真|Fax|F"),
-    ("phone", r"办公电话|联系电话|固定电话|电话号码|固话|座机|电话|直线|总机|Te[l1I]ephone|Te[l1I]|Phone|Office|Direct|T|O"),
+    ("phone", r"办公电话|联系电话|固定电话|电话号码|固话|座机|电话|直线|总机|Te[l1I]ephone|Te[l1I]|Phone|Office|Direct|"
+              r"T|O"),
     ("email", r"电子邮箱|电子邮件|电邮|邮箱|邮件|E-?ma[il1I]{2}|Ma[il1I]{2}|E"),
     ("address", r"公司地址|办公地址|通讯地址|通信地址|联系地址|地址|Address|Addr|Add|Ad|A"),
     ("web", r"公司网址|网址|网站|官网|Website|Web|URL|Http|W"),
@@ -342,10 +343,11 @@ def _at_mended(text: str) -> str:
     if "@" in text:
         return text
     mended = [text[:place] + "@" + text[place + 1:] for place, ch in enumerate(text)
-              if ch in "o0" and not text[place:place + 4] in ("org.", "com.") and text[place:] not in ("org", "com")]
+              if ch in "o0" and text[place:place + 4] not in ("org.", "com.") and text[place:] not in ("org", "com")]
     valid = [candidate for candidate in mended if _EMAIL.fullmatch(candidate)]
     if len(valid) > 1:  # of several, the one whose domain reads as a mail server's (info2360mai1.…: @mai1)
-        valid = [candidate for candidate in valid if re.match(r"mai[l1]|qq\.|163\.|126\.|sina|vip", candidate.split("@")[1])]
+        valid = [candidate for candidate in valid
+                 if re.match(r"mai[l1]|qq\.|163\.|126\.|sina|vip", candidate.split("@")[1])]
     return valid[0] if len(valid) == 1 else text
 
 
@@ -710,7 +712,8 @@ class _Reading:
         if above.height and row.height and not 0.7 <= above.height / row.height <= 1.43:
             return False
         core = re.sub(_COMPANY_END.pattern.rstrip("$"), "", company)
-        return len(core) < 4 or company.startswith(("有限", "股份", "工程", "建设", "集团", "分", "第")) or len(text) >= 4
+        return (len(core) < 4 or company.startswith(("有限", "股份", "工程", "建设", "集团", "分", "第"))
+                or len(text) >= 4)
 
     def _mobile(self) -> None:
         """The mobile among the numbers found: by its shape, the label deciding only what the shape leaves open

@@ -34,15 +34,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Mapping, Sequence
 
 from salescli.customer import Customer, Deal, Status, deal_owner
 from salescli.dimensions import Dimension
-from salescli.i18n import N_, _, ngettext
 from salescli.history import AT_AVERAGE, DUE, NEW, UNDATED, History
+from salescli.i18n import N_, _, ngettext
 from salescli.learning import HISTORY, STAGES, Factors, Learned
 from salescli.pricelist import TARGET, Valuation
 from salescli.stages import Stage

@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from salescli.customer import STAGE_OF_NUMBER, STATUS_NUMBER, Deal, Status
-from salescli.pricelist import AVERAGE, Valuation
+from salescli.pricelist import Valuation
 from salescli.stages import Stage
 from salescli.workdays import Month, WorkCalendar
 

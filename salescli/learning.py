@@ -11,19 +11,19 @@ forecast of that month counts them:
 
 What each part did win in the month, beside what it was weighted at, gives a factor per part (how
 often the folder's targets slip out of their month, how far the stages and ages over- or under-state);
-the new part's won value per working day, over the latest six of them, gives a run-rate. Past months are grouped by season —
-none, the month of the quarter, or the month of the year — and the model, the season and the factors
-are those the folder's own history forecasts best: each past month forecast from the months before it
-alone (an inner backtest), beside what the plain stage-weighted forecast said of it.
+the new part's won value per working day, over the latest six of them, gives a run-rate. Past months
+are grouped by season — none, the month of the quarter, or the month of the year — and the model, the
+season and the factors are those the folder's own history forecasts best: each past month forecast from
+the months before it alone (an inner backtest), beside what the plain stage-weighted forecast said of it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from salescli.calibration import MIN_HISTORY
 from salescli.config import ForecastSettings

@@ -407,8 +407,8 @@ _FIXES = [(re.compile(pattern), message) for pattern, message in (
                                                          "and put a value holding a comma or ': ' in quotes")),
     (r"(did not find expected|expected) ',' or '\]'", N_("a `[…]` is not closed: end it with `]` on the same line, "
                                                          "and put a value holding a comma in quotes")),
-    (r"did not find expected node content|expected the node content", N_("a value is missing here: write it after the colon, or close the "
-                                               "bracket opened before it")),
+    (r"did not find expected node content|expected the node content",
+     N_("a value is missing here: write it after the colon, or close the bracket opened before it")),
     (r"found (a tab character|character '\\t')", N_("a tab is used to indent: indent with spaces")),
     (r"found character (.* )?that cannot start any token", N_("a value cannot start with this character (@, `, % …): "
                                                            "put the value in quotes")),
@@ -743,7 +743,8 @@ def _log_item_lines(text: str) -> list[int]:
     return offsets
 
 
-def _verify_plain_append(old: Mapping[str, Any], new_text: str, gaps: Mapping[int, Sequence[Mapping[str, Any]]]) -> bool:
+def _verify_plain_append(old: Mapping[str, Any], new_text: str,
+                         gaps: Mapping[int, Sequence[Mapping[str, Any]]]) -> bool:
     """Whether the result reads as meant; False when the quick reading cannot tell (an added value it
     leaves to PyYAML); a result that reads otherwise is refused."""
     new = _load_with_plain_log(new_text)
@@ -1267,7 +1268,8 @@ def _verify_profile(old_text: str, new_text: str, changes: Mapping[Path, Any]) -
         if value is UNSET:  # emptied (None) in a block, removed from a one-line mapping: both mean no value
             found = _value_at(new, path)
             if found is not None:
-                raise UnsafeWrite(_("could not empty `{key}` safely; the file was not changed").format(key=_dotted(path)))
+                raise UnsafeWrite(_("could not empty `{key}` safely; the file was not changed").format(
+                    key=_dotted(path)))
             if _value_at(old, path) is not None or _has_key(new, path):
                 expected = _with_value(expected, path, None) if _has_key(new, path) else _without(expected, path)
         else:

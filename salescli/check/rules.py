@@ -9,10 +9,10 @@ from typing import Any, Mapping, NamedTuple
 
 from salescli.config import Config
 from salescli.customer import EventKind, event_from_item, fold_name
-from salescli.profile import PEOPLE_KEY, PERSON, PROFILE, Kind
 from salescli.errors import InvalidValue, LogProblem
 from salescli.i18n import _, joined
 from salescli.matching import similar_pairs
+from salescli.profile import PEOPLE_KEY, PERSON, PROFILE, Kind
 from salescli.stages import stage_words
 from salescli.vocab import resolve_word
 
