@@ -142,10 +142,11 @@ def _clean(text: str) -> str:
 # ---- labels: 手机 13900001234, Tel: 027-…, E-mail: …, 地址：… -----------------------------------------
 
 _LABELS: tuple[tuple[str, str], ...] = (
-    ("mobile", r"手机号码|手机号|手机|移动电话|移动|Mobi[l1I]e\s*Phone|Mobi[l1I]e|Mob|Ce[l1I]{2}\s*Phone|Ce[l1I]{2}|H/P|HP|"
-               r"MP|M"),
+    ("mobile", r"手机号码|手机号|手机|移动电话|移动|Mobi[l1I]e\s*Phone|Mobi[l1I]e|Mob|Ce[l1I]{2}\s*Phone|"
+               r"Ce[l1I]{2}|H/P|HP|MP|M"),
     ("fax", r"传真号码|传真|Fax|F"),
-    ("phone", r"办公电话|联系电话|固定电话|电话号码|固话|座机|电话|直线|总机|Te[l1I]ephone|Te[l1I]|Phone|Office|Direct|T|O"),
+    ("phone", r"办公电话|联系电话|固定电话|电话号码|固话|座机|电话|直线|总机|Te[l1I]ephone|Te[l1I]|Phone|Office|Direct|"
+              r"T|O"),
     ("email", r"电子邮箱|电子邮件|电邮|邮箱|邮件|E-?ma[il1I]{2}|Ma[il1I]{2}|E"),
     ("address", r"公司地址|办公地址|通讯地址|通信地址|联系地址|地址|Address|Addr|Add|Ad|A"),
     ("web", r"公司网址|网址|网站|官网|Website|Web|URL|Http|W"),
@@ -186,19 +187,23 @@ def _labelled_chunks(text: str) -> list[tuple[str | None, str]]:
 def _is_label(text: str, match: re.Match[str], kind: str) -> bool:
     """Whether the word found stands as a label: a Chinese label anywhere; a Latin one at the start of
     a word and followed by a colon, or by a value of its kind."""
-    word = match.group()
+    word, after = match.group(), text[match.end():]
     if not _LATIN_LABEL.fullmatch(word):
-        return not (kind == "phone" and text[match.end():match.end() + 1] in ("号",))
+        return not (kind == "phone" and after[:1] == "号")
     if match.start() > 0 and (text[match.start() - 1] in "@._-" or text[match.start() - 1].isalnum()
                               and text[match.start() - 1].isascii()):
         return False
-    after = text[match.end():]
     if re.match(r"\s*[:：]", after):
         return True
     if kind == "email" and re.match(r"[a-z0-9][\w.+-]*@", after) and (word != "E" or not word.islower()):
         return True  # E (E-mail) and the address run together: the address starts in lower case
     if after[:1].isalpha() and after[:1].isascii():
         return False
+    return _value_follows(word, after, kind)
+
+
+def _value_follows(word: str, after: str, kind: str) -> bool:
+    """Whether what follows a Latin label without its colon reads as a value of its kind."""
     value = after.lstrip(" .")
     if kind in ("mobile", "phone", "fax"):
         return bool(re.match(r"[+(]?\d", value))
@@ -338,10 +343,11 @@ def _at_mended(text: str) -> str:
     if "@" in text:
         return text
     mended = [text[:place] + "@" + text[place + 1:] for place, ch in enumerate(text)
-              if ch in "o0" and not text[place:place + 4] in ("org.", "com.") and text[place:] not in ("org", "com")]
+              if ch in "o0" and text[place:place + 4] not in ("org.", "com.") and text[place:] not in ("org", "com")]
     valid = [candidate for candidate in mended if _EMAIL.fullmatch(candidate)]
     if len(valid) > 1:  # of several, the one whose domain reads as a mail server's (info2360mai1.…: @mai1)
-        valid = [candidate for candidate in valid if re.match(r"mai[l1]|qq\.|163\.|126\.|sina|vip", candidate.split("@")[1])]
+        valid = [candidate for candidate in valid
+                 if re.match(r"mai[l1]|qq\.|163\.|126\.|sina|vip", candidate.split("@")[1])]
     return valid[0] if len(valid) == 1 else text
 
 
@@ -424,23 +430,42 @@ def _title_first(text: str) -> bool:
 
 
 def _split_name(text: str) -> tuple[str, str] | None:
-    """A name and the title after it in one piece of text (王建国 预算科长, 李强总经理): the name
-    whose rest starts with the longest title word."""
+    """A name and its title in one piece of text, either first (王建国 预算科长, 李强总经理, 副总经理苏秀): the
+    name and the title."""
     compact = text.strip()
-    if " " in compact:
-        head, tail = compact.split(" ", 1)
-        if _name_only(head) and _is_title(tail):
-            return head, tail.strip()
-        head, tail = compact.rsplit(" ", 1)
-        if _name_only(tail) and _is_title(head) and not _name_at(head.replace(" ", "")):
-            return tail, head.strip()
+    if " " in compact and (spaced := _split_at_space(compact)):
+        return spaced
     compact = compact.replace(" ", "")
-    ends_as_title = re.compile(f"(?:{_TITLE.pattern})$")
-    for length in (2, 3, 4):  # a title, then the name (副总经理苏秀)
+    return _title_then_name(compact) or _name_then_title(compact)
+
+
+def _split_at_space(text: str) -> tuple[str, str] | None:
+    """A name and a title a space apart (王建国 预算科长, 预算科长 王建国)."""
+    head, tail = text.split(" ", 1)
+    if _name_only(head) and _is_title(tail):
+        return head, tail.strip()
+    head, tail = text.rsplit(" ", 1)
+    if _name_only(tail) and _is_title(head) and not _name_at(head.replace(" ", "")):
+        return tail, head.strip()
+    return None
+
+
+_ENDS_AS_TITLE = re.compile(f"(?:{_TITLE.pattern})$")
+
+
+def _title_then_name(compact: str) -> tuple[str, str] | None:
+    """A title run into the name after it (副总经理苏秀)."""
+    if _ENDS_AS_TITLE.search(compact):
+        return None
+    for length in (2, 3, 4):
         name, rest = compact[-length:], compact[:-length]
-        if len(rest) >= 2 and not ends_as_title.search(compact) and _name_only(name) and _is_title(rest) \
-                and ends_as_title.search(rest):
+        if len(rest) >= 2 and _name_only(name) and _is_title(rest) and _ENDS_AS_TITLE.search(rest):
             return name, rest
+    return None
+
+
+def _name_then_title(compact: str) -> tuple[str, str] | None:
+    """A name run into the title after it (李强总经理): the name whose rest starts with the longest title word."""
     if not compact or not _CJK.match(compact[0]) or _title_first(compact):
         return None
     surname = 2 if compact[:2] in _COMPOUND_SURNAMES else 1
@@ -533,9 +558,21 @@ class _Reading:
         return False
 
     def _chunk(self, kind: str | None, value: str, row: _Row) -> bool:
-        score = row.score
+        """Take what one chunk of a row says (`kind`: its label; None for text before any); whether it is used up."""
         if kind in ("web", "postcode", "other", "fax"):
             return True
+        if self._mail(kind, value, row.score):
+            return True
+        if kind in ("address", "name", "title", "company", "department"):
+            if value:
+                self.put(kind, value if _is_latin(value) else value.replace(" ", ""), row.score)
+                if kind == "address":
+                    self.address_row = self.rows_seen
+            return True
+        return self._phone_numbers(kind, value, row.score)
+
+    def _mail(self, kind: str | None, value: str, score: float) -> bool:
+        """Take the e-mail address in a chunk: labelled as one, or found by its @; whether the chunk was one."""
         mail = _email(value) if "@" in value or re.search(r"[©＠]", value) else None
         if kind == "email" and value:
             mail = _email(value.replace(" ", ""))
@@ -548,15 +585,11 @@ class _Reading:
             if value:
                 self.put("email", _ells_mended(_at_mended(value.replace(" ", "").lower()))[0], score, sure=False)
             return True
-        if kind == "address":
-            if value:
-                self.put("address", value if _is_latin(value) else value.replace(" ", ""), score)
-                self.address_row = self.rows_seen
-            return True
-        if kind in ("name", "title", "company", "department"):
-            if value:
-                self.put(kind, value.replace(" ", "") if not _is_latin(value) else value, score)
-            return True
+        return False
+
+    def _phone_numbers(self, kind: str | None, value: str, score: float) -> bool:
+        """Take the phone numbers in a chunk: a labelled one's all (which is the mobile is chosen later), an
+        unlabelled one's mobile and office numbers when little else is printed with them; whether it is used up."""
         numbers = _numbers(value)
         if kind in ("mobile", "phone"):
             if not numbers and _digits(value):
@@ -572,36 +605,44 @@ class _Reading:
         return False
 
     def texts(self, rows: list[_Row]) -> None:
-        """Name, title, company and department from the rows no label or number took."""
-        self._numbers()
+        """Name, title, company and department from the rows no label or number took (the numbers found are
+        settled first)."""
+        self._mobile()
+        self._office_number()
         self._company(rows)
         pieces = [(row, segment) for row in rows if id(row) not in self.used_rows for segment in row.segments]
-        names: list[tuple[float, str, float, int]] = []
-        for order, (row, segment) in enumerate(pieces):
-            text = segment.text
-            if _is_latin(text) or self._taken(text):
-                continue
-            if re.search(r"[A-Za-z]{2}", text):  # 王建国 Wang Jianguo: the Chinese is the name
-                text = " ".join(re.sub(r"[A-Za-z][A-Za-z .,'&-]*", " ", text).split())
-            split = _split_name(text)
-            if split and not _name_only(text.replace(" ", "")):
-                names.append((segment.height, split[0], segment.score, order))
-                self.put("title", _titles(split[1]), segment.score)
-                continue
-            name = _name_at(text)
+        names: list[tuple[float, str, float]] = []
+        for _row, segment in pieces:
+            name = self._piece(segment.text, segment.score)
             if name:
-                names.append((segment.height, name, segment.score, order))
-            elif _is_title(text):
-                self.put("title", _titles(text), segment.score)
-            elif "address" not in self.found and _is_address(text):
-                self.put("address", text.replace(" ", ""), segment.score)
-        if names:
+                names.append((segment.height, name, segment.score))
+        if names:  # the tallest printed is the person's (another within a tenth of its height: to be checked)
             tallest = max(height for height, *_ in names)
             best = [entry for entry in names if entry[0] >= tallest * 0.9]
-            height, name, score, _order = best[0]
+            _height, name, score = best[0]
             self.put("name", name, score, sure=len({entry[1] for entry in best}) == 1)
         if "title" not in self.found:
             self._latin_title(pieces)
+
+    def _piece(self, text: str, score: float) -> str | None:
+        """Take the title or the address a piece of text is; the name it holds, if any (the names are compared
+        once all are found)."""
+        if _is_latin(text) or self._taken(text):
+            return None
+        if re.search(r"[A-Za-z]{2}", text):  # 王建国 Wang Jianguo: the Chinese is the name
+            text = " ".join(re.sub(r"[A-Za-z][A-Za-z .,'&-]*", " ", text).split())
+        split = _split_name(text)
+        if split and not _name_only(text.replace(" ", "")):
+            self.put("title", _titles(split[1]), score)
+            return split[0]
+        name = _name_at(text)
+        if name:
+            return name
+        if _is_title(text):
+            self.put("title", _titles(text), score)
+        elif "address" not in self.found and _is_address(text):
+            self.put("address", text.replace(" ", ""), score)
+        return None
 
     def _latin_title(self, pieces: list[tuple[_Row, Line]]) -> None:
         for _row, segment in pieces:
@@ -617,42 +658,48 @@ class _Reading:
                    for key, value in self.found.items() if key in ("company", "department", "address"))
 
     def _company(self, rows: list[_Row]) -> None:
-        """The company (and department) among the rows: the first that ends as a company does, joined
-        with the row above when the name was split over two lines."""
+        """The company (and department) among the rows: a Chinese row that ends as a company does, else a Latin
+        row that names one."""
         if "company" in self.found:
             return
         chinese = [row for row in rows if not _is_latin(row.text)]
-        candidates = [index for index, row in enumerate(chinese)
-                      if not _digits(row.text) and _company_split(row.text) is not None]
-        firm = [index for index in candidates if re.search(r"(?<!分)公司|集团|有限", chinese[index].text)]
-        for index in (firm or candidates)[:1]:
-            row = chinese[index]
-            split = _company_split(row.text)
-            assert split is not None
-            company, department = split
-            above = chinese[index - 1] if index else None
-            if above is not None and self._continues(above, row, company):
-                company = above.text.replace(" ", "") + company
-                self.used_rows.add(id(above))
-            below = chinese[index + 1] if index + 1 < len(chinese) else None
-            if below is not None and _SUFFIX_LINE.fullmatch(below.text.replace(" ", "")):
-                company += below.text.replace(" ", "")
-                self.used_rows.add(id(below))
-            self.put("company", company, row.score)
-            if department:
-                self.put("department", department, row.score)
-            self.used_rows.add(id(row))
-            for after in chinese[index + 1:index + 3]:
-                text = after.text.replace(" ", "")
-                if "department" not in self.found and _DEPARTMENT_END.search(text) and len(text) <= 16 \
-                        and not _is_title(after.text) and not _digits(text) and not _name_at(text):
-                    self.put("department", text, after.score)
-                    self.used_rows.add(id(after))
-            break
-        if "company" not in self.found:
-            latin = next((row for row in rows if _is_latin(row.text) and _LATIN_COMPANY.search(row.text)), None)
-            if latin is not None:
-                self.put("company", latin.text, latin.score, sure=False)
+        index = _company_row(chinese)
+        if index is not None:
+            self._company_at(index, chinese)
+            return
+        latin = next((row for row in rows if _is_latin(row.text) and _LATIN_COMPANY.search(row.text)), None)
+        if latin is not None:
+            self.put("company", latin.text, latin.score, sure=False)
+
+    def _company_at(self, index: int, chinese: list[_Row]) -> None:
+        """The company in row `index` of the Chinese rows, joined with the row above when the name was split over
+        two lines and with a company form (有限公司) on the row below; a department beside it or under it."""
+        row = chinese[index]
+        split = _company_split(row.text)
+        assert split is not None
+        company, department = split
+        above = chinese[index - 1] if index else None
+        if above is not None and self._continues(above, row, company):
+            company = above.text.replace(" ", "") + company
+            self.used_rows.add(id(above))
+        below = chinese[index + 1] if index + 1 < len(chinese) else None
+        if below is not None and _SUFFIX_LINE.fullmatch(below.text.replace(" ", "")):
+            company += below.text.replace(" ", "")
+            self.used_rows.add(id(below))
+        self.put("company", company, row.score)
+        if department:
+            self.put("department", department, row.score)
+        self.used_rows.add(id(row))
+        self._department_below(chinese[index + 1:index + 3])
+
+    def _department_below(self, rows: list[_Row]) -> None:
+        """A department printed on one of the two rows under the company, when none was beside it."""
+        for after in rows:
+            text = after.text.replace(" ", "")
+            if "department" not in self.found and _DEPARTMENT_END.search(text) and len(text) <= 16 \
+                    and not _is_title(after.text) and not _digits(text) and not _name_at(text):
+                self.put("department", text, after.score)
+                self.used_rows.add(id(after))
 
     def _continues(self, above: _Row, row: _Row, company: str) -> bool:
         """Whether the row above holds the start of the company's name (a name split over two lines)."""
@@ -665,29 +712,44 @@ class _Reading:
         if above.height and row.height and not 0.7 <= above.height / row.height <= 1.43:
             return False
         core = re.sub(_COMPANY_END.pattern.rstrip("$"), "", company)
-        return len(core) < 4 or company.startswith(("有限", "股份", "工程", "建设", "集团", "分", "第")) or len(text) >= 4
+        return (len(core) < 4 or company.startswith(("有限", "股份", "工程", "建设", "集团", "分", "第"))
+                or len(text) >= 4)
 
-    def _numbers(self) -> None:
-        """The mobile and the office number among the numbers found: by their shape, the label
-        deciding only what the shape leaves open."""
-        mobiles = [(kind, number, score) for kind, number, score in self.numbers if number.kind == "mobile"]
+    def _mobile(self) -> None:
+        """The mobile among the numbers found: by its shape, the label deciding only what the shape leaves open
+        (every mobile-shaped number is put: a second marks the first for checking; else the first labelled as
+        one, to be checked)."""
+        mobiles = [(number, score) for _kind, number, score in self.numbers if number.kind == "mobile"]
+        for number, score in mobiles:
+            self.put("mobile", number.text, score)
+        odd = [(number, score) for kind, number, score in self.numbers if kind == "mobile" and number.kind != "mobile"]
+        if odd and not mobiles:
+            self.put("mobile", odd[0][0].text, odd[0][1], sure=False)
+
+    def _office_number(self) -> None:
+        """The office number among the numbers found: the first office-shaped one, a labelled one first (a
+        hotline or a local number only when labelled); sure when it is labelled, or the only one."""
         offices = [(kind, number, score) for kind, number, score in self.numbers
                    if number.kind == "office" or (kind == "phone" and number.kind in ("local", "hotline"))]
-        for kind, number, score in mobiles:  # a second one marks the first for checking
-            self.put("mobile", number.text, score)
         if offices:
             labelled = [entry for entry in offices if entry[0] == "phone"] or offices
             kind, number, score = labelled[0]
             sure = number.kind == "office" and (kind == "phone" or len({e[1].text for e in offices}) == 1)
             self.put("phone", number.text, score, sure=sure)
-        odd = [entry for entry in self.numbers if entry[0] == "mobile" and entry[1].kind != "mobile"]
-        if odd and not mobiles:
-            self.put("mobile", odd[0][1].text, odd[0][2], sure=False)
 
     def card(self, text: tuple[str, ...]) -> Card:
         found = dict(self.found)
         return Card(**{key: found.get(key) for key in FIELDS}, unsure=tuple(key for key in FIELDS if key in self.unsure
                                                                            and key in found), text=text)
+
+
+def _company_row(chinese: list[_Row]) -> int | None:
+    """Which of the Chinese rows names the company: the first that ends as a company does, one naming a firm
+    (公司, 集团, 有限) before one ending in 局 or 院."""
+    candidates = [index for index, row in enumerate(chinese)
+                  if not _digits(row.text) and _company_split(row.text) is not None]
+    firm = [index for index in candidates if re.search(r"(?<!分)公司|集团|有限", chinese[index].text)]
+    return (firm or candidates)[0] if candidates else None
 
 
 def _titles(text: str) -> str:

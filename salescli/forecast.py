@@ -34,15 +34,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import cached_property
 from typing import Mapping, Sequence
 
 from salescli.customer import Customer, Deal, Status, deal_owner
 from salescli.dimensions import Dimension
-from salescli.i18n import N_, _, ngettext
 from salescli.history import AT_AVERAGE, DUE, NEW, UNDATED, History
+from salescli.i18n import N_, _, ngettext
 from salescli.learning import HISTORY, STAGES, Factors, Learned
 from salescli.pricelist import TARGET, Valuation
 from salescli.stages import Stage
@@ -394,33 +394,38 @@ def on_eve(found: History, at: int, learned: Learned, probabilities: Mapping[Sta
            by_owner: bool) -> dict[str | None, dict[str, Decimal]]:
     """What `month_forecast` says of the record's month `at` on its eve (its parts, for the folder or per
     rep), from the record alone: a backtest asks it of a dozen months without rebuilding any customer."""
-    month, working = found.months[at], found.working[at]
-    history = learned.model == HISTORY
-    factors = learned.factors(month) if history else None
-    average = learned.valuation.average or ZERO
     parts: dict[str | None, dict[str, Decimal]] = defaultdict(lambda: {"won": ZERO, DUE: ZERO, UNDATED: ZERO,
                                                                        NEW: ZERO})
+    if learned.model == HISTORY:
+        _history_parts(parts, found, at, learned, by_owner=by_owner)
+    else:  # the stages model weights the due deals with a value of their own, and nothing else
+        for owner, stage, _age, value in found.due[at]:
+            if value != AT_AVERAGE and value:
+                parts[owner if by_owner else None][DUE] += weighted(Decimal(str(value)), probabilities[stage])
+    return dict(parts)
+
+
+def _history_parts(parts: dict[str | None, dict[str, Decimal]], found: History, at: int, learned: Learned, *,
+                   by_owner: bool) -> None:
+    """The history model's parts of month `at` on its eve, added to `parts`: the due deals at their stage's
+    weight, the undated ones (the settled runs begun by then among them) at their chance of a win within the
+    month, the new part at its run-rate."""
+    factors, working = learned.factors(found.months[at]), found.working[at]
+    average = learned.valuation.average or ZERO
+    undated = [*found.undated[at], *((owner, stage, found.eve_ages[at] - opened, value)
+                                     for first, owner, stage, opened, value in found.runs if first <= at)]
     for owner, stage, _age, value in found.due[at]:
         worth = average if value == AT_AVERAGE else Decimal(str(value))
-        if factors is not None and worth:
+        if worth:
             parts[owner if by_owner else None][DUE] += weighted(worth, due_chance(learned, factors, stage, owner))
-        elif factors is None and value != AT_AVERAGE and value:
-            parts[owner if by_owner else None][DUE] += weighted(worth, probabilities[stage])
-    if factors is not None:
-        for owner, stage, age, value in found.undated[at]:
-            worth = average if value == AT_AVERAGE else Decimal(str(value))
-            if worth:
-                chance = undated_chance(learned, factors, stage, owner, age, (1, working))
-                parts[owner if by_owner else None][UNDATED] += weighted(worth, chance)
-        for first, owner, stage, opened, value in found.runs:
-            worth = average if value == AT_AVERAGE else Decimal(str(value))
-            if first <= at and worth:
-                chance = undated_chance(learned, factors, stage, owner, found.eve_ages[at] - opened, (1, working))
-                parts[owner if by_owner else None][UNDATED] += weighted(worth, chance)
-        new = Decimal(str(factors.new_per_day * working)).quantize(CENT)
-        for owner, share in (_shares(new, learned, list(parts)) if by_owner else {None: new}).items():
-            parts[owner][NEW] += share
-    return dict(parts)
+    for owner, stage, age, value in undated:
+        worth = average if value == AT_AVERAGE else Decimal(str(value))
+        if worth:
+            chance = undated_chance(learned, factors, stage, owner, age, (1, working))
+            parts[owner if by_owner else None][UNDATED] += weighted(worth, chance)
+    new = Decimal(str(factors.new_per_day * working)).quantize(CENT)
+    for owner, share in (_shares(new, learned, list(parts)) if by_owner else {None: new}).items():
+        parts[owner][NEW] += share
 
 
 def _omitted(deal: Deal, today: date, value: Decimal | None) -> str | None:

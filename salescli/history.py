@@ -24,7 +24,7 @@ from decimal import Decimal
 from typing import Sequence
 
 from salescli.customer import STAGE_OF_NUMBER, STATUS_NUMBER, Deal, Status
-from salescli.pricelist import AVERAGE, Valuation
+from salescli.pricelist import Valuation
 from salescli.stages import Stage
 from salescli.workdays import Month, WorkCalendar
 
@@ -134,10 +134,10 @@ class _Walk:
 
     def _walk(self, deal: Deal, owner: str | None) -> dict[int, str]:
         """Record the deal on each eve it was open on; its part on each such eve."""
-        eves, firsts, lasts, found = self.eves, self.firsts, self.lasts, self.found
+        eves = self.eves
         stage_log, target_log, outcome_log = deal.stage_log, deal.target_log, deal.outcome_log
         opened = self.clock[deal.opened]
-        moves = targets = decisions = 0
+        moves = targets = decisions = 0  # pointers past each log's entries dated by the eve
         parts: dict[int, str] = {}
         # from the eve after its last change of stage, target or outcome (a visit changes none), the quick way
         settled = max([deal.opened.toordinal(), *(log[-2] for log in (stage_log, target_log, outcome_log) if log)])
@@ -147,32 +147,35 @@ class _Walk:
             if still_open and eve >= settled:
                 self._settled(deal, owner, at, opened, parts)
                 break
-            while moves < len(stage_log) and stage_log[moves] <= eve:
-                moves += 2
-            while targets < len(target_log) and target_log[targets] <= eve:
-                targets += 2
-            while decisions < len(outcome_log) and outcome_log[decisions] <= eve:
-                decisions += 2
+            moves, targets = _past(stage_log, moves, eve), _past(target_log, targets, eve)
+            decisions = _past(outcome_log, decisions, eve)
             if decisions and outcome_log[decisions - 1] != _OPEN:
                 if decisions == len(outcome_log):
                     break  # decided for good: no later eve finds it open
                 continue
             stage = STAGE_OF_NUMBER[stage_log[moves - 1]] if moves else Stage.PROSPECT
-            if stage in _CLOSED_STAGES:
-                continue
-            due_on = target_log[targets - 1] if targets else 0
-            value = self._value(deal.target_amounts[targets // 2 - 1] if targets else "", deal.product)
-            part = parts[at] = DUE if due_on and firsts[at] <= due_on <= lasts[at] else \
-                UNDATED if not due_on or due_on < eve else NEW
-            age = found.eve_ages[at] - opened
-            decided = decisions < len(outcome_log) and outcome_log[decisions] <= lasts[at] \
-                and outcome_log[decisions + 1] != _OPEN
-            found.followed[at].append(
-                (stage, age, max(1, self.clock[date.fromordinal(outcome_log[decisions])] - found.eve_ages[at]),
-                 _STATUS[outcome_log[decisions + 1]]) if decided else (stage, age, found.working[at], None))
-            if part != NEW:
-                (found.due if part == DUE else found.undated)[at].append((owner, stage, age, value))
+            if stage not in _CLOSED_STAGES:
+                parts[at] = self._open_on_eve(deal, owner, at, stage, opened, targets, decisions)
         return parts
+
+    def _open_on_eve(self, deal: Deal, owner: str | None, at: int, stage: Stage, opened: int, targets: int,
+                     decisions: int) -> str:
+        """Record the deal open at `stage` on the eve of month `at` (`targets` and `decisions`: its logs' pointers
+        past that eve): what became of it in the month, and its part, which is returned."""
+        found, target_log, outcome_log = self.found, deal.target_log, deal.outcome_log
+        due_on = target_log[targets - 1] if targets else 0
+        value = self._value(deal.target_amounts[targets // 2 - 1] if targets else "", deal.product)
+        part = DUE if due_on and self.firsts[at] <= due_on <= self.lasts[at] else \
+            UNDATED if not due_on or due_on < self.eves[at] else NEW
+        age = found.eve_ages[at] - opened
+        decided = decisions < len(outcome_log) and outcome_log[decisions] <= self.lasts[at] \
+            and outcome_log[decisions + 1] != _OPEN
+        found.followed[at].append(
+            (stage, age, max(1, self.clock[date.fromordinal(outcome_log[decisions])] - found.eve_ages[at]),
+             _STATUS[outcome_log[decisions + 1]]) if decided else (stage, age, found.working[at], None))
+        if part != NEW:
+            (found.due if part == DUE else found.undated)[at].append((owner, stage, age, value))
+        return part
 
     def _settled(self, deal: Deal, owner: str | None, start: int, opened: int, parts: dict[int, str]) -> None:
         """An open deal whose stage, target and outcome last changed before the eve of month `start`:
@@ -199,6 +202,13 @@ class _Walk:
             value, source = Valuation(self.valuation.prices).of(Decimal(target) if target else None, product)
             found = self._values[(target, product)] = AT_AVERAGE if source is None else float(value or 0)
         return found
+
+
+def _past(log: Sequence[int], pointer: int, day: int) -> int:
+    """The pointer into a log of (day, value) pairs moved past the entries dated by `day`."""
+    while pointer < len(log) and log[pointer] <= day:
+        pointer += 2
+    return pointer
 
 
 def _reached(deal: Deal, day: int, *, won: bool) -> tuple[Stage, ...]:

@@ -11,19 +11,19 @@ forecast of that month counts them:
 
 What each part did win in the month, beside what it was weighted at, gives a factor per part (how
 often the folder's targets slip out of their month, how far the stages and ages over- or under-state);
-the new part's won value per working day, over the latest six of them, gives a run-rate. Past months are grouped by season —
-none, the month of the quarter, or the month of the year — and the model, the season and the factors
-are those the folder's own history forecasts best: each past month forecast from the months before it
-alone (an inner backtest), beside what the plain stage-weighted forecast said of it.
+the new part's won value per working day, over the latest six of them, gives a run-rate. Past months
+are grouped by season — none, the month of the quarter, or the month of the year — and the model, the
+season and the factors are those the folder's own history forecasts best: each past month forecast from
+the months before it alone (an inner backtest), beside what the plain stage-weighted forecast said of it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from salescli.calibration import MIN_HISTORY
 from salescli.config import ForecastSettings
@@ -267,18 +267,43 @@ def _records(found: History, start: int, over: int, *, day: int, hazards: Hazard
     owners: dict[int, dict[str | None, Tally]] = {at: defaultdict(Tally) for at in range(start, over)}
     at_average = average or 0.0
     for at in range(start, over):
-        total, mine = totals[at], owners[at]
-        for owner, stage, _age, value in found.due[at]:
-            worth = at_average if value == AT_AVERAGE else value
-            model = 0.0 if value == AT_AVERAGE else value * probabilities[stage]
-            for tally in (total, mine[owner]):
-                tally.weighted[DUE] += worth * weights[stage]
-                tally.stages_model += model
-        working = found.working[at]
-        for owner, stage, age, value in found.undated[at]:
-            weighted = (at_average if value == AT_AVERAGE else value) * hazards.chance(stage, age, 1, working)
-            total.weighted[UNDATED] += weighted
-            mine[owner].weighted[UNDATED] += weighted
+        _weigh_due(found, at, totals[at], owners[at], weights=weights, probabilities=probabilities,
+                   at_average=at_average)
+        _weigh_undated(found, at, totals[at], owners[at], hazards=hazards, at_average=at_average)
+    _weigh_runs(found, start, over, totals, owners, hazards=hazards, at_average=at_average)
+    for at, owner, part, value, undone in found.wins:
+        if start <= at < over and _standing(undone, day):
+            totals[at].won[part] += value
+            owners[at][owner].won[part] += value
+    return tuple(MonthRecord(found.months[at], found.working[at], totals[at], dict(owners[at]))
+                 for at in range(start, over))
+
+
+def _weigh_due(found: History, at: int, total: Tally, mine: dict[str | None, Tally], *,
+               weights: Mapping[Stage, float], probabilities: Mapping[Stage, float], at_average: float) -> None:
+    """Month `at`'s due deals, at their stage's learned weight and (the stages model) its probability."""
+    for owner, stage, _age, value in found.due[at]:
+        worth = at_average if value == AT_AVERAGE else value
+        model = 0.0 if value == AT_AVERAGE else value * probabilities[stage]
+        for tally in (total, mine[owner]):
+            tally.weighted[DUE] += worth * weights[stage]
+            tally.stages_model += model
+
+
+def _weigh_undated(found: History, at: int, total: Tally, mine: dict[str | None, Tally], *, hazards: Hazards,
+                   at_average: float) -> None:
+    """Month `at`'s undated deals, at their chance of a win within the month."""
+    working = found.working[at]
+    for owner, stage, age, value in found.undated[at]:
+        weighted = (at_average if value == AT_AVERAGE else value) * hazards.chance(stage, age, 1, working)
+        total.weighted[UNDATED] += weighted
+        mine[owner].weighted[UNDATED] += weighted
+
+
+def _weigh_runs(found: History, start: int, over: int, totals: dict[int, Tally],
+                owners: dict[int, dict[str | None, Tally]], *, hazards: Hazards, at_average: float) -> None:
+    """The settled deals' runs, undated on every eve from their first month: each month's share of the undated
+    part."""
     ages, working_days = found.eve_ages, found.working
     for first, owner, stage, opened, value in found.runs:
         worth = at_average if value == AT_AVERAGE else value
@@ -291,12 +316,6 @@ def _records(found: History, start: int, over: int, *, day: int, hazards: Hazard
             weighted = worth * (won_by[age + working_days[at] + 1] - won_by[age + 1]) / alive if alive > 0 else 0.0
             totals[at].weighted[UNDATED] += weighted
             owners[at][owner].weighted[UNDATED] += weighted
-    for at, owner, part, value, undone in found.wins:
-        if start <= at < over and _standing(undone, day):
-            totals[at].won[part] += value
-            owners[at][owner].won[part] += value
-    return tuple(MonthRecord(found.months[at], found.working[at], totals[at], dict(owners[at]))
-                 for at in range(start, over))
 
 
 # ---- the factors ---------------------------------------------------------------------------------

@@ -84,6 +84,13 @@ class Field:
         if isinstance(value, (dict, list)):
             return (_("`{key}` should be a single value, not a list") if isinstance(value, list) else
                     _("`{key}` should be a single value, not a mapping")).format(key=named(self))
+        if self.kind is Kind.TERM:
+            assert self.vocabulary is not None
+            return _term_problem(str(value), vocabularies[self.vocabulary], self.vocabulary)
+        return self._value_problem(value)
+
+    def _value_problem(self, value: Any) -> str | None:
+        """What is wrong with a single value of a kind other than a term; None when it is fine."""
         if self.kind is Kind.DATE and not isinstance(value, date):
             return _("`{key}`: '{value}' is not a date; write YYYY-MM-DD").format(key=named(self), value=value)
         if self.kind is Kind.BIRTHDAY and month_day(value) is None:
@@ -96,17 +103,18 @@ class Field:
         if self.kind is Kind.AMOUNT and (isinstance(value, bool) or not isinstance(value, (int, float, str))
                                          or _not_amount(value)):
             return _("`{key}`: '{value}' is not an amount").format(key=named(self), value=value)
-        if self.kind is Kind.TERM:
-            assert self.vocabulary is not None
-            vocabulary = vocabularies[self.vocabulary]
-            if vocabulary.get(str(value)) is None:
-                try:
-                    term = vocabulary.resolve(str(value))
-                except InvalidValue as error:
-                    return error.message
-                return _("'{value}' is not a {vocabulary} key; write '{key}'").format(
-                    value=value, vocabulary=self.vocabulary, key=term.key)
         return None
+
+
+def _term_problem(value: str, vocabulary: Vocabulary, name: str) -> str | None:
+    """Why a value is not a key of its vocabulary (the key to write, when it is one of its words); None if it is."""
+    if vocabulary.get(value) is not None:
+        return None
+    try:
+        term = vocabulary.resolve(value)
+    except InvalidValue as error:
+        return error.message
+    return _("'{value}' is not a {vocabulary} key; write '{key}'").format(value=value, vocabulary=name, key=term.key)
 
 
 def _count(text: str) -> int:
@@ -148,7 +156,8 @@ def _mobile_problem(number: str) -> str | None:
              "027-8765 4321)").format(text=number, count=len(digits))
 
 
-_MONTH_DAY = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?|([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]?")
+_MONTH_DAY = re.compile(r"(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?"
+                        r"|([一二三四五六七八九十]{1,3})月([一二三四五六七八九十]{1,3})[日号]?")
 
 
 def parse_birthday(text: str, *, today: date) -> date | str:
@@ -223,8 +232,9 @@ def _term(key: str, en: str, zh: str, help_text: str, *headers: str) -> Field:
 # The profile in the order of the template (templates/customer.yaml).
 PROFILE: tuple[Field, ...] = (
     Field("name", "name", "名称", headers=("客户名称", "客户", "单位名称", "公司名称", "名称", "account", "company")),
-    _term("field", "field", "领域", N_("领域: real-estate 房地产, bank 银行, construction 建筑, military, telecom, finance, "
-          "power, petrochemical, railway, pharma, metallurgy, highway, aviation, municipal, industrial, college."),
+    _term("field", "field", "领域", N_("领域: real-estate 房地产, bank 银行, construction 建筑, military, telecom, "
+                                      "finance, power, petrochemical, railway, pharma, metallurgy, highway, aviation, "
+                                      "municipal, industrial, college."),
           "行业"),
     _term("size", "size", "规模", N_("规模: system 系统, small 散户, individual 个人.")),
     _term("role", "role", "角色", N_("招投标角色: owner 甲方, intermediary 中介, contractor 乙方, supervisor 监理, "
@@ -236,7 +246,8 @@ PROFILE: tuple[Field, ...] = (
           help="The customer who referred this one (sets channel referral)."),
     Field("area", "area", "区域", option="--area", headers=("地区",),
           help="区域: where it is; visits in one area go on one day."),
-    Field("project", "project", "项目", option="--project", help="项目: the construction project you met them through."),
+    Field("project", "project", "项目", option="--project",
+          help="项目: the construction project you met them through."),
     Field("owner", "owner (rep)", "负责人", option="--owner", headers=("业务员", "销售"),
           help="负责人: the rep who owns it (default: user in salescli.yaml)."),
     Field("contact.address", "address", "通信地址", group="contact", option="--address", headers=("地址", "address"),
@@ -424,8 +435,8 @@ def changes(assignments: Sequence[str], unset: Sequence[str] = (), *, custom: bo
 # rep may try (in English or Chinese) → the hint naming it.
 _DERIVED = {
     ("stage", "阶段", "status", "状态"): N_("the stage is not a profile value: the log gives it. Move the deal with "
-                                          "`salescli advance {customer} {value}` (a lost deal: `advance {customer} lost "
-                                          "--reason …`)"),
+                                          "`salescli advance {customer} {value}` (a lost deal: `advance {customer} "
+                                          "lost --reason …`)"),
     ("target", "target_value", "目标", "目标金额", "成交目标"): N_(
         "the close target is not a profile value: the log gives it. Set it with `salescli target {customer} --value "
         "{value}`"),
@@ -466,8 +477,8 @@ def _settable(key: str, custom: bool, value: str = "", customer: str = "CUSTOMER
         return field_for(key)
     except InvalidValue as error:
         if not custom:
-            raise InvalidValue(_("{problem}; `salescli set --help` lists the fields, and --custom keeps a field of your "
-                               "own").format(problem=error.message)) from None
+            raise InvalidValue(_("{problem}; `salescli set --help` lists the fields, and --custom keeps a field of "
+                                 "your own").format(problem=error.message)) from None
     return Field(custom_key(key), key, key)
 
 
@@ -510,5 +521,6 @@ def custom_key(text: str) -> str:
     """A key of the company's own (`set --custom`): a dotted path of plain words, never `log`."""
     key = unicodedata.normalize("NFKC", text).strip()
     if not CUSTOM_KEY.fullmatch(key) or key.split(".")[0] in ("log", "id"):
-        raise InvalidValue(_("'{text}' cannot be a key: use words joined by '.', e.g. custom.tender_no").format(text=text))
+        raise InvalidValue(_("'{text}' cannot be a key: use words joined by '.', e.g. custom.tender_no").format(
+            text=text))
     return key

@@ -301,20 +301,25 @@ def load(text: str, *, loader: type | None = None, duplicates: list[Duplicate] |
     except yaml.reader.ReaderError:
         raise _bad_character(text) from None
     except yaml.MarkedYAMLError as error:
-        problem = error.problem or error.context or N_("not valid YAML")
-        mark = error.problem_mark or error.context_mark
-        if error.context_mark is not None and (problem.startswith("could not find expected ':'")
-                                               or (error.context or "").startswith("while parsing a flow")):
-            mark = error.context_mark  # the line that lacks the colon, the bracket not closed: PyYAML notices later
-        if mark is None:
-            raise YamlProblem(_problem_text(problem)) from None
-        if problem.endswith("cannot start any token") and _character_at(text, mark.line, mark.column) == "\t":
-            problem = "found character '\\t' that cannot start any token"  # (libyaml does not say which character)
-        raise YamlProblem(_problem_text(problem), mark.line + 1, mark.column + 1) from None
+        raise _placed_problem(text, error) from None
     except yaml.YAMLError as error:
         raise YamlProblem(_("not valid YAML: {problem}").format(problem=error)) from None
     except (ValueError, OverflowError):  # a scalar that looks like a date or number but is none
         raise _bad_scalar(text) from None
+
+
+def _placed_problem(text: str, error: yaml.MarkedYAMLError) -> YamlProblem:
+    """A PyYAML error that knows its place, in the rep's words (_problem_text), at the line to fix."""
+    problem = error.problem or error.context or N_("not valid YAML")
+    mark = error.problem_mark or error.context_mark
+    if error.context_mark is not None and (problem.startswith("could not find expected ':'")
+                                           or (error.context or "").startswith("while parsing a flow")):
+        mark = error.context_mark  # the line that lacks the colon, the bracket not closed: PyYAML notices later
+    if mark is None:
+        return YamlProblem(_problem_text(problem))
+    if problem.endswith("cannot start any token") and _character_at(text, mark.line, mark.column) == "\t":
+        problem = "found character '\\t' that cannot start any token"  # (libyaml does not say which character)
+    return YamlProblem(_problem_text(problem), mark.line + 1, mark.column + 1)
 
 
 def _character_at(text: str, line: int, column: int) -> str:
@@ -402,8 +407,8 @@ _FIXES = [(re.compile(pattern), message) for pattern, message in (
                                                          "and put a value holding a comma or ': ' in quotes")),
     (r"(did not find expected|expected) ',' or '\]'", N_("a `[…]` is not closed: end it with `]` on the same line, "
                                                          "and put a value holding a comma in quotes")),
-    (r"did not find expected node content|expected the node content", N_("a value is missing here: write it after the colon, or close the "
-                                               "bracket opened before it")),
+    (r"did not find expected node content|expected the node content",
+     N_("a value is missing here: write it after the colon, or close the bracket opened before it")),
     (r"found (a tab character|character '\\t')", N_("a tab is used to indent: indent with spaces")),
     (r"found character (.* )?that cannot start any token", N_("a value cannot start with this character (@, `, % …): "
                                                            "put the value in quotes")),
@@ -738,7 +743,8 @@ def _log_item_lines(text: str) -> list[int]:
     return offsets
 
 
-def _verify_plain_append(old: Mapping[str, Any], new_text: str, gaps: Mapping[int, Sequence[Mapping[str, Any]]]) -> bool:
+def _verify_plain_append(old: Mapping[str, Any], new_text: str,
+                         gaps: Mapping[int, Sequence[Mapping[str, Any]]]) -> bool:
     """Whether the result reads as meant; False when the quick reading cannot tell (an added value it
     leaves to PyYAML); a result that reads otherwise is refused."""
     new = _load_with_plain_log(new_text)
@@ -1262,7 +1268,8 @@ def _verify_profile(old_text: str, new_text: str, changes: Mapping[Path, Any]) -
         if value is UNSET:  # emptied (None) in a block, removed from a one-line mapping: both mean no value
             found = _value_at(new, path)
             if found is not None:
-                raise UnsafeWrite(_("could not empty `{key}` safely; the file was not changed").format(key=_dotted(path)))
+                raise UnsafeWrite(_("could not empty `{key}` safely; the file was not changed").format(
+                    key=_dotted(path)))
             if _value_at(old, path) is not None or _has_key(new, path):
                 expected = _with_value(expected, path, None) if _has_key(new, path) else _without(expected, path)
         else:

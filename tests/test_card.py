@@ -164,7 +164,8 @@ def test_a_company_split_over_two_lines_is_one_company(lines: list[str], company
 
 
 def test_a_logo_above_the_company_is_not_part_of_it() -> None:
-    lines = [Line("中建三局", 1.0, (60, 10, 400, 90)), Line("中建三局第一建设工程有限责任公司", 1.0, (60, 100, 500, 128)),
+    lines = [Line("中建三局", 1.0, (60, 10, 400, 90)),
+             Line("中建三局第一建设工程有限责任公司", 1.0, (60, 100, 500, 128)),
              Line("张伟", 1.0, (60, 160, 160, 210))]
     assert parse(lines).company == "中建三局第一建设工程有限责任公司"
 
@@ -188,7 +189,8 @@ def test_an_address_and_its_second_line() -> None:
     card = parse(["张伟", "Add: 武汉市洪山区珞喻路1037号", "Add: No.1037 Luoyu Road, Wuhan"])
     assert card.address == "武汉市洪山区珞喻路1037号"
     assert parse(["张伟", "Add:No.1037 Luoyu Road, Wuhan"]).address == "No.1037 Luoyu Road, Wuhan"
-    assert parse(["张伟", "武汉市洪山区珞喻路1037号"]).address == "武汉市洪山区珞喻路1037号"  # no label: its words say it
+    # no label: its words say it
+    assert parse(["张伟", "武汉市洪山区珞喻路1037号"]).address == "武汉市洪山区珞喻路1037号"
     card = parse(["地址：武汉市洪山区珞喻路1037号科技园", "张伟", "36楼"])  # a column beside: the next line but one
     assert card.address == "武汉市洪山区珞喻路1037号科技园36楼"
     assert parse(["● 武汉市洪山区珞喻路1037号", "☎ 027-87654321"]).address == "武汉市洪山区珞喻路1037号"

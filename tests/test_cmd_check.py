@@ -261,3 +261,15 @@ def test_conflict_markers_are_named_by_what_they_are_about(folder: Path, run) ->
     assert [(problem["line"], problem["code"], problem["message"].split(":")[0]) for problem in
             json.loads(result.stdout)] == [(4, "conflict", "unresolved merge conflict about `trust.people"),
                                            (10, "conflict", "unresolved merge conflict about `contact.postcode`")]
+
+
+def test_two_files_claiming_one_id_are_both_named(folder: Path, run) -> None:
+    write(folder, "a", GOOD.format(id="a", name="A"))
+    write(folder, "b", GOOD.format(id="a", name="B"))
+    result = run("check")
+    assert result.exit_code == 1
+    assert result.stdout.replace(str(folder / "customers") + "/", "") == (
+        "a.yaml:1:5: the id is also used by b\n"
+        "b.yaml:1:5: the file name says 'b' but `id:` says 'a'; rename the file or fix the id\n"
+        "b.yaml:1:5: the id is also used by a\n")
+    assert result.stderr == "3 problems in 2 of 2 files\n"

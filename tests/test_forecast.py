@@ -12,7 +12,6 @@ from salescli.dimensions import Dimension
 from salescli.learning import DUE, HISTORY, NEW, UNDATED, Learned, MonthRecord, Tally
 from salescli.pricelist import PriceList, Product, Valuation
 from salescli.survival import BINS, Hazards
-from salescli.stages import Stage
 from salescli.workdays import Month, WorkCalendar
 
 TODAY = date(2026, 12, 10)

@@ -35,7 +35,8 @@ def test_every_field_has_labels_a_kind_and_a_unique_option() -> None:
     options = [field.option for field in profile.PROFILE if field.option]
     assert len(options) == len(set(options))
     assert all(field.en and field.zh for field in (*profile.PROFILE, *profile.PERSON))
-    assert {group.key for group in profile.GROUPS} == {field.group for field in profile.PROFILE if field.group} | {"trust"}
+    grouped = {field.group for field in profile.PROFILE if field.group}
+    assert {group.key for group in profile.GROUPS} == grouped | {"trust"}
 
 
 @pytest.mark.parametrize(("key", "text", "value"), [
@@ -128,5 +129,6 @@ def test_the_customer_template_lists_the_registry_s_fields(template: str) -> Non
         vocabulary = BUILTIN[profile.BY_KEY[key].vocabulary or ""]
         comment = text.split(f"\n{key}:", 1)[1].split("\n", 1)[0]
         following = text.split(f"\n{key}:", 1)[1].split("\n")[1:]
-        comment += " ".join(line for line in itertools.takewhile(lambda line: line.startswith(" " * 16 + "#"), following))
+        continued = itertools.takewhile(lambda line: line.startswith(" " * 16 + "#"), following)
+        comment += " ".join(continued)
         assert re.findall(r"\b([a-z][a-z-]*) [^\x00-\x7f]", comment) == [term.key for term in vocabulary.terms], key

@@ -570,11 +570,13 @@ def test_a_plain_log_is_extended_without_composing_it() -> None:
 # ---- adding keys a file lacks ---------------------------------------------------------------
 
 def test_put_values_adds_what_the_file_lacks_and_keeps_every_other_line() -> None:
-    before = "name: A   # the name\ncontact:\n  person: 王工\nneeds:   # 4.\n\n# the log\nlog:\n- {date: 2026-11-01, event: added}\n"
+    before = ("name: A   # the name\ncontact:\n  person: 王工\nneeds:   # 4.\n\n# the log\nlog:\n"
+              "- {date: 2026-11-01, event: added}\n")
     after = yamlfile.put_values(before, {"contact.phone": "13900000000", "needs.scope": "装饰", "company.founded": 1996,
                                          "trust.people": [{"name": "王强", "birthday": date(1980, 1, 2)}], "name": "B"})
     assert after == ('name: B   # the name\ncontact:\n  person: 王工\n  phone: "13900000000"\nneeds:   # 4.\n'
-                     "  scope: 装饰\ncompany:\n  founded: 1996\ntrust:\n  people:\n  - {name: 王强, birthday: 1980-01-02}\n"
+                     "  scope: 装饰\ncompany:\n  founded: 1996\ntrust:\n  people:\n"
+                     "  - {name: 王强, birthday: 1980-01-02}\n"
                      "\n# the log\nlog:\n- {date: 2026-11-01, event: added}\n")
     with pytest.raises(DataError, match="`name` holds a single value, not keys under it"):
         yamlfile.put_values(before, {"name.first": "x"})
@@ -633,7 +635,8 @@ def test_a_log_line_written_otherwise_is_read_alone_not_with_the_whole_file(monk
     text = "name: A\nlog:\n" + "\n".join(lines) + "\n"
     parsed: list[str] = []
     real = yamlfile._construct
-    monkeypatch.setattr(yamlfile, "_construct", lambda part, loader, found: parsed.append(part) or real(part, loader, found))
+    monkeypatch.setattr(yamlfile, "_construct",
+                        lambda part, loader, found: parsed.append(part) or real(part, loader, found))
     duplicates: list[yamlfile.Duplicate] = []
     assert yamlfile.load(text, duplicates=duplicates) == yaml.load(text, Loader=yaml.SafeLoader)
     assert parsed == [lines[2], lines[4], "name: A\n"]  # the two lines alone, and the profile: never the whole file

@@ -9,10 +9,10 @@ from typing import Any, Mapping, NamedTuple
 
 from salescli.config import Config
 from salescli.customer import EventKind, event_from_item, fold_name
-from salescli.profile import PEOPLE_KEY, PERSON, PROFILE, Kind
 from salescli.errors import InvalidValue, LogProblem
 from salescli.i18n import _, joined
 from salescli.matching import similar_pairs
+from salescli.profile import PEOPLE_KEY, PERSON, PROFILE, Kind
 from salescli.stages import stage_words
 from salescli.vocab import resolve_word
 
@@ -191,7 +191,6 @@ def identifying(document: Any, file_id: str) -> Identifying | None:
 
 def across(documents: Mapping[str, Identifying | None]) -> dict[str, list[Finding]]:
     """Problems between files (by file id): duplicate ids or names, referrers that do not exist."""
-    findings: dict[str, list[Finding]] = {file_id: [] for file_id in documents}
     mappings = {file_id: document for file_id, document in documents.items() if document is not None}
     by_name: dict[str, list[str]] = {}
     by_id: dict[str, list[str]] = {}
@@ -199,25 +198,34 @@ def across(documents: Mapping[str, Identifying | None]) -> dict[str, list[Findin
         if document.name:
             by_name.setdefault(fold_name(document.name), []).append(file_id)
         by_id.setdefault(document.id, []).append(file_id)
+    findings: dict[str, list[Finding]] = {file_id: [] for file_id in documents}
     for file_id, document in mappings.items():
         twins = [other for other in by_name.get(fold_name(document.name or ""), []) if other != file_id]
-        if twins and document.name:
-            findings[file_id].append(Finding("duplicate-name", _("the name '{name}' is also in {files}; merge them or "
-                                                                  "tell them apart").format(
-                name=document.name, files=joined(twins)), ("name",)))
         same_id = [other for other in by_id.get(document.id, []) if other != file_id]
-        if same_id:
-            findings[file_id].append(Finding("duplicate-id", _("the id is also used by {files}").format(
-                files=joined(same_id)), ("id",)))
-        if document.referrer is not None and document.referrer not in documents:
-            findings[file_id].append(Finding("referrer", _("referred_by '{id}' is not a customer id here").format(
-                id=document.referrer), ("referred_by",)))
+        findings[file_id] += _clashes(document, twins, same_id, referrer_known=document.referrer in documents)
     for one, other in similar_pairs([_Named(file_id, document.name) for file_id, document in mappings.items()
                                      if document.name]):
         findings[one.id].append(Finding(SIMILAR_NAME, _(
             "the name '{name}' is like {other}'s ({file}): if they are one customer, keep one file (move what the "
             "other holds into it, then delete it); if two, nothing to do").format(
             name=one.name, other=other.name, file=other.id), ("name",)))
+    return findings
+
+
+def _clashes(document: Identifying, twins: list[str], same_id: list[str], *, referrer_known: bool) -> list[Finding]:
+    """What one file's name, id and referrer clash with: the files of the same name (`twins`) or id, and a
+    referrer that is no customer."""
+    findings = []
+    if twins and document.name:
+        findings.append(Finding("duplicate-name", _("the name '{name}' is also in {files}; merge them or "
+                                                    "tell them apart").format(name=document.name, files=joined(twins)),
+                                ("name",)))
+    if same_id:
+        findings.append(Finding("duplicate-id", _("the id is also used by {files}").format(files=joined(same_id)),
+                                ("id",)))
+    if document.referrer is not None and not referrer_known:
+        findings.append(Finding("referrer", _("referred_by '{id}' is not a customer id here").format(
+            id=document.referrer), ("referred_by",)))
     return findings
 
 
