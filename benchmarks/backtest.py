@@ -50,7 +50,8 @@ def maven(work: Path) -> Path:
         return root
     shutil.rmtree(root, ignore_errors=True)
     (root / "customers").mkdir(parents=True)
-    for args in (["accounts.csv", "--map", "sector=needs.scope", "--map", "office_location=area", "--date", "2016-10-01"],
+    for args in (["accounts.csv", "--map", "sector=needs.scope", "--map", "office_location=area",
+                  "--date", "2016-10-01"],
                  ["sales_teams.csv", "--team"],
                  ["sales_pipeline.csv", "--deals", "--date", "2017-12-31", "--stage-dates", "engage_date=approach",
                   "--stage-map", "Prospecting=prospect,Engaging=approach,Won=close,Lost=lost"],

@@ -128,7 +128,8 @@ def person(rng: random.Random) -> dict[str, str | None]:
     mobile = "1" + rng.choice("3456789") + "".join(str(rng.randint(0, 9)) for _ in range(9))
     user = rng.choice(("wang", "li", "zhang", "liu", "chen", "yang", "hj", "zt", "info", "sales", "xm", "jg"))
     user += rng.choice(("", str(rng.randint(1, 999)), "." + rng.choice(("jg", "ming", "wei", "fang")), "_" + "x"))
-    email = f"{user}@{rng.choice(('', 'mail.'))}{rng.choice(('hjjl', 'ztjs', 'csadi', 'whsz', 'cscec3b', 'qq', '163', 'hbgc'))}" \
+    email = f"{user}@{rng.choice(('', 'mail.'))}" \
+            f"{rng.choice(('hjjl', 'ztjs', 'csadi', 'whsz', 'cscec3b', 'qq', '163', 'hbgc'))}" \
             f".{rng.choice(DOMAINS)}"
     district = rng.choice(DISTRICTS)
     address = f"{city if not city.endswith('省') else ''}{'市' if city not in ('湖北',) else '省武汉市'}{district}" \
@@ -462,7 +463,8 @@ def photograph(card: Image.Image, rng: random.Random) -> Image.Image:
     table = (rng.randint(60, 200), rng.randint(60, 190), rng.randint(50, 180))
     margin = int(rng.uniform(0.05, 0.25) * card.width)
     canvas = Image.new("RGB", (card.width + 2 * margin, card.height + 2 * margin), table)
-    canvas.paste(card, (margin + rng.randint(-margin // 3, margin // 3), margin + rng.randint(-margin // 3, margin // 3)))
+    canvas.paste(card, (margin + rng.randint(-margin // 3, margin // 3),
+                        margin + rng.randint(-margin // 3, margin // 3)))
     canvas = canvas.rotate(rng.uniform(-5, 5), resample=Image.BICUBIC, expand=False, fillcolor=table)
     light = Image.linear_gradient("L").resize(canvas.size).rotate(rng.uniform(0, 360))
     canvas = Image.composite(canvas, Image.eval(canvas, lambda v: int(v * rng.uniform(0.7, 0.9))),

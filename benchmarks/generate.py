@@ -86,8 +86,9 @@ def generate(root: Path, count: int, seed: int = 20261126, *,
 
 
 # Notes as a rep writes them after a long visit (about 150 bytes a line with the rest of the event)
-LONG_NOTES = ["见到了预算科科长，谈了算量软件的价格和培训安排，下周带报价单和案例再来一次", "演示了钢筋算量和计价软件，"
-              "预算员五人都在，反映界面好用，担心和现有广联达数据不兼容", "客户担心价格，领导要看同类单位的用户名单，约了月底再谈"]
+LONG_NOTES = ["见到了预算科科长，谈了算量软件的价格和培训安排，下周带报价单和案例再来一次",
+              "演示了钢筋算量和计价软件，预算员五人都在，反映界面好用，担心和现有广联达数据不兼容",
+              "客户担心价格，领导要看同类单位的用户名单，约了月底再谈"]
 
 
 def dense_customer(number: int, rng: random.Random) -> tuple[str, str]:
@@ -98,7 +99,8 @@ def dense_customer(number: int, rng: random.Random) -> tuple[str, str]:
     lines = ["# salescli customer file (benchmark: a dense folder)", f"id: {cid}", f"name: {name}", "",
              f"field: {rng.choice(FIELDS)}", f"size: {rng.choice(['system', 'small', 'individual'])}",
              f"area: {rng.choice(AREAS)}", f"owner: {rng.choice(['李明', '张伟', '王芳'])}", "",
-             "contact:", f"  person: {rng.choice(SURNAMES)}工", f"  phone: \"139{rng.randint(10000000, 99999999)}\"", "",
+             "contact:", f"  person: {rng.choice(SURNAMES)}工",
+             f"  phone: \"139{rng.randint(10000000, 99999999)}\"", "",
              "log:", f"- {{date: {day}, event: added, stage: prospect}}"]
     stage = 0
     for visit in range(rng.randint(10, 14)):
@@ -155,10 +157,12 @@ def crm_export(root: Path, seed: int = 20171231) -> Path:
     accounts = [f"Account {number:02d}" for number in range(85)]
     agents = [f"Agent {number:02d}" for number in range(35)]
     (root / "accounts.csv").write_text("account,sector,office_location\r\n" + "".join(
-        f"{name},{rng.choice(['retail', 'medical', 'software', 'finance'])},{rng.choice(['United States', 'Kenya'])}\r\n"
+        f"{name},{rng.choice(['retail', 'medical', 'software', 'finance'])},"
+        f"{rng.choice(['United States', 'Kenya'])}\r\n"
         for name in accounts), encoding="utf-8")
     (root / "sales_teams.csv").write_text("sales_agent,manager,regional_office\r\n" + "".join(
-        f"{name},Manager {index % 6},{['Central', 'East', 'West'][index % 3]}\r\n" for index, name in enumerate(agents)),
+        f"{name},Manager {index % 6},{['Central', 'East', 'West'][index % 3]}\r\n"
+        for index, name in enumerate(agents)),
         encoding="utf-8")
     rows = []
     for number in range(8800):

@@ -117,8 +117,9 @@ def main() -> None:
     parser.add_argument("--cold-runs", type=int, default=2, help="cold runs per command")
     parser.add_argument("--dir", default=str(Path(tempfile.gettempdir()) / "salescli-bench"))
     parser.add_argument("--only", help="time only these commands, by name (e.g. 'list,forecast --month', 'import')")
-    parser.add_argument("--crm", default=str(MAVEN), help="a folder with accounts.csv, sales_teams.csv and "
-                                                          "sales_pipeline.csv (default: the Maven sample, else a lookalike)")
+    parser.add_argument("--crm", default=str(MAVEN),
+                        help="a folder with accounts.csv, sales_teams.csv and sales_pipeline.csv (default: the Maven "
+                             "sample, else a lookalike)")
     args = parser.parse_args()
     salescli = shutil.which("salescli") or str(Path(sys.executable).parent / "salescli")
     commands = [c for c in COMMANDS if not args.only or " ".join(c) in args.only.split(",")]
@@ -135,7 +136,8 @@ def main() -> None:
         cache = Path(args.dir) / f"cache-{size}"
         env = environment(cache)
         files = root / "customers"
-        floor, _ = series(["sh", "-c", f"find {files} -name '*.yaml' -exec cat {{}} + > /dev/null"], env, root, args.runs)
+        floor, _ = series(["sh", "-c", f"find {files} -name '*.yaml' -exec cat {{}} + > /dev/null"], env, root,
+                          args.runs)
         rows.append((size, "floor: cat every file", "", cell(floor), ""))
         loop, memory = series([sys.executable, "-c", YAML_LOOP, str(files)], env, root, 1)
         rows.append((size, "plain PyYAML loop (C loader)", cell(loop), "", f"{memory}"))
@@ -199,7 +201,8 @@ def time_commands(salescli: str, commands: list[list[str]], root: Path, cache: P
         series([salescli, *command], env, root, 1)  # warm the cache
         time.sleep(2.1)  # past the racy window, as a rep's next command would be
         warm, warm_memory = series([salescli, *command], env, root, args.runs)
-        rows.append((label, "salescli " + " ".join(command), cell(cold), cell(warm), f"{max(cold_memory, warm_memory)}"))
+        rows.append((label, "salescli " + " ".join(command), cell(cold), cell(warm),
+                     f"{max(cold_memory, warm_memory)}"))
     return rows
 
 

@@ -1309,7 +1309,8 @@ class Folder:
         (UnsafeWrite, nothing changed) when the file no longer holds `before`, and (DataError, the first
         problem, with its line) when `text` has a problem `check_text` finds that `before` did not have."""
         known = {(problem.code, problem.message) for problem in self.check_text(customer_id, before)}
-        new = [problem for problem in self.check_text(customer_id, text) if (problem.code, problem.message) not in known]
+        new = [problem for problem in self.check_text(customer_id, text)
+               if (problem.code, problem.message) not in known]
         if new:
             raise new[0]
         path = self.paths.customer_path(customer_id)
@@ -1400,7 +1401,8 @@ class Folder:
     def _kept_as(self, customers: Sequence[Customer], inputs: Any) -> bytes | None:
         """What a figure of all `customers` and these `inputs` is kept under in the parse cache: the files'
         digest (when `customers` are this Folder's own read of them) and the inputs; None: not kept."""
-        read, digest = self.__dict__.get("_read_digest", (None, None))  # (the web page's Folder has a `_read` of its own)
+        # (the web page's Folder has a `_read` of its own)
+        read, digest = self.__dict__.get("_read_digest", (None, None))
         if customers is not read or digest is None:
             return None
         return hashlib.blake2b(digest + repr(inputs).encode("utf-8"), digest_size=16).digest()
@@ -1457,7 +1459,8 @@ class Folder:
         customers = self.customers() if customers is None else customers
         months = [end.next(-offset) for offset in range(count, 0, -1)]
         deals = [(deal, deal_owner(customer, deal)) for customer in customers for deal in customer.deals]
-        span = [months[0].next(offset) for offset in range(-max(chosen.months, 3), count)]  # (and the months learned from)
+        span = [months[0].next(offset)
+                for offset in range(-max(chosen.months, 3), count)]  # (and the months learned from)
         found = history.history(deals, span, calendar=settings.calendar, valuation=Valuation(settings.products))
 
         def predict(chosen_month: "Month", eve: date) -> tuple[Any, Any]:
@@ -1816,7 +1819,8 @@ class _NotUtf8(DataError):
     """One version of the file is not UTF-8 text (an editor saved it as GBK, say)."""
 
 
-_SIDES = (i18n.N_("the common ancestor"), i18n.N_("ours"), i18n.N_("theirs"))  # the three versions, as a message names them
+# the three versions, as a message names them
+_SIDES = (i18n.N_("the common ancestor"), i18n.N_("ours"), i18n.N_("theirs"))
 
 
 def _utf8(data: bytes, side: str) -> str:
@@ -2052,18 +2056,22 @@ def __getattr__(name: str) -> object:
 
 __all__ = [
     # the API's own
-    "CardReading", "CardSaved", "Change", "Exported", "Folder", "Forecast", "Imported", "Made", "Merged", "NearName", "Party", "PersonSaved", "SettingsImported", "Reports", "Target",
+    "CardReading", "CardSaved", "Change", "Exported", "Folder", "Forecast", "Imported", "Made", "Merged", "NearName",
+    "Party", "PersonSaved", "SettingsImported", "Reports", "Target",
     "Visit", "VisitPlan", "ZeroValue",
     "merge_versions",
     # the core's, for the layers above
     "BY_KEY", "Customer", "Deal", "Event", "EventKind", "FIRST_DEAL", "Field", "GROUPS", "Kind", "PERSON", "PROFILE",
-    "AMOUNTS", "Columns", "Config", "MODELS", "Filters", "Others", "Row", "Summary", "filter_rows", "row", "decimals", "summarize", "summarize_deals", "FolderPaths", "KEYS", "Named", "PEOPLE_KEY", "ROLES", "birthday_in", "choose_deal", "item_value",
+    "AMOUNTS", "Columns", "Config", "MODELS", "Filters", "Others", "Row", "Summary", "filter_rows", "row", "decimals",
+    "summarize", "summarize_deals", "FolderPaths", "KEYS", "Named", "PEOPLE_KEY", "ROLES", "birthday_in", "choose_deal",
+    "item_value",
     "missing", "month_day", "Move", "describe", "parse_target", "target_summary", "TARGET", "PriceList", "Product",
-    "Month", "parse_date", "parse_money", "forget", "Stage", "Status", "customer_names", "event_name", "find_data_folder",
-    "format_money",
+    "Month", "parse_date", "parse_money", "forget", "Stage", "Status", "customer_names", "event_name",
+    "find_data_folder", "format_money",
     # the core's, imported when first asked for (LAZY)
     "FunnelStep", "MissingParties", "PlannedVisit", "ReferralNode", "Related", "Route", "SIMILAR_NAME", "SourceRow",
-    "StaleDeal", "WinRate", "stale", "DEAL_COLUMNS", "deal_record", "full_record", "goal", "phase_name", "phase_word", "Plan", "ProductPlan", "Skip",
+    "StaleDeal", "WinRate", "stale", "DEAL_COLUMNS", "deal_record", "full_record", "goal", "phase_name", "phase_word",
+    "Plan", "ProductPlan", "Skip",
     "TeamPlan", "DEFAULT_WINDOW", "DealLine", "Formula", "Group", "MonthForecast", "NO_DATE", "NO_VALUE",
     "NO_WON_EVENT", "OVERDUE", "gap", "DUE", "NEW", "UNDATED", "HISTORY", "MIN_HISTORY", "StageRate", "BacktestRow",
     "LAST_MONTH", "MEAN_OF_THREE", "MODEL", "accuracy", "Snapshot", "Card", "CARD_FIELDS",

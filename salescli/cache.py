@@ -197,7 +197,8 @@ def _connected(path: Path) -> sqlite3.Connection:
             raise CacheUnusable(str(error)) from error
         connection.text_factory = _text
         try:
-            connection.execute("PRAGMA synchronous = NORMAL")  # (a cache: a power cut may lose the last writes, no more)
+            # (a cache: a power cut may lose the last writes, no more)
+            connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute(f"PRAGMA mmap_size = {MAP_BYTES}")  # the snapshot's blobs read without a copy a page
             if not _usable(connection):
                 _make(connection)
@@ -246,7 +247,8 @@ def _make(connection: sqlite3.Connection) -> None:
         for statement in _TABLES:
             connection.execute(statement)
         connection.executemany("INSERT INTO meta VALUES (?, ?, ?)",
-                               [(key, value, _sealed(key, value)) for key, value in (("stamp", stamp()), ("changes", 0))])
+                               [(key, value, _sealed(key, value))
+                                for key, value in (("stamp", stamp()), ("changes", 0))])
 
 
 def _remove_earlier_caches(folder: Path) -> None:
@@ -314,7 +316,8 @@ def _changes(connection: sqlite3.Connection) -> int:
 
 def _next_change(connection: sqlite3.Connection) -> int:
     change = _changes(connection) + 1
-    connection.execute("UPDATE meta SET value = ?, seal = ? WHERE key = 'changes'", (change, _sealed("changes", change)))
+    connection.execute("UPDATE meta SET value = ?, seal = ? WHERE key = 'changes'",
+                       (change, _sealed("changes", change)))
     return change
 
 
@@ -520,7 +523,8 @@ def _read_data(index: Index, changed: int, data: Any) -> None:
 
 # A files row as a read of the folder takes it: all but its events, which a customer fetches when first
 # looked at (the row's seal covers the events' seal). The columns up to the events' seal are those sealed.
-_ROW = "rowid, name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, notices, changed, row, summary, events_seal, seal"
+_ROW = ("rowid, name, size, mtime_ns, ctime_ns, inode, seen_ns, digest, notices, changed, row, summary, "
+        "events_seal, seal")
 
 
 def _read_overlay(connection: sqlite3.Connection, index: Index) -> None:
@@ -570,7 +574,8 @@ def _overlay_index(index: Index, rows: list[tuple[Any, ...]]) -> None:
             digests[position * DIGEST_SIZE:(position + 1) * DIGEST_SIZE] = file_digest
     if len(names) != len(where):  # files added: back into name order
         order = sorted(range(len(names)), key=names.__getitem__)
-        names, identities, seen = [names[at] for at in order], [identities[at] for at in order], [seen[at] for at in order]
+        names, identities, seen = ([names[at] for at in order], [identities[at] for at in order],
+                                   [seen[at] for at in order])
         digests = bytearray(b"".join(digests[at * DIGEST_SIZE:(at + 1) * DIGEST_SIZE] for at in order))
     index.names, index.identities, index.seen, index.digests = names, identities, seen, digests
 
@@ -881,7 +886,8 @@ def load_document(root: Path, name: str, content_digest: bytes) -> Any | None:
         with _database(root) as connection:
             found = connection.execute("SELECT name, digest, value, seal FROM documents WHERE name = ? AND digest = ?",
                                        (name, content_digest)).fetchone()
-        if found is None or tuple(found[:2]) != (name, content_digest) or _sealed(*found[:2], blobs=found[2:3]) != found[3]:
+        if found is None or tuple(found[:2]) != (name, content_digest) \
+                or _sealed(*found[:2], blobs=found[2:3]) != found[3]:
             return None
         return records.restored(marshal.loads(found[2]))
     except (CacheUnusable, OSError, EOFError, ValueError, TypeError, MemoryError):
@@ -909,7 +915,8 @@ class Memo:
     name: str
     key: bytes
     started: int  # when this memo was read, before any file's identity was taken
-    entries: dict[str, tuple[Identity, int, bytes, bytes]] = field(default_factory=dict)  # identity, seen, digest, value
+    # identity, seen, digest, value
+    entries: dict[str, tuple[Identity, int, bytes, bytes]] = field(default_factory=dict)
     written: dict[str, tuple[Identity, int, bytes, bytes]] = field(default_factory=dict)
     removed: list[str] = field(default_factory=list)
     damaged: list[int] = field(default_factory=list)  # rows that do not match their seal

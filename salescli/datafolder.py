@@ -111,7 +111,8 @@ def find_data_folder(explicit: str | None, *, start: Path | None = None, environ
                 path = path.parent
             found = (path / CUSTOMERS).is_dir()
         except OSError as error:
-            raise InvalidValue(_("cannot look into {path}: {reason}").format(path=path, reason=safefile.reason(error))) from None
+            raise InvalidValue(_("cannot look into {path}: {reason}").format(
+                path=path, reason=safefile.reason(error))) from None
         if not found:
             raise NotFound(_("{path} has no customers/ folder; run `salescli init {path}` to make one").format(
                 path=path))

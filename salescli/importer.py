@@ -250,7 +250,8 @@ def plan_customers(rows: Sequence[Mapping[str, str]], mapping: Mapping[str, str]
             "{count} of the customers created had several deals: a row of one customer each keeps the current deal "
             "and the value won in all; `export --format xlsx` (or json) keeps every deal",
             "{count} of the customers created had several deals: a row of one customer each keeps the current deal "
-            "and the value won in all; `export --format xlsx` (or json) keeps every deal", several).format(count=several))
+            "and the value won in all; `export --format xlsx` (or json) keeps every deal",
+            several).format(count=several))
     return plan
 
 
@@ -487,7 +488,8 @@ def _has_deal(customer: Customer, name: str) -> bool:
     an opportunity named "1" takes its place)."""
     if customer.deal(name) is None:
         return False
-    return name != FIRST_DEAL or any(event.deal == FIRST_DEAL and not (event.kind is EventKind.ADDED and not event.stage)
+    return name != FIRST_DEAL or any(event.deal == FIRST_DEAL
+                                     and not (event.kind is EventKind.ADDED and not event.stage)
                                      for event in customer.events if event.kind not in (EventKind.NOTE, EventKind.LINK))
 
 

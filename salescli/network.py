@@ -47,7 +47,8 @@ def referral_chain(customer: Customer, customers: Sequence[Customer]) -> tuple[l
     return chain, False
 
 
-def referral_tree(customer: Customer, customers: Sequence[Customer], *, _above: frozenset[str] = frozenset()) -> ReferralNode:
+def referral_tree(customer: Customer, customers: Sequence[Customer], *,
+                  _above: frozenset[str] = frozenset()) -> ReferralNode:
     """Whom `customer` referred, and whom they referred in turn; a cycle is marked, not followed."""
     above = _above | {customer.id}
     children = []

@@ -46,8 +46,8 @@ def parse_date(text: str, *, today: date) -> date:
     except OverflowError:  # (a count of days, weeks, months or years no calendar holds: 9999999999999999999天后)
         day = LAST_DAY + timedelta(days=1)
     if not in_range(day):
-        raise InvalidValue(_("'{text}' is outside the years salescli works with ({years}); write a date in them").format(
-            text=raw, years=YEARS))
+        raise InvalidValue(_("'{text}' is outside the years salescli works with ({years}); write a date in them")
+                           .format(text=raw, years=YEARS))
     return day
 
 
@@ -97,7 +97,8 @@ def _parse_date_forms(text: str, *, today: date) -> date:
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _WEEKDAY = re.compile(r"^(上上|下下|上|下|本|这|这个|下个|上个)?(?:周|星期|礼拜)([一二三四五六日天])$")
 _MONTH_EDGE = re.compile(r"^(本|这个|这|下个|下|上个|上)?月(底|末|初)$")
-_SPOKEN_OFFSET = re.compile(r"^([\d一二两三四五六七八九十百]+)\s*(?:个)?(天|日|周|星期|礼拜|月|年)(后|以后|之后|前|以前|之前)$", re.ASCII)
+_SPOKEN_OFFSET = re.compile(r"^([\d一二两三四五六七八九十百]+)\s*(?:个)?(天|日|周|星期|礼拜|月|年)"
+                            r"(后|以后|之后|前|以前|之前)$", re.ASCII)
 _SPOKEN_MONTH = {"下个月": 1, "下月": 1, "上个月": -1, "上月": -1, "下下个月": 2}
 _SPOKEN_DAYS = {"大后天": 3, "大前天": -3}
 _SPOKEN_YEAR_EDGE = {"年底": (12, 31), "年末": (12, 31), "年初": (1, 1)}
@@ -186,7 +187,8 @@ def parse_money(text: str) -> Decimal:
                       cleaned := re.sub(r"\s", "", cleaned)):
         amount = _chinese_amount(cleaned, text)  # said with units, as amounts are (一二三四 is no amount)
     else:
-        raise InvalidValue(_("'{text}' is not an amount; write e.g. 48000, 48,000, 4.8万, 48k or 五万").format(text=text))
+        raise InvalidValue(_("'{text}' is not an amount; write e.g. 48000, 48,000, 4.8万, 48k or 五万")
+                           .format(text=text))
     if amount > MAX_AMOUNT:
         raise InvalidValue(too_large(text))
     return amount.normalize() if amount != amount.to_integral() else amount.quantize(Decimal(1))

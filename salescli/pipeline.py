@@ -128,7 +128,8 @@ def _next_deal_name(customer: Customer) -> str:
 def _check_may_move(customer: Customer, deal: Deal, target: Stage | str | None) -> None:
     if deal.is_open:
         return
-    after_sale = deal.status is Status.WON and (target is Stage.SERVICE or (target is None and deal.stage is Stage.CLOSE))
+    after_sale = deal.status is Status.WON and (target is Stage.SERVICE
+                                                or (target is None and deal.stage is Stage.CLOSE))
     if after_sale:
         return
     if deal.status is Status.WON and deal.stage is Stage.SERVICE and target is None:
@@ -171,7 +172,8 @@ def _won_value(customer: Customer, deal: Deal, target: Stage, value: Decimal | N
         return won_value
     if target is Stage.SERVICE:
         raise InvalidValue(_("deal {deal} of {customer} is open: moving it to service closes it first, and the close "
-                             "needs the value won: pass --value AMOUNT (or set a target with `salescli target`)").format(
+                             "needs the value won: pass --value AMOUNT (or set a target with "
+                             "`salescli target`)").format(
             deal=deal.name, customer=customer.name))
     raise InvalidValue(_("closing needs the value won: pass --value AMOUNT (or set a target with `salescli target`)"))
 
@@ -179,8 +181,9 @@ def _won_value(customer: Customer, deal: Deal, target: Stage, value: Decimal | N
 def question(items: Sequence[Mapping[str, Any]], *, today: date, customer: Customer | None = None,
              future: bool | None = False) -> list[str]:
     """What is odd about the events about to be written. One dated after today is refused (the log
-    records what happened) unless `future` (None: the command has no --future); a next visit or a target date in the past, a target on a
-    won or lost deal and a value of 0 each give a one-line warning, returned."""
+    records what happened) unless `future` (None: the command has no --future); a next visit or a
+    target date in the past, a target on a won or lost deal and a value of 0 each give a one-line
+    warning, returned."""
     warnings = []
     for item in items:
         if item["date"] > today and not future:
@@ -224,7 +227,8 @@ def describe(move: Move) -> str:
     if after.status.value == "won":
         outcome = _("{stage} — won {value}").format(stage=stage, value=format_money(after.won_value))
     elif after.status.value == "lost":
-        outcome = _("lost ({reason})").format(reason=after.lost_reason)  # (at the stage it was in: said before the arrow)
+        # (at the stage it was in: said before the arrow)
+        outcome = _("lost ({reason})").format(reason=after.lost_reason)
     else:
         outcome = stage
     return _("{customer}{deal}: {before} → {outcome}").format(customer=move.customer.name, deal=deal, before=before,

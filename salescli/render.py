@@ -23,7 +23,8 @@ FORMATS = ("table", "csv", "tsv", "json", "markdown")
 
 def check_format(name: str, allowed: Sequence[str] = FORMATS) -> str:
     if name not in allowed:
-        raise InvalidValue(_("unknown format '{name}'; use one of: {formats}").format(name=name, formats=joined(allowed)))
+        raise InvalidValue(_("unknown format '{name}'; use one of: {formats}")
+                           .format(name=name, formats=joined(allowed)))
     return name
 
 

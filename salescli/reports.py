@@ -72,7 +72,8 @@ def funnels(customers: Sequence[Customer], dimension: Dimension, period: Period 
 
 
 def _funnel(opened: list[tuple[Customer, Deal]]) -> list[FunnelStep]:
-    numbers = [deal.furthest.number for _customer, deal in opened]  # (each deal looked at once: a stage's filter runs in C)
+    # (each deal looked at once: a stage's filter runs in C)
+    numbers = [deal.furthest.number for _customer, deal in opened]
     values = [deal_value(deal) for _customer, deal in opened]
     ids = [customer.id for customer, _deal in opened]
     steps: list[FunnelStep] = []

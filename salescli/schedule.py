@@ -50,7 +50,8 @@ COLLECTS: Mapping[Stage, tuple[str, ...]] = each_stage(lambda record: record.col
 AFTER_SALE = (
     (5, "service", "install and train; check they use it", "安装培训，确认在用"),
     (20, "service", "follow up: problems, more seats, upgrades", "回访：问题、加套、升级"),
-    (30, "referral", "ask for referrals: the project's owner, contractor, supervisor", "索取转介绍：项目的甲方、乙方、监理"),
+    (30, "referral", "ask for referrals: the project's owner, contractor, supervisor",
+     "索取转介绍：项目的甲方、乙方、监理"),
 )
 
 
@@ -178,8 +179,8 @@ assert all(item.key.startswith(f"{group.key}.") for group, items in _GROUP_ITEMS
 def _after_sale(customer: Customer, deal: Deal, closed: date, *, today: date,
                 calendar: WorkCalendar) -> list[Visit]:
     visits = []
-    for number, ((_stage, kind, english, chinese), day) in enumerate(zip(AFTER_SALE, _after_sale_days(calendar, closed)),
-                                                                start=1):
+    for number, ((_stage, kind, english, chinese), day) in enumerate(
+            zip(AFTER_SALE, _after_sale_days(calendar, closed)), start=1):
         if day >= today:
             visits.append(Visit(customer, deal.name, day, kind, AFTER, Stage.SERVICE, (english, chinese),
                                 key=f"after-sale-{number}"))

@@ -157,7 +157,8 @@ def test_import_customers_deals_team_and_products(new: salescli.Folder, folder: 
     deals.write_text("account,opportunity,stage,close_value,close_date\n中建三局,2027扩容,Won,50000,2026-11-24\n",
                      encoding="utf-8")
     imported = new.import_deals(deals, stage_map={"Won": "close"}, mapping={"account": "customer"})
-    assert imported.plan.skips == [] and "2027扩容" in customer_file(folder, "zhongjiansanju").read_text(encoding="utf-8")
+    assert imported.plan.skips == [] \
+        and "2027扩容" in customer_file(folder, "zhongjiansanju").read_text(encoding="utf-8")
     assert [deal.name for deal in new.customer("中建三局").deals if deal.won_value == 50000] == ["2027扩容"]
     team = tmp_path / "team.csv"
     team.write_text("rep,manager,office\n李明,张经理,武汉\n", encoding="utf-8")

@@ -499,7 +499,8 @@ def test_a_field_added_to_a_cached_record_type_rebuilds_the_cache(folder: Path, 
         assert [event.channel for event in customers[0].events] == [None, "电话"]
         assert customers == repository.read_all(datafolder.FolderPaths(folder), use_cache=False).customers
     counted.clear()
-    assert [event.channel for event in repository.read_all(datafolder.FolderPaths(folder)).customers[0].events] == [None, "电话"]
+    assert [event.channel for event in repository.read_all(datafolder.FolderPaths(folder)).customers[0].events] == \
+        [None, "电话"]
     assert counted == []  # the new field from the cache
 
 
@@ -636,7 +637,8 @@ def _corruption_folder(folder: Path) -> None:
                                    f"- {{date: 2026-0{number + 1}-01, event: added, stage: prospect}}\n"
                                    f"- {{date: 2026-10-01, event: target, value: {number + 1}0000, by: 2026-12-20}}\n"
                                    f"- {{date: 2026-10-02, event: stage, stage: {stage}}}\n"
-                                   f"- {{date: 2026-11-0{number + 1}, event: visit, note: 见了{number}, next: 2026-12-0{number + 1}}}\n")
+                                   f"- {{date: 2026-11-0{number + 1}, event: visit, note: 见了{number}, "
+                                   f"next: 2026-12-0{number + 1}}}\n")
     make(folder, "cut", "id: cut\nname: 截断\n")
     make(folder, "dup", "name: 重复\nvalue: 1\nvalue: 2\nlog:\n- {date: 2026-09-01, event: added}\n")
     make(folder, "long", customer("长江") + "".join(f"- {{date: 2026-09-02, event: visit, note: n{number}}}\n"

@@ -35,7 +35,8 @@ def test_a_card_read_from_bytes_corrected_and_written(folder: Path) -> None:
     assert saved.photo == folder / "customers" / "zj.card-wangjianguo.jpg"
     assert saved.photo.read_bytes() == b"\xff\xd8 photo bytes"
     assert [dict(person) for person in saved.after.get("trust.people")] == [
-        {"name": "王建国", "title": "预算部经理", "mobile": "13900001234", "note": "business card: 武汉市洪山区珞喻路1号"}]
+        {"name": "王建国", "title": "预算部经理", "mobile": "13900001234",
+         "note": "business card: 武汉市洪山区珞喻路1号"}]
 
 
 def test_a_new_company_becomes_a_customer_and_a_name_is_needed(folder: Path) -> None:

@@ -47,10 +47,13 @@ ALLOWED |= {word for key in (*profile.KEYS, *(field.key for field in profile.PER
             for word in _words(key)}
 
 CODE = re.compile(r"`[^`\n]*`|\[默认：[^]]*\]")  # a command, key or file quoted; an option's default
-COMMAND_LINE = re.compile(r"(?<![.\w-])(?:salescli|git|pip|jq)(?![.\w-])(?: [^\s`#，。；）]+)*")  # up to a comment or Chinese punctuation
+COMMAND_LINE = re.compile(r"(?<![.\w-])(?:salescli|git|pip|jq)(?![.\w-])"
+                          r"(?: [^\s`#，。；）]+)*")  # up to a comment or Chinese punctuation
 OPTION = re.compile(r"(?<![\w-])--?[A-Za-z][\w-]*(=\S*)?")
 PLACEHOLDER = re.compile(r"\b[A-Z][A-Z0-9_]+\b")  # CUSTOMER, STAGE, YYYY-MM-DD's pieces
-FILE = re.compile(r"[\w~.-]*[/\\][\w./\\~-]*|[\w-]*\.(?:yaml|yml|csv|xlsx|json|ics|po|mo|md|gitattributes|gitignore)\b|\$\w+")
+FILE = re.compile(r"[\w~.-]*[/\\][\w./\\~-]*"
+                  r"|[\w-]*\.(?:yaml|yml|csv|xlsx|json|ics|po|mo|md|gitattributes|gitignore)\b"
+                  r"|\$\w+")
 KEY = re.compile(r"\b[a-z_]+(?:\.[a-z_]+)+\b|\b[a-z]+_[a-z_]+\b")  # contact.phone, visits_per_day
 WORD = re.compile(r"[A-Za-z]{2,}")
 
@@ -81,14 +84,16 @@ READS = [
     ["report", "parties"], ["related", "江城建工"], ["check"],
     # errors on the way
     ["show", "nobody"], ["advance", "天河", "bogus"], ["list", "--bogus"], ["show"], ["forecast", "--month", "十三月"],
-    ["add", "天河建设集团"], ["visit", "天河", "--stage", "飞"], ["target", "天河", "很多"], ["list", "--channel", "朋友"],
+    ["add", "天河建设集团"], ["visit", "天河", "--stage", "飞"], ["target", "天河", "很多"],
+    ["list", "--channel", "朋友"],
     ["report", "nonsense"], ["list", "--format", "pdf"], ["forecast", "--months", "x"], ["list", "--stale", "-1"],
     # Click's words in other forms, and refusals that name what was meant (issue 24)
     ["lsit"], ["show", "天河", "机场"], ["advance", "天河", "--value"], ["advance", "天河", "close", "5万"],
     ["advance", "天河", "close", "--value", "0"], ["target", "天河", "25万", "月底"], ["visit", "天河", "见了王工"],
     ["set", "天河", "stage=促成"], ["set", "天河", "log=1"], ["set", "天河", "needs.estimator=3"],
     ["person", "天河", "李四", "--mobile", "1391234567"], ["person", "天河", "李四", "--birthday", "2月30日"],
-    ["show", "天河机厂"], ["schedule", "--days", "x"], ["edit"], ["import", "nothing.csv"], ["check", "--format", "pdf"],
+    ["show", "天河机厂"], ["schedule", "--days", "x"], ["edit"], ["import", "nothing.csv"],
+    ["check", "--format", "pdf"],
 ]
 
 
@@ -150,7 +155,8 @@ def test_the_allow_list_does_not_hide_english() -> None:
 
 
 @pytest.mark.parametrize("url", ["/", "/customers", "/customer/tianhejichangkuojianzhihuibu", "/forecast",
-                                 "/forecast?month=2027-01", "/reports", "/reports?by=field", "/route", "/customer/nobody"])
+                                 "/forecast?month=2027-01", "/reports", "/reports?by=field", "/route",
+                                 "/customer/nobody"])
 def test_every_web_page_is_chinese(bundled: Path, url: str) -> None:
     pytest.importorskip("flask")
     from tests.test_web import BASE, app_for, text_of

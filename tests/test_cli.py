@@ -8,7 +8,8 @@ from salescli import __version__
 from salescli.cli import app
 from tests.conftest import customer_file, invoke
 
-COMMANDS = ["init", "add", "advance", "visit", "target", "list", "show", "forecast", "schedule", "prep", "site", "board", "refer", "related"]
+COMMANDS = ["init", "add", "advance", "visit", "target", "list", "show", "forecast", "schedule", "prep", "site",
+            "board", "refer", "related"]
 
 
 def test_version() -> None:

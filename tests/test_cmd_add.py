@@ -15,7 +15,8 @@ def test_add_writes_the_template_with_the_values_and_an_added_event(folder: Path
                              f"({customer_file(folder, 'zhongjiansanjudiyijianshe')}), stage prospect 开发新客户.\n")
     text = customer_file(folder, "zhongjiansanjudiyijianshe").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
-    assert {key: data[key] for key in ("id", "name", "field", "size", "role", "channel", "source", "area", "owner")} == {
+    assert {key: data[key]
+            for key in ("id", "name", "field", "size", "role", "channel", "source", "area", "owner")} == {
         "id": "zhongjiansanjudiyijianshe", "name": "中建三局第一建设有限公司", "field": "construction",
         "size": "system", "role": "contractor", "channel": "cold", "source": "site-sign", "area": "武汉·洪山",
         "owner": "李明",
@@ -94,7 +95,8 @@ def test_a_terminal_is_asked_in_its_language_and_answered_so(folder: Path, run, 
     run("add", "保利华中房地产有限公司", "--id", "bl", "--no-input")
     asked = run("--lang", "zh", "add", "保利华中", "--field", "房地产", "--size", "系统", "--role", "甲方",
                 "--channel", "缘故", "--area", "武昌", input="否\n")
-    assert asked.stdout == "文件夹中可能已有 保利华中：保利华中房地产有限公司（bl）。仍要作为新客户添加吗？ [是/否，默认否] 否\n"
+    assert asked.stdout == ("文件夹中可能已有 保利华中：保利华中房地产有限公司（bl）。"
+                            "仍要作为新客户添加吗？ [是/否，默认否] 否\n")
     assert (asked.exit_code, asked.stderr) == (2, "错误：未添加任何客户\n")
     assert sorted(path.name for path in (folder / "customers").iterdir()) == ["bl.yaml"]
     added = run("--lang", "zh", "add", "保利华中", "--field", "房地产", "--size", "系统", "--role", "甲方",

@@ -67,7 +67,8 @@ def test_lost_then_reopen(folder: Path, run) -> None:
 
 def test_a_further_deal_and_choosing_between_open_deals(folder: Path, run) -> None:
     path = _added(folder, run)
-    assert run("advance", "zj", "needs", "--new-deal", "升级").stdout == "中建三局 [deal 升级]: new deal → needs 开发需求\n"
+    assert run("advance", "zj", "needs", "--new-deal", "升级").stdout == \
+        "中建三局 [deal 升级]: new deal → needs 开发需求\n"
     ambiguous = run("advance", "zj")
     assert ambiguous.exit_code == 2
     assert ambiguous.stderr == "Error: 中建三局 has 2 open deals (1, 升级); choose one with --deal\n"
@@ -82,7 +83,8 @@ def test_unknown_stage_and_customer_are_usage_errors(folder: Path, run) -> None:
     _added(folder, run)
     assert run("advance", "zj", "demoo").stderr.startswith("Error: unknown stage 'demoo' (did you mean 'demo'?)")
     missing = run("advance", "nobody")
-    assert (missing.exit_code, missing.stderr) == (2, "Error: no customer matches 'nobody'; `salescli list` shows them all\n")
+    assert (missing.exit_code, missing.stderr) == (
+        2, "Error: no customer matches 'nobody'; `salescli list` shows them all\n")
 
 
 def test_ambiguous_reference_lists_candidates_and_changes_nothing(folder: Path, run) -> None:
@@ -142,7 +144,8 @@ def test_a_party_from_a_site_sign_has_no_deal_beside_its_first_real_one(folder: 
     assert run("site", "光谷中心", "--contractor", "江城建工").exit_code == 0
     assert customer_file(folder, "jiangchengjiangong").read_text(encoding="utf-8").endswith(
         "log:\n- {date: 2026-11-26, event: added}\n")
-    assert run("list", "--format", "csv").stdout.splitlines()[1].startswith("jiangchengjiangong,江城建工,prospect,open,1,")
+    assert run("list", "--format", "csv").stdout.splitlines()[1].startswith(
+        "jiangchengjiangong,江城建工,prospect,open,1,")
     assert run("advance", "江城建工", "needs", "--new-deal", "BIM").exit_code == 0
     deals = json.loads(run("list", "--deals", "--format", "json").stdout)
     assert [(d["deal"], d["stage"]) for d in deals] == [("BIM", "needs")]

@@ -110,8 +110,8 @@ def test_a_known_person_is_updated_and_the_changes_said(folder: Path, zj: Path, 
     result = invoke(folder, "person", "zj", "--card", str(photo), "--yes")
     assert result.stdout.startswith(f"{photo}: updates 王建国, a key person of 中建三局一公司 (zj):\n")
     assert result.stdout.endswith("Updated 王建国 of 中建三局一公司: title, mobile, office phone, email.\n")
-    assert '  - {name: 王建国, mobile: "13900001234", hobbies: 钓鱼, title: 预算科长 高级工程师, phone: 027-87654321, ' \
-           'email: wangjg@cscec3b.com.cn}\n' in zj.read_text(encoding="utf-8")
+    assert '  - {name: 王建国, mobile: "13900001234", hobbies: 钓鱼, title: 预算科长 高级工程师, ' \
+           'phone: 027-87654321, email: wangjg@cscec3b.com.cn}\n' in zj.read_text(encoding="utf-8")
 
 
 def test_what_is_typed_beside_the_card_wins(folder: Path, zj: Path, photo: Path, ocr) -> None:
@@ -129,7 +129,8 @@ def test_a_name_typed_beside_a_card_without_one_is_taken(folder: Path, zj: Path,
 
 def test_unsure_fields_are_named_in_the_preview(folder: Path, zj: Path, photo: Path,
                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cardocr, "read_lines", lambda data, name: [Line("王建国", 0.99), Line("手机：1390000123", 0.99)])
+    monkeypatch.setattr(cardocr, "read_lines",
+                        lambda data, name: [Line("王建国", 0.99), Line("手机：1390000123", 0.99)])
     result = invoke(folder, "person", "zj", "--card", str(photo), "--dry-run")
     assert "  mobile        1390000123  ← check\n" in result.stdout
     assert "  email         (not on the card)\n" in result.stdout
@@ -139,10 +140,11 @@ def test_unsure_fields_are_named_in_the_preview(folder: Path, zj: Path, photo: P
 def test_add_card_makes_the_customer_with_its_person(folder: Path, photo: Path, ocr, run) -> None:
     result = run("add", "--card", str(photo), "--yes", "--field", "建筑", "--area", "洪山")
     assert result.exit_code == 0, result
-    assert result.stdout.startswith(f"{photo}: a new customer, 中建三局第一建设工程有限责任公司, with its key person 王建国:\n")
+    assert result.stdout.startswith(f"{photo}: a new customer, 中建三局第一建设工程有限责任公司, "
+                                    "with its key person 王建国:\n")
     new = "zhongjiansanjudiyijianshegongcheng"
-    assert result.stdout.endswith(f"Added 中建三局第一建设工程有限责任公司 as {new} ({folder}/customers/{new}.yaml), with its "
-                                  "key person 王建国.\n")
+    assert result.stdout.endswith(f"Added 中建三局第一建设工程有限责任公司 as {new} "
+                                  f"({folder}/customers/{new}.yaml), with its key person 王建国.\n")
     text = customer_file(folder, "zhongjiansanjudiyijianshegongcheng").read_text(encoding="utf-8")
     for line in ("name: 中建三局第一建设工程有限责任公司\n", "field: construction ", "area: 洪山 ",
                  "  address: 武汉市洪山区珞喻路1号 ", "  department: 安装分公司预算部 ", "  person: 王建国 ",
@@ -163,8 +165,8 @@ def test_add_card_near_a_customer_is_refused_in_a_script_unless_new(folder: Path
     before = _files(folder)
     refused = run("add", "--card", str(photo), "--yes")
     assert refused.exit_code == 2
-    assert refused.stderr == ("Error: 中建三局第一建设工程有限责任公司 may already be in the folder as 中建三局 (zjsj); if it "
-                              "is another customer, add it with --new\n")
+    assert refused.stderr == ("Error: 中建三局第一建设工程有限责任公司 may already be in the folder as 中建三局 "
+                              "(zjsj); if it is another customer, add it with --new\n")
     assert _files(folder) == before
     assert run("add", "--card", str(photo), "--yes", "--new").exit_code == 0
 
@@ -225,7 +227,8 @@ def test_without_the_ocr_card_says_how_to_install_it(folder: Path, zj: Path, pho
 def test_card_options_go_with_card(folder: Path, zj: Path) -> None:
     for args in (["person", "zj", "王强", "--yes"], ["add", "楚天", "--dry-run"]):
         result = invoke(folder, *args)
-        assert (result.exit_code, result.stderr) == (2, "Error: --yes, --dry-run and --keep-photo go with --card PHOTO\n")
+        assert (result.exit_code, result.stderr) == (
+            2, "Error: --yes, --dry-run and --keep-photo go with --card PHOTO\n")
 
 
 def test_a_chinese_run_shows_the_card_in_chinese(folder: Path, zj: Path, photo: Path, ocr) -> None:

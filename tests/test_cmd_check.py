@@ -105,7 +105,8 @@ def test_an_unchanged_file_is_not_checked_again(folder: Path, run, parsed: list[
     parsed.clear()
     assert run("check", "--format", "json").stdout == first.stdout
     assert parsed == []
-    write(folder, "b", "id: b\nname: B\nfield: bank\nlog:\n- {date: 2026-09-01, event: added}\n")  # fixed, within the same second
+    write(folder, "b", "id: b\nname: B\nfield: bank\nlog:\n"
+                       "- {date: 2026-09-01, event: added}\n")  # fixed, within the same second
     assert run("check").stdout == "2 files checked: no problems\n"
     assert _names(parsed) == ["B"]
 
@@ -235,7 +236,8 @@ def test_a_customer_file_over_the_size_limit_is_refused_with_the_way_out(folder:
 
     monkeypatch.setattr(repository, "MOST_BYTES", 2_000_000)  # (100 MB: a test would write as much)
     write(folder, "a", GOOD.format(id="a", name="A"))
-    write(folder, "big", GOOD.format(id="big", name="B") + "- {date: 2026-09-02, event: visit, note: 见了王工}\n" * 40_000)
+    write(folder, "big", GOOD.format(id="big", name="B")
+          + "- {date: 2026-09-02, event: visit, note: 见了王工}\n" * 40_000)
     size = customer_file(folder, "big").stat().st_size / 1e6
     said = (f"{folder / 'customers' / 'big.yaml'}: {size:.1f} MB is more than salescli reads in one customer file "
             "(2.0 MB); move "

@@ -76,7 +76,8 @@ def test_the_editor_reopens_with_the_problem_on_top(zj: Path, run, tmp_path: Pat
 def test_a_new_duplicate_name_is_refused_as_check_would(zj: Path, folder: Path, run, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     run("add", "鼎盛地产", "--id", "ds", "--no-input")
-    editor(tmp_path, monkeypatch, "path.write_text(text.replace('name: 中建三局', 'name: 鼎盛地产'), encoding='utf-8')\n")
+    editor(tmp_path, monkeypatch,
+           "path.write_text(text.replace('name: 中建三局', 'name: 鼎盛地产'), encoding='utf-8')\n")
     result = run("edit", "zj")
     assert result.exit_code == 1 and customer_file(folder, "zj").read_text(encoding="utf-8").count("中建三局") == 1
 

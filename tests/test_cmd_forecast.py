@@ -51,7 +51,8 @@ def test_month_text(folder: Path, run) -> None:
         "  ----------  ----------  --------  ----------  -------",
         "  B地产       objections   200,000  2026-12-05  overdue"]
     # the hand-worked figures of test_forecast.py's same story
-    assert out[out.index("Output formula 产值 = visits/day × working days × close probability × average deal value"):] == [
+    assert out[out.index("Output formula 产值 = visits/day × working days × close probability × "
+                         "average deal value"):] == [
         "Output formula 产值 = visits/day × working days × close probability × average deal value",
         "  window: 2026-11-27 … 2026-12-10, 10 working days",
         "  visits/day (日客户拜访量)            0.50   5 visits ÷ 10 working days (a customer counts once a day); "
@@ -78,7 +79,8 @@ def test_month_json_carries_the_inputs(folder: Path, run) -> None:
                           "--format", "json", today=TODAY).stdout)
     assert data["won"]["total"] == 50000
     assert [(d["customer_id"], d["deal"], d["value"]) for d in data["won"]["deals"]] == [("c", "2", 50000)]
-    assert [(d["customer_id"], d["probability"], d["weighted"]) for d in data["pipeline"]["deals"]] == [("a", 0.5, 50000)]
+    assert [(d["customer_id"], d["probability"], d["weighted"]) for d in data["pipeline"]["deals"]] == \
+        [("a", 0.5, 50000)]
     assert data["pipeline"]["best_case"] == 100000
     assert data["omitted"] == {
         "deals": [{"section": "omitted", "customer_id": "b", "customer": "B地产", "deal": "1", "stage": "objections",

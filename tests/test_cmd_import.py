@@ -419,7 +419,8 @@ def test_a_workbook_keeps_everything_and_comes_back_byte_for_byte(sample: Path, 
     assert chinese[0][:6] == ("客户编号", "客户", "日期", "事件", "单", "阶段")
     assert {("录入", "1", "开发新客户"), ("关联", "1", None)} <= {row[3:6] for row in chinese[1:]}
     people = list(load_workbook(tmp_path / "zh-1.xlsx")["关键人"].iter_rows(values_only=True))
-    assert ("dongfengqichechangjijianchu", "东风汽车厂基建处", "李四") + (None,) * 6 + ("03-08",) + (None,) * 3 in people
+    assert (("dongfengqichechangjijianchu", "东风汽车厂基建处", "李四") + (None,) * 6 + ("03-08",) + (None,) * 3
+            in people)
 
 
 def test_csv_for_a_chinese_office_has_chinese_titles_and_labels_and_comes_back(sample: Path, tmp_path: Path) -> None:

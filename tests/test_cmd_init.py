@@ -44,7 +44,8 @@ def test_the_chinese_templates_are_the_english_ones_with_chinese_comments() -> N
     for name in ("customer", "salescli"):
         english = (REPO / "salescli" / "templates" / f"{name}.yaml").read_text(encoding="utf-8")
         chinese = (REPO / "salescli" / "templates" / f"{name}.zh.yaml").read_text(encoding="utf-8")
-        assert yaml.safe_load(chinese) == {**yaml.safe_load(english), **({"language": "zh"} if name == "salescli" else {})}
+        assert yaml.safe_load(chinese) == {**yaml.safe_load(english),
+                                           **({"language": "zh"} if name == "salescli" else {})}
         keys = [line.split("#")[0].rstrip() for line in english.splitlines() if line.split("#")[0].strip()]
         assert keys == [line.split("#")[0].rstrip().replace("language: zh", "language: en")
                         for line in chinese.splitlines() if line.split("#")[0].strip()]

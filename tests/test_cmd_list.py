@@ -12,7 +12,8 @@ def _folder(folder: Path, run) -> None:
     run("advance", "zj", "demo", "--date", "2026-11-20")
     run("add", "鼎盛地产", "--id", "ds", "--field", "房地产", "--size", "散户", "--role", "甲方",
         "--channel", "缘故", "--area", "汉阳", "--value", "8万", "--date", "2026-09-01")
-    run("add", "陈建国", "--id", "cjg", "--field", "建筑", "--size", "个人", "--channel", "转介绍", "--date", "2026-08-01")
+    run("add", "陈建国", "--id", "cjg", "--field", "建筑", "--size", "个人", "--channel", "转介绍",
+        "--date", "2026-08-01")
     run("advance", "cjg", "close", "--value", "6800", "--date", "2026-10-10")
     run("add", "周敏工作室", "--id", "zm", "--date", "2026-07-01")
     run("advance", "zm", "lost", "--reason", "太贵", "--date", "2026-07-20")
@@ -22,13 +23,14 @@ def test_list_table_lines_up_chinese_and_ends_with_a_summary(folder: Path, run) 
     _folder(folder, run)
     result = run("list")
     assert result.exit_code == 0
+    # the table as printed, wider than the code (split, its rows would no longer line up)
     assert result.stdout == (
-        "id    name        stage            field         size        role        channel       area      target  by          last activity\n"
-        "----  ----------  ---------------  ------------  ----------  ----------  ------------  ------  --------  ----------  ---------------\n"
-        "ds    鼎盛地产    prospect         real-estate   small       owner       acquaintance  汉阳      80,000              2026-09-01\n"
-        "zm    周敏工作室  prospect (lost)                                                                                    2026-07-20\n"
-        "zj    中建三局    demo             construction  system      contractor  cold          洪山     120,000  2026-12-20  2026-11-20\n"
-        "cjg   陈建国      close (won)      construction  individual              referral                                    2026-10-10\n"
+        "id    name        stage            field         size        role        channel       area      target  by          last activity\n"  # noqa: E501
+        "----  ----------  ---------------  ------------  ----------  ----------  ------------  ------  --------  ----------  ---------------\n"  # noqa: E501
+        "ds    鼎盛地产    prospect         real-estate   small       owner       acquaintance  汉阳      80,000              2026-09-01\n"  # noqa: E501
+        "zm    周敏工作室  prospect (lost)                                                                                    2026-07-20\n"  # noqa: E501
+        "zj    中建三局    demo             construction  system      contractor  cold          洪山     120,000  2026-12-20  2026-11-20\n"  # noqa: E501
+        "cjg   陈建国      close (won)      construction  individual              referral                                    2026-10-10\n"  # noqa: E501
         "4 customers | prospect 1 · demo 1 | won 1 (6,800) | lost 1 | open pipeline 200,000 CNY\n"
     )
 
@@ -36,7 +38,8 @@ def test_list_table_lines_up_chinese_and_ends_with_a_summary(folder: Path, run) 
 def test_list_in_chinese(folder: Path, run) -> None:
     _folder(folder, run)
     out = run("--lang", "zh", "list", "--stage", "展示").stdout.splitlines()
-    assert out[0].split() == ["编号", "名称", "阶段", "领域", "规模", "角色", "渠道", "区域", "目标金额", "目标日期", "最近活动"]
+    assert out[0].split() == ["编号", "名称", "阶段", "领域", "规模", "角色", "渠道", "区域", "目标金额", "目标日期",
+                              "最近活动"]
     assert out[2].split() == ["zj", "中建三局", "产品展示", "建筑单位", "系统", "乙方", "陌拜", "洪山", "120,000",
                               "2026-12-20", "2026-11-20"]
     # The summary's sentences (1 customer, won 0 (0), …) are the catalog's: its test checks each is translated.
@@ -88,7 +91,8 @@ def test_json_and_csv_carry_raw_values(folder: Path, run) -> None:
 
 
 def test_bad_options_are_usage_errors(folder: Path, run) -> None:
-    assert run("list", "--format", "xml").stderr == "Error: unknown format 'xml'; use one of: table, csv, tsv, json, markdown\n"
+    assert run("list", "--format", "xml").stderr == \
+        "Error: unknown format 'xml'; use one of: table, csv, tsv, json, markdown\n"
     assert run("list", "--sort", "size").exit_code == 2
     assert run("list", "--open", "--won").stderr == "Error: use one of --open, --won, --lost\n"
     assert run("list", "--stage", "lost").stderr == "Error: --stage takes a stage; for lost deals use --lost\n"
@@ -178,6 +182,7 @@ def test_the_summary_adds_up_to_the_rows(sample: Path) -> None:
     from tests.conftest import invoke
 
     summary = invoke(sample, "--lang", "zh", "list", "--stage", "demo").stdout.splitlines()[-1]
-    assert summary == "8 个客户 | 产品展示 6 | 成交 0（0） | 丢单 2 | 在途金额 764,500 CNY | 这些客户的其他单：成交 1（180,000）"
+    assert summary == ("8 个客户 | 产品展示 6 | 成交 0（0） | 丢单 2 | 在途金额 764,500 CNY | "
+                       "这些客户的其他单：成交 1（180,000）")
     rows = invoke(sample, "list", "--stage", "demo", "--format", "json").stdout
     assert len(json.loads(rows)) == 8 == 6 + 2

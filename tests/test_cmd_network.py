@@ -112,23 +112,24 @@ def test_parties_names_the_site_option_that_records_them(run) -> None:
 def test_a_short_form_of_a_name_in_the_folder_is_found_by_site_board_refer_and_check(folder: Path, run) -> None:
     run("add", "中铁大桥局集团第五工程有限公司", "--id", "zt5")
     site = run("site", "四新会展二期", "乙方=中铁大桥局五公司")
-    assert site.stdout == ("  中铁大桥局五公司 is taken as 中铁大桥局集团第五工程有限公司 (zt5), already in the folder: "
-                           "linked to 四新会展二期\n")
+    assert site.stdout == ("  中铁大桥局五公司 is taken as 中铁大桥局集团第五工程有限公司 (zt5), "
+                           "already in the folder: linked to 四新会展二期\n")
     board = run("board", "汉阳造大厦", "中铁大桥局五公司", "汉阳城投")
     assert board.stdout.splitlines()[0] == \
         "  中铁大桥局五公司 is taken as 中铁大桥局集团第五工程有限公司 (zt5), already in the folder"
     refused = run("refer", "zt5", "中铁大桥局五公司")
     assert (refused.exit_code, refused.stderr) == (2, (
-        "Error: 中铁大桥局五公司 may already be in the folder as 中铁大桥局集团第五工程有限公司 (zt5); if it is another "
-        "customer, add it with --new\n"))
+        "Error: 中铁大桥局五公司 may already be in the folder as 中铁大桥局集团第五工程有限公司 (zt5); "
+        "if it is another customer, add it with --new\n"))
     assert len(list((folder / "customers").iterdir())) == 2  # zt5 and 汉阳城投
-    customer_file(folder, "hand").write_text("id: hand\nname: 中铁大桥局五公司\nlog:\n- {date: 2026-11-01, event: added}\n",
+    customer_file(folder, "hand").write_text("id: hand\nname: 中铁大桥局五公司\nlog:\n"
+                                             "- {date: 2026-11-01, event: added}\n",
                                              encoding="utf-8")  # made by hand, or by a merge
     checked = run("check")
     assert (checked.exit_code, checked.stdout) == (0, (
-        f"{customer_file(folder, 'hand')}:2:7: the name '中铁大桥局五公司' is like 中铁大桥局集团第五工程有限公司's (zt5): if "
-        "they are one customer, keep one file (move what the other holds into it, then delete it); if two, nothing "
-        "to do (a warning)\n"
+        f"{customer_file(folder, 'hand')}:2:7: the name '中铁大桥局五公司' is like 中铁大桥局集团第五工程有限公司's "
+        "(zt5): if they are one customer, keep one file (move what the other holds into it, then delete it); if "
+        "two, nothing to do (a warning)\n"
         "3 files checked: no problems\n"))
     assert checked.stderr == "1 name is like another customer's (a warning: check exits 0 for it)\n"
     assert [problem["code"] for problem in json.loads(run("check", "--format", "json").stdout)] == ["similar-name"]

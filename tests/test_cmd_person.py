@@ -59,7 +59,8 @@ def test_person_errors_change_nothing(zj: Path, run) -> None:
     assert run("set", "zj", "phone=139 1234 567").stderr == (
         "Error: contact.phone: '139 1234 567' has 10 digits; a mainland mobile number has 11 (a landline: with its "
         "area code, 027-8765 4321)\n")
-    assert run("person", "zj", "赵六", "--remove").stderr == "Error: no key person '赵六' to remove: 中建三局 has none yet\n"
+    assert run("person", "zj", "赵六", "--remove").stderr == \
+        "Error: no key person '赵六' to remove: 中建三局 has none yet\n"
     assert run("person", "zj", "--title", "x").stderr == "Error: name the person: salescli person CUSTOMER NAME …\n"
     assert zj.read_bytes() == before
     assert run("person", "zj").stdout == \
@@ -76,6 +77,7 @@ def test_a_birthday_without_its_year_is_kept_so_and_reminded_every_year(zj: Path
         route = run("schedule", "--from", f"{year}-03-06", "--days", "5").stdout
         assert f"{year}-03-08 " in route and "李四  · 中建三局" in route
     assert run("check").exit_code == 0
-    assert run("person", "zj", "李斯", "--remove").stderr == "Error: no key person '李斯' to remove; the key people: 李四\n"
+    assert run("person", "zj", "李斯", "--remove").stderr == \
+        "Error: no key person '李斯' to remove; the key people: 李四\n"
     assert run("person", "zj", "李四", "--birthday", "二月二十九日").exit_code == 0  # a leap day: 1 March in 2027
     assert "李四" in run("schedule", "--from", "2027-03-01", "--days", "1").stdout

@@ -120,6 +120,7 @@ def test_prep_schedule_and_show_name_the_same_next_visit(folder: Path, run) -> N
     assert agreed[3] == "下次拜访：2026-12-14（已约定） · 推进到访前准备 · 售前"
     assert agreed[5].startswith("  （中建三局第二建设 还没有目标日期，无法排出到成交的拜访计划")
     assert run("show", "zj2", today="2026-12-11").stdout.splitlines()[1].endswith(" · next visit 2026-12-14")
-    assert run("visit", "bl", today="2026-12-23").exit_code == 0  # the agreed visit happened a day late: the plan's next
+    # the agreed visit happened a day late: the plan's next
+    assert run("visit", "bl", today="2026-12-23").exit_code == 0
     assert run("prep", "bl", today="2026-12-24").stdout.splitlines()[3].endswith("(planned) · towards demo 产品展示 · "
                                                                                   "during the sale")

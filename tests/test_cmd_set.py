@@ -64,8 +64,8 @@ def test_a_key_of_your_own_needs_custom(zj: Path, run) -> None:
                 "visit`, `advance`, `target`); to correct an entry, `salescli edit CUSTOMER`\n"),
     (["stage=促成"], "Error: the stage is not a profile value: the log gives it. Move the deal with `salescli advance "
                    "zj 促成` (a lost deal: `advance zj lost --reason …`)\n"),
-    (["目标金额=25万"], "Error: the close target is not a profile value: the log gives it. Set it with `salescli target "
-                     "zj --value 25万`\n"),
+    (["目标金额=25万"], "Error: the close target is not a profile value: the log gives it. Set it with "
+                     "`salescli target zj --value 25万`\n"),
     (["next=下周一"], "Error: the next visit is not a profile value: the log gives it. Agree it with `salescli visit "
                     "zj --next 下周一`\n"),
     ([], "Error: give KEY=VALUE pairs to set, or --unset KEY\n"),

@@ -3,8 +3,8 @@ from pathlib import Path
 
 
 def test_show_marks_what_is_missing_in_each_group(folder: Path, run) -> None:
-    run("add", "中建三局", "--id", "zj", "--field", "建筑", "--contact", "王强", "--value", "12万", "--by", "2026-12-20",
-        "--date", "2026-10-01")
+    run("add", "中建三局", "--id", "zj", "--field", "建筑", "--contact", "王强", "--value", "12万",
+        "--by", "2026-12-20", "--date", "2026-10-01")
     run("visit", "zj", "--goal", "演示", "--note", "科长感兴趣", "--next", "2026-12-01")
     out = run("show", "中建").stdout.splitlines()
     assert out[0] == "中建三局  (zj)"

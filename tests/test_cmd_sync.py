@@ -196,5 +196,6 @@ def test_sync_writes_its_commit_messages_in_the_folders_language(tmp_path: Path)
     invoke(a, "set", "zj", "field=bank")
     invoke(b, "set", "zj", "field=房地产")
     invoke(a, "sync")
+    # (the Chinese template)
     assert invoke(b, "sync").stdout.splitlines()[1:3] == ["冲突：有 1 个文件 git 无法与团队的版本自动合并：",
-                                                         "  customers/zj.yaml：双方改得不一样：`field`（第 9 行）"]  # (the Chinese template)
+                                                         "  customers/zj.yaml：双方改得不一样：`field`（第 9 行）"]

@@ -33,7 +33,8 @@ def test_one_visit_records_the_stage_what_was_learned_the_target_and_the_next_vi
     path = customer_file(folder, "zj")
     before = path.read_text(encoding="utf-8")
     result = run("visit", "中建", "--stage", "demo", "--learned", "funds.vendor=广联达", "--learned", "预算人员数量=12",
-                 "--target", "12万", "--by", "2026-12-20", "--goal", "演示算量", "--note", "科长很满意", "--next", "+7d")
+                 "--target", "12万", "--by", "2026-12-20", "--goal", "演示算量", "--note", "科长很满意",
+                 "--next", "+7d")
     assert result.exit_code == 0, result
     assert result.stdout == ("Logged a visit to 中建三局 on 2026-11-26; next visit 2026-12-03.\n"
                              "  stage: prospect → demo 产品展示\n"
@@ -47,8 +48,8 @@ def test_one_visit_records_the_stage_what_was_learned_the_target_and_the_next_vi
           "- {date: 2026-11-26, event: target, value: 120000, by: 2026-12-20}\n"
           "- {date: 2026-11-26, event: stage, stage: demo}\n")
     again = run("visit", "zj", "--stage", "demo", "--note", "再演示一次")  # still at demo: no move
-    assert again.stdout == ("Logged a visit to 中建三局 on 2026-11-26.\n  (中建三局 was visited on 2026-11-26 already: the "
-                            "visits per day (日客户拜访量) count a customer once a day)\n")
+    assert again.stdout == ("Logged a visit to 中建三局 on 2026-11-26.\n  (中建三局 was visited on 2026-11-26 already: "
+                            "the visits per day (日客户拜访量) count a customer once a day)\n")
     assert path.read_text(encoding="utf-8").endswith("- {date: 2026-11-26, event: visit, note: 再演示一次}\n")
 
 
@@ -105,7 +106,8 @@ def test_a_value_or_date_typed_without_its_option_is_refused_naming_it(folder: P
     advance = run("advance", "cj", "close", "5万")
     assert advance.stderr.splitlines()[-1].endswith(" (5万); the value won is given with --value 5万")
     visit = run("--lang", "zh", "visit", "cj", "见了王工")
-    assert visit.stderr.splitlines()[-1] == "错误：多余的参数（见了王工）；拜访的结果请用 --note '见了王工'，拜访目标用 --goal"
+    assert visit.stderr.splitlines()[-1] == \
+        "错误：多余的参数（见了王工）；拜访的结果请用 --note '见了王工'，拜访目标用 --goal"
     show = run("--lang", "zh", "show", "城建", "集团")
     assert show.stderr.splitlines()[-1] == "错误：多余的参数（集团）；名称中有空格时要加引号，作为一个参数：'… 集团'"
     assert customer_file(folder, "cj").read_bytes() == before

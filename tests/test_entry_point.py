@@ -146,7 +146,8 @@ def test_parallel_advances_move_one_stage_each(tmp_path: Path) -> None:
 def test_a_fifo_among_the_customers_never_hangs(tmp_path: Path) -> None:
     folder = _folder(tmp_path)
     os.mkfifo(folder / "customers" / "x.yaml")
-    problem = "customers/x.yaml: cannot read: it is a named pipe (FIFO), not a regular file; salescli reads only plain files"
+    problem = ("customers/x.yaml: cannot read: it is a named pipe (FIFO), not a regular file; salescli reads only "
+               "plain files")
     listed = salescli("list", cwd=folder)  # (salescli() times out after 60 s)
     assert (listed.returncode, listed.stderr) == (1, f"warning: skipped {problem}\n")
     checked = salescli("check", cwd=folder)

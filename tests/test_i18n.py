@@ -156,7 +156,8 @@ def test_a_range_is_said_without_english_in_chinese(sample: Path) -> None:
     chinese = invoke(sample, "--lang", "zh", "forecast", "--help").stdout
     assert "[≤120]" in chinese and "[默认：60；≤36500]" in chinese and "x<=" not in chinese
     refused = invoke(sample, "--lang", "zh", "forecast", "--months", "500")
-    assert (refused.exit_code, refused.stderr.splitlines()[-1]) == (2, "错误：'--months' 的值无效：500 不在范围 ≤120 内。")
+    assert (refused.exit_code, refused.stderr.splitlines()[-1]) == (
+        2, "错误：'--months' 的值无效：500 不在范围 ≤120 内。")
     english = invoke(sample, "forecast", "--months", "500")  # (after Chinese, in the same process)
     assert english.stderr.splitlines()[-1] == "Error: Invalid value for '--months': 500 is not in the range x<=120."
     assert "[x<=120]" in invoke(sample, "forecast", "--help").stdout

@@ -16,7 +16,8 @@ ROWS = st.builds(
         None, None, None, None, None, None, value, day, None, day,
         ((stage.value, value),) if stage and status is Status.OPEN else (), 0, 0),
     st.integers(0, 999), st.sampled_from([*Stage, None]), st.sampled_from(list(Status)),
-    st.none() | st.integers(0, 10**6).map(str), st.none() | st.dates(date(2020, 1, 1), date(2030, 1, 1)).map(date.isoformat))
+    st.none() | st.integers(0, 10**6).map(str),
+    st.none() | st.dates(date(2020, 1, 1), date(2030, 1, 1)).map(date.isoformat))
 
 
 def _sorted(rows: list[Row], key: str) -> list[Row]:

@@ -70,8 +70,8 @@ def test_similar_names_before_adding_one() -> None:
 def test_a_name_with_one_character_wrong_is_suggested() -> None:
     with pytest.raises(InvalidValue) as error:
         matching.resolve(SAMPLE, "保丽华中")
-    assert str(error.value) == ("no customer matches '保丽华中' (did you mean 保利华中房地产有限公司 (baolihuazhong)?); "
-                                "`salescli list` shows them all")
+    assert str(error.value) == ("no customer matches '保丽华中' (did you mean 保利华中房地产有限公司 "
+                                "(baolihuazhong)?); `salescli list` shows them all")
     with pytest.raises(InvalidValue, match=r"did you mean 武汉华建工程监理有限公司 \(wuhanhuajiangongchengjianli\)\?"):
         matching.resolve(SAMPLE, "华建工程检理")
 

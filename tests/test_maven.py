@@ -42,7 +42,8 @@ def _imported(source: Path, root: Path) -> Path:
         assert result.exit_code == 0, result
     # every product the open deals name is priced ("GTXPro" is products.csv's "GTX Pro")
     shown = result.stdout.splitlines()
-    assert len(shown) == 2 and shown[0] == "columns not imported: series (name a place for them with --map COLUMN=FIELD)"
+    assert len(shown) == 2 and shown[0] == \
+        "columns not imported: series (name a place for them with --map COLUMN=FIELD)"
     assert shown[1].endswith("products.csv: 7 products added to the price list in salescli.yaml, 0 there already, 0 "
                              "kept as they were, 0 rows skipped")
     return root
@@ -82,14 +83,15 @@ def _check(source: Path, root: Path) -> None:
     # 1. deals per stage: the CSV's own counts for the rows with an account, and no other deal
     listed = json.loads(invoke(root, "list", "--deals", "--format", "json", today=TODAY).stdout)
     ours = Counter("won" if d["status"] == "won" else "lost" if d["status"] == "lost" else d["stage"] for d in listed)
-    theirs = Counter({"Prospecting": "prospect", "Engaging": "approach", "Won": "won", "Lost": "lost"}[row["deal_stage"]]
-                     for row in deals)
+    theirs = Counter({"Prospecting": "prospect", "Engaging": "approach", "Won": "won",
+                      "Lost": "lost"}[row["deal_stage"]] for row in deals)
     assert ours == theirs and len(listed) == len(deals)
     assert {d["deal"]: (d["owner"], d["product"]) for d in listed} == \
         {row["opportunity_id"]: (row["sales_agent"], row["product"]) for row in deals}
 
     # 3. win rates, average won value, mean and median cycle: by sector, office, manager, rep, product
-    assert _reported_rates(root, "needs.scope") == _expected_rates(deals, lambda row: accounts[row["account"]]["sector"])
+    assert _reported_rates(root, "needs.scope") == _expected_rates(
+        deals, lambda row: accounts[row["account"]]["sector"])
     assert _reported_rates(root, "office") == _expected_rates(
         deals, lambda row: team[row["sales_agent"]]["regional_office"] if row["sales_agent"] in team else None)
     assert _reported_rates(root, "manager") == _expected_rates(

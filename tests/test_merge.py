@@ -163,7 +163,8 @@ def test_an_event_deleted_on_one_side_and_changed_on_the_other_is_a_conflict() -
     deleted = LOG_BASE.replace(WRONG_VISIT, "") + "- {date: 2026-11-21, event: note, note: new}\n"
     corrected = LOG_BASE.replace("错的", "对的")
     marked = ("name: A\nlog:\n- {date: 2026-09-01, event: added}\n<<<<<<< ours\n=======\n"
-              "- {date: 2026-10-01, event: visit, note: 对的}\n>>>>>>> theirs\n- {date: 2026-10-05, event: note, note: keep}\n"
+              "- {date: 2026-10-01, event: visit, note: 对的}\n>>>>>>> theirs\n"
+              "- {date: 2026-10-05, event: note, note: keep}\n"
               "- {date: 2026-11-21, event: note, note: new}\n")
     assert merge_texts(LOG_BASE, deleted, corrected) == MergeResult(marked, ("log: the 2026-10-01 visit event",))
 
@@ -317,7 +318,8 @@ def _merge(repo: Path, ours: Callable[[Path], object], theirs: Callable[[Path], 
     if driver is not None:
         assert git(repo, "config", "merge.salescli.driver", driver).returncode == 0
     return subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "merge", "--no-edit",
-                           "rep-b"], capture_output=True, text=True, env={**os.environ, "PATH": path or os.environ["PATH"]})
+                           "rep-b"], capture_output=True, text=True,
+                          env={**os.environ, "PATH": path or os.environ["PATH"]})
 
 
 POSTCODE = "  postcode:     # 邮编\n"

@@ -148,9 +148,10 @@ _COUNTS = st.one_of(st.integers(min_value=0, max_value=10 ** 40).map(str),
 
 @settings(max_examples=300, deadline=None)
 @given(count=_COUNTS, unit=st.sampled_from(["天", "日", "周", "星期", "礼拜", "个月", "月", "年", "个年"]),
-       direction=st.sampled_from(["后", "以后", "之后", "前", "以前", "之前"]), space=st.sampled_from(["", " ", "\u3000"]))
-def test_chinese_relative_dates_of_any_size_give_a_date_in_range_or_a_clear_refusal(count: str, unit: str,
-                                                                                      direction: str, space: str) -> None:
+       direction=st.sampled_from(["后", "以后", "之后", "前", "以前", "之前"]),
+       space=st.sampled_from(["", " ", "\u3000"]))
+def test_chinese_relative_dates_of_any_size_give_a_date_in_range_or_a_clear_refusal(
+        count: str, unit: str, direction: str, space: str) -> None:
     text = f"{count}{space}{unit}{direction}"
     try:
         day = parse_date(text, today=TODAY)

@@ -158,7 +158,8 @@ def test_an_unsafe_edit_is_refused_with_the_file_named(folder: Path, monkeypatch
 
 def _append_many(path: str, worker: int) -> None:
     for number in range(15):
-        repository.append_events(Path(path), [{"date": date(2026, 11, 26), "event": "note", "note": f"{worker}-{number}"}])
+        repository.append_events(Path(path), [{"date": date(2026, 11, 26), "event": "note",
+                                               "note": f"{worker}-{number}"}])
 
 
 def test_parallel_writers_lose_no_event(folder: Path) -> None:
@@ -295,7 +296,8 @@ def _unpacked(packed: records.Packed) -> tuple:
     return packed.unpacked_row(), (records.unpack_profile(profile), *summary), marshal.loads(packed.events)
 
 
-def test_two_saves_in_that_instant_keep_both_versions_and_say_where(folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_saves_in_that_instant_keep_both_versions_and_say_where(folder: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(folder)
     path = write(folder, "a.yaml", CUSTOMER)
     first, second = CUSTOMER + "# first save\n", CUSTOMER + "# second save\n"

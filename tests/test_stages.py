@@ -33,7 +33,8 @@ def test_the_tables_of_other_modules_come_from_one_record_a_stage() -> None:
     assert list(config.DEFAULT_CATEGORIES.values()) == ["pipeline"] * 3 + ["best_case"] * 2 + ["commit"] * 3
     assert list(config.DEFAULT_STALE_DAYS.values()) == [30, 14, 30, 30, 21, 21, 14, 180]
     assert [schedule.PHASES[stage] for stage in Stage] == ["before"] * 4 + ["during"] * 3 + ["after"]
-    assert schedule.COLLECTS[Stage.NEEDS] == ("needs", "funds") and schedule.goal(Stage.DEMO, "zh") == "产品展示：用客户的图纸演示"
+    assert schedule.COLLECTS[Stage.NEEDS] == ("needs", "funds") \
+        and schedule.goal(Stage.DEMO, "zh") == "产品展示：用客户的图纸演示"
     assert Stage.OBJECTIONS.record.en == "handle objections" and stage_words()["negotiation"] is Stage.OBJECTIONS
     assert set(config.DEFAULT_CATEGORIES.values()) <= set(config.CATEGORIES)
     assert {group for record in RECORDS for group in record.collects} <= {group.key for group in schedule.GROUPS}

@@ -210,8 +210,10 @@ def test_the_forecast_page_says_the_model_and_each_part_as_salescli_forecast_doe
     assert cli["model"]["name"] == "history" and all(parts[name] > 0 for name in ("due", "undated", "new"))
     assert sum(cli["parts"].values()) == pytest.approx(cli["expected"])
     assert (f"Won 0 Due in the month, weighted {parts['due']:,} Undated or overdue, weighted {parts['undated']:,} "
-            f"Not in the pipeline yet {parts['new']:,} Expected (the sum of the parts) {round(cli['expected']):,}") in text
-    said = invoke(sample, "forecast", "--month", "2026-12", "--model", "history", today="2026-11-28").stdout.splitlines()
+            f"Not in the pipeline yet {parts['new']:,} "
+            f"Expected (the sum of the parts) {round(cli['expected']):,}") in text
+    said = invoke(sample, "forecast", "--month", "2026-12", "--model", "history",
+                  today="2026-11-28").stdout.splitlines()
     sentences = [line.strip() for line in said if line.startswith(("Model:", "  weighted", "Not in the pipeline yet:",
                                                                   "Expected 2026-12:", "  →"))]
     assert len(sentences) == 6  # the model, the due and the undated deals' lines, the new deals, the sum, the capacity
@@ -220,9 +222,9 @@ def test_the_forecast_page_says_the_model_and_each_part_as_salescli_forecast_doe
     assert "Expected 2026-12: 606,261 CNY = won 0 + due 515,919 + undated 27,614 + new 62,727" in sentences
     undated = text[text.index("Open without a target date in 2026-12"):]
     assert undated.startswith("Open without a target date in 2026-12, or overdue: the chance of a win within the month "
-                              f"by stage and age: {len(cli['undated']['deals'])} deals Customer Stage Value Value from By "
-                              "Chance Weighted 鼎盛房地产开发有限公司 demo 80,000 target 2026-11-27 35 % 27,614 "
-                              "城建职业学院造价教研室 prospect 97,114 average won 0 % 0")
+                              f"by stage and age: {len(cli['undated']['deals'])} deals Customer Stage Value "
+                              "Value from By Chance Weighted 鼎盛房地产开发有限公司 demo 80,000 target 2026-11-27 "
+                              "35 % 27,614 城建职业学院造价教研室 prospect 97,114 average won 0 % 0")
     months = cli_json_on(sample, "2026-11-28", "forecast", "--months", "6", "--month", "2026-12", "--model", "history")
     html = response.get_data(as_text=True)
     assert re.findall(r'data-label="New">([\d,]+)<', html) == [f"{round(month['new']):,}" for month in months]
@@ -286,9 +288,11 @@ def test_a_cut_list_says_how_many_more_in_good_english(client: FlaskClient, samp
 
     omitted = len(cli_json(sample, "forecast", "--month", "2026-11")["omitted"]["deals"])
     monkeypatch.setattr(app, "TABLE_ROWS", omitted - 1)
-    assert "1 more is not listed here; the command line lists them all" in text_of(page(client, "/forecast?month=2026-11"))
+    assert "1 more is not listed here; the command line lists them all" in \
+        text_of(page(client, "/forecast?month=2026-11"))
     monkeypatch.setattr(app, "TABLE_ROWS", omitted - 2)
-    assert "2 more are not listed here; the command line lists them all" in text_of(page(client, "/forecast?month=2026-11"))
+    assert "2 more are not listed here; the command line lists them all" in \
+        text_of(page(client, "/forecast?month=2026-11"))
 
 
 def test_the_forecast_page_refuses_a_bad_month_as_the_cli_does(client: FlaskClient) -> None:
@@ -586,7 +590,8 @@ def test_a_password_guards_every_page(sample: Path) -> None:
 def test_login_never_sends_elsewhere(sample: Path) -> None:
     client = client_for(sample, password="pw")
     for target in ("https://attacker.example/", "//attacker.example/", "/\\attacker.example", "/\t/attacker.example",
-                   "/\n/attacker.example", "/ /attacker.example", "/\r\n/attacker.example", "/\x7f/x", "\t//attacker.example"):
+                   "/\n/attacker.example", "/ /attacker.example", "/\r\n/attacker.example", "/\x7f/x",
+                   "\t//attacker.example"):
         client = client_for(sample, password="pw")
         response = client.get("/login", query_string={"token": "pw", "next": target}, base_url=BASE)
         assert response.status_code == 303 and response.headers["Location"] == "/", repr(target)
@@ -725,7 +730,8 @@ def test_a_big_board_starts_at_the_reps_own_deals_and_says_so(client: FlaskClien
 
     monkeypatch.setattr(pages, "OWN_DEALS_FROM", 10)  # the sample's 30 cards are then a big board
     html = page(client, "/")
-    owners = {path.stem: re.search(r"\nowner: (\S+)", path.read_text()) for path in (sample / "customers").glob("*.yaml")}
+    owners = {path.stem: re.search(r"\nowner: (\S+)", path.read_text())
+              for path in (sample / "customers").glob("*.yaml")}
     shown = set(re.findall(r'<li class="card[^"]*"[^>]*data-customer="([^"]+)"', html))
     assert shown and all(owners[customer_id] and owners[customer_id].group(1) == "李明" for customer_id in shown)
     assert "Your own deals (owner 李明) are shown" in text_of(html)
@@ -802,8 +808,8 @@ def test_undo_is_refused_when_the_file_changed_since(client: FlaskClient, sample
     changed = path.read_bytes()
     response = post(client, "/undo", {"back": "board"})
     assert response.status_code == 409
-    assert ("Cannot undo: " + str(path) + ": the file changed since that write (another write, a command or an editor); nothing was "
-            "undone") in response.get_data(as_text=True)
+    assert ("Cannot undo: " + str(path) + ": the file changed since that write (another write, a command or an "
+            "editor); nothing was undone") in response.get_data(as_text=True)
     assert path.read_bytes() == changed
 
 
@@ -835,7 +841,8 @@ def test_a_cards_one_tap_arrow_moves_it_to_the_next_stage(client: FlaskClient, s
     response = client.post(arrow.group(1).replace("&amp;", "&"), data={"csrf_token": token(client), "back": "board"},
                            base_url=BASE)
     assert response.status_code == 303
-    assert customer_file(sample, PROSPECT).read_bytes() == before + b"- {date: 2026-11-26, event: stage, stage: prepare}\n"
+    assert customer_file(sample, PROSPECT).read_bytes() == \
+        before + b"- {date: 2026-11-26, event: stage, stage: prepare}\n"
     demo = html[html.index(f'data-customer="{DEMO}"'):].split("</li>")[0]
     assert "min-height" not in demo and 'tabindex="-1"' in demo  # one tab stop a card: its name
     assert len(re.findall(r"<a |<button ", demo)) - demo.count('tabindex="-1"') == 1
@@ -871,7 +878,8 @@ def _refused_dates(client: FlaskClient, text: str) -> None:
         response = client.get(url, base_url=BASE)
         assert response.status_code == 400, url
         assert f"{field}: " in text_of(response.get_data(as_text=True)), url
-    for action, name, field in (("visit", "date", "Date"), ("visit", "next", "Next visit"), ("target", "by", "Close by")):
+    for action, name, field in (("visit", "date", "Date"), ("visit", "next", "Next visit"),
+                                ("target", "by", "Close by")):
         response = post(client, f"/customer/{DEMO}/{action}", {name: text, "value": "1000"})
         assert response.status_code == 400, (action, name)
         assert f"Error: {field}: " in text_of(response.get_data(as_text=True)), (action, name)
@@ -898,8 +906,8 @@ def _refused_amounts(client: FlaskClient, text: str) -> None:
 def test_phones_call_and_addresses_open_a_map(client: FlaskClient) -> None:
     html = page(client, "/customer/tianhejichangkuojianzhihuibu")
     assert '<a class="button call" href="tel:13985822416">Call 13985822416</a>' in html
-    assert ('href="geo:0,0?q=%E6%AD%A6%E6%B1%89%E5%B8%82%E4%B8%9C%E8%A5%BF%E6%B9%96%E5%8C%BA%E9%87%91%E9%93%B6%E6%B9%96356%E5%8F%B7"'
-            in html)
+    assert ('href="geo:0,0?q=%E6%AD%A6%E6%B1%89%E5%B8%82%E4%B8%9C%E8%A5%BF%E6%B9%96%E5%8C%BA'
+            '%E9%87%91%E9%93%B6%E6%B9%96356%E5%8F%B7"' in html)
     assert re.search(r'<a class="reach" href="tel:\d+">', html)  # the key people's numbers too
     assert '<input type="date" name="next"' in html and '<input type="date" name="by"' in html
 

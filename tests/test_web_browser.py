@@ -211,9 +211,11 @@ def test_at_1366_pixels_the_eight_columns_fit_and_dates_do_not_wrap(browser: Any
         page.set_default_timeout(WAIT_MS)
         page.goto(site + "/?owner=")
         boxes = [column(page, stage).bounding_box() for stage in STAGES]
-        assert boxes[-1]["x"] + boxes[-1]["width"] <= 1366 and page.evaluate("document.documentElement.scrollWidth") <= 1366
+        assert boxes[-1]["x"] + boxes[-1]["width"] <= 1366 \
+            and page.evaluate("document.documentElement.scrollWidth") <= 1366
         heights = page.evaluate("""[...document.querySelectorAll('.card dd')].map(dd => {
-            const line = parseFloat(getComputedStyle(dd).lineHeight); return dd.getBoundingClientRect().height / line; })""")
+            const line = parseFloat(getComputedStyle(dd).lineHeight);
+            return dd.getBoundingClientRect().height / line; })""")
         assert heights and max(heights) < 1.5  # one line each
         cut = page.evaluate("""[...document.querySelectorAll('.card dd, .card dt')].filter(cell =>
             cell.scrollWidth > cell.clientWidth + 1 ||
@@ -266,7 +268,8 @@ def test_chart_text_is_legible_on_a_phone(phone: Any, site: str) -> None:
         phone.goto(site + url)
         sizes = phone.evaluate("""[...document.querySelectorAll('svg.chart text')].map(text => {
             const svg = text.ownerSVGElement;
-            return parseFloat(getComputedStyle(text).fontSize) * svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+            return parseFloat(getComputedStyle(text).fontSize) *
+                svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
         })""")
         assert sizes and min(sizes) >= 11, (url, min(sizes))
 
@@ -359,7 +362,8 @@ def test_on_a_phone_a_long_press_drags_a_card_onto_a_stage(phone: Any, site: str
     phone.wait_for_timeout(500)  # a long press
     assert phone.locator(".card.ghost").count() == 1
     for step in range(1, 6):
-        touch("touchMove", x + (chip["x"] + chip["width"] / 2 - x) * step / 5, y + (chip["y"] + chip["height"] / 2 - y) * step / 5)
+        touch("touchMove", x + (chip["x"] + chip["width"] / 2 - x) * step / 5,
+              y + (chip["y"] + chip["height"] / 2 - y) * step / 5)
     touch("touchEnd", 0, 0)
     assert done(phone) == "鼎盛房地产开发有限公司 moved to objections."
     assert path.read_bytes() == before + b"- {date: 2026-11-26, event: stage, stage: objections}\n"
@@ -376,7 +380,8 @@ def test_on_a_phone_a_visit_is_logged(phone: Any, site: str, sample: Path) -> No
     with phone.expect_navigation():
         visit.locator("button").tap()
     assert phone.locator("p.done span").inner_text() == "Logged a visit to 鼎盛房地产开发有限公司 on 2026-11-26."
-    assert path.read_bytes() == before + "- {date: 2026-11-26, event: visit, goal: 谈价格, note: 科长同意, next: 2026-12-03}\n".encode()
+    assert path.read_bytes() == before + ("- {date: 2026-11-26, event: visit, goal: 谈价格, note: 科长同意, "
+                                          "next: 2026-12-03}\n").encode()
     assert phone.locator('a.call[href^="tel:"]').count() <= 1
 
 

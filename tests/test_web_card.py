@@ -88,7 +88,8 @@ def test_a_card_read_is_a_form_to_check_and_nothing_is_written(client: FlaskClie
                                        "department")} == {
         "name": "王建国", "title": "预算科长", "mobile": "13900001234", "phone": "", "email": "", "department": "",
         "address": "武汉市洪山区珞喻路1号", "company": "鼎盛房地产开发有限公司"}
-    assert re.search(r'<label class="unsure"><span>title <em>← check</em></span>\s*<input name="title" value="预算科长"', html)
+    assert re.search(r'<label class="unsure"><span>title <em>← check</em></span>\s*'
+                     r'<input name="title" value="预算科长"', html)
     assert html.count('class="unsure"') == 1 and "photo" not in sent and "keep_photo" not in sent
     assert '<input name="phone" value="" placeholder="(not on the card)"' in html  # empty: never guessed
 
@@ -102,8 +103,8 @@ def test_confirming_writes_the_key_person_as_corrected_and_undo_takes_it_back(cl
                            base_url=BASE)
     assert (response.status_code, response.headers["Location"]) == (303, PATH)
     after = path.read_text(encoding="utf-8")
-    line = ('  - {name: 王建国, title: 预算部经理, mobile: "13900001234", email: wjg@dingsheng.cn, note: "business card: '
-            '武汉市洪山区珞喻路1号"}\n')
+    line = ('  - {name: 王建国, title: 预算部经理, mobile: "13900001234", email: wjg@dingsheng.cn, '
+            'note: "business card: 武汉市洪山区珞喻路1号"}\n')
     people = re.search(r"^  people:.*\n", before, re.M)
     assert people and after == before[:people.end()] + line + before[people.end():]  # one line put in, nothing else
     page = client.get(PATH, base_url=BASE).get_data(as_text=True)
@@ -121,8 +122,8 @@ def test_a_card_of_someone_known_updates_their_details(client: FlaskClient, samp
     again = upload(client).get_data(as_text=True)
     assert "IMG_0001.jpg: updates 王建国, a key person of 鼎盛房地产开发有限公司" in text_of(again)
     assert client.post(f"{PATH}/card/save", data=fields(again), base_url=BASE).status_code == 303
-    assert people_line(sample) == ['  - {name: 王建国, title: 预算科副科长, mobile: "13900001234", note: "business card: '
-                                   '武汉市洪山区珞喻路1号", phone: 027-87654321}']
+    assert people_line(sample) == ['  - {name: 王建国, title: 预算科副科长, mobile: "13900001234", '
+                                   'note: "business card: 武汉市洪山区珞喻路1号", phone: 027-87654321}']
     page = text_of(client.get(PATH, base_url=BASE).get_data(as_text=True))
     assert "Updated 王建国 of 鼎盛房地产开发有限公司: title, office phone." in page
 
@@ -168,7 +169,8 @@ def test_a_field_the_person_command_refuses_is_refused_in_the_form(client: Flask
 @pytest.mark.parametrize(("photo", "lines", "status", "said"), [
     (None, CARD, 400, "Error: Photo of the card: choose a photo of the card, or take one"),
     (b"", None, 400, "Error: IMG_0001.jpg is empty: take the photo again"),
-    (JPEG, [], 400, "Error: IMG_0001.jpg: no text found on the photo; take it again, flat, sharp and filling the frame"),
+    (JPEG, [], 400,
+     "Error: IMG_0001.jpg: no text found on the photo; take it again, flat, sharp and filling the frame"),
     (JPEG, ["鼎盛房地产开发有限公司", "手机：13900001234"], 400, "Error: IMG_0001.jpg: no name found on the card"),
     (b"x" * ((20 << 20) + 1000), CARD, 413,
      "Error: IMG_0001.jpg is 20 MB; a card's photo can be at most 20 MB (take it again at a lower resolution)"),

@@ -19,7 +19,8 @@ from flask.testing import FlaskClient  # noqa: E402
 from tests.test_chinese import _ids, english_words  # noqa: E402
 from tests.test_web import BASE, DEMO, client_for, text_of, token  # noqa: E402
 
-ATTRIBUTES = re.compile(r'\b(?:title|aria-label|placeholder|alt|data-(?:forward|back|close|lost|choose)|data-label)="([^"]*)"')
+ATTRIBUTES = re.compile(r'\b(?:title|aria-label|placeholder|alt|data-(?:forward|back|close|lost|choose)|data-label)'
+                        r'="([^"]*)"')
 PAGES = ["/", "/?owner=", "/?owner=王芳&field=construction", "/?more=prospect", "/customers", "/customers?q=王强",
          "/customer/tianhejichangkuojianzhihuibu", "/customer/jiangchengjiangongjituan", f"/customer/{DEMO}/move",
          f"/customer/{DEMO}/move?stage=lost", "/forecast", "/forecast?month=2027-01&quota=60万",
@@ -97,8 +98,8 @@ def test_writes_and_their_refusals_are_chinese(bundled: Path, tmp_path: Path) ->
                              base_url=BASE)
         assert answer.status_code == 400, refused
         assert leaks(answer.get_data(as_text=True), root, refused["stage"]) == set()
-    visit = client.post(f"/customer/{DEMO}/visit", data={"csrf_token": form["csrf_token"], "next": "9999999999999999999天后"},
-                        base_url=BASE)
+    visit = client.post(f"/customer/{DEMO}/visit",
+                        data={"csrf_token": form["csrf_token"], "next": "9999999999999999999天后"}, base_url=BASE)
     assert visit.status_code == 400 and "下次拜访：" in visit.get_data(as_text=True)
     assert leaks(visit.get_data(as_text=True), root, "9999999999999999999天后") == set()
     undone = client.post("/undo", data=form, base_url=BASE, headers={"X-Salescli": "1"})

@@ -83,7 +83,8 @@ class _Server:
         pass
 
 
-def test_what_it_says_at_start(sample: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_what_it_says_at_start(sample: Path, monkeypatch: pytest.MonkeyPatch,
+                               capsys: pytest.CaptureFixture[str]) -> None:
     """Bound to any address, it prints the addresses a phone can open (not 0.0.0.0) and a QR code of
     the sign-in link."""
     import webbrowser
@@ -162,8 +163,8 @@ def test_the_installed_command_serves_the_board(sample: Path) -> None:
         assert server.stdout is not None
         assert server.stdout.readline().startswith("Reading the customer files")
         first = server.stdout.readline()
-        found = re.fullmatch(r"salescli web: the pipeline of (.+) at (http://127\.0\.0\.1:\d+/) \(Ctrl-C stops it\)\.\n",
-                             first)
+        found = re.fullmatch(r"salescli web: the pipeline of (.+) at (http://127\.0\.0\.1:\d+/) "
+                             r"\(Ctrl-C stops it\)\.\n", first)
         assert found, first
         assert Path(found.group(1)) == sample.resolve()
         with urllib.request.urlopen(found.group(2), timeout=20) as response:

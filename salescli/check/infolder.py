@@ -30,7 +30,8 @@ def problems(folder: datafolder.FolderPaths, today: date) -> list[DataError]:
     names = datafolder.customer_names(files)  # (names, not paths: a Path is made only for a file read or reported)
     prefix = os.path.join(files, "")
     looked_up = [memo.get(prefix + name, name) for name in names]
-    stale = [name for name, (_now, kept) in zip(names, looked_up) if not (_kept_shape(kept) and _still_true(kept, today))]
+    stale = [name for name, (_now, kept) in zip(names, looked_up)
+             if not (_kept_shape(kept) and _still_true(kept, today))]
     checked = _checked_files(folder, stale, settings=settings, today=today)
     problems, loaded = _found(files, names, looked_up, checked, memo)
     memo.keep_only(names)

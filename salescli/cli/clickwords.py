@@ -3,9 +3,10 @@
 Typer (≥ 0.26) carries its own copy of Click, `typer._click`, whose messages are English f-strings,
 not gettext calls: `Usage: `, `Try '… -h' for help.`, `Error: No such option: --x`, `Missing
 argument 'CUSTOMER'.`, `Show this message and exit.`. `install()` (run by the command line whenever
-it speaks a language other than English: salescli.cli._speak_click) routes them through the catalog: the help formatter's usage prefix and
-headings, the help option's text, and the errors Click shows — their text matched against the
-patterns below, each an English message of Click with its variable parts named.
+it speaks a language other than English: salescli.cli._speak_click) routes them through the catalog:
+the help formatter's usage prefix and headings, the help option's text, and the errors Click shows —
+their text matched against the patterns below, each an English message of Click with its variable
+parts named.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ _PATTERNS = [(re.compile(pattern), message) for pattern, message in (
     (r"Missing parameter (?P<name>'[^']*'(?: / '[^']*')*)\.", N_("Missing parameter {name}.")),
     (r"Missing command\.", N_("Missing command.")),
     (r"No such command (?P<name>'[^']*')\.", N_("No such command {name}.")),
-    (r"Got unexpected extra argument(?:s|\(s\))? \((?P<arguments>.*)\)", N_("Got unexpected extra arguments ({arguments})")),
+    (r"Got unexpected extra argument(?:s|\(s\))? \((?P<arguments>.*)\)",
+     N_("Got unexpected extra arguments ({arguments})")),
     (r"Option (?P<name>'[^']*') requires an argument\.", N_("Option {name} requires an argument.")),
     (r"Option (?P<name>'[^']*') requires (?P<count>\d+) arguments\.", N_("Option {name} requires {count} arguments.")),
     (r"Option (?P<name>'[^']*') does not take a value\.", N_("Option {name} does not take a value.")),

@@ -140,9 +140,11 @@ _CUSTOMER_ID = _option("customer_id", Optional[str], typer.Option(
     None, "--id", help="The id (file name); default: the name in pinyin.", show_default=False))
 _ADD_OPTIONS = (
     _option("stage", str, typer.Option("prospect", "--stage", help="The stage it starts at (key or 中文).")),
-    _option("value", Optional[str], typer.Option(None, "--value", help="Close target: the value (48000, 4.8万, 五万, 48k).",
+    _option("value", Optional[str], typer.Option(None, "--value",
+                                                 help="Close target: the value (48000, 4.8万, 五万, 48k).",
                                                  show_default=False)),
-    _option("by", Optional[str], typer.Option(None, "--by", help="Close target: the date (2026-12-31, 月底, 下个月, +30d).",
+    _option("by", Optional[str], typer.Option(None, "--by",
+                                              help="Close target: the date (2026-12-31, 月底, 下个月, +30d).",
                                               show_default=False)),
     _option("when", Optional[str], typer.Option(None, "--date", help="The date it was added (default: today).",
                                                 show_default=False)),
@@ -248,7 +250,8 @@ def stages_in_chinese(records: list[dict[str, Any]], keys: list[str], language: 
     """A Chinese table names a stage once, in Chinese: not its English key beside a 中文 column."""
     if language != "zh" or "stage" not in keys:
         return records, keys
-    return [{**record, "stage": Stage(record["stage"]).zh} for record in records], [key for key in keys if key != "中文"]
+    return ([{**record, "stage": Stage(record["stage"]).zh} for record in records],
+            [key for key in keys if key != "中文"])
 
 
 def referral_reminder(customer: Customer) -> str:

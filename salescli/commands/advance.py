@@ -18,7 +18,8 @@ def advance(
     ctx: typer.Context,
     customer: str = CUSTOMER,
     stage: Optional[str] = typer.Argument(
-        None, metavar="STAGE", help="Where to: a stage (demo, 产品展示, 5 …), close/促成, or lost/丢单; default: the next stage.",
+        None, metavar="STAGE",
+        help="Where to: a stage (demo, 产品展示, 5 …), close/促成, or lost/丢单; default: the next stage.",
         show_default=False,
     ),
     when: Optional[str] = typer.Option(None, "--date", help="When it happened (default: today)."),

@@ -183,8 +183,8 @@ class _Plan:
                     "history": _rate_text(rate.rate) if table_ else rate.rate,
                     "configured": _rate_text(rate.configured) if table_ else rate.configured}
                    for rate in rates]
-        self._emit(records, ["stage", "中文", "reached", "to_next", "decided", "won", "to_won", "median_days", "history",
-                             "configured"],
+        self._emit(records, ["stage", "中文", "reached", "to_next", "decided", "won", "to_won", "median_days",
+                             "history", "configured"],
                    title=_("Your stages, from the logged stage events (to next: of the deals that left the stage, "
                            "the share that moved on; history: the share won, once {count} deals decide it)").format(
                        count=MIN_HISTORY), counts=["won"])
@@ -197,7 +197,8 @@ class _Plan:
         groups = sorted({row.group for row in rows}, key=lambda group: (group is None, group or ""))
         if self.fmt == "json":
             typer.echo(json.dumps(plain({"months": [_backtest_record(row) for row in rows],
-                                         "accuracy": {_group_key(group): _accuracy_json(group, rows) for group in groups},
+                                         "accuracy": {_group_key(group): _accuracy_json(group, rows)
+                                                      for group in groups},
                                          "compared": _("the months that are over and that every method forecast")}),
                                   ensure_ascii=False, indent=2))
             return
@@ -328,17 +329,20 @@ def _month_text(result: MonthForecast, s: Session, quota: Decimal | None) -> lis
     lines = [_("Forecast {month} · as of {today} · {days} working days").format(
         month=result.month, today=result.today, days=result.working_days), forecastwords.model_line(result), ""]
     lines += _section(_("Won in {month}").format(month=result.month), result.won, s, won=True)
-    lines.append(_("  total won {value} {currency}").format(value=forecastwords.money(result.won_total), currency=currency))
+    lines.append(_("  total won {value} {currency}").format(value=forecastwords.money(result.won_total),
+                                                            currency=currency))
     lines.append("")
     lines += _section(_("Pipeline due in {month} (open deals, target date in the month)").format(month=result.month),
                       result.due, s)
     lines.append(forecastwords.due_line(result) if result.model == HISTORY else
                  _("  weighted {weighted} · best case {best_case} · expected (won + weighted) {expected} {currency}")
-                 .format(weighted=forecastwords.money(result.weighted_total), best_case=forecastwords.money(result.best_case_total),
+                 .format(weighted=forecastwords.money(result.weighted_total),
+                         best_case=forecastwords.money(result.best_case_total),
                          expected=forecastwords.money(result.expected_total), currency=currency))
     categories = result.by_category()
     lines.append(_("  categories: {categories}").format(
-        categories=" · ".join(f"{forecastwords.category(name)} {forecastwords.money(total)}" for name, total in categories.items())))
+        categories=" · ".join(f"{forecastwords.category(name)} {forecastwords.money(total)}"
+                              for name, total in categories.items())))
     if result.model == HISTORY:
         lines += ["", *_history_beyond_due(result, s), "", forecastwords.expected_line(result, currency)]
     lines.append("")
@@ -352,8 +356,8 @@ def _month_text(result: MonthForecast, s: Session, quota: Decimal | None) -> lis
 
 def _history_beyond_due(result: MonthForecast, s: Session) -> list[str]:
     """What the history model adds beyond the due deals: the undated deals' chances, the new deals."""
-    return [*_section(forecastwords.undated_title(result), result.undated, s, undated=True), forecastwords.undated_line(result), "",
-            forecastwords.new_line(result)]
+    return [*_section(forecastwords.undated_title(result), result.undated, s, undated=True),
+            forecastwords.undated_line(result), "", forecastwords.new_line(result)]
 
 
 SHOWN_DEALS = 30  # a table longer than this is cut; --format csv or json lists every deal
@@ -421,7 +425,8 @@ def _section(title: str, deal_lines: Sequence[DealLine], s: Session, *, won: boo
              *([forecastwords.source(line.source)] if sources else []),
              str(line.when or ""),
              *([] if won else [_reason(line.reason) if line.reason else ""] if omitted else
-               [f"{line.probability:.0%}", forecastwords.money(line.weighted)] + ([] if undated else [forecastwords.category(line.category)]))]
+               [f"{line.probability:.0%}", forecastwords.money(line.weighted)]
+               + ([] if undated else [forecastwords.category(line.category)]))]
             for line in shown]
     headers = [C_("column", "customer"), C_("column", "stage"),
                C_("column", "value") if won else C_("column", "target") if not undated else C_("column", "value"),
@@ -481,12 +486,13 @@ def _formula_text(result: MonthForecast, s: Session) -> list[str]:
     else:
         product = f"{f.visits_per_day:.2f} × {f.days} × {probability} × {average}"
         lines.append(_factor(_("capacity (产值)"), forecastwords.money(capacity),
-                             (_("= {won} won so far + {product}").format(won=forecastwords.money(f.won_so_far), product=product)
+                             (_("= {won} won so far + {product}").format(won=forecastwords.money(f.won_so_far),
+                                                                         product=product)
                               if f.days_left is not None else f"= {product}")
                              + _(" (the factors are shown rounded; the product is of the exact ones)")))
     lines.append(_("  beside the forecast: expected {expected}, best case {best_case} {currency}").format(
-        expected=forecastwords.money(result.expected_total), best_case=forecastwords.money(result.won_total + result.best_case_total),
-        currency=s.settings.currency))
+        expected=forecastwords.money(result.expected_total),
+        best_case=forecastwords.money(result.won_total + result.best_case_total), currency=s.settings.currency))
     sentence = forecastwords.capacity_sentence(result, s.settings.currency)
     return lines + ([sentence] if sentence else [])
 
@@ -506,7 +512,8 @@ def _quota_text(result: MonthForecast, quota: Decimal, currency: str) -> list[st
         lines.append(_("  visits per day needed: {needed} (you make {rate}), the other factors as they are").format(
             needed=f"{needed:.2f}", rate=f"{f.visits_per_day:.2f}"))
     lines.append(_("  gap: {gap} {currency} beyond the expected month ({expected})").format(
-        gap=forecastwords.money(gap(result, quota)), currency=currency, expected=forecastwords.money(result.expected_total)))
+        gap=forecastwords.money(gap(result, quota)), currency=currency,
+        expected=forecastwords.money(result.expected_total)))
     return lines
 
 
@@ -540,7 +547,8 @@ def _accuracy_text(group: str | None, rows: Sequence[BacktestRow]) -> list[str]:
     mine = [row for row in rows if row.group == group]
     found = accuracy(mine)
     months = found[0].months if found else 0
-    title = forecastwords.accuracy_title(months) if group is None else _("{owner}: errors over {count} months").format(owner=group, count=months)
+    title = forecastwords.accuracy_title(months) if group is None else \
+        _("{owner}: errors over {count} months").format(owner=group, count=months)
     rows_ = [[forecastwords.method(one.method), forecastwords.money(one.mae) if one.mae is not None else "—",
               f"{one.mape:.1%}" if one.mape is not None else "—",
               forecastwords.signed(one.bias)] for one in found]

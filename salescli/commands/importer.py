@@ -33,11 +33,13 @@ def import_file(
     stage_map: list[str] = typer.Option([], "--stage-map", metavar="THEIRS=OURS",
                                         help="Foreign stage values, e.g. Won=close,Lost=lost,Engaging=approach."),
     stage_dates: list[str] = typer.Option([], "--stage-dates", metavar="COLUMN=STAGE",
-                                          help="With --deals: the column that dates a stage, e.g. engage_date=approach."),
+                                          help="With --deals: the column that dates a stage, e.g. "
+                                               "engage_date=approach."),
     sheet: Optional[str] = typer.Option(None, "--sheet", help="The worksheet of an .xlsx file (default: the first)."),
     when: Optional[str] = typer.Option(None, "--date", help="Date for events the rows do not date (default: today)."),
     future: bool = typer.Option(False, "--future", help="Accept events dated after today (normally refused)."),
-    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would be created, updated and skipped; write nothing."),
+    dry_run: bool = typer.Option(False, "--dry-run",
+                                 help="Show what would be created, updated and skipped; write nothing."),
 ) -> None:
     """Import customers (or, with --deals, their deals; with --team, the team table; with
     --products, the price list) from CSV, Excel or JSON. Existing customers are matched by id or
@@ -59,7 +61,7 @@ def import_file(
           --stage-map Prospecting=prospect,Engaging=approach,Won=close,Lost=lost
       salescli import all.json          # an `export --format json` of another folder
       salescli import 我们的客户.xlsx     # an `export --format xlsx`: the log and key people too
-    """
+    """  # noqa: E501 (this help text is its msgid: rewrapped, it would need translating again)
     s = session(ctx)
     if deals + team + products > 1:
         raise InvalidValue(_("choose one of --deals, --team and --products"))

@@ -23,7 +23,8 @@ def init(
     language: Optional[str] = typer.Option(None, "--language", help="The folder's language, en or zh (default: "
                                          "--lang, $SALESCLI_LANG or the locale's, zh in a Chinese one)."),
     currency: str = typer.Option("CNY", "--currency", help="The currency of amounts, shown beside totals."),
-    git: bool = typer.Option(True, "--git/--no-git", help="Make a git repository if there is none, with a first commit."),
+    git: bool = typer.Option(True, "--git/--no-git",
+                             help="Make a git repository if there is none, with a first commit."),
 ) -> None:
     """Make a new data folder: customers/, templates/, a commented salescli.yaml, and a git repo with
     salescli's merge driver and a .gitignore for its temporary files.

@@ -35,7 +35,8 @@ COLUMNS = ["id", "name", "stage", "field", "size", "role", "channel", "area",
 DATA_COLUMNS = ["id", "name", "stage", "status", "deals", "field", "size", "role", "channel", "area", "owner",
                 "target_value", "target_date", "won_value", "last_activity"]
 ALL_COLUMNS = list(dict.fromkeys(DATA_COLUMNS + COLUMNS))
-_DROPPED_FIRST = ("size", "role", "channel", "field", "area", "last_activity", "id", "target_date")  # in a narrow terminal
+_DROPPED_FIRST = ("size", "role", "channel", "field", "area", "last_activity", "id",
+                  "target_date")  # in a narrow terminal
 DEAL_DISPLAY = ["customer", "deal", "stage", "value", "target_date", "opened", "closed", "owner", "product"]
 
 
@@ -45,7 +46,8 @@ def register(app: typer.Typer) -> None:
 
 def list_customers(
     ctx: typer.Context,
-    search: Optional[str] = typer.Argument(None, metavar="TEXT", help="Only customers whose file or log mentions this text."),
+    search: Optional[str] = typer.Argument(None, metavar="TEXT",
+                                           help="Only customers whose file or log mentions this text."),
     stage: Optional[str] = typer.Option(None, "--stage", help="Only this stage (key or 中文: demo, 产品展示)."),
     field: Optional[str] = typer.Option(None, "--field", help="Only this field (领域), e.g. 房地产."),
     size: Optional[str] = typer.Option(None, "--size", help="Only this size (规模)."),
@@ -64,7 +66,8 @@ def list_customers(
                                             help="Only targets worth at least AMOUNT (e.g. 10万)."),
     sort: str = typer.Option("stage", "--sort", help="Order by stage, id, name, value, date, last, field, area, owner; "
                                                     "-KEY reverses (with --deals also opened, closed, product)."),
-    deals: bool = typer.Option(False, "--deals", help="One row per deal (every deal, not each customer's current one)."),
+    deals: bool = typer.Option(False, "--deals",
+                               help="One row per deal (every deal, not each customer's current one)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, tsv, json or markdown."),
     columns_wanted: Optional[str] = typer.Option(None, "--columns", metavar="A,B,…",
                                                  help="Only these columns, in this order: id, name, stage, status, "
@@ -180,7 +183,8 @@ def _data_cells(rows: Columns, columns: list[str]) -> list[list[Any]]:
 def _display_cells(rows: Columns, s: Session, columns: list[str]) -> list[list[Any]]:
     """The table's columns: classification keys and stages as labels in the output language."""
     language = s.language
-    stages = {(stage.value, status.value): _stage_label(stage, status, language) for stage in Stage for status in Status}
+    stages = {(stage.value, status.value): _stage_label(stage, status, language)
+              for stage in Stage for status in Status}
     cells = {name: _labelled(rows[name], s.settings.vocabulary(name).labels(language))
              for name in ("field", "size", "role", "channel")}
     cells["stage"] = list(map(stages.get, zip(rows["stage"], rows["status"])))

@@ -36,7 +36,8 @@ def schedule(
     start: Optional[str] = typer.Option(None, "--from", metavar="DATE",
                                         help="First day of the route (default: today; e.g. 下周一, 2026-12-01)."),
     deal: Optional[str] = typer.Option(None, "--deal", help="Which deal, when the customer has several open."),
-    ics: Optional[Path] = typer.Option(None, "--ics", metavar="FILE", help="Also write the visits as an iCalendar file."),
+    ics: Optional[Path] = typer.Option(None, "--ics", metavar="FILE",
+                                       help="Also write the visits as an iCalendar file."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, json or csv."),
 ) -> None:
     """Plan visits. With CUSTOMER: one visit per remaining stage up to its target date, then the

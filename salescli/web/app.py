@@ -175,7 +175,8 @@ def folder() -> Folder:
     if "folder" not in g:
         settings = settings_of(current_app)
         g.folder = Folder(current_app.extensions["salescli.snapshot"], settings.root, settings.today,
-                          language=settings.language, commit=settings.commit, asked=request.environ.get("salescli.asked"))
+                          language=settings.language, commit=settings.commit,
+                          asked=request.environ.get("salescli.asked"))
     found: Folder = g.folder
     return found
 
@@ -526,8 +527,8 @@ def forecast_accuracy() -> Any:
     rows = f.derived(("backtest", _settings_key(f), str(month), model),
                      lambda: f.backtest(month, BACKTEST_MONTHS, model=model))
     return render_template("accuracy.html", month=month, model=model, rows=rows, accuracy=accuracy(rows),
-                           partial=sum(row.partial for row in rows), words=forecastwords, backtest_months=BACKTEST_MONTHS,
-                           **_common(f))
+                           partial=sum(row.partial for row in rows), words=forecastwords,
+                           backtest_months=BACKTEST_MONTHS, **_common(f))
 
 
 def reports_page() -> Any:
@@ -546,7 +547,8 @@ def reports_page() -> Any:
     found = f.derived(("reports", _settings_key(f), since, until, by, sources_by, parties),
                       lambda: f.reports(since, until, by=by, sources_by=sources_by, parties=parties))
     language = f.language
-    funnel_chart = charts.bars([charts.Bar(step.stage.label(language), step.deals, f"{step.deals} · {money(step.value)}")
+    funnel_chart = charts.bars([charts.Bar(step.stage.label(language), step.deals,
+                                           f"{step.deals} · {money(step.value)}")
                                 for step in found.funnel], title=_("Funnel: deals that reached each stage"))
     win_chart = charts.bars([charts.Bar(_term(f, by, rate.key), rate.rate or 0.0, _percent(rate.rate))
                              for rate in found.win_rates], title=_("Win rate"))
@@ -636,8 +638,8 @@ def advance(reference: str) -> Any:
 
 def _deal(customer: Customer, name: str | None) -> Any:
     if name is None and len(customer.open_deals) > 1:
-        raise _about(i18n.word("deal", i18n.language()).capitalize(), _("%(customer)s has several open deals; choose one")
-                     % {"customer": customer.name})
+        raise _about(i18n.word("deal", i18n.language()).capitalize(),
+                     _("%(customer)s has several open deals; choose one") % {"customer": customer.name})
     try:
         return choose_deal(customer, name)
     except InvalidValue as problem:
@@ -757,7 +759,8 @@ def _card_page(f: Folder, customer: Customer, card: Card, file: str, *, held: st
     """The card read, as a form: each field filled in with what was read (empty where the card has
     none), the unsure ones marked; sent, it writes the key person."""
     reading = CardReading(card, b"", file, customer)
-    fields = [(key, cardview.label(key, f.language), getattr(card, key) or "", key in card.unsure) for key in CARD_FIELDS]
+    fields = [(key, cardview.label(key, f.language), getattr(card, key) or "", key in card.unsure)
+              for key in CARD_FIELDS]
     return render_template("namecard.html", customer=customer, fields=fields, file=file, held=held, error=error,
                            headline=cardview.preview(reading, f.language)[0] if card.name else None,
                            check=cardview.check_sentence(card, f.language), unsure=" ".join(card.unsure),
@@ -900,7 +903,8 @@ def _kind(name: str) -> str:
             "referral": _("ask for referrals"), "drop-in": _("drop in")}.get(name, name)
 
 
-_WEEKDAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"), "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日")}
+_WEEKDAYS = {"en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+             "zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日")}
 
 
 def _common(f: Folder | None) -> dict[str, Any]:

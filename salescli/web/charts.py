@@ -92,15 +92,18 @@ def months(columns: Sequence[MonthColumn], *, title: str, quota: Decimal | None,
                 "best_case": format_money(_whole(outline))}
         parts.append(
             f'<g><title>{escape(tip % said)}</title>'
-            f'<rect class="best" x="{x:.1f}" y="{y(outline):.1f}" width="{width:.1f}" height="{plot - y(outline):.1f}"/>'
+            f'<rect class="best" x="{x:.1f}" y="{y(outline):.1f}" width="{width:.1f}" '
+            f'height="{plot - y(outline):.1f}"/>'
             + (f'<rect class="new" x="{x:.1f}" y="{y(stacked + column.new):.1f}" width="{width:.1f}" '
                f'height="{y(stacked) - y(stacked + column.new):.1f}"/>' if column.new > 0 else "") +
             f'<rect class="weighted" x="{x:.1f}" y="{y(stacked):.1f}" width="{width:.1f}" '
             f'height="{y(column.won) - y(stacked):.1f}"/>'
-            f'<rect class="won" x="{x:.1f}" y="{y(column.won):.1f}" width="{width:.1f}" height="{plot - y(column.won):.1f}"/>'
+            f'<rect class="won" x="{x:.1f}" y="{y(column.won):.1f}" width="{width:.1f}" '
+            f'height="{plot - y(column.won):.1f}"/>'
             f'<text class="axis" x="{x + width / 2:.1f}" y="{plot + 17}" text-anchor="middle">'
             f'{escape(_month_label(column.label, language))}</text>'
-            + (f'<text class="year" x="{x + width / 2:.1f}" y="{plot + 33}" text-anchor="middle">{column.label[:4]}</text>'
+            + (f'<text class="year" x="{x + width / 2:.1f}" y="{plot + 33}" text-anchor="middle">'
+               f'{column.label[:4]}</text>'
                if number == 0 or column.label.endswith("-01") else "")
             + '</g>'
         )

@@ -22,7 +22,8 @@ from salescli.api import Folder as ApiFolder
 
 MONTHS_AHEAD = 6  # the forecast chart's months, from the month shown
 
-__all__ = ["Folder", "ForecastView", "HeldPhotos", "MONTHS_AHEAD", "Snapshot", "forecast_view", "given"]  # (Snapshot: the API's)
+__all__ = ["Folder", "ForecastView", "HeldPhotos", "MONTHS_AHEAD", "Snapshot", "forecast_view",
+           "given"]  # (Snapshot: the API's)
 
 
 class Folder(ApiFolder):

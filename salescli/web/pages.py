@@ -127,7 +127,8 @@ def board(entries: Sequence[Entry], filters: Filters, *, today: date, settings: 
         for deal in one.deals:
             days = (today - (deal.stage_since or deal.opened)).days
             by_stage[deal.stage].append(Card(one.customer, deal, days, stale_deals.get((one.customer.id, deal.name))))
-    return Board(tuple(_column(stage, cards, (shown or {}).get(stage, CARDS_SHOWN)) for stage, cards in by_stage.items()),
+    return Board(tuple(_column(stage, cards, (shown or {}).get(stage, CARDS_SHOWN))
+                       for stage, cards in by_stage.items()),
                  filters, _choices(entries, settings, language), own)
 
 

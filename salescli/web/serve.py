@@ -93,7 +93,8 @@ def _server(app: Any, listening: socket.socket) -> Any:
     from waitress.server import create_server
 
     logging.getLogger("waitress").setLevel(logging.ERROR)  # no line per request, nor for a queue of them
-    return create_server(app, sockets=[listening], threads=THREADS, ident="salescli", clear_untrusted_proxy_headers=True)
+    return create_server(app, sockets=[listening], threads=THREADS, ident="salescli",
+                         clear_untrusted_proxy_headers=True)
 
 
 def _warm(app: Any) -> None:
