@@ -119,20 +119,8 @@ class Deal(NamedTuple):
         return tuple(STAGE_OF_NUMBER[number] for number in self.stage_log[1::2])
 
     @property
-    def target_days(self) -> tuple[date, ...]:
-        return tuple(map(_DAY, self.target_log[::2]))
-
-    @property
-    def target_dates(self) -> tuple[date | None, ...]:
-        return tuple(_DAY(day) if day else None for day in self.target_log[1::2])
-
-    @property
     def target_values(self) -> tuple[Decimal | None, ...]:
         return tuple(Decimal(amount) if amount else None for amount in self.target_amounts)
-
-    @property
-    def outcome_days(self) -> tuple[date, ...]:
-        return tuple(map(_DAY, self.outcome_log[::2]))
 
     @property
     def outcomes(self) -> tuple[Status, ...]:

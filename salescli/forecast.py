@@ -575,17 +575,3 @@ def _shares(new: Decimal, learned: Learned, keys: list[str | None]) -> dict[str 
         largest = max(shares, key=lambda owner: (shares[owner], owner or ""))
         shares[largest] += new - sum(shares.values(), ZERO)
     return shares
-
-
-def parts_by_owner(forecast: MonthForecast, owner_of: Dimension | None) -> dict[str | None, dict[str, Decimal]]:
-    """What makes the month (won so far, and each part) for the whole folder (key None), or per rep."""
-    if owner_of is None:
-        return {None: forecast.parts()}
-    found: dict[str | None, dict[str, Decimal]] = {}
-    for group in breakdown(forecast, owner_of):
-        parts = found.setdefault(group.key, {"won": ZERO, DUE: ZERO, UNDATED: ZERO, NEW: ZERO})
-        parts["won"] += group.won
-        parts[NEW] += group.new
-    for line in forecast.pipeline:
-        found[owner_of.of(line.customer, line.deal)][line.part] += line.weighted
-    return found
